@@ -1,0 +1,38 @@
+/*
+ * cmd — the applicant's command-line subcommands. Each lives in its own cmd-NAME.c and
+ * exports one `const struct cmd_entry`; ncaenroll.c keeps the table and dispatches.
+ * exec() gets the subcommand's own argv (argv[0] is its name) and returns an exit status
+ * from enum cmd_exit; it reports errors itself, through cmd_error() or its JSON answer.
+ */
+#ifndef NCA_CMD_H
+#define NCA_CMD_H
+
+enum cmd_exit {
+	CMD_EXIT_OK = 0,
+	CMD_EXIT_REFUSED = 1,	/* the input breaks a rule, or the service said no */
+	CMD_EXIT_USAGE = 2,
+	CMD_EXIT_SERVICE = 3,	/* the service could not be reached or failed */
+	CMD_EXIT_LOCAL = 4,	/* a local file, folder or device failed */
+};
+
+struct cmd_ctx {
+	const char	*progname;
+	int		 json;
+	int		 demo;
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* untranslated; shown with _() */
+	const char	*summary;	/* untranslated; shown with _() */
+	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_validate_entry;
+
+void	cmd_error(const struct cmd_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Prints "Usage: PROG NAME USAGE" and a pointer to --help on stderr; returns CMD_EXIT_USAGE. */
+int	cmd_usage_error(const struct cmd_ctx *, const struct cmd_entry *, const char *why);
+
+#endif

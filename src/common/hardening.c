@@ -1,0 +1,25 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "common/cause.h"
+#include "common/hardening.h"
+
+int
+hardening_no_core_dumps(char **cause)
+{
+	struct rlimit	rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1) {
+		cause_set(cause, "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		cause_set(cause, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,11 @@
+/*
+ * hardening — process settings for programs that hold passwords, PINs or private keys:
+ * no core dumps (a crash must not write a secret to disk) and no ptrace by other processes
+ * of the same user. Called first thing in each main; 0 or -1 with a cause.
+ */
+#ifndef NCA_HARDENING_H
+#define NCA_HARDENING_H
+
+int	hardening_no_core_dumps(char **cause);
+
+#endif

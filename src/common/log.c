@@ -1,0 +1,82 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "common/log.h"
+#include "common/secret.h"
+
+static const struct {
+	const char	*name;
+	int		 syslog_priority;
+} log_levels[] = {
+	[LOGL_ERROR] = { "error", LOG_ERR },
+	[LOGL_WARNING] = { "warning", LOG_WARNING },
+	[LOGL_INFO] = { "info", LOG_INFO },
+	[LOGL_DEBUG] = { "debug", LOG_DEBUG },
+};
+_Static_assert(sizeof log_levels / sizeof log_levels[0] == LOGL__MAX, "one row per level");
+
+/* The process has one log, as it has one stderr; main sets it before threads start. */
+static struct {
+	const char	*ident;
+	enum log_dest	 dest;
+	enum log_level	 max;
+} log_state = { "ncaenroll", LOG_TO_STDERR, LOGL_WARNING };
+
+void
+log_open(const char *ident, enum log_dest dest, enum log_level max)
+{
+	log_state.ident = ident;
+	log_state.dest = dest;
+	log_state.max = max;
+	if (dest == LOG_TO_SYSLOG)
+		openlog(ident, LOG_PID, LOG_DAEMON);
+}
+
+int
+log_level_parse(const char *name, enum log_level *out)
+{
+	int	i;
+
+	for (i = 0; i < LOGL__MAX; i++) {
+		if (strcmp(name, log_levels[i].name) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (level > log_state.max)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL)
+		return;
+	secret_redact(msg);
+	if (log_state.dest == LOG_TO_SYSLOG)
+		syslog(log_levels[level].syslog_priority, "%s", msg);
+	else
+		(void)fprintf(stderr, "%s: %s: %s\n", log_state.ident, log_levels[level].name,
+		    msg);
+	free(msg);
+}
+
+void
+log_close(void)
+{
+	if (log_state.dest == LOG_TO_SYSLOG)
+		closelog();
+}

@@ -1,0 +1,74 @@
+"""Shared fixtures for the system tests, and a TAP reporter for automake's driver.
+
+The tests run the built programs through the build tree's uninstalled-env wrapper, so they
+see the freshly built message catalogs and data. NCA_BUILDDIR / NCA_SRCDIR come from
+`make check`; run by hand, point them at a build (see tests/README.md).
+"""
+import os
+import subprocess
+
+import pytest
+
+BUILDDIR = os.environ.get("NCA_BUILDDIR", os.path.join(os.path.dirname(__file__), "../../build"))
+SRCDIR = os.environ.get("NCA_SRCDIR", os.path.join(os.path.dirname(__file__), "../.."))
+
+
+class Run:
+    """Runs one of this build's programs and keeps what it said."""
+
+    def __init__(self, builddir):
+        self.builddir = os.path.abspath(builddir)
+
+    def __call__(self, prog, *args, input=None, lang="en", env=None, timeout=60):
+        e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+             "LANGUAGE": lang or ""}
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            if k in os.environ:
+                e[k] = os.environ[k]
+        if env:
+            e.update(env)
+        cmd = [os.path.join(self.builddir, "uninstalled-env"),
+               os.path.join(self.builddir, prog), *args]
+        return subprocess.run(cmd, input=input, capture_output=True, text=True,
+                              env=e, timeout=timeout)
+
+
+@pytest.fixture
+def run():
+    return Run(BUILDDIR)
+
+
+class _Tap:
+    def __init__(self, fd):
+        self.out = os.fdopen(fd, "w", buffering=1)
+        self.n = 0
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.n += 1
+            name = report.nodeid.replace("#", "")
+            if report.skipped:
+                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+                self.out.write(f"ok {self.n} - {name} # SKIP {reason}\n")
+            elif report.passed:
+                self.out.write(f"ok {self.n} - {name}\n")
+            else:
+                self.out.write(f"not ok {self.n} - {name}\n")
+        elif report.when == "teardown" and report.failed:
+            self.n += 1
+            self.out.write(f"not ok {self.n} - {report.nodeid} (teardown)\n")
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if exitstatus not in (0, 1, 5):  # collection or internal error: say so in TAP
+            self.n += 1
+            self.out.write(f"not ok {self.n} - pytest stopped with status {int(exitstatus)}\n")
+        self.out.write(f"1..{self.n}\n" if self.n else "1..0 # SKIP no tests collected\n")
+
+
+def pytest_configure(config):
+    try:
+        os.fstat(3)
+    except OSError:
+        return  # run by hand: no TAP wanted
+    if os.environ.get("NCA_TAP", "1") == "1":
+        config.pluginmanager.register(_Tap(3), "nca-tap")

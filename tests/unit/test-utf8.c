@@ -1,0 +1,73 @@
+/* UTF-8 decoding: Kazakh letters in, malformed sequences out. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/utf8.h"
+
+static void
+test_decode(void **state)
+{
+	uint32_t	cp;
+
+	(void)state;
+	assert_int_equal(utf8_decode("A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(utf8_decode("\xd3\x99", 2, &cp), 2);		/* ә */
+	assert_int_equal(cp, 0x4d9);
+	assert_int_equal(utf8_decode("\xd2\xaf", 2, &cp), 2);		/* ү */
+	assert_int_equal(cp, 0x4af);
+	assert_int_equal(utf8_decode("\xe2\x82\xb8", 3, &cp), 3);	/* ₸ */
+	assert_int_equal(cp, 0x20b8);
+	assert_int_equal(utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+}
+
+static void
+test_malformed(void **state)
+{
+	uint32_t	cp;
+
+	(void)state;
+	assert_int_equal(utf8_decode("\xc0\xaf", 2, &cp), -1);		/* overlong '/' */
+	assert_int_equal(utf8_decode("\xed\xa0\x80", 3, &cp), -1);	/* surrogate */
+	assert_int_equal(utf8_decode("\xd3", 1, &cp), -1);		/* truncated */
+	assert_int_equal(utf8_decode("\x80", 1, &cp), -1);		/* lone continuation */
+	assert_int_equal(utf8_decode("\xf4\x90\x80\x80", 4, &cp), -1);	/* past U+10FFFF */
+	assert_int_equal(utf8_decode("\xff", 1, &cp), -1);
+}
+
+static void
+test_count_and_find(void **state)
+{
+	char	ch[5];
+	size_t	pos;
+
+	(void)state;
+	assert_int_equal(utf8_count("\xd2\x9b\xd0\xb0\xd0\xb7"), 3);	/* қаз */
+	assert_int_equal(utf8_count(""), 0);
+	assert_int_equal(utf8_count("ab\xc3"), -1);
+	assert_int_equal(utf8_first_not("12\xd2\x9b" "4", utf8_is_ascii_digit, &pos, ch), 1);
+	assert_int_equal(pos, 3);
+	assert_string_equal(ch, "\xd2\x9b");
+	assert_int_equal(utf8_first_not("1234", utf8_is_ascii_digit, &pos, ch), 0);
+	assert_int_equal(utf8_first_not("1\xff", utf8_is_ascii_digit, &pos, ch), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_count_and_find),
+	};
+
+	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
+}
