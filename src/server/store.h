@@ -1,0 +1,165 @@
+/*
+ * store — everything ncaenrolld keeps: the registries and directories it answers from,
+ * captchas and check tokens, applications with their certificates, and each application's
+ * history. This header is the contract; store-sqlite.c is the default backend (a later
+ * store-pg.c implements the same functions), chosen by the URI given to store_open().
+ * Handlers never see SQL. Every function returns 0 or -1 with a cause; lookups report
+ * "not there" through *found, never as an error. Strings in results are malloc'd copies
+ * released by the matching *_free function. A store is used by one thread at a time;
+ * the HTTP layer opens one per worker thread (SQLite in WAL mode allows that).
+ */
+#ifndef NCA_STORE_H
+#define NCA_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "common/appstatus.h"
+#include "common/reqnum.h"
+
+struct store;
+
+/* "sqlite:/path/to/file.db" (or a bare path). Creates and migrates the schema. */
+struct store	*store_open(const char *uri, char **cause);
+void		 store_close(struct store *);
+/* Bulk loading (the demo registries) runs inside one transaction. */
+int		 store_begin(struct store *, char **cause);
+int		 store_commit(struct store *, char **cause);
+int		 store_rollback(struct store *);
+
+/* ---- registries and directories (names in kk, ru, en) ---- */
+
+struct store_names {
+	char	*kk, *ru, *en;
+};
+
+struct store_org {
+	char			 bin[13];
+	struct store_names	 name;		/* en may be NULL: registries have kk and ru */
+	char			*region_id;
+};
+
+struct store_person {
+	char	 iin[13];
+	char	*surname, *given_name, *patronymic;	/* upper case; patronymic may be "" */
+};
+
+struct store_entry {		/* a role, region, city or RA office */
+	char			*id;
+	char			*parent_id;	/* city: its region; office: its city; else NULL */
+	struct store_names	 name;
+	char			*dc, *oid;	/* roles only: ROLE02, 1.2.398.3.3.4.1.2.2 */
+	char			*address;	/* offices only */
+};
+
+enum store_dir { STORE_ROLES, STORE_REGIONS, STORE_CITIES, STORE_OFFICES, STORE_DIR__MAX };
+
+struct store_list {
+	struct store_entry	*v;
+	size_t			 n;
+};
+
+int	store_org_put(struct store *, const struct store_org *, char **cause);
+int	store_org_get(struct store *, const char *bin, struct store_org *, int *found,
+	    char **cause);
+void	store_org_free(struct store_org *);
+int	store_gu_code_put(struct store *, const char *bin, const char *code, char **cause);
+/* The ГУ/СКС codes registered for bin, as a NULL-terminated array (free with store_strv_free). */
+int	store_gu_codes(struct store *, const char *bin, char ***codes, char **cause);
+void	store_strv_free(char **);
+int	store_person_put(struct store *, const struct store_person *, char **cause);
+int	store_person_get(struct store *, const char *iin, struct store_person *, int *found,
+	    char **cause);
+void	store_person_free(struct store_person *);
+int	store_entry_put(struct store *, enum store_dir, const struct store_entry *,
+	    char **cause);
+/* parent_id NULL: the whole directory; else only entries under it. Sorted for display. */
+int	store_entries(struct store *, enum store_dir, const char *parent_id,
+	    struct store_list *, char **cause);
+int	store_entry_get(struct store *, enum store_dir, const char *id, struct store_entry *,
+	    int *found, char **cause);
+void	store_entry_free(struct store_entry *);
+void	store_list_free(struct store_list *);
+
+/* ---- captchas and check tokens (single use, expiring) ---- */
+
+/* answer_hash: what the captcha module stores instead of the answer itself. */
+int	store_captcha_put(struct store *, const char *id, const char *answer_hash,
+	    time_t expires, char **cause);
+/* Deletes the captcha whatever happens next (single use); *found = 0 if gone or expired. */
+int	store_captcha_take(struct store *, const char *id, time_t now, char **answer_hash,
+	    int *found, char **cause);
+int	store_token_put(struct store *, const char *token, const char *bin, time_t expires,
+	    char **cause);
+/* *found = 0 for unknown or expired tokens; bin gets the BIN the token was issued for. */
+int	store_token_get(struct store *, const char *token, time_t now, char bin[13],
+	    int *found, char **cause);
+/* Removes expired captchas and tokens. */
+int	store_sweep(struct store *, time_t now, char **cause);
+
+/* ---- applications ---- */
+
+struct store_app {
+	char		 number[REQNUM_LEN + 1];
+	enum app_status	 status;
+	time_t		 created, deadline;	/* deadline: verify at a desk before it */
+	time_t		 decided, installed;	/* 0 until it happens */
+	/* form and registry data, as submitted */
+	char		 bin[13], iin[13];
+	char		*org_name, *surname, *given_name, *patronymic;
+	char		*email;			/* NULL if none */
+	char		*role_id, *region_id, *city_id, *gu_code;
+	char		*storage;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey" */
+	char		*lang;			/* the applicant's language: kk, ru, en */
+	char		*csr_auth, *csr_sign;	/* PEM */
+	char		 key_auth[65], key_sign[65];	/* ca_csr_check key ids */
+	/* once issued */
+	char		*cert_auth, *cert_sign;	/* PEM, NULL before */
+	char		 serial_auth[41], serial_sign[41];
+	time_t		 not_before, not_after;
+	/* once rejected */
+	char		*reject_reason;
+	/* proof of possession for "installed": a fresh nonce per issued application */
+	char		*install_nonce;
+};
+
+void	store_app_free(struct store_app *);
+
+/*
+ * Inserts a new application (status submitted) and its first history entry. If an
+ * application with the same key pair exists, *existing is set to 1 and app->number is
+ * replaced by that application's number (a client re-sending after a crash). If only one
+ * of the keys was seen before in any application, fails with *key_reused = 1.
+ */
+int	store_app_insert(struct store *, struct store_app *app, const char *actor,
+	    int *existing, int *key_reused, char **cause);
+int	store_app_get(struct store *, const char *number, struct store_app *, int *found,
+	    char **cause);
+
+/*
+ * Moves an application from `from` to `to` in one transaction, with a history entry
+ * (actor, action = wire name of `to`, detail), only if it is still in `from`: *won = 0
+ * and *current = its status if someone else moved it first. `set` carries the fields the
+ * transition fills (certificates and serials for issued, reason for rejected, the install
+ * time for installed, the nonce); fields that are NULL/0 in it are left alone.
+ */
+int	store_app_transition(struct store *, const char *number, enum app_status from,
+	    enum app_status to, const struct store_app *set, const char *actor,
+	    const char *detail, time_t now, int *won, enum app_status *current, char **cause);
+
+/* Numbers of applications in `status` created at or before `before` (0 = any time). */
+int	store_app_numbers(struct store *, enum app_status status, time_t before,
+	    char ***numbers, char **cause);
+/* Numbers of submitted applications whose deadline is before now. */
+int	store_app_overdue(struct store *, time_t now, char ***numbers, char **cause);
+
+struct store_event {
+	time_t	 at;
+	char	*actor, *action, *detail;
+};
+
+int	store_events(struct store *, const char *number, struct store_event **v, size_t *n,
+	    char **cause);
+void	store_events_free(struct store_event *, size_t n);
+
+#endif
