@@ -1,0 +1,25 @@
+/*
+ * api — the handlers behind the route table (routes.c), grouped one file per part of the
+ * API: api-captcha.c, api-registry.c (BIN/IIN checks), api-directories.c,
+ * api-applications.c, api-ca.c. Each follows http.h's handler contract.
+ */
+#ifndef NCA_API_H
+#define NCA_API_H
+
+#include "server/http.h"
+
+int	api_captcha_new(struct srv *, const struct http_req *, struct http_resp *);
+int	api_bin_check(struct srv *, const struct http_req *, struct http_resp *);
+int	api_iin_check(struct srv *, const struct http_req *, struct http_resp *);
+int	api_dir_roles(struct srv *, const struct http_req *, struct http_resp *);
+int	api_dir_regions(struct srv *, const struct http_req *, struct http_resp *);
+int	api_dir_cities(struct srv *, const struct http_req *, struct http_resp *);
+int	api_gu_codes(struct srv *, const struct http_req *, struct http_resp *);
+int	api_app_submit(struct srv *, const struct http_req *, struct http_resp *);
+int	api_app_status(struct srv *, const struct http_req *, struct http_resp *);
+int	api_app_certificates(struct srv *, const struct http_req *, struct http_resp *);
+int	api_app_installed(struct srv *, const struct http_req *, struct http_resp *);
+int	api_ca_chain(struct srv *, const struct http_req *, struct http_resp *);
+int	api_crl(struct srv *, const struct http_req *, struct http_resp *);
+
+#endif

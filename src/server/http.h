@@ -1,0 +1,62 @@
+/*
+ * http — the service's HTTP layer (libmicrohttpd over TLS 1.2/1.3) as handlers see it:
+ * a parsed request in, a JSON (or raw) response out. http.c owns the daemon, body limits,
+ * timeouts and routing over the route table of routes.c; handlers (api-*.c) never touch
+ * libmicrohttpd and are unit-testable with a struct http_req built by hand. A handler
+ * returns 0 after filling the response, or -1 for an internal failure (http.c answers 500).
+ * Every error answer has the shape {"error":{"code","message","field"}} (doc/api.md).
+ */
+#ifndef NCA_HTTP_H
+#define NCA_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct srv;
+
+#define HTTP_MAX_PARAMS 2
+
+struct http_req {
+	const char	*method;
+	const char	*path;			/* without the query */
+	const char	*params[HTTP_MAX_PARAMS];	/* the {} parts of the route, in order */
+	json_t		*body;			/* parsed JSON object, or NULL */
+	const char	*client_addr;		/* for rate limits and logs */
+	/* query argument by name, or NULL (set by http.c; tests may set their own) */
+	const char	*(*query)(const struct http_req *, const char *name);
+	void		*impl;			/* http.c's own, for query() */
+};
+
+struct http_resp {
+	int		 status;
+	json_t		*json;			/* answer as JSON, or */
+	unsigned char	*raw;			/* raw bytes (PEM, DER), malloc'd */
+	size_t		 raw_len;
+	const char	*content_type;		/* for raw */
+};
+
+typedef int (*http_handler)(struct srv *, const struct http_req *, struct http_resp *);
+
+struct http_route {
+	const char	*method;
+	const char	*pattern;	/* "/api/v1/applications/{}/certificates" */
+	http_handler	 handler;
+	int		 body;		/* 1: a JSON object body is required */
+};
+
+extern const struct http_route http_routes[];
+extern const size_t http_nroutes;
+
+/* Fill resp; both take ownership of what they are given. */
+void	http_json(struct http_resp *, int status, json_t *);
+void	http_raw(struct http_resp *, int status, const char *content_type,
+	    unsigned char *data, size_t len);
+void	http_error(struct http_resp *, int status, const char *code, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void	http_resp_free(struct http_resp *);
+
+/* Matches path against pattern, filling params; 1 on match, 0 otherwise. */
+int	http_route_match(const char *pattern, const char *path,
+	    const char *params[HTTP_MAX_PARAMS], char *buf, size_t bufsz);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * issue — approving an application: both certificates are issued by the CA from the stored
+ * CSRs and the registry data, stored with the move submitted -> issued in one transition
+ * (exactly one of two concurrent approvals wins), and the applicant is notified by mail.
+ * Used by the demo auto-approve job and, later, by the RA desk's approve call.
+ */
+#ifndef NCA_ISSUE_H
+#define NCA_ISSUE_H
+
+#include "server/srv.h"
+
+/* *won = 0 and *current = the status it had if the application was no longer submitted. */
+int	issue_application(struct srv *, struct store *, const char *number,
+	    const char *actor, int *won, enum app_status *current, char **cause);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * jobs — the service's background work, one thread waking every second: cancel
+ * applications not verified within the window, approve demo applications after the
+ * auto-approve delay, sweep expired captchas and tokens. Time comes from srv_now(), so a
+ * test clock drives it. jobs_run_once() does one round synchronously (tests, and the
+ * first round at start-up). 0/-1 or NULL with a cause.
+ */
+#ifndef NCA_JOBS_H
+#define NCA_JOBS_H
+
+struct srv;
+struct jobs;
+
+struct jobs	*jobs_start(struct srv *, char **cause);
+void		 jobs_stop(struct jobs *);
+int		 jobs_run_once(struct srv *, char **cause);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * srv — the running service's context: its configuration, the CA, the pool of store
+ * handles and the clock, passed to every handler and job (no globals). config.c fills
+ * struct srv_config (from YAML and the command line; strings malloc'd, freed by
+ * srv_config_free); ncaenrolld.c builds struct srv around it and owns it.
+ */
+#ifndef NCA_SRV_H
+#define NCA_SRV_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "server/ca.h"
+#include "server/store.h"
+
+struct srv_policy {
+	int	verification_days;	/* submitted -> cancelled after this (30) */
+	int	captcha_lifetime;	/* seconds (300) */
+	int	token_lifetime;		/* seconds a BIN check token lives (1800) */
+	int	captcha_per_minute;	/* new captchas per client address (20) */
+	int	checks_per_minute;	/* bin/iin checks per client address (30) */
+	size_t	max_body;		/* bytes of a request body (65536) */
+};
+
+struct srv_mail {
+	char	*smtp_url;		/* smtp://host:port; NULL = no mail */
+	char	*from;			/* From: address */
+};
+
+struct srv_demo {
+	int	 enabled;
+	int	 auto_approve;		/* seconds; -1 = off */
+	char	*fixed_captcha;		/* every captcha reads this; NULL = random */
+};
+
+struct srv_config {
+	char			*listen;	/* "127.0.0.1:8443"; port 0 = any free port */
+	char			*tls_cert, *tls_key;
+	char			*ca_cert, *ca_key, *ca_chain;
+	struct ca_config	 ca;		/* points into the strings above and below */
+	char			*crl_url, *delta_crl_url, *ocsp_url, *ca_issuers_url, *cps_url;
+	char			*store_uri;
+	char			*data_dir;	/* registries to load into an empty store */
+	char			*state_dir;
+	char			*clock_file;	/* tests: "now" is read from this file */
+	char			*log_level;
+	struct srv_policy	 policy;
+	struct srv_mail		 mail;
+	struct srv_demo		 demo;
+};
+
+struct store_pool;
+
+struct srv {
+	struct srv_config	*cfg;
+	struct ca		*ca;
+	struct store_pool	*stores;
+	struct srv_ratelimit	*ratelimit;
+};
+
+/* Now, from the system clock or, in tests, the clock file. */
+time_t		 srv_now(const struct srv *);
+/* A store handle for this thread's request; give it back with srv_store_put. */
+struct store	*srv_store_get(struct srv *, char **cause);
+void		 srv_store_put(struct srv *, struct store *);
+
+#endif
