@@ -32,7 +32,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			(void)printf(_("Usage: %s [OPTION]...\n"), "ncaenroll-ra");
-			(void)printf("%s\n\n", _("The registration desk console: verify applicants "
+			(void)printf("%s\n\n", _("The registration desk console: verify applicants\n"
 			    "and approve or reject their applications."));
 			(void)printf("%s\n", _("  -h, --help        show this help and exit"));
 			(void)printf("%s\n", _("  -V, --version     show version information and exit"));

@@ -25,7 +25,7 @@ ncaenroll_help(const char *prog)
 	size_t	i;
 
 	(void)printf(_("Usage: %s [OPTION]... [COMMAND [ARG]...]\n"), prog);
-	(void)printf("%s\n\n", _("Apply for, check and install NCA RK registration certificates "
+	(void)printf("%s\n\n", _("Apply for, check and install NCA RK registration certificates\n"
 	    "of a legal entity's employee (\"User of Treasury-Client IS\")."));
 	(void)printf("%s\n", _("Commands:"));
 	for (i = 0; i < NCAENROLL_NCOMMANDS; i++) {
@@ -39,7 +39,7 @@ ncaenroll_help(const char *prog)
 	(void)printf("%s\n", _("      --lang=LANG   kk (Қазақша), ru (Русский) or en (English)"));
 	(void)printf("%s\n", _("  -h, --help        show this help and exit"));
 	(void)printf("%s\n", _("  -V, --version     show version information and exit"));
-	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage, "
+	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
 	    "3 service failed, 4 local file or device failed."));
 	return 0;
 }

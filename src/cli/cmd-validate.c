@@ -222,6 +222,7 @@ out:
 const struct cmd_entry cmd_validate_entry = {
 	"validate",
 	N_("[--json] iin|bin|email|gu-code VALUE | [--json] password"),
-	N_("check an IIN, BIN, e-mail, ГУ/СКС code or password (read from standard input)"),
+	N_("check an IIN, BIN, e-mail, ГУ/СКС code, or a password read from\n"
+	    "      standard input"),
 	validate_exec,
 };

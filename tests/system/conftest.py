@@ -66,9 +66,6 @@ class _Tap:
 
 
 def pytest_configure(config):
-    try:
-        os.fstat(3)
-    except OSError:
-        return  # run by hand: no TAP wanted
-    if os.environ.get("NCA_TAP", "1") == "1":
-        config.pluginmanager.register(_Tap(3), "nca-tap")
+    fd = os.environ.get("NCA_TAP_FD")  # set by run-pytest; run by hand, no TAP is wanted
+    if fd:
+        config.pluginmanager.register(_Tap(int(fd)), "nca-tap")
