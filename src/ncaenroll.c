@@ -107,9 +107,10 @@ main(int argc, char **argv)
 	if (version)
 		return about_close_stdout(about_version(ctx.progname) == 0 ? 0 : CMD_EXIT_LOCAL);
 	if (optind == argc) {
-		cmd_error(&ctx, "%s", _("the full-screen application is not built yet; "
-		    "see --help for the commands that are"));
-		return CMD_EXIT_USAGE;
+		/* Until the full-screen application exists, say what does. */
+		(void)printf("%s\n", _("The full-screen application is not built yet.\n"
+		    "What works now: ncaenroll validate (see ncaenroll --help)."));
+		return about_close_stdout(CMD_EXIT_OK);
 	}
 	if ((e = ncaenroll_find(argv[optind])) == NULL) {
 		cmd_error(&ctx, _("unknown command '%s'"), argv[optind]);
