@@ -1,0 +1,86 @@
+/*
+ * keystore — where an application's two key pairs (AUTH and SIGN, RSA-2048) are made and
+ * kept: a PC folder (keystore-file.c) or, later, a PKCS#11 token (keystore-pkcs11.c),
+ * behind one ops table so the core never asks which. Keys never leave the keystore: the
+ * core gets CSRs, signatures and, at install, the names of what was written. Functions
+ * return 0 or -1 with a cause; the caller frees what comes back (PEM strings, buffers)
+ * and closes the keystore with keystore_close (NULL-safe).
+ */
+#ifndef NCA_KEYSTORE_H
+#define NCA_KEYSTORE_H
+
+#include <stddef.h>
+
+#include "common/secret.h"
+
+enum keystore_key { KEYSTORE_AUTH, KEYSTORE_SIGN, KEYSTORE_KEY__MAX };
+
+struct keystore;
+
+struct keystore_installed {
+	char	*path[KEYSTORE_KEY__MAX];	/* PC: the two .p12 files; token: NULL */
+	char	 ski[KEYSTORE_KEY__MAX][41];	/* lower-case hex, as in the file names */
+};
+
+enum keystore_p12_layout {
+	KEYSTORE_P12_MODERN,	/* AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC (default) */
+	KEYSTORE_P12_LEGACY,	/* NCA's own: 3DES keys, RC2-40 certs, SHA-1 MAC, 1024 iter. */
+};
+
+struct keystore_ops {
+	const char	*name;
+	/*
+	 * Makes both key pairs unless they already exist for this application (then they are
+	 * kept: a resumed apply must not make a third key). *created says which happened.
+	 */
+	int	(*generate)(struct keystore *, int *created, char **cause);
+	int	(*has_keys)(struct keystore *, int *yes, char **cause);
+	/* PKCS#10, SHA-256, subject CN = the application id (the service ignores it). */
+	int	(*csr)(struct keystore *, enum keystore_key, char **pem, char **cause);
+	/* RSA PKCS#1 v1.5 over SHA-256 of msg (proof of possession for "installed"). */
+	int	(*sign)(struct keystore *, enum keystore_key, const void *msg, size_t len,
+		    unsigned char **sig, size_t *siglen, char **cause);
+	/*
+	 * Verifies each certificate before writing anything (it chains to chain_pem, its
+	 * public key is the pending key's, its key usage is the expected one), then stores
+	 * them: PC writes the two PKCS#12 files, each atomically with mode 0600, and removes
+	 * the pending keys only after both are durable. Repeating an install that completed
+	 * (or crashed after the containers were written) finishes it without harm.
+	 */
+	int	(*install)(struct keystore *, const char *cert_pem[KEYSTORE_KEY__MAX],
+		    const char *chain_pem, const struct secret *password,
+		    enum keystore_p12_layout, struct keystore_installed *, char **cause);
+	void	(*close)(struct keystore *);
+};
+
+struct keystore {
+	const struct keystore_ops	*ops;
+	void				*impl;
+};
+
+/*
+ * A PC folder: created 0700 if missing (an existing folder must not be group/world
+ * writable). app_id names the pending key files so a person recognises them:
+ * DIR/ncaenroll-<app_id>-AUTH.key and -SIGN.key (PEM, 0600).
+ */
+struct keystore	*keystore_file_open(const char *dir, const char *app_id, char **cause);
+void		 keystore_close(struct keystore *);
+void		 keystore_installed_free(struct keystore_installed *);
+
+/*
+ * For the backends (keystore.c), so a file and a token judge a certificate alike.
+ * keystore_key_name: "AUTH" or "SIGN". keystore_cert_check: the one verification install
+ * makes of a certificate (PEM) before anything is written: it chains to chain_pem (the
+ * self-signed certificates there are the anchors, the rest intermediates; without a
+ * self-signed one, the given CAs are trusted as they are), its key usage is exactly the
+ * one of `which` (AUTH: digitalSignature + keyEncipherment; SIGN: digitalSignature +
+ * nonRepudiation) and its public key is spki (DER SubjectPublicKeyInfo). On success ski
+ * gets the lower-case hex of SHA-1 over the certificate's whole DER SubjectPublicKeyInfo.
+ * spki may be NULL to skip the key comparison (an install being finished, key gone).
+ */
+const char	*keystore_key_name(enum keystore_key);
+int		 keystore_cert_check(enum keystore_key which, const char *cert_pem,
+		    const char *chain_pem, const unsigned char *spki, size_t spkilen,
+		    char ski[41], char **cause);
+
+#endif

@@ -1,0 +1,102 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "enroll/machine.h"
+
+static const char *const machine_state_names[] = {
+	[MS_DRAFT] = "draft",
+	[MS_KEYS_READY] = "keys_ready",
+	[MS_SUBMITTED] = "submitted",
+	[MS_ISSUED] = "issued",
+	[MS_CERTS_READY] = "certs_ready",
+	[MS_INSTALLED] = "installed",
+	[MS_REJECTED] = "rejected",
+	[MS_CANCELLED] = "cancelled",
+	[MS_ABANDONED] = "abandoned",
+};
+_Static_assert(sizeof machine_state_names / sizeof machine_state_names[0] == MS__MAX,
+    "one name per state");
+
+static const char *const machine_event_names[] = {
+	[ME_KEYS_MADE] = "keys made",
+	[ME_SUBMIT_OK] = "submitted",
+	[ME_APPROVED] = "approved",
+	[ME_REJECTED] = "rejected",
+	[ME_EXPIRED] = "expired",
+	[ME_DOWNLOADED] = "certificates downloaded",
+	[ME_INSTALLED] = "installed",
+	[ME_ABANDON] = "abandoned",
+};
+_Static_assert(sizeof machine_event_names / sizeof machine_event_names[0] == ME__MAX,
+    "one name per event");
+
+/*
+ * A failed submit is no row: the application stays in keys_ready and the same CSRs are
+ * sent again. An approval seen while certificates are being fetched is harmless, hence
+ * issued -> issued is allowed, and so is a repeat of "installed".
+ */
+static const struct machine_row {
+	enum machine_state	from;
+	enum machine_event	event;
+	enum machine_state	to;
+} machine_table[] = {
+	{ MS_DRAFT,		ME_KEYS_MADE,	MS_KEYS_READY },
+	{ MS_DRAFT,		ME_ABANDON,	MS_ABANDONED },
+	{ MS_KEYS_READY,	ME_SUBMIT_OK,	MS_SUBMITTED },
+	{ MS_KEYS_READY,	ME_ABANDON,	MS_ABANDONED },
+	{ MS_SUBMITTED,		ME_APPROVED,	MS_ISSUED },
+	{ MS_SUBMITTED,		ME_REJECTED,	MS_REJECTED },
+	{ MS_SUBMITTED,		ME_EXPIRED,	MS_CANCELLED },
+	{ MS_ISSUED,		ME_APPROVED,	MS_ISSUED },
+	{ MS_ISSUED,		ME_DOWNLOADED,	MS_CERTS_READY },
+	{ MS_CERTS_READY,	ME_INSTALLED,	MS_INSTALLED },
+	{ MS_INSTALLED,		ME_INSTALLED,	MS_INSTALLED },
+};
+
+int
+machine_next(enum machine_state from, enum machine_event ev, enum machine_state *to)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof machine_table / sizeof machine_table[0]; i++) {
+		if (machine_table[i].from == from && machine_table[i].event == ev) {
+			*to = machine_table[i].to;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+machine_state_name(enum machine_state s)
+{
+	return s < MS__MAX ? machine_state_names[s] : "?";
+}
+
+const char *
+machine_event_name(enum machine_event e)
+{
+	return e < ME__MAX ? machine_event_names[e] : "?";
+}
+
+int
+machine_state_parse(const char *name, enum machine_state *out)
+{
+	int	i;
+
+	for (i = 0; i < MS__MAX; i++) {
+		if (strcmp(name, machine_state_names[i]) == 0) {
+			*out = (enum machine_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+machine_final(enum machine_state s)
+{
+	return s == MS_INSTALLED || s == MS_REJECTED || s == MS_CANCELLED ||
+	    s == MS_ABANDONED;
+}
