@@ -64,6 +64,8 @@ int	store_org_get(struct store *, const char *bin, struct store_org *, int *foun
 	    char **cause);
 void	store_org_free(struct store_org *);
 int	store_gu_code_put(struct store *, const char *bin, const char *code, char **cause);
+/* Forgets every code registered for bin (a registry reload then puts the file's codes). */
+int	store_gu_codes_clear(struct store *, const char *bin, char **cause);
 /* The ГУ/СКС codes registered for bin, as a NULL-terminated array (free with store_strv_free). */
 int	store_gu_codes(struct store *, const char *bin, char ***codes, char **cause);
 void	store_strv_free(char **);
@@ -73,7 +75,11 @@ int	store_person_get(struct store *, const char *iin, struct store_person *, int
 void	store_person_free(struct store_person *);
 int	store_entry_put(struct store *, enum store_dir, const struct store_entry *,
 	    char **cause);
-/* parent_id NULL: the whole directory; else only entries under it. Sorted for display. */
+/*
+ * parent_id NULL: the whole directory; else only entries under it (none for roles and
+ * regions). Sorted for display: roles by id, the others alphabetically by their Russian
+ * name, case ignored, in the Kazakh alphabet's order (which holds the Russian one).
+ */
 int	store_entries(struct store *, enum store_dir, const char *parent_id,
 	    struct store_list *, char **cause);
 int	store_entry_get(struct store *, enum store_dir, const char *id, struct store_entry *,
@@ -141,16 +147,21 @@ int	store_app_get(struct store *, const char *number, struct store_app *, int *f
  * (actor, action = wire name of `to`, detail), only if it is still in `from`: *won = 0
  * and *current = its status if someone else moved it first. `set` carries the fields the
  * transition fills (certificates and serials for issued, reason for rejected, the install
- * time for installed, the nonce); fields that are NULL/0 in it are left alone.
+ * time for installed, the nonce); fields that are NULL/0 in it are left alone. set may be
+ * NULL. decided (to issued, rejected, cancelled) and installed (to installed) default to
+ * now when set leaves them 0. An unknown number is an error.
  */
 int	store_app_transition(struct store *, const char *number, enum app_status from,
 	    enum app_status to, const struct store_app *set, const char *actor,
 	    const char *detail, time_t now, int *won, enum app_status *current, char **cause);
 
-/* Numbers of applications in `status` created at or before `before` (0 = any time). */
+/*
+ * Numbers of applications in `status` created at or before `before` (0 = any time), oldest
+ * first, as a NULL-terminated array (never NULL on success; free with store_strv_free).
+ */
 int	store_app_numbers(struct store *, enum app_status status, time_t before,
 	    char ***numbers, char **cause);
-/* Numbers of submitted applications whose deadline is before now. */
+/* Numbers of submitted applications whose deadline is before now, as above. */
 int	store_app_overdue(struct store *, time_t now, char ***numbers, char **cause);
 
 struct store_event {
@@ -158,6 +169,7 @@ struct store_event {
 	char	*actor, *action, *detail;
 };
 
+/* The history of number, oldest first; an unknown number has none (*n = 0). */
 int	store_events(struct store *, const char *number, struct store_event **v, size_t *n,
 	    char **cause);
 void	store_events_free(struct store_event *, size_t n);

@@ -1,0 +1,1051 @@
+/*
+ * The store on real SQLite files in a temporary folder: round trips of every entity,
+ * "not found" apart from errors, uniqueness refusals, racing transitions (two handles, two
+ * threads), expiry, and refusal of a schema newer than the code.
+ */
+#include "config.h"
+
+#include <ftw.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "server/store.h"
+
+/* A literal where the store's structs hold char *: the store only reads it. */
+#define W(s)	((char *)(s))
+
+struct fixture {
+	char		 dir[64];
+	char		*path;		/* dir/store.db */
+	struct store	*st;
+};
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+	char		*cause = NULL;
+
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/test-store.XXXXXX");
+	if (mkdtemp(f->dir) == NULL || asprintf(&f->path, "%s/store.db", f->dir) == -1)
+		return -1;
+	if ((f->st = store_open(f->path, &cause)) == NULL) {
+		print_error("%s\n", cause);
+		free(cause);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	store_close(f->st);
+	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static struct store *
+reopen(const char *path)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	st = store_open(path, &cause);
+	if (st == NULL)
+		fail_msg("%s", cause);
+	free(cause);
+	return st;
+}
+
+static void	make_app(struct store_app *, int, time_t);
+
+/* Asserts a call succeeded, printing its cause if it did not. */
+#define OK(call) do {							\
+	char	*cause_ = NULL;						\
+	int	 rc_ = (call);						\
+	if (rc_ != 0)							\
+		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
+	free(cause_);							\
+} while (0)
+/* The same, with `cause` naming the variable the call fills. */
+#define C (&cause_)
+
+/* Expects a refusal with a cause. */
+static void
+expect_refusal(int rc, char **cause)
+{
+	assert_int_equal(rc, -1);
+	assert_non_null(*cause);
+	free(*cause);
+	*cause = NULL;
+}
+
+/* ---- opening ---- */
+
+static void
+test_open_uri(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st;
+	char		*uri = NULL, *cause = NULL;
+
+	assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->path), -1);
+	st = reopen(uri);
+	store_close(st);
+	free(uri);
+	assert_int_not_equal(asprintf(&uri, "sqlite://%s", f->path), -1);
+	st = reopen(uri);
+	store_close(st);
+	free(uri);
+
+	assert_null(store_open("postgresql://localhost/nca", &cause));
+	assert_non_null(strstr(cause, "postgresql"));
+	free(cause);
+	cause = NULL;
+	assert_null(store_open("", &cause));
+	free(cause);
+	cause = NULL;
+	assert_null(store_open("/nonexistent-dir/x/store.db", &cause));
+	assert_non_null(cause);
+	free(cause);
+}
+
+static int
+count_rows(const char *path, const char *sql)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	int		 n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return n;
+}
+
+static void
+exec_sql(const char *path, const char *sql)
+{
+	sqlite3	*db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void
+test_schema(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st;
+	char		*cause = NULL;
+
+	/* migrated once, in WAL mode; reopening applies nothing again */
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 1);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 1);
+	st = reopen(f->path);
+	store_close(st);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 1);
+	assert_int_equal(count_rows(f->path,
+	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+
+	/* a schema from a newer program is refused, and left as it is */
+	exec_sql(f->path, "INSERT INTO schema_migrations (version, applied) VALUES (7, 0)");
+	assert_null(store_open(f->path, &cause));
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "schema version 7"));
+	free(cause);
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 7);
+}
+
+/* A lookup that cannot run is an error with a cause, not "not found". */
+static void
+test_lookup_error(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_person	 p;
+	struct store_app	 a;
+	char			*cause = NULL;
+	int			 found = -1;
+
+	exec_sql(f->path, "DROP TABLE persons; DROP TABLE events");
+	assert_int_equal(store_person_get(f->st, "871008401427", &p, &found, &cause), -1);
+	assert_int_equal(found, 0);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "persons"));
+	free(cause);
+	cause = NULL;
+	/* and a write that fails half-way leaves nothing: the application without history */
+	make_app(&a, 1, 1000);
+	assert_int_equal(store_app_insert(f->st, &a, "x", &found, &found, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 0);
+}
+
+struct opener {
+	const char		*path;
+	pthread_barrier_t	*start;
+	struct store		*st;
+	char			*cause;
+};
+
+static void *
+opener_run(void *arg)
+{
+	struct opener	*o = arg;
+
+	(void)pthread_barrier_wait(o->start);
+	o->st = store_open(o->path, &o->cause);
+	return NULL;
+}
+
+/* The service's workers open their handles at once, on a file that may not exist yet. */
+static void
+test_open_concurrent(void **state)
+{
+	struct fixture		*f = *state;
+	struct opener		 o[6];
+	pthread_t		 t[6];
+	pthread_barrier_t	 start;
+	char			*path = NULL;
+	int			 i;
+
+	assert_int_not_equal(asprintf(&path, "%s/fresh.db", f->dir), -1);
+	assert_int_equal(pthread_barrier_init(&start, NULL, 6), 0);
+	for (i = 0; i < 6; i++) {
+		o[i] = (struct opener){ .path = path, .start = &start };
+		assert_int_equal(pthread_create(&t[i], NULL, opener_run, &o[i]), 0);
+	}
+	for (i = 0; i < 6; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(pthread_barrier_destroy(&start), 0);
+	for (i = 0; i < 6; i++) {
+		if (o[i].st == NULL)
+			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
+		store_close(o[i].st);
+	}
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 1);
+	free(path);
+}
+
+/* ---- registries and directories ---- */
+
+static void
+test_org(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_entry	 region = { .id = W("astana"),
+	    .name = { W("Астана"), W("Астана"), W("Astana") } };
+	struct store_org	 o = { .bin = "940140000385",
+	    .name = { W("«Тест» ЖШС"), W("ТОО «Тест»"), NULL }, .region_id = W("astana") };
+	struct store_org	 got;
+	char			**codes = NULL, *cause = NULL;
+	int			 found = -1;
+
+	/* an organization must name a region the store knows */
+	expect_refusal(store_org_put(st, &o, &cause), &cause);
+	cause = NULL;
+	OK(store_entry_put(st, STORE_REGIONS, &region, C));
+	OK(store_org_put(st, &o, C));
+	OK(store_org_get(st, "940140000385", &got, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(got.bin, "940140000385");
+	assert_string_equal(got.name.kk, "«Тест» ЖШС");
+	assert_string_equal(got.name.ru, "ТОО «Тест»");
+	assert_null(got.name.en);
+	assert_string_equal(got.region_id, "astana");
+	store_org_free(&got);
+
+	/* putting again replaces */
+	o.name.en = W("Test LLP");
+	OK(store_org_put(st, &o, C));
+	OK(store_org_get(st, "940140000385", &got, &found, C));
+	assert_string_equal(got.name.en, "Test LLP");
+	store_org_free(&got);
+
+	OK(store_org_get(st, "961141000023", &got, &found, C));
+	assert_int_equal(found, 0);
+	store_org_free(&got);
+
+	/* ГУ/СКС codes: sorted, repeat-safe, cleared; none is an empty list */
+	OK(store_gu_code_put(st, "940140000385", "56781", C));
+	OK(store_gu_code_put(st, "940140000385", "1234", C));
+	OK(store_gu_code_put(st, "940140000385", "1234", C));
+	OK(store_gu_codes(st, "940140000385", &codes, C));
+	assert_non_null(codes);
+	assert_string_equal(codes[0], "1234");
+	assert_string_equal(codes[1], "56781");
+	assert_null(codes[2]);
+	store_strv_free(codes);
+	expect_refusal(store_gu_code_put(st, "070941024691", "1234", &cause), &cause);
+	cause = NULL;
+	OK(store_gu_codes_clear(st, "940140000385", C));
+	OK(store_gu_codes(st, "940140000385", &codes, C));
+	assert_non_null(codes);
+	assert_null(codes[0]);
+	store_strv_free(codes);
+}
+
+static void
+test_person(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_person	 p = { .iin = "871008401427", .surname = W("ТЕСТОВА"),
+	    .given_name = W("АЙГЕРІМ"), .patronymic = W("") };
+	struct store_person	 got;
+	int			 found = -1;
+
+	OK(store_person_put(st, &p, C));
+	OK(store_person_get(st, "871008401427", &got, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(got.iin, "871008401427");
+	assert_string_equal(got.surname, "ТЕСТОВА");
+	assert_string_equal(got.given_name, "АЙГЕРІМ");
+	assert_string_equal(got.patronymic, "");
+	store_person_free(&got);
+
+	p.patronymic = W("САПАРҚЫЗЫ");
+	OK(store_person_put(st, &p, C));
+	OK(store_person_get(st, "871008401427", &got, &found, C));
+	assert_string_equal(got.patronymic, "САПАРҚЫЗЫ");
+	store_person_free(&got);
+
+	OK(store_person_get(st, "760212350620", &got, &found, C));
+	assert_int_equal(found, 0);
+	assert_null(got.surname);
+	store_person_free(&got);
+}
+
+static void
+put_entry(struct store *st, enum store_dir d, const char *id, const char *parent,
+    const char *ru)
+{
+	struct store_entry	e = { .id = (char *)id, .parent_id = (char *)parent,
+	    .name = { W("kk"), (char *)ru, W("en") } };
+
+	if (d == STORE_ROLES) {
+		e.dc = (char *)id;
+		e.oid = W("1.2.398.3.3.4.1.2.1");
+	}
+	if (d == STORE_OFFICES)
+		e.address = W("ул. Тестовая, 1");
+	OK(store_entry_put(st, d, &e, C));
+}
+
+static void
+test_directories(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_list	 l;
+	struct store_entry	 e;
+	char			*cause = NULL;
+	int			 found = -1;
+
+	put_entry(st, STORE_ROLES, "ROLE02", NULL, "Право подписи");
+	put_entry(st, STORE_ROLES, "ROLE01", NULL, "Первый руководитель");
+	put_entry(st, STORE_REGIONS, "karaganda", NULL, "Карагандинская область");
+	put_entry(st, STORE_REGIONS, "almaty", NULL, "Алматы");
+	put_entry(st, STORE_REGIONS, "astana", NULL, "Астана");
+	put_entry(st, STORE_CITIES, "temirtau", "karaganda", "Темиртау");
+	put_entry(st, STORE_CITIES, "karaganda", "karaganda", "Караганда");
+	put_entry(st, STORE_CITIES, "astana", "astana", "Астана");
+	put_entry(st, STORE_OFFICES, "krg-2", "karaganda", "ЦОН №2");
+	put_entry(st, STORE_OFFICES, "krg-1", "karaganda", "ЦОН №1");
+	put_entry(st, STORE_OFFICES, "ast-1", "astana", "ЦОН Астаны");
+
+	/* a city under an unknown region is refused */
+	{
+		struct store_entry	bad = { .id = W("x"), .parent_id = W("nowhere"),
+		    .name = { W("x"), W("x"), W("x") } };
+
+		expect_refusal(store_entry_put(st, STORE_CITIES, &bad, &cause), &cause);
+		cause = NULL;
+	}
+
+	OK(store_entries(st, STORE_ROLES, NULL, &l, C));
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].id, "ROLE01");
+	assert_string_equal(l.v[0].dc, "ROLE01");
+	assert_string_equal(l.v[0].oid, "1.2.398.3.3.4.1.2.1");
+	assert_null(l.v[0].parent_id);
+	assert_null(l.v[0].address);
+	assert_string_equal(l.v[1].id, "ROLE02");
+	store_list_free(&l);
+
+	OK(store_entries(st, STORE_REGIONS, NULL, &l, C));
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0].name.ru, "Алматы");
+	assert_string_equal(l.v[1].name.ru, "Астана");
+	assert_string_equal(l.v[2].name.ru, "Карагандинская область");
+	assert_string_equal(l.v[2].name.kk, "kk");
+	assert_string_equal(l.v[2].name.en, "en");
+	assert_null(l.v[2].dc);
+	store_list_free(&l);
+
+	OK(store_entries(st, STORE_CITIES, "karaganda", &l, C));
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].id, "karaganda");
+	assert_string_equal(l.v[0].parent_id, "karaganda");
+	assert_string_equal(l.v[1].id, "temirtau");
+	store_list_free(&l);
+	OK(store_entries(st, STORE_CITIES, NULL, &l, C));
+	assert_int_equal(l.n, 3);
+	store_list_free(&l);
+	OK(store_entries(st, STORE_CITIES, "nowhere", &l, C));
+	assert_int_equal(l.n, 0);
+	store_list_free(&l);
+	/* nothing is under a role */
+	OK(store_entries(st, STORE_ROLES, "ROLE01", &l, C));
+	assert_int_equal(l.n, 0);
+	store_list_free(&l);
+
+	OK(store_entries(st, STORE_OFFICES, "karaganda", &l, C));
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].id, "krg-1");
+	assert_string_equal(l.v[0].address, "ул. Тестовая, 1");
+	store_list_free(&l);
+
+	OK(store_entry_get(st, STORE_OFFICES, "ast-1", &e, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(e.parent_id, "astana");
+	assert_string_equal(e.name.ru, "ЦОН Астаны");
+	store_entry_free(&e);
+	OK(store_entry_get(st, STORE_ROLES, "ROLE09", &e, &found, C));
+	assert_int_equal(found, 0);
+	store_entry_free(&e);
+	/* ids are per directory */
+	OK(store_entry_get(st, STORE_REGIONS, "temirtau", &e, &found, C));
+	assert_int_equal(found, 0);
+	store_entry_free(&e);
+
+	/* putting again replaces, and moves a city */
+	put_entry(st, STORE_CITIES, "temirtau", "astana", "Темиртау");
+	OK(store_entries(st, STORE_CITIES, "astana", &l, C));
+	assert_int_equal(l.n, 2);
+	store_list_free(&l);
+}
+
+/* Alphabetical as a Kazakh or Russian reader expects: case ignored, Ё after Е, Ә after А. */
+static void
+test_directory_order(void **state)
+{
+	static const char *const expect[] = {
+		"Алматы", "Астана", "Әлем", "город Шымкент", "Ещё", "Ёлкино",
+		"Карагандинская область", "область Абай", "Уральск", "Ұлытау",
+	};
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_list	 l;
+	char			 id[8];
+	size_t			 i, n = sizeof expect / sizeof expect[0];
+
+	for (i = 0; i < n; i++) {
+		/* put in reverse so that insertion order cannot pass for sorting */
+		snprintf(id, sizeof id, "r%zu", i);
+		put_entry(st, STORE_REGIONS, id, NULL, expect[n - 1 - i]);
+	}
+	OK(store_entries(st, STORE_REGIONS, NULL, &l, C));
+	assert_int_equal(l.n, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(l.v[i].name.ru, expect[i]);
+	store_list_free(&l);
+}
+
+/* ---- captchas and tokens ---- */
+
+static void
+test_captcha(void **state)
+{
+	struct store	*st = ((struct fixture *)*state)->st;
+	char		*hash = NULL, *cause = NULL;
+	int		 found = -1;
+
+	OK(store_captcha_put(st, "c1", "hash-1", 1000, C));
+	OK(store_captcha_put(st, "c2", "hash-2", 1000, C));
+	expect_refusal(store_captcha_put(st, "c1", "other", 2000, &cause), &cause);
+
+	OK(store_captcha_take(st, "c1", 999, &hash, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(hash, "hash-1");
+	free(hash);
+	/* single use */
+	OK(store_captcha_take(st, "c1", 999, &hash, &found, C));
+	assert_int_equal(found, 0);
+	assert_null(hash);
+	/* expired: not found, and gone */
+	OK(store_captcha_take(st, "c2", 1000, &hash, &found, C));
+	assert_int_equal(found, 0);
+	assert_null(hash);
+	OK(store_captcha_put(st, "c2", "hash-2b", 3000, C));
+	OK(store_captcha_take(st, "unknown", 0, &hash, &found, C));
+	assert_int_equal(found, 0);
+}
+
+static void
+test_token_and_sweep(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st = f->st;
+	char		 bin[13], *hash = NULL, *cause = NULL;
+	int		 found = -1;
+
+	OK(store_token_put(st, "t1", "940140000385", 1000, C));
+	OK(store_token_put(st, "t2", "070941024691", 2000, C));
+	expect_refusal(store_token_put(st, "t1", "940140000385", 5000, &cause), &cause);
+	OK(store_token_get(st, "t1", 999, bin, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(bin, "940140000385");
+	/* still there after a read: tokens are not single use */
+	OK(store_token_get(st, "t1", 999, bin, &found, C));
+	assert_int_equal(found, 1);
+	OK(store_token_get(st, "t1", 1000, bin, &found, C));
+	assert_int_equal(found, 0);
+	assert_string_equal(bin, "");
+	OK(store_token_get(st, "nope", 0, bin, &found, C));
+	assert_int_equal(found, 0);
+
+	OK(store_captcha_put(st, "c1", "h1", 1000, C));
+	OK(store_captcha_put(st, "c2", "h2", 2000, C));
+	OK(store_sweep(st, 1500, C));
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM tokens"), 1);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM captchas"), 1);
+	OK(store_token_get(st, "t2", 1500, bin, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(bin, "070941024691");
+	OK(store_captcha_take(st, "c2", 1500, &hash, &found, C));
+	assert_int_equal(found, 1);
+	free(hash);
+	OK(store_sweep(st, 5000, C));
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM tokens"), 0);
+}
+
+/* ---- applications ---- */
+
+/* The number of test application i (0 to 9999). */
+static void
+app_number(char out[REQNUM_LEN + 1], int i)
+{
+	snprintf(out, REQNUM_LEN + 1, "1000-0000-0000-0000-0000-0000-%04u",
+	    (unsigned)i % 10000u);
+}
+
+/* A complete application numbered by i, with keys of its own. */
+static void
+make_app(struct store_app *a, int i, time_t created)
+{
+	memset(a, 0, sizeof *a);
+	app_number(a->number, i);
+	a->status = APP_SUBMITTED;
+	a->created = created;
+	a->deadline = created + 30 * 86400;
+	memcpy(a->bin, "940140000385", 13);
+	memcpy(a->iin, "871008401427", 13);
+	a->org_name = W("ТОО «Тест»");
+	a->surname = W("ТЕСТОВА");
+	a->given_name = W("АЙГЕРІМ");
+	a->patronymic = W("");
+	a->email = W("a@example.kz");
+	a->role_id = W("ROLE02");
+	a->region_id = W("astana");
+	a->city_id = W("astana");
+	a->gu_code = W("1234");
+	a->storage = W("pc");
+	a->lang = W("kk");
+	a->csr_auth = W("-----BEGIN CERTIFICATE REQUEST-----\nA\n"
+	    "-----END CERTIFICATE REQUEST-----\n");
+	a->csr_sign = W("-----BEGIN CERTIFICATE REQUEST-----\nS\n"
+	    "-----END CERTIFICATE REQUEST-----\n");
+	snprintf(a->key_auth, sizeof a->key_auth, "%064d", 2 * i);
+	snprintf(a->key_sign, sizeof a->key_sign, "%064d", 2 * i + 1);
+}
+
+static void
+insert_app(struct store *st, struct store_app *a)
+{
+	int	existing = -1, reused = -1;
+
+	OK(store_app_insert(st, a, "applicant", &existing, &reused, C));
+	assert_int_equal(existing, 0);
+	assert_int_equal(reused, 0);
+}
+
+static void
+test_app_roundtrip(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_app	 a, got;
+	struct store_event	*ev = NULL;
+	size_t			 n = 99;
+	int			 found = -1;
+
+	make_app(&a, 1, 1700000000);
+	a.status = APP_ISSUED;		/* ignored: a new application is submitted */
+	insert_app(st, &a);
+	assert_int_equal(a.status, APP_SUBMITTED);
+	OK(store_app_get(st, a.number, &got, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(got.number, a.number);
+	assert_int_equal(got.status, APP_SUBMITTED);
+	assert_int_equal(got.created, 1700000000);
+	assert_int_equal(got.deadline, 1700000000 + 30 * 86400);
+	assert_int_equal(got.decided, 0);
+	assert_int_equal(got.installed, 0);
+	assert_string_equal(got.bin, a.bin);
+	assert_string_equal(got.iin, a.iin);
+	assert_string_equal(got.org_name, a.org_name);
+	assert_string_equal(got.surname, a.surname);
+	assert_string_equal(got.given_name, a.given_name);
+	assert_string_equal(got.patronymic, "");
+	assert_string_equal(got.email, a.email);
+	assert_string_equal(got.role_id, a.role_id);
+	assert_string_equal(got.region_id, a.region_id);
+	assert_string_equal(got.city_id, a.city_id);
+	assert_string_equal(got.gu_code, a.gu_code);
+	assert_string_equal(got.storage, a.storage);
+	assert_string_equal(got.lang, a.lang);
+	assert_string_equal(got.csr_auth, a.csr_auth);
+	assert_string_equal(got.csr_sign, a.csr_sign);
+	assert_string_equal(got.key_auth, a.key_auth);
+	assert_string_equal(got.key_sign, a.key_sign);
+	assert_null(got.cert_auth);
+	assert_null(got.cert_sign);
+	assert_string_equal(got.serial_auth, "");
+	assert_string_equal(got.serial_sign, "");
+	assert_int_equal(got.not_before, 0);
+	assert_int_equal(got.not_after, 0);
+	assert_null(got.reject_reason);
+	assert_null(got.install_nonce);
+	store_app_free(&got);
+
+	OK(store_events(st, a.number, &ev, &n, C));
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].at, 1700000000);
+	assert_string_equal(ev[0].actor, "applicant");
+	assert_string_equal(ev[0].action, "submitted");
+	assert_null(ev[0].detail);
+	store_events_free(ev, n);
+
+	/* no e-mail stays NULL */
+	make_app(&a, 2, 1700000000);
+	a.email = NULL;
+	insert_app(st, &a);
+	OK(store_app_get(st, a.number, &got, &found, C));
+	assert_null(got.email);
+	store_app_free(&got);
+
+	OK(store_app_get(st, "9999-9999-9999-9999-9999-9999-9999", &got, &found, C));
+	assert_int_equal(found, 0);
+	store_app_free(&got);
+	OK(store_events(st, "9999-9999-9999-9999-9999-9999-9999", &ev, &n, C));
+	assert_int_equal(n, 0);
+	store_events_free(ev, n);
+}
+
+static void
+test_app_keys(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*st = f->st;
+	struct store_app	 a, b;
+	char			*cause = NULL;
+	int			 existing, reused;
+
+	make_app(&a, 1, 1000);
+	insert_app(st, &a);
+
+	/* the same pair again: the same application */
+	make_app(&b, 2, 2000);
+	memcpy(b.key_auth, a.key_auth, sizeof b.key_auth);
+	memcpy(b.key_sign, a.key_sign, sizeof b.key_sign);
+	OK(store_app_insert(st, &b, "applicant", &existing, &reused, C));
+	assert_int_equal(existing, 1);
+	assert_int_equal(reused, 0);
+	assert_string_equal(b.number, a.number);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 1);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM events"), 1);
+
+	/* one key seen before, in either role, or one key for both: refused */
+	static const struct {
+		int	auth_from, sign_from;	/* 0: fresh, 1: a's auth key, 2: a's sign key */
+	} cases[] = { { 1, 0 }, { 0, 2 }, { 2, 0 }, { 0, 1 }, { 3, 3 } };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		make_app(&b, 10 + (int)i, 2000);
+		if (cases[i].auth_from == 1)
+			memcpy(b.key_auth, a.key_auth, sizeof b.key_auth);
+		if (cases[i].auth_from == 2)
+			memcpy(b.key_auth, a.key_sign, sizeof b.key_auth);
+		if (cases[i].sign_from == 1)
+			memcpy(b.key_sign, a.key_auth, sizeof b.key_sign);
+		if (cases[i].sign_from == 2)
+			memcpy(b.key_sign, a.key_sign, sizeof b.key_sign);
+		if (cases[i].auth_from == 3)
+			memcpy(b.key_sign, b.key_auth, sizeof b.key_sign);
+		existing = reused = -1;
+		cause = NULL;
+		expect_refusal(store_app_insert(st, &b, "applicant", &existing, &reused,
+		    &cause), &cause);
+		assert_int_equal(reused, 1);
+		assert_int_equal(existing, 0);
+	}
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 1);
+
+	/* a number taken already is an error, and leaves nothing behind */
+	make_app(&b, 1, 3000);
+	snprintf(b.key_auth, sizeof b.key_auth, "%064d", 777);
+	snprintf(b.key_sign, sizeof b.key_sign, "%064d", 778);
+	cause = NULL;
+	expect_refusal(store_app_insert(st, &b, "applicant", &existing, &reused, &cause),
+	    &cause);
+	assert_int_equal(reused, 0);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM events"), 1);
+}
+
+static void
+test_app_transition(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_app	 a, set, got;
+	struct store_event	*ev = NULL;
+	enum app_status		 cur;
+	size_t			 n;
+	char			*cause = NULL;
+	int			 won = -1, found;
+
+	make_app(&a, 1, 1000);
+	insert_app(st, &a);
+
+	memset(&set, 0, sizeof set);
+	set.cert_auth = W("CERT-A");
+	set.cert_sign = W("CERT-S");
+	memcpy(set.serial_auth, "0a0b", 5);
+	memcpy(set.serial_sign, "0c0d", 5);
+	set.not_before = 2000;
+	set.not_after = 2000 + 365 * 86400;
+	set.install_nonce = W("nonce-1");
+	OK(store_app_transition(st, a.number, APP_SUBMITTED, APP_ISSUED, &set, "operator-1",
+	    "approved at desk", 2000, &won, &cur, C));
+	assert_int_equal(won, 1);
+	assert_int_equal(cur, APP_ISSUED);
+
+	/* too late: someone moved it */
+	OK(store_app_transition(st, a.number, APP_SUBMITTED, APP_REJECTED, NULL, "operator-2",
+	    "no documents", 2001, &won, &cur, C));
+	assert_int_equal(won, 0);
+	assert_int_equal(cur, APP_ISSUED);
+
+	OK(store_app_get(st, a.number, &got, &found, C));
+	assert_int_equal(got.status, APP_ISSUED);
+	assert_int_equal(got.decided, 2000);
+	assert_string_equal(got.cert_auth, "CERT-A");
+	assert_string_equal(got.cert_sign, "CERT-S");
+	assert_string_equal(got.serial_auth, "0a0b");
+	assert_string_equal(got.serial_sign, "0c0d");
+	assert_int_equal(got.not_before, 2000);
+	assert_int_equal(got.not_after, 2000 + 365 * 86400);
+	assert_null(got.reject_reason);
+	assert_string_equal(got.install_nonce, "nonce-1");
+	store_app_free(&got);
+
+	/* installed: fields not in set are left alone, the time defaults to now */
+	OK(store_app_transition(st, a.number, APP_ISSUED, APP_INSTALLED, NULL, "applicant",
+	    NULL, 3000, &won, &cur, C));
+	assert_int_equal(won, 1);
+	OK(store_app_get(st, a.number, &got, &found, C));
+	assert_int_equal(got.status, APP_INSTALLED);
+	assert_int_equal(got.installed, 3000);
+	assert_int_equal(got.decided, 2000);
+	assert_string_equal(got.cert_auth, "CERT-A");
+	store_app_free(&got);
+
+	OK(store_events(st, a.number, &ev, &n, C));
+	assert_int_equal(n, 3);
+	assert_string_equal(ev[0].action, "submitted");
+	assert_int_equal(ev[1].at, 2000);
+	assert_string_equal(ev[1].actor, "operator-1");
+	assert_string_equal(ev[1].action, "issued");
+	assert_string_equal(ev[1].detail, "approved at desk");
+	assert_string_equal(ev[2].action, "installed");
+	assert_string_equal(ev[2].actor, "applicant");
+	assert_null(ev[2].detail);
+	store_events_free(ev, n);
+
+	/* rejected with a reason */
+	make_app(&a, 2, 1000);
+	insert_app(st, &a);
+	memset(&set, 0, sizeof set);
+	set.reject_reason = W("Документы не представлены");
+	OK(store_app_transition(st, a.number, APP_SUBMITTED, APP_REJECTED, &set, "operator-2",
+	    NULL, 2500, &won, &cur, C));
+	assert_int_equal(won, 1);
+	OK(store_app_get(st, a.number, &got, &found, C));
+	assert_int_equal(got.status, APP_REJECTED);
+	assert_int_equal(got.decided, 2500);
+	assert_string_equal(got.reject_reason, "Документы не представлены");
+	store_app_free(&got);
+
+	/* no such application: an error, not a lost race */
+	expect_refusal(store_app_transition(st, "9999-9999-9999-9999-9999-9999-9999",
+	    APP_SUBMITTED, APP_ISSUED, NULL, "x", NULL, 1, &won, &cur, &cause), &cause);
+	assert_int_equal(won, 0);
+}
+
+static void
+test_app_race_handles(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*other = reopen(f->path);
+	struct store_app	 a;
+	struct store_event	*ev = NULL;
+	enum app_status		 cur;
+	size_t			 n;
+	int			 won1 = -1, won2 = -1;
+
+	make_app(&a, 1, 1000);
+	insert_app(f->st, &a);
+	/* both read "submitted" before either moves it */
+	OK(store_app_transition(f->st, a.number, APP_SUBMITTED, APP_ISSUED, NULL, "one", NULL,
+	    2000, &won1, &cur, C));
+	OK(store_app_transition(other, a.number, APP_SUBMITTED, APP_CANCELLED, NULL, "two",
+	    NULL, 2000, &won2, &cur, C));
+	assert_int_equal(won1, 1);
+	assert_int_equal(won2, 0);
+	assert_int_equal(cur, APP_ISSUED);
+	OK(store_events(other, a.number, &ev, &n, C));
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[1].actor, "one");
+	store_events_free(ev, n);
+	store_close(other);
+}
+
+#define RACE_APPS	40
+
+struct racer {
+	const char		*path;
+	pthread_barrier_t	*start;
+	enum app_status		 to;
+	int			 won[RACE_APPS];
+	enum app_status		 current[RACE_APPS];
+	int			 failed;
+	char			*cause;
+};
+
+static void *
+racer_run(void *arg)
+{
+	struct racer		*r = arg;
+	struct store		*st;
+	char			 number[REQNUM_LEN + 1];
+	int			 i;
+
+	st = store_open(r->path, &r->cause);
+	(void)pthread_barrier_wait(r->start);
+	if (st == NULL) {
+		r->failed = 1;
+		return NULL;
+	}
+	for (i = 0; i < RACE_APPS && !r->failed; i++) {
+		app_number(number, i);
+		if (store_app_transition(st, number, APP_SUBMITTED, r->to, NULL,
+		    appstatus_wire(r->to), NULL, 5000, &r->won[i], &r->current[i],
+		    &r->cause) == -1)
+			r->failed = 1;
+	}
+	store_close(st);
+	return NULL;
+}
+
+static void
+test_app_race_threads(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_app	 a;
+	struct racer		 r[2];
+	pthread_t		 t[2];
+	pthread_barrier_t	 start;
+	struct store_event	*ev = NULL;
+	size_t			 n;
+	int			 i, wins[2] = { 0, 0 };
+
+	for (i = 0; i < RACE_APPS; i++) {
+		make_app(&a, i, 1000);
+		insert_app(f->st, &a);
+	}
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	memset(r, 0, sizeof r);
+	r[0].to = APP_ISSUED;
+	r[1].to = APP_CANCELLED;
+	for (i = 0; i < 2; i++) {
+		r[i].path = f->path;
+		r[i].start = &start;
+		assert_int_equal(pthread_create(&t[i], NULL, racer_run, &r[i]), 0);
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(pthread_barrier_destroy(&start), 0);
+	for (i = 0; i < 2; i++) {
+		if (r[i].failed)
+			fail_msg("racer %d: %s", i, r[i].cause ? r[i].cause : "?");
+		free(r[i].cause);
+	}
+	for (i = 0; i < RACE_APPS; i++) {
+		/* exactly one wins; the loser sees what the winner made of it */
+		assert_int_equal(r[0].won[i] + r[1].won[i], 1);
+		if (r[0].won[i]) {
+			assert_int_equal(r[1].current[i], APP_ISSUED);
+			wins[0]++;
+		} else {
+			assert_int_equal(r[0].current[i], APP_CANCELLED);
+			wins[1]++;
+		}
+		make_app(&a, i, 1000);
+		OK(store_events(f->st, a.number, &ev, &n, C));
+		assert_int_equal(n, 2);
+		store_events_free(ev, n);
+	}
+	assert_int_equal(wins[0] + wins[1], RACE_APPS);
+}
+
+static void
+test_app_lists(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_app	 a;
+	enum app_status		 cur;
+	char			**v = NULL;
+	int			 won;
+
+	for (int i = 0; i < 4; i++) {
+		make_app(&a, i, 1000 * (4 - i));	/* created 4000, 3000, 2000, 1000 */
+		insert_app(st, &a);
+	}
+	OK(store_app_transition(st, "1000-0000-0000-0000-0000-0000-0001", APP_SUBMITTED,
+	    APP_REJECTED, NULL, "op", NULL, 5000, &won, &cur, C));
+
+	OK(store_app_numbers(st, APP_SUBMITTED, 0, &v, C));
+	assert_string_equal(v[0], "1000-0000-0000-0000-0000-0000-0003");
+	assert_string_equal(v[1], "1000-0000-0000-0000-0000-0000-0002");
+	assert_string_equal(v[2], "1000-0000-0000-0000-0000-0000-0000");
+	assert_null(v[3]);
+	store_strv_free(v);
+	OK(store_app_numbers(st, APP_SUBMITTED, 2000, &v, C));
+	assert_string_equal(v[0], "1000-0000-0000-0000-0000-0000-0003");
+	assert_string_equal(v[1], "1000-0000-0000-0000-0000-0000-0002");
+	assert_null(v[2]);
+	store_strv_free(v);
+	OK(store_app_numbers(st, APP_REJECTED, 0, &v, C));
+	assert_string_equal(v[0], "1000-0000-0000-0000-0000-0000-0001");
+	assert_null(v[1]);
+	store_strv_free(v);
+	OK(store_app_numbers(st, APP_INSTALLED, 0, &v, C));
+	assert_non_null(v);
+	assert_null(v[0]);
+	store_strv_free(v);
+
+	/* deadlines are created + 30 days; the rejected one is not overdue */
+	OK(store_app_overdue(st, 3000 + 30 * 86400, &v, C));
+	assert_string_equal(v[0], "1000-0000-0000-0000-0000-0000-0003");
+	assert_string_equal(v[1], "1000-0000-0000-0000-0000-0000-0002");
+	assert_null(v[2]);
+	store_strv_free(v);
+	OK(store_app_overdue(st, 0, &v, C));
+	assert_null(v[0]);
+	store_strv_free(v);
+}
+
+static void
+test_bulk_transaction(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*st = f->st;
+	struct store_app	 a;
+	struct store_person	 p = { .iin = "871008401427", .surname = W("А"),
+	    .given_name = W("Б"), .patronymic = W("") }, got;
+	enum app_status		 cur;
+	char			*cause = NULL;
+	int			 found, won, existing, reused;
+
+	OK(store_begin(st, C));
+	expect_refusal(store_begin(st, &cause), &cause);
+	OK(store_person_put(st, &p, C));
+	make_app(&a, 1, 1000);
+	insert_app(st, &a);		/* nested: a savepoint */
+	OK(store_app_transition(st, a.number, APP_SUBMITTED, APP_ISSUED, NULL, "op", NULL,
+	    2000, &won, &cur, C));
+	/* a refusal inside rolls back only itself */
+	make_app(&a, 2, 1000);
+	memcpy(a.key_sign, "0000000000000000000000000000000000000000000000000000000000000002", 65);
+	cause = NULL;
+	expect_refusal(store_app_insert(st, &a, "x", &existing, &reused, &cause), &cause);
+	OK(store_person_get(st, p.iin, &got, &found, C));
+	assert_int_equal(found, 1);
+	store_person_free(&got);
+	assert_int_equal(store_rollback(st), 0);
+	OK(store_person_get(st, p.iin, &got, &found, C));
+	assert_int_equal(found, 0);
+	store_person_free(&got);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 0);
+
+	OK(store_begin(st, C));
+	OK(store_person_put(st, &p, C));
+	OK(store_commit(st, C));
+	OK(store_person_get(st, p.iin, &got, &found, C));
+	assert_int_equal(found, 1);
+	store_person_free(&got);
+	assert_int_equal(store_rollback(st), 0);	/* nothing open: harmless */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_uri, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_captcha, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_and_sweep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_transition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_race_handles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_race_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
