@@ -1,0 +1,772 @@
+/*
+ * keystore-file — the keystore in a PC folder. Pending keys are unencrypted PEM (PKCS#8)
+ * files DIR/ncaenroll-<app>-AUTH.key and -SIGN.key, mode 0600, in a 0700 folder, until
+ * install turns each into a password-protected PKCS#12 named as NCA names them
+ * (nca-facts.md §3) and removes them. Every file is written with atomicfile_write; key
+ * material passes only through buffers wiped before they are freed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/provider.h>
+#include <openssl/x509.h>
+
+#include "common/atomicfile.h"
+#include "common/cause.h"
+#include "common/i18n.h"
+#include "common/log.h"
+#include "common/password.h"
+#include "common/problem.h"
+#include "common/secret.h"
+#include "enroll/keystore.h"
+
+#define KEYSTORE_FILE_BITS	2048
+#define KEYSTORE_FILE_APPID_MAX	64
+#define KEYSTORE_FILE_READ_MAX	(64 * 1024)	/* a PEM RSA-2048 key or a .p12 is < 4 KiB */
+
+struct keystore_file {
+	char	*dir;
+	char	*keypath[KEYSTORE_KEY__MAX];
+	char	*app_id;
+};
+
+/* The container's name before the hex (nca-facts.md §3). */
+static const char *const keystore_file_prefix[] = {
+	[KEYSTORE_AUTH] = "AUTH_RSA256_",
+	[KEYSTORE_SIGN] = "RSA256_",
+};
+_Static_assert(sizeof keystore_file_prefix / sizeof keystore_file_prefix[0] ==
+    KEYSTORE_KEY__MAX, "one container prefix per key");
+
+static const struct keystore_file_layout {
+	int		  nid_key, nid_cert, iter;
+	const EVP_MD	*(*mac_md)(void);
+	int		  legacy;	/* needs OpenSSL's legacy provider (RC2) */
+} keystore_file_layouts[] = {
+	/* PBES2: AES-256-CBC with PBKDF2, whose PRF OpenSSL 3 makes HMAC-SHA256. */
+	[KEYSTORE_P12_MODERN] = { NID_aes_256_cbc, NID_aes_256_cbc, 10000, EVP_sha256, 0 },
+	[KEYSTORE_P12_LEGACY] = { NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
+	    NID_pbe_WithSHA1And40BitRC2_CBC, 1024, EVP_sha1, 1 },
+};
+
+static const char *
+keystore_file_ssl_reason(void)
+{
+	unsigned long	e = ERR_peek_last_error();
+	const char	*r = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+	ERR_clear_error();
+	return r != NULL ? r : _("unknown reason");
+}
+
+/* A PEM callback that never asks: pending keys are not encrypted. */
+static int
+keystore_file_nopass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf, (void)size, (void)rwflag, (void)u;
+	return -1;
+}
+
+/* The app id becomes part of a file name: keep it to a safe, recognisable alphabet. */
+static int
+keystore_file_app_id_ok(const char *id)
+{
+	size_t	n = strlen(id);
+
+	if (n == 0 || n > KEYSTORE_FILE_APPID_MAX || id[0] == '.' || id[0] == '-')
+		return 0;
+	return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* Creates each missing component of dir with mode 0700, as mkdir -p would. */
+static int
+keystore_file_mkdirs(const char *dir, char **cause)
+{
+	char	*p, *s;
+	int	 last, rc = -1;
+
+	if ((s = strdup(dir)) == NULL) {
+		cause_set(cause, _("out of memory"));
+		return -1;
+	}
+	for (p = s + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		last = *p == '\0';
+		*p = '\0';
+		if (mkdir(s, 0700) == -1 && errno != EEXIST) {
+			cause_set(cause, _("cannot create the folder %s: %s"), s, strerror(errno));
+			goto out;
+		}
+		if (last)
+			break;
+		*p = '/';
+	}
+	rc = 0;
+out:
+	free(s);
+	return rc;
+}
+
+static int
+keystore_file_dir_ok(const char *dir, int created, char **cause)
+{
+	struct stat	st;
+
+	if (created && chmod(dir, 0700) == -1) {
+		cause_set(cause, _("cannot set permissions of %s: %s"), dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) == -1) {
+		cause_set(cause, _("cannot use the folder %s: %s"), dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cause_set(cause, _("%s is not a folder"), dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		cause_set(cause, _("the folder %s belongs to another user"), dir);
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		cause_set(cause, _("the folder %s may be written by other users; keys cannot be "
+		    "kept there (chmod 700 %s)"), dir, dir);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+keystore_file_close(struct keystore *ks)
+{
+	struct keystore_file	*kf = ks->impl;
+	int			 k;
+
+	if (kf == NULL)
+		return;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
+		free(kf->keypath[k]);
+	free(kf->dir);
+	free(kf->app_id);
+	free(kf);
+	ks->impl = NULL;
+}
+
+/* 1 if path exists, 0 if not, -1 (with a cause) if that cannot be told. */
+static int
+keystore_file_exists(const char *path, char **cause)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	cause_set(cause, _("cannot look at %s: %s"), path, strerror(errno));
+	return -1;
+}
+
+/* The whole of a small regular file (no symlink); the caller wipes and frees *buf. */
+static int
+keystore_file_slurp(const char *path, unsigned char **buf, size_t *len, char **cause)
+{
+	struct stat	 st;
+	unsigned char	*b = NULL;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd, rc = -1;
+
+	*buf = NULL;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1) {
+		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > KEYSTORE_FILE_READ_MAX) {
+		cause_set(cause, _("%s is not a key or container file"), path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0)
+		log_warning(_("%s may be read by other users (chmod 600 %s)"), path, path);
+	if ((b = malloc((size_t)st.st_size)) == NULL) {
+		cause_set(cause, _("out of memory"));
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, b + got, (size_t)st.st_size - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			cause_set(cause, _("cannot read %s: %s"), path,
+			    n == 0 ? _("the file is shorter than it was") : strerror(errno));
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	*buf = b;
+	*len = got;
+	b = NULL;
+	rc = 0;
+out:
+	OPENSSL_clear_free(b, got);
+	if (fd != -1)
+		(void)close(fd);
+	return rc;
+}
+
+static EVP_PKEY *
+keystore_file_load_key(struct keystore_file *kf, enum keystore_key k, char **cause)
+{
+	unsigned char	*buf = NULL;
+	size_t		 len = 0;
+	BIO		*b = NULL;
+	EVP_PKEY	*key = NULL;
+
+	if (keystore_file_slurp(kf->keypath[k], &buf, &len, cause) == -1)
+		goto out;
+	if (len > INT32_MAX || (b = BIO_new_mem_buf(buf, (int)len)) == NULL ||
+	    (key = PEM_read_bio_PrivateKey(b, NULL, keystore_file_nopass, NULL)) == NULL) {
+		ERR_clear_error();
+		cause_set(cause, _("%s is not a readable private key"), kf->keypath[k]);
+	} else if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) != KEYSTORE_FILE_BITS) {
+		cause_set(cause, _("%s is not an RSA-%d key"), kf->keypath[k], KEYSTORE_FILE_BITS);
+		EVP_PKEY_free(key);
+		key = NULL;
+	}
+out:
+	BIO_free(b);
+	OPENSSL_clear_free(buf, len);
+	return key;
+}
+
+static int
+keystore_file_write_key(const char *path, EVP_PKEY *key, char **cause)
+{
+	BIO	*b = NULL;
+	char	*data = NULL;
+	long	 len = 0;
+	int	 rc = -1;
+
+	/* A secure-memory BIO: its buffer is cleared whenever it grows and when freed. */
+	if ((b = BIO_new(BIO_s_secmem())) == NULL ||
+	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    (len = BIO_get_mem_data(b, &data)) <= 0)
+		cause_set(cause, _("cannot encode the key for %s: %s"), path,
+		    keystore_file_ssl_reason());
+	else if (atomicfile_write(path, data, (size_t)len, 0600, cause) == 0)
+		rc = 0;
+	if (data != NULL && len > 0)
+		OPENSSL_cleanse(data, (size_t)len);
+	BIO_free(b);
+	return rc;
+}
+
+/*
+ * Keeps a pending key that is already there (checking it is one of ours) and makes only a
+ * missing one, so a resumed apply never makes a third key.
+ */
+static int
+keystore_file_generate(struct keystore *ks, int *created, char **cause)
+{
+	struct keystore_file	*kf = ks->impl;
+	EVP_PKEY		*key = NULL;
+	int			 k, ex, rc = -1;
+
+	*created = 0;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if ((ex = keystore_file_exists(kf->keypath[k], cause)) == -1)
+			goto out;
+		if (ex)
+			key = keystore_file_load_key(kf, k, cause);
+		else if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+		    (size_t)KEYSTORE_FILE_BITS)) == NULL)
+			cause_set(cause, _("cannot make the %s key: %s"), keystore_key_name(k),
+			    keystore_file_ssl_reason());
+		else if (keystore_file_write_key(kf->keypath[k], key, cause) == -1) {
+			EVP_PKEY_free(key);
+			key = NULL;
+		} else {
+			log_info(_("made the %s key %s"), keystore_key_name(k), kf->keypath[k]);
+			*created = 1;
+		}
+		if (key == NULL)
+			goto out;
+		EVP_PKEY_free(key);
+		key = NULL;
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+static int
+keystore_file_has_keys(struct keystore *ks, int *yes, char **cause)
+{
+	struct keystore_file	*kf = ks->impl;
+	int			 k, ex;
+
+	*yes = 1;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if ((ex = keystore_file_exists(kf->keypath[k], cause)) == -1)
+			return -1;
+		*yes &= ex;
+	}
+	return 0;
+}
+
+static int
+keystore_file_bio_string(BIO *b, char **out)
+{
+	char	*data;
+	long	 len = BIO_get_mem_data(b, &data);
+
+	/* Not strndup: the BIO's data has no terminator to stop at. */
+	if (len <= 0 || (*out = malloc((size_t)len + 1)) == NULL)
+		return -1;
+	memcpy(*out, data, (size_t)len);
+	(*out)[len] = '\0';
+	return 0;
+}
+
+static int
+keystore_file_csr(struct keystore *ks, enum keystore_key k, char **pem, char **cause)
+{
+	struct keystore_file	*kf = ks->impl;
+	EVP_PKEY		*key = NULL;
+	X509_REQ		*req = NULL;
+	X509_NAME		*name = NULL;
+	BIO			*b = NULL;
+	int			 rc = -1;
+
+	*pem = NULL;
+	if ((unsigned)k >= KEYSTORE_KEY__MAX) {
+		cause_set(cause, _("no such key"));
+		goto out;
+	}
+	if ((key = keystore_file_load_key(kf, k, cause)) == NULL)
+		goto out;
+	if ((req = X509_REQ_new()) == NULL || (name = X509_NAME_new()) == NULL ||
+	    X509_REQ_set_version(req, 0) != 1 ||
+	    X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
+	    (const unsigned char *)kf->app_id, -1, -1, 0) != 1 ||
+	    X509_REQ_set_subject_name(req, name) != 1 || X509_REQ_set_pubkey(req, key) != 1 ||
+	    X509_REQ_sign(req, key, EVP_sha256()) <= 0 ||
+	    (b = BIO_new(BIO_s_mem())) == NULL || PEM_write_bio_X509_REQ(b, req) != 1 ||
+	    keystore_file_bio_string(b, pem) == -1)
+		cause_set(cause, _("cannot make the %s certificate request: %s"),
+		    keystore_key_name(k), keystore_file_ssl_reason());
+	else
+		rc = 0;
+out:
+	BIO_free(b);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+static int
+keystore_file_sign(struct keystore *ks, enum keystore_key k, const void *msg, size_t len,
+    unsigned char **sig, size_t *siglen, char **cause)
+{
+	struct keystore_file	*kf = ks->impl;
+	EVP_PKEY		*key = NULL;
+	EVP_MD_CTX		*md = NULL;
+	int			 rc = -1;
+
+	*sig = NULL;
+	*siglen = 0;
+	if ((unsigned)k >= KEYSTORE_KEY__MAX) {
+		cause_set(cause, _("no such key"));
+		goto out;
+	}
+	if ((key = keystore_file_load_key(kf, k, cause)) == NULL)
+		goto out;
+	/* RSA's default padding is PKCS#1 v1.5. */
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSign(md, NULL, siglen, msg, len) != 1 ||
+	    (*sig = malloc(*siglen)) == NULL ||
+	    EVP_DigestSign(md, *sig, siglen, msg, len) != 1) {
+		cause_set(cause, _("cannot sign with the %s key: %s"), keystore_key_name(k),
+		    keystore_file_ssl_reason());
+		free(*sig);
+		*sig = NULL;
+		*siglen = 0;
+	} else
+		rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+/* The policy of password.h, refused as a whole with every broken rule named. */
+static int
+keystore_file_password_ok(const struct secret *password, char **cause)
+{
+	struct problems	 p;
+	const char	*pw;
+	char		*list = NULL, *more;
+	size_t		 i;
+	int		 rc = -1;
+
+	problems_init(&p);
+	if (password == NULL) {
+		cause_set(cause, _("no password was given for the key containers"));
+		goto out;
+	}
+	pw = secret_reveal(password);
+	if (strlen(pw) != secret_len(password))
+		problems_add(&p, "password.char", _("contains a NUL byte"));
+	if (password_check(pw, &p) == 0 && p.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; i < p.n; i++) {
+		if (asprintf(&more, "%s%s%s", list != NULL ? list : "", list != NULL ? "; " : "",
+		    p.v[i].message != NULL ? p.v[i].message : p.v[i].code) == -1)
+			more = NULL;
+		free(list);
+		if ((list = more) == NULL)
+			break;
+	}
+	cause_set(cause, _("the password does not meet the rules for key containers: %s"),
+	    list != NULL ? list : _("out of memory"));
+	free(list);
+out:
+	problems_free(&p);
+	return rc;
+}
+
+static int
+keystore_file_p12_bags(STACK_OF(PKCS7) **safes, EVP_PKEY *key, X509 *cert,
+    const char *ski, const struct keystore_file_layout *l, const char *pw,
+    OSSL_LIB_CTX *libctx)
+{
+	STACK_OF(PKCS12_SAFEBAG)	*bags = NULL;
+	PKCS12_SAFEBAG			*bag;
+	unsigned char			 id[20];
+	long				 idlen;
+	unsigned char			*idbuf = NULL;
+	int				 rc = -1;
+
+	if ((idbuf = OPENSSL_hexstr2buf(ski, &idlen)) == NULL || idlen != (long)sizeof id)
+		goto out;
+	memcpy(id, idbuf, sizeof id);
+	/* As NCA orders them: the shrouded key in plain data, then the encrypted cert. */
+	if ((bag = PKCS12_add_key_ex(&bags, key, 0, l->iter, l->nid_key, pw, libctx,
+	    NULL)) == NULL ||
+	    PKCS12_add_friendlyname_asc(bag, ski, -1) != 1 ||
+	    PKCS12_add_localkeyid(bag, id, (int)sizeof id) != 1 ||
+	    PKCS12_add_safe_ex(safes, bags, -1, 0, NULL, libctx, NULL) != 1)
+		goto out;
+	sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	bags = NULL;
+	if ((bag = PKCS12_add_cert(&bags, cert)) == NULL ||
+	    PKCS12_add_friendlyname_asc(bag, ski, -1) != 1 ||
+	    PKCS12_add_localkeyid(bag, id, (int)sizeof id) != 1 ||
+	    PKCS12_add_safe_ex(safes, bags, l->nid_cert, l->iter, pw, libctx, NULL) != 1)
+		goto out;
+	rc = 0;
+out:
+	sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	OPENSSL_free(idbuf);
+	return rc;
+}
+
+/*
+ * One key and its certificate, no chain, friendlyName and localKeyID = the SKI (as NCA's
+ * files carry them). The legacy layout gets a library context of its own with the legacy
+ * provider, so the process's default context is left as it was.
+ */
+static int
+keystore_file_p12(EVP_PKEY *key, const char *cert_pem, const char *ski,
+    const struct secret *password, enum keystore_p12_layout layout, unsigned char **der,
+    int *derlen, char **cause)
+{
+	const struct keystore_file_layout	*l = &keystore_file_layouts[layout];
+	const char				*pw = secret_reveal(password);
+	OSSL_LIB_CTX				*libctx = NULL;
+	OSSL_PROVIDER				*prov[2] = { NULL, NULL };
+	STACK_OF(PKCS7)				*safes = NULL;
+	PKCS12					*p12 = NULL;
+	X509					*cert = NULL;
+	BIO					*b = NULL;
+	int					 rc = -1;
+
+	*der = NULL;
+	if (l->legacy && ((libctx = OSSL_LIB_CTX_new()) == NULL ||
+	    (prov[0] = OSSL_PROVIDER_load(libctx, "default")) == NULL ||
+	    (prov[1] = OSSL_PROVIDER_load(libctx, "legacy")) == NULL)) {
+		cause_set(cause, _("the legacy container layout needs OpenSSL's legacy "
+		    "provider: %s"), keystore_file_ssl_reason());
+		goto out;
+	}
+	if ((b = BIO_new_mem_buf(cert_pem, -1)) == NULL ||
+	    (cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL ||
+	    keystore_file_p12_bags(&safes, key, cert, ski, l, pw, libctx) == -1 ||
+	    (p12 = PKCS12_add_safes_ex(safes, 0, libctx, NULL)) == NULL ||
+	    PKCS12_set_mac(p12, pw, -1, NULL, 0, l->iter, l->mac_md()) != 1 ||
+	    (*derlen = i2d_PKCS12(p12, der)) <= 0) {
+		cause_set(cause, _("cannot make the key container: %s"),
+		    keystore_file_ssl_reason());
+		OPENSSL_free(*der);
+		*der = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	PKCS12_free(p12);
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	X509_free(cert);
+	BIO_free(b);
+	OSSL_PROVIDER_unload(prov[1]);
+	OSSL_PROVIDER_unload(prov[0]);
+	OSSL_LIB_CTX_free(libctx);
+	return rc;
+}
+
+/*
+ * The pending key is gone: an install completed here before. The container must be there
+ * and open (its MAC checks) with this password; then there is nothing left to do.
+ */
+static int
+keystore_file_installed_before(struct keystore_file *kf, enum keystore_key k,
+    const char *path, const struct secret *password, char **cause)
+{
+	unsigned char		*buf = NULL;
+	const unsigned char	*p;
+	size_t			 len = 0;
+	PKCS12			*p12 = NULL;
+	int			 ex, rc = -1;
+
+	if ((ex = keystore_file_exists(path, cause)) == -1)
+		goto out;
+	if (!ex) {
+		cause_set(cause, _("the %s key (%s) is not in %s and neither is its container; "
+		    "this certificate cannot be installed here"), keystore_key_name(k),
+		    kf->keypath[k], kf->dir);
+		goto out;
+	}
+	if (keystore_file_slurp(path, &buf, &len, cause) == -1)
+		goto out;
+	p = buf;
+	if (len > INT32_MAX || (p12 = d2i_PKCS12(NULL, &p, (long)len)) == NULL)
+		cause_set(cause, _("%s is not a key container"), path);
+	else if (PKCS12_verify_mac(p12, secret_reveal(password), -1) != 1)
+		cause_set(cause, _("%s was installed before with another password; use that "
+		    "password"), path);
+	else
+		rc = 0;
+	ERR_clear_error();
+out:
+	PKCS12_free(p12);
+	OPENSSL_clear_free(buf, len);
+	return rc;
+}
+
+static int
+keystore_file_sync_dir(const char *dir, char **cause)
+{
+	int	fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(fd) == -1)
+		rc = -1;
+	if (rc == -1)
+		cause_set(cause, _("cannot flush the folder %s: %s"), dir, strerror(errno));
+	if (fd != -1 && close(fd) == -1 && rc == 0) {
+		cause_set(cause, _("cannot flush the folder %s: %s"), dir, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Everything install needs, judged before a byte is written. */
+struct keystore_file_plan {
+	EVP_PKEY	*key[KEYSTORE_KEY__MAX];	/* NULL: installed before */
+	unsigned char	*der[KEYSTORE_KEY__MAX];	/* the container to write */
+	int		 derlen[KEYSTORE_KEY__MAX];
+	int		 written[KEYSTORE_KEY__MAX];
+};
+
+static int
+keystore_file_plan_one(struct keystore_file *kf, enum keystore_key k,
+    struct keystore_file_plan *pl, const char *cert_pem, const char *chain_pem,
+    const struct secret *password, enum keystore_p12_layout layout,
+    struct keystore_installed *out, char **cause)
+{
+	unsigned char	*spki = NULL;
+	int		 ex, spkilen = 0, rc = -1;
+
+	if ((ex = keystore_file_exists(kf->keypath[k], cause)) == -1)
+		goto out;
+	if (ex && (pl->key[k] = keystore_file_load_key(kf, k, cause)) == NULL)
+		goto out;
+	if (pl->key[k] != NULL && (spkilen = i2d_PUBKEY(pl->key[k], &spki)) <= 0) {
+		cause_set(cause, _("cannot read the %s public key: %s"), keystore_key_name(k),
+		    keystore_file_ssl_reason());
+		goto out;
+	}
+	if (keystore_cert_check(k, cert_pem, chain_pem, spki, (size_t)spkilen, out->ski[k],
+	    cause) == -1)
+		goto out;
+	if (asprintf(&out->path[k], "%s/%s%s.p12", kf->dir, keystore_file_prefix[k],
+	    out->ski[k]) == -1) {
+		out->path[k] = NULL;
+		cause_set(cause, _("out of memory"));
+		goto out;
+	}
+	if (pl->key[k] == NULL)
+		rc = keystore_file_installed_before(kf, k, out->path[k], password, cause);
+	else
+		rc = keystore_file_p12(pl->key[k], cert_pem, out->ski[k], password, layout,
+		    &pl->der[k], &pl->derlen[k], cause);
+out:
+	OPENSSL_free(spki);
+	return rc;
+}
+
+/* Both containers durable, then the pending keys go. */
+static int
+keystore_file_commit(struct keystore_file *kf, struct keystore_file_plan *pl,
+    const struct keystore_installed *out, char **cause)
+{
+	int	k;
+
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (pl->der[k] == NULL)
+			continue;
+		if (atomicfile_write(out->path[k], pl->der[k], (size_t)pl->derlen[k], 0600,
+		    cause) == -1)
+			return -1;
+		pl->written[k] = 1;
+	}
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (pl->key[k] != NULL && unlink(kf->keypath[k]) == -1 && errno != ENOENT) {
+			/* The containers stay: a repeated install will finish this. */
+			pl->written[0] = pl->written[1] = 0;
+			cause_set(cause, _("the containers are written but %s could not be "
+			    "removed: %s"), kf->keypath[k], strerror(errno));
+			return -1;
+		}
+	}
+	pl->written[0] = pl->written[1] = 0;
+	return keystore_file_sync_dir(kf->dir, cause);
+}
+
+static int
+keystore_file_install(struct keystore *ks, const char *cert_pem[KEYSTORE_KEY__MAX],
+    const char *chain_pem, const struct secret *password, enum keystore_p12_layout layout,
+    struct keystore_installed *out, char **cause)
+{
+	struct keystore_file		*kf = ks->impl;
+	struct keystore_file_plan	 pl;
+	int				 k, rc = -1;
+
+	memset(&pl, 0, sizeof pl);
+	memset(out, 0, sizeof *out);
+	if (layout != KEYSTORE_P12_MODERN && layout != KEYSTORE_P12_LEGACY) {
+		cause_set(cause, _("unknown key container layout"));
+		goto out;
+	}
+	if (keystore_file_password_ok(password, cause) == -1)
+		goto out;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
+		if (keystore_file_plan_one(kf, k, &pl, cert_pem[k], chain_pem, password, layout,
+		    out, cause) == -1)
+			goto out;
+	if (keystore_file_commit(kf, &pl, out, cause) == -1)
+		goto out;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
+		log_info(_("installed the %s certificate in %s"), keystore_key_name(k),
+		    out->path[k]);
+	rc = 0;
+out:
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (pl.written[k])
+			(void)unlink(out->path[k]);	/* keys still pending: undo half */
+		EVP_PKEY_free(pl.key[k]);
+		OPENSSL_free(pl.der[k]);
+	}
+	if (rc == -1) {
+		keystore_installed_free(out);
+		memset(out->ski, 0, sizeof out->ski);
+	}
+	return rc;
+}
+
+static const struct keystore_ops keystore_file_ops = {
+	.name = "file",
+	.generate = keystore_file_generate,
+	.has_keys = keystore_file_has_keys,
+	.csr = keystore_file_csr,
+	.sign = keystore_file_sign,
+	.install = keystore_file_install,
+	.close = keystore_file_close,
+};
+
+static int
+keystore_file_paths(struct keystore_file *kf, const char *dir, const char *app_id)
+{
+	int	k;
+
+	if ((kf->dir = strdup(dir)) == NULL || (kf->app_id = strdup(app_id)) == NULL)
+		return -1;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
+		if (asprintf(&kf->keypath[k], "%s/ncaenroll-%s-%s.key", dir, app_id,
+		    keystore_key_name(k)) == -1) {
+			kf->keypath[k] = NULL;
+			return -1;
+		}
+	return 0;
+}
+
+struct keystore *
+keystore_file_open(const char *dir, const char *app_id, char **cause)
+{
+	struct keystore		*ks = NULL;
+	struct keystore_file	*kf = NULL;
+	int			 ex, rc = -1;
+
+	if (dir == NULL || *dir == '\0' || app_id == NULL || !keystore_file_app_id_ok(app_id)) {
+		cause_set(cause, _("a folder and an application id of letters, digits, '.', "
+		    "'_' or '-' are needed"));
+		goto out;
+	}
+	if ((ks = calloc(1, sizeof *ks)) == NULL || (kf = calloc(1, sizeof *kf)) == NULL) {
+		free(ks);
+		ks = NULL;
+		cause_set(cause, _("out of memory"));
+		goto out;
+	}
+	ks->ops = &keystore_file_ops;
+	ks->impl = kf;
+	if (keystore_file_paths(kf, dir, app_id) == -1)
+		cause_set(cause, _("out of memory"));
+	else if ((ex = keystore_file_exists(dir, cause)) == -1)
+		;	/* cause set */
+	else if ((ex || keystore_file_mkdirs(dir, cause) == 0) &&
+	    keystore_file_dir_ok(dir, !ex, cause) == 0)
+		rc = 0;
+out:
+	if (rc == -1) {
+		keystore_close(ks);
+		ks = NULL;
+	}
+	return ks;
+}
