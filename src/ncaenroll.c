@@ -15,6 +15,11 @@
 #include "common/i18n.h"
 
 static const struct cmd_entry *const ncaenroll_commands[] = {
+	&cmd_apply_entry,
+	&cmd_status_entry,
+	&cmd_install_entry,
+	&cmd_list_entry,
+	&cmd_form_entry,
 	&cmd_validate_entry,
 };
 #define NCAENROLL_NCOMMANDS (sizeof ncaenroll_commands / sizeof ncaenroll_commands[0])
@@ -34,6 +39,9 @@ ncaenroll_help(const char *prog)
 		(void)printf("  %s %s\n      %s\n", e->name, _(e->usage), _(e->summary));
 	}
 	(void)printf("\n%s\n", _("Options:"));
+	(void)printf("%s\n", _("      --service=URL use the enrollment service at URL (https://...)"));
+	(void)printf("%s\n", _("      --ca-file=FILE trust only the CA certificates in FILE"));
+	(void)printf("%s\n", _("      --state=FILE  keep applications in FILE"));
 	(void)printf("%s\n", _("      --demo        use a private demo service on this machine"));
 	(void)printf("%s\n", _("      --json        answer in JSON (for scripts)"));
 	(void)printf("%s\n", _("      --lang=LANG   kk (Қазақша), ru (Русский) or en (English)"));
@@ -42,6 +50,13 @@ ncaenroll_help(const char *prog)
 	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
 	    "3 service failed, 4 local file or device failed."));
 	return 0;
+}
+
+static int
+ncaenroll_override(char **slot, const char *value)
+{
+	free(*slot);
+	return (*slot = strdup(value)) == NULL ? -1 : 0;
 }
 
 static const struct cmd_entry *
@@ -59,19 +74,26 @@ int
 main(int argc, char **argv)
 {
 	static const struct option	 opts[] = {
+		{ "ca-file", required_argument, NULL, 'C' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "lang", required_argument, NULL, 'L' },
+		{ "service", required_argument, NULL, 'S' },
+		{ "state", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct cmd_ctx			 ctx = { "ncaenroll", 0, 0 };
+	struct cmd_ctx			 ctx;
 	const struct cmd_entry		*e;
 	const char			*lang = NULL;
 	char				*cause = NULL;
-	int				 c, help = 0, version = 0;
+	int				 c, help = 0, version = 0, rc;
+	char				*service = NULL, *ca_file = NULL, *state = NULL;
 
+	memset(&ctx, 0, sizeof ctx);
+	ctx.progname = "ncaenroll";
+	ctx.demo_svc.pid = -1;
 	if (hardening_no_core_dumps(&cause) == -1) {
 		(void)fprintf(stderr, "ncaenroll: %s\n", cause);
 		free(cause);
@@ -91,7 +113,10 @@ main(int argc, char **argv)
 	}
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
+		case 'C': ca_file = optarg; break;
 		case 'D': ctx.demo = 1; break;
+		case 'S': service = optarg; break;
+		case 'T': state = optarg; break;
 		case 'h': help = 1; break;
 		case 'j': ctx.json = 1; break;
 		case 'L': break;
@@ -106,16 +131,32 @@ main(int argc, char **argv)
 		return about_close_stdout(ncaenroll_help(ctx.progname));
 	if (version)
 		return about_close_stdout(about_version(ctx.progname) == 0 ? 0 : CMD_EXIT_LOCAL);
+	if (cliconf_load(&ctx.conf, &cause) == -1) {
+		cmd_error(&ctx, "%s", cause);
+		free(cause);
+		return CMD_EXIT_USAGE;
+	}
+	/* Options win over the settings files. */
+	if ((service != NULL && ncaenroll_override(&ctx.conf.service, service) == -1) ||
+	    (ca_file != NULL && ncaenroll_override(&ctx.conf.ca_file, ca_file) == -1) ||
+	    (state != NULL && ncaenroll_override(&ctx.conf.state, state) == -1)) {
+		cliconf_free(&ctx.conf);
+		return CMD_EXIT_LOCAL;
+	}
 	if (optind == argc) {
 		/* Until the full-screen application exists, say what does. */
 		(void)printf("%s\n", _("The full-screen application is not built yet.\n"
-		    "What works now: ncaenroll validate (see ncaenroll --help)."));
+		    "Apply from the command line: ncaenroll --demo apply (see --help)."));
+		cliconf_free(&ctx.conf);
 		return about_close_stdout(CMD_EXIT_OK);
 	}
 	if ((e = ncaenroll_find(argv[optind])) == NULL) {
 		cmd_error(&ctx, _("unknown command '%s'"), argv[optind]);
 		(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), ctx.progname);
+		cliconf_free(&ctx.conf);
 		return CMD_EXIT_USAGE;
 	}
-	return about_close_stdout(e->exec(&ctx, argc - optind, argv + optind));
+	rc = e->exec(&ctx, argc - optind, argv + optind);
+	cmd_ctx_free(&ctx);
+	return about_close_stdout(rc);
 }

@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
@@ -26,4 +28,70 @@ cmd_usage_error(const struct cmd_ctx *ctx, const struct cmd_entry *e, const char
 	(void)fprintf(stderr, _("Usage: %s %s %s\n"), ctx->progname, e->name, _(e->usage));
 	(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), ctx->progname);
 	return CMD_EXIT_USAGE;
+}
+
+struct enroll *
+cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
+{
+	struct enroll_config	 cfg;
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct enroll		*e;
+	char			*cause = NULL;
+
+	memset(&cfg, 0, sizeof cfg);
+	if (ctx->demo && ctx->demo_svc.pid <= 0) {
+		if (!ctx->json)
+			(void)fprintf(stderr, "%s\n", _("Starting the demo service..."));
+		if (demo_start(&ctx->demo_svc, 5, fixed_captcha, &cause) == -1) {
+			cmd_error(ctx, "%s", cause);
+			free(cause);
+			*status = CMD_EXIT_SERVICE;
+			return NULL;
+		}
+	}
+	cfg.state_path = ctx->demo ? ctx->demo_svc.state_path : ctx->conf.state;
+	cfg.service.url = ctx->demo ? ctx->demo_svc.url : ctx->conf.service;
+	cfg.service.ca_file = ctx->demo ? ctx->demo_svc.ca_file : ctx->conf.ca_file;
+	cfg.service.lang = i18n_current();
+	cfg.lang = i18n_current();
+	if ((e = enroll_open(&cfg, &err)) == NULL) {
+		*status = cmd_report(ctx, &err);
+		enroll_error_free(&err);
+	}
+	return e;
+}
+
+int
+cmd_report(struct cmd_ctx *ctx, const struct enroll_error *err)
+{
+	json_t	*o;
+
+	if (ctx->json) {
+		o = json_pack("{s:{s:s?, s:s?, s:s?}}", "error", "code", err->code,
+		    "field", err->field, "message", err->message);
+		(void)cmd_json(o);
+	} else
+		cmd_error(ctx, "%s", err->message != NULL ? err->message : "?");
+	return err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
+}
+
+int
+cmd_json(json_t *o)
+{
+	int	rc;
+
+	if (o == NULL)
+		return CMD_EXIT_LOCAL;
+	rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) == 0 &&
+	    putchar('\n') != EOF ? CMD_EXIT_OK : CMD_EXIT_LOCAL;
+	json_decref(o);
+	return rc;
+}
+
+void
+cmd_ctx_free(struct cmd_ctx *ctx)
+{
+	if (ctx->demo_svc.pid > 0)
+		demo_stop(&ctx->demo_svc);
+	cliconf_free(&ctx->conf);
 }

@@ -7,6 +7,12 @@
 #ifndef NCA_CMD_H
 #define NCA_CMD_H
 
+#include <jansson.h>
+
+#include "cli/cliconf.h"
+#include "cli/demo.h"
+#include "enroll/enroll.h"
+
 enum cmd_exit {
 	CMD_EXIT_OK = 0,
 	CMD_EXIT_REFUSED = 1,	/* the input breaks a rule, or the service said no */
@@ -16,9 +22,11 @@ enum cmd_exit {
 };
 
 struct cmd_ctx {
-	const char	*progname;
-	int		 json;
-	int		 demo;
+	const char		*progname;
+	int			 json;
+	int			 demo;
+	struct cliconf		 conf;		/* settings files, then options */
+	struct demo_service	 demo_svc;	/* running while demo_svc.pid > 0 */
 };
 
 struct cmd_entry {
@@ -28,11 +36,28 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
 };
 
+extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_form_entry;
+extern const struct cmd_entry cmd_install_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_validate_entry;
 
 void	cmd_error(const struct cmd_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Prints "Usage: PROG NAME USAGE" and a pointer to --help on stderr; returns CMD_EXIT_USAGE. */
 int	cmd_usage_error(const struct cmd_ctx *, const struct cmd_entry *, const char *why);
+
+/*
+ * Opens the applicant's core with the context's settings; with --demo it first starts the
+ * private demo service (fixed_captcha: make its captchas read this, for scripted runs).
+ * NULL after reporting why; *status then holds the exit status.
+ */
+struct enroll	*cmd_enroll(struct cmd_ctx *, const char *fixed_captcha, int *status);
+/* Reports a core failure (text on stderr, or JSON on stdout); returns its exit status. */
+int		 cmd_report(struct cmd_ctx *, const struct enroll_error *);
+/* Prints a JSON answer on stdout and frees it; CMD_EXIT_LOCAL if it could not. */
+int		 cmd_json(json_t *);
+void		 cmd_ctx_free(struct cmd_ctx *);
 
 #endif

@@ -1,0 +1,168 @@
+/*
+ * ncaenroll install NUMBER — once the certificates are issued: a new password for the two
+ * containers (asked twice without echo, or one line from --password-fd N; never argv or
+ * the environment), then the certificates are fetched, checked and written beside the
+ * keys, and the service is told they are installed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "common/i18n.h"
+#include "common/passprompt.h"
+#include "common/password.h"
+
+#define INSTALL_TRIES 3
+
+static void
+install_policy(void)
+{
+	int	r;
+
+	(void)fprintf(stderr, "%s\n", _("The new password protects both containers and can "
+	    "never be recovered:"));
+	for (r = 0; r < PASSWORD_RULE__MAX; r++)
+		(void)fprintf(stderr, "  - %s\n", _(password_rule_text((enum password_rule)r)));
+}
+
+/* Asked twice on the terminal until both agree and the policy is met. */
+static struct secret *
+install_ask(struct cmd_ctx *ctx)
+{
+	struct secret	*a = NULL, *b = NULL;
+	struct problems	 p;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 tries;
+
+	install_policy();
+	for (tries = 0; tries < INSTALL_TRIES; tries++) {
+		if ((a = passprompt_read(STDIN_FILENO, _("New password: "), &cause)) == NULL)
+			break;
+		problems_init(&p);
+		if (password_check(secret_reveal(a), &p) == -1) {
+			for (i = 0; i < p.n; i++)
+				cmd_error(ctx, "%s", p.v[i].message);
+			problems_free(&p);
+			secret_free(a);
+			a = NULL;
+			continue;
+		}
+		if ((b = passprompt_read(STDIN_FILENO, _("Repeat it: "), &cause)) == NULL)
+			break;
+		if (secret_equal(a, b)) {
+			secret_free(b);
+			return a;
+		}
+		cmd_error(ctx, "%s", _("the two passwords differ; try again"));
+		secret_free(a);
+		secret_free(b);
+		a = b = NULL;
+	}
+	if (cause != NULL)
+		cmd_error(ctx, "%s", cause);
+	free(cause);
+	secret_free(a);
+	secret_free(b);
+	return NULL;
+}
+
+static struct secret *
+install_password(struct cmd_ctx *ctx, int fd)
+{
+	struct secret	*s;
+	char		*cause = NULL;
+
+	if (fd < 0) {
+		if (!isatty(STDIN_FILENO)) {
+			cmd_error(ctx, "%s", _("the password is asked on a terminal, or read from "
+			    "a descriptor with --password-fd N"));
+			return NULL;
+		}
+		return install_ask(ctx);
+	}
+	if ((s = secret_read_line(fd, &cause)) == NULL) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+	}
+	return s;
+}
+
+static int
+install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
+{
+	struct state_app	*a = enroll_app(e, number);
+
+	if (ctx->json)
+		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?}", "request_number", number,
+		    "status", "installed", "auth", state_get(a, "container_auth"),
+		    "sign", state_get(a, "container_sign")));
+	(void)printf("%s\n", _("Certificates installed"));
+	(void)printf("  %s: %s\n", _("Authentication"), state_get(a, "container_auth"));
+	(void)printf("  %s: %s\n", _("Signing"), state_get(a, "container_sign"));
+	(void)printf("%s\n", _("Keep the password safe: it cannot be recovered, and a lost "
+	    "password means revoking the keys."));
+	return CMD_EXIT_OK;
+}
+
+static int
+install_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "legacy", no_argument, NULL, 'l' },
+		{ "password-fd", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
+	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct enroll			*e;
+	struct secret			*pw = NULL;
+	char				*end;
+	long				 fd = -1;
+	int				 c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': ctx->json = 1; break;
+		case 'l': layout = KEYSTORE_P12_LEGACY; break;
+		case 'p':
+			errno = 0;
+			fd = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || fd < 0 || fd > 1024)
+				return cmd_usage_error(ctx, &cmd_install_entry,
+				    _("--password-fd needs a descriptor number"));
+			break;
+		default:
+			return cmd_usage_error(ctx, &cmd_install_entry, NULL);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, &cmd_install_entry,
+		    _("give the request number of the application"));
+	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
+		return rc;
+	if ((pw = install_password(ctx, (int)fd)) == NULL)
+		rc = CMD_EXIT_REFUSED;
+	else if (enroll_install(e, argv[optind], pw, layout, &err) == -1)
+		rc = cmd_report(ctx, &err);
+	else
+		rc = install_done(ctx, e, argv[optind]);
+	secret_free(pw);
+	enroll_error_free(&err);
+	enroll_close(e);
+	return rc;
+}
+
+const struct cmd_entry cmd_install_entry = {
+	"install",
+	N_("[--password-fd N] [--legacy] [--json] NUMBER"),
+	N_("install issued certificates: two password-protected containers"),
+	install_exec,
+};

@@ -1,0 +1,72 @@
+/*
+ * ncaenroll list — the applications kept on this computer, from the state file only (no
+ * network): where each stands locally, so a person can find a draft to resume.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/cmd.h"
+#include "common/i18n.h"
+
+static const char *
+list_or_dash(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : "-";
+}
+
+static int
+list_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct enroll			*e;
+	struct state_app		*a;
+	json_t				*all;
+	size_t				 i;
+	int				 c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'j')
+			return cmd_usage_error(ctx, &cmd_list_entry, NULL);
+		ctx->json = 1;
+	}
+	if (optind != argc)
+		return cmd_usage_error(ctx, &cmd_list_entry, _("too many arguments"));
+	/* Listing needs no service; with --demo it still reads the demo state. */
+	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
+		return rc;
+	if (ctx->json) {
+		all = json_array();
+		for (i = 0; i < e->st->napps; i++) {
+			a = &e->st->apps[i];
+			(void)json_array_append_new(all, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}",
+			    "id", a->id, "state", machine_state_name(a->state),
+			    "request_number", state_get(a, "request_number"),
+			    "bin", state_get(a, "bin"), "created", state_get(a, "created")));
+		}
+		rc = cmd_json(all);
+	} else {
+		if (e->st->napps == 0)
+			(void)printf("%s\n", _("No applications on this computer yet."));
+		for (i = 0; i < e->st->napps; i++) {
+			a = &e->st->apps[i];
+			(void)printf("%s  %-11s  %-34s  %s\n", a->id, machine_state_name(a->state),
+			    list_or_dash(state_get(a, "request_number")),
+			    list_or_dash(state_get(a, "org_name_ru")));
+		}
+	}
+	enroll_close(e);
+	return rc;
+}
+
+const struct cmd_entry cmd_list_entry = {
+	"list",
+	N_("[--json]"),
+	N_("list the applications kept on this computer"),
+	list_exec,
+};

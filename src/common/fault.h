@@ -1,0 +1,18 @@
+/*
+ * fault — crash points for the resume tests, compiled in only by
+ * `configure --enable-fault-points` (the sanitizer build of ./quickstart check):
+ * FAULT_POINT("apply.submitted") kills the process with SIGKILL, at once and without
+ * cleanup, when the environment variable NCAENROLL_FAULT names that point. In any other
+ * build the macro is empty and the variable means nothing.
+ */
+#ifndef NCA_FAULT_H
+#define NCA_FAULT_H
+
+#ifdef ENABLE_FAULT_POINTS
+void	fault_point(const char *name);
+#define FAULT_POINT(name)	fault_point(name)
+#else
+#define FAULT_POINT(name)	((void)0)
+#endif
+
+#endif

@@ -1,0 +1,894 @@
+#include "config.h"
+
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/email.h"
+#include "common/fault.h"
+#include "common/gucode.h"
+#include "common/i18n.h"
+#include "common/idnum.h"
+#include "common/password.h"
+#include "common/problem.h"
+#include "common/reqnum.h"
+#include "enroll/enroll.h"
+
+/* Storage kinds the service knows; only "pc" has a keystore in this version. */
+static const char *const enroll_storages[] = {
+	"pc", "etoken72k", "jacarta", "kaztoken", "akey",
+};
+
+static void
+enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
+    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
+    const char *code, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*msg;
+
+	if (err == NULL)
+		return;
+	enroll_error_free(err);
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	err->kind = kind;
+	err->message = msg;
+	err->field = field != NULL ? strdup(field) : NULL;
+	err->code = code != NULL ? strdup(code) : NULL;
+}
+
+/* The first problem of a local validation, placed at its field. */
+static int
+enroll_fail_problems(struct enroll_error *err, const char *field, struct problems *p)
+{
+	enroll_fail(err, ENROLL_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
+	    p->n && p->v[0].message != NULL ? p->v[0].message : _("invalid value"));
+	problems_free(p);
+	return -1;
+}
+
+void
+enroll_error_free(struct enroll_error *err)
+{
+	if (err == NULL)
+		return;
+	free(err->message);
+	free(err->field);
+	free(err->code);
+	memset(err, 0, sizeof *err);
+}
+
+struct enroll *
+enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
+{
+	struct enroll	*e;
+	char		*path = NULL, *cause = NULL;
+
+	if ((e = calloc(1, sizeof *e)) == NULL ||
+	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL) {
+		free(e);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		return NULL;
+	}
+	if (cfg->state_path == NULL && state_default_path(&path, &cause) == -1)
+		goto local;
+	if ((e->st = state_open(cfg->state_path != NULL ? cfg->state_path : path, &cause)) ==
+	    NULL)
+		goto local;
+	free(path);
+	if (cfg->service.url != NULL && (e->cl = client_new(&cfg->service, &cause)) == NULL) {
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
+		free(cause);
+		enroll_close(e);
+		return NULL;
+	}
+	return e;
+local:
+	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause != NULL ? cause : "?");
+	free(cause);
+	free(path);
+	enroll_close(e);
+	return NULL;
+}
+
+void
+enroll_close(struct enroll *e)
+{
+	if (e == NULL)
+		return;
+	state_free(e->st);
+	client_free(e->cl);
+	free(e->lang);
+	free(e);
+}
+
+struct state_app *
+enroll_app(struct enroll *e, const char *key)
+{
+	return state_app_find(e->st, key);
+}
+
+/* Opens a transaction and finds the application in the freshly read file. */
+static struct state_app *
+enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
+{
+	struct state_app	*a;
+	char			*cause = NULL;
+
+	if (state_begin(e->st, &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	if ((a = state_app_find(e->st, id)) == NULL) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		    _("no application %s is kept on this computer"), id);
+	}
+	return a;
+}
+
+static int
+enroll_commit(struct enroll *e, struct enroll_error *err)
+{
+	char	*cause = NULL;
+
+	if (state_commit(e->st, &cause) == 0)
+		return 0;
+	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+	free(cause);
+	return -1;
+}
+
+/* Sets fields in one transaction: NULL-terminated key, value pairs. */
+static int
+enroll_store(struct enroll *e, const char *id, struct enroll_error *err, ...)
+{
+	struct state_app	*a;
+	const char		*k, *v;
+	char			*cause = NULL;
+	va_list			 ap;
+	int			 ok = 1;
+
+	if ((a = enroll_begin(e, id, err)) == NULL)
+		return -1;
+	va_start(ap, err);
+	while (ok && (k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		ok = state_set(a, k, v, &cause) == 0;
+	}
+	va_end(ap);
+	if (!ok) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return enroll_commit(e, err);
+}
+
+static int
+enroll_call(struct enroll *e, const char *method, const char *path, json_t *body,
+    int idempotent, struct client_result *res, struct enroll_error *err)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (e->cl == NULL) {
+		memset(res, 0, sizeof *res);
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		    _("no service is configured (use --service URL, or --demo)"));
+		return -1;
+	}
+	rc = client_call(e->cl, method, path, body, idempotent, res, &cause);
+	if (rc == -1)
+		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED : ENROLL_SERVICE,
+		    res->field, res->code, "%s", cause != NULL ? cause : "?");
+	free(cause);
+	return rc;
+}
+
+static const char *
+enroll_jstr(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+int
+enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
+    struct enroll_error *err)
+{
+	struct state_app	*a;
+	char			*cause = NULL;
+
+	if (resume != NULL) {
+		if ((a = state_app_find(e->st, resume)) == NULL) {
+			enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+			    _("no application %s is kept on this computer"), resume);
+			return -1;
+		}
+		memcpy(id, a->id, STATE_ID_LEN + 1);
+		return 0;
+	}
+	if (state_begin(e->st, &cause) == -1 || (a = state_app_add(e->st, &cause)) == NULL ||
+	    state_set(a, "lang", e->lang, &cause) == -1) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	memcpy(id, a->id, STATE_ID_LEN + 1);
+	return enroll_commit(e, err);
+}
+
+int
+enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *err)
+{
+	struct client_result	 res;
+	json_t			*rows;
+	const char		*row;
+	size_t			 y, x;
+	int			 rc = -1;
+
+	memset(c, 0, sizeof *c);
+	if (enroll_call(e, "POST", "/api/v1/captcha", NULL, 0, &res, err) == -1)
+		goto out;
+	rows = json_object_get(res.json, "bitmap");
+	c->width = (int)json_integer_value(json_object_get(res.json, "width"));
+	c->height = (int)json_integer_value(json_object_get(res.json, "height"));
+	if (snprintf(c->id, sizeof c->id, "%s", enroll_jstr(res.json, "id")) >=
+	    (int)sizeof c->id || c->id[0] == '\0' || c->width <= 0 || c->width > 200 ||
+	    c->height <= 0 || c->height > 100 || !json_is_array(rows) ||
+	    json_array_size(rows) != (size_t)c->height ||
+	    (c->bits = calloc((size_t)c->width, (size_t)c->height)) == NULL) {
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		    _("the service sent a picture that cannot be shown"));
+		goto out;
+	}
+	for (y = 0; y < (size_t)c->height; y++) {
+		row = json_string_value(json_array_get(rows, y));
+		if (row == NULL || strlen(row) != (size_t)c->width) {
+			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+			    _("the service sent a picture that cannot be shown"));
+			goto out;
+		}
+		for (x = 0; x < (size_t)c->width; x++)
+			c->bits[y * (size_t)c->width + x] = row[x] == '#';
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		enroll_captcha_free(c);
+	client_result_free(&res);
+	return rc;
+}
+
+void
+enroll_captcha_free(struct enroll_captcha *c)
+{
+	free(c->bits);
+	c->bits = NULL;
+}
+
+int
+enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *captcha_id,
+    const char *answer, struct enroll_error *err)
+{
+	struct problems		 p;
+	struct client_result	 res;
+	json_t			*body, *name;
+	char			 expires[24];
+	int			 rc = -1;
+
+	problems_init(&p);
+	if (idnum_validate_bin(bin, NULL, &p) == -1)
+		return enroll_fail_problems(err, "bin", &p);
+	if (answer == NULL || *answer == '\0') {
+		enroll_fail(err, ENROLL_REFUSED, "captcha_answer", "captcha.missing", "%s",
+		    _("type the code from the picture"));
+		return -1;
+	}
+	body = json_pack("{s:s, s:s, s:s}", "bin", bin, "captcha_id", captcha_id,
+	    "captcha_answer", answer);
+	if (enroll_call(e, "POST", "/api/v1/bin-check", body, 0, &res, err) == 0) {
+		name = json_object_get(res.json, "name");
+		(void)snprintf(expires, sizeof expires, "%lld", (long long)time(NULL) +
+		    json_integer_value(json_object_get(res.json, "token_expires_in")));
+		rc = enroll_store(e, id, err, "bin", bin,
+		    "org_name_kk", enroll_jstr(name, "kk"), "org_name_ru", enroll_jstr(name, "ru"),
+		    "check_token", enroll_jstr(res.json, "token"), "check_token_expires", expires,
+		    (char *)NULL);
+	}
+	json_decref(body);
+	client_result_free(&res);
+	return rc;
+}
+
+int
+enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enroll_error *err)
+{
+	struct problems		 p;
+	struct client_result	 res;
+	struct state_app	*a;
+	json_t			*body;
+	const char		*token;
+	int			 rc = -1;
+
+	problems_init(&p);
+	if (idnum_validate_iin(iin, time(NULL), NULL, &p) == -1)
+		return enroll_fail_problems(err, "iin", &p);
+	if ((a = state_app_find(e->st, id)) == NULL ||
+	    (token = state_get(a, "check_token")) == NULL) {
+		enroll_fail(err, ENROLL_REFUSED, "bin", "token.missing", "%s",
+		    _("check the BIN first"));
+		return -1;
+	}
+	body = json_pack("{s:s, s:s}", "iin", iin, "token", token);
+	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, &res, err) == 0)
+		rc = enroll_store(e, id, err, "iin", iin,
+		    "surname", enroll_jstr(res.json, "surname"),
+		    "given_name", enroll_jstr(res.json, "given_name"),
+		    "patronymic", enroll_jstr(res.json, "patronymic"), (char *)NULL);
+	json_decref(body);
+	client_result_free(&res);
+	return rc;
+}
+
+static int
+enroll_check_field(const char *field, const char *value, struct enroll_error *err)
+{
+	struct problems	p;
+	size_t		i;
+
+	problems_init(&p);
+	if (strcmp(field, "email") == 0) {
+		if (*value != '\0' && email_check(value, &p) == -1)
+			return enroll_fail_problems(err, field, &p);
+	} else if (strcmp(field, "gu_code") == 0) {
+		if (gucode_check(value, &p) == -1)
+			return enroll_fail_problems(err, field, &p);
+	} else if (strcmp(field, "storage") == 0) {
+		for (i = 0; i < sizeof enroll_storages / sizeof enroll_storages[0]; i++)
+			if (strcmp(value, enroll_storages[i]) == 0)
+				break;
+		if (i == sizeof enroll_storages / sizeof enroll_storages[0]) {
+			enroll_fail(err, ENROLL_REFUSED, field, "storage.unknown",
+			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey)"),
+			    value);
+			return -1;
+		}
+		if (strcmp(value, "pc") != 0) {
+			enroll_fail(err, ENROLL_REFUSED, field, "storage.unavailable", "%s",
+			    _("keys on a token are not supported by this version yet; choose pc"));
+			return -1;
+		}
+	} else if (strcmp(field, "dir") == 0) {
+		if (*value != '/') {
+			enroll_fail(err, ENROLL_REFUSED, field, "dir.relative", "%s",
+			    _("give the folder as a full path, starting with /"));
+			return -1;
+		}
+	} else if (strcmp(field, "role") != 0 && strcmp(field, "region") != 0 &&
+	    strcmp(field, "city") != 0) {
+		enroll_fail(err, ENROLL_LOCAL, field, NULL, "unknown field '%s'", field);
+		return -1;
+	} else if (*value == '\0') {
+		enroll_fail(err, ENROLL_REFUSED, field, "value.missing", "%s",
+		    _("choose a value"));
+		return -1;
+	}
+	return 0;
+}
+
+/* An entry with this id in a directory answer (an array of {id, ...} or {code}). */
+static int
+enroll_dir_has(json_t *list, const char *key, const char *value)
+{
+	size_t	 i;
+	json_t	*item;
+
+	json_array_foreach(list, i, item)
+		if (strcmp(enroll_jstr(item, key), value) == 0)
+			return 1;
+	return 0;
+}
+
+int
+enroll_directory(struct enroll *e, const char *id, const char *which, json_t **out,
+    struct enroll_error *err)
+{
+	struct client_result	 res;
+	struct state_app	*a = state_app_find(e->st, id);
+	char			*path = NULL;
+	int			 rc = -1;
+
+	*out = NULL;
+	if (strcmp(which, "roles") == 0 || strcmp(which, "regions") == 0)
+		rc = asprintf(&path, "/api/v1/directories/%s", which);
+	else if (strncmp(which, "cities:", 7) == 0)
+		rc = asprintf(&path, "/api/v1/directories/regions/%s/cities", which + 7);
+	else if (strcmp(which, "gu-codes") == 0 && a != NULL && state_get(a, "bin") != NULL)
+		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, "bin"));
+	if (rc == -1) {
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "unknown directory '%s'", which);
+		return -1;
+	}
+	rc = enroll_call(e, "GET", path, NULL, 1, &res, err);
+	if (rc == 0 && !json_is_array(res.json)) {
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		    _("the service sent a list that is not a list"));
+		rc = -1;
+	}
+	if (rc == 0)
+		*out = json_incref(res.json);
+	client_result_free(&res);
+	free(path);
+	return rc;
+}
+
+/* Role, region, city and ГУ/СКС code are checked against the service's directories. */
+static int
+enroll_check_directory(struct enroll *e, const char *id, const char *field,
+    const char *value, struct enroll_error *err)
+{
+	struct state_app	*a = state_app_find(e->st, id);
+	json_t			*list = NULL;
+	char			*which = NULL;
+	const char		*region;
+	int			 rc = 0, found;
+
+	if (strcmp(field, "role") == 0 || strcmp(field, "region") == 0)
+		rc = asprintf(&which, "%ss", field);
+	else if (strcmp(field, "city") == 0) {
+		if (a == NULL || (region = state_get(a, "region")) == NULL) {
+			enroll_fail(err, ENROLL_REFUSED, "region", "region.missing", "%s",
+			    _("choose the region first"));
+			return -1;
+		}
+		rc = asprintf(&which, "cities:%s", region);
+	} else if (strcmp(field, "gu_code") == 0)
+		rc = asprintf(&which, "gu-codes");
+	else
+		return 0;
+	if (rc == -1) {
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		return -1;
+	}
+	rc = enroll_directory(e, id, which, &list, err);
+	free(which);
+	if (rc == -1)
+		return -1;
+	found = enroll_dir_has(list, strcmp(field, "gu_code") == 0 ? "code" : "id", value);
+	json_decref(list);
+	if (!found) {
+		enroll_fail(err, ENROLL_REFUSED, field, "value.unknown",
+		    strcmp(field, "gu_code") == 0 ?
+		    _("%s is not a ГУ/СКС code of this organization") :
+		    strcmp(field, "city") == 0 ? _("there is no city '%s' in the chosen region") :
+		    _("'%s' is not in the list"), value);
+		return -1;
+	}
+	return 0;
+}
+
+int
+enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
+    struct enroll_error *err)
+{
+	if (enroll_check_field(field, value, err) == -1 ||
+	    enroll_check_directory(e, id, field, value, err) == -1)
+		return -1;
+	/* A new region makes the old city meaningless. */
+	if (strcmp(field, "region") == 0)
+		return enroll_store(e, id, err, "region", value, "city", (char *)NULL, (char *)NULL);
+	return enroll_store(e, id, err, field, value, (char *)NULL);
+}
+
+static const char *const enroll_required[] = {
+	"bin", "org_name_ru", "iin", "surname", "role", "region", "city", "gu_code", "storage",
+	"dir",
+};
+
+static int
+enroll_complete(const struct state_app *a, struct enroll_error *err)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof enroll_required / sizeof enroll_required[0]; i++) {
+		if (state_get(a, enroll_required[i]) == NULL) {
+			enroll_fail(err, ENROLL_REFUSED, enroll_required[i], "value.missing",
+			    _("the application is not complete: '%s' is missing"),
+			    enroll_required[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static struct keystore *
+enroll_keystore(const struct state_app *a, struct enroll_error *err)
+{
+	struct keystore	*ks;
+	char		*cause = NULL;
+
+	if ((ks = keystore_file_open(state_get(a, "dir"), a->id, &cause)) == NULL) {
+		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		free(cause);
+	}
+	return ks;
+}
+
+static int
+enroll_make_keys(struct enroll *e, const char *id, struct enroll_error *err)
+{
+	struct state_app	*a = state_app_find(e->st, id);
+	struct keystore		*ks;
+	char			*cause = NULL;
+	int			 created;
+
+	if ((ks = enroll_keystore(a, err)) == NULL)
+		return -1;
+	if (ks->ops->generate(ks, &created, &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		free(cause);
+		keystore_close(ks);
+		return -1;
+	}
+	keystore_close(ks);
+	FAULT_POINT("apply.keys-made");
+	if ((a = enroll_begin(e, id, err)) == NULL)
+		return -1;
+	if (a->state == MS_DRAFT && state_move(a, ME_KEYS_MADE, &cause) == -1) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (enroll_commit(e, err) == -1)
+		return -1;
+	FAULT_POINT("apply.keys-ready");
+	return 0;
+}
+
+static json_t *
+enroll_submission(const struct state_app *a, const char *csr_auth, const char *csr_sign)
+{
+	const char	*email = state_get(a, "email");
+
+	return json_pack("{s:s, s:s, s:s, s:s*, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "token", state_get(a, "check_token") ? state_get(a, "check_token") : "",
+	    "bin", state_get(a, "bin"), "iin", state_get(a, "iin"),
+	    "email", email != NULL && *email != '\0' ? email : NULL,
+	    "role", state_get(a, "role"), "region", state_get(a, "region"),
+	    "city", state_get(a, "city"), "gu_code", state_get(a, "gu_code"),
+	    "storage", state_get(a, "storage"),
+	    "lang", state_get(a, "lang") ? state_get(a, "lang") : "en",
+	    "csr_auth", csr_auth, "csr_sign", csr_sign);
+}
+
+static int
+enroll_submit(struct enroll *e, const char *id, struct enroll_error *err)
+{
+	struct state_app	*a = state_app_find(e->st, id);
+	struct keystore		*ks;
+	struct client_result	 res;
+	json_t			*body = NULL;
+	char			*csr[KEYSTORE_KEY__MAX] = { NULL, NULL }, *cause = NULL;
+	int			 rc = -1;
+
+	memset(&res, 0, sizeof res);
+	if ((ks = enroll_keystore(a, err)) == NULL)
+		return -1;
+	/* RSA PKCS#1 v1.5 signatures are deterministic: the same keys give the same CSRs. */
+	if (ks->ops->csr(ks, KEYSTORE_AUTH, &csr[KEYSTORE_AUTH], &cause) == -1 ||
+	    ks->ops->csr(ks, KEYSTORE_SIGN, &csr[KEYSTORE_SIGN], &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		goto out;
+	}
+	if ((body = enroll_submission(a, csr[KEYSTORE_AUTH], csr[KEYSTORE_SIGN])) == NULL) {
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		goto out;
+	}
+	/* Safe to repeat: the service answers a known key pair with the same number. */
+	if (enroll_call(e, "POST", "/api/v1/applications", body, 1, &res, err) == -1)
+		goto out;
+	FAULT_POINT("apply.submit-answered");
+	if ((a = enroll_begin(e, id, err)) == NULL)
+		goto out;
+	if (state_set(a, "request_number", enroll_jstr(res.json, "request_number"), &cause) ==
+	    -1 || state_set(a, "deadline", enroll_jstr(res.json, "deadline"), &cause) == -1 ||
+	    state_set(a, "check_token", NULL, &cause) == -1 ||
+	    state_set(a, "check_token_expires", NULL, &cause) == -1 ||
+	    state_move(a, ME_SUBMIT_OK, &cause) == -1) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		goto out;
+	}
+	if ((rc = enroll_commit(e, err)) == 0)
+		FAULT_POINT("apply.submitted");
+out:
+	client_result_free(&res);
+	json_decref(body);
+	free(csr[KEYSTORE_AUTH]);
+	free(csr[KEYSTORE_SIGN]);
+	free(cause);
+	keystore_close(ks);
+	return rc;
+}
+
+int
+enroll_apply(struct enroll *e, const char *id, struct enroll_error *err)
+{
+	struct state_app	*a;
+
+	if ((a = state_app_find(e->st, id)) == NULL) {
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		    _("no application %s is kept on this computer"), id);
+		return -1;
+	}
+	if (a->state != MS_DRAFT && a->state != MS_KEYS_READY)
+		return 0;	/* already submitted: applying again changes nothing */
+	if (enroll_complete(a, err) == -1)
+		return -1;
+	if (a->state == MS_DRAFT && enroll_make_keys(e, id, err) == -1)
+		return -1;
+	return enroll_submit(e, id, err);
+}
+
+/* What the service's status means for the local application. */
+static const struct {
+	const char		*status;
+	enum machine_event	 event;
+} enroll_status_events[] = {
+	{ "issued", ME_APPROVED },
+	{ "installed", ME_APPROVED },
+	{ "rejected", ME_REJECTED },
+	{ "cancelled", ME_EXPIRED },
+};
+
+int
+enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll_error *err)
+{
+	struct client_result	 res;
+	struct state_app	*a;
+	struct problems		 p;
+	enum machine_state	 to;
+	const char		*number = key, *svc;
+	char			 canon[REQNUM_LEN + 1], *path = NULL, *cause = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (status != NULL)
+		*status = NULL;
+	if ((a = state_app_find(e->st, key)) != NULL &&
+	    (number = state_get(a, "request_number")) == NULL) {
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
+		    _("this application has not been submitted yet"));
+		return -1;
+	}
+	problems_init(&p);
+	if (reqnum_parse(number, canon, &p) == -1)
+		return enroll_fail_problems(err, "request_number", &p);
+	if (asprintf(&path, "/api/v1/applications/%s", canon) == -1)
+		return -1;
+	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
+		goto out;
+	svc = enroll_jstr(res.json, "status");
+	if ((a = state_app_find(e->st, canon)) != NULL) {
+		if ((a = enroll_begin(e, canon, err)) == NULL)
+			goto out;
+		(void)state_set(a, "status", svc, NULL);
+		for (i = 0; i < sizeof enroll_status_events / sizeof enroll_status_events[0]; i++)
+			if (strcmp(svc, enroll_status_events[i].status) == 0 &&
+			    machine_next(a->state, enroll_status_events[i].event, &to) == 0)
+				(void)state_move(a, enroll_status_events[i].event, &cause);
+		if (enroll_commit(e, err) == -1)
+			goto out;
+	}
+	if (status != NULL)
+		*status = json_incref(res.json);
+	rc = 0;
+out:
+	client_result_free(&res);
+	free(path);
+	free(cause);
+	return rc;
+}
+
+/* issued -> certs_ready: the certificates and the nonce to prove the key with. */
+static int
+enroll_download(struct enroll *e, const char *id, const char *number, struct enroll_error *err)
+{
+	struct client_result	 res;
+	struct state_app	*a;
+	char			*path = NULL, *cause = NULL;
+	int			 rc = -1;
+
+	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
+		return -1;
+	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
+		goto out;
+	if ((a = enroll_begin(e, id, err)) == NULL)
+		goto out;
+	if (state_set(a, "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
+	    &cause) == -1 ||
+	    state_set(a, "cert_sign", enroll_jstr(json_object_get(res.json, "sign"), "pem"),
+	    &cause) == -1 ||
+	    state_set(a, "chain", enroll_jstr(res.json, "chain_pem"), &cause) == -1 ||
+	    state_set(a, "install_nonce", enroll_jstr(res.json, "install_nonce"), &cause) == -1 ||
+	    state_move(a, ME_DOWNLOADED, &cause) == -1) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		goto out;
+	}
+	if ((rc = enroll_commit(e, err)) == 0)
+		FAULT_POINT("install.downloaded");
+out:
+	client_result_free(&res);
+	free(path);
+	free(cause);
+	return rc;
+}
+
+/*
+ * The proof is made while the pending key still exists and is kept in the state (it
+ * proves possession, it grants nothing), so a report that fails can be retried after
+ * the pending keys are gone.
+ */
+static int
+enroll_prove(struct enroll *e, const char *id, struct enroll_error *err)
+{
+	struct state_app	*a = state_app_find(e->st, id);
+	struct keystore		*ks;
+	unsigned char		*sig = NULL;
+	char			*b64 = NULL, *cause = NULL;
+	const char		*nonce = state_get(a, "install_nonce");
+	size_t			 siglen = 0;
+	int			 rc = -1;
+
+	if (state_get(a, "install_proof") != NULL)
+		return 0;
+	if (nonce == NULL || (ks = enroll_keystore(a, err)) == NULL)
+		return -1;
+	if (ks->ops->sign(ks, KEYSTORE_AUTH, nonce, strlen(nonce), &sig, &siglen, &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		goto out;
+	}
+	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL)
+		goto out;
+	(void)EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
+	if ((rc = enroll_store(e, id, err, "install_proof", b64, (char *)NULL)) == 0)
+		FAULT_POINT("install.proved");
+out:
+	keystore_close(ks);
+	free(sig);
+	free(b64);
+	free(cause);
+	return rc;
+}
+
+static int
+enroll_report(struct enroll *e, const char *id, const char *number, struct enroll_error *err)
+{
+	struct state_app	*a = state_app_find(e->st, id);
+	struct client_result	 res;
+	json_t			*body;
+	char			*path = NULL;
+	int			 rc = -1;
+
+	if (state_get(a, "reported") != NULL)
+		return 0;
+	body = json_pack("{s:s, s:s}", "nonce", state_get(a, "install_nonce"),
+	    "signature", state_get(a, "install_proof"));
+	if (body == NULL || asprintf(&path, "/api/v1/applications/%s/installed", number) == -1) {
+		json_decref(body);
+		return -1;
+	}
+	if (enroll_call(e, "POST", path, body, 1, &res, err) == 0) {
+		FAULT_POINT("install.reported");
+		rc = enroll_store(e, id, err, "reported", "yes", "status", "installed",
+		    (char *)NULL);
+	}
+	client_result_free(&res);
+	json_decref(body);
+	free(path);
+	return rc;
+}
+
+static int
+enroll_write_containers(struct enroll *e, const char *id, const struct secret *pw,
+    enum keystore_p12_layout layout, struct enroll_error *err)
+{
+	struct state_app		*a = state_app_find(e->st, id);
+	struct keystore			*ks;
+	struct keystore_installed	 done;
+	const char			*certs[KEYSTORE_KEY__MAX];
+	char				*cause = NULL;
+	int				 rc = -1;
+
+	memset(&done, 0, sizeof done);
+	certs[KEYSTORE_AUTH] = state_get(a, "cert_auth");
+	certs[KEYSTORE_SIGN] = state_get(a, "cert_sign");
+	if ((ks = enroll_keystore(a, err)) == NULL)
+		return -1;
+	if (ks->ops->install(ks, certs, state_get(a, "chain"), pw, layout, &done, &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		goto out;
+	}
+	FAULT_POINT("install.containers-written");
+	if ((a = enroll_begin(e, id, err)) == NULL)
+		goto out;
+	if ((done.path[KEYSTORE_AUTH] != NULL &&
+	    state_set(a, "container_auth", done.path[KEYSTORE_AUTH], &cause) == -1) ||
+	    (done.path[KEYSTORE_SIGN] != NULL &&
+	    state_set(a, "container_sign", done.path[KEYSTORE_SIGN], &cause) == -1) ||
+	    state_move(a, ME_INSTALLED, &cause) == -1) {
+		state_abort(e->st);
+		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		goto out;
+	}
+	if ((rc = enroll_commit(e, err)) == 0)
+		FAULT_POINT("install.installed");
+out:
+	keystore_installed_free(&done);
+	keystore_close(ks);
+	free(cause);
+	return rc;
+}
+
+int
+enroll_install(struct enroll *e, const char *key, const struct secret *pw,
+    enum keystore_p12_layout layout, struct enroll_error *err)
+{
+	struct state_app	*a;
+	struct problems		 p;
+	char			 id[STATE_ID_LEN + 1], number[REQNUM_LEN + 1];
+
+	if ((a = state_app_find(e->st, key)) == NULL) {
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		    _("no application %s is kept on this computer; install on the computer "
+		    "where the keys were made"), key);
+		return -1;
+	}
+	memcpy(id, a->id, sizeof id);
+	if (a->state == MS_INSTALLED)
+		goto report;
+	problems_init(&p);
+	/* The password is judged before anything is fetched or written. */
+	if (a->state != MS_INSTALLED && password_check(secret_reveal(pw), &p) == -1)
+		return enroll_fail_problems(err, "password", &p);
+	if (state_get(a, "request_number") == NULL) {
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
+		    _("this application has not been submitted yet"));
+		return -1;
+	}
+	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
+	if (a->state == MS_SUBMITTED && enroll_refresh(e, id, NULL, err) == -1)
+		return -1;
+	a = state_app_find(e->st, id);
+	if (a->state == MS_SUBMITTED || a->state == MS_REJECTED || a->state == MS_CANCELLED) {
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_issued",
+		    _("the certificates are not issued (the application is %s)"),
+		    machine_state_name(a->state));
+		return -1;
+	}
+	if (a->state == MS_ISSUED && enroll_download(e, id, number, err) == -1)
+		return -1;
+	if (enroll_prove(e, id, err) == -1 || enroll_write_containers(e, id, pw, layout, err) == -1)
+		return -1;
+report:
+	a = state_app_find(e->st, id);
+	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
+	return enroll_report(e, id, number, err);
+}

@@ -1,0 +1,100 @@
+/*
+ * enroll — the applicant's core: one application from a draft to installed certificates.
+ * It is the only code that combines the state file, the service client and the keystore;
+ * the TUI and every subcommand call it and touch none of those themselves. Each step
+ * persists its transition before returning, so a crash at any point resumes from the last
+ * step with nothing lost and nothing done twice. Failures come back in struct
+ * enroll_error: a kind (which doubles as the exit status), a sentence, and for a refusal
+ * the form field it concerns, so a screen can put the message there.
+ */
+#ifndef NCA_ENROLL_H
+#define NCA_ENROLL_H
+
+#include <jansson.h>
+
+#include "common/secret.h"
+#include "enroll/client.h"
+#include "enroll/keystore.h"
+#include "enroll/state.h"
+
+enum enroll_fail {
+	ENROLL_REFUSED = 1,	/* bad input, or the service said no */
+	ENROLL_SERVICE = 3,	/* the service is unreachable, untrusted or broken */
+	ENROLL_LOCAL = 4,	/* a file, folder or device here failed */
+};
+
+struct enroll_error {
+	enum enroll_fail	 kind;
+	char			*message;
+	char			*field;		/* "bin", "captcha_answer", "password"... or NULL */
+	char			*code;		/* stable code, or NULL */
+};
+
+struct enroll_config {
+	const char		*state_path;	/* NULL: state_default_path() */
+	struct client_config	 service;
+	const char		*lang;		/* kk, ru, en */
+};
+
+struct enroll {
+	struct state	*st;
+	struct client	*cl;
+	char		*lang;
+};
+
+struct enroll_captcha {
+	char		 id[80];
+	int		 width, height;
+	unsigned char	*bits;		/* width * height bytes, 1 = ink */
+};
+
+struct enroll	*enroll_open(const struct enroll_config *, struct enroll_error *);
+void		 enroll_close(struct enroll *);
+void		 enroll_error_free(struct enroll_error *);
+
+/* A new draft (its id into id[]), or the existing one with that id or request number. */
+int	enroll_draft(struct enroll *, const char *resume, char id[STATE_ID_LEN + 1],
+	    struct enroll_error *);
+/*
+ * The application as last read. Every step re-reads the state file, so the pointer and
+ * the strings state_get() returns from it are good only until the next enroll_* call.
+ */
+struct state_app	*enroll_app(struct enroll *, const char *id_or_number);
+
+int	enroll_captcha(struct enroll *, struct enroll_captcha *, struct enroll_error *);
+void	enroll_captcha_free(struct enroll_captcha *);
+
+/* BIN + captcha -> organization name (stored in the draft with a short-lived token). */
+int	enroll_check_bin(struct enroll *, const char *id, const char *bin,
+	    const char *captcha_id, const char *answer, struct enroll_error *);
+/* IIN -> full name from the registry (needs the BIN check's token). */
+int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
+	    struct enroll_error *);
+/*
+ * One form field: email (may be ""), role, region, city, gu_code, storage, dir. Checked
+ * here first (syntax; city within region; gu_code among the organization's), stored.
+ */
+int	enroll_set(struct enroll *, const char *id, const char *field, const char *value,
+	    struct enroll_error *);
+/* Directories from the service as JSON: "roles", "regions", "cities:<region>", "gu-codes". */
+int	enroll_directory(struct enroll *, const char *id, const char *which, json_t **,
+	    struct enroll_error *);
+
+/*
+ * Apply: makes the two key pairs in the chosen folder (kept if a crash left them), then
+ * submits both CSRs; the request number is persisted before this returns.
+ */
+int	enroll_apply(struct enroll *, const char *id, struct enroll_error *);
+
+/* Asks the service and moves the local application along (issued, rejected...). */
+int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
+	    struct enroll_error *);
+
+/*
+ * Install: downloads and verifies the certificates, writes the two password-protected
+ * containers (PC) and reports "installed" to the service with a proof made by the new key.
+ */
+int	enroll_install(struct enroll *, const char *id_or_number, const struct secret *pw,
+	    enum keystore_p12_layout, struct enroll_error *);
+
+#endif
