@@ -33,12 +33,20 @@ struct ca_config {
  * issuing CA), ca-chain.pem (issuing + root), and a TLS server certificate for the
  * service, tls.pem/tls.key, issued by the root for `hosts` (comma-separated DNS names and
  * IP addresses, e.g. "localhost,127.0.0.1,::1"). Keys are written 0600, atomically.
+ * A restart keeps a tier's files while they still fit (key matches, signed by its parent);
+ * the TLS certificate is also remade when `hosts` names one it lacks or it expires within
+ * 30 days. RSA 3072 for both CAs, 2048 for TLS.
  * Names: root "НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO", issuing "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ
  * ОРТАЛЫҚ (RSA) DEMO", both C=KZ, so they can never pass for production.
  * Existing files are kept (a restart reuses the same demo CA).
  */
 int		 ca_create_demo(const char *dir, const char *hosts, char **cause);
 
+/*
+ * Every URL is required (printable ASCII with a scheme); days of 0 or less mean the
+ * defaults above. The key must be unencrypted PEM and match cert_file, which must be a CA
+ * allowed to sign certificates; chain_file must start with cert_file.
+ */
 struct ca	*ca_load(const struct ca_config *, char **cause);
 void		 ca_free(struct ca *);
 
@@ -66,7 +74,8 @@ struct ca_subject {
 	const char	*bin;		/* 12 digits; becomes OU=BIN<digits> */
 	const char	*organization;	/* O= */
 	const char	*gu_code;	/* becomes businessCategory=KS<code> */
-	const char	*email;		/* subjectAltName rfc822Name, or NULL */
+	const char	*email;		/* subjectAltName rfc822Name, or NULL (or "");
+					   an internationalised domain goes in as A-labels */
 };
 
 struct ca_issued {
@@ -90,7 +99,10 @@ struct ca_revoked {
 	time_t		 when;
 };
 
-/* A CRL signed by the issuing CA, valid from now for next_update_days; DER, malloc'd. */
+/*
+ * A CRL signed by the issuing CA, valid from now for next_update_days; DER, malloc'd.
+ * Its CRL number is `now` (the CA keeps no counter); serials are hex, up to 40 digits.
+ */
 int		 ca_crl(struct ca *, const struct ca_revoked *, size_t n, time_t now,
 		     int next_update_days, unsigned char **der, size_t *len, char **cause);
 
