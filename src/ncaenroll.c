@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "common/about.h"
@@ -142,6 +143,19 @@ main(int argc, char **argv)
 	    (state != NULL && ncaenroll_override(&ctx.conf.state, state) == -1)) {
 		cliconf_free(&ctx.conf);
 		return CMD_EXIT_LOCAL;
+	}
+	if (optind == argc && ctx.demo && isatty(STDIN_FILENO)) {
+		/* Until the full-screen application exists, the demo walks through apply. */
+		static char	 apply[] = "apply";
+		char		*only[] = { apply, NULL };
+
+		(void)printf("%s\n\n", _("Demo: a private enrollment service runs on this "
+		    "computer with invented registries.\nTry BIN 940140000385 and IIN "
+		    "871008401427. Certificates are approved after 5 seconds;\nthen run "
+		    "'ncaenroll --demo install NUMBER'."));
+		rc = cmd_apply_entry.exec(&ctx, 1, only);
+		cmd_ctx_free(&ctx);
+		return about_close_stdout(rc);
 	}
 	if (optind == argc) {
 		/* Until the full-screen application exists, say what does. */

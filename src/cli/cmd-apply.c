@@ -164,7 +164,8 @@ apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
 	size_t			 sz;
 	int			 rc;
 
-	if (enroll_captcha(a->e, &c, err) == -1)
+	/* A mistyped BIN is caught before the person is asked to read a picture. */
+	if (enroll_precheck("bin", v, err) == -1 || enroll_captcha(a->e, &c, err) == -1)
 		return -1;
 	if (a->captcha == NULL) {
 		sz = halfblock_size(c.width, c.height);

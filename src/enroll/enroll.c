@@ -345,6 +345,19 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 	return rc;
 }
 
+int
+enroll_precheck(const char *field, const char *value, struct enroll_error *err)
+{
+	struct problems	p;
+
+	problems_init(&p);
+	if (strcmp(field, "bin") == 0 && idnum_validate_bin(value, NULL, &p) == -1)
+		return enroll_fail_problems(err, field, &p);
+	if (strcmp(field, "iin") == 0 && idnum_validate_iin(value, time(NULL), NULL, &p) == -1)
+		return enroll_fail_problems(err, field, &p);
+	return 0;
+}
+
 static int
 enroll_check_field(const char *field, const char *value, struct enroll_error *err)
 {

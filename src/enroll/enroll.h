@@ -61,6 +61,8 @@ int	enroll_draft(struct enroll *, const char *resume, char id[STATE_ID_LEN + 1],
  */
 struct state_app	*enroll_app(struct enroll *, const char *id_or_number);
 
+/* A value's own rules (BIN, IIN), checked here before anything reaches the network. */
+int	enroll_precheck(const char *field, const char *value, struct enroll_error *);
 int	enroll_captcha(struct enroll *, struct enroll_captcha *, struct enroll_error *);
 void	enroll_captcha_free(struct enroll_captcha *);
 
