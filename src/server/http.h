@@ -33,6 +33,7 @@ struct http_resp {
 	unsigned char	*raw;			/* raw bytes (PEM, DER), malloc'd */
 	size_t		 raw_len;
 	const char	*content_type;		/* for raw */
+	int		 retry_after;		/* seconds for a Retry-After header; 0 = none */
 };
 
 typedef int (*http_handler)(struct srv *, const struct http_req *, struct http_resp *);
@@ -54,6 +55,21 @@ void	http_raw(struct http_resp *, int status, const char *content_type,
 void	http_error(struct http_resp *, int status, const char *code, const char *field,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	http_resp_free(struct http_resp *);
+/*
+ * The body's string member `name`: NULL after answering 400 with field `name` (code
+ * "field.missing" when absent or null, "field.type" when not a string).
+ */
+const char *http_body_string(const struct http_req *, struct http_resp *, const char *name);
+
+/*
+ * The daemon (ncaenrolld.c's main only). http_listen binds HOST:PORT ("*" = every address;
+ * port 0 = any free one, *bound gets the port); http_start serves on that socket over TLS
+ * with srv's configuration until http_stop, which also closes it. 0/-1, NULL with a cause.
+ */
+struct http_server;
+int	http_listen(const char *host, int port, int *bound, char **cause);
+struct http_server *http_start(struct srv *, int listen_fd, char **cause);
+void	http_stop(struct http_server *);
 
 /* Matches path against pattern, filling params; 1 on match, 0 otherwise. */
 int	http_route_match(const char *pattern, const char *path,

@@ -20,6 +20,11 @@ struct srv_policy {
 	int	captcha_per_minute;	/* new captchas per client address (20) */
 	int	checks_per_minute;	/* bin/iin checks per client address (30) */
 	size_t	max_body;		/* bytes of a request body (65536) */
+	/* added by the service (config.c, http.c): */
+	int	request_timeout;	/* seconds from connect to a complete request (30) */
+	int	threads;		/* HTTP worker threads (4) */
+	int	max_connections;	/* open connections in all (256) */
+	int	connections_per_address;/* open connections per client address (32) */
 };
 
 struct srv_mail {
@@ -63,5 +68,11 @@ time_t		 srv_now(const struct srv *);
 /* A store handle for this thread's request; give it back with srv_store_put. */
 struct store	*srv_store_get(struct srv *, char **cause);
 void		 srv_store_put(struct srv *, struct store *);
+
+/* The pool behind srv_store_get/put: handles opened on demand, at most `max` kept. */
+struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);
+void		 srv_pool_free(struct store_pool *);
+/* nbytes from the OS CSPRNG as lower-case hex into out (2 * nbytes + 1 bytes): 0 or -1. */
+int		 srv_random_hex(char *out, size_t nbytes, char **cause);
 
 #endif

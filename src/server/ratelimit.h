@@ -1,0 +1,29 @@
+/*
+ * ratelimit — how many requests of one kind (a bucket: captchas, registry checks) a client
+ * address may make per minute. Fixed one-minute windows in a table of fixed size, so a
+ * flood of addresses costs no memory: when the table is full, the least active entry
+ * nearby gives way. IPv6 clients are counted per /64 (one host holds a whole /64).
+ * Thread-safe; ratelimit_free() only after the last request.
+ */
+#ifndef NCA_RATELIMIT_H
+#define NCA_RATELIMIT_H
+
+#include <stddef.h>
+#include <time.h>
+
+enum ratelimit_bucket { RATELIMIT_CAPTCHA, RATELIMIT_CHECK, RATELIMIT__MAX };
+
+struct srv_ratelimit;
+
+/* slots: entries kept (rounded up to a power of two); NULL with a cause. */
+struct srv_ratelimit	*ratelimit_new(size_t slots, char **cause);
+void			 ratelimit_free(struct srv_ratelimit *);
+/*
+ * Counts one request of addr in bucket at now: 0 if within per_minute, -1 if over it, then
+ * *retry_after gets the seconds until the window turns.
+ */
+int			 ratelimit_hit(struct srv_ratelimit *, const char *addr,
+			     enum ratelimit_bucket, int per_minute, time_t now,
+			     int *retry_after);
+
+#endif

@@ -1,0 +1,187 @@
+"""A real ncaenrolld for system tests: started from this build through uninstalled-env,
+as `ncaenrolld --demo --listen 127.0.0.1:0 --state-dir DIR [--config FILE] [extra...]`,
+waited for until it prints `listening on https://127.0.0.1:PORT`, and stopped with SIGTERM,
+which must end it with status 0 and, in a sanitizer build, nothing on stderr from ASAN,
+LSAN or UBSAN.
+
+Use the `demo_service` fixture (one service per test module, generous rate limits), or
+start your own with `Service(state_dir, extra=[...], config={...})` (config: a dict of
+YAML sections, written to STATE.yaml beside the state folder) and call `stop()`.
+"""
+import http.client
+import json
+import os
+import re
+import selectors
+import ssl
+import subprocess
+import time
+
+import pytest
+
+from conftest import BUILDDIR
+
+FIXED_CAPTCHA = "K7M3P"
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
+
+
+def _yaml(config):
+    """The few YAML shapes the tests need: top-level scalars and one level of mapping."""
+    lines = []
+    for key, value in config.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines.extend(f"  {k}: {json.dumps(v) if isinstance(v, str) else _scalar(v)}"
+                         for k, v in value.items())
+        else:
+            lines.append(f"{key}: {json.dumps(value) if isinstance(value, str) else _scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(v):
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if v is None:
+        return "~"
+    return str(v)
+
+
+def program_env():
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "LANGUAGE": "en"}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    return env
+
+
+def program(name="ncaenrolld"):
+    prog = os.path.join(os.path.abspath(BUILDDIR), name)
+    if not os.access(prog, os.X_OK):
+        pytest.skip(f"{name} is not built")
+    return [os.path.join(os.path.abspath(BUILDDIR), "uninstalled-env"), prog]
+
+
+# Generous limits: tests share one client address, and a module often one service.
+DEMO_CONFIG_DEFAULT = {"policy": {"captcha_per_minute": 10000, "checks_per_minute": 10000}}
+
+
+class Service:
+    """One running ncaenrolld --demo on a free loopback port."""
+
+    def __init__(self, state, extra=(), config=DEMO_CONFIG_DEFAULT, fixed_captcha=FIXED_CAPTCHA,
+                 timeout=120, demo=True, cafile=None):
+        """config: YAML sections as a dict, written next to the state folder and passed
+        with --config; by default generous rate limits (tests share one client address),
+        None for no file at all (the service's own defaults). demo=False starts a real
+        (non-demo) service: config must then name its TLS, CA and store files, and cafile
+        the chain that verifies its TLS certificate."""
+        self.state = str(state)
+        os.makedirs(self.state, exist_ok=True)
+        cmd = [*program(), "--listen", "127.0.0.1:0", "--state-dir", self.state]
+        if demo:
+            cmd.insert(2, "--demo")
+        if config is not None:
+            self.config = os.path.join(os.path.dirname(self.state.rstrip("/")),
+                                       os.path.basename(self.state.rstrip("/")) + ".yaml")
+            with open(self.config, "w", encoding="utf-8") as f:
+                f.write(_yaml(config))
+            cmd += ["--config", self.config]
+        if fixed_captcha is not None:
+            cmd += ["--fixed-captcha", fixed_captcha]
+        self.captcha_code = fixed_captcha
+        cmd += list(extra)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=program_env())
+        self.stderr = ""
+        self.returncode = None
+        self.port = self._wait_listening(timeout)
+        self.host = "127.0.0.1"
+        self.base = f"https://127.0.0.1:{self.port}"
+        self.cafile = cafile or os.path.join(self.state, "ca-chain.pem")
+        self.ctx = ssl.create_default_context(cafile=self.cafile)
+
+    def _wait_listening(self, timeout):
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        end = time.monotonic() + timeout
+        try:
+            while time.monotonic() < end:
+                if not sel.select(timeout=max(0.0, end - time.monotonic())):
+                    break
+                line = self.proc.stdout.readline()
+                if not line:
+                    break
+                m = re.fullmatch(r"listening on https://127\.0\.0\.1:(\d+)\n", line)
+                if m:
+                    return int(m.group(1))
+        finally:
+            sel.close()
+        self.stop(check=False)
+        raise AssertionError(f"ncaenrolld did not start (status {self.returncode}): "
+                             + self.stderr)
+
+    def connection(self, timeout=30, context=None):
+        return http.client.HTTPSConnection(self.host, self.port, timeout=timeout,
+                                           context=context or self.ctx)
+
+    def request(self, method, path, body=None, headers=None, raw=None):
+        """(status, JSON answer) or, for other content, (status, (bytes, content type)).
+        body is sent as JSON; raw as given (bytes). The response's headers are kept in
+        self.last_headers."""
+        conn = self.connection()
+        try:
+            data, hdrs = raw, dict(headers or {})
+            if body is not None:
+                data = json.dumps(body).encode()
+            if data is not None:
+                hdrs.setdefault("Content-Type", "application/json")
+            conn.request(method, path, body=data, headers=hdrs)
+            r = conn.getresponse()
+            payload = r.read()
+            self.last_headers = r.headers
+            ctype = r.getheader("Content-Type", "")
+            if ctype.startswith("application/json"):
+                return r.status, json.loads(payload)
+            return r.status, (payload, ctype)
+        finally:
+            conn.close()
+
+    def captcha(self):
+        st, cap = self.request("POST", "/api/v1/captcha")
+        assert st == 200, cap
+        return cap
+
+    def bin_check(self, bin_, answer=None):
+        cap = self.captcha()
+        return self.request("POST", "/api/v1/bin-check",
+                            {"bin": bin_, "captcha_id": cap["id"],
+                             "captcha_answer": answer or self.captcha_code})
+
+    def stop(self, check=True):
+        if self.returncode is None:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+            self.returncode = self.proc.returncode
+            self.stderr = self.proc.stderr.read()
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+        if check:
+            assert self.returncode == 0, f"status {self.returncode}: {self.stderr}"
+            for mark in SANITIZER_MARKS:
+                assert mark not in self.stderr, self.stderr
+        return self.returncode
+
+
+@pytest.fixture(scope="module")
+def demo_service(tmp_path_factory):
+    svc = Service(tmp_path_factory.mktemp("ncaenrolld") / "state")
+    yield svc
+    svc.stop()
