@@ -9,6 +9,16 @@
 
 #include "server/srv.h"
 
+/* The key storages an applicant may choose (nca-facts.md §4): wire name, CA class, label. */
+struct issue_storage {
+	const char	*wire;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey" */
+	enum ca_storage	 ca;		/* pc: a folder; the others: a token */
+	const char	*label;		/* untranslated: "PC folder", "eToken PRO 72K", ... */
+};
+
+/* The row for a wire name, or NULL. */
+const struct issue_storage *issue_storage_find(const char *wire);
+
 /* *won = 0 and *current = the status it had if the application was no longer submitted. */
 int	issue_application(struct srv *, struct store *, const char *number,
 	    const char *actor, int *won, enum app_status *current, char **cause);
