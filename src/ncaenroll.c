@@ -135,6 +135,7 @@ main(int argc, char **argv)
 	if (cliconf_load(&ctx.conf, &cause) == -1) {
 		cmd_error(&ctx, "%s", cause);
 		free(cause);
+		cliconf_free(&ctx.conf);	/* what was read before the bad line */
 		return CMD_EXIT_USAGE;
 	}
 	/* Options win over the settings files. */
