@@ -149,9 +149,16 @@ enroll_commit(struct enroll *e, struct enroll_error *err)
 	return -1;
 }
 
-/* Sets fields in one transaction: NULL-terminated key, value pairs. */
+/* No machine event: enroll_record only sets fields. */
+#define ENROLL_NO_MOVE ME__MAX
+
+/*
+ * One transaction: sets the NULL-terminated key, value pairs (a NULL value removes the
+ * field), then applies the event unless it is ENROLL_NO_MOVE, then commits.
+ */
 static int
-enroll_store(struct enroll *e, const char *id, struct enroll_error *err, ...)
+enroll_record(struct enroll *e, const char *id, enum machine_event ev,
+    struct enroll_error *err, ...)
 {
 	struct state_app	*a;
 	const char		*k, *v;
@@ -167,6 +174,8 @@ enroll_store(struct enroll *e, const char *id, struct enroll_error *err, ...)
 		ok = state_set(a, k, v, &cause) == 0;
 	}
 	va_end(ap);
+	if (ok && ev != ENROLL_NO_MOVE)
+		ok = state_move(a, ev, &cause) == 0;
 	if (!ok) {
 		state_abort(e->st);
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
@@ -305,7 +314,7 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 		name = json_object_get(res.json, "name");
 		(void)snprintf(expires, sizeof expires, "%lld", (long long)time(NULL) +
 		    json_integer_value(json_object_get(res.json, "token_expires_in")));
-		rc = enroll_store(e, id, err, "bin", bin,
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "bin", bin,
 		    "org_name_kk", enroll_jstr(name, "kk"), "org_name_ru", enroll_jstr(name, "ru"),
 		    "check_token", enroll_jstr(res.json, "token"), "check_token_expires", expires,
 		    (char *)NULL);
@@ -336,7 +345,7 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 	}
 	body = json_pack("{s:s, s:s}", "iin", iin, "token", token);
 	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, &res, err) == 0)
-		rc = enroll_store(e, id, err, "iin", iin,
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "iin", iin,
 		    "surname", enroll_jstr(res.json, "surname"),
 		    "given_name", enroll_jstr(res.json, "given_name"),
 		    "patronymic", enroll_jstr(res.json, "patronymic"), (char *)NULL);
@@ -504,8 +513,8 @@ enroll_set(struct enroll *e, const char *id, const char *field, const char *valu
 		return -1;
 	/* A new region makes the old city meaningless. */
 	if (strcmp(field, "region") == 0)
-		return enroll_store(e, id, err, "region", value, "city", (char *)NULL, (char *)NULL);
-	return enroll_store(e, id, err, field, value, (char *)NULL);
+		return enroll_record(e, id, ENROLL_NO_MOVE, err, "region", value, "city", (char *)NULL, (char *)NULL);
+	return enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, (char *)NULL);
 }
 
 static const char *const enroll_required[] = {
@@ -560,15 +569,7 @@ enroll_make_keys(struct enroll *e, const char *id, struct enroll_error *err)
 	}
 	keystore_close(ks);
 	FAULT_POINT("apply.keys-made");
-	if ((a = enroll_begin(e, id, err)) == NULL)
-		return -1;
-	if (a->state == MS_DRAFT && state_move(a, ME_KEYS_MADE, &cause) == -1) {
-		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
-		free(cause);
-		return -1;
-	}
-	if (enroll_commit(e, err) == -1)
+	if (enroll_record(e, id, ME_KEYS_MADE, err, (char *)NULL) == -1)
 		return -1;
 	FAULT_POINT("apply.keys-ready");
 	return 0;
@@ -617,18 +618,11 @@ enroll_submit(struct enroll *e, const char *id, struct enroll_error *err)
 	if (enroll_call(e, "POST", "/api/v1/applications", body, 1, &res, err) == -1)
 		goto out;
 	FAULT_POINT("apply.submit-answered");
-	if ((a = enroll_begin(e, id, err)) == NULL)
-		goto out;
-	if (state_set(a, "request_number", enroll_jstr(res.json, "request_number"), &cause) ==
-	    -1 || state_set(a, "deadline", enroll_jstr(res.json, "deadline"), &cause) == -1 ||
-	    state_set(a, "check_token", NULL, &cause) == -1 ||
-	    state_set(a, "check_token_expires", NULL, &cause) == -1 ||
-	    state_move(a, ME_SUBMIT_OK, &cause) == -1) {
-		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
-		goto out;
-	}
-	if ((rc = enroll_commit(e, err)) == 0)
+	rc = enroll_record(e, id, ME_SUBMIT_OK, err,
+	    "request_number", enroll_jstr(res.json, "request_number"),
+	    "deadline", enroll_jstr(res.json, "deadline"),
+	    "check_token", (char *)NULL, "check_token_expires", (char *)NULL, (char *)NULL);
+	if (rc == 0)
 		FAULT_POINT("apply.submitted");
 out:
 	client_result_free(&res);
@@ -724,33 +718,23 @@ static int
 enroll_download(struct enroll *e, const char *id, const char *number, struct enroll_error *err)
 {
 	struct client_result	 res;
-	struct state_app	*a;
-	char			*path = NULL, *cause = NULL;
+	char			*path = NULL;
 	int			 rc = -1;
 
 	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
 		return -1;
 	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
 		goto out;
-	if ((a = enroll_begin(e, id, err)) == NULL)
-		goto out;
-	if (state_set(a, "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
-	    &cause) == -1 ||
-	    state_set(a, "cert_sign", enroll_jstr(json_object_get(res.json, "sign"), "pem"),
-	    &cause) == -1 ||
-	    state_set(a, "chain", enroll_jstr(res.json, "chain_pem"), &cause) == -1 ||
-	    state_set(a, "install_nonce", enroll_jstr(res.json, "install_nonce"), &cause) == -1 ||
-	    state_move(a, ME_DOWNLOADED, &cause) == -1) {
-		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
-		goto out;
-	}
-	if ((rc = enroll_commit(e, err)) == 0)
+	rc = enroll_record(e, id, ME_DOWNLOADED, err,
+	    "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
+	    "cert_sign", enroll_jstr(json_object_get(res.json, "sign"), "pem"),
+	    "chain", enroll_jstr(res.json, "chain_pem"),
+	    "install_nonce", enroll_jstr(res.json, "install_nonce"), (char *)NULL);
+	if (rc == 0)
 		FAULT_POINT("install.downloaded");
 out:
 	client_result_free(&res);
 	free(path);
-	free(cause);
 	return rc;
 }
 
@@ -781,7 +765,7 @@ enroll_prove(struct enroll *e, const char *id, struct enroll_error *err)
 	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL)
 		goto out;
 	(void)EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
-	if ((rc = enroll_store(e, id, err, "install_proof", b64, (char *)NULL)) == 0)
+	if ((rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "install_proof", b64, (char *)NULL)) == 0)
 		FAULT_POINT("install.proved");
 out:
 	keystore_close(ks);
@@ -810,7 +794,7 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 	}
 	if (enroll_call(e, "POST", path, body, 1, &res, err) == 0) {
 		FAULT_POINT("install.reported");
-		rc = enroll_store(e, id, err, "reported", "yes", "status", "installed",
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "reported", "yes", "status", "installed",
 		    (char *)NULL);
 	}
 	client_result_free(&res);
@@ -840,18 +824,10 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
-	if ((a = enroll_begin(e, id, err)) == NULL)
-		goto out;
-	if ((done.path[KEYSTORE_AUTH] != NULL &&
-	    state_set(a, "container_auth", done.path[KEYSTORE_AUTH], &cause) == -1) ||
-	    (done.path[KEYSTORE_SIGN] != NULL &&
-	    state_set(a, "container_sign", done.path[KEYSTORE_SIGN], &cause) == -1) ||
-	    state_move(a, ME_INSTALLED, &cause) == -1) {
-		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
-		goto out;
-	}
-	if ((rc = enroll_commit(e, err)) == 0)
+	rc = enroll_record(e, id, ME_INSTALLED, err,
+	    "container_auth", done.path[KEYSTORE_AUTH],
+	    "container_sign", done.path[KEYSTORE_SIGN], (char *)NULL);
+	if (rc == 0)
 		FAULT_POINT("install.installed");
 out:
 	keystore_installed_free(&done);
