@@ -97,6 +97,13 @@ static const struct conf_key conf_ca[] = {
 	{ NULL }
 };
 
+static const struct conf_key conf_operators[] = {
+	{ "ca_cert", CONF_OPT_STRING, CONF_OFF(operators.ca_cert) },
+	{ "ca_key", CONF_OPT_STRING, CONF_OFF(operators.ca_key) },
+	{ "days", CONF_INT, CONF_OFF(operators.days), 1, 3650 },
+	{ NULL }
+};
+
 /* Keep the order of conf_check_mail's indexes. */
 static const struct conf_key conf_mail[] = {
 	{ "smtp_url", CONF_SMTP_URL, CONF_OFF(mail.smtp_url) },
@@ -131,6 +138,7 @@ static const struct conf_key conf_top[] = {
 	{ "listen", CONF_LISTEN, CONF_OFF(listen) },
 	{ "tls", CONF_MAP, 0, 0, 0, conf_tls },
 	{ "ca", CONF_MAP, 0, 0, 0, conf_ca },
+	{ "operators", CONF_MAP, 0, 0, 0, conf_operators },
 	{ "store", CONF_STORE, CONF_OFF(store_uri) },
 	{ "data_dir", CONF_OPT_STRING, CONF_OFF(data_dir) },
 	{ "state_dir", CONF_STRING, CONF_OFF(state_dir) },
@@ -170,6 +178,8 @@ srv_config_init(struct srv_config *cfg, char **cause)
 		{ CONF_OFF(ca_cert), "/etc/ncaenroll/ca.pem" },
 		{ CONF_OFF(ca_key), "/etc/ncaenroll/ca.key" },
 		{ CONF_OFF(ca_chain), "/etc/ncaenroll/ca-chain.pem" },
+		{ CONF_OFF(operators.ca_cert), "/etc/ncaenroll/operators-ca.pem" },
+		{ CONF_OFF(operators.ca_key), "/etc/ncaenroll/operators-ca.key" },
 		{ CONF_OFF(store_uri), "sqlite:/var/lib/ncaenroll/ncaenrolld.db" },
 		{ CONF_OFF(state_dir), "/var/lib/ncaenroll" },
 		{ CONF_OFF(log_level), "info" },
@@ -186,6 +196,7 @@ srv_config_init(struct srv_config *cfg, char **cause)
 	}
 	cfg->ca.file_days = 365;
 	cfg->ca.token_days = 1095;
+	cfg->operators.days = 365;
 	cfg->policy.verification_days = 30;
 	cfg->policy.captcha_lifetime = 300;
 	cfg->policy.token_lifetime = 1800;
@@ -205,7 +216,8 @@ srv_config_free(struct srv_config *cfg)
 {
 	char	**strings[] = {
 		&cfg->listen, &cfg->tls_cert, &cfg->tls_key, &cfg->ca_cert, &cfg->ca_key,
-		&cfg->ca_chain, &cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
+		&cfg->ca_chain, &cfg->operators.ca_cert, &cfg->operators.ca_key,
+		&cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
 		&cfg->ca_issuers_url, &cfg->cps_url, &cfg->store_uri, &cfg->data_dir,
 		&cfg->state_dir, &cfg->clock_file, &cfg->log_level, &cfg->mail.smtp_url,
 		&cfg->mail.from, &cfg->demo.fixed_captcha,

@@ -14,10 +14,17 @@
  * over; MHD then sees the socket closed and cleans up. The watchdog shuts sockets only
  * under the lock that MHD's "connection closed" notification takes, which MHD sends before
  * it closes the descriptor, so a reused descriptor is never hit.
+ *
+ * Client certificates: with an operator CA configured, MHD is given it as its trust list,
+ * which makes GnuTLS *request* (not require) a client certificate in every handshake, with
+ * that CA's name in the request. Applicants send none and go on as before. GnuTLS checks
+ * only that a client holds the key of what it sent; http.c passes the DER to the handler
+ * and operator.c judges it, at the service's clock, for the RA routes alone.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -66,6 +73,7 @@ struct http_server {
 	struct MHD_Daemon	*mhd;
 	int			 fd;
 	char			*cert, *key;	/* PEM held for MHD's lifetime; key wiped */
+	char			*trust;		/* the operator CA (PEM), or NULL */
 	size_t			 keylen;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
@@ -374,6 +382,28 @@ http_send(struct MHD_Connection *c, const char *method, const char *path,
 
 /* ---- the access handler ---- */
 
+/*
+ * The certificate the client presented in the handshake (GnuTLS keeps it for the
+ * session's life, longer than the request's). GnuTLS has checked only that the client
+ * holds its key (CertificateVerify); whose it is, operator.c decides.
+ */
+static void
+http_peer_cert(struct MHD_Connection *c, struct http_req *req)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const gnutls_datum_t		*peers;
+	unsigned int			 n = 0;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return;
+	peers = gnutls_certificate_get_peers((gnutls_session_t)ci->tls_session, &n);
+	if (peers != NULL && n > 0 && peers[0].data != NULL && peers[0].size > 0) {
+		req->client_cert = peers[0].data;
+		req->client_cert_len = peers[0].size;
+	}
+}
+
 static void
 http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *method,
     const char *path, const struct http_conn *conn, struct http_rctx *r,
@@ -387,6 +417,7 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	req.method = method;
 	req.path = path;
 	req.client_addr = conn->addr;
+	http_peer_cert(c, &req);
 	req.query = http_query;
 	req.impl = c;
 	if ((i = http_route_find(method, path, &req, buf, sizeof buf, resp, allow,
@@ -691,6 +722,7 @@ http_server_free(struct http_server *hs)
 		OPENSSL_cleanse(hs->key, hs->keylen);
 	free(hs->key);
 	free(hs->cert);
+	free(hs->trust);
 	(void)pthread_cond_destroy(&hs->wake);
 	(void)pthread_mutex_destroy(&hs->lock);
 	if (hs->fd != -1)
@@ -727,6 +759,12 @@ static struct MHD_Daemon *
 http_mhd_start(struct http_server *hs)
 {
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
+	/* A trust list makes MHD ask for (not require) a client certificate. */
+	struct MHD_OptionItem	 extra[] = {
+		{ hs->trust != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+		    hs->trust },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
 	    0, NULL, NULL, http_access, hs,
@@ -741,6 +779,7 @@ http_mhd_start(struct http_server *hs)
 	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, hs,
+	    MHD_OPTION_ARRAY, extra,
 	    MHD_OPTION_END);
 }
 
@@ -764,6 +803,9 @@ http_start(struct srv *srv, int listen_fd, char **cause)
 	}
 	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
 	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
+		goto fail;
+	if (srv->opca != NULL && srv->cfg->operators.ca_cert != NULL &&
+	    (hs->trust = http_read_pem(srv->cfg->operators.ca_cert, &certlen, cause)) == NULL)
 		goto fail;
 	hs->mhd = http_mhd_start(hs);
 	hs->fd = -1;		/* MHD's now: it closes it when it stops */

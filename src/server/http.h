@@ -22,6 +22,12 @@ struct http_req {
 	const char	*params[HTTP_MAX_PARAMS];	/* the {} parts of the route, in order */
 	json_t		*body;			/* parsed JSON object, or NULL */
 	const char	*client_addr;		/* for rate limits and logs */
+	/*
+	 * The client's TLS certificate (DER) when it presented one, else NULL/0. Valid for
+	 * the request; http.c does not judge it (operator.c does, for the RA endpoints).
+	 */
+	const unsigned char *client_cert;
+	size_t		 client_cert_len;
 	/* query argument by name, or NULL (set by http.c; tests may set their own) */
 	const char	*(*query)(const struct http_req *, const char *name);
 	void		*impl;			/* http.c's own, for query() */
@@ -65,6 +71,9 @@ const char *http_body_string(const struct http_req *, struct http_resp *, const 
  * The daemon (ncaenrolld.c's main only). http_listen binds HOST:PORT ("*" = every address;
  * port 0 = any free one, *bound gets the port); http_start serves on that socket over TLS
  * with srv's configuration until http_stop, which also closes it. 0/-1, NULL with a cause.
+ * When srv->opca is set, the TLS layer asks every client for a certificate issued by the
+ * operator CA (cfg->operators.ca_cert); a client without one still connects (applicants
+ * never have one), and the RA handlers refuse it.
  */
 struct http_server;
 int	http_listen(const char *host, int port, int *bound, char **cause);

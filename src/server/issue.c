@@ -98,8 +98,8 @@ issue_certs(struct srv *srv, struct issue_ctx *c, time_t now, char **cause)
 }
 
 static int
-issue_store(struct store *st, struct issue_ctx *c, const char *actor, time_t now,
-    int *won, enum app_status *current, char **cause)
+issue_store(struct store *st, struct issue_ctx *c, const char *actor, const char *note,
+    time_t now, int *won, enum app_status *current, char **cause)
 {
 	struct store_app	 set;
 	char			*detail = NULL;
@@ -114,7 +114,8 @@ issue_store(struct store *st, struct issue_ctx *c, const char *actor, time_t now
 	set.not_before = c->auth.not_before;
 	set.not_after = c->auth.not_after;
 	set.install_nonce = c->nonce;
-	if (asprintf(&detail, "AUTH %s, SIGN %s", c->auth.serial, c->sign.serial) == -1) {
+	if (asprintf(&detail, "AUTH %s, SIGN %s%s%s", c->auth.serial, c->sign.serial,
+	    note != NULL ? "; " : "", note != NULL ? note : "") == -1) {
 		cause_set(cause, "out of memory");
 		return -1;
 	}
@@ -127,6 +128,13 @@ issue_store(struct store *st, struct issue_ctx *c, const char *actor, time_t now
 int
 issue_application(struct srv *srv, struct store *st, const char *number, const char *actor,
     int *won, enum app_status *current, char **cause)
+{
+	return issue_application_note(srv, st, number, actor, NULL, won, current, cause);
+}
+
+int
+issue_application_note(struct srv *srv, struct store *st, const char *number,
+    const char *actor, const char *note, int *won, enum app_status *current, char **cause)
 {
 	struct issue_ctx	 c;
 	char			*mcause = NULL;
@@ -152,7 +160,7 @@ issue_application(struct srv *srv, struct store *st, const char *number, const c
 	 * win, and the loser's certificates are dropped unstored (never delivered).
 	 */
 	if (issue_load(st, &c, cause) == -1 || issue_certs(srv, &c, now, cause) == -1 ||
-	    issue_store(st, &c, actor, now, won, current, cause) == -1)
+	    issue_store(st, &c, actor, note, now, won, current, cause) == -1)
 		goto out;
 	rc = 0;
 	if (!*won)

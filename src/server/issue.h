@@ -22,5 +22,9 @@ const struct issue_storage *issue_storage_find(const char *wire);
 /* *won = 0 and *current = the status it had if the application was no longer submitted. */
 int	issue_application(struct srv *, struct store *, const char *number,
 	    const char *actor, int *won, enum app_status *current, char **cause);
+/* The same, with note (may be NULL) appended to the history's and audit's detail. */
+int	issue_application_note(struct srv *, struct store *, const char *number,
+	    const char *actor, const char *note, int *won, enum app_status *current,
+	    char **cause);
 
 #endif

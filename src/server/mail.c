@@ -366,3 +366,29 @@ out:
 	free(body);
 	return rc;
 }
+
+int
+mail_rejected(struct srv *srv, const struct store_app *a, char **cause)
+{
+	char	*subject = NULL, *body = NULL;
+	int	 rc = -1;
+
+	if (!mail_wanted(srv, a))
+		return 0;
+	if (asprintf(&subject, _("Application %s: rejected"), a->number) == -1)
+		subject = NULL;
+	if (subject == NULL || asprintf(&body, _("Your application was rejected at a "
+	    "registration desk.\n\nRequest number: %s\nReason: %s\n\n"
+	    "A rejected application cannot go on. To obtain certificates, apply again with new "
+	    "keys, and bring the printed application form and the documents it lists.\n"),
+	    a->number, a->reject_reason != NULL ? a->reject_reason : "-") == -1) {
+		body = NULL;
+		cause_set(cause, "out of memory");
+		goto out;
+	}
+	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause);
+out:
+	free(subject);
+	free(body);
+	return rc;
+}

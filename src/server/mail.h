@@ -22,5 +22,7 @@ char	*mail_compose(const struct srv_mail *, const char *to, const char *subject,
 
 int	mail_submitted(struct srv *, struct store *, const struct store_app *, char **cause);
 int	mail_issued(struct srv *, const struct store_app *, char **cause);
+/* An RA desk rejected the application (a->reject_reason says why). */
+int	mail_rejected(struct srv *, const struct store_app *, char **cause);
 
 #endif

@@ -3,6 +3,7 @@
  * options, builds the service's context (configuration, CA, store pool, rate limits),
  * starts the background jobs and the HTTPS service, and waits for SIGTERM or SIGINT.
  * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
+ * With a subcommand after the options (cmd.h: operator, audit), it runs that instead.
  */
 #include "config.h"
 
@@ -24,8 +25,10 @@
 #include "common/log.h"
 #include "server/captcha.h"
 #include "server/ca.h"
+#include "server/cmd.h"
 #include "server/http.h"
 #include "server/jobs.h"
+#include "server/operator.h"
 #include "server/ratelimit.h"
 #include "server/registry-load.h"
 #include "server/srv.h"
@@ -42,6 +45,13 @@ struct ncaenrolld_opts {
 	const char	*log_level;
 	long		 auto_approve;
 	int		 demo;
+	int		 cmd_argc;	/* a subcommand and its arguments, or 0 */
+	char		**cmd_argv;
+};
+
+static const struct cmd_entry *const ncaenrolld_cmds[] = {
+	&cmd_operator_entry,
+	&cmd_audit_entry,
 };
 
 /* Everything main builds; freed by ncaenrolld_free whatever was reached. */
@@ -83,6 +93,10 @@ ncaenrolld_usage(void)
 		    _(ncaenrolld_help[i].help));
 	(void)printf("\n%s\n", _("Started with --demo --listen 127.0.0.1:0 --state-dir DIR, it "
 	    "prints\n\"listening on https://127.0.0.1:PORT\"; DIR/ca-chain.pem verifies it."));
+	(void)printf("\n%s\n", _("Administration (on the same configuration, instead of the "
+	    "service):"));
+	for (i = 0; i < sizeof ncaenrolld_cmds / sizeof ncaenrolld_cmds[0]; i++)
+		(void)printf("%s", ncaenrolld_cmds[i]->usage);
 	return about_close_stdout(0);
 }
 
@@ -126,7 +140,8 @@ ncaenrolld_options(int argc, char **argv, struct ncaenrolld_opts *o, int *exit_n
 	memset(o, 0, sizeof *o);
 	o->auto_approve = -1;
 	*exit_now = -1;
-	while ((c = getopt_long(argc, argv, "c:l:s:hV", opts, NULL)) != -1) {
+	/* "+": stop at the first non-option, a subcommand with options of its own. */
+	while ((c = getopt_long(argc, argv, "+c:l:s:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'l': o->listen = optarg; break;
@@ -155,6 +170,13 @@ ncaenrolld_options(int argc, char **argv, struct ncaenrolld_opts *o, int *exit_n
 	}
 	if (optind == argc)
 		return 0;
+	for (size_t i = 0; i < sizeof ncaenrolld_cmds / sizeof ncaenrolld_cmds[0]; i++) {
+		if (strcmp(argv[optind], ncaenrolld_cmds[i]->name) == 0) {
+			o->cmd_argc = argc - optind;
+			o->cmd_argv = argv + optind;
+			return 0;
+		}
+	}
 	(void)ncaenrolld_refuse(_("unexpected argument '%s'"), argv[optind]);
 usage:
 	(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), "ncaenrolld");
@@ -253,9 +275,11 @@ ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
 	    strcmp(host, "::") != 0 && strstr("," NCAENROLLD_DEMO_HOSTS ",", host) == NULL;
 	(void)snprintf(hosts, sizeof hosts, "%s%s%s", NCAENROLLD_DEMO_HOSTS, extra ? "," : "",
 	    extra ? host : "");
-	if (ca_create_demo(d, hosts, cause) == -1)
+	if (ca_create_demo(d, hosts, cause) == -1 || operator_ca_create_demo(d, cause) == -1)
 		return -1;
-	if (ncaenrolld_setf(&cfg->tls_cert, cause, "%s/tls.pem", d) == -1 ||
+	if (ncaenrolld_setf(&cfg->operators.ca_cert, cause, "%s/operators-ca.pem", d) == -1 ||
+	    ncaenrolld_setf(&cfg->operators.ca_key, cause, "%s/operators-ca.key", d) == -1 ||
+	    ncaenrolld_setf(&cfg->tls_cert, cause, "%s/tls.pem", d) == -1 ||
 	    ncaenrolld_setf(&cfg->tls_key, cause, "%s/tls.key", d) == -1 ||
 	    ncaenrolld_setf(&cfg->ca_cert, cause, "%s/ca.pem", d) == -1 ||
 	    ncaenrolld_setf(&cfg->ca_key, cause, "%s/ca.key", d) == -1 ||
@@ -325,6 +349,23 @@ out:
 	return rc;
 }
 
+/*
+ * The operator CA for mutual TLS. None configured (operators.ca_cert: null), or the
+ * default file absent: the service runs for applicants and refuses every RA call.
+ */
+static int
+ncaenrolld_operators(struct srv *srv, char **cause)
+{
+	const char	*f = srv->cfg->operators.ca_cert;
+
+	if (f == NULL || (access(f, F_OK) == -1 && errno == ENOENT)) {
+		log_warning("no operator CA%s%s: the RA desk is closed (operators.ca_cert)",
+		    f != NULL ? " at " : "", f != NULL ? f : "");
+		return 0;
+	}
+	return (srv->opca = operator_ca_load(f, NULL, cause)) == NULL ? -1 : 0;
+}
+
 static void
 ncaenrolld_ca_config(struct srv_config *cfg)
 {
@@ -356,6 +397,7 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	ncaenrolld_ca_config(cfg);
 	d->srv.cfg = cfg;
 	if ((d->srv.ca = ca_load(&cfg->ca, cause)) == NULL ||
+	    ncaenrolld_operators(&d->srv, cause) == -1 ||
 	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads + 2,
 	    cause)) == NULL ||
 	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
@@ -378,6 +420,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	ratelimit_free(d->srv.ratelimit);
 	srv_pool_free(d->srv.stores);
 	ca_free(d->srv.ca);
+	operator_ca_free(d->srv.opca);
 	srv_config_free(&d->cfg);
 }
 
@@ -451,6 +494,35 @@ ncaenrolld_config(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 	return ncaenrolld_required(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE);
 }
 
+/* A subcommand on the configuration: the demo's files made first, as the service would. */
+static int
+ncaenrolld_command(const struct ncaenrolld_opts *o, struct srv_config *cfg)
+{
+	const struct cmd_entry	*cmd = NULL;
+	char			*cause = NULL, host[SRV_HOST_MAX];
+	size_t			 i;
+	int			 port, rc;
+
+	for (i = 0; i < sizeof ncaenrolld_cmds / sizeof ncaenrolld_cmds[0]; i++)
+		if (strcmp(o->cmd_argv[0], ncaenrolld_cmds[i]->name) == 0)
+			cmd = ncaenrolld_cmds[i];
+	/* The store would log every audit entry it writes: a command says what it did. */
+	log_open("ncaenrolld", LOG_TO_STDERR, LOGL_WARNING);
+	if (cmd == NULL || srv_listen_parse(cfg->listen, host, &port, &cause) == -1 ||
+	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, host, &cause) == -1)) {
+		(void)ncaenrolld_refuse("%s", cause != NULL ? cause : "no such command");
+		free(cause);
+		srv_config_free(cfg);
+		log_close();
+		return CMD_EXIT_FAIL;
+	}
+	optind = 0;		/* getopt starts afresh on the command's own arguments */
+	rc = cmd->exec(cfg, o->cmd_argc, o->cmd_argv);
+	srv_config_free(cfg);
+	log_close();
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -472,6 +544,8 @@ main(int argc, char **argv)
 		srv_config_free(&d.cfg);
 		return NCAENROLLD_EXIT_USAGE;
 	}
+	if (o.cmd_argc > 0)
+		return ncaenrolld_command(&o, &d.cfg);
 	(void)log_level_parse(d.cfg.log_level, &level);
 	log_open("ncaenrolld", LOG_TO_STDERR, level);
 	/* The service answers in English; clients translate by the stable error codes. */

@@ -21,5 +21,12 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/applications/{}/installed", api_app_installed, 1 },
 	{ "GET", "/api/v1/ca/chain", api_ca_chain, 0 },
 	{ "GET", "/api/v1/crl", api_crl, 0 },
+	/* The RA desk (doc/api-ra.md): an operator's client certificate is required. */
+	{ "GET", "/api/v1/ra/me", api_ra_me, 0 },
+	{ "GET", "/api/v1/ra/reject-reasons", api_ra_reasons, 0 },
+	{ "GET", "/api/v1/ra/queue", api_ra_queue, 0 },
+	{ "GET", "/api/v1/ra/applications/{}", api_ra_application, 0 },
+	{ "POST", "/api/v1/ra/applications/{}/approve", api_ra_approve, 1 },
+	{ "POST", "/api/v1/ra/applications/{}/reject", api_ra_reject, 1 },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];

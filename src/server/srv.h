@@ -38,10 +38,18 @@ struct srv_demo {
 	char	*fixed_captcha;		/* every captcha reads this; NULL = random */
 };
 
+/* The operator CA (operator.c): RA operators' client certificates. */
+struct srv_operators {
+	char	*ca_cert;		/* PEM; NULL: no RA desk (every RA call is refused) */
+	char	*ca_key;		/* PEM, 0600; needed only by "ncaenrolld operator add" */
+	int	 days;			/* an operator certificate's validity (365) */
+};
+
 struct srv_config {
 	char			*listen;	/* "127.0.0.1:8443"; port 0 = any free port */
 	char			*tls_cert, *tls_key;
 	char			*ca_cert, *ca_key, *ca_chain;
+	struct srv_operators	 operators;
 	struct ca_config	 ca;		/* points into the strings above and below */
 	char			*crl_url, *delta_crl_url, *ocsp_url, *ca_issuers_url, *cps_url;
 	char			*store_uri;
@@ -55,10 +63,12 @@ struct srv_config {
 };
 
 struct store_pool;
+struct operator_ca;
 
 struct srv {
 	struct srv_config	*cfg;
 	struct ca		*ca;
+	struct operator_ca	*opca;		/* NULL: no operator CA configured */
 	struct store_pool	*stores;
 	struct srv_ratelimit	*ratelimit;
 };

@@ -65,6 +65,22 @@ struct store_ops {
 	int	(*app_overdue)(struct store *, time_t now, char ***numbers, char **cause);
 	int	(*events)(struct store *, const char *number, struct store_event **v,
 		    size_t *n, char **cause);
+
+	int	(*operator_put)(struct store *, const struct store_operator *,
+		    const char *actor, time_t now, char **cause);
+	int	(*operator_get)(struct store *, const char *name, struct store_operator *,
+		    int *found, char **cause);
+	int	(*operator_revoke)(struct store *, const char *name, const char *actor,
+		    time_t now, int *found, char **cause);
+	int	(*operators)(struct store *, struct store_operator **v, size_t *n,
+		    char **cause);
+	int	(*app_queue)(struct store *, const struct store_queue_filter *,
+		    struct store_app **v, size_t *n, size_t *total, char **cause);
+	int	(*audit_add)(struct store *, time_t at, const char *actor, const char *action,
+		    const char *number, const char *detail, char **cause);
+	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
+		    size_t *n, char **cause);
+	int	(*audit_verify)(struct store *, struct store_audit_check *, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -91,6 +92,25 @@ static const char *const store_sqlite_migrations[] = {
 	" number TEXT NOT NULL REFERENCES applications (number),"
 	" at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);"
 	"CREATE INDEX events_number ON events (number, at);",
+	/* 2: RA operators and the audit log (doc/audit.md). The triggers make the log
+	 * append-only for anything going through SQL; the hash chain finds what goes around
+	 * them (a dropped trigger, an edited file). */
+	"CREATE TABLE operators ("
+	" name TEXT PRIMARY KEY,"
+	" office TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor')),"
+	" serial TEXT NOT NULL,"
+	" created INTEGER NOT NULL, not_after INTEGER NOT NULL, revoked INTEGER);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+	" number TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',"
+	" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE INDEX audit_number ON audit (number);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
@@ -102,6 +122,17 @@ static const char *const store_sqlite_migrations[] = {
 	"storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign, " \
 	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce"
 
+#define STORE_SQLITE_OP_COLUMNS \
+	"name, office, role, serial, created, not_after, revoked"
+#define STORE_SQLITE_AUDIT_COLUMNS \
+	"id, at, actor, action, number, detail, prev_hash, hash"
+/* The queue's filters: a NULL parameter matches everything. */
+#define STORE_SQLITE_QUEUE_WHERE \
+	"status = 'submitted' AND (?1 IS NULL OR city_id = ?1)" \
+	" AND (?2 IS NULL OR region_id = ?2) AND (?3 IS NULL OR created <= ?3)" \
+	" AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR number = ?5)" \
+	" AND (?6 IS NULL OR iin = ?6 OR bin = ?6)"
+
 enum store_sqlite_q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
 	Q_VERSION, Q_VERSION_ADD,
@@ -111,6 +142,9 @@ enum store_sqlite_q {
 	Q_SWEEP_CAPTCHAS, Q_SWEEP_TOKENS,
 	Q_APP_BY_KEYS, Q_APP_KEY_SEEN, Q_APP_INSERT, Q_APP_GET, Q_APP_UPDATE, Q_APP_STATUS,
 	Q_APP_NUMBERS, Q_APP_OVERDUE, Q_EVENT_ADD, Q_EVENTS,
+	Q_OP_EXISTS, Q_OP_PUT, Q_OP_GET, Q_OP_REVOKE, Q_OP_LIST,
+	Q_QUEUE, Q_QUEUE_COUNT,
+	Q_AUDIT_LAST, Q_AUDIT_ADD, Q_AUDIT_ALL, Q_AUDIT_OF,
 	Q__MAX
 };
 
@@ -168,6 +202,23 @@ static const char *const store_sqlite_sql[] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_EVENTS] = "SELECT at, actor, action, detail FROM events WHERE number = ?1"
 	    " ORDER BY at, id",
+	[Q_OP_EXISTS] = "SELECT 1 FROM operators WHERE name = ?1",
+	[Q_OP_PUT] = "INSERT INTO operators (name, office, role, serial, created, not_after,"
+	    " revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL) ON CONFLICT (name) DO UPDATE SET"
+	    " office = excluded.office, role = excluded.role, serial = excluded.serial,"
+	    " created = excluded.created, not_after = excluded.not_after, revoked = NULL",
+	[Q_OP_GET] = "SELECT " STORE_SQLITE_OP_COLUMNS " FROM operators WHERE name = ?1",
+	[Q_OP_REVOKE] = "UPDATE operators SET revoked = ?2 WHERE name = ?1 AND revoked IS NULL",
+	[Q_OP_LIST] = "SELECT " STORE_SQLITE_OP_COLUMNS " FROM operators ORDER BY name",
+	[Q_QUEUE] = "SELECT " STORE_SQLITE_APP_COLUMNS " FROM applications"
+	    " WHERE " STORE_SQLITE_QUEUE_WHERE " ORDER BY deadline, number LIMIT ?7 OFFSET ?8",
+	[Q_QUEUE_COUNT] = "SELECT COUNT(*) FROM applications WHERE " STORE_SQLITE_QUEUE_WHERE,
+	[Q_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	[Q_AUDIT_ADD] = "INSERT INTO audit (id, at, actor, action, number, detail, prev_hash,"
+	    " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_AUDIT_ALL] = "SELECT " STORE_SQLITE_AUDIT_COLUMNS " FROM audit ORDER BY id",
+	[Q_AUDIT_OF] = "SELECT " STORE_SQLITE_AUDIT_COLUMNS " FROM audit WHERE number = ?1"
+	    " ORDER BY id",
 };
 _Static_assert(sizeof store_sqlite_sql / sizeof store_sqlite_sql[0] == Q__MAX,
     "one statement per query");
@@ -1286,11 +1337,229 @@ store_sqlite_app_by_keys(struct store_sqlite *s, enum store_sqlite_q q,
 	return store_sqlite_done(s, st, r, "app_insert", cause);
 }
 
+/* ---- the audit log ---- */
+
+/* The last entry's id and hash: 0 and 64 zeros for an empty log. */
+static int
+store_sqlite_audit_last(struct store_sqlite *s, long long *id,
+    char hash[STORE_AUDIT_HASH_LEN + 1], char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	*id = 0;
+	memset(hash, '0', STORE_AUDIT_HASH_LEN);
+	hash[STORE_AUDIT_HASH_LEN] = '\0';
+	if ((st = store_sqlite_q(s, Q_AUDIT_LAST, cause)) == NULL)
+		return -1;
+	if ((r = store_sqlite_step(s, st, "audit", cause)) == 1) {
+		*id = (long long)sqlite3_column_int64(st, 0);
+		if (store_sqlite_cb(st, 1, hash, STORE_AUDIT_HASH_LEN + 1) == -1) {
+			cause_set(cause, _("the store %s: the audit log's last entry (%lld) has a "
+			    "malformed hash: run \"ncaenrolld audit verify\""), s->path, *id);
+			r = -1;
+		} else
+			r = 0;
+	}
+	return store_sqlite_done(s, st, r, "audit", cause);
+}
+
+/*
+ * Appends one entry inside the caller's transaction (which holds the write lock, so the
+ * last entry cannot change under us): id = last + 1, prev_hash = the last entry's hash.
+ */
+static int
+store_sqlite_audit_append(struct store_sqlite *s, time_t at, const char *actor,
+    const char *action, const char *number, const char *detail, char **cause)
+{
+	struct store_audit	 e;
+	sqlite3_stmt		*st;
+
+	memset(&e, 0, sizeof e);
+	if (store_sqlite_audit_last(s, &e.id, e.prev_hash, cause) == -1)
+		return -1;
+	e.id++;
+	e.at = at;
+	e.actor = (char *)(actor != NULL ? actor : "");
+	e.action = (char *)action;
+	e.number = (char *)(number != NULL ? number : "");
+	e.detail = (char *)(detail != NULL ? detail : "");
+	if (store_audit_hash(&e, e.hash) == -1) {
+		cause_set(cause, _("the store %s: audit: cannot hash an entry"), s->path);
+		return -1;
+	}
+	if ((st = store_sqlite_q(s, Q_AUDIT_ADD, cause)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, e.id) || store_sqlite_bi(st, 2, e.at) ||
+	    store_sqlite_bt(st, 3, e.actor) || store_sqlite_bt(st, 4, e.action) ||
+	    store_sqlite_bt(st, 5, e.number) || store_sqlite_bt(st, 6, e.detail) ||
+	    store_sqlite_bt(st, 7, e.prev_hash) || store_sqlite_bt(st, 8, e.hash)) {
+		store_sqlite_fail(s, "audit", cause);
+		return store_sqlite_done(s, st, -1, "audit", NULL);
+	}
+	if (store_sqlite_run(s, st, "audit", cause) == -1)
+		return -1;
+	log_info("audit #%lld %s %s", e.id, e.action, e.hash);
+	return 0;
+}
+
+static int
+store_sqlite_audit_add(struct store *stp, time_t at, const char *actor, const char *action,
+    const char *number, const char *detail, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	int			 nested, rc;
+
+	if (store_sqlite_op_begin(s, &nested, cause) == -1)
+		return -1;
+	rc = store_sqlite_audit_append(s, at, actor, action, number, detail, cause);
+	return store_sqlite_op_end(s, nested, rc, cause);
+}
+
+/* A hash column as read, "" when it is not 64 characters (verify reports it). */
+static void
+store_sqlite_audit_hash_col(sqlite3_stmt *st, int i, char out[STORE_AUDIT_HASH_LEN + 1])
+{
+	if (store_sqlite_cb(st, i, out, STORE_AUDIT_HASH_LEN + 1) == -1 ||
+	    strlen(out) != STORE_AUDIT_HASH_LEN)
+		out[0] = '\0';
+}
+
+/* Fills e from the current row of an audit query: 0, or -1 out of memory. */
+static int
+store_sqlite_audit_read(sqlite3_stmt *st, struct store_audit *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = (long long)sqlite3_column_int64(st, 0);
+	e->at = store_sqlite_ci(st, 1);
+	store_sqlite_audit_hash_col(st, 6, e->prev_hash);
+	store_sqlite_audit_hash_col(st, 7, e->hash);
+	if (store_sqlite_cs(st, 2, &e->actor) || store_sqlite_cs(st, 3, &e->action) ||
+	    store_sqlite_cs(st, 4, &e->number) || store_sqlite_cs(st, 5, &e->detail)) {
+		free(e->actor);
+		free(e->action);
+		free(e->number);
+		free(e->detail);
+		memset(e, 0, sizeof *e);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_sqlite_audit_list(struct store *stp, const char *number, struct store_audit **vp,
+    size_t *np, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	struct store_audit	*v = NULL, *nv;
+	sqlite3_stmt		*st;
+	size_t			 n = 0, cap = 0;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	if ((st = store_sqlite_q(s, number != NULL ? Q_AUDIT_OF : Q_AUDIT_ALL, cause)) == NULL)
+		return -1;
+	if (number != NULL && store_sqlite_bt(st, 1, number) != SQLITE_OK) {
+		store_sqlite_fail(s, "audit", cause);
+		return store_sqlite_done(s, st, -1, "audit", NULL);
+	}
+	while ((r = store_sqlite_step(s, st, "audit", cause)) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				break;
+			v = nv;
+		}
+		if (store_sqlite_audit_read(st, &v[n]) == -1)
+			break;
+		n++;
+	}
+	if (r == 1) {
+		cause_set(cause, _("the store %s: audit: out of memory"), s->path);
+		r = -1;
+	}
+	if ((r = store_sqlite_done(s, st, r, "audit", cause)) == -1) {
+		store_audit_free(v, n);
+		return -1;
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* What is wrong with entry e after prev (NULL: e is the first); 0 when nothing. */
+static int
+store_sqlite_audit_judge(const struct store_audit *e, long long prev_id,
+    const char *prev_hash, struct store_audit_check *c)
+{
+	char	hash[STORE_AUDIT_HASH_LEN + 1];
+
+	if (e->id != prev_id + 1)
+		(void)snprintf(c->why, sizeof c->why, e->id > prev_id + 1 ?
+		    "entries %lld to %lld before it are missing (deleted)" :
+		    "its id does not follow entry %lld (inserted)",
+		    prev_id + 1, e->id > prev_id + 1 ? e->id - 1 : prev_id);
+	else if (e->prev_hash[0] == '\0' || e->hash[0] == '\0')
+		(void)snprintf(c->why, sizeof c->why, "%s",
+		    "its prev_hash or hash is not 64 hex digits (altered)");
+	else if (strcmp(e->prev_hash, prev_hash) != 0)
+		(void)snprintf(c->why, sizeof c->why, prev_id == 0 ?
+		    "its prev_hash is not the chain's start (an entry before it was removed "
+		    "or it was inserted)" : "its prev_hash is not the hash of entry %lld "
+		    "(an entry was removed, inserted or rewritten)", prev_id);
+	else if (store_audit_hash(e, hash) == -1)
+		return -1;
+	else if (strcmp(hash, e->hash) != 0)
+		(void)snprintf(c->why, sizeof c->why, "%s",
+		    "its contents do not match its hash (the entry was altered)");
+	else
+		return 0;
+	c->broken = e->id;
+	return 0;
+}
+
+static int
+store_sqlite_audit_verify(struct store *stp, struct store_audit_check *c, char **cause)
+{
+	struct store_audit	*v = NULL;
+	size_t			 n = 0, i;
+	long long		 prev_id = 0;
+	const char		*prev_hash;
+	char			 zeros[STORE_AUDIT_HASH_LEN + 1];
+
+	memset(c, 0, sizeof *c);
+	memset(zeros, '0', STORE_AUDIT_HASH_LEN);
+	zeros[STORE_AUDIT_HASH_LEN] = '\0';
+	prev_hash = zeros;
+	/* One read transaction: a consistent snapshot even while the service writes. */
+	if (store_sqlite_audit_list(stp, NULL, &v, &n, cause) == -1)
+		return -1;
+	for (i = 0; i < n && c->broken == 0; i++) {
+		if (store_sqlite_audit_judge(&v[i], prev_id, prev_hash, c) == -1) {
+			cause_set(cause, _("the audit log: cannot hash entry %lld"), v[i].id);
+			store_audit_free(v, n);
+			return -1;
+		}
+		prev_id = v[i].id;
+		prev_hash = v[i].hash;
+	}
+	if (n > 0) {
+		c->head_id = v[n - 1].id;
+		(void)snprintf(c->head, sizeof c->head, "%s", v[n - 1].hash);
+	}
+	c->count = (long long)n;
+	store_audit_free(v, n);
+	return 0;
+}
+
 static int
 store_sqlite_event_add(struct store_sqlite *s, const char *number, time_t at,
     const char *actor, const char *action, const char *detail, char **cause)
 {
 	sqlite3_stmt	*st;
+	char		*what = NULL;
+	int		 rc;
 
 	if ((st = store_sqlite_q(s, Q_EVENT_ADD, cause)) == NULL)
 		return -1;
@@ -1300,7 +1569,16 @@ store_sqlite_event_add(struct store_sqlite *s, const char *number, time_t at,
 		store_sqlite_fail(s, "event", cause);
 		return store_sqlite_done(s, st, -1, "event", NULL);
 	}
-	return store_sqlite_run(s, st, "event", cause);
+	if (store_sqlite_run(s, st, "event", cause) == -1)
+		return -1;
+	/* Every move of an application is audited in the transaction that makes it. */
+	if (asprintf(&what, "application.%s", action) == -1) {
+		cause_set(cause, _("the store %s: audit: out of memory"), s->path);
+		return -1;
+	}
+	rc = store_sqlite_audit_append(s, at, actor, what, number, detail, cause);
+	free(what);
+	return rc;
 }
 
 /* Inside the operation's transaction: the checks, the row and its first event. */
@@ -1562,6 +1840,288 @@ store_sqlite_events(struct store *stp, const char *number, struct store_event **
 	return 0;
 }
 
+/* ---- RA operators ---- */
+
+static int
+store_sqlite_op_read(sqlite3_stmt *st, struct store_operator *op)
+{
+	memset(op, 0, sizeof *op);
+	op->created = store_sqlite_ci(st, 4);
+	op->not_after = store_sqlite_ci(st, 5);
+	op->revoked = store_sqlite_ci(st, 6);
+	if (store_sqlite_cs(st, 0, &op->name) || store_sqlite_cs(st, 1, &op->office) ||
+	    store_sqlite_cs(st, 2, &op->role) ||
+	    store_sqlite_cb(st, 3, op->serial, sizeof op->serial) ||
+	    op->name == NULL || op->office == NULL || op->role == NULL) {
+		store_operator_free(op);
+		return -1;
+	}
+	return 0;
+}
+
+/* *found: 1 if name has a row. */
+static int
+store_sqlite_op_exists(struct store_sqlite *s, const char *name, int *found, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	*found = 0;
+	if ((st = store_sqlite_q(s, Q_OP_EXISTS, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bt(st, 1, name) != SQLITE_OK) {
+		store_sqlite_fail(s, "operator", cause);
+		return store_sqlite_done(s, st, -1, "operator", NULL);
+	}
+	if ((r = store_sqlite_step(s, st, "operator", cause)) == 1) {
+		*found = 1;
+		r = 0;
+	}
+	return store_sqlite_done(s, st, r, "operator", cause);
+}
+
+static int
+store_sqlite_operator_put_tx(struct store_sqlite *s, const struct store_operator *op,
+    const char *actor, time_t now, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*detail = NULL;
+	int		 existed, rc;
+
+	if (store_sqlite_op_exists(s, op->name, &existed, cause) == -1)
+		return -1;
+	if ((st = store_sqlite_q(s, Q_OP_PUT, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bt(st, 1, op->name) || store_sqlite_bt(st, 2, op->office) ||
+	    store_sqlite_bt(st, 3, op->role) || store_sqlite_bt(st, 4, op->serial) ||
+	    store_sqlite_bi(st, 5, op->created) || store_sqlite_bi(st, 6, op->not_after)) {
+		store_sqlite_fail(s, "operator_put", cause);
+		return store_sqlite_done(s, st, -1, "operator_put", NULL);
+	}
+	if (store_sqlite_run(s, st, "operator_put", cause) == -1)
+		return -1;
+	if (asprintf(&detail, "name %s, office %s, role %s, certificate %s", op->name,
+	    op->office, op->role, op->serial) == -1) {
+		cause_set(cause, _("the store %s: operator_put: out of memory"), s->path);
+		return -1;
+	}
+	rc = store_sqlite_audit_append(s, now, actor, existed ? "operator.replaced" :
+	    "operator.added", "", detail, cause);
+	free(detail);
+	return rc;
+}
+
+static int
+store_sqlite_operator_put(struct store *stp, const struct store_operator *op,
+    const char *actor, time_t now, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	int			 nested, rc;
+
+	if (store_sqlite_op_begin(s, &nested, cause) == -1)
+		return -1;
+	rc = store_sqlite_operator_put_tx(s, op, actor, now, cause);
+	return store_sqlite_op_end(s, nested, rc, cause);
+}
+
+static int
+store_sqlite_operator_get(struct store *stp, const char *name, struct store_operator *op,
+    int *found, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+	int			 r;
+
+	memset(op, 0, sizeof *op);
+	*found = 0;
+	if ((st = store_sqlite_q(s, Q_OP_GET, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bt(st, 1, name) != SQLITE_OK) {
+		store_sqlite_fail(s, "operator_get", cause);
+		return store_sqlite_done(s, st, -1, "operator_get", NULL);
+	}
+	if ((r = store_sqlite_step(s, st, "operator_get", cause)) == 1) {
+		if (store_sqlite_op_read(st, op) == -1) {
+			cause_set(cause, _("the store %s: operator %s cannot be read"), s->path,
+			    name);
+			r = -1;
+		} else {
+			*found = 1;
+			r = 0;
+		}
+	}
+	if ((r = store_sqlite_done(s, st, r, "operator_get", cause)) == -1) {
+		store_operator_free(op);
+		*found = 0;
+	}
+	return r;
+}
+
+static int
+store_sqlite_operator_revoke_tx(struct store_sqlite *s, const char *name, const char *actor,
+    time_t now, int *found, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*detail = NULL;
+	int		 rc;
+
+	if (store_sqlite_op_exists(s, name, found, cause) == -1)
+		return -1;
+	if (!*found)
+		return 0;
+	if ((st = store_sqlite_q(s, Q_OP_REVOKE, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bt(st, 1, name) || store_sqlite_bi(st, 2, now)) {
+		store_sqlite_fail(s, "operator_revoke", cause);
+		return store_sqlite_done(s, st, -1, "operator_revoke", NULL);
+	}
+	if (store_sqlite_run(s, st, "operator_revoke", cause) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		*found = 2;		/* already revoked: nothing to record */
+		return 0;
+	}
+	if (asprintf(&detail, "name %s", name) == -1) {
+		cause_set(cause, _("the store %s: operator_revoke: out of memory"), s->path);
+		return -1;
+	}
+	rc = store_sqlite_audit_append(s, now, actor, "operator.revoked", "", detail, cause);
+	free(detail);
+	return rc;
+}
+
+static int
+store_sqlite_operator_revoke(struct store *stp, const char *name, const char *actor,
+    time_t now, int *found, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	int			 nested, rc;
+
+	*found = 0;
+	if (store_sqlite_op_begin(s, &nested, cause) == -1)
+		return -1;
+	rc = store_sqlite_operator_revoke_tx(s, name, actor, now, found, cause);
+	return store_sqlite_op_end(s, nested, rc, cause);
+}
+
+static int
+store_sqlite_operators(struct store *stp, struct store_operator **vp, size_t *np,
+    char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	struct store_operator	*v = NULL, *nv;
+	sqlite3_stmt		*st;
+	size_t			 n = 0, cap = 0;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	if ((st = store_sqlite_q(s, Q_OP_LIST, cause)) == NULL)
+		return -1;
+	while ((r = store_sqlite_step(s, st, "operators", cause)) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				break;
+			v = nv;
+		}
+		if (store_sqlite_op_read(st, &v[n]) == -1)
+			break;
+		n++;
+	}
+	if (r == 1) {
+		cause_set(cause, _("the store %s: operators: out of memory"), s->path);
+		r = -1;
+	}
+	if ((r = store_sqlite_done(s, st, r, "operators", cause)) == -1) {
+		store_operators_free(v, n);
+		return -1;
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* ---- the RA queue ---- */
+
+static int
+store_sqlite_queue_bind(sqlite3_stmt *st, const struct store_queue_filter *f)
+{
+	return store_sqlite_bt(st, 1, f->city_id) || store_sqlite_bt(st, 2, f->region_id) ||
+	    store_sqlite_bi0(st, 3, f->created_before) ||
+	    store_sqlite_bi0(st, 4, f->created_after) || store_sqlite_bt(st, 5, f->number) ||
+	    store_sqlite_bt(st, 6, f->idnum);
+}
+
+static int
+store_sqlite_queue_count(struct store_sqlite *s, const struct store_queue_filter *f,
+    size_t *total, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	*total = 0;
+	if ((st = store_sqlite_q(s, Q_QUEUE_COUNT, cause)) == NULL)
+		return -1;
+	if (store_sqlite_queue_bind(st, f) != SQLITE_OK) {
+		store_sqlite_fail(s, "queue", cause);
+		return store_sqlite_done(s, st, -1, "queue", NULL);
+	}
+	if ((r = store_sqlite_step(s, st, "queue", cause)) == 1) {
+		*total = (size_t)sqlite3_column_int64(st, 0);
+		r = 0;
+	}
+	return store_sqlite_done(s, st, r, "queue", cause);
+}
+
+static int
+store_sqlite_app_queue(struct store *stp, const struct store_queue_filter *f,
+    struct store_app **vp, size_t *np, size_t *total, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	struct store_app	*v = NULL, *nv;
+	sqlite3_stmt		*st;
+	const char		*bad = NULL;
+	size_t			 n = 0, cap = 0;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	if (store_sqlite_queue_count(s, f, total, cause) == -1)
+		return -1;
+	if ((st = store_sqlite_q(s, Q_QUEUE, cause)) == NULL)
+		return -1;
+	if (store_sqlite_queue_bind(st, f) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 7, (sqlite3_int64)(f->limit > 0 ? f->limit : 100)) ||
+	    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset)) {
+		store_sqlite_fail(s, "queue", cause);
+		return store_sqlite_done(s, st, -1, "queue", NULL);
+	}
+	while ((r = store_sqlite_step(s, st, "queue", cause)) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				break;
+			v = nv;
+		}
+		if (store_sqlite_app_read(st, &v[n], &bad) == -1)
+			break;
+		n++;
+	}
+	if (r == 1) {
+		cause_set(cause, _("the store %s: queue: cannot read %s"), s->path,
+		    bad != NULL ? bad : "a row");
+		r = -1;
+	}
+	if ((r = store_sqlite_done(s, st, r, "queue", cause)) == -1) {
+		store_apps_free(v, n);
+		return -1;
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = store_sqlite_open,
@@ -1590,4 +2150,12 @@ const struct store_ops store_sqlite_ops = {
 	.app_numbers = store_sqlite_app_numbers,
 	.app_overdue = store_sqlite_app_overdue,
 	.events = store_sqlite_events,
+	.operator_put = store_sqlite_operator_put,
+	.operator_get = store_sqlite_operator_get,
+	.operator_revoke = store_sqlite_operator_revoke,
+	.operators = store_sqlite_operators,
+	.app_queue = store_sqlite_app_queue,
+	.audit_add = store_sqlite_audit_add,
+	.audit_list = store_sqlite_audit_list,
+	.audit_verify = store_sqlite_audit_verify,
 };

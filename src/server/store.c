@@ -6,8 +6,11 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "common/cause.h"
 #include "common/i18n.h"
@@ -353,4 +356,158 @@ store_events_free(struct store_event *v, size_t n)
 		free(v[i].detail);
 	}
 	free(v);
+}
+
+/* ---- RA operators, the queue, the audit log ---- */
+
+int
+store_operator_put(struct store *s, const struct store_operator *op, const char *actor,
+    time_t now, char **cause)
+{
+	return s->ops->operator_put(s, op, actor, now, cause);
+}
+
+int
+store_operator_get(struct store *s, const char *name, struct store_operator *op,
+    int *found, char **cause)
+{
+	return s->ops->operator_get(s, name, op, found, cause);
+}
+
+int
+store_operator_revoke(struct store *s, const char *name, const char *actor, time_t now,
+    int *found, char **cause)
+{
+	return s->ops->operator_revoke(s, name, actor, now, found, cause);
+}
+
+int
+store_operators(struct store *s, struct store_operator **v, size_t *n, char **cause)
+{
+	return s->ops->operators(s, v, n, cause);
+}
+
+int
+store_app_queue(struct store *s, const struct store_queue_filter *f, struct store_app **v,
+    size_t *n, size_t *total, char **cause)
+{
+	return s->ops->app_queue(s, f, v, n, total, cause);
+}
+
+int
+store_audit_add(struct store *s, time_t at, const char *actor, const char *action,
+    const char *number, const char *detail, char **cause)
+{
+	return s->ops->audit_add(s, at, actor, action, number, detail, cause);
+}
+
+int
+store_audit_list(struct store *s, const char *number, struct store_audit **v, size_t *n,
+    char **cause)
+{
+	return s->ops->audit_list(s, number, v, n, cause);
+}
+
+int
+store_audit_verify(struct store *s, struct store_audit_check *check, char **cause)
+{
+	return s->ops->audit_verify(s, check, cause);
+}
+
+void
+store_operator_free(struct store_operator *op)
+{
+	if (op == NULL)
+		return;
+	free(op->name);
+	free(op->office);
+	free(op->role);
+	memset(op, 0, sizeof *op);
+}
+
+void
+store_operators_free(struct store_operator *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_operator_free(&v[i]);
+	free(v);
+}
+
+void
+store_apps_free(struct store_app *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_app_free(&v[i]);
+	free(v);
+}
+
+void
+store_audit_free(struct store_audit *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].actor);
+		free(v[i].action);
+		free(v[i].number);
+		free(v[i].detail);
+	}
+	free(v);
+}
+
+/*
+ * doc/audit.md: "ncaenroll-audit-v1|PREV|ID|AT|n:ACTOR|n:ACTION|n:NUMBER|n:DETAIL\n", n
+ * the byte length of what follows it, so no content can pass for a separator.
+ */
+char *
+store_audit_encode(const struct store_audit *e, size_t *len)
+{
+	const char	*actor = e->actor != NULL ? e->actor : "";
+	const char	*action = e->action != NULL ? e->action : "";
+	const char	*number = e->number != NULL ? e->number : "";
+	const char	*detail = e->detail != NULL ? e->detail : "";
+	char		*s = NULL;
+	int		 n;
+
+	n = asprintf(&s, "ncaenroll-audit-v1|%s|%lld|%lld|%zu:%s|%zu:%s|%zu:%s|%zu:%s\n",
+	    e->prev_hash, e->id, (long long)e->at, strlen(actor), actor, strlen(action),
+	    action, strlen(number), number, strlen(detail), detail);
+	if (n < 0)
+		return NULL;
+	*len = (size_t)n;
+	return s;
+}
+
+int
+store_audit_hash(const struct store_audit *e, char out[STORE_AUDIT_HASH_LEN + 1])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	char			*text;
+	size_t			 len;
+	int			 ok;
+
+	if ((text = store_audit_encode(e, &len)) == NULL)
+		return -1;
+	ok = EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == 32;
+	free(text);
+	if (!ok)
+		return -1;
+	for (i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[2 * mdlen] = '\0';
+	return 0;
 }

@@ -174,4 +174,94 @@ int	store_events(struct store *, const char *number, struct store_event **v, siz
 	    char **cause);
 void	store_events_free(struct store_event *, size_t n);
 
+/* ---- RA operators (their certificates come from the operator CA, operator.c) ---- */
+
+struct store_operator {
+	char	*name;			/* [a-z0-9._-], the certificate's CN */
+	char	*office;		/* an id of the offices directory */
+	char	*role;			/* "operator" or "supervisor" */
+	char	 serial[41];		/* the current certificate's, upper-case hex */
+	time_t	 created, not_after;	/* of that certificate */
+	time_t	 revoked;		/* 0 while active */
+};
+
+/*
+ * Records an operator's new certificate (a first one, or a replacement that makes the old
+ * one worthless: only `serial` is accepted), revoked cleared, with an audit entry
+ * "operator.added" (or "operator.replaced") by actor, in one transaction.
+ */
+int	store_operator_put(struct store *, const struct store_operator *, const char *actor,
+	    time_t now, char **cause);
+int	store_operator_get(struct store *, const char *name, struct store_operator *,
+	    int *found, char **cause);
+/*
+ * Marks the operator revoked at now with an audit entry: *found = 1; 0 if there is no
+ * such name, 2 if it was revoked already (nothing is written).
+ */
+int	store_operator_revoke(struct store *, const char *name, const char *actor, time_t now,
+	    int *found, char **cause);
+/* Every operator, by name. */
+int	store_operators(struct store *, struct store_operator **v, size_t *n, char **cause);
+void	store_operator_free(struct store_operator *);
+void	store_operators_free(struct store_operator *, size_t n);
+
+/* ---- the RA queue ---- */
+
+/* Submitted applications matching every non-NULL/non-zero member. */
+struct store_queue_filter {
+	const char	*city_id, *region_id;
+	time_t		 created_before;	/* created at or before (older than an age) */
+	time_t		 created_after;		/* created at or after (younger than an age) */
+	const char	*number;		/* exact request number */
+	const char	*idnum;			/* 12 digits: the applicant's IIN or the BIN */
+	size_t		 limit, offset;		/* limit 0: 100 */
+};
+
+/* Oldest deadline first; *total counts every match, not only the page returned. */
+int	store_app_queue(struct store *, const struct store_queue_filter *,
+	    struct store_app **v, size_t *n, size_t *total, char **cause);
+void	store_apps_free(struct store_app *, size_t n);
+
+/* ---- the audit log: append-only, hash-chained (doc/audit.md) ---- */
+
+#define STORE_AUDIT_HASH_LEN	64	/* lower-case hex SHA-256 */
+
+struct store_audit {
+	long long	 id;
+	time_t		 at;
+	char		*actor, *action, *number, *detail;	/* "" when none */
+	char		 prev_hash[STORE_AUDIT_HASH_LEN + 1], hash[STORE_AUDIT_HASH_LEN + 1];
+};
+
+/*
+ * Every status change of an application (store_app_insert, store_app_transition) and
+ * every operator change writes its entry in the same transaction; action is
+ * "application.<status>" or "operator.<what>". store_audit_add appends one more for
+ * anything else worth recording, in its own transaction (or store_begin's).
+ */
+int	store_audit_add(struct store *, time_t at, const char *actor, const char *action,
+	    const char *number, const char *detail, char **cause);
+/* Entries of number (NULL: all), oldest first. */
+int	store_audit_list(struct store *, const char *number, struct store_audit **v,
+	    size_t *n, char **cause);
+void	store_audit_free(struct store_audit *, size_t n);
+
+struct store_audit_check {
+	long long	count;			/* entries read */
+	long long	broken;			/* id of the first broken entry; 0 = none */
+	char		why[256];		/* what is wrong with it */
+	long long	head_id;		/* the last entry, as found */
+	char		head[STORE_AUDIT_HASH_LEN + 1];
+};
+
+/* Walks the chain; a broken chain is a result (check->broken), not an error. */
+int	store_audit_verify(struct store *, struct store_audit_check *, char **cause);
+
+/*
+ * The canonical bytes an entry's hash covers (doc/audit.md), malloc'd, *len without the
+ * terminating NUL; and that hash. Shared by the backends and the tests.
+ */
+char	*store_audit_encode(const struct store_audit *, size_t *len);
+int	 store_audit_hash(const struct store_audit *, char out[STORE_AUDIT_HASH_LEN + 1]);
+
 #endif

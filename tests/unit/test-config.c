@@ -164,6 +164,11 @@ test_null_clears_optional(void **state)
 	write_file(f, "ca:\n  crl_url: ~\n");
 	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
 	assert_null(f->cfg.crl_url);
+	/* No operator CA: the RA desk is closed, the service still starts. */
+	write_file(f, "operators:\n  ca_cert: ~\n  days: 30\n");
+	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
+	assert_null(f->cfg.operators.ca_cert);
+	assert_int_equal(f->cfg.operators.days, 30);
 }
 
 static void
@@ -196,6 +201,8 @@ test_bad_values(void **state)
 	refused(f, "tls:\n  cert: \"\"\n", 2, "non-empty");
 	refused(f, "tls:\n  cert:\n", 2, "a value is required");
 	refused(f, "demo:\n  enabled: yes-please\n", 2, "true or false");
+	refused(f, "operators:\n  days: 0\n", 2, "out of range (1 to 3650)");
+	refused(f, "operators:\n  ca_crt: x\n", 2, "unknown key 'operators.ca_crt'");
 }
 
 static void
@@ -265,6 +272,9 @@ test_example_file(void **state)
 	assert_int_equal(f->cfg.demo.auto_approve, def.demo.auto_approve);
 	assert_null(f->cfg.mail.smtp_url);
 	assert_string_equal(f->cfg.crl_url, "http://crl.example.kz/ca.crl");
+	assert_string_equal(f->cfg.operators.ca_cert, def.operators.ca_cert);
+	assert_string_equal(f->cfg.operators.ca_key, def.operators.ca_key);
+	assert_int_equal(f->cfg.operators.days, def.operators.days);
 	srv_config_free(&def);
 }
 

@@ -1,0 +1,937 @@
+/*
+ * api-ra — the registration desk's half of the API (doc/api-ra.md): who the operator is,
+ * the queue of applications waiting for verification, an application in full (unmasked:
+ * only a verified operator gets here), and the decisions. Every handler first verifies the
+ * client certificate (operator.c); a refusal is 403 with the refusal's code. Approving
+ * goes through issue_application and rejecting through store_app_transition, so the
+ * store's "only if still submitted" decides a race: one winner, and the loser gets 409
+ * naming who decided and when, read from the application's history.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/appform.h"
+#include "common/cause.h"
+#include "common/i18n.h"
+#include "common/log.h"
+#include "common/problem.h"
+#include "common/reqnum.h"
+#include "server/api.h"
+#include "server/issue.h"
+#include "server/mail.h"
+#include "server/operator.h"
+#include "server/srv.h"
+#include "server/store.h"
+
+#define RA_QUEUE_LIMIT		100
+#define RA_QUEUE_MAX		500
+#define RA_COMMENT_MAX		1000
+#define RA_ACTOR_MAX		(OPERATOR_NAME_MAX + 16)
+
+/* Why an operator may reject; the applicant reads the English label in their status. */
+static const struct {
+	const char	*code;
+	const char	*kk, *ru, *en;
+	int		 text_required;
+} ra_reasons[] = {
+	{ "identity_mismatch", "Жеке басы расталмады", "Личность не подтверждена",
+	    "The applicant's identity could not be confirmed", 0 },
+	{ "documents_missing", "Құжаттар толық емес", "Не представлены документы",
+	    "Required documents were not presented", 0 },
+	{ "not_authorized", "Өкілеттік расталмады", "Полномочия не подтверждены",
+	    "No authority to act for the organization", 0 },
+	{ "data_error", "Өтініш деректері сәйкес емес", "Данные заявления не совпадают",
+	    "The application's data do not match the documents", 0 },
+	{ "applicant_request", "Өтініш берушінің өтініші бойынша", "По просьбе заявителя",
+	    "Withdrawn at the applicant's request", 0 },
+	{ "other", "Басқа себеп", "Другая причина", "Other reason", 1 },
+};
+
+/*
+ * The documents checklist of nca-facts.md §5 for a legal entity's employee who comes in
+ * person (a registration certificate is never issued to a representative): every one is
+ * required, and an approval names them all.
+ */
+static const struct {
+	const char	*code;
+	const char	*kk, *ru, *en;
+} ra_documents[] = {
+	{ "form", "Басып шығарылған өтініш (нөмірімен)",
+	    "Распечатанное заявление (с номером)",
+	    "The printed application (with its request number)" },
+	{ "identity", "Жеке басын куәландыратын құжат",
+	    "Документ, удостоверяющий личность", "An identity document" },
+	{ "authority", "Тағайындау туралы бұйрық немесе ұйымның сенімхаты",
+	    "Приказ о назначении или доверенность организации",
+	    "An order of appointment or a power of attorney from the organization" },
+};
+#define RA_NDOCUMENTS	(sizeof ra_documents / sizeof ra_documents[0])
+_Static_assert(RA_NDOCUMENTS == 3, "ra_approve_documents names three");
+
+/* ---- small helpers ---- */
+
+static void
+ra_iso(time_t t, char buf[32])
+{
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(buf, 32, "%lld", (long long)t);
+}
+
+static int
+ra_set_time(json_t *o, const char *key, time_t t)
+{
+	char	buf[32];
+
+	if (t == 0)
+		return json_object_set_new(o, key, json_null());
+	ra_iso(t, buf);
+	return json_object_set_new(o, key, json_string(buf));
+}
+
+/* Whole days before the deadline, rounded down, never below 0. */
+static long
+ra_days_left(time_t deadline, time_t now)
+{
+	return deadline <= now ? 0 : (long)((deadline - now) / 86400);
+}
+
+static json_t *
+ra_names(const struct store_names *n)
+{
+	return json_pack("{s:s?, s:s?, s:s?}", "kk", n->kk, "ru", n->ru, "en", n->en);
+}
+
+static char *
+ra_full_name(const struct store_app *a)
+{
+	char	*s = NULL;
+
+	if (asprintf(&s, "%s %s%s%s", a->surname != NULL ? a->surname : "",
+	    a->given_name != NULL ? a->given_name : "",
+	    a->patronymic != NULL && *a->patronymic != '\0' ? " " : "",
+	    a->patronymic != NULL ? a->patronymic : "") == -1)
+		return NULL;
+	return s;
+}
+
+static int
+ra_store_fail(const char *what, char *cause)
+{
+	log_error("%s: %s", what, cause != NULL ? cause : "failed");
+	free(cause);
+	return -1;
+}
+
+/* ---- the operator ---- */
+
+struct ra_ctx {
+	struct srv		*srv;
+	const struct http_req	*req;
+	struct http_resp	*resp;
+	struct store		*st;
+	struct operator		 op;
+	char			 actor[RA_ACTOR_MAX];
+	time_t			 now;
+};
+
+/*
+ * Takes a store and verifies the client: 0 with ctx ready, 0 with a 403 in resp
+ * (*answered), or -1. ra_end gives back what ra_begin took.
+ */
+static int
+ra_begin(struct ra_ctx *c, struct srv *srv, const struct http_req *req,
+    struct http_resp *resp, int *answered)
+{
+	enum operator_refusal	 why;
+	char			*cause = NULL;
+
+	memset(c, 0, sizeof *c);
+	c->srv = srv;
+	c->req = req;
+	c->resp = resp;
+	c->now = srv_now(srv);
+	*answered = 0;
+	if ((c->st = srv_store_get(srv, &cause)) == NULL)
+		return ra_store_fail("store", cause);
+	if (operator_verify(srv->opca, srv->ca != NULL ? ca_chain_pem(srv->ca) : NULL, c->st,
+	    req->client_cert, req->client_cert_len, c->now, &c->op, &why, &cause) == -1)
+		return ra_store_fail("operator check", cause);
+	if (why != OPERATOR_OK) {
+		log_info("%s: RA request refused: %s", req->client_addr != NULL ?
+		    req->client_addr : "-", operator_refusal_code(why));
+		http_error(resp, 403, operator_refusal_code(why), NULL, "%s",
+		    operator_refusal_text(why));
+		*answered = 1;
+		return 0;
+	}
+	(void)snprintf(c->actor, sizeof c->actor, "operator:%s", c->op.row.name);
+	return 0;
+}
+
+static void
+ra_end(struct ra_ctx *c)
+{
+	operator_free(&c->op);
+	srv_store_put(c->srv, c->st);
+	c->st = NULL;
+}
+
+/* An entry of a directory as {"id", "name": {...}} (just the id if it is gone). */
+static json_t *
+ra_entry_json(struct store *st, enum store_dir d, const char *id)
+{
+	struct store_entry	 e;
+	json_t			*o;
+	char			*cause = NULL;
+	int			 found = 0;
+
+	if (id == NULL)
+		return json_null();
+	memset(&e, 0, sizeof e);
+	if (store_entry_get(st, d, id, &e, &found, &cause) == -1) {
+		log_warning("directory: %s", cause);
+		free(cause);
+	}
+	if (!found)
+		return json_pack("{s:s, s:n}", "id", id, "name");
+	o = json_pack("{s:s, s:o}", "id", id, "name", ra_names(&e.name));
+	if (o != NULL && e.dc != NULL && json_object_set_new(o, "dc", json_string(e.dc)) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o != NULL && e.address != NULL &&
+	    json_object_set_new(o, "address", json_string(e.address)) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o != NULL && e.parent_id != NULL &&
+	    json_object_set_new(o, "parent", json_string(e.parent_id)) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	store_entry_free(&e);
+	return o;
+}
+
+static json_t *
+ra_operator_json(struct ra_ctx *c)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:o, s:s}", "name", c->op.row.name, "role", c->op.row.role,
+	    "office", ra_entry_json(c->st, STORE_OFFICES, c->op.row.office),
+	    "certificate_serial", c->op.row.serial);
+	if (o != NULL && ra_set_time(o, "certificate_not_after", c->op.not_after) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The operator's office's city ("" if the office is not in the directory). */
+static int
+ra_office_city(struct store *st, const char *office, char **city, int *found)
+{
+	struct store_entry	 e;
+	char			*cause = NULL;
+
+	*city = NULL;
+	memset(&e, 0, sizeof e);
+	if (store_entry_get(st, STORE_OFFICES, office, &e, found, &cause) == -1)
+		return ra_store_fail("office", cause);
+	if (*found && e.parent_id != NULL && (*city = strdup(e.parent_id)) == NULL) {
+		store_entry_free(&e);
+		return -1;
+	}
+	store_entry_free(&e);
+	return 0;
+}
+
+int
+api_ra_me(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx	 c;
+	json_t		*o;
+	int		 answered, rc = -1;
+
+	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+		goto out;
+	rc = 0;
+	if (answered)
+		goto out;
+	if ((o = ra_operator_json(&c)) == NULL)
+		rc = -1;
+	else
+		http_json(resp, 200, o);
+out:
+	ra_end(&c);
+	return rc;
+}
+
+int
+api_ra_reasons(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx	 c;
+	json_t		*a = NULL, *o;
+	size_t		 i;
+	int		 answered, rc = -1;
+
+	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+		goto out;
+	rc = 0;
+	if (answered)
+		goto out;
+	rc = -1;
+	if ((a = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < sizeof ra_reasons / sizeof ra_reasons[0]; i++) {
+		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", ra_reasons[i].code,
+		    "name", "kk", ra_reasons[i].kk, "ru", ra_reasons[i].ru, "en",
+		    ra_reasons[i].en, "text_required", ra_reasons[i].text_required);
+		if (o == NULL || json_array_append_new(a, o) == -1)
+			goto out;
+	}
+	http_json(resp, 200, a);
+	a = NULL;
+	rc = 0;
+out:
+	json_decref(a);
+	ra_end(&c);
+	return rc;
+}
+
+/* ---- the queue ---- */
+
+/* A non-negative integer query argument: 0 (maybe absent: *v untouched) or 400. */
+static int
+ra_query_uint(const struct http_req *req, struct http_resp *resp, const char *name,
+    long max, long *v)
+{
+	const char	*s = req->query != NULL ? req->query(req, name) : NULL;
+	char		*end;
+	long		 n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	n = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || n < 0 || n > max) {
+		http_error(resp, 400, "query.invalid", name, "'%s' must be a number from 0 to %ld",
+		    name, max);
+		return -1;
+	}
+	*v = n;
+	return 0;
+}
+
+static const char *
+ra_query(const struct http_req *req, const char *name)
+{
+	const char	*s = req->query != NULL ? req->query(req, name) : NULL;
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/*
+ * q: a request number (in any spelling reqnum_parse takes) or a 12-digit IIN or BIN.
+ * 0 with the filter set, or -1 after a 400.
+ */
+static int
+ra_search(const char *q, struct store_queue_filter *f, char num[REQNUM_LEN + 1],
+    struct http_resp *resp)
+{
+	struct problems	p;
+	size_t		n = strlen(q);
+
+	if (n == 12 && strspn(q, "0123456789") == 12) {
+		f->idnum = q;
+		return 0;
+	}
+	problems_init(&p);
+	if (reqnum_parse(q, num, &p) == 0) {
+		problems_free(&p);
+		f->number = num;
+		return 0;
+	}
+	problems_free(&p);
+	http_error(resp, 400, "query.search", "q", "%s",
+	    "search by a request number, or a 12-digit IIN or BIN");
+	return -1;
+}
+
+struct ra_queue_args {
+	struct store_queue_filter	 f;
+	char				 num[REQNUM_LEN + 1];
+	char				*city;		/* malloc'd: an office's city */
+	const char			*scope;
+};
+
+/* Reads the query into a filter: 0, 0 with a 400 in resp (*answered), or -1. */
+static int
+ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q, int *answered)
+{
+	const char	*office = ra_query(c->req, "office"), *s;
+	long		 older = -1, newer = -1, limit = RA_QUEUE_LIMIT, offset = 0;
+	int		 found;
+
+	*answered = 1;
+	memset(q, 0, sizeof *q);
+	q->f.region_id = ra_query(c->req, "region");
+	q->f.city_id = ra_query(c->req, "city");
+	q->scope = ra_query(c->req, "scope");
+	if (q->scope != NULL && strcmp(q->scope, "office") != 0 && strcmp(q->scope, "all") != 0) {
+		http_error(c->resp, 400, "query.invalid", "scope", "%s",
+		    "scope is \"office\" (the default) or \"all\"");
+		return 0;
+	}
+	if (q->scope != NULL && strcmp(q->scope, "all") == 0 &&
+	    strcmp(c->op.row.role, operator_role_name(OPERATOR_ROLE_SUPERVISOR)) != 0) {
+		http_error(c->resp, 403, "ra.supervisor_only", "scope", "%s",
+		    "only a supervisor sees every office's queue at once");
+		return 0;
+	}
+	/* max_age_days is the same filter as newer_than_days, under the console's name. */
+	if (ra_query_uint(c->req, c->resp, "older_than_days", 3650, &older) == -1 ||
+	    ra_query_uint(c->req, c->resp, "newer_than_days", 3650, &newer) == -1 ||
+	    ra_query_uint(c->req, c->resp, "max_age_days", 3650, &newer) == -1 ||
+	    ra_query_uint(c->req, c->resp, "limit", RA_QUEUE_MAX, &limit) == -1 ||
+	    ra_query_uint(c->req, c->resp, "offset", INT_MAX, &offset) == -1)
+		return 0;
+	if ((s = ra_query(c->req, "q")) != NULL && ra_search(s, &q->f, q->num, c->resp) == -1)
+		return 0;
+	/* No place asked for and no search: the operator's own office's city. */
+	if (office == NULL && q->f.region_id == NULL && q->f.city_id == NULL && s == NULL &&
+	    (q->scope == NULL || strcmp(q->scope, "office") == 0))
+		office = c->op.row.office;
+	if (office != NULL) {
+		if (ra_office_city(c->st, office, &q->city, &found) == -1)
+			return -1;
+		if (!found || q->city == NULL) {
+			http_error(c->resp, 400, "office.unknown", "office", "no office '%s'",
+			    office);
+			return 0;
+		}
+		q->f.city_id = q->city;
+	}
+	if (older >= 0)
+		q->f.created_before = c->now - (time_t)older * 86400;
+	if (newer >= 0)
+		q->f.created_after = c->now - (time_t)newer * 86400;
+	q->f.limit = limit > 0 ? (size_t)limit : RA_QUEUE_LIMIT;
+	q->f.offset = (size_t)offset;
+	*answered = 0;
+	return 0;
+}
+
+static json_t *
+ra_queue_item(struct ra_ctx *c, const struct store_app *a)
+{
+	json_t	*o;
+	char	*name;
+
+	if ((name = ra_full_name(a)) == NULL)
+		return NULL;
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:s?, s:s?, s:I}",
+	    "request_number", a->number, "status", appstatus_wire(a->status),
+	    "organization", a->org_name, "bin", a->bin, "applicant", name, "iin", a->iin,
+	    "role", ra_entry_json(c->st, STORE_ROLES, a->role_id),
+	    "region", a->region_id, "city", a->city_id,
+	    "days_left", (json_int_t)ra_days_left(a->deadline, c->now));
+	free(name);
+	if (o != NULL && (ra_set_time(o, "submitted", a->created) == -1 ||
+	    ra_set_time(o, "deadline", a->deadline) == -1)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+api_ra_queue(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx		 c;
+	struct ra_queue_args	 q;
+	struct store_app	*v = NULL;
+	json_t			*items = NULL, *o;
+	char			*cause = NULL;
+	size_t			 n = 0, total = 0, i;
+	int			 answered, rc = -1;
+
+	memset(&q, 0, sizeof q);
+	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+		goto out;
+	if (answered || ra_queue_filter(&c, &q, &answered) == -1 || answered) {
+		rc = answered ? 0 : -1;
+		goto out;
+	}
+	if (store_app_queue(c.st, &q.f, &v, &n, &total, &cause) == -1) {
+		(void)ra_store_fail("queue", cause);
+		goto out;
+	}
+	if ((items = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((o = ra_queue_item(&c, &v[i])) == NULL ||
+		    json_array_append_new(items, o) == -1)
+			goto out;
+	o = json_pack("{s:o, s:I, s:I, s:I, s:s?, s:s?}", "applications", items,
+	    "total", (json_int_t)total, "limit", (json_int_t)q.f.limit,
+	    "offset", (json_int_t)q.f.offset, "city", q.f.city_id, "region", q.f.region_id);
+	items = NULL;
+	if (o == NULL || ra_set_time(o, "now", c.now) == -1) {
+		json_decref(o);
+		goto out;
+	}
+	http_json(resp, 200, o);
+	rc = 0;
+out:
+	json_decref(items);
+	store_apps_free(v, n);
+	free(q.city);
+	ra_end(&c);
+	return rc;
+}
+
+/* ---- one application ---- */
+
+/* The number in the path, then the application: as app_load in api-applications.c. */
+static int
+ra_load(struct ra_ctx *c, struct store_app *a, int *answered)
+{
+	struct problems	 p;
+	char		 num[REQNUM_LEN + 1], *cause = NULL;
+	int		 found;
+
+	*answered = 1;
+	problems_init(&p);
+	if (c->req->params[0] == NULL || reqnum_parse(c->req->params[0], num, &p) == -1) {
+		http_error(c->resp, 400, p.n > 0 ? p.v[0].code : "request_number.missing",
+		    "request_number", "%s", p.n > 0 && p.v[0].message != NULL ?
+		    p.v[0].message : "not a request number");
+		problems_free(&p);
+		return 0;
+	}
+	problems_free(&p);
+	if (store_app_get(c->st, num, a, &found, &cause) == -1)
+		return ra_store_fail("application", cause);
+	if (!found) {
+		http_error(c->resp, 404, "application.not_found", "request_number", "%s",
+		    "no application with this request number");
+		return 0;
+	}
+	*answered = 0;
+	return 0;
+}
+
+static json_t *
+ra_history(struct store *st, const char *number)
+{
+	struct store_event	*ev = NULL;
+	json_t			*a, *o;
+	char			*cause = NULL, at[32];
+	size_t			 n = 0, i;
+
+	if (store_events(st, number, &ev, &n, &cause) == -1) {
+		(void)ra_store_fail("history", cause);
+		return NULL;
+	}
+	if ((a = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		ra_iso(ev[i].at, at);
+		o = json_pack("{s:s, s:s, s:s, s:s?}", "at", at, "actor", ev[i].actor,
+		    "action", ev[i].action, "detail", ev[i].detail);
+		if (o == NULL || json_array_append_new(a, o) == -1) {
+			json_decref(a);
+			a = NULL;
+			break;
+		}
+	}
+out:
+	store_events_free(ev, n);
+	return a;
+}
+
+static json_t *
+ra_documents_json(void)
+{
+	json_t	*a, *o;
+	size_t	 i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < RA_NDOCUMENTS; i++) {
+		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", ra_documents[i].code,
+		    "name", "kk", ra_documents[i].kk, "ru", ra_documents[i].ru,
+		    "en", ra_documents[i].en, "required", 1);
+		if (o == NULL || json_array_append_new(a, o) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The printed form as the applicant has it (English labels; the service speaks English). */
+static json_t *
+ra_form_text(struct ra_ctx *c, const struct store_app *a, const char *applicant)
+{
+	const struct issue_storage	*stg = issue_storage_find(a->storage != NULL ?
+					    a->storage : "");
+	struct appform			 af;
+	char				 date[32], deadline[32], *form, *cause = NULL;
+	json_t				*j;
+
+	ra_iso(a->created, date);
+	ra_iso(a->deadline, deadline);
+	af = (struct appform){ .number = a->number, .date = date, .deadline = deadline,
+	    .org_name = a->org_name, .bin = a->bin, .applicant = applicant, .iin = a->iin,
+	    .email = a->email, .role = a->role_id, .region = a->region_id, .city = a->city_id,
+	    .gu_code = a->gu_code, .storage = stg != NULL ? stg->label : a->storage,
+	    .days = c->srv->cfg->policy.verification_days };
+	if ((form = appform_render(&af, 0, &cause)) == NULL) {
+		log_warning("application form: %s", cause != NULL ? cause : "?");
+		free(cause);
+		return json_null();
+	}
+	j = json_string(form);
+	free(form);
+	return j;
+}
+
+static int
+ra_app_certs(json_t *o, const struct store_app *a)
+{
+	json_t	*certs;
+
+	if (a->cert_auth == NULL || a->cert_sign == NULL)
+		return 0;
+	certs = json_pack("{s:{s:s}, s:{s:s}}", "auth", "serial", a->serial_auth,
+	    "sign", "serial", a->serial_sign);
+	if (certs == NULL || ra_set_time(certs, "not_before", a->not_before) == -1 ||
+	    ra_set_time(certs, "not_after", a->not_after) == -1) {
+		json_decref(certs);
+		return -1;
+	}
+	return json_object_set_new(o, "certificates", certs);
+}
+
+static json_t *
+ra_app_json(struct ra_ctx *c, const struct store_app *a)
+{
+	const struct issue_storage	*stg = issue_storage_find(a->storage != NULL ?
+					    a->storage : "");
+	json_t				*o;
+	char				*name;
+
+	if ((name = ra_full_name(a)) == NULL)
+		return NULL;
+	o = json_pack("{s:s, s:s, s:s, s:{s:s, s:s?, s:s?, s:s?, s:s, s:s?}, s:{s:s, s:s?},"
+	    " s:o, s:o, s:o, s:s?, s:{s:s?, s:s?}, s:s?, s:s?, s:o, s:o, s:o}",
+	    "request_number", a->number, "status", appstatus_wire(a->status),
+	    "status_label", appstatus_label(a->status),
+	    "applicant", "full_name", name, "surname", a->surname, "given_name", a->given_name,
+	    "patronymic", a->patronymic, "iin", a->iin, "email", a->email,
+	    "organization", "bin", a->bin, "name", a->org_name,
+	    "role", ra_entry_json(c->st, STORE_ROLES, a->role_id),
+	    "region", ra_entry_json(c->st, STORE_REGIONS, a->region_id),
+	    "city", ra_entry_json(c->st, STORE_CITIES, a->city_id),
+	    "gu_code", a->gu_code,
+	    "storage", "id", a->storage, "label", stg != NULL ? stg->label : NULL,
+	    "lang", a->lang, "reject_reason", a->reject_reason,
+	    "documents", ra_documents_json(),
+	    "history", ra_history(c->st, a->number),
+	    "form", ra_form_text(c, a, name));
+	free(name);
+	if (o == NULL || ra_set_time(o, "submitted", a->created) == -1 ||
+	    ra_set_time(o, "deadline", a->deadline) == -1 ||
+	    ra_set_time(o, "decided", a->decided) == -1 ||
+	    json_object_set_new(o, "days_left", a->status == APP_SUBMITTED ?
+	    json_integer((json_int_t)ra_days_left(a->deadline, c->now)) : json_null()) == -1 ||
+	    ra_app_certs(o, a) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+api_ra_application(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx		 c;
+	struct store_app	 a;
+	json_t			*o;
+	int			 answered, rc = -1;
+
+	memset(&a, 0, sizeof a);
+	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+		goto out;
+	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
+		rc = answered ? 0 : -1;
+		goto out;
+	}
+	if ((o = ra_app_json(&c, &a)) == NULL)
+		goto out;
+	http_json(resp, 200, o);
+	rc = 0;
+out:
+	store_app_free(&a);
+	ra_end(&c);
+	return rc;
+}
+
+/* ---- decisions ---- */
+
+/*
+ * 409: the application is no longer submitted. Who moved it and when come from the last
+ * history entry that moved it to its current status.
+ */
+static int
+ra_already(struct ra_ctx *c, const char *number, enum app_status cur)
+{
+	struct store_event	*ev = NULL;
+	enum app_status		 decision;
+	const char		*by = NULL;
+	char			*cause = NULL, at[32] = "";
+	size_t			 n = 0, i;
+	json_t			*err;
+
+	if (store_events(c->st, number, &ev, &n, &cause) == -1)
+		return ra_store_fail("history", cause);
+	/* Installed: who decided is who issued it. */
+	decision = cur == APP_INSTALLED ? APP_ISSUED : cur;
+	for (i = n; i > 0 && by == NULL; i--) {
+		if (strcmp(ev[i - 1].action, appstatus_wire(decision)) == 0) {
+			by = ev[i - 1].actor;
+			ra_iso(ev[i - 1].at, at);
+		}
+	}
+	http_error(c->resp, 409, "application.already_decided", "request_number",
+	    "already decided by %s at %s: the application is %s", by != NULL ? by : "?",
+	    *at != '\0' ? at : "?", appstatus_wire(cur));
+	err = json_object_get(c->resp->json, "error");
+	if (err != NULL && (json_object_set_new(err, "decided_by", by != NULL ?
+	    json_string(by) : json_null()) == -1 ||
+	    json_object_set_new(err, "decided_at", *at != '\0' ? json_string(at) :
+	    json_null()) == -1 ||
+	    json_object_set_new(err, "status", json_string(appstatus_wire(cur))) == -1)) {
+		store_events_free(ev, n);
+		return -1;
+	}
+	store_events_free(ev, n);
+	return 0;
+}
+
+/* After a decision: the application as it now is, 200; a rejection is mailed. */
+static int
+ra_decided(struct ra_ctx *c, const char *number)
+{
+	struct store_app	 a;
+	char			*cause = NULL;
+	json_t			*o;
+	int			 found, rc = -1;
+
+	memset(&a, 0, sizeof a);
+	if (store_app_get(c->st, number, &a, &found, &cause) == -1 || !found)
+		return ra_store_fail("application", cause);
+	/* Issuance mails from issue.c; a failed mail never undoes a decision. */
+	if (a.status == APP_REJECTED && mail_rejected(c->srv, &a, &cause) == -1) {
+		log_warning("application %s: no rejection mail: %s", number,
+		    cause != NULL ? cause : "?");
+		free(cause);
+		cause = NULL;
+	}
+	if ((o = ra_app_json(c, &a)) != NULL) {
+		http_json(c->resp, 200, o);
+		rc = 0;
+	}
+	store_app_free(&a);
+	return rc;
+}
+
+/*
+ * The body of an approval: {"documents": [every code of ra_documents]}. 0 with the note
+ * for the history ("documents: form, identity, authority"), 0 with a 400 and *note NULL,
+ * or -1.
+ */
+static int
+ra_approve_documents(struct ra_ctx *c, char **note)
+{
+	const json_t	*list = json_object_get(c->req->body, "documents"), *v;
+	size_t		 i, k;
+	int		 seen[RA_NDOCUMENTS] = { 0 };
+
+	*note = NULL;
+	if (!json_is_array(list)) {
+		http_error(c->resp, 400, list == NULL ? "field.missing" : "field.type",
+		    "documents", "%s", "'documents' must list the codes of the documents "
+		    "checked at the desk");
+		return 0;
+	}
+	json_array_foreach(list, i, v) {
+		for (k = 0; k < RA_NDOCUMENTS; k++)
+			if (json_is_string(v) &&
+			    strcmp(json_string_value(v), ra_documents[k].code) == 0)
+				break;
+		if (k == RA_NDOCUMENTS) {
+			http_error(c->resp, 400, "documents.unknown", "documents",
+			    "'%s' is no document of the checklist", json_is_string(v) ?
+			    json_string_value(v) : "?");
+			return 0;
+		}
+		seen[k] = 1;
+	}
+	for (k = 0; k < RA_NDOCUMENTS; k++) {
+		if (!seen[k]) {
+			http_error(c->resp, 400, "documents.missing", "documents",
+			    "not checked: %s; check every document before approving",
+			    ra_documents[k].en);
+			return 0;
+		}
+	}
+	if (asprintf(note, "documents checked: %s, %s, %s", ra_documents[0].code,
+	    ra_documents[1].code, ra_documents[2].code) == -1) {
+		*note = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx		 c;
+	struct store_app	 a;
+	enum app_status		 cur = APP_SUBMITTED;
+	char			*cause = NULL, *note = NULL;
+	int			 answered, won = 0, rc = -1;
+
+	memset(&a, 0, sizeof a);
+	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+		goto out;
+	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
+		rc = answered ? 0 : -1;
+		goto out;
+	}
+	if (ra_approve_documents(&c, &note) == -1)
+		goto out;
+	if (note == NULL) {		/* answered 400 */
+		rc = 0;
+		goto out;
+	}
+	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur,
+	    &cause) == -1) {
+		(void)ra_store_fail("approve", cause);
+		goto out;
+	}
+	if (!won)
+		rc = ra_already(&c, a.number, cur);
+	else {
+		log_info("application %s approved by %s", a.number, c.actor);
+		rc = ra_decided(&c, a.number);
+	}
+out:
+	free(note);
+	store_app_free(&a);
+	ra_end(&c);
+	return rc;
+}
+
+/* The body of a rejection: a reason id of ra_reasons and, maybe, a comment. */
+static int
+ra_reject_reason(struct ra_ctx *c, char **text, char **detail)
+{
+	const char	*id, *comment = NULL;
+	json_t		*j;
+	size_t		 i;
+
+	*text = *detail = NULL;
+	if ((id = http_body_string(c->req, c->resp, "reason")) == NULL)
+		return 0;
+	for (i = 0; i < sizeof ra_reasons / sizeof ra_reasons[0]; i++)
+		if (strcmp(ra_reasons[i].code, id) == 0)
+			break;
+	if (i == sizeof ra_reasons / sizeof ra_reasons[0]) {
+		http_error(c->resp, 400, "reason.unknown", "reason", "%s",
+		    "no such reason (GET /api/v1/ra/reject-reasons lists them)");
+		return 0;
+	}
+	j = json_object_get(c->req->body, "text");
+	if (j != NULL && !json_is_null(j)) {
+		if (!json_is_string(j) ||
+		    strlen(json_string_value(j)) != json_string_length(j)) {
+			http_error(c->resp, 400, "field.type", "text", "%s",
+			    "'text' must be a string");
+			return 0;
+		}
+		if (json_string_length(j) > RA_COMMENT_MAX) {
+			http_error(c->resp, 400, "field.too_long", "text",
+			    "'text' is longer than %d bytes", RA_COMMENT_MAX);
+			return 0;
+		}
+		comment = json_string_length(j) > 0 ? json_string_value(j) : NULL;
+	}
+	if (ra_reasons[i].text_required && comment == NULL) {
+		http_error(c->resp, 400, "text.required", "text", "%s",
+		    "this reason needs an explanation in 'text'");
+		return 0;
+	}
+	if (asprintf(text, "%s%s%s", ra_reasons[i].en, comment != NULL ? ": " : "",
+	    comment != NULL ? comment : "") == -1 ||
+	    asprintf(detail, "%s%s%s", ra_reasons[i].code, comment != NULL ? ": " : "",
+	    comment != NULL ? comment : "") == -1) {
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx		 c;
+	struct store_app	 a, set;
+	enum app_status		 cur = APP_SUBMITTED;
+	char			*cause = NULL, *text = NULL, *detail = NULL;
+	int			 answered, won = 0, rc = -1;
+
+	memset(&a, 0, sizeof a);
+	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+		goto out;
+	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
+		rc = answered ? 0 : -1;
+		goto out;
+	}
+	if (ra_reject_reason(&c, &text, &detail) == -1)
+		goto out;
+	if (text == NULL) {		/* answered 400 */
+		rc = 0;
+		goto out;
+	}
+	memset(&set, 0, sizeof set);
+	set.reject_reason = text;
+	if (store_app_transition(c.st, a.number, APP_SUBMITTED, APP_REJECTED, &set, c.actor,
+	    detail, c.now, &won, &cur, &cause) == -1) {
+		(void)ra_store_fail("reject", cause);
+		goto out;
+	}
+	if (!won)
+		rc = ra_already(&c, a.number, cur);
+	else {
+		log_info("application %s rejected by %s", a.number, c.actor);
+		rc = ra_decided(&c, a.number);
+	}
+out:
+	free(text);
+	free(detail);
+	store_app_free(&a);
+	ra_end(&c);
+	return rc;
+}
