@@ -1,16 +1,25 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pkcs12.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/secret.h"
 #include "enroll/client.h"
 
 #define CLIENT_MAX_ANSWER (4 * 1024 * 1024)	/* certificates and forms are far smaller */
+#define CLIENT_ALERT_CERTIFICATE_REQUIRED 116	/* TLS 1.3: the service wants one */
 
 struct client {
 	CURL			*curl;
@@ -18,6 +27,11 @@ struct client {
 	char			*url;
 	char			*ca_file;
 	char			*lang;
+	/* The client identity (mutual TLS), or NULLs; see client_set_identity_p12. */
+	EVP_PKEY		*id_key;
+	X509			*id_cert;
+	STACK_OF(X509)		*id_chain;
+	int			 alert;		/* fatal alert received in this call, or 0 */
 };
 
 struct client_buf {
@@ -97,6 +111,9 @@ client_free(struct client *c)
 		return;
 	if (c->curl != NULL)
 		curl_easy_cleanup(c->curl);
+	EVP_PKEY_free(c->id_key);
+	X509_free(c->id_cert);
+	sk_X509_pop_free(c->id_chain, X509_free);
 	free(c->url);
 	free(c->ca_file);
 	free(c->lang);
@@ -112,6 +129,53 @@ client_result_free(struct client_result *r)
 	free(r->field);
 	free(r->message);
 	memset(r, 0, sizeof *r);
+}
+
+/* Remembers a fatal alert the service sends (why it refused our certificate). */
+static void
+client_msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+    SSL *ssl, void *arg)
+{
+	struct client		*c = arg;
+	const unsigned char	*b = buf;
+
+	(void)version;
+	(void)ssl;
+	if (!write_p && content_type == SSL3_RT_ALERT && len >= 2 && b[0] == SSL3_AL_FATAL)
+		c->alert = b[1];
+}
+
+/*
+ * libcurl's SSL_CTX hook: the identity goes in here, so libcurl never sees a password;
+ * and every call listens for the alert that says why the service refused a certificate.
+ */
+static CURLcode
+client_ssl_ctx(CURL *h, void *sslctx, void *arg)
+{
+	struct client	*c = arg;
+	SSL_CTX		*ctx = sslctx;
+	int		 i;
+
+	(void)h;
+	SSL_CTX_set_msg_callback(ctx, client_msg_cb);
+	SSL_CTX_set_msg_callback_arg(ctx, c);
+	if (c->id_cert == NULL)
+		return CURLE_OK;
+	if (SSL_CTX_use_certificate(ctx, c->id_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, c->id_key) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1)
+		return CURLE_SSL_CERTPROBLEM;
+	for (i = 0; c->id_chain != NULL && i < sk_X509_num(c->id_chain); i++)
+		if (SSL_CTX_add1_chain_cert(ctx, sk_X509_value(c->id_chain, i)) != 1)
+			return CURLE_SSL_CERTPROBLEM;
+	return CURLE_OK;
+}
+
+static int
+client_setopts_identity(struct client *c)
+{
+	return curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) != CURLE_OK ||
+	    curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c) != CURLE_OK ? -1 : 0;
 }
 
 static int
@@ -136,7 +200,8 @@ client_setopts(struct client *c, const char *method, const char *url, const char
 	    curl_easy_setopt(h, CURLOPT_WRITEDATA, buf) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) != CURLE_OK ||
 	    (strcmp(method, "POST") == 0 &&
-	    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "{}") != CURLE_OK) ? -1 : 0;
+	    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "{}") != CURLE_OK) ||
+	    (client_setopts_identity(c) == -1 && c->id_cert != NULL) ? -1 : 0;
 }
 
 /* What a curl failure means to a person. */
@@ -176,6 +241,7 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	CURLcode		 rc;
 
 	client_result_free(r);
+	c->alert = 0;
 	if (client_setopts(c, method, url, body, hdrs, &buf) == -1 ||
 	    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
 		cause_set(cause, _("cannot set up the network request"));
@@ -185,6 +251,15 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	rc = curl_easy_perform(c->curl);
 	r->body = buf.p;
 	r->len = buf.len;
+	r->tls_alert = c->alert;
+	if (rc != CURLE_OK && c->alert != 0 &&
+	    (c->id_cert != NULL || c->alert == CLIENT_ALERT_CERTIFICATE_REQUIRED)) {
+		/* Not "unreachable": it answered, about our certificate (or its absence). */
+		r->failure = CLIENT_IDENTITY;
+		cause_set(cause, _("the service at %s refused this program's certificate: %s"),
+		    c->url, SSL_alert_desc_string_long(c->alert));
+		return -1;
+	}
 	if (rc != CURLE_OK) {
 		r->failure = buf.overflow ? CLIENT_BROKEN : client_classify(rc);
 		if (r->failure == CLIENT_TLS)
@@ -251,7 +326,8 @@ client_call(struct client *c, const char *method, const char *path, json_t *body
 		rc = client_once(c, method, url, text, hdrs, r, cause);
 		/* A refusal is an answer; only failures of the way there are worth a retry. */
 		if (rc == 0 || !idempotent || attempt >= c->cfg.tries ||
-		    r->failure == CLIENT_REFUSED || r->failure == CLIENT_TLS)
+		    r->failure == CLIENT_REFUSED || r->failure == CLIENT_TLS ||
+		    r->failure == CLIENT_IDENTITY)
 			break;
 		log_debug("%s %s failed (try %d), retrying", method, path, attempt);
 		(void)nanosleep(&pause, NULL);
@@ -267,4 +343,172 @@ out:
 	free(text);
 	free(url);
 	return rc;
+}
+
+static int
+client_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm	tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static char *
+client_name(const X509_NAME *name)
+{
+	BIO	*b = BIO_new(BIO_s_mem());
+	char	*p = NULL, *s = NULL;
+	long	 n;
+
+	if (b != NULL && X509_NAME_print_ex(b, name, 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	    (n = BIO_get_mem_data(b, &p)) >= 0 && (s = malloc((size_t)n + 1)) != NULL) {
+		memcpy(s, p, (size_t)n);
+		s[n] = '\0';
+	}
+	BIO_free(b);
+	return s;
+}
+
+static int
+client_identity_describe(X509 *cert, struct client_identity *info)
+{
+	const ASN1_INTEGER	*sn = X509_get0_serialNumber(cert);
+	BIGNUM			*bn = sn != NULL ? ASN1_INTEGER_to_BN(sn, NULL) : NULL;
+	char			*hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+	int			 rc = -1;
+
+	memset(info, 0, sizeof *info);
+	if ((info->subject = client_name(X509_get_subject_name(cert))) != NULL &&
+	    (info->issuer = client_name(X509_get_issuer_name(cert))) != NULL &&
+	    hex != NULL && (info->serial = strdup(hex)) != NULL &&
+	    client_time(X509_get0_notBefore(cert), &info->not_before) == 0 &&
+	    client_time(X509_get0_notAfter(cert), &info->not_after) == 0)
+		rc = 0;
+	OPENSSL_free(hex);
+	BN_free(bn);
+	if (rc == -1)
+		client_identity_free(info);
+	return rc;
+}
+
+/* Opens the container; *key and *cert are the caller's on success. */
+static enum client_identity_error
+client_p12_open(const char *path, const struct secret *password, EVP_PKEY **key,
+    X509 **cert, STACK_OF(X509) **chain, char **cause)
+{
+	const char		*pw = password != NULL ? secret_reveal(password) : "";
+	int			 pwlen = password != NULL ? (int)secret_len(password) : 0;
+	PKCS12			*p12 = NULL;
+	FILE			*fp;
+	enum client_identity_error why = CLIENT_IDENTITY_OK;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		return CLIENT_IDENTITY_FILE;
+	}
+	p12 = d2i_PKCS12_fp(fp, NULL);
+	(void)fclose(fp);	/* read-only */
+	if (p12 == NULL) {
+		cause_set(cause, _("%s is not a PKCS#12 container (.p12)"), path);
+		why = CLIENT_IDENTITY_FILE;
+	} else if (PKCS12_mac_present(p12) && PKCS12_verify_mac(p12, pw, pwlen) != 1 &&
+	    (pwlen != 0 || PKCS12_verify_mac(p12, NULL, 0) != 1)) {
+		cause_set(cause, _("the password does not open %s"), path);
+		why = CLIENT_IDENTITY_PASSWORD;
+	} else if (PKCS12_parse(p12, pw, key, cert, chain) != 1) {
+		cause_set(cause, _("the password does not open %s"), path);
+		why = CLIENT_IDENTITY_PASSWORD;
+	} else if (*key == NULL || *cert == NULL) {
+		cause_set(cause, _("%s holds no certificate with its private key"), path);
+		why = CLIENT_IDENTITY_CONTENT;
+	}
+	ERR_clear_error();	/* nothing of OpenSSL's queue may leak into a later message */
+	PKCS12_free(p12);
+	return why;
+}
+
+int
+client_set_identity_p12(struct client *c, const char *path, const struct secret *password,
+    struct client_identity *info, enum client_identity_error *why, char **cause)
+{
+	EVP_PKEY		*key = NULL;
+	X509			*cert = NULL;
+	STACK_OF(X509)		*chain = NULL;
+	enum client_identity_error w;
+
+	if (info != NULL)
+		memset(info, 0, sizeof *info);
+	if ((w = client_p12_open(path, password, &key, &cert, &chain, cause)) ==
+	    CLIENT_IDENTITY_OK && info != NULL && client_identity_describe(cert, info) == -1) {
+		cause_set(cause, _("%s holds a certificate this program cannot read"), path);
+		w = CLIENT_IDENTITY_CONTENT;
+	}
+	/* A libcurl built on another TLS library would ignore the hook and send nothing. */
+	if (w == CLIENT_IDENTITY_OK && (curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION,
+	    client_ssl_ctx) != CURLE_OK || curl_easy_setopt(c->curl,
+	    CURLOPT_SSL_CTX_FUNCTION, NULL) != CURLE_OK)) {
+		cause_set(cause, _("this build's network library cannot present a client "
+		    "certificate"));
+		w = CLIENT_IDENTITY_TLS;
+	}
+	if (why != NULL)
+		*why = w;
+	if (w != CLIENT_IDENTITY_OK) {
+		client_identity_free(info);
+		EVP_PKEY_free(key);
+		X509_free(cert);
+		sk_X509_pop_free(chain, X509_free);
+		return -1;
+	}
+	EVP_PKEY_free(c->id_key);
+	X509_free(c->id_cert);
+	sk_X509_pop_free(c->id_chain, X509_free);
+	c->id_key = key;
+	c->id_cert = cert;
+	c->id_chain = chain;
+	return 0;
+}
+
+void
+client_identity_free(struct client_identity *info)
+{
+	if (info == NULL)
+		return;
+	free(info->subject);
+	free(info->issuer);
+	free(info->serial);
+	memset(info, 0, sizeof *info);
+}
+
+char *
+client_identity_field(const char *subject, const char *attr)
+{
+	size_t		 alen = strlen(attr), n;
+	const char	*s = subject;
+	char		*out, *o;
+
+	while (s != NULL && *s != '\0') {
+		if (strncasecmp(s, attr, alen) == 0 && s[alen] == '=') {
+			s += alen + 1;
+			if ((out = o = malloc(strlen(s) + 1)) == NULL)
+				return NULL;
+			for (; *s != '\0' && *s != ',' && *s != '+'; s++) {
+				if (*s == '\\' && s[1] != '\0')
+					s++;
+				*o++ = *s;
+			}
+			*o = '\0';
+			return out;
+		}
+		/* Skip to after the next unescaped separator. */
+		for (n = 0; s[n] != '\0' && s[n] != ',' && s[n] != '+'; n++)
+			if (s[n] == '\\' && s[n + 1] != '\0')
+				n++;
+		s = s[n] != '\0' ? s + n + 1 : NULL;
+	}
+	return NULL;
 }

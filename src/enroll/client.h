@@ -12,6 +12,9 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <time.h>
+
+struct secret;
 
 struct client_config {
 	const char	*url;		/* https://host:port, without /api/v1 */
@@ -28,6 +31,7 @@ enum client_failure {
 	CLIENT_TLS,		/* the service's certificate is not trusted */
 	CLIENT_REFUSED,		/* the service answered 4xx: code/field/message are set */
 	CLIENT_BROKEN,		/* 5xx, or an answer that is not what doc/api.md says */
+	CLIENT_IDENTITY,	/* the service refused our client certificate in the handshake */
 	CLIENT_FAILURE__MAX
 };
 
@@ -38,6 +42,7 @@ struct client_result {
 	char			*body;		/* the raw answer, NUL-terminated */
 	size_t			 len;
 	char			*code, *field, *message;	/* on CLIENT_REFUSED */
+	int			 tls_alert;	/* the fatal TLS alert the service sent, or 0 */
 };
 
 struct client;
@@ -52,5 +57,36 @@ void		 client_free(struct client *);
 int		 client_call(struct client *, const char *method, const char *path,
 		     json_t *body, int idempotent, struct client_result *res, char **cause);
 void		 client_result_free(struct client_result *);
+
+/*
+ * Mutual TLS (the desk's operators, doc/api-ra.md): after client_set_identity_p12 every
+ * call presents the certificate and key read from a PKCS#12 file. OpenSSL opens the file
+ * here, with the password, and the key is installed into each TLS context from libcurl's
+ * SSL_CTX callback: the password never reaches libcurl, is never copied and is not kept.
+ * A refusal of the certificate in the handshake fails the call with CLIENT_IDENTITY and
+ * res->tls_alert (e.g. 48 unknown CA, 45 expired, 44 revoked, 116 certificate required).
+ */
+enum client_identity_error {
+	CLIENT_IDENTITY_OK,
+	CLIENT_IDENTITY_FILE,		/* cannot read it, or it is not PKCS#12 */
+	CLIENT_IDENTITY_PASSWORD,	/* the password does not open it */
+	CLIENT_IDENTITY_CONTENT,	/* no certificate with its key inside */
+	CLIENT_IDENTITY_TLS,		/* this libcurl cannot present a certificate */
+};
+
+struct client_identity {
+	char	*subject;	/* RFC 2253, UTF-8: "CN=...,OU=...,O=..." */
+	char	*issuer;
+	char	*serial;	/* hex */
+	time_t	 not_before, not_after;
+};
+
+/* info may be NULL; otherwise filled (free with client_identity_free). *why says which. */
+int		 client_set_identity_p12(struct client *, const char *path,
+		     const struct secret *password, struct client_identity *info,
+		     enum client_identity_error *why, char **cause);
+void		 client_identity_free(struct client_identity *);
+/* One RDN's value from an RFC 2253 subject ("CN", "OU", "title"), malloc'd, or NULL. */
+char		*client_identity_field(const char *subject, const char *attr);
 
 #endif

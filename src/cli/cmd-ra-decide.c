@@ -1,0 +1,320 @@
+/*
+ * ncaenroll-ra approve NUMBER / reject NUMBER — the operator's decision. On a terminal
+ * each document is ticked as it is checked and the decision is confirmed by name; without
+ * one, --documents (approve) or --reason (reject) and --yes say it all. A decision is
+ * taken once: a second one, or another operator's at the same moment, meets the
+ * service's "already decided by ..." (exit status 1).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmd-ra.h"
+#include "common/i18n.h"
+
+#define DECIDE_MAX_DOCS 16
+
+struct decide {
+	struct ra_ctx	*ctx;
+	const struct ra_cmd_entry *entry;
+	const char	*number;
+	const char	*documents;	/* approve: "form,identity,..." */
+	const char	*reason;	/* reject */
+	const char	*text;
+	int		 yes, tty;
+	char		 name[512];	/* the applicant, for the question */
+};
+
+static int
+decide_options(struct decide *d, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "documents", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "text", required_argument, NULL, 't' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int				 c, approve = d->entry == &cmd_ra_approve_entry;
+
+	optind = 0;	/* options may follow NUMBER: a fresh, permuting scan */
+	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': if (!approve) goto usage; d->documents = optarg; break;
+		case 'r': if (approve) goto usage; d->reason = optarg; break;
+		case 't': if (approve) goto usage; d->text = optarg; break;
+		case 'j': d->ctx->cmd.json = 1; break;
+		case 'y': d->yes = 1; break;
+		default: goto usage;
+		}
+	}
+	if (argc - optind != 1)
+		return ra_cmd_usage(d->ctx, d->entry,
+		    _("give the request number of the application"));
+	d->number = argv[optind];
+	d->tty = isatty(STDIN_FILENO) && !d->ctx->cmd.json;
+	if (!d->tty && (!d->yes || (approve ? d->documents == NULL : d->reason == NULL)))
+		return ra_cmd_usage(d->ctx, d->entry, approve ?
+		    _("without a terminal to ask on, give --documents and --yes") :
+		    _("without a terminal to ask on, give --reason and --yes"));
+	return CMD_EXIT_OK;
+usage:
+	return ra_cmd_usage(d->ctx, d->entry, NULL);
+}
+
+/* Splits "form, identity" into codes in buf; the number of codes, or -1 if too many. */
+static int
+decide_split(char *buf, const char *codes[DECIDE_MAX_DOCS])
+{
+	char	*tok, *save = NULL, *end;
+	int	 n = 0;
+
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		for (end = tok + strlen(tok); end > tok && end[-1] == ' '; end--)
+			end[-1] = '\0';
+		if (*tok == '\0')
+			continue;
+		if (n == DECIDE_MAX_DOCS)
+			return -1;
+		codes[n++] = tok;
+	}
+	return n;
+}
+
+/*
+ * No questions about an application that is no longer submitted: as the service's 409
+ * would, say who moved it last and when (its history, oldest first).
+ */
+static int
+decide_already(struct decide *d, const json_t *app)
+{
+	const json_t	*h = json_object_get(app, "history");
+	const json_t	*last = json_array_get(h, json_array_size(h) - 1);
+	char		 when[32];
+
+	cmd_error(&d->ctx->cmd, _("already decided by %s at %s: the application is %s"),
+	    ra_str(last, "actor"), ra_cmd_when(ra_str(last, "at"), when),
+	    ra_str(app, "status"));
+	return CMD_EXIT_REFUSED;
+}
+
+/* Shows who the decision is about (a terminal only): the papers must match it. */
+static int
+decide_fetch(struct decide *d, struct ra *ra, json_t **app)
+{
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	int		 rc;
+
+	if (ra_application(ra, d->number, app, &err) == -1) {
+		rc = ra_cmd_report(d->ctx, &err);
+		ra_error_free(&err);
+		return rc;
+	}
+	ra_applicant_name(*app, d->name, sizeof d->name);
+	(void)printf("%s %s\n", _("Application"), ra_str(*app, "request_number"));
+	ra_cmd_field(_("Applicant"), d->name);
+	ra_cmd_field(_("IIN"), ra_str(json_object_get(*app, "applicant"), "iin"));
+	ra_cmd_field(_("Organization"), ra_value_label(json_object_get(
+	    json_object_get(*app, "organization"), "name")));
+	ra_cmd_field(_("BIN"), ra_str(json_object_get(*app, "organization"), "bin"));
+	ra_cmd_field(_("Role"), ra_value_label(json_object_get(*app, "role")));
+	if (strcmp(ra_str(*app, "status"), "submitted") != 0)
+		return decide_already(d, *app);
+	return CMD_EXIT_OK;
+}
+
+/* The checklist says which documents every application needs; others may not apply. */
+static int
+decide_required(const json_t *doc)
+{
+	const json_t	*req = json_object_get(doc, "required");
+
+	return req == NULL || json_is_true(req);
+}
+
+/* Ticks each document as the operator confirms it; CMD_EXIT_REFUSED if one is missing. */
+static int
+decide_tick(struct decide *d, const json_t *app, const char *codes[DECIDE_MAX_DOCS], int *n)
+{
+	const json_t	*doc;
+	char		 q[768];
+	size_t		 i;
+	int		 missing = 0, required;
+
+	*n = 0;
+	(void)printf("\n%s\n", _("Check each document on the desk:"));
+	json_array_foreach(json_object_get(app, "documents"), i, doc) {
+		if ((required = decide_required(doc)))
+			(void)snprintf(q, sizeof q, _("Checked: %s?"),
+			    ra_name(json_object_get(doc, "name")));
+		else
+			(void)snprintf(q, sizeof q, _("Checked (if it applies): %s?"),
+			    ra_name(json_object_get(doc, "name")));
+		if (ra_cmd_confirm(q) && *n < DECIDE_MAX_DOCS)
+			codes[(*n)++] = ra_str(doc, "code");
+		else if (required) {
+			cmd_error(&d->ctx->cmd, _("not checked: %s"),
+			    ra_name(json_object_get(doc, "name")));
+			missing = 1;
+		}
+	}
+	if (!missing)
+		return CMD_EXIT_OK;
+	cmd_error(&d->ctx->cmd, _("not approved: every document must be checked first; to "
+	    "refuse, run: %s reject %s --reason documents_missing"), d->ctx->cmd.progname,
+	    d->number);
+	return CMD_EXIT_REFUSED;
+}
+
+static int
+decide_confirm(struct decide *d, int approve)
+{
+	char	q[1024];
+
+	if (d->yes)
+		return CMD_EXIT_OK;
+	if (approve)
+		(void)snprintf(q, sizeof q, _("Approve application %s for %s?"), d->number,
+		    d->name);
+	else
+		(void)snprintf(q, sizeof q, _("Reject application %s for %s?"), d->number,
+		    d->name);
+	if (ra_cmd_confirm(q))
+		return CMD_EXIT_OK;
+	(void)printf("%s\n", _("Nothing was decided."));
+	return CMD_EXIT_REFUSED;
+}
+
+static int
+decide_done(struct decide *d, json_t *answer, const char *said)
+{
+	if (d->ctx->cmd.json)
+		return ra_cmd_json(json_incref(answer), d->number);
+	(void)printf("%s\n", said);
+	return CMD_EXIT_OK;
+}
+
+static int
+approve_exec(struct ra_ctx *ctx, int argc, char **argv)
+{
+	struct decide	 d;
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct ra	*ra;
+	json_t		*app = NULL, *answer = NULL;
+	const char	*codes[DECIDE_MAX_DOCS];
+	char		*list = NULL;
+	int		 rc, n = 0;
+
+	memset(&d, 0, sizeof d);
+	d.ctx = ctx;
+	d.entry = &cmd_ra_approve_entry;
+	if ((rc = decide_options(&d, argc, argv)) != CMD_EXIT_OK)
+		return rc;
+	if (d.documents != NULL && ((list = strdup(d.documents)) == NULL ||
+	    (n = decide_split(list, codes)) == -1)) {
+		free(list);
+		return ra_cmd_usage(ctx, d.entry, _("too many documents"));
+	}
+	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+		goto out;
+	if (d.tty && ((rc = decide_fetch(&d, ra, &app)) != CMD_EXIT_OK ||
+	    (d.documents == NULL && (rc = decide_tick(&d, app, codes, &n)) != CMD_EXIT_OK) ||
+	    (rc = decide_confirm(&d, 1)) != CMD_EXIT_OK))
+		goto out;
+	if (ra_approve(ra, d.number, codes, (size_t)n, &answer, &err) == -1)
+		rc = ra_cmd_report(ctx, &err);
+	else
+		rc = decide_done(&d, answer, _("Approved: both certificates are issued and the "
+		    "applicant is notified."));
+out:
+	json_decref(app);
+	json_decref(answer);
+	ra_error_free(&err);
+	free(list);
+	return rc;
+}
+
+/* On a terminal without --reason: the service's list, then the operator's choice. */
+static int
+reject_choose(struct decide *d, struct ra *ra, char **chosen)
+{
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	json_t		*reasons = NULL;
+	int		 rc;
+
+	if (ra_reject_reasons(ra, &reasons, &err) == -1) {
+		rc = ra_cmd_report(d->ctx, &err);
+		ra_error_free(&err);
+		return rc;
+	}
+	(void)printf("\n%s\n", _("Reasons:"));
+	ra_cmd_reasons(reasons);
+	json_decref(reasons);
+	if ((*chosen = ra_cmd_ask(_("Reason (type its code): "))) == NULL || **chosen == '\0')
+		return CMD_EXIT_USAGE;
+	d->reason = *chosen;
+	return CMD_EXIT_OK;
+}
+
+static int
+reject_exec(struct ra_ctx *ctx, int argc, char **argv)
+{
+	struct decide	 d;
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct ra	*ra;
+	json_t		*app = NULL, *answer = NULL;
+	char		*reason = NULL, *text = NULL;
+	int		 rc;
+
+	memset(&d, 0, sizeof d);
+	d.ctx = ctx;
+	d.entry = &cmd_ra_reject_entry;
+	if ((rc = decide_options(&d, argc, argv)) != CMD_EXIT_OK)
+		return rc;
+	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+		goto out;
+	if (d.tty && ((rc = decide_fetch(&d, ra, &app)) != CMD_EXIT_OK ||
+	    (d.reason == NULL && (rc = reject_choose(&d, ra, &reason)) != CMD_EXIT_OK)))
+		goto out;
+	if (d.tty && d.text == NULL) {
+		if ((text = ra_cmd_ask(_("Explanation for the applicant (optional): "))) == NULL) {
+			rc = CMD_EXIT_USAGE;
+			goto out;
+		}
+		d.text = *text != '\0' ? text : NULL;
+	}
+	if (d.tty && (rc = decide_confirm(&d, 0)) != CMD_EXIT_OK)
+		goto out;
+	if (ra_reject(ra, d.number, d.reason, d.text, &answer, &err) == -1)
+		rc = ra_cmd_report(ctx, &err);
+	else
+		rc = decide_done(&d, answer, _("Rejected: the applicant is notified."));
+out:
+	json_decref(app);
+	json_decref(answer);
+	ra_error_free(&err);
+	free(reason);
+	free(text);
+	return rc;
+}
+
+const struct ra_cmd_entry cmd_ra_approve_entry = {
+	"approve",
+	N_("NUMBER [--documents form,identity,...] [--yes]"),
+	N_("approve after checking the documents: both certificates are issued"),
+	approve_exec,
+};
+
+const struct ra_cmd_entry cmd_ra_reject_entry = {
+	"reject",
+	N_("NUMBER --reason CODE [--text TEXT] [--yes]"),
+	N_("reject with a reason from the service's list ('reasons' shows it)"),
+	reject_exec,
+};

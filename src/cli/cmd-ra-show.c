@@ -1,0 +1,123 @@
+/*
+ * ncaenroll-ra show NUMBER — an application in full, unmasked, as the operator checks it
+ * against the papers on the desk: applicant and organization, role, ГУ/СКС code, storage,
+ * the documents to tick, the history and the application form.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cmd-ra.h"
+#include "common/appstatus.h"
+#include "common/i18n.h"
+
+static const char *
+show_status(const json_t *app)
+{
+	enum app_status	s;
+
+	return appstatus_parse(ra_str(app, "status"), &s) == 0 ? _(appstatus_label(s)) :
+	    ra_str(app, "status");
+}
+
+static void
+show_role(const json_t *app)
+{
+	const json_t	*role = json_object_get(app, "role");
+	char		 line[512];
+
+	if (json_is_object(role))
+		(void)snprintf(line, sizeof line, "%s (%s)", ra_value_label(role),
+		    ra_str(role, "id"));
+	else
+		(void)snprintf(line, sizeof line, "%s", ra_value_label(role));
+	ra_cmd_field(_("Role"), line);
+}
+
+static void
+show_print(const json_t *app)
+{
+	const json_t	*a = json_object_get(app, "applicant");
+	const json_t	*org = json_object_get(app, "organization");
+	char		 line[512], when[32];
+
+	(void)printf("%s %s\n\n", _("Application"), ra_str(app, "request_number"));
+	ra_cmd_field(_("Status"), show_status(app));
+	ra_cmd_field(_("Submitted"), ra_cmd_when(ra_str(app, "submitted"), when));
+	if (json_is_integer(json_object_get(app, "days_left"))) {
+		(void)snprintf(line, sizeof line, "%s (%s: %lld)",
+		    ra_cmd_when(ra_str(app, "deadline"), when), _("days left"),
+		    (long long)json_integer_value(json_object_get(app, "days_left")));
+		ra_cmd_field(_("Verify before"), line);
+	}
+	ra_cmd_field(_("Decided"), ra_cmd_when(ra_str(app, "decided"), when));
+	ra_cmd_field(_("Reason"), ra_str(app, "reject_reason"));
+	ra_applicant_name(app, line, sizeof line);
+	ra_cmd_field(_("Applicant"), line);
+	ra_cmd_field(_("IIN"), ra_str(a, "iin"));
+	ra_cmd_field(_("E-mail"), ra_str(a, "email"));
+	ra_cmd_field(_("Organization"), json_is_object(org) && json_object_get(org, "name") ?
+	    ra_name(json_object_get(org, "name")) : ra_value_label(org));
+	ra_cmd_field(_("BIN"), ra_str(org, "bin"));
+	show_role(app);
+	ra_cmd_field(_("Region"), ra_value_label(json_object_get(app, "region")));
+	ra_cmd_field(_("City"), ra_value_label(json_object_get(app, "city")));
+	ra_cmd_field(_("ГУ/СКС code"), ra_str(app, "gu_code"));
+	ra_cmd_field(_("Key storage"), *ra_str(json_object_get(app, "storage"), "label") != '\0' ?
+	    ra_str(json_object_get(app, "storage"), "label") :
+	    ra_value_label(json_object_get(app, "storage")));
+	(void)printf("\n%s\n", _("Documents to check (approve --documents CODE,...):"));
+	ra_cmd_documents(app);
+	(void)printf("\n%s\n", _("History:"));
+	ra_cmd_history(app);
+	if (*ra_str(app, "form") != '\0') {
+		(void)printf("\n%s\n", _("Application form:"));
+		ra_cmd_put(ra_str(app, "form"), 1);
+		(void)putchar('\n');
+	}
+}
+
+static int
+show_exec(struct ra_ctx *ctx, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ra_error			 err = { 0, NULL, NULL, NULL };
+	struct ra			*ra;
+	json_t				*app = NULL;
+	int				 c, rc;
+
+	optind = 0;	/* a fresh scan; options may follow NUMBER */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'j')
+			return ra_cmd_usage(ctx, &cmd_ra_show_entry, NULL);
+		ctx->cmd.json = 1;
+	}
+	if (argc - optind != 1)
+		return ra_cmd_usage(ctx, &cmd_ra_show_entry,
+		    _("give the request number of the application"));
+	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+		return rc;
+	if (ra_application(ra, argv[optind], &app, &err) == -1)
+		rc = ra_cmd_report(ctx, &err);
+	else if (ctx->cmd.json)
+		rc = cmd_json(json_incref(app));
+	else {
+		show_print(app);
+		rc = CMD_EXIT_OK;
+	}
+	json_decref(app);
+	ra_error_free(&err);
+	return rc;
+}
+
+const struct ra_cmd_entry cmd_ra_show_entry = {
+	"show",
+	N_("NUMBER"),
+	N_("an application in full: applicant, organization, documents, history"),
+	show_exec,
+};

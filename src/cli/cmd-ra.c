@@ -1,0 +1,438 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "cli/cmd-ra.h"
+#include "common/cause.h"
+#include "common/i18n.h"
+#include "common/passprompt.h"
+
+/* The settings' keys, in the order the refusal of an unknown one names them. */
+static const struct ra_setting {
+	const char	*key;
+	size_t		 off;
+} ra_settings_keys[] = {
+	{ "service", offsetof(struct ra_settings, service) },
+	{ "ca_file", offsetof(struct ra_settings, ca_file) },
+	{ "operator", offsetof(struct ra_settings, operator_p12) },
+	{ "lang", offsetof(struct ra_settings, lang) },
+};
+#define RA_NSETTINGS (sizeof ra_settings_keys / sizeof ra_settings_keys[0])
+
+static char **
+ra_settings_slot(struct ra_settings *s, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < RA_NSETTINGS; i++)
+		if (strcmp(ra_settings_keys[i].key, key) == 0)
+			return (char **)(void *)((char *)s + ra_settings_keys[i].off);
+	return NULL;
+}
+
+static int
+ra_settings_apply(struct ra_settings *s, const char *path, yaml_document_t *doc, char **cause)
+{
+	yaml_node_t		*root = yaml_document_get_root_node(doc), *k, *v;
+	yaml_node_pair_t	*p;
+	char			**slot;
+
+	if (root == NULL)
+		return 0;
+	if (root->type != YAML_MAPPING_NODE) {
+		cause_set(cause, _("%s:%lu: expected settings as 'key: value' lines"), path,
+		    (unsigned long)root->start_mark.line + 1);
+		return -1;
+	}
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(doc, p->key);
+		v = yaml_document_get_node(doc, p->value);
+		if (k->type != YAML_SCALAR_NODE ||
+		    (slot = ra_settings_slot(s, (char *)k->data.scalar.value)) == NULL) {
+			cause_set(cause, _("%s:%lu: unknown setting (known: service, ca_file, "
+			    "operator, lang)"), path, (unsigned long)k->start_mark.line + 1);
+			return -1;
+		}
+		if (v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0) {
+			cause_set(cause, _("%s:%lu: '%s' needs a text value"), path,
+			    (unsigned long)v->start_mark.line + 1, (char *)k->data.scalar.value);
+			return -1;
+		}
+		free(*slot);
+		if ((*slot = strdup((char *)v->data.scalar.value)) == NULL) {
+			cause_set(cause, _("out of memory"));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+ra_settings_load_file(struct ra_settings *s, const char *path, char **cause)
+{
+	yaml_parser_t	 parser;
+	yaml_document_t	 doc;
+	FILE		*fp;
+	int		 rc = -1;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		(void)fclose(fp);
+		cause_set(cause, _("out of memory"));
+		return -1;
+	}
+	yaml_parser_set_input_file(&parser, fp);
+	if (!yaml_parser_load(&parser, &doc))
+		cause_set(cause, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
+		    parser.problem != NULL ? parser.problem : _("not YAML"));
+	else {
+		rc = ra_settings_apply(s, path, &doc, cause);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	(void)fclose(fp);	/* read-only */
+	return rc;
+}
+
+int
+ra_settings_load(struct ra_settings *s, char **cause)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char		*user = NULL;
+	int		 rc;
+
+	if (ra_settings_load_file(s, "/etc/ncaenroll/ncaenroll-ra.yaml", cause) == -1)
+		return -1;
+	if (xdg != NULL && *xdg == '/')
+		rc = asprintf(&user, "%s/ncaenroll/ra.yaml", xdg);
+	else if (home != NULL && *home == '/')
+		rc = asprintf(&user, "%s/.config/ncaenroll/ra.yaml", home);
+	else
+		return 0;
+	if (rc == -1)
+		return -1;
+	rc = ra_settings_load_file(s, user, cause);
+	free(user);
+	return rc;
+}
+
+void
+ra_settings_free(struct ra_settings *s)
+{
+	free(s->service);
+	free(s->ca_file);
+	free(s->operator_p12);
+	free(s->lang);
+	memset(s, 0, sizeof *s);
+}
+
+/* The container's password: the demo's documented one, a descriptor, or the terminal. */
+static struct secret *
+ra_cmd_password(struct ra_ctx *ctx, const char *p12, int *status)
+{
+	struct secret	*pw;
+	char		*cause = NULL, prompt[512];
+
+	if (ctx->cmd.demo && ctx->password_fd < 0)
+		return secret_new(RA_DEMO_PASSWORD, strlen(RA_DEMO_PASSWORD));
+	if (ctx->password_fd < 0 && !isatty(STDIN_FILENO)) {
+		cmd_error(&ctx->cmd, "%s", _("the container's password is asked on a terminal, "
+		    "or read from a descriptor with --password-fd N"));
+		*status = CMD_EXIT_USAGE;
+		return NULL;
+	}
+	(void)snprintf(prompt, sizeof prompt, _("Password for %s: "), p12);
+	if ((pw = passprompt_read(ctx->password_fd >= 0 ? ctx->password_fd : STDIN_FILENO,
+	    prompt, &cause)) == NULL) {
+		cmd_error(&ctx->cmd, "%s", cause);
+		free(cause);
+		*status = CMD_EXIT_LOCAL;
+	}
+	return pw;
+}
+
+static int
+ra_cmd_demo(struct ra_ctx *ctx, char **p12, int *status)
+{
+	char	*cause = NULL;
+
+	if (ctx->cmd.demo_svc.pid <= 0) {
+		if (!ctx->cmd.json)
+			(void)fprintf(stderr, "%s\n", _("Starting the demo service..."));
+		/* The desk decides: the demo's own approval is put off for a day. */
+		if (demo_start(&ctx->cmd.demo_svc, 86400, NULL, &cause) == -1) {
+			cmd_error(&ctx->cmd, "%s", cause);
+			free(cause);
+			*status = CMD_EXIT_SERVICE;
+			return -1;
+		}
+	}
+	if (asprintf(p12, "%s/service/operators/%s.p12", ctx->cmd.demo_svc.dir,
+	    RA_DEMO_OPERATOR) == -1) {
+		*p12 = NULL;
+		*status = CMD_EXIT_LOCAL;
+		return -1;
+	}
+	if (!ctx->operator_given && access(*p12, R_OK) == -1) {
+		cmd_error(&ctx->cmd, _("the demo service made no operator container (%s); "
+		    "is its ncaenrolld older than this program?"), *p12);
+		free(*p12);
+		*p12 = NULL;
+		*status = CMD_EXIT_SERVICE;
+		return -1;
+	}
+	return 0;
+}
+
+struct ra *
+ra_cmd_connect(struct ra_ctx *ctx, int *status)
+{
+	struct ra_config	 cfg;
+	struct ra_error		 err;
+	struct secret		*pw = NULL;
+	char			*demo_p12 = NULL;
+
+	if (ctx->ra != NULL)
+		return ctx->ra;
+	memset(&cfg, 0, sizeof cfg);
+	memset(&err, 0, sizeof err);
+	if (ctx->cmd.demo && ra_cmd_demo(ctx, &demo_p12, status) == -1)
+		return NULL;
+	cfg.url = ctx->cmd.demo ? ctx->cmd.demo_svc.url : ctx->set.service;
+	cfg.ca_file = ctx->cmd.demo ? ctx->cmd.demo_svc.ca_file : ctx->set.ca_file;
+	/* The demo's operator, unless --operator names another (not the settings' one). */
+	cfg.operator_p12 = ctx->cmd.demo && !ctx->operator_given ? demo_p12 :
+	    ctx->set.operator_p12;
+	cfg.lang = i18n_current();
+	if (cfg.url == NULL) {
+		cmd_error(&ctx->cmd, "%s", _("no service to ask: give --service URL, or set "
+		    "'service:' in ~/.config/ncaenroll/ra.yaml (or try --demo)"));
+		*status = CMD_EXIT_USAGE;
+	} else if (cfg.operator_p12 == NULL ||
+	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL) {
+		cfg.password = pw;
+		if ((ctx->ra = ra_open(&cfg, &err)) == NULL)
+			*status = ra_cmd_report(ctx, &err);
+	}
+	secret_free(pw);	/* the key is open; the password is not needed again */
+	ra_error_free(&err);
+	free(demo_p12);
+	return ctx->ra;
+}
+
+int
+ra_cmd_report(struct ra_ctx *ctx, const struct ra_error *err)
+{
+	if (ctx->cmd.json)
+		(void)cmd_json(json_pack("{s:{s:s?, s:s?, s:s?}}", "error", "code", err->code,
+		    "field", err->field, "message", err->message));
+	else
+		cmd_error(&ctx->cmd, "%s", err->message != NULL ? err->message : "?");
+	return err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
+}
+
+int
+ra_cmd_usage(struct ra_ctx *ctx, const struct ra_cmd_entry *e, const char *why)
+{
+	if (why != NULL)
+		cmd_error(&ctx->cmd, "%s", why);
+	(void)fprintf(stderr, _("Usage: %s %s %s\n"), ctx->cmd.progname, e->name, _(e->usage));
+	(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), ctx->cmd.progname);
+	return CMD_EXIT_USAGE;
+}
+
+char *
+ra_cmd_ask(const char *prompt)
+{
+	char	*line = NULL, *s;
+	size_t	 cap = 0;
+	ssize_t	 n;
+
+	(void)fprintf(stderr, "%s", prompt);
+	(void)fflush(stderr);
+	if ((n = getline(&line, &cap, stdin)) == -1) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	for (s = line; *s == ' '; s++)
+		;
+	memmove(line, s, strlen(s) + 1);
+	return line;
+}
+
+int
+ra_cmd_confirm(const char *question)
+{
+	char	*prompt = NULL, *answer;
+	int	 yes;
+
+	if (asprintf(&prompt, "%s %s ", question, _("[y/N]")) == -1)
+		return 0;
+	answer = ra_cmd_ask(prompt);
+	free(prompt);
+	/* "y", or the first letter of the word for yes in the reader's language. */
+	yes = answer != NULL && (strcasecmp(answer, "y") == 0 ||
+	    strcasecmp(answer, "yes") == 0 || strcmp(answer, _("y")) == 0 ||
+	    strcmp(answer, _("yes")) == 0);
+	free(answer);
+	return yes;
+}
+
+int
+ra_cmd_json(json_t *o, const char *number)
+{
+	if (o != NULL && number != NULL && json_is_object(o) &&
+	    json_object_get(o, "request_number") == NULL &&
+	    json_object_set_new(o, "request_number", json_string(number)) == -1) {
+		json_decref(o);
+		return CMD_EXIT_LOCAL;
+	}
+	return cmd_json(o);
+}
+
+void
+ra_ctx_free(struct ra_ctx *ctx)
+{
+	ra_close(ctx->ra);
+	ctx->ra = NULL;
+	cmd_ctx_free(&ctx->cmd);
+	ra_settings_free(&ctx->set);
+}
+
+void
+ra_cmd_put(const char *s, int lines)
+{
+	for (; *s != '\0'; s++)
+		(void)putchar(((unsigned char)*s < 0x20 && !(lines && *s == '\n')) ||
+		    *s == 0x7f ? '?' : *s);
+}
+
+void
+ra_cmd_field(const char *label, const char *value)
+{
+	char	*l, *with = NULL;
+
+	if (value == NULL || *value == '\0')
+		return;
+	if (asprintf(&with, "%s:", label) == -1 || (l = ra_fit(with, 20, 1)) == NULL) {
+		free(with);
+		return;
+	}
+	(void)printf("%s ", l);
+	ra_cmd_put(value, 0);
+	(void)putchar('\n');
+	free(l);
+	free(with);
+}
+
+static void	ra_cmd_wrap(const char *, size_t, size_t, size_t);
+
+void
+ra_cmd_history(const json_t *app)
+{
+	const json_t	*h = json_object_get(app, "history"), *ev;
+	size_t		 i;
+	char		 when[32], *rest, *when_col;
+
+	if (json_array_size(h) == 0) {
+		(void)printf("  %s\n", _("(nothing yet)"));
+		return;
+	}
+	json_array_foreach(h, i, ev) {
+		if (asprintf(&rest, "%s  %s%s%s", ra_str(ev, "actor"), ra_str(ev, "action"),
+		    *ra_str(ev, "detail") != '\0' ? ": " : "", ra_str(ev, "detail")) == -1)
+			return;
+		when_col = ra_fit(ra_cmd_when(ra_str(ev, "at"), when), 20, 1);
+		(void)printf("  %s  ", when_col != NULL ? when_col : "");
+		ra_cmd_wrap(rest, 24, 24, 79);
+		free(when_col);
+		free(rest);
+	}
+}
+
+const char *
+ra_cmd_when(const char *iso, char buf[32])
+{
+	/* Exactly YYYY-MM-DDTHH:MM:SSZ, as the service writes times. */
+	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
+	    strspn(iso, "0123456789-:TZ") != 20)
+		return iso;
+	(void)snprintf(buf, 32, "%.10s %.5s UTC", iso, iso + 11);
+	return buf;
+}
+
+/* Words of s on lines of at most width columns, each after indent spaces but the first. */
+static void
+ra_cmd_wrap(const char *s, size_t first, size_t indent, size_t width)
+{
+	size_t		 col = first, w;
+	const char	*p = s, *sp;
+	char		*word;
+
+	while (*p != '\0') {
+		for (sp = p; *sp != '\0' && *sp != ' '; sp++)
+			;
+		if ((word = strndup(p, (size_t)(sp - p))) == NULL)
+			return;
+		w = ra_width(word);
+		if (col > indent && col + 1 + w > width) {
+			(void)printf("\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > first || (col > indent && p != s)) {
+			(void)putchar(' ');
+			col++;
+		}
+		ra_cmd_put(word, 0);
+		col += w;
+		free(word);
+		for (p = sp; *p == ' '; p++)
+			;
+	}
+	(void)putchar('\n');
+}
+
+void
+ra_cmd_documents(const json_t *app)
+{
+	const json_t	*doc;
+	char		*code;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(app, "documents"), i, doc) {
+		if ((code = ra_fit(ra_str(doc, "code"), 20, 1)) == NULL)
+			return;
+		(void)printf("  [ ] %s ", code);
+		free(code);
+		ra_cmd_wrap(ra_name(json_object_get(doc, "name")), 27, 27, 79);
+	}
+}
+
+void
+ra_cmd_reasons(const json_t *reasons)
+{
+	const json_t	*r;
+	char		*code;
+	size_t		 i;
+
+	json_array_foreach(reasons, i, r) {
+		if ((code = ra_fit(ra_str(r, "code"), 20, 1)) == NULL)
+			return;
+		(void)printf("  %s ", code);
+		free(code);
+		ra_cmd_wrap(ra_name(json_object_get(r, "name")), 23, 23, 79);
+	}
+}

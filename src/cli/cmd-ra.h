@@ -1,0 +1,77 @@
+/*
+ * cmd-ra — what ncaenroll-ra's commands share: the program's context (settings files,
+ * then options), the connection made on first use (asking for the container's password
+ * once), and one way to report a failure (text on stderr, or JSON on stdout). Each command
+ * lives in cmd-ra-NAME.c and exports one `const struct ra_cmd_entry`; ncaenroll-ra.c keeps
+ * the table. exec() gets the command's own argv and returns an exit status (enum cmd_exit).
+ */
+#ifndef NCA_CMD_RA_H
+#define NCA_CMD_RA_H
+
+#include "cli/cmd.h"
+#include "cli/ra.h"
+
+#define RA_DEMO_OPERATOR	"demo-operator"
+#define RA_DEMO_PASSWORD	"demo-operator-2026"	/* documented: demo only */
+
+/* Settings: /etc/ncaenroll/ncaenroll-ra.yaml, then $XDG_CONFIG_HOME/ncaenroll/ra.yaml. */
+struct ra_settings {
+	char	*service;
+	char	*ca_file;
+	char	*operator_p12;	/* key "operator" */
+	char	*lang;
+};
+
+struct ra_ctx {
+	struct cmd_ctx		 cmd;		/* progname, json, demo, the demo service */
+	struct ra_settings	 set;
+	int			 password_fd;	/* -1: ask on the terminal */
+	int			 operator_given;	/* --operator (wins over --demo's) */
+	struct ra		*ra;		/* opened by ra_cmd_connect */
+};
+
+struct ra_cmd_entry {
+	const char	*name;
+	const char	*usage;		/* untranslated */
+	const char	*summary;	/* untranslated */
+	int		(*exec)(struct ra_ctx *, int argc, char **argv);
+};
+
+extern const struct ra_cmd_entry cmd_ra_queue_entry;
+extern const struct ra_cmd_entry cmd_ra_show_entry;
+extern const struct ra_cmd_entry cmd_ra_approve_entry;
+extern const struct ra_cmd_entry cmd_ra_reject_entry;
+extern const struct ra_cmd_entry cmd_ra_history_entry;
+extern const struct ra_cmd_entry cmd_ra_reasons_entry;
+
+int	ra_settings_load(struct ra_settings *, char **cause);
+int	ra_settings_load_file(struct ra_settings *, const char *path, char **cause);
+void	ra_settings_free(struct ra_settings *);
+
+/* The connection (starting the demo service with --demo); NULL after reporting why. */
+struct ra	*ra_cmd_connect(struct ra_ctx *, int *status);
+/* Reports a failure; returns its exit status. */
+int		 ra_cmd_report(struct ra_ctx *, const struct ra_error *);
+int		 ra_cmd_usage(struct ra_ctx *, const struct ra_cmd_entry *, const char *why);
+/* Asks "question [y/N]" on the terminal: 1 yes, 0 anything else or end of input. */
+int		 ra_cmd_confirm(const char *question);
+/* A line typed on the terminal, trimmed (malloc'd), or NULL at end of input. */
+char		*ra_cmd_ask(const char *prompt);
+/* Prints a JSON answer (reference taken) with "request_number" added when number given. */
+int		 ra_cmd_json(json_t *, const char *number);
+void		 ra_ctx_free(struct ra_ctx *);
+
+/* Service text on the terminal: control characters become '?' (newlines too unless lines). */
+void		 ra_cmd_put(const char *s, int lines);
+/* "Label:" padded by display columns, then the value; nothing when the value is empty. */
+void		 ra_cmd_field(const char *label, const char *value);
+/* The application's history: who did what, when. */
+void		 ra_cmd_history(const json_t *app);
+/* The service's reasons for a rejection: code, then the words in the reader's language. */
+void		 ra_cmd_reasons(const json_t *reasons);
+/* The documents checklist, each "[ ] code  name" wrapped at 80 columns. */
+void		 ra_cmd_documents(const json_t *app);
+/* "2026-11-25T18:57:29Z" as "2026-11-25 18:57 UTC" (anything else as it is). */
+const char	*ra_cmd_when(const char *iso, char buf[32]);
+
+#endif

@@ -1,0 +1,639 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/ra.h"
+#include "common/cause.h"
+#include "common/i18n.h"
+#include "common/problem.h"
+#include "common/utf8.h"
+
+/*
+ * What each refusal of the operator means and what to do about it, whether the service
+ * says it with an error code or, in the handshake, with a TLS alert.
+ */
+static const struct ra_refusal {
+	const char	*code;		/* doc/api-ra.md */
+	int		 alert;		/* the TLS alert that says the same, or 0 */
+	int		 names_file;	/* the message is about the container */
+	const char	*what;		/* untranslated */
+} ra_refusals[] = {
+	{ "ra.no_certificate", 116, 0,
+	  N_("the desk needs your operator certificate: give your container with "
+	  "--operator FILE.p12, or set 'operator:' in ~/.config/ncaenroll/ra.yaml") },
+	{ "ra.bad_certificate", 42, 1,
+	  N_("the service cannot read this certificate; use the container the service's "
+	  "administrator made for you") },
+	{ "ra.not_operator", 0, 1,
+	  N_("this is not an operator's certificate (an applicant's registration "
+	  "certificate never opens the desk); use the container the service's "
+	  "administrator made for you (ncaenrolld operator add)") },
+	{ "ra.unknown_issuer", 48, 1,
+	  N_("this certificate was not issued by this service's operator CA; use the "
+	  "container the service's administrator made for you (ncaenrolld operator add)") },
+	{ "ra.certificate_expired", 45, 1,
+	  N_("this operator certificate has expired; ask the service's administrator for "
+	  "a new container (ncaenrolld operator add)") },
+	{ "ra.not_yet_valid", 0, 1,
+	  N_("this operator certificate is not valid yet; check the date and time of this "
+	  "computer and of the service") },
+	{ "ra.unknown_operator", 0, 1,
+	  N_("the service has no operator with this certificate; ask the service's "
+	  "administrator to add you (ncaenrolld operator add)") },
+	{ "ra.revoked", 44, 1,
+	  N_("this operator certificate has been revoked; ask the service's administrator "
+	  "for a new container if you still work at the desk") },
+	{ "ra.replaced", 0, 1,
+	  N_("a newer certificate has been issued for this operator; use the newest "
+	  "container the service's administrator gave you") },
+	{ "ra.no_operator_ca", 0, 0,
+	  N_("this service has no operator CA, so no desk can sign in; its administrator "
+	  "must configure one (operators.ca_cert in ncaenrolld.yaml)") },
+	{ "ra.supervisor_only", 0, 0,
+	  N_("only a supervisor sees every office's queue; leave out --all to see your "
+	  "office's, or name one with --office ID") },
+};
+#define RA_NREFUSALS (sizeof ra_refusals / sizeof ra_refusals[0])
+
+static void
+ra_fail(struct ra_error *err, enum ra_fail kind, const char *code, const char *field,
+    char *message)
+{
+	ra_error_free(err);
+	err->kind = kind;
+	err->code = code != NULL ? strdup(code) : NULL;
+	err->field = field != NULL ? strdup(field) : NULL;
+	err->message = message != NULL ? message : strdup(_("out of memory"));
+}
+
+void
+ra_error_free(struct ra_error *err)
+{
+	free(err->code);
+	free(err->field);
+	free(err->message);
+	memset(err, 0, sizeof *err);
+}
+
+static char *
+ra_dup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+ra_dup_printf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* The operator's refusal as a sentence naming the container, and when it ran out. */
+static char *
+ra_refusal_text(const struct ra *ra, const struct ra_refusal *r)
+{
+	char	date[32] = "";
+
+	if (!r->names_file || ra->p12 == NULL)
+		return ra_dup_printf("%s", _(r->what));
+	if (strcmp(r->code, "ra.certificate_expired") == 0 && ra->id.not_after > 0 &&
+	    strftime(date, sizeof date, "%Y-%m-%d", gmtime(&ra->id.not_after)) > 0)
+		return ra_dup_printf("%s: %s (%s %s)", ra->p12, _(r->what),
+		    _("valid until"), date);
+	return ra_dup_printf("%s: %s", ra->p12, _(r->what));
+}
+
+static const struct ra_refusal *
+ra_refusal_find(const char *code, int alert)
+{
+	size_t	i;
+
+	for (i = 0; i < RA_NREFUSALS; i++)
+		if ((code != NULL && strcmp(ra_refusals[i].code, code) == 0) ||
+		    (code == NULL && alert != 0 && ra_refusals[i].alert == alert))
+			return &ra_refusals[i];
+	return NULL;
+}
+
+/* A failed call in the desk's words; cause (the client's sentence) is consumed. */
+static void
+ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
+    struct ra_error *err)
+{
+	const struct ra_refusal	*r;
+
+	if (res->failure == CLIENT_IDENTITY) {
+		if ((r = ra_refusal_find(NULL, res->tls_alert)) != NULL) {
+			ra_fail(err, RA_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
+			free(cause);
+		} else
+			ra_fail(err, RA_REFUSED, "ra.tls_refused", NULL, cause);
+	} else if (res->failure == CLIENT_REFUSED &&
+	    (r = ra_refusal_find(res->code, 0)) != NULL) {
+		ra_fail(err, RA_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
+		free(cause);
+	} else if (res->failure == CLIENT_REFUSED && res->status == 409 && res->message != NULL) {
+		/* "already decided by <operator> at <time>": the service's own words. */
+		ra_fail(err, RA_REFUSED, res->code, res->field, strdup(res->message));
+		free(cause);
+	} else if (res->failure == CLIENT_REFUSED)
+		ra_fail(err, RA_REFUSED, res->code, res->field, cause);
+	else
+		ra_fail(err, RA_SERVICE, NULL, NULL, cause);
+}
+
+static int
+ra_call(struct ra *ra, const char *method, const char *path, json_t *body, int idempotent,
+    json_t **out, struct ra_error *err)
+{
+	struct client_result	 res;
+	char			*cause = NULL;
+	int			 rc = -1;
+
+	*out = NULL;
+	if (client_call(ra->cl, method, path, body, idempotent, &res, &cause) == -1)
+		ra_fail_call(ra, &res, cause, err);
+	else if (res.json == NULL) {
+		free(cause);
+		ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+		    _("the service sent an answer that is not JSON")));
+	} else {
+		free(cause);
+		*out = json_incref(res.json);
+		rc = 0;
+	}
+	client_result_free(&res);
+	return rc;
+}
+
+/* Who the certificate says the operator is: CN=NAME, title=ROLE, OU=OFFICE. */
+static void
+ra_read_subject(struct ra *ra)
+{
+	ra->cn = client_identity_field(ra->id.subject, "CN");
+	ra->role = client_identity_field(ra->id.subject, "title");
+	ra->office = client_identity_field(ra->id.subject, "OU");
+}
+
+static int
+ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
+{
+	enum client_identity_error	 why;
+	char				*cause = NULL;
+
+	if ((ra->p12 = strdup(cfg->operator_p12)) == NULL) {
+		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		return -1;
+	}
+	if (client_set_identity_p12(ra->cl, cfg->operator_p12, cfg->password, &ra->id, &why,
+	    &cause) == 0) {
+		ra_read_subject(ra);
+		return 0;
+	}
+	switch (why) {
+	case CLIENT_IDENTITY_PASSWORD:
+		free(cause);
+		ra_fail(err, RA_REFUSED, "operator.password", "password", ra_dup_printf(
+		    _("the password does not open %s; type the password you chose when "
+		    "the container was made"), cfg->operator_p12));
+		break;
+	case CLIENT_IDENTITY_CONTENT:
+		ra_fail(err, RA_REFUSED, "operator.container", "operator", cause);
+		break;
+	default:
+		ra_fail(err, RA_LOCAL, "operator.file", "operator", cause);
+		break;
+	}
+	return -1;
+}
+
+struct ra *
+ra_open(const struct ra_config *cfg, struct ra_error *err)
+{
+	struct client_config	 cc;
+	struct ra		*ra;
+	char			*cause = NULL;
+
+	memset(err, 0, sizeof *err);
+	if ((ra = calloc(1, sizeof *ra)) == NULL) {
+		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		return NULL;
+	}
+	memset(&cc, 0, sizeof cc);
+	cc.url = cfg->url;
+	cc.ca_file = cfg->ca_file;
+	cc.lang = cfg->lang;
+	if ((ra->cl = client_new(&cc, &cause)) == NULL) {
+		ra_fail(err, RA_USAGE, NULL, "service", cause);
+		ra_close(ra);
+		return NULL;
+	}
+	if (cfg->operator_p12 != NULL && ra_open_identity(ra, cfg, err) == -1) {
+		ra_close(ra);
+		return NULL;
+	}
+	return ra;
+}
+
+void
+ra_close(struct ra *ra)
+{
+	if (ra == NULL)
+		return;
+	client_free(ra->cl);
+	client_identity_free(&ra->id);
+	free(ra->p12);
+	free(ra->cn);
+	free(ra->office);
+	free(ra->role);
+	free(ra);
+}
+
+/* Appends "&key=value" (percent-encoded) to a query being built in *q. */
+static int
+ra_query_add(char **q, const char *key, const char *value)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	size_t			 len = *q != NULL ? strlen(*q) : 0, i;
+	char			*grown, *p;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	if ((grown = realloc(*q, len + strlen(key) + 3 * strlen(value) + 3)) == NULL)
+		return -1;
+	*q = grown;
+	p = grown + len;
+	p += sprintf(p, "%c%s=", len == 0 ? '?' : '&', key);
+	for (i = 0; value[i] != '\0'; i++) {
+		unsigned char	ch = (unsigned char)value[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~", ch) != NULL)
+			*p++ = (char)ch;
+		else {
+			*p++ = '%';
+			*p++ = hex[ch >> 4];
+			*p++ = hex[ch & 15];
+		}
+	}
+	*p = '\0';
+	return 0;
+}
+
+int
+ra_queue(struct ra *ra, const struct ra_filter *f, json_t **out, struct ra_error *err)
+{
+	char	*q = NULL, *path = NULL, age[24] = "";
+	json_t	*answer = NULL;
+	int	 rc = -1;
+
+	*out = NULL;
+	if (f->max_age_days >= 0)
+		(void)snprintf(age, sizeof age, "%ld", f->max_age_days);
+	if (ra_query_add(&q, "region", f->region) == -1 ||
+	    ra_query_add(&q, "city", f->city) == -1 ||
+	    ra_query_add(&q, "office", f->office) == -1 ||
+	    ra_query_add(&q, "scope", f->all ? "all" : NULL) == -1 ||
+	    ra_query_add(&q, "max_age_days", age) == -1 ||
+	    ra_query_add(&q, "q", f->search) == -1 ||
+	    asprintf(&path, "/api/v1/ra/queue%s", q != NULL ? q : "") == -1) {
+		free(q);
+		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		return -1;
+	}
+	if (ra_call(ra, "GET", path, NULL, 1, &answer, err) == 0) {
+		if (!json_is_array(*out = json_object_get(answer, "applications"))) {
+			*out = NULL;
+			ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+			    _("the service's queue is not what doc/api-ra.md says")));
+		} else {
+			*out = json_incref(*out);
+			rc = 0;
+		}
+	}
+	json_decref(answer);
+	free(path);
+	free(q);
+	return rc;
+}
+
+int
+ra_number(const char *in, char out[REQNUM_LEN + 1], struct ra_error *err)
+{
+	struct problems	p;
+	int		rc;
+
+	problems_init(&p);
+	if ((rc = reqnum_parse(in, out, &p)) == -1)
+		ra_fail(err, RA_REFUSED, p.n > 0 ? p.v[0].code : "request_number",
+		    "request_number", ra_dup_printf("%s", p.n > 0 && p.v[0].message != NULL ?
+		    p.v[0].message : _("not a request number")));
+	problems_free(&p);
+	return rc;
+}
+
+/* "/api/v1/ra/applications/NUMBER[/what]" for a number typed any way. */
+static char *
+ra_app_path(const char *number, const char *what, struct ra_error *err)
+{
+	char	 canon[REQNUM_LEN + 1], *path = NULL;
+
+	if (ra_number(number, canon, err) == -1)
+		return NULL;
+	if (asprintf(&path, "/api/v1/ra/applications/%s%s%s", canon, what != NULL ? "/" : "",
+	    what != NULL ? what : "") == -1) {
+		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		return NULL;
+	}
+	return path;
+}
+
+int
+ra_application(struct ra *ra, const char *number, json_t **out, struct ra_error *err)
+{
+	char	*path;
+	int	 rc;
+
+	*out = NULL;
+	if ((path = ra_app_path(number, NULL, err)) == NULL)
+		return -1;
+	rc = ra_call(ra, "GET", path, NULL, 1, out, err);
+	free(path);
+	return rc;
+}
+
+int
+ra_reject_reasons(struct ra *ra, json_t **out, struct ra_error *err)
+{
+	json_t	*answer = NULL;
+
+	*out = NULL;
+	if (ra_call(ra, "GET", "/api/v1/ra/reject-reasons", NULL, 1, &answer, err) == -1)
+		return -1;
+	if (!json_is_array(answer)) {
+		json_decref(answer);
+		ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+		    _("the service's list of reasons is not what doc/api-ra.md says")));
+		return -1;
+	}
+	*out = answer;
+	return 0;
+}
+
+static int
+ra_decide(struct ra *ra, const char *number, const char *what, json_t *body, json_t **out,
+    struct ra_error *err)
+{
+	char	*path;
+	int	 rc = -1;
+
+	*out = NULL;
+	if (body == NULL)
+		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+	else if ((path = ra_app_path(number, what, err)) != NULL) {
+		/* Not idempotent: a retry after a lost answer would meet "already decided". */
+		rc = ra_call(ra, "POST", path, body, 0, out, err);
+		free(path);
+	}
+	json_decref(body);
+	return rc;
+}
+
+int
+ra_approve(struct ra *ra, const char *number, const char *const *docs, size_t ndocs,
+    json_t **out, struct ra_error *err)
+{
+	json_t	*list = json_array();
+	size_t	 i;
+
+	for (i = 0; list != NULL && i < ndocs; i++)
+		if (json_array_append_new(list, json_string(docs[i])) == -1) {
+			json_decref(list);
+			list = NULL;
+		}
+	return ra_decide(ra, number, "approve", list != NULL ?
+	    json_pack("{s:o}", "documents", list) : NULL, out, err);
+}
+
+int
+ra_reject(struct ra *ra, const char *number, const char *reason, const char *text,
+    json_t **out, struct ra_error *err)
+{
+	return ra_decide(ra, number, "reject", json_pack("{s:s, s:s?}", "reason", reason,
+	    "text", text), out, err);
+}
+
+const char *
+ra_name(const json_t *names)
+{
+	static const char *const	 order[] = { "ru", "kk", "en" };
+	const char			*s;
+	size_t				 i;
+
+	if (json_is_string(names))
+		return json_string_value(names);
+	if ((s = json_string_value(json_object_get(names, i18n_current()))) != NULL)
+		return s;
+	for (i = 0; i < sizeof order / sizeof order[0]; i++)
+		if ((s = json_string_value(json_object_get(names, order[i]))) != NULL)
+			return s;
+	return "";
+}
+
+const char *
+ra_str(const json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* Columns one character takes: combining marks none, wide East Asian two, others one. */
+static size_t
+ra_char_width(uint32_t cp)
+{
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x483 && cp <= 0x489) ||
+	    cp == 0x200b || cp == 0x200d)
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff))
+		return 2;
+	return 1;
+}
+
+size_t
+ra_width(const char *s)
+{
+	size_t		 w = 0, len = strlen(s);
+	uint32_t	 cp;
+	int		 n;
+
+	while (len > 0) {
+		if ((n = utf8_decode(s, len, &cp)) <= 0) {
+			n = 1;		/* a broken byte shows as one replacement mark */
+			cp = '?';
+		}
+		w += ra_char_width(cp);
+		s += n;
+		len -= (size_t)n;
+	}
+	return w;
+}
+
+char *
+ra_fit(const char *s, size_t cols, int pad)
+{
+	size_t		 len = strlen(s), w = 0, cw, room;
+	const char	*p = s;
+	char		*out, *o;
+	uint32_t	 cp;
+	int		 n, cut = ra_width(s) > cols;
+
+	/* At most 3 bytes of "…" plus the spaces of padding beyond the text. */
+	if ((out = o = malloc(len + cols + 4)) == NULL)
+		return NULL;
+	room = cut && cols > 0 ? cols - 1 : cols;
+	while (len > 0) {
+		if ((n = utf8_decode(p, len, &cp)) <= 0) {
+			n = 1;
+			cp = '?';
+		}
+		if (w + (cw = ra_char_width(cp)) > room)
+			break;
+		if (cp < 0x20 || cp == 0x7f)	/* no control characters on a terminal */
+			*o++ = ' ';
+		else {
+			memcpy(o, p, (size_t)n);
+			o += n;
+		}
+		w += cw;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (cut && cols > 0) {
+		memcpy(o, "\xe2\x80\xa6", 3);	/* … */
+		o += 3;
+		w++;
+	}
+	while (pad && w < cols) {
+		*o++ = ' ';
+		w++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Appends fitted cells to a growing text; -1 when memory runs out. */
+static int
+ra_table_cells(char **text, const char *const *cells, const size_t *cols, size_t n)
+{
+	char	*line = NULL, *cell, *grown;
+	size_t	 i, len = 0, tlen = *text != NULL ? strlen(*text) : 0;
+
+	for (i = 0; i < n; i++) {
+		if ((cell = ra_fit(cells[i], cols[i], i + 1 < n)) == NULL ||
+		    (grown = realloc(line, len + strlen(cell) + 2)) == NULL) {
+			free(cell);
+			free(line);
+			return -1;
+		}
+		line = grown;
+		len += (size_t)sprintf(line + len, "%s%s", cell, i + 1 < n ? " " : "");
+		free(cell);
+	}
+	while (len > 0 && line[len - 1] == ' ')
+		line[--len] = '\0';
+	if ((grown = realloc(*text, tlen + len + 2)) == NULL) {
+		free(line);
+		return -1;
+	}
+	*text = grown;
+	(void)sprintf(*text + tlen, "%s\n", line != NULL ? line : "");
+	free(line);
+	return 0;
+}
+
+/* The applicant as "Surname Given Patronymic", whatever shape the service sends. */
+void
+ra_applicant_name(const json_t *app, char *buf, size_t size)
+{
+	const json_t	*a = json_object_get(app, "applicant");
+
+	if (json_is_string(a))
+		(void)snprintf(buf, size, "%s", json_string_value(a));
+	else if (*ra_str(a, "full_name") != '\0')
+		(void)snprintf(buf, size, "%s", ra_str(a, "full_name"));
+	else
+		(void)snprintf(buf, size, "%s%s%s%s%s", ra_str(a, "surname"),
+		    *ra_str(a, "given_name") != '\0' ? " " : "", ra_str(a, "given_name"),
+		    *ra_str(a, "patronymic") != '\0' ? " " : "", ra_str(a, "patronymic"));
+}
+
+/* A directory value: a plain id, or {"id","name":{...}} shown by its name. */
+const char *
+ra_value_label(const json_t *v)
+{
+	const char	*s;
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_object_get(v, "name") != NULL && *(s = ra_name(json_object_get(v, "name"))) != '\0')
+		return s;
+	return ra_str(v, "id");
+}
+
+char *
+ra_queue_table(const json_t *apps, int *urgent)
+{
+	static const size_t	 cols1[] = { REQNUM_LEN, 10, 5, 28 };	/* 80 with spaces */
+	static const size_t	 cols2[] = { 1, 38, 39 };
+	const json_t		*app;
+	const char		*cells[4];
+	char			*text = NULL, person[512], left[16], date[11];
+	size_t			 i;
+	json_int_t		 days;
+
+	*urgent = 0;
+	cells[0] = _("Request number");
+	cells[1] = _("Submitted");
+	cells[2] = _("Left");
+	cells[3] = _("Organization");
+	if (ra_table_cells(&text, cells, cols1, 4) == -1)
+		goto oom;
+	cells[0] = "";
+	cells[1] = _("Applicant");
+	cells[2] = _("Role");
+	if (ra_table_cells(&text, cells, cols2, 3) == -1)
+		goto oom;
+	json_array_foreach(apps, i, app) {
+		days = json_integer_value(json_object_get(app, "days_left"));
+		(void)snprintf(left, sizeof left, "%4lld%s", (long long)days, days < 7 ? "!" : "");
+		*urgent |= days < 7;
+		(void)snprintf(date, sizeof date, "%s", ra_str(app, "submitted"));
+		ra_applicant_name(app, person, sizeof person);
+		cells[0] = ra_str(app, "request_number");
+		cells[1] = date;
+		cells[2] = left;
+		cells[3] = ra_value_label(json_object_get(app, "organization"));
+		if (ra_table_cells(&text, cells, cols1, 4) == -1)
+			goto oom;
+		cells[0] = "";
+		cells[1] = person;
+		cells[2] = ra_value_label(json_object_get(app, "role"));
+		if (ra_table_cells(&text, cells, cols2, 3) == -1)
+			goto oom;
+	}
+	return text;
+oom:
+	free(text);
+	return NULL;
+}
