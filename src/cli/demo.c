@@ -132,16 +132,21 @@ demo_wait_ready(struct demo_service *d, int fd, char **cause)
 			break;
 		len += (size_t)n;
 		buf[len] = '\0';
-		if ((nl = strchr(buf, '\n')) != NULL &&
-		    (at = strstr(buf, "listening on ")) != NULL && at < nl) {
+		/* Whole lines only; anything before the one we wait for is passed over. */
+		while ((nl = strchr(buf, '\n')) != NULL) {
 			*nl = '\0';
-			if ((d->url = strdup(at + 13)) == NULL)
-				break;
-			return 0;
+			if ((at = strstr(buf, "listening on ")) != NULL) {
+				if ((d->url = strdup(at + 13)) != NULL)
+					return 0;
+				goto fail;
+			}
+			len -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len + 1);
 		}
 		if (len == sizeof buf - 1)
 			break;
 	}
+fail:
 	cause_set(cause, _("the demo service did not start; see %s/ncaenrolld.log"), d->dir);
 	return -1;
 }

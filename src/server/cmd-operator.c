@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/log.h"
 #include "common/passprompt.h"
 #include "common/password.h"
 #include "common/problem.h"
@@ -204,12 +206,12 @@ cmd_operator_add_check(struct store *st, const struct cmd_operator_add *a, char 
 /* Issues, writes the file (never over another), then records: the order a crash forgives. */
 static int
 cmd_operator_issue(struct srv_config *cfg, struct store *st,
-    const struct cmd_operator_add *a, const char *out, char **cause)
+    const struct cmd_operator_add *a, const struct secret *pw, const char *out,
+    int announce, char **cause)
 {
 	struct operator_ca	*oc;
 	struct operator_issued	 is;
 	struct store_operator	 row;
-	struct secret		*pw = NULL;
 	char			 actor[CMD_OPERATOR_ACTOR_MAX], until[32];
 	time_t			 now = cmd_operator_now(cfg);
 	int			 rc = -1;
@@ -222,8 +224,7 @@ cmd_operator_issue(struct srv_config *cfg, struct store *st,
 	if ((oc = operator_ca_load(cfg->operators.ca_cert, cfg->operators.ca_key,
 	    cause)) == NULL)
 		return -1;
-	if ((pw = cmd_operator_password(a->password_fd, cause)) == NULL ||
-	    operator_issue(oc, a->name, a->office, a->role, now, a->days, pw, &is,
+	if (operator_issue(oc, a->name, a->office, a->role, now, a->days, pw, &is,
 	    cause) == -1 ||
 	    atomicfile_write(out, is.p12, is.p12_len, 0600, cause) == -1)
 		goto out;
@@ -240,13 +241,54 @@ cmd_operator_issue(struct srv_config *cfg, struct store *st,
 		goto out;
 	}
 	cmd_operator_date(is.not_after, until);
-	(void)printf(_("operator %s (office %s, %s): certificate %s, valid until %s, "
-	    "written to %s\n"), a->name, a->office, row.role, is.serial, until, out);
+	/* A service's stdout carries only its "listening on" line: the demo logs instead. */
+	if (announce)
+		(void)printf(_("operator %s (office %s, %s): certificate %s, valid until %s, "
+		    "written to %s\n"), a->name, a->office, row.role, is.serial, until, out);
+	else
+		log_info("demo operator %s (office %s, %s) written to %s", a->name, a->office,
+		    row.role, out);
 	rc = 0;
 out:
-	secret_free(pw);
 	operator_issued_free(&is);
 	operator_ca_free(oc);
+	return rc;
+}
+
+/*
+ * The demo's own desk operator, so `ncaenroll-ra --demo` works at once: a supervisor at
+ * Karaganda's first public service centre, its container in STATE/operators/ with the
+ * documented demo password. Made once; a demo never holds real people's data.
+ */
+int
+cmd_operator_demo(struct srv_config *cfg, struct store *st, char **cause)
+{
+	struct cmd_operator_add	 a = { "demo-operator", "karaganda-1", NULL,
+				    OPERATOR_ROLE_SUPERVISOR, 365, -1, 1 };
+	struct secret		*pw;
+	char			*dir = NULL, *out = NULL;
+	int			 rc = -1;
+
+	if (asprintf(&dir, "%s/operators", cfg->state_dir) == -1 ||
+	    asprintf(&out, "%s/demo-operator.p12", dir) == -1) {
+		free(dir);
+		cause_set(cause, "%s", _("out of memory"));
+		return -1;
+	}
+	if (access(out, F_OK) == 0)
+		rc = 0;
+	else if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		cause_set(cause, _("cannot make %s: %s"), dir, strerror(errno));
+	else if ((pw = secret_new(CMD_OPERATOR_DEMO_PASSWORD,
+	    strlen(CMD_OPERATOR_DEMO_PASSWORD))) == NULL)
+		cause_set(cause, "%s", _("out of memory"));
+	else {
+		rc = cmd_operator_add_check(st, &a, cause) == -1 ? -1 :
+		    cmd_operator_issue(cfg, st, &a, pw, out, 0, cause);
+		secret_free(pw);
+	}
+	free(dir);
+	free(out);
 	return rc;
 }
 
@@ -255,6 +297,7 @@ cmd_operator_add(struct srv_config *cfg, int argc, char **argv)
 {
 	struct cmd_operator_add	 a;
 	struct store		*st = NULL;
+	struct secret		*pw = NULL;
 	char			*cause = NULL, *out = NULL;
 	int			 rc = CMD_EXIT_FAIL;
 
@@ -267,10 +310,12 @@ cmd_operator_add(struct srv_config *cfg, int argc, char **argv)
 		return cmd_operator_fail("out of memory", NULL);
 	if ((st = store_open(cfg->store_uri, &cause)) == NULL ||
 	    cmd_operator_add_check(st, &a, &cause) == -1 ||
-	    cmd_operator_issue(cfg, st, &a, a.out != NULL ? a.out : out, &cause) == -1)
+	    (pw = cmd_operator_password(a.password_fd, &cause)) == NULL ||
+	    cmd_operator_issue(cfg, st, &a, pw, a.out != NULL ? a.out : out, 1, &cause) == -1)
 		rc = cmd_operator_fail("operator add", cause);
 	else
 		rc = CMD_EXIT_OK;
+	secret_free(pw);
 	store_close(st);
 	free(out);
 	return rc;

@@ -25,4 +25,10 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_operator_entry;
 extern const struct cmd_entry cmd_audit_entry;
 
+/* The demo's documented desk password: demo data only, never a real service's. */
+#define CMD_OPERATOR_DEMO_PASSWORD "demo-operator-2026"
+
+/* Demo: issues STATE/operators/demo-operator.p12 unless it exists; 0 or -1 + cause. */
+int	cmd_operator_demo(struct srv_config *, struct store *, char **cause);
+
 #endif

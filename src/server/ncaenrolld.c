@@ -342,6 +342,10 @@ ncaenrolld_registries(struct srv *srv, char **cause)
 	} else if (regions.n == 0)
 		log_warning("the store holds no registries: every check will fail "
 		    "(set data_dir to load them)");
+	/* After the registries: the demo operator's office must exist. */
+	if (srv->cfg->demo.enabled && srv->cfg->operators.ca_key != NULL &&
+	    cmd_operator_demo(srv->cfg, st, cause) == -1)
+		goto out;
 	rc = 0;
 out:
 	store_list_free(&regions);
