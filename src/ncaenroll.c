@@ -14,6 +14,7 @@
 #include "common/about.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "tui/tui.h"
 
 static const struct cmd_entry *const ncaenroll_commands[] = {
 	&cmd_apply_entry,
@@ -58,6 +59,29 @@ ncaenroll_override(char **slot, const char *value)
 {
 	free(*slot);
 	return (*slot = strdup(value)) == NULL ? -1 : 0;
+}
+
+/* No command: the full-screen application, on a terminal only. */
+static int
+ncaenroll_tui(struct cmd_ctx *ctx)
+{
+	struct enroll	*e;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cmd_error(ctx, "%s", _("the full-screen application needs a terminal; "
+		    "for scripts use a command (see --help)"));
+		return CMD_EXIT_USAGE;
+	}
+	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
+		return rc;
+	rc = tui_main(e, i18n_current(), &cause);
+	if (cause != NULL)
+		cmd_error(ctx, "%s", cause);
+	free(cause);
+	enroll_close(e);
+	return rc;
 }
 
 static const struct cmd_entry *
@@ -145,25 +169,10 @@ main(int argc, char **argv)
 		cliconf_free(&ctx.conf);
 		return CMD_EXIT_LOCAL;
 	}
-	if (optind == argc && ctx.demo && isatty(STDIN_FILENO)) {
-		/* Until the full-screen application exists, the demo walks through apply. */
-		static char	 apply[] = "apply";
-		char		*only[] = { apply, NULL };
-
-		(void)printf("%s\n\n", _("Demo: a private enrollment service runs on this "
-		    "computer with invented registries.\nTry BIN 940140000385 and IIN "
-		    "871008401427. Certificates are approved after 5 seconds;\nthen run "
-		    "'ncaenroll --demo install NUMBER'."));
-		rc = cmd_apply_entry.exec(&ctx, 1, only);
+	if (optind == argc) {
+		rc = ncaenroll_tui(&ctx);
 		cmd_ctx_free(&ctx);
 		return about_close_stdout(rc);
-	}
-	if (optind == argc) {
-		/* Until the full-screen application exists, say what does. */
-		(void)printf("%s\n", _("The full-screen application is not built yet.\n"
-		    "Apply from the command line: ncaenroll --demo apply (see --help)."));
-		cliconf_free(&ctx.conf);
-		return about_close_stdout(CMD_EXIT_OK);
 	}
 	if ((e = ncaenroll_find(argv[optind])) == NULL) {
 		cmd_error(&ctx, _("unknown command '%s'"), argv[optind]);

@@ -1,0 +1,61 @@
+/*
+ * formdef — a screen as data: forms/NAME.yaml parsed into struct formdef (title, text,
+ * fields with their widget type, labels and help in kk/ru/en, validator, buttons with the
+ * core action each fires, the next screen). Adding a field is editing YAML, not C. A bad
+ * file is refused with file:line and what is wrong: unknown keys, widget types, validators
+ * and actions are caught at load, against the tables of widget.c, tui-validate.c and
+ * actions.c. formdef_free releases everything; 0 or -1 with a cause.
+ */
+#ifndef NCA_FORMDEF_H
+#define NCA_FORMDEF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A text in the three languages; en is required, kk and ru fall back to it. */
+struct formdef_text {
+	char	*kk, *ru, *en;
+};
+
+struct formdef_field {
+	char			*name;		/* the value's key: "bin", "email"... */
+	char			*type;		/* a widget type: entry, digits, email, password... */
+	struct formdef_text	 label, help;
+	char			*validator;	/* tui-validate.c name, or NULL */
+	char			*source;	/* list data: roles, regions, cities, gu-codes... */
+	int			 required;
+	int			 max;		/* characters (entry types), 0 = widget default */
+	int			 height;	/* rows for text/list widgets, 0 = default */
+	int			 line;		/* where it is in the file, for messages */
+};
+
+struct formdef_button {
+	struct formdef_text	 label;
+	char			*action;	/* actions.c name: check_bin, apply, back, quit... */
+	char			*target;	/* for action "goto": the screen id */
+	int			 line;
+};
+
+struct formdef {
+	char			*id;		/* the file's stem: "bin" */
+	char			*path;
+	struct formdef_text	 title;
+	struct formdef_text	 text;		/* a paragraph above the fields, optional */
+	struct formdef_field	*fields;
+	size_t			 nfields;
+	struct formdef_button	*buttons;
+	size_t			 nbuttons;
+	char			*next;		/* the screen after a successful action, or NULL */
+};
+
+int		 formdef_load(const char *path, struct formdef *, char **cause);
+void		 formdef_free(struct formdef *);
+/*
+ * Writes the definition back as YAML, keys in the order above, every text double-quoted:
+ * loading what it wrote gives the same definition (the unit test's round trip).
+ */
+int		 formdef_dump(const struct formdef *, FILE *, char **cause);
+/* The text in lang ("kk", "ru", "en"), falling back to English. */
+const char	*formdef_text_get(const struct formdef_text *, const char *lang);
+
+#endif

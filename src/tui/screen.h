@@ -1,0 +1,55 @@
+/*
+ * screen — one formdef running on the terminal: it lays the widgets out in the 80x24 body
+ * (title on the top line, key bar on the bottom), moves focus with Tab/Shift-Tab/arrows,
+ * shows F1 help for the focused field, switches language on F2 (labels come from the
+ * formdef, messages from gettext), and when a button is pressed calls its action
+ * (actions.h). Actions read and set values, put an error under a field (the cursor then
+ * goes there; nothing typed elsewhere is lost), fill lists, and show messages/progress.
+ */
+#ifndef NCA_SCREEN_H
+#define NCA_SCREEN_H
+
+#include <jansson.h>
+
+#include "tui/formdef.h"
+
+struct tui;
+struct screen;
+
+enum screen_exit {
+	SCREEN_NEXT,	/* an action succeeded: go to formdef->next (or the goto target) */
+	SCREEN_BACK,	/* Esc or a back button */
+	SCREEN_QUIT,	/* F10, Ctrl-C, SIGHUP: save nothing more, leave */
+	SCREEN_GOTO,	/* a goto button: *target names the screen */
+};
+
+int		 screen_run(struct tui *, const struct formdef *, enum screen_exit *,
+		     const char **target, char **cause);
+/*
+ * The same, and on the way out *values (if not NULL) gets a new JSON object of every
+ * field's value by name, secrets (password fields) left out: for resume and the tools.
+ */
+int		 screen_run_values(struct tui *, const struct formdef *, enum screen_exit *,
+		     const char **target, json_t **values, char **cause);
+
+/* For actions, during screen_run: */
+const char	*screen_value(struct screen *, const char *field);
+int		 screen_set_value(struct screen *, const char *field, const char *value);
+/* msg NULL clears; focus moves to the field. */
+void		 screen_set_error(struct screen *, const char *field, const char *msg);
+int		 screen_set_items(struct screen *, const char *field, json_t *items);
+/* A modal box with an OK button, in the current language. */
+void		 screen_message(struct screen *, const char *title, const char *text);
+/* Yes/No box: 1 yes, 0 no. */
+int		 screen_confirm(struct screen *, const char *title, const char *text);
+/* A line of progress shown while long work runs (keys, network); "" clears. */
+void		 screen_progress(struct screen *, const char *text);
+/*
+ * 1 when the person pressed Esc or F10 (or a signal came) since the last progress with
+ * "" or the action began: long work checks it between steps and stops safely. Each
+ * screen_progress call looks at the keyboard without waiting.
+ */
+int		 screen_cancelled(struct screen *);
+struct tui	*screen_tui(struct screen *);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * tui — the applicant's full-screen application: its context (the core, the language,
+ * colours, the loaded screens, the application being worked on) and its entry point.
+ * ncursesw only; the TUI never touches files, keys or HTTP itself: every action calls
+ * src/enroll (DESIGN.md). One struct tui per process, owned by tui_main.
+ */
+#ifndef NCA_TUI_H
+#define NCA_TUI_H
+
+#include <signal.h>
+
+#include "enroll/enroll.h"
+#include "tui/formdef.h"
+
+#define TUI_MIN_COLS	80
+#define TUI_MIN_ROWS	24
+
+enum tui_color {
+	TC_NORMAL, TC_TITLE, TC_TEXT, TC_LABEL, TC_FIELD, TC_FIELD_FOCUS, TC_BUTTON,
+	TC_BUTTON_FOCUS, TC_ERROR, TC_OK, TC_HELP, TC_KEYBAR, TC__MAX
+};
+
+struct tui {
+	struct enroll		*e;
+	char			 lang[4];	/* "kk", "ru", "en" */
+	int			 color;		/* 0: monochrome (NO_COLOR, vt100, linux...) */
+	int			 rows, cols;
+	struct formdef		*forms;		/* every forms/NAME.yaml, loaded at start */
+	size_t			 nforms;
+	char			 app_id[STATE_ID_LEN + 1];	/* "" until a draft exists */
+	volatile sig_atomic_t	*stop;		/* set by SIGHUP/SIGTERM: leave cleanly */
+	struct tui_term		*term;		/* curses' screen and its terminal (tui.c) */
+};
+
+/* Attributes (colour pair or, in monochrome, bold/reverse/underline) for a role. */
+int			 tui_attr(const struct tui *, enum tui_color);
+const struct formdef	*tui_form(const struct tui *, const char *id);
+/* The forms folder: $NCAENROLL_DATADIR/forms, else DATADIR "/forms". */
+const char		*tui_forms_dir(void);
+
+/*
+ * The pieces of tui_main, for tools that show one form (tests/tools/tui-form.c):
+ * loading every forms/NAME.yaml of a folder (a bad file, an unknown goto target or `next`:
+ * -1 with "file:line: reason"), starting curses on /dev/tty (else stdin/stdout) with the
+ * signal handlers, colours and key timing, and ending it. tui_too_small() shows the
+ * "terminal is smaller than 80x24" page until the terminal is large enough (0) or the
+ * person quits (-1); it returns 0 at once when the size is fine.
+ */
+int			 tui_forms_load(struct tui *, const char *dir, char **cause);
+void			 tui_forms_free(struct tui *);
+int			 tui_start(struct tui *, char **cause);
+void			 tui_end(struct tui *);
+int			 tui_too_small(struct tui *);
+/* F2: kk -> ru -> en -> kk; messages and labels follow. */
+int			 tui_lang_next(struct tui *, char **cause);
+
+/* Runs the application from the main menu (or offers to resume); an exit status. */
+int			 tui_main(struct enroll *, const char *lang, char **cause);
+
+#endif
