@@ -44,6 +44,7 @@ struct apply {
 	const char	*opt[APPLY_NFIELDS];
 	const struct apply_field *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
+	int		 reported;	/* a refusal was already reported */
 };
 
 /* A line from the terminal, trimmed; NULL at end of input. */
@@ -139,7 +140,9 @@ apply_value(struct apply *a, const char *given, const char *prompt, const char *
 		free(typed);
 		typed = NULL;
 		if (!a->tty || err.kind != ENROLL_REFUSED) {
-			rc = cmd_report(a->ctx, &err);
+			/* A script gets one answer: the first refusal (the rest are kept back). */
+			rc = a->reported ? (int)err.kind : cmd_report(a->ctx, &err);
+			a->reported = 1;
 			enroll_error_free(&err);
 			return rc;
 		}

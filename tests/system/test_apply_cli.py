@@ -260,3 +260,13 @@ def test_settings_file_names_the_service(svc, tmp_path):
     p = subprocess.run(run + ["status"], capture_output=True, text=True, env=env)
     assert p.returncode == 2
     assert "config.yaml:2: unknown setting" in p.stderr
+
+
+def test_a_script_gets_one_answer_for_several_refusals(svc, tmp_path):
+    """Two bad values: one JSON answer (the first refusal), and the good values kept."""
+    me = Applicant(svc, str(tmp_path))
+    p = me.apply(gu_code="9999", email="buhgalter@mail")
+    assert p.returncode == 1
+    answers = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    assert len(answers) == 1
+    assert answers[0]["error"]["field"] == "email"
