@@ -11,21 +11,19 @@
 #include "common/i18n.h"
 
 static char **
-cliconf_slot(struct cliconf *c, const char *key)
+cliconf_slot(const struct cliconf_spec *spec, void *settings, const char *key)
 {
-	if (strcmp(key, "service") == 0)
-		return &c->service;
-	if (strcmp(key, "ca_file") == 0)
-		return &c->ca_file;
-	if (strcmp(key, "state") == 0)
-		return &c->state;
-	if (strcmp(key, "lang") == 0)
-		return &c->lang;
+	size_t	i;
+
+	for (i = 0; i < spec->nkeys; i++)
+		if (strcmp(spec->keys[i].key, key) == 0)
+			return (char **)(void *)((char *)settings + spec->keys[i].off);
 	return NULL;
 }
 
 static int
-cliconf_apply(struct cliconf *c, const char *path, yaml_document_t *doc, char **cause)
+cliconf_apply(const struct cliconf_spec *spec, void *settings, const char *path,
+    yaml_document_t *doc, char **cause)
 {
 	yaml_node_t		*root = yaml_document_get_root_node(doc), *k, *v;
 	yaml_node_pair_t	*p;
@@ -42,9 +40,9 @@ cliconf_apply(struct cliconf *c, const char *path, yaml_document_t *doc, char **
 		k = yaml_document_get_node(doc, p->key);
 		v = yaml_document_get_node(doc, p->value);
 		if (k->type != YAML_SCALAR_NODE ||
-		    (slot = cliconf_slot(c, (char *)k->data.scalar.value)) == NULL) {
-			cause_set(cause, _("%s:%lu: unknown setting (known: service, ca_file, "
-			    "state, lang)"), path, (unsigned long)k->start_mark.line + 1);
+		    (slot = cliconf_slot(spec, settings, (char *)k->data.scalar.value)) == NULL) {
+			cause_set(cause, _("%s:%lu: unknown setting (known: %s)"), path,
+			    (unsigned long)k->start_mark.line + 1, spec->known);
 			return -1;
 		}
 		if (v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0) {
@@ -62,7 +60,8 @@ cliconf_apply(struct cliconf *c, const char *path, yaml_document_t *doc, char **
 }
 
 int
-cliconf_load_file(struct cliconf *c, const char *path, char **cause)
+cliconf_read_file(const struct cliconf_spec *spec, void *settings, const char *path,
+    char **cause)
 {
 	yaml_parser_t	 parser;
 	yaml_document_t	 doc;
@@ -85,7 +84,7 @@ cliconf_load_file(struct cliconf *c, const char *path, char **cause)
 		cause_set(cause, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
 		    parser.problem != NULL ? parser.problem : _("not YAML"));
 	else {
-		rc = cliconf_apply(c, path, &doc, cause);
+		rc = cliconf_apply(spec, settings, path, &doc, cause);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
@@ -94,33 +93,69 @@ cliconf_load_file(struct cliconf *c, const char *path, char **cause)
 }
 
 int
-cliconf_load(struct cliconf *c, char **cause)
+cliconf_read(const struct cliconf_spec *spec, void *settings, char **cause)
 {
 	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char		*user = NULL;
 	int		 rc;
 
-	if (cliconf_load_file(c, "/etc/ncaenroll/ncaenroll.yaml", cause) == -1)
+	if (cliconf_read_file(spec, settings, spec->system, cause) == -1)
 		return -1;
 	if (xdg != NULL && *xdg == '/')
-		rc = asprintf(&user, "%s/ncaenroll/config.yaml", xdg);
+		rc = asprintf(&user, "%s/%s", xdg, spec->user);
 	else if (home != NULL && *home == '/')
-		rc = asprintf(&user, "%s/.config/ncaenroll/config.yaml", home);
+		rc = asprintf(&user, "%s/.config/%s", home, spec->user);
 	else
 		return 0;
-	if (rc == -1)
+	if (rc == -1) {
+		cause_set(cause, _("out of memory"));
 		return -1;
-	rc = cliconf_load_file(c, user, cause);
+	}
+	rc = cliconf_read_file(spec, settings, user, cause);
 	free(user);
 	return rc;
 }
 
 void
+cliconf_release(const struct cliconf_spec *spec, void *settings)
+{
+	size_t	i;
+
+	for (i = 0; i < spec->nkeys; i++) {
+		char	**slot = (char **)(void *)((char *)settings + spec->keys[i].off);
+
+		free(*slot);
+		*slot = NULL;
+	}
+}
+
+static const struct cliconf_key cliconf_keys[] = {
+	{ "service", offsetof(struct cliconf, service) },
+	{ "ca_file", offsetof(struct cliconf, ca_file) },
+	{ "state", offsetof(struct cliconf, state) },
+	{ "lang", offsetof(struct cliconf, lang) },
+};
+
+static const struct cliconf_spec cliconf_ncaenroll = {
+	cliconf_keys, sizeof cliconf_keys / sizeof cliconf_keys[0],
+	"service, ca_file, state, lang",
+	"/etc/ncaenroll/ncaenroll.yaml", "ncaenroll/config.yaml",
+};
+
+int
+cliconf_load(struct cliconf *c, char **cause)
+{
+	return cliconf_read(&cliconf_ncaenroll, c, cause);
+}
+
+int
+cliconf_load_file(struct cliconf *c, const char *path, char **cause)
+{
+	return cliconf_read_file(&cliconf_ncaenroll, c, path, cause);
+}
+
+void
 cliconf_free(struct cliconf *c)
 {
-	free(c->service);
-	free(c->ca_file);
-	free(c->state);
-	free(c->lang);
-	memset(c, 0, sizeof *c);
+	cliconf_release(&cliconf_ncaenroll, c);
 }

@@ -7,135 +7,43 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <yaml.h>
 
+#include "cli/cliconf.h"
 #include "cli/cmd-ra.h"
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/passprompt.h"
 
-/* The settings' keys, in the order the refusal of an unknown one names them. */
-static const struct ra_setting {
-	const char	*key;
-	size_t		 off;
-} ra_settings_keys[] = {
+/* The desk's settings files and keys (cliconf.c reads them). */
+static const struct cliconf_key ra_settings_keys[] = {
 	{ "service", offsetof(struct ra_settings, service) },
 	{ "ca_file", offsetof(struct ra_settings, ca_file) },
 	{ "operator", offsetof(struct ra_settings, operator_p12) },
 	{ "lang", offsetof(struct ra_settings, lang) },
 };
-#define RA_NSETTINGS (sizeof ra_settings_keys / sizeof ra_settings_keys[0])
 
-static char **
-ra_settings_slot(struct ra_settings *s, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < RA_NSETTINGS; i++)
-		if (strcmp(ra_settings_keys[i].key, key) == 0)
-			return (char **)(void *)((char *)s + ra_settings_keys[i].off);
-	return NULL;
-}
-
-static int
-ra_settings_apply(struct ra_settings *s, const char *path, yaml_document_t *doc, char **cause)
-{
-	yaml_node_t		*root = yaml_document_get_root_node(doc), *k, *v;
-	yaml_node_pair_t	*p;
-	char			**slot;
-
-	if (root == NULL)
-		return 0;
-	if (root->type != YAML_MAPPING_NODE) {
-		cause_set(cause, _("%s:%lu: expected settings as 'key: value' lines"), path,
-		    (unsigned long)root->start_mark.line + 1);
-		return -1;
-	}
-	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		k = yaml_document_get_node(doc, p->key);
-		v = yaml_document_get_node(doc, p->value);
-		if (k->type != YAML_SCALAR_NODE ||
-		    (slot = ra_settings_slot(s, (char *)k->data.scalar.value)) == NULL) {
-			cause_set(cause, _("%s:%lu: unknown setting (known: service, ca_file, "
-			    "operator, lang)"), path, (unsigned long)k->start_mark.line + 1);
-			return -1;
-		}
-		if (v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0) {
-			cause_set(cause, _("%s:%lu: '%s' needs a text value"), path,
-			    (unsigned long)v->start_mark.line + 1, (char *)k->data.scalar.value);
-			return -1;
-		}
-		free(*slot);
-		if ((*slot = strdup((char *)v->data.scalar.value)) == NULL) {
-			cause_set(cause, _("out of memory"));
-			return -1;
-		}
-	}
-	return 0;
-}
+static const struct cliconf_spec ra_settings_spec = {
+	ra_settings_keys, sizeof ra_settings_keys / sizeof ra_settings_keys[0],
+	"service, ca_file, operator, lang",
+	"/etc/ncaenroll/ncaenroll-ra.yaml", "ncaenroll/ra.yaml",
+};
 
 int
 ra_settings_load_file(struct ra_settings *s, const char *path, char **cause)
 {
-	yaml_parser_t	 parser;
-	yaml_document_t	 doc;
-	FILE		*fp;
-	int		 rc = -1;
-
-	if ((fp = fopen(path, "rb")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
-		return -1;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		(void)fclose(fp);
-		cause_set(cause, _("out of memory"));
-		return -1;
-	}
-	yaml_parser_set_input_file(&parser, fp);
-	if (!yaml_parser_load(&parser, &doc))
-		cause_set(cause, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
-		    parser.problem != NULL ? parser.problem : _("not YAML"));
-	else {
-		rc = ra_settings_apply(s, path, &doc, cause);
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&parser);
-	(void)fclose(fp);	/* read-only */
-	return rc;
+	return cliconf_read_file(&ra_settings_spec, s, path, cause);
 }
 
 int
 ra_settings_load(struct ra_settings *s, char **cause)
 {
-	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char		*user = NULL;
-	int		 rc;
-
-	if (ra_settings_load_file(s, "/etc/ncaenroll/ncaenroll-ra.yaml", cause) == -1)
-		return -1;
-	if (xdg != NULL && *xdg == '/')
-		rc = asprintf(&user, "%s/ncaenroll/ra.yaml", xdg);
-	else if (home != NULL && *home == '/')
-		rc = asprintf(&user, "%s/.config/ncaenroll/ra.yaml", home);
-	else
-		return 0;
-	if (rc == -1)
-		return -1;
-	rc = ra_settings_load_file(s, user, cause);
-	free(user);
-	return rc;
+	return cliconf_read(&ra_settings_spec, s, cause);
 }
 
 void
 ra_settings_free(struct ra_settings *s)
 {
-	free(s->service);
-	free(s->ca_file);
-	free(s->operator_p12);
-	free(s->lang);
-	memset(s, 0, sizeof *s);
+	cliconf_release(&ra_settings_spec, s);
 }
 
 /* The container's password: the demo's documented one, a descriptor, or the terminal. */
