@@ -27,6 +27,7 @@ struct registry_load {
 	struct store	*store;
 	json_t		*seen;		/* "kind\nid" of every id met, to refuse repeats */
 	const char	*parent_id;	/* cities: their region's id; offices: their city's */
+	int		 level;		/* in regions.json's tree: a row of registry_load_levels */
 };
 
 /* The entry loaders: entry is one element of the file's array, where names it. */
@@ -34,7 +35,7 @@ typedef int (*registry_load_fn)(struct registry_load *, json_t *entry, const cha
     char **cause);
 
 static int	registry_load_role(struct registry_load *, json_t *, const char *, char **);
-static int	registry_load_region(struct registry_load *, json_t *, const char *,
+static int	registry_load_place(struct registry_load *, json_t *, const char *,
 		    char **);
 static int	registry_load_org(struct registry_load *, json_t *, const char *, char **);
 static int	registry_load_person(struct registry_load *, json_t *, const char *, char **);
@@ -45,7 +46,7 @@ static const struct {
 	registry_load_fn	 entry;
 } registry_load_files[] = {
 	{ "roles.json", registry_load_role },
-	{ "regions.json", registry_load_region },
+	{ "regions.json", registry_load_place },
 	{ "organizations.json", registry_load_org },
 	{ "persons.json", registry_load_person },
 };
@@ -272,11 +273,29 @@ registry_load_role(struct registry_load *rl, json_t *v, const char *where, char 
 	return 0;
 }
 
+/*
+ * regions.json is a tree: regions hold cities, cities hold RA offices. Each level is the
+ * same entry (id, names, its parent's id) with what differs in its row: offices carry an
+ * address and hold nothing; a region must list its cities.
+ */
+static const struct registry_load_level {
+	const char	*kind;		/* for repeats and messages */
+	enum store_dir	 dir;
+	const char	*children;	/* the key of the level below, or NULL */
+	int		 required;	/* the level below must be there */
+} registry_load_levels[] = {
+	{ "region", STORE_REGIONS, "cities", 1 },
+	{ "city", STORE_CITIES, "offices", 0 },
+	{ "office", STORE_OFFICES, NULL, 0 },
+};
+
 static int
-registry_load_office(struct registry_load *rl, json_t *v, const char *where, char **cause)
+registry_load_place(struct registry_load *rl, json_t *v, const char *where, char **cause)
 {
-	struct store_entry	 e;
-	const char		*id, *address;
+	const struct registry_load_level	*lv = &registry_load_levels[rl->level];
+	struct registry_load			 below = *rl;
+	struct store_entry			 e;
+	const char				*id, *address = NULL;
 
 	memset(&e, 0, sizeof e);
 	if (!json_is_object(v)) {
@@ -285,70 +304,23 @@ registry_load_office(struct registry_load *rl, json_t *v, const char *where, cha
 	}
 	if (registry_load_id(v, "id", &id, where, cause) == -1 ||
 	    registry_load_names(v, 0, &e.name, where, cause) == -1 ||
-	    registry_load_str(v, "address", 0, &address, where, cause) == -1 ||
-	    registry_load_once(rl, "office", id, where, cause) == -1)
+	    (lv->children == NULL &&
+	    registry_load_str(v, "address", 0, &address, where, cause) == -1) ||
+	    registry_load_once(rl, lv->kind, id, where, cause) == -1)
 		return -1;
 	e.id = (char *)id;
 	e.parent_id = (char *)rl->parent_id;
 	e.address = (char *)address;
-	if (store_entry_put(rl->store, STORE_OFFICES, &e, cause) == -1) {
+	if (store_entry_put(rl->store, lv->dir, &e, cause) == -1) {
 		registry_load_store_failed(where, cause);
 		return -1;
 	}
-	return 0;
-}
-
-static int
-registry_load_city(struct registry_load *rl, json_t *v, const char *where, char **cause)
-{
-	struct registry_load	 city = *rl;
-	struct store_entry	 e;
-	const char		*id;
-
-	memset(&e, 0, sizeof e);
-	if (!json_is_object(v)) {
-		cause_set(cause, _("%s: not an object"), where);
-		return -1;
-	}
-	if (registry_load_id(v, "id", &id, where, cause) == -1 ||
-	    registry_load_names(v, 0, &e.name, where, cause) == -1 ||
-	    registry_load_once(rl, "city", id, where, cause) == -1)
-		return -1;
-	e.id = (char *)id;
-	e.parent_id = (char *)rl->parent_id;
-	if (store_entry_put(rl->store, STORE_CITIES, &e, cause) == -1) {
-		registry_load_store_failed(where, cause);
-		return -1;
-	}
-	city.parent_id = id;
-	return registry_load_each(&city, v, "offices", 0, registry_load_office, where,
-	    cause);
-}
-
-static int
-registry_load_region(struct registry_load *rl, json_t *v, const char *where, char **cause)
-{
-	struct registry_load	 region = *rl;
-	struct store_entry	 e;
-	const char		*id;
-
-	memset(&e, 0, sizeof e);
-	if (!json_is_object(v)) {
-		cause_set(cause, _("%s: not an object"), where);
-		return -1;
-	}
-	if (registry_load_id(v, "id", &id, where, cause) == -1 ||
-	    registry_load_names(v, 0, &e.name, where, cause) == -1 ||
-	    registry_load_once(rl, "region", id, where, cause) == -1)
-		return -1;
-	e.id = (char *)id;
-	if (store_entry_put(rl->store, STORE_REGIONS, &e, cause) == -1) {
-		registry_load_store_failed(where, cause);
-		return -1;
-	}
-	region.parent_id = id;
-	return registry_load_each(&region, v, "cities", 1, registry_load_city, where,
-	    cause);
+	if (lv->children == NULL)
+		return 0;
+	below.parent_id = id;
+	below.level++;
+	return registry_load_each(&below, v, lv->children, lv->required, registry_load_place,
+	    where, cause);
 }
 
 /* The codes of one organization: checked and unique, then put in place of the old ones. */
