@@ -1284,6 +1284,19 @@ static const struct actions_enter_row {
 	{ "installed",		actions_enter_installed },
 };
 
+const char *
+actions_first_screen(struct tui *tui)
+{
+	size_t	i;
+
+	/* A draft, or keys made but never sent: the person is offered to go on. */
+	for (i = 0; i < tui->e->st->napps; i++)
+		if (tui->e->st->apps[i].state == MS_DRAFT ||
+		    tui->e->st->apps[i].state == MS_KEYS_READY)
+			return "resume";
+	return "main";
+}
+
 int
 actions_enter(struct screen *s, const char *screen_id)
 {

@@ -9,6 +9,8 @@
 
 #include "tui/screen.h"
 
+struct tui;
+
 enum action_result {
 	ACTION_STAY,	/* an error is shown; the person fixes it */
 	ACTION_NEXT,	/* done: on to the next screen */
@@ -25,5 +27,7 @@ struct action {
 const struct action	*action_find(const char *name);
 /* Called as a screen opens: fills lists, restores saved values (never secrets). */
 int			 actions_enter(struct screen *, const char *screen_id);
+/* The screen the application opens on: "main", or "resume" when one is unfinished. */
+const char		*actions_first_screen(struct tui *);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
 #include "tui/tui-text.h"
@@ -434,19 +435,15 @@ static int
 tui_flow(struct tui *tui, char **cause)
 {
 	struct tui_flow		 flow = { .depth = 0 };
-	const struct formdef	*cur = tui_form(tui, "main"), *to;
+	const struct formdef	*cur = tui_form(tui, "main"), *to, *first;
 	enum screen_exit	 ex;
 	const char		*target;
-	size_t			 i;
 
-	/* An application left unfinished (a draft, or keys made but not sent): offer it. */
-	for (i = 0; tui->e != NULL && i < tui->e->st->napps; i++)
-		if (tui->e->st->apps[i].state == MS_DRAFT ||
-		    tui->e->st->apps[i].state == MS_KEYS_READY)
-			break;
-	if (tui->e != NULL && i < tui->e->st->napps && tui_form(tui, "resume") != NULL) {
-		flow.stack[flow.depth++] = cur;		/* Esc there: the main menu */
-		cur = tui_form(tui, "resume");
+	/* The actions may open elsewhere (an unfinished application); Esc there: the menu. */
+	first = tui_form(tui, actions_first_screen(tui));
+	if (first != NULL && first != cur) {
+		flow.stack[flow.depth++] = cur;
+		cur = first;
 	}
 	while (cur != NULL) {
 		if (screen_run(tui, cur, &ex, &target, cause) == -1)

@@ -115,6 +115,13 @@ action_find(const char *name)
 	return any != NULL && strcmp(any, "1") == 0 ? &stub_any : NULL;
 }
 
+const char *
+actions_first_screen(struct tui *tui)
+{
+	(void)tui;
+	return "main";
+}
+
 int
 actions_enter(struct screen *s, const char *screen_id)
 {
