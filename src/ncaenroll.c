@@ -76,7 +76,7 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	}
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	rc = tui_main(e, i18n_current(), &cause);
+	rc = tui_main(e, "forms", i18n_current(), &cause);
 	if (cause != NULL)
 		cmd_error(ctx, "%s", cause);
 	free(cause);

@@ -55,7 +55,7 @@ actions_tui(struct screen *s)
 static struct enroll *
 actions_enroll(struct screen *s)
 {
-	return screen_tui(s)->e;
+	return screen_tui(s)->ctx;
 }
 
 /* The value of a field, "" when the screen has none. */
@@ -81,7 +81,7 @@ actions_app(struct screen *s)
 
 	if (t->app_id[0] == '\0')
 		return NULL;
-	return enroll_app(t->e, t->app_id);
+	return enroll_app(actions_enroll(s), t->app_id);
 }
 
 static const char *
@@ -168,9 +168,9 @@ actions_draft(struct screen *s, struct enroll_error *err)
 {
 	struct tui	*t = actions_tui(s);
 
-	if (t->app_id[0] != '\0' && enroll_app(t->e, t->app_id) != NULL)
+	if (t->app_id[0] != '\0' && enroll_app(actions_enroll(s), t->app_id) != NULL)
 		return 0;
-	return enroll_draft(t->e, NULL, t->app_id, err);
+	return enroll_draft(actions_enroll(s), NULL, t->app_id, err);
 }
 
 /* 1 if the BIN check is done for this BIN and its token is still good. */
@@ -353,7 +353,7 @@ actions_check_bin(struct screen *s)
 	if (actions_draft(s, &err) == -1)
 		return actions_report(s, &err, fields);
 	screen_progress(s, _("Checking the BIN..."));
-	if (enroll_check_bin(t->e, t->app_id, bin, cid, answer, &err) == -1) {
+	if (enroll_check_bin(actions_enroll(s), t->app_id, bin, cid, answer, &err) == -1) {
 		screen_progress(s, "");
 		(void)screen_set_value(s, "org_name", "");
 		/* The picture is spent whatever was wrong; the new one waits under the error. */
@@ -395,7 +395,7 @@ actions_check_iin(struct screen *s)
 	if (actions_draft(s, &err) == -1)
 		return actions_report(s, &err, fields);
 	screen_progress(s, _("Checking the IIN..."));
-	if (enroll_check_iin(t->e, t->app_id, iin, &err) == -1) {
+	if (enroll_check_iin(actions_enroll(s), t->app_id, iin, &err) == -1) {
 		screen_progress(s, "");
 		(void)screen_set_value(s, "full_name", "");
 		return actions_report(s, &err, fields);
@@ -433,7 +433,7 @@ actions_set(struct screen *s, const char *field, const char *value, const char *
 	/* The screen's value may be the widget's own buffer: keep a copy across the call. */
 	if ((v = strdup(value)) == NULL)
 		return ACTION_STAY;
-	rc = enroll_set(t->e, t->app_id, field, v, &err);
+	rc = enroll_set(actions_enroll(s), t->app_id, field, v, &err);
 	free(v);
 	if (rc == -1) {
 		if (err.field != NULL && strcmp(err.field, field) == 0) {
@@ -527,7 +527,7 @@ actions_apply(struct screen *s)
 	}
 	screen_progress(s, a->state == MS_DRAFT ? _("Making two key pairs, then sending the "
 	    "application...") : _("Sending the application..."));
-	if (enroll_apply(t->e, t->app_id, &err) == -1) {
+	if (enroll_apply(actions_enroll(s), t->app_id, &err) == -1) {
 		screen_progress(s, "");
 		return actions_report(s, &err, NULL);
 	}
@@ -542,7 +542,7 @@ actions_save_form(struct screen *s)
 	struct tui		*t = actions_tui(s);
 	char			*path = NULL;
 
-	if (enroll_form_save(t->e, t->app_id, &path, &err) == -1)
+	if (enroll_form_save(actions_enroll(s), t->app_id, &path, &err) == -1)
 		return actions_report(s, &err, NULL);
 	(void)screen_set_value(s, "saved", path);
 	screen_message(s, _("Application form saved"), path);
@@ -557,7 +557,7 @@ actions_show_form(struct screen *s)
 	struct tui		*t = actions_tui(s);
 	char			*text;
 
-	if ((text = enroll_form_text(t->e, t->app_id, 0, &err)) == NULL)
+	if ((text = enroll_form_text(actions_enroll(s), t->app_id, 0, &err)) == NULL)
 		return actions_report(s, &err, NULL);
 	screen_message(s, _("Application form"), text);
 	free(text);
@@ -648,7 +648,7 @@ actions_pick(struct screen *s, const char *key, const char *field)
 		screen_set_error(s, field, _("choose an application or type its number"));
 		return -1;
 	}
-	if ((a = enroll_app(t->e, key)) == NULL) {
+	if ((a = enroll_app(actions_enroll(s), key)) == NULL) {
 		screen_set_error(s, field, _("the keys of this application are not on this "
 		    "computer: install on the computer where the application was made"));
 		return -1;
@@ -713,7 +713,7 @@ actions_install(struct screen *s)
 	}
 	secret_free(again);
 	screen_progress(s, _("Downloading the certificates and writing the containers..."));
-	rc = enroll_install(t->e, t->app_id, pw, KEYSTORE_P12_MODERN, &err);
+	rc = enroll_install(actions_enroll(s), t->app_id, pw, KEYSTORE_P12_MODERN, &err);
 	secret_free(pw);
 	screen_progress(s, "");
 	if (rc == -1)
@@ -768,7 +768,7 @@ actions_apps_chosen(struct screen *s)
 	struct state_app	*a;
 	const char		*id = actions_value(s, "app");
 
-	if (*id == '\0' || (a = enroll_app(t->e, id)) == NULL) {
+	if (*id == '\0' || (a = enroll_app(actions_enroll(s), id)) == NULL) {
 		screen_set_error(s, "app", _("choose an application"));
 		return NULL;
 	}
@@ -889,7 +889,7 @@ actions_fill(struct screen *s, const char *field, const char *which)
 	json_t			*items = NULL;
 	int			 rc;
 
-	if (enroll_directory(t->e, t->app_id, which, &items, &err) == -1) {
+	if (enroll_directory(actions_enroll(s), t->app_id, which, &items, &err) == -1) {
 		(void)actions_report(s, &err, NULL);
 		return -1;
 	}
@@ -1247,7 +1247,7 @@ static int
 actions_enter_resume(struct screen *s)
 {
 	struct tui		*t = actions_tui(s);
-	struct enroll		*e = t->e;
+	struct enroll		*e = actions_enroll(s);
 	struct state_app	*a = actions_app(s);
 	char			 name[512];
 	size_t			 i;
@@ -1287,12 +1287,12 @@ static const struct actions_enter_row {
 const char *
 actions_first_screen(struct tui *tui)
 {
-	size_t	i;
+	const struct state	*st = ((struct enroll *)tui->ctx)->st;
+	size_t			 i;
 
 	/* A draft, or keys made but never sent: the person is offered to go on. */
-	for (i = 0; i < tui->e->st->napps; i++)
-		if (tui->e->st->apps[i].state == MS_DRAFT ||
-		    tui->e->st->apps[i].state == MS_KEYS_READY)
+	for (i = 0; i < st->napps; i++)
+		if (st->apps[i].state == MS_DRAFT || st->apps[i].state == MS_KEYS_READY)
 			return "resume";
 	return "main";
 }

@@ -1,7 +1,9 @@
 /*
- * actions — what a screen's buttons and entry do, by name, as a table (actions.c): each
- * calls src/enroll and reports through screen.h (errors at their field, messages,
- * progress). formdef refuses a button whose action is not in the table. An action
+ * actions — what a program's screens do: the three functions the form engine calls and
+ * each program provides once, at link time (ncaenroll: src/tui/actions.c on src/enroll;
+ * ncaenroll-ra: src/ra-tui/ on src/cli/ra.c; the engine's tests: a stub). A button's
+ * action is found by name in the program's table (formdef refuses one that is not
+ * there); it reports through screen.h (errors at their field, messages, progress) and
  * returns where the screen goes next.
  */
 #ifndef NCA_ACTIONS_H

@@ -257,7 +257,7 @@ tui_lang_next(struct tui *tui, char **cause)
 /* ---- forms ---- */
 
 const char *
-tui_forms_dir(void)
+tui_forms_dir(const char *sub)
 {
 	/*
 	 * Written once from the environment and read-only after: the one exception to "no
@@ -268,7 +268,7 @@ tui_forms_dir(void)
 
 	if (d == NULL || *d == '\0')
 		d = DATADIR;
-	(void)snprintf(dir, sizeof dir, "%s/forms", d);
+	(void)snprintf(dir, sizeof dir, "%s/%s", d, sub);
 	return dir;
 }
 
@@ -466,17 +466,17 @@ tui_flow(struct tui *tui, char **cause)
 }
 
 int
-tui_main(struct enroll *e, const char *lang, char **cause)
+tui_main(void *ctx, const char *forms, const char *lang, char **cause)
 {
-	struct tui	tui = { .e = e };
+	struct tui	tui = { .ctx = ctx };
 	int		rc = 2;
 
 	(void)snprintf(tui.lang, sizeof tui.lang, "%s",
 	    lang != NULL && i18n_known(lang) ? lang : i18n_current());
-	if (tui_forms_load(&tui, tui_forms_dir(), cause) == -1)
+	if (tui_forms_load(&tui, tui_forms_dir(forms), cause) == -1)
 		return 2;
 	if (tui_form(&tui, "main") == NULL)
-		cause_set(cause, _("%s: there is no main.yaml, the first screen"), tui_forms_dir());
+		cause_set(cause, _("%s: there is no main.yaml, the first screen"), tui_forms_dir(forms));
 	else if (tui_start(&tui, cause) == -1)
 		rc = 1;
 	else {

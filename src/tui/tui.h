@@ -1,8 +1,11 @@
 /*
- * tui — the applicant's full-screen application: its context (the core, the language,
- * colours, the loaded screens, the application being worked on) and its entry point.
- * ncursesw only; the TUI never touches files, keys or HTTP itself: every action calls
- * src/enroll (DESIGN.md). One struct tui per process, owned by tui_main.
+ * tui — the form engine's full-screen program: its context (the program's own core, the
+ * language, colours, the loaded screens, the application being worked on) and its entry
+ * point. The engine is the same for the applicant (ncaenroll: screens in forms/, actions
+ * in src/tui/actions.c calling src/enroll) and the registration desk (ncaenroll-ra:
+ * forms/ra/, src/ra-tui/ calling src/cli/ra.c); each program links its own actions.h.
+ * ncursesw only; the engine never touches files, keys or HTTP itself (DESIGN.md).
+ * One struct tui per process, owned by tui_main.
  */
 #ifndef NCA_TUI_H
 #define NCA_TUI_H
@@ -21,13 +24,13 @@ enum tui_color {
 };
 
 struct tui {
-	struct enroll		*e;
+	void			*ctx;		/* the program's core: struct enroll, struct ra */
 	char			 lang[4];	/* "kk", "ru", "en" */
 	int			 color;		/* 0: monochrome (NO_COLOR, vt100, linux...) */
 	int			 rows, cols;
 	struct formdef		*forms;		/* every forms/NAME.yaml, loaded at start */
 	size_t			 nforms;
-	char			 app_id[STATE_ID_LEN + 1];	/* "" until a draft exists */
+	char			 app_id[32];	/* a draft id or request number; "" for none */
 	volatile sig_atomic_t	*stop;		/* set by SIGHUP/SIGTERM: leave cleanly */
 	struct tui_term		*term;		/* curses' screen and its terminal (tui.c) */
 };
@@ -35,8 +38,8 @@ struct tui {
 /* Attributes (colour pair or, in monochrome, bold/reverse/underline) for a role. */
 int			 tui_attr(const struct tui *, enum tui_color);
 const struct formdef	*tui_form(const struct tui *, const char *id);
-/* The forms folder: $NCAENROLL_DATADIR/forms, else DATADIR "/forms". */
-const char		*tui_forms_dir(void);
+/* A program's screens: $NCAENROLL_DATADIR/SUB, else DATADIR "/SUB" ("forms", "forms/ra"). */
+const char		*tui_forms_dir(const char *sub);
 
 /*
  * The pieces of tui_main, for tools that show one form (tests/tools/tui-form.c):
@@ -54,7 +57,11 @@ int			 tui_too_small(struct tui *);
 /* F2: kk -> ru -> en -> kk; messages and labels follow. */
 int			 tui_lang_next(struct tui *, char **cause);
 
-/* Runs the application from the main menu (or offers to resume); an exit status. */
-int			 tui_main(struct enroll *, const char *lang, char **cause);
+/*
+ * Runs a program on its screens (the folder `forms` names under the data folder), from
+ * main.yaml or where actions_first_screen() says; ctx is what its actions get as
+ * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file).
+ */
+int			 tui_main(void *ctx, const char *forms, const char *lang, char **cause);
 
 #endif

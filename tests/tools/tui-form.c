@@ -38,7 +38,7 @@ tui_form_flow(int argc, char **argv)
 		free(cause);
 		return 2;
 	}
-	if ((rc = tui_main(NULL, lang, &cause)) != 0 && cause != NULL)
+	if ((rc = tui_main(NULL, "forms", lang, &cause)) != 0 && cause != NULL)
 		fprintf(stderr, "%s\n", cause);
 	free(cause);
 	return rc;
@@ -47,7 +47,7 @@ tui_form_flow(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct tui		 tui = { .e = NULL };
+	struct tui		 tui = { .ctx = NULL };
 	struct formdef		 fd;
 	const char		*lang = NULL, *target = NULL;
 	char			*cause = NULL;

@@ -337,7 +337,7 @@ static void
 test_folder(void **state)
 {
 	struct dir	*d = *state;
-	struct tui	 tui = { .e = NULL };
+	struct tui	tui = { .ctx = NULL };
 	char		*cause = NULL, *p1, *p2, want[256];
 
 	p1 = write_form(d, "main", "title: {en: Main}\nbuttons:\n  - label: {en: Go}\n"
