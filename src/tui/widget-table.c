@@ -6,7 +6,7 @@
 
 /*
  * Every widget type, one row each; formdef refuses a type not here. The rows for list,
- * search, folder, captcha and value belong to their own files (widget-list.c...).
+ * search, folder, captcha, value and bignum belong to their own files (widget-list.c...).
  */
 const struct widget_ops *const widget_table[] = {
 	&widget_entry_ops,
@@ -21,5 +21,6 @@ const struct widget_ops *const widget_table[] = {
 	&widget_folder_ops,
 	&widget_captcha_ops,
 	&widget_value_ops,
+	&widget_bignum_ops,
 	NULL
 };

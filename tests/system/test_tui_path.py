@@ -25,7 +25,7 @@ from conftest import BUILDDIR, SRCDIR  # noqa: E402
 from service import Service  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
-from harness import Tui, TuiTimeout, width  # noqa: E402
+from harness import Tui, TuiTimeout, large_number, width  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
@@ -260,6 +260,8 @@ def apply_and_number(t):
     t.press(F.button("apply", "apply"))
     scr = on_screen(t, "number", timeout=120)
     number = NUMBER.search(scr).group(0)
+    # The number a person copies down is also drawn large, and reads the same.
+    assert large_number(scr) == number.replace("-", "").replace(" ", ""), scr
     return number, scr
 
 

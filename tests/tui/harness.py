@@ -35,6 +35,46 @@ MASKS = [
     (re.compile(r"(?<![0-9A-F])[0-9A-F]{16,}(?![0-9A-F])"), "<HEX>"),
 ]
 PICTURE = re.compile(r"[▀▄█]")
+# The request number drawn large (src/tui/widget-bignum.c): digits three rows tall, three
+# columns wide, a blank column after each, groups of four three columns apart.
+BOX = "┌┐└┘─│├┤┴"
+BIG_ROW = re.compile(r"^ +[%s ]{3}(?: [%s ]{3})+(?: +[%s ]{3}(?: [%s ]{3})+)* *$"
+                     % (BOX, BOX, BOX, BOX))
+BIG_FONT = {
+    ("┌─┐", "│ │", "└─┘"): "0", ("─┐ ", " │ ", "─┴─"): "1", ("──┐", "┌─┘", "└──"): "2",
+    ("──┐", "──┤", "──┘"): "3", ("│ │", "└─┤", "  │"): "4", ("┌──", "└─┐", "──┘"): "5",
+    ("┌──", "├─┐", "└─┘"): "6", ("──┐", "  │", "  │"): "7", ("┌─┐", "├─┤", "└─┘"): "8",
+    ("┌─┐", "└─┤", "──┘"): "9",
+}
+
+
+def is_big_row(line):
+    return bool(BIG_ROW.match(line)) and any(c in BOX for c in line)
+
+
+def large_number(text):
+    """The digits of every number drawn large on the screen, read as a person reads them
+    (left to right, top to bottom); "" when there is none. A glyph that is no digit
+    reads as "?"."""
+    lines = text.split("\n")
+    digits = ""
+    i = 0
+    while i + 2 < len(lines):
+        if not (is_big_row(lines[i]) and is_big_row(lines[i + 1])
+                and is_big_row(lines[i + 2])):
+            i += 1
+            continue
+        rows = [lines[i + r].ljust(80) for r in range(3)]
+        x = 0
+        while x < 80:
+            # Every digit has ink in its first column, in one row or another.
+            if any(row[x] in BOX for row in rows):
+                digits += BIG_FONT.get(tuple(row[x:x + 3] for row in rows), "?")
+                x += 4
+            else:
+                x += 1
+        i += 3
+    return digits
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 OTHER_ESC = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][0-9A-Za-z]|.)")
 BUTTON = re.compile(r"< ([^<>]+?) >")
@@ -57,6 +97,13 @@ def mask(text, home=None):
         while last + 1 < len(lines) and not lines[last + 1].strip(" │"):
             last += 1
         lines[first:last + 1] = ["  <picture>"]
+    # A number drawn large is as random as the number it shows.
+    big = [i for i, line in enumerate(lines) if is_big_row(line)]
+    for i in reversed(big):
+        if i + 1 in big:
+            del lines[i]
+        else:
+            lines[i] = "  <large number>"
     out = []
     for line in lines:
         for rx, word in MASKS:

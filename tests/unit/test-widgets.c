@@ -31,7 +31,7 @@
 
 const struct widget_ops *const widget_table[] = {
 	&widget_list_ops, &widget_search_ops, &widget_folder_ops, &widget_captcha_ops,
-	&widget_value_ops, NULL
+	&widget_value_ops, &widget_bignum_ops, NULL
 };
 
 /* Distinct attributes per role, so a test can tell the focused row. */
@@ -502,6 +502,76 @@ test_value_wrap(void **state)
 	widget_free(w);
 }
 
+/* The 3x3 cells of the large digit drawn at (y, x), as one string. */
+static void
+bignum_glyph(WINDOW *win, int y, int x, char *buf, size_t sz)
+{
+	char	row[64];
+	int	r;
+
+	buf[0] = '\0';
+	for (r = 0; r < 3; r++) {
+		seen(win, y + r, x, 3, row, sizeof row);
+		(void)strncat(buf, row, sz - strlen(buf) - 1);
+	}
+}
+
+/*
+ * The request number drawn large reads back as the same digits: the glyphs are learnt
+ * from the widget itself ("0123456789"), must all differ, and then the 28 digits of a
+ * number are read off the screen at the positions a person's eye goes: four groups of
+ * four on the first row of digits, three on the second, at 76 columns.
+ */
+static void
+test_bignum(void **state)
+{
+	struct term	*t = *state;
+	struct fixture	 f;
+	struct widget	*w;
+	char		 font[10][64], glyph[64], buf[128], *cause = NULL, read[32] = "";
+	const char	*number = "4710-2934-8856-0017-3392-6648-1205";
+	int		 d, e, i, group, col;
+
+	w = make(&f, "bignum", "Сұраныс нөмірі", "Request number", 0, 2, 76, 20);
+	assert_false(w->ops->focusable);
+	assert_int_equal(w->ops->set_value(w, "0123456789", &cause), 0);
+	w->h = w->ops->rows(w, 76);
+	assert_int_equal(w->h, 2 + 4);	/* ten digits: three groups, one row */
+	(void)werase(t->win);
+	w->ops->draw(w, t->win, 0);
+	assert_string_equal(seen_trim(t->win, 2, 20, 40, buf, sizeof buf), "0123456789");
+	for (d = 0; d < 10; d++) {
+		group = d / 4;
+		col = 2 + group * 18 + (d % 4) * 4;
+		bignum_glyph(t->win, 4, col, font[d], sizeof font[d]);
+		assert_true(strlen(font[d]) > 3);
+		for (e = 0; e < d; e++)
+			assert_string_not_equal(font[d], font[e]);
+	}
+
+	assert_int_equal(w->ops->set_value(w, number, &cause), 0);
+	assert_string_equal(w->ops->value(w), number);
+	w->h = w->ops->rows(w, 76);
+	assert_int_equal(w->h, 2 + 2 * 4);	/* 4 + 3 groups: two rows of digits */
+	(void)werase(t->win);
+	w->ops->draw(w, t->win, 0);
+	assert_string_equal(seen_trim(t->win, 2, 20, 56, buf, sizeof buf), number);
+	for (i = 0; i < 28; i++) {
+		group = i / 4;
+		col = 2 + (group % 4) * 18 + (i % 4) * 4;
+		bignum_glyph(t->win, 4 + (group / 4) * 4, col, glyph, sizeof glyph);
+		for (d = 0; d < 10 && strcmp(glyph, font[d]) != 0; d++)
+			;
+		assert_true(d < 10);
+		read[i] = (char)('0' + d);
+	}
+	assert_string_equal(read, "4710293488560017339266481205");
+	/* Everything stays inside its 76 columns; narrower, more rows of digits. */
+	assert_string_equal(seen(t->win, 4, 76, 4, buf, sizeof buf), "    ");
+	assert_int_equal(w->ops->rows(w, 40), 2 + 4 * 4);
+	widget_free(w);
+}
+
 static void
 test_captcha(void **state)
 {
@@ -753,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_list_restore_before_items),
 		cmocka_unit_test(test_search_kazakh),
 		cmocka_unit_test(test_value_wrap),
+		cmocka_unit_test(test_bignum),
 		cmocka_unit_test(test_captcha),
 		cmocka_unit_test(test_folder),
 	};
