@@ -266,11 +266,15 @@ apply_done(struct apply *a)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*num = state_get(app, "request_number");
+	char			 mail[256];
 
 	if (a->ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?}", "request_number", num, "id", a->id,
-		    "deadline", state_get(app, "deadline")));
+		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?}", "request_number", num,
+		    "id", a->id, "deadline", state_get(app, "deadline"),
+		    "mail", state_get(app, "mail")));
 	(void)printf("%s: %s\n", _("Request number"), num);
+	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
+		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
 	(void)printf("%s\n", _("Remember it: you need it to check the status and install "
 	    "the certificates."));
 	(void)printf(_("Bring the printed application form (ncaenroll form %s) and your "

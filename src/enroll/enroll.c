@@ -621,6 +621,7 @@ enroll_submit(struct enroll *e, const char *id, struct enroll_error *err)
 	rc = enroll_record(e, id, ME_SUBMIT_OK, err,
 	    "request_number", enroll_jstr(res.json, "request_number"),
 	    "deadline", enroll_jstr(res.json, "deadline"),
+	    "mail", enroll_jstr(res.json, "mail"),
 	    "check_token", (char *)NULL, "check_token_expires", (char *)NULL, (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("apply.submitted");
@@ -880,4 +881,24 @@ report:
 	a = state_app_find(e->st, id);
 	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
 	return enroll_report(e, id, number, err);
+}
+
+const char *
+enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
+{
+	const char	*mail = a != NULL ? state_get(a, "mail") : NULL;
+	const char	*to = a != NULL ? state_get(a, "email") : NULL;
+
+	if (mail == NULL || *mail == '\0')
+		(void)snprintf(buf, size, "%s", "");
+	else if (strcmp(mail, "sent") == 0)
+		(void)snprintf(buf, size, _("sent to %s"), to != NULL ? to : "");
+	else if (strcmp(mail, "failed") == 0)
+		(void)snprintf(buf, size, _("not sent to %s: the service could not send it; "
+		    "save or print the form now"), to != NULL ? to : "");
+	else if (to != NULL && *to != '\0')
+		(void)snprintf(buf, size, _("not sent to %s: this service sends no e-mail"), to);
+	else
+		(void)snprintf(buf, size, "%s", _("not sent: no address was given"));
+	return buf;
 }

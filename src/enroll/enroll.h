@@ -88,6 +88,13 @@ int	enroll_directory(struct enroll *, const char *id, const char *which, json_t 
  */
 int	enroll_apply(struct enroll *, const char *id, struct enroll_error *);
 
+/*
+ * What became of the e-mail with the application form, in words after "E-mail: " (sent
+ * to whom, or not sent and why) in the current language, into buf; "" when the service
+ * did not say (an older service, or a re-send after a crash).
+ */
+const char	*enroll_mail_outcome(const struct state_app *, char *buf, size_t size);
+
 /* Asks the service and moves the local application along (issued, rejected...). */
 int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
 	    struct enroll_error *);

@@ -331,7 +331,8 @@ app_insert(struct app_submit *s, const char *actor)
 {
 	struct store_app	 a, old;
 	char			*cause = NULL, *mcause = NULL;
-	int			 existing = 0, reused = 0, found = 0, rc = -1;
+	int			 existing = 0, reused = 0, found = 0, rc = -1, sent;
+	const char		*mail = NULL;
 	json_t			*o;
 
 	memset(&old, 0, sizeof old);
@@ -359,12 +360,15 @@ app_insert(struct app_submit *s, const char *actor)
 	}
 	if (!existing) {
 		log_info("application %s submitted (BIN %s)", old.number, old.bin);
-		if (mail_submitted(s->srv, s->st, &old, &mcause) == -1)
+		/* The applicant is told, so a mail that never comes is not waited for. */
+		if ((sent = mail_submitted(s->srv, s->st, &old, &mcause)) == -1)
 			log_warning("application %s: no submission mail: %s", old.number, mcause);
+		mail = sent == 1 ? "sent" : sent == 0 ? "none" : "failed";
 	}
 	o = json_pack("{s:s, s:s, s:b}", "request_number", old.number, "status",
 	    appstatus_wire(old.status), "existing", existing);
-	if (o == NULL || app_set_time(o, "deadline", old.deadline) == -1) {
+	if (o == NULL || app_set_time(o, "deadline", old.deadline) == -1 ||
+	    (mail != NULL && json_object_set_new(o, "mail", json_string(mail)) == -1)) {
 		json_decref(o);
 		goto out;
 	}

@@ -325,7 +325,8 @@ mail_submitted(struct srv *srv, struct store *st, const struct store_app *a, cha
 		cause_set(cause, "out of memory");
 		goto out;
 	}
-	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause);
+	if ((rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause)) == 0)
+		rc = 1;
 out:
 	free(role);
 	free(region);

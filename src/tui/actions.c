@@ -1179,10 +1179,13 @@ static int
 actions_enter_number(struct screen *s)
 {
 	const char	*email = actions_get(s, "email");
+	char		 mail[256];
 
 	actions_restore(s, "request_number", "request_number");
 	actions_deadline(s);
-	(void)screen_set_value(s, "mail", actions_or(email, "—"));
+	if (*enroll_mail_outcome(actions_app(s), mail, sizeof mail) == '\0')
+		(void)snprintf(mail, sizeof mail, "%s", actions_or(email, "—"));
+	(void)screen_set_value(s, "mail", mail);
 	return 0;
 }
 

@@ -86,6 +86,8 @@ def test_whole_path_on_a_pc_folder(svc, tmp_path):
     assert p.returncode == 0, p.stderr
     number = json.loads(p.stdout)["request_number"]
     assert len(number) == 34
+    # This service has no mail server: the applicant is told no e-mail is coming.
+    assert json.loads(p.stdout)["mail"] == "none"
     # Two pending keys, private, named so a person knows what they are.
     assert stat.S_IMODE(os.stat(me.keys).st_mode) == 0o700
     pending = sorted(os.listdir(me.keys))

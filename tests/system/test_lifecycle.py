@@ -220,9 +220,11 @@ def test_whole_lifecycle(service, sink, tmp_path):
     number = ans["request_number"]
     assert REQNUM.match(number)
     assert ans["existing"] is False
-    # A re-send (a client after a crash): the same number.
+    assert ans["mail"] == "sent", "the applicant is told the e-mail went out"
+    # A re-send (a client after a crash): the same number, and no second e-mail.
     st, again = service.request("POST", "/api/v1/applications", form)
     assert st == 200 and again["request_number"] == number and again["existing"] is True
+    assert "mail" not in again
 
     s = _wait_status(service, number, "issued")
     assert s["status"] == "issued", s
@@ -287,6 +289,30 @@ def test_whole_lifecycle(service, sink, tmp_path):
     assert certs["auth"]["serial"] in issued
 
 
+def test_mail_server_down(tmp_path):
+    """The mail server refuses: the application still stands, and the answer says the
+    e-mail was not sent, so the applicant saves the form instead of waiting for it."""
+    _need("openssl")
+    with socket.socket() as probe:          # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    conf = tmp_path / "ncaenrolld.yaml"
+    conf.write_text(f"mail:\n  smtp_url: smtp://127.0.0.1:{port}\n"
+                    "  from: ncaenrolld@example.kz\n")
+    state = tmp_path / "state"
+    state.mkdir()
+    svc = Service(str(state), ["--config", str(conf), "--fixed-captcha", CAPTCHA])
+    try:
+        csr_auth, csr_sign = _keys(tmp_path)
+        st, ans = svc.request("POST", "/api/v1/applications", _form(svc, csr_auth, csr_sign))
+        assert st == 201, ans
+        assert ans["mail"] == "failed", ans
+        st, got = svc.request("GET", f"/api/v1/applications/{ans['request_number']}")
+        assert st == 200 and got["status"] == "submitted", got
+    finally:
+        svc.stop()
+
+
 def test_errors_over_the_wire(service, tmp_path):
     st, err = service.request("GET", "/api/v1/applications/1234-5678")
     assert st == 400 and err["error"]["code"] == "request_number.length", err
@@ -326,6 +352,7 @@ def test_expiry_on_the_test_clock(tmp_path):
         csr_auth, csr_sign = _keys(tmp_path)
         st, ans = svc.request("POST", "/api/v1/applications", _form(svc, csr_auth, csr_sign))
         assert st == 201, ans
+        assert ans["mail"] == "none", "no mail server configured: nothing was sent"
         number = ans["request_number"]
         clock.write_text(f"{now + 30 * 86400}\n")   # the deadline itself: still in time
         time.sleep(2.5)                               # the job wakes every second
