@@ -335,7 +335,7 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if (!ctx->json)
 			(void)fprintf(stderr, "%s\n", _("Making two key pairs and sending the "
 			    "application..."));
-		rc = enroll_apply(a.e, a.id, &err) == 0 ? apply_done(&a) : cmd_report(ctx, &err);
+		rc = enroll_apply(a.e, a.id, NULL, &err) == 0 ? apply_done(&a) : cmd_report(ctx, &err);
 	}
 	if (rc != CMD_EXIT_OK && !ctx->json && a.id[0] != '\0')
 		(void)fprintf(stderr, _("Nothing is lost: continue with 'ncaenroll apply --resume "

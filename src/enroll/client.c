@@ -32,6 +32,8 @@ struct client {
 	X509			*id_cert;
 	STACK_OF(X509)		*id_chain;
 	int			 alert;		/* fatal alert received in this call, or 0 */
+	int			(*stop)(void *);	/* client_set_cancel */
+	void			*stop_arg;
 };
 
 struct client_buf {
@@ -204,6 +206,34 @@ client_setopts(struct client *c, const char *method, const char *url, const char
 	    (client_setopts_identity(c) == -1 && c->id_cert != NULL) ? -1 : 0;
 }
 
+void
+client_set_cancel(struct client *c, int (*stop)(void *), void *arg)
+{
+	c->stop = stop;
+	c->stop_arg = arg;
+}
+
+static int
+client_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct client	*c = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->stop != NULL && c->stop(c->stop_arg) != 0;
+}
+
+static int
+client_setopts_cancel(struct client *c)
+{
+	return curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, c->stop != NULL ? 0L : 1L) !=
+	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, client_progress) !=
+	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c) != CURLE_OK ? -1 : 0;
+}
+
 /* What a curl failure means to a person. */
 static enum client_failure
 client_classify(CURLcode rc)
@@ -243,6 +273,7 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	client_result_free(r);
 	c->alert = 0;
 	if (client_setopts(c, method, url, body, hdrs, &buf) == -1 ||
+	    client_setopts_cancel(c) == -1 ||
 	    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
 		cause_set(cause, _("cannot set up the network request"));
 		r->failure = CLIENT_BROKEN;
@@ -258,6 +289,11 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 		r->failure = CLIENT_IDENTITY;
 		cause_set(cause, _("the service at %s refused this program's certificate: %s"),
 		    c->url, SSL_alert_desc_string_long(c->alert));
+		return -1;
+	}
+	if (rc == CURLE_ABORTED_BY_CALLBACK && c->stop != NULL) {
+		r->failure = CLIENT_CANCELLED;
+		cause_set(cause, "%s", _("stopped before the service answered"));
 		return -1;
 	}
 	if (rc != CURLE_OK) {
@@ -327,8 +363,13 @@ client_call(struct client *c, const char *method, const char *path, json_t *body
 		/* A refusal is an answer; only failures of the way there are worth a retry. */
 		if (rc == 0 || !idempotent || attempt >= c->cfg.tries ||
 		    r->failure == CLIENT_REFUSED || r->failure == CLIENT_TLS ||
-		    r->failure == CLIENT_IDENTITY)
+		    r->failure == CLIENT_IDENTITY || r->failure == CLIENT_CANCELLED)
 			break;
+		if (c->stop != NULL && c->stop(c->stop_arg) != 0) {
+			r->failure = CLIENT_CANCELLED;
+			cause_set(cause, "%s", _("stopped before the service answered"));
+			break;
+		}
 		log_debug("%s %s failed (try %d), retrying", method, path, attempt);
 		(void)nanosleep(&pause, NULL);
 		pause.tv_sec = pause.tv_sec * 2 + (pause.tv_nsec >= 500000000);

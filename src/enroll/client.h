@@ -32,6 +32,7 @@ enum client_failure {
 	CLIENT_REFUSED,		/* the service answered 4xx: code/field/message are set */
 	CLIENT_BROKEN,		/* 5xx, or an answer that is not what doc/api.md says */
 	CLIENT_IDENTITY,	/* the service refused our client certificate in the handshake */
+	CLIENT_CANCELLED,	/* the caller's stop function said stop (client_set_cancel) */
 	CLIENT_FAILURE__MAX
 };
 
@@ -57,6 +58,13 @@ void		 client_free(struct client *);
 int		 client_call(struct client *, const char *method, const char *path,
 		     json_t *body, int idempotent, struct client_result *res, char **cause);
 void		 client_result_free(struct client_result *);
+/*
+ * While set, every call asks stop(arg) as it waits on the network (several times a
+ * second, and before each retry): an answer other than 0 ends the call at once with
+ * CLIENT_CANCELLED and no retry. A person can so stop a call to a service that does not
+ * answer instead of waiting out the timeouts. NULL clears it.
+ */
+void		 client_set_cancel(struct client *, int (*stop)(void *), void *arg);
 
 /*
  * Mutual TLS (the desk's operators, doc/api-ra.md): after client_set_identity_p12 every

@@ -200,7 +200,8 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 	}
 	rc = client_call(e->cl, method, path, body, idempotent, res, &cause);
 	if (rc == -1)
-		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED : ENROLL_SERVICE,
+		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED :
+		    res->failure == CLIENT_CANCELLED ? ENROLL_CANCELLED : ENROLL_SERVICE,
 		    res->field, res->code, "%s", cause != NULL ? cause : "?");
 	free(cause);
 	return rc;
@@ -635,10 +636,29 @@ out:
 	return rc;
 }
 
+static void
+enroll_fail_stopped(struct enroll_error *err)
+{
+	enroll_fail(err, ENROLL_CANCELLED, NULL, NULL, "%s", _("Stopped. Nothing is lost: "
+	    "the keys are kept, and applying again goes on from here."));
+}
+
+/* Between two steps: did the person say stop? */
+static int
+enroll_stopped(const struct enroll_progress *pg, struct enroll_error *err)
+{
+	if (pg == NULL || pg->stop == NULL || pg->stop(pg->arg) == 0)
+		return 0;
+	enroll_fail_stopped(err);
+	return 1;
+}
+
 int
-enroll_apply(struct enroll *e, const char *id, struct enroll_error *err)
+enroll_apply(struct enroll *e, const char *id, const struct enroll_progress *pg,
+    struct enroll_error *err)
 {
 	struct state_app	*a;
+	int			 rc;
 
 	if ((a = state_app_find(e->st, id)) == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
@@ -649,9 +669,24 @@ enroll_apply(struct enroll *e, const char *id, struct enroll_error *err)
 		return 0;	/* already submitted: applying again changes nothing */
 	if (enroll_complete(a, err) == -1)
 		return -1;
-	if (a->state == MS_DRAFT && enroll_make_keys(e, id, err) == -1)
+	if (a->state == MS_DRAFT) {
+		if (pg != NULL && pg->step != NULL)
+			pg->step(pg->arg, ENROLL_STEP_KEYS);
+		if (enroll_make_keys(e, id, err) == -1)
+			return -1;
+	}
+	if (enroll_stopped(pg, err))
 		return -1;
-	return enroll_submit(e, id, err);
+	if (pg != NULL && pg->step != NULL)
+		pg->step(pg->arg, ENROLL_STEP_SEND);
+	if (e->cl != NULL && pg != NULL)
+		client_set_cancel(e->cl, pg->stop, pg->arg);
+	rc = enroll_submit(e, id, err);
+	if (e->cl != NULL)
+		client_set_cancel(e->cl, NULL, NULL);
+	if (rc == -1 && err != NULL && err->kind == ENROLL_CANCELLED)
+		enroll_fail_stopped(err);
+	return rc;
 }
 
 /* What the service's status means for the local application. */

@@ -21,6 +21,7 @@ enum enroll_fail {
 	ENROLL_REFUSED = 1,	/* bad input, or the service said no */
 	ENROLL_SERVICE = 3,	/* the service is unreachable, untrusted or broken */
 	ENROLL_LOCAL = 4,	/* a file, folder or device here failed */
+	ENROLL_CANCELLED = 5,	/* the person stopped it (struct enroll_progress) */
 };
 
 struct enroll_error {
@@ -85,8 +86,20 @@ int	enroll_directory(struct enroll *, const char *id, const char *which, json_t 
 /*
  * Apply: makes the two key pairs in the chosen folder (kept if a crash left them), then
  * submits both CSRs; the request number is persisted before this returns.
+ * progress (may be NULL) hears each step as it starts, and is asked, between the steps
+ * and several times a second while the service is awaited, whether to stop. Stopping
+ * fails with ENROLL_CANCELLED and loses nothing: keys already made are kept and recorded,
+ * and applying again goes on from there (a submission the service took before the stop
+ * is found again by its keys, with the same number).
  */
-int	enroll_apply(struct enroll *, const char *id, struct enroll_error *);
+enum enroll_step { ENROLL_STEP_KEYS, ENROLL_STEP_SEND };
+struct enroll_progress {
+	void	(*step)(void *arg, enum enroll_step);
+	int	(*stop)(void *arg);		/* non-zero: stop now */
+	void	 *arg;
+};
+int	enroll_apply(struct enroll *, const char *id, const struct enroll_progress *,
+	    struct enroll_error *);
 
 /*
  * What became of the e-mail with the application form, in words after "E-mail: " (sent

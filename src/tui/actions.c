@@ -509,26 +509,65 @@ actions_choose_folder(struct screen *s)
 	return actions_set(s, "dir", actions_value(s, "dir"), "dir");
 }
 
+/* The apply action's progress: what the bottom line says, and when it last moved. */
+struct actions_apply_progress {
+	struct screen	*s;
+	const char	*text;
+	struct timespec	 shown;
+};
+
+static void
+actions_apply_step(void *arg, enum enroll_step step)
+{
+	struct actions_apply_progress	*p = arg;
+
+	p->text = step == ENROLL_STEP_KEYS ? _("Making two key pairs... (Esc: stop)") :
+	    _("Sending the application... (Esc: stop)");
+	(void)clock_gettime(CLOCK_MONOTONIC, &p->shown);
+	screen_progress(p->s, p->text);
+}
+
+/* Asked several times a second while the service is awaited: the spinner turns about
+ * five times a second (not at every ask: each turn is bytes on a thin client's line). */
+static int
+actions_apply_stop(void *arg)
+{
+	struct actions_apply_progress	*p = arg;
+	struct timespec			 now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - p->shown.tv_sec) * 1000 + (now.tv_nsec - p->shown.tv_nsec) /
+	    1000000 >= 200) {
+		p->shown = now;
+		screen_progress(p->s, p->text);
+	}
+	return screen_cancelled(p->s);
+}
+
 /*
- * Keys, then the submission, in one core call: the progress line says both. It cannot
- * be cancelled midway; it need not be: a crash or a quit resumes without new keys.
+ * Keys, then the submission; the progress line says which, and Esc or F10 stops either
+ * safely: the keys made are kept, and Apply again goes on without new ones.
  */
 static enum action_result
 actions_apply(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct state_app	*a = actions_app(s);
-	struct tui		*t = actions_tui(s);
+	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct actions_apply_progress	 p = { s, "", { 0, 0 } };
+	struct enroll_progress		 pg = { actions_apply_step, actions_apply_stop, &p };
+	struct tui			*t = actions_tui(s);
 
-	if (a == NULL) {
+	if (actions_app(s) == NULL) {
 		screen_message(s, _("Refused"), _("There is no application to submit: start "
 		    "from the main menu."));
 		return ACTION_STAY;
 	}
-	screen_progress(s, a->state == MS_DRAFT ? _("Making two key pairs, then sending the "
-	    "application...") : _("Sending the application..."));
-	if (enroll_apply(actions_enroll(s), t->app_id, &err) == -1) {
+	if (enroll_apply(actions_enroll(s), t->app_id, &pg, &err) == -1) {
 		screen_progress(s, "");
+		if (err.kind == ENROLL_CANCELLED) {
+			screen_message(s, _("Stopped"), err.message);
+			enroll_error_free(&err);
+			return ACTION_STAY;
+		}
 		return actions_report(s, &err, NULL);
 	}
 	screen_progress(s, "");

@@ -12,6 +12,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -536,6 +537,30 @@ def test_sighup_mid_form_then_continue(person):
     assert status == 0 or status == 129, f"ended with {status}"
     t.start()
     resume_checks(t)
+
+
+def test_apply_stopped_while_the_service_does_not_answer(person, svc):
+    """Apply waits on a service that does not answer (stopped with SIGSTOP): the bottom
+    line says it is sending, Esc stops it at once, nothing is lost, and Apply again,
+    with the service back, gives a number for the same two keys."""
+    t = person("en")
+    F = t.forms
+    fill_to_apply(t)
+    os.kill(svc.proc.pid, signal.SIGSTOP)
+    try:
+        t.press(F.button("apply", "apply"))
+        t.wait_for("Sending the application", timeout=30)
+        keys = sorted(os.listdir(t.keys_dir))
+        assert [k.rsplit("-", 1)[-1] for k in keys] == ["AUTH.key", "SIGN.key"], keys
+        t.keys("Escape")
+        scr = t.wait_for("Nothing is lost", timeout=10)
+        assert "Stopped" in scr
+    finally:
+        os.kill(svc.proc.pid, signal.SIGCONT)
+    t.keys("Enter")
+    on_screen(t, "apply")
+    apply_and_number(t)
+    assert sorted(os.listdir(t.keys_dir))[:2] == keys, "no new keys were made"
 
 
 def test_resize_and_small_terminal(person):
