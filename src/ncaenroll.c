@@ -22,6 +22,7 @@ static const struct cmd_entry *const ncaenroll_commands[] = {
 	&cmd_install_entry,
 	&cmd_list_entry,
 	&cmd_form_entry,
+	&cmd_abandon_entry,
 	&cmd_validate_entry,
 };
 #define NCAENROLL_NCOMMANDS (sizeof ncaenroll_commands / sizeof ncaenroll_commands[0])

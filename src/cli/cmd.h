@@ -36,6 +36,7 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
 };
 
+extern const struct cmd_entry cmd_abandon_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_form_entry;
 extern const struct cmd_entry cmd_install_entry;

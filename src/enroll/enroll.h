@@ -102,6 +102,16 @@ int	enroll_apply(struct enroll *, const char *id, const struct enroll_progress *
 	    struct enroll_error *);
 
 /*
+ * Gives up an application never sent (a draft, or keys made but not submitted), so it is
+ * no longer offered to continue. Keys already made stay where they are (a person may
+ * want them gone or kept; deleting a private key is theirs to decide): *keys_dir then
+ * names their folder (malloc'd), else NULL. A submitted application cannot be abandoned
+ * here: the registration desk decides it, or it expires.
+ */
+int	enroll_abandon(struct enroll *, const char *id_or_number, char **keys_dir,
+	    struct enroll_error *);
+
+/*
  * What became of the e-mail with the application form, in words after "E-mail: " (sent
  * to whom, or not sent and why) in the current language, into buf; "" when the service
  * did not say (an older service, or a re-send after a crash).

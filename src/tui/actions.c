@@ -256,6 +256,34 @@ actions_new(struct screen *s)
 
 /* ---- the application, screen by screen ---- */
 
+/*
+ * "Start anew" with an application unfinished: asked first, then that one is given up
+ * (else it would be offered again at every start). Its keys, if made, stay; said so.
+ */
+static enum action_result
+actions_abandon(struct screen *s)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct tui		*t = actions_tui(s);
+	char			*keys = NULL, text[1024];
+
+	if (t->app_id[0] != '\0' && actions_app(s) != NULL) {
+		if (!screen_confirm(s, _("Start anew"), _("Give up the unfinished application? "
+		    "It cannot be continued afterwards.")))
+			return ACTION_STAY;
+		if (enroll_abandon(actions_enroll(s), t->app_id, &keys, &err) == -1)
+			return actions_report(s, &err, NULL);
+		if (keys != NULL) {
+			(void)snprintf(text, sizeof text, _("The two key pairs made for it are "
+			    "still in %s; they were never sent, so delete them if you do not "
+			    "need them."), keys);
+			screen_message(s, _("Start anew"), text);
+			free(keys);
+		}
+	}
+	return actions_new(s);
+}
+
 static int
 actions_ticked(const char *v)
 {
@@ -696,7 +724,7 @@ actions_pick(struct screen *s, const char *key, const char *field)
 		screen_set_error(s, field, _("this application has not been submitted yet"));
 		return -1;
 	}
-	memcpy(t->app_id, a->id, sizeof t->app_id);
+	(void)snprintf(t->app_id, sizeof t->app_id, "%s", a->id);
 	return 0;
 }
 
@@ -811,7 +839,7 @@ actions_apps_chosen(struct screen *s)
 		screen_set_error(s, "app", _("choose an application"));
 		return NULL;
 	}
-	memcpy(t->app_id, a->id, sizeof t->app_id);
+	(void)snprintf(t->app_id, sizeof t->app_id, "%s", a->id);
 	return a;
 }
 
@@ -881,6 +909,7 @@ static const struct action actions[] = {
 	{ "lang_ru",		actions_lang_ru },
 	{ "lang_en",		actions_lang_en },
 	{ "new",		actions_new },
+	{ "abandon",		actions_abandon },
 	{ "accept",		actions_accept },
 	{ "check_bin",		actions_check_bin },
 	{ "bin_next",		actions_bin_next },
@@ -1298,7 +1327,8 @@ actions_enter_resume(struct screen *s)
 	if (a == NULL || !actions_unfinished(a))
 		for (i = e->st->napps; i > 0; i--)
 			if (actions_unfinished(&e->st->apps[i - 1])) {
-				memcpy(t->app_id, e->st->apps[i - 1].id, sizeof t->app_id);
+				(void)snprintf(t->app_id, sizeof t->app_id, "%s",
+				    e->st->apps[i - 1].id);
 				break;
 			}
 	(void)screen_set_value(s, "org_name", actions_or(actions_org(s), "—"));

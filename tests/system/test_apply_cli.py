@@ -191,6 +191,26 @@ def test_resume_keeps_what_was_given(svc, tmp_path):
     assert len(apps) == 1 and apps[0]["state"] == "submitted"
 
 
+def test_abandon_a_draft_but_not_a_sent_application(svc, tmp_path):
+    """A draft given up is no longer unfinished; a sent application is the desk's."""
+    me = Applicant(svc, str(tmp_path))
+    assert me.apply(gu_code="9999").returncode == 1
+    draft = json.loads(me.run("--json", "list").stdout)[0]
+    assert draft["state"] == "draft"
+    p = me.run("abandon", draft["id"])
+    assert p.returncode == 0, p.stderr
+    assert f"Application {draft['id']} is abandoned." in p.stdout
+    assert json.loads(me.run("--json", "list").stdout)[0]["state"] == "abandoned"
+    assert me.run("abandon", draft["id"]).returncode == 0, "again: nothing to do"
+
+    p = me.apply()
+    assert p.returncode == 0, p.stderr
+    number = json.loads(p.stdout)["request_number"]
+    p = me.run("abandon", number)
+    assert p.returncode == 1
+    assert "already sent" in p.stderr and number in p.stderr
+
+
 def test_mistyped_request_number_caught_before_the_network(svc, tmp_path):
     me = Applicant(svc, str(tmp_path))
     number = json.loads(me.apply().stdout)["request_number"]

@@ -563,6 +563,28 @@ def test_apply_stopped_while_the_service_does_not_answer(person, svc):
     assert sorted(os.listdir(t.keys_dir))[:2] == keys, "no new keys were made"
 
 
+def test_start_anew_gives_up_the_unfinished_one(person):
+    """"Start anew" asks first; No keeps the application, Yes gives it up, and the next
+    start opens on the main menu instead of offering it again."""
+    t = person("en")
+    F = t.forms
+    fill_to_region(t)
+    t.sigkill()
+    t.start()
+    on_screen(t, "resume")
+    t.press(F.button("resume", "abandon"))
+    t.wait_for("Give up the unfinished application?")
+    t.keys("Right", "Enter")                # No
+    on_screen(t, "resume")
+    t.press(F.button("resume", "abandon"))
+    t.wait_for("Give up the unfinished application?")
+    t.keys("Enter")                         # Yes
+    on_screen(t, "info")
+    t.sigkill()
+    t.start()
+    on_screen(t, "main")
+
+
 def test_resize_and_small_terminal(person):
     t = person("kk")
     F = t.forms
