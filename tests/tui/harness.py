@@ -52,29 +52,43 @@ def is_big_row(line):
     return bool(BIG_ROW.match(line)) and any(c in BOX for c in line)
 
 
+def _big_digits(rows):
+    """Three rows read as large digits: the digits, with "?" for a glyph that is none."""
+    rows = [r.ljust(80) for r in rows]
+    digits, x = "", 0
+    while x < 80:
+        # Every digit has ink in its first column, in one row or another.
+        if any(row[x] in BOX for row in rows):
+            digits += BIG_FONT.get(tuple(row[x:x + 3] for row in rows), "?")
+            x += 4
+        else:
+            x += 1
+    return digits
+
+
+def _big_blocks(lines):
+    """Where numbers are drawn large: the first line of each block of three rows that
+    reads as four digits or more (a frame's empty rows do not)."""
+    starts, i = [], 0
+    while i + 2 < len(lines):
+        block = lines[i:i + 3]
+        if all(is_big_row(line) for line in block):
+            d = _big_digits(block)
+            if len(d) >= 4 and "?" not in d:
+                starts.append(i)
+                i += 3
+                continue
+        i += 1
+    return starts
+
+
 def large_number(text):
     """The digits of every number drawn large on the screen, read as a person reads them
-    (left to right, top to bottom); "" when there is none. A glyph that is no digit
-    reads as "?"."""
+    (left to right, top to bottom); "" when there is none."""
     lines = text.split("\n")
-    digits = ""
-    i = 0
-    while i + 2 < len(lines):
-        if not (is_big_row(lines[i]) and is_big_row(lines[i + 1])
-                and is_big_row(lines[i + 2])):
-            i += 1
-            continue
-        rows = [lines[i + r].ljust(80) for r in range(3)]
-        x = 0
-        while x < 80:
-            # Every digit has ink in its first column, in one row or another.
-            if any(row[x] in BOX for row in rows):
-                digits += BIG_FONT.get(tuple(row[x:x + 3] for row in rows), "?")
-                x += 4
-            else:
-                x += 1
-        i += 3
-    return digits
+    return "".join(_big_digits(lines[i:i + 3]) for i in _big_blocks(lines))
+
+
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 OTHER_ESC = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][0-9A-Za-z]|.)")
 BUTTON = re.compile(r"< ([^<>]+?) >")
@@ -98,12 +112,8 @@ def mask(text, home=None):
             last += 1
         lines[first:last + 1] = ["  <picture>"]
     # A number drawn large is as random as the number it shows.
-    big = [i for i, line in enumerate(lines) if is_big_row(line)]
-    for i in reversed(big):
-        if i + 1 in big:
-            del lines[i]
-        else:
-            lines[i] = "  <large number>"
+    for i in reversed(_big_blocks(lines)):
+        lines[i:i + 3] = ["  <large number>"]
     out = []
     for line in lines:
         for rx, word in MASKS:
@@ -122,7 +132,12 @@ class Tui:
     """One person at one terminal: a private tmux server with ncaenroll in its pane."""
 
     def __init__(self, builddir, svc, home, lang="en", cols=80, rows=24, term="tmux-256color",
-                 extra_env=None, args=()):
+                 extra_env=None, args=(), program="ncaenroll", program_args=None,
+                 redirects=None):
+        """program: which of this build's programs runs in the pane (ncaenroll-ra for the
+        desk's console). program_args: its whole argument list, instead of the
+        applicant's --service/--ca-file/--state/--lang. redirects: {fd: path} opened for
+        it by the pane's shell (a password file for --password-fd 3, say)."""
         self.builddir = os.path.abspath(builddir)
         self.svc = svc
         self.home = str(home)
@@ -134,6 +149,9 @@ class Tui:
         self.term = term
         self.extra_env = dict(extra_env or {})
         self.args = list(args)
+        self.program = program
+        self.program_args = None if program_args is None else list(program_args)
+        self.redirects = dict(redirects or {})
         self.session = "tui"
         self.started = False
         os.makedirs(self.home, exist_ok=True)
@@ -164,7 +182,10 @@ class Tui:
                 env[k] = os.environ[k]
         env.update(self.extra_env)
         driver = os.environ.get("NCA_TUI_DRIVER")
-        if driver:
+        if self.program_args is not None:
+            argv = [os.path.join(self.builddir, "uninstalled-env"),
+                    os.path.join(self.builddir, self.program), *self.program_args]
+        elif driver:
             # A stand-in program taking URL CA STATE LANG (for work on the screens
             # before ncaenroll itself starts the TUI); it runs with the same data.
             env.setdefault("NCAENROLL_DATADIR", os.path.abspath(os.path.join(HERE, "../..")))
@@ -175,11 +196,12 @@ class Tui:
                     os.path.join(self.builddir, "ncaenroll"),
                     "--service", self.svc.base, "--ca-file", self.svc.cafile,
                     "--state", self.state, "--lang", self.lang, *self.args]
+        redirect = "".join(f" {fd}<{shlex.quote(path)}" for fd, path in self.redirects.items())
         # The shell stays as the pane's process and says how the program ended: tmux
         # does not always reap a pane's own process promptly, its child it need not.
         return "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) \
-            + " PATH=/usr/bin:/bin " + " ".join(shlex.quote(a) for a in argv) \
-            + '; echo "[ncaenroll exited $?]"; exec sleep 100000'
+            + " PATH=/usr/bin:/bin " + " ".join(shlex.quote(a) for a in argv) + redirect \
+            + f'; echo "[{self.program} exited $?]"; exec sleep 100000'
 
 
     def start(self):
