@@ -46,8 +46,11 @@ ncaenroll_ra_help(const char *prog)
 	(void)printf("%s\n", _("      --ca-file=FILE trust only the CA certificates in FILE"));
 	(void)printf("%s\n", _("      --operator=FILE.p12 your operator certificate and key\n"
 	    "                    (the password is asked without echo)"));
-	(void)printf("%s\n", _("      --password-fd=N read the container's password as one line\n"
-	    "                    from descriptor N (never from the command line)"));
+	(void)printf("%s\n", _("      --operator=pkcs11:serial=SERIAL  the same on a token\n"
+	    "                    (the token's PIN is asked without echo)"));
+	(void)printf("%s\n", _("      --password-fd=N read the container's password (or the\n"
+	    "                    token's PIN) as one line from descriptor N\n"
+	    "                    (never from the command line)"));
 	(void)printf(_("      --demo        use a private demo service on this computer as\n"
 	    "                    operator '%s', password '%s'\n"),
 	    RA_DEMO_OPERATOR, RA_DEMO_PASSWORD);
@@ -80,7 +83,10 @@ ncaenroll_ra_find(const char *name)
 	return NULL;
 }
 
-/* A password given on the command line is refused before anything else (others see argv). */
+/*
+ * A password or a token's PIN given on the command line is refused before anything else
+ * (others see argv).
+ */
 static int
 ncaenroll_ra_password_in_argv(int argc, char **argv)
 {
@@ -88,7 +94,9 @@ ncaenroll_ra_password_in_argv(int argc, char **argv)
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--password") == 0 || strncmp(argv[i], "--password=", 11) == 0 ||
-		    strcmp(argv[i], "--pass") == 0 || strncmp(argv[i], "--pass=", 7) == 0)
+		    strcmp(argv[i], "--pass") == 0 || strncmp(argv[i], "--pass=", 7) == 0 ||
+		    strcmp(argv[i], "--pin") == 0 || strncmp(argv[i], "--pin=", 6) == 0 ||
+		    (strstr(argv[i], "pkcs11:") != NULL && strstr(argv[i], "pin-value=") != NULL))
 			return 1;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/passprompt.h"
+#include "enroll/p11.h"
 
 /* The desk's settings files and keys (cliconf.c reads them). */
 static const struct cliconf_key ra_settings_keys[] = {
@@ -46,22 +47,29 @@ ra_settings_free(struct ra_settings *s)
 	cliconf_release(&ra_settings_spec, s);
 }
 
-/* The container's password: the demo's documented one, a descriptor, or the terminal. */
+/*
+ * The container's password or the token's PIN: the demo's documented password for the
+ * demo's own container, else from a descriptor or the terminal, never echoed.
+ */
 static struct secret *
 ra_cmd_password(struct ra_ctx *ctx, const char *p12, int *status)
 {
 	struct secret	*pw;
 	char		*cause = NULL, prompt[512];
+	int		 token = p11_is_uri(p12);
 
-	if (ctx->cmd.demo && ctx->password_fd < 0)
+	if (ctx->cmd.demo && !ctx->operator_given && ctx->password_fd < 0)
 		return secret_new(RA_DEMO_PASSWORD, strlen(RA_DEMO_PASSWORD));
 	if (ctx->password_fd < 0 && !isatty(STDIN_FILENO)) {
-		cmd_error(&ctx->cmd, "%s", _("the container's password is asked on a terminal, "
-		    "or read from a descriptor with --password-fd N"));
+		cmd_error(&ctx->cmd, "%s", token ? _("the token's PIN is asked on a terminal, "
+		    "or read from a descriptor with --password-fd N") : _("the container's "
+		    "password is asked on a terminal, or read from a descriptor with "
+		    "--password-fd N"));
 		*status = CMD_EXIT_USAGE;
 		return NULL;
 	}
-	(void)snprintf(prompt, sizeof prompt, _("Password for %s: "), p12);
+	(void)snprintf(prompt, sizeof prompt, token ? _("PIN for the token %s: ") :
+	    _("Password for %s: "), p12);
 	if ((pw = passprompt_read(ctx->password_fd >= 0 ? ctx->password_fd : STDIN_FILENO,
 	    prompt, &cause)) == NULL) {
 		cmd_error(&ctx->cmd, "%s", cause);

@@ -12,6 +12,7 @@
 #include "common/i18n.h"
 #include "common/problem.h"
 #include "common/utf8.h"
+#include "enroll/p11.h"
 
 /*
  * What each refusal of the operator means and what to do about it, whether the service
@@ -130,7 +131,10 @@ ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
 {
 	const struct ra_refusal	*r;
 
-	if (res->failure == CLIENT_IDENTITY) {
+	if (res->failure == CLIENT_KEY)
+		/* The operator's token, not the service: local, like a missing container. */
+		ra_fail(err, RA_LOCAL, "operator.token", "operator", cause);
+	else if (res->failure == CLIENT_IDENTITY) {
 		if ((r = ra_refusal_find(NULL, res->tls_alert)) != NULL) {
 			ra_fail(err, RA_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
 			free(cause);
@@ -183,6 +187,41 @@ ra_read_subject(struct ra *ra)
 	ra->office = client_identity_field(ra->id.subject, "OU");
 }
 
+/*
+ * The operator's key and certificate on a token: a wrong or locked PIN is the operator's
+ * to put right (refused, as a wrong password is); a token that is not there, or a module
+ * that fails, is this computer's (local). TLS 1.3 needs the token to sign RSA-PSS; one
+ * that cannot keeps the desk on TLS 1.2.
+ */
+static int
+ra_open_token(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
+{
+	struct p11_identity		 id;
+	enum p11_failure		 w = P11_OK;
+	enum client_identity_error	 why;
+	char				*cause = NULL;
+	int				 rc = -1;
+
+	if (p11_identity_open(cfg->operator_p12, cfg->password, &id, &w, &cause) == -1) {
+		if (w == P11_PIN || w == P11_LOCKED)
+			ra_fail(err, RA_REFUSED, "operator.pin", "password", cause);
+		else if (w == P11_CONTENT)
+			ra_fail(err, RA_REFUSED, "operator.container", "operator", cause);
+		else
+			ra_fail(err, RA_LOCAL, "operator.token", "operator", cause);
+		return -1;
+	}
+	if (client_set_identity_key(ra->cl, id.key, id.cert, !id.pss, cfg->operator_p12,
+	    &ra->id, &why, &cause) == -1)
+		ra_fail(err, RA_LOCAL, "operator.token", "operator", cause);
+	else {
+		ra_read_subject(ra);
+		rc = 0;
+	}
+	p11_identity_free(&id);
+	return rc;
+}
+
 static int
 ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
 {
@@ -193,6 +232,8 @@ ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct ra_error *er
 		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
 		return -1;
 	}
+	if (p11_is_uri(cfg->operator_p12))
+		return ra_open_token(ra, cfg, err);
 	if (client_set_identity_p12(ra->cl, cfg->operator_p12, cfg->password, &ra->id, &why,
 	    &cause) == 0) {
 		ra_read_subject(ra);

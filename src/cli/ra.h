@@ -1,6 +1,7 @@
 /*
  * ra — the registration desk's side of the wire (doc/api-ra.md), shared by ncaenroll-ra's
- * commands and its full-screen console: opens the operator's PKCS#12 identity, calls the
+ * commands and its full-screen console: opens the operator's identity (a PKCS#12 file, or
+ * a key and certificate on a PKCS#11 token named by a pkcs11: URI), calls the
  * RA endpoints with it (mutual TLS) and turns every refusal of the operator (no
  * certificate, expired, wrong CA, revoked, not an operator) into a sentence that says what
  * to do. Failures fill struct ra_error (kind doubles as the exit status, enum cmd_exit);
@@ -20,7 +21,7 @@ enum ra_fail {
 	RA_REFUSED = 1,		/* the operator or the input was refused */
 	RA_USAGE = 2,
 	RA_SERVICE = 3,		/* unreachable, untrusted or broken service */
-	RA_LOCAL = 4,		/* the container or another local file */
+	RA_LOCAL = 4,		/* the container, the token or another local file */
 };
 
 struct ra_error {
@@ -33,14 +34,18 @@ struct ra_error {
 struct ra_config {
 	const char		*url;		/* https://host:port */
 	const char		*ca_file;	/* NULL: the system's CAs */
-	const char		*operator_p12;	/* NULL: connect without a certificate */
-	const struct secret	*password;	/* opens operator_p12; used only in ra_open */
+	/* A .p12 file, or a token's URI "pkcs11:serial=SERIAL" (doc/tokens.md); NULL:
+	 * connect without a certificate. */
+	const char		*operator_p12;
+	const struct secret	*password;	/* the file's password or the token's PIN;
+						 * used only in ra_open */
 	const char		*lang;
 };
 
 struct ra {
 	struct client		*cl;
-	char			*p12;		/* the container's path, for messages */
+	char			*p12;		/* the container's path or token's URI, for
+						 * messages */
 	struct client_identity	 id;		/* zeroed without a container */
 	char			*cn, *office, *role;	/* from the subject, or NULL */
 };

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/secret.h"
 #include "enroll/client.h"
+#include "enroll/p11.h"
 
 #define CLIENT_MAX_ANSWER (4 * 1024 * 1024)	/* certificates and forms are far smaller */
 #define CLIENT_ALERT_CERTIFICATE_REQUIRED 116	/* TLS 1.3: the service wants one */
@@ -31,7 +32,9 @@ struct client {
 	EVP_PKEY		*id_key;
 	X509			*id_cert;
 	STACK_OF(X509)		*id_chain;
+	int			 id_tls12;	/* the key cannot sign RSA-PSS: no TLS 1.3 */
 	int			 alert;		/* fatal alert received in this call, or 0 */
+	int			 tls_version;	/* of the connection last used */
 	int			(*stop)(void *);	/* client_set_cancel */
 	void			*stop_arg;
 };
@@ -142,7 +145,8 @@ client_msg_cb(int write_p, int version, int content_type, const void *buf, size_
 	const unsigned char	*b = buf;
 
 	(void)version;
-	(void)ssl;
+	if (ssl != NULL)
+		c->tls_version = SSL_version(ssl);
 	if (!write_p && content_type == SSL3_RT_ALERT && len >= 2 && b[0] == SSL3_AL_FATAL)
 		c->alert = b[1];
 }
@@ -166,6 +170,10 @@ client_ssl_ctx(CURL *h, void *sslctx, void *arg)
 	if (SSL_CTX_use_certificate(ctx, c->id_cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(ctx, c->id_key) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1)
+		return CURLE_SSL_CERTPROBLEM;
+	/* TLS 1.3 signs only with RSA-PSS; TLS 1.2 lets the key sign PKCS#1 v1.5. */
+	if (c->id_tls12 && (SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set1_client_sigalgs_list(ctx, "RSA+SHA256:RSA+SHA384:RSA+SHA512") != 1))
 		return CURLE_SSL_CERTPROBLEM;
 	for (i = 0; c->id_chain != NULL && i < sk_X509_num(c->id_chain); i++)
 		if (SSL_CTX_add1_chain_cert(ctx, sk_X509_value(c->id_chain, i)) != 1)
@@ -283,6 +291,12 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	r->body = buf.p;
 	r->len = buf.len;
 	r->tls_alert = c->alert;
+	r->tls_version = c->tls_version;
+	if (rc != CURLE_OK && c->id_key != NULL && p11_key_failure(c->id_key, cause)) {
+		/* Not the service's doing: the token holding our key failed to sign. */
+		r->failure = CLIENT_KEY;
+		return -1;
+	}
 	if (rc != CURLE_OK && c->alert != 0 &&
 	    (c->id_cert != NULL || c->alert == CLIENT_ALERT_CERTIFICATE_REQUIRED)) {
 		/* Not "unreachable": it answered, about our certificate (or its absence). */
@@ -472,6 +486,43 @@ client_p12_open(const char *path, const struct secret *password, EVP_PKEY **key,
 	return why;
 }
 
+/*
+ * Makes key, cert and chain the client's identity (taking them) once they are judged
+ * usable; on failure they are freed. what names the identity in messages.
+ */
+static enum client_identity_error
+client_identity_take(struct client *c, EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
+    int tls12, const char *what, struct client_identity *info, char **cause)
+{
+	enum client_identity_error w = CLIENT_IDENTITY_OK;
+
+	if (info != NULL && client_identity_describe(cert, info) == -1) {
+		cause_set(cause, _("%s holds a certificate this program cannot read"), what);
+		w = CLIENT_IDENTITY_CONTENT;
+	} else if (curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) !=
+	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, NULL) != CURLE_OK) {
+		/* A libcurl built on another TLS library would ignore the hook and send nothing. */
+		cause_set(cause, _("this build's network library cannot present a client "
+		    "certificate"));
+		w = CLIENT_IDENTITY_TLS;
+	}
+	if (w != CLIENT_IDENTITY_OK) {
+		client_identity_free(info);
+		EVP_PKEY_free(key);
+		X509_free(cert);
+		sk_X509_pop_free(chain, X509_free);
+		return w;
+	}
+	EVP_PKEY_free(c->id_key);
+	X509_free(c->id_cert);
+	sk_X509_pop_free(c->id_chain, X509_free);
+	c->id_key = key;
+	c->id_cert = cert;
+	c->id_chain = chain;
+	c->id_tls12 = tls12;
+	return w;
+}
+
 int
 client_set_identity_p12(struct client *c, const char *path, const struct secret *password,
     struct client_identity *info, enum client_identity_error *why, char **cause)
@@ -484,34 +535,34 @@ client_set_identity_p12(struct client *c, const char *path, const struct secret 
 	if (info != NULL)
 		memset(info, 0, sizeof *info);
 	if ((w = client_p12_open(path, password, &key, &cert, &chain, cause)) ==
-	    CLIENT_IDENTITY_OK && info != NULL && client_identity_describe(cert, info) == -1) {
-		cause_set(cause, _("%s holds a certificate this program cannot read"), path);
-		w = CLIENT_IDENTITY_CONTENT;
-	}
-	/* A libcurl built on another TLS library would ignore the hook and send nothing. */
-	if (w == CLIENT_IDENTITY_OK && (curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION,
-	    client_ssl_ctx) != CURLE_OK || curl_easy_setopt(c->curl,
-	    CURLOPT_SSL_CTX_FUNCTION, NULL) != CURLE_OK)) {
-		cause_set(cause, _("this build's network library cannot present a client "
-		    "certificate"));
-		w = CLIENT_IDENTITY_TLS;
-	}
+	    CLIENT_IDENTITY_OK)
+		w = client_identity_take(c, key, cert, chain, 0, path, info, cause);
 	if (why != NULL)
 		*why = w;
-	if (w != CLIENT_IDENTITY_OK) {
-		client_identity_free(info);
+	return w == CLIENT_IDENTITY_OK ? 0 : -1;
+}
+
+int
+client_set_identity_key(struct client *c, EVP_PKEY *key, X509 *cert, int tls12,
+    const char *what, struct client_identity *info, enum client_identity_error *why,
+    char **cause)
+{
+	enum client_identity_error w;
+
+	if (info != NULL)
+		memset(info, 0, sizeof *info);
+	if (EVP_PKEY_up_ref(key) != 1) {
+		cause_set(cause, _("out of memory"));
+		w = CLIENT_IDENTITY_CONTENT;
+	} else if (X509_up_ref(cert) != 1) {
 		EVP_PKEY_free(key);
-		X509_free(cert);
-		sk_X509_pop_free(chain, X509_free);
-		return -1;
-	}
-	EVP_PKEY_free(c->id_key);
-	X509_free(c->id_cert);
-	sk_X509_pop_free(c->id_chain, X509_free);
-	c->id_key = key;
-	c->id_cert = cert;
-	c->id_chain = chain;
-	return 0;
+		cause_set(cause, _("out of memory"));
+		w = CLIENT_IDENTITY_CONTENT;
+	} else
+		w = client_identity_take(c, key, cert, NULL, tls12, what, info, cause);
+	if (why != NULL)
+		*why = w;
+	return w == CLIENT_IDENTITY_OK ? 0 : -1;
 }
 
 void

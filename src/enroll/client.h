@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/types.h>
+
 struct secret;
 
 struct client_config {
@@ -32,6 +34,7 @@ enum client_failure {
 	CLIENT_REFUSED,		/* the service answered 4xx: code/field/message are set */
 	CLIENT_BROKEN,		/* 5xx, or an answer that is not what doc/api.md says */
 	CLIENT_IDENTITY,	/* the service refused our client certificate in the handshake */
+	CLIENT_KEY,		/* our own key, on a token, could not sign (token disconnected) */
 	CLIENT_CANCELLED,	/* the caller's stop function said stop (client_set_cancel) */
 	CLIENT_FAILURE__MAX
 };
@@ -44,6 +47,7 @@ struct client_result {
 	size_t			 len;
 	char			*code, *field, *message;	/* on CLIENT_REFUSED */
 	int			 tls_alert;	/* the fatal TLS alert the service sent, or 0 */
+	int			 tls_version;	/* TLS1_2_VERSION, TLS1_3_VERSION, or 0 */
 };
 
 struct client;
@@ -92,6 +96,15 @@ struct client_identity {
 /* info may be NULL; otherwise filled (free with client_identity_free). *why says which. */
 int		 client_set_identity_p12(struct client *, const char *path,
 		     const struct secret *password, struct client_identity *info,
+		     enum client_identity_error *why, char **cause);
+/*
+ * The same with a key held elsewhere (a token's, from p11_identity_open), whose private
+ * operations stay there; a reference to key and cert is taken. tls12: the key cannot make
+ * the RSA-PSS signatures of TLS 1.3, so calls keep to TLS 1.2 and PKCS#1 v1.5. what names
+ * the identity in messages (a PKCS#11 URI).
+ */
+int		 client_set_identity_key(struct client *, EVP_PKEY *key, X509 *cert,
+		     int tls12, const char *what, struct client_identity *info,
 		     enum client_identity_error *why, char **cause);
 void		 client_identity_free(struct client_identity *);
 /* One RDN's value from an RFC 2253 subject ("CN", "OU", "title"), malloc'd, or NULL. */

@@ -1,6 +1,6 @@
 /*
  * keystore — where an application's two key pairs (AUTH and SIGN, RSA-2048) are made and
- * kept: a PC folder (keystore-file.c) or, later, a PKCS#11 token (keystore-pkcs11.c),
+ * kept: a PC folder (keystore-file.c) or a PKCS#11 token (keystore-pkcs11.c),
  * behind one ops table so the core never asks which. Keys never leave the keystore: the
  * core gets CSRs, signatures and, at install, the names of what was written. Functions
  * return 0 or -1 with a cause; the caller frees what comes back (PEM strings, buffers)
@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "common/secret.h"
+#include "enroll/p11.h"
 
 enum keystore_key { KEYSTORE_AUTH, KEYSTORE_SIGN, KEYSTORE_KEY__MAX };
 
@@ -64,6 +65,42 @@ struct keystore {
  * DIR/ncaenroll-<app_id>-AUTH.key and -SIGN.key (PEM, 0600).
  */
 struct keystore	*keystore_file_open(const char *dir, const char *app_id, char **cause);
+
+/*
+ * A PKCS#11 token (keystore-pkcs11.c): the keys are made on the token and never leave it,
+ * labelled ncaenroll-<app_id>-AUTH and -SIGN, each pair with a random CKA_ID of its own;
+ * install stores each certificate beside its key (same CKA_ID and label) and fills
+ * installed->ski, leaving path[] NULL (its password and layout are not used: the token's
+ * PIN protects it). Tokens that cannot take keys (write-protected, like p11-kit's store of
+ * trusted CAs) are not listed.
+ */
+/* A token seen in a slot of the module (a connected device), as a person identifies it. */
+struct keystore_token {
+	char	*label, *serial, *manufacturer, *model;
+	int	 login_required;	/* CKF_LOGIN_REQUIRED */
+	int	 pin_locked;		/* CKF_USER_PIN_LOCKED: no PIN will open it */
+	int	 initialized;		/* CKF_TOKEN_INITIALIZED: else it cannot be opened */
+	int	 pin_count_low;		/* CKF_USER_PIN_COUNT_LOW: a wrong PIN was typed */
+	int	 pin_final_try;		/* CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks it */
+};
+/* The PKCS#11 module: $NCAENROLL_PKCS11_MODULE if set, else p11-kit's proxy module path. */
+const char	*keystore_pkcs11_module(void);
+/* Every token present in the module's slots (possibly none: *n = 0, return 0). */
+int		 keystore_pkcs11_tokens(const char *module, struct keystore_token **list,
+		    size_t *n, char **cause);
+void		 keystore_tokens_free(struct keystore_token *, size_t);
+/* One entry's strings freed and the entry zeroed (for a caller that drops some). */
+void		 keystore_token_clear(struct keystore_token *);
+/* Logs in to the token with that serial number with the PIN; keys are named after app_id. */
+struct keystore	*keystore_pkcs11_open(const char *module, const char *serial,
+		    const char *app_id, const struct secret *pin, char **cause);
+/*
+ * The same, saying which failure it was, so a screen can ask for the PIN again (P11_PIN),
+ * say the token is locked (P11_LOCKED) or ask for it to be connected (P11_ABSENT).
+ */
+struct keystore	*keystore_pkcs11_open_why(const char *module, const char *serial,
+		    const char *app_id, const struct secret *pin, enum p11_failure *why,
+		    char **cause);
 void		 keystore_close(struct keystore *);
 void		 keystore_installed_free(struct keystore_installed *);
 
