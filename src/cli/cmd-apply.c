@@ -1,7 +1,8 @@
 /*
  * ncaenroll apply — the whole application in one command: BIN and the code from the
- * picture, IIN, e-mail, role, region, city, ГУ/СКС code, key storage and folder, then the
- * keys are made and the application is submitted. Values come from options; on a
+ * picture, IIN, e-mail, role, region, city, ГУ/СКС code, key storage and folder (or the
+ * connected token, found by itself when there is one), then the keys are made and the
+ * application is submitted. Values come from options; on a
  * terminal a missing or refused value is asked for at its field. A run that was cut off
  * continues with --resume ID (or finds the draft itself) without making new keys.
  */
@@ -30,8 +31,9 @@ static const struct apply_field {
 	{ "region", N_("Region (type its id)"), "regions", 0 },
 	{ "city", N_("City (type its id)"), "cities", 0 },
 	{ "gu_code", N_("ГУ/СКС code"), "gu-codes", 0 },
-	{ "storage", N_("Key storage (pc)"), NULL, 0 },
+	{ "storage", N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"), NULL, 0 },
 	{ "dir", N_("Folder for the keys (full path)"), NULL, 0 },
+	{ "token", N_("Token (its serial number)"), "tokens", 0 },
 };
 #define APPLY_NFIELDS (sizeof apply_fields / sizeof apply_fields[0])
 
@@ -41,6 +43,7 @@ struct apply {
 	char		 id[STATE_ID_LEN + 1];
 	int		 tty;
 	const char	*bin, *iin, *captcha, *resume;
+	int		 pin_fd;		/* --pin-fd, or -1: asked on the terminal */
 	const char	*opt[APPLY_NFIELDS];
 	const struct apply_field *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
@@ -81,6 +84,47 @@ apply_name(json_t *item)
 }
 
 static void
+apply_show_tokens(struct apply *a)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct keystore_token	*t = NULL;
+	size_t			 n = 0, i;
+
+	if (enroll_tokens(a->e, &t, &n, &err) == -1) {
+		cmd_error(a->ctx, "%s", err.message);
+		enroll_error_free(&err);
+		return;
+	}
+	if (n == 0)
+		(void)fprintf(stderr, "  %s\n", _("(no token is connected: connect it now)"));
+	for (i = 0; i < n; i++)
+		(void)fprintf(stderr, "  %-16s %s (%s %s)\n", t[i].serial, t[i].label,
+		    t[i].manufacturer, t[i].model);
+	keystore_tokens_free(t, n);
+}
+
+/* The one token connected, when there is exactly one: the site finds it by itself. */
+static const char *
+apply_only_token(struct apply *a, char *buf, size_t size)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct keystore_token	*t = NULL;
+	size_t			 n = 0;
+	const char		*found = NULL;
+
+	if (enroll_tokens(a->e, &t, &n, &err) == 0 && n == 1) {
+		(void)snprintf(buf, size, "%s", t[0].serial);
+		found = buf;
+		if (!a->ctx->json)
+			(void)fprintf(stderr, _("Token: %s (serial number %s)\n"), t[0].label,
+			    t[0].serial);
+	}
+	keystore_tokens_free(t, n);
+	enroll_error_free(&err);
+	return found;
+}
+
+static void
 apply_show_list(struct apply *a, const char *list)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
@@ -89,6 +133,10 @@ apply_show_list(struct apply *a, const char *list)
 	char			 which[128];
 	size_t			 i;
 
+	if (strcmp(list, "tokens") == 0) {
+		apply_show_tokens(a);
+		return;
+	}
 	if (strcmp(list, "cities") == 0)
 		(void)snprintf(which, sizeof which, "cities:%s",
 		    state_get(app, "region") ? state_get(app, "region") : "");
@@ -246,11 +294,23 @@ apply_fill(struct apply *a)
 	 * so the run that fixes it needs to give only that value again.
 	 */
 	for (i = 0; i < APPLY_NFIELDS; i++) {
+		const char	*given = a->opt[i], *storage;
+		char		 only[80];
+
 		app = enroll_app(a->e, a->id);
 		if (state_get(app, apply_fields[i].name) != NULL && a->opt[i] == NULL)
 			continue;	/* resumed: already given */
+		/* A folder for a PC, a token for a token; never both. */
+		storage = state_get(app, "storage") != NULL ? state_get(app, "storage") : "pc";
+		if ((strcmp(apply_fields[i].name, "dir") == 0 && strcmp(storage, "pc") != 0) ||
+		    (strcmp(apply_fields[i].name, "token") == 0 && strcmp(storage, "pc") == 0))
+			continue;
+		if (given == NULL && strcmp(apply_fields[i].name, "storage") == 0)
+			given = "pc";	/* not given: a folder on this computer */
+		if (given == NULL && strcmp(apply_fields[i].name, "token") == 0)
+			given = apply_only_token(a, only, sizeof only);
 		a->cur = &apply_fields[i];
-		rc = apply_value(a, a->opt[i] != NULL ? a->opt[i] :
+		rc = apply_value(a, given != NULL ? given :
 		    (apply_fields[i].optional && !a->tty) ? "" : NULL,
 		    _(apply_fields[i].prompt), apply_fields[i].list, apply_set_field);
 		if (rc != CMD_EXIT_OK && first == CMD_EXIT_OK)
@@ -269,9 +329,9 @@ apply_done(struct apply *a)
 	char			 mail[256];
 
 	if (a->ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?}", "request_number", num,
+		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number", num,
 		    "id", a->id, "deadline", state_get(app, "deadline"),
-		    "mail", state_get(app, "mail")));
+		    "mail", state_get(app, "mail"), "token", state_get(app, "token")));
 	(void)printf("%s: %s\n", _("Request number"), num);
 	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
 		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
@@ -280,6 +340,22 @@ apply_done(struct apply *a)
 	(void)printf(_("Bring the printed application form (ncaenroll form %s) and your "
 	    "identity document to a registration desk before %s, or the application is "
 	    "cancelled.\n"), num, state_get(app, "deadline") ? state_get(app, "deadline") : "");
+	return CMD_EXIT_OK;
+}
+
+/* A token application needs the token's PIN to make its keys; a folder needs none. */
+static int
+apply_pin(struct apply *a, struct secret **pin)
+{
+	struct state_app	*app = enroll_app(a->e, a->id);
+	const char		*storage = state_get(app, "storage");
+
+	*pin = NULL;
+	if (storage == NULL || strcmp(storage, "pc") == 0)
+		return CMD_EXIT_OK;
+	if ((*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
+	    state_get(app, "token_label") : state_get(app, "token"))) == NULL)
+		return a->pin_fd < 0 && !isatty(STDIN_FILENO) ? CMD_EXIT_USAGE : CMD_EXIT_LOCAL;
 	return CMD_EXIT_OK;
 }
 
@@ -299,14 +375,18 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "gu-code", required_argument, NULL, 4 },
 		{ "storage", required_argument, NULL, 5 },
 		{ "dir", required_argument, NULL, 6 },
+		{ "token", required_argument, NULL, 7 },
+		{ "pin-fd", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct apply			 a;
 	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct secret			*pin = NULL;
 	int				 c, rc;
 
 	memset(&a, 0, sizeof a);
 	a.ctx = ctx;
+	a.pin_fd = -1;
 	a.tty = isatty(STDIN_FILENO);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -316,8 +396,13 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'c': a.captcha = optarg; break;
 		case 'R': a.resume = optarg; break;
 		case 'j': ctx->json = 1; break;
-		case 0: case 1: case 2: case 3: case 4: case 5: case 6:
+		case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
 			a.opt[c] = optarg;
+			break;
+		case 'P':
+			if (cmd_fd_arg(optarg, &a.pin_fd) == -1)
+				return cmd_usage_error(ctx, &cmd_apply_entry,
+				    _("--pin-fd needs a descriptor number"));
 			break;
 		default:
 			return cmd_usage_error(ctx, &cmd_apply_entry, NULL);
@@ -325,18 +410,19 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error(ctx, &cmd_apply_entry, _("too many arguments"));
-	if (a.opt[5] == NULL)
-		a.opt[5] = "pc";
 	if ((a.e = cmd_enroll(ctx, ctx->demo ? a.captcha : NULL, &rc)) == NULL)
 		return rc;
 	if (enroll_draft(a.e, a.resume, a.id, &err) == -1)
 		rc = cmd_report(ctx, &err);
-	else if ((rc = apply_fill(&a)) == CMD_EXIT_OK) {
+	else if ((rc = apply_fill(&a)) == CMD_EXIT_OK &&
+	    (rc = apply_pin(&a, &pin)) == CMD_EXIT_OK) {
 		if (!ctx->json)
 			(void)fprintf(stderr, "%s\n", _("Making two key pairs and sending the "
 			    "application..."));
-		rc = enroll_apply(a.e, a.id, NULL, &err) == 0 ? apply_done(&a) : cmd_report(ctx, &err);
+		rc = enroll_apply(a.e, a.id, pin, NULL, &err) == 0 ? apply_done(&a) :
+		    cmd_report(ctx, &err);
 	}
+	secret_free(pin);
 	if (rc != CMD_EXIT_OK && !ctx->json && a.id[0] != '\0')
 		(void)fprintf(stderr, _("Nothing is lost: continue with 'ncaenroll apply --resume "
 		    "%s'.\n"), a.id);
@@ -348,7 +434,8 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	N_("[--bin BIN] [--iin IIN] [--email ADDR] [--role ID] [--region ID]\n"
-	    "      [--city ID] [--gu-code CODE] [--storage pc] [--dir DIR]\n"
+	    "      [--city ID] [--gu-code CODE] [--storage pc|etoken72k|jacarta|kaztoken|akey]\n"
+	    "      [--dir DIR | --token SERIAL [--pin-fd N]]\n"
 	    "      [--captcha-answer CODE] [--resume ID] [--json]"),
 	N_("apply for certificates; what is not given is asked for"),
 	apply_exec,

@@ -1,8 +1,9 @@
 /*
  * ncaenroll install NUMBER — once the certificates are issued: a new password for the two
  * containers (asked twice without echo, or one line from --password-fd N; never argv or
- * the environment), then the certificates are fetched, checked and written beside the
- * keys, and the service is told they are installed.
+ * the environment), or for keys on a token its PIN (asked once, or --pin-fd N), then the
+ * certificates are fetched, checked and written beside the keys, and the service is told
+ * they are installed.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
@@ -93,16 +95,35 @@ install_password(struct cmd_ctx *ctx, int fd)
 	return s;
 }
 
+/* A new password for the containers, or the token's PIN when the keys are on a token. */
+static struct secret *
+install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd)
+{
+	struct state_app	*a = enroll_app(e, key);
+	const char		*storage = a != NULL ? state_get(a, "storage") : NULL;
+
+	if (storage == NULL || strcmp(storage, "pc") == 0)
+		return install_password(ctx, fd);
+	return cmd_pin(ctx, fd, state_get(a, "token_label") != NULL ?
+	    state_get(a, "token_label") : state_get(a, "token"));
+}
+
 static int
 install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 {
 	struct state_app	*a = enroll_app(e, number);
+	const char		*token = state_get(a, "token_label");
 
 	if (ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?}", "request_number", number,
-		    "status", "installed", "auth", state_get(a, "container_auth"),
-		    "sign", state_get(a, "container_sign")));
+		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number",
+		    number, "status", "installed", "auth", state_get(a, "container_auth"),
+		    "sign", state_get(a, "container_sign"), "token", state_get(a, "token")));
 	(void)printf("%s\n", _("Certificates installed"));
+	if (state_get(a, "container_auth") == NULL) {
+		(void)printf(_("  on token %s, beside their keys\n"), token != NULL ? token :
+		    state_get(a, "token"));
+		return CMD_EXIT_OK;
+	}
 	(void)printf("  %s: %s\n", _("Authentication"), state_get(a, "container_auth"));
 	(void)printf("  %s: %s\n", _("Signing"), state_get(a, "container_sign"));
 	(void)printf("%s\n", _("Keep the password safe: it cannot be recovered, and a lost "
@@ -117,6 +138,7 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "legacy", no_argument, NULL, 'l' },
 		{ "password-fd", required_argument, NULL, 'p' },
+		{ "pin-fd", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
@@ -148,7 +170,7 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    _("give the request number of the application"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((pw = install_password(ctx, (int)fd)) == NULL)
+	if ((pw = install_secret(ctx, e, argv[optind], (int)fd)) == NULL)
 		rc = CMD_EXIT_REFUSED;
 	else if (enroll_install(e, argv[optind], pw, layout, &err) == -1)
 		rc = cmd_report(ctx, &err);
@@ -162,7 +184,8 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_install_entry = {
 	"install",
-	N_("[--password-fd N] [--legacy] [--json] NUMBER"),
-	N_("install issued certificates: two password-protected containers"),
+	N_("[--password-fd N | --pin-fd N] [--legacy] [--json] NUMBER"),
+	N_("install issued certificates: two password-protected containers, or onto\n"
+	    "      the token that holds the keys"),
 	install_exec,
 };

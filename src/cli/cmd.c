@@ -1,12 +1,16 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
+#include "common/passprompt.h"
+#include "common/secret.h"
 
 void
 cmd_error(const struct cmd_ctx *ctx, const char *fmt, ...)
@@ -94,4 +98,39 @@ cmd_ctx_free(struct cmd_ctx *ctx)
 	if (ctx->demo_svc.pid > 0)
 		demo_stop(&ctx->demo_svc);
 	cliconf_free(&ctx->conf);
+}
+
+struct secret *
+cmd_pin(struct cmd_ctx *ctx, int fd, const char *label)
+{
+	struct secret	*pin;
+	char		*cause = NULL, prompt[256];
+
+	if (fd < 0 && !isatty(STDIN_FILENO)) {
+		cmd_error(ctx, "%s", _("the token's PIN is asked on a terminal, or read from a "
+		    "descriptor with --pin-fd N"));
+		return NULL;
+	}
+	(void)snprintf(prompt, sizeof prompt, _("PIN of token %s: "), label);
+	pin = fd >= 0 ? secret_read_line(fd, &cause) :
+	    passprompt_read(STDIN_FILENO, prompt, &cause);
+	if (pin == NULL) {
+		cmd_error(ctx, "%s", cause != NULL ? cause : "?");
+		free(cause);
+	}
+	return pin;
+}
+
+int
+cmd_fd_arg(const char *arg, int *fd)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 0 || n > 1024)
+		return -1;
+	*fd = (int)n;
+	return 0;
 }

@@ -55,6 +55,13 @@ int	cmd_usage_error(const struct cmd_ctx *, const struct cmd_entry *, const char
  * NULL after reporting why; *status then holds the exit status.
  */
 struct enroll	*cmd_enroll(struct cmd_ctx *, const char *fixed_captcha, int *status);
+/*
+ * A token's PIN for one core call: one line from descriptor fd (>= 0), else asked without
+ * echo on the terminal ("PIN of token LABEL: "); NULL after saying why (no terminal).
+ */
+struct secret	*cmd_pin(struct cmd_ctx *, int fd, const char *label);
+/* A descriptor number given to --password-fd or --pin-fd: 0, or -1 if it is none. */
+int		 cmd_fd_arg(const char *arg, int *fd);
 /* Reports a core failure (text on stderr, or JSON on stdout); returns its exit status. */
 int		 cmd_report(struct cmd_ctx *, const struct enroll_error *);
 /* Prints a JSON answer on stdout and frees it; CMD_EXIT_LOCAL if it could not. */

@@ -17,10 +17,18 @@
 #include "common/reqnum.h"
 #include "enroll/enroll.h"
 
-/* Storage kinds the service knows; only "pc" has a keystore in this version. */
+/* Storage kinds the service knows: a PC folder, or a PKCS#11 token of these makes. */
 static const char *const enroll_storages[] = {
 	"pc", "etoken72k", "jacarta", "kaztoken", "akey",
 };
+
+static int
+enroll_on_token(const struct state_app *a)
+{
+	const char	*storage = state_get(a, "storage");
+
+	return storage != NULL && strcmp(storage, "pc") != 0;
+}
 
 static void
 enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
@@ -391,9 +399,10 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 			    value);
 			return -1;
 		}
-		if (strcmp(value, "pc") != 0) {
-			enroll_fail(err, ENROLL_REFUSED, field, "storage.unavailable", "%s",
-			    _("keys on a token are not supported by this version yet; choose pc"));
+	} else if (strcmp(field, "token") == 0) {
+		if (*value == '\0' || strlen(value) > 64) {
+			enroll_fail(err, ENROLL_REFUSED, field, "token.missing", "%s",
+			    _("choose a connected token"));
 			return -1;
 		}
 	} else if (strcmp(field, "dir") == 0) {
@@ -505,6 +514,30 @@ enroll_check_directory(struct enroll *e, const char *id, const char *field,
 	return 0;
 }
 
+/* A token is chosen only while it is connected; its label is kept for the screens. */
+static int
+enroll_set_token(struct enroll *e, const char *id, const char *serial,
+    struct enroll_error *err)
+{
+	struct keystore_token	*list = NULL;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	if (enroll_tokens(e, &list, &n, err) == -1)
+		return -1;
+	for (i = 0; i < n && strcmp(list[i].serial, serial) != 0; i++)
+		;
+	if (i == n) {
+		enroll_fail(err, ENROLL_REFUSED, "token", "token.absent",
+		    _("no token with serial number %s is connected"), serial);
+		rc = -1;
+	} else
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "token", serial, "token_label",
+		    list[i].label, (char *)NULL);
+	keystore_tokens_free(list, n);
+	return rc;
+}
+
 int
 enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
     struct enroll_error *err)
@@ -512,6 +545,8 @@ enroll_set(struct enroll *e, const char *id, const char *field, const char *valu
 	if (enroll_check_field(field, value, err) == -1 ||
 	    enroll_check_directory(e, id, field, value, err) == -1)
 		return -1;
+	if (strcmp(field, "token") == 0)
+		return enroll_set_token(e, id, value, err);
 	/* A new region makes the old city meaningless. */
 	if (strcmp(field, "region") == 0)
 		return enroll_record(e, id, ENROLL_NO_MOVE, err, "region", value, "city", (char *)NULL, (char *)NULL);
@@ -520,50 +555,104 @@ enroll_set(struct enroll *e, const char *id, const char *field, const char *valu
 
 static const char *const enroll_required[] = {
 	"bin", "org_name_ru", "iin", "surname", "role", "region", "city", "gu_code", "storage",
-	"dir",
 };
 
 static int
 enroll_complete(const struct state_app *a, struct enroll_error *err)
 {
-	size_t	i;
+	const char	*where = enroll_on_token(a) ? "token" : "dir";
+	size_t		 i;
 
-	for (i = 0; i < sizeof enroll_required / sizeof enroll_required[0]; i++) {
-		if (state_get(a, enroll_required[i]) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, enroll_required[i], "value.missing",
-			    _("the application is not complete: '%s' is missing"),
-			    enroll_required[i]);
+	for (i = 0; i <= sizeof enroll_required / sizeof enroll_required[0]; i++) {
+		const char	*key = i < sizeof enroll_required / sizeof enroll_required[0] ?
+				    enroll_required[i] : where;
+
+		if (state_get(a, key) == NULL) {
+			enroll_fail(err, ENROLL_REFUSED, key, "value.missing",
+			    _("the application is not complete: '%s' is missing"), key);
 			return -1;
 		}
 	}
 	return 0;
 }
 
+/*
+ * The application's keystore: its PC folder, or its token opened with the PIN (the
+ * person's, for this one call; never kept). A refusal names the field a screen shows it
+ * at: "dir", or "pin" for a token (a wrong PIN, no token, a locked one).
+ */
 static struct keystore *
-enroll_keystore(const struct state_app *a, struct enroll_error *err)
+enroll_keystore(const struct state_app *a, const struct secret *pin,
+    struct enroll_error *err)
 {
-	struct keystore	*ks;
-	char		*cause = NULL;
+	struct keystore		*ks;
+	enum p11_failure	 why = P11_OK;
+	char			*cause = NULL;
 
-	if ((ks = keystore_file_open(state_get(a, "dir"), a->id, &cause)) == NULL) {
+	if (!enroll_on_token(a))
+		ks = keystore_file_open(state_get(a, "dir"), a->id, &cause);
+	else if (pin == NULL) {
+		enroll_fail(err, ENROLL_REFUSED, "pin", "pin.missing", "%s",
+		    _("the keys are on a token: its PIN is needed"));
+		return NULL;
+	} else
+		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(), state_get(a, "token"),
+		    a->id, pin, &why, &cause);
+	if (ks == NULL && !enroll_on_token(a))
 		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
-		free(cause);
-	}
+	else if (ks == NULL && (why == P11_PIN || why == P11_LOCKED))
+		enroll_fail(err, ENROLL_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
+		    "pin.locked", "%s", cause);
+	else if (ks == NULL)		/* not connected, pulled out, no module */
+		enroll_fail(err, ENROLL_LOCAL, "token", "token.unavailable", "%s", cause);
+	free(cause);
 	return ks;
 }
 
+/* Where the keys are, for messages: the folder, or the token's label or serial. */
+static const char *
+enroll_key_field(const struct state_app *a)
+{
+	return enroll_on_token(a) ? "pin" : "dir";
+}
+
+int
+enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
+    struct enroll_error *err)
+{
+	char	*cause = NULL;
+
+	size_t	i, kept = 0;
+
+	(void)e;
+	if (keystore_pkcs11_tokens(keystore_pkcs11_module(), list, n, &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, "token", NULL, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	/* A token never initialised (a blank one, SoftHSM's spare slot) has no PIN to open it. */
+	for (i = 0; i < *n; i++)
+		if ((*list)[i].initialized)
+			(*list)[kept++] = (*list)[i];
+		else
+			keystore_token_clear(&(*list)[i]);
+	*n = kept;
+	return 0;
+}
+
 static int
-enroll_make_keys(struct enroll *e, const char *id, struct enroll_error *err)
+enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
+    struct enroll_error *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
 	char			*cause = NULL;
 	int			 created;
 
-	if ((ks = enroll_keystore(a, err)) == NULL)
+	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->generate(ks, &created, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 		free(cause);
 		keystore_close(ks);
 		return -1;
@@ -593,7 +682,8 @@ enroll_submission(const struct state_app *a, const char *csr_auth, const char *c
 }
 
 static int
-enroll_submit(struct enroll *e, const char *id, struct enroll_error *err)
+enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
+    struct enroll_error *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -603,12 +693,12 @@ enroll_submit(struct enroll *e, const char *id, struct enroll_error *err)
 	int			 rc = -1;
 
 	memset(&res, 0, sizeof res);
-	if ((ks = enroll_keystore(a, err)) == NULL)
+	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	/* RSA PKCS#1 v1.5 signatures are deterministic: the same keys give the same CSRs. */
 	if (ks->ops->csr(ks, KEYSTORE_AUTH, &csr[KEYSTORE_AUTH], &cause) == -1 ||
 	    ks->ops->csr(ks, KEYSTORE_SIGN, &csr[KEYSTORE_SIGN], &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 		goto out;
 	}
 	if ((body = enroll_submission(a, csr[KEYSTORE_AUTH], csr[KEYSTORE_SIGN])) == NULL) {
@@ -654,8 +744,8 @@ enroll_stopped(const struct enroll_progress *pg, struct enroll_error *err)
 }
 
 int
-enroll_apply(struct enroll *e, const char *id, const struct enroll_progress *pg,
-    struct enroll_error *err)
+enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
+    const struct enroll_progress *pg, struct enroll_error *err)
 {
 	struct state_app	*a;
 	int			 rc;
@@ -672,7 +762,7 @@ enroll_apply(struct enroll *e, const char *id, const struct enroll_progress *pg,
 	if (a->state == MS_DRAFT) {
 		if (pg != NULL && pg->step != NULL)
 			pg->step(pg->arg, ENROLL_STEP_KEYS);
-		if (enroll_make_keys(e, id, err) == -1)
+		if (enroll_make_keys(e, id, pin, err) == -1)
 			return -1;
 	}
 	if (enroll_stopped(pg, err))
@@ -681,7 +771,7 @@ enroll_apply(struct enroll *e, const char *id, const struct enroll_progress *pg,
 		pg->step(pg->arg, ENROLL_STEP_SEND);
 	if (e->cl != NULL && pg != NULL)
 		client_set_cancel(e->cl, pg->stop, pg->arg);
-	rc = enroll_submit(e, id, err);
+	rc = enroll_submit(e, id, pin, err);
 	if (e->cl != NULL)
 		client_set_cancel(e->cl, NULL, NULL);
 	if (rc == -1 && err != NULL && err->kind == ENROLL_CANCELLED)
@@ -780,7 +870,8 @@ out:
  * the pending keys are gone.
  */
 static int
-enroll_prove(struct enroll *e, const char *id, struct enroll_error *err)
+enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
+    struct enroll_error *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -792,10 +883,10 @@ enroll_prove(struct enroll *e, const char *id, struct enroll_error *err)
 
 	if (state_get(a, "install_proof") != NULL)
 		return 0;
-	if (nonce == NULL || (ks = enroll_keystore(a, err)) == NULL)
+	if (nonce == NULL || (ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->sign(ks, KEYSTORE_AUTH, nonce, strlen(nonce), &sig, &siglen, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 		goto out;
 	}
 	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL)
@@ -853,7 +944,7 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 	memset(&done, 0, sizeof done);
 	certs[KEYSTORE_AUTH] = state_get(a, "cert_auth");
 	certs[KEYSTORE_SIGN] = state_get(a, "cert_sign");
-	if ((ks = enroll_keystore(a, err)) == NULL)
+	if ((ks = enroll_keystore(a, pw, err)) == NULL)
 		return -1;
 	if (ks->ops->install(ks, certs, state_get(a, "chain"), pw, layout, &done, &cause) == -1) {
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
@@ -890,8 +981,9 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 	if (a->state == MS_INSTALLED)
 		goto report;
 	problems_init(&p);
-	/* The password is judged before anything is fetched or written. */
-	if (a->state != MS_INSTALLED && password_check(secret_reveal(pw), &p) == -1)
+	/* The password is judged before anything is fetched or written (a PIN is the
+	 * token's to judge). */
+	if (!enroll_on_token(a) && password_check(secret_reveal(pw), &p) == -1)
 		return enroll_fail_problems(err, "password", &p);
 	if (state_get(a, "request_number") == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
@@ -910,7 +1002,8 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 	}
 	if (a->state == MS_ISSUED && enroll_download(e, id, number, err) == -1)
 		return -1;
-	if (enroll_prove(e, id, err) == -1 || enroll_write_containers(e, id, pw, layout, err) == -1)
+	if (enroll_prove(e, id, pw, err) == -1 ||
+	    enroll_write_containers(e, id, pw, layout, err) == -1)
 		return -1;
 report:
 	a = state_app_find(e->st, id);

@@ -74,8 +74,9 @@ int	enroll_check_bin(struct enroll *, const char *id, const char *bin,
 int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
 	    struct enroll_error *);
 /*
- * One form field: email (may be ""), role, region, city, gu_code, storage, dir. Checked
- * here first (syntax; city within region; gu_code among the organization's), stored.
+ * One form field: email (may be ""), role, region, city, gu_code, storage, dir, token (a
+ * connected token's serial number). Checked here first (syntax; city within region;
+ * gu_code among the organization's; the token connected now), stored.
  */
 int	enroll_set(struct enroll *, const char *id, const char *field, const char *value,
 	    struct enroll_error *);
@@ -84,8 +85,9 @@ int	enroll_directory(struct enroll *, const char *id, const char *which, json_t 
 	    struct enroll_error *);
 
 /*
- * Apply: makes the two key pairs in the chosen folder (kept if a crash left them), then
- * submits both CSRs; the request number is persisted before this returns.
+ * Apply: makes the two key pairs in the chosen folder or on the chosen token (kept if a
+ * crash left them), then submits both CSRs; the request number is persisted before this
+ * returns. pin opens the token (NULL for a folder): used for this call, never kept.
  * progress (may be NULL) hears each step as it starts, and is asked, between the steps
  * and several times a second while the service is awaited, whether to stop. Stopping
  * fails with ENROLL_CANCELLED and loses nothing: keys already made are kept and recorded,
@@ -98,7 +100,13 @@ struct enroll_progress {
 	int	(*stop)(void *arg);		/* non-zero: stop now */
 	void	 *arg;
 };
-int	enroll_apply(struct enroll *, const char *id, const struct enroll_progress *,
+int	enroll_apply(struct enroll *, const char *id, const struct secret *pin,
+	    const struct enroll_progress *, struct enroll_error *);
+/*
+ * The tokens connected now (every slot of the PKCS#11 module with a token in it), for the
+ * person to choose one; free with keystore_tokens_free.
+ */
+int	enroll_tokens(struct enroll *, struct keystore_token **, size_t *,
 	    struct enroll_error *);
 
 /*
@@ -124,7 +132,9 @@ int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
 
 /*
  * Install: downloads and verifies the certificates, writes the two password-protected
- * containers (PC) and reports "installed" to the service with a proof made by the new key.
+ * containers (PC) or stores the certificates on the token beside their keys, and reports
+ * "installed" to the service with a proof made by the new key. pw: the containers' new
+ * password (PC; judged by the password policy first), or the token's PIN.
  */
 int	enroll_install(struct enroll *, const char *id_or_number, const struct secret *pw,
 	    enum keystore_p12_layout, struct enroll_error *);

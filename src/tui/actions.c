@@ -92,6 +92,25 @@ actions_get(struct screen *s, const char *key)
 	return a != NULL ? state_get(a, key) : NULL;
 }
 
+/* Keys of the application worked on are on a token (not in a folder). */
+static int
+actions_on_token(struct screen *s)
+{
+	const char	*st = actions_get(s, "storage");
+
+	return st != NULL && strcmp(st, "pc") != 0;
+}
+
+/* The token's PIN for this one call, asked in a box; NULL: the person cancelled. */
+static struct secret *
+actions_pin(struct screen *s, const char *why)
+{
+	char	text[512];
+
+	(void)snprintf(text, sizeof text, "%s %s", why, _("Type the PIN of the token:"));
+	return screen_ask_secret(s, _("Token PIN"), text);
+}
+
 /* A name in the screen's language from {kk, ru, en} (or a plain string). */
 static const char *
 actions_name(struct screen *s, json_t *names)
@@ -528,7 +547,34 @@ actions_choose_gucode(struct screen *s)
 static enum action_result
 actions_choose_storage(struct screen *s)
 {
-	return actions_set(s, "storage", actions_value(s, "storage"), "storage");
+	enum action_result	r = actions_set(s, "storage", actions_value(s, "storage"),
+				    "storage");
+
+	/* A token's keys need the token, not a folder: its own screen comes next. */
+	if (r == ACTION_NEXT && actions_on_token(s) && screen_go(s, "token") == 0)
+		return ACTION_GOTO;
+	return r;
+}
+
+static enum action_result
+actions_choose_token(struct screen *s)
+{
+	if (*actions_value(s, "token") == '\0') {
+		screen_set_error(s, "token", _("no token is connected: connect it and press "
+		    "\"Search again\""));
+		return ACTION_STAY;
+	}
+	return actions_set(s, "token", actions_value(s, "token"), "token");
+}
+
+static int	actions_src_tokens(struct screen *, const char *, const char *);
+
+static enum action_result
+actions_tokens_refresh(struct screen *s)
+{
+	(void)actions_src_tokens(s, "token", "tokens");
+	screen_set_error(s, "token", NULL);
+	return ACTION_STAY;
 }
 
 static enum action_result
@@ -583,13 +629,24 @@ actions_apply(struct screen *s)
 	struct actions_apply_progress	 p = { s, "", { 0, 0 } };
 	struct enroll_progress		 pg = { actions_apply_step, actions_apply_stop, &p };
 	struct tui			*t = actions_tui(s);
+	struct secret			*pin = NULL;
+	int				 rc;
 
 	if (actions_app(s) == NULL) {
 		screen_message(s, _("Refused"), _("There is no application to submit: start "
 		    "from the main menu."));
 		return ACTION_STAY;
 	}
-	if (enroll_apply(actions_enroll(s), t->app_id, &pg, &err) == -1) {
+	if (actions_on_token(s) && actions_app(s)->state == MS_DRAFT &&
+	    (pin = actions_pin(s, _("The two key pairs are made on the token."))) == NULL)
+		return ACTION_STAY;
+	if (actions_on_token(s) && pin == NULL &&
+	    (pin = actions_pin(s, _("The requests are signed by the keys on the token."))) ==
+	    NULL)
+		return ACTION_STAY;
+	rc = enroll_apply(actions_enroll(s), t->app_id, pin, &pg, &err);
+	secret_free(pin);
+	if (rc == -1) {
 		screen_progress(s, "");
 		if (err.kind == ENROLL_CANCELLED) {
 			screen_message(s, _("Stopped"), err.message);
@@ -728,22 +785,56 @@ actions_pick(struct screen *s, const char *key, const char *field)
 	return 0;
 }
 
+/* Installing: a new password for a folder's containers; for keys on a token, its PIN. */
+static enum action_result
+actions_install_where(struct screen *s)
+{
+	return screen_go(s, actions_on_token(s) ? "install_token" : "install_password") == 0 ?
+	    ACTION_GOTO : ACTION_STAY;
+}
+
 static enum action_result
 actions_status_install(struct screen *s)
 {
 	if (actions_pick(s, actions_value(s, "request_number"), "request_number") == -1)
 		return ACTION_STAY;
-	return ACTION_GOTO;
+	return actions_install_where(s);
 }
 
 static enum action_result
 actions_install_pick(struct screen *s)
 {
 	const char	*typed = actions_value(s, "request_number");
+	int		 rc;
 
 	if (*typed != '\0')
-		return actions_pick(s, typed, "request_number") == 0 ? ACTION_NEXT : ACTION_STAY;
-	return actions_pick(s, actions_value(s, "app"), "app") == 0 ? ACTION_NEXT : ACTION_STAY;
+		rc = actions_pick(s, typed, "request_number");
+	else
+		rc = actions_pick(s, actions_value(s, "app"), "app");
+	if (rc == -1)
+		return ACTION_STAY;
+	return actions_install_where(s);
+}
+
+static enum action_result
+actions_install_token(struct screen *s)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct secret		*pin;
+	int			 rc;
+
+	if ((pin = actions_pin(s, _("The certificates are stored on the token beside the "
+	    "keys."))) == NULL)
+		return ACTION_STAY;
+	screen_progress(s, _("Downloading the certificates and storing them on the "
+	    "token..."));
+	rc = enroll_install(actions_enroll(s), actions_tui(s)->app_id, pin,
+	    KEYSTORE_P12_MODERN, &err);
+	secret_free(pin);
+	screen_progress(s, "");
+	if (rc == -1)
+		return actions_report(s, &err, NULL);
+	return ACTION_NEXT;
 }
 
 static enum action_result
@@ -804,7 +895,7 @@ static int
 actions_complete(struct screen *s)
 {
 	static const char *const need[] = { "surname", "role", "region", "city", "gu_code",
-	    "storage", "dir" };
+	    "storage" };
 	const char	*bin = actions_get(s, "bin");
 	size_t		 i;
 
@@ -813,7 +904,7 @@ actions_complete(struct screen *s)
 	for (i = 0; i < sizeof need / sizeof need[0]; i++)
 		if (actions_get(s, need[i]) == NULL)
 			return 0;
-	return 1;
+	return actions_get(s, actions_on_token(s) ? "token" : "dir") != NULL;
 }
 
 /*
@@ -885,7 +976,7 @@ actions_apps_install(struct screen *s)
 		    "installed: check its status"));
 		return ACTION_STAY;
 	}
-	return ACTION_GOTO;
+	return actions_install_where(s);
 }
 
 static enum action_result
@@ -929,6 +1020,9 @@ static const struct action actions[] = {
 	{ "status_install",	actions_status_install },
 	{ "install_pick",	actions_install_pick },
 	{ "install",		actions_install },
+	{ "install_token",	actions_install_token },
+	{ "choose_token",	actions_choose_token },
+	{ "tokens_refresh",	actions_tokens_refresh },
 	{ "apps_continue",	actions_apps_continue },
 	{ "apps_status",	actions_apps_status },
 	{ "apps_install",	actions_apps_install },
@@ -1057,6 +1151,45 @@ out:
 	return rc;
 }
 
+/*
+ * The tokens connected now, "label — maker model, No. serial"; the first is chosen, so
+ * one connected token is found without a key pressed. None: an empty list, and the
+ * screen's text says to connect one.
+ */
+static int
+actions_src_tokens(struct screen *s, const char *field, const char *source)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct keystore_token	*tk = NULL;
+	json_t			*items = json_array(), *it;
+	char			 line[512];
+	size_t			 n = 0, i;
+	int			 rc = -1;
+
+	(void)source;
+	if (items == NULL)
+		return -1;
+	if (enroll_tokens(actions_enroll(s), &tk, &n, &err) == -1) {
+		json_decref(items);
+		(void)actions_report(s, &err, NULL);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		(void)snprintf(line, sizeof line, _("%s — %s %s, No. %s"), tk[i].label,
+		    tk[i].manufacturer, tk[i].model, tk[i].serial);
+		if ((it = json_pack("{s:s, s:s}", "id", tk[i].serial, "name", line)) == NULL ||
+		    json_array_append_new(items, it) == -1)
+			goto out;
+	}
+	rc = screen_set_items(s, field, items);
+	if (rc == 0 && n > 0 && actions_get(s, "token") == NULL)
+		(void)screen_set_value(s, field, tk[0].serial);
+out:
+	keystore_tokens_free(tk, n);
+	json_decref(items);
+	return rc;
+}
+
 static int
 actions_src_apps(struct screen *s, const char *field, const char *source)
 {
@@ -1072,6 +1205,7 @@ static const struct actions_source {
 	{ "gu-codes",		actions_src_directory },
 	{ "cities",		actions_src_cities },
 	{ "storages",		actions_src_storages },
+	{ "tokens",		actions_src_tokens },
 	{ "apps",		actions_src_apps },
 	{ "pending-apps",	actions_src_apps },
 };
@@ -1229,7 +1363,9 @@ actions_enter_apply(struct screen *s)
 			    strcmp(actions_tui(s)->lang, "ru") == 0 ? actions_storages[i].ru :
 			    actions_storages[i].en;
 	(void)screen_set_value(s, "storage", actions_or(st, "—"));
-	(void)screen_set_value(s, "dir", actions_or(actions_get(s, "dir"), "—"));
+	(void)screen_set_value(s, "dir", actions_on_token(s) ?
+	    actions_or(actions_get(s, "token_label"), actions_or(actions_get(s, "token"), "—")) :
+	    actions_or(actions_get(s, "dir"), "—"));
 	return 0;
 }
 
@@ -1308,6 +1444,17 @@ static int
 actions_enter_installed(struct screen *s)
 {
 	actions_restore(s, "request_number", "request_number");
+	if (actions_on_token(s)) {
+		char	on[256];
+
+		(void)snprintf(on, sizeof on, _("on the token %s, beside its key"),
+		    actions_or(actions_get(s, "token_label"), actions_or(actions_get(s, "token"),
+		    "")));
+		(void)screen_set_value(s, "folder", "—");
+		(void)screen_set_value(s, "container_auth", on);
+		(void)screen_set_value(s, "container_sign", on);
+		return 0;
+	}
 	actions_restore(s, "folder", "dir");
 	actions_file(s, "container_auth", actions_get(s, "container_auth"));
 	actions_file(s, "container_sign", actions_get(s, "container_sign"));
@@ -1339,6 +1486,15 @@ actions_enter_resume(struct screen *s)
 	return 0;
 }
 
+static int
+actions_enter_install_token(struct screen *s)
+{
+	actions_restore(s, "request_number", "request_number");
+	(void)screen_set_value(s, "token", actions_or(actions_get(s, "token_label"),
+	    actions_or(actions_get(s, "token"), "—")));
+	return 0;
+}
+
 static const struct actions_enter_row {
 	const char	*screen;
 	int		(*enter)(struct screen *);
@@ -1353,6 +1509,7 @@ static const struct actions_enter_row {
 	{ "status",		actions_enter_status },
 	{ "install_pick",	actions_enter_install_pick },
 	{ "install_password",	actions_enter_install_password },
+	{ "install_token",	actions_enter_install_token },
 	{ "installed",		actions_enter_installed },
 };
 

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/secret.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
@@ -48,6 +50,7 @@ struct screen {
 	int			 done;
 	enum screen_exit	 exit;
 	const char		*target;
+	const char		*go;		/* screen_go, for this press only */
 };
 
 static int
@@ -455,10 +458,16 @@ screen_rebuild(struct screen *s, char **cause)
 
 /* ---- boxes: message, confirm, help ---- */
 
+#define SCREEN_SECRET_MAX	64	/* characters of a PIN or password typed in a box */
+
 struct screen_box {
 	const char		*title, *text;
 	const char *const	*buttons;
 	int			 nbuttons, choice, top;
+	/* A box that asks for a secret: what is typed, shown as one dot per character. */
+	int			 secret;
+	size_t			 nin;
+	wchar_t			 in[SCREEN_SECRET_MAX];
 };
 
 static void
@@ -473,14 +482,14 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 	if (w < 20)
 		w = cols;
 	lines = tui_text_wrap(b->text, w - 4, NULL, NULL);
-	inner = lines < rows - 8 ? lines : rows - 8;
+	inner = lines < rows - 8 - 2 * b->secret ? lines : rows - 8 - 2 * b->secret;
 	if (inner < 1)
 		inner = 1;
 	if (b->top > lines - inner)
 		b->top = lines - inner;
 	if (b->top < 0)
 		b->top = 0;
-	h = inner + 4;
+	h = inner + 4 + 2 * b->secret;
 	if (*winp != NULL)
 		(void)delwin(*winp);
 	if ((*winp = win = newwin(h, w, (rows - h) / 2, (cols - w) / 2)) == NULL)
@@ -511,6 +520,12 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 	if (lines > inner)
 		(void)mvwaddwstr(win, inner + 1, w - 3,
 		    b->top + inner < lines ? L"\u2193" : L"\u2191");
+	if (b->secret) {
+		(void)wattrset(win, tui_attr(s->tui, TC_FIELD_FOCUS));
+		(void)wmove(win, inner + 2, 2);
+		for (i = 0; i < w - 4; i++)
+			(void)waddwstr(win, (size_t)i < b->nin ? L"\u25cf" : L" ");
+	}
 	x = w;
 	for (i = 0; i < b->nbuttons; i++)
 		x -= tui_text_width(_(b->buttons[i]), strlen(_(b->buttons[i]))) + 6;
@@ -527,7 +542,9 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 			(void)wmove(win, h - 2, x + 2);
 		x += bw + 6;
 	}
-	(void)curs_set(0);
+	if (b->secret)
+		(void)wmove(win, inner + 2, 2 + (int)(b->nin < (size_t)w - 4 ? b->nin : 0));
+	(void)curs_set(b->secret ? 1 : 0);
 	(void)wnoutrefresh(win);
 	(void)doupdate();
 }
@@ -560,7 +577,27 @@ screen_box_run(struct screen *s, struct screen_box *b)
 		case UIK_DOWN: case UIK_PGDN:
 			b->top += ev.action == UIK_DOWN ? 1 : 5;
 			break;
-		case UIK_ACTIVATE: case UIK_TOGGLE:
+		case UIK_CHAR:
+			if (!b->secret)
+				continue;
+			if (b->nin < SCREEN_SECRET_MAX)
+				b->in[b->nin++] = (wchar_t)ev.ch;
+			break;
+		case UIK_BACKSPACE:
+			if (!b->secret)
+				continue;
+			if (b->nin > 0)
+				b->in[--b->nin] = L'\0';
+			break;
+		case UIK_TOGGLE:
+			if (b->secret) {	/* a space is a character of a password */
+				if (b->nin < SCREEN_SECRET_MAX)
+					b->in[b->nin++] = L' ';
+				break;
+			}
+			rc = b->choice;
+			break;
+		case UIK_ACTIVATE:
 			rc = b->choice;
 			break;
 		case UIK_BACK:
@@ -598,16 +635,38 @@ void
 screen_message(struct screen *s, const char *title, const char *text)
 {
 	static const char *const ok[] = { N_("OK") };
-	struct screen_box	b = { title, text, ok, 1, 0, 0 };
+	struct screen_box	b = { .title = title, .text = text, .buttons = ok,
+	    .nbuttons = 1 };
 
 	(void)screen_box_run(s, &b);
+}
+
+struct secret *
+screen_ask_secret(struct screen *s, const char *title, const char *text)
+{
+	static const char *const okc[] = { N_("OK"), N_("Cancel") };
+	struct screen_box	 b = { .title = title, .text = text, .buttons = okc,
+	    .nbuttons = 2, .secret = 1 };
+	struct secret		*sec = NULL;
+	char			 mb[SCREEN_SECRET_MAX * MB_LEN_MAX + 1];
+	size_t			 n;
+
+	if (screen_box_run(s, &b) == 0) {
+		b.in[b.nin < SCREEN_SECRET_MAX ? b.nin : SCREEN_SECRET_MAX - 1] = L'\0';
+		if ((n = wcstombs(mb, b.in, sizeof mb)) != (size_t)-1)
+			sec = secret_new(mb, n);
+		explicit_bzero(mb, sizeof mb);
+	}
+	explicit_bzero(b.in, sizeof b.in);
+	return sec;
 }
 
 int
 screen_confirm(struct screen *s, const char *title, const char *text)
 {
 	static const char *const yn[] = { N_("Yes"), N_("No") };
-	struct screen_box	b = { title, text, yn, 2, 0, 0 };
+	struct screen_box	b = { .title = title, .text = text, .buttons = yn,
+	    .nbuttons = 2 };
 
 	return screen_box_run(s, &b) == 0;
 }
@@ -841,13 +900,25 @@ screen_press(struct screen *s, size_t i)
 		return;
 	if (a == NULL)
 		return;
+	s->go = NULL;
 	r = a->run(s);
 	if ((size_t)r >= sizeof screen_results / sizeof screen_results[0] ||
 	    !screen_results[r].leaves || s->done)
 		return;
 	s->done = 1;
 	s->exit = screen_results[r].exit;
-	s->target = b->target;
+	s->target = r == ACTION_GOTO && s->go != NULL ? s->go : b->target;
+}
+
+int
+screen_go(struct screen *s, const char *screen_id)
+{
+	const struct formdef	*fd = tui_form(s->tui, screen_id);
+
+	if (fd == NULL)
+		return -1;
+	s->go = fd->id;		/* lives as long as the loaded screens */
+	return 0;
 }
 
 /* Enter in a field goes on to the next one; a chosen item presses the first button. */

@@ -40,6 +40,13 @@ void		 screen_set_error(struct screen *, const char *field, const char *msg);
 int		 screen_set_items(struct screen *, const char *field, json_t *items);
 /* A modal box with an OK button, in the current language. */
 void		 screen_message(struct screen *, const char *title, const char *text);
+/*
+ * A box that asks for a PIN or password: nothing echoed (a dot per character), OK or
+ * Cancel. The typed text is wiped from the box; the caller owns the secret (NULL when
+ * the person cancelled or quit). For a secret that only an action needs, at the moment
+ * it runs (a token's PIN), so it never sits in a screen's fields.
+ */
+struct secret	*screen_ask_secret(struct screen *, const char *title, const char *text);
 /* Yes/No box: 1 yes, 0 no. */
 int		 screen_confirm(struct screen *, const char *title, const char *text);
 /* A line of progress shown while long work runs (keys, network); "" clears. */
@@ -51,5 +58,11 @@ void		 screen_progress(struct screen *, const char *text);
  */
 int		 screen_cancelled(struct screen *);
 struct tui	*screen_tui(struct screen *);
+/*
+ * Where this press goes when its action returns ACTION_GOTO, instead of the button's
+ * target: for a next screen that depends on what was chosen (a folder for a PC, the
+ * token for a token). -1 when no screen has that id.
+ */
+int		 screen_go(struct screen *, const char *screen_id);
 
 #endif

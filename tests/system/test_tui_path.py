@@ -27,6 +27,7 @@ from service import Service  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from harness import Tui, TuiTimeout, large_number, width  # noqa: E402
+from softhsm import SoftHSM  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
@@ -355,10 +356,15 @@ def test_whole_path(person, lang):
     assert t.wait_dead() == 0
 
 
-def test_bad_value_at_every_field(person):
+def test_bad_value_at_every_field(person, tmp_path):
     """Each refusal is shown under its field, the focus stays there, and what was typed
     in the other fields is still there."""
-    t = person("en")
+    # A token module with no token in it: the token screen finds none.
+    (tmp_path / "no-tokens").mkdir()
+    (tmp_path / "softhsm2.conf").write_text(
+        f"directories.tokendir = {tmp_path / 'no-tokens'}\nobjectstore.backend = file\n")
+    t = person("en", extra_env={"SOFTHSM2_CONF": str(tmp_path / "softhsm2.conf"),
+                                "NCAENROLL_PKCS11_MODULE": SoftHSM.module})
     F = t.forms
     to_agreement(t)
     accept(t, refuse_first=True)
@@ -443,10 +449,14 @@ def test_bad_value_at_every_field(person):
     t.press(F.button("gucode", "choose_gucode"))
     on_screen(t, "storage")
 
-    # A token: shown, and refused with the reason.
+    # A token, but none is connected: said at the token list; back to a folder.
     t.keys("Down", "Enter")
-    scr = t.wait_for("not supported")
-    assert F.title("storage") in scr
+    on_screen(t, "token")
+    t.press(F.button("token", "choose_token"))
+    scr = t.wait_for("no token is connected")
+    assert F.title("token") in scr
+    t.keys("Escape")
+    on_screen(t, "storage")
     t.keys("Up", "Enter")
     folder_screen(t)
     number, _ = apply_and_number(t)
@@ -583,6 +593,64 @@ def test_start_anew_gives_up_the_unfinished_one(person):
     t.sigkill()
     t.start()
     on_screen(t, "main")
+
+
+def test_keys_on_a_token(person, tmp_path):
+    """Storage "Kaztoken": the connected token (SoftHSM2) is found and chosen by itself,
+    Apply asks its PIN in a box (a wrong one is refused and nothing is lost), the keys
+    are made on the token, and installing stores the certificates there."""
+    tok = SoftHSM(tmp_path / "token", label="Kaztoken TUI")
+    t = person("en", extra_env=tok.env())
+    F = t.forms
+    to_agreement(t)
+    accept(t)
+    bin_screen(t)
+    iin_screen(t)
+    email_screen(t)
+    choose(t, "role", "ROLE02", "region")
+    choose(t, "region", "karaganda", "city")
+    choose(t, "city", "karaganda", "gucode")
+    choose(t, "gucode", None, "storage")
+    t.keys("Down", "Down", "Down")          # pc, eToken, JaCarta, Kaztoken
+    t.keys("Enter")
+    scr = on_screen(t, "token")
+    assert "Kaztoken TUI" in scr and tok.serial in scr, scr
+    t.keys("Enter")                         # the one token found is already chosen
+    scr = on_screen(t, "apply")
+    assert "Kaztoken TUI" in scr, scr
+    t.press(F.button("apply", "apply"))
+    t.wait_for("Token PIN")
+    t.type("000000")
+    t.keys("Enter")
+    scr = t.wait_for("is wrong", timeout=30)
+    assert "000000" not in scr and "●" not in scr
+    t.keys("Enter")
+    on_screen(t, "apply")
+    t.press(F.button("apply", "apply"))
+    t.wait_for("Token PIN")
+    t.type(tok.pin)
+    t.keys("Enter")
+    scr = on_screen(t, "number", timeout=120)
+    number = NUMBER.search(scr).group(0)
+    assert tok.pin not in scr
+    t.press(F.button("number", "goto", "main"))
+    on_screen(t, "main")
+    t.press(F.button("main", "goto", "status"))
+    on_screen(t, "status")
+    wait_issued(t, number)
+    t.press(F.button("status", "status_install"))
+    scr = on_screen(t, "install_token")
+    assert "Kaztoken TUI" in scr and number in scr
+    t.press(F.button("install_token", "install_token"))
+    t.wait_for("Token PIN")
+    t.type(tok.pin)
+    t.keys("Enter")
+    scr = on_screen(t, "installed", timeout=120)
+    assert "on the token Kaztoken TUI" in scr, scr
+    out = tok.pkcs11_tool("--list-objects").stdout
+    assert out.count("Certificate Object") == 2 and out.count("Private Key Object") == 2, out
+    with open(t.state, encoding="utf-8") as f:
+        assert tok.pin not in f.read()
 
 
 def test_resize_and_small_terminal(person):
