@@ -120,7 +120,7 @@ main(int argc, char **argv)
 	memset(&ctx, 0, sizeof ctx);
 	ctx.progname = "ncaenroll";
 	ctx.demo_svc.pid = -1;
-	if (hardening_no_core_dumps(&cause) == -1) {
+	if (hardening_no_core_dumps(&cause) == -1 || hardening_no_sigpipe(&cause) == -1) {
 		(void)fprintf(stderr, "ncaenroll: %s\n", cause);
 		free(cause);
 		return CMD_EXIT_LOCAL;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -19,6 +20,20 @@ hardening_no_core_dumps(char **cause)
 	}
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
 		cause_set(cause, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+hardening_no_sigpipe(char **cause)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	if (sigemptyset(&sa.sa_mask) == -1 || sigaction(SIGPIPE, &sa, NULL) == -1) {
+		cause_set(cause, "sigaction(SIGPIPE): %s", strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -7,5 +7,11 @@
 #define NCA_HARDENING_H
 
 int	hardening_no_core_dumps(char **cause);
+/*
+ * A write to a closed pipe or socket fails with EPIPE instead of killing the process: a
+ * token reached over a socket (p11-kit's client module) whose server went away must be
+ * reported, not end the program between two steps of writing keys.
+ */
+int	hardening_no_sigpipe(char **cause);
 
 #endif
