@@ -22,5 +22,6 @@ const struct widget_ops *const widget_table[] = {
 	&widget_captcha_ops,
 	&widget_value_ops,
 	&widget_bignum_ops,
+	&widget_hidden_ops,
 	NULL
 };
