@@ -1,7 +1,8 @@
 /*
  * ncaenroll-ra — the registration desk for RA operators: with a command one step for
- * scripts (queue, show, approve, reject, history); the full-screen console comes with the
- * TUI engine. This file only parses global options, reads the settings and dispatches.
+ * scripts (queue, show, approve, reject, history); without one, on a terminal, the
+ * full-screen console (src/ra-tui). This file only parses global options, reads the
+ * settings and dispatches.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cmd-ra.h"
+#include "cli/cmd-ra-console.h"
 #include "common/about.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
@@ -33,6 +35,8 @@ ncaenroll_ra_help(const char *prog)
 	size_t	i;
 
 	(void)printf(_("Usage: %s [OPTION]... COMMAND [ARG]...\n"), prog);
+	(void)printf(_("  or:  %s [OPTION]...   (on a terminal: the full-screen console)\n"),
+	    prog);
 	(void)printf("%s\n\n", _("The registration desk: verify applicants for NCA RK\n"
 	    "registration certificates and approve or reject their applications."));
 	(void)printf("%s\n", _("Commands:"));
@@ -200,12 +204,8 @@ ncaenroll_ra_run(struct ra_ctx *ctx, int argc, char **argv)
 		return ncaenroll_ra_help(ctx->cmd.progname);
 	if (version)
 		return about_version(ctx->cmd.progname) == 0 ? 0 : CMD_EXIT_LOCAL;
-	if (optind == argc) {
-		/* Until the full-screen console exists, say what does. */
-		cmd_error(&ctx->cmd, "%s", _("the full-screen console is not built yet; "
-		    "give a command (see --help), e.g. 'ncaenroll-ra --demo queue'"));
-		return CMD_EXIT_USAGE;
-	}
+	if (optind == argc)
+		return cmd_ra_console(ctx);	/* no command: the full-screen console */
 	if ((e = ncaenroll_ra_find(argv[optind])) == NULL) {
 		cmd_error(&ctx->cmd, _("unknown command '%s'"), argv[optind]);
 		(void)fprintf(stderr, _("Try '%s --help' for more information.\n"),
@@ -226,7 +226,7 @@ main(int argc, char **argv)
 	ctx.cmd.progname = "ncaenroll-ra";
 	ctx.cmd.demo_svc.pid = -1;
 	ctx.password_fd = -1;
-	if (hardening_no_core_dumps(&cause) == -1) {
+	if (hardening_no_core_dumps(&cause) == -1 || hardening_no_sigpipe(&cause) == -1) {
 		(void)fprintf(stderr, "ncaenroll-ra: %s\n", cause);
 		free(cause);
 		return CMD_EXIT_LOCAL;

@@ -23,5 +23,7 @@ const struct widget_ops *const widget_table[] = {
 	&widget_value_ops,
 	&widget_bignum_ops,
 	&widget_hidden_ops,
+	&widget_rows_ops,
+	&widget_checklist_ops,
 	NULL
 };

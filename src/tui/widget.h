@@ -63,6 +63,7 @@ extern const struct widget_ops widget_entry_ops, widget_digits_ops, widget_email
     widget_password_ops, widget_checkbox_ops, widget_text_ops, widget_progress_ops;
 extern const struct widget_ops widget_list_ops, widget_search_ops, widget_folder_ops,
     widget_captcha_ops, widget_value_ops, widget_bignum_ops, widget_hidden_ops;
+extern const struct widget_ops widget_rows_ops, widget_checklist_ops;
 
 const struct widget_ops	*widget_find(const char *type);
 /* Creates a widget of def->type; NULL with a cause. */

@@ -92,7 +92,7 @@ def large_number(text):
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 OTHER_ESC = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][0-9A-Za-z]|.)")
 BUTTON = re.compile(r"< ([^<>]+?) >")
-EXITED = re.compile(r"\[ncaenroll exited (\d+)\]")
+EXITED = re.compile(r"\[(?:ncaenroll|ncaenroll-ra) exited (\d+)\]")
 
 
 def mask(text, home=None):

@@ -1,0 +1,151 @@
+/*
+ * ra-tui-app — one application in full and unmasked (forms/ra/app.yaml), as the operator
+ * checks it against the person and the papers at the desk, read again from the service
+ * each time the screen opens (another desk may have decided it meanwhile); and the
+ * application form as the applicant printed it (forms/ra/form.yaml).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/appstatus.h"
+#include "common/i18n.h"
+#include "ra-tui/ra-tui.h"
+
+/* Key storages by the service's ids (nca-facts.md §4), in the reader's words. */
+static const struct app_storage {
+	const char	*id;
+	const char	*kk, *ru, *en;
+} app_storages[] = {
+	{ "pc", "Дербес компьютер (қалта)", "Персональный компьютер (папка)",
+	    "Personal computer (a folder)" },
+	{ "etoken72k", "eToken PRO 72K", "eToken PRO 72K", "eToken PRO 72K" },
+	{ "jacarta", "JaCarta", "JaCarta", "JaCarta" },
+	{ "kaztoken", "Kaztoken", "Kaztoken", "Kaztoken" },
+	{ "akey", "AKey", "AKey", "AKey" },
+};
+
+static const char *
+app_or(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : "—";
+}
+
+static void
+app_set(struct screen *s, const char *field, const char *value)
+{
+	(void)screen_set_value(s, field, app_or(value));
+}
+
+static const char *
+app_status(const json_t *app)
+{
+	enum app_status	st;
+
+	return appstatus_parse(ra_str(app, "status"), &st) == 0 ? _(appstatus_label(st)) :
+	    ra_str(app, "status");
+}
+
+static const char *
+app_storage(const json_t *app)
+{
+	const json_t	*st = json_object_get(app, "storage");
+	const char	*id = json_is_string(st) ? json_string_value(st) : ra_str(st, "id");
+	const char	*lang = i18n_current();
+	size_t		 i;
+
+	for (i = 0; i < sizeof app_storages / sizeof app_storages[0]; i++)
+		if (strcmp(id, app_storages[i].id) == 0)
+			return strcmp(lang, "kk") == 0 ? app_storages[i].kk :
+			    strcmp(lang, "ru") == 0 ? app_storages[i].ru : app_storages[i].en;
+	return *ra_str(st, "label") != '\0' ? ra_str(st, "label") : ra_value_label(st);
+}
+
+/* "2026-12-25 (days left: 29)" while it waits; the decision's time once decided. */
+static void
+app_deadline(struct screen *s, const json_t *app)
+{
+	const json_t	*days = json_object_get(app, "days_left");
+	char		 line[128], day[11];
+
+	if (!json_is_integer(days)) {
+		app_set(s, "deadline", NULL);
+		return;
+	}
+	(void)snprintf(line, sizeof line, "%s (%s: %lld)",
+	    ra_tui_day(ra_str(app, "deadline"), day), _("days left"),
+	    (long long)json_integer_value(days));
+	app_set(s, "deadline", line);
+}
+
+/* Who decided, when, and the reason given: the history's last word, once it is not new. */
+static void
+app_decision(struct screen *s, const json_t *app)
+{
+	const json_t	*h = json_object_get(app, "history");
+	const json_t	*last = json_array_get(h, json_array_size(h) - 1);
+	const char	*reason = ra_str(app, "reject_reason");
+	char		 line[1536], when[32];
+
+	if (strcmp(ra_str(app, "status"), "submitted") == 0 || last == NULL) {
+		app_set(s, "decided", NULL);
+		return;
+	}
+	(void)snprintf(line, sizeof line, "%s, %s%s%s",
+	    ra_tui_when(ra_str(last, "at"), when), ra_str(last, "actor"),
+	    *reason != '\0' ? "\n" : "", reason);
+	app_set(s, "decided", line);
+}
+
+int
+ra_tui_app_enter(struct screen *s)
+{
+	struct ra_tui	*rt = ra_tui_ctx(s);
+	const json_t	*app, *a, *org, *role;
+	char		 line[1024], when[32];
+
+	if (ra_tui_app_load(s) == -1)
+		return -1;
+	app = rt->app;
+	a = json_object_get(app, "applicant");
+	org = json_object_get(app, "organization");
+	role = json_object_get(app, "role");
+	app_set(s, "number", ra_str(app, "request_number"));
+	app_set(s, "status", app_status(app));
+	app_set(s, "submitted", ra_tui_when(ra_str(app, "submitted"), when));
+	app_deadline(s, app);
+	app_decision(s, app);
+	ra_applicant_name(app, line, sizeof line);
+	app_set(s, "applicant", line);
+	app_set(s, "iin", ra_str(a, "iin"));
+	app_set(s, "email", ra_str(a, "email"));
+	app_set(s, "org", json_is_object(org) && json_object_get(org, "name") != NULL ?
+	    ra_name(json_object_get(org, "name")) : ra_value_label(org));
+	app_set(s, "bin", ra_str(org, "bin"));
+	if (json_is_object(role))
+		(void)snprintf(line, sizeof line, "%s (%s)", ra_value_label(role),
+		    ra_str(role, "id"));
+	else
+		(void)snprintf(line, sizeof line, "%s", ra_value_label(role));
+	app_set(s, "role", line);
+	(void)snprintf(line, sizeof line, "%s, %s",
+	    app_or(ra_value_label(json_object_get(app, "region"))),
+	    app_or(ra_value_label(json_object_get(app, "city"))));
+	app_set(s, "place", line);
+	app_set(s, "gu_code", ra_str(app, "gu_code"));
+	app_set(s, "storage", app_storage(app));
+	return 0;
+}
+
+int
+ra_tui_form_enter(struct screen *s)
+{
+	struct ra_tui	*rt = ra_tui_ctx(s);
+
+	if (rt->app == NULL && ra_tui_app_load(s) == -1)
+		return -1;
+	if (*ra_str(rt->app, "form") != '\0')
+		(void)screen_set_value(s, "form", ra_str(rt->app, "form"));
+	return 0;
+}
