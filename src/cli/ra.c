@@ -412,6 +412,49 @@ ra_application(struct ra *ra, const char *number, json_t **out, struct ra_error 
 }
 
 int
+ra_places(struct ra *ra, json_t **out, struct ra_error *err)
+{
+	json_t	*regions = NULL, *region, *cities;
+	char	*path;
+	size_t	 i;
+
+	*out = NULL;
+	if (ra_call(ra, "GET", "/api/v1/directories/regions", NULL, 1, &regions, err) == -1)
+		return -1;
+	if (!json_is_array(regions))
+		goto broken;
+	json_array_foreach(regions, i, region) {
+		const char	*id = json_string_value(json_object_get(region, "id"));
+
+		if (id == NULL || strchr(id, '/') != NULL || strchr(id, '?') != NULL)
+			goto broken;
+		if (asprintf(&path, "/api/v1/directories/regions/%s/cities", id) == -1) {
+			ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+			json_decref(regions);
+			return -1;
+		}
+		cities = NULL;
+		if (ra_call(ra, "GET", path, NULL, 1, &cities, err) == -1) {
+			free(path);
+			json_decref(regions);
+			return -1;
+		}
+		free(path);
+		if (!json_is_array(cities) || json_object_set_new(region, "cities", cities) == -1) {
+			json_decref(cities);
+			goto broken;
+		}
+	}
+	*out = regions;
+	return 0;
+broken:
+	json_decref(regions);
+	ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+	    _("the service's directory of places is not what doc/api.md says")));
+	return -1;
+}
+
+int
 ra_reject_reasons(struct ra *ra, json_t **out, struct ra_error *err)
 {
 	json_t	*answer = NULL;

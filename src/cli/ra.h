@@ -64,6 +64,12 @@ void		 ra_error_free(struct ra_error *);
 int	ra_queue(struct ra *, const struct ra_filter *, json_t **out, struct ra_error *);
 /* The application in full (unmasked), with documents and history. */
 int	ra_application(struct ra *, const char *number, json_t **out, struct ra_error *);
+/*
+ * The places an operator filters the queue by: every region, each with its cities and
+ * each city with its registration offices ([{"id","name":{kk,ru,en},"cities":[{"id",
+ * "name","offices":[{"id","name"}]}]}]), from the service's public directories.
+ */
+int	ra_places(struct ra *, json_t **out, struct ra_error *);
 /* [{"code","name":{kk,ru,en},"text_required"}] */
 int	ra_reject_reasons(struct ra *, json_t **out, struct ra_error *);
 /* docs: the ticked document codes. *out: the service's answer ({"status":"issued"}). */

@@ -6,7 +6,8 @@
  * comes back: a mistyped number is caught by its check digit, a place the service does
  * not know at its field.
  * The search field opens empty (each applicant at the desk is a new search; the queue
- * says what it shows); the filter's fields open as they were set.
+ * says what it shows); the filter's fields open as they were set. Region and office are
+ * chosen from lists of the service's places (asked once per console), "any" first.
  */
 #include "config.h"
 
@@ -81,6 +82,92 @@ ra_tui_find_clear(struct screen *s)
 	return ACTION_NEXT;
 }
 
+/* The list items' id for "any region", "any office": a list item needs an id. */
+#define FILTER_ANY	"*"
+
+static json_t *
+filter_any(const char *kk, const char *ru, const char *en)
+{
+	json_t	*items = json_array();
+
+	if (items != NULL && json_array_append_new(items, json_pack("{s:s, s:{s:s, s:s, s:s}}",
+	    "id", FILTER_ANY, "name", "kk", kk, "ru", ru, "en", en)) == -1) {
+		json_decref(items);
+		return NULL;
+	}
+	return items;
+}
+
+/* "Karaganda: Karaganda PSC No. 1", in each language. */
+static json_t *
+filter_office(const json_t *city, const json_t *office)
+{
+	static const char *const langs[] = { "kk", "ru", "en" };
+	json_t		*names = json_object(), *o;
+	char		 line[512];
+	size_t		 i;
+
+	if (names == NULL)
+		return NULL;
+	for (i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		const char	*c = json_string_value(json_object_get(json_object_get(city,
+				    "name"), langs[i]));
+		const char	*n = json_string_value(json_object_get(json_object_get(office,
+				    "name"), langs[i]));
+
+		(void)snprintf(line, sizeof line, "%s: %s", c != NULL ? c : "",
+		    n != NULL ? n : ra_str(office, "id"));
+		if (json_object_set_new(names, langs[i], json_string(line)) == -1) {
+			json_decref(names);
+			return NULL;
+		}
+	}
+	if ((o = json_pack("{s:s, s:o}", "id", ra_str(office, "id"), "name", names)) == NULL)
+		json_decref(names);
+	return o;
+}
+
+/* The two lists, from the service's places (asked the first time only). */
+static int
+filter_lists(struct screen *s)
+{
+	struct ra_tui	*rt = ra_tui_ctx(s);
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	json_t		*regions, *offices, *region, *city, *office;
+	size_t		 i, j, k;
+	int		 rc = -1;
+
+	if (rt->places == NULL) {
+		screen_progress(s, _("Asking the service..."));
+		if (ra_places(rt->ra, &rt->places, &err) == -1) {
+			screen_progress(s, "");
+			(void)ra_tui_fail(s, &err, NULL);
+			return -1;
+		}
+		screen_progress(s, "");
+	}
+	regions = filter_any("Кез келген облыс", "Любая область", "Any region");
+	offices = filter_any("Кез келген ХҚКО", "Любой ЦОН", "Any office");
+	if (regions == NULL || offices == NULL)
+		goto out;
+	json_array_foreach(rt->places, i, region) {
+		if (json_array_append_new(regions, json_pack("{s:s, s:O}", "id",
+		    ra_str(region, "id"), "name", json_object_get(region, "name"))) == -1)
+			goto out;
+		json_array_foreach(json_object_get(region, "cities"), j, city)
+			json_array_foreach(json_object_get(city, "offices"), k, office)
+				if (json_array_append_new(offices, filter_office(city, office)) ==
+				    -1)
+					goto out;
+	}
+	rc = screen_set_items(s, "region", regions) == 0 &&
+	    screen_set_items(s, "office", offices) == 0 ? 0 : -1;
+out:
+	json_decref(regions);
+	json_decref(offices);
+	return rc;
+}
+
 int
 ra_tui_filter_enter(struct screen *s)
 {
@@ -89,29 +176,22 @@ ra_tui_filter_enter(struct screen *s)
 
 	if (rt->max_age >= 0)
 		(void)snprintf(age, sizeof age, "%ld", rt->max_age);
-	(void)screen_set_value(s, "region", rt->region != NULL ? rt->region : "");
-	(void)screen_set_value(s, "office", rt->office != NULL ? rt->office : "");
+	if (filter_lists(s) == -1)
+		return -1;
+	(void)screen_set_value(s, "region", rt->region != NULL ? rt->region : FILTER_ANY);
+	(void)screen_set_value(s, "office", rt->office != NULL ? rt->office : FILTER_ANY);
 	(void)screen_set_value(s, "max_age", age);
 	(void)screen_set_value(s, "all", rt->all ? "1" : "0");
 	return 0;
 }
 
-/* A directory id as typed: spaces around dropped, letters made small. NULL if empty. */
+/* A list's choice as a filter: NULL for "any" (or nothing chosen). */
 static char *
 filter_id(const char *in)
 {
-	char	*id, *p;
-	size_t	 len;
-
-	while (*in == ' ')
-		in++;
-	for (len = strlen(in); len > 0 && in[len - 1] == ' '; len--)
-		;
-	if (len == 0 || (id = strndup(in, len)) == NULL)
+	if (*in == '\0' || strcmp(in, FILTER_ANY) == 0)
 		return NULL;
-	for (p = id; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return id;
+	return strdup(in);
 }
 
 /* Days typed, or -1 for none; -2 when it is no number of days. */

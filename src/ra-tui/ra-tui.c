@@ -27,6 +27,7 @@ ra_tui_run(struct ra *ra, const char *lang, char **cause)
 	free(rt.office);
 	json_decref(rt.app);
 	json_decref(rt.reasons);
+	json_decref(rt.places);
 	return rc;
 }
 

@@ -30,6 +30,7 @@ struct ra_tui {
 	char		 number[REQNUM_LEN + 1];	/* the application open, "" none */
 	json_t		*app;				/* as the service last showed it */
 	json_t		*reasons;			/* the service's reasons, once asked */
+	json_t		*places;			/* regions, cities, offices, once asked */
 };
 
 int		 ra_tui_run(struct ra *, const char *lang, char **cause);
