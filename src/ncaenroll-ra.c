@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,20 +133,6 @@ ncaenroll_ra_lang(int argc, char **argv, const struct ra_settings *set, char **c
 }
 
 static int
-ncaenroll_ra_fd(const char *arg, int *fd)
-{
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || n < 0 || n > 1024)
-		return -1;
-	*fd = (int)n;
-	return 0;
-}
-
-static int
 ncaenroll_ra_options(struct ra_ctx *ctx, int argc, char **argv, int *help, int *version)
 {
 	static const struct option	 opts[] = {
@@ -178,7 +163,7 @@ ncaenroll_ra_options(struct ra_ctx *ctx, int argc, char **argv, int *help, int *
 		case 'L': break;
 		case 'V': *version = 1; break;
 		case 'P':
-			if (ncaenroll_ra_fd(optarg, &ctx->password_fd) == -1) {
+			if (cmd_fd_arg(optarg, &ctx->password_fd) == -1) {
 				cmd_error(&ctx->cmd, "%s", _("--password-fd needs a descriptor number"));
 				return CMD_EXIT_USAGE;
 			}

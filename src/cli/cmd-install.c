@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,8 +144,7 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct enroll_error		 err = { 0, NULL, NULL, NULL };
 	struct enroll			*e;
 	struct secret			*pw = NULL;
-	char				*end;
-	long				 fd = -1;
+	int				 fd = -1;
 	int				 c, rc;
 
 	optind = 1;
@@ -155,9 +153,7 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'j': ctx->json = 1; break;
 		case 'l': layout = KEYSTORE_P12_LEGACY; break;
 		case 'p':
-			errno = 0;
-			fd = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || fd < 0 || fd > 1024)
+			if (cmd_fd_arg(optarg, &fd) == -1)
 				return cmd_usage_error(ctx, &cmd_install_entry,
 				    _("--password-fd needs a descriptor number"));
 			break;
@@ -170,7 +166,7 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    _("give the request number of the application"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((pw = install_secret(ctx, e, argv[optind], (int)fd)) == NULL)
+	if ((pw = install_secret(ctx, e, argv[optind], fd)) == NULL)
 		rc = CMD_EXIT_REFUSED;
 	else if (enroll_install(e, argv[optind], pw, layout, &err) == -1)
 		rc = cmd_report(ctx, &err);

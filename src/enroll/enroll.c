@@ -15,19 +15,15 @@
 #include "common/password.h"
 #include "common/problem.h"
 #include "common/reqnum.h"
+#include "common/storage.h"
 #include "enroll/enroll.h"
-
-/* Storage kinds the service knows: a PC folder, or a PKCS#11 token of these makes. */
-static const char *const enroll_storages[] = {
-	"pc", "etoken72k", "jacarta", "kaztoken", "akey",
-};
 
 static int
 enroll_on_token(const struct state_app *a)
 {
-	const char	*storage = state_get(a, "storage");
+	const struct storage_kind	*k = storage_find(state_get(a, "storage"));
 
-	return storage != NULL && strcmp(storage, "pc") != 0;
+	return k != NULL && k->token;
 }
 
 static void
@@ -380,7 +376,6 @@ static int
 enroll_check_field(const char *field, const char *value, struct enroll_error *err)
 {
 	struct problems	p;
-	size_t		i;
 
 	problems_init(&p);
 	if (strcmp(field, "email") == 0) {
@@ -390,10 +385,7 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 		if (gucode_check(value, &p) == -1)
 			return enroll_fail_problems(err, field, &p);
 	} else if (strcmp(field, "storage") == 0) {
-		for (i = 0; i < sizeof enroll_storages / sizeof enroll_storages[0]; i++)
-			if (strcmp(value, enroll_storages[i]) == 0)
-				break;
-		if (i == sizeof enroll_storages / sizeof enroll_storages[0]) {
+		if (storage_find(value) == NULL) {
 			enroll_fail(err, ENROLL_REFUSED, field, "storage.unknown",
 			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey)"),
 			    value);

@@ -329,27 +329,11 @@ keystore_file_has_keys(struct keystore *ks, int *yes, char **cause)
 }
 
 static int
-keystore_file_bio_string(BIO *b, char **out)
-{
-	char	*data;
-	long	 len = BIO_get_mem_data(b, &data);
-
-	/* Not strndup: the BIO's data has no terminator to stop at. */
-	if (len <= 0 || (*out = malloc((size_t)len + 1)) == NULL)
-		return -1;
-	memcpy(*out, data, (size_t)len);
-	(*out)[len] = '\0';
-	return 0;
-}
-
-static int
 keystore_file_csr(struct keystore *ks, enum keystore_key k, char **pem, char **cause)
 {
 	struct keystore_file	*kf = ks->impl;
 	EVP_PKEY		*key = NULL;
 	X509_REQ		*req = NULL;
-	X509_NAME		*name = NULL;
-	BIO			*b = NULL;
 	int			 rc = -1;
 
 	*pem = NULL;
@@ -359,21 +343,13 @@ keystore_file_csr(struct keystore *ks, enum keystore_key k, char **pem, char **c
 	}
 	if ((key = keystore_file_load_key(kf, k, cause)) == NULL)
 		goto out;
-	if ((req = X509_REQ_new()) == NULL || (name = X509_NAME_new()) == NULL ||
-	    X509_REQ_set_version(req, 0) != 1 ||
-	    X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-	    (const unsigned char *)kf->app_id, -1, -1, 0) != 1 ||
-	    X509_REQ_set_subject_name(req, name) != 1 || X509_REQ_set_pubkey(req, key) != 1 ||
-	    X509_REQ_sign(req, key, EVP_sha256()) <= 0 ||
-	    (b = BIO_new(BIO_s_mem())) == NULL || PEM_write_bio_X509_REQ(b, req) != 1 ||
-	    keystore_file_bio_string(b, pem) == -1)
+	if ((req = keystore_req_new(kf->app_id, key)) == NULL ||
+	    X509_REQ_sign(req, key, EVP_sha256()) <= 0 || keystore_req_pem(req, pem) == -1)
 		cause_set(cause, _("cannot make the %s certificate request: %s"),
 		    keystore_key_name(k), keystore_file_ssl_reason());
 	else
 		rc = 0;
 out:
-	BIO_free(b);
-	X509_NAME_free(name);
 	X509_REQ_free(req);
 	EVP_PKEY_free(key);
 	return rc;

@@ -251,39 +251,20 @@ keystore_pkcs11_has_keys(struct keystore *ks, int *yes, char **cause)
 	return 0;
 }
 
-static int
-keystore_pkcs11_bio_string(BIO *b, char **out)
-{
-	char	*data;
-	long	 len = BIO_get_mem_data(b, &data);
-
-	if (len <= 0 || (*out = malloc((size_t)len + 1)) == NULL)
-		return -1;
-	memcpy(*out, data, (size_t)len);
-	(*out)[len] = '\0';
-	return 0;
-}
-
 /* The request before its signature: subject CN = app id, as keystore-file.c makes it. */
 static X509_REQ *
 keystore_pkcs11_req(struct keystore_pkcs11 *kp, EVP_PKEY *pub)
 {
-	X509_REQ	*req = NULL;
-	X509_NAME	*name = NULL;
+	X509_REQ	*req;
 	X509_ALGOR	*alg = NULL;
 	int		 ok = 0;
 
-	if ((req = X509_REQ_new()) != NULL && (name = X509_NAME_new()) != NULL &&
+	if ((req = keystore_req_new(kp->app_id, pub)) != NULL &&
 	    (alg = X509_ALGOR_new()) != NULL &&
-	    X509_REQ_set_version(req, 0) == 1 &&
-	    X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-	    (const unsigned char *)kp->app_id, -1, -1, 0) == 1 &&
-	    X509_REQ_set_subject_name(req, name) == 1 && X509_REQ_set_pubkey(req, pub) == 1 &&
 	    X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256WithRSAEncryption), V_ASN1_NULL,
 	    NULL) == 1 && X509_REQ_set1_signature_algo(req, alg) == 1)
 		ok = 1;
 	X509_ALGOR_free(alg);
-	X509_NAME_free(name);
 	if (!ok) {
 		X509_REQ_free(req);
 		req = NULL;
@@ -336,7 +317,6 @@ keystore_pkcs11_csr(struct keystore *ks, enum keystore_key k, char **pem, char *
 	struct keystore_pkcs11	*kp = ks->impl;
 	EVP_PKEY		*pub = NULL;
 	X509_REQ		*req = NULL;
-	BIO			*b = NULL;
 	unsigned long		 obj;
 	int			 rc = -1;
 
@@ -350,15 +330,13 @@ keystore_pkcs11_csr(struct keystore *ks, enum keystore_key k, char **pem, char *
 	}
 	if (keystore_pkcs11_req_sign(kp, req, obj, pub, k, cause) == -1)
 		goto out;
-	if ((b = BIO_new(BIO_s_mem())) == NULL || PEM_write_bio_X509_REQ(b, req) != 1 ||
-	    keystore_pkcs11_bio_string(b, pem) == -1) {
+	if (keystore_req_pem(req, pem) == -1) {
 		ERR_clear_error();
 		cause_set(cause, _("cannot make the %s certificate request"), keystore_key_name(k));
 		goto out;
 	}
 	rc = 0;
 out:
-	BIO_free(b);
 	X509_REQ_free(req);
 	EVP_PKEY_free(pub);
 	return rc;

@@ -240,3 +240,43 @@ out:
 	X509_free(cert);
 	return rc;
 }
+
+X509_REQ *
+keystore_req_new(const char *app_id, EVP_PKEY *pub)
+{
+	X509_REQ	*req;
+	X509_NAME	*name = NULL;
+
+	if ((req = X509_REQ_new()) == NULL || (name = X509_NAME_new()) == NULL ||
+	    X509_REQ_set_version(req, 0) != 1 ||
+	    X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
+	    (const unsigned char *)app_id, -1, -1, 0) != 1 ||
+	    X509_REQ_set_subject_name(req, name) != 1 || X509_REQ_set_pubkey(req, pub) != 1) {
+		X509_REQ_free(req);
+		req = NULL;
+	}
+	X509_NAME_free(name);
+	return req;
+}
+
+int
+keystore_req_pem(X509_REQ *req, char **pem)
+{
+	BIO	*b;
+	char	*data;
+	long	 len;
+	int	 rc = -1;
+
+	*pem = NULL;
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return -1;
+	/* Not strndup: the BIO's data has no terminator to stop at. */
+	if (PEM_write_bio_X509_REQ(b, req) == 1 && (len = BIO_get_mem_data(b, &data)) > 0 &&
+	    (*pem = malloc((size_t)len + 1)) != NULL) {
+		memcpy(*pem, data, (size_t)len);
+		(*pem)[len] = '\0';
+		rc = 0;
+	}
+	BIO_free(b);
+	return rc;
+}

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <openssl/types.h>
+
 #include "common/secret.h"
 #include "enroll/p11.h"
 
@@ -116,6 +118,14 @@ void		 keystore_installed_free(struct keystore_installed *);
  * spki may be NULL to skip the key comparison (an install being finished, key gone).
  */
 const char	*keystore_key_name(enum keystore_key);
+/*
+ * A certificate request's parts both backends make alike: keystore_req_new, unsigned,
+ * version 1, subject CN = app_id (the service ignores it), the public key of pub;
+ * keystore_req_pem, the signed request as a PEM string (malloc'd). NULL or -1 on failure
+ * (OpenSSL's error queue says why).
+ */
+struct X509_req_st	*keystore_req_new(const char *app_id, EVP_PKEY *pub);
+int			 keystore_req_pem(struct X509_req_st *, char **pem);
 int		 keystore_cert_check(enum keystore_key which, const char *cert_pem,
 		    const char *chain_pem, const unsigned char *spki, size_t spkilen,
 		    char ski[41], char **cause);

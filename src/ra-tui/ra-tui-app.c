@@ -11,20 +11,8 @@
 
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/storage.h"
 #include "ra-tui/ra-tui.h"
-
-/* Key storages by the service's ids (nca-facts.md §4), in the reader's words. */
-static const struct app_storage {
-	const char	*id;
-	const char	*kk, *ru, *en;
-} app_storages[] = {
-	{ "pc", "Дербес компьютер (қалта)", "Персональный компьютер (папка)",
-	    "Personal computer (a folder)" },
-	{ "etoken72k", "eToken PRO 72K", "eToken PRO 72K", "eToken PRO 72K" },
-	{ "jacarta", "JaCarta", "JaCarta", "JaCarta" },
-	{ "kaztoken", "Kaztoken", "Kaztoken", "Kaztoken" },
-	{ "akey", "AKey", "AKey", "AKey" },
-};
 
 static const char *
 app_or(const char *s)
@@ -52,13 +40,10 @@ app_storage(const json_t *app)
 {
 	const json_t	*st = json_object_get(app, "storage");
 	const char	*id = json_is_string(st) ? json_string_value(st) : ra_str(st, "id");
-	const char	*lang = i18n_current();
-	size_t		 i;
+	const struct storage_kind	*k = storage_find(id);
 
-	for (i = 0; i < sizeof app_storages / sizeof app_storages[0]; i++)
-		if (strcmp(id, app_storages[i].id) == 0)
-			return strcmp(lang, "kk") == 0 ? app_storages[i].kk :
-			    strcmp(lang, "ru") == 0 ? app_storages[i].ru : app_storages[i].en;
+	if (k != NULL)
+		return storage_name(k, i18n_current());
 	return *ra_str(st, "label") != '\0' ? ra_str(st, "label") : ra_value_label(st);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/i18n.h"
+#include "common/idlist.h"
 #include "ra-tui/ra-tui.h"
 
 /* The service's word for an application decided before this desk could. */
@@ -97,24 +98,6 @@ ra_tui_reject_enter(struct screen *s)
 	return screen_set_items(s, "reason", reasons);
 }
 
-/* 1 if code is among the comma-separated codes. */
-static int
-decide_listed(const char *codes, const char *code)
-{
-	size_t		 n = strlen(code), len;
-	const char	*p = codes;
-
-	while (*p != '\0') {
-		len = strcspn(p, ",");
-		if (len == n && strncmp(p, code, n) == 0)
-			return 1;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 /*
  * Every document the checklist requires must be ticked: the names of those that are not
  * go under the checklist, with what to do instead. 0 when all are, -1 otherwise.
@@ -128,7 +111,7 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 
 	json_array_foreach(json_object_get(app, "documents"), i, doc) {
 		if (json_is_false(json_object_get(doc, "required")) ||
-		    decide_listed(ticked, ra_str(doc, "code")))
+		    idlist_has(ticked, ra_str(doc, "code")))
 			continue;
 		if (missing[0] != '\0')
 			(void)strncat(missing, "; ", sizeof missing - strlen(missing) - 1);

@@ -17,6 +17,7 @@
 #include "common/i18n.h"
 #include "common/password.h"
 #include "common/secret.h"
+#include "common/storage.h"
 #include "enroll/enroll-form.h"
 #include "tui/actions.h"
 #include "tui/screen.h"
@@ -24,19 +25,6 @@
 
 /* A BIN check's token must outlive the rest of the form by this much to be trusted. */
 #define ACTIONS_TOKEN_MARGIN	60
-
-/* Key storages the site offers legal entities (nca-facts.md §4): ids are the core's. */
-static const struct actions_storage {
-	const char	*id;
-	const char	*kk, *ru, *en;
-} actions_storages[] = {
-	{ "pc", "Дербес компьютер (қалта)", "Персональный компьютер (папка)",
-	    "Personal computer (a folder)" },
-	{ "etoken72k", "eToken PRO 72K", "eToken PRO 72K", "eToken PRO 72K" },
-	{ "jacarta", "JaCarta", "JaCarta", "JaCarta" },
-	{ "kaztoken", "Kaztoken", "Kaztoken", "Kaztoken" },
-	{ "akey", "AKey", "AKey", "AKey" },
-};
 
 /* Where a core refusal's field shows on screens that name it differently. */
 static const struct actions_field_map {
@@ -96,9 +84,9 @@ actions_get(struct screen *s, const char *key)
 static int
 actions_on_token(struct screen *s)
 {
-	const char	*st = actions_get(s, "storage");
+	const struct storage_kind	*k = storage_find(actions_get(s, "storage"));
 
-	return st != NULL && strcmp(st, "pc") != 0;
+	return k != NULL && k->token;
 }
 
 /* The token's PIN for this one call, asked in a box; NULL: the person cancelled. */
@@ -1138,10 +1126,10 @@ actions_src_storages(struct screen *s, const char *field, const char *source)
 	(void)source;
 	if (items == NULL)
 		return -1;
-	for (i = 0; i < sizeof actions_storages / sizeof actions_storages[0]; i++) {
-		it = json_pack("{s:s, s:{s:s, s:s, s:s}}", "id", actions_storages[i].id, "name",
-		    "kk", actions_storages[i].kk, "ru", actions_storages[i].ru,
-		    "en", actions_storages[i].en);
+	for (i = 0; i < storage_nkinds; i++) {
+		it = json_pack("{s:s, s:{s:s, s:s, s:s}}", "id", storage_kinds[i].id, "name",
+		    "kk", storage_kinds[i].kk, "ru", storage_kinds[i].ru,
+		    "en", storage_kinds[i].en);
 		if (it == NULL || json_array_append_new(items, it) == -1)
 			goto out;
 	}
@@ -1340,7 +1328,6 @@ actions_enter_apply(struct screen *s)
 {
 	char		 name[512], role[256], region[256], city[256], which[128], place[600];
 	const char	*st = actions_get(s, "storage");
-	size_t		 i;
 
 	(void)screen_set_value(s, "org_name", actions_org(s));
 	(void)screen_set_value(s, "bin", actions_or(actions_get(s, "bin"), "—"));
@@ -1357,11 +1344,8 @@ actions_enter_apply(struct screen *s)
 	    actions_dir_name(s, which, actions_get(s, "city"), city, sizeof city));
 	(void)screen_set_value(s, "place", place);
 	(void)screen_set_value(s, "gu_code", actions_or(actions_get(s, "gu_code"), "—"));
-	for (i = 0; st != NULL && i < sizeof actions_storages / sizeof actions_storages[0]; i++)
-		if (strcmp(st, actions_storages[i].id) == 0)
-			st = strcmp(actions_tui(s)->lang, "kk") == 0 ? actions_storages[i].kk :
-			    strcmp(actions_tui(s)->lang, "ru") == 0 ? actions_storages[i].ru :
-			    actions_storages[i].en;
+	if (storage_find(st) != NULL)
+		st = storage_name(storage_find(st), actions_tui(s)->lang);
 	(void)screen_set_value(s, "storage", actions_or(st, "—"));
 	(void)screen_set_value(s, "dir", actions_on_token(s) ?
 	    actions_or(actions_get(s, "token_label"), actions_or(actions_get(s, "token"), "—")) :

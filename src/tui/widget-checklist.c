@@ -17,6 +17,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/idlist.h"
 #include "tui/tui-text.h"
 #include "tui/tui.h"
 #include "tui/widget.h"
@@ -210,24 +211,6 @@ checklist_value(struct widget *w)
 	return v;
 }
 
-/* 1 if id is one of the comma-separated ids in list. */
-static int
-checklist_listed(const char *list, const char *id)
-{
-	size_t		 n = strlen(id), len;
-	const char	*p = list;
-
-	while (*p != '\0') {
-		len = strcspn(p, ",");
-		if (len == n && strncmp(p, id, n) == 0)
-			return 1;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 static int
 checklist_set_value(struct widget *w, const char *v, char **cause)
 {
@@ -249,7 +232,7 @@ checklist_set_value(struct widget *w, const char *v, char **cause)
 		p += len;
 	}
 	for (i = 0; i < checklist_count(c); i++)
-		c->ticked[i] = checklist_listed(v, checklist_id(c, i));
+		c->ticked[i] = idlist_has(v, checklist_id(c, i));
 	return 0;
 }
 

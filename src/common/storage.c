@@ -1,0 +1,34 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "common/storage.h"
+
+const struct storage_kind storage_kinds[] = {
+	{ "pc", 0, "Дербес компьютер (қалта)", "Персональный компьютер (папка)",
+	    "Personal computer (a folder)" },
+	{ "etoken72k", 1, "eToken PRO 72K", "eToken PRO 72K", "eToken PRO 72K" },
+	{ "jacarta", 1, "JaCarta", "JaCarta", "JaCarta" },
+	{ "kaztoken", 1, "Kaztoken", "Kaztoken", "Kaztoken" },
+	{ "akey", 1, "AKey", "AKey", "AKey" },
+};
+const size_t storage_nkinds = sizeof storage_kinds / sizeof storage_kinds[0];
+
+const struct storage_kind *
+storage_find(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; id != NULL && i < storage_nkinds; i++)
+		if (strcmp(storage_kinds[i].id, id) == 0)
+			return &storage_kinds[i];
+	return NULL;
+}
+
+const char *
+storage_name(const struct storage_kind *k, const char *lang)
+{
+	if (strcmp(lang, "kk") == 0)
+		return k->kk;
+	return strcmp(lang, "ru") == 0 ? k->ru : k->en;
+}
