@@ -27,7 +27,11 @@ struct action {
 };
 
 const struct action	*action_find(const char *name);
-/* Called as a screen opens: fills lists, restores saved values (never secrets). */
+/*
+ * Called as a screen opens: fills lists, restores saved values (never secrets); and again
+ * after F2 on a screen where nothing is typed, so values written in words follow the
+ * language.
+ */
 int			 actions_enter(struct screen *, const char *screen_id);
 /* The screen the application opens on: "main", or "resume" when one is unfinished. */
 const char		*actions_first_screen(struct tui *);

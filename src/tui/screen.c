@@ -961,6 +961,21 @@ screen_retranslate(struct screen *s)
 	}
 }
 
+/* Whether a person types or ticks anything here (opening it again would lose that). */
+static int
+screen_takes_typing(const struct screen *s)
+{
+	static const char *const typed[] = { "entry", "digits", "email", "password",
+	    "checkbox", "search", "folder", "captcha", "checklist", NULL };
+	size_t	i, j;
+
+	for (i = 0; i < s->nw; i++)
+		for (j = 0; typed[j] != NULL; j++)
+			if (strcmp(s->w[i]->ops->type, typed[j]) == 0)
+				return 1;
+	return 0;
+}
+
 /* Keys no widget took. */
 static void
 screen_key(struct screen *s, const struct uik_event *ev)
@@ -1009,6 +1024,9 @@ screen_key(struct screen *s, const struct uik_event *ev)
 	case UIK_LANG:
 		if (tui_lang_next(s->tui, NULL) == 0) {
 			screen_retranslate(s);
+			/* What the actions wrote in words follows, where nothing typed is lost. */
+			if (!screen_takes_typing(s))
+				(void)actions_enter(s, s->fd->id);
 			(void)screen_layout(s);
 		}
 		break;

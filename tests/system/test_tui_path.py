@@ -653,6 +653,26 @@ def test_keys_on_a_token(person, tmp_path):
         assert tok.pin not in f.read()
 
 
+def test_f2_retells_what_the_screen_says(person):
+    """F2 on the summary: not only the labels, the values written in words (the role,
+    the region and city, the storage) change language too."""
+    t = person("en")
+    fill_to_apply(t)
+    before = t.screen()
+    role_en = line_of_label(before, "Role")
+    t.keys("F2")                            # en -> kk
+    scr = t.wait_for("Рөл")
+    role_kk = line_of_label(scr, "Рөл")
+    assert role_kk and role_kk != role_en, scr
+    assert "Дербес компьютер" not in before and "Personal computer" in before
+    assert "Personal computer" not in scr, scr
+
+
+def line_of_label(scr, label):
+    return next((line.split(label, 1)[1].strip() for line in scr.split("\n")
+                 if line.strip().startswith(label)), "")
+
+
 def test_resize_and_small_terminal(person):
     t = person("kk")
     F = t.forms
