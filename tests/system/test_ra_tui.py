@@ -10,7 +10,6 @@ own full-screen application. What is asserted is what a person sees (capture-pan
 against the words of forms/ra/*.yaml in the language under test. The harness is
 tests/tui/harness.py; nothing is mocked.
 """
-import glob
 import json
 import os
 import re
@@ -22,7 +21,7 @@ import time
 
 import pytest
 
-yaml = pytest.importorskip("yaml")         # python3-yaml: reads the words of forms/ra
+pytest.importorskip("yaml")               # python3-yaml: forms.py reads the words of forms/ra
 
 from conftest import BUILDDIR, SRCDIR  # noqa: E402
 from service import SANITIZER_MARKS, Service, program, program_env  # noqa: E402
@@ -31,6 +30,7 @@ from test_ra_cli import (DEMO_OPERATOR_PASSWORD, Desk, add_operator,  # noqa: E4
                          demo_operator_p12, ensure_demo_operator, ncaenrolld)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
+from forms import Forms  # noqa: E402
 from harness import Tui, TuiTimeout, width  # noqa: E402
 
 pytestmark = [
@@ -45,47 +45,7 @@ OTHER = dict(bin="961141000023", iin="760212350620", region="pavlodar", city="pa
 OTHER_PERSON = "КОВАЛЕНКО СЕРГЕЙ ВИКТОРОВИЧ"
 NUMBER = re.compile(r"\d{4}(?:-\d{4}){6}")
 ISSUED = "Registration certificates are issued"
-
-
-class Screens:
-    """The words of forms/ra/*.yaml in one language."""
-
-    def __init__(self, lang):
-        self.lang = lang
-        self.f = {}
-        for path in glob.glob(os.path.join(SRCDIR, "forms", "ra", "*.yaml")):
-            with open(path, encoding="utf-8") as fh:
-                self.f[os.path.basename(path)[:-5]] = yaml.safe_load(fh)
-
-    def _t(self, d):
-        return d.get(self.lang) or d["en"]
-
-    def title(self, form):
-        return self._t(self.f[form]["title"])
-
-    def button(self, form, action, target=None):
-        for b in self.f[form]["buttons"]:
-            if b["action"] == action and (target is None or b.get("target") == target):
-                return self._t(b["label"])
-        raise KeyError(f"{form}: no button {action} {target}")
-
-    def label(self, form, field):
-        for fd in self.f[form].get("fields", []):
-            if fd["name"] == field:
-                return self._t(fd["label"])
-        raise KeyError(f"{form}: no field {field}")
-
-    def words(self, form):
-        """Every label a person must see whole on the screen: fields' (the table's header
-        cells one by one), buttons'."""
-        out = []
-        for fd in self.f[form].get("fields", []):
-            if fd["type"] in ("text",):
-                continue
-            label = self._t(fd["label"])
-            out += [c for c in re.split(r"[|\n]", label) if c.strip()]
-        out += [self._t(b["label"]) for b in self.f[form]["buttons"]]
-        return out
+RA_FORMS = os.path.join(SRCDIR, "forms", "ra")
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +78,7 @@ def console(svc):
             redirects = {3: pwfile}
         t = Tui(BUILDDIR, s, homes[-1], lang=lang, program="ncaenroll-ra", program_args=args,
                 redirects=redirects, extra_env=extra_env)
-        t.s = Screens(lang)
+        t.s = Forms(RA_FORMS, lang)
         started.append(t)
         t.start()
         if wait:
@@ -306,12 +266,12 @@ def test_approve_from_the_queue(console, applicant):
 def test_approve_what_the_applicants_tui_submitted(console, svc):
     """A demo operator verifies and approves an application submitted through the
     applicant's own full-screen application."""
-    from test_tui_path import Forms, apply_and_number, fill_to_apply
+    from test_tui_path import FORMS, apply_and_number, fill_to_apply
     home = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
     try:
         # In Russian: the applicant's path checks golden screens only in English.
         person = Tui(BUILDDIR, svc, home, lang="ru")
-        person.forms = Forms("ru")
+        person.forms = Forms(FORMS, "ru")
         with person:
             person.wait_for(person.forms.title("main"), timeout=60)
             fill_to_apply(person)
@@ -535,14 +495,14 @@ def test_every_screen_fits_80x24(console, applicant, lang):
     assert width(longest) <= 80
     nxt = {"kk": "ru", "ru": "en"}[lang]
     t.keys("F2")
-    t.wait_for(Screens(nxt).title("app"))
+    t.wait_for(Forms(RA_FORMS, nxt).title("app"))
     look(t, "after F2")
-    assert Screens(nxt).button("app", "approve_open", "approve") in t.screen()
+    assert Forms(RA_FORMS, nxt).button("app", "approve_open", "approve") in t.screen()
     t.resize(70, 20)
     scr = t.screen()
     assert "80" in scr and "24" in scr, "too small a terminal is said so"
     t.resize(80, 24)
-    t.wait_for(Screens(nxt).title("app"))
+    t.wait_for(Forms(RA_FORMS, nxt).title("app"))
     look(t, "back at 80x24")
     leave(t)
 
@@ -587,7 +547,7 @@ def test_a_wrong_password_gets_a_sentence_and_no_screen(console):
     assert status == 1, scr
     assert "password does not open" in flat(scr), scr
     assert "not-the-password" not in scr
-    assert "F10" not in scr and Screens("en").title("main") not in scr, "no curses screen"
+    assert "F10" not in scr and Forms(RA_FORMS, "en").title("main") not in scr, "no curses screen"
 
 
 def test_a_revoked_operator_is_told_before_any_screen(console, svc, tmp_path):
@@ -620,7 +580,7 @@ def test_demo_console_signs_in_as_the_demo_operator(svc):
     home = tempfile.mkdtemp(prefix="nca-ra-", dir="/tmp")
     t = Tui(BUILDDIR, svc, home, lang="kk", program="ncaenroll-ra",
             program_args=["--demo", "--lang", "kk"])
-    t.s = Screens("kk")
+    t.s = Forms(RA_FORMS, "kk")
     try:
         with t:
             scr = t.wait_for(t.s.title("main"), timeout=120)

@@ -8,21 +8,11 @@ import re
 import subprocess
 import time
 
-import pytest
-
 from conftest import BUILDDIR
-from service import Service, program_env
+from service import program_env
 from softhsm import SoftHSM
-
-DEMO = dict(bin="940140000385", iin="871008401427", role="ROLE02", region="karaganda",
-            city="karaganda", gu_code="1001")
-
-
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("svc") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+# The applicant's demo answers, and the service approving by itself (a fixture).
+from test_apply_cli import DEMO, svc  # noqa: F401 (fixtures)
 
 
 class Applicant:

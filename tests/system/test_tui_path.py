@@ -8,7 +8,6 @@ forms/*.yaml for the language under test, so a change of wording breaks no test 
 screen that shows the wrong language, loses a value or cuts a line does. The harness is
 tests/tui/harness.py; golden screens are in tests/tui/golden (GENERATE=1 refreshes them).
 """
-import glob
 import os
 import re
 import shutil
@@ -20,12 +19,13 @@ import time
 
 import pytest
 
-yaml = pytest.importorskip("yaml")         # python3-yaml: reads the labels of forms/
+pytest.importorskip("yaml")               # python3-yaml: forms.py reads the labels of forms/
 
 from conftest import BUILDDIR, SRCDIR  # noqa: E402
 from service import Service  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
+from forms import Forms  # noqa: E402
 from harness import Tui, TuiTimeout, large_number, width  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
 
@@ -40,35 +40,7 @@ PERSON = "ЖАҚСЫЛЫҚОВА ӘСЕЛ ҚАЙРАТҚЫЗЫ"
 PASSWORD = "Qwerty12"
 NUMBER = re.compile(r"\d{4}(?:-\d{4}){6}")
 LANGS = ("kk", "ru", "en")
-
-
-class Forms:
-    """The words of forms/*.yaml in one language."""
-
-    def __init__(self, lang):
-        self.lang = lang
-        self.f = {}
-        for path in glob.glob(os.path.join(SRCDIR, "forms", "*.yaml")):
-            with open(path, encoding="utf-8") as fh:
-                self.f[os.path.basename(path)[:-5]] = yaml.safe_load(fh)
-
-    def _t(self, d):
-        return d.get(self.lang) or d["en"]
-
-    def title(self, form):
-        return self._t(self.f[form]["title"])
-
-    def button(self, form, action, target=None):
-        for b in self.f[form]["buttons"]:
-            if b["action"] == action and (target is None or b.get("target") == target):
-                return self._t(b["label"])
-        raise KeyError(f"{form}: no button {action} {target}")
-
-    def label(self, form, field):
-        for fd in self.f[form].get("fields", []):
-            if fd["name"] == field:
-                return self._t(fd["label"])
-        raise KeyError(f"{form}: no field {field}")
+FORMS = os.path.join(SRCDIR, "forms")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +60,7 @@ def person(svc):
     def start(lang="en", **kw):
         homes.append(tempfile.mkdtemp(prefix="nca-", dir="/tmp"))
         t = Tui(BUILDDIR, svc, homes[-1], lang=lang, **kw)
-        t.forms = Forms(lang)
+        t.forms = Forms(FORMS, lang)
         started.append(t)
         t.start()
         try:
@@ -602,12 +574,7 @@ def test_keys_on_a_token(person, tmp_path):
     tok = SoftHSM(tmp_path / "token", label="Kaztoken TUI")
     t = person("en", extra_env=tok.env())
     F = t.forms
-    to_agreement(t)
-    accept(t)
-    bin_screen(t)
-    iin_screen(t)
-    email_screen(t)
-    choose(t, "role", "ROLE02", "region")
+    fill_to_region(t)
     choose(t, "region", "karaganda", "city")
     choose(t, "city", "karaganda", "gucode")
     choose(t, "gucode", None, "storage")
@@ -726,10 +693,10 @@ def test_language_from_the_menu(person):
     t.press(t.forms.button("main", "goto", "lang"))
     on_screen(t, "lang")
     t.press("Русский")
-    ru = Forms("ru")
+    ru = Forms(FORMS, "ru")
     t.wait_for(ru.title("main"))
     look(t, "main in Russian")
     t.keys("F2")                                # ru -> en
-    t.wait_for(Forms("en").title("main"))
+    t.wait_for(Forms(FORMS, "en").title("main"))
     t.keys("F2")                                # en -> kk
-    t.wait_for(Forms("kk").title("main"))
+    t.wait_for(Forms(FORMS, "kk").title("main"))

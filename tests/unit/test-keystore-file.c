@@ -1,5 +1,5 @@
 /*
- * The PC-folder keystore against a little CA of the test's own: keys and folders made
+ * The PC-folder keystore against the tests' little CA (testca.c): keys and folders made
  * right, CSRs and signatures that verify, containers that open and carry NCA's names and
  * attributes, and every refusal leaving the folder exactly as it was.
  */
@@ -21,33 +21,23 @@
 #include <cmocka.h>
 
 #include <openssl/asn1t.h>
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "common/secret.h"
 #include "enroll/keystore.h"
+#include "testca.h"
+#include "testks.h"
 
 #define APP	"A2611-0042"
 #define PW	"Qwerty12"
 
-#define KU_AUTH	"critical,digitalSignature,keyEncipherment"
-#define KU_SIGN	"critical,digitalSignature,nonRepudiation"
-
-struct ca {
-	EVP_PKEY	*key;
-	X509		*cert;
-	char		*pem;
-};
-
 struct group {
-	struct ca	 ca, other;	/* other: a CA the keystore is not told about */
+	struct testca	 ca, other;	/* other: a CA the keystore is not told about */
 	OSSL_PROVIDER	*prov[2];	/* to read the legacy layout back */
 };
 
@@ -58,142 +48,6 @@ struct fx {
 	struct keystore	*ks;
 	char		*cert[KEYSTORE_KEY__MAX];
 };
-
-/* --- a little CA ------------------------------------------------------------------- */
-
-static char *
-x509_pem(X509 *x)
-{
-	BIO	*b = BIO_new(BIO_s_mem());
-	char	*data, *s;
-	long	 len;
-
-	assert_non_null(b);
-	assert_int_equal(PEM_write_bio_X509(b, x), 1);
-	len = BIO_get_mem_data(b, &data);
-	assert_non_null(s = malloc((size_t)len + 1));
-	memcpy(s, data, (size_t)len);
-	s[len] = '\0';
-	BIO_free(b);
-	return s;
-}
-
-static void
-add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX	 ctx;
-	X509_EXTENSION	*ext;
-
-	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-	assert_non_null(ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value));
-	assert_int_equal(X509_add_ext(x, ext, -1), 1);
-	X509_EXTENSION_free(ext);
-}
-
-/* NCA's SKI: SHA-1 over the whole DER SubjectPublicKeyInfo. */
-static void
-spki_sha1(EVP_PKEY *pub, unsigned char md[20], char hex[41])
-{
-	unsigned char	*der = NULL;
-	int		 len, i;
-
-	assert_true((len = i2d_PUBKEY(pub, &der)) > 0);
-	assert_int_equal(EVP_Digest(der, (size_t)len, md, NULL, EVP_sha1(), NULL), 1);
-	for (i = 0; i < 20; i++)
-		(void)snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	OPENSSL_free(der);
-}
-
-static X509 *
-cert_make(EVP_PKEY *pub, const char *cn, X509 *issuer, EVP_PKEY *signer, const char *ku,
-    int is_ca)
-{
-	X509			*x = X509_new();
-	X509_NAME		*name = X509_NAME_new();
-	ASN1_OCTET_STRING	*ski = ASN1_OCTET_STRING_new();
-	unsigned char		 md[20], serial[20];
-	char			 hex[41];
-	BIGNUM			*bn;
-
-	assert_non_null(x);
-	assert_non_null(name);
-	assert_non_null(ski);
-	assert_int_equal(X509_set_version(x, 2), 1);
-	assert_int_equal(RAND_bytes(serial, sizeof serial), 1);
-	serial[0] &= 0x7f;
-	assert_non_null(bn = BN_bin2bn(serial, sizeof serial, NULL));
-	assert_non_null(BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)));
-	BN_free(bn);
-	assert_int_equal(X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-	    (const unsigned char *)cn, -1, -1, 0), 1);
-	assert_int_equal(X509_set_subject_name(x, name), 1);
-	assert_int_equal(X509_set_issuer_name(x, issuer != NULL ?
-	    X509_get_subject_name(issuer) : name), 1);
-	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
-	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 365L * 86400));
-	assert_int_equal(X509_set_pubkey(x, pub), 1);
-	spki_sha1(pub, md, hex);
-	assert_int_equal(ASN1_OCTET_STRING_set(ski, md, sizeof md), 1);
-	assert_int_equal(X509_add1_ext_i2d(x, NID_subject_key_identifier, ski, 0, 0), 1);
-	if (is_ca)
-		add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
-	add_ext(x, issuer != NULL ? issuer : x, NID_authority_key_identifier, "keyid:always");
-	add_ext(x, x, NID_key_usage, ku);
-	assert_true(X509_sign(x, signer, EVP_sha256()) > 0);
-	ASN1_OCTET_STRING_free(ski);
-	X509_NAME_free(name);
-	return x;
-}
-
-static void
-ca_make(struct ca *ca, const char *cn)
-{
-	assert_non_null(ca->key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048));
-	ca->cert = cert_make(ca->key, cn, NULL, ca->key, "critical,keyCertSign,cRLSign", 1);
-	ca->pem = x509_pem(ca->cert);
-}
-
-static void
-ca_free(struct ca *ca)
-{
-	EVP_PKEY_free(ca->key);
-	X509_free(ca->cert);
-	free(ca->pem);
-}
-
-static EVP_PKEY *
-csr_pubkey(const char *pem)
-{
-	BIO		*b = BIO_new_mem_buf(pem, -1);
-	X509_REQ	*req;
-	EVP_PKEY	*pub;
-
-	assert_non_null(b);
-	assert_non_null(req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL));
-	assert_non_null(pub = X509_REQ_get_pubkey(req));
-	X509_REQ_free(req);
-	BIO_free(b);
-	return pub;
-}
-
-/* The certificate the CA issues for the keystore's key k, with key usage ku. */
-static char *
-issue_for(struct fx *f, struct ca *ca, enum keystore_key k, const char *ku)
-{
-	char		*csr = NULL, *cause = NULL, *pem;
-	EVP_PKEY	*pub;
-	X509		*x;
-
-	if (f->ks->ops->csr(f->ks, k, &csr, &cause) != 0)
-		fail_msg("csr: %s", cause);
-	pub = csr_pubkey(csr);
-	x = cert_make(pub, APP, ca->cert, ca->key, ku, 0);
-	pem = x509_pem(x);
-	X509_free(x);
-	EVP_PKEY_free(pub);
-	free(csr);
-	return pem;
-}
 
 /* --- the folder --------------------------------------------------------------------- */
 
@@ -311,8 +165,8 @@ group_setup(void **state)
 	struct group	*g = calloc(1, sizeof *g);
 
 	assert_non_null(g);
-	ca_make(&g->ca, "Test Root CA");
-	ca_make(&g->other, "Another CA");
+	testca_make(&g->ca, "Test Root CA");
+	testca_make(&g->other, "Another CA");
 	/* Reading RC2-40 back needs the legacy provider; the keystore loads its own. */
 	assert_non_null(g->prov[0] = OSSL_PROVIDER_load(NULL, "default"));
 	assert_non_null(g->prov[1] = OSSL_PROVIDER_load(NULL, "legacy"));
@@ -325,8 +179,8 @@ group_teardown(void **state)
 {
 	struct group	*g = *state;
 
-	ca_free(&g->ca);
-	ca_free(&g->other);
+	testca_free(&g->ca);
+	testca_free(&g->other);
 	OSSL_PROVIDER_unload(g->prov[1]);
 	OSSL_PROVIDER_unload(g->prov[0]);
 	free(g);
@@ -366,24 +220,12 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-generate(struct fx *f, int want_created)
-{
-	char	*cause = NULL;
-	int	 created = -1;
-
-	if (f->ks->ops->generate(f->ks, &created, &cause) != 0)
-		fail_msg("generate: %s", cause);
-	assert_int_equal(created, want_created);
-}
-
 /* Keys made and both certificates issued by the test CA, as they should be. */
 static void
 ready(struct fx *f)
 {
-	generate(f, 1);
-	f->cert[KEYSTORE_AUTH] = issue_for(f, &f->g->ca, KEYSTORE_AUTH, KU_AUTH);
-	f->cert[KEYSTORE_SIGN] = issue_for(f, &f->g->ca, KEYSTORE_SIGN, KU_SIGN);
+	testks_generate(f->ks, 1);
+	testks_issue_both(f->ks, &f->g->ca, APP, f->cert);
 }
 
 static int
@@ -589,7 +431,6 @@ assert_container(struct fx *f, enum keystore_key k, const struct keystore_instal
     EVP_PKEY *key, enum keystore_p12_layout layout)
 {
 	char		 want[256], hex[41];
-	unsigned char	 md[20];
 	PKCS12		*p12;
 	EVP_PKEY	*got = NULL;
 	X509		*cert = NULL, *issued;
@@ -598,7 +439,7 @@ assert_container(struct fx *f, enum keystore_key k, const struct keystore_instal
 	const unsigned char *alias;
 	int		 len;
 
-	spki_sha1(key, md, hex);
+	testca_ski(key, hex);
 	assert_string_equal(out->ski[k], hex);
 	(void)snprintf(want, sizeof want, "%s/%s%s.p12", f->dir,
 	    k == KEYSTORE_AUTH ? "AUTH_RSA256_" : "RSA256_", hex);
@@ -639,7 +480,7 @@ test_generate(void **state)
 	assert_int_equal(f->ks->ops->has_keys(f->ks, &yes, NULL), 0);
 	assert_int_equal(yes, 0);
 	assert_int_equal(mode_of(f->dir), 0700);
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		keypath(f, k, path, sizeof path);
 		assert_int_equal(mode_of(path), 0600);
@@ -657,20 +498,20 @@ test_generate_keeps_keys(void **state)
 	struct fx	*f = *state;
 	char		*before, *after, *cause = NULL, path[256];
 
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	before = snapshot(f->dir);
-	generate(f, 0);
+	testks_generate(f->ks, 0);
 	keystore_close(f->ks);		/* a resumed apply opens the folder anew */
 	if ((f->ks = keystore_file_open(f->dir, APP, &cause)) == NULL)
 		fail_msg("open: %s", cause);
-	generate(f, 0);
+	testks_generate(f->ks, 0);
 	after = snapshot(f->dir);
 	assert_string_equal(before, after);
 	free(after);
 	/* A crash between the two keys: only the missing one is made. */
 	keypath(f, KEYSTORE_SIGN, path, sizeof path);
 	assert_int_equal(unlink(path), 0);
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	after = snapshot(f->dir);
 	assert_string_equal(strtok(before, "\n"), strtok(after, "\n"));	/* AUTH kept */
 	free(before);
@@ -681,32 +522,21 @@ static void
 test_csr(void **state)
 {
 	struct fx	*f = *state;
-	char		*pem, cn[64];
-	BIO		*b;
-	X509_REQ	*req;
+	char		*pem;
 	EVP_PKEY	*pub, *key;
 	int		 k;
 
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		pem = NULL;
 		assert_int_equal(f->ks->ops->csr(f->ks, k, &pem, NULL), 0);
-		assert_non_null(b = BIO_new_mem_buf(pem, -1));
-		assert_non_null(req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL));
-		assert_non_null(pub = X509_REQ_get_pubkey(req));
-		assert_int_equal(X509_REQ_verify(req, pub), 1);
+		pub = testca_csr_check(pem, APP);	/* verifies, SHA-256 with RSA, CN */
 		assert_true(EVP_PKEY_is_a(pub, "RSA"));
 		assert_int_equal(EVP_PKEY_get_bits(pub), 2048);
-		assert_int_equal(X509_REQ_get_signature_nid(req), NID_sha256WithRSAEncryption);
 		key = load_pending(f, k);
 		assert_int_equal(EVP_PKEY_eq(pub, key), 1);
-		assert_true(X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req),
-		    NID_commonName, cn, sizeof cn) > 0);
-		assert_string_equal(cn, APP);
 		EVP_PKEY_free(key);
 		EVP_PKEY_free(pub);
-		X509_REQ_free(req);
-		BIO_free(b);
 		free(pem);
 	}
 	/* The AUTH and SIGN keys are two keys. */
@@ -730,7 +560,7 @@ test_sign(void **state)
 	EVP_MD_CTX		*md;
 	int			 k;
 
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		assert_int_equal(f->ks->ops->sign(f->ks, k, msg, strlen(msg), &sig, &siglen,
 		    NULL), 0);
@@ -797,9 +627,9 @@ test_refuse_other_key(void **state)
 
 	ready(f);
 	assert_non_null(stranger = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048));
-	x = cert_make(stranger, APP, f->g->ca.cert, f->g->ca.key, KU_SIGN, 0);
+	x = testca_cert(stranger, APP, &f->g->ca, NULL, TESTCA_KU_SIGN, 0);
 	cert[KEYSTORE_AUTH] = f->cert[KEYSTORE_AUTH];
-	cert[KEYSTORE_SIGN] = x509_pem(x);
+	cert[KEYSTORE_SIGN] = testca_pem(x);
 	install_refused(f, cert, f->g->ca.pem, PW, strlen(PW), "another key");
 	free((char *)cert[KEYSTORE_SIGN]);
 	X509_free(x);
@@ -814,7 +644,7 @@ test_refuse_other_ca(void **state)
 	char		*both;
 
 	ready(f);
-	cert[KEYSTORE_AUTH] = issue_for(f, &f->g->other, KEYSTORE_AUTH, KU_AUTH);
+	cert[KEYSTORE_AUTH] = testks_issue(f->ks, &f->g->other, KEYSTORE_AUTH, APP, TESTCA_KU_AUTH);
 	cert[KEYSTORE_SIGN] = f->cert[KEYSTORE_SIGN];
 	install_refused(f, cert, f->g->ca.pem, PW, strlen(PW), "does not chain");
 	/* The right certificates against the wrong CA; then no CA at all. */
@@ -847,11 +677,11 @@ test_refuse_swapped(void **state)
 	cert[KEYSTORE_SIGN] = f->cert[KEYSTORE_AUTH];
 	install_refused(f, cert, f->g->ca.pem, PW, strlen(PW), "swapped");
 	/* The AUTH key certified with SIGN's key usage. */
-	cert[KEYSTORE_AUTH] = issue_for(f, &f->g->ca, KEYSTORE_AUTH, KU_SIGN);
+	cert[KEYSTORE_AUTH] = testks_issue(f->ks, &f->g->ca, KEYSTORE_AUTH, APP, TESTCA_KU_SIGN);
 	cert[KEYSTORE_SIGN] = f->cert[KEYSTORE_SIGN];
 	install_refused(f, cert, f->g->ca.pem, PW, strlen(PW), "key usage");
 	free((char *)cert[KEYSTORE_AUTH]);
-	cert[KEYSTORE_AUTH] = issue_for(f, &f->g->ca, KEYSTORE_AUTH,
+	cert[KEYSTORE_AUTH] = testks_issue(f->ks, &f->g->ca, KEYSTORE_AUTH, APP,
 	    "critical,digitalSignature");
 	install_refused(f, cert, f->g->ca.pem, PW, strlen(PW), "key usage");
 	free((char *)cert[KEYSTORE_AUTH]);

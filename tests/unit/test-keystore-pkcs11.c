@@ -32,6 +32,7 @@
 #include "enroll/p11.h"
 #include "softhsm.h"
 #include "testca.h"
+#include "testks.h"
 
 #define APP	"A2611-0042"
 #define LABEL	"ncaenroll test"
@@ -183,17 +184,6 @@ fingerprint(struct p11 *t, enum keystore_key k, unsigned char **id, size_t *idle
 	assert_int_equal(p11_attr(t, h, CKA_MODULUS, mod, modlen, NULL), 0);
 }
 
-static void
-generate(struct fx *f, int want_created)
-{
-	char	*cause = NULL;
-	int	 created = -1;
-
-	if (f->ks->ops->generate(f->ks, &created, &cause) != 0)
-		fail_msg("generate: %s", cause);
-	assert_int_equal(created, want_created);
-}
-
 /* --- tests ---------------------------------------------------------------------------- */
 
 static void
@@ -242,7 +232,7 @@ test_generate_keeps_keys(void **state)
 
 	assert_int_equal(f->ks->ops->has_keys(f->ks, &yes, &cause), 0);
 	assert_false(yes);
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	assert_int_equal(f->ks->ops->has_keys(f->ks, &yes, &cause), 0);
 	assert_true(yes);
 	for (round = 0; round < 2; round++) {
@@ -262,7 +252,7 @@ test_generate_keeps_keys(void **state)
 		if ((f->ks = keystore_pkcs11_open(NULL, f->hsm.serial, APP, f->pin,
 		    &cause)) == NULL)
 			fail_msg("reopen: %s", cause);
-		generate(f, 0);
+		testks_generate(f->ks, 0);
 	}
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		assert_int_equal(idlen[0][k], 20);
@@ -289,7 +279,7 @@ test_keys_never_leave(void **state)
 	unsigned long	 h;
 	int		 k, yes;
 
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	t = peek(f);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		label_of(k, label, sizeof label);
@@ -331,35 +321,21 @@ test_csr_and_sign_verify(void **state)
 	struct p11		*t;
 	EVP_PKEY		*req_pub, *tok_pub;
 	EVP_MD_CTX		*md;
-	BIO			*b;
-	X509_REQ		*req;
-	const X509_ALGOR	*alg = NULL;
-	const ASN1_OBJECT	*oid;
-	char			*pem = NULL, *cause = NULL, label[64], cn[64];
+	char			*pem = NULL, *cause = NULL, label[64];
 	unsigned char		*sig = NULL;
 	size_t			 siglen = 0;
 	static const char	 msg[] = "installed 4821-0937-5512-0684-3319-7725-4406";
 	int			 k;
 
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	t = peek(f);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		if (f->ks->ops->csr(f->ks, k, &pem, &cause) != 0)
 			fail_msg("csr: %s", cause);
-		req_pub = testca_csr_pubkey(pem);		/* its signature verifies */
+		req_pub = testca_csr_check(pem, APP);	/* verifies, SHA-256 with RSA, CN */
 		label_of(k, label, sizeof label);
 		assert_non_null(tok_pub = p11_public(t, one(t, CKO_PRIVATE_KEY, label), NULL));
 		assert_int_equal(EVP_PKEY_eq(req_pub, tok_pub), 1);
-		assert_non_null(b = BIO_new_mem_buf(pem, -1));
-		assert_non_null(req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL));
-		X509_REQ_get0_signature(req, NULL, &alg);
-		X509_ALGOR_get0(&oid, NULL, NULL, alg);
-		assert_int_equal(OBJ_obj2nid(oid), NID_sha256WithRSAEncryption);
-		assert_true(X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req),
-		    NID_commonName, cn, sizeof cn) > 0);
-		assert_string_equal(cn, APP);
-		X509_REQ_free(req);
-		BIO_free(b);
 
 		if (f->ks->ops->sign(f->ks, k, msg, strlen(msg), &sig, &siglen, &cause) != 0)
 			fail_msg("sign: %s", cause);
@@ -429,22 +405,6 @@ test_wrong_pin_and_absent_token(void **state)
 	secret_free(bad);
 }
 
-/* The certificates the CA issues for the token's two keys. */
-static void
-issue(struct fx *f, const struct testca *ca, char *cert[KEYSTORE_KEY__MAX])
-{
-	static const char *const	 ku[] = { TESTCA_KU_AUTH, TESTCA_KU_SIGN };
-	char				*csr = NULL, *cause = NULL;
-	int				 k;
-
-	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
-		if (f->ks->ops->csr(f->ks, k, &csr, &cause) != 0)
-			fail_msg("csr: %s", cause);
-		cert[k] = testca_issue(ca, csr, APP, ku[k]);
-		free(csr);
-	}
-}
-
 /* Object counts of every kind on the token, to see that nothing was written. */
 static void
 snapshot(struct fx *f, size_t out[3])
@@ -468,8 +428,8 @@ test_install_other_key_refused(void **state)
 	size_t				 before[3], after[3];
 	int				 k;
 
-	generate(f, 1);
-	issue(f, &f->g->ca, cert);
+	testks_generate(f->ks, 1);
+	testks_issue_both(f->ks, &f->g->ca, APP, cert);
 	snapshot(f, before);
 	assert_int_equal(before[0], 0);
 	/* AUTH is right; SIGN is for a key that was never on this token. */
@@ -490,7 +450,7 @@ test_install_other_key_refused(void **state)
 	/* Another CA's certificates are refused alike. */
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
 		free(cert[k]);
-	issue(f, &f->g->other, cert);
+	testks_issue_both(f->ks, &f->g->other, APP, cert);
 	assert_int_equal(f->ks->ops->install(f->ks, (const char **)cert, f->g->ca.pem, NULL,
 	    KEYSTORE_P12_MODERN, &out, &cause), -1);
 	assert_non_null(strstr(cause, "does not chain to the CA"));
@@ -556,8 +516,8 @@ test_install_and_repeat(void **state)
 	size_t				 before[3], after[3];
 	int				 k, round;
 
-	generate(f, 1);
-	issue(f, &f->g->ca, cert);
+	testks_generate(f->ks, 1);
+	testks_issue_both(f->ks, &f->g->ca, APP, cert);
 	for (round = 0; round < 3; round++) {
 		if (f->ks->ops->install(f->ks, (const char **)cert, f->g->ca.pem, NULL,
 		    KEYSTORE_P12_MODERN, &out, &cause) != 0)
@@ -590,9 +550,9 @@ test_install_replaces_older(void **state)
 	char				*cause = NULL;
 	int				 k;
 
-	generate(f, 1);
-	issue(f, &f->g->ca, first);
-	issue(f, &f->g->ca, second);
+	testks_generate(f->ks, 1);
+	testks_issue_both(f->ks, &f->g->ca, APP, first);
+	testks_issue_both(f->ks, &f->g->ca, APP, second);
 	assert_int_equal(f->ks->ops->install(f->ks, (const char **)first, f->g->ca.pem, NULL,
 	    KEYSTORE_P12_MODERN, &out, &cause), 0);
 	if (f->ks->ops->install(f->ks, (const char **)second, f->g->ca.pem, NULL,
@@ -614,8 +574,8 @@ test_install_without_keys(void **state)
 	char				*cert[KEYSTORE_KEY__MAX], *cause = NULL;
 	int				 k;
 
-	generate(f, 1);
-	issue(f, &f->g->ca, cert);
+	testks_generate(f->ks, 1);
+	testks_issue_both(f->ks, &f->g->ca, APP, cert);
 	/* The same token, another application: its keys were never made. */
 	if ((f->other = other = keystore_pkcs11_open(NULL, f->hsm.serial, "A2611-0043", f->pin,
 	    &cause)) == NULL)
@@ -651,7 +611,7 @@ test_token_removed(void **state)
 	f->server = softhsm_serve(&f->hsm, P11KIT_CLIENT_MODULE);
 	if ((f->ks = keystore_pkcs11_open(NULL, f->hsm.serial, APP, f->pin, &cause)) == NULL)
 		fail_msg("open through p11-kit: %s", cause);
-	generate(f, 1);
+	testks_generate(f->ks, 1);
 	if (f->ks->ops->csr(f->ks, KEYSTORE_AUTH, &pem, &cause) != 0)
 		fail_msg("csr: %s", cause);
 	free(pem);
@@ -685,7 +645,7 @@ test_token_removed(void **state)
 		fail_msg("reopen: %s", cause);
 	assert_int_equal(f->ks->ops->has_keys(f->ks, &yes, &cause), 0);
 	assert_true(yes);
-	generate(f, 0);
+	testks_generate(f->ks, 0);
 	keystore_close(f->ks);
 	f->ks = NULL;
 	softhsm_unplug(f->server);
@@ -731,8 +691,8 @@ test_identity(void **state)
 	char				*cert[KEYSTORE_KEY__MAX], *cause = NULL, uri[160];
 	int				 k;
 
-	generate(f, 1);
-	issue(f, &f->g->ca, cert);
+	testks_generate(f->ks, 1);
+	testks_issue_both(f->ks, &f->g->ca, APP, cert);
 	assert_int_equal(f->ks->ops->install(f->ks, (const char **)cert, f->g->ca.pem, NULL,
 	    KEYSTORE_P12_MODERN, &out, &cause), 0);
 	keystore_close(f->ks);

@@ -4,190 +4,28 @@
  * the key boundary sends them, values come out, and what a person would see is read back
  * from the cells of an ncurses window on /dev/null: the header's words in their columns,
  * Kazakh letters whole, a long name cut with "…", the urgent row and the cursor's row in
- * attributes of their own. tui_attr and formdef_text_get stand in for the engine's.
+ * attributes of their own. The window, the cell readers and the stand-ins for the engine
+ * are wtest.c's.
  */
 #include "config.h"
 
 #include <curses.h>
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include <cmocka.h>
 
 #include "tui/tui.h"
 #include "tui/widget.h"
+#include "wtest.h"
 
 const struct widget_ops *const widget_table[] = {
 	&widget_rows_ops, &widget_checklist_ops, NULL
 };
-
-/* One attribute per role a test tells apart: the cursor, a field, a label, an alert. */
-int
-tui_attr(const struct tui *tui, enum tui_color c)
-{
-	(void)tui;
-	switch (c) {
-	case TC_FIELD_FOCUS:
-		return A_REVERSE;
-	case TC_FIELD:
-		return A_UNDERLINE;
-	case TC_LABEL:
-		return A_BOLD;
-	case TC_ERROR:
-		return A_BLINK;
-	default:
-		return A_NORMAL;
-	}
-}
-
-const char *
-formdef_text_get(const struct formdef_text *t, const char *lang)
-{
-	const char	*s = NULL;
-
-	if (lang != NULL && strcmp(lang, "kk") == 0)
-		s = t->kk;
-	else if (lang != NULL && strcmp(lang, "ru") == 0)
-		s = t->ru;
-	return s != NULL ? s : t->en;
-}
-
-struct term {
-	FILE	*out, *in;
-	SCREEN	*sp;
-	WINDOW	*win;
-};
-
-static int
-term_setup(void **state)
-{
-	struct term	*t;
-
-	if (setlocale(LC_ALL, "C.UTF-8") == NULL || (t = calloc(1, sizeof *t)) == NULL)
-		return -1;
-	if ((t->out = fopen("/dev/null", "w")) == NULL ||
-	    (t->in = fopen("/dev/null", "r")) == NULL ||
-	    (t->sp = newterm("xterm", t->out, t->in)) == NULL ||
-	    (t->win = newwin(24, 80, 0, 0)) == NULL) {
-		if (t->out != NULL)
-			(void)fclose(t->out);
-		if (t->in != NULL)
-			(void)fclose(t->in);
-		free(t);
-		return -1;
-	}
-	*state = t;
-	return 0;
-}
-
-static int
-term_teardown(void **state)
-{
-	struct term	*t = *state;
-
-	(void)delwin(t->win);
-	(void)endwin();
-	delscreen(t->sp);
-	(void)fclose(t->out);
-	(void)fclose(t->in);
-	free(t);
-	return 0;
-}
-
-/* What a person sees in n columns from y, x, as UTF-8, trailing blanks dropped. */
-static const char *
-seen(WINDOW *win, int y, int x, int n, char *buf, size_t sz)
-{
-	wchar_t	wbuf[256], wch[CCHARW_MAX + 1];
-	cchar_t	cc;
-	attr_t	attrs;
-	short	pair;
-	size_t	len;
-	int	i;
-
-	assert_true(n < 256);
-	for (i = 0; i < n; i++) {
-		assert_int_not_equal(mvwin_wch(win, y, x + i, &cc), ERR);
-		assert_int_not_equal(getcchar(&cc, wch, &attrs, &pair, NULL), ERR);
-		wbuf[i] = wch[0];
-	}
-	wbuf[n] = L'\0';
-	assert_true(wcstombs(buf, wbuf, sz) != (size_t)-1);
-	for (len = strlen(buf); len > 0 && buf[len - 1] == ' '; len--)
-		buf[len - 1] = '\0';
-	return buf;
-}
-
-static attr_t
-seen_attr(WINDOW *win, int y, int x)
-{
-	cchar_t	cc;
-	wchar_t	wch[CCHARW_MAX + 1];
-	attr_t	attrs;
-	short	pair;
-
-	assert_int_not_equal(mvwin_wch(win, y, x, &cc), ERR);
-	assert_int_not_equal(getcchar(&cc, wch, &attrs, &pair, NULL), ERR);
-	return attrs;
-}
-
-static enum widget_result
-press(struct widget *w, enum uik a)
-{
-	struct uik_event	ev = { a, a == UIK_TOGGLE ? L' ' : 0 };
-
-	return w->ops->key(w, &ev);
-}
-
-struct fixture {
-	char			 type[16];
-	struct formdef_field	 def;
-	struct tui		 tui;
-};
-
-static struct widget *
-make(struct fixture *f, const char *type, const char *kk, const char *en, int height)
-{
-	struct widget	*wd;
-	char		*cause = NULL;
-
-	memset(f, 0, sizeof *f);
-	(void)snprintf(f->type, sizeof f->type, "%s", type);
-	f->def.name = f->type;
-	f->def.type = f->type;
-	f->def.label.kk = (char *)(uintptr_t)kk;
-	f->def.label.en = (char *)(uintptr_t)en;
-	f->def.height = height;
-	(void)snprintf(f->tui.lang, sizeof f->tui.lang, "kk");
-	if ((wd = widget_new(&f->tui, &f->def, &cause)) == NULL)
-		fail_msg("widget_new: %s", cause != NULL ? cause : "?");
-	wd->y = 1;
-	wd->x = 2;
-	wd->w = 76;
-	wd->h = wd->ops->rows(wd, wd->w);
-	return wd;
-}
-
-static void
-items(struct widget *w, const char *json)
-{
-	json_error_t	 err;
-	json_t		*j;
-	char		*cause = NULL;
-
-	if ((j = json_loads(json, 0, &err)) == NULL)
-		fail_msg("json: %s", err.text);
-	if (w->ops->set_items(w, j, &cause) == -1)
-		fail_msg("set_items: %s", cause);
-	json_decref(j);
-}
 
 /* Three applications, two lines each; the second has fewer than 7 days left. */
 static const char queue_json[] = "{\"columns\": [[34, 10, 4, 0], [2, 30, 0]], \"items\": ["
@@ -203,62 +41,65 @@ static const char queue_json[] = "{\"columns\": [[34, 10, 4, 0], [2, 30, 0]], \"
 static void
 test_rows(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	json_t		*bad;
-	char		 buf[512], *cause = NULL;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	json_t			*bad;
+	char			 buf[512], *cause = NULL;
 
-	w = make(&f, "rows", "Нөмір|Берілді|Күн|Рөлі\n|Өтініш беруші|Ұйым",
-	    "Number|Submitted|Days|Role\n|Applicant|Organization", 8);
+	w = wtest_make(&f, "rows", "Нөмір|Берілді|Күн|Рөлі\n|Өтініш беруші|Ұйым",
+	    "Number|Submitted|Days|Role\n|Applicant|Organization", 8, 1, 2, 76, 0);
 	assert_true(w->ops->focusable && w->ops->wide);
 	assert_string_equal(w->ops->value(w), "");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_CONSUMED);	/* nothing to open */
-	items(w, queue_json);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE),
+	    WIDGET_CONSUMED);	/* nothing to open */
+	wtest_items(w, queue_json);
 	w->h = w->ops->rows(w, w->w);
 	assert_int_equal(w->h, 8);			/* 2 header lines, 3 items of 2 lines */
 	assert_string_equal(w->ops->value(w), "A");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
 	/* The header's words in the items' columns, in Kazakh. */
-	assert_string_equal(seen(t->win, 1, 2, 35, buf, sizeof buf), "Нөмір");
-	assert_string_equal(seen(t->win, 1, 37, 11, buf, sizeof buf), "Берілді");
-	assert_string_equal(seen(t->win, 1, 48, 5, buf, sizeof buf), "Күн");
-	assert_string_equal(seen(t->win, 2, 5, 31, buf, sizeof buf), "Өтініш беруші");
-	assert_true(seen_attr(t->win, 1, 2) & A_BOLD);
+	assert_string_equal(wtest_seen_trim(t->win, 1, 2, 35, buf, sizeof buf), "Нөмір");
+	assert_string_equal(wtest_seen_trim(t->win, 1, 37, 11, buf, sizeof buf), "Берілді");
+	assert_string_equal(wtest_seen_trim(t->win, 1, 48, 5, buf, sizeof buf), "Күн");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 5, 31, buf, sizeof buf), "Өтініш беруші");
+	assert_true(wtest_seen_attr(t->win, 1, 2) & A_BOLD);
 	/* An item: its cells where the columns put them, a long name cut with "…". */
-	assert_string_equal(seen(t->win, 3, 2, 34, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 3, 2, 34, buf, sizeof buf),
 	    "1111-1111-1111-1111-1111-1111-1111");
-	assert_string_equal(seen(t->win, 3, 37, 10, buf, sizeof buf), "2026-11-25");
-	assert_string_equal(seen(t->win, 3, 53, 24, buf, sizeof buf), "Қол қою құқығы бар тұлға");
-	assert_string_equal(seen(t->win, 4, 5, 30, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 3, 37, 10, buf, sizeof buf), "2026-11-25");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 53, 24, buf, sizeof buf),
+	    "Қол қою құқығы бар тұлға");
+	assert_string_equal(wtest_seen_trim(t->win, 4, 5, 30, buf, sizeof buf),
 	    "ЖАҚСЫЛЫҚОВА ӘСЕЛ ҚАЙРАТҚЫЗЫ");
-	assert_string_equal(seen(t->win, 4, 36, 41, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 4, 36, 41, buf, sizeof buf),
 	    "ГУ «Өте ұзын атауы бар мемлекеттік мекем\u2026");
-	assert_string_equal(seen(t->win, 4, 77, 1, buf, sizeof buf), "");	/* the edge */
+	assert_string_equal(wtest_seen_trim(t->win, 4, 77, 1, buf, sizeof buf),
+	    "");	/* the edge */
 	/* The cursor's item reversed (both lines), the urgent one in the alert attribute. */
-	assert_true(seen_attr(t->win, 3, 2) & A_REVERSE);
-	assert_true(seen_attr(t->win, 4, 40) & A_REVERSE);
-	assert_true(seen_attr(t->win, 5, 2) & A_BLINK);
-	assert_false(seen_attr(t->win, 7, 2) & (A_BLINK | A_REVERSE));
+	assert_true(wtest_seen_attr(t->win, 3, 2) & A_REVERSE);
+	assert_true(wtest_seen_attr(t->win, 4, 40) & A_REVERSE);
+	assert_true(wtest_seen_attr(t->win, 5, 2) & A_BLINK);
+	assert_false(wtest_seen_attr(t->win, 7, 2) & (A_BLINK | A_REVERSE));
 	assert_int_equal(w->cury, 3);
 	assert_int_equal(w->curx, 2);
 
 	/* Keys: the ends pass the arrows on; Enter opens. */
-	assert_int_equal(press(w, UIK_UP), WIDGET_IGNORED);
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_UP), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_CONSUMED);
 	assert_string_equal(w->ops->value(w), "B");
-	assert_int_equal(press(w, UIK_END), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_END), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_IGNORED);
 	assert_string_equal(w->ops->value(w), "C");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
-	assert_int_equal(press(w, UIK_TOGGLE), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_int_equal(wtest_press(w, UIK_TOGGLE), WIDGET_IGNORED);
 	w->ops->draw(w, t->win, 1);
-	assert_true(seen_attr(t->win, 5, 2) & A_BLINK);		/* B, not the cursor now */
+	assert_true(wtest_seen_attr(t->win, 5, 2) & A_BLINK);	/* B, not the cursor now */
 	assert_int_equal(w->cury, 7);
 
 	/* A refresh keeps the cursor on its item; a gone one puts it first. */
-	items(w, queue_json);
+	wtest_items(w, queue_json);
 	assert_string_equal(w->ops->value(w), "C");
 	assert_int_equal(w->ops->set_value(w, "B", &cause), 0);
 	assert_string_equal(w->ops->value(w), "B");
@@ -268,8 +109,8 @@ test_rows(void **state)
 	/* F2: a cell of names follows the language. */
 	(void)snprintf(f.tui.lang, sizeof f.tui.lang, "en");
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen(t->win, 1, 2, 35, buf, sizeof buf), "Number");
-	assert_string_equal(seen(t->win, 3, 53, 24, buf, sizeof buf), "Signing");
+	assert_string_equal(wtest_seen_trim(t->win, 1, 2, 35, buf, sizeof buf), "Number");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 53, 24, buf, sizeof buf), "Signing");
 	assert_int_equal(w->cury, -1);				/* not focused: no cursor */
 
 	/* Bad columns are refused and the items stay. */
@@ -283,10 +124,10 @@ test_rows(void **state)
 	widget_free(w);
 
 	/* An id set before the items arrive waits for them. */
-	w = make(&f, "rows", "", "Number", 0);
+	w = wtest_make(&f, "rows", "", "Number", 0, 1, 2, 76, 0);
 	assert_int_equal(w->h, 12);
 	assert_int_equal(w->ops->set_value(w, "C", &cause), 0);
-	items(w, queue_json);
+	wtest_items(w, queue_json);
 	assert_string_equal(w->ops->value(w), "C");
 	widget_free(w);
 }
@@ -302,50 +143,52 @@ static const char docs_json[] = "["
 static void
 test_checklist(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	json_t		*bad;
-	char		 buf[512], *cause = NULL;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	json_t			*bad;
+	char			 buf[512], *cause = NULL;
 
-	w = make(&f, "checklist", "Көрілген құжаттар:", "Documents seen:", 0);
+	w = wtest_make(&f, "checklist", "Көрілген құжаттар:", "Documents seen:", 0, 1, 2, 76, 0);
 	assert_true(w->ops->focusable && w->ops->wide);
 	assert_int_equal(w->h, 2);		/* the label and one empty line */
-	assert_int_equal(press(w, UIK_TOGGLE), WIDGET_IGNORED);
-	items(w, docs_json);
+	assert_int_equal(wtest_press(w, UIK_TOGGLE), WIDGET_IGNORED);
+	wtest_items(w, docs_json);
 	w->w = 60;
 	w->h = w->ops->rows(w, w->w);
 	assert_int_equal(w->h, 1 + 1 + 1 + 2);	/* the last name wraps under itself */
 	assert_string_equal(w->ops->value(w), "");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen(t->win, 1, 2, 60, buf, sizeof buf), "Көрілген құжаттар:");
-	assert_string_equal(seen(t->win, 2, 2, 60, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 1, 2, 60, buf, sizeof buf),
+	    "Көрілген құжаттар:");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 2, 60, buf, sizeof buf),
 	    "[ ] Басып шығарылған өтініш (нөмірімен)");
-	assert_string_equal(seen(t->win, 3, 2, 60, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 3, 2, 60, buf, sizeof buf),
 	    "[ ] Жеке басын куәландыратын құжат");
-	assert_string_equal(seen(t->win, 5, 2, 4, buf, sizeof buf), "");	/* wrapped */
-	assert_true(seen_attr(t->win, 2, 2) & A_REVERSE);		/* the cursor's box */
-	assert_false(seen_attr(t->win, 3, 2) & A_REVERSE);
+	assert_string_equal(wtest_seen_trim(t->win, 5, 2, 4, buf, sizeof buf),
+	    "");	/* wrapped */
+	assert_true(wtest_seen_attr(t->win, 2, 2) & A_REVERSE);		/* the cursor's box */
+	assert_false(wtest_seen_attr(t->win, 3, 2) & A_REVERSE);
 	assert_int_equal(w->cury, 2);
 	assert_int_equal(w->curx, 3);
 
 	/* Space and Enter tick the line under the cursor; the value lists them in order. */
-	assert_int_equal(press(w, UIK_UP), WIDGET_IGNORED);
-	assert_int_equal(press(w, UIK_TOGGLE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_UP), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_TOGGLE), WIDGET_CHANGED);
 	assert_string_equal(w->ops->value(w), "form");
-	assert_int_equal(press(w, UIK_END), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_IGNORED);
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_END), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_CHANGED);
 	assert_string_equal(w->ops->value(w), "form,authority");
-	assert_int_equal(press(w, UIK_UP), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_TOGGLE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_UP), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_TOGGLE), WIDGET_CHANGED);
 	assert_string_equal(w->ops->value(w), "form,identity,authority");
-	assert_int_equal(press(w, UIK_HOME), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_TOGGLE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_HOME), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_TOGGLE), WIDGET_CHANGED);
 	assert_string_equal(w->ops->value(w), "identity,authority");
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen(t->win, 3, 2, 3, buf, sizeof buf), "[x]");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 2, 3, buf, sizeof buf), "[x]");
 
 	/* set_value ticks exactly what it lists; an id not in the list is refused. */
 	assert_int_equal(w->ops->set_value(w, "authority,form", &cause), 0);
@@ -362,10 +205,11 @@ test_checklist(void **state)
 	(void)snprintf(f.tui.lang, sizeof f.tui.lang, "ru");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen(t->win, 1, 2, 60, buf, sizeof buf), "Documents seen:");
-	assert_string_equal(seen(t->win, 2, 6, 56, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 1, 2, 60, buf, sizeof buf), "Documents seen:");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 6, 56, buf, sizeof buf),
 	    "Распечатанное заявление (с номером)");
-	assert_string_equal(seen(t->win, 3, 6, 56, buf, sizeof buf), "An identity document");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 6, 56, buf, sizeof buf),
+	    "An identity document");
 	assert_int_equal(w->cury, -1);
 
 	/* An item without a code is refused; a new list starts unticked. */
@@ -375,7 +219,7 @@ test_checklist(void **state)
 	free(cause);
 	json_decref(bad);
 	assert_int_equal(w->ops->set_value(w, "form", NULL), 0);
-	items(w, docs_json);
+	wtest_items(w, docs_json);
 	assert_string_equal(w->ops->value(w), "");
 	widget_free(w);
 }
@@ -388,5 +232,6 @@ main(void)
 		cmocka_unit_test(test_checklist),
 	};
 
-	return cmocka_run_group_tests_name("widgets-desk", tests, term_setup, term_teardown);
+	return cmocka_run_group_tests_name("widgets-desk", tests, wtest_term_setup,
+	    wtest_term_teardown);
 }

@@ -2,15 +2,14 @@
  * The list, search list, folder picker, captcha and value widgets, driven without a real
  * terminal: actions go in as the key boundary would send them, values come out, and what a
  * person would see is read back from the cells of an ncurses window on /dev/null (Kazakh
- * letters whole, columns where they belong). tui_attr and formdef_text_get are test-only
- * stand-ins for the engine's; the widget table holds just the five widgets under test.
+ * letters whole, columns where they belong). The window, the cell readers and the stand-ins
+ * for the engine are wtest.c's; the widget table holds just the widgets under test.
  */
 #include "config.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <limits.h>
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,140 +27,12 @@
 #include "tui/widget.h"
 #include "tui/widget-captcha.h"
 #include "tui/widget-list.h"
+#include "wtest.h"
 
 const struct widget_ops *const widget_table[] = {
 	&widget_list_ops, &widget_search_ops, &widget_folder_ops, &widget_captcha_ops,
 	&widget_value_ops, &widget_bignum_ops, NULL
 };
-
-/* Distinct attributes per role, so a test can tell the focused row. */
-int
-tui_attr(const struct tui *tui, enum tui_color c)
-{
-	(void)tui;
-	switch (c) {
-	case TC_FIELD_FOCUS:
-		return A_REVERSE;
-	case TC_FIELD:
-		return A_UNDERLINE;
-	case TC_LABEL:
-		return A_BOLD;
-	default:
-		return A_NORMAL;
-	}
-}
-
-const char *
-formdef_text_get(const struct formdef_text *t, const char *lang)
-{
-	const char	*s = NULL;
-
-	if (lang != NULL && strcmp(lang, "kk") == 0)
-		s = t->kk;
-	else if (lang != NULL && strcmp(lang, "ru") == 0)
-		s = t->ru;
-	return s != NULL ? s : t->en;
-}
-
-struct term {
-	FILE	*out, *in;
-	SCREEN	*sp;
-	WINDOW	*win;
-};
-
-static int
-term_setup(void **state)
-{
-	struct term	*t;
-
-	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
-		return -1;
-	if ((t = calloc(1, sizeof *t)) == NULL)
-		return -1;
-	if ((t->out = fopen("/dev/null", "w")) == NULL ||
-	    (t->in = fopen("/dev/null", "r")) == NULL ||
-	    (t->sp = newterm("xterm", t->out, t->in)) == NULL ||
-	    (t->win = newwin(24, 80, 0, 0)) == NULL) {
-		if (t->out != NULL)
-			(void)fclose(t->out);
-		if (t->in != NULL)
-			(void)fclose(t->in);
-		free(t);
-		return -1;
-	}
-	*state = t;
-	return 0;
-}
-
-static int
-term_teardown(void **state)
-{
-	struct term	*t = *state;
-
-	(void)delwin(t->win);
-	(void)endwin();
-	delscreen(t->sp);
-	(void)fclose(t->out);
-	(void)fclose(t->in);
-	free(t);
-	return 0;
-}
-
-/* What a person sees in n columns from y, x, as UTF-8 (trailing blanks kept). */
-static const char *
-seen(WINDOW *win, int y, int x, int n, char *buf, size_t sz)
-{
-	wchar_t	wbuf[256];
-	cchar_t	cc;
-	wchar_t	wch[CCHARW_MAX + 1];
-	attr_t	attrs;
-	short	pair;
-	int	i;
-
-	assert_true(n < 256);
-	for (i = 0; i < n; i++) {
-		assert_int_not_equal(mvwin_wch(win, y, x + i, &cc), ERR);
-		assert_int_not_equal(getcchar(&cc, wch, &attrs, &pair, NULL), ERR);
-		wbuf[i] = wch[0];
-	}
-	wbuf[n] = L'\0';
-	assert_true(wcstombs(buf, wbuf, sz) != (size_t)-1);
-	return buf;
-}
-
-/* The same without the trailing blanks. */
-static const char *
-seen_trim(WINDOW *win, int y, int x, int n, char *buf, size_t sz)
-{
-	size_t	len;
-
-	seen(win, y, x, n, buf, sz);
-	len = strlen(buf);
-	while (len > 0 && buf[len - 1] == ' ')
-		buf[--len] = '\0';
-	return buf;
-}
-
-static attr_t
-seen_attr(WINDOW *win, int y, int x)
-{
-	cchar_t	cc;
-	wchar_t	wch[CCHARW_MAX + 1];
-	attr_t	attrs;
-	short	pair;
-
-	assert_int_not_equal(mvwin_wch(win, y, x, &cc), ERR);
-	assert_int_not_equal(getcchar(&cc, wch, &attrs, &pair, NULL), ERR);
-	return attrs;
-}
-
-static enum widget_result
-press(struct widget *w, enum uik a)
-{
-	struct uik_event	ev = { a, 0 };
-
-	return w->ops->key(w, &ev);
-}
 
 static void
 type(struct widget *w, const wchar_t *s)
@@ -179,56 +50,7 @@ static void
 erase_n(struct widget *w, int n)
 {
 	while (n-- > 0)
-		(void)press(w, UIK_BACKSPACE);
-}
-
-struct fixture {
-	char			 type[16], kk[64], ru[64], en[64];
-	struct formdef_field	 def;
-	struct tui		 tui;
-};
-
-static struct widget *
-make(struct fixture *f, const char *type, const char *kk, const char *en, int height,
-    int y, int w, int label_w)
-{
-	struct widget	*wd;
-	char		*cause = NULL;
-
-	memset(f, 0, sizeof *f);
-	(void)snprintf(f->type, sizeof f->type, "%s", type);
-	(void)snprintf(f->kk, sizeof f->kk, "%s", kk);
-	(void)snprintf(f->en, sizeof f->en, "%s", en);
-	f->def.name = f->type;
-	f->def.type = f->type;
-	f->def.label.kk = *kk != '\0' ? f->kk : NULL;
-	f->def.label.en = *en != '\0' ? f->en : NULL;
-	f->def.height = height;
-	(void)snprintf(f->tui.lang, sizeof f->tui.lang, "kk");
-	wd = widget_new(&f->tui, &f->def, &cause);
-	if (wd == NULL)
-		fail_msg("widget_new: %s", cause != NULL ? cause : "?");
-	wd->y = y;
-	wd->x = 0;
-	wd->w = w;
-	wd->label_w = label_w;
-	wd->h = wd->ops->rows(wd, w);
-	return wd;
-}
-
-static void
-items(struct widget *w, const char *json)
-{
-	json_t		*j;
-	json_error_t	 err;
-	char		*cause = NULL;
-
-	j = json_loads(json, 0, &err);
-	if (j == NULL)
-		fail_msg("json: %s", err.text);
-	if (w->ops->set_items(w, j, &cause) == -1)
-		fail_msg("set_items: %s", cause);
-	json_decref(j);
+		(void)wtest_press(w, UIK_BACKSPACE);
 }
 
 static const char roles_json[] = "["
@@ -245,69 +67,70 @@ static const char roles_json[] = "["
 static void
 test_list_choose(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	json_t		*bad;
-	char		 buf[512], *cause = NULL;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	json_t			*bad;
+	char			 buf[512], *cause = NULL;
 
-	w = make(&f, "list", "Рөл", "Role", 4, 2, 60, 20);
+	w = wtest_make(&f, "list", "Рөл", "Role", 4, 2, 0, 60, 20);
 	assert_int_equal(w->h, 4);
 	assert_true(w->ops->focusable);
-	items(w, roles_json);
+	wtest_items(w, roles_json);
 	assert_string_equal(w->ops->value(w), "");
-	assert_int_equal(press(w, UIK_UP), WIDGET_IGNORED);	/* the screen moves focus */
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_UP), WIDGET_IGNORED);	/* the screen moves focus */
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_CONSUMED);
 	assert_string_equal(w->ops->value(w), "");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	assert_string_equal(w->ops->value(w), "ROLE03");
-	assert_int_equal(press(w, UIK_END), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_IGNORED);
-	assert_int_equal(press(w, UIK_TOGGLE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_END), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_TOGGLE), WIDGET_CHANGED);
 	assert_string_equal(w->ops->value(w), "1234567");	/* a {code} item */
-	assert_int_equal(press(w, UIK_HOME), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_PGDN), WIDGET_CONSUMED);	/* a page less one row */
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_int_equal(wtest_press(w, UIK_HOME), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_PGDN), WIDGET_CONSUMED);	/* a page less one row */
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	assert_string_equal(w->ops->value(w), "ROLE04");
-	assert_int_equal(press(w, UIK_PGUP), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_int_equal(wtest_press(w, UIK_PGUP), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	assert_string_equal(w->ops->value(w), "ROLE01");
-	assert_int_equal(press(w, UIK_BACK), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_BACK), WIDGET_IGNORED);
 
 	/* Kazakh names, ru then en where kk is missing, the label in its column. */
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 2, 0, 20, buf, sizeof buf), "Рөл");
-	assert_string_equal(seen_trim(t->win, 2, 20, 40, buf, sizeof buf), "*Бірінші басшы");
-	assert_string_equal(seen_trim(t->win, 3, 20, 40, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 2, 0, 20, buf, sizeof buf), "Рөл");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 20, 40, buf, sizeof buf), "*Бірінші басшы");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 20, 40, buf, sizeof buf),
 	    " Қол қою құқығы бар тұлға");
-	assert_string_equal(seen_trim(t->win, 5, 20, 39, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 5, 20, 39, buf, sizeof buf),
 	    " Кадровые документы");
-	assert_string_equal(seen(t->win, 5, 59, 1, buf, sizeof buf), "\u2193");	/* more */
-	assert_true(seen_attr(t->win, 2, 21) & A_REVERSE);	/* the cursor row */
-	assert_false(seen_attr(t->win, 3, 21) & A_REVERSE);
+	assert_string_equal(wtest_seen(t->win, 5, 59, 1, buf, sizeof buf), "\u2193");	/* more */
+	assert_true(wtest_seen_attr(t->win, 2, 21) & A_REVERSE);	/* the cursor row */
+	assert_false(wtest_seen_attr(t->win, 3, 21) & A_REVERSE);
 	assert_int_equal(w->cury, 2);
 	assert_int_equal(w->curx, 20);
-	assert_int_equal(press(w, UIK_END), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_END), WIDGET_CONSUMED);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 5, 20, 40, buf, sizeof buf), " 1234567");
-	assert_string_equal(seen_trim(t->win, 4, 20, 40, buf, sizeof buf), " Employee");
-	assert_string_equal(seen(t->win, 2, 59, 1, buf, sizeof buf), "\u2191");
+	assert_string_equal(wtest_seen_trim(t->win, 5, 20, 40, buf, sizeof buf), " 1234567");
+	assert_string_equal(wtest_seen_trim(t->win, 4, 20, 40, buf, sizeof buf), " Employee");
+	assert_string_equal(wtest_seen(t->win, 2, 59, 1, buf, sizeof buf), "\u2191");
 
 	/* A narrow column cuts between letters and says so. */
 	w->w = 34;
-	assert_int_equal(press(w, UIK_HOME), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_HOME), WIDGET_CONSUMED);
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen(t->win, 3, 20, 14, buf, sizeof buf), " Қол қою құқ\u2026 ");
-	assert_string_equal(seen(t->win, 3, 34, 1, buf, sizeof buf), " ");	/* nothing past */
+	assert_string_equal(wtest_seen(t->win, 3, 20, 14, buf, sizeof buf), " Қол қою құқ\u2026 ");
+	assert_string_equal(wtest_seen(t->win, 3, 34, 1, buf, sizeof buf),
+	    " ");	/* nothing past */
 	assert_int_equal(w->cury, -1);
 
 	f.tui.lang[0] = 'e', f.tui.lang[1] = 'n';
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen_trim(t->win, 2, 20, 14, buf, sizeof buf), "*First head");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 20, 14, buf, sizeof buf), "*First head");
 
 	assert_int_equal(w->ops->set_value(w, "ROLE02", &cause), 0);
 	assert_string_equal(w->ops->value(w), "ROLE02");
@@ -330,7 +153,7 @@ test_list_choose(void **state)
 	free(cause);
 	cause = NULL;
 	assert_string_equal(w->ops->value(w), "ROLE02");
-	items(w, "[{\"id\":\"almaty\",\"name\":{\"kk\":\"Алматы\"}}]");
+	wtest_items(w, "[{\"id\":\"almaty\",\"name\":{\"kk\":\"Алматы\"}}]");
 	assert_string_equal(w->ops->value(w), "");
 	widget_free(w);
 }
@@ -338,16 +161,16 @@ test_list_choose(void **state)
 static void
 test_list_restore_before_items(void **state)
 {
-	struct fixture	 f;
-	struct widget	*w;
-	char		*cause = NULL;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	char			*cause = NULL;
 
 	(void)state;
-	w = make(&f, "list", "", "City", 0, 0, 60, 20);
+	w = wtest_make(&f, "list", NULL, "City", 0, 0, 0, 60, 20);
 	assert_int_equal(w->h, 8);
 	assert_int_equal(w->ops->set_value(w, "semey", &cause), 0);
 	assert_string_equal(w->ops->value(w), "semey");
-	items(w, "[{\"id\":\"kurchatov\",\"name\":{\"kk\":\"Курчатов\"}},"
+	wtest_items(w, "[{\"id\":\"kurchatov\",\"name\":{\"kk\":\"Курчатов\"}},"
 	    "{\"id\":\"semey\",\"name\":{\"kk\":\"Семей\"}}]");
 	assert_string_equal(w->ops->value(w), "semey");
 	assert_string_equal(widget_list_current(w), "semey");
@@ -372,15 +195,15 @@ static const char regions_json[] = "["
 
 /* The search list's row under the cursor (drawn focused: reversed), or "" for none. */
 static const char *
-search_cursor(struct term *t, struct widget *w, char *buf, size_t sz)
+search_cursor(struct wtest_term *t, struct widget *w, char *buf, size_t sz)
 {
 	int	r, x = w->x + w->label_w;
 
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
 	for (r = w->y + 1; r < w->y + w->h; r++)
-		if (seen_attr(t->win, r, x + 1) & A_REVERSE)
-			return seen_trim(t->win, r, x + 1, w->w - w->label_w - 2, buf, sz);
+		if (wtest_seen_attr(t->win, r, x + 1) & A_REVERSE)
+			return wtest_seen_trim(t->win, r, x + 1, w->w - w->label_w - 2, buf, sz);
 	buf[0] = '\0';
 	return buf;
 }
@@ -388,24 +211,25 @@ search_cursor(struct term *t, struct widget *w, char *buf, size_t sz)
 static void
 test_search_kazakh(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	char		 buf[512];
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	char			 buf[512];
 
-	w = make(&f, "search", "Облыс", "Region", 5, 1, 70, 16);
+	w = wtest_make(&f, "search", "Облыс", "Region", 5, 1, 0, 70, 16);
 	assert_int_equal(w->h, 6);
-	items(w, regions_json);
+	wtest_items(w, regions_json);
 	type(w, L"қар");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 1, 0, 16, buf, sizeof buf), "Облыс");
-	assert_string_equal(seen_trim(t->win, 1, 16, 54, buf, sizeof buf), "> қар");
+	assert_string_equal(wtest_seen_trim(t->win, 1, 0, 16, buf, sizeof buf), "Облыс");
+	assert_string_equal(wtest_seen_trim(t->win, 1, 16, 54, buf, sizeof buf), "> қар");
 	assert_int_equal(w->cury, 1);
 	assert_int_equal(w->curx, 16 + 2 + 3);	/* after the third letter, not byte */
-	assert_string_equal(seen_trim(t->win, 2, 16, 54, buf, sizeof buf), " Қарағанды облысы");
-	assert_string_equal(seen_trim(t->win, 3, 16, 54, buf, sizeof buf), "");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_string_equal(wtest_seen_trim(t->win, 2, 16, 54, buf, sizeof buf),
+	    " Қарағанды облысы");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 16, 54, buf, sizeof buf), "");
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	assert_string_equal(w->ops->value(w), "karaganda");
 
 	/* Upper case finds the same; Backspace takes one letter, not one byte. */
@@ -415,16 +239,16 @@ test_search_kazakh(void **state)
 	erase_n(w, 1);
 	type(w, L"о");					/* "қао": nothing */
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_CONSUMED);
 	assert_string_equal(w->ops->value(w), "karaganda");
 	erase_n(w, 2);					/* "қ", anywhere */
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "Ақмола облысы");
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_CONSUMED);
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "Қарағанды облысы");
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_CONSUMED);
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "Қостанай облысы");
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_CONSUMED);	/* Шығыс Қазақстан */
-	assert_int_equal(press(w, UIK_DOWN), WIDGET_IGNORED);
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_CONSUMED);	/* Шығыс Қазақстан */
+	assert_int_equal(wtest_press(w, UIK_DOWN), WIDGET_IGNORED);
 	erase_n(w, 1);
 
 	/* Spaces typed as Space, ids, and ұ ы ғ too. */
@@ -440,10 +264,10 @@ test_search_kazakh(void **state)
 	type(w, L"облысы");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 2, 16, 54, buf, sizeof buf), " Абай облысы");
-	assert_string_equal(seen_trim(t->win, 6, 16, 53, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 2, 16, 54, buf, sizeof buf), " Абай облысы");
+	assert_string_equal(wtest_seen_trim(t->win, 6, 16, 53, buf, sizeof buf),
 	    " Қостанай облысы");
-	assert_string_equal(seen(t->win, 6, 69, 1, buf, sizeof buf), "\u2193");
+	assert_string_equal(wtest_seen(t->win, 6, 69, 1, buf, sizeof buf), "\u2193");
 	erase_n(w, 6);
 
 	/* F2 to English filters the English names again, without a key. */
@@ -457,21 +281,22 @@ test_search_kazakh(void **state)
 	f.tui.lang[0] = 'r', f.tui.lang[1] = 'u';
 	type(w, L"КАР");
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "Карагандинская область");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	widget_free(w);
 }
 
 static void
 test_value_wrap(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	char		 buf[512], joined[512] = "", *cause = NULL;
-	const char	*name = "«ҚАЗАҚСТАН ТЕМІР ЖОЛЫ» ұлттық компаниясы акционерлік қоғамы";
-	int		 r;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	char			 buf[512], joined[512] = "", *cause = NULL;
+	const char		*name =
+	    "«ҚАЗАҚСТАН ТЕМІР ЖОЛЫ» ұлттық компаниясы акционерлік қоғамы";
+	int			 r;
 
-	w = make(&f, "value", "Ұйым", "Organization", 0, 3, 40, 12);
+	w = wtest_make(&f, "value", "Ұйым", "Organization", 0, 3, 0, 40, 12);
 	assert_false(w->ops->focusable);
 	assert_int_equal(w->h, 1);
 	assert_int_equal(w->ops->set_value(w, name, &cause), 0);
@@ -480,19 +305,19 @@ test_value_wrap(void **state)
 	assert_int_equal(w->h, 3);		/* 28 columns: three lines, whole words */
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen_trim(t->win, 3, 0, 12, buf, sizeof buf), "Ұйым");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 0, 12, buf, sizeof buf), "Ұйым");
 	for (r = 0; r < w->h; r++) {
-		seen_trim(t->win, 3 + r, 12, 28, buf, sizeof buf);
+		wtest_seen_trim(t->win, 3 + r, 12, 28, buf, sizeof buf);
 		assert_true(buf[0] != '\0');
 		if (r > 0)
 			strcat(joined, " ");
 		strcat(joined, buf);
 	}
 	assert_string_equal(joined, name);
-	assert_string_equal(seen_trim(t->win, 3, 12, 28, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 3, 12, 28, buf, sizeof buf),
 	    "«ҚАЗАҚСТАН ТЕМІР ЖОЛЫ»");
-	assert_string_equal(seen(t->win, 3, 40, 1, buf, sizeof buf), " ");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_IGNORED);
+	assert_string_equal(wtest_seen(t->win, 3, 40, 1, buf, sizeof buf), " ");
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_IGNORED);
 
 	/* A word wider than the line is cut between letters. */
 	assert_int_equal(w->ops->set_value(w, "ҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚҚ", &cause), 0);
@@ -511,7 +336,7 @@ bignum_glyph(WINDOW *win, int y, int x, char *buf, size_t sz)
 
 	buf[0] = '\0';
 	for (r = 0; r < 3; r++) {
-		seen(win, y + r, x, 3, row, sizeof row);
+		wtest_seen(win, y + r, x, 3, row, sizeof row);
 		(void)strncat(buf, row, sz - strlen(buf) - 1);
 	}
 }
@@ -525,21 +350,22 @@ bignum_glyph(WINDOW *win, int y, int x, char *buf, size_t sz)
 static void
 test_bignum(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	char		 font[10][64], glyph[64], buf[128], *cause = NULL, read[32] = "";
-	const char	*number = "4710-2934-8856-0017-3392-6648-1205";
-	int		 d, e, i, group, col;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	char			 font[10][64], glyph[64], buf[128], read[32] = "";
+	char			*cause = NULL;
+	const char		*number = "4710-2934-8856-0017-3392-6648-1205";
+	int			 d, e, i, group, col;
 
-	w = make(&f, "bignum", "Сұраныс нөмірі", "Request number", 0, 2, 76, 20);
+	w = wtest_make(&f, "bignum", "Сұраныс нөмірі", "Request number", 0, 2, 0, 76, 20);
 	assert_false(w->ops->focusable);
 	assert_int_equal(w->ops->set_value(w, "0123456789", &cause), 0);
 	w->h = w->ops->rows(w, 76);
 	assert_int_equal(w->h, 2 + 4);	/* ten digits: three groups, one row */
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen_trim(t->win, 2, 20, 40, buf, sizeof buf), "0123456789");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 20, 40, buf, sizeof buf), "0123456789");
 	for (d = 0; d < 10; d++) {
 		group = d / 4;
 		col = 2 + group * 18 + (d % 4) * 4;
@@ -555,7 +381,7 @@ test_bignum(void **state)
 	assert_int_equal(w->h, 2 + 2 * 4);	/* 4 + 3 groups: two rows of digits */
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
-	assert_string_equal(seen_trim(t->win, 2, 20, 56, buf, sizeof buf), number);
+	assert_string_equal(wtest_seen_trim(t->win, 2, 20, 56, buf, sizeof buf), number);
 	for (i = 0; i < 28; i++) {
 		group = i / 4;
 		col = 2 + (group % 4) * 18 + (i % 4) * 4;
@@ -567,7 +393,7 @@ test_bignum(void **state)
 	}
 	assert_string_equal(read, "4710293488560017339266481205");
 	/* Everything stays inside its 76 columns; narrower, more rows of digits. */
-	assert_string_equal(seen(t->win, 4, 76, 4, buf, sizeof buf), "    ");
+	assert_string_equal(wtest_seen(t->win, 4, 76, 4, buf, sizeof buf), "    ");
 	assert_int_equal(w->ops->rows(w, 40), 2 + 4 * 4);
 	widget_free(w);
 }
@@ -575,8 +401,8 @@ test_bignum(void **state)
 static void
 test_captcha(void **state)
 {
-	struct term		*t = *state;
-	struct fixture		 f;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
 	struct widget		*w;
 	char			 buf[512], *cause = NULL;
 	/* 6 x 3: top row ink at 0,1; middle at 0,2; bottom at 4. */
@@ -586,7 +412,7 @@ test_captcha(void **state)
 		0, 0, 0, 0, 1, 0,
 	};
 
-	w = make(&f, "captcha", "Код", "Code", 0, 0, 30, 10);
+	w = wtest_make(&f, "captcha", "Код", "Code", 0, 0, 0, 30, 10);
 	assert_int_equal(w->h, 9);			/* 8 picture lines + the entry */
 	assert_int_equal(widget_captcha_set_picture(w, 6, 3, bits), 0);
 	assert_int_equal(widget_captcha_set_picture(w, 0, 3, bits), -1);
@@ -595,9 +421,9 @@ test_captcha(void **state)
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
 	/* Centred in 30 columns: x = 12. */
-	assert_string_equal(seen(t->win, 0, 12, 6, buf, sizeof buf), "\u2588\u2580\u2584   ");
-	assert_string_equal(seen(t->win, 1, 12, 6, buf, sizeof buf), "    \u2580 ");
-	assert_true(seen_attr(t->win, 0, 12) & A_UNDERLINE);	/* TC_FIELD */
+	assert_string_equal(wtest_seen(t->win, 0, 12, 6, buf, sizeof buf), "\u2588\u2580\u2584   ");
+	assert_string_equal(wtest_seen(t->win, 1, 12, 6, buf, sizeof buf), "    \u2580 ");
+	assert_true(wtest_seen_attr(t->win, 0, 12) & A_UNDERLINE);	/* TC_FIELD */
 
 	type(w, L"a");
 	assert_string_equal(w->ops->value(w), "A");
@@ -605,17 +431,17 @@ test_captcha(void **state)
 	assert_string_equal(w->ops->value(w), "AB1");
 	type(w, L"cdefghij");
 	assert_string_equal(w->ops->value(w), "AB1CDEFG");	/* 8 at most */
-	assert_int_equal(press(w, UIK_BACKSPACE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_BACKSPACE), WIDGET_CHANGED);
 	assert_string_equal(w->ops->value(w), "AB1CDEF");
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_IGNORED);	/* the screen's */
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_IGNORED);	/* the screen's */
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 2, 0, 10, buf, sizeof buf), "Код");
-	assert_string_equal(seen(t->win, 2, 10, 10, buf, sizeof buf), "> AB1CDEF ");
+	assert_string_equal(wtest_seen_trim(t->win, 2, 0, 10, buf, sizeof buf), "Код");
+	assert_string_equal(wtest_seen(t->win, 2, 10, 10, buf, sizeof buf), "> AB1CDEF ");
 	assert_int_equal(w->cury, 2);
 	assert_int_equal(w->curx, 10 + 2 + 7);
 
 	assert_int_equal(widget_captcha_wants_new(w), 0);
-	assert_int_equal(press(w, UIK_REFRESH), WIDGET_ACTIVATED);
+	assert_int_equal(wtest_press(w, UIK_REFRESH), WIDGET_ACTIVATED);
 	assert_int_equal(widget_captcha_wants_new(w), 1);
 	assert_string_equal(w->ops->value(w), "");
 	assert_int_equal(widget_captcha_set_picture(w, 6, 3, bits), 0);
@@ -660,19 +486,19 @@ rmdir_in(const char *dir, const char *name)
 
 /* Moves the cursor to the row that shows this text and presses Enter. */
 static enum widget_result
-folder_enter(struct term *t, struct widget *w, const char *row)
+folder_enter(struct wtest_term *t, struct widget *w, const char *row)
 {
 	char	buf[512];
 	int	r;
 
-	(void)press(w, UIK_HOME);
+	(void)wtest_press(w, UIK_HOME);
 	for (r = 0; r < 40; r++) {
 		(void)werase(t->win);
 		w->ops->draw(w, t->win, 1);
-		if (strcmp(seen_trim(t->win, w->cury, w->curx + 1, w->w - w->label_w - 2, buf,
-		    sizeof buf), row) == 0)
-			return press(w, UIK_ACTIVATE);
-		if (press(w, UIK_DOWN) == WIDGET_IGNORED)
+		if (strcmp(wtest_seen_trim(t->win, w->cury, w->curx + 1,
+		    w->w - w->label_w - 2, buf, sizeof buf), row) == 0)
+			return wtest_press(w, UIK_ACTIVATE);
+		if (wtest_press(w, UIK_DOWN) == WIDGET_IGNORED)
 			break;
 	}
 	fail_msg("no row \"%s\"", row);
@@ -682,13 +508,13 @@ folder_enter(struct term *t, struct widget *w, const char *row)
 static void
 test_folder(void **state)
 {
-	struct term	*t = *state;
-	struct fixture	 f;
-	struct widget	*w;
-	struct stat	 sb;
-	char		 tmpl[] = "/tmp/test-widgets.XXXXXX", *dir, buf[512], *p, *old_home;
-	char		*cause = NULL;
-	FILE		*fp;
+	struct wtest_term	*t = *state;
+	struct wtest_fixture	 f;
+	struct widget		*w;
+	struct stat		 sb;
+	char			 tmpl[] = "/tmp/test-widgets.XXXXXX", buf[512];
+	char			*dir, *p, *old_home, *cause = NULL;
+	FILE			*fp;
 
 	assert_non_null(dir = mkdtemp(tmpl));
 	assert_non_null(dir = realpath(dir, NULL));
@@ -704,46 +530,46 @@ test_folder(void **state)
 	old_home = getenv("HOME") != NULL ? strdup(getenv("HOME")) : NULL;
 	assert_int_equal(setenv("HOME", dir, 1), 0);
 
-	w = make(&f, "folder", "Бума", "Folder", 8, 0, 78, 12);
+	w = wtest_make(&f, "folder", "Бума", "Folder", 8, 0, 0, 78, 12);
 	assert_int_equal(w->h, 9);
 	assert_string_equal(w->ops->value(w), "");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 0, 0, 12, buf, sizeof buf), "Бума");
-	assert_string_equal(seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
-	assert_string_equal(seen_trim(t->win, 1, 13, 64, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 0, 0, 12, buf, sizeof buf), "Бума");
+	assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
+	assert_string_equal(wtest_seen_trim(t->win, 1, 13, 64, buf, sizeof buf),
 	    "[Choose this folder]");
-	assert_string_equal(seen_trim(t->win, 2, 13, 64, buf, sizeof buf), "[New folder…]");
-	assert_string_equal(seen_trim(t->win, 3, 13, 64, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 2, 13, 64, buf, sizeof buf), "[New folder…]");
+	assert_string_equal(wtest_seen_trim(t->win, 3, 13, 64, buf, sizeof buf),
 	    "[Show hidden folders]");
-	assert_string_equal(seen_trim(t->win, 4, 13, 64, buf, sizeof buf), "..");
-	assert_string_equal(seen_trim(t->win, 5, 13, 64, buf, sizeof buf), "a/");
-	assert_string_equal(seen_trim(t->win, 6, 13, 64, buf, sizeof buf), "b/");
-	assert_string_equal(seen_trim(t->win, 7, 13, 64, buf, sizeof buf), "locked/");
-	assert_string_equal(seen_trim(t->win, 8, 13, 64, buf, sizeof buf), "Қазақ/");
+	assert_string_equal(wtest_seen_trim(t->win, 4, 13, 64, buf, sizeof buf), "..");
+	assert_string_equal(wtest_seen_trim(t->win, 5, 13, 64, buf, sizeof buf), "a/");
+	assert_string_equal(wtest_seen_trim(t->win, 6, 13, 64, buf, sizeof buf), "b/");
+	assert_string_equal(wtest_seen_trim(t->win, 7, 13, 64, buf, sizeof buf), "locked/");
+	assert_string_equal(wtest_seen_trim(t->win, 8, 13, 64, buf, sizeof buf), "Қазақ/");
 
 	/* Open "a", choose it; ".." comes back with the cursor on "a/". */
 	assert_int_equal(folder_enter(t, w, "a/"), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);	/* row 1: choose */
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);	/* row 1: choose */
 	p = path_in(dir, "a");
 	assert_string_equal(w->ops->value(w), p);
 	free(p);
 	assert_int_equal(folder_enter(t, w, ".."), WIDGET_CONSUMED);
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
-	assert_string_equal(seen_trim(t->win, w->cury, 13, 64, buf, sizeof buf), "a/");
+	assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
+	assert_string_equal(wtest_seen_trim(t->win, w->cury, 13, 64, buf, sizeof buf), "a/");
 
 	/* Hidden folders on and off. */
 	assert_int_equal(folder_enter(t, w, "[Show hidden folders]"), WIDGET_CONSUMED);
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 3, 13, 64, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 3, 13, 64, buf, sizeof buf),
 	    "[Hide hidden folders]");
-	assert_string_equal(seen_trim(t->win, 5, 13, 64, buf, sizeof buf), ".hid/");
+	assert_string_equal(wtest_seen_trim(t->win, 5, 13, 64, buf, sizeof buf), ".hid/");
 	assert_int_equal(folder_enter(t, w, "[Hide hidden folders]"), WIDGET_CONSUMED);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 5, 13, 64, buf, sizeof buf), "a/");
+	assert_string_equal(wtest_seen_trim(t->win, 5, 13, 64, buf, sizeof buf), "a/");
 
 	/* A folder it cannot open is refused with the reason (root opens anything). */
 	if (geteuid() != 0) {
@@ -751,7 +577,7 @@ test_folder(void **state)
 		assert_non_null(w->error);
 		assert_non_null(strstr(w->error, "locked"));
 		w->ops->draw(w, t->win, 1);
-		assert_string_equal(seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
+		assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
 	}
 
 	/* One that went away after it was listed: refused, the listing stays. */
@@ -760,29 +586,29 @@ test_folder(void **state)
 	assert_non_null(w->error);
 	assert_non_null(strstr(w->error, "b:"));
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
+	assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
 
 	/* A new folder: Esc cancels, an empty name is refused, "/" cannot be typed. */
 	assert_int_equal(folder_enter(t, w, "[New folder…]"), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_BACK), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_BACK), WIDGET_CONSUMED);
 	assert_int_equal(folder_enter(t, w, "[New folder…]"), WIDGET_CONSUMED);
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_CONSUMED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_CONSUMED);
 	assert_non_null(w->error);
 	type(w, L"жаңа/ кілт");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 0, 12, 66, buf, sizeof buf),
+	assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf),
 	    "New folder name: жаңа кілт");
 	assert_int_equal(w->curx, 12 + 17 + 9);
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_CHANGED);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_CHANGED);
 	assert_null(w->error);
 	p = path_in(dir, "жаңа кілт");
 	assert_int_equal(stat(p, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & 077, 0);		/* 0700 */
 	w->ops->draw(w, t->win, 1);
-	assert_string_equal(seen_trim(t->win, 0, 12, 66, buf, sizeof buf), p);
-	assert_int_equal(press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
+	assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), p);
+	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	assert_string_equal(w->ops->value(w), p);
 	free(p);
 
@@ -828,5 +654,5 @@ main(void)
 		cmocka_unit_test(test_folder),
 	};
 
-	return cmocka_run_group_tests_name("widgets", tests, term_setup, term_teardown);
+	return cmocka_run_group_tests_name("widgets", tests, wtest_term_setup, wtest_term_teardown);
 }

@@ -126,20 +126,40 @@ testca_free(struct testca *ca)
 	memset(ca, 0, sizeof *ca);
 }
 
-EVP_PKEY *
-testca_csr_pubkey(const char *pem)
+/* The request's public key after checking its signature; with cn, what NCA asks of it too. */
+static EVP_PKEY *
+testca_csr_read(const char *pem, const char *cn)
 {
 	BIO		*b = BIO_new_mem_buf(pem, -1);
 	X509_REQ	*req;
 	EVP_PKEY	*pub;
+	char		 got[64];
 
 	assert_non_null(b);
 	assert_non_null(req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL));
 	assert_non_null(pub = X509_REQ_get_pubkey(req));
 	assert_int_equal(X509_REQ_verify(req, pub), 1);
+	if (cn != NULL) {
+		assert_int_equal(X509_REQ_get_signature_nid(req), NID_sha256WithRSAEncryption);
+		assert_true(X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req),
+		    NID_commonName, got, sizeof got) > 0);
+		assert_string_equal(got, cn);
+	}
 	X509_REQ_free(req);
 	BIO_free(b);
 	return pub;
+}
+
+EVP_PKEY *
+testca_csr_pubkey(const char *pem)
+{
+	return testca_csr_read(pem, NULL);
+}
+
+EVP_PKEY *
+testca_csr_check(const char *pem, const char *cn)
+{
+	return testca_csr_read(pem, cn);
 }
 
 char *

@@ -27,6 +27,8 @@ X509		*testca_cert(EVP_PKEY *pub, const char *cn, const struct testca *ca,
 char		*testca_pem(X509 *);
 /* The public key of a PEM certificate request, after checking its signature. */
 EVP_PKEY	*testca_csr_pubkey(const char *csr_pem);
+/* The same, for a request as NCA takes it: signed with SHA-256 and RSA, CN = cn. */
+EVP_PKEY	*testca_csr_check(const char *csr_pem, const char *cn);
 /* The certificate ca issues for a request (PEM), as PEM. */
 char		*testca_issue(const struct testca *, const char *csr_pem, const char *cn,
 		    const char *ku);
