@@ -1,73 +1,199 @@
 /*
- * ncaenroll form NUMBER — the application form to print and bring to a registration
- * desk, from what this computer kept (no network needed).
+ * ncaenroll form [--pdf FILE] [--print] NUMBER — the application form to print and bring to
+ * a registration desk, from what this computer kept (no network needed): as text on
+ * standard output, as a PDF into FILE, or sent to the default printer with CUPS's lp.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "common/appform.h"
 #include "common/i18n.h"
+#include "enroll/enroll-form.h"
+
+/*
+ * Runs `lp PATH` (PATH absolute, so it never reads as an option) and waits. lp says on
+ * stderr why it could not print; we add what to do instead. A pipe that closes on exec
+ * tells "lp is not installed" from "lp ran and failed".
+ */
+static int
+form_lp(struct cmd_ctx *ctx, const char *path)
+{
+	char *const	 argv[] = { (char *)"lp", (char *)path, NULL };
+	int		 fds[2], status, err = 0;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		cmd_error(ctx, "pipe: %s", strerror(errno));
+		return CMD_EXIT_LOCAL;
+	}
+	(void)fflush(NULL);	/* nothing buffered may be written twice */
+	if ((pid = fork()) == -1) {
+		cmd_error(ctx, "fork: %s", strerror(errno));
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return CMD_EXIT_LOCAL;
+	}
+	if (pid == 0) {
+		(void)close(fds[0]);
+		(void)execvp(argv[0], argv);
+		err = errno;
+		if (write(fds[1], &err, sizeof err) != (ssize_t)sizeof err)
+			_exit(127);	/* the parent then sees lp fail: the same advice */
+		_exit(127);
+	}
+	(void)close(fds[1]);
+	while ((n = read(fds[0], &err, sizeof err)) == -1 && errno == EINTR)
+		continue;
+	(void)close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			cmd_error(ctx, "waitpid: %s", strerror(errno));
+			return CMD_EXIT_LOCAL;
+		}
+	}
+	if (n == (ssize_t)sizeof err && err != ENOENT)
+		cmd_error(ctx, "lp: %s", strerror(err));
+	if (n == (ssize_t)sizeof err || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cmd_error(ctx, "%s", _("no printer: save it with --pdf FILE and print it "
+		    "elsewhere"));
+		return CMD_EXIT_LOCAL;
+	}
+	return CMD_EXIT_OK;
+}
+
+/* The PDF in a private temporary folder, named like the saved form (lp's job title). */
+static int
+form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	const char		*tmp = getenv("TMPDIR");
+	char			 dir[PATH_MAX], path[PATH_MAX + 64];
+	int			 rc;
+
+	if (tmp == NULL || *tmp != '/')
+		tmp = "/tmp";
+	errno = ENAMETOOLONG;
+	if (snprintf(dir, sizeof dir, "%s/ncaenroll-XXXXXX", tmp) >= (int)sizeof dir ||
+	    mkdtemp(dir) == NULL) {
+		cmd_error(ctx, _("cannot create %s: %s"), dir, strerror(errno));
+		return CMD_EXIT_LOCAL;
+	}
+	/* The number is 34 characters: this always fits beside a folder that fit. */
+	(void)snprintf(path, sizeof path, "%s/application-%.40s.pdf", dir, number);
+	if (enroll_form_pdf(e, number, path, &err) == -1)
+		rc = cmd_report(ctx, &err);
+	else
+		rc = form_lp(ctx, path);
+	/* lp has handed the file to the print queue by the time it exits. */
+	if (unlink(path) == -1 && errno != ENOENT)
+		cmd_error(ctx, "%s: %s", path, strerror(errno));
+	if (rmdir(dir) == -1)
+		cmd_error(ctx, "%s: %s", dir, strerror(errno));
+	enroll_error_free(&err);
+	return rc;
+}
+
+/* --pdf FILE, then --print prints that very file. */
+static int
+form_pdf(struct cmd_ctx *ctx, struct enroll *e, const char *key, const char *pdf, int print)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	char			*abs = NULL;
+	int			 rc;
+
+	if (enroll_form_pdf(e, key, pdf, &err) == -1)
+		rc = cmd_report(ctx, &err);
+	else if (!print) {
+		(void)printf("%s: %s\n", _("Application form saved"), pdf);
+		rc = CMD_EXIT_OK;
+	} else if ((abs = realpath(pdf, NULL)) == NULL) {
+		cmd_error(ctx, "%s: %s", pdf, strerror(errno));
+		rc = CMD_EXIT_LOCAL;
+	} else
+		rc = form_lp(ctx, abs);
+	free(abs);
+	enroll_error_free(&err);
+	return rc;
+}
+
+static int
+form_text(struct cmd_ctx *ctx, struct enroll *e, const char *key)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	char			*text;
+	int			 rc;
+
+	if ((text = enroll_form_text(e, key, APPFORM_BIG_NUMBER, &err)) == NULL)
+		rc = cmd_report(ctx, &err);
+	else
+		rc = fputs(text, stdout) == EOF ? CMD_EXIT_LOCAL : CMD_EXIT_OK;
+	free(text);
+	enroll_error_free(&err);
+	return rc;
+}
 
 static int
 form_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct appform		 f;
+	static const struct option	 opts[] = {
+		{ "pdf", required_argument, NULL, 'p' },
+		{ "print", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct enroll		*e;
 	struct state_app	*a;
-	char			*text = NULL, *cause = NULL, *who = NULL;
-	int			 rc;
+	const char		*pdf = NULL;
+	char			*number = NULL;
+	int			 c, print = 0, rc;
 
-	if (argc != 2)
+	/* 0, not 1: glibc then starts afresh, and options may follow the number too. */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': pdf = optarg; break;
+		case 'P': print = 1; break;
+		default:
+			return cmd_usage_error(ctx, &cmd_form_entry, NULL);
+		}
+	}
+	if (argc - optind != 1)
 		return cmd_usage_error(ctx, &cmd_form_entry,
 		    _("give the request number of the application"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((a = enroll_app(e, argv[1])) == NULL ||
+	if ((a = enroll_app(e, argv[optind])) == NULL ||
 	    state_get(a, "request_number") == NULL) {
 		cmd_error(ctx, _("no submitted application %s is kept on this computer"),
-		    argv[1]);
-		enroll_close(e);
-		return CMD_EXIT_REFUSED;
-	}
-	if (asprintf(&who, "%s %s %s", state_get(a, "surname"), state_get(a, "given_name"),
-	    state_get(a, "patronymic") ? state_get(a, "patronymic") : "") == -1)
-		who = NULL;
-	memset(&f, 0, sizeof f);
-	f.number = state_get(a, "request_number");
-	f.date = state_get(a, "created");
-	f.deadline = state_get(a, "deadline");
-	f.org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
-	    "org_name_ru");
-	f.bin = state_get(a, "bin");
-	f.applicant = who;
-	f.iin = state_get(a, "iin");
-	f.email = state_get(a, "email");
-	f.role = state_get(a, "role");
-	f.region = state_get(a, "region");
-	f.city = state_get(a, "city");
-	f.gu_code = state_get(a, "gu_code");
-	f.storage = strcmp(state_get(a, "storage") ? state_get(a, "storage") : "", "pc") == 0 ?
-	    _("PC folder") : state_get(a, "storage");
-	f.days = 30;
-	if ((text = appform_render(&f, APPFORM_BIG_NUMBER, &cause)) == NULL) {
-		cmd_error(ctx, "%s", cause);
+		    argv[optind]);
+		rc = CMD_EXIT_REFUSED;
+	} else if ((number = strdup(state_get(a, "request_number"))) == NULL) {
+		cmd_error(ctx, "%s", _("out of memory"));
 		rc = CMD_EXIT_LOCAL;
-	} else
-		rc = fputs(text, stdout) == EOF ? CMD_EXIT_LOCAL : CMD_EXIT_OK;
-	free(text);
-	free(cause);
-	free(who);
+	} else if (pdf != NULL)
+		rc = form_pdf(ctx, e, number, pdf, print);
+	else if (print)
+		rc = form_print_tmp(ctx, e, number);
+	else
+		rc = form_text(ctx, e, number);
+	free(number);
 	enroll_close(e);
 	return rc;
 }
 
 const struct cmd_entry cmd_form_entry = {
 	"form",
-	N_("NUMBER"),
+	N_("[--pdf FILE] [--print] NUMBER"),
 	N_("print the application form to bring to a registration desk"),
 	form_exec,
 };

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,30 +29,96 @@ static const char *const appform_glyphs[11][5] = {
 /* Groups of four digits per line of big digits: 4 + 3 keeps a line within 76 columns. */
 #define APPFORM_BIG_GROUPS 4
 
-enum appform_row {
-	AF_ORG, AF_BIN, AF_APPLICANT, AF_IIN, AF_EMAIL, AF_ROLE, AF_REGION, AF_CITY,
-	AF_GU_CODE, AF_STORAGE, AF__MAX
+/* The rows: a label and where the struct keeps its value. */
+static const struct appform_rowdef {
+	const char	*label;
+	size_t		 off;
+} appform_rowdefs[] = {
+	[APPFORM_ORG] = { N_("Organization"), offsetof(struct appform, org_name) },
+	[APPFORM_BIN] = { N_("BIN"), offsetof(struct appform, bin) },
+	[APPFORM_APPLICANT] = { N_("Applicant"), offsetof(struct appform, applicant) },
+	[APPFORM_IIN] = { N_("IIN"), offsetof(struct appform, iin) },
+	[APPFORM_EMAIL] = { N_("E-mail"), offsetof(struct appform, email) },
+	[APPFORM_ROLE] = { N_("Role"), offsetof(struct appform, role) },
+	[APPFORM_REGION] = { N_("Region"), offsetof(struct appform, region) },
+	[APPFORM_CITY] = { N_("City"), offsetof(struct appform, city) },
+	[APPFORM_GU_CODE] = { N_("ГУ/СКС code"), offsetof(struct appform, gu_code) },
+	[APPFORM_STORAGE] = { N_("Key storage"), offsetof(struct appform, storage) },
 };
+_Static_assert(sizeof appform_rowdefs / sizeof appform_rowdefs[0] == APPFORM_ROW__MAX,
+    "one definition per row");
 
-static const char *const appform_labels[AF__MAX] = {
-	[AF_ORG] = N_("Organization"),
-	[AF_BIN] = N_("BIN"),
-	[AF_APPLICANT] = N_("Applicant"),
-	[AF_IIN] = N_("IIN"),
-	[AF_EMAIL] = N_("E-mail"),
-	[AF_ROLE] = N_("Role"),
-	[AF_REGION] = N_("Region"),
-	[AF_CITY] = N_("City"),
-	[AF_GU_CODE] = N_("ГУ/СКС code"),
-	[AF_STORAGE] = N_("Key storage"),
+static const char *const appform_texts[] = {
+	[APPFORM_TITLE] = N_("APPLICATION FOR REGISTRATION CERTIFICATES OF THE NCA RK"),
+	[APPFORM_SUBTITLE] = N_("(legal entity employee, Treasury-Client)"),
+	[APPFORM_NUMBER_LABEL] = N_("Request number:"),
+	[APPFORM_SUBMITTED] = N_("Submitted:"),
+	[APPFORM_DEADLINE] = N_("Verify before:"),
+	[APPFORM_BRING_HEAD] = N_("Bring to a registration desk (a public service "
+	    "centre, ЦОН)"),
+	[APPFORM_BRING_TAIL] = N_("before the date above:"),
 };
-_Static_assert(sizeof appform_labels / sizeof appform_labels[0] == AF__MAX,
-    "one label per row");
+_Static_assert(sizeof appform_texts / sizeof appform_texts[0] == APPFORM_TEXT__MAX,
+    "one sentence per text");
+
+/* What to bring (nca-facts.md §5). */
+static const char *const appform_brings[] = {
+	N_("this form, printed, with its request number;"),
+	N_("your identity document;"),
+	N_("an order of appointment or a power of attorney from the organization."),
+};
 
 static const char *
-appform_value(const char *s)
+appform_dash(const char *s)
 {
 	return s != NULL && *s != '\0' ? s : "-";
+}
+
+const char *
+appform_label(enum appform_row row)
+{
+	return _(appform_rowdefs[row].label);
+}
+
+const char *
+appform_value(const struct appform *af, enum appform_row row)
+{
+	const char *const	*v;
+
+	v = (const char *const *)(const void *)((const char *)af + appform_rowdefs[row].off);
+	return appform_dash(*v);
+}
+
+const char *
+appform_text(enum appform_text t)
+{
+	return _(appform_texts[t]);
+}
+
+const char *
+appform_bring(size_t i)
+{
+	if (i >= sizeof appform_brings / sizeof appform_brings[0])
+		return NULL;
+	return _(appform_brings[i]);
+}
+
+void
+appform_notice(const struct appform *af, char *buf, size_t size)
+{
+	size_t	n;
+
+	if (size == 0)
+		return;
+	/* The text form's own sentence, so both read the same in every catalog. */
+	if (snprintf(buf, size, ngettext("An application not verified within %d day is "
+	    "cancelled; then apply again.\n", "An application not verified within %d days is "
+	    "cancelled; then apply again.\n", (unsigned long)(af->days > 0 ? af->days : 0)),
+	    af->days) < 0)
+		buf[0] = '\0';
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
 }
 
 static size_t
@@ -111,31 +178,21 @@ appform_big(FILE *f, const char *num)
 static void
 appform_rows(FILE *f, const struct appform *af)
 {
-	const char	*v[AF__MAX];
 	const char	*label;
-	size_t		 i, w, width = 0;
+	size_t		 w, width = 0;
+	int		 i;
 
-	v[AF_ORG] = af->org_name;
-	v[AF_BIN] = af->bin;
-	v[AF_APPLICANT] = af->applicant;
-	v[AF_IIN] = af->iin;
-	v[AF_EMAIL] = af->email;
-	v[AF_ROLE] = af->role;
-	v[AF_REGION] = af->region;
-	v[AF_CITY] = af->city;
-	v[AF_GU_CODE] = af->gu_code;
-	v[AF_STORAGE] = af->storage;
-	for (i = 0; i < AF__MAX; i++) {
-		w = appform_width(_(appform_labels[i]));
+	for (i = 0; i < APPFORM_ROW__MAX; i++) {
+		w = appform_width(appform_label(i));
 		if (w > width)
 			width = w;
 	}
-	for (i = 0; i < AF__MAX; i++) {
-		label = _(appform_labels[i]);
+	for (i = 0; i < APPFORM_ROW__MAX; i++) {
+		label = appform_label(i);
 		(void)fprintf(f, "  %s:", label);
 		for (w = appform_width(label); w < width + 1; w++)
 			(void)fputc(' ', f);
-		(void)fprintf(f, "%s\n", appform_value(v[i]));
+		(void)fprintf(f, "%s\n", appform_value(af, i));
 	}
 }
 
@@ -143,35 +200,37 @@ appform_rows(FILE *f, const struct appform *af)
 static void
 appform_dates(FILE *f, const struct appform *af)
 {
-	const char	*l1 = _("Submitted:"), *l2 = _("Verify before:");
+	const char	*l1 = appform_text(APPFORM_SUBMITTED);
+	const char	*l2 = appform_text(APPFORM_DEADLINE);
 	size_t		 w1 = appform_width(l1), w2 = appform_width(l2);
 	int		 pad1 = (int)(w2 > w1 ? w2 - w1 : 0), pad2 = (int)(w1 > w2 ? w1 - w2 : 0);
 
-	(void)fprintf(f, "  %s%*s %s\n", l1, pad1, "", appform_value(af->date));
-	(void)fprintf(f, "  %s%*s %s\n\n", l2, pad2, "", appform_value(af->deadline));
+	(void)fprintf(f, "  %s%*s %s\n", l1, pad1, "", appform_dash(af->date));
+	(void)fprintf(f, "  %s%*s %s\n\n", l2, pad2, "", appform_dash(af->deadline));
 }
 
 static void
 appform_write(FILE *f, const struct appform *af, int flags)
 {
-	(void)fprintf(f, "%s\n", _("APPLICATION FOR REGISTRATION CERTIFICATES OF THE NCA RK"));
-	(void)fprintf(f, "%s\n\n", _("(legal entity employee, Treasury-Client)"));
-	(void)fprintf(f, "%s\n\n", _("Request number:"));
+	const char	*item;
+	char		 notice[1024];
+	size_t		 i;
+
+	(void)fprintf(f, "%s\n", appform_text(APPFORM_TITLE));
+	(void)fprintf(f, "%s\n\n", appform_text(APPFORM_SUBTITLE));
+	(void)fprintf(f, "%s\n\n", appform_text(APPFORM_NUMBER_LABEL));
 	if (flags & APPFORM_BIG_NUMBER)
-		appform_big(f, appform_value(af->number));
-	(void)fprintf(f, "    %s\n\n", appform_value(af->number));
+		appform_big(f, appform_dash(af->number));
+	(void)fprintf(f, "    %s\n\n", appform_dash(af->number));
 	appform_dates(f, af);
 	appform_rows(f, af);
-	(void)fprintf(f, "\n%s\n%s\n", _("Bring to a registration desk (a public service "
-	    "centre, ЦОН)"), _("before the date above:"));
-	(void)fprintf(f, "  1. %s\n", _("this form, printed, with its request number;"));
-	(void)fprintf(f, "  2. %s\n", _("your identity document;"));
-	(void)fprintf(f, "  3. %s\n", _("an order of appointment or a power of attorney from "
-	    "the organization."));
+	(void)fprintf(f, "\n%s\n%s\n", appform_text(APPFORM_BRING_HEAD),
+	    appform_text(APPFORM_BRING_TAIL));
+	for (i = 0; (item = appform_bring(i)) != NULL; i++)
+		(void)fprintf(f, "  %zu. %s\n", i + 1, item);
 	(void)fprintf(f, "\n");
-	(void)fprintf(f, ngettext("An application not verified within %d day is cancelled; "
-	    "then apply again.\n", "An application not verified within %d days is cancelled; "
-	    "then apply again.\n", (unsigned long)(af->days > 0 ? af->days : 0)), af->days);
+	appform_notice(af, notice, sizeof notice);
+	(void)fprintf(f, "%s\n", notice);
 }
 
 char *

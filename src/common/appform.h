@@ -4,10 +4,14 @@
  * the organization and the applicant, the choices made, and what to bring. The service
  * puts it into the submit e-mail; the client's `ncaenroll form` prints it. Input is a plain
  * struct of ready-made strings (UTF-8; NULL or "" shows as a dash); labels go through _().
- * appform_render returns a malloc'd text the caller frees, or NULL with a cause.
+ * appform_render returns a malloc'd text the caller frees, or NULL with a cause. The rows,
+ * fixed sentences and the list of what to bring are one table here, read by this text and
+ * by the printable PDF (appform-pdf.h) alike; the strings they return are static.
  */
 #ifndef NCA_APPFORM_H
 #define NCA_APPFORM_H
+
+#include <stddef.h>
 
 struct appform {
 	const char	*number;	/* "4821-0937-5512-0684-3319-7725-4406" */
@@ -30,5 +34,27 @@ struct appform {
 #define APPFORM_BIG_NUMBER	0x1
 
 char	*appform_render(const struct appform *, int flags, char **cause);
+
+/* The form's rows, in the order every rendering shows them. */
+enum appform_row {
+	APPFORM_ORG, APPFORM_BIN, APPFORM_APPLICANT, APPFORM_IIN, APPFORM_EMAIL, APPFORM_ROLE,
+	APPFORM_REGION, APPFORM_CITY, APPFORM_GU_CODE, APPFORM_STORAGE, APPFORM_ROW__MAX
+};
+
+/* The fixed sentences around the rows. */
+enum appform_text {
+	APPFORM_TITLE, APPFORM_SUBTITLE, APPFORM_NUMBER_LABEL, APPFORM_SUBMITTED,
+	APPFORM_DEADLINE, APPFORM_BRING_HEAD, APPFORM_BRING_TAIL, APPFORM_TEXT__MAX
+};
+
+/* A row's label, translated. */
+const char	*appform_label(enum appform_row);
+/* A row's value as it reads on the form: "-" when there is none. */
+const char	*appform_value(const struct appform *, enum appform_row);
+const char	*appform_text(enum appform_text);
+/* What to bring to the desk, translated, item i from 0; NULL after the last. */
+const char	*appform_bring(size_t i);
+/* What the deadline means, one sentence without a newline, into buf (1024 bytes hold it). */
+void		 appform_notice(const struct appform *, char *buf, size_t size);
 
 #endif

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/appform.h"
+#include "common/appform-pdf.h"
 #include "common/atomicfile.h"
 #include "common/i18n.h"
 #include "enroll/enroll-form.h"
@@ -34,39 +36,52 @@ enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
 	return NULL;
 }
 
+/* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
+static int
+enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
+    struct enroll_error *err)
+{
+	const struct state_app	*a;
+	const char		*storage;
+
+	*who = NULL;
+	if ((a = enroll_form_app(e, key, err)) == NULL)
+		return -1;
+	if (asprintf(who, "%s %s %s", state_get(a, "surname") ? state_get(a, "surname") : "",
+	    state_get(a, "given_name") ? state_get(a, "given_name") : "",
+	    state_get(a, "patronymic") ? state_get(a, "patronymic") : "") == -1) {
+		*who = NULL;
+		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		return -1;
+	}
+	storage = state_get(a, "storage") ? state_get(a, "storage") : "";
+	memset(f, 0, sizeof *f);
+	f->number = state_get(a, "request_number");
+	f->date = state_get(a, "created");
+	f->deadline = state_get(a, "deadline");
+	f->org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
+	    "org_name_ru");
+	f->bin = state_get(a, "bin");
+	f->applicant = *who;
+	f->iin = state_get(a, "iin");
+	f->email = state_get(a, "email");
+	f->role = state_get(a, "role");
+	f->region = state_get(a, "region");
+	f->city = state_get(a, "city");
+	f->gu_code = state_get(a, "gu_code");
+	f->storage = strcmp(storage, "pc") == 0 ? _("PC folder") : storage;
+	f->days = ENROLL_FORM_DAYS;
+	return 0;
+}
+
 char *
 enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_error *err)
 {
-	const struct state_app	*a;
-	struct appform		 f;
-	const char		*storage;
-	char			*who = NULL, *text = NULL, *cause = NULL;
+	struct appform	 f;
+	char		*who = NULL, *text = NULL, *cause = NULL;
 
-	if ((a = enroll_form_app(e, key, err)) == NULL)
+	if (enroll_form_fill(e, key, &f, &who, err) == -1)
 		return NULL;
-	if (asprintf(&who, "%s %s %s", state_get(a, "surname") ? state_get(a, "surname") : "",
-	    state_get(a, "given_name") ? state_get(a, "given_name") : "",
-	    state_get(a, "patronymic") ? state_get(a, "patronymic") : "") == -1) {
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
-		return NULL;
-	}
-	storage = state_get(a, "storage") ? state_get(a, "storage") : "";
-	memset(&f, 0, sizeof f);
-	f.number = state_get(a, "request_number");
-	f.date = state_get(a, "created");
-	f.deadline = state_get(a, "deadline");
-	f.org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
-	    "org_name_ru");
-	f.bin = state_get(a, "bin");
-	f.applicant = who;
-	f.iin = state_get(a, "iin");
-	f.email = state_get(a, "email");
-	f.role = state_get(a, "role");
-	f.region = state_get(a, "region");
-	f.city = state_get(a, "city");
-	f.gu_code = state_get(a, "gu_code");
-	f.storage = strcmp(storage, "pc") == 0 ? _("PC folder") : storage;
-	f.days = ENROLL_FORM_DAYS;
 	if ((text = appform_render(&f, flags, &cause)) == NULL)
 		enroll_form_fail(err, ENROLL_LOCAL, cause);
 	free(who);
@@ -74,33 +89,81 @@ enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_err
 }
 
 int
+enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enroll_error *err)
+{
+	struct appform	 f;
+	char		*who = NULL, *cause = NULL;
+	int		 rc = -1;
+
+	if (enroll_form_fill(e, key, &f, &who, err) == -1)
+		return -1;
+	if (appform_pdf_write(&f, i18n_current(), path, &cause) == -1)
+		enroll_form_fail(err, ENROLL_LOCAL, cause);
+	else
+		rc = 0;
+	free(who);
+	return rc;
+}
+
+/*
+ * Where the saved form goes: beside the keys; for keys on a token (no folder of theirs),
+ * where a person keeps documents: $XDG_DOCUMENTS_DIR if it is a folder, else $HOME.
+ */
+static char *
+enroll_form_base(const struct state_app *a, struct enroll_error *err)
+{
+	const char	*dir = state_get(a, "dir"), *docs = getenv("XDG_DOCUMENTS_DIR");
+	const char	*home = getenv("HOME");
+	struct stat	 st;
+	char		*base = NULL;
+
+	if (dir == NULL && docs != NULL && *docs == '/' && stat(docs, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		dir = docs;
+	if (dir == NULL && home != NULL && *home == '/')
+		dir = home;
+	if (dir == NULL) {
+		enroll_form_fail(err, ENROLL_REFUSED,
+		    strdup(_("this application has no folder for its keys")));
+		return NULL;
+	}
+	if (asprintf(&base, "%s/application-%s", dir, state_get(a, "request_number")) == -1) {
+		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		return NULL;
+	}
+	return base;
+}
+
+int
 enroll_form_save(struct enroll *e, const char *key, char **path, struct enroll_error *err)
 {
 	const struct state_app	*a;
-	char			*text = NULL, *cause = NULL;
+	char			*base = NULL, *txt = NULL, *text = NULL, *cause = NULL;
 	int			 rc = -1;
 
 	*path = NULL;
-	if ((a = enroll_form_app(e, key, err)) == NULL)
+	if ((a = enroll_form_app(e, key, err)) == NULL ||
+	    (base = enroll_form_base(a, err)) == NULL)
 		return -1;
-	if (state_get(a, "dir") == NULL) {
-		enroll_form_fail(err, ENROLL_REFUSED,
-		    strdup(_("this application has no folder for its keys")));
-		return -1;
+	/* Both names first: a is good only until the next call into the core. */
+	if (asprintf(&txt, "%s.txt", base) == -1) {
+		txt = NULL;	/* asprintf leaves it undefined on failure */
+		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		goto out;
 	}
-	if (asprintf(path, "%s/application-%s.txt", state_get(a, "dir"),
-	    state_get(a, "request_number")) == -1) {
+	if (asprintf(path, "%s.pdf", base) == -1) {
 		*path = NULL;
 		enroll_form_fail(err, ENROLL_LOCAL, NULL);
-		return -1;
+		goto out;
 	}
-	/* enroll_form_text re-reads nothing, but keep the path first: a is good until then. */
 	if ((text = enroll_form_text(e, key, APPFORM_BIG_NUMBER, err)) == NULL)
 		goto out;
-	if (atomicfile_write(*path, text, strlen(text), 0644, &cause) == -1) {
+	if (atomicfile_write(txt, text, strlen(text), 0644, &cause) == -1) {
 		enroll_form_fail(err, ENROLL_LOCAL, cause);
 		goto out;
 	}
+	if (enroll_form_pdf(e, key, *path, err) == -1)
+		goto out;
 	rc = 0;
 out:
 	if (rc == -1) {
@@ -108,5 +171,7 @@ out:
 		*path = NULL;
 	}
 	free(text);
+	free(txt);
+	free(base);
 	return rc;
 }

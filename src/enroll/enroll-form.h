@@ -1,10 +1,11 @@
 /*
  * enroll-form — the application form of a submitted application, from what this computer
- * kept (no network): as text for a screen (appform_render), and saved as a file beside the
- * keys so it can be printed and brought to a registration desk. The file is written
- * atomically, mode 0644 (it holds no secret; a printer queue may need to read it).
- * Strings returned are malloc'd and the caller frees them; 0/-1 (NULL) with an
- * enroll_error whose field is NULL. Callers: the TUI's actions, the CLI.
+ * kept (no network): as text for a screen (appform_render), as a printable PDF
+ * (appform_pdf_write), and both saved as files so they can be printed and brought to a
+ * registration desk. Files are written atomically, mode 0644 (they hold no secret; a
+ * printer queue may need to read them). Strings returned are malloc'd and the caller frees
+ * them; 0/-1 (NULL) with an enroll_error whose field is NULL. Callers: the TUI's actions,
+ * the CLI. The form is in the language _() speaks when called.
  */
 #ifndef NCA_ENROLL_FORM_H
 #define NCA_ENROLL_FORM_H
@@ -14,7 +15,15 @@
 /* flags: appform.h's APPFORM_BIG_NUMBER, or 0. */
 char	*enroll_form_text(struct enroll *, const char *id_or_number, int flags,
 	    struct enroll_error *);
-/* Writes DIR/application-NUMBER.txt (DIR: the keys' folder); its path into *path. */
+/* The PDF into path (replaced if it exists). */
+int	 enroll_form_pdf(struct enroll *, const char *id_or_number, const char *path,
+	    struct enroll_error *);
+/*
+ * Writes DIR/application-NUMBER.txt and DIR/application-NUMBER.pdf and puts the PDF's
+ * path (the one to print) into *path. DIR is the keys' folder; keys on a token have none,
+ * so it is then $XDG_DOCUMENTS_DIR if that names a folder, else $HOME. If the PDF fails,
+ * the text may already be written; -1 all the same.
+ */
 int	 enroll_form_save(struct enroll *, const char *id_or_number, char **path,
 	    struct enroll_error *);
 

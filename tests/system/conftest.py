@@ -22,7 +22,7 @@ class Run:
     def __call__(self, prog, *args, input=None, lang="en", env=None, timeout=60):
         e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
              "LANGUAGE": lang or ""}
-        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "G_SLICE"):
             if k in os.environ:
                 e[k] = os.environ[k]
         if env:

@@ -51,7 +51,7 @@ def _scalar(v):
 def program_env():
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
            "LANGUAGE": "en"}
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "G_SLICE"):
         if k in os.environ:
             env[k] = os.environ[k]
     return env

@@ -290,6 +290,11 @@ def test_whole_path(person, lang):
     assert stat.S_IMODE(os.stat(form_file).st_mode) == 0o644
     with open(form_file, encoding="utf-8") as fh:
         assert number in fh.read()
+    # And beside it the PDF to print.
+    pdf_file = form_file[:-len(".txt")] + ".pdf"
+    assert stat.S_IMODE(os.stat(pdf_file).st_mode) == 0o644
+    with open(pdf_file, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
     t.press(F.button("number", "goto", "main"))
     on_screen(t, "main")
     t.press(F.button("main", "goto", "status"))
