@@ -434,7 +434,8 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	N_("[--bin BIN] [--iin IIN] [--email ADDR] [--role ID] [--region ID]\n"
-	    "      [--city ID] [--gu-code CODE] [--storage pc|etoken72k|jacarta|kaztoken|akey]\n"
+	    "      [--city ID] [--gu-code CODE]\n"
+	    "      [--storage pc|etoken72k|jacarta|kaztoken|akey]\n"
 	    "      [--dir DIR | --token SERIAL [--pin-fd N]]\n"
 	    "      [--captcha-answer CODE] [--resume ID] [--json]"),
 	N_("apply for certificates; what is not given is asked for"),
