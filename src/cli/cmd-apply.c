@@ -326,7 +326,7 @@ apply_done(struct apply *a)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*num = state_get(app, "request_number");
-	char			 mail[256];
+	char			 mail[256], day[11];
 
 	if (a->ctx->json)
 		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number", num,
@@ -337,9 +337,12 @@ apply_done(struct apply *a)
 		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
 	(void)printf("%s\n", _("Remember it: you need it to check the status and install "
 	    "the certificates."));
-	(void)printf(_("Bring the printed application form (ncaenroll form %s) and your "
-	    "identity document to a registration desk before %s, or the application is "
-	    "cancelled.\n"), num, state_get(app, "deadline") ? state_get(app, "deadline") : "");
+	/* The day is what counts for a person; the service gives an ISO time. */
+	(void)snprintf(day, sizeof day, "%s", state_get(app, "deadline") ?
+	    state_get(app, "deadline") : "");
+	(void)printf(_("Bring the printed application form (ncaenroll form %s --print, or "
+	    "--pdf FILE) and your identity document to a registration desk before %s, or the "
+	    "application is cancelled.\n"), num, day);
 	return CMD_EXIT_OK;
 }
 
