@@ -415,17 +415,17 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 	return 0;
 }
 
-/* An entry with this id in a directory answer (an array of {id, ...} or {code}). */
-static int
-enroll_dir_has(json_t *list, const char *key, const char *value)
+/* The entry with this id in a directory answer (an array of {id, ...} or {code}), or NULL. */
+static json_t *
+enroll_dir_find(json_t *list, const char *key, const char *value)
 {
 	size_t	 i;
 	json_t	*item;
 
 	json_array_foreach(list, i, item)
 		if (strcmp(enroll_jstr(item, key), value) == 0)
-			return 1;
-	return 0;
+			return item;
+	return NULL;
 }
 
 int
@@ -462,15 +462,21 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 }
 
 /* Role, region, city and ГУ/СКС code are checked against the service's directories. */
+/*
+ * A directory value must be in its directory; its names (kk, ru, en) come back into
+ * names[] (malloc'd, NULL when it has none) so the application form can show them later
+ * without the network.
+ */
 static int
 enroll_check_directory(struct enroll *e, const char *id, const char *field,
-    const char *value, struct enroll_error *err)
+    const char *value, char *names[3], struct enroll_error *err)
 {
+	static const char *const langs[] = { "kk", "ru", "en" };
 	struct state_app	*a = state_app_find(e->st, id);
-	json_t			*list = NULL;
+	json_t			*list = NULL, *item;
 	char			*which = NULL;
-	const char		*region;
-	int			 rc = 0, found;
+	const char		*region, *n;
+	int			 rc = 0, l;
 
 	if (strcmp(field, "role") == 0 || strcmp(field, "region") == 0)
 		rc = asprintf(&which, "%ss", field);
@@ -493,9 +499,13 @@ enroll_check_directory(struct enroll *e, const char *id, const char *field,
 	free(which);
 	if (rc == -1)
 		return -1;
-	found = enroll_dir_has(list, strcmp(field, "gu_code") == 0 ? "code" : "id", value);
+	item = enroll_dir_find(list, strcmp(field, "gu_code") == 0 ? "code" : "id", value);
+	for (l = 0; item != NULL && l < 3; l++)
+		if ((n = json_string_value(json_object_get(json_object_get(item, "name"),
+		    langs[l]))) != NULL && *n != '\0')
+			names[l] = strdup(n);
 	json_decref(list);
-	if (!found) {
+	if (item == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, field, "value.unknown",
 		    strcmp(field, "gu_code") == 0 ?
 		    _("%s is not a ГУ/СКС code of this organization") :
@@ -534,15 +544,31 @@ int
 enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
     struct enroll_error *err)
 {
+	char	*names[3] = { NULL, NULL, NULL }, key[3][32];
+	int	 rc, l;
+
 	if (enroll_check_field(field, value, err) == -1 ||
-	    enroll_check_directory(e, id, field, value, err) == -1)
+	    enroll_check_directory(e, id, field, value, names, err) == -1)
 		return -1;
 	if (strcmp(field, "token") == 0)
 		return enroll_set_token(e, id, value, err);
+	/* role_kk, role_ru, role_en...: the form is printed without asking the service. */
+	for (l = 0; l < 3; l++)
+		(void)snprintf(key[l], sizeof key[l], "%s_%s", field, l == 0 ? "kk" :
+		    l == 1 ? "ru" : "en");
 	/* A new region makes the old city meaningless. */
 	if (strcmp(field, "region") == 0)
-		return enroll_record(e, id, ENROLL_NO_MOVE, err, "region", value, "city", (char *)NULL, (char *)NULL);
-	return enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "region", value, key[0], names[0],
+		    key[1], names[1], key[2], names[2], "city", (char *)NULL, "city_kk",
+		    (char *)NULL, "city_ru", (char *)NULL, "city_en", (char *)NULL, (char *)NULL);
+	else if (strcmp(field, "role") == 0 || strcmp(field, "city") == 0)
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, key[0], names[0],
+		    key[1], names[1], key[2], names[2], (char *)NULL);
+	else
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, (char *)NULL);
+	for (l = 0; l < 3; l++)
+		free(names[l]);
+	return rc;
 }
 
 static const char *const enroll_required[] = {

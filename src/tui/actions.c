@@ -1302,14 +1302,26 @@ actions_enter_folder(struct screen *s)
 	return 0;
 }
 
-/* A directory entry's name by id, for the summary; the id itself if not found. */
+/*
+ * A directory value's name for the summary: kept with the application when it was chosen
+ * (role_kk, role_ru...), else (an application from an older version) asked of the service;
+ * the id itself if neither knows it.
+ */
 static const char *
-actions_dir_name(struct screen *s, const char *which, const char *id, char *buf, size_t sz)
+actions_dir_name(struct screen *s, const char *field, const char *which, char *buf,
+    size_t sz)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
 	json_t			*items = NULL, *it;
+	const char		*id = actions_get(s, field), *kept;
+	char			 key[64];
 	size_t			 i;
 
+	(void)snprintf(key, sizeof key, "%s_%s", field, actions_tui(s)->lang);
+	if ((kept = actions_get(s, key)) != NULL && *kept != '\0') {
+		(void)snprintf(buf, sz, "%s", kept);
+		return buf;
+	}
 	(void)snprintf(buf, sz, "%s", actions_or(id, "—"));
 	if (id == NULL || enroll_directory(actions_enroll(s), actions_tui(s)->app_id, which,
 	    &items, &err) == -1) {
@@ -1335,13 +1347,13 @@ actions_enter_apply(struct screen *s)
 	    sizeof name), "—"));
 	(void)screen_set_value(s, "iin", actions_or(actions_get(s, "iin"), "—"));
 	(void)screen_set_value(s, "email", actions_or(actions_get(s, "email"), "—"));
-	(void)screen_set_value(s, "role", actions_dir_name(s, "roles", actions_get(s, "role"),
-	    role, sizeof role));
+	(void)screen_set_value(s, "role", actions_dir_name(s, "role", "roles", role,
+	    sizeof role));
 	(void)snprintf(which, sizeof which, "cities:%s", actions_or(actions_get(s, "region"),
 	    ""));
 	(void)snprintf(place, sizeof place, "%s, %s",
-	    actions_dir_name(s, "regions", actions_get(s, "region"), region, sizeof region),
-	    actions_dir_name(s, which, actions_get(s, "city"), city, sizeof city));
+	    actions_dir_name(s, "region", "regions", region, sizeof region),
+	    actions_dir_name(s, "city", which, city, sizeof city));
 	(void)screen_set_value(s, "place", place);
 	(void)screen_set_value(s, "gu_code", actions_or(actions_get(s, "gu_code"), "—"));
 	if (storage_find(st) != NULL)
