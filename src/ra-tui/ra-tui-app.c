@@ -7,8 +7,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "common/appform.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/storage.h"
@@ -123,14 +126,59 @@ ra_tui_app_enter(struct screen *s)
 	return 0;
 }
 
+/* Days between submission and deadline: the window this service gives (30 by default). */
+static int
+app_window(const json_t *app)
+{
+	struct tm	a, b;
+	time_t		ta, tb;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (strptime(ra_str(app, "submitted"), "%Y-%m-%dT%H:%M:%SZ", &a) == NULL ||
+	    strptime(ra_str(app, "deadline"), "%Y-%m-%dT%H:%M:%SZ", &b) == NULL ||
+	    (ta = timegm(&a)) == (time_t)-1 || (tb = timegm(&b)) == (time_t)-1 || tb <= ta)
+		return 30;
+	return (int)((tb - ta + 43200) / 86400);
+}
+
+/*
+ * The application form as the applicant printed it, in the operator's language: made here
+ * from the application's data (the same appform table the applicant's copy comes from),
+ * since the service renders it in English only.
+ */
 int
 ra_tui_form_enter(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
+	const json_t	*app, *org;
+	struct appform	 af;
+	char		 who[512], date[11], deadline[11], *text, *cause = NULL;
 
 	if (rt->app == NULL && ra_tui_app_load(s) == -1)
 		return -1;
-	if (*ra_str(rt->app, "form") != '\0')
-		(void)screen_set_value(s, "form", ra_str(rt->app, "form"));
+	app = rt->app;
+	org = json_object_get(app, "organization");
+	ra_applicant_name(app, who, sizeof who);
+	af = (struct appform){ .number = ra_str(app, "request_number"),
+	    .date = ra_tui_day(ra_str(app, "submitted"), date),
+	    .deadline = ra_tui_day(ra_str(app, "deadline"), deadline),
+	    .org_name = json_is_object(org) && json_object_get(org, "name") != NULL ?
+	    ra_name(json_object_get(org, "name")) : ra_value_label(org),
+	    .bin = ra_str(org, "bin"), .applicant = who,
+	    .iin = ra_str(json_object_get(app, "applicant"), "iin"),
+	    .email = ra_str(json_object_get(app, "applicant"), "email"),
+	    .role = ra_value_label(json_object_get(app, "role")),
+	    .region = ra_value_label(json_object_get(app, "region")),
+	    .city = ra_value_label(json_object_get(app, "city")),
+	    .gu_code = ra_str(app, "gu_code"), .storage = app_storage(app),
+	    .days = app_window(app) };
+	if ((text = appform_render(&af, 0, &cause)) == NULL) {
+		screen_message(s, _("Application form"), cause != NULL ? cause : "?");
+		free(cause);
+		return -1;
+	}
+	(void)screen_set_value(s, "form", text);
+	free(text);
 	return 0;
 }

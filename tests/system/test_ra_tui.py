@@ -458,6 +458,26 @@ def test_history_says_who_did_what(console, svc, applicant, tmp_path):
     t.press(t.s.button("app", "goto", "form"))
     scr = on(t, "form")
     assert number in scr and "APPLICATION" in scr
+    t.keys("PgDn", "PgDn")
+    scr = t.screen()
+    assert "Person with the right of signature" in scr, "names, not ROLE02"
+    leave(t)
+
+
+def test_the_form_reads_in_the_desks_language(console, applicant):
+    """The application form on the desk's screen is in the operator's language, with
+    the names of role, region and city, not their ids."""
+    _, apply = applicant
+    number = apply()
+    t = console("ru")
+    open_app(t, number)
+    t.press(t.s.button("app", "goto", "form"))
+    scr = on(t, "form")
+    assert "ЗАЯВКА" in scr and number in scr, scr
+    t.keys("PgDn", "PgDn")
+    scr = t.screen()
+    assert "Лицо с правом подписи" in scr and "Карагандинская область" in scr, scr
+    assert "ROLE02" not in scr
     leave(t)
 
 
