@@ -14,7 +14,6 @@
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "common/utf8.h"
 
 /*
  * In a sanitizer build: fontconfig keeps its configuration for the life of the process
@@ -44,7 +43,10 @@ __lsan_default_suppressions(void)
 	return "leak:libfontconfig.so\n";
 }
 
-/* Not "Suppressions used: ..." on every program's stderr (LSAN_OPTIONS still wins). */
+/*
+ * Not "Suppressions used: ..." on the helper's stderr, the first line of which ncaenroll
+ * quotes (LSAN_OPTIONS still wins).
+ */
 const char *
 __lsan_default_options(void)
 {
@@ -340,47 +342,6 @@ appform_pdf_page(struct appform_pdf *d, const struct appform *af, char **cause)
 	return 0;
 }
 
-/* "Request number:" -> "Request number", and the bad value as ASCII, for the message. */
-static int
-appform_pdf_bad(char **cause, const char *label, const char *value)
-{
-	char	name[128], shown[64];
-	size_t	i;
-
-	(void)snprintf(name, sizeof name, "%s", label);
-	if ((i = strlen(name)) > 0 && name[i - 1] == ':')
-		name[i - 1] = '\0';
-	for (i = 0; value[i] != '\0' && i < sizeof shown - 1; i++)
-		shown[i] = (unsigned char)value[i] < 0x80 ? value[i] : '?';
-	shown[i] = '\0';
-	cause_set(cause, _("%s: \"%s\" is not valid UTF-8"), name, shown);
-	return -1;
-}
-
-/* Pango would draw a malformed string as boxes, with a warning; say which field it is. */
-static int
-appform_pdf_check(const struct appform *af, char **cause)
-{
-	const struct {
-		enum appform_text	 label;
-		const char		*value;
-	} head[] = {
-		{ APPFORM_NUMBER_LABEL, af->number },
-		{ APPFORM_SUBMITTED, af->date },
-		{ APPFORM_DEADLINE, af->deadline },
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof head / sizeof head[0]; i++)
-		if (head[i].value != NULL && utf8_count(head[i].value) < 0)
-			return appform_pdf_bad(cause, appform_text(head[i].label),
-			    head[i].value);
-	for (i = 0; i < APPFORM_ROW__MAX; i++)
-		if (utf8_count(appform_value(af, i)) < 0)
-			return appform_pdf_bad(cause, appform_label(i), appform_value(af, i));
-	return 0;
-}
-
 static cairo_status_t
 appform_pdf_put(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -474,7 +435,7 @@ appform_pdf_write(const struct appform *af, const char *lang, const char *path,
 	size_t	 len = 0;
 	int	 rc;
 
-	if (appform_pdf_check(af, cause) == -1 ||
+	if (appform_check(af, cause) == -1 ||
 	    appform_pdf_render(af, lang, &buf, &len, cause) == -1)
 		return -1;
 	rc = atomicfile_write(path, buf, len, 0644, cause);

@@ -5,8 +5,10 @@
  * and as a QR code the desk can scan, and lines for the applicant's and the operator's
  * signatures. One page, vector, fonts embedded ("DejaVu Sans", else pango's default).
  * appform_pdf_write replaces path atomically, mode 0644 (nothing secret is on it); 0, or
- * -1 with a caller-freed cause and nothing left behind. Callable from any program, one
- * thread at a time; every pango and cairo object it makes is freed before it returns.
+ * -1 with a caller-freed cause and nothing left behind. One thread at a time; every pango
+ * and cairo object it makes is freed before it returns. Linked only into the helper
+ * ncaenroll-pdf (src/pdf/) and its unit test: pango, cairo and libqrencode load there, not
+ * in every start of ncaenroll, which asks the helper for a PDF (src/enroll/pdfhelper.h).
  */
 #ifndef NCA_APPFORM_PDF_H
 #define NCA_APPFORM_PDF_H

@@ -121,6 +121,50 @@ appform_notice(const struct appform *af, char *buf, size_t size)
 		buf[--n] = '\0';
 }
 
+/* "Request number:" -> "Request number", and the bad value as ASCII, for the message. */
+static int
+appform_bad(char **cause, const char *label, const char *value)
+{
+	char	name[128], shown[64];
+	size_t	i;
+
+	(void)snprintf(name, sizeof name, "%s", label);
+	if ((i = strlen(name)) > 0 && name[i - 1] == ':')
+		name[i - 1] = '\0';
+	for (i = 0; value[i] != '\0' && i < sizeof shown - 1; i++)
+		shown[i] = (unsigned char)value[i] < 0x80 ? value[i] : '?';
+	shown[i] = '\0';
+	cause_set(cause, _("%s: \"%s\" is not valid UTF-8"), name, shown);
+	return -1;
+}
+
+/*
+ * Pango would draw a malformed string as boxes, with a warning, and JSON cannot carry one to
+ * the PDF helper: say which field it is.
+ */
+int
+appform_check(const struct appform *af, char **cause)
+{
+	const struct {
+		enum appform_text	 label;
+		const char		*value;
+	} head[] = {
+		{ APPFORM_NUMBER_LABEL, af->number },
+		{ APPFORM_SUBMITTED, af->date },
+		{ APPFORM_DEADLINE, af->deadline },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof head / sizeof head[0]; i++)
+		if (head[i].value != NULL && utf8_count(head[i].value) < 0)
+			return appform_bad(cause, appform_text(head[i].label),
+			    head[i].value);
+	for (i = 0; i < APPFORM_ROW__MAX; i++)
+		if (utf8_count(appform_value(af, i)) < 0)
+			return appform_bad(cause, appform_label(i), appform_value(af, i));
+	return 0;
+}
+
 static size_t
 appform_width(const char *s)
 {

@@ -5,8 +5,9 @@
  * puts it into the submit e-mail; the client's `ncaenroll form` prints it. Input is a plain
  * struct of ready-made strings (UTF-8; NULL or "" shows as a dash); labels go through _().
  * appform_render returns a malloc'd text the caller frees, or NULL with a cause. The rows,
- * fixed sentences and the list of what to bring are one table here, read by this text and
- * by the printable PDF (appform-pdf.h) alike; the strings they return are static.
+ * fixed sentences and the list of what to bring are one table here, read by this text, by
+ * the printable PDF (appform-pdf.h, drawn in the helper ncaenroll-pdf) and by the JSON that
+ * carries a form there (appform-json.h) alike; the strings they return are static.
  */
 #ifndef NCA_APPFORM_H
 #define NCA_APPFORM_H
@@ -56,5 +57,7 @@ const char	*appform_text(enum appform_text);
 const char	*appform_bring(size_t i);
 /* What the deadline means, one sentence without a newline, into buf (1024 bytes hold it). */
 void		 appform_notice(const struct appform *, char *buf, size_t size);
+/* 0 if every value is well-formed UTF-8, else -1 with a cause naming the field. */
+int		 appform_check(const struct appform *, char **cause);
 
 #endif

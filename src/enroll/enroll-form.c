@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 
 #include "common/appform.h"
-#include "common/appform-pdf.h"
 #include "common/atomicfile.h"
 #include "common/i18n.h"
 #include "enroll/enroll-form.h"
+#include "enroll/pdfhelper.h"
 
 /* The verification window the service gives (nca-facts.md §5). */
 #define ENROLL_FORM_DAYS	30
@@ -97,7 +97,7 @@ enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enro
 
 	if (enroll_form_fill(e, key, &f, &who, err) == -1)
 		return -1;
-	if (appform_pdf_write(&f, i18n_current(), path, &cause) == -1)
+	if (pdfhelper_run(&f, i18n_current(), path, &cause) == -1)
 		enroll_form_fail(err, ENROLL_LOCAL, cause);
 	else
 		rc = 0;

@@ -2,7 +2,10 @@
 real ncaenrolld on loopback: `ncaenroll form NUMBER --pdf FILE` is a PDF whose text
 (pdftotext) carries the number and the names as registered, and whose QR code (zbarimg, on
 the page rendered at 150 dpi) reads as the number; `--print` hands exactly that PDF to
-CUPS's lp, and says what to do instead when there is no lp or no printer."""
+CUPS's lp, and says what to do instead when there is no lp or no printer. The PDF is drawn
+by the helper ncaenroll-pdf, which ncaenroll runs only then: a helper missing, failing or
+crashing is a clear error that leaves no file behind, and the helper gets the form and
+nothing else."""
 import json
 import os
 import stat
@@ -39,6 +42,20 @@ class Person(Applicant):
                "--service", self.svc.base, "--ca-file", self.svc.cafile, "--state", self.state]
         return subprocess.run(cmd + list(args), capture_output=True, text=True, env=env,
                               stdin=subprocess.DEVNULL, timeout=120)
+
+    def run_helpers(self, libexecdir, *args, extra_env=None, pass_fds=()):
+        """As run, but with the helper programs taken from libexecdir: uninstalled-env
+        points NCAENROLL_LIBEXECDIR at the build, env(1) after it points it elsewhere."""
+        env = program_env()
+        env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
+                   XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE="en")
+        over = [f"{k}={v}" for k, v in (extra_env or {}).items()]
+        cmd = [os.path.join(BUILDDIR, "uninstalled-env"), "env",
+               f"NCAENROLL_LIBEXECDIR={libexecdir}", *over,
+               os.path.join(BUILDDIR, "ncaenroll"),
+               "--service", self.svc.base, "--ca-file", self.svc.cafile, "--state", self.state]
+        return subprocess.run(cmd + list(args), capture_output=True, text=True, env=env,
+                              stdin=subprocess.DEVNULL, pass_fds=pass_fds, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +192,105 @@ def test_print_with_no_printer(applied, tmp_path):
     assert "no default destination" in p.stderr
     assert p.stderr.index("no default destination") < p.stderr.index(NO_PRINTER)
 
+
+
+def fake_helper(tmp_path, body):
+    """A folder holding a stand-in ncaenroll-pdf that runs the shell code body."""
+    libexec = tmp_path / "libexec"
+    libexec.mkdir()
+    helper = libexec / "ncaenroll-pdf"
+    helper.write_text("#!/bin/sh\n" + body)
+    helper.chmod(0o755)
+    return libexec
+
+
+def test_pdf_without_its_helper(applied, tmp_path):
+    """No ncaenroll-pdf where it should be: the error says so, status 4, no file."""
+    me, number = applied
+    empty = tmp_path / "libexec"
+    empty.mkdir()
+    out = tmp_path / "f.pdf"
+    p = me.run_helpers(str(empty), "form", number, "--pdf", str(out))
+    assert p.returncode == 4, p.stderr
+    assert f"cannot make the PDF: {empty}/ncaenroll-pdf: No such file or directory" \
+        in p.stderr
+    assert not out.exists()
+    assert os.listdir(tmp_path) == ["libexec"]
+
+
+def test_pdf_helper_fails_in_its_own_words(applied, tmp_path):
+    """A helper that fails is quoted (its first line); it got the form as JSON on standard
+    input, no arguments, standard output on /dev/null, and no descriptor of ncaenroll's."""
+    me, number = applied
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    libexec = fake_helper(tmp_path, 'cat > "$SEEN/request"\n'
+                          'echo "$#" > "$SEEN/argc"\n'
+                          '[ /proc/self/fd/1 -ef /dev/null ] && echo null > "$SEEN/stdout"\n'
+                          'ls /proc/self/fd > "$SEEN/fds"\n'
+                          'echo "no room left on the device" >&2\n'
+                          'echo "and a second line" >&2\n'
+                          'exit 1\n')
+    out = tmp_path / "f.pdf"
+    fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(fd, 20)
+    os.close(fd)
+    try:
+        p = me.run_helpers(str(libexec), "form", number, "--pdf", str(out),
+                           extra_env={"SEEN": str(seen)}, pass_fds=(20,))
+    finally:
+        os.close(20)
+    assert p.returncode == 4, p.stderr
+    assert "cannot make the PDF: no room left on the device" in p.stderr
+    assert "second line" not in p.stderr
+    assert not out.exists()
+    req = json.loads((seen / "request").read_text())
+    assert req["number"] == number and req["iin"] == "871008401427"
+    assert req["lang"] == "en" and req["path"] == str(out) and req["days"] == 30
+    assert set(req) == {"number", "date", "deadline", "org_name", "bin", "applicant", "iin",
+                        "email", "role", "region", "city", "gu_code", "storage", "days",
+                        "lang", "path"}
+    assert (seen / "argc").read_text().split() == ["0"]
+    assert (seen / "stdout").read_text() == "null\n"
+    # ls's own 0, 1, 2 and the folder it reads: not ncaenroll's state file or fd 20.
+    assert sorted((seen / "fds").read_text().split(), key=int) == ["0", "1", "2", "3"]
+
+
+def test_pdf_helper_crashes(applied, tmp_path):
+    me, number = applied
+    libexec = fake_helper(tmp_path, "cat > /dev/null\nkill -SEGV $$\n")
+    out = tmp_path / "f.pdf"
+    p = me.run_helpers(str(libexec), "form", number, "--pdf", str(out))
+    assert p.returncode == 4, p.stderr
+    assert f"cannot make the PDF: {libexec}/ncaenroll-pdf: Segmentation fault" in p.stderr
+    assert not out.exists()
+
+
+def run_helper_alone(stdin, *args):
+    return subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"),
+                           os.path.join(BUILDDIR, "ncaenroll-pdf"), *args],
+                          input=stdin, capture_output=True, text=True, env=program_env(),
+                          timeout=120)
+
+
+def test_helper_alone(tmp_path):
+    """The helper itself: a PDF from a request; 2 and one line for what it cannot read."""
+    out = tmp_path / "alone.pdf"
+    req = {"number": "4821-0937-5512-0684-3319-7725-4406", "date": "2026-11-25 18:20 UTC",
+           "deadline": "2026-12-25 18:20 UTC", "org_name": ORG_KK, "bin": "940140000385",
+           "applicant": PERSON, "iin": "871008401427", "email": None, "role": "ROLE02",
+           "region": "Қарағанды облысы", "city": "Қарағанды", "gu_code": "1001",
+           "storage": "eToken PRO 72K", "days": 30, "lang": "kk", "path": str(out)}
+    p = run_helper_alone(json.dumps(req))
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    text = pdf_text(str(out))
+    assert ORG_KK in text and PERSON in text and "Ұйым" in text
+    p = run_helper_alone("{}")
+    assert p.returncode == 2 and p.stderr == 'request: "number" is missing\n'
+    p = run_helper_alone(json.dumps(dict(req, lang="de")))
+    assert p.returncode == 2 and "unknown language" in p.stderr
+    p = run_helper_alone(json.dumps(dict(req, path=str(tmp_path / "gone" / "x.pdf"))))
+    assert p.returncode == 1 and str(tmp_path / "gone" / "x.pdf") in p.stderr
+    p = run_helper_alone(json.dumps(req), "--path", "/tmp/x.pdf")
+    assert p.returncode == 2 and "usage" in p.stderr
+    assert os.listdir(tmp_path) == ["alone.pdf"]

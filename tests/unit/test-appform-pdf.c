@@ -1,7 +1,8 @@
 /*
  * The printable application form, read back the way a person and the desk would: its text
  * through poppler's pdftotext (the letters a person reads), its page rendered at 150 dpi and
- * scanned with zbarimg (the desk's scanner), its page count and where every word sits.
+ * scanned with zbarimg (the desk's scanner), its page count and where every word sits. And
+ * the JSON that carries a form from ncaenroll to the helper drawing it: round trip, refusals.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "common/appform-json.h"
 #include "common/appform-pdf.h"
 #include "common/i18n.h"
 
@@ -440,6 +442,89 @@ test_replaces_whole(void **state)
 	assert_int_equal(entries(fx->dir), 1);
 }
 
+static void
+same_string(const char *want, const char *got)
+{
+	if (want == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(want, got);
+}
+
+/* Every field comes back as it went, a missing e-mail as none (not "" or "null"). */
+static void
+test_json_round_trip(void **state)
+{
+	struct appform_json	 req;
+	char			*text, *cause = NULL;
+
+	(void)state;
+	assert_non_null(text = appform_json_dump(&form_ru, "ru", "/tmp/a b/форма.pdf", &cause));
+	assert_int_equal(appform_json_load(text, strlen(text), &req, &cause), 0);
+	same_string(form_ru.number, req.form.number);
+	same_string(form_ru.date, req.form.date);
+	same_string(form_ru.deadline, req.form.deadline);
+	same_string(form_ru.org_name, req.form.org_name);
+	same_string(form_ru.bin, req.form.bin);
+	same_string(form_ru.applicant, req.form.applicant);
+	same_string(form_ru.iin, req.form.iin);
+	assert_null(req.form.email);
+	same_string(form_ru.role, req.form.role);
+	same_string(form_ru.region, req.form.region);
+	same_string(form_ru.city, req.form.city);
+	same_string(form_ru.gu_code, req.form.gu_code);
+	same_string(form_ru.storage, req.form.storage);
+	assert_int_equal(req.form.days, 30);
+	assert_string_equal(req.lang, "ru");
+	assert_string_equal(req.path, "/tmp/a b/форма.pdf");
+	appform_json_free(&req);
+	free(text);
+}
+
+static void
+json_refused(const char *text, const char *why)
+{
+	struct appform_json	 req;
+	char			*cause = NULL;
+
+	assert_int_equal(appform_json_load(text, strlen(text), &req, &cause), -1);
+	if (cause == NULL || strstr(cause, why) == NULL)
+		fail_msg("%s: '%s', not '%s'", text, cause, why);
+	assert_null(req.root);
+	free(cause);
+}
+
+/* A request from a program of another build, or none at all, is refused by name. */
+static void
+test_json_refusals(void **state)
+{
+	char	*text, *cause = NULL, *p, *rest, bad[4096];
+
+	(void)state;
+	json_refused("", "request: ");
+	json_refused("[1]", "not a JSON object");
+	assert_non_null(text = appform_json_dump(&form_kk, "kk", "f.pdf", &cause));
+	p = strstr(text, "\"city\"");
+	assert_non_null(p);
+	(void)snprintf(bad, sizeof bad, "%.*s\"town\"%s", (int)(p - text), text, p + 6);
+	json_refused(bad, "unknown key \"town\"");
+	(void)snprintf(bad, sizeof bad, "%.*s\"city\":\"A\",%s", (int)(p - text), text, p);
+	json_refused(bad, "duplicate");
+	assert_non_null(rest = strstr(p, ",\"gu_code\""));
+	(void)snprintf(bad, sizeof bad, "%.*s\"city\":7%s", (int)(p - text), text, rest);
+	json_refused(bad, "\"city\" is not a string");
+	(void)snprintf(bad, sizeof bad, "%s", text);
+	assert_non_null(p = strstr(bad, "\"lang\":\"kk\""));
+	memcpy(p + 8, "de", 2);
+	json_refused(bad, "unknown language \"de\"");
+	free(text);
+	json_refused("{\"number\":null}", "\"date\" is missing");
+	/* A file name JSON cannot carry: said before any helper runs. */
+	assert_null(appform_json_dump(&form_kk, "kk", "/tmp/\xe9t\xe9.pdf", &cause));
+	assert_non_null(strstr(cause, "the file name is not valid UTF-8"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -453,6 +538,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_text_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replaces_whole, setup, teardown),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_json_refusals),
 	};
 
 	return cmocka_run_group_tests_name("appform-pdf", tests, NULL, NULL);
