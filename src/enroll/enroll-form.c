@@ -8,6 +8,7 @@
 #include "common/appform.h"
 #include "common/atomicfile.h"
 #include "common/i18n.h"
+#include "common/storage.h"
 #include "enroll/enroll-form.h"
 #include "enroll/pdfhelper.h"
 
@@ -37,6 +38,21 @@ enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
 }
 
 /* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
+/* A directory value's name in the reader's language, kept when it was chosen; else its id. */
+static const char *
+enroll_form_word(const struct state_app *a, const char *field)
+{
+	char		 key[64];
+	const char	*v;
+
+	(void)snprintf(key, sizeof key, "%s_%s", field, i18n_current());
+	if ((v = state_get(a, key)) == NULL || *v == '\0') {
+		(void)snprintf(key, sizeof key, "%s_ru", field);
+		v = state_get(a, key);
+	}
+	return v != NULL && *v != '\0' ? v : state_get(a, field);
+}
+
 static int
 enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
     struct enroll_error *err)
@@ -65,11 +81,12 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	f->applicant = *who;
 	f->iin = state_get(a, "iin");
 	f->email = state_get(a, "email");
-	f->role = state_get(a, "role");
-	f->region = state_get(a, "region");
-	f->city = state_get(a, "city");
+	f->role = enroll_form_word(a, "role");
+	f->region = enroll_form_word(a, "region");
+	f->city = enroll_form_word(a, "city");
 	f->gu_code = state_get(a, "gu_code");
-	f->storage = strcmp(storage, "pc") == 0 ? _("PC folder") : storage;
+	f->storage = storage_find(storage) != NULL ?
+	    storage_name(storage_find(storage), i18n_current()) : storage;
 	f->days = ENROLL_FORM_DAYS;
 	return 0;
 }

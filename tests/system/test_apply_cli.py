@@ -88,6 +88,11 @@ def test_whole_path_on_a_pc_folder(svc, tmp_path):
     assert len(number) == 34
     # This service has no mail server: the applicant is told no e-mail is coming.
     assert json.loads(p.stdout)["mail"] == "none"
+    # The form names the role, region and city in the reader's language, without the
+    # network (the names were kept when they were chosen), not ROLE02 and karaganda.
+    form = me.run("form", number, lang="ru").stdout
+    assert "Лицо с правом подписи" in form and "Карагандинская область" in form, form
+    assert "ROLE02" not in form
     # Two pending keys, private, named so a person knows what they are.
     assert stat.S_IMODE(os.stat(me.keys).st_mode) == 0o700
     pending = sorted(os.listdir(me.keys))
