@@ -50,26 +50,14 @@ struct apply {
 	int		 reported;	/* a refusal was already reported */
 };
 
-/* A line from the terminal, trimmed; NULL at end of input. */
+/* "Prompt: " and a line from the terminal, trimmed; NULL at end of input. */
 static char *
 apply_ask(const char *prompt)
 {
-	char	*line = NULL, *s;
-	size_t	 cap = 0;
-	ssize_t	 n;
+	char	with_colon[512];
 
-	(void)fprintf(stderr, "%s: ", prompt);
-	(void)fflush(stderr);
-	if ((n = getline(&line, &cap, stdin)) == -1) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-		line[--n] = '\0';
-	for (s = line; *s == ' '; s++)
-		;
-	memmove(line, s, strlen(s) + 1);
-	return line;
+	(void)snprintf(with_colon, sizeof with_colon, "%s: ", prompt);
+	return cmd_ask(with_colon);
 }
 
 static const char *

@@ -257,7 +257,7 @@ reject_choose(struct decide *d, struct ra *ra, char **chosen)
 	(void)printf("\n%s\n", _("Reasons:"));
 	ra_cmd_reasons(reasons);
 	json_decref(reasons);
-	if ((*chosen = ra_cmd_ask(_("Reason (type its code): "))) == NULL || **chosen == '\0')
+	if ((*chosen = cmd_ask(_("Reason (type its code): "))) == NULL || **chosen == '\0')
 		return CMD_EXIT_USAGE;
 	d->reason = *chosen;
 	return CMD_EXIT_OK;
@@ -284,7 +284,7 @@ reject_exec(struct ra_ctx *ctx, int argc, char **argv)
 	    (d.reason == NULL && (rc = reject_choose(&d, ra, &reason)) != CMD_EXIT_OK)))
 		goto out;
 	if (d.tty && d.text == NULL) {
-		if ((text = ra_cmd_ask(_("Explanation for the applicant (optional): "))) == NULL) {
+		if ((text = cmd_ask(_("Explanation for the applicant (optional): "))) == NULL) {
 			rc = CMD_EXIT_USAGE;
 			goto out;
 		}

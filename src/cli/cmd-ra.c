@@ -169,27 +169,6 @@ ra_cmd_usage(struct ra_ctx *ctx, const struct ra_cmd_entry *e, const char *why)
 	return CMD_EXIT_USAGE;
 }
 
-char *
-ra_cmd_ask(const char *prompt)
-{
-	char	*line = NULL, *s;
-	size_t	 cap = 0;
-	ssize_t	 n;
-
-	(void)fprintf(stderr, "%s", prompt);
-	(void)fflush(stderr);
-	if ((n = getline(&line, &cap, stdin)) == -1) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-		line[--n] = '\0';
-	for (s = line; *s == ' '; s++)
-		;
-	memmove(line, s, strlen(s) + 1);
-	return line;
-}
-
 int
 ra_cmd_confirm(const char *question)
 {
@@ -198,7 +177,7 @@ ra_cmd_confirm(const char *question)
 
 	if (asprintf(&prompt, "%s %s ", question, _("[y/N]")) == -1)
 		return 0;
-	answer = ra_cmd_ask(prompt);
+	answer = cmd_ask(prompt);
 	free(prompt);
 	/* "y", or the first letter of the word for yes in the reader's language. */
 	yes = answer != NULL && (strcasecmp(answer, "y") == 0 ||

@@ -55,8 +55,6 @@ int		 ra_cmd_report(struct ra_ctx *, const struct ra_error *);
 int		 ra_cmd_usage(struct ra_ctx *, const struct ra_cmd_entry *, const char *why);
 /* Asks "question [y/N]" on the terminal: 1 yes, 0 anything else or end of input. */
 int		 ra_cmd_confirm(const char *question);
-/* A line typed on the terminal, trimmed (malloc'd), or NULL at end of input. */
-char		*ra_cmd_ask(const char *prompt);
 /* Prints a JSON answer (reference taken) with "request_number" added when number given. */
 int		 ra_cmd_json(json_t *, const char *number);
 void		 ra_ctx_free(struct ra_ctx *);

@@ -134,3 +134,24 @@ cmd_fd_arg(const char *arg, int *fd)
 	*fd = (int)n;
 	return 0;
 }
+
+char *
+cmd_ask(const char *prompt)
+{
+	char	*line = NULL, *s;
+	size_t	 cap = 0;
+	ssize_t	 n;
+
+	(void)fprintf(stderr, "%s", prompt);
+	(void)fflush(stderr);
+	if ((n = getline(&line, &cap, stdin)) == -1) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	for (s = line; *s == ' '; s++)
+		;
+	memmove(line, s, strlen(s) + 1);
+	return line;
+}

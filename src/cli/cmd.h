@@ -60,6 +60,8 @@ struct enroll	*cmd_enroll(struct cmd_ctx *, const char *fixed_captcha, int *stat
  * echo on the terminal ("PIN of token LABEL: "); NULL after saying why (no terminal).
  */
 struct secret	*cmd_pin(struct cmd_ctx *, int fd, const char *label);
+/* prompt on stderr, then a line typed on the terminal, trimmed (malloc'd); NULL at EOF. */
+char		*cmd_ask(const char *prompt);
 /* A descriptor number given to --password-fd or --pin-fd: 0, or -1 if it is none. */
 int		 cmd_fd_arg(const char *arg, int *fd);
 /* Reports a core failure (text on stderr, or JSON on stdout); returns its exit status. */
