@@ -59,6 +59,7 @@ list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			    list_or_dash(state_get(a, "request_number")),
 			    list_or_dash(state_get(a, "org_name_ru")));
 		}
+		rc = CMD_EXIT_OK;
 	}
 	enroll_close(e);
 	return rc;
