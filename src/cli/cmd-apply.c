@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +18,68 @@
 #include "common/halfblock.h"
 #include "common/i18n.h"
 
+enum apply_option {
+	APPLY_BIN,
+	APPLY_IIN,
+	APPLY_EMAIL,
+	APPLY_ROLE,
+	APPLY_REGION,
+	APPLY_CITY,
+	APPLY_GU_CODE,
+	APPLY_STORAGE,
+	APPLY_DIR,
+	APPLY_TOKEN,
+	APPLY_PIN_FD,
+	APPLY_CAPTCHA,
+	APPLY_RESUME,
+	APPLY__MAX
+};
+
+static const struct cmd_option apply_options[] = {
+	[APPLY_BIN] = { "bin", 0, N_("BIN"), N_("the organization's BIN") },
+	[APPLY_IIN] = { "iin", 0, N_("IIN"), N_("the applicant's IIN") },
+	[APPLY_EMAIL] = { "email", 0, N_("ADDR"),
+	    N_("e-mail for notices and the form (optional)") },
+	[APPLY_ROLE] = { "role", 0, N_("ID"), N_("the role (a directory id)") },
+	[APPLY_REGION] = { "region", 0, N_("ID"), N_("the region (a directory id)") },
+	[APPLY_CITY] = { "city", 0, N_("ID"), N_("the city (a directory id)") },
+	[APPLY_GU_CODE] = { "gu-code", 0, N_("CODE"),
+	    N_("the ГУ/СКС code, one of the organization's") },
+	[APPLY_STORAGE] = { "storage", 0, N_("KIND"),
+	    N_("where the keys are made: pc (a folder, the default), etoken72k, jacarta, "
+	    "kaztoken or akey (a token)") },
+	[APPLY_DIR] = { "dir", 0, N_("DIR"),
+	    N_("the folder for the keys (a full path; made 0700)") },
+	[APPLY_TOKEN] = { "token", 0, N_("SERIAL"),
+	    N_("the token (its serial number; found by itself when only one is connected)") },
+	[APPLY_PIN_FD] = { "pin-fd", 0, N_("N"),
+	    N_("read the token's PIN as one line from descriptor N") },
+	[APPLY_CAPTCHA] = { "captcha-answer", 0, N_("CODE"),
+	    N_("the code from the picture") },
+	[APPLY_RESUME] = { "resume", 0, N_("ID"),
+	    N_("continue this unfinished application ('list' shows it)") },
+	[APPLY__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(APPLY__MAX < CMD_MAX_OPTIONS, "apply_options fits cmd_args");
+
 /* The form's plain fields, in the order the site asks for them. */
 static const struct apply_field {
-	const char	*name;		/* option and state field */
+	const char	*name;		/* state field */
+	int		 opt;		/* its row in apply_options */
 	const char	*prompt;	/* untranslated */
 	const char	*list;		/* directory to show on a terminal, or NULL */
 	int		 optional;
 } apply_fields[] = {
-	{ "email", N_("E-mail for notices (optional; check it for typos)"), NULL, 1 },
-	{ "role", N_("Role (type its id)"), "roles", 0 },
-	{ "region", N_("Region (type its id)"), "regions", 0 },
-	{ "city", N_("City (type its id)"), "cities", 0 },
-	{ "gu_code", N_("ГУ/СКС code"), "gu-codes", 0 },
-	{ "storage", N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"), NULL, 0 },
-	{ "dir", N_("Folder for the keys (full path)"), NULL, 0 },
-	{ "token", N_("Token (its serial number)"), "tokens", 0 },
+	{ "email", APPLY_EMAIL, N_("E-mail for notices (optional; check it for typos)"), NULL,
+	    1 },
+	{ "role", APPLY_ROLE, N_("Role (type its id)"), "roles", 0 },
+	{ "region", APPLY_REGION, N_("Region (type its id)"), "regions", 0 },
+	{ "city", APPLY_CITY, N_("City (type its id)"), "cities", 0 },
+	{ "gu_code", APPLY_GU_CODE, N_("ГУ/СКС code"), "gu-codes", 0 },
+	{ "storage", APPLY_STORAGE, N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"),
+	    NULL, 0 },
+	{ "dir", APPLY_DIR, N_("Folder for the keys (full path)"), NULL, 0 },
+	{ "token", APPLY_TOKEN, N_("Token (its serial number)"), "tokens", 0 },
 };
 #define APPLY_NFIELDS (sizeof apply_fields / sizeof apply_fields[0])
 
@@ -44,7 +90,7 @@ struct apply {
 	int		 tty;
 	const char	*bin, *iin, *captcha, *resume;
 	int		 pin_fd;		/* --pin-fd, or -1: asked on the terminal */
-	const char	*opt[APPLY_NFIELDS];
+	const struct cmd_args *args;	/* the values given: args->opt[APPLY_...] */
 	const struct apply_field *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
 	int		 reported;	/* a refusal was already reported */
@@ -282,11 +328,11 @@ apply_fill(struct apply *a)
 	 * so the run that fixes it needs to give only that value again.
 	 */
 	for (i = 0; i < APPLY_NFIELDS; i++) {
-		const char	*given = a->opt[i], *storage;
+		const char	*given = a->args->opt[apply_fields[i].opt], *storage;
 		char		 only[80];
 
 		app = enroll_app(a->e, a->id);
-		if (state_get(app, apply_fields[i].name) != NULL && a->opt[i] == NULL)
+		if (state_get(app, apply_fields[i].name) != NULL && given == NULL)
 			continue;	/* resumed: already given */
 		/* A folder for a PC, a token for a token; never both. */
 		storage = state_get(app, "storage") != NULL ? state_get(app, "storage") : "pc";
@@ -351,56 +397,25 @@ apply_pin(struct apply *a, struct secret **pin)
 }
 
 static int
-apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
+apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "bin", required_argument, NULL, 'b' },
-		{ "iin", required_argument, NULL, 'i' },
-		{ "captcha-answer", required_argument, NULL, 'c' },
-		{ "resume", required_argument, NULL, 'R' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "email", required_argument, NULL, 0 },
-		{ "role", required_argument, NULL, 1 },
-		{ "region", required_argument, NULL, 2 },
-		{ "city", required_argument, NULL, 3 },
-		{ "gu-code", required_argument, NULL, 4 },
-		{ "storage", required_argument, NULL, 5 },
-		{ "dir", required_argument, NULL, 6 },
-		{ "token", required_argument, NULL, 7 },
-		{ "pin-fd", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct apply			 a;
-	struct enroll_error		 err = { 0, NULL, NULL, NULL };
-	struct secret			*pin = NULL;
-	int				 c, rc;
+	struct apply		 a;
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct secret		*pin = NULL;
+	int			 rc;
 
 	memset(&a, 0, sizeof a);
 	a.ctx = ctx;
+	a.args = args;
 	a.pin_fd = -1;
 	a.tty = isatty(STDIN_FILENO);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': a.bin = optarg; break;
-		case 'i': a.iin = optarg; break;
-		case 'c': a.captcha = optarg; break;
-		case 'R': a.resume = optarg; break;
-		case 'j': ctx->json = 1; break;
-		case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
-			a.opt[c] = optarg;
-			break;
-		case 'P':
-			if (cmd_fd_arg(optarg, &a.pin_fd) == -1)
-				return cmd_usage_error(ctx, &cmd_apply_entry,
-				    _("--pin-fd needs a descriptor number"));
-			break;
-		default:
-			return cmd_usage_error(ctx, &cmd_apply_entry, NULL);
-		}
-	}
-	if (optind != argc)
-		return cmd_usage_error(ctx, &cmd_apply_entry, _("too many arguments"));
+	a.bin = args->opt[APPLY_BIN];
+	a.iin = args->opt[APPLY_IIN];
+	a.captcha = args->opt[APPLY_CAPTCHA];
+	a.resume = args->opt[APPLY_RESUME];
+	if (args->opt[APPLY_PIN_FD] != NULL && cmd_fd_arg(args->opt[APPLY_PIN_FD], &a.pin_fd) == -1)
+		return cmd_usage_error(ctx, &cmd_apply_entry,
+		    _("--pin-fd needs a descriptor number"));
 	if ((a.e = cmd_enroll(ctx, ctx->demo ? a.captcha : NULL, &rc)) == NULL)
 		return rc;
 	if (enroll_draft(a.e, a.resume, a.id, &err) == -1)
@@ -423,12 +438,8 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_apply_entry = {
-	"apply",
-	N_("[--bin BIN] [--iin IIN] [--email ADDR] [--role ID] [--region ID]\n"
-	    "      [--city ID] [--gu-code CODE]\n"
-	    "      [--storage pc|etoken72k|jacarta|kaztoken|akey]\n"
-	    "      [--dir DIR | --token SERIAL [--pin-fd N]]\n"
-	    "      [--captcha-answer CODE] [--resume ID] [--json]"),
+	"apply", "",
 	N_("apply for certificates; what is not given is asked for"),
+	apply_options, 0, 0, NULL,
 	apply_exec,
 };

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,39 +142,33 @@ form_text(struct cmd_ctx *ctx, struct enroll *e, const char *key)
 	return rc;
 }
 
+enum form_option {
+	FORM_PDF,
+	FORM_PRINT,
+	FORM__MAX
+};
+
+static const struct cmd_option form_options[] = {
+	[FORM_PDF] = { "pdf", 0, N_("FILE"), N_("write the form as a one-page A4 PDF to FILE") },
+	[FORM_PRINT] = { "print", 0, NULL,
+	    N_("send the PDF to the default printer (CUPS's lp)") },
+	[FORM__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(FORM__MAX < CMD_MAX_OPTIONS, "form_options fits cmd_args");
+
 static int
-form_exec(struct cmd_ctx *ctx, int argc, char **argv)
+form_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "pdf", required_argument, NULL, 'p' },
-		{ "print", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct enroll		*e;
 	struct state_app	*a;
-	const char		*pdf = NULL;
+	const char		*pdf = args->opt[FORM_PDF], *key = args->argv[0];
 	char			*number = NULL;
-	int			 c, print = 0, rc;
+	int			 print = args->opt[FORM_PRINT] != NULL, rc;
 
-	/* 0, not 1: glibc then starts afresh, and options may follow the number too. */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': pdf = optarg; break;
-		case 'P': print = 1; break;
-		default:
-			return cmd_usage_error(ctx, &cmd_form_entry, NULL);
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(ctx, &cmd_form_entry,
-		    _("give the request number of the application"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((a = enroll_app(e, argv[optind])) == NULL ||
-	    state_get(a, "request_number") == NULL) {
-		cmd_error(ctx, _("no submitted application %s is kept on this computer"),
-		    argv[optind]);
+	if ((a = enroll_app(e, key)) == NULL || state_get(a, "request_number") == NULL) {
+		cmd_error(ctx, _("no submitted application %s is kept on this computer"), key);
 		rc = CMD_EXIT_REFUSED;
 	} else if ((number = strdup(state_get(a, "request_number"))) == NULL) {
 		cmd_error(ctx, "%s", _("out of memory"));
@@ -192,8 +185,8 @@ form_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_form_entry = {
-	"form",
-	N_("[--pdf FILE] [--print] NUMBER"),
+	"form", N_("NUMBER"),
 	N_("print the application form to bring to a registration desk"),
+	form_options, 1, 1, N_("give the request number of the application"),
 	form_exec,
 };

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,48 +129,52 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	return CMD_EXIT_OK;
 }
 
+enum install_option {
+	INSTALL_PASSWORD_FD,
+	INSTALL_PIN_FD,
+	INSTALL_LEGACY,
+	INSTALL__MAX
+};
+
+static const struct cmd_option install_options[] = {
+	[INSTALL_PASSWORD_FD] = { "password-fd", 0, N_("N"),
+	    N_("read the new password for the containers as one line from descriptor N "
+	    "(never from the command line)") },
+	[INSTALL_PIN_FD] = { "pin-fd", 0, N_("N"),
+	    N_("keys on a token: read its PIN as one line from descriptor N") },
+	[INSTALL_LEGACY] = { "legacy", 0, NULL,
+	    N_("write NCA's older container layout (3DES, RC2-40, SHA-1) for programs that "
+	    "need it") },
+	[INSTALL__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(INSTALL__MAX < CMD_MAX_OPTIONS, "install_options fits cmd_args");
+
 static int
-install_exec(struct cmd_ctx *ctx, int argc, char **argv)
+install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "legacy", no_argument, NULL, 'l' },
-		{ "password-fd", required_argument, NULL, 'p' },
-		{ "pin-fd", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
 	struct enroll_error		 err = { 0, NULL, NULL, NULL };
 	struct enroll			*e;
 	struct secret			*pw = NULL;
-	int				 fd = -1;
-	int				 c, rc;
+	const char			*number = args->argv[0], *fdarg;
+	int				 fd = -1, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': ctx->json = 1; break;
-		case 'l': layout = KEYSTORE_P12_LEGACY; break;
-		case 'p':
-			if (cmd_fd_arg(optarg, &fd) == -1)
-				return cmd_usage_error(ctx, &cmd_install_entry,
-				    _("--password-fd needs a descriptor number"));
-			break;
-		default:
-			return cmd_usage_error(ctx, &cmd_install_entry, NULL);
-		}
-	}
-	if (argc - optind != 1)
+	if (args->opt[INSTALL_LEGACY] != NULL)
+		layout = KEYSTORE_P12_LEGACY;
+	fdarg = args->opt[INSTALL_PIN_FD] != NULL ? args->opt[INSTALL_PIN_FD] :
+	    args->opt[INSTALL_PASSWORD_FD];
+	if (fdarg != NULL && cmd_fd_arg(fdarg, &fd) == -1)
 		return cmd_usage_error(ctx, &cmd_install_entry,
-		    _("give the request number of the application"));
+		    args->opt[INSTALL_PIN_FD] != NULL ? _("--pin-fd needs a descriptor number") :
+		    _("--password-fd needs a descriptor number"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((pw = install_secret(ctx, e, argv[optind], fd)) == NULL)
+	if ((pw = install_secret(ctx, e, number, fd)) == NULL)
 		rc = CMD_EXIT_REFUSED;
-	else if (enroll_install(e, argv[optind], pw, layout, &err) == -1)
+	else if (enroll_install(e, number, pw, layout, &err) == -1)
 		rc = cmd_report(ctx, &err);
 	else
-		rc = install_done(ctx, e, argv[optind]);
+		rc = install_done(ctx, e, number);
 	secret_free(pw);
 	enroll_error_free(&err);
 	enroll_close(e);
@@ -179,9 +182,9 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_install_entry = {
-	"install",
-	N_("[--password-fd N | --pin-fd N] [--legacy] [--json] NUMBER"),
+	"install", N_("NUMBER"),
 	N_("install issued certificates: two password-protected containers, or onto\n"
 	    "      the token that holds the keys"),
+	install_options, 1, 1, N_("give the request number of the application"),
 	install_exec,
 };

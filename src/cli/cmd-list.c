@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cmd.h"
@@ -17,26 +16,15 @@ list_or_dash(const char *s)
 }
 
 static int
-list_exec(struct cmd_ctx *ctx, int argc, char **argv)
+list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct enroll			*e;
-	struct state_app		*a;
-	json_t				*all;
-	size_t				 i;
-	int				 c, rc;
+	struct enroll		*e;
+	struct state_app	*a;
+	json_t			*all;
+	size_t			 i;
+	int			 rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cmd_usage_error(ctx, &cmd_list_entry, NULL);
-		ctx->json = 1;
-	}
-	if (optind != argc)
-		return cmd_usage_error(ctx, &cmd_list_entry, _("too many arguments"));
+	(void)args;
 	/* Listing needs no service; with --demo it still reads the demo state. */
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
@@ -66,8 +54,8 @@ list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_list_entry = {
-	"list",
-	N_("[--json]"),
+	"list", "",
 	N_("list the applications kept on this computer"),
+	NULL, 0, 0, NULL,
 	list_exec,
 };

@@ -160,16 +160,6 @@ ra_cmd_report(struct ra_ctx *ctx, const struct ra_error *err)
 }
 
 int
-ra_cmd_usage(struct ra_ctx *ctx, const struct ra_cmd_entry *e, const char *why)
-{
-	if (why != NULL)
-		cmd_error(&ctx->cmd, "%s", why);
-	(void)fprintf(stderr, _("Usage: %s %s %s\n"), ctx->cmd.progname, e->name, _(e->usage));
-	(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), ctx->cmd.progname);
-	return CMD_EXIT_USAGE;
-}
-
-int
 ra_cmd_confirm(const char *question)
 {
 	char	*prompt = NULL, *answer;

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,29 +73,17 @@ status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, json_t *all)
 }
 
 static int
-status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct enroll			*e;
-	json_t				*all = NULL;
-	size_t				 i, shown = 0;
-	int				 c, rc = CMD_EXIT_OK, one;
+	struct enroll	*e;
+	json_t		*all = NULL;
+	size_t		 i, shown = 0;
+	int		 rc = CMD_EXIT_OK, one;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cmd_usage_error(ctx, &cmd_status_entry, NULL);
-		ctx->json = 1;
-	}
-	if (argc - optind > 1)
-		return cmd_usage_error(ctx, &cmd_status_entry, _("too many arguments"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if (optind < argc)
-		rc = status_one(ctx, e, argv[optind], NULL);
+	if (args->argc == 1)
+		rc = status_one(ctx, e, args->argv[0], NULL);
 	else {
 		all = ctx->json ? json_array() : NULL;
 		for (i = 0; i < e->st->napps; i++) {
@@ -121,8 +108,8 @@ status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status",
-	N_("[--json] [NUMBER]"),
+	"status", N_("[NUMBER]"),
 	N_("show the status of an application (all of yours without a number)"),
+	NULL, 0, 1, NULL,
 	status_exec,
 };

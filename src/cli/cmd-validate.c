@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,31 +151,19 @@ validate_print_json(const struct validate_kind *k, int ok, const struct problems
 }
 
 static int
-validate_exec(struct cmd_ctx *ctx, int argc, char **argv)
+validate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct validate_kind	*k;
+	char				**argv = args->argv;
+	int				 argc = args->argc;
 	struct problems			 p;
 	struct secret			*pw = NULL;
 	json_t				*details = NULL;
 	char				*summary = NULL, *cause = NULL;
 	const char			*value;
 	size_t				 i;
-	int				 c, ok, rc = CMD_EXIT_LOCAL;
+	int				 ok, rc = CMD_EXIT_LOCAL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cmd_usage_error(ctx, &cmd_validate_entry, NULL);
-		ctx->json = 1;
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		return cmd_usage_error(ctx, &cmd_validate_entry, _("what to check is missing"));
 	if ((k = validate_find(argv[0])) == NULL) {
 		cmd_error(ctx, _("cannot check '%s'"), argv[0]);
 		return cmd_usage_error(ctx, &cmd_validate_entry, NULL);
@@ -220,9 +207,9 @@ out:
 }
 
 const struct cmd_entry cmd_validate_entry = {
-	"validate",
-	N_("[--json] iin|bin|email|gu-code VALUE | [--json] password"),
+	"validate", N_("iin|bin|email|gu-code VALUE | password"),
 	N_("check an IIN, BIN, e-mail, ГУ/СКС code, or a password read from\n"
 	    "      standard input"),
+	NULL, 1, 2, N_("what to check is missing"),
 	validate_exec,
 };

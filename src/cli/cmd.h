@@ -1,8 +1,10 @@
 /*
- * cmd — the applicant's command-line subcommands. Each lives in its own cmd-NAME.c and
- * exports one `const struct cmd_entry`; ncaenroll.c keeps the table and dispatches.
- * exec() gets the subcommand's own argv (argv[0] is its name) and returns an exit status
- * from enum cmd_exit; it reports errors itself, through cmd_error() or its JSON answer.
+ * cmd — the command line of both client programs. Each command lives in its own
+ * cmd-NAME.c and exports one `const struct cmd_entry` (its options as a table);
+ * ncaenroll.c and ncaenroll-ra.c keep the program's table and call cmd_globals and
+ * cmd_run, which parse every command line alike. exec() gets the parsed options and the
+ * operands and returns an exit status from enum cmd_exit; it reports errors itself,
+ * through cmd_error() or its JSON answer.
  */
 #ifndef NCA_CMD_H
 #define NCA_CMD_H
@@ -21,19 +23,60 @@ enum cmd_exit {
 	CMD_EXIT_LOCAL = 4,	/* a local file, folder or device failed */
 };
 
+struct cmd_program;
+
 struct cmd_ctx {
 	const char		*progname;
+	const struct cmd_program *prog;		/* its options and commands */
 	int			 json;
 	int			 demo;
 	struct cliconf		 conf;		/* settings files, then options */
 	struct demo_service	 demo_svc;	/* running while demo_svc.pid > 0 */
+	char			*settings_cause; /* why a settings file is unusable, or NULL */
+};
+
+/*
+ * One option: a row of a command's (or a program's) table. cmd_parse reads every table
+ * the same way (GNU getopt_long: options before or after the operands, unique
+ * abbreviations, `--` ends the options) and --help prints the rows; a new option is one
+ * new row, and its value is found at its row's index in struct cmd_args.
+ */
+struct cmd_option {
+	const char	*name;		/* "password-fd", given as --password-fd */
+	int		 letter;	/* a short form ('y' for -y), or 0 */
+	const char	*arg;		/* untranslated name of its value ("N"); NULL: a flag */
+	const char	*help;		/* untranslated; one sentence, wrapped when shown */
+};
+#define CMD_MAX_OPTIONS 24		/* rows in one table */
+
+/* What cmd_parse found: per row the value given last ("" for a flag), or NULL. */
+struct cmd_args {
+	const char	*opt[CMD_MAX_OPTIONS];
+	int		 argc;		/* the operands, in the order given */
+	char		**argv;
 };
 
 struct cmd_entry {
-	const char	*name;
-	const char	*usage;		/* untranslated; shown with _() */
-	const char	*summary;	/* untranslated; shown with _() */
-	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
+	const char		*name;
+	const char		*operands;	/* untranslated: "NUMBER", "[NUMBER]", "" */
+	const char		*summary;	/* untranslated */
+	const struct cmd_option	*options;	/* ends with a row whose name is NULL */
+	int			 min, max;	/* how many operands it takes */
+	const char		*missing;	/* untranslated: said when too few are given */
+	int			(*exec)(struct cmd_ctx *, const struct cmd_args *);
+};
+
+/*
+ * A program: its own options (valid before the command name and, but for --help and
+ * --version which the parser adds, after it too) and its commands. set() applies one of
+ * its option rows to the context: 0, or an exit status after saying why.
+ */
+struct cmd_program {
+	const char		*name;
+	const struct cmd_option	*options;	/* ends with a row whose name is NULL */
+	int			(*set)(struct cmd_ctx *, int row, const char *value);
+	const struct cmd_entry	*const *commands;
+	size_t			 ncommands;
 };
 
 extern const struct cmd_entry cmd_abandon_entry;
@@ -44,9 +87,34 @@ extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_validate_entry;
 
+/*
+ * The program's options before the command name (they stop at it): each applied with
+ * set(). *next is the command name's index (argc: none); *help and *version say whether
+ * --help or --version was given. An exit status: CMD_EXIT_OK, or CMD_EXIT_USAGE after
+ * saying why.
+ */
+int	cmd_globals(struct cmd_ctx *, int argc, char **argv, int *next, int *help,
+	    int *version);
+/*
+ * argv[0] names a command: its options and the program's (in any order, up to `--`),
+ * then --help or the operands counted, then the command itself. Its exit status.
+ */
+int	cmd_run(struct cmd_ctx *, int argc, char **argv);
+/* CMD_EXIT_OK, or CMD_EXIT_USAGE after saying why a settings file cannot be used. */
+int	cmd_settings_usable(const struct cmd_ctx *);
+/*
+ * The value of --NAME VALUE or --NAME=VALUE wherever it is before `--` (the last one),
+ * for what must be known before the first message; NULL if none. A flag given counts
+ * as "".
+ */
+const char	*cmd_early_value(int argc, char **argv, const char *name);
+/* The program's --help parts, on stdout: its commands, and an options table. */
+void	cmd_help_commands(const struct cmd_ctx *);
+void	cmd_help_options(const struct cmd_option *, int global);
+
 void	cmd_error(const struct cmd_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Prints "Usage: PROG NAME USAGE" and a pointer to --help on stderr; returns CMD_EXIT_USAGE. */
+/* Says why, "Usage: PROG NAME ..." and a pointer to its --help; returns CMD_EXIT_USAGE. */
 int	cmd_usage_error(const struct cmd_ctx *, const struct cmd_entry *, const char *why);
 
 /*
