@@ -190,6 +190,8 @@ main(int argc, char **argv)
 		ctx.cmd.settings_cause = cause;
 		cause = NULL;
 	}
+	/* Under --json even a mistake before the option is answered in JSON. */
+	ctx.cmd.json = cmd_early_value(argc, argv, "json") != NULL;
 	lang = cmd_early_value(argc, argv, "lang");
 	if (i18n_init(lang != NULL ? lang : ctx.set.lang, &lcause) == -1) {
 		(void)i18n_init(NULL, NULL);
@@ -201,6 +203,7 @@ main(int argc, char **argv)
 		rc = CMD_EXIT_USAGE;
 	} else
 		rc = ncaenroll_ra_run(&ctx, argc, argv);
+	rc = cmd_finish(&ctx.cmd, rc);
 	free(cause);
 	free(lcause);
 	ra_ctx_free(&ctx);

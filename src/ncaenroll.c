@@ -115,11 +115,12 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	char		*cause = NULL;
 	int		 rc;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cmd_error(ctx, "%s", _("the full-screen application needs a terminal; "
-		    "for scripts use a command (see --help)"));
-		return CMD_EXIT_USAGE;
-	}
+	if (ctx->json)
+		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("the full-screen "
+		    "application answers no JSON; give a command with --json (see --help)"));
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("the full-screen "
+		    "application needs a terminal; for scripts use a command (see --help)"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
 	rc = tui_main(e, "forms", i18n_current(), &cause);
@@ -172,12 +173,15 @@ main(int argc, char **argv)
 		ctx.settings_cause = cause;
 		cause = NULL;
 	}
+	/* Under --json even a mistake before the option is answered in JSON. */
+	ctx.json = cmd_early_value(argc, argv, "json") != NULL;
 	if (i18n_init(cmd_early_value(argc, argv, "lang"), &lcause) == -1) {
 		(void)i18n_init(NULL, NULL);
 		cmd_error(&ctx, "%s", lcause);
 		rc = CMD_EXIT_USAGE;
 	} else
 		rc = ncaenroll_run(&ctx, argc, argv);
+	rc = cmd_finish(&ctx, rc);
 	free(cause);
 	free(lcause);
 	cmd_ctx_free(&ctx);

@@ -24,7 +24,7 @@ abandon_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (enroll_abandon(e, id, &keys, &err) == -1)
 		rc = cmd_report(ctx, &err);
 	else if (ctx->json)
-		rc = cmd_json(json_pack("{s:s, s:s, s:s?}", "id", id, "state", "abandoned",
+		rc = cmd_json(ctx, json_pack("{s:s, s:s, s:s*}", "id", id, "state", "abandoned",
 		    "keys_dir", keys));
 	else {
 		(void)printf(_("Application %s is abandoned.\n"), id);

@@ -93,7 +93,14 @@ struct apply {
 	const struct cmd_args *args;	/* the values given: args->opt[APPLY_...] */
 	const struct apply_field *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
-	int		 reported;	/* a refusal was already reported */
+};
+
+/* What apply_value asks for: the form's field, its option, the question. */
+struct apply_question {
+	const char	*field;		/* as the core and the JSON error name it */
+	int		 opt;		/* its row in apply_options */
+	const char	*prompt;	/* translated */
+	const char	*list;		/* directory to show on a terminal, or NULL */
 };
 
 /* "Prompt: " and a line from the terminal, trimmed; NULL at end of input. */
@@ -125,7 +132,7 @@ apply_show_tokens(struct apply *a)
 	size_t			 n = 0, i;
 
 	if (enroll_tokens(a->e, &t, &n, &err) == -1) {
-		cmd_error(a->ctx, "%s", err.message);
+		cmd_say(a->ctx, "%s", err.message);
 		enroll_error_free(&err);
 		return;
 	}
@@ -191,12 +198,23 @@ apply_show_list(struct apply *a, const char *list)
 	json_decref(items);
 }
 
+/* A value a script did not give: exit status 2, the field named in the JSON error. */
+static int
+apply_missing(struct apply *a, const char *field, int opt, const char *what)
+{
+	return cmd_fail(a->ctx, CMD_EXIT_USAGE, "field.missing", field,
+	    _("%s is missing (there is no terminal to ask on): give --%s"), what,
+	    apply_options[opt].name);
+}
+
 /*
- * Asks for (or takes from its option) one value and hands it to set(); on a terminal a
- * refusal is shown and the question repeated, elsewhere it ends the command.
+ * Asks for (or takes from its option) one value and hands it to set(), which returns 0,
+ * -1 with err, or an exit status it has reported. On a terminal a refusal is shown and
+ * the question repeated; elsewhere it is reported (each refused field is named) and
+ * ends this value.
  */
 static int
-apply_value(struct apply *a, const char *given, const char *prompt, const char *list,
+apply_value(struct apply *a, const struct apply_question *q, const char *given,
     int (*set)(struct apply *, const char *, struct enroll_error *))
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
@@ -205,30 +223,25 @@ apply_value(struct apply *a, const char *given, const char *prompt, const char *
 
 	for (;;) {
 		if (given == NULL) {
-			if (!a->tty) {
-				cmd_error(a->ctx, _("%s is missing (there is no terminal to ask on)"),
-				    prompt);
-				return CMD_EXIT_USAGE;
-			}
-			if (list != NULL)
-				apply_show_list(a, list);
-			if ((typed = apply_ask(prompt)) == NULL)
-				return CMD_EXIT_USAGE;
+			if (!a->tty)
+				return apply_missing(a, q->field, q->opt, q->prompt);
+			if (q->list != NULL)
+				apply_show_list(a, q->list);
+			if ((typed = apply_ask(q->prompt)) == NULL)
+				return cmd_fail(a->ctx, CMD_EXIT_USAGE, "field.missing", q->field,
+				    _("%s is missing (end of input)"), q->prompt);
 		}
-		if (set(a, given != NULL ? given : typed, &err) == 0) {
-			free(typed);
-			return CMD_EXIT_OK;
-		}
+		rc = set(a, given != NULL ? given : typed, &err);
 		free(typed);
 		typed = NULL;
+		if (rc >= 0)
+			return rc;
 		if (!a->tty || err.kind != ENROLL_REFUSED) {
-			/* A script gets one answer: the first refusal (the rest are kept back). */
-			rc = a->reported ? (int)err.kind : cmd_report(a->ctx, &err);
-			a->reported = 1;
+			rc = cmd_report(a->ctx, &err);
 			enroll_error_free(&err);
 			return rc;
 		}
-		cmd_error(a->ctx, "%s", err.message);
+		cmd_say(a->ctx, "%s", err.message);
 		enroll_error_free(&err);
 		given = NULL;
 	}
@@ -250,17 +263,21 @@ apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
 	int			 rc;
 
 	/* A mistyped BIN is caught before the person is asked to read a picture. */
-	if (enroll_precheck("bin", v, err) == -1 || enroll_captcha(a->e, &c, err) == -1)
+	if (enroll_precheck("bin", v, err) == -1)
+		return -1;
+	if (a->captcha == NULL && !a->tty)
+		return apply_missing(a, "captcha_answer", APPLY_CAPTCHA,
+		    _("Code from the picture"));
+	if (enroll_captcha(a->e, &c, err) == -1)
 		return -1;
 	if (a->captcha == NULL) {
 		sz = halfblock_size(c.width, c.height);
-		if (!a->tty || (pic = malloc(sz)) == NULL ||
+		if ((pic = malloc(sz)) == NULL ||
 		    halfblock_draw(c.width, c.height, c.bits, pic, sz) == -1) {
 			free(pic);
 			enroll_captcha_free(&c);
-			cmd_error(a->ctx, "%s", _("the code from the picture is missing "
-			    "(--captcha-answer, or run on a terminal)"));
-			return -1;
+			return cmd_fail(a->ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s",
+			    _("out of memory"));
 		}
 		(void)fprintf(stderr, "\n%s\n", pic);
 		free(pic);
@@ -294,6 +311,7 @@ apply_token_fresh(const struct state_app *app)
 static int
 apply_fill(struct apply *a)
 {
+	struct apply_question	 q = { NULL, 0, NULL, NULL };
 	struct state_app	*app = enroll_app(a->e, a->id);
 	size_t			 i;
 	int			 rc, first = CMD_EXIT_OK;
@@ -304,8 +322,10 @@ apply_fill(struct apply *a)
 			(void)snprintf(a->kept_bin, sizeof a->kept_bin, "%s", state_get(app, "bin"));
 			a->bin = a->kept_bin;
 		}
-		if ((rc = apply_value(a, a->bin, _("BIN of the organization"), NULL,
-		    apply_set_bin)) != CMD_EXIT_OK)
+		q.field = "bin";
+		q.opt = APPLY_BIN;
+		q.prompt = _("BIN of the organization");
+		if ((rc = apply_value(a, &q, a->bin, apply_set_bin)) != CMD_EXIT_OK)
 			return rc;
 		app = enroll_app(a->e, a->id);
 		if (!a->ctx->json)
@@ -314,8 +334,10 @@ apply_fill(struct apply *a)
 			    "org_name_ru"));
 	}
 	if (state_get(app, "iin") == NULL || a->iin != NULL) {
-		if ((rc = apply_value(a, a->iin, _("IIN of the applicant"), NULL,
-		    apply_set_iin)) != CMD_EXIT_OK)
+		q.field = "iin";
+		q.opt = APPLY_IIN;
+		q.prompt = _("IIN of the applicant");
+		if ((rc = apply_value(a, &q, a->iin, apply_set_iin)) != CMD_EXIT_OK)
 			return rc;
 		app = enroll_app(a->e, a->id);
 		if (!a->ctx->json)
@@ -344,9 +366,12 @@ apply_fill(struct apply *a)
 		if (given == NULL && strcmp(apply_fields[i].name, "token") == 0)
 			given = apply_only_token(a, only, sizeof only);
 		a->cur = &apply_fields[i];
-		rc = apply_value(a, given != NULL ? given :
-		    (apply_fields[i].optional && !a->tty) ? "" : NULL,
-		    _(apply_fields[i].prompt), apply_fields[i].list, apply_set_field);
+		q.field = apply_fields[i].name;
+		q.opt = apply_fields[i].opt;
+		q.prompt = _(apply_fields[i].prompt);
+		q.list = apply_fields[i].list;
+		rc = apply_value(a, &q, given != NULL ? given :
+		    (apply_fields[i].optional && !a->tty) ? "" : NULL, apply_set_field);
 		if (rc != CMD_EXIT_OK && first == CMD_EXIT_OK)
 			first = rc;
 		if (rc != CMD_EXIT_OK && rc != CMD_EXIT_REFUSED)
@@ -363,8 +388,8 @@ apply_done(struct apply *a)
 	char			 mail[256], day[11];
 
 	if (a->ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number", num,
-		    "id", a->id, "deadline", state_get(app, "deadline"),
+		return cmd_json(a->ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
+		    "request_number", num, "id", a->id, "deadline", state_get(app, "deadline"),
 		    "mail", state_get(app, "mail"), "token", state_get(app, "token")));
 	(void)printf("%s: %s\n", _("Request number"), num);
 	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
@@ -387,13 +412,14 @@ apply_pin(struct apply *a, struct secret **pin)
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*storage = state_get(app, "storage");
 
+	int			 rc = CMD_EXIT_OK;
+
 	*pin = NULL;
 	if (storage == NULL || strcmp(storage, "pc") == 0)
 		return CMD_EXIT_OK;
-	if ((*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
-	    state_get(app, "token_label") : state_get(app, "token"))) == NULL)
-		return a->pin_fd < 0 && !isatty(STDIN_FILENO) ? CMD_EXIT_USAGE : CMD_EXIT_LOCAL;
-	return CMD_EXIT_OK;
+	*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
+	    state_get(app, "token_label") : state_get(app, "token"), &rc);
+	return rc;
 }
 
 static int
@@ -429,7 +455,9 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		    cmd_report(ctx, &err);
 	}
 	secret_free(pin);
-	if (rc != CMD_EXIT_OK && !ctx->json && a.id[0] != '\0')
+	if (rc != CMD_EXIT_OK && a.id[0] != '\0' && ctx->json)
+		cmd_fail_detail(ctx, "id", a.id);	/* for --resume */
+	else if (rc != CMD_EXIT_OK && a.id[0] != '\0')
 		(void)fprintf(stderr, _("Nothing is lost: continue with 'ncaenroll apply --resume "
 		    "%s'.\n"), a.id);
 	enroll_error_free(&err);

@@ -32,7 +32,7 @@ install_policy(void)
 
 /* Asked twice on the terminal until both agree and the policy is met. */
 static struct secret *
-install_ask(struct cmd_ctx *ctx)
+install_ask(struct cmd_ctx *ctx, int *status)
 {
 	struct secret	*a = NULL, *b = NULL;
 	struct problems	 p;
@@ -47,7 +47,7 @@ install_ask(struct cmd_ctx *ctx)
 		problems_init(&p);
 		if (password_check(secret_reveal(a), &p) == -1) {
 			for (i = 0; i < p.n; i++)
-				cmd_error(ctx, "%s", p.v[i].message);
+				cmd_say(ctx, "%s", p.v[i].message);
 			problems_free(&p);
 			secret_free(a);
 			a = NULL;
@@ -59,13 +59,16 @@ install_ask(struct cmd_ctx *ctx)
 			secret_free(b);
 			return a;
 		}
-		cmd_error(ctx, "%s", _("the two passwords differ; try again"));
+		cmd_say(ctx, "%s", _("the two passwords differ; try again"));
 		secret_free(a);
 		secret_free(b);
 		a = b = NULL;
 	}
 	if (cause != NULL)
-		cmd_error(ctx, "%s", cause);
+		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause);
+	else
+		*status = cmd_fail(ctx, CMD_EXIT_REFUSED, "password.not_chosen", "password",
+		    "%s", _("no password was chosen; nothing was installed"));
 	free(cause);
 	secret_free(a);
 	secret_free(b);
@@ -73,21 +76,22 @@ install_ask(struct cmd_ctx *ctx)
 }
 
 static struct secret *
-install_password(struct cmd_ctx *ctx, int fd)
+install_password(struct cmd_ctx *ctx, int fd, int *status)
 {
 	struct secret	*s;
 	char		*cause = NULL;
 
 	if (fd < 0) {
 		if (!isatty(STDIN_FILENO)) {
-			cmd_error(ctx, "%s", _("the password is asked on a terminal, or read from "
-			    "a descriptor with --password-fd N"));
+			*status = cmd_fail(ctx, CMD_EXIT_REFUSED, "field.missing", "password",
+			    "%s", _("the password is asked on a terminal, or read from a "
+			    "descriptor with --password-fd N"));
 			return NULL;
 		}
-		return install_ask(ctx);
+		return install_ask(ctx, status);
 	}
 	if ((s = secret_read_line(fd, &cause)) == NULL) {
-		cmd_error(ctx, "%s", cause);
+		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause);
 		free(cause);
 	}
 	return s;
@@ -95,15 +99,15 @@ install_password(struct cmd_ctx *ctx, int fd)
 
 /* A new password for the containers, or the token's PIN when the keys are on a token. */
 static struct secret *
-install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd)
+install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd, int *status)
 {
 	struct state_app	*a = enroll_app(e, key);
 	const char		*storage = a != NULL ? state_get(a, "storage") : NULL;
 
 	if (storage == NULL || strcmp(storage, "pc") == 0)
-		return install_password(ctx, fd);
+		return install_password(ctx, fd, status);
 	return cmd_pin(ctx, fd, state_get(a, "token_label") != NULL ?
-	    state_get(a, "token_label") : state_get(a, "token"));
+	    state_get(a, "token_label") : state_get(a, "token"), status);
 }
 
 static int
@@ -113,7 +117,7 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	const char		*token = state_get(a, "token_label");
 
 	if (ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number",
+		return cmd_json(ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}", "request_number",
 		    number, "status", "installed", "auth", state_get(a, "container_auth"),
 		    "sign", state_get(a, "container_sign"), "token", state_get(a, "token")));
 	(void)printf("%s\n", _("Certificates installed"));
@@ -169,12 +173,10 @@ install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		    _("--password-fd needs a descriptor number"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((pw = install_secret(ctx, e, number, fd)) == NULL)
-		rc = CMD_EXIT_REFUSED;
-	else if (enroll_install(e, number, pw, layout, &err) == -1)
-		rc = cmd_report(ctx, &err);
-	else
-		rc = install_done(ctx, e, number);
+	/* Without a secret, install_secret has said why and set rc. */
+	if ((pw = install_secret(ctx, e, number, fd, &rc)) != NULL)
+		rc = enroll_install(e, number, pw, layout, &err) == 0 ?
+		    install_done(ctx, e, number) : cmd_report(ctx, &err);
 	secret_free(pw);
 	enroll_error_free(&err);
 	enroll_close(e);

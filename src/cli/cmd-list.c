@@ -32,12 +32,12 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		all = json_array();
 		for (i = 0; i < e->st->napps; i++) {
 			a = &e->st->apps[i];
-			(void)json_array_append_new(all, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}",
+			(void)json_array_append_new(all, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
 			    "id", a->id, "state", machine_state_name(a->state),
 			    "request_number", state_get(a, "request_number"),
 			    "bin", state_get(a, "bin"), "created", state_get(a, "created")));
 		}
-		rc = cmd_json(all);
+		rc = cmd_json(ctx, all);
 	} else {
 		if (e->st->napps == 0)
 			(void)printf("%s\n", _("No applications on this computer yet."));

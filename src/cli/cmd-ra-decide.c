@@ -205,7 +205,7 @@ static int
 decide_done(struct decide *d, json_t *answer, const char *said)
 {
 	if (d->ctx->cmd.json)
-		return ra_cmd_json(json_incref(answer), d->number);
+		return ra_cmd_json(d->ctx, json_incref(answer), d->number);
 	(void)printf("%s\n", said);
 	return CMD_EXIT_OK;
 }

@@ -25,7 +25,7 @@ history_exec(struct cmd_ctx *c, const struct cmd_args *args)
 		rc = ra_cmd_report(ctx, &err);
 	else if (c->json) {
 		h = json_object_get(app, "history");
-		rc = cmd_json(json_pack("{s:s, s:o}", "request_number", ra_str(app, "request_number"),
+		rc = cmd_json(c, json_pack("{s:s, s:o}", "request_number", ra_str(app, "request_number"),
 		    "history", h != NULL ? json_incref(h) : json_array()));
 	} else {
 		(void)printf("%s %s\n", _("Application"), ra_str(app, "request_number"));

@@ -89,7 +89,7 @@ queue_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if (ra_queue(ra, &f, &apps, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
 	else if (c->json)
-		rc = cmd_json(json_pack("{s:O}", "applications", apps));
+		rc = cmd_json(c, json_pack("{s:O}", "applications", apps));
 	else
 		rc = queue_print(apps);
 	json_decref(apps);

@@ -24,7 +24,7 @@ reasons_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if (ra_reject_reasons(ra, &reasons, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
 	else if (c->json)
-		rc = cmd_json(json_pack("{s:O}", "reasons", reasons));
+		rc = cmd_json(c, json_pack("{s:O}", "reasons", reasons));
 	else {
 		ra_cmd_reasons(reasons);
 		rc = CMD_EXIT_OK;

@@ -92,7 +92,7 @@ show_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if (ra_application(ra, args->argv[0], &app, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
 	else if (c->json)
-		rc = cmd_json(json_incref(app));
+		rc = cmd_json(c, json_incref(app));
 	else {
 		show_print(app);
 		rc = CMD_EXIT_OK;

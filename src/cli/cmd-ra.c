@@ -61,11 +61,11 @@ ra_cmd_password(struct ra_ctx *ctx, const char *p12, int *status)
 	if (ctx->cmd.demo && !ctx->operator_given && ctx->password_fd < 0)
 		return secret_new(RA_DEMO_PASSWORD, strlen(RA_DEMO_PASSWORD));
 	if (ctx->password_fd < 0 && !isatty(STDIN_FILENO)) {
-		cmd_error(&ctx->cmd, "%s", token ? _("the token's PIN is asked on a terminal, "
-		    "or read from a descriptor with --password-fd N") : _("the container's "
-		    "password is asked on a terminal, or read from a descriptor with "
-		    "--password-fd N"));
-		*status = CMD_EXIT_USAGE;
+		*status = cmd_fail(&ctx->cmd, CMD_EXIT_USAGE, "field.missing",
+		    token ? "pin" : "password", "%s", token ? _("the token's PIN is asked on "
+		    "a terminal, or read from a descriptor with --password-fd N") :
+		    _("the container's password is asked on a terminal, or read from a "
+		    "descriptor with --password-fd N"));
 		return NULL;
 	}
 	(void)snprintf(prompt, sizeof prompt, token ? _("PIN for the token %s: ") :
@@ -151,12 +151,10 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 int
 ra_cmd_report(struct ra_ctx *ctx, const struct ra_error *err)
 {
-	if (ctx->cmd.json)
-		(void)cmd_json(json_pack("{s:{s:s?, s:s?, s:s?}}", "error", "code", err->code,
-		    "field", err->field, "message", err->message));
-	else
-		cmd_error(&ctx->cmd, "%s", err->message != NULL ? err->message : "?");
-	return err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
+	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
+
+	return cmd_fail(&ctx->cmd, status, err->code, err->field, "%s",
+	    err->message != NULL ? err->message : cmd_status_message(status));
 }
 
 int
@@ -178,7 +176,7 @@ ra_cmd_confirm(const char *question)
 }
 
 int
-ra_cmd_json(json_t *o, const char *number)
+ra_cmd_json(struct ra_ctx *ctx, json_t *o, const char *number)
 {
 	if (o != NULL && number != NULL && json_is_object(o) &&
 	    json_object_get(o, "request_number") == NULL &&
@@ -186,7 +184,7 @@ ra_cmd_json(json_t *o, const char *number)
 		json_decref(o);
 		return CMD_EXIT_LOCAL;
 	}
-	return cmd_json(o);
+	return cmd_json(&ctx->cmd, o);
 }
 
 void

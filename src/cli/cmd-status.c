@@ -64,7 +64,7 @@ status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, json_t *all)
 	if (all != NULL)
 		(void)json_array_append_new(all, st);
 	else if (ctx->json)
-		return cmd_json(st);
+		return cmd_json(ctx, st);
 	else {
 		status_print(st);
 		json_decref(st);
@@ -95,13 +95,17 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			    state_get(&e->st->apps[i], "request_number"));
 			if (shown++ > 0 && !ctx->json)
 				(void)putchar('\n');
-			if ((one = status_one(ctx, e, num, all)) != CMD_EXIT_OK)
-				rc = one;
+			if ((one = status_one(ctx, e, num, all)) != CMD_EXIT_OK &&
+			    rc == CMD_EXIT_OK)
+				rc = one;	/* the first failure's, as the error object's code */
 		}
 		if (shown == 0 && !ctx->json)
 			(void)printf("%s\n", _("No submitted applications on this computer."));
-		if (all != NULL && cmd_json(all) != CMD_EXIT_OK)
-			rc = CMD_EXIT_LOCAL;
+		/* Under --json one answer: the list, or the error object if one failed. */
+		if (all != NULL && rc == CMD_EXIT_OK)
+			rc = cmd_json(ctx, all);
+		else
+			json_decref(all);
 	}
 	enroll_close(e);
 	return rc;

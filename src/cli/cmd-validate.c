@@ -122,12 +122,11 @@ validate_find(const char *name)
 }
 
 static int
-validate_print_json(const struct validate_kind *k, int ok, const struct problems *p,
-    json_t *details)
+validate_print_json(struct cmd_ctx *ctx, const struct validate_kind *k, int ok,
+    const struct problems *p, json_t *details)
 {
 	json_t	*root, *errors;
 	size_t	 i;
-	int	 rc;
 
 	root = json_object();
 	errors = json_array();
@@ -144,10 +143,7 @@ validate_print_json(const struct validate_kind *k, int ok, const struct problems
 	(void)json_object_set_new(root, "kind", json_string(k->name));
 	(void)json_object_set(root, "details", details);
 	(void)json_object_set_new(root, "errors", errors);
-	rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) == 0 &&
-	    putchar('\n') != EOF ? 0 : -1;
-	json_decref(root);
-	return rc;
+	return cmd_json(ctx, root) == CMD_EXIT_OK ? 0 : -1;
 }
 
 static int
@@ -165,7 +161,8 @@ validate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int				 ok, rc = CMD_EXIT_LOCAL;
 
 	if ((k = validate_find(argv[0])) == NULL) {
-		cmd_error(ctx, _("cannot check '%s'"), argv[0]);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, _("cannot check '%s'"),
+		    argv[0]);
 		return cmd_usage_error(ctx, &cmd_validate_entry, NULL);
 	}
 	if (k->from_stdin && argc != 1)
@@ -189,7 +186,7 @@ validate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	ok = k->check(value, &p, details, &summary) == 0;
 	rc = ok ? CMD_EXIT_OK : CMD_EXIT_REFUSED;
 	if (ctx->json) {
-		if (validate_print_json(k, ok, &p, details) == -1)
+		if (validate_print_json(ctx, k, ok, &p, details) == -1)
 			rc = CMD_EXIT_LOCAL;
 	} else if (ok)
 		(void)printf("%s\n", summary != NULL ? summary : _("valid"));

@@ -36,8 +36,105 @@ struct cmd_scan {
 	char			 letters[2 * CMD_MAX_OPTIONS + 8];
 };
 
+/* What a status is called in a JSON error with no code of its own, and said with none. */
+static const struct cmd_status_word {
+	const char	*code;
+	const char	*message;	/* untranslated */
+} cmd_status_words[] = {
+	[CMD_EXIT_OK] = { "ok", NULL },		/* never a failure */
+	[CMD_EXIT_REFUSED] = { "refused", N_("the input was refused") },
+	[CMD_EXIT_USAGE] = { "usage", N_("wrong usage") },
+	[CMD_EXIT_SERVICE] = { "service", N_("the service could not be reached or failed") },
+	[CMD_EXIT_LOCAL] = { "local", N_("a local file or device failed") },
+	[CMD_EXIT_CANCELLED] = { "cancelled", N_("stopped before it was done") },
+};
+_Static_assert(sizeof cmd_status_words / sizeof cmd_status_words[0] == CMD_EXIT__MAX,
+    "a word for every exit status");
+
+static const struct cmd_status_word *
+cmd_status_word(int status)
+{
+	return &cmd_status_words[status > CMD_EXIT_OK && status < CMD_EXIT__MAX ? status :
+	    CMD_EXIT_LOCAL];
+}
+
+const char *
+cmd_status_message(int status)
+{
+	return _(cmd_status_word(status)->message);
+}
+
+/*
+ * Under --json the failure's sentences are kept for the run's one error object (joined
+ * by newlines: what a person would have read), with the first code, the first field and
+ * every refused field; without it they go to stderr at once.
+ */
+static void
+cmd_vfail(struct cmd_ctx *ctx, const char *code, const char *field, const char *fmt,
+    va_list ap)
+{
+	json_t		*f = ctx->fail, *fields;
+	const char	*was;
+	char		*msg = NULL, *joined = NULL;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	if (!ctx->json) {
+		(void)fprintf(stderr, "%s: %s\n", ctx->progname, msg != NULL ? msg : fmt);
+		free(msg);
+		return;
+	}
+	if (msg == NULL || (f == NULL && (f = ctx->fail = json_pack("{s:[]}", "fields")) == NULL))
+		goto out;
+	if ((was = json_string_value(json_object_get(f, "message"))) != NULL &&
+	    asprintf(&joined, "%s\n%s", was, msg) == -1)
+		goto out;
+	(void)json_object_set_new(f, "message", json_string(joined != NULL ? joined : msg));
+	if (code != NULL && json_object_get(f, "code") == NULL)
+		(void)json_object_set_new(f, "code", json_string(code));
+	if (field != NULL && json_object_get(f, "field") == NULL)
+		(void)json_object_set_new(f, "field", json_string(field));
+	fields = json_object_get(f, "fields");
+	if (field != NULL)
+		(void)json_array_append_new(fields, json_pack("{s:s, s:s, s:s}", "field", field,
+		    "code", code != NULL ? code : cmd_status_words[CMD_EXIT_REFUSED].code,
+		    "message", msg));
+out:
+	free(msg);
+	free(joined);
+}
+
 void
-cmd_error(const struct cmd_ctx *ctx, const char *fmt, ...)
+cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cmd_vfail(ctx, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+int
+cmd_fail(struct cmd_ctx *ctx, int status, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cmd_vfail(ctx, code, field, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void
+cmd_fail_detail(struct cmd_ctx *ctx, const char *key, const char *value)
+{
+	if (ctx->json && ctx->fail != NULL && value != NULL)
+		(void)json_object_set_new(ctx->fail, key, json_string(value));
+}
+
+void
+cmd_say(const struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -46,6 +143,28 @@ cmd_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 	(void)vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	(void)fputc('\n', stderr);
+}
+
+int
+cmd_finish(struct cmd_ctx *ctx, int status)
+{
+	const struct cmd_status_word	*w = cmd_status_word(status);
+	json_t				*f = ctx->fail;
+
+	ctx->fail = NULL;
+	if (!ctx->json || status == CMD_EXIT_OK || ctx->answered) {
+		json_decref(f);
+		return status;
+	}
+	if (f == NULL)
+		f = json_pack("{s:[]}", "fields");
+	if (f != NULL && json_object_get(f, "code") == NULL)
+		(void)json_object_set_new(f, "code", json_string(w->code));
+	if (f != NULL && json_object_get(f, "message") == NULL)
+		(void)json_object_set_new(f, "message", json_string(_(w->message)));
+	if (cmd_json(ctx, json_pack("{s:o}", "error", f)) != CMD_EXIT_OK)
+		return CMD_EXIT_LOCAL;
+	return status;
 }
 
 /* Display columns: one a character (the kk, ru and en texts have no wide ones). */
@@ -174,10 +293,12 @@ cmd_help(const struct cmd_ctx *ctx, const struct cmd_entry *e)
 }
 
 int
-cmd_usage_error(const struct cmd_ctx *ctx, const struct cmd_entry *e, const char *why)
+cmd_usage_error(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *why)
 {
 	if (why != NULL)
-		cmd_error(ctx, "%s", why);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", why);
+	if (ctx->json)
+		return CMD_EXIT_USAGE;	/* the error object says it */
 	cmd_usage_line(stderr, ctx, e);
 	(void)fprintf(stderr, _("Try '%s %s --help' for more information.\n"), ctx->progname,
 	    e->name);
@@ -260,7 +381,7 @@ cmd_scan_letter(const struct cmd_scan *s, int c)
  * letter in optopt; a row's own name when optopt holds its val.
  */
 static void
-cmd_scan_error(const struct cmd_ctx *ctx, const struct cmd_scan *s, int c, char **argv)
+cmd_scan_error(struct cmd_ctx *ctx, const struct cmd_scan *s, int c, char **argv)
 {
 	char		 typed[128], list[512] = "";
 	const char	*arg = argv[optind - 1];
@@ -271,11 +392,13 @@ cmd_scan_error(const struct cmd_ctx *ctx, const struct cmd_scan *s, int c, char 
 	else
 		(void)snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg, "="), arg);
 	if (c == ':') {
-		cmd_error(ctx, _("option '%s' needs a value"), typed);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL,
+		    _("option '%s' needs a value"), typed);
 		return;
 	}
 	if (optopt >= CMD_VAL_OWN) {
-		cmd_error(ctx, _("option '%s' takes no value"), typed);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL,
+		    _("option '%s' takes no value"), typed);
 		return;
 	}
 	len = strlen(typed);
@@ -284,9 +407,11 @@ cmd_scan_error(const struct cmd_ctx *ctx, const struct cmd_scan *s, int c, char 
 			(void)snprintf(list + strlen(list), sizeof list - strlen(list), "%s--%s",
 			    n++ > 0 ? ", " : "", s->lo[i].name);
 	if (n > 1)
-		cmd_error(ctx, _("option '%s' is ambiguous: it could be %s"), typed, list);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL,
+		    _("option '%s' is ambiguous: it could be %s"), typed, list);
 	else
-		cmd_error(ctx, _("unknown option '%s'"), typed);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, _("unknown option '%s'"),
+		    typed);
 }
 
 /*
@@ -294,7 +419,7 @@ cmd_scan_error(const struct cmd_ctx *ctx, const struct cmd_scan *s, int c, char 
  * optarg), or -2 after saying what was wrong with it.
  */
 static int
-cmd_scan_next(const struct cmd_ctx *ctx, struct cmd_scan *s, int argc, char **argv)
+cmd_scan_next(struct cmd_ctx *ctx, struct cmd_scan *s, int argc, char **argv)
 {
 	int	c = getopt_long(argc, argv, s->letters, s->lo, NULL);
 
@@ -318,8 +443,9 @@ cmd_globals(struct cmd_ctx *ctx, int argc, char **argv, int *next, int *help, in
 	optind = 0;	/* glibc then starts afresh */
 	while ((c = cmd_scan_next(ctx, &s, argc, argv)) != -1) {
 		if (c == -2) {
-			(void)fprintf(stderr, _("Try '%s --help' for more information.\n"),
-			    ctx->progname);
+			if (!ctx->json)
+				(void)fprintf(stderr, _("Try '%s --help' for more information.\n"),
+				    ctx->progname);
 			return CMD_EXIT_USAGE;
 		}
 		if (c == CMD_VAL_HELP)
@@ -334,12 +460,11 @@ cmd_globals(struct cmd_ctx *ctx, int argc, char **argv, int *next, int *help, in
 }
 
 int
-cmd_settings_usable(const struct cmd_ctx *ctx)
+cmd_settings_usable(struct cmd_ctx *ctx)
 {
 	if (ctx->settings_cause == NULL)
 		return CMD_EXIT_OK;
-	cmd_error(ctx, "%s", ctx->settings_cause);
-	return CMD_EXIT_USAGE;
+	return cmd_fail(ctx, CMD_EXIT_USAGE, "settings", NULL, "%s", ctx->settings_cause);
 }
 
 const char *
@@ -380,9 +505,11 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	int			 c, rc;
 
 	if ((e = cmd_find(ctx, argv[0])) == NULL) {
-		cmd_error(ctx, _("unknown command '%s'"), argv[0]);
-		(void)fprintf(stderr, _("Try '%s --help' for more information.\n"),
-		    ctx->progname);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, _("unknown command '%s'"),
+		    argv[0]);
+		if (!ctx->json)
+			(void)fprintf(stderr, _("Try '%s --help' for more information.\n"),
+			    ctx->progname);
 		return CMD_EXIT_USAGE;
 	}
 	memset(&args, 0, sizeof args);
@@ -445,22 +572,18 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 int
 cmd_report(struct cmd_ctx *ctx, const struct enroll_error *err)
 {
-	json_t	*o;
+	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
 
-	if (ctx->json) {
-		o = json_pack("{s:{s:s?, s:s?, s:s?}}", "error", "code", err->code,
-		    "field", err->field, "message", err->message);
-		(void)cmd_json(o);
-	} else
-		cmd_error(ctx, "%s", err->message != NULL ? err->message : "?");
-	return err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
+	return cmd_fail(ctx, status, err->code, err->field, "%s", err->message != NULL ?
+	    err->message : cmd_status_message(status));
 }
 
 int
-cmd_json(json_t *o)
+cmd_json(struct cmd_ctx *ctx, json_t *o)
 {
 	int	rc;
 
+	ctx->answered = 1;
 	if (o == NULL)
 		return CMD_EXIT_LOCAL;
 	rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) == 0 &&
@@ -477,24 +600,28 @@ cmd_ctx_free(struct cmd_ctx *ctx)
 	cliconf_free(&ctx->conf);
 	free(ctx->settings_cause);
 	ctx->settings_cause = NULL;
+	json_decref(ctx->fail);
+	ctx->fail = NULL;
 }
 
 struct secret *
-cmd_pin(struct cmd_ctx *ctx, int fd, const char *label)
+cmd_pin(struct cmd_ctx *ctx, int fd, const char *label, int *status)
 {
 	struct secret	*pin;
 	char		*cause = NULL, prompt[256];
 
 	if (fd < 0 && !isatty(STDIN_FILENO)) {
-		cmd_error(ctx, "%s", _("the token's PIN is asked on a terminal, or read from a "
-		    "descriptor with --pin-fd N"));
+		*status = cmd_fail(ctx, CMD_EXIT_USAGE, "field.missing", "pin", "%s",
+		    _("the token's PIN is asked on a terminal, or read from a descriptor with "
+		    "--pin-fd N"));
 		return NULL;
 	}
 	(void)snprintf(prompt, sizeof prompt, _("PIN of token %s: "), label);
 	pin = fd >= 0 ? secret_read_line(fd, &cause) :
 	    passprompt_read(STDIN_FILENO, prompt, &cause);
 	if (pin == NULL) {
-		cmd_error(ctx, "%s", cause != NULL ? cause : "?");
+		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause != NULL ? cause :
+		    _("out of memory"));
 		free(cause);
 	}
 	return pin;

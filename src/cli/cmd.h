@@ -21,6 +21,8 @@ enum cmd_exit {
 	CMD_EXIT_USAGE = 2,
 	CMD_EXIT_SERVICE = 3,	/* the service could not be reached or failed */
 	CMD_EXIT_LOCAL = 4,	/* a local file, folder or device failed */
+	CMD_EXIT_CANCELLED = 5,	/* the person stopped it (the full-screen program) */
+	CMD_EXIT__MAX
 };
 
 struct cmd_program;
@@ -33,6 +35,8 @@ struct cmd_ctx {
 	struct cliconf		 conf;		/* settings files, then options */
 	struct demo_service	 demo_svc;	/* running while demo_svc.pid > 0 */
 	char			*settings_cause; /* why a settings file is unusable, or NULL */
+	json_t			*fail;		/* --json: the run's error so far (cmd_fail) */
+	int			 answered;	/* --json: an answer was printed (cmd_json) */
 };
 
 /*
@@ -101,7 +105,7 @@ int	cmd_globals(struct cmd_ctx *, int argc, char **argv, int *next, int *help,
  */
 int	cmd_run(struct cmd_ctx *, int argc, char **argv);
 /* CMD_EXIT_OK, or CMD_EXIT_USAGE after saying why a settings file cannot be used. */
-int	cmd_settings_usable(const struct cmd_ctx *);
+int	cmd_settings_usable(struct cmd_ctx *);
 /*
  * The value of --NAME VALUE or --NAME=VALUE wherever it is before `--` (the last one),
  * for what must be known before the first message; NULL if none. A flag given counts
@@ -112,10 +116,31 @@ const char	*cmd_early_value(int argc, char **argv, const char *name);
 void	cmd_help_commands(const struct cmd_ctx *);
 void	cmd_help_options(const struct cmd_option *, int global);
 
-void	cmd_error(const struct cmd_ctx *, const char *fmt, ...)
+/*
+ * Failures are said through one sink. Without --json each sentence goes to stderr at
+ * once; with it, exactly one object is printed on stdout at the end of the run
+ * (cmd_finish) unless the command answered:
+ *   {"error":{"code":C,"message":M[,"field":F],"fields":[{"field","code","message"}...]}}
+ * where C is the first failure's code (else the exit status's word: refused, usage,
+ * service, local), M every failure's sentence joined by newlines, F the first refused
+ * field; no member is ever null. cmd_fail returns status, for `return cmd_fail(...)`.
+ */
+int	cmd_fail(struct cmd_ctx *, int status, const char *code, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A failure's sentence with no code or field of its own. */
+void	cmd_error(struct cmd_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Another member of the error object, e.g. "id" (the draft to resume); --json only. */
+void	cmd_fail_detail(struct cmd_ctx *, const char *key, const char *value);
+/* Said to the person on stderr whatever the mode: a terminal dialogue, not a failure. */
+void	cmd_say(const struct cmd_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* What a failing exit status says when nothing better is known (translated). */
+const char	*cmd_status_message(int status);
+/* The run's end: under --json, the error object if the status is a failure. Its status. */
+int	cmd_finish(struct cmd_ctx *, int status);
 /* Says why, "Usage: PROG NAME ..." and a pointer to its --help; returns CMD_EXIT_USAGE. */
-int	cmd_usage_error(const struct cmd_ctx *, const struct cmd_entry *, const char *why);
+int	cmd_usage_error(struct cmd_ctx *, const struct cmd_entry *, const char *why);
 
 /*
  * Opens the applicant's core with the context's settings; with --demo it first starts the
@@ -125,17 +150,18 @@ int	cmd_usage_error(const struct cmd_ctx *, const struct cmd_entry *, const char
 struct enroll	*cmd_enroll(struct cmd_ctx *, const char *fixed_captcha, int *status);
 /*
  * A token's PIN for one core call: one line from descriptor fd (>= 0), else asked without
- * echo on the terminal ("PIN of token LABEL: "); NULL after saying why (no terminal).
+ * echo on the terminal ("PIN of token LABEL: "); NULL after saying why, *status then
+ * CMD_EXIT_USAGE (no terminal to ask on) or CMD_EXIT_LOCAL.
  */
-struct secret	*cmd_pin(struct cmd_ctx *, int fd, const char *label);
+struct secret	*cmd_pin(struct cmd_ctx *, int fd, const char *label, int *status);
 /* prompt on stderr, then a line typed on the terminal, trimmed (malloc'd); NULL at EOF. */
 char		*cmd_ask(const char *prompt);
 /* A descriptor number given to --password-fd or --pin-fd: 0, or -1 if it is none. */
 int		 cmd_fd_arg(const char *arg, int *fd);
-/* Reports a core failure (text on stderr, or JSON on stdout); returns its exit status. */
+/* A core failure through cmd_fail (its code and field kept); returns its exit status. */
 int		 cmd_report(struct cmd_ctx *, const struct enroll_error *);
-/* Prints a JSON answer on stdout and frees it; CMD_EXIT_LOCAL if it could not. */
-int		 cmd_json(json_t *);
+/* Prints the run's JSON answer on stdout and frees it; CMD_EXIT_LOCAL if it could not. */
+int		 cmd_json(struct cmd_ctx *, json_t *);
 void		 cmd_ctx_free(struct cmd_ctx *);
 
 #endif
