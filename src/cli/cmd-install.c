@@ -83,7 +83,7 @@ install_password(struct cmd_ctx *ctx, int fd, int *status)
 
 	if (fd < 0) {
 		if (!isatty(STDIN_FILENO)) {
-			*status = cmd_fail(ctx, CMD_EXIT_REFUSED, "field.missing", "password",
+			*status = cmd_fail(ctx, CMD_EXIT_USAGE, "field.missing", "password",
 			    "%s", _("the password is asked on a terminal, or read from a "
 			    "descriptor with --password-fd N"));
 			return NULL;

@@ -132,12 +132,13 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 	cfg.operator_p12 = ctx->cmd.demo && !ctx->operator_given ? demo_p12 :
 	    ctx->set.operator_p12;
 	cfg.lang = i18n_current();
-	if (cfg.url == NULL) {
-		cmd_error(&ctx->cmd, "%s", _("no service to ask: give --service URL, or set "
-		    "'service:' in ~/.config/ncaenroll/ra.yaml (or try --demo)"));
-		*status = CMD_EXIT_USAGE;
-	} else if (cfg.operator_p12 == NULL ||
-	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL) {
+	if (cfg.url == NULL)
+		*status = cmd_fail(&ctx->cmd, CMD_EXIT_USAGE, "usage", NULL, "%s", _("no service "
+		    "to ask: give --service URL, or set 'service:' in ~/.config/ncaenroll/ra.yaml "
+		    "(or try --demo)"));
+	else if ((*status = cmd_check_service(&ctx->cmd, cfg.url, cfg.ca_file)) ==
+	    CMD_EXIT_OK && (cfg.operator_p12 == NULL ||
+	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL)) {
 		cfg.password = pw;
 		if ((ctx->ra = ra_open(&cfg, &err)) == NULL)
 			*status = ra_cmd_report(ctx, &err);

@@ -98,6 +98,8 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			if ((one = status_one(ctx, e, num, all)) != CMD_EXIT_OK &&
 			    rc == CMD_EXIT_OK)
 				rc = one;	/* the first failure's, as the error object's code */
+			if (one != CMD_EXIT_OK && one != CMD_EXIT_REFUSED)
+				break;		/* not about this one: the same for the rest */
 		}
 		if (shown == 0 && !ctx->json)
 			(void)printf("%s\n", _("No submitted applications on this computer."));

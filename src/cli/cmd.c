@@ -538,6 +538,26 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	return e->exec(ctx, &args);
 }
 
+int
+cmd_check_service(struct cmd_ctx *ctx, const char *url, const char *ca_file)
+{
+	FILE	*fp;
+
+	if (url != NULL && strncmp(url, "https://", 8) != 0)
+		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL,
+		    _("the service address must start with https:// (got '%s')"), url);
+	if (ca_file == NULL)
+		return CMD_EXIT_OK;
+	if ((fp = fopen(ca_file, "r")) == NULL)
+		return errno == ENOENT ?
+		    cmd_fail(ctx, CMD_EXIT_LOCAL, "ca_file.missing", NULL,
+		    _("the CA certificate file %s does not exist"), ca_file) :
+		    cmd_fail(ctx, CMD_EXIT_LOCAL, "ca_file.unreadable", NULL,
+		    _("cannot read the CA certificate file %s: %s"), ca_file, strerror(errno));
+	(void)fclose(fp);	/* read-only: nothing to lose */
+	return CMD_EXIT_OK;
+}
+
 struct enroll *
 cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 {
@@ -547,6 +567,9 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 	char			*cause = NULL;
 
 	memset(&cfg, 0, sizeof cfg);
+	if (!ctx->demo && (*status = cmd_check_service(ctx, ctx->conf.service,
+	    ctx->conf.ca_file)) != CMD_EXIT_OK)
+		return NULL;
 	if (ctx->demo && ctx->demo_svc.pid <= 0) {
 		if (!ctx->json)
 			(void)fprintf(stderr, "%s\n", _("Starting the demo service..."));
@@ -574,6 +597,11 @@ cmd_report(struct cmd_ctx *ctx, const struct enroll_error *err)
 {
 	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
 
+	/* The core was opened without a service: the person has to name one. */
+	if (err->kind == ENROLL_SERVICE && !ctx->demo && ctx->conf.service == NULL)
+		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("no service to "
+		    "ask: give --service URL, or set 'service:' in "
+		    "~/.config/ncaenroll/config.yaml (or try --demo)"));
 	return cmd_fail(ctx, status, err->code, err->field, "%s", err->message != NULL ?
 	    err->message : cmd_status_message(status));
 }

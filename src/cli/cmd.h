@@ -143,6 +143,12 @@ int	cmd_finish(struct cmd_ctx *, int status);
 int	cmd_usage_error(struct cmd_ctx *, const struct cmd_entry *, const char *why);
 
 /*
+ * The service's settings as given, before anything is sent: an address that is not
+ * https:// is wrong usage (CMD_EXIT_USAGE), a CA file that cannot be read a local failure
+ * (CMD_EXIT_LOCAL), both said; CMD_EXIT_OK otherwise. NULLs are not checked.
+ */
+int		 cmd_check_service(struct cmd_ctx *, const char *url, const char *ca_file);
+/*
  * Opens the applicant's core with the context's settings; with --demo it first starts the
  * private demo service (fixed_captcha: make its captchas read this, for scripted runs).
  * NULL after reporting why; *status then holds the exit status.
