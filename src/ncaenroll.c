@@ -153,6 +153,7 @@ int
 main(int argc, char **argv)
 {
 	struct cmd_ctx	 ctx;
+	const char	*lang;
 	char		*cause = NULL, *lcause = NULL;
 	int		 rc;
 
@@ -166,8 +167,9 @@ main(int argc, char **argv)
 		return CMD_EXIT_LOCAL;
 	}
 	/*
-	 * Settings first; their complaint is said once --help and --version have had their
-	 * answer. The language must be known before the first message: --lang wherever it is.
+	 * Settings first: they may name the language (--lang, wherever it is, wins; then
+	 * the settings' lang; then the environment), which must be known before the first
+	 * message. Their complaint is said once --help and --version have had their answer.
 	 */
 	if (cliconf_load(&ctx.conf, &cause) == -1) {
 		ctx.settings_cause = cause;
@@ -175,7 +177,8 @@ main(int argc, char **argv)
 	}
 	/* Under --json even a mistake before the option is answered in JSON. */
 	ctx.json = cmd_early_value(argc, argv, "json") != NULL;
-	if (i18n_init(cmd_early_value(argc, argv, "lang"), &lcause) == -1) {
+	lang = cmd_early_value(argc, argv, "lang");
+	if (i18n_init(lang != NULL ? lang : ctx.conf.lang, &lcause) == -1) {
 		(void)i18n_init(NULL, NULL);
 		cmd_error(&ctx, "%s", lcause);
 		rc = CMD_EXIT_USAGE;
