@@ -103,6 +103,13 @@ struct apply_question {
 	const char	*list;		/* directory to show on a terminal, or NULL */
 };
 
+/* The command line a hint names: the demo's data is found only with --demo. */
+static const char *
+apply_self(const struct cmd_ctx *ctx)
+{
+	return ctx->demo ? "ncaenroll --demo" : "ncaenroll";
+}
+
 /* "Prompt: " and a line from the terminal, trimmed; NULL at end of input. */
 static char *
 apply_ask(const char *prompt)
@@ -399,9 +406,9 @@ apply_done(struct apply *a)
 	/* The day is what counts for a person; the service gives an ISO time. */
 	(void)snprintf(day, sizeof day, "%s", state_get(app, "deadline") ?
 	    state_get(app, "deadline") : "");
-	(void)printf(_("Bring the printed application form (ncaenroll form %s --print, or "
+	(void)printf(_("Bring the printed application form (%s form %s --print, or "
 	    "--pdf FILE) and your identity document to a registration desk before %s, or the "
-	    "application is cancelled.\n"), num, day);
+	    "application is cancelled.\n"), apply_self(a->ctx), num, day);
 	return CMD_EXIT_OK;
 }
 
@@ -458,8 +465,8 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_EXIT_OK && a.id[0] != '\0' && ctx->json)
 		cmd_fail_detail(ctx, "id", a.id);	/* for --resume */
 	else if (rc != CMD_EXIT_OK && a.id[0] != '\0')
-		(void)fprintf(stderr, _("Nothing is lost: continue with 'ncaenroll apply --resume "
-		    "%s'.\n"), a.id);
+		(void)fprintf(stderr, _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
+		    apply_self(ctx), a.id);
 	enroll_error_free(&err);
 	enroll_close(a.e);
 	return rc;

@@ -1,13 +1,16 @@
 /*
  * ncaenroll status [NUMBER] — asks the service where an application stands (all of this
  * computer's submitted ones when no number is given) and moves the local copy along.
- * A number typed with a mistake is caught by its check digit before the network.
+ * A number typed with a mistake is caught by its check digit before the network. With
+ * --wait it asks again, less and less often, until the registration desk has decided:
+ * a script's way to wait for the certificates, with no guess at how long that takes.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "common/appstatus.h"
@@ -49,18 +52,55 @@ status_print(json_t *st)
 	}
 }
 
+#define STATUS_WAIT_MAX	30	/* seconds between two questions, at most */
+
+enum status_option {
+	STATUS_WAIT,
+	STATUS__MAX
+};
+
+static const struct cmd_option status_options[] = {
+	[STATUS_WAIT] = { "wait", 0, NULL,
+	    N_("wait until the registration desk has decided (the application is no "
+	    "longer submitted), asking again every few seconds") },
+	[STATUS__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(STATUS__MAX < CMD_MAX_OPTIONS, "status_options fits cmd_args");
+
+/* The status now, or with wait once the desk has decided; an exit status. */
 static int
-status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, json_t *all)
+status_get(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, json_t **st)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	json_t			*st = NULL;
-	int			 rc;
+	unsigned int		 delay = 1;
+	int			 rc, said = 0;
 
-	if (enroll_refresh(e, key, &st, &err) == -1) {
-		rc = cmd_report(ctx, &err);
-		enroll_error_free(&err);
-		return rc;
+	for (;;) {
+		if (enroll_refresh(e, key, st, &err) == -1) {
+			rc = cmd_report(ctx, &err);
+			enroll_error_free(&err);
+			return rc;
+		}
+		if (!wait || strcmp(status_str(*st, "status"), "submitted") != 0)
+			return CMD_EXIT_OK;
+		json_decref(*st);
+		*st = NULL;
+		if (!said++ && !ctx->json)
+			(void)fprintf(stderr, _("Waiting for the registration desk to decide on "
+			    "%s...\n"), key);
+		(void)sleep(delay);	/* a signal only makes it ask sooner */
+		delay = delay * 2 < STATUS_WAIT_MAX ? delay * 2 : STATUS_WAIT_MAX;
 	}
+}
+
+static int
+status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, json_t *all)
+{
+	json_t	*st = NULL;
+	int	 rc;
+
+	if ((rc = status_get(ctx, e, key, wait, &st)) != CMD_EXIT_OK)
+		return rc;
 	if (all != NULL)
 		(void)json_array_append_new(all, st);
 	else if (ctx->json)
@@ -78,12 +118,12 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct enroll	*e;
 	json_t		*all = NULL;
 	size_t		 i, shown = 0;
-	int		 rc = CMD_EXIT_OK, one;
+	int		 rc = CMD_EXIT_OK, one, wait = args->opt[STATUS_WAIT] != NULL;
 
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
 	if (args->argc == 1)
-		rc = status_one(ctx, e, args->argv[0], NULL);
+		rc = status_one(ctx, e, args->argv[0], wait, NULL);
 	else {
 		all = ctx->json ? json_array() : NULL;
 		for (i = 0; i < e->st->napps; i++) {
@@ -95,7 +135,7 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			    state_get(&e->st->apps[i], "request_number"));
 			if (shown++ > 0 && !ctx->json)
 				(void)putchar('\n');
-			if ((one = status_one(ctx, e, num, all)) != CMD_EXIT_OK &&
+			if ((one = status_one(ctx, e, num, wait, all)) != CMD_EXIT_OK &&
 			    rc == CMD_EXIT_OK)
 				rc = one;	/* the first failure's, as the error object's code */
 			if (one != CMD_EXIT_OK && one != CMD_EXIT_REFUSED)
@@ -116,6 +156,6 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_status_entry = {
 	"status", N_("[NUMBER]"),
 	N_("show the status of an application (all of yours without a number)"),
-	NULL, 0, 1, NULL,
+	status_options, 0, 1, NULL,
 	status_exec,
 };

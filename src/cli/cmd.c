@@ -149,22 +149,34 @@ int
 cmd_finish(struct cmd_ctx *ctx, int status)
 {
 	const struct cmd_status_word	*w = cmd_status_word(status);
-	json_t				*f = ctx->fail;
+	json_t				*f = ctx->fail, *e, *v;
+	const char			*key;
+	int				 rc;
 
 	ctx->fail = NULL;
 	if (!ctx->json || status == CMD_EXIT_OK || ctx->answered) {
 		json_decref(f);
 		return status;
 	}
-	if (f == NULL)
-		f = json_pack("{s:[]}", "fields");
-	if (f != NULL && json_object_get(f, "code") == NULL)
-		(void)json_object_set_new(f, "code", json_string(w->code));
-	if (f != NULL && json_object_get(f, "message") == NULL)
-		(void)json_object_set_new(f, "message", json_string(_(w->message)));
-	if (cmd_json(ctx, json_pack("{s:o}", "error", f)) != CMD_EXIT_OK)
+	/* In the order a person reads it: code, message, field, fields, the rest. */
+	if ((e = json_object()) == NULL) {
+		json_decref(f);
 		return CMD_EXIT_LOCAL;
-	return status;
+	}
+	(void)json_object_set_new(e, "code", json_object_get(f, "code") != NULL ?
+	    json_incref(json_object_get(f, "code")) : json_string(w->code));
+	(void)json_object_set_new(e, "message", json_object_get(f, "message") != NULL ?
+	    json_incref(json_object_get(f, "message")) : json_string(_(w->message)));
+	if (json_object_get(f, "field") != NULL)
+		(void)json_object_set(e, "field", json_object_get(f, "field"));
+	(void)json_object_set_new(e, "fields", json_object_get(f, "fields") != NULL ?
+	    json_incref(json_object_get(f, "fields")) : json_array());
+	json_object_foreach(f, key, v)
+		if (json_object_get(e, key) == NULL)
+			(void)json_object_set(e, key, v);
+	json_decref(f);
+	rc = cmd_json(ctx, json_pack("{s:o}", "error", e));
+	return rc != CMD_EXIT_OK ? CMD_EXIT_LOCAL : status;
 }
 
 /* Display columns: one a character (the kk, ru and en texts have no wide ones). */

@@ -272,3 +272,26 @@ def test_ncaenroll_ra_missing_container(world):
                                    "--password-fd", "PWFD", "queue"], password="x")
     assert p.returncode == 4, (p.stdout, p.stderr)
     assert "nowhere.p12" in p.stderr
+
+
+def test_status_wait_returns_once_the_desk_decides(world):
+    """`status --wait` is how a script waits for the certificates: no guessed delay."""
+    import threading
+    import time
+    number = world.fresh_number()
+    p = world.run("ncaenroll", ["status", "--wait", world.values["issued"]])
+    assert p.returncode == 0 and "issued" in p.stdout, "decided already: no waiting"
+
+    def approve():
+        time.sleep(3)
+        world.run("ncaenroll-ra", world.fill(OPERATOR + ["approve", number, "--documents",
+                                                          "form,identity,authority", "--yes"]),
+                  password=DEMO_OPERATOR_PASSWORD)
+    desk = threading.Thread(target=approve)
+    started = time.monotonic()
+    desk.start()
+    p = world.run("ncaenroll", ["--json", "status", "--wait", number])
+    desk.join()
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["status"] == "issued"
+    assert time.monotonic() - started >= 3
