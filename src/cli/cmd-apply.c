@@ -353,8 +353,8 @@ apply_fill(struct apply *a)
 			    state_get(app, "patronymic") ? state_get(app, "patronymic") : "");
 	}
 	/*
-	 * A script hears of the first refused value, but every good one after it is kept,
-	 * so the run that fixes it needs to give only that value again.
+	 * A script hears of every refused value, and every good one is kept, so the run
+	 * that fixes them needs to give only those values again.
 	 */
 	for (i = 0; i < APPLY_NFIELDS; i++) {
 		const char	*given = a->args->opt[apply_fields[i].opt], *storage;
@@ -418,7 +418,6 @@ apply_pin(struct apply *a, struct secret **pin)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*storage = state_get(app, "storage");
-
 	int			 rc = CMD_EXIT_OK;
 
 	*pin = NULL;
@@ -446,7 +445,8 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	a.iin = args->opt[APPLY_IIN];
 	a.captcha = args->opt[APPLY_CAPTCHA];
 	a.resume = args->opt[APPLY_RESUME];
-	if (args->opt[APPLY_PIN_FD] != NULL && cmd_fd_arg(args->opt[APPLY_PIN_FD], &a.pin_fd) == -1)
+	if (args->opt[APPLY_PIN_FD] != NULL &&
+	    cmd_fd_arg(args->opt[APPLY_PIN_FD], &a.pin_fd) == -1)
 		return cmd_usage_error(ctx, &cmd_apply_entry,
 		    _("--pin-fd needs a descriptor number"));
 	if ((a.e = cmd_enroll(ctx, ctx->demo ? a.captcha : NULL, &rc)) == NULL)
@@ -465,7 +465,8 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_EXIT_OK && a.id[0] != '\0' && ctx->json)
 		cmd_fail_detail(ctx, "id", a.id);	/* for --resume */
 	else if (rc != CMD_EXIT_OK && a.id[0] != '\0')
-		(void)fprintf(stderr, _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
+		(void)fprintf(stderr,
+		    _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
 		    apply_self(ctx), a.id);
 	enroll_error_free(&err);
 	enroll_close(a.e);

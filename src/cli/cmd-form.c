@@ -181,10 +181,10 @@ form_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	if ((a = enroll_app(e, key)) == NULL || state_get(a, "request_number") == NULL)
 		rc = cmd_fail(ctx, CMD_EXIT_REFUSED, "application.not_found", NULL,
-		    _("no submitted application %s is kept on this computer"), key); else if ((number = strdup(state_get(a, "request_number"))) == NULL) {
-		cmd_error(ctx, "%s", _("out of memory"));
-		rc = CMD_EXIT_LOCAL;
-	} else if (pdf != NULL)
+		    _("no submitted application %s is kept on this computer"), key);
+	else if ((number = strdup(state_get(a, "request_number"))) == NULL)
+		rc = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	else if (pdf != NULL)
 		rc = form_pdf(ctx, e, number, pdf, print);
 	else if (print)
 		rc = form_print_tmp(ctx, e, number);

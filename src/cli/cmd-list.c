@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
@@ -13,6 +14,16 @@ static const char *
 list_or_dash(const char *s)
 {
 	return s != NULL && *s != '\0' ? s : "-";
+}
+
+/* The organization's name in the reader's language: Kazakh in kk, else Russian. */
+static const char *
+list_org(const struct state_app *a)
+{
+	const char	*kk = state_get(a, "org_name_kk");
+
+	return strcmp(i18n_current(), "kk") == 0 && kk != NULL ? kk :
+	    state_get(a, "org_name_ru");
 }
 
 static int
@@ -45,7 +56,7 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			a = &e->st->apps[i];
 			(void)printf("%s  %-11s  %-34s  %s\n", a->id, machine_state_name(a->state),
 			    list_or_dash(state_get(a, "request_number")),
-			    list_or_dash(state_get(a, "org_name_ru")));
+			    list_or_dash(list_org(a)));
 		}
 		rc = CMD_EXIT_OK;
 	}

@@ -137,7 +137,7 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 				(void)putchar('\n');
 			if ((one = status_one(ctx, e, num, wait, all)) != CMD_EXIT_OK &&
 			    rc == CMD_EXIT_OK)
-				rc = one;	/* the first failure's, as the error object's code */
+				rc = one;	/* the first failure's: the error's code */
 			if (one != CMD_EXIT_OK && one != CMD_EXIT_REFUSED)
 				break;		/* not about this one: the same for the rest */
 		}

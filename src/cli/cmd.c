@@ -30,9 +30,8 @@ static const struct cmd_option cmd_version_option = {
 
 /* The long options and letters getopt_long is given for one scan. */
 struct cmd_scan {
-	const struct cmd_option	*own;		/* the command's rows; NULL before it */
-	const struct cmd_option	*prog;		/* the program's rows */
 	struct option		 lo[2 * CMD_MAX_OPTIONS + 3];
+	const struct cmd_option	*row[2 * CMD_MAX_OPTIONS + 3];	/* lo[i]'s row */
 	char			 letters[2 * CMD_MAX_OPTIONS + 8];
 };
 
@@ -69,6 +68,9 @@ cmd_status_message(int status)
  * by newlines: what a person would have read), with the first code, the first field and
  * every refused field; without it they go to stderr at once.
  */
+static void	cmd_vfail(struct cmd_ctx *, const char *, const char *, const char *,
+		    va_list) __attribute__((format(printf, 4, 0)));
+
 static void
 cmd_vfail(struct cmd_ctx *ctx, const char *code, const char *field, const char *fmt,
     va_list ap)
@@ -84,7 +86,8 @@ cmd_vfail(struct cmd_ctx *ctx, const char *code, const char *field, const char *
 		free(msg);
 		return;
 	}
-	if (msg == NULL || (f == NULL && (f = ctx->fail = json_pack("{s:[]}", "fields")) == NULL))
+	if (msg == NULL ||
+	    (f == NULL && (f = ctx->fail = json_pack("{s:[]}", "fields")) == NULL))
 		goto out;
 	if ((was = json_string_value(json_object_get(f, "message"))) != NULL &&
 	    asprintf(&joined, "%s\n%s", was, msg) == -1)
@@ -197,7 +200,8 @@ cmd_wrap(FILE *fp, const char *text, size_t col, size_t indent)
 {
 	const char	*p = text, *end;
 	char		 word[256];
-	size_t		 w, first = 1;
+	size_t		 w;
+	int		 first = 1;
 
 	for (;;) {
 		while (*p == ' ' || *p == '\n')
@@ -336,6 +340,7 @@ cmd_scan_add(struct cmd_scan *s, size_t *n, const struct cmd_option *o, int val)
 	s->lo[*n].has_arg = o->arg != NULL ? required_argument : no_argument;
 	s->lo[*n].flag = NULL;
 	s->lo[*n].val = val;
+	s->row[*n] = o;
 	(*n)++;
 	if (o->letter != 0 && len + 2 < sizeof s->letters) {
 		s->letters[len++] = (char)o->letter;
@@ -353,16 +358,16 @@ cmd_scan_add(struct cmd_scan *s, size_t *n, const struct cmd_option *o, int val)
 static void
 cmd_scan_init(struct cmd_scan *s, const struct cmd_ctx *ctx, const struct cmd_entry *e)
 {
-	size_t	n = 0, i;
+	const struct cmd_option	*own = e != NULL ? e->options : NULL;
+	const struct cmd_option	*prog = ctx->prog->options;
+	size_t			 n = 0, i;
 
 	memset(s, 0, sizeof *s);
-	s->own = e != NULL ? e->options : NULL;
-	s->prog = ctx->prog->options;
 	(void)snprintf(s->letters, sizeof s->letters, "%s", e == NULL ? "+:" : ":");
-	for (i = 0; i < cmd_rows(s->own) && i < CMD_MAX_OPTIONS; i++)
-		cmd_scan_add(s, &n, &s->own[i], CMD_VAL_OWN + (int)i);
-	for (i = 0; i < cmd_rows(s->prog) && i < CMD_MAX_OPTIONS; i++)
-		cmd_scan_add(s, &n, &s->prog[i], CMD_VAL_PROG + (int)i);
+	for (i = 0; i < cmd_rows(own) && i < CMD_MAX_OPTIONS; i++)
+		cmd_scan_add(s, &n, &own[i], CMD_VAL_OWN + (int)i);
+	for (i = 0; i < cmd_rows(prog) && i < CMD_MAX_OPTIONS; i++)
+		cmd_scan_add(s, &n, &prog[i], CMD_VAL_PROG + (int)i);
 	cmd_scan_add(s, &n, &cmd_help_option, CMD_VAL_HELP);
 	if (e == NULL)
 		cmd_scan_add(s, &n, &cmd_version_option, CMD_VAL_VERSION);
@@ -374,16 +379,9 @@ cmd_scan_letter(const struct cmd_scan *s, int c)
 {
 	size_t	i;
 
-	for (i = 0; s->lo[i].name != NULL; i++) {
-		int	val = s->lo[i].val;
-		const struct cmd_option	*o =
-		    val == CMD_VAL_HELP ? &cmd_help_option :
-		    val == CMD_VAL_VERSION ? &cmd_version_option :
-		    val >= CMD_VAL_PROG ? &s->prog[val - CMD_VAL_PROG] : &s->own[val - CMD_VAL_OWN];
-
-		if (o->letter == c)
-			return val;
-	}
+	for (i = 0; s->lo[i].name != NULL; i++)
+		if (s->row[i]->letter == c)
+			return s->lo[i].val;
 	return -1;
 }
 
