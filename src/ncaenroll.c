@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,41 +24,87 @@ static const struct cmd_entry *const ncaenroll_commands[] = {
 	&cmd_abandon_entry,
 	&cmd_validate_entry,
 };
-#define NCAENROLL_NCOMMANDS (sizeof ncaenroll_commands / sizeof ncaenroll_commands[0])
 
-static int
-ncaenroll_help(const char *prog)
-{
-	size_t	i;
+/* The program's options: before the command name, or after it with the command's own. */
+enum ncaenroll_option {
+	NCAENROLL_SERVICE,
+	NCAENROLL_CA_FILE,
+	NCAENROLL_STATE,
+	NCAENROLL_DEMO,
+	NCAENROLL_JSON,
+	NCAENROLL_LANG,
+	NCAENROLL__MAX
+};
 
-	(void)printf(_("Usage: %s [OPTION]... [COMMAND [ARG]...]\n"), prog);
-	(void)printf("%s\n\n", _("Apply for, check and install NCA RK registration certificates\n"
-	    "of a legal entity's employee (\"User of Treasury-Client IS\")."));
-	(void)printf("%s\n", _("Commands:"));
-	for (i = 0; i < NCAENROLL_NCOMMANDS; i++) {
-		const struct cmd_entry	*e = ncaenroll_commands[i];
-
-		(void)printf("  %s %s\n      %s\n", e->name, _(e->usage), _(e->summary));
-	}
-	(void)printf("\n%s\n", _("Options:"));
-	(void)printf("%s\n", _("      --service=URL use the enrollment service at URL (https://...)"));
-	(void)printf("%s\n", _("      --ca-file=FILE trust only the CA certificates in FILE"));
-	(void)printf("%s\n", _("      --state=FILE  keep applications in FILE"));
-	(void)printf("%s\n", _("      --demo        use a private demo service on this machine"));
-	(void)printf("%s\n", _("      --json        answer in JSON (for scripts)"));
-	(void)printf("%s\n", _("      --lang=LANG   kk (Қазақша), ru (Русский) or en (English)"));
-	(void)printf("%s\n", _("  -h, --help        show this help and exit"));
-	(void)printf("%s\n", _("  -V, --version     show version information and exit"));
-	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
-	    "3 service failed, 4 local file or device failed."));
-	return 0;
-}
+static const struct cmd_option ncaenroll_options[] = {
+	[NCAENROLL_SERVICE] = { "service", 0, N_("URL"),
+	    N_("use the enrollment service at URL (https://...)") },
+	[NCAENROLL_CA_FILE] = { "ca-file", 0, N_("FILE"),
+	    N_("trust only the CA certificates in FILE") },
+	[NCAENROLL_STATE] = { "state", 0, N_("FILE"), N_("keep applications in FILE") },
+	[NCAENROLL_DEMO] = { "demo", 0, NULL,
+	    N_("use a private demo service on this machine") },
+	[NCAENROLL_JSON] = { "json", 0, NULL, N_("answer in JSON (for scripts)") },
+	[NCAENROLL_LANG] = { "lang", 0, N_("LANG"),
+	    N_("kk (Қазақша), ru (Русский) or en (English)") },
+	[NCAENROLL__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(NCAENROLL__MAX < CMD_MAX_OPTIONS, "ncaenroll_options fits cmd_args");
 
 static int
 ncaenroll_override(char **slot, const char *value)
 {
 	free(*slot);
 	return (*slot = strdup(value)) == NULL ? -1 : 0;
+}
+
+/* Options win over the settings files, which are read first. */
+static int
+ncaenroll_set(struct cmd_ctx *ctx, int row, const char *value)
+{
+	char	*cause = NULL;
+	int	 rc = 0;
+
+	switch ((enum ncaenroll_option)row) {
+	case NCAENROLL_SERVICE: rc = ncaenroll_override(&ctx->conf.service, value); break;
+	case NCAENROLL_CA_FILE: rc = ncaenroll_override(&ctx->conf.ca_file, value); break;
+	case NCAENROLL_STATE: rc = ncaenroll_override(&ctx->conf.state, value); break;
+	case NCAENROLL_DEMO: ctx->demo = 1; break;
+	case NCAENROLL_JSON: ctx->json = 1; break;
+	case NCAENROLL_LANG:
+		/* Known before the first message (cmd_early_value); again if abbreviated. */
+		if (i18n_init(value, &cause) == -1) {
+			cmd_error(ctx, "%s", cause);
+			free(cause);
+			return CMD_EXIT_USAGE;
+		}
+		break;
+	case NCAENROLL__MAX: break;
+	}
+	if (rc == -1) {
+		cmd_error(ctx, "%s", _("out of memory"));
+		return CMD_EXIT_LOCAL;
+	}
+	return CMD_EXIT_OK;
+}
+
+static const struct cmd_program ncaenroll_program = {
+	"ncaenroll", ncaenroll_options, ncaenroll_set,
+	ncaenroll_commands, sizeof ncaenroll_commands / sizeof ncaenroll_commands[0],
+};
+
+static int
+ncaenroll_help(const struct cmd_ctx *ctx)
+{
+	(void)printf(_("Usage: %s [OPTION]... [COMMAND [ARG]...]\n"), ctx->progname);
+	(void)printf("%s\n\n", _("Apply for, check and install NCA RK registration certificates\n"
+	    "of a legal entity's employee (\"User of Treasury-Client IS\")."));
+	cmd_help_commands(ctx);
+	(void)printf("\n%s\n", _("Options:"));
+	cmd_help_options(ncaenroll_options, 1);
+	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
+	    "3 service failed, 4 local file or device failed."));
+	return 0;
 }
 
 /* No command: the full-screen application, on a terminal only. */
@@ -70,11 +115,12 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	char		*cause = NULL;
 	int		 rc;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cmd_error(ctx, "%s", _("the full-screen application needs a terminal; "
-		    "for scripts use a command (see --help)"));
-		return CMD_EXIT_USAGE;
-	}
+	if (ctx->json)
+		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("the full-screen "
+		    "application answers no JSON; give a command with --json (see --help)"));
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("the full-screen "
+		    "application needs a terminal; for scripts use a command (see --help)"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
 	rc = tui_main(e, "forms", i18n_current(), &cause);
@@ -85,103 +131,62 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	return rc;
 }
 
-static const struct cmd_entry *
-ncaenroll_find(const char *name)
+static int
+ncaenroll_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	size_t	i;
+	int	rc, next = argc, help = 0, version = 0;
 
-	for (i = 0; i < NCAENROLL_NCOMMANDS; i++)
-		if (strcmp(ncaenroll_commands[i]->name, name) == 0)
-			return ncaenroll_commands[i];
-	return NULL;
+	if ((rc = cmd_globals(ctx, argc, argv, &next, &help, &version)) != CMD_EXIT_OK)
+		return rc;
+	if (help)
+		return ncaenroll_help(ctx);
+	if (version)
+		return about_version(ctx->progname) == 0 ? 0 : CMD_EXIT_LOCAL;
+	if (next < argc)
+		return cmd_run(ctx, argc - next, argv + next);
+	if (cmd_settings_usable(ctx) != CMD_EXIT_OK)
+		return CMD_EXIT_USAGE;
+	return ncaenroll_tui(ctx);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option	 opts[] = {
-		{ "ca-file", required_argument, NULL, 'C' },
-		{ "demo", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "lang", required_argument, NULL, 'L' },
-		{ "service", required_argument, NULL, 'S' },
-		{ "state", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct cmd_ctx			 ctx;
-	const struct cmd_entry		*e;
-	const char			*lang = NULL;
-	char				*cause = NULL;
-	int				 c, help = 0, version = 0, rc;
-	char				*service = NULL, *ca_file = NULL, *state = NULL;
+	struct cmd_ctx	 ctx;
+	const char	*lang;
+	char		*cause = NULL, *lcause = NULL;
+	int		 rc;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.progname = "ncaenroll";
+	ctx.prog = &ncaenroll_program;
 	ctx.demo_svc.pid = -1;
 	if (hardening_no_core_dumps(&cause) == -1 || hardening_no_sigpipe(&cause) == -1) {
 		(void)fprintf(stderr, "ncaenroll: %s\n", cause);
 		free(cause);
 		return CMD_EXIT_LOCAL;
 	}
-	/* The language must be known before the first message; find --lang first. */
-	for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++)
-		if (strncmp(argv[c], "--lang=", 7) == 0)
-			lang = argv[c] + 7;
-		else if (strcmp(argv[c], "--lang") == 0 && c + 1 < argc)
-			lang = argv[c + 1];
-	if (i18n_init(lang, &cause) == -1) {
-		(void)fprintf(stderr, "ncaenroll: %s\n", cause);
-		free(cause);
-		(void)i18n_init(NULL, NULL);
-		return CMD_EXIT_USAGE;
-	}
-	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': ca_file = optarg; break;
-		case 'D': ctx.demo = 1; break;
-		case 'S': service = optarg; break;
-		case 'T': state = optarg; break;
-		case 'h': help = 1; break;
-		case 'j': ctx.json = 1; break;
-		case 'L': break;
-		case 'V': version = 1; break;
-		default:
-			(void)fprintf(stderr, _("Try '%s --help' for more information.\n"),
-			    ctx.progname);
-			return CMD_EXIT_USAGE;
-		}
-	}
-	if (help)
-		return about_close_stdout(ncaenroll_help(ctx.progname));
-	if (version)
-		return about_close_stdout(about_version(ctx.progname) == 0 ? 0 : CMD_EXIT_LOCAL);
+	/*
+	 * Settings first: they may name the language (--lang, wherever it is, wins; then
+	 * the settings' lang; then the environment), which must be known before the first
+	 * message. Their complaint is said once --help and --version have had their answer.
+	 */
 	if (cliconf_load(&ctx.conf, &cause) == -1) {
-		cmd_error(&ctx, "%s", cause);
-		free(cause);
-		cliconf_free(&ctx.conf);	/* what was read before the bad line */
-		return CMD_EXIT_USAGE;
+		ctx.settings_cause = cause;
+		cause = NULL;
 	}
-	/* Options win over the settings files. */
-	if ((service != NULL && ncaenroll_override(&ctx.conf.service, service) == -1) ||
-	    (ca_file != NULL && ncaenroll_override(&ctx.conf.ca_file, ca_file) == -1) ||
-	    (state != NULL && ncaenroll_override(&ctx.conf.state, state) == -1)) {
-		cliconf_free(&ctx.conf);
-		return CMD_EXIT_LOCAL;
-	}
-	if (optind == argc) {
-		rc = ncaenroll_tui(&ctx);
-		cmd_ctx_free(&ctx);
-		return about_close_stdout(rc);
-	}
-	if ((e = ncaenroll_find(argv[optind])) == NULL) {
-		cmd_error(&ctx, _("unknown command '%s'"), argv[optind]);
-		(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), ctx.progname);
-		cliconf_free(&ctx.conf);
-		return CMD_EXIT_USAGE;
-	}
-	rc = e->exec(&ctx, argc - optind, argv + optind);
+	/* Under --json even a mistake before the option is answered in JSON. */
+	ctx.json = cmd_early_value(argc, argv, "json") != NULL;
+	lang = cmd_early_value(argc, argv, "lang");
+	if (i18n_init(lang != NULL ? lang : ctx.conf.lang, &lcause) == -1) {
+		(void)i18n_init(NULL, NULL);
+		cmd_error(&ctx, "%s", lcause);
+		rc = CMD_EXIT_USAGE;
+	} else
+		rc = ncaenroll_run(&ctx, argc, argv);
+	rc = cmd_finish(&ctx, rc);
+	free(cause);
+	free(lcause);
 	cmd_ctx_free(&ctx);
 	return about_close_stdout(rc);
 }

@@ -11,25 +11,23 @@
 #include "common/i18n.h"
 
 static int
-abandon_exec(struct cmd_ctx *ctx, int argc, char **argv)
+abandon_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
 	struct enroll		*e;
 	char			*keys = NULL;
+	const char		*id = args->argv[0];
 	int			 rc;
 
-	if (argc != 2)
-		return cmd_usage_error(ctx, &cmd_abandon_entry,
-		    _("give the id of the unfinished application ('ncaenroll list' shows it)"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if (enroll_abandon(e, argv[1], &keys, &err) == -1)
+	if (enroll_abandon(e, id, &keys, &err) == -1)
 		rc = cmd_report(ctx, &err);
 	else if (ctx->json)
-		rc = cmd_json(json_pack("{s:s, s:s, s:s?}", "id", argv[1], "state", "abandoned",
+		rc = cmd_json(ctx, json_pack("{s:s, s:s, s:s*}", "id", id, "state", "abandoned",
 		    "keys_dir", keys));
 	else {
-		(void)printf(_("Application %s is abandoned.\n"), argv[1]);
+		(void)printf(_("Application %s is abandoned.\n"), id);
 		if (keys != NULL)
 			(void)printf(_("The two key pairs made for it are still in %s; they were "
 			    "never sent, so delete them if you do not need them.\n"), keys);
@@ -42,8 +40,8 @@ abandon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_abandon_entry = {
-	"abandon",
-	N_("ID"),
+	"abandon", N_("ID"),
 	N_("give up an application that was never sent (see 'list')"),
+	NULL, 1, 1, N_("give the id of the unfinished application ('ncaenroll list' shows it)"),
 	abandon_exec,
 };

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +18,68 @@
 #include "common/halfblock.h"
 #include "common/i18n.h"
 
+enum apply_option {
+	APPLY_BIN,
+	APPLY_IIN,
+	APPLY_EMAIL,
+	APPLY_ROLE,
+	APPLY_REGION,
+	APPLY_CITY,
+	APPLY_GU_CODE,
+	APPLY_STORAGE,
+	APPLY_DIR,
+	APPLY_TOKEN,
+	APPLY_PIN_FD,
+	APPLY_CAPTCHA,
+	APPLY_RESUME,
+	APPLY__MAX
+};
+
+static const struct cmd_option apply_options[] = {
+	[APPLY_BIN] = { "bin", 0, N_("BIN"), N_("the organization's BIN") },
+	[APPLY_IIN] = { "iin", 0, N_("IIN"), N_("the applicant's IIN") },
+	[APPLY_EMAIL] = { "email", 0, N_("ADDR"),
+	    N_("e-mail for notices and the form (optional)") },
+	[APPLY_ROLE] = { "role", 0, N_("ID"), N_("the role (a directory id)") },
+	[APPLY_REGION] = { "region", 0, N_("ID"), N_("the region (a directory id)") },
+	[APPLY_CITY] = { "city", 0, N_("ID"), N_("the city (a directory id)") },
+	[APPLY_GU_CODE] = { "gu-code", 0, N_("CODE"),
+	    N_("the ГУ/СКС code, one of the organization's") },
+	[APPLY_STORAGE] = { "storage", 0, N_("KIND"),
+	    N_("where the keys are made: pc (a folder, the default), etoken72k, jacarta, "
+	    "kaztoken or akey (a token)") },
+	[APPLY_DIR] = { "dir", 0, N_("DIR"),
+	    N_("the folder for the keys (a full path; made 0700)") },
+	[APPLY_TOKEN] = { "token", 0, N_("SERIAL"),
+	    N_("the token (its serial number; found by itself when only one is connected)") },
+	[APPLY_PIN_FD] = { "pin-fd", 0, N_("N"),
+	    N_("read the token's PIN as one line from descriptor N") },
+	[APPLY_CAPTCHA] = { "captcha-answer", 0, N_("CODE"),
+	    N_("the code from the picture") },
+	[APPLY_RESUME] = { "resume", 0, N_("ID"),
+	    N_("continue this unfinished application ('list' shows it)") },
+	[APPLY__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(APPLY__MAX < CMD_MAX_OPTIONS, "apply_options fits cmd_args");
+
 /* The form's plain fields, in the order the site asks for them. */
 static const struct apply_field {
-	const char	*name;		/* option and state field */
+	const char	*name;		/* state field */
+	int		 opt;		/* its row in apply_options */
 	const char	*prompt;	/* untranslated */
 	const char	*list;		/* directory to show on a terminal, or NULL */
 	int		 optional;
 } apply_fields[] = {
-	{ "email", N_("E-mail for notices (optional; check it for typos)"), NULL, 1 },
-	{ "role", N_("Role (type its id)"), "roles", 0 },
-	{ "region", N_("Region (type its id)"), "regions", 0 },
-	{ "city", N_("City (type its id)"), "cities", 0 },
-	{ "gu_code", N_("ГУ/СКС code"), "gu-codes", 0 },
-	{ "storage", N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"), NULL, 0 },
-	{ "dir", N_("Folder for the keys (full path)"), NULL, 0 },
-	{ "token", N_("Token (its serial number)"), "tokens", 0 },
+	{ "email", APPLY_EMAIL, N_("E-mail for notices (optional; check it for typos)"), NULL,
+	    1 },
+	{ "role", APPLY_ROLE, N_("Role (type its id)"), "roles", 0 },
+	{ "region", APPLY_REGION, N_("Region (type its id)"), "regions", 0 },
+	{ "city", APPLY_CITY, N_("City (type its id)"), "cities", 0 },
+	{ "gu_code", APPLY_GU_CODE, N_("ГУ/СКС code"), "gu-codes", 0 },
+	{ "storage", APPLY_STORAGE, N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"),
+	    NULL, 0 },
+	{ "dir", APPLY_DIR, N_("Folder for the keys (full path)"), NULL, 0 },
+	{ "token", APPLY_TOKEN, N_("Token (its serial number)"), "tokens", 0 },
 };
 #define APPLY_NFIELDS (sizeof apply_fields / sizeof apply_fields[0])
 
@@ -44,11 +90,25 @@ struct apply {
 	int		 tty;
 	const char	*bin, *iin, *captcha, *resume;
 	int		 pin_fd;		/* --pin-fd, or -1: asked on the terminal */
-	const char	*opt[APPLY_NFIELDS];
+	const struct cmd_args *args;	/* the values given: args->opt[APPLY_...] */
 	const struct apply_field *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
-	int		 reported;	/* a refusal was already reported */
 };
+
+/* What apply_value asks for: the form's field, its option, the question. */
+struct apply_question {
+	const char	*field;		/* as the core and the JSON error name it */
+	int		 opt;		/* its row in apply_options */
+	const char	*prompt;	/* translated */
+	const char	*list;		/* directory to show on a terminal, or NULL */
+};
+
+/* The command line a hint names: the demo's data is found only with --demo. */
+static const char *
+apply_self(const struct cmd_ctx *ctx)
+{
+	return ctx->demo ? "ncaenroll --demo" : "ncaenroll";
+}
 
 /* "Prompt: " and a line from the terminal, trimmed; NULL at end of input. */
 static char *
@@ -79,7 +139,7 @@ apply_show_tokens(struct apply *a)
 	size_t			 n = 0, i;
 
 	if (enroll_tokens(a->e, &t, &n, &err) == -1) {
-		cmd_error(a->ctx, "%s", err.message);
+		cmd_say(a->ctx, "%s", err.message);
 		enroll_error_free(&err);
 		return;
 	}
@@ -145,12 +205,23 @@ apply_show_list(struct apply *a, const char *list)
 	json_decref(items);
 }
 
+/* A value a script did not give: exit status 2, the field named in the JSON error. */
+static int
+apply_missing(struct apply *a, const char *field, int opt, const char *what)
+{
+	return cmd_fail(a->ctx, CMD_EXIT_USAGE, "field.missing", field,
+	    _("%s is missing (there is no terminal to ask on): give --%s"), what,
+	    apply_options[opt].name);
+}
+
 /*
- * Asks for (or takes from its option) one value and hands it to set(); on a terminal a
- * refusal is shown and the question repeated, elsewhere it ends the command.
+ * Asks for (or takes from its option) one value and hands it to set(), which returns 0,
+ * -1 with err, or an exit status it has reported. On a terminal a refusal is shown and
+ * the question repeated; elsewhere it is reported (each refused field is named) and
+ * ends this value.
  */
 static int
-apply_value(struct apply *a, const char *given, const char *prompt, const char *list,
+apply_value(struct apply *a, const struct apply_question *q, const char *given,
     int (*set)(struct apply *, const char *, struct enroll_error *))
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
@@ -159,30 +230,25 @@ apply_value(struct apply *a, const char *given, const char *prompt, const char *
 
 	for (;;) {
 		if (given == NULL) {
-			if (!a->tty) {
-				cmd_error(a->ctx, _("%s is missing (there is no terminal to ask on)"),
-				    prompt);
-				return CMD_EXIT_USAGE;
-			}
-			if (list != NULL)
-				apply_show_list(a, list);
-			if ((typed = apply_ask(prompt)) == NULL)
-				return CMD_EXIT_USAGE;
+			if (!a->tty)
+				return apply_missing(a, q->field, q->opt, q->prompt);
+			if (q->list != NULL)
+				apply_show_list(a, q->list);
+			if ((typed = apply_ask(q->prompt)) == NULL)
+				return cmd_fail(a->ctx, CMD_EXIT_USAGE, "field.missing", q->field,
+				    _("%s is missing (end of input)"), q->prompt);
 		}
-		if (set(a, given != NULL ? given : typed, &err) == 0) {
-			free(typed);
-			return CMD_EXIT_OK;
-		}
+		rc = set(a, given != NULL ? given : typed, &err);
 		free(typed);
 		typed = NULL;
+		if (rc >= 0)
+			return rc;
 		if (!a->tty || err.kind != ENROLL_REFUSED) {
-			/* A script gets one answer: the first refusal (the rest are kept back). */
-			rc = a->reported ? (int)err.kind : cmd_report(a->ctx, &err);
-			a->reported = 1;
+			rc = cmd_report(a->ctx, &err);
 			enroll_error_free(&err);
 			return rc;
 		}
-		cmd_error(a->ctx, "%s", err.message);
+		cmd_say(a->ctx, "%s", err.message);
 		enroll_error_free(&err);
 		given = NULL;
 	}
@@ -204,17 +270,21 @@ apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
 	int			 rc;
 
 	/* A mistyped BIN is caught before the person is asked to read a picture. */
-	if (enroll_precheck("bin", v, err) == -1 || enroll_captcha(a->e, &c, err) == -1)
+	if (enroll_precheck("bin", v, err) == -1)
+		return -1;
+	if (a->captcha == NULL && !a->tty)
+		return apply_missing(a, "captcha_answer", APPLY_CAPTCHA,
+		    _("Code from the picture"));
+	if (enroll_captcha(a->e, &c, err) == -1)
 		return -1;
 	if (a->captcha == NULL) {
 		sz = halfblock_size(c.width, c.height);
-		if (!a->tty || (pic = malloc(sz)) == NULL ||
+		if ((pic = malloc(sz)) == NULL ||
 		    halfblock_draw(c.width, c.height, c.bits, pic, sz) == -1) {
 			free(pic);
 			enroll_captcha_free(&c);
-			cmd_error(a->ctx, "%s", _("the code from the picture is missing "
-			    "(--captcha-answer, or run on a terminal)"));
-			return -1;
+			return cmd_fail(a->ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s",
+			    _("out of memory"));
 		}
 		(void)fprintf(stderr, "\n%s\n", pic);
 		free(pic);
@@ -248,6 +318,7 @@ apply_token_fresh(const struct state_app *app)
 static int
 apply_fill(struct apply *a)
 {
+	struct apply_question	 q = { NULL, 0, NULL, NULL };
 	struct state_app	*app = enroll_app(a->e, a->id);
 	size_t			 i;
 	int			 rc, first = CMD_EXIT_OK;
@@ -258,8 +329,10 @@ apply_fill(struct apply *a)
 			(void)snprintf(a->kept_bin, sizeof a->kept_bin, "%s", state_get(app, "bin"));
 			a->bin = a->kept_bin;
 		}
-		if ((rc = apply_value(a, a->bin, _("BIN of the organization"), NULL,
-		    apply_set_bin)) != CMD_EXIT_OK)
+		q.field = "bin";
+		q.opt = APPLY_BIN;
+		q.prompt = _("BIN of the organization");
+		if ((rc = apply_value(a, &q, a->bin, apply_set_bin)) != CMD_EXIT_OK)
 			return rc;
 		app = enroll_app(a->e, a->id);
 		if (!a->ctx->json)
@@ -268,8 +341,10 @@ apply_fill(struct apply *a)
 			    "org_name_ru"));
 	}
 	if (state_get(app, "iin") == NULL || a->iin != NULL) {
-		if ((rc = apply_value(a, a->iin, _("IIN of the applicant"), NULL,
-		    apply_set_iin)) != CMD_EXIT_OK)
+		q.field = "iin";
+		q.opt = APPLY_IIN;
+		q.prompt = _("IIN of the applicant");
+		if ((rc = apply_value(a, &q, a->iin, apply_set_iin)) != CMD_EXIT_OK)
 			return rc;
 		app = enroll_app(a->e, a->id);
 		if (!a->ctx->json)
@@ -278,15 +353,15 @@ apply_fill(struct apply *a)
 			    state_get(app, "patronymic") ? state_get(app, "patronymic") : "");
 	}
 	/*
-	 * A script hears of the first refused value, but every good one after it is kept,
-	 * so the run that fixes it needs to give only that value again.
+	 * A script hears of every refused value, and every good one is kept, so the run
+	 * that fixes them needs to give only those values again.
 	 */
 	for (i = 0; i < APPLY_NFIELDS; i++) {
-		const char	*given = a->opt[i], *storage;
+		const char	*given = a->args->opt[apply_fields[i].opt], *storage;
 		char		 only[80];
 
 		app = enroll_app(a->e, a->id);
-		if (state_get(app, apply_fields[i].name) != NULL && a->opt[i] == NULL)
+		if (state_get(app, apply_fields[i].name) != NULL && given == NULL)
 			continue;	/* resumed: already given */
 		/* A folder for a PC, a token for a token; never both. */
 		storage = state_get(app, "storage") != NULL ? state_get(app, "storage") : "pc";
@@ -298,9 +373,12 @@ apply_fill(struct apply *a)
 		if (given == NULL && strcmp(apply_fields[i].name, "token") == 0)
 			given = apply_only_token(a, only, sizeof only);
 		a->cur = &apply_fields[i];
-		rc = apply_value(a, given != NULL ? given :
-		    (apply_fields[i].optional && !a->tty) ? "" : NULL,
-		    _(apply_fields[i].prompt), apply_fields[i].list, apply_set_field);
+		q.field = apply_fields[i].name;
+		q.opt = apply_fields[i].opt;
+		q.prompt = _(apply_fields[i].prompt);
+		q.list = apply_fields[i].list;
+		rc = apply_value(a, &q, given != NULL ? given :
+		    (apply_fields[i].optional && !a->tty) ? "" : NULL, apply_set_field);
 		if (rc != CMD_EXIT_OK && first == CMD_EXIT_OK)
 			first = rc;
 		if (rc != CMD_EXIT_OK && rc != CMD_EXIT_REFUSED)
@@ -317,8 +395,8 @@ apply_done(struct apply *a)
 	char			 mail[256], day[11];
 
 	if (a->ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number", num,
-		    "id", a->id, "deadline", state_get(app, "deadline"),
+		return cmd_json(a->ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
+		    "request_number", num, "id", a->id, "deadline", state_get(app, "deadline"),
 		    "mail", state_get(app, "mail"), "token", state_get(app, "token")));
 	(void)printf("%s: %s\n", _("Request number"), num);
 	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
@@ -328,9 +406,9 @@ apply_done(struct apply *a)
 	/* The day is what counts for a person; the service gives an ISO time. */
 	(void)snprintf(day, sizeof day, "%s", state_get(app, "deadline") ?
 	    state_get(app, "deadline") : "");
-	(void)printf(_("Bring the printed application form (ncaenroll form %s --print, or "
+	(void)printf(_("Bring the printed application form (%s form %s --print, or "
 	    "--pdf FILE) and your identity document to a registration desk before %s, or the "
-	    "application is cancelled.\n"), num, day);
+	    "application is cancelled.\n"), apply_self(a->ctx), num, day);
 	return CMD_EXIT_OK;
 }
 
@@ -340,67 +418,37 @@ apply_pin(struct apply *a, struct secret **pin)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*storage = state_get(app, "storage");
+	int			 rc = CMD_EXIT_OK;
 
 	*pin = NULL;
 	if (storage == NULL || strcmp(storage, "pc") == 0)
 		return CMD_EXIT_OK;
-	if ((*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
-	    state_get(app, "token_label") : state_get(app, "token"))) == NULL)
-		return a->pin_fd < 0 && !isatty(STDIN_FILENO) ? CMD_EXIT_USAGE : CMD_EXIT_LOCAL;
-	return CMD_EXIT_OK;
+	*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
+	    state_get(app, "token_label") : state_get(app, "token"), &rc);
+	return rc;
 }
 
 static int
-apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
+apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "bin", required_argument, NULL, 'b' },
-		{ "iin", required_argument, NULL, 'i' },
-		{ "captcha-answer", required_argument, NULL, 'c' },
-		{ "resume", required_argument, NULL, 'R' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "email", required_argument, NULL, 0 },
-		{ "role", required_argument, NULL, 1 },
-		{ "region", required_argument, NULL, 2 },
-		{ "city", required_argument, NULL, 3 },
-		{ "gu-code", required_argument, NULL, 4 },
-		{ "storage", required_argument, NULL, 5 },
-		{ "dir", required_argument, NULL, 6 },
-		{ "token", required_argument, NULL, 7 },
-		{ "pin-fd", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct apply			 a;
-	struct enroll_error		 err = { 0, NULL, NULL, NULL };
-	struct secret			*pin = NULL;
-	int				 c, rc;
+	struct apply		 a;
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct secret		*pin = NULL;
+	int			 rc;
 
 	memset(&a, 0, sizeof a);
 	a.ctx = ctx;
+	a.args = args;
 	a.pin_fd = -1;
 	a.tty = isatty(STDIN_FILENO);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': a.bin = optarg; break;
-		case 'i': a.iin = optarg; break;
-		case 'c': a.captcha = optarg; break;
-		case 'R': a.resume = optarg; break;
-		case 'j': ctx->json = 1; break;
-		case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
-			a.opt[c] = optarg;
-			break;
-		case 'P':
-			if (cmd_fd_arg(optarg, &a.pin_fd) == -1)
-				return cmd_usage_error(ctx, &cmd_apply_entry,
-				    _("--pin-fd needs a descriptor number"));
-			break;
-		default:
-			return cmd_usage_error(ctx, &cmd_apply_entry, NULL);
-		}
-	}
-	if (optind != argc)
-		return cmd_usage_error(ctx, &cmd_apply_entry, _("too many arguments"));
+	a.bin = args->opt[APPLY_BIN];
+	a.iin = args->opt[APPLY_IIN];
+	a.captcha = args->opt[APPLY_CAPTCHA];
+	a.resume = args->opt[APPLY_RESUME];
+	if (args->opt[APPLY_PIN_FD] != NULL &&
+	    cmd_fd_arg(args->opt[APPLY_PIN_FD], &a.pin_fd) == -1)
+		return cmd_usage_error(ctx, &cmd_apply_entry,
+		    _("--pin-fd needs a descriptor number"));
 	if ((a.e = cmd_enroll(ctx, ctx->demo ? a.captcha : NULL, &rc)) == NULL)
 		return rc;
 	if (enroll_draft(a.e, a.resume, a.id, &err) == -1)
@@ -414,21 +462,20 @@ apply_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    cmd_report(ctx, &err);
 	}
 	secret_free(pin);
-	if (rc != CMD_EXIT_OK && !ctx->json && a.id[0] != '\0')
-		(void)fprintf(stderr, _("Nothing is lost: continue with 'ncaenroll apply --resume "
-		    "%s'.\n"), a.id);
+	if (rc != CMD_EXIT_OK && a.id[0] != '\0' && ctx->json)
+		cmd_fail_detail(ctx, "id", a.id);	/* for --resume */
+	else if (rc != CMD_EXIT_OK && a.id[0] != '\0')
+		(void)fprintf(stderr,
+		    _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
+		    apply_self(ctx), a.id);
 	enroll_error_free(&err);
 	enroll_close(a.e);
 	return rc;
 }
 
 const struct cmd_entry cmd_apply_entry = {
-	"apply",
-	N_("[--bin BIN] [--iin IIN] [--email ADDR] [--role ID] [--region ID]\n"
-	    "      [--city ID] [--gu-code CODE]\n"
-	    "      [--storage pc|etoken72k|jacarta|kaztoken|akey]\n"
-	    "      [--dir DIR | --token SERIAL [--pin-fd N]]\n"
-	    "      [--captcha-answer CODE] [--resume ID] [--json]"),
+	"apply", "",
 	N_("apply for certificates; what is not given is asked for"),
+	apply_options, 0, 0, NULL,
 	apply_exec,
 };

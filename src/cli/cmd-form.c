@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +45,9 @@ form_lp(struct cmd_ctx *ctx, const char *path)
 	}
 	if (pid == 0) {
 		(void)close(fds[0]);
+		/* lp's "request id is ..." must not join the one JSON answer on stdout. */
+		if (ctx->json && dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
+			_exit(127);
 		(void)execvp(argv[0], argv);
 		err = errno;
 		if (write(fds[1], &err, sizeof err) != (ssize_t)sizeof err)
@@ -97,11 +99,12 @@ form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 		rc = form_lp(ctx, path);
 	/* lp has handed the file to the print queue by the time it exits. */
 	if (unlink(path) == -1 && errno != ENOENT)
-		cmd_error(ctx, "%s: %s", path, strerror(errno));
+		cmd_say(ctx, "%s: %s", path, strerror(errno));
 	if (rmdir(dir) == -1)
-		cmd_error(ctx, "%s: %s", dir, strerror(errno));
+		cmd_say(ctx, "%s: %s", dir, strerror(errno));
 	enroll_error_free(&err);
-	return rc;
+	return rc == CMD_EXIT_OK && ctx->json ? cmd_json(ctx, json_pack("{s:s, s:b}",
+	    "request_number", number, "printed", 1)) : rc;
 }
 
 /* --pdf FILE, then --print prints that very file. */
@@ -114,17 +117,23 @@ form_pdf(struct cmd_ctx *ctx, struct enroll *e, const char *key, const char *pdf
 
 	if (enroll_form_pdf(e, key, pdf, &err) == -1)
 		rc = cmd_report(ctx, &err);
-	else if (!print) {
-		(void)printf("%s: %s\n", _("Application form saved"), pdf);
+	else if (!print)
 		rc = CMD_EXIT_OK;
-	} else if ((abs = realpath(pdf, NULL)) == NULL) {
+	else if ((abs = realpath(pdf, NULL)) == NULL) {
 		cmd_error(ctx, "%s: %s", pdf, strerror(errno));
 		rc = CMD_EXIT_LOCAL;
 	} else
 		rc = form_lp(ctx, abs);
 	free(abs);
 	enroll_error_free(&err);
-	return rc;
+	if (rc != CMD_EXIT_OK)
+		return rc;
+	if (ctx->json)
+		return cmd_json(ctx, json_pack("{s:s, s:s, s:b}", "request_number", key, "pdf",
+		    pdf, "printed", print));
+	if (!print)
+		(void)printf("%s: %s\n", _("Application form saved"), pdf);
+	return CMD_EXIT_OK;
 }
 
 static int
@@ -136,6 +145,8 @@ form_text(struct cmd_ctx *ctx, struct enroll *e, const char *key)
 
 	if ((text = enroll_form_text(e, key, APPFORM_BIG_NUMBER, &err)) == NULL)
 		rc = cmd_report(ctx, &err);
+	else if (ctx->json)
+		rc = cmd_json(ctx, json_pack("{s:s, s:s}", "request_number", key, "text", text));
 	else
 		rc = fputs(text, stdout) == EOF ? CMD_EXIT_LOCAL : CMD_EXIT_OK;
 	free(text);
@@ -143,44 +154,37 @@ form_text(struct cmd_ctx *ctx, struct enroll *e, const char *key)
 	return rc;
 }
 
+enum form_option {
+	FORM_PDF,
+	FORM_PRINT,
+	FORM__MAX
+};
+
+static const struct cmd_option form_options[] = {
+	[FORM_PDF] = { "pdf", 0, N_("FILE"), N_("write the form as a one-page A4 PDF to FILE") },
+	[FORM_PRINT] = { "print", 0, NULL,
+	    N_("send the PDF to the default printer (CUPS's lp)") },
+	[FORM__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(FORM__MAX < CMD_MAX_OPTIONS, "form_options fits cmd_args");
+
 static int
-form_exec(struct cmd_ctx *ctx, int argc, char **argv)
+form_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "pdf", required_argument, NULL, 'p' },
-		{ "print", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct enroll		*e;
 	struct state_app	*a;
-	const char		*pdf = NULL;
+	const char		*pdf = args->opt[FORM_PDF], *key = args->argv[0];
 	char			*number = NULL;
-	int			 c, print = 0, rc;
+	int			 print = args->opt[FORM_PRINT] != NULL, rc;
 
-	/* 0, not 1: glibc then starts afresh, and options may follow the number too. */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': pdf = optarg; break;
-		case 'P': print = 1; break;
-		default:
-			return cmd_usage_error(ctx, &cmd_form_entry, NULL);
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(ctx, &cmd_form_entry,
-		    _("give the request number of the application"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((a = enroll_app(e, argv[optind])) == NULL ||
-	    state_get(a, "request_number") == NULL) {
-		cmd_error(ctx, _("no submitted application %s is kept on this computer"),
-		    argv[optind]);
-		rc = CMD_EXIT_REFUSED;
-	} else if ((number = strdup(state_get(a, "request_number"))) == NULL) {
-		cmd_error(ctx, "%s", _("out of memory"));
-		rc = CMD_EXIT_LOCAL;
-	} else if (pdf != NULL)
+	if ((a = enroll_app(e, key)) == NULL || state_get(a, "request_number") == NULL)
+		rc = cmd_fail(ctx, CMD_EXIT_REFUSED, "application.not_found", NULL,
+		    _("no submitted application %s is kept on this computer"), key);
+	else if ((number = strdup(state_get(a, "request_number"))) == NULL)
+		rc = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	else if (pdf != NULL)
 		rc = form_pdf(ctx, e, number, pdf, print);
 	else if (print)
 		rc = form_print_tmp(ctx, e, number);
@@ -192,8 +196,8 @@ form_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_form_entry = {
-	"form",
-	N_("[--pdf FILE] [--print] NUMBER"),
+	"form", N_("NUMBER"),
 	N_("print the application form to bring to a registration desk"),
+	form_options, 1, 1, N_("give the request number of the application"),
 	form_exec,
 };

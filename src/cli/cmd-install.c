@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +32,7 @@ install_policy(void)
 
 /* Asked twice on the terminal until both agree and the policy is met. */
 static struct secret *
-install_ask(struct cmd_ctx *ctx)
+install_ask(struct cmd_ctx *ctx, int *status)
 {
 	struct secret	*a = NULL, *b = NULL;
 	struct problems	 p;
@@ -48,7 +47,7 @@ install_ask(struct cmd_ctx *ctx)
 		problems_init(&p);
 		if (password_check(secret_reveal(a), &p) == -1) {
 			for (i = 0; i < p.n; i++)
-				cmd_error(ctx, "%s", p.v[i].message);
+				cmd_say(ctx, "%s", p.v[i].message);
 			problems_free(&p);
 			secret_free(a);
 			a = NULL;
@@ -60,13 +59,16 @@ install_ask(struct cmd_ctx *ctx)
 			secret_free(b);
 			return a;
 		}
-		cmd_error(ctx, "%s", _("the two passwords differ; try again"));
+		cmd_say(ctx, "%s", _("the two passwords differ; try again"));
 		secret_free(a);
 		secret_free(b);
 		a = b = NULL;
 	}
 	if (cause != NULL)
-		cmd_error(ctx, "%s", cause);
+		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause);
+	else
+		*status = cmd_fail(ctx, CMD_EXIT_REFUSED, "password.not_chosen", "password",
+		    "%s", _("no password was chosen; nothing was installed"));
 	free(cause);
 	secret_free(a);
 	secret_free(b);
@@ -74,21 +76,22 @@ install_ask(struct cmd_ctx *ctx)
 }
 
 static struct secret *
-install_password(struct cmd_ctx *ctx, int fd)
+install_password(struct cmd_ctx *ctx, int fd, int *status)
 {
 	struct secret	*s;
 	char		*cause = NULL;
 
 	if (fd < 0) {
 		if (!isatty(STDIN_FILENO)) {
-			cmd_error(ctx, "%s", _("the password is asked on a terminal, or read from "
-			    "a descriptor with --password-fd N"));
+			*status = cmd_fail(ctx, CMD_EXIT_USAGE, "field.missing", "password",
+			    "%s", _("the password is asked on a terminal, or read from a "
+			    "descriptor with --password-fd N"));
 			return NULL;
 		}
-		return install_ask(ctx);
+		return install_ask(ctx, status);
 	}
 	if ((s = secret_read_line(fd, &cause)) == NULL) {
-		cmd_error(ctx, "%s", cause);
+		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause);
 		free(cause);
 	}
 	return s;
@@ -96,15 +99,15 @@ install_password(struct cmd_ctx *ctx, int fd)
 
 /* A new password for the containers, or the token's PIN when the keys are on a token. */
 static struct secret *
-install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd)
+install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd, int *status)
 {
 	struct state_app	*a = enroll_app(e, key);
 	const char		*storage = a != NULL ? state_get(a, "storage") : NULL;
 
 	if (storage == NULL || strcmp(storage, "pc") == 0)
-		return install_password(ctx, fd);
+		return install_password(ctx, fd, status);
 	return cmd_pin(ctx, fd, state_get(a, "token_label") != NULL ?
-	    state_get(a, "token_label") : state_get(a, "token"));
+	    state_get(a, "token_label") : state_get(a, "token"), status);
 }
 
 static int
@@ -114,7 +117,7 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	const char		*token = state_get(a, "token_label");
 
 	if (ctx->json)
-		return cmd_json(json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "request_number",
+		return cmd_json(ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}", "request_number",
 		    number, "status", "installed", "auth", state_get(a, "container_auth"),
 		    "sign", state_get(a, "container_sign"), "token", state_get(a, "token")));
 	(void)printf("%s\n", _("Certificates installed"));
@@ -130,48 +133,50 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	return CMD_EXIT_OK;
 }
 
+enum install_option {
+	INSTALL_PASSWORD_FD,
+	INSTALL_PIN_FD,
+	INSTALL_LEGACY,
+	INSTALL__MAX
+};
+
+static const struct cmd_option install_options[] = {
+	[INSTALL_PASSWORD_FD] = { "password-fd", 0, N_("N"),
+	    N_("read the new password for the containers as one line from descriptor N "
+	    "(never from the command line)") },
+	[INSTALL_PIN_FD] = { "pin-fd", 0, N_("N"),
+	    N_("keys on a token: read its PIN as one line from descriptor N") },
+	[INSTALL_LEGACY] = { "legacy", 0, NULL,
+	    N_("write NCA's older container layout (3DES, RC2-40, SHA-1) for programs that "
+	    "need it") },
+	[INSTALL__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(INSTALL__MAX < CMD_MAX_OPTIONS, "install_options fits cmd_args");
+
 static int
-install_exec(struct cmd_ctx *ctx, int argc, char **argv)
+install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "legacy", no_argument, NULL, 'l' },
-		{ "password-fd", required_argument, NULL, 'p' },
-		{ "pin-fd", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
 	struct enroll_error		 err = { 0, NULL, NULL, NULL };
 	struct enroll			*e;
 	struct secret			*pw = NULL;
-	int				 fd = -1;
-	int				 c, rc;
+	const char			*number = args->argv[0], *fdarg;
+	int				 fd = -1, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': ctx->json = 1; break;
-		case 'l': layout = KEYSTORE_P12_LEGACY; break;
-		case 'p':
-			if (cmd_fd_arg(optarg, &fd) == -1)
-				return cmd_usage_error(ctx, &cmd_install_entry,
-				    _("--password-fd needs a descriptor number"));
-			break;
-		default:
-			return cmd_usage_error(ctx, &cmd_install_entry, NULL);
-		}
-	}
-	if (argc - optind != 1)
+	if (args->opt[INSTALL_LEGACY] != NULL)
+		layout = KEYSTORE_P12_LEGACY;
+	fdarg = args->opt[INSTALL_PIN_FD] != NULL ? args->opt[INSTALL_PIN_FD] :
+	    args->opt[INSTALL_PASSWORD_FD];
+	if (fdarg != NULL && cmd_fd_arg(fdarg, &fd) == -1)
 		return cmd_usage_error(ctx, &cmd_install_entry,
-		    _("give the request number of the application"));
+		    args->opt[INSTALL_PIN_FD] != NULL ? _("--pin-fd needs a descriptor number") :
+		    _("--password-fd needs a descriptor number"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((pw = install_secret(ctx, e, argv[optind], fd)) == NULL)
-		rc = CMD_EXIT_REFUSED;
-	else if (enroll_install(e, argv[optind], pw, layout, &err) == -1)
-		rc = cmd_report(ctx, &err);
-	else
-		rc = install_done(ctx, e, argv[optind]);
+	/* Without a secret, install_secret has said why and set rc. */
+	if ((pw = install_secret(ctx, e, number, fd, &rc)) != NULL)
+		rc = enroll_install(e, number, pw, layout, &err) == 0 ?
+		    install_done(ctx, e, number) : cmd_report(ctx, &err);
 	secret_free(pw);
 	enroll_error_free(&err);
 	enroll_close(e);
@@ -179,9 +184,9 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_install_entry = {
-	"install",
-	N_("[--password-fd N | --pin-fd N] [--legacy] [--json] NUMBER"),
+	"install", N_("NUMBER"),
 	N_("install issued certificates: two password-protected containers, or onto\n"
 	    "      the token that holds the keys"),
+	install_options, 1, 1, N_("give the request number of the application"),
 	install_exec,
 };

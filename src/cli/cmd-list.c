@@ -4,8 +4,8 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
@@ -16,27 +16,26 @@ list_or_dash(const char *s)
 	return s != NULL && *s != '\0' ? s : "-";
 }
 
-static int
-list_exec(struct cmd_ctx *ctx, int argc, char **argv)
+/* The organization's name in the reader's language: Kazakh in kk, else Russian. */
+static const char *
+list_org(const struct state_app *a)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct enroll			*e;
-	struct state_app		*a;
-	json_t				*all;
-	size_t				 i;
-	int				 c, rc;
+	const char	*kk = state_get(a, "org_name_kk");
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cmd_usage_error(ctx, &cmd_list_entry, NULL);
-		ctx->json = 1;
-	}
-	if (optind != argc)
-		return cmd_usage_error(ctx, &cmd_list_entry, _("too many arguments"));
+	return strcmp(i18n_current(), "kk") == 0 && kk != NULL ? kk :
+	    state_get(a, "org_name_ru");
+}
+
+static int
+list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	struct enroll		*e;
+	struct state_app	*a;
+	json_t			*all;
+	size_t			 i;
+	int			 rc;
+
+	(void)args;
 	/* Listing needs no service; with --demo it still reads the demo state. */
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
@@ -44,12 +43,12 @@ list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		all = json_array();
 		for (i = 0; i < e->st->napps; i++) {
 			a = &e->st->apps[i];
-			(void)json_array_append_new(all, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}",
+			(void)json_array_append_new(all, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
 			    "id", a->id, "state", machine_state_name(a->state),
 			    "request_number", state_get(a, "request_number"),
 			    "bin", state_get(a, "bin"), "created", state_get(a, "created")));
 		}
-		rc = cmd_json(all);
+		rc = cmd_json(ctx, all);
 	} else {
 		if (e->st->napps == 0)
 			(void)printf("%s\n", _("No applications on this computer yet."));
@@ -57,16 +56,17 @@ list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			a = &e->st->apps[i];
 			(void)printf("%s  %-11s  %-34s  %s\n", a->id, machine_state_name(a->state),
 			    list_or_dash(state_get(a, "request_number")),
-			    list_or_dash(state_get(a, "org_name_ru")));
+			    list_or_dash(list_org(a)));
 		}
+		rc = CMD_EXIT_OK;
 	}
 	enroll_close(e);
 	return rc;
 }
 
 const struct cmd_entry cmd_list_entry = {
-	"list",
-	N_("[--json]"),
+	"list", "",
 	N_("list the applications kept on this computer"),
+	NULL, 0, 0, NULL,
 	list_exec,
 };

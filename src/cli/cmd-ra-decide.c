@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,7 @@
 
 struct decide {
 	struct ra_ctx	*ctx;
-	const struct ra_cmd_entry *entry;
+	const struct cmd_entry *entry;
 	const char	*number;
 	const char	*documents;	/* approve: "form,identity,..." */
 	const char	*reason;	/* reject */
@@ -29,42 +28,52 @@ struct decide {
 	char		 name[512];	/* the applicant, for the question */
 };
 
-static int
-decide_options(struct decide *d, int argc, char **argv)
-{
-	static const struct option	 opts[] = {
-		{ "documents", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "text", required_argument, NULL, 't' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int				 c, approve = d->entry == &cmd_ra_approve_entry;
+/* approve's and reject's rows share one order; a command's table holds its own. */
+enum decide_option {
+	DECIDE_YES,
+	DECIDE_DOCUMENTS,	/* approve */
+	DECIDE_REASON = DECIDE_DOCUMENTS,	/* reject */
+	DECIDE_TEXT,		/* reject */
+	DECIDE__MAX
+};
 
-	optind = 0;	/* options may follow NUMBER: a fresh, permuting scan */
-	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': if (!approve) goto usage; d->documents = optarg; break;
-		case 'r': if (approve) goto usage; d->reason = optarg; break;
-		case 't': if (approve) goto usage; d->text = optarg; break;
-		case 'j': d->ctx->cmd.json = 1; break;
-		case 'y': d->yes = 1; break;
-		default: goto usage;
-		}
+static const struct cmd_option approve_options[] = {
+	[DECIDE_YES] = { "yes", 'y', NULL, N_("do not ask for confirmation") },
+	[DECIDE_DOCUMENTS] = { "documents", 0, N_("CODE,..."),
+	    N_("the documents checked (their codes, as 'show' lists them); without it each "
+	    "is asked for on the terminal") },
+	[DECIDE_TEXT] = { NULL, 0, NULL, NULL },
+};
+
+static const struct cmd_option reject_options[] = {
+	[DECIDE_YES] = { "yes", 'y', NULL, N_("do not ask for confirmation") },
+	[DECIDE_REASON] = { "reason", 0, N_("CODE"),
+	    N_("the reason, a code from the service's list ('reasons' shows it)") },
+	[DECIDE_TEXT] = { "text", 0, N_("TEXT"),
+	    N_("an explanation for the applicant (needed with the reason 'other')") },
+	[DECIDE__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(DECIDE__MAX < CMD_MAX_OPTIONS, "decide options fit cmd_args");
+
+static int
+decide_options(struct decide *d, const struct cmd_args *args)
+{
+	int	approve = d->entry == &cmd_ra_approve_entry;
+
+	d->yes = args->opt[DECIDE_YES] != NULL;
+	if (approve)
+		d->documents = args->opt[DECIDE_DOCUMENTS];
+	else {
+		d->reason = args->opt[DECIDE_REASON];
+		d->text = args->opt[DECIDE_TEXT];
 	}
-	if (argc - optind != 1)
-		return ra_cmd_usage(d->ctx, d->entry,
-		    _("give the request number of the application"));
-	d->number = argv[optind];
+	d->number = args->argv[0];
 	d->tty = isatty(STDIN_FILENO) && !d->ctx->cmd.json;
 	if (!d->tty && (!d->yes || (approve ? d->documents == NULL : d->reason == NULL)))
-		return ra_cmd_usage(d->ctx, d->entry, approve ?
+		return cmd_usage_error(&d->ctx->cmd, d->entry, approve ?
 		    _("without a terminal to ask on, give --documents and --yes") :
 		    _("without a terminal to ask on, give --reason and --yes"));
 	return CMD_EXIT_OK;
-usage:
-	return ra_cmd_usage(d->ctx, d->entry, NULL);
 }
 
 /* Splits "form, identity" into codes in buf; the number of codes, or -1 if too many. */
@@ -196,14 +205,15 @@ static int
 decide_done(struct decide *d, json_t *answer, const char *said)
 {
 	if (d->ctx->cmd.json)
-		return ra_cmd_json(json_incref(answer), d->number);
+		return ra_cmd_json(d->ctx, json_incref(answer), d->number);
 	(void)printf("%s\n", said);
 	return CMD_EXIT_OK;
 }
 
 static int
-approve_exec(struct ra_ctx *ctx, int argc, char **argv)
+approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
+	struct ra_ctx	*ctx = ra_ctx_of(c);
 	struct decide	 d;
 	struct ra_error	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
@@ -215,12 +225,12 @@ approve_exec(struct ra_ctx *ctx, int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	d.ctx = ctx;
 	d.entry = &cmd_ra_approve_entry;
-	if ((rc = decide_options(&d, argc, argv)) != CMD_EXIT_OK)
+	if ((rc = decide_options(&d, args)) != CMD_EXIT_OK)
 		return rc;
 	if (d.documents != NULL && ((list = strdup(d.documents)) == NULL ||
 	    (n = decide_split(list, codes)) == -1)) {
 		free(list);
-		return ra_cmd_usage(ctx, d.entry, _("too many documents"));
+		return cmd_usage_error(c, d.entry, _("too many documents"));
 	}
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		goto out;
@@ -264,8 +274,9 @@ reject_choose(struct decide *d, struct ra *ra, char **chosen)
 }
 
 static int
-reject_exec(struct ra_ctx *ctx, int argc, char **argv)
+reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
+	struct ra_ctx	*ctx = ra_ctx_of(c);
 	struct decide	 d;
 	struct ra_error	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
@@ -276,7 +287,7 @@ reject_exec(struct ra_ctx *ctx, int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	d.ctx = ctx;
 	d.entry = &cmd_ra_reject_entry;
-	if ((rc = decide_options(&d, argc, argv)) != CMD_EXIT_OK)
+	if ((rc = decide_options(&d, args)) != CMD_EXIT_OK)
 		return rc;
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		goto out;
@@ -305,16 +316,16 @@ out:
 	return rc;
 }
 
-const struct ra_cmd_entry cmd_ra_approve_entry = {
-	"approve",
-	N_("NUMBER [--documents form,identity,...] [--yes]"),
+const struct cmd_entry cmd_ra_approve_entry = {
+	"approve", N_("NUMBER"),
 	N_("approve after checking the documents: both certificates are issued"),
+	approve_options, 1, 1, N_("give the request number of the application"),
 	approve_exec,
 };
 
-const struct ra_cmd_entry cmd_ra_reject_entry = {
-	"reject",
-	N_("NUMBER --reason CODE [--text TEXT] [--yes]"),
+const struct cmd_entry cmd_ra_reject_entry = {
+	"reject", N_("NUMBER"),
 	N_("reject with a reason from the service's list ('reasons' shows it)"),
+	reject_options, 1, 1, N_("give the request number of the application"),
 	reject_exec,
 };

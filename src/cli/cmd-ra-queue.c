@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,51 +42,54 @@ queue_print(const json_t *apps)
 	return CMD_EXIT_OK;
 }
 
-static int
-queue_exec(struct ra_ctx *ctx, int argc, char **argv)
-{
-	static const struct option	 opts[] = {
-		{ "all", no_argument, NULL, 'A' },
-		{ "city", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "max-age", required_argument, NULL, 'a' },
-		{ "office", required_argument, NULL, 'o' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "search", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ra_filter		 f = { NULL, NULL, NULL, NULL, -1, 0 };
-	struct ra_error			 err = { 0, NULL, NULL, NULL };
-	struct ra			*ra;
-	json_t				*apps = NULL;
-	int				 c, rc;
+enum queue_option {
+	QUEUE_ALL,
+	QUEUE_REGION,
+	QUEUE_CITY,
+	QUEUE_OFFICE,
+	QUEUE_MAX_AGE,
+	QUEUE_SEARCH,
+	QUEUE__MAX
+};
 
-	optind = 0;	/* a fresh scan; options may follow NUMBER */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'A': f.all = 1; break;
-		case 'c': f.city = optarg; break;
-		case 'j': ctx->cmd.json = 1; break;
-		case 'o': f.office = optarg; break;
-		case 'r': f.region = optarg; break;
-		case 's': f.search = optarg; break;
-		case 'a':
-			if (queue_days(optarg, &f.max_age_days) == -1)
-				return ra_cmd_usage(ctx, &cmd_ra_queue_entry,
-				    _("--max-age needs a number of days"));
-			break;
-		default:
-			return ra_cmd_usage(ctx, &cmd_ra_queue_entry, NULL);
-		}
-	}
-	if (optind != argc)
-		return ra_cmd_usage(ctx, &cmd_ra_queue_entry, _("too many arguments"));
+static const struct cmd_option queue_options[] = {
+	[QUEUE_ALL] = { "all", 0, NULL, N_("every office (supervisors only)") },
+	[QUEUE_REGION] = { "region", 0, N_("ID"), N_("only this region (a directory id)") },
+	[QUEUE_CITY] = { "city", 0, N_("ID"), N_("only this city (a directory id)") },
+	[QUEUE_OFFICE] = { "office", 0, N_("ID"), N_("only this office (a directory id)") },
+	[QUEUE_MAX_AGE] = { "max-age", 0, N_("DAYS"),
+	    N_("only applications submitted within DAYS days") },
+	[QUEUE_SEARCH] = { "search", 0, N_("TEXT"),
+	    N_("find a request number (any spacing), an IIN or a BIN") },
+	[QUEUE__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(QUEUE__MAX < CMD_MAX_OPTIONS, "queue_options fits cmd_args");
+
+static int
+queue_exec(struct cmd_ctx *c, const struct cmd_args *args)
+{
+	struct ra_ctx		*ctx = ra_ctx_of(c);
+	struct ra_filter	 f = { NULL, NULL, NULL, NULL, -1, 0 };
+	struct ra_error		 err = { 0, NULL, NULL, NULL };
+	struct ra		*ra;
+	json_t			*apps = NULL;
+	int			 rc;
+
+	f.all = args->opt[QUEUE_ALL] != NULL;
+	f.region = args->opt[QUEUE_REGION];
+	f.city = args->opt[QUEUE_CITY];
+	f.office = args->opt[QUEUE_OFFICE];
+	f.search = args->opt[QUEUE_SEARCH];
+	if (args->opt[QUEUE_MAX_AGE] != NULL &&
+	    queue_days(args->opt[QUEUE_MAX_AGE], &f.max_age_days) == -1)
+		return cmd_usage_error(c, &cmd_ra_queue_entry,
+		    _("--max-age needs a number of days"));
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		return rc;
 	if (ra_queue(ra, &f, &apps, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
-	else if (ctx->cmd.json)
-		rc = cmd_json(json_pack("{s:O}", "applications", apps));
+	else if (c->json)
+		rc = cmd_json(c, json_pack("{s:O}", "applications", apps));
 	else
 		rc = queue_print(apps);
 	json_decref(apps);
@@ -95,11 +97,10 @@ queue_exec(struct ra_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-const struct ra_cmd_entry cmd_ra_queue_entry = {
-	"queue",
-	N_("[--all] [--region ID] [--city ID] [--office ID] [--max-age DAYS]\n"
-	"      [--search TEXT]"),
+const struct cmd_entry cmd_ra_queue_entry = {
+	"queue", "",
 	N_("applications awaiting verification at your office, most urgent first;\n"
 	"      --all: every office (supervisors); --search: a request number, IIN or BIN"),
+	queue_options, 0, 0, NULL,
 	queue_exec,
 };

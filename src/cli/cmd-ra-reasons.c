@@ -4,38 +4,27 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cmd-ra.h"
 #include "common/i18n.h"
 
 static int
-reasons_exec(struct ra_ctx *ctx, int argc, char **argv)
+reasons_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ra_error			 err = { 0, NULL, NULL, NULL };
-	struct ra			*ra;
-	json_t				*reasons = NULL;
-	int				 c, rc;
+	struct ra_ctx	*ctx = ra_ctx_of(c);
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct ra	*ra;
+	json_t		*reasons = NULL;
+	int		 rc;
 
-	optind = 0;	/* a fresh scan */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return ra_cmd_usage(ctx, &cmd_ra_reasons_entry, NULL);
-		ctx->cmd.json = 1;
-	}
-	if (optind != argc)
-		return ra_cmd_usage(ctx, &cmd_ra_reasons_entry, _("too many arguments"));
+	(void)args;
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		return rc;
 	if (ra_reject_reasons(ra, &reasons, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
-	else if (ctx->cmd.json)
-		rc = cmd_json(json_pack("{s:O}", "reasons", reasons));
+	else if (c->json)
+		rc = cmd_json(c, json_pack("{s:O}", "reasons", reasons));
 	else {
 		ra_cmd_reasons(reasons);
 		rc = CMD_EXIT_OK;
@@ -45,9 +34,9 @@ reasons_exec(struct ra_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-const struct ra_cmd_entry cmd_ra_reasons_entry = {
-	"reasons",
-	N_("[--json]"),
+const struct cmd_entry cmd_ra_reasons_entry = {
+	"reasons", "",
 	N_("the reasons a rejection may give, with their codes"),
+	NULL, 0, 0, NULL,
 	reasons_exec,
 };

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -80,32 +79,20 @@ show_print(const json_t *app)
 }
 
 static int
-show_exec(struct ra_ctx *ctx, int argc, char **argv)
+show_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ra_error			 err = { 0, NULL, NULL, NULL };
-	struct ra			*ra;
-	json_t				*app = NULL;
-	int				 c, rc;
+	struct ra_ctx	*ctx = ra_ctx_of(c);
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct ra	*ra;
+	json_t		*app = NULL;
+	int		 rc;
 
-	optind = 0;	/* a fresh scan; options may follow NUMBER */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return ra_cmd_usage(ctx, &cmd_ra_show_entry, NULL);
-		ctx->cmd.json = 1;
-	}
-	if (argc - optind != 1)
-		return ra_cmd_usage(ctx, &cmd_ra_show_entry,
-		    _("give the request number of the application"));
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		return rc;
-	if (ra_application(ra, argv[optind], &app, &err) == -1)
+	if (ra_application(ra, args->argv[0], &app, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
-	else if (ctx->cmd.json)
-		rc = cmd_json(json_incref(app));
+	else if (c->json)
+		rc = cmd_json(c, json_incref(app));
 	else {
 		show_print(app);
 		rc = CMD_EXIT_OK;
@@ -115,9 +102,9 @@ show_exec(struct ra_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-const struct ra_cmd_entry cmd_ra_show_entry = {
-	"show",
-	N_("NUMBER"),
+const struct cmd_entry cmd_ra_show_entry = {
+	"show", N_("NUMBER"),
 	N_("an application in full: applicant, organization, documents, history"),
+	NULL, 1, 1, N_("give the request number of the application"),
 	show_exec,
 };

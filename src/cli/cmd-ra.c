@@ -61,11 +61,11 @@ ra_cmd_password(struct ra_ctx *ctx, const char *p12, int *status)
 	if (ctx->cmd.demo && !ctx->operator_given && ctx->password_fd < 0)
 		return secret_new(RA_DEMO_PASSWORD, strlen(RA_DEMO_PASSWORD));
 	if (ctx->password_fd < 0 && !isatty(STDIN_FILENO)) {
-		cmd_error(&ctx->cmd, "%s", token ? _("the token's PIN is asked on a terminal, "
-		    "or read from a descriptor with --password-fd N") : _("the container's "
-		    "password is asked on a terminal, or read from a descriptor with "
-		    "--password-fd N"));
-		*status = CMD_EXIT_USAGE;
+		*status = cmd_fail(&ctx->cmd, CMD_EXIT_USAGE, "field.missing",
+		    token ? "pin" : "password", "%s", token ? _("the token's PIN is asked on "
+		    "a terminal, or read from a descriptor with --password-fd N") :
+		    _("the container's password is asked on a terminal, or read from a "
+		    "descriptor with --password-fd N"));
 		return NULL;
 	}
 	(void)snprintf(prompt, sizeof prompt, token ? _("PIN for the token %s: ") :
@@ -132,12 +132,13 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 	cfg.operator_p12 = ctx->cmd.demo && !ctx->operator_given ? demo_p12 :
 	    ctx->set.operator_p12;
 	cfg.lang = i18n_current();
-	if (cfg.url == NULL) {
-		cmd_error(&ctx->cmd, "%s", _("no service to ask: give --service URL, or set "
-		    "'service:' in ~/.config/ncaenroll/ra.yaml (or try --demo)"));
-		*status = CMD_EXIT_USAGE;
-	} else if (cfg.operator_p12 == NULL ||
-	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL) {
+	if (cfg.url == NULL)
+		*status = cmd_fail(&ctx->cmd, CMD_EXIT_USAGE, "usage", NULL, "%s", _("no service "
+		    "to ask: give --service URL, or set 'service:' in ~/.config/ncaenroll/ra.yaml "
+		    "(or try --demo)"));
+	else if ((*status = cmd_check_service(&ctx->cmd, cfg.url, cfg.ca_file)) ==
+	    CMD_EXIT_OK && (cfg.operator_p12 == NULL ||
+	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL)) {
 		cfg.password = pw;
 		if ((ctx->ra = ra_open(&cfg, &err)) == NULL)
 			*status = ra_cmd_report(ctx, &err);
@@ -151,22 +152,10 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 int
 ra_cmd_report(struct ra_ctx *ctx, const struct ra_error *err)
 {
-	if (ctx->cmd.json)
-		(void)cmd_json(json_pack("{s:{s:s?, s:s?, s:s?}}", "error", "code", err->code,
-		    "field", err->field, "message", err->message));
-	else
-		cmd_error(&ctx->cmd, "%s", err->message != NULL ? err->message : "?");
-	return err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
-}
+	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
 
-int
-ra_cmd_usage(struct ra_ctx *ctx, const struct ra_cmd_entry *e, const char *why)
-{
-	if (why != NULL)
-		cmd_error(&ctx->cmd, "%s", why);
-	(void)fprintf(stderr, _("Usage: %s %s %s\n"), ctx->cmd.progname, e->name, _(e->usage));
-	(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), ctx->cmd.progname);
-	return CMD_EXIT_USAGE;
+	return cmd_fail(&ctx->cmd, status, err->code, err->field, "%s",
+	    err->message != NULL ? err->message : cmd_status_message(status));
 }
 
 int
@@ -188,7 +177,7 @@ ra_cmd_confirm(const char *question)
 }
 
 int
-ra_cmd_json(json_t *o, const char *number)
+ra_cmd_json(struct ra_ctx *ctx, json_t *o, const char *number)
 {
 	if (o != NULL && number != NULL && json_is_object(o) &&
 	    json_object_get(o, "request_number") == NULL &&
@@ -196,7 +185,7 @@ ra_cmd_json(json_t *o, const char *number)
 		json_decref(o);
 		return CMD_EXIT_LOCAL;
 	}
-	return cmd_json(o);
+	return cmd_json(&ctx->cmd, o);
 }
 
 void

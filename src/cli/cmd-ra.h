@@ -2,11 +2,13 @@
  * cmd-ra — what ncaenroll-ra's commands share: the program's context (settings files,
  * then options), the connection made on first use (asking for the container's password
  * once), and one way to report a failure (text on stderr, or JSON on stdout). Each command
- * lives in cmd-ra-NAME.c and exports one `const struct ra_cmd_entry`; ncaenroll-ra.c keeps
- * the table. exec() gets the command's own argv and returns an exit status (enum cmd_exit).
+ * lives in cmd-ra-NAME.c and exports one `const struct cmd_entry` (cmd.h); ncaenroll-ra.c
+ * keeps the table. exec() is given the struct cmd_ctx inside struct ra_ctx (ra_ctx_of).
  */
 #ifndef NCA_CMD_RA_H
 #define NCA_CMD_RA_H
+
+#include <stddef.h>
 
 #include "cli/cmd.h"
 #include "cli/ra.h"
@@ -30,19 +32,19 @@ struct ra_ctx {
 	struct ra		*ra;		/* opened by ra_cmd_connect */
 };
 
-struct ra_cmd_entry {
-	const char	*name;
-	const char	*usage;		/* untranslated */
-	const char	*summary;	/* untranslated */
-	int		(*exec)(struct ra_ctx *, int argc, char **argv);
-};
+/* The desk's context around the struct cmd_ctx its commands are given. */
+static inline struct ra_ctx *
+ra_ctx_of(struct cmd_ctx *c)
+{
+	return (struct ra_ctx *)(void *)((char *)c - offsetof(struct ra_ctx, cmd));
+}
 
-extern const struct ra_cmd_entry cmd_ra_queue_entry;
-extern const struct ra_cmd_entry cmd_ra_show_entry;
-extern const struct ra_cmd_entry cmd_ra_approve_entry;
-extern const struct ra_cmd_entry cmd_ra_reject_entry;
-extern const struct ra_cmd_entry cmd_ra_history_entry;
-extern const struct ra_cmd_entry cmd_ra_reasons_entry;
+extern const struct cmd_entry cmd_ra_queue_entry;
+extern const struct cmd_entry cmd_ra_show_entry;
+extern const struct cmd_entry cmd_ra_approve_entry;
+extern const struct cmd_entry cmd_ra_reject_entry;
+extern const struct cmd_entry cmd_ra_history_entry;
+extern const struct cmd_entry cmd_ra_reasons_entry;
 
 int	ra_settings_load(struct ra_settings *, char **cause);
 int	ra_settings_load_file(struct ra_settings *, const char *path, char **cause);
@@ -52,11 +54,10 @@ void	ra_settings_free(struct ra_settings *);
 struct ra	*ra_cmd_connect(struct ra_ctx *, int *status);
 /* Reports a failure; returns its exit status. */
 int		 ra_cmd_report(struct ra_ctx *, const struct ra_error *);
-int		 ra_cmd_usage(struct ra_ctx *, const struct ra_cmd_entry *, const char *why);
 /* Asks "question [y/N]" on the terminal: 1 yes, 0 anything else or end of input. */
 int		 ra_cmd_confirm(const char *question);
 /* Prints a JSON answer (reference taken) with "request_number" added when number given. */
-int		 ra_cmd_json(json_t *, const char *number);
+int		 ra_cmd_json(struct ra_ctx *, json_t *, const char *number);
 void		 ra_ctx_free(struct ra_ctx *);
 
 /* Service text on the terminal: control characters become '?' (newlines too unless lines). */

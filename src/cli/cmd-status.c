@@ -1,14 +1,16 @@
 /*
  * ncaenroll status [NUMBER] — asks the service where an application stands (all of this
  * computer's submitted ones when no number is given) and moves the local copy along.
- * A number typed with a mistake is caught by its check digit before the network.
+ * A number typed with a mistake is caught by its check digit before the network. With
+ * --wait it asks again, less and less often, until the registration desk has decided:
+ * a script's way to wait for the certificates, with no guess at how long that takes.
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "common/appstatus.h"
@@ -50,22 +52,59 @@ status_print(json_t *st)
 	}
 }
 
+#define STATUS_WAIT_MAX	30	/* seconds between two questions, at most */
+
+enum status_option {
+	STATUS_WAIT,
+	STATUS__MAX
+};
+
+static const struct cmd_option status_options[] = {
+	[STATUS_WAIT] = { "wait", 0, NULL,
+	    N_("wait until the registration desk has decided (the application is no "
+	    "longer submitted), asking again every few seconds") },
+	[STATUS__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(STATUS__MAX < CMD_MAX_OPTIONS, "status_options fits cmd_args");
+
+/* The status now, or with wait once the desk has decided; an exit status. */
 static int
-status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, json_t *all)
+status_get(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, json_t **st)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	json_t			*st = NULL;
-	int			 rc;
+	unsigned int		 delay = 1;
+	int			 rc, said = 0;
 
-	if (enroll_refresh(e, key, &st, &err) == -1) {
-		rc = cmd_report(ctx, &err);
-		enroll_error_free(&err);
-		return rc;
+	for (;;) {
+		if (enroll_refresh(e, key, st, &err) == -1) {
+			rc = cmd_report(ctx, &err);
+			enroll_error_free(&err);
+			return rc;
+		}
+		if (!wait || strcmp(status_str(*st, "status"), "submitted") != 0)
+			return CMD_EXIT_OK;
+		json_decref(*st);
+		*st = NULL;
+		if (!said++ && !ctx->json)
+			(void)fprintf(stderr, _("Waiting for the registration desk to decide on "
+			    "%s...\n"), key);
+		(void)sleep(delay);	/* a signal only makes it ask sooner */
+		delay = delay * 2 < STATUS_WAIT_MAX ? delay * 2 : STATUS_WAIT_MAX;
 	}
+}
+
+static int
+status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, json_t *all)
+{
+	json_t	*st = NULL;
+	int	 rc;
+
+	if ((rc = status_get(ctx, e, key, wait, &st)) != CMD_EXIT_OK)
+		return rc;
 	if (all != NULL)
 		(void)json_array_append_new(all, st);
 	else if (ctx->json)
-		return cmd_json(st);
+		return cmd_json(ctx, st);
 	else {
 		status_print(st);
 		json_decref(st);
@@ -74,29 +113,17 @@ status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, json_t *all)
 }
 
 static int
-status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct enroll			*e;
-	json_t				*all = NULL;
-	size_t				 i, shown = 0;
-	int				 c, rc = CMD_EXIT_OK, one;
+	struct enroll	*e;
+	json_t		*all = NULL;
+	size_t		 i, shown = 0;
+	int		 rc = CMD_EXIT_OK, one, wait = args->opt[STATUS_WAIT] != NULL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cmd_usage_error(ctx, &cmd_status_entry, NULL);
-		ctx->json = 1;
-	}
-	if (argc - optind > 1)
-		return cmd_usage_error(ctx, &cmd_status_entry, _("too many arguments"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if (optind < argc)
-		rc = status_one(ctx, e, argv[optind], NULL);
+	if (args->argc == 1)
+		rc = status_one(ctx, e, args->argv[0], wait, NULL);
 	else {
 		all = ctx->json ? json_array() : NULL;
 		for (i = 0; i < e->st->napps; i++) {
@@ -108,21 +135,27 @@ status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			    state_get(&e->st->apps[i], "request_number"));
 			if (shown++ > 0 && !ctx->json)
 				(void)putchar('\n');
-			if ((one = status_one(ctx, e, num, all)) != CMD_EXIT_OK)
-				rc = one;
+			if ((one = status_one(ctx, e, num, wait, all)) != CMD_EXIT_OK &&
+			    rc == CMD_EXIT_OK)
+				rc = one;	/* the first failure's: the error's code */
+			if (one != CMD_EXIT_OK && one != CMD_EXIT_REFUSED)
+				break;		/* not about this one: the same for the rest */
 		}
 		if (shown == 0 && !ctx->json)
 			(void)printf("%s\n", _("No submitted applications on this computer."));
-		if (all != NULL && cmd_json(all) != CMD_EXIT_OK)
-			rc = CMD_EXIT_LOCAL;
+		/* Under --json one answer: the list, or the error object if one failed. */
+		if (all != NULL && rc == CMD_EXIT_OK)
+			rc = cmd_json(ctx, all);
+		else
+			json_decref(all);
 	}
 	enroll_close(e);
 	return rc;
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status",
-	N_("[--json] [NUMBER]"),
+	"status", N_("[NUMBER]"),
 	N_("show the status of an application (all of yours without a number)"),
+	status_options, 0, 1, NULL,
 	status_exec,
 };

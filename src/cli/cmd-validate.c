@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,12 +122,11 @@ validate_find(const char *name)
 }
 
 static int
-validate_print_json(const struct validate_kind *k, int ok, const struct problems *p,
-    json_t *details)
+validate_print_json(struct cmd_ctx *ctx, const struct validate_kind *k, int ok,
+    const struct problems *p, json_t *details)
 {
 	json_t	*root, *errors;
 	size_t	 i;
-	int	 rc;
 
 	root = json_object();
 	errors = json_array();
@@ -145,40 +143,26 @@ validate_print_json(const struct validate_kind *k, int ok, const struct problems
 	(void)json_object_set_new(root, "kind", json_string(k->name));
 	(void)json_object_set(root, "details", details);
 	(void)json_object_set_new(root, "errors", errors);
-	rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) == 0 &&
-	    putchar('\n') != EOF ? 0 : -1;
-	json_decref(root);
-	return rc;
+	return cmd_json(ctx, root) == CMD_EXIT_OK ? 0 : -1;
 }
 
 static int
-validate_exec(struct cmd_ctx *ctx, int argc, char **argv)
+validate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const struct option	 opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct validate_kind	*k;
+	char				**argv = args->argv;
+	int				 argc = args->argc;
 	struct problems			 p;
 	struct secret			*pw = NULL;
 	json_t				*details = NULL;
 	char				*summary = NULL, *cause = NULL;
 	const char			*value;
 	size_t				 i;
-	int				 c, ok, rc = CMD_EXIT_LOCAL;
+	int				 ok, rc = CMD_EXIT_LOCAL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 'j')
-			return cmd_usage_error(ctx, &cmd_validate_entry, NULL);
-		ctx->json = 1;
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		return cmd_usage_error(ctx, &cmd_validate_entry, _("what to check is missing"));
 	if ((k = validate_find(argv[0])) == NULL) {
-		cmd_error(ctx, _("cannot check '%s'"), argv[0]);
+		(void)cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, _("cannot check '%s'"),
+		    argv[0]);
 		return cmd_usage_error(ctx, &cmd_validate_entry, NULL);
 	}
 	if (k->from_stdin && argc != 1)
@@ -202,7 +186,7 @@ validate_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	ok = k->check(value, &p, details, &summary) == 0;
 	rc = ok ? CMD_EXIT_OK : CMD_EXIT_REFUSED;
 	if (ctx->json) {
-		if (validate_print_json(k, ok, &p, details) == -1)
+		if (validate_print_json(ctx, k, ok, &p, details) == -1)
 			rc = CMD_EXIT_LOCAL;
 	} else if (ok)
 		(void)printf("%s\n", summary != NULL ? summary : _("valid"));
@@ -220,9 +204,9 @@ out:
 }
 
 const struct cmd_entry cmd_validate_entry = {
-	"validate",
-	N_("[--json] iin|bin|email|gu-code VALUE | [--json] password"),
+	"validate", N_("iin|bin|email|gu-code VALUE | password"),
 	N_("check an IIN, BIN, e-mail, ГУ/СКС code, or a password read from\n"
 	    "      standard input"),
+	NULL, 1, 2, N_("what to check is missing"),
 	validate_exec,
 };

@@ -178,7 +178,8 @@ def test_missing_value_without_a_terminal(svc, tmp_path):
     me = Applicant(svc, str(tmp_path))
     p = me.apply(iin=None)
     assert p.returncode == 2
-    assert "IIN of the applicant is missing" in p.stderr
+    err = json.loads(p.stdout)["error"]        # under --json the reason is in the answer
+    assert err["field"] == "iin" and "IIN of the applicant is missing" in err["message"]
 
 
 def test_resume_keeps_what_was_given(svc, tmp_path):
