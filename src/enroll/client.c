@@ -16,8 +16,10 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/utf8.h"
 #include "enroll/client.h"
 #include "enroll/p11.h"
+#include "enroll/svcerror.h"
 
 #define CLIENT_MAX_ANSWER (4 * 1024 * 1024)	/* certificates and forms are far smaller */
 #define CLIENT_ALERT_CERTIFICATE_REQUIRED 116	/* TLS 1.3: the service wants one */
@@ -123,6 +125,12 @@ client_free(struct client *c)
 	free(c->ca_file);
 	free(c->lang);
 	free(c);
+}
+
+const char *
+client_url(const struct client *c)
+{
+	return c->url;
 }
 
 void
@@ -257,6 +265,37 @@ client_classify(CURLcode rc)
 	}
 }
 
+/*
+ * Every string of an answer loses its control characters before anyone sees it: the
+ * service is trusted to say things, never to drive the terminal they are shown on.
+ * Newlines stay (PEM, the form's text).
+ */
+static void
+client_sanitize(json_t *j)
+{
+	const char	*key;
+	json_t		*v;
+	char		*s;
+	size_t		 i;
+
+	if (json_is_string(j)) {
+		/* strdup stops at a NUL inside (JSON allows "\u0000"): the rest goes too. */
+		if ((s = strdup(json_string_value(j))) == NULL) {
+			(void)json_string_set(j, "");
+			return;
+		}
+		if (utf8_sanitize(s, 1) > 0 || strlen(s) != json_string_length(j))
+			(void)json_string_set(j, s);
+		free(s);
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			client_sanitize(v);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			client_sanitize(v);
+	}
+}
+
 static void
 client_read_error(struct client_result *r)
 {
@@ -267,6 +306,58 @@ client_read_error(struct client_result *r)
 	r->code = client_strdup_or_null(json_string_value(json_object_get(err, "code")));
 	r->field = client_strdup_or_null(json_string_value(json_object_get(err, "field")));
 	r->message = client_strdup_or_null(json_string_value(json_object_get(err, "message")));
+	/* A message is shown on one line, after "ncaenroll: ". */
+	if (r->message != NULL)
+		(void)utf8_sanitize(r->message, 0);
+}
+
+/*
+ * The refusal in the person's words (svcerror.c). A code this program does not know
+ * (a newer service) is the one case where the service's own sentence is shown; the code
+ * is logged, so whoever updates the program learns of it.
+ */
+static void
+client_refusal(struct client *c, const struct client_result *r, char **cause)
+{
+	const char	*name = svcerror_field(r->field);
+	const char	*said = r->message != NULL ? r->message : r->code;
+	char		*text;
+
+	if (r->status == 429 && r->retry_after > 0 &&
+	    strcmp(r->code, "rate_limited") == 0) {
+		cause_set(cause, _("too many requests came from this computer's address; try "
+		    "again in %ld seconds"), r->retry_after);
+		return;
+	}
+	if ((text = svcerror_text(r->code, r->field)) != NULL) {
+		cause_set(cause, "%s", text);
+		free(text);
+		return;
+	}
+	log_warning(_("the service at %s answered with an error code this program does not "
+	    "know: %s"), c->url, r->code);
+	if (name != NULL)
+		cause_set(cause, _("%s: the service refused the value: %s"), name, said);
+	else
+		cause_set(cause, _("the service refused: %s"), said);
+}
+
+/* A 5xx: the service failed, whatever it says; in its words only if there are no others. */
+static void
+client_failed(struct client *c, const struct client_result *r, char **cause)
+{
+	char	*text = svcerror_text(r->code, NULL);
+
+	if (text != NULL)
+		cause_set(cause, _("%s (%s)"), text, c->url);
+	else {
+		if (r->code != NULL)
+			log_warning(_("the service at %s answered with an error code this "
+			    "program does not know: %s"), c->url, r->code);
+		cause_set(cause, _("the service at %s failed (HTTP %ld)%s%s"), c->url, r->status,
+		    r->message != NULL ? ": " : "", r->message != NULL ? r->message : "");
+	}
+	free(text);
 }
 
 static int
@@ -276,6 +367,7 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	struct client_buf	 buf = { NULL, 0, 0 };
 	char			 errbuf[CURL_ERROR_SIZE] = "";
 	json_error_t		 jerr;
+	curl_off_t		 retry = 0;
 	CURLcode		 rc;
 
 	client_result_free(r);
@@ -325,8 +417,18 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 		return -1;
 	}
 	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	(void)curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry);
+	r->retry_after = retry > 0 ? (long)retry : 0;
 	r->json = buf.len > 0 && (buf.p[0] == '{' || buf.p[0] == '[') ?
 	    json_loadb(buf.p, buf.len, 0, &jerr) : NULL;
+	client_sanitize(r->json);
+	if (r->status >= 200 && r->status < 300 && r->json == NULL) {
+		/* Every answer of doc/api*.md this client asks for is JSON. */
+		r->failure = CLIENT_BROKEN;
+		cause_set(cause, _("the service at %s sent an answer this program cannot read; "
+		    "is that address the enrollment service?"), c->url);
+		return -1;
+	}
 	if (r->status >= 200 && r->status < 300) {
 		r->failure = CLIENT_OK;
 		return 0;
@@ -334,17 +436,11 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	client_read_error(r);
 	if (r->status >= 400 && r->status < 500 && r->code != NULL) {
 		r->failure = CLIENT_REFUSED;
-		if (r->field != NULL)
-			cause_set(cause, _("the service refused %s: %s"), r->field,
-			    r->message != NULL ? r->message : r->code);
-		else
-			cause_set(cause, _("the service refused: %s"),
-			    r->message != NULL ? r->message : r->code);
+		client_refusal(c, r, cause);
 		return -1;
 	}
 	r->failure = CLIENT_BROKEN;
-	cause_set(cause, _("the service at %s failed (HTTP %ld)%s%s"), c->url, r->status,
-	    r->message != NULL ? ": " : "", r->message != NULL ? r->message : "");
+	client_failed(c, r, cause);
 	return -1;
 }
 

@@ -46,6 +46,7 @@ struct client_result {
 	char			*body;		/* the raw answer, NUL-terminated */
 	size_t			 len;
 	char			*code, *field, *message;	/* on CLIENT_REFUSED */
+	long			 retry_after;	/* seconds the service asked to wait, or 0 */
 	int			 tls_alert;	/* the fatal TLS alert the service sent, or 0 */
 	int			 tls_version;	/* TLS1_2_VERSION, TLS1_3_VERSION, or 0 */
 };
@@ -62,6 +63,8 @@ void		 client_free(struct client *);
 int		 client_call(struct client *, const char *method, const char *path,
 		     json_t *body, int idempotent, struct client_result *res, char **cause);
 void		 client_result_free(struct client_result *);
+/* The service's address, as messages name it. */
+const char	*client_url(const struct client *);
 /*
  * While set, every call asks stop(arg) as it waits on the network (several times a
  * second, and before each retry): an answer other than 0 ends the call at once with

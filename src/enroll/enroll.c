@@ -16,6 +16,7 @@
 #include "common/problem.h"
 #include "common/reqnum.h"
 #include "common/storage.h"
+#include "enroll/answer.h"
 #include "enroll/enroll.h"
 
 static int
@@ -189,9 +190,13 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
 	return enroll_commit(e, err);
 }
 
+/*
+ * One call to the service; a 2xx answer is then checked against what a `kind` of answer
+ * must hold (answer.c) before anyone reads it.
+ */
 static int
 enroll_call(struct enroll *e, const char *method, const char *path, json_t *body,
-    int idempotent, struct client_result *res, struct enroll_error *err)
+    int idempotent, enum answer kind, struct client_result *res, struct enroll_error *err)
 {
 	char	*cause = NULL;
 	int	 rc;
@@ -207,6 +212,8 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED :
 		    res->failure == CLIENT_CANCELLED ? ENROLL_CANCELLED : ENROLL_SERVICE,
 		    res->field, res->code, "%s", cause != NULL ? cause : "?");
+	else if ((rc = answer_check(res->json, kind, client_url(e->cl), &cause)) == -1)
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
 	free(cause);
 	return rc;
 }
@@ -256,7 +263,7 @@ enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *
 	int			 rc = -1;
 
 	memset(c, 0, sizeof *c);
-	if (enroll_call(e, "POST", "/api/v1/captcha", NULL, 0, &res, err) == -1)
+	if (enroll_call(e, "POST", "/api/v1/captcha", NULL, 0, ANSWER_CAPTCHA, &res, err) == -1)
 		goto out;
 	rows = json_object_get(res.json, "bitmap");
 	c->width = (int)json_integer_value(json_object_get(res.json, "width"));
@@ -315,7 +322,8 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 	}
 	body = json_pack("{s:s, s:s, s:s}", "bin", bin, "captcha_id", captcha_id,
 	    "captcha_answer", answer);
-	if (enroll_call(e, "POST", "/api/v1/bin-check", body, 0, &res, err) == 0) {
+	if (enroll_call(e, "POST", "/api/v1/bin-check", body, 0, ANSWER_BIN_CHECK, &res,
+	    err) == 0) {
 		name = json_object_get(res.json, "name");
 		(void)snprintf(expires, sizeof expires, "%lld", (long long)time(NULL) +
 		    json_integer_value(json_object_get(res.json, "token_expires_in")));
@@ -349,7 +357,8 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 		return -1;
 	}
 	body = json_pack("{s:s, s:s}", "iin", iin, "token", token);
-	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, &res, err) == 0)
+	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, ANSWER_IIN_CHECK, &res,
+	    err) == 0)
 		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "iin", iin,
 		    "surname", enroll_jstr(res.json, "surname"),
 		    "given_name", enroll_jstr(res.json, "given_name"),
@@ -448,12 +457,8 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "unknown directory '%s'", which);
 		return -1;
 	}
-	rc = enroll_call(e, "GET", path, NULL, 1, &res, err);
-	if (rc == 0 && !json_is_array(res.json)) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
-		    _("the service sent a list that is not a list"));
-		rc = -1;
-	}
+	rc = enroll_call(e, "GET", path, NULL, 1, strcmp(which, "gu-codes") == 0 ?
+	    ANSWER_GU_CODES : ANSWER_DIRECTORY, &res, err);
 	if (rc == 0)
 		*out = json_incref(res.json);
 	client_result_free(&res);
@@ -724,7 +729,8 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 		goto out;
 	}
 	/* Safe to repeat: the service answers a known key pair with the same number. */
-	if (enroll_call(e, "POST", "/api/v1/applications", body, 1, &res, err) == -1)
+	if (enroll_call(e, "POST", "/api/v1/applications", body, 1, ANSWER_SUBMITTED,
+	    &res, err) == -1)
 		goto out;
 	FAULT_POINT("apply.submit-answered");
 	rc = enroll_record(e, id, ME_SUBMIT_OK, err,
@@ -833,7 +839,7 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 		return enroll_fail_problems(err, "request_number", &p);
 	if (asprintf(&path, "/api/v1/applications/%s", canon) == -1)
 		return -1;
-	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
+	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_STATUS, &res, err) == -1)
 		goto out;
 	svc = enroll_jstr(res.json, "status");
 	if ((a = state_app_find(e->st, canon)) != NULL) {
@@ -867,7 +873,7 @@ enroll_download(struct enroll *e, const char *id, const char *number, struct enr
 
 	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
 		return -1;
-	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
+	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1)
 		goto out;
 	rc = enroll_record(e, id, ME_DOWNLOADED, err,
 	    "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
@@ -937,7 +943,7 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 		json_decref(body);
 		return -1;
 	}
-	if (enroll_call(e, "POST", path, body, 1, &res, err) == 0) {
+	if (enroll_call(e, "POST", path, body, 1, ANSWER_INSTALLED, &res, err) == 0) {
 		FAULT_POINT("install.reported");
 		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "reported", "yes", "status", "installed",
 		    (char *)NULL);
