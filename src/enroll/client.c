@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -73,16 +74,55 @@ client_strdup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
+/* The CA file must exist and hold a certificate, or every call would say "not trusted". */
+static int
+client_ca_file_ok(const char *path, char **cause)
+{
+	X509	*x;
+	FILE	*fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			cause_set(cause, _("the CA file %s does not exist (--ca-file or ca_file in "
+			    "the settings)"), path);
+		else
+			cause_set(cause, _("cannot read the CA file %s: %s"), path,
+			    strerror(errno));
+		return -1;
+	}
+	x = PEM_read_X509(fp, NULL, NULL, NULL);
+	(void)fclose(fp);	/* read-only */
+	ERR_clear_error();
+	if (x == NULL) {
+		cause_set(cause, _("the CA file %s holds no CA certificate (PEM)"), path);
+		return -1;
+	}
+	X509_free(x);
+	return 0;
+}
+
+int
+client_config_check(const struct client_config *cfg, enum client_config_error *why,
+    char **cause)
+{
+	*why = CLIENT_CONFIG_OK;
+	if (cfg->url == NULL || strncmp(cfg->url, "https://", 8) != 0 || cfg->url[8] == '\0') {
+		cause_set(cause, _("the service address must start with https://: applications "
+		    "travel only encrypted (got '%s')"), cfg->url != NULL ? cfg->url : "");
+		*why = CLIENT_CONFIG_URL;
+	} else if (cfg->ca_file != NULL && client_ca_file_ok(cfg->ca_file, cause) == -1)
+		*why = CLIENT_CONFIG_CA_FILE;
+	return *why == CLIENT_CONFIG_OK ? 0 : -1;
+}
+
 struct client *
 client_new(const struct client_config *cfg, char **cause)
 {
-	struct client	*c;
+	enum client_config_error	 why;
+	struct client			*c;
 
-	if (cfg->url == NULL || strncmp(cfg->url, "https://", 8) != 0) {
-		cause_set(cause, _("the service address must start with https:// (got '%s')"),
-		    cfg->url != NULL ? cfg->url : "");
+	if (client_config_check(cfg, &why, cause) == -1)
 		return NULL;
-	}
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		goto oom;
 	c->cfg = *cfg;

@@ -53,6 +53,18 @@ struct client_result {
 
 struct client;
 
+/*
+ * What is wrong with a configuration, found before any network use: an address that is
+ * not https:// (the settings are wrong), or a CA file that is missing, unreadable or
+ * holds no certificate (a local file). client_new makes the same checks.
+ */
+enum client_config_error {
+	CLIENT_CONFIG_OK,
+	CLIENT_CONFIG_URL,
+	CLIENT_CONFIG_CA_FILE,
+};
+int		 client_config_check(const struct client_config *,
+		     enum client_config_error *why, char **cause);
 struct client	*client_new(const struct client_config *, char **cause);
 void		 client_free(struct client *);
 /*

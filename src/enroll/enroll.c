@@ -75,8 +75,9 @@ enroll_error_free(struct enroll_error *err)
 struct enroll *
 enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 {
-	struct enroll	*e;
-	char		*path = NULL, *cause = NULL;
+	enum client_config_error	 why = CLIENT_CONFIG_OK;
+	struct enroll			*e;
+	char				*path = NULL, *cause = NULL;
 
 	if ((e = calloc(1, sizeof *e)) == NULL ||
 	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL) {
@@ -90,8 +91,12 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	    NULL)
 		goto local;
 	free(path);
-	if (cfg->service.url != NULL && (e->cl = client_new(&cfg->service, &cause)) == NULL) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
+	/* A wrong setting is said now, before anything goes on the network. */
+	if (cfg->service.url != NULL &&
+	    (client_config_check(&cfg->service, &why, &cause) == -1 ||
+	    (e->cl = client_new(&cfg->service, &cause)) == NULL)) {
+		enroll_fail(err, why == CLIENT_CONFIG_URL ? ENROLL_USAGE : ENROLL_LOCAL, NULL,
+		    NULL, "%s", cause);
 		free(cause);
 		enroll_close(e);
 		return NULL;
@@ -203,8 +208,10 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 
 	if (e->cl == NULL) {
 		memset(res, 0, sizeof *res);
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
-		    _("no service is configured (use --service URL, or --demo)"));
+		enroll_fail(err, ENROLL_USAGE, NULL, "service.none", "%s",
+		    _("no enrollment service is named: give --service https://HOST:PORT (and "
+		    "--ca-file FILE), or write 'service: https://HOST:PORT' in "
+		    "~/.config/ncaenroll/config.yaml; --demo starts a demo service"));
 		return -1;
 	}
 	rc = client_call(e->cl, method, path, body, idempotent, res, &cause);

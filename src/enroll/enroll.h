@@ -19,6 +19,7 @@
 
 enum enroll_fail {
 	ENROLL_REFUSED = 1,	/* bad input, or the service said no */
+	ENROLL_USAGE = 2,	/* the settings: no service named, an address not https:// */
 	ENROLL_SERVICE = 3,	/* the service is unreachable, untrusted or broken */
 	ENROLL_LOCAL = 4,	/* a file, folder or device here failed */
 	ENROLL_CANCELLED = 5,	/* the person stopped it (struct enroll_progress) */
