@@ -182,6 +182,50 @@ atomicfile_wipe(int dfd, const char *name, int fd, const struct stat *st)
 	return unlinkat(dfd, name, 0);
 }
 
+int
+atomicfile_shred(const char *path, int *gone, char **cause)
+{
+	char		*dcopy = NULL, *bcopy = NULL;
+	const char	*name = NULL;
+	struct stat	 st;
+	int		 dfd = -1, fd = -1, rc = -1;
+
+	if (gone != NULL)
+		*gone = 0;
+	if ((dcopy = strdup(path)) == NULL || (bcopy = strdup(path)) == NULL) {
+		cause_set(cause, _("out of memory"));
+		goto out;
+	}
+	name = basename(bcopy);
+	if ((dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (fd = openat(dfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			rc = 0;
+		else
+			cause_set(cause, _("cannot remove %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		cause_set(cause, _("cannot remove %s: %s"), path, _("not a regular file"));
+		goto out;
+	}
+	if (atomicfile_wipe(dfd, name, fd, &st) == -1 || fsync(dfd) == -1) {
+		cause_set(cause, _("cannot remove %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	if (gone != NULL)
+		*gone = 1;
+	rc = 0;
+out:
+	if (fd != -1)
+		(void)close(fd);	/* its writes were synced, or failed and said so */
+	if (dfd != -1)
+		(void)close(dfd);
+	free(dcopy);
+	free(bcopy);
+	return rc;
+}
+
 /* One candidate: 1 removed, 0 left (alive, locked, not ours), -1 failed. */
 static int
 atomicfile_sweep_one(int dfd, const char *name, int all_stale)

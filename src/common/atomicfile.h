@@ -28,6 +28,13 @@ int	atomicfile_write(const char *path, const void *data, size_t len, mode_t mode
  * another owner, or not regular, are never touched. *removed (may be NULL) counts them.
  * 0, or -1 with a cause when dir cannot be read (a missing dir is 0).
  */
+/*
+ * Removes a file for good, as far as a file system that writes in place allows: its bytes
+ * overwritten with zeros and synced, then the name unlinked and the folder synced. For
+ * private keys that are no longer wanted. A missing file is 0 with *gone = 0 (gone may
+ * be NULL); not a regular file (a symlink...) is refused.
+ */
+int	atomicfile_shred(const char *path, int *gone, char **cause);
 int	atomicfile_sweep(const char *dir, int (*ours)(const char *name, void *arg),
 	    void *arg, int all_stale, size_t *removed, char **cause);
 

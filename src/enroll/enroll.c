@@ -17,9 +17,9 @@
 #include "common/reqnum.h"
 #include "common/storage.h"
 #include "enroll/answer.h"
-#include "enroll/enroll.h"
+#include "enroll/enroll-int.h"
 
-static int
+int
 enroll_on_token(const struct state_app *a)
 {
 	const struct storage_kind	*k = storage_find(state_get(a, "storage"));
@@ -27,11 +27,7 @@ enroll_on_token(const struct state_app *a)
 	return k != NULL && k->token;
 }
 
-static void
-enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
-    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
+void
 enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
     const char *code, const char *fmt, ...)
 {
@@ -51,8 +47,7 @@ enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
 	err->code = code != NULL ? strdup(code) : NULL;
 }
 
-/* The first problem of a local validation, placed at its field. */
-static int
+int
 enroll_fail_problems(struct enroll_error *err, const char *field, struct problems *p)
 {
 	enroll_fail(err, ENROLL_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
@@ -127,8 +122,7 @@ enroll_app(struct enroll *e, const char *key)
 	return state_app_find(e->st, key);
 }
 
-/* Opens a transaction and finds the application in the freshly read file. */
-static struct state_app *
+struct state_app *
 enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
 {
 	struct state_app	*a;
@@ -147,7 +141,7 @@ enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
 	return a;
 }
 
-static int
+int
 enroll_commit(struct enroll *e, struct enroll_error *err)
 {
 	char	*cause = NULL;
@@ -159,14 +153,7 @@ enroll_commit(struct enroll *e, struct enroll_error *err)
 	return -1;
 }
 
-/* No machine event: enroll_record only sets fields. */
-#define ENROLL_NO_MOVE ME__MAX
-
-/*
- * One transaction: sets the NULL-terminated key, value pairs (a NULL value removes the
- * field), then applies the event unless it is ENROLL_NO_MOVE, then commits.
- */
-static int
+int
 enroll_record(struct enroll *e, const char *id, enum machine_event ev,
     struct enroll_error *err, ...)
 {
@@ -611,7 +598,7 @@ enroll_complete(const struct state_app *a, struct enroll_error *err)
  * person's, for this one call; never kept). A refusal names the field a screen shows it
  * at: "dir", or "pin" for a token (a wrong PIN, no token, a locked one).
  */
-static struct keystore *
+struct keystore *
 enroll_keystore(const struct state_app *a, const struct secret *pin,
     struct enroll_error *err)
 {
@@ -1061,42 +1048,3 @@ enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 		(void)snprintf(buf, size, "%s", _("not sent: no address was given"));
 	return buf;
 }
-
-int
-enroll_abandon(struct enroll *e, const char *key, char **keys_dir,
-    struct enroll_error *err)
-{
-	struct state_app	*a;
-	const char		*dir;
-	char			 id[STATE_ID_LEN + 1];
-	int			 had_keys;
-
-	*keys_dir = NULL;
-	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
-		    _("no application %s is kept on this computer"), key);
-		return -1;
-	}
-	if (a->state == MS_ABANDONED)
-		return 0;
-	if (a->state != MS_DRAFT && a->state != MS_KEYS_READY) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.sent",
-		    _("application %s was already sent: the registration desk decides it, or "
-		    "it is cancelled when its month is over"), key);
-		return -1;
-	}
-	had_keys = a->state == MS_KEYS_READY;
-	dir = state_get(a, "dir");
-	if (had_keys && dir != NULL && (*keys_dir = strdup(dir)) == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
-		return -1;
-	}
-	(void)snprintf(id, sizeof id, "%s", a->id);	/* a is gone after the transaction */
-	if (enroll_record(e, id, ME_ABANDON, err, (char *)NULL) == -1) {
-		free(*keys_dir);
-		*keys_dir = NULL;
-		return -1;
-	}
-	return 0;
-}
-

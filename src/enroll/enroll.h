@@ -111,11 +111,40 @@ int	enroll_tokens(struct enroll *, struct keystore_token **, size_t *,
 	    struct enroll_error *);
 
 /*
- * Gives up an application never sent (a draft, or keys made but not submitted), so it is
- * no longer offered to continue. Keys already made stay where they are (a person may
- * want them gone or kept; deleting a private key is theirs to decide): *keys_dir then
- * names their folder (malloc'd), else NULL. A submitted application cannot be abandoned
- * here: the registration desk decides it, or it expires.
+ * Abandoning an application that can no longer be issued, and removing its pending keys
+ * for good. First enroll_abandon_plan says what it would do, for the person to confirm
+ * (the CLI asks y/N or wants --yes; a screen asks); then enroll_abandon_remove does it
+ * and fills the same struct with what was done. Either refuses (ENROLL_REFUSED, code
+ * application.at_desk, .issued or .installed, and a sentence saying what to do instead) an
+ * application that is submitted (the desk decides it; the service is asked first, when
+ * one is configured, as the desk may have decided since), issued or installed.
+ *  - never sent (draft, keys_ready): it becomes "abandoned", and its keys are removed;
+ *  - rejected, cancelled (and abandoned, for keys an older version left): it stays what
+ *    it is, and its keys are removed.
+ * Keys in a PC folder are overwritten, synced, then unlinked; on a token they are
+ * destroyed there, which needs its PIN (pin; NULL for a folder). A status that learns of
+ * a refusal removes nothing: a screen asks (plan.keys != 0), then calls remove. The struct
+ * starts zeroed; each call frees what it held; enroll_abandon_free at the end.
+ */
+struct enroll_abandon {
+	char			 id[STATE_ID_LEN + 1];
+	enum machine_state	 state;		/* after remove: the state it is now in */
+	int			 becomes_abandoned;	/* never sent: given up for good */
+	int			 on_token;	/* the keys are on a token: its PIN is needed */
+	char			*where;		/* the keys' folder or the token's label, or NULL */
+	char			*files[2];	/* plan, PC: the key files there now (NULL-padded) */
+	int			 keys;		/* plan: keys there now, -1 on a token (not known
+						   without its PIN); remove: keys removed */
+};
+int	enroll_abandon_plan(struct enroll *, const char *id_or_number,
+	    struct enroll_abandon *, struct enroll_error *);
+int	enroll_abandon_remove(struct enroll *, const char *id_or_number,
+	    const struct secret *pin, struct enroll_abandon *, struct enroll_error *);
+void	enroll_abandon_free(struct enroll_abandon *);
+/*
+ * The TUI's "Start anew" until it asks about keys: gives up a draft or keys_ready
+ * application and leaves its keys (*keys_dir names their folder, malloc'd, else NULL).
+ * New callers use enroll_abandon_plan and enroll_abandon_remove.
  */
 int	enroll_abandon(struct enroll *, const char *id_or_number, char **keys_dir,
 	    struct enroll_error *);

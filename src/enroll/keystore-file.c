@@ -556,22 +556,6 @@ out:
 	return rc;
 }
 
-static int
-keystore_file_sync_dir(const char *dir, char **cause)
-{
-	int	fd, rc = 0;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(fd) == -1)
-		rc = -1;
-	if (rc == -1)
-		cause_set(cause, _("cannot flush the folder %s: %s"), dir, strerror(errno));
-	if (fd != -1 && close(fd) == -1 && rc == 0) {
-		cause_set(cause, _("cannot flush the folder %s: %s"), dir, strerror(errno));
-		rc = -1;
-	}
-	return rc;
-}
-
 /* Everything install needs, judged before a byte is written. */
 struct keystore_file_plan {
 	EVP_PKEY	*key[KEYSTORE_KEY__MAX];	/* NULL: installed before */
@@ -632,17 +616,31 @@ keystore_file_commit(struct keystore_file *kf, struct keystore_file_plan *pl,
 			return -1;
 		pl->written[k] = 1;
 	}
-	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
-		if (pl->key[k] != NULL && unlink(kf->keypath[k]) == -1 && errno != ENOENT) {
-			/* The containers stay: a repeated install will finish this. */
-			pl->written[0] = pl->written[1] = 0;
-			cause_set(cause, _("the containers are written but %s could not be "
-			    "removed: %s"), kf->keypath[k], strerror(errno));
-			return -1;
-		}
-	}
+	/* The containers stay if this fails: a repeated install will finish it. */
 	pl->written[0] = pl->written[1] = 0;
-	return keystore_file_sync_dir(kf->dir, cause);
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (pl->key[k] != NULL && atomicfile_shred(kf->keypath[k], NULL, cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Each pending key file overwritten, synced and unlinked; the folder synced by shred. */
+static int
+keystore_file_remove_keys(struct keystore *ks, int *removed, char **cause)
+{
+	struct keystore_file	*kf = ks->impl;
+	int			 k, gone;
+
+	*removed = 0;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (atomicfile_shred(kf->keypath[k], &gone, cause) == -1)
+			return -1;
+		if (gone)
+			log_info(_("removed the %s key %s"), keystore_key_name(k), kf->keypath[k]);
+		*removed += gone;
+	}
+	return 0;
 }
 
 static int
@@ -693,6 +691,7 @@ static const struct keystore_ops keystore_file_ops = {
 	.csr = keystore_file_csr,
 	.sign = keystore_file_sign,
 	.install = keystore_file_install,
+	.remove_keys = keystore_file_remove_keys,
 	.close = keystore_file_close,
 };
 

@@ -53,6 +53,13 @@ struct keystore_ops {
 	int	(*install)(struct keystore *, const char *cert_pem[KEYSTORE_KEY__MAX],
 		    const char *chain_pem, const struct secret *password,
 		    enum keystore_p12_layout, struct keystore_installed *, char **cause);
+	/*
+	 * Removes the application's pending keys for good, when it can no longer be issued
+	 * (abandoned, rejected, cancelled): PC, each key file overwritten, synced and
+	 * unlinked (atomicfile_shred); token, the key objects (private and public) destroyed
+	 * there. *removed: how many key pairs were there to remove (0: none left).
+	 */
+	int	(*remove_keys)(struct keystore *, int *removed, char **cause);
 	void	(*close)(struct keystore *);
 };
 
