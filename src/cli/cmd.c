@@ -10,7 +10,10 @@
 #include "cli/cmd.h"
 #include "common/i18n.h"
 #include "common/passprompt.h"
+#include "common/password.h"
 #include "common/secret.h"
+
+#define CMD_PASSWORD_TRIES 3
 
 void
 cmd_error(const struct cmd_ctx *ctx, const char *fmt, ...)
@@ -154,4 +157,87 @@ cmd_ask(const char *prompt)
 		;
 	memmove(line, s, strlen(s) + 1);
 	return line;
+}
+
+struct secret *
+cmd_password(struct cmd_ctx *ctx, int fd, const char *prompt, const char *fdopt)
+{
+	struct secret	*s;
+	char		*cause = NULL;
+
+	if (fd < 0 && !isatty(STDIN_FILENO)) {
+		cmd_error(ctx, _("the password is asked on a terminal, or read from a descriptor "
+		    "with %s N"), fdopt);
+		return NULL;
+	}
+	s = fd >= 0 ? secret_read_line(fd, &cause) :
+	    passprompt_read(STDIN_FILENO, prompt, &cause);
+	if (s == NULL) {
+		cmd_error(ctx, "%s", cause != NULL ? cause : "?");
+		free(cause);
+	}
+	return s;
+}
+
+static void
+cmd_password_policy(void)
+{
+	int	r;
+
+	(void)fprintf(stderr, "%s\n", _("The new password protects both containers and can "
+	    "never be recovered:"));
+	for (r = 0; r < PASSWORD_RULE__MAX; r++)
+		(void)fprintf(stderr, "  - %s\n", _(password_rule_text((enum password_rule)r)));
+}
+
+/* One try: the first typing judged by the policy, then the second compared. */
+static struct secret *
+cmd_new_password_try(struct cmd_ctx *ctx, int *eof)
+{
+	struct secret	*a, *b = NULL;
+	struct problems	 p;
+	char		*cause = NULL;
+	size_t		 i;
+
+	if ((a = passprompt_read(STDIN_FILENO, _("New password: "), &cause)) == NULL)
+		goto eof;
+	problems_init(&p);
+	if (password_check(secret_reveal(a), &p) == -1) {
+		for (i = 0; i < p.n; i++)
+			cmd_error(ctx, "%s", p.v[i].message);
+		problems_free(&p);
+		secret_free(a);
+		return NULL;
+	}
+	if ((b = passprompt_read(STDIN_FILENO, _("Repeat it: "), &cause)) == NULL)
+		goto eof;
+	if (secret_equal(a, b)) {
+		secret_free(b);
+		return a;
+	}
+	cmd_error(ctx, "%s", _("the two passwords differ; try again"));
+	secret_free(a);
+	secret_free(b);
+	return NULL;
+eof:
+	if (cause != NULL)
+		cmd_error(ctx, "%s", cause);
+	free(cause);
+	secret_free(a);
+	*eof = 1;
+	return NULL;
+}
+
+struct secret *
+cmd_new_password(struct cmd_ctx *ctx, int fd, const char *fdopt)
+{
+	struct secret	*s = NULL;
+	int		 tries, eof = 0;
+
+	if (fd >= 0 || !isatty(STDIN_FILENO))
+		return cmd_password(ctx, fd, NULL, fdopt);
+	cmd_password_policy();
+	for (tries = 0; s == NULL && !eof && tries < CMD_PASSWORD_TRIES; tries++)
+		s = cmd_new_password_try(ctx, &eof);
+	return s;
 }

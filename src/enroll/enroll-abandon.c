@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "common/i18n.h"
 #include "enroll/enroll-int.h"
@@ -156,8 +155,6 @@ enroll_abandon_remove(struct enroll *e, const char *key, const struct secret *pi
 {
 	struct state_app	*a;
 	char			 now[21];
-	time_t			 t = time(NULL);
-	struct tm		 tm;
 
 	if (enroll_abandon_plan(e, key, p, err) == -1)
 		return -1;
@@ -165,9 +162,7 @@ enroll_abandon_remove(struct enroll *e, const char *key, const struct secret *pi
 		enroll_abandon_free(p);
 		return -1;
 	}
-	if (gmtime_r(&t, &tm) == NULL || strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ",
-	    &tm) == 0)
-		(void)snprintf(now, sizeof now, "%s", "1970-01-01T00:00:00Z");
+	enroll_now_iso(now);
 	/* Recorded, so that a token is not asked for its PIN again for nothing. */
 	if (enroll_record(e, p->id, p->becomes_abandoned ? ME_ABANDON : ENROLL_NO_MOVE, err,
 	    "keys_removed", now, (char *)NULL) == -1) {

@@ -18,6 +18,8 @@ void	enroll_fail(struct enroll_error *, enum enroll_fail kind, const char *field
 	    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* The first problem of a local validation, placed at its field; frees p; -1. */
 int	enroll_fail_problems(struct enroll_error *, const char *field, struct problems *p);
+/* Now, as the state file writes times: 2026-11-25T18:29:22Z. */
+void	enroll_now_iso(char out[21]);
 /* 1 when the application's keys are on a token. */
 int	enroll_on_token(const struct state_app *);
 /* Opens a transaction and finds the application in the freshly read file. */

@@ -19,6 +19,16 @@
 #include "enroll/answer.h"
 #include "enroll/enroll-int.h"
 
+void
+enroll_now_iso(char out[21])
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (gmtime_r(&now, &tm) == NULL || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(out, 21, "%s", "1970-01-01T00:00:00Z");
+}
+
 int
 enroll_on_token(const struct state_app *a)
 {
@@ -956,7 +966,7 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 	struct keystore			*ks;
 	struct keystore_installed	 done;
 	const char			*certs[KEYSTORE_KEY__MAX];
-	char				*cause = NULL;
+	char				*cause = NULL, now[21];
 	int				 rc = -1;
 
 	memset(&done, 0, sizeof done);
@@ -969,9 +979,10 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
+	enroll_now_iso(now);
 	rc = enroll_record(e, id, ME_INSTALLED, err,
 	    "container_auth", done.path[KEYSTORE_AUTH],
-	    "container_sign", done.path[KEYSTORE_SIGN], (char *)NULL);
+	    "container_sign", done.path[KEYSTORE_SIGN], "installed_at", now, (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("install.installed");
 out:

@@ -164,9 +164,38 @@ int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
  * Install: downloads and verifies the certificates, writes the two password-protected
  * containers (PC) or stores the certificates on the token beside their keys, and reports
  * "installed" to the service with a proof made by the new key. pw: the containers' new
- * password (PC; judged by the password policy first), or the token's PIN.
+ * password (PC; judged by the password policy first), or the token's PIN. On an
+ * application installed already nothing is written and pw is not used (it may be NULL):
+ * only a report the service has not had yet is sent. Ask enroll_installed first, to say
+ * "installed already" instead of asking for a password.
  */
 int	enroll_install(struct enroll *, const char *id_or_number, const struct secret *pw,
 	    enum keystore_p12_layout, struct enroll_error *);
+
+/*
+ * Where and when an application's certificates were installed: 0 with *out filled (the
+ * caller frees it with enroll_installed_free), or -1 with code application.not_installed
+ * (ENROLL_REFUSED) when they are not, or application.unknown. No network, no secret.
+ */
+struct enroll_installed {
+	char	*when;				/* ISO 8601 UTC; NULL if not noted */
+	char	*container[KEYSTORE_KEY__MAX];	/* PC: the two .p12 files; token: NULL */
+	char	*token;				/* token: its label (or serial); PC: NULL */
+};
+int	enroll_installed(struct enroll *, const char *id_or_number, struct enroll_installed *,
+	    struct enroll_error *);
+void	enroll_installed_free(struct enroll_installed *);
+
+/*
+ * A new password for the two containers of an installed application (PC): both opened
+ * with old, both rewritten with new_pw in the layout they had, each replaced atomically;
+ * repeating a change cut short finishes it. Refused (ENROLL_REFUSED), before anything is
+ * written: not installed (application.not_installed); keys on a token (token.pin: a
+ * token's PIN is changed with the token's own tool); new_pw breaking the policy (field
+ * "new_password", the rule's code); old not opening them (field "password",
+ * password.wrong).
+ */
+int	enroll_passwd(struct enroll *, const char *id_or_number, const struct secret *old,
+	    const struct secret *new_pw, struct enroll_error *);
 
 #endif

@@ -76,6 +76,20 @@ struct keystore {
 struct keystore	*keystore_file_open(const char *dir, const char *app_id, char **cause);
 
 /*
+ * A new password for the two containers of an installed application (PC): each is opened
+ * with old (its MAC, then its key), rebuilt with new_pw in the layout it had (modern or
+ * legacy, told by its MAC's digest) around cert_pem (checked against the key and chain_pem
+ * as install checks it), and replaced atomically, mode 0600. Nothing is written until
+ * both are open and new_pw meets the policy. A container that old does not open but
+ * new_pw does was changed already (a change cut short, done again) and is left as it is.
+ * *wrong: old opens a container neither does, so the person mistyped it (the cause names
+ * the file). 0, or -1 with a cause.
+ */
+int	keystore_file_change_password(const char *const path[KEYSTORE_KEY__MAX],
+	    const char *const cert_pem[KEYSTORE_KEY__MAX], const char *chain_pem,
+	    const struct secret *old, const struct secret *new_pw, int *wrong, char **cause);
+
+/*
  * A PKCS#11 token (keystore-pkcs11.c): the keys are made on the token and never leave it,
  * labelled ncaenroll-<app_id>-AUTH and -SIGN, each pair with a random CKA_ID of its own;
  * install stores each certificate beside its key (same CKA_ID and label) and fills
