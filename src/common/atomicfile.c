@@ -55,16 +55,26 @@ atomicfile_sync_dir(const char *dir)
 }
 
 /*
+ * Ours while we live: a sweep leaves a locked temp file alone. Best effort: a file system
+ * without flock still has the PID in the name to keep a live writer's file.
+ */
+static void
+atomicfile_lock(int fd)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+		log_debug("flock of a temporary file: %s", strerror(errno));
+}
+
+/*
  * The resume tests' crash point: the temp file complete and synced, not yet renamed.
  * NCAENROLL_FAULT=atomicfile.temp-written:SUFFIX kills the writer of a path ending in
  * SUFFIX ("-SIGN.key", "state.yaml") there.
  */
-static int
+static void
 atomicfile_fault(const char *path)
 {
 	FAULT_POINT_PATH("atomicfile.temp-written", path);
 	(void)path;
-	return 0;
 }
 
 int
@@ -89,15 +99,13 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 		free(tmp);
 		tmp = NULL;
 		step = _("creating a temporary file beside");
-	} else if (flock(fd, LOCK_EX | LOCK_NB) == -1)	/* ours while we live: no sweep */
-		step = _("locking a temporary file beside");
-	else if (fchmod(fd, mode) == -1)
+	} else if ((atomicfile_lock(fd), fchmod(fd, mode)) == -1)
 		step = _("setting permissions of");
 	else if (atomicfile_write_all(fd, data, len) == -1)
 		step = _("writing");
 	else if (fsync(fd) == -1)
 		step = _("flushing to disk");
-	else if (atomicfile_fault(path) != 0 || close(fd) == -1) {
+	else if ((atomicfile_fault(path), close(fd)) == -1) {
 		fd = -1;
 		step = _("closing");
 	} else if ((fd = -1, rename(tmp, path)) == -1)

@@ -152,8 +152,6 @@ def test_killed_while_writing_then_swept(tmp_path, where):
                 "--json", "apply", "--bin", "940140000385", "--captcha-answer",
                 svc.captcha_code, "--iin", "871008401427", "--role", "ROLE02", "--region",
                 "karaganda", "--city", "karaganda", "--gu-code", "1001", "--dir", str(keys)]
-        if where == "state.yaml":
-            write_state(state, [])
         p = ncaenroll(tmp_path, *args,
                       env_extra={"NCAENROLL_FAULT": "atomicfile.temp-written:" + where})
         assert p.returncode == -9, p.stderr
