@@ -19,6 +19,7 @@ static const struct cmd_entry *const ncaenroll_commands[] = {
 	&cmd_apply_entry,
 	&cmd_status_entry,
 	&cmd_install_entry,
+	&cmd_passwd_entry,
 	&cmd_list_entry,
 	&cmd_form_entry,
 	&cmd_abandon_entry,

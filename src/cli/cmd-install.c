@@ -3,7 +3,8 @@
  * containers (asked twice without echo, or one line from --password-fd N; never argv or
  * the environment), or for keys on a token its PIN (asked once, or --pin-fd N), then the
  * certificates are fetched, checked and written beside the keys, and the service is told
- * they are installed.
+ * they are installed. Installed already: nothing is asked, where and when are said, and
+ * the exit status is 0 (another password is 'ncaenroll passwd').
  */
 #include "config.h"
 
@@ -14,88 +15,6 @@
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
-#include "common/passprompt.h"
-#include "common/password.h"
-
-#define INSTALL_TRIES 3
-
-static void
-install_policy(void)
-{
-	int	r;
-
-	(void)fprintf(stderr, "%s\n", _("The new password protects both containers and can "
-	    "never be recovered:"));
-	for (r = 0; r < PASSWORD_RULE__MAX; r++)
-		(void)fprintf(stderr, "  - %s\n", _(password_rule_text((enum password_rule)r)));
-}
-
-/* Asked twice on the terminal until both agree and the policy is met. */
-static struct secret *
-install_ask(struct cmd_ctx *ctx, int *status)
-{
-	struct secret	*a = NULL, *b = NULL;
-	struct problems	 p;
-	char		*cause = NULL;
-	size_t		 i;
-	int		 tries;
-
-	install_policy();
-	for (tries = 0; tries < INSTALL_TRIES; tries++) {
-		if ((a = passprompt_read(STDIN_FILENO, _("New password: "), &cause)) == NULL)
-			break;
-		problems_init(&p);
-		if (password_check(secret_reveal(a), &p) == -1) {
-			for (i = 0; i < p.n; i++)
-				cmd_say(ctx, "%s", p.v[i].message);
-			problems_free(&p);
-			secret_free(a);
-			a = NULL;
-			continue;
-		}
-		if ((b = passprompt_read(STDIN_FILENO, _("Repeat it: "), &cause)) == NULL)
-			break;
-		if (secret_equal(a, b)) {
-			secret_free(b);
-			return a;
-		}
-		cmd_say(ctx, "%s", _("the two passwords differ; try again"));
-		secret_free(a);
-		secret_free(b);
-		a = b = NULL;
-	}
-	if (cause != NULL)
-		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause);
-	else
-		*status = cmd_fail(ctx, CMD_EXIT_REFUSED, "password.not_chosen", "password",
-		    "%s", _("no password was chosen; nothing was installed"));
-	free(cause);
-	secret_free(a);
-	secret_free(b);
-	return NULL;
-}
-
-static struct secret *
-install_password(struct cmd_ctx *ctx, int fd, int *status)
-{
-	struct secret	*s;
-	char		*cause = NULL;
-
-	if (fd < 0) {
-		if (!isatty(STDIN_FILENO)) {
-			*status = cmd_fail(ctx, CMD_EXIT_USAGE, "field.missing", "password",
-			    "%s", _("the password is asked on a terminal, or read from a "
-			    "descriptor with --password-fd N"));
-			return NULL;
-		}
-		return install_ask(ctx, status);
-	}
-	if ((s = secret_read_line(fd, &cause)) == NULL) {
-		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause);
-		free(cause);
-	}
-	return s;
-}
 
 /* A new password for the containers, or the token's PIN when the keys are on a token. */
 static struct secret *
@@ -105,7 +24,7 @@ install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd, i
 	const char		*storage = a != NULL ? state_get(a, "storage") : NULL;
 
 	if (storage == NULL || strcmp(storage, "pc") == 0)
-		return install_password(ctx, fd, status);
+		return cmd_new_password(ctx, fd, "--password-fd", status);
 	return cmd_pin(ctx, fd, state_get(a, "token_label") != NULL ?
 	    state_get(a, "token_label") : state_get(a, "token"), status);
 }
@@ -130,6 +49,44 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	(void)printf("  %s: %s\n", _("Signing"), state_get(a, "container_sign"));
 	(void)printf("%s\n", _("Keep the password safe: it cannot be recovered, and a lost "
 	    "password means revoking the keys."));
+	return CMD_EXIT_OK;
+}
+
+/*
+ * Installed already: nothing is asked or written (another password is 'passwd'); only a
+ * report the service has not had yet is sent. Where and when, and exit 0.
+ */
+static int
+install_already(struct cmd_ctx *ctx, struct enroll *e, const char *number,
+    const struct enroll_installed *in)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	int			 rc;
+
+	if (enroll_install(e, number, NULL, KEYSTORE_P12_MODERN, &err) == -1) {
+		rc = cmd_report(ctx, &err);
+		enroll_error_free(&err);
+		return rc;
+	}
+	if (ctx->json)
+		return cmd_json(ctx, json_pack("{s:s, s:s, s:b, s:s*, s:s*, s:s*, s:s*}",
+		    "request_number", number, "status", "installed", "already_installed", 1,
+		    "installed", in->when, "auth", in->container[KEYSTORE_AUTH],
+		    "sign", in->container[KEYSTORE_SIGN], "token", in->token));
+	if (in->when != NULL)
+		(void)printf(_("The certificates of application %s are already installed (%s).\n"),
+		    number, in->when);
+	else
+		(void)printf(_("The certificates of application %s are already installed.\n"),
+		    number);
+	if (in->token != NULL)
+		(void)printf(_("  on token %s, beside their keys\n"), in->token);
+	else {
+		(void)printf("  %s: %s\n", _("Authentication"), in->container[KEYSTORE_AUTH]);
+		(void)printf("  %s: %s\n", _("Signing"), in->container[KEYSTORE_SIGN]);
+		(void)printf(_("Nothing was changed. For another password of the containers: "
+		    "ncaenroll passwd %s\n"), number);
+	}
 	return CMD_EXIT_OK;
 }
 
@@ -158,11 +115,13 @@ install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
 	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct enroll_installed		 in;
 	struct enroll			*e;
 	struct secret			*pw = NULL;
 	const char			*number = args->argv[0], *fdarg;
 	int				 fd = -1, rc;
 
+	memset(&in, 0, sizeof in);
 	if (args->opt[INSTALL_LEGACY] != NULL)
 		layout = KEYSTORE_P12_LEGACY;
 	fdarg = args->opt[INSTALL_PIN_FD] != NULL ? args->opt[INSTALL_PIN_FD] :
@@ -173,11 +132,14 @@ install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		    _("--password-fd needs a descriptor number"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
+	if (enroll_installed(e, number, &in, NULL) == 0)
+		rc = install_already(ctx, e, number, &in);
 	/* Without a secret, install_secret has said why and set rc. */
-	if ((pw = install_secret(ctx, e, number, fd, &rc)) != NULL)
+	else if ((pw = install_secret(ctx, e, number, fd, &rc)) != NULL)
 		rc = enroll_install(e, number, pw, layout, &err) == 0 ?
 		    install_done(ctx, e, number) : cmd_report(ctx, &err);
 	secret_free(pw);
+	enroll_installed_free(&in);
 	enroll_error_free(&err);
 	enroll_close(e);
 	return rc;

@@ -52,6 +52,35 @@ status_print(json_t *st)
 	}
 }
 
+/*
+ * A refusal or a cancellation leaves the pending keys where they are: nothing removes a
+ * private key unasked. The person is told where they are and how to remove them; a script
+ * reads keys_pending (and keys_dir or token) in the JSON.
+ */
+static void
+status_keys_left(struct cmd_ctx *ctx, struct enroll *e, const char *key, json_t *st)
+{
+	struct enroll_abandon	 p;
+	const char		*s = status_str(st, "status");
+
+	memset(&p, 0, sizeof p);
+	if ((strcmp(s, "rejected") == 0 || strcmp(s, "cancelled") == 0) &&
+	    enroll_app(e, key) != NULL && enroll_abandon_plan(e, key, &p, NULL) == 0 &&
+	    p.keys != 0 && p.where != NULL) {
+		if (ctx->json)
+			(void)(json_object_set_new(st, "keys_pending", json_true()) == -1 ||
+			    json_object_set_new(st, p.on_token ? "token" : "keys_dir",
+			    json_string(p.where)) == -1);
+		else if (p.on_token)
+			(void)printf(_("Its keys are still on the token %s; remove them with "
+			    "'ncaenroll abandon %s'.\n"), p.where, status_str(st, "request_number"));
+		else
+			(void)printf(_("Its private keys are still in %s; remove them with "
+			    "'ncaenroll abandon %s'.\n"), p.where, status_str(st, "request_number"));
+	}
+	enroll_abandon_free(&p);
+}
+
 #define STATUS_WAIT_MAX	30	/* seconds between two questions, at most */
 
 enum status_option {
@@ -101,12 +130,15 @@ status_one(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, jso
 
 	if ((rc = status_get(ctx, e, key, wait, &st)) != CMD_EXIT_OK)
 		return rc;
+	if (ctx->json)
+		status_keys_left(ctx, e, key, st);
 	if (all != NULL)
 		(void)json_array_append_new(all, st);
 	else if (ctx->json)
 		return cmd_json(ctx, st);
 	else {
 		status_print(st);
+		status_keys_left(ctx, e, key, st);
 		json_decref(st);
 	}
 	return CMD_EXIT_OK;

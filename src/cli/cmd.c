@@ -11,6 +11,7 @@
 #include "cli/cmd.h"
 #include "common/i18n.h"
 #include "common/passprompt.h"
+#include "common/password.h"
 #include "common/secret.h"
 #include "common/utf8.h"
 
@@ -106,6 +107,8 @@ out:
 	free(msg);
 	free(joined);
 }
+
+#define CMD_PASSWORD_TRIES 3
 
 void
 cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
@@ -551,21 +554,20 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 int
 cmd_check_service(struct cmd_ctx *ctx, const char *url, const char *ca_file)
 {
-	FILE	*fp;
+	struct client_config		 cfg;
+	enum client_config_error	 why;
+	char				*cause = NULL;
+	int				 rc;
 
-	if (url != NULL && strncmp(url, "https://", 8) != 0)
-		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL,
-		    _("the service address must start with https:// (got '%s')"), url);
-	if (ca_file == NULL)
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = url;
+	cfg.ca_file = ca_file;
+	if (client_config_check(&cfg, &why, &cause) == 0)
 		return CMD_EXIT_OK;
-	if ((fp = fopen(ca_file, "r")) == NULL)
-		return errno == ENOENT ?
-		    cmd_fail(ctx, CMD_EXIT_LOCAL, "ca_file.missing", NULL,
-		    _("the CA certificate file %s does not exist"), ca_file) :
-		    cmd_fail(ctx, CMD_EXIT_LOCAL, "ca_file.unreadable", NULL,
-		    _("cannot read the CA certificate file %s: %s"), ca_file, strerror(errno));
-	(void)fclose(fp);	/* read-only: nothing to lose */
-	return CMD_EXIT_OK;
+	rc = cmd_fail(ctx, why == CLIENT_CONFIG_URL ? CMD_EXIT_USAGE : CMD_EXIT_LOCAL,
+	    client_config_code(why), NULL, "%s", cause != NULL ? cause : "?");
+	free(cause);
+	return rc;
 }
 
 struct enroll *
@@ -698,4 +700,98 @@ cmd_ask(const char *prompt)
 		;
 	memmove(line, s, strlen(s) + 1);
 	return line;
+}
+
+struct secret *
+cmd_password(struct cmd_ctx *ctx, int fd, const char *prompt, const char *fdopt,
+    int *status)
+{
+	struct secret	*s;
+	char		*cause = NULL;
+
+	if (fd < 0 && !isatty(STDIN_FILENO)) {
+		*status = cmd_fail(ctx, CMD_EXIT_USAGE, "field.missing", "password",
+		    _("the password is asked on a terminal, or read from a descriptor with %s N"),
+		    fdopt);
+		return NULL;
+	}
+	s = fd >= 0 ? secret_read_line(fd, &cause) :
+	    passprompt_read(STDIN_FILENO, prompt, &cause);
+	if (s == NULL) {
+		*status = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause != NULL ? cause :
+		    _("out of memory"));
+		free(cause);
+	}
+	return s;
+}
+
+static void
+cmd_password_policy(void)
+{
+	int	r;
+
+	(void)fprintf(stderr, "%s\n", _("The new password protects both containers and can "
+	    "never be recovered:"));
+	for (r = 0; r < PASSWORD_RULE__MAX; r++)
+		(void)fprintf(stderr, "  - %s\n", _(password_rule_text((enum password_rule)r)));
+}
+
+/*
+ * One try: the first typing judged by the policy, then the second compared. NULL with
+ * *stop 0: try again (said why); with *stop set to an exit status: give up (said why).
+ */
+static struct secret *
+cmd_new_password_try(struct cmd_ctx *ctx, int *stop)
+{
+	struct secret	*a, *b = NULL;
+	struct problems	 p;
+	char		*cause = NULL;
+	size_t		 i;
+
+	if ((a = passprompt_read(STDIN_FILENO, _("New password: "), &cause)) == NULL)
+		goto eof;
+	problems_init(&p);
+	if (password_check(secret_reveal(a), &p) == -1) {
+		for (i = 0; i < p.n; i++)
+			cmd_say(ctx, "%s", p.v[i].message);
+		problems_free(&p);
+		secret_free(a);
+		return NULL;
+	}
+	if ((b = passprompt_read(STDIN_FILENO, _("Repeat it: "), &cause)) == NULL)
+		goto eof;
+	if (secret_equal(a, b)) {
+		secret_free(b);
+		return a;
+	}
+	cmd_say(ctx, "%s", _("the two passwords differ; try again"));
+	secret_free(a);
+	secret_free(b);
+	return NULL;
+eof:
+	/* A read that failed is this computer's; the end of input, the person's no. */
+	*stop = cause != NULL ? cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause) :
+	    CMD_EXIT_REFUSED;
+	free(cause);
+	secret_free(a);
+	return NULL;
+}
+
+struct secret *
+cmd_new_password(struct cmd_ctx *ctx, int fd, const char *fdopt, int *status)
+{
+	struct secret	*s = NULL;
+	int		 tries, stop = 0;
+
+	if (fd >= 0 || !isatty(STDIN_FILENO))
+		return cmd_password(ctx, fd, NULL, fdopt, status);
+	cmd_password_policy();
+	for (tries = 0; s == NULL && stop == 0 && tries < CMD_PASSWORD_TRIES; tries++)
+		s = cmd_new_password_try(ctx, &stop);
+	if (s == NULL && stop != CMD_EXIT_LOCAL)
+		stop = cmd_fail(ctx, CMD_EXIT_REFUSED, "password.not_chosen", "password", "%s",
+		    _("no password was chosen; nothing was changed"));
+	if (s == NULL)
+		*status = stop;
+	return s;
 }

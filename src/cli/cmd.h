@@ -88,6 +88,7 @@ extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_form_entry;
 extern const struct cmd_entry cmd_install_entry;
 extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_passwd_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_validate_entry;
 
@@ -160,6 +161,19 @@ struct enroll	*cmd_enroll(struct cmd_ctx *, const char *fixed_captcha, int *stat
  * CMD_EXIT_USAGE (no terminal to ask on) or CMD_EXIT_LOCAL.
  */
 struct secret	*cmd_pin(struct cmd_ctx *, int fd, const char *label, int *status);
+/*
+ * A password: one line from descriptor fd (>= 0), else asked without echo on the terminal
+ * with prompt; NULL after saying why, *status then CMD_EXIT_USAGE (no terminal: fdopt,
+ * "--password-fd", is named) or CMD_EXIT_LOCAL.
+ */
+struct secret	*cmd_password(struct cmd_ctx *, int fd, const char *prompt,
+		    const char *fdopt, int *status);
+/*
+ * A new password for the PC containers: one line from fd, else the policy shown and the
+ * password asked twice without echo until both agree and the policy is met (3 tries).
+ * NULL after saying why, *status then its exit status.
+ */
+struct secret	*cmd_new_password(struct cmd_ctx *, int fd, const char *fdopt, int *status);
 /* prompt on stderr, then a line typed on the terminal, trimmed (malloc'd); NULL at EOF. */
 char		*cmd_ask(const char *prompt);
 /* A descriptor number given to --password-fd or --pin-fd: 0, or -1 if it is none. */

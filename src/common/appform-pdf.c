@@ -438,7 +438,8 @@ appform_pdf_write(const struct appform *af, const char *lang, const char *path,
 	if (appform_check(af, cause) == -1 ||
 	    appform_pdf_render(af, lang, &buf, &len, cause) == -1)
 		return -1;
-	rc = atomicfile_write(path, buf, len, 0644, cause);
+	/* A person's name, IIN and e-mail: the owner's alone, like the state file. */
+	rc = atomicfile_write(path, buf, len, 0600, cause);
 	free(buf);
 	return rc;
 }

@@ -4,7 +4,7 @@
  * caller sets it; lang only guides pango's choice of glyphs), with the request number large
  * and as a QR code the desk can scan, and lines for the applicant's and the operator's
  * signatures. One page, vector, fonts embedded ("DejaVu Sans", else pango's default).
- * appform_pdf_write replaces path atomically, mode 0644 (nothing secret is on it); 0, or
+ * appform_pdf_write replaces path atomically, mode 0600 (a person's data is on it); 0, or
  * -1 with a caller-freed cause and nothing left behind. One thread at a time; every pango
  * and cairo object it makes is freed before it returns. Linked only into the helper
  * ncaenroll-pdf (src/pdf/) and its unit test: pango, cairo and libqrencode load there, not

@@ -16,4 +16,17 @@ fault_point(const char *name)
 	if (want != NULL && strcmp(want, name) == 0)
 		(void)kill(getpid(), SIGKILL);
 }
+
+void
+fault_point_path(const char *name, const char *path)
+{
+	const char	*want = getenv("NCAENROLL_FAULT");
+	size_t		 n = strlen(name), plen = strlen(path), slen;
+
+	if (want == NULL || strncmp(want, name, n) != 0 || want[n] != ':')
+		return;
+	slen = strlen(want + n + 1);
+	if (slen <= plen && strcmp(path + plen - slen, want + n + 1) == 0)
+		(void)kill(getpid(), SIGKILL);
+}
 #endif

@@ -10,9 +10,13 @@
 
 #ifdef ENABLE_FAULT_POINTS
 void	fault_point(const char *name);
-#define FAULT_POINT(name)	fault_point(name)
+/* The same, only while writing a path that ends in what follows "NAME:" in the variable. */
+void	fault_point_path(const char *name, const char *path);
+#define FAULT_POINT(name)		fault_point(name)
+#define FAULT_POINT_PATH(name, path)	fault_point_path(name, path)
 #else
-#define FAULT_POINT(name)	((void)0)
+#define FAULT_POINT(name)		((void)0)
+#define FAULT_POINT_PATH(name, path)	((void)0)
 #endif
 
 #endif

@@ -80,3 +80,91 @@ utf8_is_ascii_digit(uint32_t cp)
 {
 	return cp >= '0' && cp <= '9';
 }
+
+/* Bidirectional embeddings, overrides and isolates, and the line/paragraph separators. */
+static int
+utf8_is_format_trap(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x200e || cp == 0x200f;
+}
+
+/* Bytes up to and with the final byte of a CSI's parameters starting at s. */
+static size_t
+utf8_csi_len(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e)
+			return i + 1;
+	return len;
+}
+
+/*
+ * Length of the escape sequence at s[0] == ESC: ESC [ params final; ESC ] / P / X / ^ / _
+ * and a string ended by BEL or ESC \ (or the end); ESC, intermediates and a final else.
+ */
+static size_t
+utf8_escape_len(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len < 2)
+		return len;
+	if (s[1] == '[')
+		return 2 + utf8_csi_len(s + 2, len - 2);
+	if (strchr("]PX^_", s[1]) != NULL) {
+		for (i = 2; i < len; i++) {
+			if (s[i] == '\a')
+				return i + 1;
+			if (s[i] == '\033' && i + 1 < len && s[i + 1] == '\\')
+				return i + 2;
+		}
+		return len;
+	}
+	/* ESC ( B and the like take one intermediate byte and one final. */
+	for (i = 1; i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] <= 0x2f; i++)
+		;
+	return i < len ? i + 1 : len;
+}
+
+size_t
+utf8_sanitize(char *s, int lines)
+{
+	size_t		len = strlen(s), in = 0, out = 0, changed = 0, skip;
+	uint32_t	cp;
+	int		n;
+
+	while (in < len) {
+		if (s[in] == '\033') {
+			skip = utf8_escape_len(s + in, len - in);
+			in += skip;
+			changed++;
+			continue;
+		}
+		if ((n = utf8_decode(s + in, len - in, &cp)) == -1) {
+			s[out++] = '?';
+			in++;
+			changed++;
+			continue;
+		}
+		if (cp == 0x9b) {	/* the 8-bit CSI: its parameters go with it */
+			in += (size_t)n + utf8_csi_len(s + in + n, len - in - (size_t)n);
+			changed++;
+			continue;
+		}
+		if (cp == '\n' || cp == '\t') {
+			s[out++] = lines ? (char)cp : ' ';
+			changed += !lines;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || utf8_is_format_trap(cp))
+			changed++;
+		else {
+			memmove(s + out, s + in, (size_t)n);
+			out += (size_t)n;
+		}
+		in += (size_t)n;
+	}
+	s[out] = '\0';
+	return changed;
+}

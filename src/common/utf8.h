@@ -1,7 +1,7 @@
 /*
  * utf8 — decoding just enough UTF-8 to judge input: validators need code points (a
- * password's "ж" is one character, not two bytes) and must refuse malformed sequences.
- * Pure functions, no allocation.
+ * password's "ж" is one character, not two bytes) and must refuse malformed sequences;
+ * and making text from outside safe to put on a terminal. Pure functions, no allocation.
  */
 #ifndef NCA_UTF8_H
 #define NCA_UTF8_H
@@ -20,5 +20,14 @@ long	utf8_count(const char *s);
  */
 int	utf8_first_not(const char *s, int (*ok)(uint32_t), size_t *pos, char ch[5]);
 int	utf8_is_ascii_digit(uint32_t);
+/*
+ * Makes text from outside (the service's answers) safe for a terminal, in place: removes
+ * escape sequences whole (CSI, OSC, DCS and other ESC sequences, with what they carry),
+ * the other C0 controls, DEL, the C1 controls (U+0080-U+009F, 8-bit CSI among them) and
+ * the bidirectional overrides that can make text read other than it is; a byte that is
+ * not UTF-8 becomes '?'. With lines, newline and tab are kept (PEM, a form's text);
+ * without, each becomes a space. Returns how many characters were removed or replaced.
+ */
+size_t	utf8_sanitize(char *s, int lines);
 
 #endif

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -16,8 +17,10 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/utf8.h"
 #include "enroll/client.h"
 #include "enroll/p11.h"
+#include "enroll/svcerror.h"
 
 #define CLIENT_MAX_ANSWER (4 * 1024 * 1024)	/* certificates and forms are far smaller */
 #define CLIENT_ALERT_CERTIFICATE_REQUIRED 116	/* TLS 1.3: the service wants one */
@@ -71,16 +74,75 @@ client_strdup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
+static const char *const client_config_codes[] = {
+	[CLIENT_CONFIG_OK] = "ok",
+	[CLIENT_CONFIG_URL] = "service.url",
+	[CLIENT_CONFIG_CA_MISSING] = "ca_file.missing",
+	[CLIENT_CONFIG_CA_UNREADABLE] = "ca_file.unreadable",
+	[CLIENT_CONFIG_CA_INVALID] = "ca_file.invalid",
+};
+_Static_assert(sizeof client_config_codes / sizeof client_config_codes[0] ==
+    CLIENT_CONFIG__MAX, "a code for every configuration error");
+
+const char *
+client_config_code(enum client_config_error why)
+{
+	return why < CLIENT_CONFIG__MAX ? client_config_codes[why] : "settings";
+}
+
+/* The CA file must exist and hold a certificate, or every call would say "not trusted". */
+static enum client_config_error
+client_ca_file_check(const char *path, char **cause)
+{
+	X509	*x;
+	FILE	*fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT) {
+			cause_set(cause, _("the CA file %s does not exist (--ca-file or ca_file in "
+			    "the settings)"), path);
+			return CLIENT_CONFIG_CA_MISSING;
+		}
+		cause_set(cause, _("cannot read the CA file %s: %s"), path, strerror(errno));
+		return CLIENT_CONFIG_CA_UNREADABLE;
+	}
+	x = PEM_read_X509(fp, NULL, NULL, NULL);
+	(void)fclose(fp);	/* read-only */
+	ERR_clear_error();
+	if (x == NULL) {
+		cause_set(cause, _("the CA file %s holds no CA certificate (PEM)"), path);
+		return CLIENT_CONFIG_CA_INVALID;
+	}
+	X509_free(x);
+	return CLIENT_CONFIG_OK;
+}
+
+int
+client_config_check(const struct client_config *cfg, enum client_config_error *why,
+    char **cause)
+{
+	*why = CLIENT_CONFIG_OK;
+	if (cfg->url != NULL && (strncmp(cfg->url, "https://", 8) != 0 || cfg->url[8] == '\0')) {
+		cause_set(cause, _("the service address must start with https://: applications "
+		    "travel only encrypted (got '%s')"), cfg->url);
+		*why = CLIENT_CONFIG_URL;
+	} else if (cfg->ca_file != NULL)
+		*why = client_ca_file_check(cfg->ca_file, cause);
+	return *why == CLIENT_CONFIG_OK ? 0 : -1;
+}
+
 struct client *
 client_new(const struct client_config *cfg, char **cause)
 {
-	struct client	*c;
+	enum client_config_error	 why;
+	struct client			*c;
 
-	if (cfg->url == NULL || strncmp(cfg->url, "https://", 8) != 0) {
-		cause_set(cause, _("the service address must start with https:// (got '%s')"),
-		    cfg->url != NULL ? cfg->url : "");
+	if (cfg->url == NULL) {
+		cause_set(cause, "%s", _("no enrollment service is named"));
 		return NULL;
 	}
+	if (client_config_check(cfg, &why, cause) == -1)
+		return NULL;
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		goto oom;
 	c->cfg = *cfg;
@@ -123,6 +185,12 @@ client_free(struct client *c)
 	free(c->ca_file);
 	free(c->lang);
 	free(c);
+}
+
+const char *
+client_url(const struct client *c)
+{
+	return c->url;
 }
 
 void
@@ -257,6 +325,37 @@ client_classify(CURLcode rc)
 	}
 }
 
+/*
+ * Every string of an answer loses its control characters before anyone sees it: the
+ * service is trusted to say things, never to drive the terminal they are shown on.
+ * Newlines stay (PEM, the form's text).
+ */
+static void
+client_sanitize(json_t *j)
+{
+	const char	*key;
+	json_t		*v;
+	char		*s;
+	size_t		 i;
+
+	if (json_is_string(j)) {
+		/* strdup stops at a NUL inside (JSON allows "\u0000"): the rest goes too. */
+		if ((s = strdup(json_string_value(j))) == NULL) {
+			(void)json_string_set(j, "");
+			return;
+		}
+		if (utf8_sanitize(s, 1) > 0 || strlen(s) != json_string_length(j))
+			(void)json_string_set(j, s);
+		free(s);
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			client_sanitize(v);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			client_sanitize(v);
+	}
+}
+
 static void
 client_read_error(struct client_result *r)
 {
@@ -267,6 +366,58 @@ client_read_error(struct client_result *r)
 	r->code = client_strdup_or_null(json_string_value(json_object_get(err, "code")));
 	r->field = client_strdup_or_null(json_string_value(json_object_get(err, "field")));
 	r->message = client_strdup_or_null(json_string_value(json_object_get(err, "message")));
+	/* A message is shown on one line, after "ncaenroll: ". */
+	if (r->message != NULL)
+		(void)utf8_sanitize(r->message, 0);
+}
+
+/*
+ * The refusal in the person's words (svcerror.c). A code this program does not know
+ * (a newer service) is the one case where the service's own sentence is shown; the code
+ * is logged, so whoever updates the program learns of it.
+ */
+static void
+client_refusal(struct client *c, const struct client_result *r, char **cause)
+{
+	const char	*name = svcerror_field(r->field);
+	const char	*said = r->message != NULL ? r->message : r->code;
+	char		*text;
+
+	if (r->status == 429 && r->retry_after > 0 &&
+	    strcmp(r->code, "rate_limited") == 0) {
+		cause_set(cause, _("too many requests came from this computer's address; try "
+		    "again in %ld seconds"), r->retry_after);
+		return;
+	}
+	if ((text = svcerror_text(r->code, r->field)) != NULL) {
+		cause_set(cause, "%s", text);
+		free(text);
+		return;
+	}
+	log_warning(_("the service at %s answered with an error code this program does not "
+	    "know: %s"), c->url, r->code);
+	if (name != NULL)
+		cause_set(cause, _("%s: the service refused the value: %s"), name, said);
+	else
+		cause_set(cause, _("the service refused: %s"), said);
+}
+
+/* A 5xx: the service failed, whatever it says; in its words only if there are no others. */
+static void
+client_failed(struct client *c, const struct client_result *r, char **cause)
+{
+	char	*text = svcerror_text(r->code, NULL);
+
+	if (text != NULL)
+		cause_set(cause, _("%s (%s)"), text, c->url);
+	else {
+		if (r->code != NULL)
+			log_warning(_("the service at %s answered with an error code this "
+			    "program does not know: %s"), c->url, r->code);
+		cause_set(cause, _("the service at %s failed (HTTP %ld)%s%s"), c->url, r->status,
+		    r->message != NULL ? ": " : "", r->message != NULL ? r->message : "");
+	}
+	free(text);
 }
 
 static int
@@ -276,6 +427,7 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	struct client_buf	 buf = { NULL, 0, 0 };
 	char			 errbuf[CURL_ERROR_SIZE] = "";
 	json_error_t		 jerr;
+	curl_off_t		 retry = 0;
 	CURLcode		 rc;
 
 	client_result_free(r);
@@ -325,8 +477,18 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 		return -1;
 	}
 	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	(void)curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry);
+	r->retry_after = retry > 0 ? (long)retry : 0;
 	r->json = buf.len > 0 && (buf.p[0] == '{' || buf.p[0] == '[') ?
 	    json_loadb(buf.p, buf.len, 0, &jerr) : NULL;
+	client_sanitize(r->json);
+	if (r->status >= 200 && r->status < 300 && r->json == NULL) {
+		/* Every answer of doc/api*.md this client asks for is JSON. */
+		r->failure = CLIENT_BROKEN;
+		cause_set(cause, _("the service at %s sent an answer this program cannot read; "
+		    "is that address the enrollment service?"), c->url);
+		return -1;
+	}
 	if (r->status >= 200 && r->status < 300) {
 		r->failure = CLIENT_OK;
 		return 0;
@@ -334,17 +496,11 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	client_read_error(r);
 	if (r->status >= 400 && r->status < 500 && r->code != NULL) {
 		r->failure = CLIENT_REFUSED;
-		if (r->field != NULL)
-			cause_set(cause, _("the service refused %s: %s"), r->field,
-			    r->message != NULL ? r->message : r->code);
-		else
-			cause_set(cause, _("the service refused: %s"),
-			    r->message != NULL ? r->message : r->code);
+		client_refusal(c, r, cause);
 		return -1;
 	}
 	r->failure = CLIENT_BROKEN;
-	cause_set(cause, _("the service at %s failed (HTTP %ld)%s%s"), c->url, r->status,
-	    r->message != NULL ? ": " : "", r->message != NULL ? r->message : "");
+	client_failed(c, r, cause);
 	return -1;
 }
 

@@ -46,12 +46,30 @@ struct client_result {
 	char			*body;		/* the raw answer, NUL-terminated */
 	size_t			 len;
 	char			*code, *field, *message;	/* on CLIENT_REFUSED */
+	long			 retry_after;	/* seconds the service asked to wait, or 0 */
 	int			 tls_alert;	/* the fatal TLS alert the service sent, or 0 */
 	int			 tls_version;	/* TLS1_2_VERSION, TLS1_3_VERSION, or 0 */
 };
 
 struct client;
 
+/*
+ * What is wrong with a configuration, found before any network use: an address that is
+ * not https:// (the settings are wrong), or a CA file that is missing, unreadable or
+ * holds no certificate (a local file). A NULL url is not judged here (client_new refuses
+ * it). client_new makes the same checks. client_config_code names each for scripts.
+ */
+enum client_config_error {
+	CLIENT_CONFIG_OK,
+	CLIENT_CONFIG_URL,
+	CLIENT_CONFIG_CA_MISSING,
+	CLIENT_CONFIG_CA_UNREADABLE,
+	CLIENT_CONFIG_CA_INVALID,
+	CLIENT_CONFIG__MAX
+};
+int		 client_config_check(const struct client_config *,
+		     enum client_config_error *why, char **cause);
+const char	*client_config_code(enum client_config_error);
 struct client	*client_new(const struct client_config *, char **cause);
 void		 client_free(struct client *);
 /*
@@ -62,6 +80,8 @@ void		 client_free(struct client *);
 int		 client_call(struct client *, const char *method, const char *path,
 		     json_t *body, int idempotent, struct client_result *res, char **cause);
 void		 client_result_free(struct client_result *);
+/* The service's address, as messages name it. */
+const char	*client_url(const struct client *);
 /*
  * While set, every call asks stop(arg) as it waits on the network (several times a
  * second, and before each retry): an answer other than 0 ends the call at once with

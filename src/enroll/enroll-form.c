@@ -175,7 +175,7 @@ enroll_form_save(struct enroll *e, const char *key, char **path, struct enroll_e
 	}
 	if ((text = enroll_form_text(e, key, APPFORM_BIG_NUMBER, err)) == NULL)
 		goto out;
-	if (atomicfile_write(txt, text, strlen(text), 0644, &cause) == -1) {
+	if (atomicfile_write(txt, text, strlen(text), 0600, &cause) == -1) {
 		enroll_form_fail(err, ENROLL_LOCAL, cause);
 		goto out;
 	}

@@ -2,9 +2,9 @@
  * enroll-form — the application form of a submitted application, from what this computer
  * kept (no network): as text for a screen (appform_render), as a printable PDF (drawn by
  * the helper program ncaenroll-pdf, pdfhelper.h), and both saved as files to be printed
- * and brought to a registration desk. Files are written atomically, mode 0644 (they hold
- * no secret; a printer queue may need to read them). Strings returned are malloc'd and the caller frees
- * them; 0/-1 (NULL) with an enroll_error whose field is NULL. Callers: the TUI's actions,
+ * and brought to a registration desk. Files are written atomically, mode 0600: they hold
+ * a person's name, IIN and e-mail (lp reads a file as its owner, so printing still
+ * works). Strings returned are malloc'd and the caller frees them; 0/-1 (NULL) with an enroll_error whose field is NULL. Callers: the TUI's actions,
  * the CLI. The form is in the language _() speaks when called.
  */
 #ifndef NCA_ENROLL_FORM_H

@@ -16,9 +16,20 @@
 #include "common/problem.h"
 #include "common/reqnum.h"
 #include "common/storage.h"
-#include "enroll/enroll.h"
+#include "enroll/answer.h"
+#include "enroll/enroll-int.h"
 
-static int
+void
+enroll_now_iso(char out[21])
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (gmtime_r(&now, &tm) == NULL || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(out, 21, "%s", "1970-01-01T00:00:00Z");
+}
+
+int
 enroll_on_token(const struct state_app *a)
 {
 	const struct storage_kind	*k = storage_find(state_get(a, "storage"));
@@ -26,11 +37,7 @@ enroll_on_token(const struct state_app *a)
 	return k != NULL && k->token;
 }
 
-static void
-enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
-    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
+void
 enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
     const char *code, const char *fmt, ...)
 {
@@ -50,8 +57,7 @@ enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
 	err->code = code != NULL ? strdup(code) : NULL;
 }
 
-/* The first problem of a local validation, placed at its field. */
-static int
+int
 enroll_fail_problems(struct enroll_error *err, const char *field, struct problems *p)
 {
 	enroll_fail(err, ENROLL_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
@@ -74,8 +80,9 @@ enroll_error_free(struct enroll_error *err)
 struct enroll *
 enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 {
-	struct enroll	*e;
-	char		*path = NULL, *cause = NULL;
+	enum client_config_error	 why = CLIENT_CONFIG_OK;
+	struct enroll			*e;
+	char				*path = NULL, *cause = NULL;
 
 	if ((e = calloc(1, sizeof *e)) == NULL ||
 	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL) {
@@ -89,8 +96,12 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	    NULL)
 		goto local;
 	free(path);
-	if (cfg->service.url != NULL && (e->cl = client_new(&cfg->service, &cause)) == NULL) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
+	/* A wrong setting is said now, before anything goes on the network. */
+	if (cfg->service.url != NULL &&
+	    (client_config_check(&cfg->service, &why, &cause) == -1 ||
+	    (e->cl = client_new(&cfg->service, &cause)) == NULL)) {
+		enroll_fail(err, why == CLIENT_CONFIG_URL ? ENROLL_USAGE : ENROLL_LOCAL, NULL,
+		    why != CLIENT_CONFIG_OK ? client_config_code(why) : NULL, "%s", cause);
 		free(cause);
 		enroll_close(e);
 		return NULL;
@@ -121,8 +132,7 @@ enroll_app(struct enroll *e, const char *key)
 	return state_app_find(e->st, key);
 }
 
-/* Opens a transaction and finds the application in the freshly read file. */
-static struct state_app *
+struct state_app *
 enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
 {
 	struct state_app	*a;
@@ -141,7 +151,7 @@ enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
 	return a;
 }
 
-static int
+int
 enroll_commit(struct enroll *e, struct enroll_error *err)
 {
 	char	*cause = NULL;
@@ -153,14 +163,7 @@ enroll_commit(struct enroll *e, struct enroll_error *err)
 	return -1;
 }
 
-/* No machine event: enroll_record only sets fields. */
-#define ENROLL_NO_MOVE ME__MAX
-
-/*
- * One transaction: sets the NULL-terminated key, value pairs (a NULL value removes the
- * field), then applies the event unless it is ENROLL_NO_MOVE, then commits.
- */
-static int
+int
 enroll_record(struct enroll *e, const char *id, enum machine_event ev,
     struct enroll_error *err, ...)
 {
@@ -189,17 +192,23 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
 	return enroll_commit(e, err);
 }
 
+/*
+ * One call to the service; a 2xx answer is then checked against what a `kind` of answer
+ * must hold (answer.c) before anyone reads it.
+ */
 static int
 enroll_call(struct enroll *e, const char *method, const char *path, json_t *body,
-    int idempotent, struct client_result *res, struct enroll_error *err)
+    int idempotent, enum answer kind, struct client_result *res, struct enroll_error *err)
 {
 	char	*cause = NULL;
 	int	 rc;
 
 	if (e->cl == NULL) {
 		memset(res, 0, sizeof *res);
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
-		    _("no service is configured (use --service URL, or --demo)"));
+		enroll_fail(err, ENROLL_USAGE, NULL, "service.none", "%s",
+		    _("no enrollment service is named: give --service https://HOST:PORT (and "
+		    "--ca-file FILE), or write 'service: https://HOST:PORT' in "
+		    "~/.config/ncaenroll/config.yaml; --demo starts a demo service"));
 		return -1;
 	}
 	rc = client_call(e->cl, method, path, body, idempotent, res, &cause);
@@ -207,6 +216,8 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED :
 		    res->failure == CLIENT_CANCELLED ? ENROLL_CANCELLED : ENROLL_SERVICE,
 		    res->field, res->code, "%s", cause != NULL ? cause : "?");
+	else if ((rc = answer_check(res->json, kind, client_url(e->cl), &cause)) == -1)
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
 	free(cause);
 	return rc;
 }
@@ -256,7 +267,7 @@ enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *
 	int			 rc = -1;
 
 	memset(c, 0, sizeof *c);
-	if (enroll_call(e, "POST", "/api/v1/captcha", NULL, 0, &res, err) == -1)
+	if (enroll_call(e, "POST", "/api/v1/captcha", NULL, 0, ANSWER_CAPTCHA, &res, err) == -1)
 		goto out;
 	rows = json_object_get(res.json, "bitmap");
 	c->width = (int)json_integer_value(json_object_get(res.json, "width"));
@@ -315,7 +326,8 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 	}
 	body = json_pack("{s:s, s:s, s:s}", "bin", bin, "captcha_id", captcha_id,
 	    "captcha_answer", answer);
-	if (enroll_call(e, "POST", "/api/v1/bin-check", body, 0, &res, err) == 0) {
+	if (enroll_call(e, "POST", "/api/v1/bin-check", body, 0, ANSWER_BIN_CHECK, &res,
+	    err) == 0) {
 		name = json_object_get(res.json, "name");
 		(void)snprintf(expires, sizeof expires, "%lld", (long long)time(NULL) +
 		    json_integer_value(json_object_get(res.json, "token_expires_in")));
@@ -349,7 +361,8 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 		return -1;
 	}
 	body = json_pack("{s:s, s:s}", "iin", iin, "token", token);
-	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, &res, err) == 0)
+	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, ANSWER_IIN_CHECK, &res,
+	    err) == 0)
 		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "iin", iin,
 		    "surname", enroll_jstr(res.json, "surname"),
 		    "given_name", enroll_jstr(res.json, "given_name"),
@@ -448,12 +461,8 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "unknown directory '%s'", which);
 		return -1;
 	}
-	rc = enroll_call(e, "GET", path, NULL, 1, &res, err);
-	if (rc == 0 && !json_is_array(res.json)) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
-		    _("the service sent a list that is not a list"));
-		rc = -1;
-	}
+	rc = enroll_call(e, "GET", path, NULL, 1, strcmp(which, "gu-codes") == 0 ?
+	    ANSWER_GU_CODES : ANSWER_DIRECTORY, &res, err);
 	if (rc == 0)
 		*out = json_incref(res.json);
 	client_result_free(&res);
@@ -599,7 +608,7 @@ enroll_complete(const struct state_app *a, struct enroll_error *err)
  * person's, for this one call; never kept). A refusal names the field a screen shows it
  * at: "dir", or "pin" for a token (a wrong PIN, no token, a locked one).
  */
-static struct keystore *
+struct keystore *
 enroll_keystore(const struct state_app *a, const struct secret *pin,
     struct enroll_error *err)
 {
@@ -724,7 +733,8 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 		goto out;
 	}
 	/* Safe to repeat: the service answers a known key pair with the same number. */
-	if (enroll_call(e, "POST", "/api/v1/applications", body, 1, &res, err) == -1)
+	if (enroll_call(e, "POST", "/api/v1/applications", body, 1, ANSWER_SUBMITTED,
+	    &res, err) == -1)
 		goto out;
 	FAULT_POINT("apply.submit-answered");
 	rc = enroll_record(e, id, ME_SUBMIT_OK, err,
@@ -833,7 +843,7 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 		return enroll_fail_problems(err, "request_number", &p);
 	if (asprintf(&path, "/api/v1/applications/%s", canon) == -1)
 		return -1;
-	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
+	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_STATUS, &res, err) == -1)
 		goto out;
 	svc = enroll_jstr(res.json, "status");
 	if ((a = state_app_find(e->st, canon)) != NULL) {
@@ -867,7 +877,7 @@ enroll_download(struct enroll *e, const char *id, const char *number, struct enr
 
 	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
 		return -1;
-	if (enroll_call(e, "GET", path, NULL, 1, &res, err) == -1)
+	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1)
 		goto out;
 	rc = enroll_record(e, id, ME_DOWNLOADED, err,
 	    "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
@@ -937,7 +947,7 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 		json_decref(body);
 		return -1;
 	}
-	if (enroll_call(e, "POST", path, body, 1, &res, err) == 0) {
+	if (enroll_call(e, "POST", path, body, 1, ANSWER_INSTALLED, &res, err) == 0) {
 		FAULT_POINT("install.reported");
 		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "reported", "yes", "status", "installed",
 		    (char *)NULL);
@@ -956,7 +966,7 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 	struct keystore			*ks;
 	struct keystore_installed	 done;
 	const char			*certs[KEYSTORE_KEY__MAX];
-	char				*cause = NULL;
+	char				*cause = NULL, now[21];
 	int				 rc = -1;
 
 	memset(&done, 0, sizeof done);
@@ -969,9 +979,10 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
+	enroll_now_iso(now);
 	rc = enroll_record(e, id, ME_INSTALLED, err,
 	    "container_auth", done.path[KEYSTORE_AUTH],
-	    "container_sign", done.path[KEYSTORE_SIGN], (char *)NULL);
+	    "container_sign", done.path[KEYSTORE_SIGN], "installed_at", now, (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("install.installed");
 out:
@@ -1048,42 +1059,3 @@ enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 		(void)snprintf(buf, size, "%s", _("not sent: no address was given"));
 	return buf;
 }
-
-int
-enroll_abandon(struct enroll *e, const char *key, char **keys_dir,
-    struct enroll_error *err)
-{
-	struct state_app	*a;
-	const char		*dir;
-	char			 id[STATE_ID_LEN + 1];
-	int			 had_keys;
-
-	*keys_dir = NULL;
-	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
-		    _("no application %s is kept on this computer"), key);
-		return -1;
-	}
-	if (a->state == MS_ABANDONED)
-		return 0;
-	if (a->state != MS_DRAFT && a->state != MS_KEYS_READY) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.sent",
-		    _("application %s was already sent: the registration desk decides it, or "
-		    "it is cancelled when its month is over"), key);
-		return -1;
-	}
-	had_keys = a->state == MS_KEYS_READY;
-	dir = state_get(a, "dir");
-	if (had_keys && dir != NULL && (*keys_dir = strdup(dir)) == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
-		return -1;
-	}
-	(void)snprintf(id, sizeof id, "%s", a->id);	/* a is gone after the transaction */
-	if (enroll_record(e, id, ME_ABANDON, err, (char *)NULL) == -1) {
-		free(*keys_dir);
-		*keys_dir = NULL;
-		return -1;
-	}
-	return 0;
-}
-

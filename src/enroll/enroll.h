@@ -19,6 +19,7 @@
 
 enum enroll_fail {
 	ENROLL_REFUSED = 1,	/* bad input, or the service said no */
+	ENROLL_USAGE = 2,	/* the settings: no service named, an address not https:// */
 	ENROLL_SERVICE = 3,	/* the service is unreachable, untrusted or broken */
 	ENROLL_LOCAL = 4,	/* a file, folder or device here failed */
 	ENROLL_CANCELLED = 5,	/* the person stopped it (struct enroll_progress) */
@@ -110,11 +111,40 @@ int	enroll_tokens(struct enroll *, struct keystore_token **, size_t *,
 	    struct enroll_error *);
 
 /*
- * Gives up an application never sent (a draft, or keys made but not submitted), so it is
- * no longer offered to continue. Keys already made stay where they are (a person may
- * want them gone or kept; deleting a private key is theirs to decide): *keys_dir then
- * names their folder (malloc'd), else NULL. A submitted application cannot be abandoned
- * here: the registration desk decides it, or it expires.
+ * Abandoning an application that can no longer be issued, and removing its pending keys
+ * for good. First enroll_abandon_plan says what it would do, for the person to confirm
+ * (the CLI asks y/N or wants --yes; a screen asks); then enroll_abandon_remove does it
+ * and fills the same struct with what was done. Either refuses (ENROLL_REFUSED, code
+ * application.at_desk, .issued or .installed, and a sentence saying what to do instead) an
+ * application that is submitted (the desk decides it; the service is asked first, when
+ * one is configured, as the desk may have decided since), issued or installed.
+ *  - never sent (draft, keys_ready): it becomes "abandoned", and its keys are removed;
+ *  - rejected, cancelled (and abandoned, for keys an older version left): it stays what
+ *    it is, and its keys are removed.
+ * Keys in a PC folder are overwritten, synced, then unlinked; on a token they are
+ * destroyed there, which needs its PIN (pin; NULL for a folder). A status that learns of
+ * a refusal removes nothing: a screen asks (plan.keys != 0), then calls remove. The struct
+ * starts zeroed; each call frees what it held; enroll_abandon_free at the end.
+ */
+struct enroll_abandon {
+	char			 id[STATE_ID_LEN + 1];
+	enum machine_state	 state;		/* after remove: the state it is now in */
+	int			 becomes_abandoned;	/* never sent: given up for good */
+	int			 on_token;	/* the keys are on a token: its PIN is needed */
+	char			*where;		/* the keys' folder or the token's label, or NULL */
+	char			*files[2];	/* plan, PC: the key files there now (NULL-padded) */
+	int			 keys;		/* plan: keys there now, -1 on a token (not known
+						   without its PIN); remove: keys removed */
+};
+int	enroll_abandon_plan(struct enroll *, const char *id_or_number,
+	    struct enroll_abandon *, struct enroll_error *);
+int	enroll_abandon_remove(struct enroll *, const char *id_or_number,
+	    const struct secret *pin, struct enroll_abandon *, struct enroll_error *);
+void	enroll_abandon_free(struct enroll_abandon *);
+/*
+ * The TUI's "Start anew" until it asks about keys: gives up a draft or keys_ready
+ * application and leaves its keys (*keys_dir names their folder, malloc'd, else NULL).
+ * New callers use enroll_abandon_plan and enroll_abandon_remove.
  */
 int	enroll_abandon(struct enroll *, const char *id_or_number, char **keys_dir,
 	    struct enroll_error *);
@@ -134,9 +164,38 @@ int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
  * Install: downloads and verifies the certificates, writes the two password-protected
  * containers (PC) or stores the certificates on the token beside their keys, and reports
  * "installed" to the service with a proof made by the new key. pw: the containers' new
- * password (PC; judged by the password policy first), or the token's PIN.
+ * password (PC; judged by the password policy first), or the token's PIN. On an
+ * application installed already nothing is written and pw is not used (it may be NULL):
+ * only a report the service has not had yet is sent. Ask enroll_installed first, to say
+ * "installed already" instead of asking for a password.
  */
 int	enroll_install(struct enroll *, const char *id_or_number, const struct secret *pw,
 	    enum keystore_p12_layout, struct enroll_error *);
+
+/*
+ * Where and when an application's certificates were installed: 0 with *out filled (the
+ * caller frees it with enroll_installed_free), or -1 with code application.not_installed
+ * (ENROLL_REFUSED) when they are not, or application.unknown. No network, no secret.
+ */
+struct enroll_installed {
+	char	*when;				/* ISO 8601 UTC; NULL if not noted */
+	char	*container[KEYSTORE_KEY__MAX];	/* PC: the two .p12 files; token: NULL */
+	char	*token;				/* token: its label (or serial); PC: NULL */
+};
+int	enroll_installed(struct enroll *, const char *id_or_number, struct enroll_installed *,
+	    struct enroll_error *);
+void	enroll_installed_free(struct enroll_installed *);
+
+/*
+ * A new password for the two containers of an installed application (PC): both opened
+ * with old, both rewritten with new_pw in the layout they had, each replaced atomically;
+ * repeating a change cut short finishes it. Refused (ENROLL_REFUSED), before anything is
+ * written: not installed (application.not_installed); keys on a token (token.pin: a
+ * token's PIN is changed with the token's own tool); new_pw breaking the policy (field
+ * "new_password", the rule's code); old not opening them (field "password",
+ * password.wrong).
+ */
+int	enroll_passwd(struct enroll *, const char *id_or_number, const struct secret *old,
+	    const struct secret *new_pw, struct enroll_error *);
 
 #endif

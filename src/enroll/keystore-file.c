@@ -556,22 +556,6 @@ out:
 	return rc;
 }
 
-static int
-keystore_file_sync_dir(const char *dir, char **cause)
-{
-	int	fd, rc = 0;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(fd) == -1)
-		rc = -1;
-	if (rc == -1)
-		cause_set(cause, _("cannot flush the folder %s: %s"), dir, strerror(errno));
-	if (fd != -1 && close(fd) == -1 && rc == 0) {
-		cause_set(cause, _("cannot flush the folder %s: %s"), dir, strerror(errno));
-		rc = -1;
-	}
-	return rc;
-}
-
 /* Everything install needs, judged before a byte is written. */
 struct keystore_file_plan {
 	EVP_PKEY	*key[KEYSTORE_KEY__MAX];	/* NULL: installed before */
@@ -632,17 +616,31 @@ keystore_file_commit(struct keystore_file *kf, struct keystore_file_plan *pl,
 			return -1;
 		pl->written[k] = 1;
 	}
-	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
-		if (pl->key[k] != NULL && unlink(kf->keypath[k]) == -1 && errno != ENOENT) {
-			/* The containers stay: a repeated install will finish this. */
-			pl->written[0] = pl->written[1] = 0;
-			cause_set(cause, _("the containers are written but %s could not be "
-			    "removed: %s"), kf->keypath[k], strerror(errno));
-			return -1;
-		}
-	}
+	/* The containers stay if this fails: a repeated install will finish it. */
 	pl->written[0] = pl->written[1] = 0;
-	return keystore_file_sync_dir(kf->dir, cause);
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (pl->key[k] != NULL && atomicfile_shred(kf->keypath[k], NULL, cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Each pending key file overwritten, synced and unlinked; the folder synced by shred. */
+static int
+keystore_file_remove_keys(struct keystore *ks, int *removed, char **cause)
+{
+	struct keystore_file	*kf = ks->impl;
+	int			 k, gone;
+
+	*removed = 0;
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (atomicfile_shred(kf->keypath[k], &gone, cause) == -1)
+			return -1;
+		if (gone)
+			log_info(_("removed the %s key %s"), keystore_key_name(k), kf->keypath[k]);
+		*removed += gone;
+	}
+	return 0;
 }
 
 static int
@@ -693,6 +691,7 @@ static const struct keystore_ops keystore_file_ops = {
 	.csr = keystore_file_csr,
 	.sign = keystore_file_sign,
 	.install = keystore_file_install,
+	.remove_keys = keystore_file_remove_keys,
 	.close = keystore_file_close,
 };
 
@@ -745,4 +744,153 @@ out:
 		ks = NULL;
 	}
 	return ks;
+}
+
+/* ---- a new password for installed containers ---- */
+
+/* The layout a container was written in, told by the digest of its MAC. */
+static enum keystore_p12_layout
+keystore_file_layout_of(const PKCS12 *p12)
+{
+	const X509_ALGOR	*alg = NULL;
+	const ASN1_OBJECT	*obj = NULL;
+
+	PKCS12_get0_mac(NULL, &alg, NULL, NULL, p12);
+	if (alg != NULL)
+		X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	return obj != NULL && OBJ_obj2nid(obj) == NID_sha1 ? KEYSTORE_P12_LEGACY :
+	    KEYSTORE_P12_MODERN;
+}
+
+/* The private key of the shrouded key bag in the plain-data safe (as NCA orders them). */
+static EVP_PKEY *
+keystore_file_p12_key(PKCS12 *p12, const struct secret *pw)
+{
+	STACK_OF(PKCS7)			*safes = PKCS12_unpack_authsafes(p12);
+	STACK_OF(PKCS12_SAFEBAG)	*bags;
+	PKCS8_PRIV_KEY_INFO		*p8;
+	PKCS12_SAFEBAG			*bag;
+	EVP_PKEY			*key = NULL;
+	int				 i, j;
+
+	for (i = 0; key == NULL && i < sk_PKCS7_num(safes); i++) {
+		if (!PKCS7_type_is_data(sk_PKCS7_value(safes, i)) ||
+		    (bags = PKCS12_unpack_p7data(sk_PKCS7_value(safes, i))) == NULL)
+			continue;
+		for (j = 0; key == NULL && j < sk_PKCS12_SAFEBAG_num(bags); j++) {
+			bag = sk_PKCS12_SAFEBAG_value(bags, j);
+			if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag ||
+			    (p8 = PKCS12_decrypt_skey(bag, secret_reveal(pw),
+			    (int)secret_len(pw))) == NULL)
+				continue;
+			key = EVP_PKCS82PKEY(p8);
+			PKCS8_PRIV_KEY_INFO_free(p8);
+		}
+		sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	}
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	ERR_clear_error();
+	return key;
+}
+
+/*
+ * Opens a container with pw: 1 and *key (and *layout), 0 when pw does not open it
+ * (its MAC fails), -1 (cause) when it cannot be read or holds no key.
+ */
+static int
+keystore_file_p12_open(const char *path, const struct secret *pw, EVP_PKEY **key,
+    enum keystore_p12_layout *layout, char **cause)
+{
+	unsigned char		*buf = NULL;
+	const unsigned char	*p;
+	size_t			 len = 0;
+	PKCS12			*p12 = NULL;
+	int			 rc = -1;
+
+	*key = NULL;
+	if (keystore_file_slurp(path, &buf, &len, cause) == -1)
+		return -1;
+	p = buf;
+	if (len > INT32_MAX || (p12 = d2i_PKCS12(NULL, &p, (long)len)) == NULL)
+		cause_set(cause, _("%s is not a key container"), path);
+	else if (PKCS12_verify_mac(p12, secret_reveal(pw), (int)secret_len(pw)) != 1)
+		rc = 0;
+	else if ((*key = keystore_file_p12_key(p12, pw)) == NULL)
+		cause_set(cause, _("%s holds no private key this program can read"), path);
+	else {
+		*layout = keystore_file_layout_of(p12);
+		rc = 1;
+	}
+	ERR_clear_error();
+	PKCS12_free(p12);
+	OPENSSL_clear_free(buf, len);
+	return rc;
+}
+
+/* The container k rebuilt around its key with the new password, into *der. */
+static int
+keystore_file_rebuild(enum keystore_key k, EVP_PKEY *key, enum keystore_p12_layout layout,
+    const char *cert_pem, const char *chain_pem, const struct secret *new_pw,
+    unsigned char **der, int *derlen, char **cause)
+{
+	unsigned char	*spki = NULL;
+	char		 ski[41];
+	int		 spkilen, rc = -1;
+
+	if ((spkilen = i2d_PUBKEY(key, &spki)) <= 0)
+		cause_set(cause, _("cannot read the %s public key: %s"), keystore_key_name(k),
+		    keystore_file_ssl_reason());
+	else if (keystore_cert_check(k, cert_pem, chain_pem, spki, (size_t)spkilen, ski,
+	    cause) == 0)
+		rc = keystore_file_p12(key, cert_pem, ski, new_pw, layout, der, derlen, cause);
+	OPENSSL_free(spki);
+	return rc;
+}
+
+int
+keystore_file_change_password(const char *const path[KEYSTORE_KEY__MAX],
+    const char *const cert_pem[KEYSTORE_KEY__MAX], const char *chain_pem,
+    const struct secret *old, const struct secret *new_pw, int *wrong, char **cause)
+{
+	EVP_PKEY			*key[KEYSTORE_KEY__MAX] = { NULL, NULL };
+	enum keystore_p12_layout	 layout[KEYSTORE_KEY__MAX];
+	unsigned char			*der[KEYSTORE_KEY__MAX] = { NULL, NULL };
+	int				 derlen[KEYSTORE_KEY__MAX] = { 0, 0 };
+	int				 k, r, rc = -1;
+
+	*wrong = 0;
+	if (keystore_file_password_ok(new_pw, cause) == -1)
+		return -1;
+	/* Both opened, and rebuilt in memory, before either is written. */
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if ((r = keystore_file_p12_open(path[k], old, &key[k], &layout[k], cause)) == -1)
+			goto out;
+		if (r == 0 && (r = keystore_file_p12_open(path[k], new_pw, &key[k], &layout[k],
+		    cause)) == 1) {
+			EVP_PKEY_free(key[k]);	/* changed already: kept as it is */
+			key[k] = NULL;
+			continue;
+		}
+		if (r == 0) {
+			*wrong = 1;
+			cause_set(cause, _("the old password does not open %s"), path[k]);
+		}
+		if (r != 1 || keystore_file_rebuild(k, key[k], layout[k], cert_pem[k], chain_pem,
+		    new_pw, &der[k], &derlen[k], cause) == -1)
+			goto out;
+	}
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		if (der[k] != NULL && atomicfile_write(path[k], der[k], (size_t)derlen[k], 0600,
+		    cause) == -1)
+			goto out;
+		if (der[k] != NULL)
+			log_info(_("wrote %s with the new password"), path[k]);
+	}
+	rc = 0;
+out:
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		EVP_PKEY_free(key[k]);
+		OPENSSL_clear_free(der[k], (size_t)derlen[k]);
+	}
+	return rc;
 }

@@ -556,6 +556,36 @@ out:
 	return rc;
 }
 
+/* The key objects labelled for the application, private and public, destroyed. */
+static int
+keystore_pkcs11_remove_keys(struct keystore *ks, int *removed, char **cause)
+{
+	static const unsigned long	 classes[] = { CKO_PRIVATE_KEY, CKO_PUBLIC_KEY };
+	struct keystore_pkcs11		*kp = ks->impl;
+	unsigned long			*objs = NULL;
+	size_t				 n = 0, c, i;
+	int				 k, rc = 0;
+
+	*removed = 0;
+	for (k = 0; k < KEYSTORE_KEY__MAX && rc == 0; k++) {
+		for (c = 0; c < sizeof classes / sizeof classes[0] && rc == 0; c++) {
+			if (p11_find(kp->t, classes[c], kp->label[k], NULL, 0, &objs, &n,
+			    cause) == -1)
+				return -1;
+			for (i = 0; i < n && rc == 0; i++)
+				rc = p11_destroy(kp->t, objs[i], cause);
+			if (rc == 0 && n > 0 && classes[c] == CKO_PRIVATE_KEY) {
+				(*removed)++;
+				log_info(_("removed the %s key %s from the token %s"),
+				    keystore_key_name(k), kp->label[k], p11_name(kp->t));
+			}
+			free(objs);
+			objs = NULL;
+		}
+	}
+	return rc;
+}
+
 static void
 keystore_pkcs11_close(struct keystore *ks)
 {
@@ -579,6 +609,7 @@ static const struct keystore_ops keystore_pkcs11_ops = {
 	.csr = keystore_pkcs11_csr,
 	.sign = keystore_pkcs11_sign,
 	.install = keystore_pkcs11_install,
+	.remove_keys = keystore_pkcs11_remove_keys,
 	.close = keystore_pkcs11_close,
 };
 

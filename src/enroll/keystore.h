@@ -53,6 +53,13 @@ struct keystore_ops {
 	int	(*install)(struct keystore *, const char *cert_pem[KEYSTORE_KEY__MAX],
 		    const char *chain_pem, const struct secret *password,
 		    enum keystore_p12_layout, struct keystore_installed *, char **cause);
+	/*
+	 * Removes the application's pending keys for good, when it can no longer be issued
+	 * (abandoned, rejected, cancelled): PC, each key file overwritten, synced and
+	 * unlinked (atomicfile_shred); token, the key objects (private and public) destroyed
+	 * there. *removed: how many key pairs were there to remove (0: none left).
+	 */
+	int	(*remove_keys)(struct keystore *, int *removed, char **cause);
 	void	(*close)(struct keystore *);
 };
 
@@ -67,6 +74,20 @@ struct keystore {
  * DIR/ncaenroll-<app_id>-AUTH.key and -SIGN.key (PEM, 0600).
  */
 struct keystore	*keystore_file_open(const char *dir, const char *app_id, char **cause);
+
+/*
+ * A new password for the two containers of an installed application (PC): each is opened
+ * with old (its MAC, then its key), rebuilt with new_pw in the layout it had (modern or
+ * legacy, told by its MAC's digest) around cert_pem (checked against the key and chain_pem
+ * as install checks it), and replaced atomically, mode 0600. Nothing is written until
+ * both are open and new_pw meets the policy. A container that old does not open but
+ * new_pw does was changed already (a change cut short, done again) and is left as it is.
+ * *wrong: old opens a container neither does, so the person mistyped it (the cause names
+ * the file). 0, or -1 with a cause.
+ */
+int	keystore_file_change_password(const char *const path[KEYSTORE_KEY__MAX],
+	    const char *const cert_pem[KEYSTORE_KEY__MAX], const char *chain_pem,
+	    const struct secret *old, const struct secret *new_pw, int *wrong, char **cause);
 
 /*
  * A PKCS#11 token (keystore-pkcs11.c): the keys are made on the token and never leave it,

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/log.h"
 #include "enroll/state.h"
 
 /* Words that mark a field as a secret: such a field must never reach the disk. */
@@ -25,6 +27,7 @@ static const char *const state_secret_words[] = {
 };
 
 #define STATE_LOCK_TRIES 50	/* x 100 ms: a transaction is short, so wait a little */
+#define STATE_LOCK_ONCE	0x100	/* with state_lock's op: one try, no waiting */
 
 static void
 state_apps_free(struct state_app *apps, size_t n)
@@ -462,8 +465,9 @@ state_lock(struct state *st, int op, char **cause)
 		free(lockpath);
 		return -1;
 	}
-	for (tries = 0; flock(fd, op | LOCK_NB) == -1; tries++) {
-		if ((errno != EWOULDBLOCK && errno != EINTR) || tries == STATE_LOCK_TRIES) {
+	for (tries = 0; flock(fd, (op & ~STATE_LOCK_ONCE) | LOCK_NB) == -1; tries++) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || tries == STATE_LOCK_TRIES ||
+		    (op & STATE_LOCK_ONCE)) {
 			cause_set(cause, errno == EWOULDBLOCK ?
 			    _("%s is being changed by another ncaenroll; try again") :
 			    _("cannot lock %s: %s"), st->path, strerror(errno));
@@ -520,11 +524,69 @@ state_default_path(char **path, char **cause)
 	return 0;
 }
 
+/* The state file's own temp copies, in its folder. */
+static int
+state_sweep_is_state(const char *name, void *arg)
+{
+	return strcmp(name, arg) == 0;
+}
+
+/* What ncaenroll writes into an application's folder: keys, containers, the form. */
+static int
+state_sweep_is_ours(const char *name, void *arg)
+{
+	size_t	len = strlen(name);
+
+	(void)arg;
+	return strncmp(name, "ncaenroll-", 10) == 0 || strncmp(name, "application-", 12) == 0 ||
+	    (len > 4 && strcmp(name + len - 4, ".p12") == 0);
+}
+
+/*
+ * Temp files of writers killed on the way (atomicfile.h): copies of the state beside it,
+ * keys and containers half written in the applications' folders. Called with the
+ * exclusive lock, which every writer of the state holds: any temp of the state is stale.
+ * A folder's temp files are another matter (keys are made outside the lock, they take
+ * seconds): atomicfile_sweep removes only those whose writer is gone. Nothing here
+ * fails the opening: what cannot be removed is logged and left for the next time.
+ */
+static void
+state_sweep(const struct state *st)
+{
+	char	*dcopy, *bcopy, *cause = NULL;
+	size_t	 i, j;
+
+	dcopy = strdup(st->path);
+	bcopy = strdup(st->path);
+	/* dirname and basename may write into what they are given. */
+	if (dcopy != NULL && bcopy != NULL && atomicfile_sweep(dirname(dcopy),
+	    state_sweep_is_state, basename(bcopy), 1, NULL, &cause) == -1)
+		log_warning("%s", cause);
+	free(dcopy);
+	free(bcopy);
+	for (i = 0; i < st->napps; i++) {
+		const char	*dir = state_get(&st->apps[i], "dir");
+
+		/* Several applications may share a folder: one sweep of it is enough. */
+		for (j = 0; dir != NULL && j < i; j++)
+			if (state_get(&st->apps[j], "dir") != NULL &&
+			    strcmp(state_get(&st->apps[j], "dir"), dir) == 0)
+				break;
+		if (dir == NULL || j < i || *dir != '/')
+			continue;
+		free(cause);
+		cause = NULL;
+		if (atomicfile_sweep(dir, state_sweep_is_ours, NULL, 0, NULL, &cause) == -1)
+			log_warning("%s", cause);
+	}
+	free(cause);
+}
+
 struct state *
 state_open(const char *path, char **cause)
 {
 	struct state	*st;
-	int		 fd;
+	int		 fd, swept = 0;
 
 	if ((st = calloc(1, sizeof *st)) == NULL || (st->path = strdup(path)) == NULL) {
 		free(st);
@@ -532,13 +594,22 @@ state_open(const char *path, char **cause)
 		return NULL;
 	}
 	st->lockfd = -1;
-	/* A shared lock keeps a writer from replacing the file under the read. */
-	if ((fd = state_lock(st, LOCK_SH, cause)) == -1 || state_read(st, cause) == -1) {
+	/*
+	 * The exclusive lock, if nobody holds the file now, lets leftovers of dead writers be
+	 * swept; else a shared one keeps a writer from replacing the file under the read.
+	 */
+	if ((fd = state_lock(st, LOCK_EX | STATE_LOCK_ONCE, NULL)) != -1)
+		swept = 1;
+	else
+		fd = state_lock(st, LOCK_SH, cause);
+	if (fd == -1 || state_read(st, cause) == -1) {
 		if (fd != -1)
 			(void)close(fd);
 		state_free(st);
 		return NULL;
 	}
+	if (swept)
+		state_sweep(st);
 	(void)close(fd);
 	return st;
 }

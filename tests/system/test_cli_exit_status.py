@@ -87,7 +87,7 @@ def test_2_http_service_is_wrong_usage(world, prog):
                        *command(prog, world))
     assert p.returncode == 2, (p.stdout, p.stderr)
     err = json.loads(p.stdout)["error"]
-    assert err["code"] == "usage" and "https://" in err["message"], err
+    assert err["code"] == "service.url" and "https://" in err["message"], err
 
 
 @pytest.mark.parametrize("prog", PROGRAMS)

@@ -103,7 +103,7 @@ def test_pdf_has_the_number_the_names_and_a_scannable_code(applied, tmp_path):
     assert p.returncode == 0, p.stderr
     assert str(out) in p.stdout
     assert out.read_bytes().startswith(b"%PDF-")
-    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
     text = pdf_text(str(out))
     for want in (number, ORG_RU, PERSON, "940140000385", "871008401427", "1001",
                  "identity document"):

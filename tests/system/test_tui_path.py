@@ -281,18 +281,18 @@ def test_whole_path(person, lang):
     assert "buhgalter@mail.kz" in scr
     if lang == "en":
         t.check_golden("number-en", scr)
-    # The form saved beside the keys, readable by a printer queue.
+    # The form saved beside the keys, private to its owner (a name, IIN, e-mail).
     t.press(F.button("number", "save_form"))
     form_file = os.path.join(t.keys_dir, f"application-{number}.txt")
     t.wait_for(f"application-{number}"[:30])
     t.keys("Enter")
     assert os.path.exists(form_file)
-    assert stat.S_IMODE(os.stat(form_file).st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(form_file).st_mode) == 0o600
     with open(form_file, encoding="utf-8") as fh:
         assert number in fh.read()
     # And beside it the PDF to print.
     pdf_file = form_file[:-len(".txt")] + ".pdf"
-    assert stat.S_IMODE(os.stat(pdf_file).st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(pdf_file).st_mode) == 0o600
     with open(pdf_file, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     t.press(F.button("number", "goto", "main"))

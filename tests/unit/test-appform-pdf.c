@@ -234,7 +234,7 @@ check_form(struct fixture *fx, const struct appform *af, const char *lang)
 	if (appform_pdf_write(af, lang, fx->pdf, &cause) == -1)
 		fail_msg("%s", cause);
 	assert_int_equal(stat(fx->pdf, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0644);	/* a print queue may read it */
+	assert_int_equal(st.st_mode & 07777, 0600);	/* a person's data: the owner's alone */
 	assert_int_equal(pdf_pages(fx->pdf), 1);
 	text = pdf_text(fx->pdf);
 	for (i = 0; i < sizeof want / sizeof want[0]; i++)

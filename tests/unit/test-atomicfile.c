@@ -262,6 +262,64 @@ test_missing_folder(void **state)
 	free(cause);
 }
 
+/* A file in f->dir with these bytes (mode 0600). */
+static void
+make_file(const struct fixture *f, const char *name, const char *data)
+{
+	char	path[256];
+	FILE	*fp;
+
+	(void)snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(data, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static int
+exists_in(const struct fixture *f, const char *name)
+{
+	char	path[256];
+
+	(void)snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	return access(path, F_OK) == 0;
+}
+
+static int
+is_state(const char *name, void *arg)
+{
+	(void)arg;
+	return strcmp(name, "state.yaml") == 0;
+}
+
+/* The sweep: dead writers' temp files go, a live one's and other names stay. */
+static void
+test_sweep(void **state)
+{
+	struct fixture	*f = *state;
+	char		 live[64];
+	size_t		 n = 0;
+
+	(void)snprintf(live, sizeof live, ".state.yaml.%ld.Bb22Cc", (long)getpid());
+	make_file(f, ".state.yaml.999999999.Aa11Bb", "copy");	/* no such pid */
+	make_file(f, live, "mine");
+	make_file(f, ".state.yaml.Cc33Dd", "older naming");
+	make_file(f, ".other.yaml.999999999.Dd44Ee", "not ours");
+	make_file(f, ".state.yaml.999999999.short", "not a temp name");
+	assert_int_equal(atomicfile_sweep(f->dir, is_state, NULL, 0, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_false(exists_in(f, ".state.yaml.999999999.Aa11Bb"));
+	assert_true(exists_in(f, live));
+	assert_true(exists_in(f, ".state.yaml.Cc33Dd"));
+	assert_true(exists_in(f, ".other.yaml.999999999.Dd44Ee"));
+	assert_true(exists_in(f, ".state.yaml.999999999.short"));
+	/* Under a lock every writer takes, the older naming is stale too. */
+	assert_int_equal(atomicfile_sweep(f->dir, is_state, NULL, 1, &n, NULL), 0);
+	assert_false(exists_in(f, ".state.yaml.Cc33Dd"));
+	/* A folder that is not there holds nothing to sweep. */
+	assert_int_equal(atomicfile_sweep("/nonexistent/nca", is_state, NULL, 0, &n, NULL), 0);
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -274,6 +332,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fsync_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
 	};
 

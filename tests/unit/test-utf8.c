@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -60,6 +61,41 @@ test_count_and_find(void **state)
 	assert_int_equal(utf8_first_not("1\xff", utf8_is_ascii_digit, &pos, ch), -1);
 }
 
+/* What the service sends can hold anything; what reaches a terminal holds no control. */
+static void
+test_sanitize(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 lines;
+		const char	*out;
+	} cases[] = {
+		{ "\xd2\x9b\xd0\xb0\xd0\xb7 ok", 0, "\xd2\x9b\xd0\xb0\xd0\xb7 ok" },
+		{ "a\033[2J\033[1;31mb\033[0m", 0, "ab" },		/* CSI, whole */
+		{ "a\033]0;title\007b", 0, "ab" },			/* OSC ended by BEL */
+		{ "a\033]8;;http://x\033\\b", 0, "ab" },		/* OSC ended by ST */
+		{ "a\033(Bb\033c", 0, "ab" },				/* charset, reset */
+		{ "a\033", 0, "a" },					/* cut short */
+		{ "a\r\b\x7f\001b", 0, "ab" },				/* C0 and DEL */
+		{ "a\xc2\x9b" "31mb\xc2\x85" "c", 0, "abc" },		/* C1: CSI, NEL */
+		{ "a\xe2\x80\xae" "b\xe2\x81\xa6" "c", 0, "abc" },		/* bidi override, isolate */
+		{ "a\xff" "b\xc3", 0, "a?b?" },				/* not UTF-8 */
+		{ "l1\nl2\tx", 1, "l1\nl2\tx" },
+		{ "l1\nl2\tx", 0, "l1 l2 x" },
+	};
+	char	buf[64];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		(void)snprintf(buf, sizeof buf, "%s", cases[i].in);
+		(void)utf8_sanitize(buf, cases[i].lines);
+		assert_string_equal(buf, cases[i].out);
+	}
+	(void)snprintf(buf, sizeof buf, "%s", "plain");
+	assert_int_equal(utf8_sanitize(buf, 0), 0);
+}
+
 int
 main(void)
 {
@@ -67,6 +103,7 @@ main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_count_and_find),
+		cmocka_unit_test(test_sanitize),
 	};
 
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
