@@ -58,6 +58,14 @@ static const struct ra_refusal {
 	{ "ra.supervisor_only", 0, 0,
 	  N_("only a supervisor sees every office's queue; leave out --all to see your "
 	  "office's, or name one with --office ID") },
+	/* Not the operator's fault, but theirs to act on: an approval the CA cannot do. */
+	{ "application.not_issuable", 0, 0,
+	  N_("the CA cannot issue this application as it is: the registers' data for it do "
+	  "not fit into a certificate; reject it with the reason \"data_error\" so that "
+	  "the applicant can apply again") },
+	{ "ca.unavailable", 0, 0,
+	  N_("the service's CA cannot issue certificates now; the application still "
+	  "waits; tell the service's administrator") },
 };
 #define RA_NREFUSALS (sizeof ra_refusals / sizeof ra_refusals[0])
 
@@ -150,7 +158,11 @@ ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
 		free(cause);
 	} else if (res->failure == CLIENT_REFUSED)
 		ra_fail(err, RA_REFUSED, res->code, res->field, cause);
-	else
+	else if (res->failure == CLIENT_BROKEN && (r = ra_refusal_find(res->code, 0)) != NULL) {
+		/* The service's own failure with a code of its own (ca.unavailable). */
+		ra_fail(err, RA_SERVICE, r->code, NULL, ra_refusal_text(ra, r));
+		free(cause);
+	} else
 		ra_fail(err, RA_SERVICE, NULL, NULL, cause);
 }
 

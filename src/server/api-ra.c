@@ -803,11 +803,38 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 	return 0;
 }
 
+/*
+ * An approval the CA could not carry out, said so that the operator can act: the data
+ * refused (409: reject it), or the CA unable to issue now (503: its administrator must
+ * act; the application still waits). Anything else is the service's failure (-1, 500).
+ */
+static int
+ra_issue_failed(struct ra_ctx *c, const char *number, enum issue_failure why, char *cause)
+{
+	const char	*what = cause != NULL ? cause : "?";
+
+	if (why == ISSUE_FAIL_DATA) {
+		log_warning("application %s cannot be issued: %s", number, what);
+		http_error(c->resp, 409, "application.not_issuable", NULL, "the CA refuses this "
+		    "application's data (%s): it cannot be issued as it is; reject it "
+		    "(reason data_error) so that the applicant can apply again", what);
+	} else if (why == ISSUE_FAIL_CA) {
+		log_error("application %s: the CA cannot issue: %s", number, what);
+		http_error(c->resp, 503, "ca.unavailable", NULL, "the CA cannot issue "
+		    "certificates now (%s); the application still waits: tell the service's "
+		    "administrator", what);
+	} else
+		return ra_store_fail("approve", cause);
+	free(cause);
+	return 0;
+}
+
 int
 api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx		 c;
 	struct store_app	 a;
+	enum issue_failure	 why = ISSUE_FAIL_INTERNAL;
 	enum app_status		 cur = APP_SUBMITTED;
 	char			*cause = NULL, *note = NULL;
 	int			 answered, won = 0, rc = -1;
@@ -825,9 +852,9 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 		rc = 0;
 		goto out;
 	}
-	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur,
+	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur, &why,
 	    &cause) == -1) {
-		(void)ra_store_fail("approve", cause);
+		rc = ra_issue_failed(&c, a.number, why, cause);
 		goto out;
 	}
 	if (!won)
