@@ -16,6 +16,7 @@
 #include "cli/cmd.h"
 #include "common/i18n.h"
 #include "common/passprompt.h"
+#include "common/reason.h"
 #include "common/password.h"
 
 #define INSTALL_TRIES 3
@@ -130,6 +131,55 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	return CMD_EXIT_OK;
 }
 
+/*
+ * Nothing to install on an application that was rejected, cancelled or is still waiting:
+ * said before any password is asked. This computer's copy is brought up to date first,
+ * so a decision the service took meanwhile counts. CMD_EXIT_OK: go on and ask.
+ */
+static int
+install_pending(struct cmd_ctx *ctx, struct enroll *e, const char *key)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct state_app	*a = enroll_app(e, key);
+	json_t			*st = NULL;
+	char			*why = NULL;
+	int			 rc = CMD_EXIT_OK;
+
+	if (a == NULL || (a->state != MS_SUBMITTED && a->state != MS_REJECTED &&
+	    a->state != MS_CANCELLED))
+		return CMD_EXIT_OK;
+	/* Unreachable service: install itself will say so, after the question. */
+	if (enroll_refresh(e, key, &st, &err) == -1 || (a = enroll_app(e, key)) == NULL) {
+		enroll_error_free(&err);
+		return CMD_EXIT_OK;
+	}
+	why = reason_describe(st, i18n_current());
+	err.kind = ENROLL_REFUSED;
+	err.code = strdup("application.not_issued");
+	err.field = strdup("request_number");
+	if (a->state == MS_REJECTED && asprintf(&err.message, _("the application was "
+	    "rejected at the registration desk%s%s, so there is nothing to install; apply again "
+	    "with new keys (ncaenroll apply)"), why != NULL ? ": " : "", why != NULL ? why :
+	    "") == -1)
+		err.message = NULL;
+	else if (a->state == MS_CANCELLED)
+		err.message = strdup(_("the application was cancelled: it was not verified at a "
+		    "registration desk in time, so there is nothing to install; apply again with "
+		    "new keys (ncaenroll apply)"));
+	else if (a->state == MS_SUBMITTED && asprintf(&err.message, _("the certificates are "
+	    "not issued yet: the application waits for verification at a registration desk "
+	    "(until %.10s); install after it is approved"),
+	    json_string_value(json_object_get(st, "deadline")) != NULL ?
+	    json_string_value(json_object_get(st, "deadline")) : "?") == -1)
+		err.message = NULL;
+	if (a->state == MS_SUBMITTED || a->state == MS_REJECTED || a->state == MS_CANCELLED)
+		rc = cmd_report(ctx, &err);
+	enroll_error_free(&err);
+	json_decref(st);
+	free(why);
+	return rc;
+}
+
 static int
 install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -166,7 +216,9 @@ install_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    _("give the request number of the application"));
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((pw = install_secret(ctx, e, argv[optind], fd)) == NULL)
+	if ((rc = install_pending(ctx, e, argv[optind])) != CMD_EXIT_OK)
+		pw = NULL;		/* said why: nothing to install, nothing to ask */
+	else if ((pw = install_secret(ctx, e, argv[optind], fd)) == NULL)
 		rc = CMD_EXIT_REFUSED;
 	else if (enroll_install(e, argv[optind], pw, layout, &err) == -1)
 		rc = cmd_report(ctx, &err);

@@ -11,7 +11,9 @@
 #include "cli/cliconf.h"
 #include "cli/cmd-ra.h"
 #include "common/cause.h"
+#include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "common/passprompt.h"
 #include "enroll/p11.h"
 
@@ -240,17 +242,26 @@ void
 ra_cmd_history(const json_t *app)
 {
 	const json_t	*h = json_object_get(app, "history"), *ev;
+	const char	*detail;
+	enum app_status	 st;
 	size_t		 i;
-	char		 when[32], *rest, *when_col;
+	char		 when[32], *rest, *when_col, *why;
 
 	if (json_array_size(h) == 0) {
 		(void)printf("  %s\n", _("(nothing yet)"));
 		return;
 	}
 	json_array_foreach(h, i, ev) {
-		if (asprintf(&rest, "%s  %s%s%s", ra_str(ev, "actor"), ra_str(ev, "action"),
-		    *ra_str(ev, "detail") != '\0' ? ": " : "", ra_str(ev, "detail")) == -1)
+		/* Statuses and a rejection's reason in the reader's words, not as codes. */
+		why = reason_describe(ev, i18n_current());
+		detail = why != NULL ? why : ra_str(ev, "detail");
+		if (asprintf(&rest, "%s  %s%s%s", ra_str(ev, "actor"),
+		    appstatus_parse(ra_str(ev, "action"), &st) == 0 ? _(appstatus_label(st)) :
+		    ra_str(ev, "action"), *detail != '\0' ? ": " : "", detail) == -1) {
+			free(why);
 			return;
+		}
+		free(why);
 		when_col = ra_fit(ra_cmd_when(ra_str(ev, "at"), when), 20, 1);
 		(void)printf("  %s  ", when_col != NULL ? when_col : "");
 		ra_cmd_wrap(rest, 24, 24, 79);

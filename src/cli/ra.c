@@ -11,6 +11,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/problem.h"
+#include "common/reason.h"
 #include "common/utf8.h"
 #include "enroll/p11.h"
 
@@ -61,8 +62,8 @@ static const struct ra_refusal {
 	/* Not the operator's fault, but theirs to act on: an approval the CA cannot do. */
 	{ "application.not_issuable", 0, 0,
 	  N_("the CA cannot issue this application as it is: the registers' data for it do "
-	  "not fit into a certificate; reject it with the reason \"data_error\" so that "
-	  "the applicant can apply again") },
+	  "not fit into a certificate; so that the applicant can apply again, reject it "
+	  "with the reason") },
 	{ "ca.unavailable", 0, 0,
 	  N_("the service's CA cannot issue certificates now; the application still "
 	  "waits; tell the service's administrator") },
@@ -111,6 +112,10 @@ ra_refusal_text(const struct ra *ra, const struct ra_refusal *r)
 {
 	char	date[32] = "";
 
+	/* The one sentence that names a reason to reject with: by its name, not its code. */
+	if (strcmp(r->code, "application.not_issuable") == 0)
+		return ra_dup_printf("%s \"%s\"", _(r->what),
+		    reason_name(reason_find("data_error"), i18n_current()));
 	if (!r->names_file || ra->p12 == NULL)
 		return ra_dup_printf("%s", _(r->what));
 	if (strcmp(r->code, "ra.certificate_expired") == 0 && ra->id.not_after > 0 &&

@@ -14,6 +14,7 @@
 #include "common/appform.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "common/storage.h"
 #include "ra-tui/ra-tui.h"
 
@@ -73,17 +74,20 @@ app_decision(struct screen *s, const json_t *app)
 {
 	const json_t	*h = json_object_get(app, "history");
 	const json_t	*last = json_array_get(h, json_array_size(h) - 1);
-	const char	*reason = ra_str(app, "reject_reason");
+	char		*reason = reason_describe(app, i18n_current());
 	char		 line[1536], when[32];
 
 	if (strcmp(ra_str(app, "status"), "submitted") == 0 || last == NULL) {
 		app_set(s, "decided", NULL);
+		free(reason);
 		return;
 	}
+	/* The reason in the operator's language, the text as it was typed. */
 	(void)snprintf(line, sizeof line, "%s, %s%s%s",
 	    ra_tui_when(ra_str(last, "at"), when), ra_str(last, "actor"),
-	    *reason != '\0' ? "\n" : "", reason);
+	    reason != NULL ? "\n" : "", reason != NULL ? reason : "");
 	app_set(s, "decided", line);
+	free(reason);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "ra-tui/ra-tui.h"
 
 /* A status the history names ("issued") in the reader's words; other words as they are. */
@@ -27,16 +28,21 @@ history_action(const json_t *ev)
 static int
 history_add(char **text, const json_t *ev)
 {
-	const char	*detail = ra_str(ev, "detail");
+	char		*reason = reason_describe(ev, i18n_current());
+	const char	*detail = reason != NULL ? reason : ra_str(ev, "detail");
 	char		 when[32], *grown = NULL;
+	int		 rc = -1;
 
+	/* A rejection's reason in the reader's language, not its code. */
 	if (asprintf(&grown, "%s%s%s — %s\n%s%s%s", *text != NULL ? *text : "",
 	    *text != NULL ? "\n\n" : "", ra_tui_when(ra_str(ev, "at"), when), ra_str(ev, "actor"),
-	    history_action(ev), *detail != '\0' ? ": " : "", detail) == -1)
-		return -1;
-	free(*text);
-	*text = grown;
-	return 0;
+	    history_action(ev), *detail != '\0' ? ": " : "", detail) != -1) {
+		free(*text);
+		*text = grown;
+		rc = 0;
+	}
+	free(reason);
+	return rc;
 }
 
 int

@@ -23,6 +23,7 @@
 #include "common/idnum.h"
 #include "common/log.h"
 #include "common/problem.h"
+#include "common/reason.h"
 #include "common/reqnum.h"
 #include "server/api.h"
 #include "server/ca.h"
@@ -625,6 +626,11 @@ app_status_json(struct store *st, const struct store_app *a)
 		goto fail;
 	if (a->reject_reason != NULL && json_object_set_new(o, "reject_reason",
 	    json_string(a->reject_reason)) == -1)
+		goto fail;
+	/* The reason as a code and the operator's text as typed: clients name it in the
+	 * reader's language (common/reason.h); reject_reason stays for older ones. */
+	if (a->status == APP_REJECTED && a->reject_code != NULL &&
+	    json_object_set_new(o, "reject", reason_json(a->reject_code, a->reject_text)) == -1)
 		goto fail;
 	if (a->cert_auth != NULL && a->cert_sign != NULL) {
 		if ((certs = app_certinfo(st, a)) == NULL ||

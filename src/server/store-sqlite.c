@@ -111,6 +111,28 @@ static const char *const store_sqlite_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	/* 3: a rejection's reason as a code (common/reason.c) and the operator's text as
+	 * typed, apart, so every reader gets the reason in their language. Rows rejected
+	 * before keep reject_reason ("English name[: text]"); the codes are read back from
+	 * the six English names shipped until then. */
+	"ALTER TABLE applications ADD COLUMN reject_code TEXT;"
+	"ALTER TABLE applications ADD COLUMN reject_text TEXT;"
+	"CREATE TEMP TABLE reason_names (code TEXT, name TEXT);"
+	"INSERT INTO reason_names VALUES"
+	" ('identity_mismatch', 'The applicant''s identity could not be confirmed'),"
+	" ('documents_missing', 'Required documents were not presented'),"
+	" ('not_authorized', 'No authority to act for the organization'),"
+	" ('data_error', 'The application''s data do not match the documents'),"
+	" ('applicant_request', 'Withdrawn at the applicant''s request'),"
+	" ('other', 'Other reason');"
+	"UPDATE applications SET"
+	" reject_code = (SELECT code FROM reason_names WHERE reject_reason = name"
+	"  OR substr(reject_reason, 1, length(name) + 2) = name || ': '),"
+	" reject_text = (SELECT NULLIF(substr(reject_reason, length(name) + 3), '')"
+	"  FROM reason_names WHERE reject_reason = name"
+	"  OR substr(reject_reason, 1, length(name) + 2) = name || ': ')"
+	" WHERE reject_reason IS NOT NULL;"
+	"DROP TABLE reason_names;",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
@@ -120,7 +142,8 @@ static const char *const store_sqlite_migrations[] = {
 	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
 	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
 	"storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign, " \
-	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce"
+	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
+	"reject_code, reject_text"
 
 #define STORE_SQLITE_OP_COLUMNS \
 	"name, office, role, serial, created, not_after, revoked"
@@ -183,7 +206,7 @@ static const char *const store_sqlite_sql[] = {
 	    " WHERE key_auth IN (?1, ?2) OR key_sign IN (?1, ?2) LIMIT 1",
 	[Q_APP_INSERT] = "INSERT INTO applications (" STORE_SQLITE_APP_COLUMNS ") VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 	[Q_APP_GET] = "SELECT " STORE_SQLITE_APP_COLUMNS " FROM applications WHERE number = ?1",
 	[Q_APP_UPDATE] = "UPDATE applications SET status = ?1,"
 	    " decided = COALESCE(?2, decided), installed = COALESCE(?3, installed),"
@@ -191,7 +214,8 @@ static const char *const store_sqlite_sql[] = {
 	    " serial_auth = COALESCE(?6, serial_auth), serial_sign = COALESCE(?7, serial_sign),"
 	    " not_before = COALESCE(?8, not_before), not_after = COALESCE(?9, not_after),"
 	    " reject_reason = COALESCE(?10, reject_reason),"
-	    " install_nonce = COALESCE(?11, install_nonce)"
+	    " install_nonce = COALESCE(?11, install_nonce),"
+	    " reject_code = COALESCE(?14, reject_code), reject_text = COALESCE(?15, reject_text)"
 	    " WHERE number = ?12 AND status = ?13",
 	[Q_APP_STATUS] = "SELECT status FROM applications WHERE number = ?1",
 	[Q_APP_NUMBERS] = "SELECT number FROM applications"
@@ -330,11 +354,13 @@ static const struct {
 	STORE_SQLITE_COL(SK_TIME, not_after),
 	STORE_SQLITE_COL(SK_STR, reject_reason),
 	STORE_SQLITE_COL(SK_STR, install_nonce),
+	STORE_SQLITE_COL(SK_STR, reject_code),
+	STORE_SQLITE_COL(SK_STR, reject_text),
 };
 #define STORE_SQLITE_APP_NCOLS \
 	((int)(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0]))
-_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 31,
-    "Q_APP_INSERT binds ?1 to ?31");
+_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 33,
+    "Q_APP_INSERT binds ?1 to ?33");
 
 struct store_sqlite {
 	struct store	 base;		/* first: store.c sees only this */
@@ -1750,7 +1776,9 @@ store_sqlite_app_update(struct store_sqlite *s, const char *number, enum app_sta
 	    store_sqlite_bt0(st, 7, set->serial_sign) || store_sqlite_bi0(st, 8, set->not_before) ||
 	    store_sqlite_bi0(st, 9, set->not_after) || store_sqlite_bt(st, 10, set->reject_reason) ||
 	    store_sqlite_bt(st, 11, set->install_nonce) || store_sqlite_bt(st, 12, number) ||
-	    store_sqlite_bt(st, 13, appstatus_wire(from))) {
+	    store_sqlite_bt(st, 13, appstatus_wire(from)) ||
+	    store_sqlite_bt(st, 14, set->reject_code) ||
+	    store_sqlite_bt(st, 15, set->reject_text)) {
 		store_sqlite_fail(s, "app_transition", cause);
 		return store_sqlite_done(s, st, -1, "app_transition", NULL);
 	}
