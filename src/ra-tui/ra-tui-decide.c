@@ -106,7 +106,7 @@ static int
 decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 {
 	const json_t	*doc;
-	char		 missing[1024] = "", *msg = NULL;
+	char		 missing[1024] = "", *msg = NULL, *again;
 	size_t		 i;
 
 	json_array_foreach(json_object_get(app, "documents"), i, doc) {
@@ -123,6 +123,11 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 	if (asprintf(&msg, _("Not ticked: %s. Every document must be seen before approval; "
 	    "to refuse, go back and choose Reject."), missing) == -1)
 		msg = NULL;
+	/* The same ticks again (a copy: ticked is the widget's own answer): the cursor
+	 * goes to the first document still to see. */
+	if ((again = strdup(ticked)) != NULL)
+		(void)screen_set_value(s, "docs", again);
+	free(again);
 	screen_set_error(s, "docs", msg != NULL ? msg : missing);
 	free(msg);
 	return -1;

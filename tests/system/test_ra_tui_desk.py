@@ -1,0 +1,48 @@
+"""The desk's console, as issue #10 found it (points 4 and 10-13): what an operator at
+80x24 in Kazakh or Russian sees and what the next key does. Each test drives the real
+`ncaenroll-ra` in tmux against the real service, as tests/system/test_ra_tui.py does, and
+reads the screen as a person would.
+"""
+import json
+import os
+import re
+import time
+
+import pytest
+
+from test_ra_tui import (PERSON, applicant, console, flat, line_of, on,  # noqa: F401
+                         open_app, svc, tick_all)
+from test_ra_cli import DEMO_OPERATOR_PASSWORD, Desk
+
+NAMES_RU = {"documents_missing": "Не представлены документы"}
+
+
+def approve_screen(t, number):
+    open_app(t, number)
+    t.press(t.s.button("app", "approve_open", "approve"))
+    return on(t, "approve")
+
+
+def docs(scr):
+    """The checklist's boxes, top to bottom: [True, False, ...] for ticked."""
+    return [m == "[x]" for m in re.findall(r"\[[x ]\]", scr)]
+
+
+# ---- point 10: after "not ticked", the cursor is on the first unticked document ----
+
+def test_after_not_ticked_the_next_space_ticks_what_is_missing(console, applicant):
+    _, apply = applicant
+    number = apply()
+    t = console("ru")
+    approve_screen(t, number)
+    t.keys("Space")                          # the printed form, seen
+    assert docs(t.screen()) == [True, False, False]
+    t.press(t.s.button("approve", "approve"))
+    t.wait_for("Не отмечено")
+    # The operator looks at the passport and presses Space: it is ticked, and the form
+    # stays ticked.
+    t.keys("Space")
+    time.sleep(0.3)
+    assert docs(t.screen()) == [True, True, False], t.screen()
+    t.keys("Down", "Space")
+    assert docs(t.screen()) == [True, True, True], t.screen()
