@@ -17,6 +17,9 @@
 #include "common/passprompt.h"
 #include "enroll/p11.h"
 
+/* A container's password typed at the terminal: tries before the command gives up. */
+#define RA_PASSWORD_TRIES	3
+
 /* The desk's settings files and keys (cliconf.c reads them). */
 static const struct cliconf_key ra_settings_keys[] = {
 	{ "service", offsetof(struct ra_settings, service) },
@@ -114,18 +117,59 @@ ra_cmd_demo(struct ra_ctx *ctx, char **p12, int *status)
 	return 0;
 }
 
+/* 1 when the password is typed at the terminal's prompt now (not a descriptor, the demo's). */
+static int
+ra_cmd_asks(const struct ra_ctx *ctx)
+{
+	return ctx->password_fd < 0 && !(ctx->cmd.demo && !ctx->operator_given) &&
+	    isatty(STDIN_FILENO);
+}
+
+/*
+ * Opens the operator's identity. A container's password typed wrong at the terminal is
+ * said and asked again (RA_PASSWORD_TRIES in all): one typo must not end the console.
+ * A token's PIN is not asked again here: the token counts wrong PINs and locks itself.
+ */
+static struct ra *
+ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
+{
+	struct ra_error	 err;
+	struct secret	*pw = NULL;
+	struct ra	*ra = NULL;
+	int		 tries;
+
+	memset(&err, 0, sizeof err);
+	for (tries = 1;; tries++) {
+		if (cfg->operator_p12 != NULL &&
+		    (pw = ra_cmd_password(ctx, cfg->operator_p12, status)) == NULL)
+			break;
+		cfg->password = pw;
+		ra = ra_open(cfg, &err);
+		secret_free(pw);	/* the key is open; the password is not needed again */
+		cfg->password = pw = NULL;
+		if (ra != NULL)
+			break;
+		if (tries >= RA_PASSWORD_TRIES || !ra_cmd_asks(ctx) || err.code == NULL ||
+		    strcmp(err.code, "operator.password") != 0) {
+			*status = ra_cmd_report(ctx, &err);
+			break;
+		}
+		cmd_error(&ctx->cmd, "%s", err.message != NULL ? err.message : "?");
+		ra_error_free(&err);
+	}
+	ra_error_free(&err);
+	return ra;
+}
+
 struct ra *
 ra_cmd_connect(struct ra_ctx *ctx, int *status)
 {
 	struct ra_config	 cfg;
-	struct ra_error		 err;
-	struct secret		*pw = NULL;
 	char			*demo_p12 = NULL;
 
 	if (ctx->ra != NULL)
 		return ctx->ra;
 	memset(&cfg, 0, sizeof cfg);
-	memset(&err, 0, sizeof err);
 	if (ctx->cmd.demo && ra_cmd_demo(ctx, &demo_p12, status) == -1)
 		return NULL;
 	cfg.url = ctx->cmd.demo ? ctx->cmd.demo_svc.url : ctx->set.service;
@@ -138,14 +182,8 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 		cmd_error(&ctx->cmd, "%s", _("no service to ask: give --service URL, or set "
 		    "'service:' in ~/.config/ncaenroll/ra.yaml (or try --demo)"));
 		*status = CMD_EXIT_USAGE;
-	} else if (cfg.operator_p12 == NULL ||
-	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL) {
-		cfg.password = pw;
-		if ((ctx->ra = ra_open(&cfg, &err)) == NULL)
-			*status = ra_cmd_report(ctx, &err);
-	}
-	secret_free(pw);	/* the key is open; the password is not needed again */
-	ra_error_free(&err);
+	} else
+		ctx->ra = ra_cmd_open(ctx, &cfg, status);
 	free(demo_p12);
 	return ctx->ra;
 }

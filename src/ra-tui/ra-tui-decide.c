@@ -184,7 +184,7 @@ ra_tui_approve(struct screen *s)
 		q = NULL;
 		goto out;
 	}
-	if (!screen_confirm(s, _("Approve"), q))
+	if (!screen_confirm_no(s, _("Approve"), q))
 		goto out;
 	screen_progress(s, _("Approving: the service issues both certificates..."));
 	rc = ra_approve(rt->ra, rt->number, codes, decide_split(ticked, codes,
@@ -255,7 +255,7 @@ ra_tui_reject(struct screen *s)
 	if ((code = strdup(ra_str(reason, "code"))) == NULL ||
 	    (note = strdup(ra_tui_value(s, "note"))) == NULL ||
 	    (q = decide_reject_question(s, reason, note)) == NULL ||
-	    !screen_confirm(s, _("Reject"), q))
+	    !screen_confirm_no(s, _("Reject"), q))
 		goto out;
 	screen_progress(s, _("Rejecting..."));
 	rc = ra_reject(rt->ra, rt->number, code, *note != '\0' ? note : NULL, &answer, &err);

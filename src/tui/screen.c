@@ -671,6 +671,16 @@ screen_confirm(struct screen *s, const char *title, const char *text)
 	return screen_box_run(s, &b) == 0;
 }
 
+int
+screen_confirm_no(struct screen *s, const char *title, const char *text)
+{
+	static const char *const yn[] = { N_("Yes"), N_("No") };
+	struct screen_box	b = { .title = title, .text = text, .buttons = yn,
+	    .nbuttons = 2, .choice = 1 };
+
+	return screen_box_run(s, &b) == 0;
+}
+
 static void
 screen_help(struct screen *s)
 {

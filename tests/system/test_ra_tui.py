@@ -198,7 +198,7 @@ def approve(t, number, name=PERSON):
     t.press(S.button("approve", "approve"))
     scr = t.wait_for("┌─")
     assert number in flat(scr) and name.split()[0] in scr, f"the question names them:\n{scr}"
-    t.keys("Enter")                         # Yes
+    t.keys("Left", "Enter")                 # Yes (No has the focus)
     return t.wait_for("Approved", timeout=60)
 
 
@@ -312,7 +312,7 @@ def test_reject_with_a_reason_and_text(console, applicant):
     t.press(S.button("reject", "reject"))
     scr = t.wait_for("┌─")
     assert number in flat(scr) and "Other reason" in scr and "пришёл без паспорта" in scr
-    t.keys("Enter")                         # Yes
+    t.keys("Left", "Enter")                 # Yes (No has the focus)
     scr = t.wait_for("applicant is notified", timeout=60)
     t.keys("Enter")
     scr = on(t, "app")
@@ -333,7 +333,7 @@ def test_declining_the_question_decides_nothing(console, applicant):
     tick_all(t)
     t.press(t.s.button("approve", "approve"))
     t.wait_for("┌─")
-    t.keys("Right", "Enter")                # No
+    t.keys("Enter")                         # No: it has the focus
     t.wait_for("┌─", gone=True)
     assert t.s.title("approve") in t.screen()
     assert wait_status(me, number, "submitted", seconds=5)
@@ -358,7 +358,7 @@ def test_another_desk_decides_meanwhile(console, svc, applicant, tmp_path):
     assert p.returncode == 0, p.stderr
     t.press(t.s.button("approve", "approve"))
     t.wait_for("┌─")
-    t.keys("Enter")                         # Yes
+    t.keys("Left", "Enter")                 # Yes (No has the focus)
     scr = t.wait_for("already decided by", timeout=60)
     assert "clerk-meanwhile" in flat(scr), scr
     assert "Approved" not in scr
