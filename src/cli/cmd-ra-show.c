@@ -56,18 +56,18 @@ show_print(const json_t *app)
 {
 	const json_t	*a = json_object_get(app, "applicant");
 	const json_t	*org = json_object_get(app, "organization");
-	char		 line[512], when[32], *why;
+	char		 line[512], when[RA_WHEN_MAX], *why;
 
 	(void)printf("%s %s\n\n", _("Application"), ra_str(app, "request_number"));
 	ra_cmd_field(_("Status"), show_status(app));
-	ra_cmd_field(_("Submitted"), ra_cmd_when(ra_str(app, "submitted"), when));
+	ra_cmd_field(_("Submitted"), ra_when(ra_str(app, "submitted"), when));
 	if (json_is_integer(json_object_get(app, "days_left"))) {
 		(void)snprintf(line, sizeof line, "%s (%s: %lld)",
-		    ra_cmd_when(ra_str(app, "deadline"), when), _("days left"),
+		    ra_when(ra_str(app, "deadline"), when), _("days left"),
 		    (long long)json_integer_value(json_object_get(app, "days_left")));
 		ra_cmd_field(_("Verify before"), line);
 	}
-	ra_cmd_field(_("Decided"), ra_cmd_when(ra_str(app, "decided"), when));
+	ra_cmd_field(_("Decided"), ra_when(ra_str(app, "decided"), when));
 	if ((why = reason_describe(app, i18n_current())) != NULL)
 		ra_cmd_field(_("Reason"), why);
 	free(why);

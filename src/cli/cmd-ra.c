@@ -281,9 +281,8 @@ ra_cmd_history(const json_t *app)
 {
 	const json_t	*h = json_object_get(app, "history"), *ev;
 	const char	*detail;
-	enum app_status	 st;
 	size_t		 i;
-	char		 when[32], *rest, *when_col, *why;
+	char		 when[RA_WHEN_MAX], who[256], *rest, *when_col, *why;
 
 	if (json_array_size(h) == 0) {
 		(void)printf("  %s\n", _("(nothing yet)"));
@@ -293,30 +292,19 @@ ra_cmd_history(const json_t *app)
 		/* Statuses and a rejection's reason in the reader's words, not as codes. */
 		why = reason_describe(ev, i18n_current());
 		detail = why != NULL ? why : ra_str(ev, "detail");
-		if (asprintf(&rest, "%s  %s%s%s", ra_str(ev, "actor"),
-		    appstatus_parse(ra_str(ev, "action"), &st) == 0 ? _(appstatus_label(st)) :
-		    ra_str(ev, "action"), *detail != '\0' ? ": " : "", detail) == -1) {
+		if (asprintf(&rest, "%s  %s%s%s", ra_actor(ra_str(ev, "actor"), who,
+		    sizeof who), ra_status(ra_str(ev, "action")), *detail != '\0' ? ": " : "",
+		    detail) == -1) {
 			free(why);
 			return;
 		}
 		free(why);
-		when_col = ra_fit(ra_cmd_when(ra_str(ev, "at"), when), 20, 1);
+		when_col = ra_fit(ra_when(ra_str(ev, "at"), when), 23, 1);
 		(void)printf("  %s  ", when_col != NULL ? when_col : "");
-		ra_cmd_wrap(rest, 24, 24, 79);
+		ra_cmd_wrap(rest, 27, 27, 79);
 		free(when_col);
 		free(rest);
 	}
-}
-
-const char *
-ra_cmd_when(const char *iso, char buf[32])
-{
-	/* Exactly YYYY-MM-DDTHH:MM:SSZ, as the service writes times. */
-	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
-	    strspn(iso, "0123456789-:TZ") != 20)
-		return iso;
-	(void)snprintf(buf, 32, "%.10s %.5s UTC", iso, iso + 11);
-	return buf;
 }
 
 /* Words of s on lines of at most width columns, each after indent spaces but the first. */

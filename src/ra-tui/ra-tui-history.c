@@ -30,12 +30,13 @@ history_add(char **text, const json_t *ev)
 {
 	char		*reason = reason_describe(ev, i18n_current());
 	const char	*detail = reason != NULL ? reason : ra_str(ev, "detail");
-	char		 when[32], *grown = NULL;
+	char		 when[RA_WHEN_MAX], who[256], *grown = NULL;
 	int		 rc = -1;
 
 	/* A rejection's reason in the reader's language, not its code. */
 	if (asprintf(&grown, "%s%s%s — %s\n%s%s%s", *text != NULL ? *text : "",
-	    *text != NULL ? "\n\n" : "", ra_tui_when(ra_str(ev, "at"), when), ra_str(ev, "actor"),
+	    *text != NULL ? "\n\n" : "", ra_when(ra_str(ev, "at"), when),
+	    ra_actor(ra_str(ev, "actor"), who, sizeof who),
 	    history_action(ev), *detail != '\0' ? ": " : "", detail) != -1) {
 		free(*text);
 		*text = grown;

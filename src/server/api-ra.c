@@ -742,9 +742,16 @@ ra_already(struct ra_ctx *c, const char *number, enum app_status cur)
 	return 0;
 }
 
-/* After a decision: the application as it now is, 200; a rejection is mailed. */
+/* What became of the applicant's e-mail: so the desk never says "notified" untruly. */
+static const char *const ra_mail_words[] = { "failed", "none", "sent" };
+
+/*
+ * After a decision: the application as it now is, 200, with "mail" saying whether the
+ * applicant was told by e-mail. A rejection is mailed here; issuance mailed in issue.c
+ * (mailed: its outcome). A failed mail never undoes a decision.
+ */
 static int
-ra_decided(struct ra_ctx *c, const char *number)
+ra_decided(struct ra_ctx *c, const char *number, int mailed)
 {
 	struct store_app	 a;
 	char			*cause = NULL;
@@ -754,17 +761,19 @@ ra_decided(struct ra_ctx *c, const char *number)
 	memset(&a, 0, sizeof a);
 	if (store_app_get(c->st, number, &a, &found, &cause) == -1 || !found)
 		return ra_store_fail("application", cause);
-	/* Issuance mails from issue.c; a failed mail never undoes a decision. */
-	if (a.status == APP_REJECTED && mail_rejected(c->srv, &a, &cause) == -1) {
+	if (a.status == APP_REJECTED &&
+	    (mailed = mail_rejected(c->srv, &a, &cause)) == -1) {
 		log_warning("application %s: no rejection mail: %s", number,
 		    cause != NULL ? cause : "?");
 		free(cause);
 		cause = NULL;
 	}
-	if ((o = ra_app_json(c, &a)) != NULL) {
+	if ((o = ra_app_json(c, &a)) != NULL &&
+	    json_object_set_new(o, "mail", json_string(ra_mail_words[mailed + 1])) == 0) {
 		http_json(c->resp, 200, o);
 		rc = 0;
-	}
+	} else
+		json_decref(o);
 	store_app_free(&a);
 	return rc;
 }
@@ -848,7 +857,7 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 {
 	struct ra_ctx		 c;
 	struct store_app	 a;
-	enum issue_failure	 why = ISSUE_FAIL_INTERNAL;
+	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL, 0 };
 	enum app_status		 cur = APP_SUBMITTED;
 	char			*cause = NULL, *note = NULL;
 	int			 answered, won = 0, rc = -1;
@@ -866,16 +875,16 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 		rc = 0;
 		goto out;
 	}
-	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur, &why,
+	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur, &rep,
 	    &cause) == -1) {
-		rc = ra_issue_failed(&c, a.number, why, cause);
+		rc = ra_issue_failed(&c, a.number, rep.why, cause);
 		goto out;
 	}
 	if (!won)
 		rc = ra_already(&c, a.number, cur);
 	else {
 		log_info("application %s approved by %s", a.number, c.actor);
-		rc = ra_decided(&c, a.number);
+		rc = ra_decided(&c, a.number, rep.mail);
 	}
 out:
 	free(note);
@@ -973,7 +982,7 @@ api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *res
 		rc = ra_already(&c, a.number, cur);
 	else {
 		log_info("application %s rejected by %s", a.number, c.actor);
-		rc = ra_decided(&c, a.number);
+		rc = ra_decided(&c, a.number, 0);
 	}
 out:
 	free(detail);

@@ -225,8 +225,9 @@ issue_application(struct srv *srv, struct store *st, const char *number, const c
 int
 issue_application_note(struct srv *srv, struct store *st, const char *number,
     const char *actor, const char *note, int *won, enum app_status *current,
-    enum issue_failure *why, char **cause)
+    struct issue_report *rep, char **cause)
 {
+	struct issue_report	 none;
 	struct issue_ctx	 c;
 	char			*mcause = NULL;
 	time_t			 now = srv_now(srv);
@@ -235,7 +236,10 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 	memset(&c, 0, sizeof c);
 	*won = 0;
 	*current = APP_SUBMITTED;
-	issue_fail(why, ISSUE_FAIL_INTERNAL);
+	if (rep == NULL)
+		rep = &none;
+	rep->why = ISSUE_FAIL_INTERNAL;
+	rep->mail = 0;
 	if (store_app_get(st, number, &c.app, &found, cause) == -1)
 		goto out;
 	if (!found) {
@@ -251,7 +255,7 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 	 * Two approvals racing both reach the CA; the store lets exactly one transition
 	 * win, and the loser's certificates are dropped unstored (never delivered).
 	 */
-	if (issue_certs(srv, st, &c, now, why, cause) == -1 ||
+	if (issue_certs(srv, st, &c, now, &rep->why, cause) == -1 ||
 	    issue_store(st, &c, actor, note, now, won, current, cause) == -1)
 		goto out;
 	rc = 0;
@@ -264,9 +268,11 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 	store_app_free(&c.app);
 	memset(&c.app, 0, sizeof c.app);
 	if (store_app_get(st, number, &c.app, &found, &mcause) == -1 || !found ||
-	    mail_issued(srv, &c.app, &mcause) == -1)
+	    (rep->mail = mail_issued(srv, &c.app, &mcause)) == -1) {
+		rep->mail = -1;
 		log_warning("application %s: no issuance mail: %s", number,
 		    mcause != NULL ? mcause : "application vanished");
+	}
 out:
 	free(mcause);
 	ca_issued_free(&c.auth);

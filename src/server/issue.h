@@ -40,12 +40,18 @@ int	issue_check(struct store *, const struct store_app *a, const char **field,
 /* *won = 0 and *current = the status it had if the application was no longer submitted. */
 int	issue_application(struct srv *, struct store *, const char *number,
 	    const char *actor, int *won, enum app_status *current, char **cause);
+/* What became of an approval besides the move: whose failure, or the applicant's mail. */
+struct issue_report {
+	enum issue_failure	why;	/* on failure */
+	int			mail;	/* when won: 1 sent, 0 none to send, -1 failed (mail.h) */
+};
+
 /*
- * The same, with note (may be NULL) appended to the history's and audit's detail, and on
- * failure *why (may be NULL) saying whose it is.
+ * The same, with note (may be NULL) appended to the history's and audit's detail, and
+ * *rep (may be NULL) filled.
  */
 int	issue_application_note(struct srv *, struct store *, const char *number,
 	    const char *actor, const char *note, int *won, enum app_status *current,
-	    enum issue_failure *why, char **cause);
+	    struct issue_report *rep, char **cause);
 
 #endif

@@ -23,6 +23,13 @@ def approve_screen(t, number):
     return on(t, "approve")
 
 
+def box_text(scr):
+    """The words inside the open box, its lines joined (the screen around it left out)."""
+    inside = [ln[ln.index("│") + 1:ln.rindex("│")] for ln in scr.split("\n")
+              if ln.count("│") >= 2]
+    return " ".join(" ".join(inside).split())
+
+
 def docs(scr):
     """The checklist's boxes, top to bottom: [True, False, ...] for ticked."""
     return [m == "[x]" for m in re.findall(r"\[[x ]\]", scr)]
@@ -91,3 +98,72 @@ def test_an_irreversible_decision_asks_with_no_focused(console, applicant):
     t.wait_for("┌─", gone=True)
     p = me.run("--json", "status", number)
     assert json.loads(p.stdout)["status"] == "submitted"
+
+
+# ---- point 11: who decided, in the reader's words, at local time; notified only if so ----
+
+ISSUED_RU = "Регистрационные свидетельства выпущены"
+LOCAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d \+05:00")
+
+
+def test_the_decision_keeps_who_decided_after_the_applicant_installs(console, svc,
+                                                                     applicant, tmp_path):
+    me, apply = applicant
+    number = apply()
+    p = Desk(svc, str(tmp_path)).run("approve", number, "--documents",
+                                     "form,identity,authority", "--yes")
+    assert p.returncode == 0, p.stderr
+    p = me.run("install", "--password-fd", "PWFD", number, password="Qwerty12")
+    assert p.returncode == 0, p.stderr
+    t = console("ru", extra_env={"TZ": "XYZ-5"})
+    scr = open_app(t, number)
+    decided = line_of(scr, t.s.label("app", "decided"))
+    assert "оператор demo-operator" in decided, decided
+    assert "127.0.0.1" not in decided and "applicant" not in decided, decided
+    assert LOCAL.search(decided), f"not local time with its offset: {decided!r}"
+
+
+def test_the_desks_words_and_times_are_the_readers(console, svc, applicant, tmp_path):
+    """No wire word on a Russian screen: the role, the actors, the statuses; times are
+    this computer's, with the offset from UTC."""
+    _, apply = applicant
+    number = apply()
+    t = console("ru", extra_env={"TZ": "XYZ-5"})
+    scr = t.screen()
+    op = line_of(scr, t.s.label("main", "operator"))
+    assert "(супервайзер)" in op and "supervisor" not in op, op
+    assert "karaganda-1" not in op, f"the office by its name: {op!r}"
+    p = Desk(svc, str(tmp_path)).run("approve", number, "--documents",
+                                     "form,identity,authority", "--yes")
+    assert p.returncode == 0, p.stderr
+    scr = open_app(t, number)
+    assert LOCAL.search(line_of(scr, t.s.label("app", "submitted"))), scr
+    assert "UTC" not in scr, scr
+    # The decision is taken: the box says so in Russian, not "the application is issued".
+    t.press(t.s.button("app", "approve_open", "approve"))
+    scr = t.wait_for("┌─")
+    box = box_text(scr)
+    assert "оператор demo-operator" in box and ISSUED_RU in box, scr
+    assert "operator:" not in box and " issued" not in box, scr
+    t.keys("Enter")
+    t.press(t.s.button("app", "goto", "history"))
+    scr = on(t, "history")
+    text = flat(scr)
+    assert "заявитель (127.0.0.1)" in text and "оператор demo-operator" in text, scr
+    assert "operator:" not in text and "applicant (" not in text and "UTC" not in text
+    assert LOCAL.search(text), scr
+
+
+def test_the_applicant_is_said_notified_only_when_they_are(console, applicant):
+    """The demo service sends no mail: approval must not claim the applicant was told."""
+    _, apply = applicant
+    number = apply(email=None)
+    t = console("ru")
+    approve_screen(t, number)
+    tick_all(t)
+    t.press(t.s.button("approve", "approve"))
+    t.wait_for("┌─")
+    t.keys("Left", "Enter")                  # Yes
+    scr = t.wait_for("выпущены", timeout=60)
+    assert "уведомл" not in flat(scr), f"an untrue notice:\n{scr}"
+    assert "не отправляется" in box_text(scr), scr
