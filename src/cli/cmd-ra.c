@@ -263,7 +263,7 @@ ra_cmd_field(const char *label, const char *value)
 
 	if (value == NULL || *value == '\0')
 		return;
-	if (asprintf(&with, "%s:", label) == -1 || (l = ra_fit(with, 20, 1)) == NULL) {
+	if (asprintf(&with, "%s:", label) == -1 || (l = ra_fit(with, 24, 1)) == NULL) {
 		free(with);
 		return;
 	}
@@ -292,8 +292,8 @@ ra_cmd_history(const json_t *app)
 		/* Statuses and a rejection's reason in the reader's words, not as codes. */
 		why = reason_describe(ev, i18n_current());
 		detail = why != NULL ? why : ra_str(ev, "detail");
-		if (asprintf(&rest, "%s  %s%s%s", ra_actor(ra_str(ev, "actor"), who,
-		    sizeof who), ra_status(ra_str(ev, "action")), *detail != '\0' ? ": " : "",
+		if (asprintf(&rest, "%s  %s%s%s", ra_actor(ra_str(ev, "actor"), app,
+		    who, sizeof who), ra_status(ra_str(ev, "action")), *detail != '\0' ? ": " : "",
 		    detail) == -1) {
 			free(why);
 			return;

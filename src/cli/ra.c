@@ -811,8 +811,9 @@ static const struct {
 };
 
 const char *
-ra_actor(const char *actor, char *buf, size_t size)
+ra_actor(const char *actor, const json_t *app, char *buf, size_t size)
 {
+	char	name[512] = "";
 	size_t	i, n;
 
 	for (i = 0; i < sizeof ra_actors / sizeof ra_actors[0]; i++) {
@@ -822,8 +823,11 @@ ra_actor(const char *actor, char *buf, size_t size)
 			continue;
 		if (ra_actors[i].whole)
 			return _(ra_actors[i].word);
-		(void)snprintf(buf, size, "%s%s%s", _(ra_actors[i].word), ra_actors[i].join,
-		    actor + n);
+		/* The service knows the applicant only by address; the application, by name. */
+		if (app != NULL && strcmp(ra_actors[i].prefix, "applicant (") == 0)
+			ra_applicant_name(app, name, sizeof name);
+		(void)snprintf(buf, size, "%s%s%s%s%s", _(ra_actors[i].word), *name != '\0' ?
+		    " " : "", name, ra_actors[i].join, actor + n);
 		return buf;
 	}
 	return actor;
@@ -895,7 +899,7 @@ ra_already(const char *by, const char *at, const char *status)
 	char	who[256], when[RA_WHEN_MAX];
 
 	return ra_dup_printf(_("already decided by %s at %s; the application's status: %s"),
-	    ra_actor(by != NULL ? by : "?", who, sizeof who), ra_when(at != NULL ? at : "?",
+	    ra_actor(by != NULL ? by : "?", NULL, who, sizeof who), ra_when(at != NULL ? at : "?",
 	    when), ra_status(status != NULL ? status : "?"));
 }
 

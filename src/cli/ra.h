@@ -100,7 +100,8 @@ int	ra_me(struct ra *, json_t **out, struct ra_error *);
  *            +05:00" (anything else as it is; buf: RA_WHEN_MAX bytes);
  *   ra_day   its local date, "2026-11-25";
  *   ra_actor a history's actor ("operator:aigerim", "applicant (10.0.0.5)", "expiry",
- *            "auto-approve (demo)") in the reader's words;
+ *            "auto-approve (demo)") in the reader's words; the applicant by name when
+ *            app (the application, may be NULL) gives it;
  *   ra_role  an operator's role ("supervisor") in the reader's words;
  *   ra_status a status's wire name ("issued") in the reader's words.
  * Each returns buf or a static string; never NULL.
@@ -108,7 +109,7 @@ int	ra_me(struct ra *, json_t **out, struct ra_error *);
 #define RA_WHEN_MAX	40
 const char *ra_when(const char *iso, char buf[RA_WHEN_MAX]);
 const char *ra_day(const char *iso, char buf[11]);
-const char *ra_actor(const char *actor, char *buf, size_t size);
+const char *ra_actor(const char *actor, const json_t *app, char *buf, size_t size);
 const char *ra_role(const char *role);
 const char *ra_status(const char *wire);
 /*

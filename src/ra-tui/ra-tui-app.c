@@ -86,7 +86,7 @@ app_decision(struct screen *s, const json_t *app)
 	}
 	/* The reason in the operator's language, the text as it was typed. */
 	(void)snprintf(line, sizeof line, "%s, %s%s%s",
-	    ra_when(ra_str(last, "at"), when), ra_actor(ra_str(last, "actor"), who, sizeof who),
+	    ra_when(ra_str(last, "at"), when), ra_actor(ra_str(last, "actor"), app, who, sizeof who),
 	    reason != NULL ? "\n" : "", reason != NULL ? reason : "");
 	app_set(s, "decided", line);
 	free(reason);

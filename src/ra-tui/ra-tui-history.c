@@ -26,7 +26,7 @@ history_action(const json_t *ev)
 
 /* Appends one event to *text (grown); -1 when memory runs out. */
 static int
-history_add(char **text, const json_t *ev)
+history_add(char **text, const json_t *ev, const json_t *app)
 {
 	char		*reason = reason_describe(ev, i18n_current());
 	const char	*detail = reason != NULL ? reason : ra_str(ev, "detail");
@@ -36,7 +36,7 @@ history_add(char **text, const json_t *ev)
 	/* A rejection's reason in the reader's language, not its code. */
 	if (asprintf(&grown, "%s%s%s — %s\n%s%s%s", *text != NULL ? *text : "",
 	    *text != NULL ? "\n\n" : "", ra_when(ra_str(ev, "at"), when),
-	    ra_actor(ra_str(ev, "actor"), who, sizeof who),
+	    ra_actor(ra_str(ev, "actor"), app, who, sizeof who),
 	    history_action(ev), *detail != '\0' ? ": " : "", detail) != -1) {
 		free(*text);
 		*text = grown;
@@ -61,7 +61,7 @@ ra_tui_history_enter(struct screen *s)
 	ra_tui_who(rt->app, who, sizeof who);
 	(void)screen_set_value(s, "who", who);
 	json_array_foreach(json_object_get(rt->app, "history"), i, ev)
-		if (history_add(&text, ev) == -1) {
+		if (history_add(&text, ev, rt->app) == -1) {
 			rc = -1;
 			break;
 		}

@@ -19,6 +19,7 @@
 
 #include <sqlite3.h>
 
+#include "common/alpha.h"
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
@@ -623,65 +624,12 @@ store_sqlite_rollback(struct store *st)
 
 /* ---- store_alpha: the order a reader of Kazakh and Russian expects ---- */
 
-/* The Kazakh alphabet, which holds the Russian one in the same order, in small letters. */
-static const uint16_t store_sqlite_alphabet[] = {
-	0x430, 0x4d9, 0x431, 0x432, 0x433, 0x493, 0x434, 0x435, 0x451, 0x436, 0x437,
-	0x438, 0x439, 0x43a, 0x49b, 0x43b, 0x43c, 0x43d, 0x4a3, 0x43e, 0x4e9, 0x43f,
-	0x440, 0x441, 0x442, 0x443, 0x4b1, 0x4af, 0x444, 0x445, 0x4bb, 0x446, 0x447,
-	0x448, 0x449, 0x44a, 0x44b, 0x456, 0x44c, 0x44d, 0x44e, 0x44f,	/* а ә б ... я */
-};
-
-/* A character's place: letters of the alphabet after every other character, by case. */
-static uint32_t
-store_sqlite_weight(uint32_t c)
-{
-	size_t	i;
-
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	else if (c >= 0x410 && c <= 0x42f)		/* А-Я */
-		c += 0x20;
-	else if (c >= 0x400 && c <= 0x40f)		/* Ѐ-Џ, Ё and І among them */
-		c += 0x50;
-	else if (((c >= 0x460 && c <= 0x4bf) || (c >= 0x4d0 && c <= 0x4ff)) && c % 2 == 0)
-		c += 1;					/* Ә Ғ Қ Ң Ө Ұ Ү Һ */
-	for (i = 0; i < sizeof store_sqlite_alphabet / sizeof store_sqlite_alphabet[0]; i++)
-		if (store_sqlite_alphabet[i] == c)
-			return 0x110000 + (uint32_t)i;
-	return c;
-}
-
-/* SQLite's collation callback: alphabetical ignoring case, then bytes to break ties. */
+/* SQLite's collation callback: common/alpha.c's order. */
 static int
 store_sqlite_alpha(void *arg, int n1, const void *v1, int n2, const void *v2)
 {
-	const char	*a = v1, *b = v2;
-	size_t		 i = 0, j = 0, na = (size_t)n1, nb = (size_t)n2;
-	uint32_t	 ca, cb;
-	int		 la, lb;
-
 	(void)arg;
-	while (i < na && j < nb) {
-		if ((la = utf8_decode(a + i, na - i, &ca)) == -1) {
-			ca = (unsigned char)a[i];
-			la = 1;
-		}
-		if ((lb = utf8_decode(b + j, nb - j, &cb)) == -1) {
-			cb = (unsigned char)b[j];
-			lb = 1;
-		}
-		ca = store_sqlite_weight(ca);
-		cb = store_sqlite_weight(cb);
-		if (ca != cb)
-			return ca < cb ? -1 : 1;
-		i += (size_t)la;
-		j += (size_t)lb;
-	}
-	if (i < na || j < nb)
-		return i < na ? 1 : -1;
-	if ((la = memcmp(a, b, na < nb ? na : nb)) != 0)
-		return la;
-	return na == nb ? 0 : na < nb ? -1 : 1;
+	return alpha_cmp(v1, (size_t)n1, v2, (size_t)n2);
 }
 
 /* ---- opening: pragmas and migrations ---- */

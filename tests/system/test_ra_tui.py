@@ -448,11 +448,11 @@ def test_history_says_who_did_what(console, svc, applicant, tmp_path):
     scr = on(t, "history")
     whole(t, "history")
     text = flat(scr)
-    for want in ("applicant (127.0.0.1)", "operator demo-operator", ISSUED,
+    for want in (f"applicant {PERSON} (127.0.0.1)", "operator demo-operator", ISSUED,
                  "documents checked", number):
         assert want in text, f"the history lacks {want}:\n{scr}"
     # Oldest first: the submission before the decision.
-    assert text.index("applicant (") < text.index("operator demo-operator")
+    assert text.index("applicant ") < text.index("operator demo-operator")
     t.keys("Escape")
     on(t, "app")
     t.press(t.s.button("app", "goto", "form"))

@@ -149,7 +149,7 @@ def test_the_desks_words_and_times_are_the_readers(console, svc, applicant, tmp_
     t.press(t.s.button("app", "goto", "history"))
     scr = on(t, "history")
     text = flat(scr)
-    assert "заявитель (127.0.0.1)" in text and "оператор demo-operator" in text, scr
+    assert f"заявитель {PERSON} (127.0.0.1)" in text and "оператор demo-operator" in text, scr
     assert "operator:" not in text and "applicant (" not in text and "UTC" not in text
     assert LOCAL.search(text), scr
 
@@ -167,3 +167,66 @@ def test_the_applicant_is_said_notified_only_when_they_are(console, applicant):
     scr = t.wait_for("выпущены", timeout=60)
     assert "уведомл" not in flat(scr), f"an untrue notice:\n{scr}"
     assert "не отправляется" in box_text(scr), scr
+
+
+# ---- point 13: lists as they are now, with names; in the reader's order and words ----
+
+def test_f5_shows_what_another_desk_decided_meanwhile(console, svc, applicant, tmp_path):
+    """The queue was read before another desk approved one of its applications: F5 reads
+    it again (as entering the screen does), and the decided one is no longer waiting."""
+    _, apply = applicant
+    number = apply()
+    t = console("ru")
+    t.keys("End")
+    t.wait_for(number)
+    p = Desk(svc, str(tmp_path)).run("approve", number, "--documents",
+                                     "form,identity,authority", "--yes")
+    assert p.returncode == 0, p.stderr
+    t.keys("F5")
+    t.wait_for(number, gone=True, timeout=30)
+
+
+def test_the_history_names_the_applicant(console, applicant):
+    _, apply = applicant
+    number = apply()
+    t = console("kk")
+    open_app(t, number)
+    t.press(t.s.button("app", "goto", "history"))
+    scr = on(t, "history")
+    body = flat("\n".join(scr.split("\n")[4:]))          # below the "who" lines
+    assert f"өтініш беруші {PERSON} (127.0.0.1)" in body, scr
+
+
+def region_order(t):
+    """The region list's entries top to bottom, read by moving down it."""
+    seen = []
+    label = t.s.label("filter", "region")
+    for _ in range(25):
+        lines = t.screen().split("\n")
+        start = next(i for i, ln in enumerate(lines)
+                     if re.match(r"\s*" + re.escape(label) + r"\s+>", ln))
+        for ln in lines[start + 1:start + 4]:
+            name = ln.strip().lstrip("*").rstrip("↓↑ ").strip()
+            if name and name not in seen:
+                seen.append(name)
+        t.keys("Down")
+    return seen
+
+
+@pytest.mark.parametrize("lang,first", (("kk", "Абай облысы"), ("en", "Abai Region")))
+def test_the_region_list_is_in_the_readers_alphabet(console, lang, first):
+    t = console(lang)
+    t.press(t.s.button("main", "goto", "filter"))
+    on(t, "filter")
+    order = region_order(t)
+    assert order[1] == first, order[:5]
+    assert "Ақмола облысы" not in order[:1]
+
+
+def test_english_screens_give_the_local_term_in_brackets(console, applicant):
+    _, apply = applicant
+    number = apply()
+    t = console("en")
+    scr = open_app(t, number)
+    assert "Treasury code (ГУ/СКС)" in scr, scr
+    assert "ГУ/СКС code" not in scr, scr
