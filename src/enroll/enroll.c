@@ -112,6 +112,7 @@ enroll_close(struct enroll *e)
 	state_free(e->st);
 	client_free(e->cl);
 	free(e->lang);
+	json_decref(e->support);
 	free(e);
 }
 
@@ -1087,3 +1088,78 @@ enroll_abandon(struct enroll *e, const char *key, char **keys_dir,
 	return 0;
 }
 
+
+/* ---- the support contact (the desk's helper added these; doc/api.md) ---- */
+
+static const char *
+enroll_support_str(const json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+int
+enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error *err)
+{
+	struct client_result	 res;
+	const char		*lang = i18n_current();
+
+	memset(out, 0, sizeof *out);
+	if (e->support == NULL) {
+		if (enroll_call(e, "GET", "/api/v1/directories/support", NULL, 1, &res,
+		    err) == -1) {
+			client_result_free(&res);
+			return -1;
+		}
+		if (json_is_object(res.json))
+			e->support = json_incref(res.json);
+		client_result_free(&res);
+		if (e->support == NULL) {
+			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", _("the service's "
+			    "support contact is not what doc/api.md says"));
+			return -1;
+		}
+	}
+	out->phone = enroll_support_str(e->support, "phone");
+	out->email = enroll_support_str(e->support, "email");
+	out->web = enroll_support_str(e->support, "web");
+	out->address = enroll_support_str(json_object_get(e->support, "address"), lang);
+	out->hours = enroll_support_str(json_object_get(e->support, "hours"), lang);
+	return 0;
+}
+
+char *
+enroll_support_text(struct enroll *e, struct enroll_error *err)
+{
+	static const char *const labels[] = { N_("Phone"), N_("E-mail"), N_("Web site"),
+	    N_("Address"), N_("Hours") };
+	struct enroll_support	 s;
+	const char		*values[sizeof labels / sizeof labels[0]];
+	char			*text = NULL, *grown;
+	size_t			 i;
+
+	if (enroll_support(e, &s, err) == -1)
+		return NULL;
+	values[0] = s.phone;
+	values[1] = s.email;
+	values[2] = s.web;
+	values[3] = s.address;
+	values[4] = s.hours;
+	if ((text = strdup("")) == NULL)
+		goto oom;
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (values[i] == NULL)
+			continue;
+		if (asprintf(&grown, "%s%s%s: %s", text, *text != '\0' ? "\n" : "",
+		    _(labels[i]), values[i]) == -1)
+			goto oom;
+		free(text);
+		text = grown;
+	}
+	return text;
+oom:
+	free(text);
+	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	return NULL;
+}
