@@ -724,7 +724,7 @@ ra_queue_table(const json_t *apps, int *urgent)
 		days = json_integer_value(json_object_get(app, "days_left"));
 		(void)snprintf(left, sizeof left, "%4lld%s", (long long)days, days < 7 ? "!" : "");
 		*urgent |= days < 7;
-		(void)snprintf(date, sizeof date, "%s", ra_str(app, "submitted"));
+		(void)ra_day(ra_str(app, "submitted"), date);
 		ra_applicant_name(app, person, sizeof person);
 		cells[0] = ra_str(app, "request_number");
 		cells[1] = date;
