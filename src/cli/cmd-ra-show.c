@@ -81,7 +81,7 @@ show_print(const json_t *app)
 	show_role(app);
 	ra_cmd_field(_("Region"), ra_value_label(json_object_get(app, "region")));
 	ra_cmd_field(_("City"), ra_value_label(json_object_get(app, "city")));
-	ra_cmd_field(_("ГУ/СКС code"), ra_str(app, "gu_code"));
+	ra_cmd_field(_("Treasury code (ГУ/СКС)"), ra_str(app, "gu_code"));
 	ra_cmd_field(_("Key storage"), show_storage(app));
 	(void)printf("\n%s\n", _("Documents to check (approve --documents CODE,...):"));
 	ra_cmd_documents(app);
