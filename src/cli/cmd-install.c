@@ -134,6 +134,9 @@ install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	if (enroll_installed(e, number, &in, NULL) == 0)
 		rc = install_already(ctx, e, number, &in);
+	/* Rejected, cancelled or still waiting: said before anything is asked. */
+	else if (enroll_install_ready(e, number, &err) == -1)
+		rc = cmd_report(ctx, &err);
 	/* Without a secret, install_secret has said why and set rc. */
 	else if ((pw = install_secret(ctx, e, number, fd, &rc)) != NULL)
 		rc = enroll_install(e, number, pw, layout, &err) == 0 ?

@@ -104,13 +104,10 @@ decide_split(char *buf, const char *codes[DECIDE_MAX_DOCS])
 static int
 decide_already(struct decide *d, const json_t *app)
 {
-	const json_t	*h = json_object_get(app, "history");
-	const json_t	*last = json_array_get(h, json_array_size(h) - 1);
-	char		 when[32];
+	char	*msg = ra_already_app(app);
 
-	cmd_error(&d->ctx->cmd, _("already decided by %s at %s: the application is %s"),
-	    ra_str(last, "actor"), ra_cmd_when(ra_str(last, "at"), when),
-	    ra_str(app, "status"));
+	cmd_error(&d->ctx->cmd, "%s", msg != NULL ? msg : ra_status(ra_str(app, "status")));
+	free(msg);
 	return CMD_EXIT_REFUSED;
 }
 
@@ -202,11 +199,11 @@ decide_confirm(struct decide *d, int approve)
 }
 
 static int
-decide_done(struct decide *d, json_t *answer, const char *said)
+decide_done(struct decide *d, json_t *answer, int approved)
 {
 	if (d->ctx->cmd.json)
 		return ra_cmd_json(d->ctx, json_incref(answer), d->number);
-	(void)printf("%s\n", said);
+	(void)printf("%s\n", ra_decided_text(answer, approved));
 	return CMD_EXIT_OK;
 }
 
@@ -241,8 +238,7 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if (ra_approve(ra, d.number, codes, (size_t)n, &answer, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
 	else
-		rc = decide_done(&d, answer, _("Approved: both certificates are issued and the "
-		    "applicant is notified."));
+		rc = decide_done(&d, answer, 1);
 out:
 	json_decref(app);
 	json_decref(answer);
@@ -306,7 +302,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if (ra_reject(ra, d.number, d.reason, d.text, &answer, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
 	else
-		rc = decide_done(&d, answer, _("Rejected: the applicant is notified."));
+		rc = decide_done(&d, answer, 0);
 out:
 	json_decref(app);
 	json_decref(answer);

@@ -11,6 +11,8 @@
 #include "cli/cmd-ra.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
+#include "common/storage.h"
 
 static const char *
 show_status(const json_t *app)
@@ -19,6 +21,19 @@ show_status(const json_t *app)
 
 	return appstatus_parse(ra_str(app, "status"), &s) == 0 ? _(appstatus_label(s)) :
 	    ra_str(app, "status");
+}
+
+/* The storage by its name in the reader's language (the service's label is English). */
+static const char *
+show_storage(const json_t *app)
+{
+	const json_t			*st = json_object_get(app, "storage");
+	const struct storage_kind	*k = storage_find(json_is_string(st) ?
+					    json_string_value(st) : ra_str(st, "id"));
+
+	if (k != NULL)
+		return storage_name(k, i18n_current());
+	return *ra_str(st, "label") != '\0' ? ra_str(st, "label") : ra_value_label(st);
 }
 
 static void
@@ -40,19 +55,21 @@ show_print(const json_t *app)
 {
 	const json_t	*a = json_object_get(app, "applicant");
 	const json_t	*org = json_object_get(app, "organization");
-	char		 line[512], when[32];
+	char		 line[512], when[RA_WHEN_MAX], *why;
 
 	(void)printf("%s %s\n\n", _("Application"), ra_str(app, "request_number"));
 	ra_cmd_field(_("Status"), show_status(app));
-	ra_cmd_field(_("Submitted"), ra_cmd_when(ra_str(app, "submitted"), when));
+	ra_cmd_field(_("Submitted"), ra_when(ra_str(app, "submitted"), when));
 	if (json_is_integer(json_object_get(app, "days_left"))) {
 		(void)snprintf(line, sizeof line, "%s (%s: %lld)",
-		    ra_cmd_when(ra_str(app, "deadline"), when), _("days left"),
+		    ra_when(ra_str(app, "deadline"), when), _("days left"),
 		    (long long)json_integer_value(json_object_get(app, "days_left")));
 		ra_cmd_field(_("Verify before"), line);
 	}
-	ra_cmd_field(_("Decided"), ra_cmd_when(ra_str(app, "decided"), when));
-	ra_cmd_field(_("Reason"), ra_str(app, "reject_reason"));
+	ra_cmd_field(_("Decided"), ra_when(ra_str(app, "decided"), when));
+	if ((why = reason_describe(app, i18n_current())) != NULL)
+		ra_cmd_field(_("Reason"), why);
+	free(why);
 	ra_applicant_name(app, line, sizeof line);
 	ra_cmd_field(_("Applicant"), line);
 	ra_cmd_field(_("IIN"), ra_str(a, "iin"));
@@ -63,10 +80,8 @@ show_print(const json_t *app)
 	show_role(app);
 	ra_cmd_field(_("Region"), ra_value_label(json_object_get(app, "region")));
 	ra_cmd_field(_("City"), ra_value_label(json_object_get(app, "city")));
-	ra_cmd_field(_("ГУ/СКС code"), ra_str(app, "gu_code"));
-	ra_cmd_field(_("Key storage"), *ra_str(json_object_get(app, "storage"), "label") != '\0' ?
-	    ra_str(json_object_get(app, "storage"), "label") :
-	    ra_value_label(json_object_get(app, "storage")));
+	ra_cmd_field(_("Treasury code (ГУ/СКС)"), ra_str(app, "gu_code"));
+	ra_cmd_field(_("Key storage"), show_storage(app));
 	(void)printf("\n%s\n", _("Documents to check (approve --documents CODE,...):"));
 	ra_cmd_documents(app);
 	(void)printf("\n%s\n", _("History:"));

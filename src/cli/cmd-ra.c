@@ -11,9 +11,14 @@
 #include "cli/cliconf.h"
 #include "cli/cmd-ra.h"
 #include "common/cause.h"
+#include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "common/passprompt.h"
 #include "enroll/p11.h"
+
+/* A container's password typed at the terminal: tries before the command gives up. */
+#define RA_PASSWORD_TRIES	3
 
 /* The desk's settings files and keys (cliconf.c reads them). */
 static const struct cliconf_key ra_settings_keys[] = {
@@ -112,18 +117,59 @@ ra_cmd_demo(struct ra_ctx *ctx, char **p12, int *status)
 	return 0;
 }
 
+/* 1 when the password is typed at the terminal's prompt now (not a descriptor, the demo's). */
+static int
+ra_cmd_asks(const struct ra_ctx *ctx)
+{
+	return ctx->password_fd < 0 && !(ctx->cmd.demo && !ctx->operator_given) &&
+	    isatty(STDIN_FILENO);
+}
+
+/*
+ * Opens the operator's identity. A container's password typed wrong at the terminal is
+ * said and asked again (RA_PASSWORD_TRIES in all): one typo must not end the console.
+ * A token's PIN is not asked again here: the token counts wrong PINs and locks itself.
+ */
+static struct ra *
+ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
+{
+	struct ra_error	 err;
+	struct secret	*pw = NULL;
+	struct ra	*ra = NULL;
+	int		 tries;
+
+	memset(&err, 0, sizeof err);
+	for (tries = 1;; tries++) {
+		if (cfg->operator_p12 != NULL &&
+		    (pw = ra_cmd_password(ctx, cfg->operator_p12, status)) == NULL)
+			break;
+		cfg->password = pw;
+		ra = ra_open(cfg, &err);
+		secret_free(pw);	/* the key is open; the password is not needed again */
+		cfg->password = pw = NULL;
+		if (ra != NULL)
+			break;
+		if (tries >= RA_PASSWORD_TRIES || !ra_cmd_asks(ctx) || err.code == NULL ||
+		    strcmp(err.code, "operator.password") != 0) {
+			*status = ra_cmd_report(ctx, &err);
+			break;
+		}
+		cmd_say(&ctx->cmd, "%s", err.message != NULL ? err.message : "?");
+		ra_error_free(&err);
+	}
+	ra_error_free(&err);
+	return ra;
+}
+
 struct ra *
 ra_cmd_connect(struct ra_ctx *ctx, int *status)
 {
 	struct ra_config	 cfg;
-	struct ra_error		 err;
-	struct secret		*pw = NULL;
 	char			*demo_p12 = NULL;
 
 	if (ctx->ra != NULL)
 		return ctx->ra;
 	memset(&cfg, 0, sizeof cfg);
-	memset(&err, 0, sizeof err);
 	if (ctx->cmd.demo && ra_cmd_demo(ctx, &demo_p12, status) == -1)
 		return NULL;
 	cfg.url = ctx->cmd.demo ? ctx->cmd.demo_svc.url : ctx->set.service;
@@ -133,18 +179,11 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 	    ctx->set.operator_p12;
 	cfg.lang = i18n_current();
 	if (cfg.url == NULL)
-		*status = cmd_fail(&ctx->cmd, CMD_EXIT_USAGE, "usage", NULL, "%s", _("no service "
-		    "to ask: give --service URL, or set 'service:' in ~/.config/ncaenroll/ra.yaml "
-		    "(or try --demo)"));
-	else if ((*status = cmd_check_service(&ctx->cmd, cfg.url, cfg.ca_file)) ==
-	    CMD_EXIT_OK && (cfg.operator_p12 == NULL ||
-	    (pw = ra_cmd_password(ctx, cfg.operator_p12, status)) != NULL)) {
-		cfg.password = pw;
-		if ((ctx->ra = ra_open(&cfg, &err)) == NULL)
-			*status = ra_cmd_report(ctx, &err);
-	}
-	secret_free(pw);	/* the key is open; the password is not needed again */
-	ra_error_free(&err);
+		*status = cmd_fail(&ctx->cmd, CMD_EXIT_USAGE, "service.none", NULL, "%s",
+		    _("no service to ask: give --service URL, or set 'service:' in "
+		    "~/.config/ncaenroll/ra.yaml (or try --demo)"));
+	else if ((*status = cmd_check_service(&ctx->cmd, cfg.url, cfg.ca_file)) == CMD_EXIT_OK)
+		ctx->ra = ra_cmd_open(ctx, &cfg, status);
 	free(demo_p12);
 	return ctx->ra;
 }
@@ -212,7 +251,7 @@ ra_cmd_field(const char *label, const char *value)
 
 	if (value == NULL || *value == '\0')
 		return;
-	if (asprintf(&with, "%s:", label) == -1 || (l = ra_fit(with, 20, 1)) == NULL) {
+	if (asprintf(&with, "%s:", label) == -1 || (l = ra_fit(with, 24, 1)) == NULL) {
 		free(with);
 		return;
 	}
@@ -229,34 +268,31 @@ void
 ra_cmd_history(const json_t *app)
 {
 	const json_t	*h = json_object_get(app, "history"), *ev;
+	const char	*detail;
 	size_t		 i;
-	char		 when[32], *rest, *when_col;
+	char		 when[RA_WHEN_MAX], who[256], *rest, *when_col, *why;
 
 	if (json_array_size(h) == 0) {
 		(void)printf("  %s\n", _("(nothing yet)"));
 		return;
 	}
 	json_array_foreach(h, i, ev) {
-		if (asprintf(&rest, "%s  %s%s%s", ra_str(ev, "actor"), ra_str(ev, "action"),
-		    *ra_str(ev, "detail") != '\0' ? ": " : "", ra_str(ev, "detail")) == -1)
+		/* Statuses and a rejection's reason in the reader's words, not as codes. */
+		why = reason_describe(ev, i18n_current());
+		detail = why != NULL ? why : ra_str(ev, "detail");
+		if (asprintf(&rest, "%s  %s%s%s", ra_actor(ra_str(ev, "actor"), app,
+		    who, sizeof who), ra_status(ra_str(ev, "action")), *detail != '\0' ? ": " : "",
+		    detail) == -1) {
+			free(why);
 			return;
-		when_col = ra_fit(ra_cmd_when(ra_str(ev, "at"), when), 20, 1);
+		}
+		free(why);
+		when_col = ra_fit(ra_when(ra_str(ev, "at"), when), 23, 1);
 		(void)printf("  %s  ", when_col != NULL ? when_col : "");
-		ra_cmd_wrap(rest, 24, 24, 79);
+		ra_cmd_wrap(rest, 27, 27, 79);
 		free(when_col);
 		free(rest);
 	}
-}
-
-const char *
-ra_cmd_when(const char *iso, char buf[32])
-{
-	/* Exactly YYYY-MM-DDTHH:MM:SSZ, as the service writes times. */
-	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
-	    strspn(iso, "0123456789-:TZ") != 20)
-		return iso;
-	(void)snprintf(buf, 32, "%.10s %.5s UTC", iso, iso + 11);
-	return buf;
 }
 
 /* Words of s on lines of at most width columns, each after indent spaces but the first. */

@@ -70,7 +70,5 @@ void		 ra_cmd_history(const json_t *app);
 void		 ra_cmd_reasons(const json_t *reasons);
 /* The documents checklist, each "[ ] code  name" wrapped at 80 columns. */
 void		 ra_cmd_documents(const json_t *app);
-/* "2026-11-25T18:57:29Z" as "2026-11-25 18:57 UTC" (anything else as it is). */
-const char	*ra_cmd_when(const char *iso, char buf[32]);
 
 #endif

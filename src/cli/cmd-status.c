@@ -15,6 +15,7 @@
 #include "cli/cmd.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 
 static const char *
 status_str(json_t *o, const char *key)
@@ -30,6 +31,7 @@ status_print(json_t *st)
 	enum app_status	 s;
 	json_t		*certs = json_object_get(st, "certificates"), *c;
 	const char	*which[] = { "auth", "sign" };
+	char		*why;
 	size_t		 i;
 
 	(void)printf("%s: %s\n", _("Request number"), status_str(st, "request_number"));
@@ -39,8 +41,15 @@ status_print(json_t *st)
 	    "submitted") == 0)
 		(void)printf("%s: %s\n", _("Verify at a registration desk before"),
 		    status_str(st, "deadline"));
-	if (*status_str(st, "reject_reason") != '\0')
-		(void)printf("%s: %s\n", _("Reason"), status_str(st, "reject_reason"));
+	if ((why = reason_describe(st, i18n_current())) != NULL)
+		(void)printf("%s: %s\n", _("Reason"), why);
+	free(why);
+	/* Nothing more can happen to it: say what does. */
+	if (strcmp(status_str(st, "status"), "rejected") == 0 ||
+	    strcmp(status_str(st, "status"), "cancelled") == 0)
+		(void)printf("%s\n", _("What to do now: this application cannot go on. Apply "
+		    "again with new keys (ncaenroll apply) and bring the printed form and the "
+		    "documents to a registration desk in time."));
 	if (json_is_object(certs))
 		(void)printf("%s: %s - %s\n", _("Valid"), status_str(certs, "not_before"),
 		    status_str(certs, "not_after"));

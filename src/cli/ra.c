@@ -8,9 +8,11 @@
 #include <time.h>
 
 #include "cli/ra.h"
+#include "common/appstatus.h"
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/problem.h"
+#include "common/reason.h"
 #include "common/utf8.h"
 #include "enroll/p11.h"
 
@@ -58,6 +60,14 @@ static const struct ra_refusal {
 	{ "ra.supervisor_only", 0, 0,
 	  N_("only a supervisor sees every office's queue; leave out --all to see your "
 	  "office's, or name one with --office ID") },
+	/* Not the operator's fault, but theirs to act on: an approval the CA cannot do. */
+	{ "application.not_issuable", 0, 0,
+	  N_("the CA cannot issue this application as it is: the registers' data for it do "
+	  "not fit into a certificate; so that the applicant can apply again, reject it "
+	  "with the reason") },
+	{ "ca.unavailable", 0, 0,
+	  N_("the service's CA cannot issue certificates now; the application still "
+	  "waits; tell the service's administrator") },
 };
 #define RA_NREFUSALS (sizeof ra_refusals / sizeof ra_refusals[0])
 
@@ -103,6 +113,10 @@ ra_refusal_text(const struct ra *ra, const struct ra_refusal *r)
 {
 	char	date[32] = "";
 
+	/* The one sentence that names a reason to reject with: by its name, not its code. */
+	if (strcmp(r->code, "application.not_issuable") == 0)
+		return ra_dup_printf("%s \"%s\"", _(r->what),
+		    reason_name(reason_find("data_error"), i18n_current()));
 	if (!r->names_file || ra->p12 == NULL)
 		return ra_dup_printf("%s", _(r->what));
 	if (strcmp(r->code, "ra.certificate_expired") == 0 && ra->id.not_after > 0 &&
@@ -130,6 +144,7 @@ ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
     struct ra_error *err)
 {
 	const struct ra_refusal	*r;
+	const json_t		*e;
 
 	if (res->failure == CLIENT_KEY)
 		/* The operator's token, not the service: local, like a missing container. */
@@ -144,13 +159,20 @@ ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
 	    (r = ra_refusal_find(res->code, 0)) != NULL) {
 		ra_fail(err, RA_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
 		free(cause);
-	} else if (res->failure == CLIENT_REFUSED && res->status == 409 && res->message != NULL) {
-		/* "already decided by <operator> at <time>": the service's own words. */
-		ra_fail(err, RA_REFUSED, res->code, res->field, strdup(res->message));
+	} else if (res->failure == CLIENT_REFUSED && res->status == 409 && res->code != NULL &&
+	    strcmp(res->code, "application.already_decided") == 0) {
+		/* Who decided and when, from the answer's members, in the reader's words. */
+		e = json_object_get(res->json, "error");
+		ra_fail(err, RA_REFUSED, res->code, res->field, ra_already(ra_str(e,
+		    "decided_by"), ra_str(e, "decided_at"), ra_str(e, "status")));
 		free(cause);
 	} else if (res->failure == CLIENT_REFUSED)
 		ra_fail(err, RA_REFUSED, res->code, res->field, cause);
-	else
+	else if (res->failure == CLIENT_BROKEN && (r = ra_refusal_find(res->code, 0)) != NULL) {
+		/* The service's own failure with a code of its own (ca.unavailable). */
+		ra_fail(err, RA_SERVICE, r->code, NULL, ra_refusal_text(ra, r));
+		free(cause);
+	} else
 		ra_fail(err, RA_SERVICE, NULL, NULL, cause);
 }
 
@@ -702,7 +724,7 @@ ra_queue_table(const json_t *apps, int *urgent)
 		days = json_integer_value(json_object_get(app, "days_left"));
 		(void)snprintf(left, sizeof left, "%4lld%s", (long long)days, days < 7 ? "!" : "");
 		*urgent |= days < 7;
-		(void)snprintf(date, sizeof date, "%s", ra_str(app, "submitted"));
+		(void)ra_day(ra_str(app, "submitted"), date);
 		ra_applicant_name(app, person, sizeof person);
 		cells[0] = ra_str(app, "request_number");
 		cells[1] = date;
@@ -720,4 +742,171 @@ ra_queue_table(const json_t *apps, int *urgent)
 oom:
 	free(text);
 	return NULL;
+}
+
+int
+ra_me(struct ra *ra, json_t **out, struct ra_error *err)
+{
+	return ra_call(ra, "GET", "/api/v1/ra/me", NULL, 1, out, err);
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", exactly as the service writes times: the moment, or -1. */
+static time_t
+ra_time(const char *iso)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
+	    strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+const char *
+ra_when(const char *iso, char buf[RA_WHEN_MAX])
+{
+	struct tm	lt;
+	time_t		t = ra_time(iso);
+	int		off;
+	char		day[24];
+
+	if (t == (time_t)-1 || localtime_r(&t, &lt) == NULL ||
+	    strftime(day, sizeof day, "%Y-%m-%d %H:%M", &lt) == 0 ||
+	    lt.tm_gmtoff < -86400 || lt.tm_gmtoff > 86400)
+		return iso;
+	/* The offset, not a zone's name: a name is a word, and words are for catalogs. */
+	off = (int)(lt.tm_gmtoff < 0 ? -lt.tm_gmtoff : lt.tm_gmtoff) / 60;
+	(void)snprintf(buf, RA_WHEN_MAX, "%.16s %c%02d:%02d", day, lt.tm_gmtoff < 0 ? '-' : '+',
+	    off / 60 % 100, off % 60);
+	return buf;
+}
+
+const char *
+ra_day(const char *iso, char buf[11])
+{
+	struct tm	lt;
+	time_t		t = ra_time(iso);
+
+	if (t == (time_t)-1 || localtime_r(&t, &lt) == NULL ||
+	    strftime(buf, 11, "%Y-%m-%d", &lt) == 0)
+		(void)snprintf(buf, 11, "%s", iso);
+	return buf;
+}
+
+/*
+ * The service's actors (doc/api-lifecycle.md) and how a person reads each: a word in the
+ * reader's language, then what follows the prefix (a name, an address) as it is.
+ */
+static const struct {
+	const char	*prefix;	/* the actor starts with it ... */
+	int		 whole;		/* ... and is exactly it */
+	const char	*word;		/* untranslated */
+	const char	*join;		/* between the word and the rest */
+} ra_actors[] = {
+	{ "operator:", 0, N_("operator"), " " },
+	{ "applicant (", 0, N_("applicant"), " (" },
+	{ "auto-approve (demo)", 1, N_("automatic approval (demo)"), "" },
+	{ "expiry", 1, N_("the service: not verified in time"), "" },
+};
+
+const char *
+ra_actor(const char *actor, const json_t *app, char *buf, size_t size)
+{
+	char	name[512] = "";
+	size_t	i, n;
+
+	for (i = 0; i < sizeof ra_actors / sizeof ra_actors[0]; i++) {
+		n = strlen(ra_actors[i].prefix);
+		if (ra_actors[i].whole ? strcmp(actor, ra_actors[i].prefix) != 0 :
+		    strncmp(actor, ra_actors[i].prefix, n) != 0)
+			continue;
+		if (ra_actors[i].whole)
+			return _(ra_actors[i].word);
+		/* The service knows the applicant only by address; the application, by name. */
+		if (app != NULL && strcmp(ra_actors[i].prefix, "applicant (") == 0)
+			ra_applicant_name(app, name, sizeof name);
+		(void)snprintf(buf, size, "%s%s%s%s%s", _(ra_actors[i].word), *name != '\0' ?
+		    " " : "", name, ra_actors[i].join, actor + n);
+		return buf;
+	}
+	return actor;
+}
+
+const char *
+ra_role(const char *role)
+{
+	if (role != NULL && strcmp(role, "supervisor") == 0)
+		return _("supervisor");
+	if (role != NULL && strcmp(role, "operator") == 0)
+		return _("operator");
+	return role != NULL ? role : "?";
+}
+
+const char *
+ra_status(const char *wire)
+{
+	enum app_status	st;
+
+	return appstatus_parse(wire, &st) == 0 ? _(appstatus_label(st)) : wire;
+}
+
+const json_t *
+ra_decision(const json_t *app)
+{
+	const json_t	*h = json_object_get(app, "history"), *ev;
+	const char	*want = ra_str(app, "status");
+	size_t		 i;
+
+	/* Installed: who decided is who issued it. */
+	if (strcmp(want, "installed") == 0)
+		want = "issued";
+	if (strcmp(want, "submitted") == 0)
+		return NULL;
+	for (i = json_array_size(h); i > 0; i--)
+		if (strcmp(ra_str(ev = json_array_get(h, i - 1), "action"), want) == 0)
+			return ev;
+	return NULL;
+}
+
+const char *
+ra_decided_text(const json_t *answer, int approved)
+{
+	const char	*mail = ra_str(answer, "mail");
+
+	if (strcmp(mail, "sent") == 0)
+		return approved ? _("Approved: both certificates are issued, and the applicant "
+		    "is told so by e-mail.") : _("Rejected: the applicant is told so, with the "
+		    "reason, by e-mail.");
+	if (strcmp(mail, "none") == 0)
+		return approved ? _("Approved: both certificates are issued. No e-mail goes to "
+		    "the applicant (none was given, or this service sends none): tell them to "
+		    "install the certificates.") : _("Rejected. No e-mail goes to the "
+		    "applicant (none was given, or this service sends none): tell them the "
+		    "reason.");
+	if (strcmp(mail, "failed") == 0)
+		return approved ? _("Approved: both certificates are issued, but the e-mail to "
+		    "the applicant could not be sent: tell them to install the certificates.") :
+		    _("Rejected, but the e-mail to the applicant could not be sent: tell them "
+		    "the reason.");
+	/* An older service does not say: say nothing about a notice. */
+	return approved ? _("Approved: both certificates are issued.") : _("Rejected.");
+}
+
+char *
+ra_already(const char *by, const char *at, const char *status)
+{
+	char	who[256], when[RA_WHEN_MAX];
+
+	return ra_dup_printf(_("already decided by %s at %s; the application's status: %s"),
+	    ra_actor(by != NULL ? by : "?", NULL, who, sizeof who), ra_when(at != NULL ? at : "?",
+	    when), ra_status(status != NULL ? status : "?"));
+}
+
+char *
+ra_already_app(const json_t *app)
+{
+	const json_t	*ev = ra_decision(app);
+
+	return ra_already(ra_str(ev, "actor"), ra_str(ev, "at"), ra_str(app, "status"));
 }

@@ -90,6 +90,47 @@ const char *ra_value_label(const json_t *v);
 /* The applicant's full name from an application or a queue row. */
 void	ra_applicant_name(const json_t *app, char *buf, size_t size);
 
+/* Who the operator is, as the service records them: GET /ra/me ({"name", "role", "office"}). */
+int	ra_me(struct ra *, json_t **out, struct ra_error *);
+
+/*
+ * What a person reads instead of the service's words (the service speaks wire names and
+ * English; the reader may read Kazakh or Russian):
+ *   ra_when  "2026-11-25T18:57:29Z" as local time with its offset, "2026-11-25 23:57
+ *            +05:00" (anything else as it is; buf: RA_WHEN_MAX bytes);
+ *   ra_day   its local date, "2026-11-25";
+ *   ra_actor a history's actor ("operator:aigerim", "applicant (10.0.0.5)", "expiry",
+ *            "auto-approve (demo)") in the reader's words; the applicant by name when
+ *            app (the application, may be NULL) gives it;
+ *   ra_role  an operator's role ("supervisor") in the reader's words;
+ *   ra_status a status's wire name ("issued") in the reader's words.
+ * Each returns buf or a static string; never NULL.
+ */
+#define RA_WHEN_MAX	40
+const char *ra_when(const char *iso, char buf[RA_WHEN_MAX]);
+const char *ra_day(const char *iso, char buf[11]);
+const char *ra_actor(const char *actor, const json_t *app, char *buf, size_t size);
+const char *ra_role(const char *role);
+const char *ra_status(const char *wire);
+/*
+ * The history's entry of the decision that put the application where it is (issued,
+ * rejected, cancelled; an installed one's issuance), not merely its last entry; NULL if
+ * it waits. Points into app.
+ */
+const json_t *ra_decision(const json_t *app);
+/*
+ * What the desk says once a decision went through, by the service's answer's "mail":
+ * that the applicant was told by e-mail only when they were. approved: 1, rejected: 0.
+ */
+const char *ra_decided_text(const json_t *answer, int approved);
+/*
+ * "already decided by WHO at WHEN; the application's status: STATUS" in the reader's
+ * words, from the service's actor, time and status wire name; malloc'd or NULL. For an
+ * application read from the service (its decision from ra_decision), or a 409.
+ */
+char	*ra_already(const char *by, const char *at, const char *status);
+char	*ra_already_app(const json_t *app);
+
 /*
  * Text fitted to the terminal by display columns, never bytes: Kazakh and Russian
  * letters take one column and two bytes. ra_fit cuts with "…" and, with pad, fills with

@@ -43,6 +43,7 @@ static const struct answer_shape {
 	    { "sign.pem", JSON_STRING }, { "chain_pem", JSON_STRING },
 	    { "install_nonce", JSON_STRING }, { NULL, 0 } } },
 	[ANSWER_INSTALLED] = { JSON_OBJECT, { { NULL, 0 } } },
+	[ANSWER_SUPPORT] = { JSON_OBJECT, { { NULL, 0 } } },
 };
 _Static_assert(sizeof answer_shapes / sizeof answer_shapes[0] == ANSWER__MAX,
     "one shape per kind of answer");

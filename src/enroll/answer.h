@@ -21,6 +21,7 @@ enum answer {
 	ANSWER_STATUS,
 	ANSWER_CERTIFICATES,
 	ANSWER_INSTALLED,
+	ANSWER_SUPPORT,		/* {"phone", "email", "web", "address": {...}, ...} */
 	ANSWER__MAX
 };
 

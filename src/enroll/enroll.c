@@ -11,6 +11,7 @@
 #include "common/fault.h"
 #include "common/gucode.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "common/idnum.h"
 #include "common/password.h"
 #include "common/problem.h"
@@ -123,6 +124,7 @@ enroll_close(struct enroll *e)
 	state_free(e->st);
 	client_free(e->cl);
 	free(e->lang);
+	json_decref(e->support);
 	free(e);
 }
 
@@ -992,6 +994,61 @@ out:
 	return rc;
 }
 
+/* What a person reads when an application has nothing to install, or NULL (malloc'd). */
+static char *
+enroll_not_ready_text(enum machine_state st, const json_t *status)
+{
+	char	*why = NULL, *text = NULL;
+
+	if (st == MS_REJECTED) {
+		why = reason_describe(status, i18n_current());
+		if (asprintf(&text, _("the application was rejected at the registration desk%s%s, "
+		    "so there is nothing to install; apply again with new keys"),
+		    why != NULL ? ": " : "", why != NULL ? why : "") == -1)
+			text = NULL;
+	} else if (st == MS_CANCELLED)
+		text = strdup(_("the application was cancelled: it was not verified at a "
+		    "registration desk in time, so there is nothing to install; apply again with "
+		    "new keys"));
+	else if (asprintf(&text, _("the certificates are not issued yet: the application "
+	    "waits for verification at a registration desk (until %.10s); install after it is "
+	    "approved"), json_string_value(json_object_get(status, "deadline")) != NULL ?
+	    json_string_value(json_object_get(status, "deadline")) : "?") == -1)
+		text = NULL;
+	free(why);
+	return text;
+}
+
+int
+enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err)
+{
+	struct state_app	*a = enroll_app(e, key);
+	enum machine_state	 st;
+	json_t			*status = NULL;
+	char			*text;
+
+	if (a == NULL || (a->state != MS_SUBMITTED && a->state != MS_REJECTED &&
+	    a->state != MS_CANCELLED))
+		return 0;
+	/* The service may have decided meanwhile; unreachable, install itself says so. */
+	if (enroll_refresh(e, key, &status, err) == -1 || (a = enroll_app(e, key)) == NULL) {
+		enroll_error_free(err);
+		json_decref(status);
+		return 0;
+	}
+	st = a->state;
+	if (st != MS_SUBMITTED && st != MS_REJECTED && st != MS_CANCELLED) {
+		json_decref(status);
+		return 0;
+	}
+	text = enroll_not_ready_text(st, status);
+	json_decref(status);
+	enroll_fail(err, ENROLL_REFUSED, "request_number", "application.not_issued", "%s",
+	    text != NULL ? text : _("out of memory"));
+	free(text);
+	return -1;
+}
+
 int
 enroll_install(struct enroll *e, const char *key, const struct secret *pw,
     enum keystore_p12_layout layout, struct enroll_error *err)
@@ -1058,4 +1115,73 @@ enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 	else
 		(void)snprintf(buf, size, "%s", _("not sent: no address was given"));
 	return buf;
+}
+
+/* ---- the support contact ---- */
+
+static const char *
+enroll_support_str(const json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+int
+enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error *err)
+{
+	struct client_result	 res;
+	const char		*lang = i18n_current();
+
+	memset(out, 0, sizeof *out);
+	if (e->support == NULL) {
+		if (enroll_call(e, "GET", "/api/v1/directories/support", NULL, 1,
+		    ANSWER_SUPPORT, &res, err) == -1) {
+			client_result_free(&res);
+			return -1;
+		}
+		e->support = json_incref(res.json);
+		client_result_free(&res);
+	}
+	out->phone = enroll_support_str(e->support, "phone");
+	out->email = enroll_support_str(e->support, "email");
+	out->web = enroll_support_str(e->support, "web");
+	out->address = enroll_support_str(json_object_get(e->support, "address"), lang);
+	out->hours = enroll_support_str(json_object_get(e->support, "hours"), lang);
+	return 0;
+}
+
+char *
+enroll_support_text(struct enroll *e, struct enroll_error *err)
+{
+	static const char *const labels[] = { N_("Phone"), N_("E-mail"), N_("Web site"),
+	    N_("Address"), N_("Hours") };
+	struct enroll_support	 s;
+	const char		*values[sizeof labels / sizeof labels[0]];
+	char			*text = NULL, *grown;
+	size_t			 i;
+
+	if (enroll_support(e, &s, err) == -1)
+		return NULL;
+	values[0] = s.phone;
+	values[1] = s.email;
+	values[2] = s.web;
+	values[3] = s.address;
+	values[4] = s.hours;
+	if ((text = strdup("")) == NULL)
+		goto oom;
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (values[i] == NULL)
+			continue;
+		if (asprintf(&grown, "%s%s%s: %s", text, *text != '\0' ? "\n" : "",
+		    _(labels[i]), values[i]) == -1)
+			goto oom;
+		free(text);
+		text = grown;
+	}
+	return text;
+oom:
+	free(text);
+	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	return NULL;
 }

@@ -42,12 +42,22 @@ struct enroll {
 	struct state	*st;
 	struct client	*cl;
 	char		*lang;
+	json_t		*support;	/* GET /directories/support, once asked (enroll_support) */
 };
 
 struct enroll_captcha {
 	char		 id[80];
 	int		 width, height;
 	unsigned char	*bits;		/* width * height bytes, 1 = ink */
+};
+
+/*
+ * Where a person goes for help the programs cannot give (the service's configuration,
+ * doc/api.md "GET /directories/support"): NULL members where the service names none.
+ */
+struct enroll_support {
+	const char	*phone, *email, *web;
+	const char	*address, *hours;	/* in the current language (i18n_current) */
 };
 
 struct enroll	*enroll_open(const struct enroll_config *, struct enroll_error *);
@@ -169,6 +179,15 @@ int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
  * only a report the service has not had yet is sent. Ask enroll_installed first, to say
  * "installed already" instead of asking for a password.
  */
+/*
+ * Whether there is anything to install, asked before any password or PIN: an
+ * application rejected, cancelled or still waiting at the desk (as the service says now)
+ * fails with ENROLL_REFUSED, code application.not_issued and a sentence saying why and
+ * what to do (the rejection's reason in the reader's words). 0 otherwise, also when the
+ * service cannot be asked (the install then says so).
+ */
+int	enroll_install_ready(struct enroll *, const char *id_or_number,
+	    struct enroll_error *);
 int	enroll_install(struct enroll *, const char *id_or_number, const struct secret *pw,
 	    enum keystore_p12_layout, struct enroll_error *);
 
@@ -197,5 +216,17 @@ void	enroll_installed_free(struct enroll_installed *);
  */
 int	enroll_passwd(struct enroll *, const char *id_or_number, const struct secret *old,
 	    const struct secret *new_pw, struct enroll_error *);
+
+/*
+ * The service's support contact, asked once a run (kept in e; its strings live until
+ * enroll_close). 0, or -1 when the service cannot be asked (err says why). For a screen
+ * that reports a failure the person cannot fix alone, and for help.
+ */
+int	enroll_support(struct enroll *, struct enroll_support *, struct enroll_error *);
+/*
+ * The same as the lines a person reads, labels in the current language ("Phone: 1414",
+ * one a line, no final newline); "" when the service names none. malloc'd; NULL with err.
+ */
+char	*enroll_support_text(struct enroll *, struct enroll_error *);
 
 #endif

@@ -123,6 +123,8 @@ static const struct svcerror_code {
 	    "certificate") },
 	{ "csr.same_key", 0, N_("both certificate requests carry the same key; abandon this "
 	    "application and apply again, so that new keys are made") },
+	{ "subject.invalid", 1, N_("a certificate cannot carry this value as it is; check it, "
+	    "or ask the registration desk") },
 	{ "csr.key_reused", 0, N_("these keys were already used in another application; "
 	    "abandon this application and apply again, so that new keys are made") },
 
@@ -166,6 +168,11 @@ static const struct svcerror_code {
 	{ "office.unknown", 0, N_("the service has no such office") },
 	{ "application.already_decided", 0, N_("this application has already been "
 	    "decided") },
+	{ "application.not_issuable", 0, N_("the CA cannot issue this application as it is: "
+	    "the registers' data for it do not fit into a certificate; so that the applicant "
+	    "can apply again, reject it with the reason") },
+	{ "ca.unavailable", 0, N_("the service's CA cannot issue certificates now; the "
+	    "application still waits; tell the service's administrator") },
 	{ "documents.unknown", 0, N_("a document is not in the checklist") },
 	{ "documents.missing", 0, N_("some documents of the checklist were not checked") },
 	{ "reason.unknown", 0, N_("the service has no such reason for a rejection") },

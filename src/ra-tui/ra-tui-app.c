@@ -14,6 +14,7 @@
 #include "common/appform.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "common/storage.h"
 #include "ra-tui/ra-tui.h"
 
@@ -62,28 +63,33 @@ app_deadline(struct screen *s, const json_t *app)
 		return;
 	}
 	(void)snprintf(line, sizeof line, "%s (%s: %lld)",
-	    ra_tui_day(ra_str(app, "deadline"), day), _("days left"),
+	    ra_day(ra_str(app, "deadline"), day), _("days left"),
 	    (long long)json_integer_value(days));
 	app_set(s, "deadline", line);
 }
 
-/* Who decided, when, and the reason given: the history's last word, once it is not new. */
+/*
+ * Who decided, when, and the reason given: the decision's entry of the history, not its
+ * last one (an installation after it is the applicant's, not a decision).
+ */
 static void
 app_decision(struct screen *s, const json_t *app)
 {
-	const json_t	*h = json_object_get(app, "history");
-	const json_t	*last = json_array_get(h, json_array_size(h) - 1);
-	const char	*reason = ra_str(app, "reject_reason");
-	char		 line[1536], when[32];
+	const json_t	*last = ra_decision(app);
+	char		*reason = reason_describe(app, i18n_current());
+	char		 line[1536], when[RA_WHEN_MAX], who[256];
 
-	if (strcmp(ra_str(app, "status"), "submitted") == 0 || last == NULL) {
+	if (last == NULL) {
 		app_set(s, "decided", NULL);
+		free(reason);
 		return;
 	}
+	/* The reason in the operator's language, the text as it was typed. */
 	(void)snprintf(line, sizeof line, "%s, %s%s%s",
-	    ra_tui_when(ra_str(last, "at"), when), ra_str(last, "actor"),
-	    *reason != '\0' ? "\n" : "", reason);
+	    ra_when(ra_str(last, "at"), when), ra_actor(ra_str(last, "actor"), app, who, sizeof who),
+	    reason != NULL ? "\n" : "", reason != NULL ? reason : "");
 	app_set(s, "decided", line);
+	free(reason);
 }
 
 int
@@ -91,7 +97,7 @@ ra_tui_app_enter(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
 	const json_t	*app, *a, *org, *role;
-	char		 line[1024], when[32];
+	char		 line[1024], when[RA_WHEN_MAX];
 
 	if (ra_tui_app_load(s) == -1)
 		return -1;
@@ -101,7 +107,7 @@ ra_tui_app_enter(struct screen *s)
 	role = json_object_get(app, "role");
 	app_set(s, "number", ra_str(app, "request_number"));
 	app_set(s, "status", app_status(app));
-	app_set(s, "submitted", ra_tui_when(ra_str(app, "submitted"), when));
+	app_set(s, "submitted", ra_when(ra_str(app, "submitted"), when));
 	app_deadline(s, app);
 	app_decision(s, app);
 	ra_applicant_name(app, line, sizeof line);
@@ -161,8 +167,8 @@ ra_tui_form_enter(struct screen *s)
 	org = json_object_get(app, "organization");
 	ra_applicant_name(app, who, sizeof who);
 	af = (struct appform){ .number = ra_str(app, "request_number"),
-	    .date = ra_tui_day(ra_str(app, "submitted"), date),
-	    .deadline = ra_tui_day(ra_str(app, "deadline"), deadline),
+	    .date = ra_day(ra_str(app, "submitted"), date),
+	    .deadline = ra_day(ra_str(app, "deadline"), deadline),
 	    .org_name = json_is_object(org) && json_object_get(org, "name") != NULL ?
 	    ra_name(json_object_get(org, "name")) : ra_value_label(org),
 	    .bin = ra_str(org, "bin"), .applicant = who,

@@ -24,8 +24,8 @@
 static int
 decide_waiting(struct screen *s)
 {
-	const json_t	*app = ra_tui_ctx(s)->app, *h, *last;
-	char		 when[32], *msg = NULL;
+	const json_t	*app = ra_tui_ctx(s)->app;
+	char		*msg;
 
 	if (app == NULL) {
 		screen_message(s, _("Refused"), _("The application could not be read; Esc goes "
@@ -34,13 +34,8 @@ decide_waiting(struct screen *s)
 	}
 	if (strcmp(ra_str(app, "status"), "submitted") == 0)
 		return 0;
-	h = json_object_get(app, "history");
-	last = json_array_get(h, json_array_size(h) - 1);
-	if (asprintf(&msg, _("already decided by %s at %s: the application is %s"),
-	    ra_str(last, "actor"), ra_tui_when(ra_str(last, "at"), when),
-	    ra_str(app, "status")) == -1)
-		msg = NULL;
-	screen_message(s, _("Refused"), msg != NULL ? msg : ra_str(app, "status"));
+	msg = ra_already_app(app);
+	screen_message(s, _("Refused"), msg != NULL ? msg : ra_status(ra_str(app, "status")));
 	free(msg);
 	return -1;
 }
@@ -106,7 +101,7 @@ static int
 decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 {
 	const json_t	*doc;
-	char		 missing[1024] = "", *msg = NULL;
+	char		 missing[1024] = "", *msg = NULL, *again;
 	size_t		 i;
 
 	json_array_foreach(json_object_get(app, "documents"), i, doc) {
@@ -123,6 +118,11 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 	if (asprintf(&msg, _("Not ticked: %s. Every document must be seen before approval; "
 	    "to refuse, go back and choose Reject."), missing) == -1)
 		msg = NULL;
+	/* The same ticks again (a copy: ticked is the widget's own answer): the cursor
+	 * goes to the first document still to see. */
+	if ((again = strdup(ticked)) != NULL)
+		(void)screen_set_value(s, "docs", again);
+	free(again);
 	screen_set_error(s, "docs", msg != NULL ? msg : missing);
 	free(msg);
 	return -1;
@@ -146,13 +146,14 @@ decide_split(char *buf, const char **codes, size_t max)
  * first brings the application back (read again, with who decided); anything else stays.
  */
 static enum action_result
-decide_after(struct screen *s, int rc, struct ra_error *err, const char *done)
+decide_after(struct screen *s, int rc, struct ra_error *err, const json_t *answer,
+    int approved)
 {
 	int	already;
 
 	screen_progress(s, "");
 	if (rc == 0) {
-		screen_message(s, _("Done"), done);
+		screen_message(s, _("Done"), ra_decided_text(answer, approved));
 		return ACTION_NEXT;
 	}
 	already = err->code != NULL && strcmp(err->code, DECIDE_ALREADY) == 0;
@@ -179,13 +180,12 @@ ra_tui_approve(struct screen *s)
 		q = NULL;
 		goto out;
 	}
-	if (!screen_confirm(s, _("Approve"), q))
+	if (!screen_confirm_no(s, _("Approve"), q))
 		goto out;
 	screen_progress(s, _("Approving: the service issues both certificates..."));
 	rc = ra_approve(rt->ra, rt->number, codes, decide_split(ticked, codes,
 	    sizeof codes / sizeof codes[0]), &answer, &err);
-	r = decide_after(s, rc, &err, _("Approved: both certificates are issued and the "
-	    "applicant is notified."));
+	r = decide_after(s, rc, &err, answer, 1);
 out:
 	json_decref(answer);
 	free(ticked);
@@ -250,7 +250,7 @@ ra_tui_reject(struct screen *s)
 	if ((code = strdup(ra_str(reason, "code"))) == NULL ||
 	    (note = strdup(ra_tui_value(s, "note"))) == NULL ||
 	    (q = decide_reject_question(s, reason, note)) == NULL ||
-	    !screen_confirm(s, _("Reject"), q))
+	    !screen_confirm_no(s, _("Reject"), q))
 		goto out;
 	screen_progress(s, _("Rejecting..."));
 	rc = ra_reject(rt->ra, rt->number, code, *note != '\0' ? note : NULL, &answer, &err);
@@ -260,7 +260,7 @@ ra_tui_reject(struct screen *s)
 		screen_progress(s, "");
 		r = ra_tui_fail(s, &err, map);
 	} else
-		r = decide_after(s, rc, &err, _("Rejected: the applicant is notified."));
+		r = decide_after(s, rc, &err, answer, 0);
 out:
 	json_decref(answer);
 	free(code);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alpha.h"
 #include "common/i18n.h"
 #include "common/idnum.h"
 #include "ra-tui/ra-tui.h"
@@ -127,7 +128,47 @@ filter_office(const json_t *city, const json_t *office)
 	return o;
 }
 
-/* The two lists, from the service's places (asked the first time only). */
+static int
+filter_cmp(const void *a, const void *b)
+{
+	const json_t	*x = *(json_t *const *)a, *y = *(json_t *const *)b;
+
+	return alpha_strcmp(ra_name(json_object_get(x, "name")),
+	    ra_name(json_object_get(y, "name")));
+}
+
+/*
+ * A list after its first item ("any") in the alphabet of the reader's language: the
+ * service orders its places by their Russian names, which puts Абай облысы (область
+ * Абай) after Ақмола. -1 when memory runs out.
+ */
+static int
+filter_sort(json_t *items)
+{
+	size_t	  n = json_array_size(items), i;
+	json_t	**v;
+	int	  rc = 0;
+
+	if (n < 3)
+		return 0;
+	if ((v = calloc(n - 1, sizeof *v)) == NULL)
+		return -1;
+	for (i = 1; i < n; i++)
+		v[i - 1] = json_incref(json_array_get(items, i));
+	qsort(v, n - 1, sizeof *v, filter_cmp);
+	for (i = 1; i < n; i++)
+		if (json_array_set(items, i, v[i - 1]) == -1)
+			rc = -1;
+	for (i = 0; i < n - 1; i++)
+		json_decref(v[i]);
+	free(v);
+	return rc;
+}
+
+/*
+ * The two lists, from the service's places (asked the first time only), in the reader's
+ * alphabet (made again when F2 changes the language: the screen's enter runs again).
+ */
 static int
 filter_lists(struct screen *s)
 {
@@ -160,7 +201,8 @@ filter_lists(struct screen *s)
 				    -1)
 					goto out;
 	}
-	rc = screen_set_items(s, "region", regions) == 0 &&
+	rc = filter_sort(regions) == 0 && filter_sort(offices) == 0 &&
+	    screen_set_items(s, "region", regions) == 0 &&
 	    screen_set_items(s, "office", offices) == 0 ? 0 : -1;
 out:
 	json_decref(regions);

@@ -11,6 +11,7 @@
 
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/reason.h"
 #include "ra-tui/ra-tui.h"
 
 /* A status the history names ("issued") in the reader's words; other words as they are. */
@@ -25,18 +26,24 @@ history_action(const json_t *ev)
 
 /* Appends one event to *text (grown); -1 when memory runs out. */
 static int
-history_add(char **text, const json_t *ev)
+history_add(char **text, const json_t *ev, const json_t *app)
 {
-	const char	*detail = ra_str(ev, "detail");
-	char		 when[32], *grown = NULL;
+	char		*reason = reason_describe(ev, i18n_current());
+	const char	*detail = reason != NULL ? reason : ra_str(ev, "detail");
+	char		 when[RA_WHEN_MAX], who[256], *grown = NULL;
+	int		 rc = -1;
 
+	/* A rejection's reason in the reader's language, not its code. */
 	if (asprintf(&grown, "%s%s%s — %s\n%s%s%s", *text != NULL ? *text : "",
-	    *text != NULL ? "\n\n" : "", ra_tui_when(ra_str(ev, "at"), when), ra_str(ev, "actor"),
-	    history_action(ev), *detail != '\0' ? ": " : "", detail) == -1)
-		return -1;
-	free(*text);
-	*text = grown;
-	return 0;
+	    *text != NULL ? "\n\n" : "", ra_when(ra_str(ev, "at"), when),
+	    ra_actor(ra_str(ev, "actor"), app, who, sizeof who),
+	    history_action(ev), *detail != '\0' ? ": " : "", detail) != -1) {
+		free(*text);
+		*text = grown;
+		rc = 0;
+	}
+	free(reason);
+	return rc;
 }
 
 int
@@ -54,7 +61,7 @@ ra_tui_history_enter(struct screen *s)
 	ra_tui_who(rt->app, who, sizeof who);
 	(void)screen_set_value(s, "who", who);
 	json_array_foreach(json_object_get(rt->app, "history"), i, ev)
-		if (history_add(&text, ev) == -1) {
+		if (history_add(&text, ev, rt->app) == -1) {
 			rc = -1;
 			break;
 		}

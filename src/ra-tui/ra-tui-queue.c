@@ -72,7 +72,7 @@ queue_row(const json_t *app, int *urgent)
 	*urgent += alert;
 	return json_pack("{s:s, s:b, s:[[s, s, s, o], [s, s, s]]}",
 	    "id", ra_str(app, "request_number"), "alert", alert,
-	    "cells", ra_str(app, "request_number"), ra_tui_day(ra_str(app, "submitted"), day),
+	    "cells", ra_str(app, "request_number"), ra_day(ra_str(app, "submitted"), day),
 	    left, queue_role(app), "", person,
 	    ra_value_label(json_object_get(app, "organization")));
 }
@@ -132,14 +132,25 @@ queue_summary(struct screen *s, const struct ra_tui *rt, size_t n, int urgent)
 	(void)screen_set_value(s, "shown", line);
 }
 
-/* The operator as the certificate names them: "aigerim, karaganda-1 (supervisor)". */
+/*
+ * The operator as the service records them, in the reader's words: "aigerim, Karaganda
+ * PSC No. 1 (supervisor)". The office's name is asked once a console; without it, the
+ * certificate's office id.
+ */
 static void
-queue_operator(struct screen *s, const struct ra *ra)
+queue_operator(struct screen *s, struct ra_tui *rt)
 {
-	char	line[512];
+	const struct ra	*ra = rt->ra;
+	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	const json_t	*office;
+	char		 line[512];
 
+	if (rt->me == NULL && ra_me(rt->ra, &rt->me, &err) == -1)
+		ra_error_free(&err);	/* the queue's own question will say what is wrong */
+	office = json_object_get(json_object_get(rt->me, "office"), "name");
 	(void)snprintf(line, sizeof line, "%s, %s (%s)", ra->cn != NULL ? ra->cn : "?",
-	    ra->office != NULL ? ra->office : "?", ra->role != NULL ? ra->role : "?");
+	    office != NULL && *ra_name(office) != '\0' ? ra_name(office) :
+	    ra->office != NULL ? ra->office : "?", ra_role(ra->role));
 	(void)screen_set_value(s, "operator", line);
 }
 
@@ -188,7 +199,7 @@ ra_tui_queue_enter(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
 
-	queue_operator(s, rt->ra);
+	queue_operator(s, rt);
 	/* Back from an application: nothing open any more, the cursor where it was. */
 	rt->number[0] = '\0';
 	json_decref(rt->app);

@@ -28,6 +28,7 @@ ra_tui_run(struct ra *ra, const char *lang, char **cause)
 	json_decref(rt.app);
 	json_decref(rt.reasons);
 	json_decref(rt.places);
+	json_decref(rt.me);
 	return rc;
 }
 
@@ -75,24 +76,6 @@ ra_tui_fail(struct screen *s, struct ra_error *err, const char *const *map)
 		    _("This computer could not do it"), msg);
 	ra_error_free(err);
 	return ACTION_STAY;
-}
-
-const char *
-ra_tui_when(const char *iso, char buf[32])
-{
-	/* Exactly YYYY-MM-DDTHH:MM:SSZ, as the service writes times. */
-	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
-	    strspn(iso, "0123456789-:TZ") != 20)
-		return iso;
-	(void)snprintf(buf, 32, "%.10s %.5s UTC", iso, iso + 11);
-	return buf;
-}
-
-const char *
-ra_tui_day(const char *iso, char buf[11])
-{
-	(void)snprintf(buf, 11, "%s", iso);
-	return buf;
 }
 
 void

@@ -31,6 +31,7 @@ struct ra_tui {
 	json_t		*app;				/* as the service last showed it */
 	json_t		*reasons;			/* the service's reasons, once asked */
 	json_t		*places;			/* regions, cities, offices, once asked */
+	json_t		*me;				/* GET /ra/me, once asked */
 };
 
 int		 ra_tui_run(struct ra *, const char *lang, char **cause);
@@ -46,10 +47,6 @@ int		 ra_tui_set(char **slot, const char *value);
  * "screen field" pairs, NULL-terminated) when this screen has it. Frees err; ACTION_STAY.
  */
 enum action_result ra_tui_fail(struct screen *, struct ra_error *, const char *const *map);
-/* "2026-11-25T18:57:29Z" as "2026-11-25 18:57 UTC"; anything else as it is. */
-const char	*ra_tui_when(const char *iso, char buf[32]);
-/* The day of an ISO time: its first ten characters. */
-const char	*ra_tui_day(const char *iso, char buf[11]);
 /* "NUMBER\nSURNAME GIVEN PATRONYMIC, IIN ..." for the screens about one application. */
 void		 ra_tui_who(const json_t *app, char *buf, size_t size);
 /* Reads rt->number into rt->app (the old answer dropped first); reports a failure. */

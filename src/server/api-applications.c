@@ -23,6 +23,7 @@
 #include "common/idnum.h"
 #include "common/log.h"
 #include "common/problem.h"
+#include "common/reason.h"
 #include "common/reqnum.h"
 #include "server/api.h"
 #include "server/ca.h"
@@ -325,6 +326,35 @@ app_set_time(json_t *o, const char *key, time_t t)
 	return json_object_set_new(o, key, json_string(buf));
 }
 
+/*
+ * Nothing the CA would refuse at approval gets a request number: the subject is built
+ * and checked now, as issue.c will build it, and a refusal names the member it came from.
+ */
+static int
+app_check_issuable(struct app_submit *s)
+{
+	struct store_app	 a;
+	enum issue_failure	 why = ISSUE_FAIL_INTERNAL;
+	const char		*field = NULL;
+	char			*cause = NULL, *msg = NULL;
+
+	app_fill(s, &a);
+	if (issue_check(s->st, &a, &field, &why, &cause) == 0)
+		return 0;
+	if (why != ISSUE_FAIL_DATA) {
+		log_error("checking an application's subject: %s", cause != NULL ? cause : "?");
+		free(cause);
+		return -1;
+	}
+	if (asprintf(&msg, _("a certificate cannot carry this application's data: %s"),
+	    cause != NULL ? cause : "?") == -1)
+		msg = NULL;
+	app_fail(s, 400, "subject.invalid", field, msg != NULL ? msg : "subject.invalid");
+	free(msg);
+	free(cause);
+	return 0;
+}
+
 /* Stores the application (or finds the one with the same key pair) and answers. */
 static int
 app_insert(struct app_submit *s, const char *actor)
@@ -411,6 +441,7 @@ api_app_submit(struct srv *srv, const struct http_req *req, struct http_resp *re
 	    (!s.answered && app_check_gu_code(&s) == -1) ||
 	    (!s.answered && app_check_registries(&s) == -1) ||
 	    (!s.answered && app_check_csrs(&s) == -1) ||
+	    (!s.answered && app_check_issuable(&s) == -1) ||
 	    (!s.answered && app_insert(&s, actor) == -1))
 		goto out;
 	rc = 0;
@@ -595,6 +626,11 @@ app_status_json(struct store *st, const struct store_app *a)
 		goto fail;
 	if (a->reject_reason != NULL && json_object_set_new(o, "reject_reason",
 	    json_string(a->reject_reason)) == -1)
+		goto fail;
+	/* The reason as a code and the operator's text as typed: clients name it in the
+	 * reader's language (common/reason.h); reject_reason stays for older ones. */
+	if (a->status == APP_REJECTED && a->reject_code != NULL &&
+	    json_object_set_new(o, "reject", reason_json(a->reject_code, a->reject_text)) == -1)
 		goto fail;
 	if (a->cert_auth != NULL && a->cert_sign != NULL) {
 		if ((certs = app_certinfo(st, a)) == NULL ||

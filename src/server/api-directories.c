@@ -2,7 +2,8 @@
  * api-directories — the lists a form offers: roles (with the DC value and role OID that go
  * into the certificate), regions, a region's cities with their RA offices, and the ГУ/СКС
  * codes registered for an organization. Public data, read from the store as loaded from
- * the registries; each entry has an id and its names in kk, ru and en.
+ * the registries; each entry has an id and its names in kk, ru and en. And where a person
+ * goes for help the programs cannot give: the support contact of the configuration.
  */
 #include "config.h"
 
@@ -212,4 +213,31 @@ out:
 	store_strv_free(codes);
 	srv_store_put(srv, st);
 	return rc;
+}
+
+/* {"kk", "ru", "en"}, or null when the configuration gives none. */
+static json_t *
+api_dir_text(const struct srv_text *t)
+{
+	if (t->kk == NULL || t->ru == NULL || t->en == NULL)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s}", "kk", t->kk, "ru", t->ru, "en", t->en);
+}
+
+int
+api_dir_support(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	const struct srv_support	*s = &srv->cfg->support;
+	json_t				*o;
+
+	(void)req;
+	o = json_pack("{s:s?, s:s?, s:s?, s:o, s:o}", "phone", s->phone, "email", s->email,
+	    "web", s->web, "address", api_dir_text(&s->address), "hours",
+	    api_dir_text(&s->hours));
+	if (o == NULL) {
+		log_error("directories: support: out of memory");
+		return -1;
+	}
+	http_json(resp, 200, o);
+	return 0;
 }

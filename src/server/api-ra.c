@@ -20,6 +20,7 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/problem.h"
+#include "common/reason.h"
 #include "common/reqnum.h"
 #include "server/api.h"
 #include "server/issue.h"
@@ -32,25 +33,6 @@
 #define RA_QUEUE_MAX		500
 #define RA_COMMENT_MAX		1000
 #define RA_ACTOR_MAX		(OPERATOR_NAME_MAX + 16)
-
-/* Why an operator may reject; the applicant reads the English label in their status. */
-static const struct {
-	const char	*code;
-	const char	*kk, *ru, *en;
-	int		 text_required;
-} ra_reasons[] = {
-	{ "identity_mismatch", "Жеке басы расталмады", "Личность не подтверждена",
-	    "The applicant's identity could not be confirmed", 0 },
-	{ "documents_missing", "Құжаттар толық емес", "Не представлены документы",
-	    "Required documents were not presented", 0 },
-	{ "not_authorized", "Өкілеттік расталмады", "Полномочия не подтверждены",
-	    "No authority to act for the organization", 0 },
-	{ "data_error", "Өтініш деректері сәйкес емес", "Данные заявления не совпадают",
-	    "The application's data do not match the documents", 0 },
-	{ "applicant_request", "Өтініш берушінің өтініші бойынша", "По просьбе заявителя",
-	    "Withdrawn at the applicant's request", 0 },
-	{ "other", "Басқа себеп", "Другая причина", "Other reason", 1 },
-};
 
 /*
  * The documents checklist of nca-facts.md §5 for a legal entity's employee who comes in
@@ -291,10 +273,10 @@ api_ra_reasons(struct srv *srv, const struct http_req *req, struct http_resp *re
 	rc = -1;
 	if ((a = json_array()) == NULL)
 		goto out;
-	for (i = 0; i < sizeof ra_reasons / sizeof ra_reasons[0]; i++) {
-		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", ra_reasons[i].code,
-		    "name", "kk", ra_reasons[i].kk, "ru", ra_reasons[i].ru, "en",
-		    ra_reasons[i].en, "text_required", ra_reasons[i].text_required);
+	for (i = 0; i < reason_nkinds; i++) {
+		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", reason_kinds[i].code,
+		    "name", "kk", reason_kinds[i].kk, "ru", reason_kinds[i].ru, "en",
+		    reason_kinds[i].en, "text_required", reason_kinds[i].text_required);
 		if (o == NULL || json_array_append_new(a, o) == -1)
 			goto out;
 	}
@@ -529,6 +511,31 @@ ra_load(struct ra_ctx *c, struct store_app *a, int *answered)
 	return 0;
 }
 
+/*
+ * A rejection's event also says its reason apart: "reason" (the code) and "text" (the
+ * operator's words), read from the detail ra_reject_reason wrote ("CODE[: TEXT]").
+ */
+static int
+ra_history_reason(json_t *o, const struct store_event *ev)
+{
+	const struct reason_kind	*k;
+	const char			*d = ev->detail, *colon;
+	char				 code[64];
+
+	if (strcmp(ev->action, appstatus_wire(APP_REJECTED)) != 0 || d == NULL)
+		return 0;
+	colon = strstr(d, ": ");
+	(void)snprintf(code, sizeof code, "%.*s", (int)(colon != NULL ? (size_t)(colon - d) :
+	    strlen(d)), d);
+	if ((k = reason_find(code)) == NULL)
+		return 0;
+	if (json_object_set_new(o, "reason", json_string(k->code)) == -1 ||
+	    json_object_set_new(o, "text", colon != NULL ? json_string(colon + 2) :
+	    json_null()) == -1)
+		return -1;
+	return 0;
+}
+
 static json_t *
 ra_history(struct store *st, const char *number)
 {
@@ -547,6 +554,10 @@ ra_history(struct store *st, const char *number)
 		ra_iso(ev[i].at, at);
 		o = json_pack("{s:s, s:s, s:s, s:s?}", "at", at, "actor", ev[i].actor,
 		    "action", ev[i].action, "detail", ev[i].detail);
+		if (o != NULL && ra_history_reason(o, &ev[i]) == -1) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (o == NULL || json_array_append_new(a, o) == -1) {
 			json_decref(a);
 			a = NULL;
@@ -654,7 +665,10 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	    ra_set_time(o, "decided", a->decided) == -1 ||
 	    json_object_set_new(o, "days_left", a->status == APP_SUBMITTED ?
 	    json_integer((json_int_t)ra_days_left(a->deadline, c->now)) : json_null()) == -1 ||
-	    ra_app_certs(o, a) == -1) {
+	    ra_app_certs(o, a) == -1 ||
+	    (a->status == APP_REJECTED && a->reject_code != NULL &&
+	    json_object_set_new(o, "reject", reason_json(a->reject_code,
+	    a->reject_text)) == -1)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -728,9 +742,16 @@ ra_already(struct ra_ctx *c, const char *number, enum app_status cur)
 	return 0;
 }
 
-/* After a decision: the application as it now is, 200; a rejection is mailed. */
+/* What became of the applicant's e-mail: so the desk never says "notified" untruly. */
+static const char *const ra_mail_words[] = { "failed", "none", "sent" };
+
+/*
+ * After a decision: the application as it now is, 200, with "mail" saying whether the
+ * applicant was told by e-mail. A rejection is mailed here; issuance mailed in issue.c
+ * (mailed: its outcome). A failed mail never undoes a decision.
+ */
 static int
-ra_decided(struct ra_ctx *c, const char *number)
+ra_decided(struct ra_ctx *c, const char *number, int mailed)
 {
 	struct store_app	 a;
 	char			*cause = NULL;
@@ -740,17 +761,19 @@ ra_decided(struct ra_ctx *c, const char *number)
 	memset(&a, 0, sizeof a);
 	if (store_app_get(c->st, number, &a, &found, &cause) == -1 || !found)
 		return ra_store_fail("application", cause);
-	/* Issuance mails from issue.c; a failed mail never undoes a decision. */
-	if (a.status == APP_REJECTED && mail_rejected(c->srv, &a, &cause) == -1) {
+	if (a.status == APP_REJECTED &&
+	    (mailed = mail_rejected(c->srv, &a, &cause)) == -1) {
 		log_warning("application %s: no rejection mail: %s", number,
 		    cause != NULL ? cause : "?");
 		free(cause);
 		cause = NULL;
 	}
-	if ((o = ra_app_json(c, &a)) != NULL) {
+	if ((o = ra_app_json(c, &a)) != NULL &&
+	    json_object_set_new(o, "mail", json_string(ra_mail_words[mailed + 1])) == 0) {
 		http_json(c->resp, 200, o);
 		rc = 0;
-	}
+	} else
+		json_decref(o);
 	store_app_free(&a);
 	return rc;
 }
@@ -803,11 +826,38 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 	return 0;
 }
 
+/*
+ * An approval the CA could not carry out, said so that the operator can act: the data
+ * refused (409: reject it), or the CA unable to issue now (503: its administrator must
+ * act; the application still waits). Anything else is the service's failure (-1, 500).
+ */
+static int
+ra_issue_failed(struct ra_ctx *c, const char *number, enum issue_failure why, char *cause)
+{
+	const char	*what = cause != NULL ? cause : "?";
+
+	if (why == ISSUE_FAIL_DATA) {
+		log_warning("application %s cannot be issued: %s", number, what);
+		http_error(c->resp, 409, "application.not_issuable", NULL, "the CA refuses this "
+		    "application's data (%s): it cannot be issued as it is; reject it "
+		    "(reason data_error) so that the applicant can apply again", what);
+	} else if (why == ISSUE_FAIL_CA) {
+		log_error("application %s: the CA cannot issue: %s", number, what);
+		http_error(c->resp, 503, "ca.unavailable", NULL, "the CA cannot issue "
+		    "certificates now (%s); the application still waits: tell the service's "
+		    "administrator", what);
+	} else
+		return ra_store_fail("approve", cause);
+	free(cause);
+	return 0;
+}
+
 int
 api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx		 c;
 	struct store_app	 a;
+	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL, 0 };
 	enum app_status		 cur = APP_SUBMITTED;
 	char			*cause = NULL, *note = NULL;
 	int			 answered, won = 0, rc = -1;
@@ -825,16 +875,16 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 		rc = 0;
 		goto out;
 	}
-	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur,
+	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur, &rep,
 	    &cause) == -1) {
-		(void)ra_store_fail("approve", cause);
+		rc = ra_issue_failed(&c, a.number, rep.why, cause);
 		goto out;
 	}
 	if (!won)
 		rc = ra_already(&c, a.number, cur);
 	else {
 		log_info("application %s approved by %s", a.number, c.actor);
-		rc = ra_decided(&c, a.number);
+		rc = ra_decided(&c, a.number, rep.mail);
 	}
 out:
 	free(note);
@@ -843,21 +893,23 @@ out:
 	return rc;
 }
 
-/* The body of a rejection: a reason id of ra_reasons and, maybe, a comment. */
+/*
+ * The body of a rejection: a reason code of common/reason.c and, maybe, the operator's
+ * text. 0 with set's reject_code, reject_text (may stay NULL) and reject_reason (both in
+ * English, for older clients) and the history's detail ("CODE[: TEXT]"); 0 with a 400 and
+ * *detail NULL; or -1.
+ */
 static int
-ra_reject_reason(struct ra_ctx *c, char **text, char **detail)
+ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 {
-	const char	*id, *comment = NULL;
-	json_t		*j;
-	size_t		 i;
+	const struct reason_kind	*k;
+	const char			*id, *comment = NULL;
+	json_t				*j;
 
-	*text = *detail = NULL;
+	*detail = NULL;
 	if ((id = http_body_string(c->req, c->resp, "reason")) == NULL)
 		return 0;
-	for (i = 0; i < sizeof ra_reasons / sizeof ra_reasons[0]; i++)
-		if (strcmp(ra_reasons[i].code, id) == 0)
-			break;
-	if (i == sizeof ra_reasons / sizeof ra_reasons[0]) {
+	if ((k = reason_find(id)) == NULL) {
 		http_error(c->resp, 400, "reason.unknown", "reason", "%s",
 		    "no such reason (GET /api/v1/ra/reject-reasons lists them)");
 		return 0;
@@ -877,17 +929,22 @@ ra_reject_reason(struct ra_ctx *c, char **text, char **detail)
 		}
 		comment = json_string_length(j) > 0 ? json_string_value(j) : NULL;
 	}
-	if (ra_reasons[i].text_required && comment == NULL) {
+	if (k->text_required && comment == NULL) {
 		http_error(c->resp, 400, "text.required", "text", "%s",
 		    "this reason needs an explanation in 'text'");
 		return 0;
 	}
-	if (asprintf(text, "%s%s%s", ra_reasons[i].en, comment != NULL ? ": " : "",
-	    comment != NULL ? comment : "") == -1 ||
-	    asprintf(detail, "%s%s%s", ra_reasons[i].code, comment != NULL ? ": " : "",
+	if ((set->reject_code = strdup(k->code)) == NULL ||
+	    (comment != NULL && (set->reject_text = strdup(comment)) == NULL))
+		return -1;
+	if (asprintf(&set->reject_reason, "%s%s%s", k->en, comment != NULL ? ": " : "",
 	    comment != NULL ? comment : "") == -1) {
-		free(*text);
-		*text = NULL;
+		set->reject_reason = NULL;
+		return -1;
+	}
+	if (asprintf(detail, "%s%s%s", k->code, comment != NULL ? ": " : "",
+	    comment != NULL ? comment : "") == -1) {
+		*detail = NULL;
 		return -1;
 	}
 	return 0;
@@ -899,24 +956,23 @@ api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *res
 	struct ra_ctx		 c;
 	struct store_app	 a, set;
 	enum app_status		 cur = APP_SUBMITTED;
-	char			*cause = NULL, *text = NULL, *detail = NULL;
+	char			*cause = NULL, *detail = NULL;
 	int			 answered, won = 0, rc = -1;
 
 	memset(&a, 0, sizeof a);
+	memset(&set, 0, sizeof set);
 	if (ra_begin(&c, srv, req, resp, &answered) == -1)
 		goto out;
 	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
 		rc = answered ? 0 : -1;
 		goto out;
 	}
-	if (ra_reject_reason(&c, &text, &detail) == -1)
+	if (ra_reject_reason(&c, &set, &detail) == -1)
 		goto out;
-	if (text == NULL) {		/* answered 400 */
+	if (detail == NULL) {		/* answered 400 */
 		rc = 0;
 		goto out;
 	}
-	memset(&set, 0, sizeof set);
-	set.reject_reason = text;
 	if (store_app_transition(c.st, a.number, APP_SUBMITTED, APP_REJECTED, &set, c.actor,
 	    detail, c.now, &won, &cur, &cause) == -1) {
 		(void)ra_store_fail("reject", cause);
@@ -926,11 +982,11 @@ api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *res
 		rc = ra_already(&c, a.number, cur);
 	else {
 		log_info("application %s rejected by %s", a.number, c.actor);
-		rc = ra_decided(&c, a.number);
+		rc = ra_decided(&c, a.number, 0);
 	}
 out:
-	free(text);
 	free(detail);
+	store_app_free(&set);
 	store_app_free(&a);
 	ra_end(&c);
 	return rc;

@@ -14,6 +14,7 @@ int	api_bin_check(struct srv *, const struct http_req *, struct http_resp *);
 int	api_iin_check(struct srv *, const struct http_req *, struct http_resp *);
 int	api_dir_roles(struct srv *, const struct http_req *, struct http_resp *);
 int	api_dir_regions(struct srv *, const struct http_req *, struct http_resp *);
+int	api_dir_support(struct srv *, const struct http_req *, struct http_resp *);
 int	api_dir_cities(struct srv *, const struct http_req *, struct http_resp *);
 int	api_gu_codes(struct srv *, const struct http_req *, struct http_resp *);
 int	api_app_submit(struct srv *, const struct http_req *, struct http_resp *);

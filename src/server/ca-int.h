@@ -72,8 +72,8 @@ EVP_PKEY	*ca_csr_key(const char *csr_pem, char key_id[65], char **cause);
 /* ca-idna.c: the address with its domain as A-labels, malloc'd; ASCII addresses unchanged. */
 char		*ca_idna_email(const char *addr, char **cause);
 
-/* ca-profile.c: the applicant's subject and extensions; both need a checked subject. */
-int		 ca_profile_check(const struct ca_subject *, char **cause);
+/* ca-profile.c: the applicant's subject and extensions; both need a checked subject
+ * (ca_subject_check of ca.h). */
 int		 ca_profile_subject(X509 *, const struct ca_subject *, char **cause);
 int		 ca_profile_extensions(const struct ca *, X509 *, enum ca_usage,
 		     enum ca_storage, const struct ca_subject *,

@@ -51,7 +51,13 @@ _Static_assert(sizeof ca_storage_oids / sizeof ca_storage_oids[0] == CA_STORAGE_
 #define CA_OID_KEY_STORAGE	"1.2.398.3.3.5"
 #define CA_OID_LEGAL_ENTITY	"1.2.398.3.3.4.1.2"
 #define CA_OID_K2		"1.2.398.5.19.1.2.2.1"
-#define CA_TEXT_MAX		256	/* bytes; a sanity bound, NCA publishes none */
+/*
+ * A sanity bound in bytes, not X.520's upper bounds (ub-organization-name is 64
+ * characters): those are advisory for UTF8String (RFC 5280, Appendix A), NCA RK issues
+ * state institutions' names of up to ~200 characters (~380 bytes) in full, and OpenSSL,
+ * GnuTLS and Java read them back whole (tests/system/test_long_names.py).
+ */
+#define CA_TEXT_MAX		1024
 
 /* --- the subject's values ---------------------------------------------------------- */
 
@@ -188,40 +194,50 @@ ca_check_email(const char *label, const char *v, char **cause)
 	return 0;
 }
 
+#define CA_FIELD(member, label, check) \
+	{ #member, label, offsetof(struct ca_subject, member), check }
+
 static const struct {
+	const char	*member;	/* of struct ca_subject, for ca_subject_check */
 	const char	*label;
 	size_t		 off;
 	int		(*check)(const char *, const char *, char **);
 } ca_subject_fields[] = {
-	{ N_("role code"), offsetof(struct ca_subject, role_dc), ca_check_dc },
-	{ N_("role OID"), offsetof(struct ca_subject, role_oid), ca_check_oid },
-	{ N_("surname"), offsetof(struct ca_subject, surname), ca_check_text },
-	{ N_("given name"), offsetof(struct ca_subject, given_name), ca_check_text },
-	{ N_("patronymic"), offsetof(struct ca_subject, patronymic), ca_check_optional_text },
-	{ N_("IIN"), offsetof(struct ca_subject, iin), ca_check_iin },
-	{ N_("BIN"), offsetof(struct ca_subject, bin), ca_check_bin },
-	{ N_("organization"), offsetof(struct ca_subject, organization), ca_check_text },
-	{ N_("ГУ/СКС code"), offsetof(struct ca_subject, gu_code), ca_check_gucode },
-	{ N_("e-mail address"), offsetof(struct ca_subject, email), ca_check_email },
+	CA_FIELD(role_dc, N_("role code"), ca_check_dc),
+	CA_FIELD(role_oid, N_("role OID"), ca_check_oid),
+	CA_FIELD(surname, N_("surname"), ca_check_text),
+	CA_FIELD(given_name, N_("given name"), ca_check_text),
+	CA_FIELD(patronymic, N_("patronymic"), ca_check_optional_text),
+	CA_FIELD(iin, N_("IIN"), ca_check_iin),
+	CA_FIELD(bin, N_("BIN"), ca_check_bin),
+	CA_FIELD(organization, N_("organization"), ca_check_text),
+	CA_FIELD(gu_code, N_("ГУ/СКС code"), ca_check_gucode),
+	CA_FIELD(email, N_("e-mail address"), ca_check_email),
 };
 
 int
-ca_profile_check(const struct ca_subject *s, char **cause)
+ca_subject_check(const struct ca_subject *s, const char **member, char **cause)
 {
 	const char	*v;
 	size_t		 i;
 
+	if (member != NULL)
+		*member = NULL;
 	if (s == NULL) {
 		cause_set(cause, "%s", _("No subject data was given"));
 		return -1;
 	}
 	for (i = 0; i < sizeof ca_subject_fields / sizeof ca_subject_fields[0]; i++) {
 		memcpy(&v, (const char *)s + ca_subject_fields[i].off, sizeof v);
-		if (ca_subject_fields[i].check(ca_subject_fields[i].label, v, cause) == -1)
+		if (ca_subject_fields[i].check(ca_subject_fields[i].label, v, cause) == -1) {
+			if (member != NULL)
+				*member = ca_subject_fields[i].member;
 			return -1;
+		}
 	}
 	return 0;
 }
+
 
 /* --- the subject ------------------------------------------------------------------- */
 

@@ -294,7 +294,7 @@ ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem
 	int		 rc = -1;
 
 	if (ca_issue_args(ca, u, st, out, cause) == -1 ||
-	    ca_profile_check(subj, cause) == -1 ||
+	    ca_subject_check(subj, NULL, cause) == -1 ||
 	    (key = ca_csr_key(csr_pem, key_id, cause)) == NULL)
 		goto out;
 	if ((x = X509_new()) == NULL) {

@@ -78,6 +78,14 @@ struct ca_subject {
 					   an internationalised domain goes in as A-labels */
 };
 
+/*
+ * Everything ca_issue checks of a subject before it builds the certificate, so a caller
+ * can refuse an application the CA would refuse later: 0, or -1 with the cause and
+ * *member (may be NULL) naming the struct ca_subject member at fault ("organization").
+ */
+int		 ca_subject_check(const struct ca_subject *, const char **member,
+		     char **cause);
+
 struct ca_issued {
 	char	*pem;
 	char	 serial[41];	/* 20 random bytes, upper-case hex, top bit clear */

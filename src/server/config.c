@@ -76,6 +76,7 @@ struct conf_parse {
 
 static int	conf_check_mail(struct conf_parse *, const int *);
 static int	conf_check_demo(struct conf_parse *, const int *);
+static int	conf_check_support(struct conf_parse *, const int *);
 
 static const struct conf_key conf_tls[] = {
 	{ "cert", CONF_STRING, CONF_OFF(tls_cert) },
@@ -134,6 +135,26 @@ static const struct conf_key conf_demo[] = {
 	{ NULL }
 };
 
+/* A text a person reads, in each of the three languages (all, or none). */
+#define CONF_TEXT(m) { \
+	{ "kk", CONF_OPT_STRING, CONF_OFF(m.kk) }, \
+	{ "ru", CONF_OPT_STRING, CONF_OFF(m.ru) }, \
+	{ "en", CONF_OPT_STRING, CONF_OFF(m.en) }, \
+	{ NULL } }
+
+static const struct conf_key conf_support_address[] = CONF_TEXT(support.address);
+static const struct conf_key conf_support_hours[] = CONF_TEXT(support.hours);
+
+/* Keep the order of conf_check_support's indexes. */
+static const struct conf_key conf_support[] = {
+	{ "phone", CONF_OPT_STRING, CONF_OFF(support.phone) },
+	{ "email", CONF_EMAIL, CONF_OFF(support.email) },
+	{ "web", CONF_URL, CONF_OFF(support.web) },
+	{ "address", CONF_MAP, 0, 0, 0, conf_support_address },
+	{ "hours", CONF_MAP, 0, 0, 0, conf_support_hours },
+	{ NULL }
+};
+
 static const struct conf_key conf_top[] = {
 	{ "listen", CONF_LISTEN, CONF_OFF(listen) },
 	{ "tls", CONF_MAP, 0, 0, 0, conf_tls },
@@ -145,6 +166,7 @@ static const struct conf_key conf_top[] = {
 	{ "mail", CONF_MAP, 0, 0, 0, conf_mail, conf_check_mail },
 	{ "policy", CONF_MAP, 0, 0, 0, conf_policy },
 	{ "demo", CONF_MAP, 0, 0, 0, conf_demo, conf_check_demo },
+	{ "support", CONF_MAP, 0, 0, 0, conf_support, conf_check_support },
 	{ "log_level", CONF_LOG_LEVEL, CONF_OFF(log_level) },
 	{ NULL }
 };
@@ -220,7 +242,10 @@ srv_config_free(struct srv_config *cfg)
 		&cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
 		&cfg->ca_issuers_url, &cfg->cps_url, &cfg->store_uri, &cfg->data_dir,
 		&cfg->state_dir, &cfg->clock_file, &cfg->log_level, &cfg->mail.smtp_url,
-		&cfg->mail.from, &cfg->demo.fixed_captcha,
+		&cfg->mail.from, &cfg->demo.fixed_captcha, &cfg->support.phone,
+		&cfg->support.email, &cfg->support.web, &cfg->support.address.kk,
+		&cfg->support.address.ru, &cfg->support.address.en, &cfg->support.hours.kk,
+		&cfg->support.hours.ru, &cfg->support.hours.en,
 	};
 	size_t	 i;
 
@@ -519,6 +544,28 @@ conf_check_demo(struct conf_parse *p, const int *lines)
 		return conf_fail_line(p, lines[2],
 		    "demo.fixed_captcha: only a demo service may have a fixed captcha "
 		    "(set demo.enabled: true)");
+	return 0;
+}
+
+/* 1 when the text is given in some languages but not all: a reader would miss it. */
+static int
+conf_text_partial(const struct srv_text *t)
+{
+	int	n = (t->kk != NULL) + (t->ru != NULL) + (t->en != NULL);
+
+	return n != 0 && n != 3;
+}
+
+/* conf_support: 0 phone, 1 email, 2 web, 3 address, 4 hours. */
+static int
+conf_check_support(struct conf_parse *p, const int *lines)
+{
+	if (conf_text_partial(&p->cfg->support.address))
+		return conf_fail_line(p, lines[3], "support.address: give it in kk, ru and en "
+		    "(a reader of each language must find it)");
+	if (conf_text_partial(&p->cfg->support.hours))
+		return conf_fail_line(p, lines[4], "support.hours: give them in kk, ru and en "
+		    "(a reader of each language must find them)");
 	return 0;
 }
 

@@ -13,13 +13,83 @@
 #include "server/jobs.h"
 #include "server/srv.h"
 
+/*
+ * The auto-approvals that failed in the last round, as "NUMBER: cause": a failure that
+ * lasts (data the CA refuses, a CA past its time) is logged when it starts or changes,
+ * not every second. Owned by the jobs thread.
+ */
+struct jobs_said {
+	char	**v;
+	size_t	  n;
+};
+
 struct jobs {
 	struct srv	*srv;
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;		/* on the monotonic clock */
 	int		 stop;
+	struct jobs_said said;
 };
+
+static void
+jobs_said_free(struct jobs_said *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int
+jobs_said_has(const struct jobs_said *s, const char *line)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], line) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps line (consumed) for the next round; -1 when memory runs out (line freed). */
+static int
+jobs_said_add(struct jobs_said *s, char *line)
+{
+	char	**grown;
+
+	if ((grown = realloc(s->v, (s->n + 1) * sizeof *s->v)) == NULL) {
+		free(line);
+		return -1;
+	}
+	s->v = grown;
+	s->v[s->n++] = line;
+	return 0;
+}
+
+/* One failed auto-approval: logged unless the last round said the same (said: NULL). */
+static void
+jobs_approve_failed(const struct jobs_said *before, struct jobs_said *now,
+    const char *number, const char *cause)
+{
+	char	*line = NULL;
+
+	if (asprintf(&line, "%s: %s", number, cause != NULL ? cause : "failed") == -1) {
+		log_error("auto-approving application %s: %s", number, cause);
+		return;
+	}
+	if (before == NULL || !jobs_said_has(before, line))
+		log_error("auto-approving application %s: %s%s", number,
+		    cause != NULL ? cause : "failed", before != NULL ?
+		    " (said once while it lasts)" : "");
+	if (now == NULL)
+		free(line);
+	else
+		(void)jobs_said_add(now, line);
+}
 
 /* Cancels the submitted applications whose verification window has passed. */
 static int
@@ -51,8 +121,10 @@ jobs_expire(struct srv *srv, struct store *st, time_t now, char **cause)
 
 /* Demo only: approves what has waited auto_approve seconds. */
 static int
-jobs_auto_approve(struct srv *srv, struct store *st, time_t now, char **cause)
+jobs_auto_approve(struct srv *srv, struct store *st, time_t now, struct jobs_said *said,
+    char **cause)
 {
+	struct jobs_said  failed = { NULL, 0 };
 	enum app_status	  cur;
 	char		**v = NULL, *c = NULL;
 	size_t		  i;
@@ -69,17 +141,23 @@ jobs_auto_approve(struct srv *srv, struct store *st, time_t now, char **cause)
 	for (i = 0; v != NULL && v[i] != NULL; i++) {
 		if (issue_application(srv, st, v[i], "auto-approve (demo)", &won, &cur,
 		    &c) == -1) {
-			log_error("auto-approving application %s: %s", v[i], c);
+			jobs_approve_failed(said, said != NULL ? &failed : NULL, v[i], c);
 			free(c);
 			c = NULL;
 		}
 	}
 	store_strv_free(v);
+	/* What failed this round is what the next one compares with. */
+	if (said != NULL) {
+		jobs_said_free(said);
+		*said = failed;
+	}
 	return 0;
 }
 
-int
-jobs_run_once(struct srv *srv, char **cause)
+/* One round; said NULL: every failure is logged (jobs_run_once, for tests). */
+static int
+jobs_round(struct srv *srv, struct jobs_said *said, char **cause)
 {
 	struct store	*st;
 	time_t		 now = srv_now(srv);
@@ -88,11 +166,17 @@ jobs_run_once(struct srv *srv, char **cause)
 	if ((st = srv_store_get(srv, cause)) == NULL)
 		return -1;
 	if (jobs_expire(srv, st, now, cause) == -1 ||
-	    jobs_auto_approve(srv, st, now, cause) == -1 ||
+	    jobs_auto_approve(srv, st, now, said, cause) == -1 ||
 	    store_sweep(st, now, cause) == -1)
 		rc = -1;
 	srv_store_put(srv, st);
 	return rc;
+}
+
+int
+jobs_run_once(struct srv *srv, char **cause)
+{
+	return jobs_round(srv, NULL, cause);
 }
 
 static void *
@@ -106,7 +190,7 @@ jobs_main(void *arg)
 		return NULL;
 	while (!j->stop) {
 		(void)pthread_mutex_unlock(&j->lock);
-		if (jobs_run_once(j->srv, &cause) == -1) {
+		if (jobs_round(j->srv, &j->said, &cause) == -1) {
 			log_error("background jobs: %s", cause != NULL ? cause : "failed");
 			free(cause);
 			cause = NULL;
@@ -184,5 +268,6 @@ jobs_stop(struct jobs *j)
 	(void)pthread_join(j->thread, NULL);
 	(void)pthread_cond_destroy(&j->wake);
 	(void)pthread_mutex_destroy(&j->lock);
+	jobs_said_free(&j->said);
 	free(j);
 }

@@ -2,8 +2,9 @@
  * jobs — the service's background work, one thread waking every second: cancel
  * applications not verified within the window, approve demo applications after the
  * auto-approve delay, sweep expired captchas and tokens. Time comes from srv_now(), so a
- * test clock drives it. jobs_run_once() does one round synchronously (tests, and the
- * first round at start-up). 0/-1 or NULL with a cause.
+ * test clock drives it. A failed approval that lasts is logged once while it lasts, not
+ * every second. jobs_run_once() does one round synchronously, logging every failure
+ * (tests). 0/-1 or NULL with a cause.
  */
 #ifndef NCA_JOBS_H
 #define NCA_JOBS_H

@@ -361,7 +361,7 @@ mail_issued(struct srv *srv, const struct store_app *a, char **cause)
 		cause_set(cause, "out of memory");
 		goto out;
 	}
-	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause);
+	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause) == 0 ? 1 : -1;
 out:
 	free(subject);
 	free(body);
@@ -387,7 +387,7 @@ mail_rejected(struct srv *srv, const struct store_app *a, char **cause)
 		cause_set(cause, "out of memory");
 		goto out;
 	}
-	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause);
+	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause) == 0 ? 1 : -1;
 out:
 	free(subject);
 	free(body);

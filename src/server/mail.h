@@ -20,7 +20,7 @@ int	mail_send(const struct srv_mail *, const char *to, const char *subject,
 char	*mail_compose(const struct srv_mail *, const char *to, const char *subject,
 	    const char *body, time_t now, char **cause);
 
-/* 1: sent; 0: nothing to send (no address, or mail not configured); -1: failed. */
+/* Each: 1 sent; 0 nothing to send (no address, or mail not configured); -1 failed. */
 int	mail_submitted(struct srv *, struct store *, const struct store_app *, char **cause);
 int	mail_issued(struct srv *, const struct store_app *, char **cause);
 /* An RA desk rejected the application (a->reject_reason says why). */

@@ -293,6 +293,24 @@ ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
 	return ncaenrolld_setf(&cfg->data_dir, cause, "%s/demo", DATADIR);
 }
 
+/*
+ * Demo: the NCA's own help line, unless the file names another. Only what a person can
+ * check: the single contact centre's short number and the NCA's web site.
+ */
+static int
+ncaenrolld_demo_support(struct srv_config *cfg, char **cause)
+{
+	struct srv_support	*s = &cfg->support;
+
+	if (s->phone != NULL || s->email != NULL || s->web != NULL ||
+	    s->address.en != NULL || s->hours.en != NULL)
+		return 0;
+	if (srv_config_set(&s->phone, "1414", cause) == -1 ||
+	    srv_config_set(&s->web, "https://pki.gov.kz", cause) == -1)
+		return -1;
+	return 0;
+}
+
 /* Demo: the URLs in certificates point at this service (no OCSP responder behind it). */
 static int
 ncaenrolld_demo_urls(struct srv_config *cfg, const char *host, int port, char **cause)
@@ -394,7 +412,8 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, d->host, cause) == -1) ||
 	    (fd = http_listen(d->host, port, &d->port, cause)) == -1)
 		return -1;
-	if (cfg->demo.enabled && ncaenrolld_demo_urls(cfg, d->host, d->port, cause) == -1) {
+	if (cfg->demo.enabled && (ncaenrolld_demo_urls(cfg, d->host, d->port, cause) == -1 ||
+	    ncaenrolld_demo_support(cfg, cause) == -1)) {
 		(void)close(fd);
 		return -1;
 	}

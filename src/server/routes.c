@@ -14,6 +14,7 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/directories/roles", api_dir_roles, 0 },
 	{ "GET", "/api/v1/directories/regions", api_dir_regions, 0 },
 	{ "GET", "/api/v1/directories/regions/{}/cities", api_dir_cities, 0 },
+	{ "GET", "/api/v1/directories/support", api_dir_support, 0 },
 	{ "GET", "/api/v1/gu-codes", api_gu_codes, 0 },
 	{ "POST", "/api/v1/applications", api_app_submit, 1 },
 	{ "GET", "/api/v1/applications/{}", api_app_status, 0 },

@@ -38,6 +38,23 @@ struct srv_demo {
 	char	*fixed_captcha;		/* every captcha reads this; NULL = random */
 };
 
+/* Words in the three languages a person may read (each NULL, or all three set). */
+struct srv_text {
+	char	*kk, *ru, *en;
+};
+
+/*
+ * Where a person goes for help the programs cannot give (ncaenrolld.yaml(5) "support"),
+ * served with the directories (GET /directories/support). NULL: not given.
+ */
+struct srv_support {
+	char		*phone;
+	char		*email;
+	char		*web;
+	struct srv_text	 address;
+	struct srv_text	 hours;
+};
+
 /* The operator CA (operator.c): RA operators' client certificates. */
 struct srv_operators {
 	char	*ca_cert;		/* PEM; NULL: no RA desk (every RA call is refused) */
@@ -60,6 +77,7 @@ struct srv_config {
 	struct srv_policy	 policy;
 	struct srv_mail		 mail;
 	struct srv_demo		 demo;
+	struct srv_support	 support;
 };
 
 struct store_pool;

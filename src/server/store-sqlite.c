@@ -19,6 +19,7 @@
 
 #include <sqlite3.h>
 
+#include "common/alpha.h"
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
@@ -111,6 +112,28 @@ static const char *const store_sqlite_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	/* 3: a rejection's reason as a code (common/reason.c) and the operator's text as
+	 * typed, apart, so every reader gets the reason in their language. Rows rejected
+	 * before keep reject_reason ("English name[: text]"); the codes are read back from
+	 * the six English names shipped until then. */
+	"ALTER TABLE applications ADD COLUMN reject_code TEXT;"
+	"ALTER TABLE applications ADD COLUMN reject_text TEXT;"
+	"CREATE TEMP TABLE reason_names (code TEXT, name TEXT);"
+	"INSERT INTO reason_names VALUES"
+	" ('identity_mismatch', 'The applicant''s identity could not be confirmed'),"
+	" ('documents_missing', 'Required documents were not presented'),"
+	" ('not_authorized', 'No authority to act for the organization'),"
+	" ('data_error', 'The application''s data do not match the documents'),"
+	" ('applicant_request', 'Withdrawn at the applicant''s request'),"
+	" ('other', 'Other reason');"
+	"UPDATE applications SET"
+	" reject_code = (SELECT code FROM reason_names WHERE reject_reason = name"
+	"  OR substr(reject_reason, 1, length(name) + 2) = name || ': '),"
+	" reject_text = (SELECT NULLIF(substr(reject_reason, length(name) + 3), '')"
+	"  FROM reason_names WHERE reject_reason = name"
+	"  OR substr(reject_reason, 1, length(name) + 2) = name || ': ')"
+	" WHERE reject_reason IS NOT NULL;"
+	"DROP TABLE reason_names;",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
@@ -120,7 +143,8 @@ static const char *const store_sqlite_migrations[] = {
 	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
 	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
 	"storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign, " \
-	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce"
+	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
+	"reject_code, reject_text"
 
 #define STORE_SQLITE_OP_COLUMNS \
 	"name, office, role, serial, created, not_after, revoked"
@@ -183,7 +207,7 @@ static const char *const store_sqlite_sql[] = {
 	    " WHERE key_auth IN (?1, ?2) OR key_sign IN (?1, ?2) LIMIT 1",
 	[Q_APP_INSERT] = "INSERT INTO applications (" STORE_SQLITE_APP_COLUMNS ") VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 	[Q_APP_GET] = "SELECT " STORE_SQLITE_APP_COLUMNS " FROM applications WHERE number = ?1",
 	[Q_APP_UPDATE] = "UPDATE applications SET status = ?1,"
 	    " decided = COALESCE(?2, decided), installed = COALESCE(?3, installed),"
@@ -191,7 +215,8 @@ static const char *const store_sqlite_sql[] = {
 	    " serial_auth = COALESCE(?6, serial_auth), serial_sign = COALESCE(?7, serial_sign),"
 	    " not_before = COALESCE(?8, not_before), not_after = COALESCE(?9, not_after),"
 	    " reject_reason = COALESCE(?10, reject_reason),"
-	    " install_nonce = COALESCE(?11, install_nonce)"
+	    " install_nonce = COALESCE(?11, install_nonce),"
+	    " reject_code = COALESCE(?14, reject_code), reject_text = COALESCE(?15, reject_text)"
 	    " WHERE number = ?12 AND status = ?13",
 	[Q_APP_STATUS] = "SELECT status FROM applications WHERE number = ?1",
 	[Q_APP_NUMBERS] = "SELECT number FROM applications"
@@ -330,11 +355,13 @@ static const struct {
 	STORE_SQLITE_COL(SK_TIME, not_after),
 	STORE_SQLITE_COL(SK_STR, reject_reason),
 	STORE_SQLITE_COL(SK_STR, install_nonce),
+	STORE_SQLITE_COL(SK_STR, reject_code),
+	STORE_SQLITE_COL(SK_STR, reject_text),
 };
 #define STORE_SQLITE_APP_NCOLS \
 	((int)(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0]))
-_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 31,
-    "Q_APP_INSERT binds ?1 to ?31");
+_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 33,
+    "Q_APP_INSERT binds ?1 to ?33");
 
 struct store_sqlite {
 	struct store	 base;		/* first: store.c sees only this */
@@ -597,65 +624,12 @@ store_sqlite_rollback(struct store *st)
 
 /* ---- store_alpha: the order a reader of Kazakh and Russian expects ---- */
 
-/* The Kazakh alphabet, which holds the Russian one in the same order, in small letters. */
-static const uint16_t store_sqlite_alphabet[] = {
-	0x430, 0x4d9, 0x431, 0x432, 0x433, 0x493, 0x434, 0x435, 0x451, 0x436, 0x437,
-	0x438, 0x439, 0x43a, 0x49b, 0x43b, 0x43c, 0x43d, 0x4a3, 0x43e, 0x4e9, 0x43f,
-	0x440, 0x441, 0x442, 0x443, 0x4b1, 0x4af, 0x444, 0x445, 0x4bb, 0x446, 0x447,
-	0x448, 0x449, 0x44a, 0x44b, 0x456, 0x44c, 0x44d, 0x44e, 0x44f,	/* а ә б ... я */
-};
-
-/* A character's place: letters of the alphabet after every other character, by case. */
-static uint32_t
-store_sqlite_weight(uint32_t c)
-{
-	size_t	i;
-
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	else if (c >= 0x410 && c <= 0x42f)		/* А-Я */
-		c += 0x20;
-	else if (c >= 0x400 && c <= 0x40f)		/* Ѐ-Џ, Ё and І among them */
-		c += 0x50;
-	else if (((c >= 0x460 && c <= 0x4bf) || (c >= 0x4d0 && c <= 0x4ff)) && c % 2 == 0)
-		c += 1;					/* Ә Ғ Қ Ң Ө Ұ Ү Һ */
-	for (i = 0; i < sizeof store_sqlite_alphabet / sizeof store_sqlite_alphabet[0]; i++)
-		if (store_sqlite_alphabet[i] == c)
-			return 0x110000 + (uint32_t)i;
-	return c;
-}
-
-/* SQLite's collation callback: alphabetical ignoring case, then bytes to break ties. */
+/* SQLite's collation callback: common/alpha.c's order. */
 static int
 store_sqlite_alpha(void *arg, int n1, const void *v1, int n2, const void *v2)
 {
-	const char	*a = v1, *b = v2;
-	size_t		 i = 0, j = 0, na = (size_t)n1, nb = (size_t)n2;
-	uint32_t	 ca, cb;
-	int		 la, lb;
-
 	(void)arg;
-	while (i < na && j < nb) {
-		if ((la = utf8_decode(a + i, na - i, &ca)) == -1) {
-			ca = (unsigned char)a[i];
-			la = 1;
-		}
-		if ((lb = utf8_decode(b + j, nb - j, &cb)) == -1) {
-			cb = (unsigned char)b[j];
-			lb = 1;
-		}
-		ca = store_sqlite_weight(ca);
-		cb = store_sqlite_weight(cb);
-		if (ca != cb)
-			return ca < cb ? -1 : 1;
-		i += (size_t)la;
-		j += (size_t)lb;
-	}
-	if (i < na || j < nb)
-		return i < na ? 1 : -1;
-	if ((la = memcmp(a, b, na < nb ? na : nb)) != 0)
-		return la;
-	return na == nb ? 0 : na < nb ? -1 : 1;
+	return alpha_cmp(v1, (size_t)n1, v2, (size_t)n2);
 }
 
 /* ---- opening: pragmas and migrations ---- */
@@ -1750,7 +1724,9 @@ store_sqlite_app_update(struct store_sqlite *s, const char *number, enum app_sta
 	    store_sqlite_bt0(st, 7, set->serial_sign) || store_sqlite_bi0(st, 8, set->not_before) ||
 	    store_sqlite_bi0(st, 9, set->not_after) || store_sqlite_bt(st, 10, set->reject_reason) ||
 	    store_sqlite_bt(st, 11, set->install_nonce) || store_sqlite_bt(st, 12, number) ||
-	    store_sqlite_bt(st, 13, appstatus_wire(from))) {
+	    store_sqlite_bt(st, 13, appstatus_wire(from)) ||
+	    store_sqlite_bt(st, 14, set->reject_code) ||
+	    store_sqlite_bt(st, 15, set->reject_text)) {
 		store_sqlite_fail(s, "app_transition", cause);
 		return store_sqlite_done(s, st, -1, "app_transition", NULL);
 	}

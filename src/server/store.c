@@ -326,7 +326,7 @@ store_app_free_strings(struct store_app *a)
 		&a->org_name, &a->surname, &a->given_name, &a->patronymic, &a->email,
 		&a->role_id, &a->region_id, &a->city_id, &a->gu_code, &a->storage, &a->lang,
 		&a->csr_auth, &a->csr_sign, &a->cert_auth, &a->cert_sign, &a->reject_reason,
-		&a->install_nonce,
+		&a->install_nonce, &a->reject_code, &a->reject_text,
 	};
 	size_t	  i;
 

@@ -123,8 +123,10 @@ struct store_app {
 	char		*cert_auth, *cert_sign;	/* PEM, NULL before */
 	char		 serial_auth[41], serial_sign[41];
 	time_t		 not_before, not_after;
-	/* once rejected */
+	/* once rejected: the reason's code (common/reason.h) and the operator's text as
+	 * typed (NULL: none); reject_reason is both in English, for older clients */
 	char		*reject_reason;
+	char		*reject_code, *reject_text;
 	/* proof of possession for "installed": a fresh nonce per issued application */
 	char		*install_nonce;
 };

@@ -16,6 +16,7 @@
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/password.h"
+#include "common/reason.h"
 #include "common/secret.h"
 #include "common/storage.h"
 #include "enroll/enroll-form.h"
@@ -694,10 +695,13 @@ actions_status_show(struct screen *s, json_t *st)
 	const char	*w = actions_jstr(st, "status");
 	char		 buf[512];
 
+	char		*why = reason_describe(st, i18n_current());
+
 	(void)screen_set_value(s, "status", appstatus_parse(w, &code) == 0 ?
 	    _(appstatus_label(code)) : w);
-	if (*actions_jstr(st, "reject_reason") != '\0')
-		(void)screen_set_value(s, "detail", actions_jstr(st, "reject_reason"));
+	/* A rejection's reason in the reader's language, the operator's words as typed. */
+	if (why != NULL)
+		(void)screen_set_value(s, "detail", why);
 	else if (strcmp(w, "submitted") == 0) {
 		(void)snprintf(buf, sizeof buf, "%.10s", actions_jstr(st, "deadline"));
 		(void)screen_set_value(s, "detail", buf);
@@ -719,6 +723,7 @@ actions_status_show(struct screen *s, json_t *st)
 	    actions_jstr(json_object_get(certs, "auth"), "serial") : "");
 	(void)screen_set_value(s, "sign_serial", json_is_object(certs) ?
 	    actions_jstr(json_object_get(certs, "sign"), "serial") : "");
+	free(why);
 }
 
 static enum action_result

@@ -671,6 +671,16 @@ screen_confirm(struct screen *s, const char *title, const char *text)
 	return screen_box_run(s, &b) == 0;
 }
 
+int
+screen_confirm_no(struct screen *s, const char *title, const char *text)
+{
+	static const char *const yn[] = { N_("Yes"), N_("No") };
+	struct screen_box	b = { .title = title, .text = text, .buttons = yn,
+	    .nbuttons = 2, .choice = 1 };
+
+	return screen_box_run(s, &b) == 0;
+}
+
 static void
 screen_help(struct screen *s)
 {
@@ -982,6 +992,7 @@ screen_key(struct screen *s, const struct uik_event *ev)
 {
 	int	on_button = (size_t)s->focus >= s->nw;
 	int	bi = s->focus - (int)s->nw, nb = (int)s->fd->nbuttons;
+	size_t	i;
 
 	switch (ev->action) {
 	case UIK_NEXT: case UIK_DOWN:
@@ -1032,6 +1043,14 @@ screen_key(struct screen *s, const struct uik_event *ev)
 		break;
 	case UIK_REDRAW:
 		(void)clearok(curscr, TRUE);
+		break;
+	case UIK_REFRESH:
+		/* No widget wanted F5: the screen's own "refresh" button, if it has one. */
+		for (i = 0; i < s->fd->nbuttons; i++)
+			if (strcmp(s->fd->buttons[i].action, "refresh") == 0) {
+				screen_press(s, i);
+				break;
+			}
 		break;
 	default:
 		break;

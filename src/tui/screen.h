@@ -49,6 +49,8 @@ void		 screen_message(struct screen *, const char *title, const char *text);
 struct secret	*screen_ask_secret(struct screen *, const char *title, const char *text);
 /* Yes/No box: 1 yes, 0 no. */
 int		 screen_confirm(struct screen *, const char *title, const char *text);
+/* The same with No focused, for what cannot be undone: Enter alone decides nothing. */
+int		 screen_confirm_no(struct screen *, const char *title, const char *text);
 /* A line of progress shown while long work runs (keys, network); "" clears. */
 void		 screen_progress(struct screen *, const char *text);
 /*

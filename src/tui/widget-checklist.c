@@ -6,8 +6,9 @@
  * one wraps under itself. Up/Down move between the lines, Space or Enter ticks or unticks
  * the one under the cursor (WIDGET_CHANGED); Up on the first and Down on the last are
  * IGNORED so the screen moves the focus. Value: the ticked ids, in the list's order,
- * joined by ","; "" when none. set_value ticks exactly the ids it lists; an id that is not
- * in the list is refused once the list is there.
+ * joined by ","; "" when none. set_value ticks exactly the ids it lists (an id that is not
+ * in the list is refused once the list is there) and puts the cursor on the first line
+ * left unticked.
  */
 #include "config.h"
 
@@ -233,6 +234,12 @@ checklist_set_value(struct widget *w, const char *v, char **cause)
 	}
 	for (i = 0; i < checklist_count(c); i++)
 		c->ticked[i] = idlist_has(v, checklist_id(c, i));
+	/* The next Space goes to what is still to tick, not to the last line used. */
+	for (i = 0; i < checklist_count(c); i++)
+		if (!c->ticked[i]) {
+			c->cur = i;
+			break;
+		}
 	return 0;
 }
 

@@ -516,6 +516,56 @@ test_approve(void **state)
 	http_resp_free(&r);
 }
 
+/*
+ * An approval the CA cannot carry out is an answer the operator can act on, never a 500:
+ * data the CA refuses (the register renamed the organization past the CA's bound after
+ * the application was made) is 409 not_issuable; a CA whose certificate would end before
+ * the new one is 503 ca.unavailable. Either way the application still waits.
+ */
+static void
+test_approve_the_ca_cannot_do(void **state)
+{
+	struct fx		*fx = *state;
+	struct http_resp	 r;
+	struct store_org	 org;
+	struct store		*st;
+	struct ca_config	 cc;
+	char			 n[REQNUM_LEN + 1], name[1200], *cause = NULL;
+
+	t_submit(fx, n);
+	memset(name, 'X', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	memset(&org, 0, sizeof org);
+	memcpy(org.bin, T_BIN, 13);
+	org.name.kk = org.name.ru = name;
+	org.region_id = (char *)"astana";
+	if ((st = store_open(fx->db, &cause)) == NULL)
+		fail_msg("store: %s", cause);
+	fx_ok(store_org_put(st, &org, &cause), cause);
+	t_expect(fx, api_ra_approve, &fx->astana, n, NULL, t_docs(), 409,
+	    "application.not_issuable");
+	org.name.kk = org.name.ru = (char *)"ГУ «Испытание»";
+	fx_ok(store_org_put(st, &org, &cause), cause);
+	store_close(st);
+	/* A CA with 20 years to give and 10 left. */
+	memset(&cc, 0, sizeof cc);
+	cc.cert_file = fx->ca_cert;
+	cc.key_file = fx->ca_key;
+	cc.chain_file = fx->ca_chain;
+	cc.crl_url = cc.delta_crl_url = "http://crl.example.kz/nca.crl";
+	cc.ocsp_url = "http://ocsp.example.kz";
+	cc.ca_issuers_url = "http://example.kz/nca.crt";
+	cc.cps_url = "http://example.kz/cps";
+	cc.file_days = 20 * 365;
+	ca_free(fx->srv.ca);
+	if ((fx->srv.ca = ca_load(&cc, &cause)) == NULL)
+		fail_msg("ca_load: %s", cause);
+	t_expect(fx, api_ra_approve, &fx->astana, n, NULL, t_docs(), 503, "ca.unavailable");
+	assert_int_equal(t_call(fx, api_ra_application, &fx->astana, n, NULL, NULL, &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "submitted");
+	http_resp_free(&r);
+}
+
 static void
 test_reject(void **state)
 {
@@ -647,6 +697,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_show, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_approve, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_approve_the_ca_cannot_do, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reject, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_two_approvals_one_winner, fx_setup,
 		    fx_teardown),

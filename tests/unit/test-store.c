@@ -85,6 +85,7 @@ reopen(const char *path)
 }
 
 static void	make_app(struct store_app *, int, time_t);
+static void	insert_app(struct store *, struct store_app *);
 
 /* Asserts a call succeeded, printing its cause if it did not. */
 #define OK(call) do {							\
@@ -170,12 +171,12 @@ test_schema(void **state)
 	struct store	*st;
 	char		*cause = NULL;
 
-	/* migrated once (2 migrations), in WAL mode; reopening applies nothing again */
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 2);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 2);
+	/* migrated once (3 migrations), in WAL mode; reopening applies nothing again */
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 3);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 3);
 	st = reopen(f->path);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 2);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 3);
 	assert_int_equal(count_rows(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
@@ -186,6 +187,56 @@ test_schema(void **state)
 	assert_non_null(strstr(cause, "schema version 7"));
 	free(cause);
 	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 7);
+}
+
+/*
+ * Migration 3 reads the code and the operator's text back out of rejections stored
+ * before it, from the six English names the service wrote until then.
+ */
+static void
+test_schema_reject_codes(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_app	 a, got;
+	struct store		*st;
+	char			 numbers[3][REQNUM_LEN + 1];
+	int			 i, found, seen = 0;
+
+	for (i = 0; i < 3; i++) {
+		make_app(&a, 10 + i, 1000);
+		insert_app(f->st, &a);
+		memcpy(numbers[i], a.number, sizeof numbers[i]);
+	}
+	store_close(f->st);
+	f->st = NULL;
+	exec_sql(f->path, "UPDATE applications SET status = 'rejected';"
+	    "ALTER TABLE applications DROP COLUMN reject_code;"
+	    "ALTER TABLE applications DROP COLUMN reject_text;"
+	    "DELETE FROM schema_migrations WHERE version = 3;");
+	exec_sql(f->path, "UPDATE applications SET reject_reason = CASE number"
+	    " WHEN (SELECT MIN(number) FROM applications) THEN"
+	    "  'The applicant''s identity could not be confirmed: паспорт чужой'"
+	    " WHEN (SELECT MAX(number) FROM applications) THEN 'Other reason: позже'"
+	    " ELSE 'Required documents were not presented' END");
+	f->st = reopen(f->path);
+	st = f->st;
+	for (i = 0; i < 3; i++) {
+		OK(store_app_get(st, numbers[i], &got, &found, C));
+		assert_non_null(got.reject_code);
+		if (strcmp(got.reject_code, "identity_mismatch") == 0) {
+			assert_string_equal(got.reject_text, "паспорт чужой");
+			seen |= 1;
+		} else if (strcmp(got.reject_code, "other") == 0) {
+			assert_string_equal(got.reject_text, "позже");
+			seen |= 2;
+		} else {
+			assert_string_equal(got.reject_code, "documents_missing");
+			assert_null(got.reject_text);
+			seen |= 4;
+		}
+		store_app_free(&got);
+	}
+	assert_int_equal(seen, 7);
 }
 
 /* A lookup that cannot run is an error with a cause, not "not found". */
@@ -255,7 +306,7 @@ test_open_concurrent(void **state)
 			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
 		store_close(o[i].st);
 	}
-	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 2);
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 3);
 	free(path);
 }
 
@@ -811,6 +862,20 @@ test_app_transition(void **state)
 	assert_int_equal(got.status, APP_REJECTED);
 	assert_int_equal(got.decided, 2500);
 	assert_string_equal(got.reject_reason, "Документы не представлены");
+	assert_null(got.reject_code);
+	store_app_free(&got);
+
+	/* the reason's code and the operator's text, apart */
+	make_app(&a, 3, 1000);
+	insert_app(st, &a);
+	memset(&set, 0, sizeof set);
+	set.reject_code = W("documents_missing");
+	set.reject_text = W("нет приказа");
+	OK(store_app_transition(st, a.number, APP_SUBMITTED, APP_REJECTED, &set, "operator-2",
+	    NULL, 2500, &won, &cur, C));
+	OK(store_app_get(st, a.number, &got, &found, C));
+	assert_string_equal(got.reject_code, "documents_missing");
+	assert_string_equal(got.reject_text, "нет приказа");
 	store_app_free(&got);
 
 	/* no such application: an error, not a lost race */
@@ -1030,6 +1095,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_uri, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_reject_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
