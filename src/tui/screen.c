@@ -464,10 +464,14 @@ struct screen_box {
 	const char		*title, *text;
 	const char *const	*buttons;
 	int			 nbuttons, choice, top;
-	/* A box that asks for a secret: what is typed, shown as one dot per character. */
+	/*
+	 * A box that asks for a secret: what is typed, shown as one dot per character. A
+	 * character past SCREEN_SECRET_MAX is refused out loud (note), never dropped unseen.
+	 */
 	int			 secret;
 	size_t			 nin;
-	wchar_t			 in[SCREEN_SECRET_MAX];
+	wchar_t			 in[SCREEN_SECRET_MAX + 1];
+	int			 full;
 };
 
 static void
@@ -521,10 +525,23 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 		(void)mvwaddwstr(win, inner + 1, w - 3,
 		    b->top + inner < lines ? L"\u2193" : L"\u2191");
 	if (b->secret) {
+		size_t	cells = (size_t)w - 5;	/* and one for the cursor */
+
 		(void)wattrset(win, tui_attr(s->tui, TC_FIELD_FOCUS));
 		(void)wmove(win, inner + 2, 2);
+		/* More dots than fit: "…" first, as a long text scrolled to its end. */
 		for (i = 0; i < w - 4; i++)
-			(void)waddwstr(win, (size_t)i < b->nin ? L"\u25cf" : L" ");
+			(void)waddwstr(win, i == 0 && b->nin > cells ? L"\u2026" :
+			    (size_t)i < b->nin && (size_t)i < cells ? L"\u25cf" : L" ");
+		if (b->full) {
+			char	note[160];
+
+			(void)snprintf(note, sizeof note, ngettext("no more fits here: at most "
+			    "%d character", "no more fits here: at most %d characters",
+			    SCREEN_SECRET_MAX), SCREEN_SECRET_MAX);
+			(void)wattrset(win, tui_attr(s->tui, TC_ERROR));
+			(void)tui_text_put(win, inner + 3, 2, note, strlen(note), w - 4);
+		}
 	}
 	x = w;
 	for (i = 0; i < b->nbuttons; i++)
@@ -543,10 +560,24 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 		x += bw + 6;
 	}
 	if (b->secret)
-		(void)wmove(win, inner + 2, 2 + (int)(b->nin < (size_t)w - 4 ? b->nin : 0));
+		(void)wmove(win, inner + 2, 2 + (int)(b->nin < (size_t)w - 5 ? b->nin :
+		    (size_t)w - 5));
 	(void)curs_set(b->secret ? 1 : 0);
 	(void)wnoutrefresh(win);
 	(void)doupdate();
+}
+
+/* A character typed into a secret box: it goes in, or the box says it is full. */
+static void
+screen_box_put(struct screen_box *b, wchar_t c)
+{
+	if (b->nin == SCREEN_SECRET_MAX) {
+		(void)beep();
+		b->full = 1;
+		return;
+	}
+	b->in[b->nin++] = c;
+	b->in[b->nin] = L'\0';
 }
 
 /* Runs a box until a button is chosen: its index, or -1 when the person quits or Esc. */
@@ -580,19 +611,18 @@ screen_box_run(struct screen *s, struct screen_box *b)
 		case UIK_CHAR:
 			if (!b->secret)
 				continue;
-			if (b->nin < SCREEN_SECRET_MAX)
-				b->in[b->nin++] = (wchar_t)ev.ch;
+			screen_box_put(b, (wchar_t)ev.ch);
 			break;
 		case UIK_BACKSPACE:
 			if (!b->secret)
 				continue;
 			if (b->nin > 0)
 				b->in[--b->nin] = L'\0';
+			b->full = 0;
 			break;
 		case UIK_TOGGLE:
 			if (b->secret) {	/* a space is a character of a password */
-				if (b->nin < SCREEN_SECRET_MAX)
-					b->in[b->nin++] = L' ';
+				screen_box_put(b, L' ');
 				break;
 			}
 			rc = b->choice;
@@ -652,7 +682,7 @@ screen_ask_secret(struct screen *s, const char *title, const char *text)
 	size_t			 n;
 
 	if (screen_box_run(s, &b) == 0) {
-		b.in[b.nin < SCREEN_SECRET_MAX ? b.nin : SCREEN_SECRET_MAX - 1] = L'\0';
+		b.in[b.nin] = L'\0';	/* all of it: in[] has room for the terminator */
 		if ((n = wcstombs(mb, b.in, sizeof mb)) != (size_t)-1)
 			sec = secret_new(mb, n);
 		explicit_bzero(mb, sizeof mb);
@@ -930,6 +960,11 @@ screen_widget_result(struct screen *s, struct widget *w, enum widget_result r)
 		(void)screen_layout(s);
 	} else if (r == WIDGET_CHANGED)
 		(void)screen_layout(s);	/* a widget may grow (a checklist, a list) */
+	if (r == WIDGET_REFUSED) {
+		/* The widget said why under itself; the line may need a row. */
+		(void)beep();
+		(void)screen_layout(s);
+	}
 	if (r == WIDGET_ACTIVATED) {
 		if (s->fd->nbuttons > 0)
 			screen_press(s, 0);

@@ -385,12 +385,15 @@ widget_folder_naming_key(struct widget *w, const struct uik_event *ev)
 	switch (ev->action) {
 	case UIK_CHAR:
 	case UIK_TOGGLE:
-		if (wf->nlen < WIDGET_FOLDER_NAME_MAX && ev->ch != WEOF && ev->ch != L'/' &&
-		    iswprint(ev->ch)) {
-			wf->name[wf->nlen++] = (wchar_t)ev->ch;
-			wf->name[wf->nlen] = L'\0';
-		}
-		return WIDGET_CONSUMED;
+		if (ev->ch == WEOF || !iswprint(ev->ch))
+			return WIDGET_CONSUMED;
+		if (wf->nlen == WIDGET_FOLDER_NAME_MAX)
+			return widget_full(w, WIDGET_FOLDER_NAME_MAX);
+		if (ev->ch == L'/')
+			return widget_refuse(w, "%s", _("a folder name has no \"/\""));
+		wf->name[wf->nlen++] = (wchar_t)ev->ch;
+		wf->name[wf->nlen] = L'\0';
+		return WIDGET_CHANGED;		/* and a refusal shown before goes */
 	case UIK_BACKSPACE:
 		if (wf->nlen > 0)
 			wf->name[--wf->nlen] = L'\0';
