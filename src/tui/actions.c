@@ -544,12 +544,20 @@ actions_choose_storage(struct screen *s)
 	return r;
 }
 
+/* No token to choose: said at the list, the focus on the button that looks again. */
+static void
+actions_tokens_none(struct screen *s, const char *field)
+{
+	screen_set_error(s, field, _("no token is connected: connect it and press "
+	    "\"Search again\""));
+	(void)screen_focus_button(s, "tokens_refresh");
+}
+
 static enum action_result
 actions_choose_token(struct screen *s)
 {
 	if (*actions_value(s, "token") == '\0') {
-		screen_set_error(s, "token", _("no token is connected: connect it and press "
-		    "\"Search again\""));
+		actions_tokens_none(s, "token");
 		return ACTION_STAY;
 	}
 	return actions_set(s, "token", actions_value(s, "token"), "token");
@@ -560,8 +568,8 @@ static int	actions_src_tokens(struct screen *, const char *, const char *);
 static enum action_result
 actions_tokens_refresh(struct screen *s)
 {
-	(void)actions_src_tokens(s, "token", "tokens");
 	screen_set_error(s, "token", NULL);
+	(void)actions_src_tokens(s, "token", "tokens");
 	return ACTION_STAY;
 }
 
@@ -1141,8 +1149,8 @@ out:
 
 /*
  * The tokens connected now, "label — maker model, No. serial"; the first is chosen, so
- * one connected token is found without a key pressed. None: an empty list, and the
- * screen's text says to connect one.
+ * one connected token is found without a key pressed. None: said under the empty list
+ * at once, with the focus on "Search again" (an empty list shows nothing to look at).
  */
 static int
 actions_src_tokens(struct screen *s, const char *field, const char *source)
@@ -1170,6 +1178,8 @@ actions_src_tokens(struct screen *s, const char *field, const char *source)
 			goto out;
 	}
 	rc = screen_set_items(s, field, items);
+	if (rc == 0 && n == 0)
+		actions_tokens_none(s, field);
 	if (rc == 0 && n > 0 && actions_get(s, "token") == NULL)
 		(void)screen_set_value(s, field, tk[0].serial);
 out:

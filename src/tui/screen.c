@@ -778,6 +778,20 @@ screen_set_error(struct screen *s, const char *field, const char *msg)
 }
 
 int
+screen_focus_button(struct screen *s, const char *action)
+{
+	size_t	i;
+
+	for (i = 0; i < s->fd->nbuttons; i++)
+		if (strcmp(s->fd->buttons[i].action, action) == 0) {
+			s->focus = (int)(s->nw + i);
+			s->dirty = 1;
+			return 0;
+		}
+	return -1;
+}
+
+int
 screen_set_items(struct screen *s, const char *field, json_t *items)
 {
 	struct widget	*w = screen_widget(s, field);

@@ -37,6 +37,11 @@ const char	*screen_value(struct screen *, const char *field);
 int		 screen_set_value(struct screen *, const char *field, const char *value);
 /* msg NULL clears; focus moves to the field. */
 void		 screen_set_error(struct screen *, const char *field, const char *msg);
+/*
+ * The focus to the first button running this action: after a message that names the way
+ * on ("press Search again"), so Enter takes it. 0, or -1 when the screen has none.
+ */
+int		 screen_focus_button(struct screen *, const char *action);
 int		 screen_set_items(struct screen *, const char *field, json_t *items);
 /* A modal box with an OK button, in the current language. */
 void		 screen_message(struct screen *, const char *title, const char *text);
