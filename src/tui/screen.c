@@ -42,6 +42,7 @@ struct screen {
 	int			 top;		/* the first pad row shown */
 	int			 pad_h;
 	int			 text_y;
+	int			 warn_y;	/* the warning's first row, under the text */
 	char			*progress;	/* on the key bar while work runs */
 	unsigned		 spin;
 	int			 cancel;	/* Esc/F10 while work ran */
@@ -174,17 +175,27 @@ screen_error_rows(const struct screen *s, const struct widget *w)
 	return w->error != NULL ? tui_text_wrap(w->error, w->w - w->label_w, NULL, NULL) : 0;
 }
 
+/* The screen's text or warning in its language, NULL when it has none. */
+static const char *
+screen_text(const struct screen *s, const struct formdef_text *t)
+{
+	return t->en != NULL ? formdef_text_get(t, s->tui->lang) : NULL;
+}
+
 static int
 screen_layout(struct screen *s)
 {
-	const char	*text = s->fd->text.en != NULL ? formdef_text_get(&s->fd->text,
-			    s->tui->lang) : NULL;
+	const char	*text = screen_text(s, &s->fd->text);
+	const char	*warn = screen_text(s, &s->fd->warning);
 	int		 y = 1, lw = screen_label_width(s), width = screen_width(s);
 	size_t		 i;
 
 	s->text_y = y;
 	if (text != NULL)
 		y += tui_text_wrap(text, width, NULL, NULL) + 1;
+	s->warn_y = y;
+	if (warn != NULL)
+		y += tui_text_wrap(warn, width, NULL, NULL) + 1;
 	for (i = 0; i < s->nw; i++) {
 		struct widget	*w = s->w[i];
 
@@ -338,8 +349,8 @@ screen_draw_buttons(struct screen *s)
 static void
 screen_draw_body(struct screen *s)
 {
-	const char		*text = s->fd->text.en != NULL ? formdef_text_get(&s->fd->text,
-				    s->tui->lang) : NULL;
+	const char		*text = screen_text(s, &s->fd->text);
+	const char		*warn = screen_text(s, &s->fd->warning);
 	struct screen_line	 l = { s->pad, s->text_y, SCREEN_MARGIN, screen_width(s) };
 	size_t			 i;
 
@@ -347,6 +358,11 @@ screen_draw_body(struct screen *s)
 	if (text != NULL) {
 		(void)wattrset(s->pad, tui_attr(s->tui, TC_TEXT));
 		(void)tui_text_wrap(text, l.w, screen_put_line, &l);
+	}
+	if (warn != NULL) {
+		l.y = s->warn_y;
+		(void)wattrset(s->pad, tui_attr(s->tui, TC_WARNING));
+		(void)tui_text_wrap(warn, l.w, screen_put_line, &l);
 	}
 	for (i = 0; i < s->nw; i++) {
 		struct widget	*w = s->w[i];

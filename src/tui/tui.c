@@ -48,6 +48,7 @@ static const struct {
 	[TC_OK] =		{ COLOR_GREEN, COLOR_BLUE, A_BOLD, A_NORMAL },
 	[TC_HELP] =		{ COLOR_BLACK, COLOR_WHITE, 0, A_NORMAL },
 	[TC_KEYBAR] =		{ COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[TC_WARNING] =		{ COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD },
 };
 _Static_assert(sizeof tui_colors / sizeof tui_colors[0] == TC__MAX, "one row per colour role");
 
