@@ -14,6 +14,7 @@
 #include "common/about.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "tui/tui-term.h"
 #include "tui/tui.h"
 
 static const struct cmd_entry *const ncaenroll_commands[] = {
@@ -73,6 +74,12 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		cmd_error(ctx, "%s", _("the full-screen application needs a terminal; "
 		    "for scripts use a command (see --help)"));
+		return CMD_EXIT_USAGE;
+	}
+	/* Before anything starts (a demo service): a terminal it cannot draw on. */
+	if (tui_term_check(&cause) == -1) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
 		return CMD_EXIT_USAGE;
 	}
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)

@@ -14,6 +14,7 @@
 #include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
+#include "tui/tui-term.h"
 #include "tui/tui-text.h"
 #include "tui/tui.h"
 
@@ -474,7 +475,9 @@ tui_main(void *ctx, const char *forms, const char *lang, char **cause)
 
 	(void)snprintf(tui.lang, sizeof tui.lang, "%s",
 	    lang != NULL && i18n_known(lang) ? lang : i18n_current());
-	if (tui_forms_load(&tui, tui_forms_dir(forms), cause) == -1)
+	/* A terminal it cannot draw on is refused before curses writes a byte to it. */
+	if (tui_term_check(cause) == -1 ||
+	    tui_forms_load(&tui, tui_forms_dir(forms), cause) == -1)
 		return 2;
 	if (tui_form(&tui, "main") == NULL)
 		cause_set(cause, _("%s: there is no main.yaml, the first screen"), tui_forms_dir(forms));

@@ -60,7 +60,8 @@ int			 tui_lang_next(struct tui *, char **cause);
 /*
  * Runs a program on its screens (the folder `forms` names under the data folder), from
  * main.yaml or where actions_first_screen() says; ctx is what its actions get as
- * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file).
+ * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file, or a
+ * terminal it cannot draw on: tui-term.h).
  */
 int			 tui_main(void *ctx, const char *forms, const char *lang, char **cause);
 
