@@ -398,9 +398,17 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 			return -1;
 		}
 	} else if (strcmp(field, "dir") == 0) {
+		char	*cause = NULL;
+
 		if (*value != '/') {
 			enroll_fail(err, ENROLL_REFUSED, field, "dir.relative", "%s",
 			    _("give the folder as a full path, starting with /"));
+			return -1;
+		}
+		/* Said now, with its reason, not when the keys are made at Apply. */
+		if (keystore_dir_probe(value, &cause) == -1) {
+			enroll_fail(err, ENROLL_LOCAL, field, "dir.unwritable", "%s", cause);
+			free(cause);
 			return -1;
 		}
 	} else if (strcmp(field, "role") != 0 && strcmp(field, "region") != 0 &&

@@ -80,6 +80,15 @@ int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
  */
 int	enroll_set(struct enroll *, const char *id, const char *field, const char *value,
 	    struct enroll_error *);
+/*
+ * Whose keys the folder dir already holds besides application id's own (enroll-dir.c):
+ * *what gets a translated list ("application No. …; an application not sent yet…") or
+ * NULL when there are none; the caller frees it. A screen shows it before the folder is
+ * taken: keys side by side are not overwritten (their names differ) but are easily
+ * mixed up.
+ */
+int	enroll_dir_others(struct enroll *, const char *id, const char *dir, char **what,
+	    struct enroll_error *);
 /* Directories from the service as JSON: "roles", "regions", "cities:<region>", "gu-codes". */
 int	enroll_directory(struct enroll *, const char *id, const char *which, json_t **,
 	    struct enroll_error *);

@@ -573,10 +573,41 @@ actions_tokens_refresh(struct screen *s)
 	return ACTION_STAY;
 }
 
+/*
+ * A folder already holding another application's keys is taken only when the person says
+ * so: nothing would be overwritten (the names differ), but keys side by side are easily
+ * mixed up. Whether keys can be written there at all the core says (enroll_set).
+ */
 static enum action_result
 actions_choose_folder(struct screen *s)
 {
-	return actions_set(s, "dir", actions_value(s, "dir"), "dir");
+	static const char *const fields[] = { "dir", NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	const char		*old = actions_get(s, "dir");
+	char			*dir, *others = NULL, *q = NULL;
+	enum action_result	 r = ACTION_STAY;
+
+	if ((dir = strdup(actions_value(s, "dir"))) == NULL)
+		return ACTION_STAY;
+	if (old != NULL && strcmp(old, dir) == 0)
+		;			/* taken before, the question answered then */
+	else if (enroll_dir_others(actions_enroll(s), actions_tui(s)->app_id, dir, &others,
+	    &err) == -1) {
+		free(dir);
+		return actions_report(s, &err, fields);
+	}
+	if (others != NULL && asprintf(&q, _("The folder %s already holds the keys of another "
+	    "application: %s. This application's keys would be kept beside them under names "
+	    "of their own, and nothing would be overwritten, but keys in a folder of their own "
+	    "cannot be mixed up. Use this folder anyway?"), dir, others) == -1)
+		q = NULL;
+	if (others == NULL || (q != NULL && screen_confirm(s, _("Keys of another application"),
+	    q)))
+		r = actions_set(s, "dir", dir, "dir");
+	free(q);
+	free(others);
+	free(dir);
+	return r;
 }
 
 /* The apply action's progress: what the bottom line says, and when it last moved. */
