@@ -411,6 +411,13 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 			free(cause);
 			return -1;
 		}
+	} else if (strcmp(field, "screen") == 0) {
+		/* Where the person stopped (a screen's id, for Continue): not in the form. */
+		if (*value == '\0' || strlen(value) > 32 ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
+			enroll_fail(err, ENROLL_LOCAL, field, NULL, "bad screen id '%s'", value);
+			return -1;
+		}
 	} else if (strcmp(field, "role") != 0 && strcmp(field, "region") != 0 &&
 	    strcmp(field, "city") != 0) {
 		enroll_fail(err, ENROLL_LOCAL, field, NULL, "unknown field '%s'", field);

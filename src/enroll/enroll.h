@@ -76,7 +76,9 @@ int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
 /*
  * One form field: email (may be ""), role, region, city, gu_code, storage, dir, token (a
  * connected token's serial number). Checked here first (syntax; city within region;
- * gu_code among the organization's; the token connected now), stored.
+ * gu_code among the organization's; the token connected now; a folder the keys can be
+ * written to), stored. Also "screen": the id of the screen where the person is (lower
+ * case and _), kept so that Continue opens it again; no part of the application.
  */
 int	enroll_set(struct enroll *, const char *id, const char *field, const char *value,
 	    struct enroll_error *);

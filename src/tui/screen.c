@@ -52,6 +52,9 @@ struct screen {
 	enum screen_exit	 exit;
 	const char		*target;
 	const char		*go;		/* screen_go, for this press only */
+	const char		*go_from;	/* screen_go_from: the way back starts there */
+	json_t			*base;		/* values as last saved: screen_unsaved */
+	unsigned		 boxes;		/* boxes shown so far (an action's doubts) */
 };
 
 static int
@@ -604,6 +607,7 @@ screen_box_run(struct screen *s, struct screen_box *b)
 	struct uik_event	 ev;
 	int			 rc = -2;
 
+	s->boxes++;
 	screen_flush(s);
 	screen_box_draw(s, b, &win);
 	while (rc == -2) {
@@ -732,7 +736,8 @@ screen_help(struct screen *s)
 	if (text == NULL)
 		text = _("Tab and Shift-Tab (or the arrows) move between the fields and buttons. "
 		    "Enter presses the button. Esc goes back a screen, F2 changes the language, "
-		    "F10 quits: what you have entered so far is kept.");
+		    "F10 quits: what the buttons have taken is kept, and if something typed on "
+		    "this screen has not been saved yet, you are asked first.");
 	screen_message(s, title, text);
 }
 
@@ -856,6 +861,88 @@ screen_tui(struct screen *s)
 	return s->tui;
 }
 
+/* ---- what is not saved yet ---- */
+
+/*
+ * Widgets whose value a person sets. The others show what the program put there (text,
+ * value, bignum, progress, hidden) or only where a cursor is (rows).
+ */
+static int
+screen_typed(const struct widget *w)
+{
+	static const char *const kinds[] = { "entry", "digits", "email", "password",
+	    "checkbox", "search", "folder", "captcha", "checklist", "list", NULL };
+	size_t	i;
+
+	for (i = 0; kinds[i] != NULL; i++)
+		if (strcmp(w->ops->type, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+screen_secret(const struct widget *w)
+{
+	return strcmp(w->ops->type, "password") == 0;
+}
+
+/*
+ * The values now count as saved: when the screen opens (the program has just put back
+ * what it keeps) and after an action that stayed without a doubt (no reason at a field,
+ * no box). A password is never copied here: it is unsaved while it is not empty.
+ */
+static void
+screen_snapshot(struct screen *s)
+{
+	const char	*v;
+	size_t		 i;
+
+	json_decref(s->base);
+	if ((s->base = json_object()) == NULL)
+		return;
+	for (i = 0; i < s->nw; i++)
+		if (screen_typed(s->w[i]) && !screen_secret(s->w[i]) &&
+		    (v = s->w[i]->ops->value(s->w[i])) != NULL)
+			(void)json_object_set_new(s->base, s->w[i]->def->name, json_string(v));
+}
+
+/* 1 when something typed here would be lost by leaving now. */
+static int
+screen_unsaved(struct screen *s)
+{
+	const char	*v, *was;
+	size_t		 i;
+
+	for (i = 0; i < s->nw; i++) {
+		struct widget	*w = s->w[i];
+
+		if (!screen_typed(w) || (v = w->ops->value(w)) == NULL)
+			continue;
+		was = screen_secret(w) ? "" : json_string_value(json_object_get(s->base,
+		    w->def->name));
+		if (strcmp(v, was != NULL ? was : "") != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * F10 or Ctrl-C: with something unsaved the person is asked, Enter staying (a key
+ * pressed by habit loses nothing) and F10 again leaving. 1: leave.
+ */
+static int
+screen_quit_ok(struct screen *s)
+{
+	static const char *const yn[] = { N_("Yes"), N_("No") };
+	struct screen_box	b = { .title = _("Quit"), .buttons = yn, .nbuttons = 2,
+	    .choice = 1, .text = _("What was typed on this screen has not been saved yet "
+	    "and will be lost. Quit anyway?") };
+
+	if (!screen_unsaved(s))
+		return 1;
+	return screen_box_run(s, &b) == 0 || s->done;
+}
+
 /* ---- focus, validation, buttons ---- */
 
 /* A field's own rules; its error line says what is wrong. 0 good, -1 not. */
@@ -937,6 +1024,18 @@ screen_validate_all(struct screen *s)
 	return first == -1 ? 0 : -1;
 }
 
+/* 1 when a field shows a reason: the action left something to put right. */
+static int
+screen_errors(const struct screen *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nw; i++)
+		if (s->w[i]->error != NULL)
+			return 1;
+	return 0;
+}
+
 /* What an action's result does to the screen. */
 static const struct {
 	int			leaves;
@@ -955,19 +1054,24 @@ screen_press(struct screen *s, size_t i)
 	const struct formdef_button	*b = &s->fd->buttons[i];
 	const struct action		*a = action_find(b->action);
 	enum action_result		 r;
+	unsigned			 boxes;
 
 	if (screen_needs_valid(b->action) && screen_validate_all(s) == -1)
 		return;
 	if (a == NULL)
 		return;
-	s->go = NULL;
+	s->go = s->go_from = NULL;
+	boxes = s->boxes;
 	r = a->run(s);
+	if (r == ACTION_STAY && s->boxes == boxes && !screen_errors(s))
+		screen_snapshot(s);
 	if ((size_t)r >= sizeof screen_results / sizeof screen_results[0] ||
 	    !screen_results[r].leaves || s->done)
 		return;
 	s->done = 1;
 	s->exit = screen_results[r].exit;
 	s->target = r == ACTION_GOTO && s->go != NULL ? s->go : b->target;
+	s->tui->go_from = r == ACTION_GOTO && s->go != NULL ? s->go_from : NULL;
 }
 
 int
@@ -978,6 +1082,18 @@ screen_go(struct screen *s, const char *screen_id)
 	if (fd == NULL)
 		return -1;
 	s->go = fd->id;		/* lives as long as the loaded screens */
+	s->go_from = NULL;
+	return 0;
+}
+
+int
+screen_go_from(struct screen *s, const char *screen_id, const char *from_id)
+{
+	const struct formdef	*from = tui_form(s->tui, from_id);
+
+	if (from == NULL || screen_go(s, screen_id) == -1)
+		return -1;
+	s->go_from = from->id;
 	return 0;
 }
 
@@ -1080,6 +1196,8 @@ screen_key(struct screen *s, const struct uik_event *ev)
 		s->exit = SCREEN_BACK;
 		break;
 	case UIK_QUIT:
+		if (!screen_quit_ok(s))
+			break;
 		s->done = 1;
 		s->exit = SCREEN_QUIT;
 		break;
@@ -1090,8 +1208,10 @@ screen_key(struct screen *s, const struct uik_event *ev)
 		if (tui_lang_next(s->tui, NULL) == 0) {
 			screen_retranslate(s);
 			/* What the actions wrote in words follows, where nothing typed is lost. */
-			if (!screen_takes_typing(s))
+			if (!screen_takes_typing(s)) {
 				(void)actions_enter(s, s->fd->id);
+				screen_snapshot(s);
+			}
 			(void)screen_layout(s);
 		}
 		break;
@@ -1149,6 +1269,7 @@ screen_free(struct screen *s)
 	free(s->w);
 	free(s->b);
 	free(s->progress);
+	json_decref(s->base);
 	screen_windows_free(s);
 }
 
@@ -1215,6 +1336,7 @@ screen_run_values(struct tui *tui, const struct formdef *fd, enum screen_exit *e
 	/* The actions fill lists and restore values; a failure they show themselves. */
 	if (!s.done)
 		(void)actions_enter(&s, fd->id);
+	screen_snapshot(&s);
 	if (!s.done)
 		screen_draw(&s);
 	while (!s.done) {

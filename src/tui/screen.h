@@ -69,5 +69,11 @@ struct tui	*screen_tui(struct screen *);
  * token for a token). -1 when no screen has that id.
  */
 int		 screen_go(struct screen *, const char *screen_id);
+/*
+ * The same, as if the person had walked the form there from the screen from_id: Back
+ * then leads through the screens whose `next` leads to it, as far as from_id (Continue,
+ * opening where the person stopped). Where no such way is found, Back comes back here.
+ */
+int		 screen_go_from(struct screen *, const char *screen_id, const char *from_id);
 
 #endif

@@ -32,6 +32,7 @@ struct tui {
 	size_t			 nforms;
 	char			 app_id[32];	/* a draft id or request number; "" for none */
 	volatile sig_atomic_t	*stop;		/* set by SIGHUP/SIGTERM: leave cleanly */
+	const char		*go_from;	/* screen_go_from's way back, for the flow */
 	struct tui_term		*term;		/* curses' screen and its terminal (tui.c) */
 };
 
