@@ -31,7 +31,8 @@ static const struct apply_field {
 	{ "region", N_("Region (type its id)"), "regions", 0 },
 	{ "city", N_("City (type its id)"), "cities", 0 },
 	{ "gu_code", N_("ГУ/СКС code"), "gu-codes", 0 },
-	{ "storage", N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"), NULL, 0 },
+	{ "storage", N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey, idcard)"), NULL,
+	    0 },
 	{ "dir", N_("Folder for the keys (full path)"), NULL, 0 },
 	{ "token", N_("Token (its serial number)"), "tokens", 0 },
 };
@@ -426,7 +427,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	N_("[--bin BIN] [--iin IIN] [--email ADDR] [--role ID] [--region ID]\n"
 	    "      [--city ID] [--gu-code CODE]\n"
-	    "      [--storage pc|etoken72k|jacarta|kaztoken|akey]\n"
+	    "      [--storage pc|etoken72k|jacarta|kaztoken|akey|idcard]\n"
 	    "      [--dir DIR | --token SERIAL [--pin-fd N]]\n"
 	    "      [--captcha-answer CODE] [--resume ID] [--json]"),
 	N_("apply for certificates; what is not given is asked for"),

@@ -387,7 +387,8 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 	} else if (strcmp(field, "storage") == 0) {
 		if (storage_find(value) == NULL) {
 			enroll_fail(err, ENROLL_REFUSED, field, "storage.unknown",
-			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey)"),
+			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, "
+			    "idcard)"),
 			    value);
 			return -1;
 		}
