@@ -19,7 +19,8 @@ struct screen;
 enum screen_exit {
 	SCREEN_NEXT,	/* an action succeeded: go to formdef->next (or the goto target) */
 	SCREEN_BACK,	/* Esc or a back button */
-	SCREEN_QUIT,	/* F10, Ctrl-C, SIGHUP: save nothing more, leave */
+	SCREEN_QUIT,	/* F10, Ctrl-C (asked first when something typed is not saved),
+			 * SIGHUP: save nothing more, leave */
 	SCREEN_GOTO,	/* a goto button: *target names the screen */
 };
 
