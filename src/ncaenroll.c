@@ -13,6 +13,7 @@
 #include "common/about.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "tui/tui-term.h"
 #include "tui/tui.h"
 
 static const struct cmd_entry *const ncaenroll_commands[] = {
@@ -122,6 +123,12 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("the full-screen "
 		    "application needs a terminal; for scripts use a command (see --help)"));
+	/* Before anything starts (a demo service): a terminal it cannot draw on. */
+	if (tui_term_check(&cause) == -1) {
+		rc = cmd_fail(ctx, CMD_EXIT_USAGE, "terminal", NULL, "%s", cause);
+		free(cause);
+		return rc;
+	}
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
 	rc = tui_main(e, "forms", i18n_current(), &cause);

@@ -47,7 +47,7 @@ static const struct cmd_option apply_options[] = {
 	    N_("the ГУ/СКС code, one of the organization's") },
 	[APPLY_STORAGE] = { "storage", 0, N_("KIND"),
 	    N_("where the keys are made: pc (a folder, the default), etoken72k, jacarta, "
-	    "kaztoken or akey (a token)") },
+	    "kaztoken, akey (a token) or idcard (the national ID card)") },
 	[APPLY_DIR] = { "dir", 0, N_("DIR"),
 	    N_("the folder for the keys (a full path; made 0700)") },
 	[APPLY_TOKEN] = { "token", 0, N_("SERIAL"),
@@ -76,8 +76,8 @@ static const struct apply_field {
 	{ "region", APPLY_REGION, N_("Region (type its id)"), "regions", 0 },
 	{ "city", APPLY_CITY, N_("City (type its id)"), "cities", 0 },
 	{ "gu_code", APPLY_GU_CODE, N_("ГУ/СКС code"), "gu-codes", 0 },
-	{ "storage", APPLY_STORAGE, N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey)"),
-	    NULL, 0 },
+	{ "storage", APPLY_STORAGE, N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey, "
+	    "idcard)"), NULL, 0 },
 	{ "dir", APPLY_DIR, N_("Folder for the keys (full path)"), NULL, 0 },
 	{ "token", APPLY_TOKEN, N_("Token (its serial number)"), "tokens", 0 },
 };

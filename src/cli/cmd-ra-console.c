@@ -15,6 +15,7 @@
 #include "cli/cmd-ra-console.h"
 #include "common/i18n.h"
 #include "ra-tui/ra-tui.h"
+#include "tui/tui-term.h"
 
 /* The first question the console will ask anyway: it proves the service serves us. */
 static int
@@ -47,6 +48,12 @@ cmd_ra_console(struct ra_ctx *ctx)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		cmd_error(&ctx->cmd, "%s", _("the full-screen console needs a terminal; for "
 		    "scripts give a command (see --help), e.g. 'ncaenroll-ra queue'"));
+		return CMD_EXIT_USAGE;
+	}
+	/* Before the operator types a password for a console that cannot be drawn. */
+	if (tui_term_check(&cause) == -1) {
+		cmd_error(&ctx->cmd, "%s", cause);
+		free(cause);
 		return CMD_EXIT_USAGE;
 	}
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)

@@ -11,6 +11,10 @@ const struct storage_kind storage_kinds[] = {
 	{ "jacarta", 1, "JaCarta", "JaCarta", "JaCarta" },
 	{ "kaztoken", 1, "Kaztoken", "Kaztoken", "Kaztoken" },
 	{ "akey", 1, "AKey", "AKey", "AKey" },
+	/* NCA's process names the card among the secure media; doc/tokens.md says why it is
+	 * offered here. It is reached through its PKCS#11 module like the tokens. */
+	{ "idcard", 1, "Жеке куәлік (ID-карта)", "Удостоверение личности (ID-карта)",
+	    "National ID card" },
 };
 const size_t storage_nkinds = sizeof storage_kinds / sizeof storage_kinds[0];
 

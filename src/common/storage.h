@@ -1,7 +1,8 @@
 /*
  * storage — the key storages the NCA site offers legal entities (nca-facts.md §4): a
- * folder on the PC or one of four token makes, by the ids the service takes ("pc",
- * "etoken72k", "jacarta", "kaztoken", "akey"), with their names in kk, ru and en. One
+ * folder on the PC or one of four token makes, and the national ID card (doc/tokens.md
+ * says why), by the ids the service takes ("pc", "etoken72k", "jacarta", "kaztoken",
+ * "akey", "idcard"), with their names in kk, ru and en. One
  * table for the applicant's core and screens and the desk's console, so a storage is
  * added, or renamed, in one place. storage_find returns NULL for an unknown id.
  */

@@ -402,7 +402,8 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 	} else if (strcmp(field, "storage") == 0) {
 		if (storage_find(value) == NULL) {
 			enroll_fail(err, ENROLL_REFUSED, field, "storage.unknown",
-			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey)"),
+			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, "
+			    "idcard)"),
 			    value);
 			return -1;
 		}
@@ -413,9 +414,24 @@ enroll_check_field(const char *field, const char *value, struct enroll_error *er
 			return -1;
 		}
 	} else if (strcmp(field, "dir") == 0) {
+		char	*cause = NULL;
+
 		if (*value != '/') {
 			enroll_fail(err, ENROLL_REFUSED, field, "dir.relative", "%s",
 			    _("give the folder as a full path, starting with /"));
+			return -1;
+		}
+		/* Said now, with its reason, not when the keys are made at Apply. */
+		if (keystore_dir_probe(value, &cause) == -1) {
+			enroll_fail(err, ENROLL_LOCAL, field, "dir.unwritable", "%s", cause);
+			free(cause);
+			return -1;
+		}
+	} else if (strcmp(field, "screen") == 0) {
+		/* Where the person stopped (a screen's id, for Continue): not in the form. */
+		if (*value == '\0' || strlen(value) > 32 ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
+			enroll_fail(err, ENROLL_LOCAL, field, NULL, "bad screen id '%s'", value);
 			return -1;
 		}
 	} else if (strcmp(field, "role") != 0 && strcmp(field, "region") != 0 &&

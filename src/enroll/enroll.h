@@ -87,9 +87,20 @@ int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
 /*
  * One form field: email (may be ""), role, region, city, gu_code, storage, dir, token (a
  * connected token's serial number). Checked here first (syntax; city within region;
- * gu_code among the organization's; the token connected now), stored.
+ * gu_code among the organization's; the token connected now; a folder the keys can be
+ * written to), stored. Also "screen": the id of the screen where the person is (lower
+ * case and _), kept so that Continue opens it again; no part of the application.
  */
 int	enroll_set(struct enroll *, const char *id, const char *field, const char *value,
+	    struct enroll_error *);
+/*
+ * Whose keys the folder dir already holds besides application id's own (enroll-dir.c):
+ * *what gets a translated list ("application No. …; an application not sent yet…") or
+ * NULL when there are none; the caller frees it. A screen shows it before the folder is
+ * taken: keys side by side are not overwritten (their names differ) but are easily
+ * mixed up.
+ */
+int	enroll_dir_others(struct enroll *, const char *id, const char *dir, char **what,
 	    struct enroll_error *);
 /* Directories from the service as JSON: "roles", "regions", "cities:<region>", "gu-codes". */
 int	enroll_directory(struct enroll *, const char *id, const char *which, json_t **,

@@ -125,6 +125,26 @@ struct keystore	*keystore_pkcs11_open_why(const char *module, const char *serial
 		    const char *app_id, const struct secret *pin, enum p11_failure *why,
 		    char **cause);
 void		 keystore_close(struct keystore *);
+
+/*
+ * A PC folder judged before it is chosen (keystore-dir.c). keystore_dir_probe: 0 when
+ * the keys can be written there, else -1 and the reason, translated (the kernel's own
+ * folders such as /proc, not a folder, another user's, writable by others, read-only, no
+ * permission, full...); a folder still to be made is judged by the one it would be made
+ * in. One empty file is made there and removed. keystore_dir_keys: whose keys the folder
+ * already holds, by the names keystore_file_open and install give them: the application
+ * ids of pending keys, and the containers' file names (a folder that does not exist holds
+ * none); free with keystore_dir_keys_free.
+ */
+struct keystore_dir_keys {
+	char	**pending;		/* application ids of ncaenroll-<id>-AUTH.key */
+	size_t	  npending;
+	char	**containers;		/* AUTH_RSA256_*.p12 and RSA256_*.p12 */
+	size_t	  ncontainers;
+};
+int		 keystore_dir_probe(const char *dir, char **cause);
+int		 keystore_dir_keys(const char *dir, struct keystore_dir_keys *, char **cause);
+void		 keystore_dir_keys_free(struct keystore_dir_keys *);
 void		 keystore_installed_free(struct keystore_installed *);
 
 /*

@@ -158,7 +158,7 @@ app_check_syntax(struct app_submit *s)
 		app_fail_problems(s, "gu_code", &p);
 	else if (issue_storage_find(s->v[F_STORAGE]) == NULL)
 		app_fail(s, 400, "storage.unknown", "storage", _("choose one of: pc, etoken72k, "
-		    "jacarta, kaztoken, akey"));
+		    "jacarta, kaztoken, akey, idcard"));
 	else if (s->v[F_LANG] != NULL && !i18n_known(s->v[F_LANG]))
 		app_fail(s, 400, "lang.unknown", "lang", _("choose one of: kk, ru, en"));
 	problems_free(&p);

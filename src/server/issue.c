@@ -16,6 +16,7 @@ static const struct issue_storage issue_storages[] = {
 	{ "jacarta", CA_STORAGE_TOKEN, N_("JaCarta") },
 	{ "kaztoken", CA_STORAGE_TOKEN, N_("Kaztoken") },
 	{ "akey", CA_STORAGE_TOKEN, N_("AKey") },
+	{ "idcard", CA_STORAGE_TOKEN, N_("National ID card") },	/* doc/tokens.md */
 };
 
 #define ISSUE_NONCE_BYTES 16

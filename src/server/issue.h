@@ -12,7 +12,8 @@
 
 /* The key storages an applicant may choose (nca-facts.md §4): wire name, CA class, label. */
 struct issue_storage {
-	const char	*wire;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey" */
+	const char	*wire;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey",
+					 * "idcard" */
 	enum ca_storage	 ca;		/* pc: a folder; the others: a token */
 	const char	*label;		/* untranslated: "PC folder", "eToken PRO 72K", ... */
 };

@@ -115,7 +115,8 @@ struct store_app {
 	char		*org_name, *surname, *given_name, *patronymic;
 	char		*email;			/* NULL if none */
 	char		*role_id, *region_id, *city_id, *gu_code;
-	char		*storage;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey" */
+	char		*storage;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey",
+						 * "idcard" */
 	char		*lang;			/* the applicant's language: kk, ru, en */
 	char		*csr_auth, *csr_sign;	/* PEM */
 	char		 key_auth[65], key_sign[65];	/* ca_csr_check key ids */

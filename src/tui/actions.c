@@ -191,6 +191,33 @@ actions_bin_checked(struct screen *s, const char *bin)
 	    exp != NULL && strtoll(exp, NULL, 10) > (long long)time(NULL) + ACTIONS_TOKEN_MARGIN;
 }
 
+/*
+ * The screens of the form, in its order. The one the person is on is kept with an
+ * unfinished application (its "screen"), so that Continue opens it again.
+ */
+static const char *const actions_path[] = { "bin", "iin", "email", "role", "region", "city",
+    "gucode", "storage", "folder", "token", "apply" };
+
+static int
+actions_path_at(const char *screen_id)
+{
+	size_t	i;
+
+	for (i = 0; screen_id != NULL && i < sizeof actions_path / sizeof actions_path[0]; i++)
+		if (strcmp(actions_path[i], screen_id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* 1 when the BIN check of the application is still good. */
+static int
+actions_bin_fresh(struct screen *s)
+{
+	const char	*bin = actions_get(s, "bin");
+
+	return bin != NULL && actions_bin_checked(s, bin);
+}
+
 /* ---- moving between screens ---- */
 
 static enum action_result
@@ -408,6 +435,11 @@ actions_check_bin(struct screen *s)
 static enum action_result
 actions_bin_next(struct screen *s)
 {
+	/* On the way back to where the person stopped (Continue, the check had expired). */
+	if (actions_bin_checked(s, actions_value(s, "bin")) &&
+	    actions_path_at(actions_get(s, "screen")) > actions_path_at("iin") &&
+	    screen_go_from(s, actions_get(s, "screen"), "bin") == 0)
+		return ACTION_GOTO;
 	if (actions_bin_checked(s, actions_value(s, "bin")))
 		return ACTION_NEXT;
 	screen_set_error(s, "bin", actions_get(s, "bin") != NULL &&
@@ -545,12 +577,20 @@ actions_choose_storage(struct screen *s)
 	return r;
 }
 
+/* No token to choose: said at the list, the focus on the button that looks again. */
+static void
+actions_tokens_none(struct screen *s, const char *field)
+{
+	screen_set_error(s, field, _("no token is connected: connect it and press "
+	    "\"Search again\""));
+	(void)screen_focus_button(s, "tokens_refresh");
+}
+
 static enum action_result
 actions_choose_token(struct screen *s)
 {
 	if (*actions_value(s, "token") == '\0') {
-		screen_set_error(s, "token", _("no token is connected: connect it and press "
-		    "\"Search again\""));
+		actions_tokens_none(s, "token");
 		return ACTION_STAY;
 	}
 	return actions_set(s, "token", actions_value(s, "token"), "token");
@@ -561,15 +601,46 @@ static int	actions_src_tokens(struct screen *, const char *, const char *);
 static enum action_result
 actions_tokens_refresh(struct screen *s)
 {
-	(void)actions_src_tokens(s, "token", "tokens");
 	screen_set_error(s, "token", NULL);
+	(void)actions_src_tokens(s, "token", "tokens");
 	return ACTION_STAY;
 }
 
+/*
+ * A folder already holding another application's keys is taken only when the person says
+ * so: nothing would be overwritten (the names differ), but keys side by side are easily
+ * mixed up. Whether keys can be written there at all the core says (enroll_set).
+ */
 static enum action_result
 actions_choose_folder(struct screen *s)
 {
-	return actions_set(s, "dir", actions_value(s, "dir"), "dir");
+	static const char *const fields[] = { "dir", NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	const char		*old = actions_get(s, "dir");
+	char			*dir, *others = NULL, *q = NULL;
+	enum action_result	 r = ACTION_STAY;
+
+	if ((dir = strdup(actions_value(s, "dir"))) == NULL)
+		return ACTION_STAY;
+	if (old != NULL && strcmp(old, dir) == 0)
+		;			/* taken before, the question answered then */
+	else if (enroll_dir_others(actions_enroll(s), actions_tui(s)->app_id, dir, &others,
+	    &err) == -1) {
+		free(dir);
+		return actions_report(s, &err, fields);
+	}
+	if (others != NULL && asprintf(&q, _("The folder %s already holds the keys of another "
+	    "application: %s. This application's keys would be kept beside them under names "
+	    "of their own, and nothing would be overwritten, but keys in a folder of their own "
+	    "cannot be mixed up. Use this folder anyway?"), dir, others) == -1)
+		q = NULL;
+	if (others == NULL || (q != NULL && screen_confirm(s, _("Keys of another application"),
+	    q)))
+		r = actions_set(s, "dir", dir, "dir");
+	free(q);
+	free(others);
+	free(dir);
+	return r;
 }
 
 /* The apply action's progress: what the bottom line says, and when it last moved. */
@@ -901,14 +972,24 @@ actions_complete(struct screen *s)
 }
 
 /*
- * Continue an unfinished application: straight to the summary when only Apply is left,
- * else from the BIN screen (the BIN check has to be fresh to submit), every later screen
- * showing what was entered.
+ * Continue an unfinished application where the person stopped, every screen showing what
+ * was entered: the summary when only Apply is left (keys made, or it was there); else
+ * the screen kept as "screen"; through the BIN screen first only when its check has to
+ * be made again (a new picture code), whose Next then goes on there.
  */
 static enum action_result
 actions_continue(struct screen *s)
 {
-	return actions_complete(s) ? ACTION_NEXT : ACTION_GOTO;
+	struct state_app	*a = actions_app(s);
+	const char		*at = actions_get(s, "screen");
+
+	if (actions_complete(s) && (a->state == MS_KEYS_READY || at == NULL ||
+	    strcmp(at, "apply") == 0))
+		return ACTION_NEXT;
+	if (actions_path_at(at) <= 0 || !actions_bin_fresh(s))
+		at = "bin";
+	/* Back from there walks the form backwards, as if it had been walked forwards. */
+	return screen_go_from(s, at, "bin") == 0 ? ACTION_GOTO : ACTION_STAY;
 }
 
 /* The list's choice becomes the current application; NULL if none is chosen. */
@@ -1146,8 +1227,8 @@ out:
 
 /*
  * The tokens connected now, "label — maker model, No. serial"; the first is chosen, so
- * one connected token is found without a key pressed. None: an empty list, and the
- * screen's text says to connect one.
+ * one connected token is found without a key pressed. None: said under the empty list
+ * at once, with the focus on "Search again" (an empty list shows nothing to look at).
  */
 static int
 actions_src_tokens(struct screen *s, const char *field, const char *source)
@@ -1175,6 +1256,8 @@ actions_src_tokens(struct screen *s, const char *field, const char *source)
 			goto out;
 	}
 	rc = screen_set_items(s, field, items);
+	if (rc == 0 && n == 0)
+		actions_tokens_none(s, field);
 	if (rc == 0 && n > 0 && actions_get(s, "token") == NULL)
 		(void)screen_set_value(s, field, tk[0].serial);
 out:
@@ -1527,6 +1610,29 @@ actions_first_screen(struct tui *tui)
 	return "main";
 }
 
+/*
+ * The screen the person is on, kept with an unfinished application for Continue. The BIN
+ * screen on the way back to a later one (its check expired) is a step on the way, not
+ * where the person stopped.
+ */
+static void
+actions_note_screen(struct screen *s, const char *screen_id)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct state_app	*a = actions_app(s);
+	const char		*was = actions_get(s, "screen");
+
+	if (a == NULL || !actions_unfinished(a) || actions_path_at(screen_id) < 0 ||
+	    (was != NULL && strcmp(was, screen_id) == 0))
+		return;
+	if (strcmp(screen_id, "bin") == 0 && actions_path_at(was) > 0 && !actions_bin_fresh(s))
+		return;
+	/* A convenience only: without it Continue starts at the BIN screen. */
+	if (enroll_set(actions_enroll(s), actions_tui(s)->app_id, "screen", screen_id,
+	    &err) == -1)
+		enroll_error_free(&err);
+}
+
 int
 actions_enter(struct screen *s, const char *screen_id)
 {
@@ -1541,5 +1647,6 @@ actions_enter(struct screen *s, const char *screen_id)
 		if (strcmp(actions_enter_rows[i].screen, screen_id) == 0 &&
 		    actions_enter_rows[i].enter(s) == -1)
 			rc = -1;
+	actions_note_screen(s, screen_id);
 	return rc;
 }

@@ -311,6 +311,8 @@ formdef_top_one(struct formdef_parse *p, const char *key, yaml_node_t *k, yaml_n
 		return formdef_text(p, v, key, &fd->title);
 	if (strcmp(key, "text") == 0)
 		return formdef_text(p, v, key, &fd->text);
+	if (strcmp(key, "warning") == 0)
+		return formdef_text(p, v, key, &fd->warning);
 	if (strcmp(key, "fields") == 0)
 		return formdef_fields(p, v, fd);
 	if (strcmp(key, "buttons") == 0)
@@ -410,6 +412,7 @@ formdef_free(struct formdef *fd)
 	free(fd->buttons);
 	formdef_text_free(&fd->title);
 	formdef_text_free(&fd->text);
+	formdef_text_free(&fd->warning);
 	free(fd->id);
 	free(fd->path);
 	free(fd->next);
@@ -527,7 +530,8 @@ formdef_emit_form(yaml_emitter_t *em, const struct formdef *fd)
 	    == -1 || formdef_emit(em, &ev, yaml_document_start_event_initialize(&ev, NULL,
 	    NULL, NULL, 1)) == -1 || formdef_emit_open(em, 1, 0) == -1 ||
 	    formdef_emit_text(em, "title", &fd->title) == -1 ||
-	    formdef_emit_text(em, "text", &fd->text) == -1)
+	    formdef_emit_text(em, "text", &fd->text) == -1 ||
+	    formdef_emit_text(em, "warning", &fd->warning) == -1)
 		return -1;
 	if (fd->nfields > 0 && (formdef_emit_scalar(em, "fields", 0) == -1 ||
 	    formdef_emit_open(em, 0, 0) == -1))

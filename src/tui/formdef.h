@@ -1,6 +1,6 @@
 /*
  * formdef — a screen as data: forms/NAME.yaml parsed into struct formdef (title, text,
- * fields with their widget type, labels and help in kk/ru/en, validator, buttons with the
+ * warning, fields with their widget type, labels and help in kk/ru/en, validator, buttons with the
  * core action each fires, the next screen). Adding a field is editing YAML, not C. A bad
  * file is refused with file:line and what is wrong: unknown keys, widget types, validators
  * and actions are caught at load, against the tables of widget.c, tui-validate.c and
@@ -41,6 +41,7 @@ struct formdef {
 	char			*path;
 	struct formdef_text	 title;
 	struct formdef_text	 text;		/* a paragraph above the fields, optional */
+	struct formdef_text	 warning;	/* a caution under it, set apart, optional */
 	struct formdef_field	*fields;
 	size_t			 nfields;
 	struct formdef_button	*buttons;

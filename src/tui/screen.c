@@ -42,6 +42,7 @@ struct screen {
 	int			 top;		/* the first pad row shown */
 	int			 pad_h;
 	int			 text_y;
+	int			 warn_y;	/* the warning's first row, under the text */
 	char			*progress;	/* on the key bar while work runs */
 	unsigned		 spin;
 	int			 cancel;	/* Esc/F10 while work ran */
@@ -51,6 +52,9 @@ struct screen {
 	enum screen_exit	 exit;
 	const char		*target;
 	const char		*go;		/* screen_go, for this press only */
+	const char		*go_from;	/* screen_go_from: the way back starts there */
+	json_t			*base;		/* values as last saved: screen_unsaved */
+	unsigned		 boxes;		/* boxes shown so far (an action's doubts) */
 };
 
 static int
@@ -174,17 +178,27 @@ screen_error_rows(const struct screen *s, const struct widget *w)
 	return w->error != NULL ? tui_text_wrap(w->error, w->w - w->label_w, NULL, NULL) : 0;
 }
 
+/* The screen's text or warning in its language, NULL when it has none. */
+static const char *
+screen_text(const struct screen *s, const struct formdef_text *t)
+{
+	return t->en != NULL ? formdef_text_get(t, s->tui->lang) : NULL;
+}
+
 static int
 screen_layout(struct screen *s)
 {
-	const char	*text = s->fd->text.en != NULL ? formdef_text_get(&s->fd->text,
-			    s->tui->lang) : NULL;
+	const char	*text = screen_text(s, &s->fd->text);
+	const char	*warn = screen_text(s, &s->fd->warning);
 	int		 y = 1, lw = screen_label_width(s), width = screen_width(s);
 	size_t		 i;
 
 	s->text_y = y;
 	if (text != NULL)
 		y += tui_text_wrap(text, width, NULL, NULL) + 1;
+	s->warn_y = y;
+	if (warn != NULL)
+		y += tui_text_wrap(warn, width, NULL, NULL) + 1;
 	for (i = 0; i < s->nw; i++) {
 		struct widget	*w = s->w[i];
 
@@ -338,8 +352,8 @@ screen_draw_buttons(struct screen *s)
 static void
 screen_draw_body(struct screen *s)
 {
-	const char		*text = s->fd->text.en != NULL ? formdef_text_get(&s->fd->text,
-				    s->tui->lang) : NULL;
+	const char		*text = screen_text(s, &s->fd->text);
+	const char		*warn = screen_text(s, &s->fd->warning);
 	struct screen_line	 l = { s->pad, s->text_y, SCREEN_MARGIN, screen_width(s) };
 	size_t			 i;
 
@@ -347,6 +361,11 @@ screen_draw_body(struct screen *s)
 	if (text != NULL) {
 		(void)wattrset(s->pad, tui_attr(s->tui, TC_TEXT));
 		(void)tui_text_wrap(text, l.w, screen_put_line, &l);
+	}
+	if (warn != NULL) {
+		l.y = s->warn_y;
+		(void)wattrset(s->pad, tui_attr(s->tui, TC_WARNING));
+		(void)tui_text_wrap(warn, l.w, screen_put_line, &l);
 	}
 	for (i = 0; i < s->nw; i++) {
 		struct widget	*w = s->w[i];
@@ -464,10 +483,14 @@ struct screen_box {
 	const char		*title, *text;
 	const char *const	*buttons;
 	int			 nbuttons, choice, top;
-	/* A box that asks for a secret: what is typed, shown as one dot per character. */
+	/*
+	 * A box that asks for a secret: what is typed, shown as one dot per character. A
+	 * character past SCREEN_SECRET_MAX is refused out loud (note), never dropped unseen.
+	 */
 	int			 secret;
 	size_t			 nin;
-	wchar_t			 in[SCREEN_SECRET_MAX];
+	wchar_t			 in[SCREEN_SECRET_MAX + 1];
+	int			 full;
 };
 
 static void
@@ -521,10 +544,23 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 		(void)mvwaddwstr(win, inner + 1, w - 3,
 		    b->top + inner < lines ? L"\u2193" : L"\u2191");
 	if (b->secret) {
+		size_t	cells = (size_t)w - 5;	/* and one for the cursor */
+
 		(void)wattrset(win, tui_attr(s->tui, TC_FIELD_FOCUS));
 		(void)wmove(win, inner + 2, 2);
+		/* More dots than fit: "…" first, as a long text scrolled to its end. */
 		for (i = 0; i < w - 4; i++)
-			(void)waddwstr(win, (size_t)i < b->nin ? L"\u25cf" : L" ");
+			(void)waddwstr(win, i == 0 && b->nin > cells ? L"\u2026" :
+			    (size_t)i < b->nin && (size_t)i < cells ? L"\u25cf" : L" ");
+		if (b->full) {
+			char	note[160];
+
+			(void)snprintf(note, sizeof note, ngettext("no more fits here: at most "
+			    "%d character", "no more fits here: at most %d characters",
+			    SCREEN_SECRET_MAX), SCREEN_SECRET_MAX);
+			(void)wattrset(win, tui_attr(s->tui, TC_ERROR));
+			(void)tui_text_put(win, inner + 3, 2, note, strlen(note), w - 4);
+		}
 	}
 	x = w;
 	for (i = 0; i < b->nbuttons; i++)
@@ -543,10 +579,24 @@ screen_box_draw(struct screen *s, struct screen_box *b, WINDOW **winp)
 		x += bw + 6;
 	}
 	if (b->secret)
-		(void)wmove(win, inner + 2, 2 + (int)(b->nin < (size_t)w - 4 ? b->nin : 0));
+		(void)wmove(win, inner + 2, 2 + (int)(b->nin < (size_t)w - 5 ? b->nin :
+		    (size_t)w - 5));
 	(void)curs_set(b->secret ? 1 : 0);
 	(void)wnoutrefresh(win);
 	(void)doupdate();
+}
+
+/* A character typed into a secret box: it goes in, or the box says it is full. */
+static void
+screen_box_put(struct screen_box *b, wchar_t c)
+{
+	if (b->nin == SCREEN_SECRET_MAX) {
+		(void)beep();
+		b->full = 1;
+		return;
+	}
+	b->in[b->nin++] = c;
+	b->in[b->nin] = L'\0';
 }
 
 /* Runs a box until a button is chosen: its index, or -1 when the person quits or Esc. */
@@ -557,6 +607,7 @@ screen_box_run(struct screen *s, struct screen_box *b)
 	struct uik_event	 ev;
 	int			 rc = -2;
 
+	s->boxes++;
 	screen_flush(s);
 	screen_box_draw(s, b, &win);
 	while (rc == -2) {
@@ -580,19 +631,18 @@ screen_box_run(struct screen *s, struct screen_box *b)
 		case UIK_CHAR:
 			if (!b->secret)
 				continue;
-			if (b->nin < SCREEN_SECRET_MAX)
-				b->in[b->nin++] = (wchar_t)ev.ch;
+			screen_box_put(b, (wchar_t)ev.ch);
 			break;
 		case UIK_BACKSPACE:
 			if (!b->secret)
 				continue;
 			if (b->nin > 0)
 				b->in[--b->nin] = L'\0';
+			b->full = 0;
 			break;
 		case UIK_TOGGLE:
 			if (b->secret) {	/* a space is a character of a password */
-				if (b->nin < SCREEN_SECRET_MAX)
-					b->in[b->nin++] = L' ';
+				screen_box_put(b, L' ');
 				break;
 			}
 			rc = b->choice;
@@ -652,7 +702,7 @@ screen_ask_secret(struct screen *s, const char *title, const char *text)
 	size_t			 n;
 
 	if (screen_box_run(s, &b) == 0) {
-		b.in[b.nin < SCREEN_SECRET_MAX ? b.nin : SCREEN_SECRET_MAX - 1] = L'\0';
+		b.in[b.nin] = L'\0';	/* all of it: in[] has room for the terminator */
 		if ((n = wcstombs(mb, b.in, sizeof mb)) != (size_t)-1)
 			sec = secret_new(mb, n);
 		explicit_bzero(mb, sizeof mb);
@@ -696,7 +746,8 @@ screen_help(struct screen *s)
 	if (text == NULL)
 		text = _("Tab and Shift-Tab (or the arrows) move between the fields and buttons. "
 		    "Enter presses the button. Esc goes back a screen, F2 changes the language, "
-		    "F10 quits: what you have entered so far is kept.");
+		    "F10 quits: what the buttons have taken is kept, and if something typed on "
+		    "this screen has not been saved yet, you are asked first.");
 	screen_message(s, title, text);
 }
 
@@ -758,6 +809,20 @@ screen_set_error(struct screen *s, const char *field, const char *msg)
 }
 
 int
+screen_focus_button(struct screen *s, const char *action)
+{
+	size_t	i;
+
+	for (i = 0; i < s->fd->nbuttons; i++)
+		if (strcmp(s->fd->buttons[i].action, action) == 0) {
+			s->focus = (int)(s->nw + i);
+			s->dirty = 1;
+			return 0;
+		}
+	return -1;
+}
+
+int
 screen_set_items(struct screen *s, const char *field, json_t *items)
 {
 	struct widget	*w = screen_widget(s, field);
@@ -804,6 +869,88 @@ struct tui *
 screen_tui(struct screen *s)
 {
 	return s->tui;
+}
+
+/* ---- what is not saved yet ---- */
+
+/*
+ * Widgets whose value a person sets. The others show what the program put there (text,
+ * value, bignum, progress, hidden) or only where a cursor is (rows).
+ */
+static int
+screen_typed(const struct widget *w)
+{
+	static const char *const kinds[] = { "entry", "digits", "email", "password",
+	    "checkbox", "search", "folder", "captcha", "checklist", "list", NULL };
+	size_t	i;
+
+	for (i = 0; kinds[i] != NULL; i++)
+		if (strcmp(w->ops->type, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+screen_secret(const struct widget *w)
+{
+	return strcmp(w->ops->type, "password") == 0;
+}
+
+/*
+ * The values now count as saved: when the screen opens (the program has just put back
+ * what it keeps) and after an action that stayed without a doubt (no reason at a field,
+ * no box). A password is never copied here: it is unsaved while it is not empty.
+ */
+static void
+screen_snapshot(struct screen *s)
+{
+	const char	*v;
+	size_t		 i;
+
+	json_decref(s->base);
+	if ((s->base = json_object()) == NULL)
+		return;
+	for (i = 0; i < s->nw; i++)
+		if (screen_typed(s->w[i]) && !screen_secret(s->w[i]) &&
+		    (v = s->w[i]->ops->value(s->w[i])) != NULL)
+			(void)json_object_set_new(s->base, s->w[i]->def->name, json_string(v));
+}
+
+/* 1 when something typed here would be lost by leaving now. */
+static int
+screen_unsaved(struct screen *s)
+{
+	const char	*v, *was;
+	size_t		 i;
+
+	for (i = 0; i < s->nw; i++) {
+		struct widget	*w = s->w[i];
+
+		if (!screen_typed(w) || (v = w->ops->value(w)) == NULL)
+			continue;
+		was = screen_secret(w) ? "" : json_string_value(json_object_get(s->base,
+		    w->def->name));
+		if (strcmp(v, was != NULL ? was : "") != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * F10 or Ctrl-C: with something unsaved the person is asked, Enter staying (a key
+ * pressed by habit loses nothing) and F10 again leaving. 1: leave.
+ */
+static int
+screen_quit_ok(struct screen *s)
+{
+	static const char *const yn[] = { N_("Yes"), N_("No") };
+	struct screen_box	b = { .title = _("Quit"), .buttons = yn, .nbuttons = 2,
+	    .choice = 1, .text = _("What was typed on this screen has not been saved yet "
+	    "and will be lost. Quit anyway?") };
+
+	if (!screen_unsaved(s))
+		return 1;
+	return screen_box_run(s, &b) == 0 || s->done;
 }
 
 /* ---- focus, validation, buttons ---- */
@@ -887,6 +1034,18 @@ screen_validate_all(struct screen *s)
 	return first == -1 ? 0 : -1;
 }
 
+/* 1 when a field shows a reason: the action left something to put right. */
+static int
+screen_errors(const struct screen *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nw; i++)
+		if (s->w[i]->error != NULL)
+			return 1;
+	return 0;
+}
+
 /* What an action's result does to the screen. */
 static const struct {
 	int			leaves;
@@ -905,19 +1064,24 @@ screen_press(struct screen *s, size_t i)
 	const struct formdef_button	*b = &s->fd->buttons[i];
 	const struct action		*a = action_find(b->action);
 	enum action_result		 r;
+	unsigned			 boxes;
 
 	if (screen_needs_valid(b->action) && screen_validate_all(s) == -1)
 		return;
 	if (a == NULL)
 		return;
-	s->go = NULL;
+	s->go = s->go_from = NULL;
+	boxes = s->boxes;
 	r = a->run(s);
+	if (r == ACTION_STAY && s->boxes == boxes && !screen_errors(s))
+		screen_snapshot(s);
 	if ((size_t)r >= sizeof screen_results / sizeof screen_results[0] ||
 	    !screen_results[r].leaves || s->done)
 		return;
 	s->done = 1;
 	s->exit = screen_results[r].exit;
 	s->target = r == ACTION_GOTO && s->go != NULL ? s->go : b->target;
+	s->tui->go_from = r == ACTION_GOTO && s->go != NULL ? s->go_from : NULL;
 }
 
 int
@@ -928,6 +1092,18 @@ screen_go(struct screen *s, const char *screen_id)
 	if (fd == NULL)
 		return -1;
 	s->go = fd->id;		/* lives as long as the loaded screens */
+	s->go_from = NULL;
+	return 0;
+}
+
+int
+screen_go_from(struct screen *s, const char *screen_id, const char *from_id)
+{
+	const struct formdef	*from = tui_form(s->tui, from_id);
+
+	if (from == NULL || screen_go(s, screen_id) == -1)
+		return -1;
+	s->go_from = from->id;
 	return 0;
 }
 
@@ -940,6 +1116,11 @@ screen_widget_result(struct screen *s, struct widget *w, enum widget_result r)
 		(void)screen_layout(s);
 	} else if (r == WIDGET_CHANGED)
 		(void)screen_layout(s);	/* a widget may grow (a checklist, a list) */
+	if (r == WIDGET_REFUSED) {
+		/* The widget said why under itself; the line may need a row. */
+		(void)beep();
+		(void)screen_layout(s);
+	}
 	if (r == WIDGET_ACTIVATED) {
 		if (s->fd->nbuttons > 0)
 			screen_press(s, 0);
@@ -1026,6 +1207,8 @@ screen_key(struct screen *s, const struct uik_event *ev)
 		s->exit = SCREEN_BACK;
 		break;
 	case UIK_QUIT:
+		if (!screen_quit_ok(s))
+			break;
 		s->done = 1;
 		s->exit = SCREEN_QUIT;
 		break;
@@ -1036,8 +1219,10 @@ screen_key(struct screen *s, const struct uik_event *ev)
 		if (tui_lang_next(s->tui, NULL) == 0) {
 			screen_retranslate(s);
 			/* What the actions wrote in words follows, where nothing typed is lost. */
-			if (!screen_takes_typing(s))
+			if (!screen_takes_typing(s)) {
 				(void)actions_enter(s, s->fd->id);
+				screen_snapshot(s);
+			}
 			(void)screen_layout(s);
 		}
 		break;
@@ -1103,6 +1288,7 @@ screen_free(struct screen *s)
 	free(s->w);
 	free(s->b);
 	free(s->progress);
+	json_decref(s->base);
 	screen_windows_free(s);
 }
 
@@ -1169,6 +1355,7 @@ screen_run_values(struct tui *tui, const struct formdef *fd, enum screen_exit *e
 	/* The actions fill lists and restore values; a failure they show themselves. */
 	if (!s.done)
 		(void)actions_enter(&s, fd->id);
+	screen_snapshot(&s);
 	if (!s.done)
 		screen_draw(&s);
 	while (!s.done) {

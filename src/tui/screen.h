@@ -19,7 +19,8 @@ struct screen;
 enum screen_exit {
 	SCREEN_NEXT,	/* an action succeeded: go to formdef->next (or the goto target) */
 	SCREEN_BACK,	/* Esc or a back button */
-	SCREEN_QUIT,	/* F10, Ctrl-C, SIGHUP: save nothing more, leave */
+	SCREEN_QUIT,	/* F10, Ctrl-C (asked first when something typed is not saved),
+			 * SIGHUP: save nothing more, leave */
 	SCREEN_GOTO,	/* a goto button: *target names the screen */
 };
 
@@ -37,6 +38,11 @@ const char	*screen_value(struct screen *, const char *field);
 int		 screen_set_value(struct screen *, const char *field, const char *value);
 /* msg NULL clears; focus moves to the field. */
 void		 screen_set_error(struct screen *, const char *field, const char *msg);
+/*
+ * The focus to the first button running this action: after a message that names the way
+ * on ("press Search again"), so Enter takes it. 0, or -1 when the screen has none.
+ */
+int		 screen_focus_button(struct screen *, const char *action);
 int		 screen_set_items(struct screen *, const char *field, json_t *items);
 /* A modal box with an OK button, in the current language. */
 void		 screen_message(struct screen *, const char *title, const char *text);
@@ -66,5 +72,11 @@ struct tui	*screen_tui(struct screen *);
  * token for a token). -1 when no screen has that id.
  */
 int		 screen_go(struct screen *, const char *screen_id);
+/*
+ * The same, as if the person had walked the form there from the screen from_id: Back
+ * then leads through the screens whose `next` leads to it, as far as from_id (Continue,
+ * opening where the person stopped). Where no such way is found, Back comes back here.
+ */
+int		 screen_go_from(struct screen *, const char *screen_id, const char *from_id);
 
 #endif

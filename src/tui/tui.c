@@ -14,6 +14,7 @@
 #include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
+#include "tui/tui-term.h"
 #include "tui/tui-text.h"
 #include "tui/tui.h"
 
@@ -48,6 +49,7 @@ static const struct {
 	[TC_OK] =		{ COLOR_GREEN, COLOR_BLUE, A_BOLD, A_NORMAL },
 	[TC_HELP] =		{ COLOR_BLACK, COLOR_WHITE, 0, A_NORMAL },
 	[TC_KEYBAR] =		{ COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[TC_WARNING] =		{ COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD },
 };
 _Static_assert(sizeof tui_colors / sizeof tui_colors[0] == TC__MAX, "one row per colour role");
 
@@ -431,6 +433,43 @@ tui_flow_go(struct tui_flow *f, const struct formdef *from, const struct formdef
 	return to;
 }
 
+/* The one screen whose `next` is this one, or NULL (none, or several). */
+static const struct formdef *
+tui_flow_before(const struct tui *tui, const struct formdef *fd)
+{
+	const struct formdef	*found = NULL;
+	size_t			 i;
+
+	for (i = 0; i < tui->nforms; i++)
+		if (tui->forms[i].next != NULL && strcmp(tui->forms[i].next, fd->id) == 0) {
+			if (found != NULL)
+				return NULL;
+			found = &tui->forms[i];
+		}
+	return found;
+}
+
+/*
+ * A jump to `to` as if the form had been walked there from `from` (screen_go_from):
+ * the screens between are put on the way back, so Back leads through them.
+ */
+static const struct formdef *
+tui_flow_along(struct tui *tui, struct tui_flow *f, const struct formdef *cur,
+    const struct formdef *to, const char *from)
+{
+	const struct formdef	*way[TUI_STACK_MAX], *x = to;
+	int			 n = 0;
+
+	while (n < TUI_STACK_MAX && strcmp(x->id, from) != 0 &&
+	    (x = tui_flow_before(tui, x)) != NULL)
+		way[n++] = x;
+	if (x == NULL || strcmp(x->id, from) != 0)
+		n = 0;		/* no such way: Back comes back here */
+	while (n > 0)
+		cur = tui_flow_go(f, cur, way[--n]);
+	return tui_flow_go(f, cur, to);
+}
+
 static int
 tui_flow(struct tui *tui, char **cause)
 {
@@ -446,6 +485,7 @@ tui_flow(struct tui *tui, char **cause)
 		cur = first;
 	}
 	while (cur != NULL) {
+		tui->go_from = NULL;
 		if (screen_run(tui, cur, &ex, &target, cause) == -1)
 			return -1;
 		to = NULL;
@@ -460,7 +500,9 @@ tui_flow(struct tui *tui, char **cause)
 		/* SCREEN_QUIT, and Esc on the first screen, leave. */
 		if (to == NULL)
 			break;
-		cur = tui_flow_go(&flow, cur, to);
+		cur = ex == SCREEN_GOTO && tui->go_from != NULL ?
+		    tui_flow_along(tui, &flow, cur, to, tui->go_from) :
+		    tui_flow_go(&flow, cur, to);
 	}
 	return 0;
 }
@@ -475,6 +517,11 @@ tui_main(void *ctx, const char *forms, const char *lang, char **cause)
 	    lang != NULL && i18n_known(lang) ? lang : i18n_current());
 	if (tui_forms_load(&tui, tui_forms_dir(forms), cause) == -1)
 		return 2;
+	/* A terminal it cannot draw on is refused before curses writes a byte to it. */
+	if (tui_term_check(cause) == -1) {
+		tui_forms_free(&tui);
+		return 2;
+	}
 	if (tui_form(&tui, "main") == NULL)
 		cause_set(cause, _("%s: there is no main.yaml, the first screen"), tui_forms_dir(forms));
 	else if (tui_start(&tui, cause) == -1)

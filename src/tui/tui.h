@@ -20,7 +20,7 @@
 
 enum tui_color {
 	TC_NORMAL, TC_TITLE, TC_TEXT, TC_LABEL, TC_FIELD, TC_FIELD_FOCUS, TC_BUTTON,
-	TC_BUTTON_FOCUS, TC_ERROR, TC_OK, TC_HELP, TC_KEYBAR, TC__MAX
+	TC_BUTTON_FOCUS, TC_ERROR, TC_OK, TC_HELP, TC_KEYBAR, TC_WARNING, TC__MAX
 };
 
 struct tui {
@@ -32,6 +32,7 @@ struct tui {
 	size_t			 nforms;
 	char			 app_id[32];	/* a draft id or request number; "" for none */
 	volatile sig_atomic_t	*stop;		/* set by SIGHUP/SIGTERM: leave cleanly */
+	const char		*go_from;	/* screen_go_from's way back, for the flow */
 	struct tui_term		*term;		/* curses' screen and its terminal (tui.c) */
 };
 
@@ -60,7 +61,8 @@ int			 tui_lang_next(struct tui *, char **cause);
 /*
  * Runs a program on its screens (the folder `forms` names under the data folder), from
  * main.yaml or where actions_first_screen() says; ctx is what its actions get as
- * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file).
+ * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file, or a
+ * terminal it cannot draw on: tui-term.h).
  */
 int			 tui_main(void *ctx, const char *forms, const char *lang, char **cause);
 

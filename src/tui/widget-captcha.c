@@ -192,8 +192,11 @@ widget_captcha_key(struct widget *w, const struct uik_event *ev)
 
 	switch (ev->action) {
 	case UIK_CHAR:
-		if (!widget_captcha_ok(ev->ch) || wc->len >= (size_t)widget_captcha_max(w))
-			return WIDGET_CONSUMED;
+		if (!widget_captcha_ok(ev->ch))
+			return widget_refuse(w, "%s", _("the code has only Latin letters and "
+			    "digits"));
+		if (wc->len >= (size_t)widget_captcha_max(w))
+			return widget_full(w, widget_captcha_max(w));
 		wc->code[wc->len++] = (char)(ev->ch >= L'a' ? ev->ch - L'a' + L'A' : ev->ch);
 		wc->code[wc->len] = '\0';
 		return WIDGET_CHANGED;
@@ -207,10 +210,11 @@ widget_captcha_key(struct widget *w, const struct uik_event *ev)
 		wc->code[0] = '\0';
 		wc->wants_new = 1;
 		return WIDGET_ACTIVATED;
+	case UIK_TOGGLE:
+		return widget_refuse(w, "%s", _("the code has only Latin letters and digits"));
 	case UIK_LEFT:
 	case UIK_RIGHT:
 	case UIK_DELETE:
-	case UIK_TOGGLE:
 		return WIDGET_CONSUMED;
 	default:
 		return WIDGET_IGNORED;

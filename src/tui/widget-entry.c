@@ -31,6 +31,7 @@ struct entry {
 	int	 max;		/* characters (the form allows one more: room for the cursor) */
 	char	*value;
 	int	(*accept)(wint_t);
+	const char *refusal;	/* what a character accept() refuses gets said (N_) */
 };
 
 static int
@@ -53,7 +54,8 @@ entry_accept_email(wint_t c)
 }
 
 static int
-entry_create_with(struct widget *w, int (*accept)(wint_t), int max_default, char **cause)
+entry_create_with(struct widget *w, int (*accept)(wint_t), const char *refusal,
+    int max_default, char **cause)
 {
 	struct entry	*e;
 
@@ -63,6 +65,7 @@ entry_create_with(struct widget *w, int (*accept)(wint_t), int max_default, char
 	}
 	w->impl = e;
 	e->accept = accept;
+	e->refusal = refusal;
 	e->max = w->def->max > 0 ? w->def->max : max_default;
 	e->show = e->max + 1 < ENTRY_SHOW_MAX ? e->max + 1 : ENTRY_SHOW_MAX;
 	if ((e->fields[0] = new_field(1, e->show, 0, 0, 0, 0)) == NULL ||
@@ -83,19 +86,22 @@ entry_create_with(struct widget *w, int (*accept)(wint_t), int max_default, char
 static int
 entry_create(struct widget *w, char **cause)
 {
-	return entry_create_with(w, entry_accept_any, ENTRY_MAX_DEFAULT, cause);
+	return entry_create_with(w, entry_accept_any, N_("this character cannot be typed here"),
+	    ENTRY_MAX_DEFAULT, cause);
 }
 
 static int
 entry_create_digits(struct widget *w, char **cause)
 {
-	return entry_create_with(w, entry_accept_digit, 12, cause);
+	return entry_create_with(w, entry_accept_digit, N_("only digits 0-9 go in this field"),
+	    12, cause);
 }
 
 static int
 entry_create_email(struct widget *w, char **cause)
 {
-	return entry_create_with(w, entry_accept_email, 254, cause);
+	return entry_create_with(w, entry_accept_email, N_("an e-mail address has no spaces"),
+	    254, cause);
 }
 
 static void
@@ -208,10 +214,11 @@ entry_key(struct widget *w, const struct uik_event *ev)
 	switch (ev->action) {
 	case UIK_CHAR:
 	case UIK_TOGGLE:
+		/* Never swallowed unseen: what cannot go in is said under the field. */
 		if (!e->accept(ev->ch))
-			return WIDGET_CONSUMED;	/* not for this field: ignored quietly */
+			return widget_refuse(w, "%s", _(e->refusal));
 		if (entry_length(e) >= e->max)
-			return WIDGET_CONSUMED;
+			return widget_full(w, e->max);
 		return form_driver_w(e->form, OK, (wchar_t)ev->ch) == E_OK ? WIDGET_CHANGED
 		    : WIDGET_CONSUMED;
 	case UIK_BACKSPACE:

@@ -2,16 +2,19 @@
  * widget-folder — type "folder": a folder picker for the pending keys. It starts in $HOME
  * (else the account's home, else "/"); the current path is on top and the rows under it
  * are, in order:
- *   [Choose this folder]   Enter: the value becomes this folder, WIDGET_ACTIVATED (one
- *                          it may not write to is refused, the reason in w->error)
+ *   [Choose this folder]   Enter: the value becomes this folder, WIDGET_ACTIVATED (the
+ *                          screen's action asks the core whether keys can be written
+ *                          there: a folder is judged in one place, with its reason)
  *   [New folder…]          Enter: asks a name on the top line (Enter creates it 0700 and
  *                          opens it, Esc cancels, Backspace edits)
  *   [Show hidden folders]  Enter: shows or hides folders whose name starts with "."
  *   ..                     Enter: the parent folder
  *   name/ ...              Enter: opens it; one it cannot open stays shown, and the reason
  *                          goes to w->error
- * Space acts as Enter. Up/Down/PgUp/PgDn/Home/End move, a letter jumps. Value: the chosen absolute path, ""
- * until one is chosen. It reads the file system only to list folders and writes nothing
+ * Space acts as Enter. Up/Down/PgUp/PgDn/Home/End move, a letter jumps. Typing "/" or "~"
+ * opens a path line on top ("~" is the home): Enter goes to the folder typed (relative
+ * to the one shown when it does not start with "/"), Esc cancels. Value: the chosen
+ * absolute path, "" until one is chosen. It reads the file system only to list folders and writes nothing
  * but the empty folder the person asked for. It owns a list widget for the rows.
  */
 #include "config.h"
@@ -33,6 +36,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "common/utf8.h"
 #include "tui/tui.h"
 #include "tui/widget.h"
@@ -40,6 +44,7 @@
 
 #define WIDGET_FOLDER_ROWS	10	/* list rows when the field sets no height */
 #define WIDGET_FOLDER_NAME_MAX	128	/* letters typed for a new folder */
+#define WIDGET_FOLDER_PATH_MAX	1024	/* letters typed for a path to go to */
 
 /* The rows before the folders, by their ids in the inner list. */
 #define WF_CHOOSE	"!choose"
@@ -54,8 +59,12 @@ struct widget_folder {
 	char			**names;	/* its subfolders, as listed */
 	size_t			 nnames;
 	int			 hidden;	/* show names starting with "." */
-	int			 naming;	/* the top line asks a new folder's name */
-	wchar_t			 name[WIDGET_FOLDER_NAME_MAX + 1];
+	enum {
+		WF_LINE_NONE,
+		WF_LINE_NAME,				/* a new folder's name */
+		WF_LINE_PATH,				/* a path to go to */
+	}			 naming;	/* what the top line asks, if anything */
+	wchar_t			 name[WIDGET_FOLDER_PATH_MAX + 1];
 	size_t			 nlen;
 	char			*chosen;
 };
@@ -274,22 +283,28 @@ widget_folder_go(struct widget *w, const char *path)
 	return 0;
 }
 
-/* Opens a folder named by the person (a row, a new name): errors go to w->error. */
+/*
+ * Opens a folder named by the person (a row, a name, a path): CHANGED (the body is laid
+ * out again, an earlier reason gone), or REFUSED with the reason in w->error.
+ */
 static enum widget_result
 widget_folder_open(struct widget *w, const char *path, const char *shown)
 {
 	char	*p;
 
 	if (widget_folder_go(w, path) == -1) {
+		int	saved = errno;
+		char	buf[OSERROR_BUF];
+
 		if ((p = widget_folder_printable(shown)) != NULL) {
 			widget_folder_error(w, _("Cannot open the folder %s: %s"), p,
-			    strerror(errno));
+			    oserror_text(saved, buf));
 			free(p);
 		}
-		return WIDGET_CONSUMED;
+		return WIDGET_REFUSED;
 	}
 	widget_folder_error(w, NULL);
-	return WIDGET_CONSUMED;
+	return WIDGET_CHANGED;
 }
 
 static enum widget_result
@@ -298,6 +313,7 @@ widget_folder_parent(struct widget *w)
 	struct widget_folder	*wf = w->impl;
 	char			*parent, *slash, *base, id[32];
 	size_t			 i;
+	enum widget_result	 r;
 
 	if ((parent = strdup(wf->cwd)) == NULL ||
 	    (slash = strrchr(parent, '/')) == NULL) {
@@ -306,7 +322,7 @@ widget_folder_parent(struct widget *w)
 	}
 	base = strdup(slash + 1);
 	slash[slash == parent] = '\0';	/* "/a" -> "/", "/a/b" -> "/a" */
-	(void)widget_folder_open(w, parent, parent);
+	r = widget_folder_open(w, parent, parent);
 	/* Back where it came from: the cursor on the folder just left. */
 	for (i = 0; base != NULL && i < wf->nnames; i++)
 		if (strcmp(wf->names[i], base) == 0) {
@@ -315,7 +331,7 @@ widget_folder_parent(struct widget *w)
 		}
 	free(base);
 	free(parent);
-	return WIDGET_CONSUMED;
+	return r;
 }
 
 static int
@@ -364,16 +380,50 @@ widget_folder_create(struct widget *w)
 	if ((path = widget_folder_join(wf->cwd, name)) == NULL)
 		return WIDGET_CONSUMED;
 	if (mkdir(path, 0700) == -1) {
+		char	buf[OSERROR_BUF];
+
 		widget_folder_error(w, _("Cannot create the folder %s: %s"), name,
-		    strerror(errno));
+		    oserror_text(errno, buf));
 		free(path);
 		return WIDGET_CONSUMED;
 	}
-	wf->naming = 0;
+	wf->naming = WF_LINE_NONE;
 	wf->nlen = 0;
 	wf->name[0] = L'\0';
 	(void)widget_folder_open(w, path, name);
 	free(path);
+	return WIDGET_CHANGED;
+}
+
+/* Enter on a typed path: goes there ("~" is the home; relative to the folder shown). */
+static enum widget_result
+widget_folder_path(struct widget *w)
+{
+	struct widget_folder	*wf = w->impl;
+	const char		*home = getenv("HOME");
+	char			 typed[4 * WIDGET_FOLDER_PATH_MAX + 1], *path;
+	enum widget_result	 r;
+
+	if (widget_folder_utf8(wf->name, typed, sizeof typed) == -1)
+		return widget_full(w, WIDGET_FOLDER_PATH_MAX);
+	if (typed[0] == '~' && (typed[1] == '\0' || typed[1] == '/')) {
+		if (asprintf(&path, "%s%s", home != NULL && *home == '/' ? home : "/",
+		    typed + 1) == -1)
+			path = NULL;
+	} else if (typed[0] == '/')
+		path = strdup(typed);
+	else
+		path = widget_folder_join(wf->cwd, typed);
+	if (path == NULL)
+		return WIDGET_CONSUMED;
+	r = widget_folder_open(w, path, typed);
+	free(path);
+	if (r == WIDGET_REFUSED)
+		return r;		/* the line stays, to be put right */
+	wf->naming = WF_LINE_NONE;
+	wf->nlen = 0;
+	wf->name[0] = L'\0';
+	(void)widget_list_point(&wf->list, WF_CHOOSE);
 	return WIDGET_CHANGED;
 }
 
@@ -382,23 +432,30 @@ widget_folder_naming_key(struct widget *w, const struct uik_event *ev)
 {
 	struct widget_folder	*wf = w->impl;
 
+	size_t			 max = wf->naming == WF_LINE_PATH ? WIDGET_FOLDER_PATH_MAX :
+				    WIDGET_FOLDER_NAME_MAX;
+
 	switch (ev->action) {
 	case UIK_CHAR:
 	case UIK_TOGGLE:
-		if (wf->nlen < WIDGET_FOLDER_NAME_MAX && ev->ch != WEOF && ev->ch != L'/' &&
-		    iswprint(ev->ch)) {
-			wf->name[wf->nlen++] = (wchar_t)ev->ch;
-			wf->name[wf->nlen] = L'\0';
-		}
-		return WIDGET_CONSUMED;
+		if (ev->ch == WEOF || !iswprint(ev->ch))
+			return WIDGET_CONSUMED;
+		if (wf->nlen == max)
+			return widget_full(w, (int)max);
+		if (ev->ch == L'/' && wf->naming == WF_LINE_NAME)
+			return widget_refuse(w, "%s", _("a folder name has no \"/\""));
+		wf->name[wf->nlen++] = (wchar_t)ev->ch;
+		wf->name[wf->nlen] = L'\0';
+		return WIDGET_CHANGED;		/* and a refusal shown before goes */
 	case UIK_BACKSPACE:
 		if (wf->nlen > 0)
 			wf->name[--wf->nlen] = L'\0';
 		return WIDGET_CONSUMED;
 	case UIK_ACTIVATE:
-		return widget_folder_create(w);
+		return wf->naming == WF_LINE_PATH ? widget_folder_path(w) :
+		    widget_folder_create(w);
 	case UIK_BACK:
-		wf->naming = 0;
+		wf->naming = WF_LINE_NONE;
 		wf->nlen = 0;
 		wf->name[0] = L'\0';
 		widget_folder_error(w, NULL);
@@ -423,16 +480,11 @@ widget_folder_activate(struct widget *w)
 	const char		*id = widget_list_current(&wf->list);
 	char			*path, *chosen;
 	size_t			 i;
+	enum widget_result	 r = WIDGET_CONSUMED;
 
 	if (id == NULL)
 		return WIDGET_CONSUMED;
 	if (strcmp(id, WF_CHOOSE) == 0) {
-		/* The keys are written here: say now, not after two minutes of work. */
-		if (access(wf->cwd, W_OK | X_OK) == -1) {
-			widget_folder_error(w, _("Cannot write to the folder %s: %s"), wf->cwd,
-			    strerror(errno));
-			return WIDGET_CONSUMED;
-		}
 		if ((chosen = strdup(wf->cwd)) == NULL)
 			return WIDGET_CONSUMED;
 		free(wf->chosen);
@@ -441,26 +493,26 @@ widget_folder_activate(struct widget *w)
 		return WIDGET_ACTIVATED;
 	}
 	if (strcmp(id, WF_NEW) == 0) {
-		wf->naming = 1;
+		wf->naming = WF_LINE_NAME;
 		return WIDGET_CONSUMED;
 	}
 	if (strcmp(id, WF_HIDDEN) == 0) {
 		wf->hidden = !wf->hidden;
 		if ((path = strdup(wf->cwd)) != NULL) {
-			(void)widget_folder_open(w, path, path);
+			r = widget_folder_open(w, path, path);
 			free(path);
 		}
 		(void)widget_list_point(&wf->list, WF_HIDDEN);
-		return WIDGET_CONSUMED;
+		return r;
 	}
 	if (strcmp(id, WF_PARENT) == 0)
 		return widget_folder_parent(w);
 	i = strtoul(id + 1, NULL, 10);
 	if (i >= wf->nnames || (path = widget_folder_join(wf->cwd, wf->names[i])) == NULL)
 		return WIDGET_CONSUMED;
-	(void)widget_folder_open(w, path, wf->names[i]);
+	r = widget_folder_open(w, path, wf->names[i]);
 	free(path);
-	return WIDGET_CONSUMED;
+	return r;
 }
 
 static enum widget_result
@@ -468,10 +520,18 @@ widget_folder_key(struct widget *w, const struct uik_event *ev)
 {
 	struct widget_folder	*wf = w->impl;
 
-	if (wf->naming)
+	if (wf->naming != WF_LINE_NONE)
 		return widget_folder_naming_key(w, ev);
 	if (ev->action == UIK_ACTIVATE || ev->action == UIK_TOGGLE)
 		return widget_folder_activate(w);
+	/* A path typed: "/..." or "~...", on a line of its own (a letter jumps in the list). */
+	if (ev->action == UIK_CHAR && (ev->ch == L'/' || ev->ch == L'~')) {
+		wf->naming = WF_LINE_PATH;
+		wf->name[0] = (wchar_t)ev->ch;
+		wf->name[1] = L'\0';
+		wf->nlen = 1;
+		return WIDGET_CHANGED;
+	}
 	return wf->list.ops->key(&wf->list, ev);
 }
 
@@ -542,7 +602,9 @@ widget_folder_create_ops(struct widget *w, char **cause)
 		return -1;
 	}
 	if (widget_folder_start(w) == -1) {
-		cause_set(cause, _("cannot list any folder: %s"), strerror(errno));
+		char	buf[OSERROR_BUF];
+
+		cause_set(cause, _("cannot list any folder: %s"), oserror_text(errno, buf));
 		widget_folder_destroy(w);
 		return -1;
 	}
@@ -554,17 +616,21 @@ widget_folder_draw(struct widget *w, WINDOW *win, int focused)
 {
 	struct widget_folder	*wf = w->impl;
 	wchar_t			*path;
-	const wchar_t		*tail;
-	const char		*prompt = _("New folder name: ");
+	const wchar_t		*tail = wf->name;
+	const char		*prompt = wf->naming == WF_LINE_PATH ? _("Go to the folder: ") :
+				    _("New folder name: ");
 	int			 x, cols, pw = 0, attr = tui_attr(w->tui, TC_TEXT);
 
 	widget_draw_label(w, win, focused);
 	cols = widget_list_area(w, &x);
-	if (wf->naming) {
+	if (wf->naming != WF_LINE_NONE) {
 		pw = (int)utf8_count(prompt);
 		pw = pw < 0 || pw > cols / 2 ? cols / 2 : pw;
 		widget_list_put_utf8(win, w->y, x, pw, prompt, tui_attr(w->tui, TC_LABEL));
-		widget_list_put(win, w->y, x + pw, cols - pw, wf->name,
+		/* A long path keeps its end in view, where the typing is. */
+		while (widget_list_width(tail) > cols - pw - 1 && tail[1] != L'\0')
+			tail++;
+		widget_list_put(win, w->y, x + pw, cols - pw, tail,
 		    tui_attr(w->tui, TC_FIELD_FOCUS));
 	} else if ((path = widget_list_wcs(wf->cwd)) != NULL) {
 		/* A deep path keeps its end, where the person is: "…/keys/2026". */
@@ -582,12 +648,12 @@ widget_folder_draw(struct widget *w, WINDOW *win, int focused)
 	wf->list.x = x;
 	wf->list.h = w->h - 1;
 	wf->list.w = cols;
-	wf->list.ops->draw(&wf->list, win, focused && !wf->naming);
+	wf->list.ops->draw(&wf->list, win, focused && wf->naming == WF_LINE_NONE);
 	w->cury = wf->list.cury;
 	w->curx = wf->list.curx;
-	if (focused && wf->naming) {
+	if (focused && wf->naming != WF_LINE_NONE) {
 		w->cury = w->y;
-		w->curx = x + pw + widget_list_width(wf->name);
+		w->curx = x + pw + widget_list_width(tail);
 	}
 }
 
@@ -611,8 +677,10 @@ widget_folder_set_value(struct widget *w, const char *v, char **cause)
 		return 0;
 	}
 	if (*v != '/' || widget_folder_go(w, v) == -1) {
+		char	buf[OSERROR_BUF];
+
 		cause_set(cause, _("Cannot open the folder %s: %s"), v,
-		    *v != '/' ? _("not an absolute path") : strerror(errno));
+		    *v != '/' ? _("not an absolute path") : oserror_text(errno, buf));
 		return -1;
 	}
 	if ((chosen = strdup(wf->cwd)) == NULL) {

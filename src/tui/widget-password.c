@@ -18,9 +18,13 @@
  * field's validator is `password` the policy's rules (password.h) are listed under it,
  * each ticked live as the person types. The characters live only in this widget's
  * buffer, wiped when it changes size and when the widget goes.
+ * Every character typed counts: the field takes more than any policy allows (`max`, 64
+ * at most and by default), so a 33rd character makes "at most 32" a ✗ instead of being
+ * dropped unseen; past `max` the key is refused out loud.
  */
 
-#define PASSWORD_BUF	(4 * 64 + 1)	/* 64 characters of up to 4 bytes */
+#define PASSWORD_CAP	64
+#define PASSWORD_BUF	(4 * PASSWORD_CAP + 1)	/* characters of up to 4 bytes */
 #define PASSWORD_SHOW	34
 
 struct password {
@@ -39,7 +43,7 @@ password_create(struct widget *w, char **cause)
 		cause_set(cause, "%s", _("out of memory"));
 		return -1;
 	}
-	p->max = w->def->max > 0 && w->def->max < 64 ? w->def->max : 64;
+	p->max = w->def->max > 0 && w->def->max < PASSWORD_CAP ? w->def->max : PASSWORD_CAP;
 	p->checklist = w->def->validator != NULL && strcmp(w->def->validator, "password") == 0;
 	w->impl = p;
 	return 0;
@@ -99,8 +103,10 @@ password_draw(struct widget *w, WINDOW *win, int focused)
 		show = w->x + w->w - fx;
 	(void)wattrset(win, tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD));
 	(void)wmove(win, w->y, fx);
+	/* More than fit: "…" first says the dots go on to the left, as a long text would. */
 	for (n = 0; n < show; n++)
-		(void)waddwstr(win, n < chars && n < show - 1 ? L"\u25cf" : L" ");
+		(void)waddwstr(win, n == 0 && chars > show - 1 ? L"\u2026" :
+		    n < chars && n < show - 1 ? L"\u25cf" : L" ");
 	w->cury = w->y;
 	w->curx = fx + (chars < show - 1 ? (int)chars : show - 1);
 	if (!p->checklist)
@@ -172,7 +178,8 @@ password_key(struct widget *w, const struct uik_event *ev)
 		if (n == (size_t)-1 || p->len + n >= sizeof p->buf ||
 		    utf8_count(p->buf) >= p->max) {
 			explicit_bzero(mb, sizeof mb);
-			return WIDGET_CONSUMED;
+			return n == (size_t)-1 ? widget_refuse(w, "%s",
+			    _("this character cannot be typed here")) : widget_full(w, p->max);
 		}
 		memcpy(p->buf + p->len, mb, n);
 		p->len += n;

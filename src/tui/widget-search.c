@@ -114,8 +114,10 @@ widget_search_key(struct widget *w, const struct uik_event *ev)
 	switch (ev->action) {
 	case UIK_CHAR:
 	case UIK_TOGGLE:
-		if (ws->len == WIDGET_SEARCH_MAX || ev->ch == WEOF || !iswprint(ev->ch))
+		if (ev->ch == WEOF || !iswprint(ev->ch))
 			return WIDGET_CONSUMED;
+		if (ws->len == WIDGET_SEARCH_MAX)
+			return widget_full(w, WIDGET_SEARCH_MAX);
 		ws->filter[ws->len++] = (wchar_t)ev->ch;
 		ws->filter[ws->len] = L'\0';
 		break;

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,4 +110,26 @@ widget_fill(WINDOW *win, int y, int x, int n, int attr)
 	if (n > 0)
 		(void)mvwchgat(win, y, x, n, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr),
 		    NULL);
+}
+
+enum widget_result
+widget_refuse(struct widget *w, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	free(w->error);
+	w->error = msg;
+	return WIDGET_REFUSED;
+}
+
+enum widget_result
+widget_full(struct widget *w, int max)
+{
+	return widget_refuse(w, ngettext("no more fits here: at most %d character",
+	    "no more fits here: at most %d characters", (unsigned long)max), max);
 }

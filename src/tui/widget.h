@@ -22,6 +22,8 @@ enum widget_result {
 	WIDGET_CONSUMED,	/* handled, nothing else to do */
 	WIDGET_CHANGED,		/* handled and the value changed (re-validate, redraw) */
 	WIDGET_ACTIVATED,	/* Enter on a button or a chosen item: the screen acts */
+	WIDGET_REFUSED,		/* a key it cannot take (full, or a character that does not
+				 * belong): the reason is in w->error, the screen shows it */
 };
 
 struct widget;
@@ -53,7 +55,8 @@ struct widget {
 	int				 cury, curx;	/* set by draw when focused: where the
 							 * cursor blinks (window coordinates);
 							 * -1: no cursor */
-	char				*error;		/* shown under it; set by the screen */
+	char				*error;		/* shown under it; set by the screen,
+							 * or by widget_refuse */
 	void				*impl;
 };
 
@@ -80,5 +83,13 @@ const char		*widget_label(const struct widget *);
 int			 widget_label_rows(const struct widget *);
 void			 widget_draw_label(const struct widget *, struct _win_st *, int focused);
 void			 widget_fill(struct _win_st *, int y, int x, int n, int attr);
+/*
+ * A key refused out loud, never swallowed: a character typed must either go in or the
+ * person must see why not. The reason (translated, printf-like) goes to w->error until
+ * the value changes; returns WIDGET_REFUSED. widget_full is the reason of a full field.
+ */
+enum widget_result	 widget_refuse(struct widget *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+enum widget_result	 widget_full(struct widget *, int max);
 
 #endif

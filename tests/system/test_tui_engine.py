@@ -97,7 +97,12 @@ class Pane:
         return rc, (json.loads(out) if out.strip() else None)
 
     def quit(self):
+        """F10; when something typed is not saved the engine asks first, and F10 again
+        leaves."""
         self.keys("F10")
+        time.sleep(0.2)
+        if not self.rc.exists() and "┌─" in self.screen():
+            self.keys("F10")
         return self.finish()
 
     def kill(self):

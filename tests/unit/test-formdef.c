@@ -69,6 +69,7 @@ static const char good[] =
     "  ru: \"БИН организации\"\n"
     "  en: \"The organization's BIN\"\n"
     "text: {en: \"Type the BIN.\", ru: \"Введите БИН.\"}\n"
+    "warning: {en: \"Check it twice.\", kk: \"Екі рет тексеріңіз.\"}\n"
     "fields:\n"
     "  - name: bin\n"
     "    type: digits\n"
@@ -105,6 +106,8 @@ test_good(void **state)
 	assert_string_equal(formdef_text_get(&fd.title, "ru"), "БИН организации");
 	assert_string_equal(formdef_text_get(&fd.text, "kk"), "Type the BIN.");	/* falls back */
 	assert_string_equal(formdef_text_get(&fd.text, "ru"), "Введите БИН.");
+	assert_string_equal(formdef_text_get(&fd.warning, "kk"), "Екі рет тексеріңіз.");
+	assert_string_equal(formdef_text_get(&fd.warning, "ru"), "Check it twice.");
 	assert_int_equal(fd.nfields, 2);
 	assert_string_equal(fd.fields[0].name, "bin");
 	assert_string_equal(fd.fields[0].type, "digits");
@@ -114,7 +117,7 @@ test_good(void **state)
 	assert_string_equal(fd.fields[0].validator, "bin");
 	assert_int_equal(fd.fields[0].required, 1);
 	assert_int_equal(fd.fields[0].max, 12);
-	assert_int_equal(fd.fields[0].line, 8);
+	assert_int_equal(fd.fields[0].line, 9);
 	assert_string_equal(fd.fields[1].type, "text");
 	assert_int_equal(fd.fields[1].height, 8);
 	assert_string_equal(fd.fields[1].source, "agreement");
@@ -123,7 +126,7 @@ test_good(void **state)
 	assert_int_equal(fd.nbuttons, 2);
 	assert_string_equal(fd.buttons[0].action, "ok");
 	assert_string_equal(formdef_text_get(&fd.buttons[0].label, "kk"), "Тексеру");
-	assert_int_equal(fd.buttons[1].line, 24);
+	assert_int_equal(fd.buttons[1].line, 25);
 	assert_string_equal(fd.buttons[1].target, "main");
 	assert_string_equal(fd.next, "iin");
 	formdef_free(&fd);
@@ -220,6 +223,7 @@ test_round_trip(void **state)
 	assert_int_equal(formdef_load(p1, &b, NULL), 0);
 	assert_text_equal(&a.title, &b.title);
 	assert_text_equal(&a.text, &b.text);
+	assert_text_equal(&a.warning, &b.warning);
 	assert_int_equal(a.nfields, b.nfields);
 	for (i = 0; i < a.nfields; i++) {
 		const struct formdef_field	*x = &a.fields[i], *y = &b.fields[i];

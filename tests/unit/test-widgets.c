@@ -549,31 +549,31 @@ test_folder(void **state)
 	assert_string_equal(wtest_seen_trim(t->win, 8, 13, 64, buf, sizeof buf), "Қазақ/");
 
 	/* Open "a", choose it; ".." comes back with the cursor on "a/". */
-	assert_int_equal(folder_enter(t, w, "a/"), WIDGET_CONSUMED);
+	assert_int_equal(folder_enter(t, w, "a/"), WIDGET_CHANGED);
 	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);	/* row 1: choose */
 	p = path_in(dir, "a");
 	assert_string_equal(w->ops->value(w), p);
 	free(p);
-	assert_int_equal(folder_enter(t, w, ".."), WIDGET_CONSUMED);
+	assert_int_equal(folder_enter(t, w, ".."), WIDGET_CHANGED);
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
 	assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
 	assert_string_equal(wtest_seen_trim(t->win, w->cury, 13, 64, buf, sizeof buf), "a/");
 
 	/* Hidden folders on and off. */
-	assert_int_equal(folder_enter(t, w, "[Show hidden folders]"), WIDGET_CONSUMED);
+	assert_int_equal(folder_enter(t, w, "[Show hidden folders]"), WIDGET_CHANGED);
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 1);
 	assert_string_equal(wtest_seen_trim(t->win, 3, 13, 64, buf, sizeof buf),
 	    "[Hide hidden folders]");
 	assert_string_equal(wtest_seen_trim(t->win, 5, 13, 64, buf, sizeof buf), ".hid/");
-	assert_int_equal(folder_enter(t, w, "[Hide hidden folders]"), WIDGET_CONSUMED);
+	assert_int_equal(folder_enter(t, w, "[Hide hidden folders]"), WIDGET_CHANGED);
 	w->ops->draw(w, t->win, 1);
 	assert_string_equal(wtest_seen_trim(t->win, 5, 13, 64, buf, sizeof buf), "a/");
 
 	/* A folder it cannot open is refused with the reason (root opens anything). */
 	if (geteuid() != 0) {
-		assert_int_equal(folder_enter(t, w, "locked/"), WIDGET_CONSUMED);
+		assert_int_equal(folder_enter(t, w, "locked/"), WIDGET_REFUSED);
 		assert_non_null(w->error);
 		assert_non_null(strstr(w->error, "locked"));
 		w->ops->draw(w, t->win, 1);
@@ -582,7 +582,7 @@ test_folder(void **state)
 
 	/* One that went away after it was listed: refused, the listing stays. */
 	rmdir_in(dir, "b");
-	assert_int_equal(folder_enter(t, w, "b/"), WIDGET_CONSUMED);
+	assert_int_equal(folder_enter(t, w, "b/"), WIDGET_REFUSED);
 	assert_non_null(w->error);
 	assert_non_null(strstr(w->error, "b:"));
 	w->ops->draw(w, t->win, 1);
@@ -611,6 +611,36 @@ test_folder(void **state)
 	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);
 	assert_string_equal(w->ops->value(w), p);
 	free(p);
+
+	/* A typed path, "/" and all: opened, the cursor on [Choose this folder]. */
+	{
+		wchar_t	wpath[512];
+		char	want[600];
+
+		(void)snprintf(want, sizeof want, "%s/Қазақ", dir);
+		assert_true(mbstowcs(wpath, want, 512) != (size_t)-1);
+		type(w, wpath);
+		(void)werase(t->win);
+		w->ops->draw(w, t->win, 1);
+		assert_non_null(strstr(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf),
+		    "Go to the folder: "));
+		assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_CHANGED);
+		(void)werase(t->win);
+		w->ops->draw(w, t->win, 1);
+		assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), want);
+		assert_string_equal(wtest_seen_trim(t->win, w->cury, 13, 64, buf, sizeof buf),
+		    "[Choose this folder]");
+		/* "~" is the home; a path that is not there is refused and stays to be fixed. */
+		type(w, L"~/nowhere");
+		assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_REFUSED);
+		assert_non_null(strstr(w->error, "nowhere"));
+		assert_int_equal(wtest_press(w, UIK_BACKSPACE), WIDGET_CONSUMED);
+		erase_n(w, 7);
+		assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_CHANGED);
+		(void)werase(t->win);
+		w->ops->draw(w, t->win, 1);
+		assert_string_equal(wtest_seen_trim(t->win, 0, 12, 66, buf, sizeof buf), dir);
+	}
 
 	/* A restored choice; a relative or missing one is refused. */
 	assert_int_equal(w->ops->set_value(w, dir, &cause), 0);
