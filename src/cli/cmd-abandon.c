@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
@@ -37,22 +36,11 @@ abandon_describe(const char *key, const struct enroll_abandon *p)
 	}
 }
 
-/* 1 for the person's yes: y/yes, or the same in the current language. */
-static int
-abandon_yes(const char *answer)
-{
-	return strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0 ||
-	    strcmp(answer, _("y")) == 0 || strcmp(answer, _("yes")) == 0;
-}
-
 /* Removing keys is for good: asked on a terminal, or --yes. CMD_EXIT_OK to go on. */
 static int
 abandon_confirm(struct cmd_ctx *ctx, const char *key, const struct enroll_abandon *p,
     int yes)
 {
-	char	*answer, *prompt = NULL;
-	int	 ok;
-
 	if (p->keys == 0 || yes)
 		return CMD_EXIT_OK;
 	if (!isatty(STDIN_FILENO)) {
@@ -61,13 +49,7 @@ abandon_confirm(struct cmd_ctx *ctx, const char *key, const struct enroll_abando
 		return CMD_EXIT_USAGE;
 	}
 	abandon_describe(key, p);
-	if (asprintf(&prompt, "%s %s ", _("Remove them for good?"), _("[y/N]")) == -1)
-		return CMD_EXIT_LOCAL;
-	answer = cmd_ask(prompt);
-	free(prompt);
-	ok = answer != NULL && abandon_yes(answer);
-	free(answer);
-	if (!ok) {
+	if (!cmd_confirm(_("Remove them for good?"))) {
 		(void)fprintf(stderr, "%s\n", _("Nothing was removed."));
 		return CMD_EXIT_REFUSED;
 	}

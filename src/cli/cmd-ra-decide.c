@@ -163,7 +163,7 @@ decide_tick(struct decide *d, const json_t *app, const char *codes[DECIDE_MAX_DO
 		else
 			(void)snprintf(q, sizeof q, _("Checked (if it applies): %s?"),
 			    ra_name(json_object_get(doc, "name")));
-		if (ra_cmd_confirm(q) && *n < DECIDE_MAX_DOCS)
+		if (cmd_confirm(q) && *n < DECIDE_MAX_DOCS)
 			codes[(*n)++] = ra_str(doc, "code");
 		else if (required) {
 			cmd_error(&d->ctx->cmd, _("not checked: %s"),
@@ -192,7 +192,7 @@ decide_confirm(struct decide *d, int approve)
 	else
 		(void)snprintf(q, sizeof q, _("Reject application %s for %s?"), d->number,
 		    d->name);
-	if (ra_cmd_confirm(q))
+	if (cmd_confirm(q))
 		return CMD_EXIT_OK;
 	(void)printf("%s\n", _("Nothing was decided."));
 	return CMD_EXIT_REFUSED;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cliconf.h"
@@ -197,23 +196,6 @@ ra_cmd_report(struct ra_ctx *ctx, const struct ra_error *err)
 	    err->message != NULL ? err->message : cmd_status_message(status));
 }
 
-int
-ra_cmd_confirm(const char *question)
-{
-	char	*prompt = NULL, *answer;
-	int	 yes;
-
-	if (asprintf(&prompt, "%s %s ", question, _("[y/N]")) == -1)
-		return 0;
-	answer = cmd_ask(prompt);
-	free(prompt);
-	/* "y", or the first letter of the word for yes in the reader's language. */
-	yes = answer != NULL && (strcasecmp(answer, "y") == 0 ||
-	    strcasecmp(answer, "yes") == 0 || strcmp(answer, _("y")) == 0 ||
-	    strcmp(answer, _("yes")) == 0);
-	free(answer);
-	return yes;
-}
 
 int
 ra_cmd_json(struct ra_ctx *ctx, json_t *o, const char *number)

@@ -54,8 +54,6 @@ void	ra_settings_free(struct ra_settings *);
 struct ra	*ra_cmd_connect(struct ra_ctx *, int *status);
 /* Reports a failure; returns its exit status. */
 int		 ra_cmd_report(struct ra_ctx *, const struct ra_error *);
-/* Asks "question [y/N]" on the terminal: 1 yes, 0 anything else or end of input. */
-int		 ra_cmd_confirm(const char *question);
 /* Prints a JSON answer (reference taken) with "request_number" added when number given. */
 int		 ra_cmd_json(struct ra_ctx *, json_t *, const char *number);
 void		 ra_ctx_free(struct ra_ctx *);

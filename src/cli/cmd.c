@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
@@ -794,4 +795,22 @@ cmd_new_password(struct cmd_ctx *ctx, int fd, const char *fdopt, int *status)
 	if (s == NULL)
 		*status = stop;
 	return s;
+}
+
+int
+cmd_confirm(const char *question)
+{
+	char	*prompt = NULL, *answer;
+	int	 yes;
+
+	if (asprintf(&prompt, "%s %s ", question, _("[y/N]")) == -1)
+		return 0;
+	answer = cmd_ask(prompt);
+	free(prompt);
+	/* "y", or the first letter of the word for yes in the reader's language. */
+	yes = answer != NULL && (strcasecmp(answer, "y") == 0 ||
+	    strcasecmp(answer, "yes") == 0 || strcmp(answer, _("y")) == 0 ||
+	    strcmp(answer, _("yes")) == 0);
+	free(answer);
+	return yes;
 }

@@ -176,6 +176,11 @@ struct secret	*cmd_password(struct cmd_ctx *, int fd, const char *prompt,
 struct secret	*cmd_new_password(struct cmd_ctx *, int fd, const char *fdopt, int *status);
 /* prompt on stderr, then a line typed on the terminal, trimmed (malloc'd); NULL at EOF. */
 char		*cmd_ask(const char *prompt);
+/*
+ * Asks "question [y/N]" on the terminal: 1 for yes (y, yes, or the word in the reader's
+ * language), 0 for anything else or the end of input.
+ */
+int		 cmd_confirm(const char *question);
 /* A descriptor number given to --password-fd or --pin-fd: 0, or -1 if it is none. */
 int		 cmd_fd_arg(const char *arg, int *fd);
 /* A core failure through cmd_fail (its code and field kept); returns its exit status. */
