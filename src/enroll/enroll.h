@@ -162,13 +162,6 @@ int	enroll_abandon_plan(struct enroll *, const char *id_or_number,
 int	enroll_abandon_remove(struct enroll *, const char *id_or_number,
 	    const struct secret *pin, struct enroll_abandon *, struct enroll_error *);
 void	enroll_abandon_free(struct enroll_abandon *);
-/*
- * The TUI's "Start anew" until it asks about keys: gives up a draft or keys_ready
- * application and leaves its keys (*keys_dir names their folder, malloc'd, else NULL).
- * New callers use enroll_abandon_plan and enroll_abandon_remove.
- */
-int	enroll_abandon(struct enroll *, const char *id_or_number, char **keys_dir,
-	    struct enroll_error *);
 
 /*
  * What became of the e-mail with the application form, in words after "E-mail: " (sent

@@ -20,7 +20,7 @@
 #include "common/secret.h"
 #include "common/storage.h"
 #include "enroll/enroll-form.h"
-#include "tui/actions.h"
+#include "tui/actions-int.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
 
@@ -35,20 +35,20 @@ static const struct actions_field_map {
 	{ "check_token", "bin" },
 };
 
-static struct tui *
+struct tui *
 actions_tui(struct screen *s)
 {
 	return screen_tui(s);
 }
 
-static struct enroll *
+struct enroll *
 actions_enroll(struct screen *s)
 {
 	return screen_tui(s)->ctx;
 }
 
 /* The value of a field, "" when the screen has none. */
-static const char *
+const char *
 actions_value(struct screen *s, const char *field)
 {
 	const char	*v = screen_value(s, field);
@@ -56,14 +56,14 @@ actions_value(struct screen *s, const char *field)
 	return v != NULL ? v : "";
 }
 
-static const char *
+const char *
 actions_or(const char *s, const char *dflt)
 {
 	return s != NULL && *s != '\0' ? s : dflt;
 }
 
 /* The application being worked on, as last read, or NULL. */
-static struct state_app *
+struct state_app *
 actions_app(struct screen *s)
 {
 	struct tui	*t = actions_tui(s);
@@ -73,7 +73,7 @@ actions_app(struct screen *s)
 	return enroll_app(actions_enroll(s), t->app_id);
 }
 
-static const char *
+const char *
 actions_get(struct screen *s, const char *key)
 {
 	struct state_app	*a = actions_app(s);
@@ -82,7 +82,7 @@ actions_get(struct screen *s, const char *key)
 }
 
 /* Keys of the application worked on are on a token (not in a folder). */
-static int
+int
 actions_on_token(struct screen *s)
 {
 	const struct storage_kind	*k = storage_find(actions_get(s, "storage"));
@@ -91,7 +91,7 @@ actions_on_token(struct screen *s)
 }
 
 /* The token's PIN for this one call, asked in a box; NULL: the person cancelled. */
-static struct secret *
+struct secret *
 actions_pin(struct screen *s, const char *why)
 {
 	char	text[512];
@@ -147,7 +147,7 @@ actions_full_name(struct screen *s, char *buf, size_t sz)
  * screen has that field (fields: the screen's, NULL-terminated), else in a box.
  * Frees the error. Always ACTION_STAY.
  */
-static enum action_result
+enum action_result
 actions_report(struct screen *s, struct enroll_error *err, const char *const *fields)
 {
 	const char	*field = err->field, *msg = actions_or(err->message, _("invalid value"));
@@ -282,7 +282,7 @@ actions_lang_en(struct screen *s)
 }
 
 /* A new application: the old ones stay on this computer, listed under My applications. */
-static enum action_result
+enum action_result
 actions_new(struct screen *s)
 {
 	actions_tui(s)->app_id[0] = '\0';
@@ -290,34 +290,6 @@ actions_new(struct screen *s)
 }
 
 /* ---- the application, screen by screen ---- */
-
-/*
- * "Start anew" with an application unfinished: asked first, then that one is given up
- * (else it would be offered again at every start). Its keys, if made, stay; said so.
- */
-static enum action_result
-actions_abandon(struct screen *s)
-{
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct tui		*t = actions_tui(s);
-	char			*keys = NULL, text[1024];
-
-	if (t->app_id[0] != '\0' && actions_app(s) != NULL) {
-		if (!screen_confirm(s, _("Start anew"), _("Give up the unfinished application? "
-		    "It cannot be continued afterwards.")))
-			return ACTION_STAY;
-		if (enroll_abandon(actions_enroll(s), t->app_id, &keys, &err) == -1)
-			return actions_report(s, &err, NULL);
-		if (keys != NULL) {
-			(void)snprintf(text, sizeof text, _("The two key pairs made for it are "
-			    "still in %s; they were never sent, so delete them if you do not "
-			    "need them."), keys);
-			screen_message(s, _("Start anew"), text);
-			free(keys);
-		}
-	}
-	return actions_new(s);
-}
 
 static int
 actions_ticked(const char *v)

@@ -1,0 +1,39 @@
+/*
+ * actions-int — what the files of ncaenroll's screen actions share: actions.c (the table,
+ * the form's path, status and install) and actions-keys.c (the end of an application:
+ * installed, another password, given up with its keys removed). The helpers are defined
+ * in actions.c; each action returns where the screen goes next and reports through
+ * screen.h. Strings returned point into the screen or the state: good until the next
+ * enroll_* call. Nothing here is for another program.
+ */
+#ifndef NCA_ACTIONS_INT_H
+#define NCA_ACTIONS_INT_H
+
+#include "enroll/enroll.h"
+#include "tui/actions.h"
+
+struct tui	*actions_tui(struct screen *);
+struct enroll	*actions_enroll(struct screen *);
+/* A field's value, "" when the screen has none. */
+const char	*actions_value(struct screen *, const char *field);
+const char	*actions_or(const char *, const char *dflt);
+/* The application worked on (tui->app_id) as last read, a value of it, or NULL. */
+struct state_app *actions_app(struct screen *);
+const char	*actions_get(struct screen *, const char *key);
+/* 1 when the keys of the application worked on are on a token. */
+int		 actions_on_token(struct screen *);
+/* The token's PIN for one call, asked in a box after why; NULL: the person cancelled. */
+struct secret	*actions_pin(struct screen *, const char *why);
+/*
+ * A refusal at its field when the screen has it (fields: NULL-terminated), else in a
+ * box. Frees err; always ACTION_STAY.
+ */
+enum action_result actions_report(struct screen *, struct enroll_error *,
+		    const char *const *fields);
+/* A new application: tui->app_id forgotten, the button's target next. */
+enum action_result actions_new(struct screen *);
+
+/* actions-keys.c: rows of the table in actions.c. */
+enum action_result actions_abandon(struct screen *);
+
+#endif

@@ -1,0 +1,152 @@
+"""An application that can no longer be issued, in the full-screen program (issue #10,
+points 4 and 5). "Start anew" gives up an unfinished application and removes the keys
+made for it, after a question that names them with "No" focused. A rejected or cancelled
+application's status says why and what to do next, Install asks no password for it (nor
+for one still at the desk), and its keys, left on disk, are removed when the person
+confirms: the files are gone, or, declining, kept and said where. The real ncaenroll in
+tmux against the real ncaenrolld and desk; the service's test clock cancels; SoftHSM2 is
+the token."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+pytest.importorskip("yaml")
+
+from appstate import SUBMITTED, write_state  # noqa: E402
+from conftest import BUILDDIR, SRCDIR  # noqa: E402
+from service import Service  # noqa: E402
+from test_apply_cli import Applicant, wait_status  # noqa: E402
+from test_ra_cli import Desk, ensure_demo_operator  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
+from forms import Forms  # noqa: E402
+from harness import Tui  # noqa: E402
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+FORMS = os.path.join(SRCDIR, "forms")
+NO = {"kk": "Жоқ", "ru": "Нет", "en": "No"}
+YES = {"kk": "Иә", "ru": "Да", "en": "Yes"}
+OK = {"kk": "Жарайды", "ru": "ОК", "en": "OK"}
+# A word of Latin letters on a Kazakh or Russian screen (paths and file names taken out).
+ENGLISH = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+@pytest.fixture(scope="module")
+def clock(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clock") / "clock"
+    path.write_text(f"{int(time.time())}\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory, clock):
+    s = Service(tmp_path_factory.mktemp("tui-refused") / "state",
+                extra=["--test-clock", str(clock)])
+    ensure_demo_operator(s)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def home():
+    """/tmp/nca-XXXXXXXX: the person's home, key folder and state file."""
+    h = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
+    yield h
+    shutil.rmtree(h, ignore_errors=True)
+
+
+def tui(svc, home, lang, **kw):
+    t = Tui(BUILDDIR, svc, home, lang=lang, **kw)
+    t.forms = Forms(FORMS, lang)
+    return t
+
+
+def flat(scr):
+    """The screen's words in one line: a box's frame and its wrapping gone."""
+    return " ".join(scr.replace("│", " ").split())
+
+
+def box(scr):
+    """The text of the box on the screen (a message or a question), its frame gone."""
+    lines = scr.split("\n")
+    top = next(i for i, line in enumerate(lines) if "┌" in line)
+    end = next(i for i in range(top, len(lines)) if "└" in lines[i])
+    return flat("\n".join(line.split("│")[1] if "│" in line else line
+                          for line in lines[top:end]))
+
+
+def english(text, *names):
+    """The Latin words of a text read in Kazakh or Russian, paths and names taken out."""
+    for n in names:
+        text = text.replace(n, "")
+    return ENGLISH.findall(text)
+
+
+def key_files(folder):
+    return sorted(n for n in os.listdir(folder) if n.endswith(".key")) \
+        if os.path.isdir(folder) else []
+
+
+def keys_never_sent(home):
+    """An application whose two keys were made but never sent (keys_ready), as a crash
+    between the keys and the submission leaves it."""
+    tool = os.path.join(BUILDDIR, "tests", "tools", "keystore-tool")
+    if not os.access(tool, os.X_OK):
+        pytest.skip("tests/tools/keystore-tool is not built (make check builds it)")
+    keys = os.path.join(home, "keys")
+    app = "0123456789abcdef"
+    subprocess.run([tool, "generate", keys, app], check=True, capture_output=True)
+    fields = {k: v for k, v in SUBMITTED.items() if k != "request_number"}
+    write_state(os.path.join(home, "state.yaml"),
+                [{"id": app, "state": "keys_ready", "fields": dict(fields, dir=keys)}])
+    return keys
+
+
+# ---- C(1): "Start anew" removes the keys it made, after asking ----
+
+@pytest.mark.parametrize("lang", ("ru", "kk"))
+def test_start_anew_removes_the_keys_after_asking(svc, home, lang):
+    keys = keys_never_sent(home)
+    files = key_files(keys)
+    assert len(files) == 2
+    t = tui(svc, home, lang)
+    F = t.forms
+    with t:
+        t.wait_for(F.title("resume"))
+        t.press(F.button("resume", "abandon"))
+        scr = t.wait_for(files[0])
+        # The question names the folder and both files, in the person's language, and
+        # Enter alone decides nothing.
+        assert keys in flat(scr) and files[1] in scr, scr
+        assert not english(box(scr), keys, *files), scr
+        assert t.focused_button() == NO[lang], scr
+        t.keys("Enter")
+        t.wait_for(F.title("resume"))
+        time.sleep(0.5)
+        assert key_files(keys) == files, "No: nothing is removed"
+        t.press(F.button("resume", "abandon"))
+        t.wait_for(files[0])
+        t.keys("Left")
+        assert t.focused_button() == YES[lang]
+        t.keys("Enter")
+        # What was removed is said, and where from.
+        scr = t.wait_for(OK[lang])
+        assert keys in flat(scr) and "2" in scr, scr
+        assert key_files(keys) == [], "Yes: both keys are gone"
+        t.keys("Enter")
+        t.wait_for(F.title("info"))
+        t.sigkill()
+        t.start()
+        t.wait_for(F.title("main"))
+    with open(os.path.join(home, "state.yaml"), encoding="utf-8") as f:
+        assert "state: abandoned" in f.read()
