@@ -730,6 +730,25 @@ actions_jstr(json_t *o, const char *key)
 	return v != NULL ? v : "";
 }
 
+/* What the person is to do now, by where the application stands (appstatus.h's order). */
+static const char *const actions_status_next[] = {
+	[APP_SUBMITTED] = N_("Bring the printed form and your identity document to a "
+	    "registration desk before the deadline above; the certificates can be installed "
+	    "once the desk approves."),
+	[APP_ISSUED] = N_("Install the certificates on the computer where the application "
+	    "was made: press \"Install certificates\"."),
+	[APP_INSTALLED] = N_("Nothing more: the certificates are installed; \"Install "
+	    "certificates\" shows where."),
+	[APP_REJECTED] = N_("This application cannot go on. Apply again with new keys: press "
+	    "\"New application\", then bring the printed form and the documents to a "
+	    "registration desk in time."),
+	[APP_CANCELLED] = N_("This application cannot go on. Apply again with new keys: press "
+	    "\"New application\", then bring the printed form and the documents to a "
+	    "registration desk in time."),
+};
+_Static_assert(sizeof actions_status_next / sizeof actions_status_next[0] ==
+    APP_STATUS__MAX, "a next step for every status");
+
 static void
 actions_status_show(struct screen *s, json_t *st)
 {
@@ -742,6 +761,8 @@ actions_status_show(struct screen *s, json_t *st)
 
 	(void)screen_set_value(s, "status", appstatus_parse(w, &code) == 0 ?
 	    _(appstatus_label(code)) : w);
+	(void)screen_set_value(s, "next", appstatus_parse(w, &code) == 0 ?
+	    _(actions_status_next[code]) : "");
 	/* A rejection's reason in the reader's language, the operator's words as typed. */
 	if (why != NULL)
 		(void)screen_set_value(s, "detail", why);
@@ -821,10 +842,27 @@ actions_pick(struct screen *s, const char *key, const char *field)
 	return 0;
 }
 
-/* Installing: a new password for a folder's containers; for keys on a token, its PIN. */
+/*
+ * Installing the application worked on: a new password for a folder's containers; for
+ * keys on a token, its PIN. Nothing is asked when there is nothing to install (rejected,
+ * cancelled, still at the desk): the core's sentence says why and what to do, at field.
+ */
 static enum action_result
-actions_install_where(struct screen *s)
+actions_install_where(struct screen *s, const char *field)
 {
+	const char *const	 fields[] = { field, NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	int			 rc;
+
+	screen_progress(s, _("Asking the service..."));
+	rc = enroll_install_ready(actions_enroll(s), actions_tui(s)->app_id, &err);
+	screen_progress(s, "");
+	if (rc == -1) {
+		free(err.field);
+		err.field = strdup(field);
+		return actions_report(s, &err, fields);
+	}
+	screen_set_error(s, field, NULL);
 	return screen_go(s, actions_on_token(s) ? "install_token" : "install_password") == 0 ?
 	    ACTION_GOTO : ACTION_STAY;
 }
@@ -834,22 +872,18 @@ actions_status_install(struct screen *s)
 {
 	if (actions_pick(s, actions_value(s, "request_number"), "request_number") == -1)
 		return ACTION_STAY;
-	return actions_install_where(s);
+	return actions_install_where(s, "request_number");
 }
 
 static enum action_result
 actions_install_pick(struct screen *s)
 {
 	const char	*typed = actions_value(s, "request_number");
-	int		 rc;
+	const char	*field = *typed != '\0' ? "request_number" : "app";
 
-	if (*typed != '\0')
-		rc = actions_pick(s, typed, "request_number");
-	else
-		rc = actions_pick(s, actions_value(s, "app"), "app");
-	if (rc == -1)
+	if (actions_pick(s, *typed != '\0' ? typed : actions_value(s, "app"), field) == -1)
 		return ACTION_STAY;
-	return actions_install_where(s);
+	return actions_install_where(s, field);
 }
 
 static enum action_result
@@ -1016,13 +1050,11 @@ actions_apps_install(struct screen *s)
 
 	if ((a = actions_apps_chosen(s)) == NULL)
 		return ACTION_STAY;
-	if (state_get(a, "request_number") == NULL || a->state == MS_REJECTED ||
-	    a->state == MS_CANCELLED) {
-		screen_set_error(s, "app", _("the certificates of this application cannot be "
-		    "installed: check its status"));
+	if (state_get(a, "request_number") == NULL) {
+		screen_set_error(s, "app", _("this application has not been submitted yet"));
 		return ACTION_STAY;
 	}
-	return actions_install_where(s);
+	return actions_install_where(s, "app");
 }
 
 static enum action_result

@@ -24,6 +24,7 @@ from conftest import BUILDDIR, SRCDIR  # noqa: E402
 from service import Service  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
 from test_ra_cli import Desk, ensure_demo_operator  # noqa: E402
+from test_reject_reasons import NAMES, TEXT  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from forms import Forms  # noqa: E402
@@ -37,6 +38,9 @@ FORMS = os.path.join(SRCDIR, "forms")
 NO = {"kk": "Жоқ", "ru": "Нет", "en": "No"}
 YES = {"kk": "Иә", "ru": "Да", "en": "Yes"}
 OK = {"kk": "Жарайды", "ru": "ОК", "en": "OK"}
+# "Apply again", and "waits for the registration desk", as each language says it.
+AGAIN = {"kk": "қайта өтінім", "ru": "заново"}
+WAITS = {"kk": "тексеруді күтуде", "ru": "ждёт проверки"}
 # A word of Latin letters on a Kazakh or Russian screen (paths and file names taken out).
 ENGLISH = re.compile(r"\b[A-Za-z]{3,}\b")
 
@@ -90,6 +94,17 @@ def english(text, *names):
     for n in names:
         text = text.replace(n, "")
     return ENGLISH.findall(text)
+
+
+def wait_flat(t, text, timeout=30):
+    """Until text shows, wrapped over lines or not; the screen."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        scr = t.screen()
+        if text in flat(scr):
+            return scr
+        time.sleep(0.2)
+    raise AssertionError(f"never saw {text!r}:\n{t.screen()}")
 
 
 def key_files(folder):
@@ -150,3 +165,123 @@ def test_start_anew_removes_the_keys_after_asking(svc, home, lang):
         t.wait_for(F.title("main"))
     with open(os.path.join(home, "state.yaml"), encoding="utf-8") as f:
         assert "state: abandoned" in f.read()
+
+
+# ---- B: what a refused application says, and Install asks nothing for it ----
+
+def applied(svc, home):
+    me = Applicant(svc, home)
+    p = me.apply()
+    assert p.returncode == 0, p.stderr
+    return me, json.loads(p.stdout)["request_number"]
+
+
+def reject(svc, home, number):
+    p = Desk(svc, os.path.join(home, "desk")).run(
+        "reject", number, "--reason", "documents_missing", "--text", TEXT, "--yes")
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def to_status(t, number):
+    """Main menu -> request status -> Search, this computer's number offered."""
+    F = t.forms
+    t.wait_for(F.title("main"))
+    t.press(F.button("main", "goto", "status"))
+    t.wait_for(number)
+    t.press(F.button("status", "status_search"))
+
+
+def no_password_asked(t):
+    """A moment for a wrong screen to open: neither the password's nor the token's."""
+    time.sleep(2)
+    scr = t.screen()
+    for form in ("install_password", "install_token"):
+        assert t.forms.title(form) not in scr, scr
+    return scr
+
+
+@pytest.mark.parametrize("lang", ("kk", "ru"))
+def test_rejected_says_why_and_what_next_and_install_asks_nothing(svc, home, lang):
+    me, number = applied(svc, home)
+    reject(svc, home, number)
+    t = tui(svc, home, lang)
+    F = t.forms
+    with t:
+        to_status(t, number)
+        scr = t.wait_for(NAMES[lang])
+        assert TEXT in flat(scr), scr
+        # What to do next, in the reader's words, and the way to do it.
+        assert AGAIN[lang] in flat(scr), scr
+        assert F.button("status", "new") in scr
+        t.press(F.button("status", "status_install"))
+        scr = no_password_asked(t)
+        assert F.title("status") in scr
+        # Said at the number: rejected, why, and what to do; no wire word.
+        assert NAMES[lang] in flat(scr) and AGAIN[lang] in flat(scr), scr
+        assert "rejected" not in scr and "documents_missing" not in scr, scr
+        # The way to a new application.
+        t.press(F.button("status", "new"))
+        t.wait_for(F.title("info"))
+
+
+def test_cancelled_says_what_next_and_install_asks_nothing(svc, clock, home):
+    me, number = applied(svc, home)
+    clock.write_text(f"{int(time.time()) + 31 * 86400}\n")
+    try:
+        wait_status(me, number, "cancelled")
+    finally:
+        clock.write_text(f"{int(time.time())}\n")
+    t = tui(svc, home, "ru")
+    F = t.forms
+    with t:
+        to_status(t, number)
+        scr = wait_flat(t, AGAIN["ru"])
+        assert "аннулирована" in scr or "Аннулирована" in scr, scr
+        # My applications -> Install: refused at the list, nothing asked.
+        t.keys("Escape")
+        t.wait_for(F.title("main"))
+        t.press(F.button("main", "goto", "apps"))
+        t.wait_for(number)
+        t.keys("Space")                     # this one, the only one
+        t.press(F.button("apps", "apps_install"))
+        scr = no_password_asked(t)
+        assert F.title("apps") in scr and AGAIN["ru"] in flat(scr), scr
+        assert "cancelled" not in scr, scr
+
+
+def test_still_at_the_desk_install_says_it_waits(svc, home):
+    me, number = applied(svc, home)
+    t = tui(svc, home, "kk")
+    F = t.forms
+    with t:
+        t.wait_for(F.title("main"))
+        t.press(F.button("main", "goto", "install_pick"))
+        t.wait_for(number)
+        t.keys("Enter")                     # this one, the only one: Next
+
+        scr = no_password_asked(t)
+        assert F.title("install_pick") in scr and WAITS["kk"] in flat(scr), scr
+
+
+def test_a_refusal_known_here_is_said_with_the_service_down(tmp_path, home):
+    """Rejected for good: once this computer knows it, Install says so without asking a
+    password even when the service cannot be asked."""
+    s = Service(tmp_path / "state")
+    try:
+        ensure_demo_operator(s)
+        me, number = applied(s, home)
+        reject(s, home, number)
+        wait_status(me, number, "rejected")
+    finally:
+        s.stop()
+    t = tui(s, home, "kk")
+    F = t.forms
+    with t:
+        t.wait_for(F.title("main"))
+        t.press(F.button("main", "goto", "apps"))
+        t.wait_for(number)
+        t.keys("Space")
+        t.press(F.button("apps", "apps_install"))
+        scr = no_password_asked(t)
+        assert F.title("apps") in scr and AGAIN["kk"] in flat(scr), scr
+        assert "rejected" not in scr, scr
