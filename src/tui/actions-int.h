@@ -33,7 +33,15 @@ enum action_result actions_report(struct screen *, struct enroll_error *,
 /* A new application: tui->app_id forgotten, the button's target next. */
 enum action_result actions_new(struct screen *);
 
-/* actions-keys.c: rows of the table in actions.c. */
+/* actions-keys.c: rows of the tables in actions.c. */
 enum action_result actions_abandon(struct screen *);
+enum action_result actions_passwd(struct screen *);
+int		 actions_enter_installed(struct screen *);
+int		 actions_enter_passwd(struct screen *);
+/*
+ * Installed already: the screen saying where and when is set as the next (the caller
+ * returns ACTION_GOTO), nothing asked; 1. 0 when the application is not installed.
+ */
+int		 actions_installed_go(struct screen *);
 
 #endif

@@ -2,14 +2,17 @@
  * actions-keys — the end of an application, on ncaenroll's screens: giving up an
  * unfinished one ("Start anew") and removing the pending keys of one that can no longer
  * be issued, each after a question that names what goes, with "No" focused (it cannot be
- * undone). The core decides what may go and removes it (enroll_abandon_plan, then
- * enroll_abandon_remove); these only ask, and say what was done.
+ * undone); and an installed one: where and when (every way into install asks that
+ * first, so nothing is asked the second time) and another password for its containers.
+ * The core decides and does (enroll_abandon_*, enroll_installed, enroll_passwd); these
+ * only ask, and say what was done.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/i18n.h"
 #include "tui/actions-int.h"
@@ -176,4 +179,178 @@ actions_abandon(struct screen *s)
 	    actions_keys_remove(s, t->app_id, _("Start anew"), 0) == -1)
 		return ACTION_STAY;
 	return actions_new(s);
+}
+
+/* ---- installed: where and when, and another password ---- */
+
+/* An ISO 8601 UTC time as this computer's local date and time: "2026-12-06 14:31". */
+static const char *
+actions_local_time(const char *iso, char *buf, size_t size)
+{
+	struct tm	tm;
+	time_t		t;
+
+	memset(&tm, 0, sizeof tm);
+	if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) == NULL ||
+	    (t = timegm(&tm)) == (time_t)-1 || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		(void)snprintf(buf, size, "%s", "—");
+	return buf;
+}
+
+/*
+ * Installed already (every way into install asks this first): the screen that says where
+ * and when opens instead, and nothing is asked or written; only a report the service has
+ * not had yet is sent (a failure to send it is said, the certificates stay installed).
+ * 1 when it is installed (the screen to go to is set), 0 when it is not.
+ */
+int
+actions_installed_go(struct screen *s)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct enroll_installed	 in;
+	struct tui		*t = actions_tui(s);
+	int			 token;
+
+	if (enroll_installed(actions_enroll(s), t->app_id, &in, NULL) == -1)
+		return 0;
+	token = in.token != NULL;
+	enroll_installed_free(&in);
+	if (enroll_install(actions_enroll(s), t->app_id, NULL, KEYSTORE_P12_MODERN, &err) == -1)
+		(void)actions_report(s, &err, NULL);
+	return screen_go(s, token ? "installed_token" : "installed") == 0;
+}
+
+/* A container's file name; its folder is shown once above it. */
+static void
+actions_keys_file(struct screen *s, const char *field, const char *path)
+{
+	(void)screen_set_value(s, field, path != NULL ? actions_keys_base(path) : "—");
+}
+
+/* The installed screens: the number, when, and the two files and their folder, or the token. */
+int
+actions_enter_installed(struct screen *s)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct enroll_installed	 in;
+	const char		*auth, *slash;
+	char			 when[64], *folder;
+
+	(void)screen_set_value(s, "request_number", actions_or(actions_get(s,
+	    "request_number"), "—"));
+	if (enroll_installed(actions_enroll(s), actions_tui(s)->app_id, &in, &err) == -1) {
+		(void)actions_report(s, &err, NULL);
+		return -1;
+	}
+	(void)screen_set_value(s, "installed", actions_local_time(in.when, when, sizeof when));
+	(void)screen_set_value(s, "token", actions_or(in.token, "—"));
+	auth = in.container[KEYSTORE_AUTH];
+	/* The folder the containers are in: the files themselves say where. */
+	if (auth != NULL && (slash = strrchr(auth, '/')) != NULL &&
+	    (folder = strndup(auth, slash > auth ? (size_t)(slash - auth) : 1)) != NULL) {
+		(void)screen_set_value(s, "folder", folder);
+		free(folder);
+	} else
+		(void)screen_set_value(s, "folder", "—");
+	actions_keys_file(s, "container_auth", auth);
+	actions_keys_file(s, "container_sign", in.container[KEYSTORE_SIGN]);
+	enroll_installed_free(&in);
+	return 0;
+}
+
+/* Both containers now open with the new password only: said, with the files. */
+static void
+actions_passwd_done(struct screen *s)
+{
+	struct enroll_installed	 in;
+	char			*text = NULL, *folder, *slash, where[1200];
+
+	if (enroll_installed(actions_enroll(s), actions_tui(s)->app_id, &in, NULL) == -1)
+		return;
+	if (in.container[KEYSTORE_AUTH] == NULL || in.container[KEYSTORE_SIGN] == NULL ||
+	    (folder = strdup(in.container[KEYSTORE_AUTH])) == NULL) {
+		enroll_installed_free(&in);
+		return;
+	}
+	if ((slash = strrchr(folder, '/')) != NULL)
+		*slash = '\0';
+	(void)snprintf(where, sizeof where, _("in the folder %s"), folder);
+	if (asprintf(&text, "%s\n%s\n%s\n%s\n\n%s", _("Both containers now open with the new "
+	    "password:"), actions_keys_base(in.container[KEYSTORE_AUTH]),
+	    actions_keys_base(in.container[KEYSTORE_SIGN]), where, _("The old password no "
+	    "longer opens them. Keep the new one safe: it cannot be recovered.")) != -1) {
+		screen_message(s, _("Password changed"), text);
+		free(text);
+	}
+	free(folder);
+	enroll_installed_free(&in);
+}
+
+/* The three password fields emptied: a secret stays on a screen no longer than needed. */
+static void
+actions_passwd_clear(struct screen *s, int current_too)
+{
+	if (current_too)
+		(void)screen_set_value(s, "password", "");
+	(void)screen_set_value(s, "new_password", "");
+	(void)screen_set_value(s, "new_password2", "");
+}
+
+/*
+ * Another password for the two containers: the current one opens them (a wrong one is
+ * said at its field), the new one, typed twice alike, rewrites both. Then the screen
+ * this one was opened from.
+ */
+enum action_result
+actions_passwd(struct screen *s)
+{
+	static const char *const fields[] = { "password", "new_password", "new_password2",
+	    NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct secret		*old = NULL, *new_pw = NULL, *again = NULL;
+	const char		*v;
+	int			 rc;
+
+	v = actions_value(s, "new_password");
+	new_pw = secret_new(v, strlen(v));
+	v = actions_value(s, "new_password2");
+	again = secret_new(v, strlen(v));
+	v = actions_value(s, "password");
+	old = secret_new(v, strlen(v));
+	if (new_pw == NULL || again == NULL || old == NULL || !secret_equal(new_pw, again)) {
+		rc = new_pw != NULL && again != NULL && old != NULL;
+		secret_free(old);
+		secret_free(new_pw);
+		secret_free(again);
+		if (rc) {
+			/* Which of the two is mistyped nobody can see: both are typed again. */
+			actions_passwd_clear(s, 0);
+			screen_set_error(s, "new_password2", NULL);
+			screen_set_error(s, "new_password", _("the two passwords differ; try again"));
+		}
+		return ACTION_STAY;
+	}
+	secret_free(again);
+	screen_progress(s, _("Writing both containers with the new password..."));
+	rc = enroll_passwd(actions_enroll(s), actions_tui(s)->app_id, old, new_pw, &err);
+	screen_progress(s, "");
+	secret_free(old);
+	secret_free(new_pw);
+	if (rc == -1) {
+		if (err.field != NULL && strcmp(err.field, "password") == 0)
+			(void)screen_set_value(s, "password", "");
+		return actions_report(s, &err, fields);
+	}
+	actions_passwd_clear(s, 1);
+	actions_passwd_done(s);
+	return ACTION_BACK;
+}
+
+int
+actions_enter_passwd(struct screen *s)
+{
+	(void)screen_set_value(s, "request_number", actions_or(actions_get(s,
+	    "request_number"), "—"));
+	return 0;
 }

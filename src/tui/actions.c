@@ -854,6 +854,8 @@ actions_install_where(struct screen *s, const char *field)
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
 	int			 rc;
 
+	if (actions_installed_go(s))
+		return ACTION_GOTO;
 	screen_progress(s, _("Asking the service..."));
 	rc = enroll_install_ready(actions_enroll(s), actions_tui(s)->app_id, &err);
 	screen_progress(s, "");
@@ -1057,6 +1059,39 @@ actions_apps_install(struct screen *s)
 	return actions_install_where(s, "app");
 }
 
+/*
+ * Another password for an installed application's containers: its own screen. Not
+ * installed, or keys on a token (no container password: the PIN is the token's own),
+ * is said at the list.
+ */
+static enum action_result
+actions_apps_passwd(struct screen *s)
+{
+	static const char *const fields[] = { "app", NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct enroll_installed	 in;
+	struct state_app	*a;
+	char			*text = NULL;
+	int			 token;
+
+	if ((a = actions_apps_chosen(s)) == NULL)
+		return ACTION_STAY;
+	if (enroll_installed(actions_enroll(s), a->id, &in, &err) == -1) {
+		free(err.field);
+		err.field = strdup("app");
+		return actions_report(s, &err, fields);
+	}
+	if ((token = in.token != NULL) && asprintf(&text, _("the keys of application %s are on "
+	    "the token %s, which has no container password: a token's PIN is changed with the "
+	    "token's own tool"), actions_or(actions_get(s, "request_number"), a->id),
+	    in.token) != -1) {
+		screen_set_error(s, "app", text);
+		free(text);
+	}
+	enroll_installed_free(&in);
+	return token ? ACTION_STAY : ACTION_GOTO;
+}
+
 static enum action_result
 actions_resume(struct screen *s)
 {
@@ -1104,6 +1139,8 @@ static const struct action actions[] = {
 	{ "apps_continue",	actions_apps_continue },
 	{ "apps_status",	actions_apps_status },
 	{ "apps_install",	actions_apps_install },
+	{ "apps_passwd",	actions_apps_passwd },
+	{ "passwd",		actions_passwd },
 	{ "resume",		actions_resume },
 };
 
@@ -1519,36 +1556,6 @@ actions_enter_install_password(struct screen *s)
 	return 0;
 }
 
-/* A container's file name; its folder is shown once above it. */
-static void
-actions_file(struct screen *s, const char *field, const char *path)
-{
-	const char	*slash = path != NULL ? strrchr(path, '/') : NULL;
-
-	(void)screen_set_value(s, field, slash != NULL ? slash + 1 : actions_or(path, "—"));
-}
-
-static int
-actions_enter_installed(struct screen *s)
-{
-	actions_restore(s, "request_number", "request_number");
-	if (actions_on_token(s)) {
-		char	on[256];
-
-		(void)snprintf(on, sizeof on, _("on the token %s, beside its key"),
-		    actions_or(actions_get(s, "token_label"), actions_or(actions_get(s, "token"),
-		    "")));
-		(void)screen_set_value(s, "folder", "—");
-		(void)screen_set_value(s, "container_auth", on);
-		(void)screen_set_value(s, "container_sign", on);
-		return 0;
-	}
-	actions_restore(s, "folder", "dir");
-	actions_file(s, "container_auth", actions_get(s, "container_auth"));
-	actions_file(s, "container_sign", actions_get(s, "container_sign"));
-	return 0;
-}
-
 static int
 actions_enter_resume(struct screen *s)
 {
@@ -1599,6 +1606,8 @@ static const struct actions_enter_row {
 	{ "install_password",	actions_enter_install_password },
 	{ "install_token",	actions_enter_install_token },
 	{ "installed",		actions_enter_installed },
+	{ "installed_token",	actions_enter_installed },
+	{ "passwd",		actions_enter_passwd },
 };
 
 const char *

@@ -627,8 +627,8 @@ def test_keys_on_a_token(person, tmp_path):
     t.wait_for("Token PIN")
     t.type(tok.pin)
     t.keys("Enter")
-    scr = on_screen(t, "installed", timeout=120)
-    assert "on the token Kaztoken TUI" in scr, scr
+    scr = on_screen(t, "installed_token", timeout=120)
+    assert "Kaztoken TUI" in scr, scr
     out = tok.pkcs11_tool("--list-objects").stdout
     assert out.count("Certificate Object") == 2 and out.count("Private Key Object") == 2, out
     with open(t.state, encoding="utf-8") as f:
