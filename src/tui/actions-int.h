@@ -43,5 +43,12 @@ int		 actions_enter_passwd(struct screen *);
  * returns ACTION_GOTO), nothing asked; 1. 0 when the application is not installed.
  */
 int		 actions_installed_go(struct screen *);
+/*
+ * A refused application's keys: where they still are, as a sentence naming the button
+ * that removes them (malloc'd; NULL when none are left here); and that button's work for
+ * tui->app_id, asked with "No" focused (0 removed and said, -1 declined or failed, said).
+ */
+char		*actions_keys_left(struct screen *, const char *id_or_number);
+int		 actions_keys_remove_asked(struct screen *);
 
 #endif

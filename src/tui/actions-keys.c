@@ -129,7 +129,9 @@ actions_keys_remove(struct screen *s, const char *key, const char *title, int sa
 	int			 rc = -1;
 
 	memset(&p, 0, sizeof p);
-	(void)snprintf(number, sizeof number, "%s", key);
+	(void)snprintf(number, sizeof number, "%s", enroll_app(actions_enroll(s), key) != NULL &&
+	    state_get(enroll_app(actions_enroll(s), key), "request_number") != NULL ?
+	    state_get(enroll_app(actions_enroll(s), key), "request_number") : key);
 	if (enroll_abandon_plan(actions_enroll(s), key, &p, &err) == -1) {
 		(void)actions_report(s, &err, NULL);
 		goto out;
@@ -164,6 +166,36 @@ out:
 	secret_free(pin);
 	enroll_abandon_free(&p);
 	return rc;
+}
+
+/*
+ * Where the keys of a refused application (rejected, cancelled) still are, as a sentence
+ * that names the button removing them; NULL when none are left here (malloc'd).
+ */
+char *
+actions_keys_left(struct screen *s, const char *key)
+{
+	struct enroll_abandon	 p;
+	char			*text = NULL;
+
+	memset(&p, 0, sizeof p);
+	if (enroll_app(actions_enroll(s), key) == NULL ||
+	    enroll_abandon_plan(actions_enroll(s), key, &p, NULL) == -1)
+		return NULL;
+	if (p.keys != 0 && p.where != NULL && !p.becomes_abandoned &&
+	    asprintf(&text, p.on_token ? _("Its keys are still on the token %s: \"Remove "
+	    "keys\" destroys them there.") : _("Its private keys are still in the folder %s: "
+	    "\"Remove keys\" removes them for good."), p.where) == -1)
+		text = NULL;
+	enroll_abandon_free(&p);
+	return text;
+}
+
+/* "Remove keys" for the application worked on: asked, removed, said; or kept and said. */
+int
+actions_keys_remove_asked(struct screen *s)
+{
+	return actions_keys_remove(s, actions_tui(s)->app_id, _("Remove keys"), 1);
 }
 
 /*

@@ -731,7 +731,7 @@ actions_jstr(json_t *o, const char *key)
 }
 
 /* What the person is to do now, by where the application stands (appstatus.h's order). */
-static const char *const actions_status_next[] = {
+static const char *const actions_status_todo[] = {
 	[APP_SUBMITTED] = N_("Bring the printed form and your identity document to a "
 	    "registration desk before the deadline above; the certificates can be installed "
 	    "once the desk approves."),
@@ -746,8 +746,28 @@ static const char *const actions_status_next[] = {
 	    "\"New application\", then bring the printed form and the documents to a "
 	    "registration desk in time."),
 };
-_Static_assert(sizeof actions_status_next / sizeof actions_status_next[0] ==
+_Static_assert(sizeof actions_status_todo / sizeof actions_status_todo[0] ==
     APP_STATUS__MAX, "a next step for every status");
+
+/*
+ * The "what to do" line; for a refused application whose keys are still here, where they
+ * are too, with the focus on the button that removes them.
+ */
+static void
+actions_status_next(struct screen *s, enum app_status code, const char *number)
+{
+	char	*left = NULL, *text = NULL;
+
+	if ((code == APP_REJECTED || code == APP_CANCELLED) && *number != '\0')
+		left = actions_keys_left(s, number);
+	if (left != NULL && asprintf(&text, "%s %s", _(actions_status_todo[code]), left) != -1) {
+		(void)screen_set_value(s, "next", text);
+		(void)screen_focus_button(s, "remove_keys");
+	} else
+		(void)screen_set_value(s, "next", _(actions_status_todo[code]));
+	free(text);
+	free(left);
+}
 
 static void
 actions_status_show(struct screen *s, json_t *st)
@@ -761,8 +781,10 @@ actions_status_show(struct screen *s, json_t *st)
 
 	(void)screen_set_value(s, "status", appstatus_parse(w, &code) == 0 ?
 	    _(appstatus_label(code)) : w);
-	(void)screen_set_value(s, "next", appstatus_parse(w, &code) == 0 ?
-	    _(actions_status_next[code]) : "");
+	if (appstatus_parse(w, &code) == 0)
+		actions_status_next(s, code, actions_jstr(st, "request_number"));
+	else
+		(void)screen_set_value(s, "next", "");
 	/* A rejection's reason in the reader's language, the operator's words as typed. */
 	if (why != NULL)
 		(void)screen_set_value(s, "detail", why);
@@ -875,6 +897,23 @@ actions_status_install(struct screen *s)
 	if (actions_pick(s, actions_value(s, "request_number"), "request_number") == -1)
 		return ACTION_STAY;
 	return actions_install_where(s, "request_number");
+}
+
+/* A refused application's keys, from the status screen; the line about them follows. */
+static enum action_result
+actions_remove_keys(struct screen *s)
+{
+	struct state_app	*a;
+	enum app_status		 code;
+
+	if (actions_pick(s, actions_value(s, "request_number"), "request_number") == -1)
+		return ACTION_STAY;
+	if (actions_keys_remove_asked(s) == 0 && (a = actions_app(s)) != NULL &&
+	    (a->state == MS_REJECTED || a->state == MS_CANCELLED)) {
+		code = a->state == MS_REJECTED ? APP_REJECTED : APP_CANCELLED;
+		actions_status_next(s, code, a->id);
+	}
+	return ACTION_STAY;
 }
 
 static enum action_result
@@ -1093,6 +1132,15 @@ actions_apps_passwd(struct screen *s)
 }
 
 static enum action_result
+actions_apps_remove_keys(struct screen *s)
+{
+	if (actions_apps_chosen(s) == NULL)
+		return ACTION_STAY;
+	(void)actions_keys_remove_asked(s);
+	return ACTION_STAY;
+}
+
+static enum action_result
 actions_resume(struct screen *s)
 {
 	struct state_app	*a = actions_app(s);
@@ -1140,6 +1188,8 @@ static const struct action actions[] = {
 	{ "apps_status",	actions_apps_status },
 	{ "apps_install",	actions_apps_install },
 	{ "apps_passwd",	actions_apps_passwd },
+	{ "apps_remove_keys",	actions_apps_remove_keys },
+	{ "remove_keys",	actions_remove_keys },
 	{ "passwd",		actions_passwd },
 	{ "resume",		actions_resume },
 };

@@ -285,3 +285,96 @@ def test_a_refusal_known_here_is_said_with_the_service_down(tmp_path, home):
         scr = no_password_asked(t)
         assert F.title("apps") in scr and AGAIN["kk"] in flat(scr), scr
         assert "rejected" not in scr, scr
+
+
+# ---- C(2): a refused application's keys, removed when the person says so ----
+
+REMOVE = {"kk": "Кілттерді жою", "ru": "Удалить ключи", "en": "Remove keys"}
+
+
+@pytest.mark.parametrize("lang", ("kk", "ru"))
+def test_status_offers_to_remove_a_rejected_applications_keys(svc, home, lang):
+    me, number = applied(svc, home)
+    files = key_files(me.keys)
+    assert len(files) == 2
+    reject(svc, home, number)
+    t = tui(svc, home, lang)
+    F = t.forms
+    with t:
+        to_status(t, number)
+        scr = wait_flat(t, me.keys)
+        # Said where the keys still are, and the button that removes them is offered.
+        assert t.focused_button() == F.button("status", "remove_keys"), scr
+        t.keys("Enter")
+        scr = t.wait_for(files[0])
+        assert me.keys in box(scr) and files[1] in scr, scr
+        assert not english(box(scr), me.keys, *files), scr
+        assert t.focused_button() == NO[lang]
+        t.keys("Enter")                     # No
+        scr = t.wait_for(OK[lang])
+        assert me.keys in box(scr), "declining says where the keys stay"
+        assert not english(box(scr), me.keys), scr
+        t.keys("Enter")
+        assert key_files(me.keys) == files
+        t.press(F.button("status", "remove_keys"))
+        t.wait_for(files[0])
+        t.keys("Left", "Enter")             # Yes
+        scr = t.wait_for(OK[lang])
+        assert me.keys in box(scr) and "2" in box(scr), scr
+        assert key_files(me.keys) == []
+        t.keys("Enter")
+        # Asked again: nothing is left, and the status no longer speaks of keys.
+        t.press(F.button("status", "status_search"))
+        time.sleep(2)
+        assert me.keys not in flat(t.screen()), t.screen()
+    with open(me.state, encoding="utf-8") as f:
+        assert "state: rejected" in f.read()
+
+
+def test_my_applications_removes_a_cancelled_applications_keys(svc, clock, home):
+    me, number = applied(svc, home)
+    clock.write_text(f"{int(time.time()) + 31 * 86400}\n")
+    try:
+        wait_status(me, number, "cancelled")
+    finally:
+        clock.write_text(f"{int(time.time())}\n")
+    t = tui(svc, home, "ru")
+    F = t.forms
+    with t:
+        t.wait_for(F.title("main"))
+        t.press(F.button("main", "goto", "apps"))
+        t.wait_for(number)
+        t.keys("Space")
+        t.press(F.button("apps", "apps_remove_keys"))
+        scr = t.wait_for("AUTH.key")
+        assert me.keys in box(scr), scr
+        t.keys("Left", "Enter")
+        t.wait_for(OK["ru"])
+        assert key_files(me.keys) == []
+
+
+def test_keys_on_a_token_are_destroyed_after_the_pin(svc, tmp_path):
+    from softhsm import SoftHSM
+    from test_token_apply import Applicant as TokenApplicant, objects
+    tok = SoftHSM(tmp_path / "token", label="Kaztoken 9")
+    me = TokenApplicant(svc, tmp_path / "home", tok)
+    p = me.apply(tok.pin)
+    assert p.returncode == 0, p.stderr
+    number = json.loads(p.stdout)["request_number"]
+    reject(svc, str(tmp_path), number)
+    t = tui(svc, me.home, "kk", extra_env=tok.env())
+    F = t.forms
+    with t:
+        to_status(t, number)
+        wait_flat(t, "Kaztoken 9")
+        t.press(F.button("status", "remove_keys"))
+        scr = t.wait_for(NO["kk"])
+        assert "Kaztoken 9" in box(scr), scr
+        t.keys("Left", "Enter")
+        t.wait_for("PIN")
+        t.type(tok.pin)
+        t.keys("Enter")
+        scr = t.wait_for(OK["kk"], timeout=60)
+        assert "Kaztoken 9" in box(scr), scr
+    left = [o for o in objects(tok) if o.get("label", "").startswith("ncaenroll-")]
+    assert left == [], left
