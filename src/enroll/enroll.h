@@ -232,5 +232,19 @@ int	enroll_support(struct enroll *, struct enroll_support *, struct enroll_error
  * one a line, no final newline); "" when the service names none. malloc'd; NULL with err.
  */
 char	*enroll_support_text(struct enroll *, struct enroll_error *);
+/*
+ * Whether a failure is one the person cannot get past alone (enroll-support.c): the
+ * service unreachable or failing, a file, folder or device here, the settings, or a
+ * refusal svcerror_needs_support marks (the program and the service disagree, the keys
+ * or the registers' data cannot make a certificate...). 1 or 0.
+ */
+int	enroll_error_needs_support(const struct enroll_error *);
+/*
+ * The support contact to end such a failure's message with, as enroll_support_text
+ * gives it; "" for any other failure, when the service names none, or when it cannot be
+ * asked (a failing service is not asked again: only a contact had earlier this run is
+ * given then). Never an error of its own; malloc'd, NULL only when out of memory.
+ */
+char	*enroll_support_for(struct enroll *, const struct enroll_error *);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * actions-int — what the files of ncaenroll's screen actions share: actions.c (the table,
- * the form's path, status and install) and actions-keys.c (the end of an application:
- * installed, another password, given up with its keys removed). The helpers are defined
- * in actions.c; each action returns where the screen goes next and reports through
+ * the form's path, status and install), actions-keys.c (the end of an application:
+ * installed, another password, given up with its keys removed) and actions-support.c
+ * (where to turn for help). The helpers are defined in actions.c; each action returns where the screen goes next and reports through
  * screen.h. Strings returned point into the screen or the state: good until the next
  * enroll_* call. Nothing here is for another program.
  */
@@ -11,6 +11,7 @@
 
 #include "enroll/enroll.h"
 #include "tui/actions.h"
+#include "tui/tui.h"
 
 struct tui	*actions_tui(struct screen *);
 struct enroll	*actions_enroll(struct screen *);
@@ -26,10 +27,22 @@ int		 actions_on_token(struct screen *);
 struct secret	*actions_pin(struct screen *, const char *why);
 /*
  * A refusal at its field when the screen has it (fields: NULL-terminated), else in a
- * box. Frees err; always ACTION_STAY.
+ * box, ending with where to turn when the person cannot get past it alone. Frees err;
+ * always ACTION_STAY.
  */
 enum action_result actions_report(struct screen *, struct enroll_error *,
 		    const char *const *fields);
+/*
+ * actions-support.c: where to turn for help. actions_hooks gives the engine the end of
+ * every F1 help; actions_support_warm asks the service for the contact once it has
+ * answered something else (so that it is at hand if the service fails later);
+ * actions_support_failure is a failure's message, ended with the contact when the
+ * person cannot get past it alone (malloc'd; NULL when out of memory).
+ */
+extern const struct tui_hooks actions_hooks;
+void		 actions_support_warm(struct screen *);
+char		*actions_support_failure(struct screen *, const char *message,
+		    const struct enroll_error *);
 /* A new application: tui->app_id forgotten, the button's target next. */
 enum action_result actions_new(struct screen *);
 

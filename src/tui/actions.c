@@ -162,10 +162,14 @@ actions_report(struct screen *s, struct enroll_error *err, const char *const *fi
 			break;
 	if (field != NULL && fields != NULL && fields[i] != NULL)
 		screen_set_error(s, fields[i], msg);
-	else
+	else {
+		char	*text = actions_support_failure(s, msg, err);
+
 		screen_message(s, err->kind == ENROLL_REFUSED ? _("Refused") :
 		    err->kind == ENROLL_SERVICE ? _("The service did not answer") :
-		    _("This computer could not do it"), msg);
+		    _("This computer could not do it"), text != NULL ? text : msg);
+		free(text);
+	}
 	enroll_error_free(err);
 	return ACTION_STAY;
 }
@@ -251,11 +255,15 @@ actions_quit(struct screen *s)
 static enum action_result
 actions_lang(struct screen *s, const char *lang)
 {
-	struct tui	*t = actions_tui(s);
-	char		*cause = NULL;
+	struct enroll_error	 local = { ENROLL_LOCAL, NULL, NULL, NULL };
+	struct tui		*t = actions_tui(s);
+	char			*cause = NULL, *text;
 
+	/* The catalogs of this computer are missing or broken: where to turn, too. */
 	if (i18n_init(lang, &cause) == -1) {
-		screen_message(s, _("Language"), cause);
+		text = actions_support_failure(s, cause, &local);
+		screen_message(s, _("Language"), text != NULL ? text : cause);
+		free(text);
 		free(cause);
 		return ACTION_STAY;
 	}
@@ -349,6 +357,7 @@ actions_captcha_new(struct screen *s)
 	if (screen_set_value(s, "captcha_id", c.id) == 0) {
 		(void)screen_set_items(s, "captcha_answer", pic);
 		(void)screen_set_value(s, "captcha_answer", "");
+		actions_support_warm(s);
 		rc = 0;
 	}
 out:
@@ -836,6 +845,7 @@ actions_status_search(struct screen *s)
 	screen_progress(s, "");
 	actions_status_show(s, st);
 	json_decref(st);
+	actions_support_warm(s);
 	screen_set_error(s, "request_number", NULL);
 	return ACTION_STAY;
 }
@@ -1222,6 +1232,7 @@ actions_fill(struct screen *s, const char *field, const char *which)
 	}
 	rc = screen_set_items(s, field, items);
 	json_decref(items);
+	actions_support_warm(s);
 	return rc;
 }
 

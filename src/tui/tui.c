@@ -513,7 +513,14 @@ tui_flow(struct tui *tui, char **cause)
 int
 tui_main(void *ctx, const char *forms, const char *lang, char **cause)
 {
-	struct tui	tui = { .ctx = ctx };
+	return tui_main_hooks(ctx, NULL, forms, lang, cause);
+}
+
+int
+tui_main_hooks(void *ctx, const struct tui_hooks *hooks, const char *forms,
+    const char *lang, char **cause)
+{
+	struct tui	tui = { .ctx = ctx, .hooks = hooks };
 	int		rc = 2;
 
 	(void)snprintf(tui.lang, sizeof tui.lang, "%s",
