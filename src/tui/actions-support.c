@@ -53,13 +53,10 @@ void
 actions_support_warm(struct screen *s)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct enroll		*e = actions_enroll(s);
 	char			*contact;
 
-	/* Had already, or the service cannot be asked: nothing to do, nothing to say. */
-	if (e->support != NULL || e->cl == NULL)
-		return;
-	if ((contact = enroll_support_text(e, &err)) == NULL)
+	/* Had already: the core's copy, no network. Not to be had: nothing to say. */
+	if ((contact = enroll_support_text(actions_enroll(s), &err)) == NULL)
 		enroll_error_free(&err);
 	free(contact);
 }

@@ -915,8 +915,14 @@ actions_remove_keys(struct screen *s)
 {
 	struct state_app	*a;
 	enum app_status		 code;
+	const char		*number = actions_value(s, "request_number");
 
-	if (actions_pick(s, actions_value(s, "request_number"), "request_number") == -1)
+	if (*number != '\0' && enroll_app(actions_enroll(s), number) == NULL) {
+		screen_set_error(s, "request_number", _("no keys of this application are on this "
+		    "computer"));
+		return ACTION_STAY;
+	}
+	if (actions_pick(s, number, "request_number") == -1)
 		return ACTION_STAY;
 	if (actions_keys_remove_asked(s) == 0 && (a = actions_app(s)) != NULL &&
 	    (a->state == MS_REJECTED || a->state == MS_CANCELLED)) {
