@@ -114,6 +114,16 @@ actions_keys_kept(struct screen *s, const char *title, const struct enroll_aband
 	free(text);
 }
 
+/* How the person knows the application: its request number, else (never sent) its id. */
+static const char *
+actions_keys_number(struct screen *s, const char *key)
+{
+	struct state_app	*a = enroll_app(actions_enroll(s), key);
+	const char		*n = a != NULL ? state_get(a, "request_number") : NULL;
+
+	return n != NULL ? n : key;
+}
+
 /*
  * Gives up an application or removes its keys, after the question: 0 when done (and
  * said), -1 when the person said no or cancelled the PIN, or it failed (said; declining
@@ -129,9 +139,7 @@ actions_keys_remove(struct screen *s, const char *key, const char *title, int sa
 	int			 rc = -1;
 
 	memset(&p, 0, sizeof p);
-	(void)snprintf(number, sizeof number, "%s", enroll_app(actions_enroll(s), key) != NULL &&
-	    state_get(enroll_app(actions_enroll(s), key), "request_number") != NULL ?
-	    state_get(enroll_app(actions_enroll(s), key), "request_number") : key);
+	(void)snprintf(number, sizeof number, "%s", actions_keys_number(s, key));
 	if (enroll_abandon_plan(actions_enroll(s), key, &p, &err) == -1) {
 		(void)actions_report(s, &err, NULL);
 		goto out;
