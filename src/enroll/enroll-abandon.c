@@ -182,39 +182,3 @@ enroll_abandon_free(struct enroll_abandon *p)
 	free(p->files[1]);
 	p->where = p->files[0] = p->files[1] = NULL;
 }
-
-int
-enroll_abandon(struct enroll *e, const char *key, char **keys_dir,
-    struct enroll_error *err)
-{
-	struct state_app	*a;
-	const char		*dir;
-	char			 id[STATE_ID_LEN + 1];
-	int			 had_keys;
-
-	*keys_dir = NULL;
-	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
-		    _("no application %s is kept on this computer"), key);
-		return -1;
-	}
-	if (a->state == MS_ABANDONED)
-		return 0;
-	if (enroll_abandon_refused(a, err) == -1)
-		return -1;
-	if (a->state != MS_DRAFT && a->state != MS_KEYS_READY)
-		return 0;	/* rejected, cancelled: nothing to give up, keys left alone */
-	had_keys = a->state == MS_KEYS_READY;
-	dir = state_get(a, "dir");
-	if (had_keys && dir != NULL && (*keys_dir = strdup(dir)) == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
-		return -1;
-	}
-	(void)snprintf(id, sizeof id, "%s", a->id);	/* a is gone after the transaction */
-	if (enroll_record(e, id, ME_ABANDON, err, (char *)NULL) == -1) {
-		free(*keys_dir);
-		*keys_dir = NULL;
-		return -1;
-	}
-	return 0;
-}

@@ -1010,11 +1010,17 @@ out:
 	return rc;
 }
 
-/* What a person reads when an application has nothing to install, or NULL (malloc'd). */
+/*
+ * What a person reads when an application has nothing to install, or NULL (malloc'd).
+ * status: the service's answer, or NULL when it was not had (deadline: the one kept).
+ */
 static char *
-enroll_not_ready_text(enum machine_state st, const json_t *status)
+enroll_not_ready_text(enum machine_state st, const json_t *status, const char *deadline)
 {
 	char	*why = NULL, *text = NULL;
+
+	if (json_string_value(json_object_get(status, "deadline")) != NULL)
+		deadline = json_string_value(json_object_get(status, "deadline"));
 
 	if (st == MS_REJECTED) {
 		why = reason_describe(status, i18n_current());
@@ -1028,8 +1034,7 @@ enroll_not_ready_text(enum machine_state st, const json_t *status)
 		    "new keys"));
 	else if (asprintf(&text, _("the certificates are not issued yet: the application "
 	    "waits for verification at a registration desk (until %.10s); install after it is "
-	    "approved"), json_string_value(json_object_get(status, "deadline")) != NULL ?
-	    json_string_value(json_object_get(status, "deadline")) : "?") == -1)
+	    "approved"), deadline != NULL ? deadline : "?") == -1)
 		text = NULL;
 	free(why);
 	return text;
@@ -1041,23 +1046,31 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 	struct state_app	*a = enroll_app(e, key);
 	enum machine_state	 st;
 	json_t			*status = NULL;
-	char			*text;
+	char			*text, deadline[32];
 
 	if (a == NULL || (a->state != MS_SUBMITTED && a->state != MS_REJECTED &&
 	    a->state != MS_CANCELLED))
 		return 0;
-	/* The service may have decided meanwhile; unreachable, install itself says so. */
+	st = a->state;
+	(void)snprintf(deadline, sizeof deadline, "%s", state_get(a, "deadline") != NULL ?
+	    state_get(a, "deadline") : "?");
+	/*
+	 * The service may have decided meanwhile; unreachable, install itself says so. A
+	 * refusal or a cancellation is for good: known here, it is said without the service.
+	 */
 	if (enroll_refresh(e, key, &status, err) == -1 || (a = enroll_app(e, key)) == NULL) {
 		enroll_error_free(err);
 		json_decref(status);
-		return 0;
-	}
-	st = a->state;
+		status = NULL;
+		if (st == MS_SUBMITTED)
+			return 0;
+	} else
+		st = a->state;
 	if (st != MS_SUBMITTED && st != MS_REJECTED && st != MS_CANCELLED) {
 		json_decref(status);
 		return 0;
 	}
-	text = enroll_not_ready_text(st, status);
+	text = enroll_not_ready_text(st, status, deadline);
 	json_decref(status);
 	enroll_fail(err, ENROLL_REFUSED, "request_number", "application.not_issued", "%s",
 	    text != NULL ? text : _("out of memory"));
@@ -1097,9 +1110,11 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 		return -1;
 	a = state_app_find(e->st, id);
 	if (a->state == MS_SUBMITTED || a->state == MS_REJECTED || a->state == MS_CANCELLED) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_issued",
-		    _("the certificates are not issued (the application is %s)"),
-		    machine_state_name(a->state));
+		char	*text = enroll_not_ready_text(a->state, NULL, state_get(a, "deadline"));
+
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_issued", "%s",
+		    text != NULL ? text : _("out of memory"));
+		free(text);
 		return -1;
 	}
 	if (a->state == MS_ISSUED && enroll_download(e, id, number, err) == -1)

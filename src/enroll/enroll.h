@@ -162,13 +162,6 @@ int	enroll_abandon_plan(struct enroll *, const char *id_or_number,
 int	enroll_abandon_remove(struct enroll *, const char *id_or_number,
 	    const struct secret *pin, struct enroll_abandon *, struct enroll_error *);
 void	enroll_abandon_free(struct enroll_abandon *);
-/*
- * The TUI's "Start anew" until it asks about keys: gives up a draft or keys_ready
- * application and leaves its keys (*keys_dir names their folder, malloc'd, else NULL).
- * New callers use enroll_abandon_plan and enroll_abandon_remove.
- */
-int	enroll_abandon(struct enroll *, const char *id_or_number, char **keys_dir,
-	    struct enroll_error *);
 
 /*
  * What became of the e-mail with the application form, in words after "E-mail: " (sent
@@ -239,5 +232,19 @@ int	enroll_support(struct enroll *, struct enroll_support *, struct enroll_error
  * one a line, no final newline); "" when the service names none. malloc'd; NULL with err.
  */
 char	*enroll_support_text(struct enroll *, struct enroll_error *);
+/*
+ * Whether a failure is one the person cannot get past alone (enroll-support.c): the
+ * service unreachable or failing, a file, folder or device here, the settings, or a
+ * refusal svcerror_needs_support marks (the program and the service disagree, the keys
+ * or the registers' data cannot make a certificate...). 1 or 0.
+ */
+int	enroll_error_needs_support(const struct enroll_error *);
+/*
+ * The support contact to end such a failure's message with, as enroll_support_text
+ * gives it; "" for any other failure, when the service names none, or when it cannot be
+ * asked (a failing service is not asked again: only a contact had earlier this run is
+ * given then). Never an error of its own; malloc'd, NULL only when out of memory.
+ */
+char	*enroll_support_for(struct enroll *, const struct enroll_error *);
 
 #endif

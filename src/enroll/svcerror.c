@@ -215,6 +215,23 @@ static const struct svcerror_field {
 	{ "older_than_days", N_("Days since submission") },
 };
 
+/*
+ * The refusals a person cannot get past alone, whatever they type: this program and the
+ * service do not agree, the service's directories or CA failed it, the keys or what the
+ * registers hold cannot make a certificate, the proof of installation is not taken. A
+ * screen that shows one ends with the support contact (enroll_support_for). Each is a
+ * code of the table above.
+ */
+static const char *const svcerror_support_codes[] = {
+	"body.missing", "body.json", "body.utf8", "body.not_object", "body.content_type",
+	"method_not_allowed", "not_found", "body.too_large", "internal", "field.missing",
+	"field.type", "region.not_found", "storage.unknown", "lang.unknown", "role.unknown",
+	"region.unknown", "city.unknown", "csr_auth.invalid", "csr_sign.invalid",
+	"csr.same_key", "subject.invalid", "csr.key_reused", "application.not_found",
+	"install.nonce_invalid", "signature.encoding", "install.proof_invalid",
+	"ca.unavailable",
+};
+
 static const struct svcerror_code *
 svcerror_find(const char *code)
 {
@@ -230,6 +247,18 @@ int
 svcerror_known(const char *code)
 {
 	return svcerror_find(code) != NULL;
+}
+
+int
+svcerror_needs_support(const char *code)
+{
+	size_t	i;
+
+	for (i = 0; code != NULL && i < sizeof svcerror_support_codes /
+	    sizeof svcerror_support_codes[0]; i++)
+		if (strcmp(svcerror_support_codes[i], code) == 0)
+			return svcerror_known(code);
+	return 0;
 }
 
 const char *

@@ -20,5 +20,10 @@ char		*svcerror_text(const char *code, const char *field);
 const char	*svcerror_field(const char *field);
 /* 1 if the code is in the table. */
 int		 svcerror_known(const char *code);
+/*
+ * 1 if the person cannot get past this refusal alone (the program and the service
+ * disagree, the CA or the registers failed it...): its screen ends with where to turn.
+ */
+int		 svcerror_needs_support(const char *code);
 
 #endif

@@ -20,7 +20,7 @@
 #include "common/secret.h"
 #include "common/storage.h"
 #include "enroll/enroll-form.h"
-#include "tui/actions.h"
+#include "tui/actions-int.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
 
@@ -35,20 +35,20 @@ static const struct actions_field_map {
 	{ "check_token", "bin" },
 };
 
-static struct tui *
+struct tui *
 actions_tui(struct screen *s)
 {
 	return screen_tui(s);
 }
 
-static struct enroll *
+struct enroll *
 actions_enroll(struct screen *s)
 {
 	return screen_tui(s)->ctx;
 }
 
 /* The value of a field, "" when the screen has none. */
-static const char *
+const char *
 actions_value(struct screen *s, const char *field)
 {
 	const char	*v = screen_value(s, field);
@@ -56,14 +56,14 @@ actions_value(struct screen *s, const char *field)
 	return v != NULL ? v : "";
 }
 
-static const char *
+const char *
 actions_or(const char *s, const char *dflt)
 {
 	return s != NULL && *s != '\0' ? s : dflt;
 }
 
 /* The application being worked on, as last read, or NULL. */
-static struct state_app *
+struct state_app *
 actions_app(struct screen *s)
 {
 	struct tui	*t = actions_tui(s);
@@ -73,7 +73,7 @@ actions_app(struct screen *s)
 	return enroll_app(actions_enroll(s), t->app_id);
 }
 
-static const char *
+const char *
 actions_get(struct screen *s, const char *key)
 {
 	struct state_app	*a = actions_app(s);
@@ -82,7 +82,7 @@ actions_get(struct screen *s, const char *key)
 }
 
 /* Keys of the application worked on are on a token (not in a folder). */
-static int
+int
 actions_on_token(struct screen *s)
 {
 	const struct storage_kind	*k = storage_find(actions_get(s, "storage"));
@@ -91,7 +91,7 @@ actions_on_token(struct screen *s)
 }
 
 /* The token's PIN for this one call, asked in a box; NULL: the person cancelled. */
-static struct secret *
+struct secret *
 actions_pin(struct screen *s, const char *why)
 {
 	char	text[512];
@@ -147,7 +147,7 @@ actions_full_name(struct screen *s, char *buf, size_t sz)
  * screen has that field (fields: the screen's, NULL-terminated), else in a box.
  * Frees the error. Always ACTION_STAY.
  */
-static enum action_result
+enum action_result
 actions_report(struct screen *s, struct enroll_error *err, const char *const *fields)
 {
 	const char	*field = err->field, *msg = actions_or(err->message, _("invalid value"));
@@ -162,10 +162,14 @@ actions_report(struct screen *s, struct enroll_error *err, const char *const *fi
 			break;
 	if (field != NULL && fields != NULL && fields[i] != NULL)
 		screen_set_error(s, fields[i], msg);
-	else
+	else {
+		char	*text = actions_support_failure(s, msg, err);
+
 		screen_message(s, err->kind == ENROLL_REFUSED ? _("Refused") :
 		    err->kind == ENROLL_SERVICE ? _("The service did not answer") :
-		    _("This computer could not do it"), msg);
+		    _("This computer could not do it"), text != NULL ? text : msg);
+		free(text);
+	}
 	enroll_error_free(err);
 	return ACTION_STAY;
 }
@@ -251,11 +255,15 @@ actions_quit(struct screen *s)
 static enum action_result
 actions_lang(struct screen *s, const char *lang)
 {
-	struct tui	*t = actions_tui(s);
-	char		*cause = NULL;
+	struct enroll_error	 local = { ENROLL_LOCAL, NULL, NULL, NULL };
+	struct tui		*t = actions_tui(s);
+	char			*cause = NULL, *text;
 
+	/* The catalogs of this computer are missing or broken: where to turn, too. */
 	if (i18n_init(lang, &cause) == -1) {
-		screen_message(s, _("Language"), cause);
+		text = actions_support_failure(s, cause, &local);
+		screen_message(s, _("Language"), text != NULL ? text : cause);
+		free(text);
 		free(cause);
 		return ACTION_STAY;
 	}
@@ -282,7 +290,7 @@ actions_lang_en(struct screen *s)
 }
 
 /* A new application: the old ones stay on this computer, listed under My applications. */
-static enum action_result
+enum action_result
 actions_new(struct screen *s)
 {
 	actions_tui(s)->app_id[0] = '\0';
@@ -290,34 +298,6 @@ actions_new(struct screen *s)
 }
 
 /* ---- the application, screen by screen ---- */
-
-/*
- * "Start anew" with an application unfinished: asked first, then that one is given up
- * (else it would be offered again at every start). Its keys, if made, stay; said so.
- */
-static enum action_result
-actions_abandon(struct screen *s)
-{
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct tui		*t = actions_tui(s);
-	char			*keys = NULL, text[1024];
-
-	if (t->app_id[0] != '\0' && actions_app(s) != NULL) {
-		if (!screen_confirm(s, _("Start anew"), _("Give up the unfinished application? "
-		    "It cannot be continued afterwards.")))
-			return ACTION_STAY;
-		if (enroll_abandon(actions_enroll(s), t->app_id, &keys, &err) == -1)
-			return actions_report(s, &err, NULL);
-		if (keys != NULL) {
-			(void)snprintf(text, sizeof text, _("The two key pairs made for it are "
-			    "still in %s; they were never sent, so delete them if you do not "
-			    "need them."), keys);
-			screen_message(s, _("Start anew"), text);
-			free(keys);
-		}
-	}
-	return actions_new(s);
-}
 
 static int
 actions_ticked(const char *v)
@@ -377,6 +357,7 @@ actions_captcha_new(struct screen *s)
 	if (screen_set_value(s, "captcha_id", c.id) == 0) {
 		(void)screen_set_items(s, "captcha_answer", pic);
 		(void)screen_set_value(s, "captcha_answer", "");
+		actions_support_warm(s);
 		rc = 0;
 	}
 out:
@@ -758,6 +739,45 @@ actions_jstr(json_t *o, const char *key)
 	return v != NULL ? v : "";
 }
 
+/* What the person is to do now, by where the application stands (appstatus.h's order). */
+static const char *const actions_status_todo[] = {
+	[APP_SUBMITTED] = N_("Bring the printed form and your identity document to a "
+	    "registration desk before the deadline above; the certificates can be installed "
+	    "once the desk approves."),
+	[APP_ISSUED] = N_("Install the certificates on the computer where the application "
+	    "was made: press \"Install certificates\"."),
+	[APP_INSTALLED] = N_("Nothing more: the certificates are installed; \"Install "
+	    "certificates\" shows where."),
+	[APP_REJECTED] = N_("This application cannot go on. Apply again with new keys: press "
+	    "\"New application\", then bring the printed form and the documents to a "
+	    "registration desk in time."),
+	[APP_CANCELLED] = N_("This application cannot go on. Apply again with new keys: press "
+	    "\"New application\", then bring the printed form and the documents to a "
+	    "registration desk in time."),
+};
+_Static_assert(sizeof actions_status_todo / sizeof actions_status_todo[0] ==
+    APP_STATUS__MAX, "a next step for every status");
+
+/*
+ * The "what to do" line; for a refused application whose keys are still here, where they
+ * are too, with the focus on the button that removes them.
+ */
+static void
+actions_status_next(struct screen *s, enum app_status code, const char *number)
+{
+	char	*left = NULL, *text = NULL;
+
+	if ((code == APP_REJECTED || code == APP_CANCELLED) && *number != '\0')
+		left = actions_keys_left(s, number);
+	if (left != NULL && asprintf(&text, "%s %s", _(actions_status_todo[code]), left) != -1) {
+		(void)screen_set_value(s, "next", text);
+		(void)screen_focus_button(s, "remove_keys");
+	} else
+		(void)screen_set_value(s, "next", _(actions_status_todo[code]));
+	free(text);
+	free(left);
+}
+
 static void
 actions_status_show(struct screen *s, json_t *st)
 {
@@ -770,6 +790,10 @@ actions_status_show(struct screen *s, json_t *st)
 
 	(void)screen_set_value(s, "status", appstatus_parse(w, &code) == 0 ?
 	    _(appstatus_label(code)) : w);
+	if (appstatus_parse(w, &code) == 0)
+		actions_status_next(s, code, actions_jstr(st, "request_number"));
+	else
+		(void)screen_set_value(s, "next", "");
 	/* A rejection's reason in the reader's language, the operator's words as typed. */
 	if (why != NULL)
 		(void)screen_set_value(s, "detail", why);
@@ -821,6 +845,7 @@ actions_status_search(struct screen *s)
 	screen_progress(s, "");
 	actions_status_show(s, st);
 	json_decref(st);
+	actions_support_warm(s);
 	screen_set_error(s, "request_number", NULL);
 	return ACTION_STAY;
 }
@@ -849,10 +874,29 @@ actions_pick(struct screen *s, const char *key, const char *field)
 	return 0;
 }
 
-/* Installing: a new password for a folder's containers; for keys on a token, its PIN. */
+/*
+ * Installing the application worked on: a new password for a folder's containers; for
+ * keys on a token, its PIN. Nothing is asked when there is nothing to install (rejected,
+ * cancelled, still at the desk): the core's sentence says why and what to do, at field.
+ */
 static enum action_result
-actions_install_where(struct screen *s)
+actions_install_where(struct screen *s, const char *field)
 {
+	const char *const	 fields[] = { field, NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	int			 rc;
+
+	if (actions_installed_go(s))
+		return ACTION_GOTO;
+	screen_progress(s, _("Asking the service..."));
+	rc = enroll_install_ready(actions_enroll(s), actions_tui(s)->app_id, &err);
+	screen_progress(s, "");
+	if (rc == -1) {
+		free(err.field);
+		err.field = strdup(field);
+		return actions_report(s, &err, fields);
+	}
+	screen_set_error(s, field, NULL);
 	return screen_go(s, actions_on_token(s) ? "install_token" : "install_password") == 0 ?
 	    ACTION_GOTO : ACTION_STAY;
 }
@@ -862,22 +906,41 @@ actions_status_install(struct screen *s)
 {
 	if (actions_pick(s, actions_value(s, "request_number"), "request_number") == -1)
 		return ACTION_STAY;
-	return actions_install_where(s);
+	return actions_install_where(s, "request_number");
+}
+
+/* A refused application's keys, from the status screen; the line about them follows. */
+static enum action_result
+actions_remove_keys(struct screen *s)
+{
+	struct state_app	*a;
+	enum app_status		 code;
+	const char		*number = actions_value(s, "request_number");
+
+	if (*number != '\0' && enroll_app(actions_enroll(s), number) == NULL) {
+		screen_set_error(s, "request_number", _("no keys of this application are on this "
+		    "computer"));
+		return ACTION_STAY;
+	}
+	if (actions_pick(s, number, "request_number") == -1)
+		return ACTION_STAY;
+	if (actions_keys_remove_asked(s) == 0 && (a = actions_app(s)) != NULL &&
+	    (a->state == MS_REJECTED || a->state == MS_CANCELLED)) {
+		code = a->state == MS_REJECTED ? APP_REJECTED : APP_CANCELLED;
+		actions_status_next(s, code, a->id);
+	}
+	return ACTION_STAY;
 }
 
 static enum action_result
 actions_install_pick(struct screen *s)
 {
 	const char	*typed = actions_value(s, "request_number");
-	int		 rc;
+	const char	*field = *typed != '\0' ? "request_number" : "app";
 
-	if (*typed != '\0')
-		rc = actions_pick(s, typed, "request_number");
-	else
-		rc = actions_pick(s, actions_value(s, "app"), "app");
-	if (rc == -1)
+	if (actions_pick(s, *typed != '\0' ? typed : actions_value(s, "app"), field) == -1)
 		return ACTION_STAY;
-	return actions_install_where(s);
+	return actions_install_where(s, field);
 }
 
 static enum action_result
@@ -1044,13 +1107,53 @@ actions_apps_install(struct screen *s)
 
 	if ((a = actions_apps_chosen(s)) == NULL)
 		return ACTION_STAY;
-	if (state_get(a, "request_number") == NULL || a->state == MS_REJECTED ||
-	    a->state == MS_CANCELLED) {
-		screen_set_error(s, "app", _("the certificates of this application cannot be "
-		    "installed: check its status"));
+	if (state_get(a, "request_number") == NULL) {
+		screen_set_error(s, "app", _("this application has not been submitted yet"));
 		return ACTION_STAY;
 	}
-	return actions_install_where(s);
+	return actions_install_where(s, "app");
+}
+
+/*
+ * Another password for an installed application's containers: its own screen. Not
+ * installed, or keys on a token (no container password: the PIN is the token's own),
+ * is said at the list.
+ */
+static enum action_result
+actions_apps_passwd(struct screen *s)
+{
+	static const char *const fields[] = { "app", NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct enroll_installed	 in;
+	struct state_app	*a;
+	char			*text = NULL;
+	int			 token;
+
+	if ((a = actions_apps_chosen(s)) == NULL)
+		return ACTION_STAY;
+	if (enroll_installed(actions_enroll(s), a->id, &in, &err) == -1) {
+		free(err.field);
+		err.field = strdup("app");
+		return actions_report(s, &err, fields);
+	}
+	if ((token = in.token != NULL) && asprintf(&text, _("the keys of application %s are on "
+	    "the token %s, which has no container password: a token's PIN is changed with the "
+	    "token's own tool"), actions_or(actions_get(s, "request_number"), a->id),
+	    in.token) != -1) {
+		screen_set_error(s, "app", text);
+		free(text);
+	}
+	enroll_installed_free(&in);
+	return token ? ACTION_STAY : ACTION_GOTO;
+}
+
+static enum action_result
+actions_apps_remove_keys(struct screen *s)
+{
+	if (actions_apps_chosen(s) == NULL)
+		return ACTION_STAY;
+	(void)actions_keys_remove_asked(s);
+	return ACTION_STAY;
 }
 
 static enum action_result
@@ -1100,6 +1203,10 @@ static const struct action actions[] = {
 	{ "apps_continue",	actions_apps_continue },
 	{ "apps_status",	actions_apps_status },
 	{ "apps_install",	actions_apps_install },
+	{ "apps_passwd",	actions_apps_passwd },
+	{ "apps_remove_keys",	actions_apps_remove_keys },
+	{ "remove_keys",	actions_remove_keys },
+	{ "passwd",		actions_passwd },
 	{ "resume",		actions_resume },
 };
 
@@ -1131,6 +1238,7 @@ actions_fill(struct screen *s, const char *field, const char *which)
 	}
 	rc = screen_set_items(s, field, items);
 	json_decref(items);
+	actions_support_warm(s);
 	return rc;
 }
 
@@ -1515,36 +1623,6 @@ actions_enter_install_password(struct screen *s)
 	return 0;
 }
 
-/* A container's file name; its folder is shown once above it. */
-static void
-actions_file(struct screen *s, const char *field, const char *path)
-{
-	const char	*slash = path != NULL ? strrchr(path, '/') : NULL;
-
-	(void)screen_set_value(s, field, slash != NULL ? slash + 1 : actions_or(path, "—"));
-}
-
-static int
-actions_enter_installed(struct screen *s)
-{
-	actions_restore(s, "request_number", "request_number");
-	if (actions_on_token(s)) {
-		char	on[256];
-
-		(void)snprintf(on, sizeof on, _("on the token %s, beside its key"),
-		    actions_or(actions_get(s, "token_label"), actions_or(actions_get(s, "token"),
-		    "")));
-		(void)screen_set_value(s, "folder", "—");
-		(void)screen_set_value(s, "container_auth", on);
-		(void)screen_set_value(s, "container_sign", on);
-		return 0;
-	}
-	actions_restore(s, "folder", "dir");
-	actions_file(s, "container_auth", actions_get(s, "container_auth"));
-	actions_file(s, "container_sign", actions_get(s, "container_sign"));
-	return 0;
-}
-
 static int
 actions_enter_resume(struct screen *s)
 {
@@ -1595,6 +1673,8 @@ static const struct actions_enter_row {
 	{ "install_password",	actions_enter_install_password },
 	{ "install_token",	actions_enter_install_token },
 	{ "installed",		actions_enter_installed },
+	{ "installed_token",	actions_enter_installed },
+	{ "passwd",		actions_enter_passwd },
 };
 
 const char *

@@ -319,6 +319,8 @@ formdef_top_one(struct formdef_parse *p, const char *key, yaml_node_t *k, yaml_n
 		return formdef_buttons(p, v, fd);
 	if (strcmp(key, "next") == 0)
 		return formdef_string(p, v, key, &fd->next);
+	if (strcmp(key, "once") == 0)
+		return formdef_bool(p, v, key, &fd->once);
 	return formdef_fail(p, k, _("unknown key '%s'"), key);
 }
 
@@ -548,7 +550,9 @@ formdef_emit_form(yaml_emitter_t *em, const struct formdef *fd)
 		if (formdef_emit_button(em, &fd->buttons[i]) == -1)
 			return -1;
 	if ((fd->nbuttons > 0 && formdef_emit_close(em, 0) == -1) ||
-	    formdef_emit_pair(em, "next", fd->next, 0) == -1 || formdef_emit_close(em, 1) == -1)
+	    formdef_emit_pair(em, "next", fd->next, 0) == -1 ||
+	    formdef_emit_pair(em, "once", fd->once ? "true" : NULL, 0) == -1 ||
+	    formdef_emit_close(em, 1) == -1)
 		return -1;
 	if (formdef_emit(em, &ev, yaml_document_end_event_initialize(&ev, 1)) == -1 ||
 	    formdef_emit(em, &ev, yaml_stream_end_event_initialize(&ev)) == -1)

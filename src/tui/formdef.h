@@ -1,7 +1,7 @@
 /*
  * formdef — a screen as data: forms/NAME.yaml parsed into struct formdef (title, text,
  * warning, fields with their widget type, labels and help in kk/ru/en, validator, buttons with the
- * core action each fires, the next screen). Adding a field is editing YAML, not C. A bad
+ * core action each fires, the next screen, whether Back may return to it). Adding a field is editing YAML, not C. A bad
  * file is refused with file:line and what is wrong: unknown keys, widget types, validators
  * and actions are caught at load, against the tables of widget.c, tui-validate.c and
  * actions.c. formdef_free releases everything; 0 or -1 with a cause.
@@ -47,6 +47,8 @@ struct formdef {
 	struct formdef_button	*buttons;
 	size_t			 nbuttons;
 	char			*next;		/* the screen after a successful action, or NULL */
+	int			 once;		/* left for good once an action goes on from it:
+						 * Back from later screens passes over it */
 };
 
 int		 formdef_load(const char *path, struct formdef *, char **cause);

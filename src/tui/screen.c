@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -735,6 +736,7 @@ static void
 screen_help(struct screen *s)
 {
 	const char	*title = formdef_text_get(&s->fd->title, s->tui->lang), *text = NULL;
+	char		*more = NULL, *both = NULL;
 
 	if ((size_t)s->focus < s->nw) {
 		const struct formdef_field	*f = s->w[s->focus]->def;
@@ -748,7 +750,14 @@ screen_help(struct screen *s)
 		    "Enter presses the button. Esc goes back a screen, F2 changes the language, "
 		    "F10 quits: what the buttons have taken is kept, and if something typed on "
 		    "this screen has not been saved yet, you are asked first.");
+	/* What the program adds to every help (where to turn): after a blank line. */
+	if (s->tui->hooks != NULL && s->tui->hooks->help_more != NULL &&
+	    (more = s->tui->hooks->help_more(s->tui)) != NULL && *more != '\0' &&
+	    asprintf(&both, "%s\n\n%s", text, more) != -1)
+		text = both;
 	screen_message(s, title, text);
+	free(both);
+	free(more);
 }
 
 /* ---- values and errors, for actions ---- */

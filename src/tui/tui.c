@@ -412,7 +412,10 @@ struct tui_flow {
 	int			 depth;
 };
 
-/* Going to a screen already on the way back unwinds to it, so the stack never loops. */
+/*
+ * Going to a screen already on the way back unwinds to it, so the stack never loops. A
+ * screen left for good (`once`: an installing password taken) is not put on the way back.
+ */
 static const struct formdef *
 tui_flow_go(struct tui_flow *f, const struct formdef *from, const struct formdef *to)
 {
@@ -423,7 +426,7 @@ tui_flow_go(struct tui_flow *f, const struct formdef *from, const struct formdef
 			f->depth = i;
 			return to;
 		}
-	if (to == from)
+	if (to == from || from->once)
 		return to;
 	if (f->depth == TUI_STACK_MAX) {
 		memmove(f->stack, f->stack + 1, (TUI_STACK_MAX - 1) * sizeof f->stack[0]);
@@ -510,7 +513,14 @@ tui_flow(struct tui *tui, char **cause)
 int
 tui_main(void *ctx, const char *forms, const char *lang, char **cause)
 {
-	struct tui	tui = { .ctx = ctx };
+	return tui_main_hooks(ctx, NULL, forms, lang, cause);
+}
+
+int
+tui_main_hooks(void *ctx, const struct tui_hooks *hooks, const char *forms,
+    const char *lang, char **cause)
+{
+	struct tui	tui = { .ctx = ctx, .hooks = hooks };
 	int		rc = 2;
 
 	(void)snprintf(tui.lang, sizeof tui.lang, "%s",

@@ -23,8 +23,24 @@ enum tui_color {
 	TC_BUTTON_FOCUS, TC_ERROR, TC_OK, TC_HELP, TC_KEYBAR, TC_WARNING, TC__MAX
 };
 
+struct tui;
+
+/*
+ * What a program adds to the engine's own behaviour; a NULL member (or no hooks at all)
+ * adds nothing, so the engine names no program.
+ */
+struct tui_hooks {
+	/*
+	 * Lines every F1 help box ends with, in the current language (the applicant's:
+	 * where to turn for help). malloc'd; NULL or "" for none. It says nothing of its own
+	 * failures: then there are no lines.
+	 */
+	char	*(*help_more)(struct tui *);
+};
+
 struct tui {
 	void			*ctx;		/* the program's core: struct enroll, struct ra */
+	const struct tui_hooks	*hooks;		/* the program's additions, or NULL */
 	char			 lang[4];	/* "kk", "ru", "en" */
 	int			 color;		/* 0: monochrome (NO_COLOR, vt100, linux...) */
 	int			 rows, cols;
@@ -65,5 +81,8 @@ int			 tui_lang_next(struct tui *, char **cause);
  * terminal it cannot draw on: tui-term.h).
  */
 int			 tui_main(void *ctx, const char *forms, const char *lang, char **cause);
+/* The same, with the program's hooks (NULL: none). */
+int			 tui_main_hooks(void *ctx, const struct tui_hooks *, const char *forms,
+			    const char *lang, char **cause);
 
 #endif

@@ -560,8 +560,9 @@ def test_apply_stopped_while_the_service_does_not_answer(person, svc):
 
 
 def test_start_anew_gives_up_the_unfinished_one(person):
-    """"Start anew" asks first; No keeps the application, Yes gives it up, and the next
-    start opens on the main menu instead of offering it again."""
+    """"Start anew" asks first, "No" focused (it cannot be undone); No keeps the
+    application, Yes gives it up, and the next start opens on the main menu instead of
+    offering it again."""
     t = person("en")
     F = t.forms
     fill_to_region(t)
@@ -570,11 +571,11 @@ def test_start_anew_gives_up_the_unfinished_one(person):
     on_screen(t, "resume")
     t.press(F.button("resume", "abandon"))
     t.wait_for("Give up the unfinished application?")
-    t.keys("Right", "Enter")                # No
+    t.keys("Enter")                         # No, focused
     on_screen(t, "resume")
     t.press(F.button("resume", "abandon"))
     t.wait_for("Give up the unfinished application?")
-    t.keys("Enter")                         # Yes
+    t.keys("Left", "Enter")                 # Yes
     on_screen(t, "info")
     t.sigkill()
     t.start()
@@ -626,8 +627,8 @@ def test_keys_on_a_token(person, tmp_path):
     t.wait_for("Token PIN")
     t.type(tok.pin)
     t.keys("Enter")
-    scr = on_screen(t, "installed", timeout=120)
-    assert "on the token Kaztoken TUI" in scr, scr
+    scr = on_screen(t, "installed_token", timeout=120)
+    assert "Kaztoken TUI" in scr, scr
     out = tok.pkcs11_tool("--list-objects").stdout
     assert out.count("Certificate Object") == 2 and out.count("Private Key Object") == 2, out
     with open(t.state, encoding="utf-8") as f:

@@ -90,7 +90,8 @@ static const char good[] =
     "  - label: {en: \"Elsewhere\"}\n"
     "    action: goto\n"
     "    target: main\n"
-    "next: iin\n";
+    "next: iin\n"
+    "once: true\n";
 
 static void
 test_good(void **state)
@@ -129,6 +130,7 @@ test_good(void **state)
 	assert_int_equal(fd.buttons[1].line, 25);
 	assert_string_equal(fd.buttons[1].target, "main");
 	assert_string_equal(fd.next, "iin");
+	assert_int_equal(fd.once, 1);
 	formdef_free(&fd);
 	formdef_free(&fd);	/* twice is harmless */
 	free(path);
@@ -245,6 +247,7 @@ test_round_trip(void **state)
 		assert_str_or_null(a.buttons[i].target, b.buttons[i].target);
 	}
 	assert_str_or_null(a.next, b.next);
+	assert_int_equal(a.once, b.once);
 	p2 = dump_to(*state, "dump2", &b);
 	t1 = slurp(p1);
 	t2 = slurp(p2);
@@ -284,6 +287,7 @@ static const struct {
 	    "a 'goto' button needs a target" },
 	{ "title: {en: T}\nfields:\n  - {name: a, type: entry, required: maybe}\n", 3,
 	    "'required' must be true or false" },
+	{ "title: {en: T}\nonce: sometimes\n", 2, "'once' must be true or false" },
 	{ "title: {en: T}\nfields:\n  - {name: a, type: entry, max: many}\n", 3,
 	    "'max' must be a whole number" },
 	{ "title: {en: T}\nfields:\n  - {type: entry}\n", 3, "a field has no 'name'" },
