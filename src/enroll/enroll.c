@@ -1158,6 +1158,8 @@ enroll_support_str(const json_t *o, const char *key)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
+#define ENROLL_SUPPORT_RETRY	60	/* seconds */
+
 int
 enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error *err)
 {
@@ -1165,10 +1167,21 @@ enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error
 	const char		*lang = i18n_current();
 
 	memset(out, 0, sizeof *out);
+	/*
+	 * A service that failed to give it is not asked again for a while: F1 and every
+	 * failure box ask for it, and each ask of a service that is down costs its retries.
+	 */
+	if (e->support == NULL && e->support_failed != 0 &&
+	    time(NULL) - e->support_failed < ENROLL_SUPPORT_RETRY) {
+		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		    _("the service's support contact could not be had a moment ago"));
+		return -1;
+	}
 	if (e->support == NULL) {
 		if (enroll_call(e, "GET", "/api/v1/directories/support", NULL, 1,
 		    ANSWER_SUPPORT, &res, err) == -1) {
 			client_result_free(&res);
+			e->support_failed = time(NULL);
 			return -1;
 		}
 		e->support = json_incref(res.json);

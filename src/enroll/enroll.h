@@ -11,6 +11,7 @@
 #define NCA_ENROLL_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "common/secret.h"
 #include "enroll/client.h"
@@ -43,6 +44,7 @@ struct enroll {
 	struct client	*cl;
 	char		*lang;
 	json_t		*support;	/* GET /directories/support, once asked (enroll_support) */
+	time_t		 support_failed;	/* when asking it last failed, or 0 */
 };
 
 struct enroll_captcha {
