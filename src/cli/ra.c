@@ -14,6 +14,7 @@
 #include "common/problem.h"
 #include "common/reason.h"
 #include "common/utf8.h"
+#include "common/when.h"
 #include "enroll/p11.h"
 
 /*
@@ -750,48 +751,19 @@ ra_me(struct ra *ra, json_t **out, struct ra_error *err)
 	return ra_call(ra, "GET", "/api/v1/ra/me", NULL, 1, out, err);
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ", exactly as the service writes times: the moment, or -1. */
-static time_t
-ra_time(const char *iso)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
-	    strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return (time_t)-1;
-	return timegm(&tm);
-}
+_Static_assert(RA_WHEN_MAX >= WHEN_MAX && 11 >= WHEN_DAY_MAX, "ra_when and ra_day hold "
+    "when_local's and when_day's");
 
 const char *
 ra_when(const char *iso, char buf[RA_WHEN_MAX])
 {
-	struct tm	lt;
-	time_t		t = ra_time(iso);
-	int		off;
-	char		day[24];
-
-	if (t == (time_t)-1 || localtime_r(&t, &lt) == NULL ||
-	    strftime(day, sizeof day, "%Y-%m-%d %H:%M", &lt) == 0 ||
-	    lt.tm_gmtoff < -86400 || lt.tm_gmtoff > 86400)
-		return iso;
-	/* The offset, not a zone's name: a name is a word, and words are for catalogs. */
-	off = (int)(lt.tm_gmtoff < 0 ? -lt.tm_gmtoff : lt.tm_gmtoff) / 60;
-	(void)snprintf(buf, RA_WHEN_MAX, "%.16s %c%02d:%02d", day, lt.tm_gmtoff < 0 ? '-' : '+',
-	    off / 60 % 100, off % 60);
-	return buf;
+	return when_local(iso, buf);
 }
 
 const char *
 ra_day(const char *iso, char buf[11])
 {
-	struct tm	lt;
-	time_t		t = ra_time(iso);
-
-	if (t == (time_t)-1 || localtime_r(&t, &lt) == NULL ||
-	    strftime(buf, 11, "%Y-%m-%d", &lt) == 0)
-		(void)snprintf(buf, 11, "%s", iso);
-	return buf;
+	return when_day(iso, buf);
 }
 
 /*
