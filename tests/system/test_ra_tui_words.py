@@ -156,11 +156,19 @@ def s_app_issued(w):
     w.on("app")
 
 
+def s_history_issued(w):
+    """The history of the approved one: the serials and the documents checked."""
+    w.press("app", "goto", "history")
+    w.on("history")
+
+
 def s_decided_already(w):
     """Another desk decided the other application meanwhile: said in a box."""
     p = Desk(w.svc, w.t.home).run("reject", w.other, "--reason", "identity_mismatch",
                                   "--text", "паспорт не совпадает", "--yes")
     assert p.returncode == 0, p.stderr
+    w.t.keys("Escape")
+    w.on("app")
     w.press("app", "goto", "main")
     w.on("main")
     w.press("main", "goto", "find")
@@ -258,6 +266,7 @@ DESK_PATH = [
     ("form, its end", s_form_read),
     ("approved", s_approved),
     ("application issued", s_app_issued),
+    ("history of the issued one", s_history_issued),
     ("application decided by another desk", s_decided_already),
     ("approve what another desk decided", s_decided_refused),
     ("filter", s_filter, "F1"),
@@ -299,3 +308,39 @@ def test_the_desk_in_words_of_the_language(console, svc, tmp_path, lang):
     finally:
         s.stop(check=False)
     finish(w)
+
+
+# ---- the organization's name in the desk's language ----
+
+ORG_KK = "««Сарыарқа Жылу Энерго» ұлттық компаниясы» АҚ"
+ORG_RU = "АО «Национальная компания «Сарыарка Жылу Энерго»»"
+
+
+@pytest.mark.parametrize("lang,org", [("kk", ORG_KK), ("ru", ORG_RU)])
+def test_the_organization_is_named_in_the_desks_language(console, svc, tmp_path, lang, org):
+    """The register names the organization in Kazakh too: a Kazakh desk reads that name
+    on the application, on the form and on the command line's show; the JSON carries
+    both beside the name the certificates carry."""
+    me = Applicant(svc, str(tmp_path / "applicant"))
+    os.makedirs(me.home, exist_ok=True)
+    p = me.apply()
+    assert p.returncode == 0, p.stderr
+    number = re.search(r'"request_number": *"([^"]+)"', p.stdout).group(1)
+    desk = Desk(svc, tmp_path)
+    p = desk.run("show", number, lang=lang)
+    assert p.returncode == 0, p.stderr
+    assert org in p.stdout, p.stdout
+    p, app = desk.json("show", number)
+    assert app["organization"]["name"] == ORG_RU
+    assert app["organization"]["names"] == {"kk": ORG_KK, "ru": ORG_RU}
+    p, queue = desk.json("queue", "--search", number)
+    assert queue["applications"][0]["organization_names"]["kk"] == ORG_KK
+    t = console(lang)
+    t.forms = Forms(RA_FORMS, lang)
+    t.press(t.forms.button("main", "goto", "find"))
+    t.wait_for(t.forms.title("find"))
+    t.type(number)
+    t.press(t.forms.button("find", "find"))
+    scr = t.wait_for(t.forms.title("app"))
+    scr = t.wait_for(org)
+    assert org in scr, scr
