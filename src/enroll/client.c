@@ -16,6 +16,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/oserror.h"
 #include "common/secret.h"
 #include "common/utf8.h"
 #include "enroll/client.h"
@@ -103,7 +104,7 @@ client_ca_file_check(const char *path, char **cause)
 			    "the settings)"), path);
 			return CLIENT_CONFIG_CA_MISSING;
 		}
-		cause_set(cause, _("cannot read the CA file %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot read the CA file %s: %s"), path, OSERROR(errno));
 		return CLIENT_CONFIG_CA_UNREADABLE;
 	}
 	x = PEM_read_X509(fp, NULL, NULL, NULL);
@@ -725,7 +726,7 @@ client_p12_open(const char *path, const struct secret *password, EVP_PKEY **key,
 	enum client_identity_error why = CLIENT_IDENTITY_OK;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
-		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
 		return CLIENT_IDENTITY_FILE;
 	}
 	p12 = d2i_PKCS12_fp(fp, NULL);
