@@ -66,3 +66,35 @@ def test_the_settings_file_complains_in_the_language_of_lang(tmp_path, lang):
     assert p.returncode == 2, p
     text, odd = words(p, str(conf))
     assert not odd, f"{odd} in: {text}"
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory):
+    from service import Service
+    s = Service(tmp_path_factory.mktemp("cli-words") / "state")
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_incomplete_application_names_the_field_as_the_screens_do(svc, tmp_path, lang):
+    """A draft without its ГУ/СКС code (the command line refused the one given and kept
+    the rest), sent as the full-screen Apply sends it (tests/tools/enroll-tool): the
+    refusal names the field as the screens do, not by the state's key 'gu_code'."""
+    import json
+    from test_apply_cli import Applicant
+    tool = os.path.join(BUILDDIR, "tests", "tools", "enroll-tool")
+    if not os.access(tool, os.X_OK):
+        pytest.skip("tests/tools/enroll-tool is not built (make check builds it)")
+    me = Applicant(svc, str(tmp_path))
+    p = me.apply(gu_code="9999")
+    assert p.returncode == 1, p.stderr
+    draft = json.loads(p.stdout)["error"]["id"]
+    e = program_env()
+    e.update(HOME=str(tmp_path), LANGUAGE=lang)
+    p = subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"), tool, me.state, "apply",
+                        draft], capture_output=True, text=True, env=e, timeout=60)
+    assert p.returncode == 1, p
+    text, odd = words(p, "enroll-tool")
+    assert not odd, f"{odd} in: {text}"
+    assert "ГУ/СКС" in text, text

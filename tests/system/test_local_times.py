@@ -85,3 +85,27 @@ def test_status_says_the_deadline_and_validity_in_local_time(svc, tmp_path):
         assert local(moment, "%Y-%m-%d %H:%M +05:00") in said, said
     # A script still reads the service's own times.
     assert ISO.fullmatch(certs["not_before"]), certs
+
+
+def test_apply_says_the_deadlines_local_day(svc, tmp_path):
+    """A zone where the local date is not UTC's at this hour (UTC+14 in the afternoon, UTC-12
+    in the morning): 'bring the form before DAY' names the local day."""
+    east = time.gmtime().tm_hour >= 12
+    zone, shift = ("XYZ-14", 14) if east else ("XYZ+12", -12)
+    me = Applicant(svc, str(tmp_path))
+    env = program_env()
+    env.update(HOME=me.home, XDG_STATE_HOME=os.path.join(me.home, "xdg"),
+               XDG_CONFIG_HOME=os.path.join(me.home, "cfg"), LANGUAGE="en", TZ=zone)
+    cmd = [os.path.join(BUILDDIR, "uninstalled-env"), os.path.join(BUILDDIR, "ncaenroll"),
+           "--service", svc.base, "--ca-file", svc.cafile, "--state", me.state, "apply",
+           "--bin", "940140000385", "--iin", "871008401427", "--role", "ROLE02", "--region",
+           "karaganda", "--city", "karaganda", "--gu-code", "1001", "--captcha-answer",
+           svc.captcha_code, "--dir", me.keys, "--email", "buhgalter@mail.kz"]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stderr
+    number = re.search(r"\d{4}(?:-\d{4}){6}", p.stdout).group(0)
+    st = json.loads(run(me, "--json", "status", number).stdout)
+    t = calendar.timegm(time.strptime(st["deadline"], "%Y-%m-%dT%H:%M:%SZ"))
+    day = time.strftime("%Y-%m-%d", time.gmtime(t + shift * 3600))
+    assert f"before {day}" in p.stdout, p.stdout
