@@ -175,20 +175,28 @@ class Walk:
                 self.check(name)
             self.close_boxes(name or self.last)
 
+    def enter(self, timeout=10):
+        """Enter, then until the screen has changed (under load a key takes its time)
+        and settled: the screen."""
+        before = self.t.screen()
+        self.t.keys("Enter")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and self.t.screen() == before:
+            time.sleep(0.1)
+        return self.settle()
+
     def close_boxes(self, name):
         """Closes the box shown (Enter: its first button), and reads and closes each box
         that follows it (one failure may say itself twice)."""
         for k in range(2, 7):
-            self.t.keys("Enter")
-            if not BOX.search(self.settle()):
+            if not BOX.search(self.enter()):
                 return
             self.check(f"{name} (box {k})")
         raise TuiTimeout(f"boxes keep coming:\n{self.t.screen()}")
 
     def box_closed(self):
         """The box shown closed with Enter, and no other after it."""
-        self.t.keys("Enter")
-        if BOX.search(self.settle()):
+        if BOX.search(self.enter()):
             raise TuiTimeout(f"the box stays, or another follows:\n{self.t.screen()}")
 
     # what the walk checks
@@ -225,6 +233,10 @@ class Walk:
         for step in steps:
             name, do = step[0], step[1]
             flags = step[2] if len(step) > 2 else ""
+            # "needs:FORM": a step of a screen this build may not have yet.
+            need = re.search(r"needs:(\w+)", flags)
+            if need and need.group(1) not in self.F.f:
+                continue
             try:
                 do(self)
                 self.last = name
@@ -752,9 +764,56 @@ def s_installed(w):
     w.on("installed", timeout=120)
 
 
-def s_apps(w):
-    w.press("installed", "goto", "main")
+def s_passwd(w):
+    """Another password for the containers just installed (forms/passwd.yaml)."""
+    w.press("installed", "goto", "passwd")
+    w.on("passwd")
+
+
+def s_passwd_typed(w, current, new, again):
+    w.first_field()
+    w.retype(current, 70)
+    w.t.keys("Tab")
+    w.retype(new, 70)
+    w.t.keys("Tab")
+    w.retype(again, 70)
+    w.press("passwd", "passwd")
+
+
+def s_passwd_wrong(w):
+    s_passwd_typed(w, "Wrong123", "Asdfgh34", "Asdfgh34")
+    w.settle(timeout=60)
+
+
+def s_passwd_short(w):
+    w.clear()
+    s_passwd_typed(w, PASSWORD, "Zq9w", "Zq9w")
+
+
+def s_passwd_differ(w):
+    w.clear()
+    s_passwd_typed(w, PASSWORD, "Asdfgh34", "Asdfgh35")
+
+
+def s_passwd_changed(w):
+    w.clear()
+    s_passwd_typed(w, PASSWORD, "Asdfgh34", "Asdfgh34")
+    w.settle(timeout=60)
+
+
+def to_main(w):
+    """Back to the main menu, a box closed and a screen at a time."""
+    for _ in range(8):
+        w.clear()
+        if w.F.title("main") in w.t.screen().split("\n")[0]:
+            return
+        w.t.keys("Escape")
+        w.settle()
     w.on("main")
+
+
+def s_apps(w):
+    to_main(w)
     w.press("main", "goto", "apps")
     w.on("apps")
 
@@ -808,6 +867,11 @@ STATUS_PATH = [
     ("install_password, 33 characters", s_password_long),
     ("install_password, passwords differ", s_password_differ),
     ("installed", s_installed, "F1"),
+    ("passwd", s_passwd, "F1 needs:passwd"),
+    ("passwd, the current password wrong", s_passwd_wrong, "needs:passwd"),
+    ("passwd, too short", s_passwd_short, "needs:passwd"),
+    ("passwd, passwords differ", s_passwd_differ, "needs:passwd"),
+    ("passwd, changed", s_passwd_changed, "needs:passwd"),
     ("apps", s_apps, "F1"),
     ("apps, the status of one", s_apps_status),
     ("install_pick", s_install_pick, "F1"),
@@ -869,7 +933,7 @@ def s_token_installed(w):
     w.box()
     w.t.type(w.pin)
     w.t.keys("Enter")
-    w.on("installed", timeout=120)
+    w.on("installed_token" if "installed_token" in w.F.f else "installed", timeout=120)
 
 
 TOKEN_PATH = [
