@@ -183,16 +183,22 @@ main(int argc, char **argv)
 		return CMD_EXIT_LOCAL;
 	}
 	/*
-	 * Settings first (they may name the language); their complaint is said in that
-	 * language, once --help and --version have had their answer.
+	 * Settings first (they may name the language); their complaint is said once --help
+	 * and --version have had their answer.
 	 */
+	lang = cmd_early_value(argc, argv, "lang");
+	/*
+	 * Until the settings are read, the language of --lang, else of the environment: the
+	 * settings' own complaint is said in it.
+	 */
+	if (lang == NULL || i18n_init(lang, NULL) == -1)
+		(void)i18n_init(NULL, NULL);
 	if (ra_settings_load(&ctx.set, &cause) == -1) {
 		ctx.cmd.settings_cause = cause;
 		cause = NULL;
 	}
 	/* Under --json even a mistake before the option is answered in JSON. */
 	ctx.cmd.json = cmd_early_value(argc, argv, "json") != NULL;
-	lang = cmd_early_value(argc, argv, "lang");
 	if (i18n_init(lang != NULL ? lang : ctx.set.lang, &lcause) == -1) {
 		(void)i18n_init(NULL, NULL);
 		cmd_error(&ctx.cmd, "%s", lcause);

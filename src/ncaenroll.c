@@ -180,13 +180,19 @@ main(int argc, char **argv)
 	 * the settings' lang; then the environment), which must be known before the first
 	 * message. Their complaint is said once --help and --version have had their answer.
 	 */
+	lang = cmd_early_value(argc, argv, "lang");
+	/*
+	 * Until the settings are read, the language of --lang, else of the environment: the
+	 * settings' own complaint is said in it.
+	 */
+	if (lang == NULL || i18n_init(lang, NULL) == -1)
+		(void)i18n_init(NULL, NULL);
 	if (cliconf_load(&ctx.conf, &cause) == -1) {
 		ctx.settings_cause = cause;
 		cause = NULL;
 	}
 	/* Under --json even a mistake before the option is answered in JSON. */
 	ctx.json = cmd_early_value(argc, argv, "json") != NULL;
-	lang = cmd_early_value(argc, argv, "lang");
 	if (i18n_init(lang != NULL ? lang : ctx.conf.lang, &lcause) == -1) {
 		(void)i18n_init(NULL, NULL);
 		cmd_error(&ctx, "%s", lcause);

@@ -9,6 +9,8 @@
 #include "cli/cliconf.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/log.h"
+#include "common/oserror.h"
 
 static char **
 cliconf_slot(const struct cliconf_spec *spec, void *settings, const char *key)
@@ -71,7 +73,7 @@ cliconf_read_file(const struct cliconf_spec *spec, void *settings, const char *p
 	if ((fp = fopen(path, "rb")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
 		return -1;
 	}
 	if (!yaml_parser_initialize(&parser)) {
@@ -80,10 +82,15 @@ cliconf_read_file(const struct cliconf_spec *spec, void *settings, const char *p
 		return -1;
 	}
 	yaml_parser_set_input_file(&parser, fp);
-	if (!yaml_parser_load(&parser, &doc))
-		cause_set(cause, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
-		    parser.problem != NULL ? parser.problem : _("not YAML"));
-	else {
+	if (!yaml_parser_load(&parser, &doc)) {
+		/* Where, in our words; libyaml's reason is English, for the log. */
+		log_debug("%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
+		    parser.problem != NULL ? parser.problem : "?");
+		cause_set(cause, _("%s:%lu:%lu: the settings cannot be read from here on "
+		    "(check the colons, quotes and indents)"), path,
+		    (unsigned long)parser.problem_mark.line + 1,
+		    (unsigned long)parser.problem_mark.column + 1);
+	} else {
 		rc = cliconf_apply(spec, settings, path, &doc, cause);
 		yaml_document_delete(&doc);
 	}

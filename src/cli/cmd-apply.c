@@ -17,6 +17,7 @@
 #include "cli/cmd.h"
 #include "common/halfblock.h"
 #include "common/i18n.h"
+#include "common/when.h"
 
 enum apply_option {
 	APPLY_BIN,
@@ -392,7 +393,7 @@ apply_done(struct apply *a)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*num = state_get(app, "request_number");
-	char			 mail[256], day[11];
+	char			 mail[256], day[WHEN_DAY_MAX];
 
 	if (a->ctx->json)
 		return cmd_json(a->ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
@@ -403,12 +404,11 @@ apply_done(struct apply *a)
 		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
 	(void)printf("%s\n", _("Remember it: you need it to check the status and install "
 	    "the certificates."));
-	/* The day is what counts for a person; the service gives an ISO time. */
-	(void)snprintf(day, sizeof day, "%s", state_get(app, "deadline") ?
-	    state_get(app, "deadline") : "");
+	/* The day is what counts for a person: the local one (the service gives UTC). */
 	(void)printf(_("Bring the printed application form (%s form %s --print, or "
 	    "--pdf FILE) and your identity document to a registration desk before %s, or the "
-	    "application is cancelled.\n"), apply_self(a->ctx), num, day);
+	    "application is cancelled.\n"), apply_self(a->ctx), num,
+	    when_day(state_get(app, "deadline") ? state_get(app, "deadline") : "", day));
 	return CMD_EXIT_OK;
 }
 

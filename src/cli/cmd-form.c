@@ -17,6 +17,7 @@
 #include "cli/cmd.h"
 #include "common/appform.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "enroll/enroll-form.h"
 
 /*
@@ -33,12 +34,12 @@ form_lp(struct cmd_ctx *ctx, const char *path)
 	pid_t		 pid;
 
 	if (pipe2(fds, O_CLOEXEC) == -1) {
-		cmd_error(ctx, "pipe: %s", strerror(errno));
+		cmd_error(ctx, _("cannot run the printing command lp: %s"), OSERROR(errno));
 		return CMD_EXIT_LOCAL;
 	}
 	(void)fflush(NULL);	/* nothing buffered may be written twice */
 	if ((pid = fork()) == -1) {
-		cmd_error(ctx, "fork: %s", strerror(errno));
+		cmd_error(ctx, _("cannot run the printing command lp: %s"), OSERROR(errno));
 		(void)close(fds[0]);
 		(void)close(fds[1]);
 		return CMD_EXIT_LOCAL;
@@ -60,12 +61,13 @@ form_lp(struct cmd_ctx *ctx, const char *path)
 	(void)close(fds[0]);
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR) {
-			cmd_error(ctx, "waitpid: %s", strerror(errno));
+			cmd_error(ctx, _("cannot run the printing command lp: %s"),
+			    OSERROR(errno));
 			return CMD_EXIT_LOCAL;
 		}
 	}
 	if (n == (ssize_t)sizeof err && err != ENOENT)
-		cmd_error(ctx, "lp: %s", strerror(err));
+		cmd_error(ctx, _("cannot run the printing command lp: %s"), OSERROR(err));
 	if (n == (ssize_t)sizeof err || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		cmd_error(ctx, "%s", _("no printer: save it with --pdf FILE and print it "
 		    "elsewhere"));
@@ -88,7 +90,7 @@ form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	errno = ENAMETOOLONG;
 	if (snprintf(dir, sizeof dir, "%s/ncaenroll-XXXXXX", tmp) >= (int)sizeof dir ||
 	    mkdtemp(dir) == NULL) {
-		cmd_error(ctx, _("cannot create %s: %s"), dir, strerror(errno));
+		cmd_error(ctx, _("cannot create %s: %s"), dir, OSERROR(errno));
 		return CMD_EXIT_LOCAL;
 	}
 	/* The number is 34 characters: this always fits beside a folder that fit. */
@@ -99,9 +101,9 @@ form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 		rc = form_lp(ctx, path);
 	/* lp has handed the file to the print queue by the time it exits. */
 	if (unlink(path) == -1 && errno != ENOENT)
-		cmd_say(ctx, "%s: %s", path, strerror(errno));
+		cmd_say(ctx, "%s: %s", path, OSERROR(errno));
 	if (rmdir(dir) == -1)
-		cmd_say(ctx, "%s: %s", dir, strerror(errno));
+		cmd_say(ctx, "%s: %s", dir, OSERROR(errno));
 	enroll_error_free(&err);
 	return rc == CMD_EXIT_OK && ctx->json ? cmd_json(ctx, json_pack("{s:s, s:b}",
 	    "request_number", number, "printed", 1)) : rc;
@@ -120,7 +122,7 @@ form_pdf(struct cmd_ctx *ctx, struct enroll *e, const char *key, const char *pdf
 	else if (!print)
 		rc = CMD_EXIT_OK;
 	else if ((abs = realpath(pdf, NULL)) == NULL) {
-		cmd_error(ctx, "%s: %s", pdf, strerror(errno));
+		cmd_error(ctx, "%s: %s", pdf, OSERROR(errno));
 		rc = CMD_EXIT_LOCAL;
 	} else
 		rc = form_lp(ctx, abs);

@@ -127,8 +127,7 @@ decide_fetch(struct decide *d, struct ra *ra, json_t **app)
 	(void)printf("%s %s\n", _("Application"), ra_str(*app, "request_number"));
 	ra_cmd_field(_("Applicant"), d->name);
 	ra_cmd_field(_("IIN"), ra_str(json_object_get(*app, "applicant"), "iin"));
-	ra_cmd_field(_("Organization"), ra_value_label(json_object_get(
-	    json_object_get(*app, "organization"), "name")));
+	ra_cmd_field(_("Organization"), ra_org_name(*app));
 	ra_cmd_field(_("BIN"), ra_str(json_object_get(*app, "organization"), "bin"));
 	ra_cmd_field(_("Role"), ra_value_label(json_object_get(*app, "role")));
 	if (strcmp(ra_str(*app, "status"), "submitted") != 0)

@@ -12,7 +12,6 @@
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
-#include "common/storage.h"
 
 static const char *
 show_status(const json_t *app)
@@ -23,31 +22,11 @@ show_status(const json_t *app)
 	    ra_str(app, "status");
 }
 
-/* The storage by its name in the reader's language (the service's label is English). */
-static const char *
-show_storage(const json_t *app)
-{
-	const json_t			*st = json_object_get(app, "storage");
-	const struct storage_kind	*k = storage_find(json_is_string(st) ?
-					    json_string_value(st) : ra_str(st, "id"));
-
-	if (k != NULL)
-		return storage_name(k, i18n_current());
-	return *ra_str(st, "label") != '\0' ? ra_str(st, "label") : ra_value_label(st);
-}
-
+/* By its name, as the form and the order of appointment say it; --json has its id. */
 static void
 show_role(const json_t *app)
 {
-	const json_t	*role = json_object_get(app, "role");
-	char		 line[512];
-
-	if (json_is_object(role))
-		(void)snprintf(line, sizeof line, "%s (%s)", ra_value_label(role),
-		    ra_str(role, "id"));
-	else
-		(void)snprintf(line, sizeof line, "%s", ra_value_label(role));
-	ra_cmd_field(_("Role"), line);
+	ra_cmd_field(_("Role"), ra_value_label(json_object_get(app, "role")));
 }
 
 static void
@@ -55,6 +34,7 @@ show_print(const json_t *app)
 {
 	const json_t	*a = json_object_get(app, "applicant");
 	const json_t	*org = json_object_get(app, "organization");
+	char		*form;
 	char		 line[512], when[RA_WHEN_MAX], *why;
 
 	(void)printf("%s %s\n\n", _("Application"), ra_str(app, "request_number"));
@@ -74,23 +54,24 @@ show_print(const json_t *app)
 	ra_cmd_field(_("Applicant"), line);
 	ra_cmd_field(_("IIN"), ra_str(a, "iin"));
 	ra_cmd_field(_("E-mail"), ra_str(a, "email"));
-	ra_cmd_field(_("Organization"), json_is_object(org) && json_object_get(org, "name") ?
-	    ra_name(json_object_get(org, "name")) : ra_value_label(org));
+	ra_cmd_field(_("Organization"), ra_org_name(app));
 	ra_cmd_field(_("BIN"), ra_str(org, "bin"));
 	show_role(app);
 	ra_cmd_field(_("Region"), ra_value_label(json_object_get(app, "region")));
 	ra_cmd_field(_("City"), ra_value_label(json_object_get(app, "city")));
 	ra_cmd_field(_("Treasury code (ГУ/СКС)"), ra_str(app, "gu_code"));
-	ra_cmd_field(_("Key storage"), show_storage(app));
+	ra_cmd_field(_("Key storage"), ra_storage_name(app));
 	(void)printf("\n%s\n", _("Documents to check (approve --documents CODE,...):"));
 	ra_cmd_documents(app);
 	(void)printf("\n%s\n", _("History:"));
 	ra_cmd_history(app);
-	if (*ra_str(app, "form") != '\0') {
+	/* The form in the reader's words, as the console shows it (the service's is English). */
+	if ((form = ra_form_text(app, NULL)) != NULL) {
 		(void)printf("\n%s\n", _("Application form:"));
-		ra_cmd_put(ra_str(app, "form"), 1);
+		ra_cmd_put(form, 1);
 		(void)putchar('\n');
 	}
+	free(form);
 }
 
 static int

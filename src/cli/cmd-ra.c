@@ -250,7 +250,6 @@ void
 ra_cmd_history(const json_t *app)
 {
 	const json_t	*h = json_object_get(app, "history"), *ev;
-	const char	*detail;
 	size_t		 i;
 	char		 when[RA_WHEN_MAX], who[256], *rest, *when_col, *why;
 
@@ -259,12 +258,11 @@ ra_cmd_history(const json_t *app)
 		return;
 	}
 	json_array_foreach(h, i, ev) {
-		/* Statuses and a rejection's reason in the reader's words, not as codes. */
-		why = reason_describe(ev, i18n_current());
-		detail = why != NULL ? why : ra_str(ev, "detail");
+		/* Statuses and what the event says in the reader's words, not as codes. */
+		why = ra_event_detail(ev, app);
 		if (asprintf(&rest, "%s  %s%s%s", ra_actor(ra_str(ev, "actor"), app,
-		    who, sizeof who), ra_status(ra_str(ev, "action")), *detail != '\0' ? ": " : "",
-		    detail) == -1) {
+		    who, sizeof who), ra_status(ra_str(ev, "action")), why != NULL ? ": " : "",
+		    why != NULL ? why : "") == -1) {
 			free(why);
 			return;
 		}

@@ -16,6 +16,7 @@
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
+#include "common/when.h"
 
 static const char *
 status_str(json_t *o, const char *key)
@@ -31,7 +32,7 @@ status_print(json_t *st)
 	enum app_status	 s;
 	json_t		*certs = json_object_get(st, "certificates"), *c;
 	const char	*which[] = { "auth", "sign" };
-	char		*why;
+	char		*why, from[WHEN_MAX], to[WHEN_MAX];
 	size_t		 i;
 
 	(void)printf("%s: %s\n", _("Request number"), status_str(st, "request_number"));
@@ -40,7 +41,7 @@ status_print(json_t *st)
 	if (*status_str(st, "deadline") != '\0' && strcmp(status_str(st, "status"),
 	    "submitted") == 0)
 		(void)printf("%s: %s\n", _("Verify at a registration desk before"),
-		    status_str(st, "deadline"));
+		    when_local(status_str(st, "deadline"), from));
 	if ((why = reason_describe(st, i18n_current())) != NULL)
 		(void)printf("%s: %s\n", _("Reason"), why);
 	free(why);
@@ -51,8 +52,9 @@ status_print(json_t *st)
 		    "again with new keys (ncaenroll apply) and bring the printed form and the "
 		    "documents to a registration desk in time."));
 	if (json_is_object(certs))
-		(void)printf("%s: %s - %s\n", _("Valid"), status_str(certs, "not_before"),
-		    status_str(certs, "not_after"));
+		(void)printf("%s: %s - %s\n", _("Valid"),
+		    when_local(status_str(certs, "not_before"), from),
+		    when_local(status_str(certs, "not_after"), to));
 	for (i = 0; json_is_object(certs) && i < 2; i++) {
 		if ((c = json_object_get(certs, which[i])) == NULL)
 			continue;

@@ -18,6 +18,7 @@
 #include "cli/demo.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 
 #define DEMO_START_SECONDS 60	/* a first start creates a CA: RSA keys take a while */
 
@@ -63,7 +64,7 @@ demo_mkdirs(const char *dir, char **cause)
 	free(copy);
 	return 0;
 fail:
-	cause_set(cause, _("cannot create %s: %s"), copy, strerror(errno));
+	cause_set(cause, _("cannot create %s: %s"), copy, OSERROR(errno));
 	free(copy);
 	return -1;
 }
@@ -183,7 +184,7 @@ demo_start(struct demo_service *d, int auto_approve, const char *fixed_captcha, 
 	}
 	argv[i] = NULL;
 	if (pipe2(p, O_CLOEXEC) == -1 || (d->pid = fork()) == -1) {
-		cause_set(cause, _("cannot start the demo service: %s"), strerror(errno));
+		cause_set(cause, _("cannot start the demo service: %s"), OSERROR(errno));
 		goto out;
 	}
 	if (d->pid == 0)

@@ -8,12 +8,15 @@
 #include <time.h>
 
 #include "cli/ra.h"
+#include "common/appform.h"
 #include "common/appstatus.h"
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/problem.h"
 #include "common/reason.h"
+#include "common/storage.h"
 #include "common/utf8.h"
+#include "common/when.h"
 #include "enroll/p11.h"
 
 /*
@@ -697,6 +700,65 @@ ra_value_label(const json_t *v)
 	return ra_str(v, "id");
 }
 
+const char *
+ra_storage_name(const json_t *app)
+{
+	const json_t			*st = json_object_get(app, "storage");
+	const struct storage_kind	*k = storage_find(json_is_string(st) ?
+					    json_string_value(st) : ra_str(st, "id"));
+
+	if (k != NULL)
+		return storage_name(k, i18n_current());
+	return *ra_str(st, "label") != '\0' ? ra_str(st, "label") : ra_value_label(st);
+}
+
+/* Days between submission and deadline: the window this service gives (30 by default). */
+static int
+ra_form_window(const json_t *app)
+{
+	time_t	a = when_parse(ra_str(app, "submitted")), b = when_parse(ra_str(app, "deadline"));
+
+	if (a == (time_t)-1 || b == (time_t)-1 || b <= a)
+		return 30;
+	return (int)((b - a + 43200) / 86400);
+}
+
+char *
+ra_form_text(const json_t *app, char **cause)
+{
+	const json_t	*org = json_object_get(app, "organization");
+	const json_t	*a = json_object_get(app, "applicant");
+	struct appform	 af;
+	char		 who[512], date[WHEN_DAY_MAX], deadline[WHEN_DAY_MAX];
+
+	ra_applicant_name(app, who, sizeof who);
+	af = (struct appform){ .number = ra_str(app, "request_number"),
+	    .date = when_day(ra_str(app, "submitted"), date),
+	    .deadline = when_day(ra_str(app, "deadline"), deadline),
+	    .org_name = ra_org_name(app), .bin = ra_str(org, "bin"), .applicant = who,
+	    .iin = ra_str(a, "iin"), .email = ra_str(a, "email"),
+	    .role = ra_value_label(json_object_get(app, "role")),
+	    .region = ra_value_label(json_object_get(app, "region")),
+	    .city = ra_value_label(json_object_get(app, "city")),
+	    .gu_code = ra_str(app, "gu_code"), .storage = ra_storage_name(app),
+	    .days = ra_form_window(app) };
+	return appform_render(&af, 0, cause);
+}
+
+const char *
+ra_org_name(const json_t *app)
+{
+	const json_t	*org = json_object_get(app, "organization");
+	const json_t	*names = json_is_object(org) ? json_object_get(org, "names") :
+			    json_object_get(app, "organization_names");
+	const char	*s = json_string_value(json_object_get(names, i18n_current()));
+
+	if (s != NULL && *s != '\0')
+		return s;
+	return json_is_object(org) && json_object_get(org, "name") != NULL ?
+	    ra_name(json_object_get(org, "name")) : ra_value_label(org);
+}
+
 char *
 ra_queue_table(const json_t *apps, int *urgent)
 {
@@ -729,7 +791,7 @@ ra_queue_table(const json_t *apps, int *urgent)
 		cells[0] = ra_str(app, "request_number");
 		cells[1] = date;
 		cells[2] = left;
-		cells[3] = ra_value_label(json_object_get(app, "organization"));
+		cells[3] = ra_org_name(app);
 		if (ra_table_cells(&text, cells, cols1, 4) == -1)
 			goto oom;
 		cells[0] = "";
@@ -750,48 +812,19 @@ ra_me(struct ra *ra, json_t **out, struct ra_error *err)
 	return ra_call(ra, "GET", "/api/v1/ra/me", NULL, 1, out, err);
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ", exactly as the service writes times: the moment, or -1. */
-static time_t
-ra_time(const char *iso)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (strlen(iso) != 20 || iso[10] != 'T' || iso[19] != 'Z' ||
-	    strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return (time_t)-1;
-	return timegm(&tm);
-}
+_Static_assert(RA_WHEN_MAX >= WHEN_MAX && 11 >= WHEN_DAY_MAX, "ra_when and ra_day hold "
+    "when_local's and when_day's");
 
 const char *
 ra_when(const char *iso, char buf[RA_WHEN_MAX])
 {
-	struct tm	lt;
-	time_t		t = ra_time(iso);
-	int		off;
-	char		day[24];
-
-	if (t == (time_t)-1 || localtime_r(&t, &lt) == NULL ||
-	    strftime(day, sizeof day, "%Y-%m-%d %H:%M", &lt) == 0 ||
-	    lt.tm_gmtoff < -86400 || lt.tm_gmtoff > 86400)
-		return iso;
-	/* The offset, not a zone's name: a name is a word, and words are for catalogs. */
-	off = (int)(lt.tm_gmtoff < 0 ? -lt.tm_gmtoff : lt.tm_gmtoff) / 60;
-	(void)snprintf(buf, RA_WHEN_MAX, "%.16s %c%02d:%02d", day, lt.tm_gmtoff < 0 ? '-' : '+',
-	    off / 60 % 100, off % 60);
-	return buf;
+	return when_local(iso, buf);
 }
 
 const char *
 ra_day(const char *iso, char buf[11])
 {
-	struct tm	lt;
-	time_t		t = ra_time(iso);
-
-	if (t == (time_t)-1 || localtime_r(&t, &lt) == NULL ||
-	    strftime(buf, 11, "%Y-%m-%d", &lt) == 0)
-		(void)snprintf(buf, 11, "%s", iso);
-	return buf;
+	return when_day(iso, buf);
 }
 
 /*
@@ -849,6 +882,100 @@ ra_status(const char *wire)
 	enum app_status	st;
 
 	return appstatus_parse(wire, &st) == 0 ? _(appstatus_label(st)) : wire;
+}
+
+/* A document's name in the reader's language, by its code, from the application's list. */
+static const char *
+ra_document_name(const json_t *app, const char *code)
+{
+	const json_t	*d;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(app, "documents"), i, d)
+		if (strcmp(ra_str(d, "code"), code) == 0)
+			return ra_name(json_object_get(d, "name"));
+	return code;
+}
+
+static char *
+ra_event_rejected(const json_t *ev, const json_t *app)
+{
+	(void)app;
+	return reason_describe(ev, i18n_current());
+}
+
+/* "certificates AUTH X, RSA Y; documents checked: the printed form, ..." */
+static char *
+ra_event_issued(const json_t *ev, const json_t *app)
+{
+	const json_t	*serials = json_object_get(ev, "serials"), *code;
+	char		*text = NULL, *grown;
+	size_t		 i;
+
+	if (!json_is_object(serials) || asprintf(&text, _("certificates AUTH %s, RSA %s"),
+	    ra_str(serials, "auth"), ra_str(serials, "sign")) == -1)
+		return NULL;
+	json_array_foreach(json_object_get(ev, "documents"), i, code) {
+		if (asprintf(&grown, "%s%s%s", text, i == 0 ? _("; documents checked: ") : ", ",
+		    ra_document_name(app, json_string_value(code) != NULL ?
+		    json_string_value(code) : "")) == -1)
+			break;
+		free(text);
+		text = grown;
+	}
+	return text;
+}
+
+static char *
+ra_event_cancelled(const json_t *ev, const json_t *app)
+{
+	char	*text = NULL;
+
+	(void)app;
+	if (!json_is_integer(json_object_get(ev, "days")) || asprintf(&text,
+	    ngettext("not verified within %d day", "not verified within %d days",
+	    (unsigned long)json_integer_value(json_object_get(ev, "days"))),
+	    (int)json_integer_value(json_object_get(ev, "days"))) == -1)
+		return NULL;
+	return text;
+}
+
+static char *
+ra_event_installed(const json_t *ev, const json_t *app)
+{
+	(void)ev;
+	(void)app;
+	return strdup(_("the applicant proved they hold the authentication key"));
+}
+
+/*
+ * What an event of the history says beyond its action, in the reader's words: made from
+ * the members the service gives beside its English "detail" (doc/api-ra.md). An event
+ * of an action not here, or from a service that gives no such members, shows the detail
+ * as it is.
+ */
+static const struct {
+	const char	*action;
+	char		*(*words)(const json_t *ev, const json_t *app);
+} ra_events[] = {
+	{ "rejected", ra_event_rejected },
+	{ "issued", ra_event_issued },
+	{ "cancelled", ra_event_cancelled },
+	{ "installed", ra_event_installed },
+};
+
+char *
+ra_event_detail(const json_t *ev, const json_t *app)
+{
+	const char	*detail = ra_str(ev, "detail");
+	char		*words;
+	size_t		 i;
+
+	for (i = 0; i < sizeof ra_events / sizeof ra_events[0]; i++)
+		if (strcmp(ra_str(ev, "action"), ra_events[i].action) == 0 &&
+		    (words = ra_events[i].words(ev, app)) != NULL)
+			return words;
+	return *detail != '\0' ? strdup(detail) : NULL;
 }
 
 const json_t *

@@ -87,6 +87,20 @@ const char *ra_name(const json_t *names);
 const char *ra_str(const json_t *o, const char *key);
 /* A directory value (an id, or {"id","name":{kk,ru,en}}) as a person reads it. */
 const char *ra_value_label(const json_t *v);
+/*
+ * The organization's name in the reader's language, from an application or a queue row:
+ * the register's Kazakh name when the service gives it (organization.names, a row's
+ * organization_names), else the name the application carries (Russian).
+ */
+const char *ra_org_name(const json_t *app);
+/* The keys' storage by its name in the reader's language (the service's label is English). */
+const char *ra_storage_name(const json_t *app);
+/*
+ * The application form as the applicant printed it, in the reader's language, made here
+ * from the application's data with the appform table the applicant's copy comes from (the
+ * service renders it in English only): malloc'd, or NULL with a cause.
+ */
+char	*ra_form_text(const json_t *app, char **cause);
 /* The applicant's full name from an application or a queue row. */
 void	ra_applicant_name(const json_t *app, char *buf, size_t size);
 
@@ -112,6 +126,12 @@ const char *ra_day(const char *iso, char buf[11]);
 const char *ra_actor(const char *actor, const json_t *app, char *buf, size_t size);
 const char *ra_role(const char *role);
 const char *ra_status(const char *wire);
+/*
+ * What an event of app's history says beyond its action, in the reader's words (a
+ * rejection's reason, the serials and documents of an approval...): malloc'd, or NULL
+ * when it says nothing more.
+ */
+char	*ra_event_detail(const json_t *ev, const json_t *app);
 /*
  * The history's entry of the decision that put the application where it is (issued,
  * rejected, cancelled; an installed one's issuance), not merely its last entry; NULL if

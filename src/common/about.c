@@ -7,6 +7,7 @@
 
 #include "common/about.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 
 int
 about_version(const char *program)
@@ -24,7 +25,7 @@ int
 about_close_stdout(int status)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		(void)fprintf(stderr, "%s: %s\n", _("write error"), strerror(errno));
+		(void)fprintf(stderr, "%s: %s\n", _("write error"), OSERROR(errno));
 		return status == 0 ? 4 : status;
 	}
 	return status;

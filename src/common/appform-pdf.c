@@ -14,6 +14,7 @@
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 
 /*
  * In a sanitizer build: fontconfig keeps its configuration for the life of the process
@@ -161,7 +162,7 @@ appform_pdf_qr(struct appform_pdf *d, double x, double y, double side, const cha
 	if ((qr = QRcode_encodeString(number, 0, QR_ECLEVEL_Q, QR_MODE_8, 1)) == NULL) {
 		/* libqrencode says ENOMEM, or EINVAL/ERANGE for what no QR code can hold. */
 		cause_set(cause, _("cannot make the application form's PDF: %s"),
-		    strerror(errno != 0 ? errno : EINVAL));
+		    OSERROR(errno != 0 ? errno : EINVAL));
 		return -1;
 	}
 	n = qr->width;
@@ -393,7 +394,7 @@ appform_pdf_render(const struct appform *af, const char *lang, char **buf, size_
 	int		 rc = -1, bad;
 
 	if ((f = open_memstream(buf, len)) == NULL) {
-		cause_set(cause, "open_memstream: %s", strerror(errno));
+		cause_set(cause, "%s", OSERROR(errno));
 		return -1;
 	}
 	s = cairo_pdf_surface_create_for_stream(appform_pdf_put, f, PDF_W, PDF_H);

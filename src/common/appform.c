@@ -9,6 +9,7 @@
 #include "common/appform.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "common/utf8.h"
 
 /* Block digits, 3 columns by 5 rows; index 10 is the dash between groups. */
@@ -286,7 +287,7 @@ appform_render(const struct appform *af, int flags, char **cause)
 	int	 bad;
 
 	if ((f = open_memstream(&text, &len)) == NULL) {
-		cause_set(cause, "open_memstream: %s", strerror(errno));
+		cause_set(cause, "%s", OSERROR(errno));
 		return NULL;
 	}
 	appform_write(f, af, flags);

@@ -18,6 +18,7 @@
 #include "common/fault.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/oserror.h"
 
 static int
 atomicfile_write_all(int fd, const char *p, size_t len)
@@ -85,14 +86,14 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 	int		 fd = -1, rc = -1, saved;
 
 	if ((dcopy = strdup(path)) == NULL || (bcopy = strdup(path)) == NULL) {
-		step = "memory";
+		step = NULL;	/* out of memory */
 		goto out;
 	}
 	dir = dirname(dcopy);
 	base = basename(bcopy);
 	if (asprintf(&tmp, "%s/.%s.%ld.XXXXXX", dir, base, (long)getpid()) == -1) {
 		tmp = NULL;
-		step = "memory";
+		step = NULL;	/* out of memory */
 		goto out;
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
@@ -125,8 +126,10 @@ out:
 		(void)close(fd);	/* already failing; the first error is the one to report */
 	if (tmp != NULL)
 		(void)unlink(tmp);
-	if (rc == -1)
-		cause_set(cause, "%s %s: %s", step, path, strerror(saved));
+	if (rc == -1 && step == NULL)
+		cause_set(cause, "%s", _("out of memory"));
+	else if (rc == -1)
+		cause_set(cause, "%s %s: %s", step, path, OSERROR(saved));
 	free(tmp);
 	free(dcopy);
 	free(bcopy);
@@ -210,7 +213,7 @@ atomicfile_shred(const char *path, int *gone, char **cause)
 		if (errno == ENOENT)
 			rc = 0;
 		else
-			cause_set(cause, _("cannot remove %s: %s"), path, strerror(errno));
+			cause_set(cause, _("cannot remove %s: %s"), path, OSERROR(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -218,7 +221,7 @@ atomicfile_shred(const char *path, int *gone, char **cause)
 		goto out;
 	}
 	if (atomicfile_wipe(dfd, name, fd, &st) == -1 || fsync(dfd) == -1) {
-		cause_set(cause, _("cannot remove %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot remove %s: %s"), path, OSERROR(errno));
 		goto out;
 	}
 	if (gone != NULL)
@@ -267,7 +270,7 @@ atomicfile_sweep(const char *dir, int (*ours)(const char *name, void *arg), void
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		cause_set(cause, _("cannot read %s: %s"), dir, strerror(errno));
+		cause_set(cause, _("cannot read %s: %s"), dir, OSERROR(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -281,7 +284,7 @@ atomicfile_sweep(const char *dir, int (*ours)(const char *name, void *arg), void
 			n++;
 		} else if (r == -1)
 			log_warning(_("cannot remove %s/%s, left by a program that was stopped: "
-			    "%s"), dir, de->d_name, strerror(errno));
+			    "%s"), dir, de->d_name, OSERROR(errno));
 	}
 	(void)closedir(d);
 	if (n > 0)

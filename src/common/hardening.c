@@ -8,6 +8,8 @@
 
 #include "common/cause.h"
 #include "common/hardening.h"
+#include "common/i18n.h"
+#include "common/oserror.h"
 
 int
 hardening_no_core_dumps(char **cause)
@@ -15,11 +17,13 @@ hardening_no_core_dumps(char **cause)
 	struct rlimit	rl = { 0, 0 };
 
 	if (setrlimit(RLIMIT_CORE, &rl) == -1) {
-		cause_set(cause, "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		cause_set(cause, _("cannot forbid memory dumps of this program (they could "
+		    "hold a password): %s"), OSERROR(errno));
 		return -1;
 	}
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
-		cause_set(cause, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		cause_set(cause, _("cannot forbid memory dumps of this program (they could "
+		    "hold a password): %s"), OSERROR(errno));
 		return -1;
 	}
 	return 0;
@@ -33,7 +37,8 @@ hardening_no_sigpipe(char **cause)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
 	if (sigemptyset(&sa.sa_mask) == -1 || sigaction(SIGPIPE, &sa, NULL) == -1) {
-		cause_set(cause, "sigaction(SIGPIPE): %s", strerror(errno));
+		cause_set(cause, _("cannot set up how this program handles signals: %s"),
+		    OSERROR(errno));
 		return -1;
 	}
 	return 0;

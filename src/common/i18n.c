@@ -35,15 +35,11 @@ i18n_ensure_utf8_locale(void)
 	}
 }
 
-int
-i18n_init(const char *lang, char **cause)
+static int
+i18n_bind(const char *lang, char **cause)
 {
 	const char	*dir;
 
-	if (lang != NULL && !i18n_known(lang)) {
-		cause_set(cause, "unknown language '%s' (choose kk, ru or en)", lang);
-		return -1;
-	}
 	if (setlocale(LC_ALL, "") == NULL)
 		(void)setlocale(LC_ALL, "C.UTF-8");
 	i18n_ensure_utf8_locale();
@@ -61,6 +57,18 @@ i18n_init(const char *lang, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+int
+i18n_init(const char *lang, char **cause)
+{
+	if (lang != NULL && !i18n_known(lang)) {
+		/* Said in the environment's language: the one asked for is none of ours. */
+		(void)i18n_bind(NULL, NULL);
+		cause_set(cause, _("unknown language '%s' (choose kk, ru or en)"), lang);
+		return -1;
+	}
+	return i18n_bind(lang, cause);
 }
 
 const char *

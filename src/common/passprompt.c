@@ -8,6 +8,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "common/passprompt.h"
 
 struct secret *
@@ -20,14 +21,14 @@ passprompt_read(int fd, const char *prompt, char **cause)
 	if (!tty)
 		return secret_read_line(fd, cause);
 	if (tcgetattr(fd, &saved) == -1) {
-		cause_set(cause, _("cannot read the terminal settings: %s"), strerror(errno));
+		cause_set(cause, _("cannot read the terminal settings: %s"), OSERROR(errno));
 		return NULL;
 	}
 	quiet = saved;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
 	if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1) {
-		cause_set(cause, _("cannot turn off echo: %s"), strerror(errno));
+		cause_set(cause, _("cannot turn off echo: %s"), OSERROR(errno));
 		return NULL;
 	}
 	(void)fprintf(stderr, "%s", prompt);
@@ -36,7 +37,7 @@ passprompt_read(int fd, const char *prompt, char **cause)
 	(void)fputc('\n', stderr);
 	if (tcsetattr(fd, TCSAFLUSH, &saved) == -1 && s != NULL) {
 		/* Echo stays off otherwise: the person must hear of it. */
-		cause_set(cause, _("cannot restore the terminal settings: %s"), strerror(errno));
+		cause_set(cause, _("cannot restore the terminal settings: %s"), OSERROR(errno));
 		secret_free(s);
 		return NULL;
 	}

@@ -6,6 +6,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "common/reqnum.h"
 
 /* Damm's totally anti-symmetric quasigroup of order 10. */
@@ -59,7 +60,8 @@ reqnum_generate(char out[REQNUM_LEN + 1], char **cause)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			cause_set(cause, "getrandom: %s", strerror(errno));
+			cause_set(cause, _("the system gives no random numbers: %s"),
+			    OSERROR(errno));
 			return -1;
 		}
 		/* 250 is the largest multiple of 10 a byte holds: no digit is likelier. */

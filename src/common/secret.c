@@ -8,6 +8,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "common/secret.h"
 
 struct secret {
@@ -77,7 +78,7 @@ secret_read_line(int fd, char **cause)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			cause_set(cause, _("cannot read the password: %s"), strerror(errno));
+			cause_set(cause, _("cannot read the password: %s"), OSERROR(errno));
 			goto out;
 		}
 		if (n == 0 || c == '\n')

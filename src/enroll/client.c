@@ -16,6 +16,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/oserror.h"
 #include "common/secret.h"
 #include "common/utf8.h"
 #include "enroll/client.h"
@@ -103,7 +104,7 @@ client_ca_file_check(const char *path, char **cause)
 			    "the settings)"), path);
 			return CLIENT_CONFIG_CA_MISSING;
 		}
-		cause_set(cause, _("cannot read the CA file %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot read the CA file %s: %s"), path, OSERROR(errno));
 		return CLIENT_CONFIG_CA_UNREADABLE;
 	}
 	x = PEM_read_X509(fp, NULL, NULL, NULL);
@@ -220,8 +221,38 @@ client_msg_cb(int write_p, int version, int content_type, const void *buf, size_
 }
 
 /*
+ * The name in the service's address, as libcurl reads it (numeric IPv4 forms made
+ * dotted), for OpenSSL to check against the certificate while it verifies the chain:
+ * libcurl checks the name only afterwards and says a mismatch in words of its own, while
+ * OpenSSL's result (X509_V_ERR_HOSTNAME_MISMATCH) can be told apart from an unknown CA.
+ * Without it libcurl's own check still stands.
+ */
+static void
+client_ssl_names(SSL_CTX *ctx, const char *url)
+{
+	X509_VERIFY_PARAM	*param = SSL_CTX_get0_param(ctx);
+	CURLU			*u = curl_url();
+	char			*host = NULL;
+	size_t			 n;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		n = strlen(host);
+		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {	/* IPv6 */
+			memmove(host, host + 1, n - 2);
+			host[n - 2] = '\0';
+		}
+		if (X509_VERIFY_PARAM_set1_ip_asc(param, host) != 1)
+			(void)X509_VERIFY_PARAM_set1_host(param, host, 0);
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
+/*
  * libcurl's SSL_CTX hook: the identity goes in here, so libcurl never sees a password;
- * and every call listens for the alert that says why the service refused a certificate.
+ * every call listens for the alert that says why the service refused a certificate, and
+ * has OpenSSL check the service's name.
  */
 static CURLcode
 client_ssl_ctx(CURL *h, void *sslctx, void *arg)
@@ -231,6 +262,7 @@ client_ssl_ctx(CURL *h, void *sslctx, void *arg)
 	int		 i;
 
 	(void)h;
+	client_ssl_names(ctx, c->url);
 	SSL_CTX_set_msg_callback(ctx, client_msg_cb);
 	SSL_CTX_set_msg_callback_arg(ctx, c);
 	if (c->id_cert == NULL)
@@ -310,19 +342,98 @@ client_setopts_cancel(struct client *c)
 	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c) != CURLE_OK ? -1 : 0;
 }
 
-/* What a curl failure means to a person. */
-static enum client_failure
-client_classify(CURLcode rc)
+/*
+ * What a curl failure means to a person, in our words: libcurl's own ("Failed to connect
+ * to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server") are English and name its
+ * internals, so they go to the debug log only. Each reason follows "cannot reach the
+ * service at URL: "; a code not in the table is said by its number, which a support desk
+ * can look up.
+ */
+static const struct {
+	CURLcode		 rc;
+	enum client_failure	 failure;
+	const char		*reason;
+} client_curl_failures[] = {
+	{ CURLE_COULDNT_RESOLVE_HOST, CLIENT_UNREACHABLE,
+	    N_("that name is not known (check the address and the network)") },
+	{ CURLE_COULDNT_RESOLVE_PROXY, CLIENT_UNREACHABLE,
+	    N_("the name of the proxy server is not known") },
+	{ CURLE_COULDNT_CONNECT, CLIENT_UNREACHABLE,
+	    N_("no connection could be made (the service does not run there, or the network "
+	    "does not let the connection through)") },
+	{ CURLE_OPERATION_TIMEDOUT, CLIENT_UNREACHABLE, N_("it did not answer in time") },
+	{ CURLE_SEND_ERROR, CLIENT_UNREACHABLE, N_("the connection broke off") },
+	{ CURLE_RECV_ERROR, CLIENT_UNREACHABLE, N_("the connection broke off") },
+	{ CURLE_GOT_NOTHING, CLIENT_UNREACHABLE,
+	    N_("it closed the connection without answering") },
+	{ CURLE_SSL_CONNECT_ERROR, CLIENT_TLS,
+	    N_("no secure connection could be made: is that address the enrollment service?") },
+	{ CURLE_SSL_CERTPROBLEM, CLIENT_TLS,
+	    N_("this program's own certificate could not be used for the connection") },
+	{ CURLE_SSL_CACERT_BADFILE, CLIENT_TLS,
+	    N_("the list of trusted certificates could not be read") },
+};
+
+/*
+ * The service's certificate not accepted (CURLE_PEER_FAILED_VERIFICATION): why, by
+ * OpenSSL's verification result (it checks the names too: client_ssl_names). Each follows
+ * "the service at URL is not the one we trust: "; any other result means the chain does
+ * not lead to a CA we trust.
+ */
+static const struct {
+	long		 verify;
+	const char	*reason;
+} client_verify_failures[] = {
+	{ X509_V_ERR_HOSTNAME_MISMATCH, N_("its certificate is made out for another name "
+	    "(check the service's address)") },
+	{ X509_V_ERR_IP_ADDRESS_MISMATCH, N_("its certificate is made out for another name "
+	    "(check the service's address)") },
+	{ X509_V_ERR_CERT_HAS_EXPIRED, N_("its certificate has expired") },
+	{ X509_V_ERR_CERT_NOT_YET_VALID, N_("its certificate is not valid yet (is this "
+	    "computer's clock right?)") },
+};
+
+static void
+client_verify_cause(struct client *c, char **cause)
 {
-	switch (rc) {
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CERTPROBLEM:
-		return CLIENT_TLS;
-	default:
-		return CLIENT_UNREACHABLE;
+	long	verify = X509_V_OK;
+	size_t	i;
+
+	(void)curl_easy_getinfo(c->curl, CURLINFO_SSL_VERIFYRESULT, &verify);
+	for (i = 0; i < sizeof client_verify_failures / sizeof client_verify_failures[0]; i++)
+		if (client_verify_failures[i].verify == verify) {
+			cause_set(cause, _("the service at %s is not the one we trust: %s"), c->url,
+			    _(client_verify_failures[i].reason));
+			return;
+		}
+	cause_set(cause, _("the service at %s is not the one we trust: its certificate is not "
+	    "signed by a CA in %s"), c->url, c->ca_file != NULL ? c->ca_file :
+	    _("the system's list of trusted CAs"));
+}
+
+/* A curl failure in the person's words (cause) and its class (r->failure). */
+static void
+client_curl_cause(struct client *c, CURLcode rc, const char *errbuf, struct client_result *r,
+    char **cause)
+{
+	size_t	i;
+
+	log_debug("%s: %s", c->url, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+	if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+		r->failure = CLIENT_TLS;
+		client_verify_cause(c, cause);
+		return;
 	}
+	for (i = 0; i < sizeof client_curl_failures / sizeof client_curl_failures[0]; i++)
+		if (client_curl_failures[i].rc == rc) {
+			r->failure = client_curl_failures[i].failure;
+			cause_set(cause, _("cannot reach the service at %s: %s"), c->url,
+			    _(client_curl_failures[i].reason));
+			return;
+		}
+	r->failure = CLIENT_UNREACHABLE;
+	cause_set(cause, _("cannot reach the service at %s (network error %d)"), c->url,
+	    (int)rc);
 }
 
 /*
@@ -453,8 +564,9 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	    (c->id_cert != NULL || c->alert == CLIENT_ALERT_CERTIFICATE_REQUIRED)) {
 		/* Not "unreachable": it answered, about our certificate (or its absence). */
 		r->failure = CLIENT_IDENTITY;
-		cause_set(cause, _("the service at %s refused this program's certificate: %s"),
-		    c->url, SSL_alert_desc_string_long(c->alert));
+		/* By the alert's number: OpenSSL's name for it is English. */
+		cause_set(cause, _("the service at %s refused this program's certificate "
+		    "(refusal code %d)"), c->url, c->alert);
 		return -1;
 	}
 	if (rc == CURLE_ABORTED_BY_CALLBACK && c->stop != NULL) {
@@ -462,18 +574,14 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 		cause_set(cause, "%s", _("stopped before the service answered"));
 		return -1;
 	}
+	if (rc != CURLE_OK && buf.overflow) {
+		r->failure = CLIENT_BROKEN;
+		cause_set(cause, _("the service at %s sent an answer too large to be real"),
+		    c->url);
+		return -1;
+	}
 	if (rc != CURLE_OK) {
-		r->failure = buf.overflow ? CLIENT_BROKEN : client_classify(rc);
-		if (r->failure == CLIENT_TLS)
-			cause_set(cause, _("the service at %s is not the one we trust (%s): %s"),
-			    c->url, c->ca_file != NULL ? c->ca_file : _("system CA list"),
-			    errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		else if (buf.overflow)
-			cause_set(cause, _("the service at %s sent an answer too large to be "
-			    "real"), c->url);
-		else
-			cause_set(cause, _("cannot reach the service at %s: %s"), c->url,
-			    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		client_curl_cause(c, rc, errbuf, r, cause);
 		return -1;
 	}
 	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
@@ -618,7 +726,7 @@ client_p12_open(const char *path, const struct secret *password, EVP_PKEY **key,
 	enum client_identity_error why = CLIENT_IDENTITY_OK;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
-		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
 		return CLIENT_IDENTITY_FILE;
 	}
 	p12 = d2i_PKCS12_fp(fp, NULL);

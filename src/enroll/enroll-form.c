@@ -9,6 +9,7 @@
 #include "common/atomicfile.h"
 #include "common/i18n.h"
 #include "common/storage.h"
+#include "common/when.h"
 #include "enroll/enroll-form.h"
 #include "enroll/pdfhelper.h"
 
@@ -53,9 +54,17 @@ enroll_form_word(const struct state_app *a, const char *field)
 	return v != NULL && *v != '\0' ? v : state_get(a, field);
 }
 
+/*
+ * The form's dates, local as the desk's copy of the same form shows them (the state keeps
+ * the service's UTC moments): kept beside the form's fields until it is rendered.
+ */
+struct enroll_form_days {
+	char	date[WHEN_DAY_MAX], deadline[WHEN_DAY_MAX];
+};
+
 static int
 enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
-    struct enroll_error *err)
+    struct enroll_form_days *days, struct enroll_error *err)
 {
 	const struct state_app	*a;
 	const char		*storage;
@@ -73,8 +82,8 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	storage = state_get(a, "storage") ? state_get(a, "storage") : "";
 	memset(f, 0, sizeof *f);
 	f->number = state_get(a, "request_number");
-	f->date = state_get(a, "created");
-	f->deadline = state_get(a, "deadline");
+	f->date = when_day(state_get(a, "created"), days->date);
+	f->deadline = when_day(state_get(a, "deadline"), days->deadline);
 	f->org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
 	    "org_name_ru");
 	f->bin = state_get(a, "bin");
@@ -94,10 +103,11 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 char *
 enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_error *err)
 {
-	struct appform	 f;
-	char		*who = NULL, *text = NULL, *cause = NULL;
+	struct appform		 f;
+	struct enroll_form_days	 days;
+	char			*who = NULL, *text = NULL, *cause = NULL;
 
-	if (enroll_form_fill(e, key, &f, &who, err) == -1)
+	if (enroll_form_fill(e, key, &f, &who, &days, err) == -1)
 		return NULL;
 	if ((text = appform_render(&f, flags, &cause)) == NULL)
 		enroll_form_fail(err, ENROLL_LOCAL, cause);
@@ -108,11 +118,12 @@ enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_err
 int
 enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enroll_error *err)
 {
-	struct appform	 f;
-	char		*who = NULL, *cause = NULL;
-	int		 rc = -1;
+	struct appform		 f;
+	struct enroll_form_days	 days;
+	char			*who = NULL, *cause = NULL;
+	int			 rc = -1;
 
-	if (enroll_form_fill(e, key, &f, &who, err) == -1)
+	if (enroll_form_fill(e, key, &f, &who, &days, err) == -1)
 		return -1;
 	if (pdfhelper_run(&f, i18n_current(), path, &cause) == -1)
 		enroll_form_fail(err, ENROLL_LOCAL, cause);

@@ -598,25 +598,44 @@ enroll_set(struct enroll *e, const char *id, const char *field, const char *valu
 	return rc;
 }
 
-static const char *const enroll_required[] = {
-	"bin", "org_name_ru", "iin", "surname", "role", "region", "city", "gu_code", "storage",
+/*
+ * What an application needs before its keys are made: each state key, and the field as
+ * the person knows it from the screens (a refusal names that, never the key); the
+ * organization's and the applicant's names come with the BIN's and the IIN's checks.
+ */
+static const struct {
+	const char	*key;
+	const char	*name;		/* N_() */
+} enroll_required[] = {
+	{ "bin", N_("BIN of the organization") },
+	{ "org_name_ru", N_("Check of the organization") },
+	{ "iin", N_("IIN of the applicant") },
+	{ "surname", N_("Check of the applicant") },
+	{ "role", N_("Role") },
+	{ "region", N_("Region") },
+	{ "city", N_("City") },
+	{ "gu_code", N_("ГУ/СКС code") },
+	{ "storage", N_("Key storage") },
+	/* Then one of the two, by the storage. */
+	{ "dir", N_("Folder for the keys") },
+	{ "token", N_("Token") },
 };
+#define ENROLL_NREQUIRED (sizeof enroll_required / sizeof enroll_required[0])
 
 static int
 enroll_complete(const struct state_app *a, struct enroll_error *err)
 {
-	const char	*where = enroll_on_token(a) ? "token" : "dir";
+	const char	*skip = enroll_on_token(a) ? "dir" : "token";
 	size_t		 i;
 
-	for (i = 0; i <= sizeof enroll_required / sizeof enroll_required[0]; i++) {
-		const char	*key = i < sizeof enroll_required / sizeof enroll_required[0] ?
-				    enroll_required[i] : where;
-
-		if (state_get(a, key) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, key, "value.missing",
-			    _("the application is not complete: '%s' is missing"), key);
-			return -1;
-		}
+	for (i = 0; i < ENROLL_NREQUIRED; i++) {
+		if (strcmp(enroll_required[i].key, skip) == 0 ||
+		    state_get(a, enroll_required[i].key) != NULL)
+			continue;
+		enroll_fail(err, ENROLL_REFUSED, enroll_required[i].key, "value.missing",
+		    _("the application is not complete: '%s' is missing"),
+		    _(enroll_required[i].name));
+		return -1;
 	}
 	return 0;
 }

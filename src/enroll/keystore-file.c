@@ -29,6 +29,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/oserror.h"
 #include "common/password.h"
 #include "common/problem.h"
 #include "common/secret.h"
@@ -109,7 +110,7 @@ keystore_file_mkdirs(const char *dir, char **cause)
 		last = *p == '\0';
 		*p = '\0';
 		if (mkdir(s, 0700) == -1 && errno != EEXIST) {
-			cause_set(cause, _("cannot create the folder %s: %s"), s, strerror(errno));
+			cause_set(cause, _("cannot create the folder %s: %s"), s, OSERROR(errno));
 			goto out;
 		}
 		if (last)
@@ -128,11 +129,11 @@ keystore_file_dir_ok(const char *dir, int created, char **cause)
 	struct stat	st;
 
 	if (created && chmod(dir, 0700) == -1) {
-		cause_set(cause, _("cannot set permissions of %s: %s"), dir, strerror(errno));
+		cause_set(cause, _("cannot set permissions of %s: %s"), dir, OSERROR(errno));
 		return -1;
 	}
 	if (stat(dir, &st) == -1) {
-		cause_set(cause, _("cannot use the folder %s: %s"), dir, strerror(errno));
+		cause_set(cause, _("cannot use the folder %s: %s"), dir, OSERROR(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -177,7 +178,7 @@ keystore_file_exists(const char *path, char **cause)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	cause_set(cause, _("cannot look at %s: %s"), path, strerror(errno));
+	cause_set(cause, _("cannot look at %s: %s"), path, OSERROR(errno));
 	return -1;
 }
 
@@ -193,7 +194,7 @@ keystore_file_slurp(const char *path, unsigned char **buf, size_t *len, char **c
 
 	*buf = NULL;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1) {
-		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > KEYSTORE_FILE_READ_MAX) {
@@ -212,7 +213,7 @@ keystore_file_slurp(const char *path, unsigned char **buf, size_t *len, char **c
 			continue;
 		if (n <= 0) {
 			cause_set(cause, _("cannot read %s: %s"), path,
-			    n == 0 ? _("the file is shorter than it was") : strerror(errno));
+			    n == 0 ? _("the file is shorter than it was") : OSERROR(errno));
 			goto out;
 		}
 		got += (size_t)n;

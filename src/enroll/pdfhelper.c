@@ -14,6 +14,7 @@
 #include "common/appform-json.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "enroll/pdfhelper.h"
 
 #define PDFHELPER_NAME	"ncaenroll-pdf"
@@ -157,12 +158,12 @@ pdfhelper_why(const struct pdfhelper *h, int status, char **why)
 	if (h->line[0] != '\0')
 		cause_set(why, "%s", h->line);
 	else if (WIFSIGNALED(status))
-		cause_set(why, "%s: %s", h->prog, strsignal(WTERMSIG(status)));
+		cause_set(why, _("%s was stopped by signal %d"), h->prog, WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		cause_set(why, _("%s ended with exit status %d"), h->prog,
 		    WEXITSTATUS(status));
 	else
-		cause_set(why, "%s: %s", h->prog, strerror(h->send_errno));
+		cause_set(why, "%s: %s", h->prog, OSERROR(h->send_errno));
 }
 
 /* Feeds, drains and waits for a started helper; 0 if it made the PDF. */
@@ -175,7 +176,7 @@ pdfhelper_finish(struct pdfhelper *h, const char *json, char **why)
 	pdfhelper_drain(h);
 	while (waitpid(h->pid, &status, 0) == -1) {
 		if (errno != EINTR) {
-			cause_set(why, "waitpid: %s", strerror(errno));
+			cause_set(why, _("cannot wait for %s to end: %s"), h->prog, OSERROR(errno));
 			return -1;
 		}
 	}
@@ -197,7 +198,7 @@ pdfhelper_run(const struct appform *af, const char *lang, const char *path, char
 	json = appform_json_dump(af, lang, path, &why);
 	if (json != NULL && (h.prog = pdfhelper_path()) != NULL) {
 		if ((e = pdfhelper_start(&h)) != 0)
-			cause_set(&why, "%s: %s", h.prog, strerror(e));
+			cause_set(&why, "%s: %s", h.prog, OSERROR(e));
 		else
 			rc = pdfhelper_finish(&h, json, &why);
 	}

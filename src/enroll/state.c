@@ -19,6 +19,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/oserror.h"
 #include "enroll/state.h"
 
 /* Words that mark a field as a secret: such a field must never reach the disk. */
@@ -289,7 +290,7 @@ state_read(struct state *st, char **cause)
 
 	if ((fp = fopen(st->path, "rb")) == NULL) {
 		if (errno != ENOENT) {
-			cause_set(cause, _("cannot read %s: %s"), st->path, strerror(errno));
+			cause_set(cause, _("cannot read %s: %s"), st->path, OSERROR(errno));
 			return -1;
 		}
 		state_apps_free(st->apps, st->napps);
@@ -304,16 +305,19 @@ state_read(struct state *st, char **cause)
 	}
 	yaml_parser_set_input_file(&parser, fp);
 	if (!yaml_parser_load(&parser, &doc)) {
+		/* libyaml's reason is English ("did not find expected node content"): logs. */
+		log_debug("%s:%lu: %s", st->path, (unsigned long)parser.problem_mark.line + 1,
+		    parser.problem != NULL ? parser.problem : "?");
 		cause_set(cause, _("%s:%lu: %s; the file is left as it is (move it aside to "
 		    "start afresh)"), st->path, (unsigned long)parser.problem_mark.line + 1,
-		    parser.problem != NULL ? parser.problem : _("not YAML"));
+		    _("the file is damaged"));
 	} else {
 		rc = state_read_doc(&r, &apps, &napps);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
 	if (fclose(fp) == EOF && rc == 0) {
-		cause_set(cause, _("cannot read %s: %s"), st->path, strerror(errno));
+		cause_set(cause, _("cannot read %s: %s"), st->path, OSERROR(errno));
 		state_apps_free(apps, napps);
 		rc = -1;
 	}
@@ -461,7 +465,7 @@ state_lock(struct state *st, int op, char **cause)
 	}
 	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		cause_set(cause, _("cannot open %s: %s"), lockpath, strerror(errno));
+		cause_set(cause, _("cannot open %s: %s"), lockpath, OSERROR(errno));
 		free(lockpath);
 		return -1;
 	}
@@ -470,7 +474,7 @@ state_lock(struct state *st, int op, char **cause)
 		    (op & STATE_LOCK_ONCE)) {
 			cause_set(cause, errno == EWOULDBLOCK ?
 			    _("%s is being changed by another ncaenroll; try again") :
-			    _("cannot lock %s: %s"), st->path, strerror(errno));
+			    _("cannot lock %s: %s"), st->path, OSERROR(errno));
 			(void)close(fd);
 			free(lockpath);
 			return -1;
@@ -504,14 +508,14 @@ state_default_path(char **path, char **cause)
 	for (char *s = dir + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
 		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			cause_set(cause, _("cannot create %s: %s"), dir, strerror(errno));
+			cause_set(cause, _("cannot create %s: %s"), dir, OSERROR(errno));
 			free(dir);
 			return -1;
 		}
 		*s = '/';
 	}
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		cause_set(cause, _("cannot create %s: %s"), dir, strerror(errno));
+		cause_set(cause, _("cannot create %s: %s"), dir, OSERROR(errno));
 		free(dir);
 		return -1;
 	}
@@ -682,7 +686,7 @@ state_app_add(struct state *st, char **cause)
 		return NULL;
 	}
 	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-		cause_set(cause, "getrandom: %s", strerror(errno));
+		cause_set(cause, _("the system gives no random numbers: %s"), OSERROR(errno));
 		return NULL;
 	}
 	if ((grown = reallocarray(st->apps, st->napps + 1, sizeof *grown)) == NULL) {

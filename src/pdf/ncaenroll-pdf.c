@@ -20,6 +20,7 @@
 #include "common/cause.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 
 enum pdf_exit { PDF_EXIT_OK, PDF_EXIT_FAILED, PDF_EXIT_BAD_REQUEST };
 
@@ -51,7 +52,7 @@ pdf_read_request(size_t *len, char **cause)
 		if ((n = read(STDIN_FILENO, buf + *len, size - *len)) == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			cause_set(cause, "standard input: %s", strerror(errno));
+			cause_set(cause, _("the form could not be read: %s"), OSERROR(errno));
 			break;
 		}
 		if (n == 0) {
@@ -61,7 +62,7 @@ pdf_read_request(size_t *len, char **cause)
 		*len += (size_t)n;
 	}
 	if (close(STDIN_FILENO) == -1 && !bad) {
-		cause_set(cause, "standard input: %s", strerror(errno));
+		cause_set(cause, _("the form could not be read: %s"), OSERROR(errno));
 		bad = 1;
 	}
 	if (bad) {

@@ -11,11 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/appform.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
-#include "common/storage.h"
 #include "ra-tui/ra-tui.h"
 
 static const char *
@@ -37,18 +35,6 @@ app_status(const json_t *app)
 
 	return appstatus_parse(ra_str(app, "status"), &st) == 0 ? _(appstatus_label(st)) :
 	    ra_str(app, "status");
-}
-
-static const char *
-app_storage(const json_t *app)
-{
-	const json_t	*st = json_object_get(app, "storage");
-	const char	*id = json_is_string(st) ? json_string_value(st) : ra_str(st, "id");
-	const struct storage_kind	*k = storage_find(id);
-
-	if (k != NULL)
-		return storage_name(k, i18n_current());
-	return *ra_str(st, "label") != '\0' ? ra_str(st, "label") : ra_value_label(st);
 }
 
 /* "2026-12-25 (days left: 29)" while it waits; the decision's time once decided. */
@@ -114,72 +100,28 @@ ra_tui_app_enter(struct screen *s)
 	app_set(s, "applicant", line);
 	app_set(s, "iin", ra_str(a, "iin"));
 	app_set(s, "email", ra_str(a, "email"));
-	app_set(s, "org", json_is_object(org) && json_object_get(org, "name") != NULL ?
-	    ra_name(json_object_get(org, "name")) : ra_value_label(org));
+	app_set(s, "org", ra_org_name(app));
 	app_set(s, "bin", ra_str(org, "bin"));
-	if (json_is_object(role))
-		(void)snprintf(line, sizeof line, "%s (%s)", ra_value_label(role),
-		    ra_str(role, "id"));
-	else
-		(void)snprintf(line, sizeof line, "%s", ra_value_label(role));
-	app_set(s, "role", line);
+	/* By its name, as the form and the order of appointment say it (not ROLE02). */
+	app_set(s, "role", ra_value_label(role));
 	(void)snprintf(line, sizeof line, "%s, %s",
 	    app_or(ra_value_label(json_object_get(app, "region"))),
 	    app_or(ra_value_label(json_object_get(app, "city"))));
 	app_set(s, "place", line);
 	app_set(s, "gu_code", ra_str(app, "gu_code"));
-	app_set(s, "storage", app_storage(app));
+	app_set(s, "storage", ra_storage_name(app));
 	return 0;
 }
 
-/* Days between submission and deadline: the window this service gives (30 by default). */
-static int
-app_window(const json_t *app)
-{
-	struct tm	a, b;
-	time_t		ta, tb;
-
-	memset(&a, 0, sizeof a);
-	memset(&b, 0, sizeof b);
-	if (strptime(ra_str(app, "submitted"), "%Y-%m-%dT%H:%M:%SZ", &a) == NULL ||
-	    strptime(ra_str(app, "deadline"), "%Y-%m-%dT%H:%M:%SZ", &b) == NULL ||
-	    (ta = timegm(&a)) == (time_t)-1 || (tb = timegm(&b)) == (time_t)-1 || tb <= ta)
-		return 30;
-	return (int)((tb - ta + 43200) / 86400);
-}
-
-/*
- * The application form as the applicant printed it, in the operator's language: made here
- * from the application's data (the same appform table the applicant's copy comes from),
- * since the service renders it in English only.
- */
 int
 ra_tui_form_enter(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	const json_t	*app, *org;
-	struct appform	 af;
-	char		 who[512], date[11], deadline[11], *text, *cause = NULL;
+	char		*text, *cause = NULL;
 
 	if (rt->app == NULL && ra_tui_app_load(s) == -1)
 		return -1;
-	app = rt->app;
-	org = json_object_get(app, "organization");
-	ra_applicant_name(app, who, sizeof who);
-	af = (struct appform){ .number = ra_str(app, "request_number"),
-	    .date = ra_day(ra_str(app, "submitted"), date),
-	    .deadline = ra_day(ra_str(app, "deadline"), deadline),
-	    .org_name = json_is_object(org) && json_object_get(org, "name") != NULL ?
-	    ra_name(json_object_get(org, "name")) : ra_value_label(org),
-	    .bin = ra_str(org, "bin"), .applicant = who,
-	    .iin = ra_str(json_object_get(app, "applicant"), "iin"),
-	    .email = ra_str(json_object_get(app, "applicant"), "email"),
-	    .role = ra_value_label(json_object_get(app, "role")),
-	    .region = ra_value_label(json_object_get(app, "region")),
-	    .city = ra_value_label(json_object_get(app, "city")),
-	    .gu_code = ra_str(app, "gu_code"), .storage = app_storage(app),
-	    .days = app_window(app) };
-	if ((text = appform_render(&af, 0, &cause)) == NULL) {
+	if ((text = ra_form_text(rt->app, &cause)) == NULL) {
 		screen_message(s, _("Application form"), cause != NULL ? cause : "?");
 		free(cause);
 		return -1;

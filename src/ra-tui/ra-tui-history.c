@@ -28,21 +28,21 @@ history_action(const json_t *ev)
 static int
 history_add(char **text, const json_t *ev, const json_t *app)
 {
-	char		*reason = reason_describe(ev, i18n_current());
-	const char	*detail = reason != NULL ? reason : ra_str(ev, "detail");
+	char		*detail = ra_event_detail(ev, app);
 	char		 when[RA_WHEN_MAX], who[256], *grown = NULL;
 	int		 rc = -1;
 
-	/* A rejection's reason in the reader's language, not its code. */
+	/* What the event says in the reader's language, not the service's codes. */
 	if (asprintf(&grown, "%s%s%s — %s\n%s%s%s", *text != NULL ? *text : "",
 	    *text != NULL ? "\n\n" : "", ra_when(ra_str(ev, "at"), when),
 	    ra_actor(ra_str(ev, "actor"), app, who, sizeof who),
-	    history_action(ev), *detail != '\0' ? ": " : "", detail) != -1) {
+	    history_action(ev), detail != NULL ? ": " : "", detail != NULL ? detail : "") !=
+	    -1) {
 		free(*text);
 		*text = grown;
 		rc = 0;
 	}
-	free(reason);
+	free(detail);
 	return rc;
 }
 

@@ -73,8 +73,7 @@ queue_row(const json_t *app, int *urgent)
 	return json_pack("{s:s, s:b, s:[[s, s, s, o], [s, s, s]]}",
 	    "id", ra_str(app, "request_number"), "alert", alert,
 	    "cells", ra_str(app, "request_number"), ra_day(ra_str(app, "submitted"), day),
-	    left, queue_role(app), "", person,
-	    ra_value_label(json_object_get(app, "organization")));
+	    left, queue_role(app), "", person, ra_org_name(app));
 }
 
 static void	queue_part(char *, size_t, const char *, ...)
@@ -96,7 +95,29 @@ queue_part(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* What the filter shows, in words: "search 8710…, region pavlodar", or the default. */
+/*
+ * A region or office the filter names, by its name in the reader's language: the filter
+ * screen, the one way to set them, has the service's places. An id only if it is not
+ * among them.
+ */
+static const char *
+queue_place(const struct ra_tui *rt, const char *id, int office)
+{
+	const json_t	*region, *city, *o;
+	size_t		 i, j, k;
+
+	json_array_foreach(rt->places, i, region) {
+		if (!office && strcmp(ra_str(region, "id"), id) == 0)
+			return ra_name(json_object_get(region, "name"));
+		json_array_foreach(json_object_get(region, "cities"), j, city)
+			json_array_foreach(json_object_get(city, "offices"), k, o)
+				if (office && strcmp(ra_str(o, "id"), id) == 0)
+					return ra_name(json_object_get(o, "name"));
+	}
+	return id;
+}
+
+/* What the filter shows, in words: "search 8710…, Pavlodar Region", or the default. */
 static void
 queue_shown(const struct ra_tui *rt, char *buf, size_t size)
 {
@@ -104,9 +125,9 @@ queue_shown(const struct ra_tui *rt, char *buf, size_t size)
 	if (rt->search != NULL)
 		queue_part(buf, size, _("search %s"), rt->search);
 	if (rt->region != NULL)
-		queue_part(buf, size, _("region %s"), rt->region);
+		queue_part(buf, size, "%s", queue_place(rt, rt->region, 0));
 	if (rt->office != NULL)
-		queue_part(buf, size, _("office %s"), rt->office);
+		queue_part(buf, size, "%s", queue_place(rt, rt->office, 1));
 	if (rt->max_age >= 0)
 		queue_part(buf, size, _("submitted within %ld days"), rt->max_age);
 	if (rt->all)

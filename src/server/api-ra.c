@@ -411,10 +411,37 @@ ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q, int *answered)
 	return 0;
 }
 
+/*
+ * The organization's name in Kazakh and Russian, for a desk that reads Kazakh: the
+ * application keeps the one name its certificates carry (the register's Russian name at
+ * submission); the register holds both. Given only while the register's Russian name is
+ * still the application's (a renamed organization keeps the name it applied with, alone):
+ * a JSON object, or NULL for none.
+ */
+static json_t *
+ra_org_names(struct ra_ctx *c, const struct store_app *a)
+{
+	struct store_org	 org;
+	json_t			*o = NULL;
+	char			*cause = NULL;
+	int			 found = 0;
+
+	memset(&org, 0, sizeof org);
+	if (store_org_get(c->st, a->bin, &org, &found, &cause) == -1) {
+		log_warning("register: %s", cause != NULL ? cause : "?");
+		free(cause);
+	}
+	if (found && org.name.kk != NULL && org.name.ru != NULL && a->org_name != NULL &&
+	    strcmp(org.name.ru, a->org_name) == 0)
+		o = json_pack("{s:s, s:s}", "kk", org.name.kk, "ru", org.name.ru);
+	store_org_free(&org);
+	return o;
+}
+
 static json_t *
 ra_queue_item(struct ra_ctx *c, const struct store_app *a)
 {
-	json_t	*o;
+	json_t	*o, *names;
 	char	*name;
 
 	if ((name = ra_full_name(a)) == NULL)
@@ -427,7 +454,9 @@ ra_queue_item(struct ra_ctx *c, const struct store_app *a)
 	    "days_left", (json_int_t)ra_days_left(a->deadline, c->now));
 	free(name);
 	if (o != NULL && (ra_set_time(o, "submitted", a->created) == -1 ||
-	    ra_set_time(o, "deadline", a->deadline) == -1)) {
+	    ra_set_time(o, "deadline", a->deadline) == -1 ||
+	    ((names = ra_org_names(c, a)) != NULL &&
+	    json_object_set_new(o, "organization_names", names) == -1))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -536,6 +565,48 @@ ra_history_reason(json_t *o, const struct store_event *ev)
 	return 0;
 }
 
+/*
+ * An issue's event also says its parts apart, for a reader in another language:
+ * "serials" ({"auth", "sign"}) and, when the desk checked them, "documents" (their
+ * codes), read from the detail issue.c wrote ("AUTH X, SIGN Y[; documents checked: A,
+ * B, C]"); a cancellation's says "days" (jobs.c: "not verified within N days").
+ */
+static int
+ra_history_parts(json_t *o, const struct store_event *ev)
+{
+	const char	*d = ev->detail, *docs;
+	char		 auth[64], sign[64], code[32];
+	json_t		*codes;
+	int		 days, n;
+
+	if (d == NULL)
+		return 0;
+	if (strcmp(ev->action, appstatus_wire(APP_CANCELLED)) == 0 &&
+	    sscanf(d, "not verified within %d days", &days) == 1)
+		return json_object_set_new(o, "days", json_integer(days));
+	if (strcmp(ev->action, appstatus_wire(APP_ISSUED)) != 0 ||
+	    sscanf(d, "AUTH %63[0-9A-Fa-f], SIGN %63[0-9A-Fa-f]", auth, sign) != 2)
+		return 0;
+	if (json_object_set_new(o, "serials", json_pack("{s:s, s:s}", "auth", auth, "sign",
+	    sign)) == -1)
+		return -1;
+	if ((docs = strstr(d, "; documents checked: ")) == NULL)
+		return 0;
+	if ((codes = json_array()) == NULL)
+		return -1;
+	docs += strlen("; documents checked: ");
+	while (sscanf(docs, "%31[a-z_]%n", code, &n) == 1) {
+		if (json_array_append_new(codes, json_string(code)) == -1) {
+			json_decref(codes);
+			return -1;
+		}
+		if (strncmp(docs + n, ", ", 2) != 0)
+			break;
+		docs += n + 2;
+	}
+	return json_object_set_new(o, "documents", codes);
+}
+
 static json_t *
 ra_history(struct store *st, const char *number)
 {
@@ -554,7 +625,8 @@ ra_history(struct store *st, const char *number)
 		ra_iso(ev[i].at, at);
 		o = json_pack("{s:s, s:s, s:s, s:s?}", "at", at, "actor", ev[i].actor,
 		    "action", ev[i].action, "detail", ev[i].detail);
-		if (o != NULL && ra_history_reason(o, &ev[i]) == -1) {
+		if (o != NULL && (ra_history_reason(o, &ev[i]) == -1 ||
+		    ra_history_parts(o, &ev[i]) == -1)) {
 			json_decref(o);
 			o = NULL;
 		}
@@ -638,7 +710,7 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 {
 	const struct issue_storage	*stg = issue_storage_find(a->storage != NULL ?
 					    a->storage : "");
-	json_t				*o;
+	json_t				*o, *names;
 	char				*name;
 
 	if ((name = ra_full_name(a)) == NULL)
@@ -666,6 +738,8 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	    json_object_set_new(o, "days_left", a->status == APP_SUBMITTED ?
 	    json_integer((json_int_t)ra_days_left(a->deadline, c->now)) : json_null()) == -1 ||
 	    ra_app_certs(o, a) == -1 ||
+	    ((names = ra_org_names(c, a)) != NULL && json_object_set_new(json_object_get(o,
+	    "organization"), "names", names) == -1) ||
 	    (a->status == APP_REJECTED && a->reject_code != NULL &&
 	    json_object_set_new(o, "reject", reason_json(a->reject_code,
 	    a->reject_text)) == -1)) {

@@ -12,6 +12,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "tui/actions.h"
 #include "tui/formdef.h"
 #include "tui/tui-validate.h"
@@ -57,7 +58,7 @@ formdef_string(struct formdef_parse *p, const yaml_node_t *n, const char *key, c
 	if (*out != NULL)
 		return formdef_fail(p, n, _("'%s' is given twice"), key);
 	if ((*out = strdup(s)) == NULL)
-		return formdef_fail(p, n, "%s", strerror(errno));
+		return formdef_fail(p, n, "%s", OSERROR(errno));
 	return 0;
 }
 
@@ -249,7 +250,7 @@ formdef_fields(struct formdef_parse *p, yaml_node_t *n, struct formdef *fd)
 		return formdef_fail(p, n, _("'%s' is given twice"), "fields");
 	count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if ((fd->fields = calloc(count + 1, sizeof *fd->fields)) == NULL)
-		return formdef_fail(p, n, "%s", strerror(errno));
+		return formdef_fail(p, n, "%s", OSERROR(errno));
 	for (it = n->data.sequence.items.start, i = 0; i < count; it++, i++) {
 		yaml_node_t		*fn = yaml_document_get_node(&p->doc, *it);
 		struct formdef_field	*f = &fd->fields[i];
@@ -282,7 +283,7 @@ formdef_buttons(struct formdef_parse *p, yaml_node_t *n, struct formdef *fd)
 		return formdef_fail(p, n, _("'%s' is given twice"), "buttons");
 	count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if ((fd->buttons = calloc(count + 1, sizeof *fd->buttons)) == NULL)
-		return formdef_fail(p, n, "%s", strerror(errno));
+		return formdef_fail(p, n, "%s", OSERROR(errno));
 	for (it = n->data.sequence.items.start, i = 0; i < count; it++, i++) {
 		yaml_node_t		*bn = yaml_document_get_node(&p->doc, *it);
 		struct formdef_button	*b = &fd->buttons[i];
@@ -343,7 +344,7 @@ formdef_parse_file(struct formdef_parse *p, FILE *f, struct formdef *fd)
 	int		 rc = -1;
 
 	if (!yaml_parser_initialize(&parser)) {
-		cause_set(p->cause, "%s: %s", p->path, strerror(ENOMEM));
+		cause_set(p->cause, "%s: %s", p->path, OSERROR(ENOMEM));
 		return -1;
 	}
 	yaml_parser_set_input_file(&parser, f);
@@ -376,9 +377,9 @@ formdef_load(const char *path, struct formdef *fd, char **cause)
 
 	memset(fd, 0, sizeof *fd);
 	if ((f = fopen(path, "r")) == NULL)
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", path, OSERROR(errno));
 	else if ((fd->path = strdup(path)) == NULL || (fd->id = formdef_stem(path)) == NULL)
-		cause_set(cause, "%s: %s", path, strerror(errno));
+		cause_set(cause, "%s: %s", path, OSERROR(errno));
 	else if (formdef_parse_file(&p, f, fd) == -1)
 		;
 	else
@@ -567,7 +568,7 @@ formdef_dump(const struct formdef *fd, FILE *f, char **cause)
 	int		rc;
 
 	if (!yaml_emitter_initialize(&em)) {
-		cause_set(cause, "%s", strerror(ENOMEM));
+		cause_set(cause, "%s", OSERROR(ENOMEM));
 		return -1;
 	}
 	yaml_emitter_set_output_file(&em, f);
@@ -575,7 +576,7 @@ formdef_dump(const struct formdef *fd, FILE *f, char **cause)
 	yaml_emitter_set_width(&em, 96);
 	if ((rc = formdef_emit_form(&em, fd)) == -1 || !yaml_emitter_flush(&em)) {
 		cause_set(cause, _("cannot write the form '%s': %s"), fd->id != NULL ? fd->id : "",
-		    em.problem != NULL ? em.problem : strerror(errno));
+		    em.problem != NULL ? em.problem : OSERROR(errno));
 		rc = -1;
 	}
 	yaml_emitter_delete(&em);

@@ -740,10 +740,16 @@ screen_help(struct screen *s)
 
 	if ((size_t)s->focus < s->nw) {
 		const struct formdef_field	*f = s->w[s->focus]->def;
+		const char			*label = widget_label(s->w[s->focus]);
 
 		if (f->help.en != NULL)
 			text = formdef_text_get(&f->help, s->tui->lang);
-		title = widget_label(s->w[s->focus]);
+		/*
+		 * A table's label is its header, cells and lines; a text block's is what it
+		 * shows until its action fills it ("(reading…)"): neither names a box.
+		 */
+		if (strpbrk(label, "|\n") == NULL && strcmp(f->type, "text") != 0)
+			title = label;
 	}
 	if (text == NULL)
 		text = _("Tab and Shift-Tab (or the arrows) move between the fields and buttons. "

@@ -11,6 +11,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
@@ -121,7 +122,8 @@ tui_start(struct tui *tui, char **cause)
 	/* No SA_RESTART: the read in keys_read returns and the loop sees the flag. */
 	if (sigaction(SIGHUP, &sa, &t->old_hup) == -1 ||
 	    sigaction(SIGTERM, &sa, &t->old_term) == -1) {
-		cause_set(cause, "sigaction: %s", strerror(errno));
+		cause_set(cause, _("cannot set up how this program handles signals: %s"),
+		    OSERROR(errno));
 		free(t);
 		return -1;
 	}
@@ -302,7 +304,7 @@ tui_forms_list(const char *dir, size_t *n, char **cause)
 
 	*n = 0;
 	if ((d = opendir(dir)) == NULL) {
-		cause_set(cause, "%s: %s", dir, strerror(errno));
+		cause_set(cause, "%s: %s", dir, OSERROR(errno));
 		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {

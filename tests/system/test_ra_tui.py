@@ -235,7 +235,7 @@ def test_approve_from_the_queue(console, applicant):
     scr = on(t, "app")
     whole(t, "app")
     for want in (number, PERSON, "871008401427", "940140000385", ORG_RU, "buhgalter@mail.kz",
-                 "ROLE02", "1001", "Karaganda"):
+                 "Person with the right of signature", "1001", "Karaganda"):
         assert want in scr, f"the application lacks {want}:\n{scr}"
     # Not every document ticked: nothing is sent, and the screen says which is missing.
     t.press(t.s.button("app", "approve_open", "approve"))
@@ -421,7 +421,7 @@ def test_search_and_filter(console, applicant):
     t.keys("Enter")                          # chosen, and the filter applied
     scr = on(t, "main")
     assert there in scr and here not in scr, scr
-    assert "pavlodar" in line_of(scr, S.label("main", "shown"))
+    assert "Pavlodar Region" in line_of(scr, S.label("main", "shown"))
     t.press(S.button("main", "goto", "filter"))
     scr = on(t, "filter")
     assert "Pavlodar Region" in scr, "the filter opens as it was set"

@@ -2,6 +2,8 @@
  * enroll-tool — calls the applicant's core the way the TUI does, for the system tests
  * of core calls no subcommand makes:
  *   enroll-tool STATE form-save ID        saves the form (text and PDF); prints the PDF's path
+ *   enroll-tool STATE apply ID            makes the keys and submits, as the TUI's Apply
+ *                                         (a folder only: no PIN), with no service named
  * STATE is the state file. Exit 0 on success, else the core's exit kind with its sentence
  * on stderr; 2 for usage.
  */
@@ -39,11 +41,22 @@ tool_form_save(struct enroll *e, int argc, char **argv, struct enroll_error *err
 	return 0;
 }
 
+static int
+tool_apply(struct enroll *e, int argc, char **argv, struct enroll_error *err)
+{
+	if (argc != 1)
+		return 2;
+	if (enroll_apply(e, argv[0], NULL, NULL, err) == -1)
+		return tool_fail(err);
+	return 0;
+}
+
 static const struct {
 	const char	*name;
 	int		(*run)(struct enroll *, int, char **, struct enroll_error *);
 } tool_cmds[] = {
 	{ "form-save", tool_form_save },
+	{ "apply", tool_apply },
 };
 
 int
