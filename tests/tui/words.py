@@ -151,7 +151,9 @@ class Findings:
 
     def broken(self, step, error, screen):
         """A step that could not be walked: said, with the screen the person saw."""
-        self.found.append((step, "walk", str(error).split("\n")[0], screen))
+        # An error that carries the screen it saw shows that one: by now it may be gone.
+        said, _, seen = str(error).partition("\n")
+        self.found.append((step, "walk", said, seen or screen))
 
     def _add(self, step, kind, word, line):
         base = re.sub(r" \((?:scrolled|page|box) \d+\)", "", step)
