@@ -67,5 +67,7 @@ class _Tap:
 
 def pytest_configure(config):
     fd = os.environ.get("NCA_TAP_FD")  # set by run-pytest; run by hand, no TAP is wanted
-    if fd:
+    # Under pytest-xdist the workers' reports reach the controller's hooks too: only the
+    # controller writes TAP, or every case would be counted twice.
+    if fd and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_Tap(int(fd)), "nca-tap")
