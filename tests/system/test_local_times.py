@@ -62,17 +62,32 @@ def test_the_form_shows_local_dates(applied, lang):
         assert local(st["deadline"], "%Y-%m-%d") in p.stdout, p.stdout
 
 
-def test_status_says_the_deadline_and_validity_in_local_time(svc, tmp_path):
+@pytest.fixture(scope="module")
+def held(tmp_path_factory):
+    """A service that approves nothing: an application stays submitted as long as asked."""
+    s = Service(tmp_path_factory.mktemp("times-held") / "state")
+    yield s
+    s.stop()
+
+
+def test_status_says_the_deadline_in_local_time(held, tmp_path):
+    me = Applicant(held, str(tmp_path))
+    p = me.apply()
+    assert p.returncode == 0, p.stderr
+    number = json.loads(p.stdout)["request_number"]
+    st = json.loads(run(me, "--json", "status", number).stdout)
+    assert st["status"] == "submitted", st
+    said = run(me, "status", number).stdout
+    assert not ISO.search(said), said
+    assert local(st["deadline"], "%Y-%m-%d %H:%M +05:00") in said, said
+
+
+def test_status_says_the_validity_in_local_time(svc, tmp_path):
     me = Applicant(svc, str(tmp_path))
     p = me.apply()
     assert p.returncode == 0, p.stderr
     number = json.loads(p.stdout)["request_number"]
-    p = run(me, "--json", "status", number)
-    st = json.loads(p.stdout)
-    if st["status"] == "submitted":
-        said = run(me, "status", number).stdout
-        assert not ISO.search(said), said
-        assert local(st["deadline"], "%Y-%m-%d %H:%M +05:00") in said, said
+    st = json.loads(run(me, "--json", "status", number).stdout)
     end = time.time() + 60
     while st["status"] != "issued" and time.time() < end:
         time.sleep(0.5)

@@ -391,7 +391,7 @@ test_unwritable_folder(void **state)
 	assert_int_equal(appform_pdf_write(&form_ru, "ru", path, &cause), -1);
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, path));
-	assert_non_null(strstr(cause, "No such file or directory"));
+	assert_non_null(strstr(cause, "it does not exist"));
 	free(cause);
 	cause = NULL;
 	assert_int_equal(entries(fx->dir), 0);
@@ -400,7 +400,7 @@ test_unwritable_folder(void **state)
 		assert_int_equal(chmod(fx->dir, 0555), 0);
 		assert_int_equal(appform_pdf_write(&form_ru, "ru", fx->pdf, &cause), -1);
 		assert_non_null(strstr(cause, fx->pdf));
-		assert_non_null(strstr(cause, "Permission denied"));
+		assert_non_null(strstr(cause, "permission denied"));
 		free(cause);
 		assert_int_equal(chmod(fx->dir, 0700), 0);
 		assert_int_equal(entries(fx->dir), 0);
