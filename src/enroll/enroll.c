@@ -232,6 +232,34 @@ enroll_jstr(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/*
+ * An application that can no longer go on is not taken up again: the sentence says why
+ * and what to do instead. 0 for one that can (or is sent already, which changes nothing).
+ */
+static int
+enroll_closed(const struct state_app *a, struct enroll_error *err)
+{
+	const char	*n = state_get(a, "request_number") != NULL ?
+			    state_get(a, "request_number") : a->id;
+
+	if (a->state == MS_ABANDONED)
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		    _("application %s was given up ('ncaenroll abandon') and cannot be sent; "
+		    "start a new one with 'ncaenroll apply'"), n);
+	else if (a->state == MS_REJECTED)
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		    _("application %s was rejected at the registration desk and cannot go on; "
+		    "apply again with new keys ('ncaenroll apply')"), n);
+	else if (a->state == MS_CANCELLED)
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		    _("application %s was cancelled (it was not verified at a registration "
+		    "desk in time) and cannot go on; apply again with new keys ('ncaenroll "
+		    "apply')"), n);
+	else
+		return 0;
+	return -1;
+}
+
 int
 enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
     struct enroll_error *err)
@@ -245,6 +273,8 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 			    _("no application %s is kept on this computer"), resume);
 			return -1;
 		}
+		if (enroll_closed(a, err) == -1)
+			return -1;
 		memcpy(id, a->id, STATE_ID_LEN + 1);
 		return 0;
 	}

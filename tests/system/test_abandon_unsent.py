@@ -70,7 +70,8 @@ def test_keys_never_sent_are_abandoned_for_good(svc, tmp_path):
     assert a["state"] == "abandoned", a
     # Resuming it now sends nothing and makes no keys.
     p = me.run("--json", "apply", "--resume", app)
-    assert p.returncode != 0, p.stdout
+    assert p.returncode == 1, p.stdout
+    assert json.loads(p.stdout)["error"]["code"] == "application.closed", p.stdout
     assert keys(me) == []
     [a] = json.loads(me.run("--json", "list").stdout)
     assert a["state"] == "abandoned" and "request_number" not in a, a
