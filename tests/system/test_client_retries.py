@@ -80,3 +80,15 @@ def test_the_bin_check_is_never_sent_twice(fake, tmp_path):
     assert len(asked(fake, "/bin-check")) == 1, fake.requests
     err = json.loads(p.stdout)["error"]
     assert err.get("field") != "captcha_answer", err
+
+
+def test_too_many_requests_says_when_to_try_again_and_does_not(fake, tmp_path):
+    """The service's limit is the person's to wait out: said with the seconds the service
+    gives (Retry-After), not tried again behind their back."""
+    fake.answer = lambda m, p, b: (429, {"error": {"code": "rate_limited", "field": None,
+                                                   "message": "slow down"}},
+                                   {"Retry-After": "42"})
+    p = ncaenroll(fake, tmp_path, "status", NUMBER)
+    assert p.returncode == 1, p.stderr
+    assert "try again in 42 seconds" in p.stderr, p.stderr
+    assert len(fake.requests) == 1, fake.requests
