@@ -9,13 +9,17 @@ screen folder step. Folders only its owner may write (0700, 0750, 0755) are take
 import json
 import os
 import re
+import shutil
+import sys
+import tempfile
 
 import pytest
 
+from conftest import BUILDDIR, SRCDIR
 from service import Service
 from test_apply_cli import Applicant
-from test_tui_folder import go, to_folder
-from test_tui_path import on_screen, person  # noqa: F401 (a fixture)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 
 REFUSED = [0o720, 0o730, 0o770, 0o775, 0o702, 0o703, 0o707, 0o757, 0o777, 0o722]
 TAKEN = [0o700, 0o750, 0o755]
@@ -83,22 +87,36 @@ def test_a_folder_only_its_owner_may_write_is_taken(svc, tmp_path, mode):
     assert sorted(re.sub(r".*-", "", n) for n in os.listdir(d)) == ["AUTH.key", "SIGN.key"]
 
 
-def test_the_folder_step_refuses_every_such_mode(person):
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_the_folder_step_refuses_every_such_mode(svc):
     """At the full-screen folder step, one folder after another: each refused there,
     with the folder named, in the person's language; then a private one is taken."""
-    t = person("ru")
-    to_folder(t)
-    for mode in REFUSED:
-        d = folder_in(t.home, mode)
+    pytest.importorskip("yaml")             # the screens' words come from forms/*.yaml
+    from forms import Forms
+    from harness import Tui
+    from test_tui_folder import go, to_folder
+    from test_tui_path import on_screen
+    home = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
+    t = Tui(BUILDDIR, svc, home, lang="ru")
+    t.forms = Forms(os.path.join(SRCDIR, "forms"), "ru")
+    try:
+        t.start()
+        t.wait_for(t.forms.title("main"))
+        to_folder(t)
+        for mode in REFUSED:
+            d = folder_in(t.home, mode)
+            go(t, d)
+            t.keys("Enter")                 # [Выбрать эту папку]
+            scr = t.wait_for(f"в папку {d} могут писать другие")
+            assert t.forms.title("folder") in scr, f"{mode:04o} was taken:\n{scr}"
+            assert os.listdir(d) == []
+        d = folder_in(t.home, 0o700)
         go(t, d)
-        t.keys("Enter")                     # [Выбрать эту папку]
-        scr = t.wait_for(f"в папку {d} могут писать другие")
-        assert t.forms.title("folder") in scr, f"{mode:04o} was taken:\n{scr}"
-        assert os.listdir(d) == []
-    d = folder_in(t.home, 0o700)
-    go(t, d)
-    t.keys("Enter")
-    on_screen(t, "apply")
+        t.keys("Enter")
+        on_screen(t, "apply")
+    finally:
+        t.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def folder_in(home, mode):
