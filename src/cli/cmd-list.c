@@ -9,6 +9,7 @@
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
+#include "common/utf8.h"
 
 static const char *
 list_or_dash(const char *s)
@@ -24,6 +25,31 @@ list_org(const struct state_app *a)
 
 	return strcmp(i18n_current(), "kk") == 0 && kk != NULL ? kk :
 	    state_get(a, "org_name_ru");
+}
+
+/* Columns, in characters: the longest state word of the reader's language. */
+static long
+list_word_width(void)
+{
+	long	w = 0, n;
+	int	s;
+
+	for (s = 0; s < MS__MAX; s++)
+		if ((n = utf8_count(_(machine_state_word((enum machine_state)s)))) > w)
+			w = n;
+	return w;
+}
+
+/* One application's line: the state in the reader's words, padded by characters. */
+static void
+list_line(const struct state_app *a, long width)
+{
+	const char	*word = _(machine_state_word(a->state));
+	long		 n = utf8_count(word);
+
+	(void)printf("%s  %s%*s  %-34s  %s\n", a->id, word, (int)(n >= 0 && n < width ?
+	    width - n : 0), "", list_or_dash(state_get(a, "request_number")),
+	    list_or_dash(list_org(a)));
 }
 
 static int
@@ -52,12 +78,8 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	} else {
 		if (e->st->napps == 0)
 			(void)printf("%s\n", _("No applications on this computer yet."));
-		for (i = 0; i < e->st->napps; i++) {
-			a = &e->st->apps[i];
-			(void)printf("%s  %-11s  %-34s  %s\n", a->id, machine_state_name(a->state),
-			    list_or_dash(state_get(a, "request_number")),
-			    list_or_dash(list_org(a)));
-		}
+		for (i = 0; i < e->st->napps; i++)
+			list_line(&e->st->apps[i], list_word_width());
 		rc = CMD_EXIT_OK;
 	}
 	enroll_close(e);

@@ -7,6 +7,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct client {
 	STACK_OF(X509)		*id_chain;
 	int			 id_tls12;	/* the key cannot sign RSA-PSS: no TLS 1.3 */
 	int			 alert;		/* fatal alert received in this call, or 0 */
+	long			 verify;	/* this call's verdict on the service's chain */
+	X509			*peer;		/* and the certificate judged, or NULL */
 	int			 tls_version;	/* of the connection last used */
 	int			(*stop)(void *);	/* client_set_cancel */
 	void			*stop_arg;
@@ -182,6 +185,7 @@ client_free(struct client *c)
 	EVP_PKEY_free(c->id_key);
 	X509_free(c->id_cert);
 	sk_X509_pop_free(c->id_chain, X509_free);
+	X509_free(c->peer);
 	free(c->url);
 	free(c->ca_file);
 	free(c->lang);
@@ -221,38 +225,29 @@ client_msg_cb(int write_p, int version, int content_type, const void *buf, size_
 }
 
 /*
- * The name in the service's address, as libcurl reads it (numeric IPv4 forms made
- * dotted), for OpenSSL to check against the certificate while it verifies the chain:
- * libcurl checks the name only afterwards and says a mismatch in words of its own, while
- * OpenSSL's result (X509_V_ERR_HOSTNAME_MISMATCH) can be told apart from an unknown CA.
- * Without it libcurl's own check still stands.
+ * OpenSSL's verification of the service's chain, watched and never changed: its verdict
+ * and the certificate it judged are kept so that a refusal can say why. The host name is
+ * checked by libcurl alone (CURLOPT_SSL_VERIFYHOST) after the chain, so each of the two
+ * settings is the one guard of what it guards; client_verify_cause reads the name
+ * against the kept certificate only to say which it was.
  */
-static void
-client_ssl_names(SSL_CTX *ctx, const char *url)
+static int
+client_cert_verify(X509_STORE_CTX *x, void *arg)
 {
-	X509_VERIFY_PARAM	*param = SSL_CTX_get0_param(ctx);
-	CURLU			*u = curl_url();
-	char			*host = NULL;
-	size_t			 n;
+	struct client	*c = arg;
+	X509		*leaf = X509_STORE_CTX_get0_cert(x);
+	int		 ok = X509_verify_cert(x);
 
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		n = strlen(host);
-		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {	/* IPv6 */
-			memmove(host, host + 1, n - 2);
-			host[n - 2] = '\0';
-		}
-		if (X509_VERIFY_PARAM_set1_ip_asc(param, host) != 1)
-			(void)X509_VERIFY_PARAM_set1_host(param, host, 0);
-	}
-	curl_free(host);
-	curl_url_cleanup(u);
+	c->verify = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(x);
+	X509_free(c->peer);
+	c->peer = leaf != NULL && X509_up_ref(leaf) == 1 ? leaf : NULL;
+	return ok;
 }
 
 /*
  * libcurl's SSL_CTX hook: the identity goes in here, so libcurl never sees a password;
  * every call listens for the alert that says why the service refused a certificate, and
- * has OpenSSL check the service's name.
+ * keeps what the verification of the service's certificate found.
  */
 static CURLcode
 client_ssl_ctx(CURL *h, void *sslctx, void *arg)
@@ -262,7 +257,7 @@ client_ssl_ctx(CURL *h, void *sslctx, void *arg)
 	int		 i;
 
 	(void)h;
-	client_ssl_names(ctx, c->url);
+	SSL_CTX_set_cert_verify_callback(ctx, client_cert_verify, c);
 	SSL_CTX_set_msg_callback(ctx, client_msg_cb);
 	SSL_CTX_set_msg_callback_arg(ctx, c);
 	if (c->id_cert == NULL)
@@ -375,37 +370,64 @@ static const struct {
 };
 
 /*
- * The service's certificate not accepted (CURLE_PEER_FAILED_VERIFICATION): why, by
- * OpenSSL's verification result (it checks the names too: client_ssl_names). Each follows
- * "the service at URL is not the one we trust: "; any other result means the chain does
- * not lead to a CA we trust.
+ * The service's certificate not accepted (CURLE_PEER_FAILED_VERIFICATION): why. A chain
+ * OpenSSL refused (client_cert_verify kept its verdict) is said by the verification's
+ * result; each reason follows "the service at URL is not the one we trust: ", and any
+ * result not in the table means the chain does not lead to a CA we trust. A chain it
+ * accepted was refused by libcurl's check of the host name.
  */
 static const struct {
 	long		 verify;
 	const char	*reason;
 } client_verify_failures[] = {
-	{ X509_V_ERR_HOSTNAME_MISMATCH, N_("its certificate is made out for another name "
-	    "(check the service's address)") },
-	{ X509_V_ERR_IP_ADDRESS_MISMATCH, N_("its certificate is made out for another name "
-	    "(check the service's address)") },
 	{ X509_V_ERR_CERT_HAS_EXPIRED, N_("its certificate has expired") },
 	{ X509_V_ERR_CERT_NOT_YET_VALID, N_("its certificate is not valid yet (is this "
 	    "computer's clock right?)") },
 };
 
+/* 1 if cert is made out for the host of the service's address (IP or DNS name). */
+static int
+client_names_match(const struct client *c, X509 *cert)
+{
+	CURLU	*u = curl_url();
+	char	*host = NULL;
+	size_t	 n;
+	int	 rc = 0;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, c->url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		n = strlen(host);
+		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {	/* IPv6 */
+			memmove(host, host + 1, n - 2);
+			host[n - 2] = '\0';
+		}
+		/* -2: not an IP address, so a DNS name. */
+		if ((rc = X509_check_ip_asc(cert, host, 0)) == -2)
+			rc = X509_check_host(cert, host, 0, 0, NULL);
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc == 1;
+}
+
 static void
 client_verify_cause(struct client *c, char **cause)
 {
-	long	verify = X509_V_OK;
 	size_t	i;
 
-	(void)curl_easy_getinfo(c->curl, CURLINFO_SSL_VERIFYRESULT, &verify);
-	for (i = 0; i < sizeof client_verify_failures / sizeof client_verify_failures[0]; i++)
-		if (client_verify_failures[i].verify == verify) {
+	for (i = 0; c->verify != X509_V_OK &&
+	    i < sizeof client_verify_failures / sizeof client_verify_failures[0]; i++)
+		if (client_verify_failures[i].verify == c->verify) {
 			cause_set(cause, _("the service at %s is not the one we trust: %s"), c->url,
 			    _(client_verify_failures[i].reason));
 			return;
 		}
+	if (c->verify == X509_V_OK && c->peer != NULL && !client_names_match(c, c->peer)) {
+		cause_set(cause, _("the service at %s is not the one we trust: %s"), c->url,
+		    _("its certificate is made out for another name (check the service's "
+		    "address)"));
+		return;
+	}
 	cause_set(cause, _("the service at %s is not the one we trust: its certificate is not "
 	    "signed by a CA in %s"), c->url, c->ca_file != NULL ? c->ca_file :
 	    _("the system's list of trusted CAs"));
@@ -543,6 +565,9 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 
 	client_result_free(r);
 	c->alert = 0;
+	c->verify = X509_V_OK;
+	X509_free(c->peer);
+	c->peer = NULL;
 	if (client_setopts(c, method, url, body, hdrs, &buf) == -1 ||
 	    client_setopts_cancel(c) == -1 ||
 	    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {

@@ -232,6 +232,34 @@ enroll_jstr(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/*
+ * An application that can no longer go on is not taken up again: the sentence says why
+ * and what to do instead. 0 for one that can (or is sent already, which changes nothing).
+ */
+static int
+enroll_closed(const struct state_app *a, struct enroll_error *err)
+{
+	const char	*n = state_get(a, "request_number") != NULL ?
+			    state_get(a, "request_number") : a->id;
+
+	if (a->state == MS_ABANDONED)
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		    _("application %s was given up ('ncaenroll abandon') and cannot be sent; "
+		    "start a new one with 'ncaenroll apply'"), n);
+	else if (a->state == MS_REJECTED)
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		    _("application %s was rejected at the registration desk and cannot go on; "
+		    "apply again with new keys ('ncaenroll apply')"), n);
+	else if (a->state == MS_CANCELLED)
+		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		    _("application %s was cancelled (it was not verified at a registration "
+		    "desk in time) and cannot go on; apply again with new keys ('ncaenroll "
+		    "apply')"), n);
+	else
+		return 0;
+	return -1;
+}
+
 int
 enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
     struct enroll_error *err)
@@ -245,6 +273,8 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 			    _("no application %s is kept on this computer"), resume);
 			return -1;
 		}
+		if (enroll_closed(a, err) == -1)
+			return -1;
 		memcpy(id, a->id, STATE_ID_LEN + 1);
 		return 0;
 	}
@@ -904,9 +934,47 @@ out:
 	return rc;
 }
 
+/*
+ * The certificates judged as install will judge them (chain, key usage, the pending
+ * key's public half, read from a request the keystore makes) before they are recorded:
+ * kept in the state, a wrong answer would be installed again at every try. A refusal is
+ * the service's failure.
+ */
+static int
+enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
+    json_t *certs, struct enroll_error *err)
+{
+	static const char *const member[KEYSTORE_KEY__MAX] = { "auth", "sign" };
+	struct state_app	*a = state_app_find(e->st, id);
+	struct keystore		*ks;
+	char			*csr = NULL, *cause = NULL;
+	int			 k, rc = 0;
+
+	if ((ks = enroll_keystore(a, pin, err)) == NULL)
+		return -1;
+	for (k = 0; rc == 0 && k < KEYSTORE_KEY__MAX; k++) {
+		if (ks->ops->csr(ks, k, &csr, &cause) == -1) {
+			enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+			rc = -1;
+		} else if (keystore_cert_check_csr(k, enroll_jstr(json_object_get(certs,
+		    member[k]), "pem"), enroll_jstr(certs, "chain_pem"), csr, &cause) == -1) {
+			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, _("the service at %s sent "
+			    "certificates this program will not install: %s"), client_url(e->cl),
+			    cause);
+			rc = -1;
+		}
+		free(csr);
+		free(cause);
+		csr = cause = NULL;
+	}
+	keystore_close(ks);
+	return rc;
+}
+
 /* issued -> certs_ready: the certificates and the nonce to prove the key with. */
 static int
-enroll_download(struct enroll *e, const char *id, const char *number, struct enroll_error *err)
+enroll_download(struct enroll *e, const char *id, const char *number,
+    const struct secret *pin, struct enroll_error *err)
 {
 	struct client_result	 res;
 	char			*path = NULL;
@@ -914,7 +982,8 @@ enroll_download(struct enroll *e, const char *id, const char *number, struct enr
 
 	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
 		return -1;
-	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1)
+	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1 ||
+	    enroll_certs_fit(e, id, pin, res.json, err) == -1)
 		goto out;
 	rc = enroll_record(e, id, ME_DOWNLOADED, err,
 	    "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
@@ -1136,7 +1205,7 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 		free(text);
 		return -1;
 	}
-	if (a->state == MS_ISSUED && enroll_download(e, id, number, err) == -1)
+	if (a->state == MS_ISSUED && enroll_download(e, id, number, pw, err) == -1)
 		return -1;
 	if (enroll_prove(e, id, pw, err) == -1 ||
 	    enroll_write_containers(e, id, pw, layout, err) == -1)

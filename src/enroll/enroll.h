@@ -66,7 +66,11 @@ struct enroll	*enroll_open(const struct enroll_config *, struct enroll_error *);
 void		 enroll_close(struct enroll *);
 void		 enroll_error_free(struct enroll_error *);
 
-/* A new draft (its id into id[]), or the existing one with that id or request number. */
+/*
+ * A new draft (its id into id[]), or the existing one with that id or request number;
+ * one given up, rejected or cancelled is refused (application.closed) before anything
+ * is asked of the person or the service.
+ */
 int	enroll_draft(struct enroll *, const char *resume, char id[STATE_ID_LEN + 1],
 	    struct enroll_error *);
 /*

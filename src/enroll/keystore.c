@@ -241,6 +241,31 @@ out:
 	return rc;
 }
 
+int
+keystore_cert_check_csr(enum keystore_key which, const char *cert_pem, const char *chain_pem,
+    const char *csr_pem, char **cause)
+{
+	X509_REQ	*req = NULL;
+	EVP_PKEY	*pub;
+	BIO		*b;
+	unsigned char	*spki = NULL;
+	char		 ski[41];
+	int		 len = 0, rc = -1;
+
+	if ((b = BIO_new_mem_buf(csr_pem, -1)) == NULL ||
+	    (req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL)) == NULL ||
+	    (pub = X509_REQ_get0_pubkey(req)) == NULL || (len = i2d_PUBKEY(pub, &spki)) <= 0)
+		cause_set(cause, _("cannot read the %s public key: %s"), keystore_key_name(which),
+		    keystore_ssl_reason());
+	else
+		rc = keystore_cert_check(which, cert_pem, chain_pem, spki, (size_t)len, ski,
+		    cause);
+	OPENSSL_free(spki);
+	X509_REQ_free(req);
+	BIO_free(b);
+	return rc;
+}
+
 X509_REQ *
 keystore_req_new(const char *app_id, EVP_PKEY *pub)
 {

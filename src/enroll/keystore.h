@@ -170,5 +170,11 @@ int			 keystore_req_pem(struct X509_req_st *, char **pem);
 int		 keystore_cert_check(enum keystore_key which, const char *cert_pem,
 		    const char *chain_pem, const unsigned char *spki, size_t spkilen,
 		    char ski[41], char **cause);
+/*
+ * The same judgement, with the public key read from a request (PEM) the keystore made for
+ * that key: for the core, to refuse certificates before it records them.
+ */
+int		 keystore_cert_check_csr(enum keystore_key which, const char *cert_pem,
+		    const char *chain_pem, const char *csr_pem, char **cause);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "common/i18n.h"
 #include "enroll/machine.h"
 
 static const char *const machine_state_names[] = {
@@ -17,6 +18,22 @@ static const char *const machine_state_names[] = {
 };
 _Static_assert(sizeof machine_state_names / sizeof machine_state_names[0] == MS__MAX,
     "one name per state");
+
+/* Where an application stands, in a word a person reads in a list (N_(): translated by
+ * the caller), the same in the full-screen list and in `ncaenroll list`. */
+static const char *const machine_state_words[] = {
+	[MS_DRAFT] = N_("not finished"),
+	[MS_KEYS_READY] = N_("not sent"),
+	[MS_SUBMITTED] = N_("submitted"),
+	[MS_ISSUED] = N_("issued"),
+	[MS_CERTS_READY] = N_("issued"),
+	[MS_INSTALLED] = N_("installed"),
+	[MS_REJECTED] = N_("rejected"),
+	[MS_CANCELLED] = N_("cancelled"),
+	[MS_ABANDONED] = N_("abandoned"),
+};
+_Static_assert(sizeof machine_state_words / sizeof machine_state_words[0] == MS__MAX,
+    "a word for every state");
 
 static const char *const machine_event_names[] = {
 	[ME_KEYS_MADE] = "keys made",
@@ -72,6 +89,12 @@ const char *
 machine_state_name(enum machine_state s)
 {
 	return s < MS__MAX ? machine_state_names[s] : "?";
+}
+
+const char *
+machine_state_word(enum machine_state s)
+{
+	return s < MS__MAX ? machine_state_words[s] : "?";
 }
 
 const char *

@@ -35,6 +35,8 @@ enum machine_event {
 /* 0 and *to set if the event is allowed in that state, -1 otherwise. */
 int		 machine_next(enum machine_state, enum machine_event, enum machine_state *to);
 const char	*machine_state_name(enum machine_state);
+/* The state as a person reads it in a list: an N_() string, for the caller's _(). */
+const char	*machine_state_word(enum machine_state);
 const char	*machine_event_name(enum machine_event);
 int		 machine_state_parse(const char *, enum machine_state *);
 /* 1 for states nothing more can happen in (installed, rejected, cancelled, abandoned). */

@@ -276,6 +276,37 @@ bad_key:
 	return state_bad(r, k, _("unknown key"));
 }
 
+/*
+ * The state file opened for reading: 1 and *fp, 0 when there is none yet, -1 with the
+ * reason. Only a regular file is read: a folder or a pipe where the file should be is
+ * said as such (O_NONBLOCK: a pipe is not waited on; a regular file ignores it).
+ */
+static int
+state_open_file(const char *path, FILE **fp, char **cause)
+{
+	struct stat	sb;
+	int		fd;
+
+	*fp = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1)
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
+	else if (!S_ISREG(sb.st_mode))
+		cause_set(cause, _("cannot read %s: %s"), path, S_ISDIR(sb.st_mode) ?
+		    OSERROR(EISDIR) : _("not a regular file"));
+	else if ((*fp = fdopen(fd, "rb")) == NULL)
+		cause_set(cause, _("cannot read %s: %s"), path, OSERROR(errno));
+	else
+		return 1;
+	(void)close(fd);	/* only opened to be read */
+	return -1;
+}
+
 /* Reads path into fresh lists; on failure the state keeps what it had. */
 static int
 state_read(struct state *st, char **cause)
@@ -286,13 +317,11 @@ state_read(struct state *st, char **cause)
 	struct state_app	*apps = NULL;
 	size_t			 napps = 0;
 	FILE			*fp;
-	int			 rc = -1;
+	int			 rc = -1, opened;
 
-	if ((fp = fopen(st->path, "rb")) == NULL) {
-		if (errno != ENOENT) {
-			cause_set(cause, _("cannot read %s: %s"), st->path, OSERROR(errno));
+	if ((opened = state_open_file(st->path, &fp, cause)) != 1) {
+		if (opened == -1)
 			return -1;
-		}
 		state_apps_free(st->apps, st->napps);
 		st->apps = NULL;
 		st->napps = 0;

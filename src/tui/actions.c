@@ -1242,21 +1242,6 @@ actions_fill(struct screen *s, const char *field, const char *which)
 	return rc;
 }
 
-/* Where an application stands, in a word a person reads in a list (machine.h's order). */
-static const char *const actions_state_words[] = {
-	[MS_DRAFT] = N_("not finished"),
-	[MS_KEYS_READY] = N_("not sent"),
-	[MS_SUBMITTED] = N_("submitted"),
-	[MS_ISSUED] = N_("issued"),
-	[MS_CERTS_READY] = N_("issued"),
-	[MS_INSTALLED] = N_("installed"),
-	[MS_REJECTED] = N_("rejected"),
-	[MS_CANCELLED] = N_("cancelled"),
-	[MS_ABANDONED] = N_("abandoned"),
-};
-_Static_assert(sizeof actions_state_words / sizeof actions_state_words[0] == MS__MAX,
-    "a word for every state");
-
 /* This computer's applications as list items, optionally only the submitted ones. */
 static int
 actions_fill_apps(struct screen *s, const char *field, int submitted_only)
@@ -1277,7 +1262,7 @@ actions_fill_apps(struct screen *s, const char *field, int submitted_only)
 			continue;
 		(void)snprintf(line, sizeof line, "%s  %s  %s",
 		    num != NULL ? num : actions_or(state_get(a, "created"), a->id),
-		    _(actions_state_words[a->state]),
+		    _(machine_state_word(a->state)),
 		    actions_or(state_get(a, strcmp(actions_tui(s)->lang, "kk") == 0 ?
 		    "org_name_kk" : "org_name_ru"), ""));
 		if ((it = json_pack("{s:s, s:s}", "id", a->id, "name", line)) == NULL ||

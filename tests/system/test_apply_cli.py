@@ -250,8 +250,14 @@ def test_untrusted_service_is_named(svc, tmp_path):
                         "--ca-file", str(other), "--state", me.state, "status",
                         "0000-0000-0000-0000-0000-0000-0000"], capture_output=True, text=True,
                        env=env)
-    # The number is checked first: a made-up number with a bad check digit never leaves.
-    assert p.returncode in (1, 3)
+    # The number's check digit is right, so only the service's certificate stops it: the
+    # service is not trusted (3, not the refusal 1 a service that was reached gives), and
+    # the person is told it is the CA, naming the file of the CA trusted.
+    assert p.returncode == 3, (p.stdout, p.stderr)
+    said = " ".join(p.stderr.split())
+    assert f"the service at {svc.base} is not the one we trust" in said, said
+    assert f"its certificate is not signed by a CA in {other}" in said, said
+    assert "another name" not in said, said
     p = me.run("status")
     assert p.returncode == 0
 
