@@ -125,3 +125,19 @@ def test_install_resumes_after_a_crash(svc, tmp_path, point):
     assert pending_keys(me) == {}
     status, answer = svc.request("GET", f"/api/v1/applications/{number}")
     assert answer["status"] == "installed"
+
+
+def test_the_real_program_has_no_crash_points(svc, tmp_path):
+    """NCAENROLL_FAULT means nothing to ncaenroll itself, unless configure was told
+    --enable-fault-points."""
+    with open(os.path.join(BUILDDIR, "config.h")) as f:
+        armed = "#define ENABLE_FAULT_POINTS 1" in f.read()
+    me = Applicant(svc, str(tmp_path))
+    import test_apply_cli
+    old = test_apply_cli.program_env
+    test_apply_cli.program_env = lambda: dict(old(), NCAENROLL_FAULT="apply.keys-made")
+    try:
+        p = me.apply()
+    finally:
+        test_apply_cli.program_env = old
+    assert p.returncode == (-9 if armed else 0), p.stderr
