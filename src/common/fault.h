@@ -1,6 +1,7 @@
 /*
- * fault — crash points for the resume tests, compiled in only by
- * `configure --enable-fault-points` (the sanitizer build of ./quickstart check):
+ * fault — crash points for the resume tests, compiled in only with ENABLE_FAULT_POINTS:
+ * always in tests/tools/ncaenroll-faults (tests/Makemodule.am, built by make check), in
+ * the installed programs only after `configure --enable-fault-points`.
  * FAULT_POINT("apply.submitted") kills the process with SIGKILL, at once and without
  * cleanup, when the environment variable NCAENROLL_FAULT names that point. In any other
  * build the macro is empty and the variable means nothing.

@@ -29,7 +29,7 @@ api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *r
 	int			 retry, rc = -1;
 
 	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_CAPTCHA,
-	    cfg->policy.captcha_per_minute, time(NULL), &retry) == -1) {
+	    cfg->policy.captcha_per_minute, now, &retry) == -1) {
 		http_error(resp, 429, "rate_limited", NULL,
 		    "too many captchas from your address; try again in %d seconds", retry);
 		resp->retry_after = retry;

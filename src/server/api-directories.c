@@ -177,7 +177,7 @@ api_gu_codes(struct srv *srv, const struct http_req *req, struct http_resp *resp
 	}
 	/* Counted with the registry checks: an answer tells a BIN is registered. */
 	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_CHECK,
-	    srv->cfg->policy.checks_per_minute, time(NULL), &retry) == -1) {
+	    srv->cfg->policy.checks_per_minute, srv_now(srv), &retry) == -1) {
 		http_error(resp, 429, "rate_limited", NULL,
 		    "too many checks from your address; try again in %d seconds", retry);
 		resp->retry_after = retry;

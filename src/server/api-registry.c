@@ -26,7 +26,7 @@ api_registry_limited(struct srv *srv, const struct http_req *req, struct http_re
 	int	retry;
 
 	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_CHECK,
-	    srv->cfg->policy.checks_per_minute, time(NULL), &retry) == 0)
+	    srv->cfg->policy.checks_per_minute, srv_now(srv), &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
 	    "too many checks from your address; try again in %d seconds", retry);

@@ -17,6 +17,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "common/atomicfile.h"
 #include "common/cause.h"
@@ -67,6 +68,9 @@ static const struct {
 	    "the operator's certificate is not valid yet (check the clock)" },
 	[OPERATOR_NOT_OPERATOR] = { "ra.not_operator",
 	    "the certificate names no operator, office and role" },
+	[OPERATOR_NOT_CLIENT] = { "ra.not_operator",
+	    "the certificate is not made for signing in (TLS client authentication, "
+	    "extendedKeyUsage clientAuth): ask for a new one" },
 	[OPERATOR_UNKNOWN] = { "ra.unknown_operator",
 	    "the service knows no operator of this name" },
 	[OPERATOR_REVOKED] = { "ra.revoked",
@@ -536,7 +540,18 @@ operator_subject_get(X509 *x, int nid)
 	return s;
 }
 
-/* The chain and the time: OPERATOR_OK or why not. */
+/*
+ * OpenSSL's TLS-client purpose passes a certificate with no extendedKeyUsage at all (any
+ * use then goes); the desk wants the use named, as `operator add` names it.
+ */
+static int
+operator_names_client_auth(X509 *x)
+{
+	return (X509_get_extension_flags(x) & EXFLAG_XKUSAGE) != 0 &&
+	    (X509_get_extended_key_usage(x) & XKU_SSL_CLIENT) != 0;
+}
+
+/* The chain, the time and the use: OPERATOR_OK or why not. */
 static enum operator_refusal
 operator_check_chain(const struct operator_ca *oc, const char *applicant_chain_pem,
     X509 *x, time_t now)
@@ -547,13 +562,13 @@ operator_check_chain(const struct operator_ca *oc, const char *applicant_chain_p
 		return OPERATOR_WRONG_CA;
 	switch (err) {
 	case X509_V_OK:
-		return OPERATOR_OK;
+		return operator_names_client_auth(x) ? OPERATOR_OK : OPERATOR_NOT_CLIENT;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		return OPERATOR_EXPIRED;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 		return OPERATOR_NOT_YET_VALID;
 	case X509_V_ERR_INVALID_PURPOSE:	/* ours, but not for a TLS client */
-		return OPERATOR_NOT_OPERATOR;
+		return OPERATOR_NOT_CLIENT;
 	default:
 		break;
 	}

@@ -66,6 +66,7 @@ enum operator_refusal {
 	OPERATOR_EXPIRED,
 	OPERATOR_NOT_YET_VALID,
 	OPERATOR_NOT_OPERATOR,		/* our CA, but no operator's name, office and role */
+	OPERATOR_NOT_CLIENT,		/* our CA, but not for TLS client authentication */
 	OPERATOR_UNKNOWN,		/* no such operator in the store */
 	OPERATOR_REVOKED,
 	OPERATOR_REPLACED,		/* an older certificate of an operator re-issued since */

@@ -366,6 +366,17 @@ def test_bad_requests(desk):
 
 
 def test_audit_chain_holds(desk):
+    # Each kind of entry made here: under pytest-xdist the module's other tests may run
+    # in another worker, against another service.
+    approved, rejected = desk.apply(), desk.apply()
+    st, _ = desk.ra("POST", f"/applications/{approved}/approve", {"documents": DOCS},
+                    cert=desk.aigerim)
+    assert st == 200
+    st, _ = desk.ra("POST", f"/applications/{rejected}/reject",
+                    {"reason": "documents_missing"}, cert=desk.bolat)
+    assert st == 200
+    desk.operator("audited")
+    assert desk.admin("operator", "revoke", "audited").returncode == 0
     p = desk.admin("audit", "verify")
     assert p.returncode == 0, p.stdout + p.stderr
     assert "intact" in p.stdout

@@ -1,7 +1,11 @@
 """Crash and resume: the applicant's process is killed with SIGKILL at every persisted
-transition of apply and install (fault points, compiled into test builds only) and run
-again. It must resume from the last state, re-send the same CSRs, get the same request
-number, never make a third key, never lose a pending key, and finish."""
+transition of apply and install and run again. It must resume from the last state,
+re-send the same CSRs, get the same request number, never make a third key, never lose a
+pending key, and finish.
+
+The crashing run is the test-only copy with crash points (faults.py,
+tests/tools/ncaenroll-faults, built by make check); the run that resumes is the real
+ncaenroll, which has none."""
 import json
 import os
 import sqlite3
@@ -10,21 +14,9 @@ import subprocess
 import pytest
 
 from conftest import BUILDDIR
+from faults import faults_program
 from service import Service, program_env
 from test_apply_cli import Applicant, wait_status, snapshot
-
-
-def _fault_points_built():
-    try:
-        with open(os.path.join(BUILDDIR, "config.h")) as f:
-            return "#define ENABLE_FAULT_POINTS 1" in f.read()
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _fault_points_built(),
-                                reason="built without --enable-fault-points "
-                                       "(./quickstart check's sanitizer build has them)")
 
 APPLY_POINTS = ["apply.keys-made", "apply.keys-ready", "apply.submit-answered",
                 "apply.submitted"]
@@ -39,23 +31,41 @@ def svc(tmp_path_factory):
     s.stop()
 
 
-def crash(applicant, point, *args, password=None):
-    env_fault = {"NCAENROLL_FAULT": point}
-    old = program_env
+class Crashing(Applicant):
+    """The same person's computer, running ncaenroll-faults told to die at point."""
 
-    def with_fault():
-        e = old()
-        e.update(env_fault)
-        return e
-    import test_apply_cli
-    test_apply_cli.program_env = with_fault
-    try:
-        if args and args[0] == "apply":
-            p = applicant.apply()
-        else:
-            p = applicant.run(*args, password=password)
-    finally:
-        test_apply_cli.program_env = old
+    def __init__(self, applicant, point):
+        super().__init__(applicant.svc, applicant.home)
+        self.point = point
+
+    def run(self, *args, password=None, lang="en", demo=False):
+        assert not demo
+        env = program_env()
+        env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
+                   XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE=lang,
+                   NCAENROLL_FAULT=self.point)
+        cmd = [os.path.join(BUILDDIR, "uninstalled-env"), faults_program(),
+               "--service", self.svc.base, "--ca-file", self.svc.cafile,
+               "--state", self.state]
+        pass_fds = ()
+        if password is not None:
+            r, w = os.pipe()
+            os.write(w, password.encode() + b"\n")
+            os.close(w)
+            args = [a if a != "PWFD" else str(r) for a in args]
+            pass_fds = (r,)
+        try:
+            return subprocess.run(cmd + list(args), capture_output=True, text=True,
+                                  env=env, stdin=subprocess.DEVNULL, pass_fds=pass_fds,
+                                  timeout=180)
+        finally:
+            for fd in pass_fds:
+                os.close(fd)
+
+
+def crash(applicant, point, *args, password=None):
+    me = Crashing(applicant, point)
+    p = me.apply() if args and args[0] == "apply" else me.run(*args, password=password)
     assert p.returncode == -9, f"{point}: not killed ({p.returncode}): {p.stderr}"
 
 
@@ -115,3 +125,19 @@ def test_install_resumes_after_a_crash(svc, tmp_path, point):
     assert pending_keys(me) == {}
     status, answer = svc.request("GET", f"/api/v1/applications/{number}")
     assert answer["status"] == "installed"
+
+
+def test_the_real_program_has_no_crash_points(svc, tmp_path):
+    """NCAENROLL_FAULT means nothing to ncaenroll itself, unless configure was told
+    --enable-fault-points."""
+    with open(os.path.join(BUILDDIR, "config.h")) as f:
+        armed = "#define ENABLE_FAULT_POINTS 1" in f.read()
+    me = Applicant(svc, str(tmp_path))
+    import test_apply_cli
+    old = test_apply_cli.program_env
+    test_apply_cli.program_env = lambda: dict(old(), NCAENROLL_FAULT="apply.keys-made")
+    try:
+        p = me.apply()
+    finally:
+        test_apply_cli.program_env = old
+    assert p.returncode == (-9 if armed else 0), p.stderr

@@ -380,28 +380,34 @@ def test_wrong_content_type(demo_service):
 
 
 def test_rate_limits(tmp_path):
-    svc = Service(tmp_path / "state",
+    """Limits per minute by the service's clock (a test clock here, standing still, so the
+    minute cannot turn between requests): the request over the limit is refused, exactly
+    that one, and the next minute opens a new budget."""
+    clock = tmp_path / "clock"
+    minute = (int(time.time()) // 60) * 60
+    clock.write_text(f"{minute + 15}\n")
+    svc = Service(tmp_path / "state", extra=["--test-clock", str(clock)],
                   config={"policy": {"captcha_per_minute": 3, "checks_per_minute": 2}})
     try:
-        for _ in range(3):
-            assert svc.request("POST", "/api/v1/captcha")[0] == 200
+        def captchas():
+            return [svc.request("POST", "/api/v1/captcha")[0] for _ in range(5)]
+        assert captchas() == [200, 200, 200, 429, 429]
         st, err = svc.request("POST", "/api/v1/captcha")
-        if st == 200:       # the minute turned between the requests: once more
-            for _ in range(3):
-                st, err = svc.request("POST", "/api/v1/captcha")
         assert st == 429
         assert_error(err, "rate_limited", None)
-        assert 1 <= int(svc.last_headers["Retry-After"]) <= 60
-        # checks have their own budget
-        for _ in range(2):
-            assert svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")[0] == 200
-        st, err = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")
-        if st == 200:
-            for _ in range(2):
-                st, err = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")
-        assert st == 429
+        assert svc.last_headers["Retry-After"] == "45"     # until the minute turns
+        # checks have their own budget, which the captchas did not touch
+        checks = [svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")[0] for _ in range(3)]
+        assert checks == [200, 200, 429]
         # directories are not limited
         assert svc.request("GET", "/api/v1/directories/regions")[0] == 200
+        # The last second of the minute is still in it; the next minute starts afresh.
+        clock.write_text(f"{minute + 59}\n")
+        assert svc.request("POST", "/api/v1/captcha")[0] == 429
+        assert svc.last_headers["Retry-After"] == "1"
+        clock.write_text(f"{minute + 60}\n")
+        assert captchas() == [200, 200, 200, 429, 429]
+        assert svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")[0] == 200
     finally:
         svc.stop()
 

@@ -4,9 +4,9 @@ the state removes those of writers that are gone, overwriting their bytes first,
 never one a live writer is still filling.
 
 Temporary files are named `.NAME.PID.XXXXXX` and locked (flock) by their writer while it
-lives (src/common/atomicfile.h). The leftovers are made here as a crash leaves them, and,
-in a build with fault points, by killing ncaenroll at the moment a temporary file is
-complete and not yet renamed."""
+lives (src/common/atomicfile.h). The leftovers are made here as a crash leaves them, and
+by killing ncaenroll (the test-only copy with crash points, faults.py) at the moment a
+temporary file is complete and not yet renamed."""
 import fcntl
 import os
 import subprocess
@@ -16,18 +16,21 @@ import pytest
 
 from appstate import SUBMITTED, write_state
 from conftest import BUILDDIR
+from faults import faults_program
 from service import Service, program_env
 
 APP_ID = "0123456789abcdef"
 
 
-def ncaenroll(home, *args, env_extra=None):
+def ncaenroll(home, *args, env_extra=None, program=None):
+    """This build's ncaenroll, or program (the copy with crash points, faults.py)."""
     env = program_env()
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "cfg"))
     env.update(env_extra or {})
     return subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"),
-                           os.path.join(BUILDDIR, "ncaenroll"), *args], capture_output=True,
-                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=180)
+                           program or os.path.join(BUILDDIR, "ncaenroll"), *args],
+                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
+                          timeout=180)
 
 
 def dead_pid():
@@ -131,17 +134,8 @@ def test_a_dead_pid_whose_file_is_still_locked_is_kept(home):
         os.close(fd)
 
 
-# ---- a real crash, in a build with fault points ----
+# ---- a real crash, in the copy with crash points ----
 
-def _fault_points_built():
-    try:
-        with open(os.path.join(BUILDDIR, "config.h")) as f:
-            return "#define ENABLE_FAULT_POINTS 1" in f.read()
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _fault_points_built(), reason="built without --enable-fault-points")
 @pytest.mark.parametrize("where", ["-SIGN.key", "state.yaml"])
 def test_killed_while_writing_then_swept(tmp_path, where):
     svc = Service(tmp_path / "svc")
@@ -152,7 +146,7 @@ def test_killed_while_writing_then_swept(tmp_path, where):
                 "--json", "apply", "--bin", "940140000385", "--captcha-answer",
                 svc.captcha_code, "--iin", "871008401427", "--role", "ROLE02", "--region",
                 "karaganda", "--city", "karaganda", "--gu-code", "1001", "--dir", str(keys)]
-        p = ncaenroll(tmp_path, *args,
+        p = ncaenroll(tmp_path, *args, program=faults_program(),
                       env_extra={"NCAENROLL_FAULT": "atomicfile.temp-written:" + where})
         assert p.returncode == -9, p.stderr
         folder = keys if where.endswith(".key") else tmp_path

@@ -346,6 +346,17 @@ t_submit(struct fx *fx, struct t_app *a, int want_status)
 	http_resp_free(&r);
 }
 
+/* A moment as the service writes it: ISO 8601, UTC, to the second. */
+static const char *
+t_iso(time_t t, char buf[21])
+{
+	struct tm	tm;
+
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_int_equal(strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm), 20);
+	return buf;
+}
+
 static enum app_status
 t_status(struct fx *fx, const char *number)
 {
@@ -383,18 +394,20 @@ test_lifecycle(void **state)
 	struct t_app		 a;
 	struct http_resp	 r;
 	const char		*nonce;
-	char			*sig, *nonce_copy, *dump;
+	char			*sig, *nonce_copy, *dump, when[21];
 	json_t			*body;
 
 	fx_clock(fx, fx->t0);
 	t_app_keys(fx, &a);
 	t_submit(fx, &a, 201);
-	/* A client re-sending after a crash gets the same number. */
+	/* A client re-sending after a crash (a minute later) gets the same number. */
+	fx_clock(fx, fx->t0 + 60);
 	assert_int_equal(t_call(fx, api_app_submit, "POST", NULL, t_form(&a), &r), 200);
 	assert_string_equal(t_str(&r, "request_number"), a.number);
 	assert_true(json_is_true(json_object_get(r.json, "existing")));
 	assert_string_equal(t_str(&r, "status"), "submitted");
-	assert_non_null(t_str(&r, "deadline"));
+	/* The 30 days (policy.verification_days) run from the submission, not the re-send. */
+	assert_string_equal(t_str(&r, "deadline"), t_iso(fx->t0 + 30 * T_DAY, when));
 	http_resp_free(&r);
 
 	assert_int_equal(t_status(fx, a.number), APP_SUBMITTED);
@@ -405,14 +418,16 @@ test_lifecycle(void **state)
 	    json_pack("{s:s, s:s}", "nonce", "x", "signature", "eA=="), &r), 409);
 	http_resp_free(&r);
 
+	fx_clock(fx, fx->t0 + 3600);		/* each step at its own moment */
 	t_issue(fx, a.number, 1);
+	fx_clock(fx, fx->t0 + 7200);
 	t_issue(fx, a.number, 0);	/* a second approval changes nothing */
 
 	/* Status: masked personal data, certificate data. */
 	assert_int_equal(t_call(fx, api_app_status, "GET", a.number, NULL, &r), 200);
 	assert_string_equal(t_str(&r, "status"), "issued");
 	assert_string_equal(t_str(&r, "status_label"), "Registration certificates are issued");
-	assert_non_null(t_str(&r, "decided"));
+	assert_string_equal(t_str(&r, "decided"), t_iso(fx->t0 + 3600, when));
 	assert_non_null(dump = json_dumps(r.json, 0));
 	assert_null(strstr(dump, T_IIN));
 	assert_null(strstr(dump, "ИВАНОВ"));
@@ -464,6 +479,7 @@ test_lifecycle(void **state)
 	assert_int_equal(t_status(fx, a.number), APP_ISSUED);
 
 	/* The right proof, then again: installed, idempotent. */
+	fx_clock(fx, fx->t0 + 10800);
 	sig = t_sign(a.ka, nonce_copy);
 	body = json_pack("{s:s, s:s}", "nonce", nonce_copy, "signature", sig);
 	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 200);
@@ -479,7 +495,7 @@ test_lifecycle(void **state)
 	assert_int_equal(t_call(fx, api_app_status, "GET", a.number, NULL, &r), 200);
 	assert_string_equal(t_str(&r, "status"), "installed");
 	assert_string_equal(t_str(&r, "status_label"), "Certificates installed");
-	assert_non_null(t_str(&r, "installed"));
+	assert_string_equal(t_str(&r, "installed"), t_iso(fx->t0 + 10800, when));
 	http_resp_free(&r);
 	/* Certificates stay available after installation. */
 	assert_int_equal(t_call(fx, api_app_certificates, "GET", a.number, NULL, &r), 200);

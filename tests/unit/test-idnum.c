@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -181,6 +182,43 @@ test_iin_dates(void **state)
 	assert_iin_fails(s, "iin.century");
 }
 
+/* Born on YYMMDD in the 2000s (digit 7 = 5), judged at now: 0 or -1, and only iin.future. */
+static int
+t_born(const char *yymmdd, time_t now)
+{
+	char		 eleven[12], s[13];
+	struct problems	 p;
+	int		 rc;
+
+	(void)snprintf(eleven, sizeof eleven, "%s50142", yymmdd);
+	with_check(eleven, s);
+	problems_init(&p);
+	rc = idnum_validate_iin(s, now, NULL, &p);
+	if (rc == -1 && (p.n != 1 || !problems_has(&p, "iin.future")))
+		fail_msg("%s: %s", s, p.v[0].code);
+	problems_free(&p);
+	return rc;
+}
+
+/* The day, the month and the year each decide at their edge (UTC). */
+static void
+test_iin_future_edges(void **state)
+{
+	const time_t	eve = (time_t)1798761599;	/* 2026-12-31T23:59:59Z */
+
+	(void)state;
+	assert_int_equal(t_born("261125", NOW), 0);		/* today */
+	assert_int_equal(t_born("261101", NOW), 0);
+	assert_int_equal(t_born("261031", NOW), 0);		/* last month */
+	assert_int_equal(t_born("261126", NOW), -1);		/* tomorrow */
+	assert_int_equal(t_born("261130", NOW), -1);		/* later this month */
+	assert_int_equal(t_born("261201", NOW), -1);		/* next month */
+	assert_int_equal(t_born("261224", NOW), -1);		/* an earlier day of it */
+	assert_int_equal(t_born("261231", eve), 0);
+	assert_int_equal(t_born("270101", eve), -1);		/* next year */
+	assert_int_equal(t_born("270101", eve + 1), 0);
+}
+
 static void
 test_iin_info(void **state)
 {
@@ -263,6 +301,7 @@ main(void)
 		cmocka_unit_test(test_wrong_check_digit_names_expected),
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_iin_dates),
+		cmocka_unit_test(test_iin_future_edges),
 		cmocka_unit_test(test_iin_info),
 		cmocka_unit_test(test_kind_mixups),
 		cmocka_unit_test(test_bin_rules),

@@ -163,6 +163,7 @@ t_bare(struct fx *fx, struct t_cert *out)
 	BIO		*b;
 	EVP_PKEY	*cakey, *key;
 	X509		*ca, *x;
+	X509_EXTENSION	*eku;
 	unsigned char	*der = NULL;
 	int		 n;
 
@@ -184,6 +185,10 @@ t_bare(struct fx *fx, struct t_cert *out)
 	assert_non_null(X509_time_adj_ex(X509_getm_notBefore(x), 0, -60, &fx->now));
 	assert_non_null(X509_time_adj_ex(X509_getm_notAfter(x), 1, 0, &fx->now));
 	assert_int_equal(X509_set_pubkey(x, key), 1);
+	/* Made for signing in (clientAuth): only the subject is wrong. */
+	assert_non_null(eku = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, "clientAuth"));
+	assert_int_equal(X509_add_ext(x, eku, -1), 1);
+	X509_EXTENSION_free(eku);
 	assert_true(X509_sign(x, cakey, EVP_sha256()) > 0);
 	assert_true((n = i2d_X509(x, &der)) > 0);
 	assert_non_null(out->der = malloc((size_t)n));

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -123,7 +124,31 @@ test_checklist(void **state)
 	assert_true(met[PASSWORD_RULE_LETTER]);
 	assert_int_equal(password_rules_met("Qwerty12", met), 0);
 	assert_string_equal(password_rule_code(PASSWORD_RULE_DIGIT), "password.no_digit");
-	assert_non_null(password_rule_text(PASSWORD_RULE_ALLOWED));
+	assert_string_equal(password_rule_code(PASSWORD_RULE__MAX), "?");
+	assert_string_equal(password_rule_text(PASSWORD_RULE__MAX), "?");
+}
+
+/* The checklist's lines say the policy's own numbers and characters, rule by rule. */
+static void
+test_rule_texts(void **state)
+{
+	char	min[40], max[40], allowed[80];
+
+	(void)state;
+	(void)snprintf(min, sizeof min, "at least %d characters", PASSWORD_MIN);
+	(void)snprintf(max, sizeof max, "at most %d characters", PASSWORD_MAX);
+	(void)snprintf(allowed, sizeof allowed, "only Latin letters, digits and %s",
+	    PASSWORD_SPECIALS);
+	assert_string_equal(password_rule_text(PASSWORD_RULE_MIN_LENGTH), min);
+	assert_string_equal(password_rule_text(PASSWORD_RULE_MAX_LENGTH), max);
+	assert_string_equal(password_rule_text(PASSWORD_RULE_ALLOWED), allowed);
+	assert_string_equal(password_rule_text(PASSWORD_RULE_DIGIT), "at least one digit");
+	assert_string_equal(password_rule_text(PASSWORD_RULE_LETTER),
+	    "at least one Latin letter");
+	/* The policy itself (nca-facts.md §5), so the texts cannot follow a wrong number. */
+	assert_int_equal(PASSWORD_MIN, 6);
+	assert_int_equal(PASSWORD_MAX, 32);
+	assert_string_equal(PASSWORD_SPECIALS, "#$^+=!*()@%&_?-.");
 }
 
 int
@@ -136,6 +161,7 @@ main(void)
 		cmocka_unit_test(test_disallowed_named),
 		cmocka_unit_test(test_all_at_once),
 		cmocka_unit_test(test_checklist),
+		cmocka_unit_test(test_rule_texts),
 	};
 
 	return cmocka_run_group_tests_name("password", tests, NULL, NULL);
