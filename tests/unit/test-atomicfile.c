@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "common/atomicfile.h"
+#include "common/oserror.h"
 
 ssize_t	__real_write(int, const void *, size_t);
 int	__real_rename(const char *, const char *);
@@ -211,7 +212,7 @@ check_failure(struct fixture *f, int *which, int err, const char *step)
 	assert_int_equal(atomicfile_write(f->path, "new\n", 4, 0600, &cause), -1);
 	assert_non_null(cause);
 	if (strstr(cause, step) == NULL || strstr(cause, f->path) == NULL ||
-	    strstr(cause, strerror(err)) == NULL)
+	    strstr(cause, OSERROR(err)) == NULL)
 		fail_msg("cause '%s' does not name '%s', the path and the error", cause, step);
 	free(cause);
 	assert_contents(f->path, "old\n");
@@ -258,7 +259,7 @@ test_missing_folder(void **state)
 	(void)snprintf(path, sizeof path, "%s/nope/state.yaml", f->dir);
 	assert_int_equal(atomicfile_write(path, "x", 1, 0600, &cause), -1);
 	assert_non_null(strstr(cause, "temporary file"));
-	assert_non_null(strstr(cause, strerror(ENOENT)));
+	assert_non_null(strstr(cause, OSERROR(ENOENT)));
 	free(cause);
 }
 
