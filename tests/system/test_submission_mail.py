@@ -1,0 +1,54 @@
+"""The e-mail address an applicant gives to `ncaenroll apply` reaches the service, which
+mails the application form there (doc/api.md, "mail"): the real ncaenrolld with an SMTP
+sink (aiosmtpd) on loopback, driven through the applicant's command line. The person is
+told where the mail went, and it is there, to that address, with the request number."""
+import json
+
+import pytest
+
+from service import DEMO_CONFIG_DEFAULT, Service
+from test_apply_cli import Applicant
+
+pytest.importorskip("aiosmtpd.controller")
+from test_lifecycle import Sink, _body_text  # noqa: E402  (needs aiosmtpd, checked above)
+
+ADDRESS = "buhgalter@mail.kz"
+
+
+@pytest.fixture
+def sink():
+    s = Sink()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def svc(tmp_path, sink):
+    config = dict(DEMO_CONFIG_DEFAULT, mail={"smtp_url": f"smtp://127.0.0.1:{sink.port}",
+                                             "from": "ncaenrolld@example.kz"})
+    s = Service(tmp_path / "svc" / "state", config=config)
+    yield s
+    s.stop()
+
+
+def test_the_form_is_mailed_to_the_address_given(svc, sink, tmp_path):
+    me = Applicant(svc, str(tmp_path))
+    p = me.apply(email=ADDRESS)
+    assert p.returncode == 0, p.stderr
+    done = json.loads(p.stdout)
+    assert done["mail"] == "sent", done
+    mails = sink.wait(1)
+    assert len(mails) == 1, mails
+    _, rcpts, raw = mails[0]
+    assert rcpts == [ADDRESS]
+    msg, body = _body_text(raw)
+    assert msg["To"] == ADDRESS
+    assert done["request_number"] in body, "the mail names the application"
+
+
+def test_no_address_no_mail(svc, sink, tmp_path):
+    me = Applicant(svc, str(tmp_path))
+    p = me.apply(email=None)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["mail"] == "none"
+    assert sink.wait(1, timeout=3) == []
