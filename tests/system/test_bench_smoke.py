@@ -12,6 +12,8 @@ import pytest
 
 from conftest import BUILDDIR, SRCDIR
 
+pytestmark = pytest.mark.long(1)  # minutes under ASan: conftest.py starts it first
+
 BENCH = os.path.join(SRCDIR, "tests", "bench", "tui_bench.py")
 PROGRAMS = ("ncaenroll", "dialog")
 STEPS = ("first_paint", "next_field", "type_12_digits", "screen_change")

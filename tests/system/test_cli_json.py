@@ -15,6 +15,8 @@ from test_apply_cli import wait_status  # noqa: F401
 from test_cli_contract import APPLY, NCAENROLL, NCAENROLL_RA, OPERATOR, World, svc  # noqa: F401
 from test_ra_cli import DEMO_OPERATOR_PASSWORD
 
+pytestmark = pytest.mark.long(3)  # minutes under ASan: conftest.py starts it first
+
 
 @pytest.fixture(scope="module")
 def world(svc, tmp_path_factory):  # noqa: F811

@@ -33,6 +33,8 @@ import pytest
 from conftest import BUILDDIR, SRCDIR
 from service import SANITIZER_MARKS
 
+pytestmark = pytest.mark.long(2)  # minutes under ASan: conftest.py starts it first
+
 DOC_NUMBER = "4821-0937-5512-0684-3319-7725-4402"
 DOC_PORT = "40875"
 NUMBER_RE = r"\d{4}(?:-\d{4}){6}"

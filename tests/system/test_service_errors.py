@@ -23,6 +23,8 @@ from fakesvc import FakeService
 from service import Service, program_env
 from svcdocs import doc_codes, doc_files, server_codes
 
+pytestmark = pytest.mark.long(3)  # minutes under ASan: conftest.py starts it first
+
 # Every request member of doc/api*.md: none may reach a person's screen by its wire name.
 WIRE_FIELDS = ["bin", "iin", "captcha_id", "captcha_answer", "token", "email", "role",
                "region", "city", "gu_code", "storage", "lang", "csr_auth", "csr_sign",

@@ -30,6 +30,7 @@ from harness import Tui, large_number, width  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
 
 pytestmark = [
+    pytest.mark.long(3),  # minutes under ASan: conftest.py starts it first
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 

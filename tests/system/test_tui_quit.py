@@ -16,6 +16,8 @@ from service import Service  # noqa: E402
 from test_tui_path import check_bin, choose, fill_to_region, look, on_screen  # noqa: E402
 from test_tui_path import person, svc  # noqa: E402,F401 (fixtures)
 
+pytestmark = pytest.mark.long(2)  # minutes under ASan: conftest.py starts it first
+
 # The question, by words it must hold in each language.
 ASK = {"en": "not been saved", "ru": "не сохранено", "kk": "сақталмаған"}
 

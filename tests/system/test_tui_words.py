@@ -43,6 +43,7 @@ from harness import Tui, TuiTimeout  # noqa: E402
 from words import Findings  # noqa: E402
 
 pytestmark = [
+    pytest.mark.long(7),  # minutes under ASan: conftest.py starts it first
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 

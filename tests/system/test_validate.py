@@ -6,6 +6,8 @@ import pytest
 
 import idref
 
+pytestmark = pytest.mark.long(1)  # minutes under ASan: conftest.py starts it first
+
 PUBLIC_IINS = ["871008401427", "760212350620", "830717350867", "061211600012"]
 PUBLIC_BINS = ["940140000385", "961141000023", "070941024691"]
 
