@@ -13,7 +13,10 @@
 #include "enroll/enroll-form.h"
 #include "enroll/pdfhelper.h"
 
-/* The verification window the service gives (nca-facts.md §5). */
+/*
+ * The verification window when the state cannot tell it (nca-facts.md §5); a service may
+ * be set to another, so the form reads it from the application's own dates first.
+ */
 #define ENROLL_FORM_DAYS	30
 
 static void
@@ -38,7 +41,6 @@ enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
 	return NULL;
 }
 
-/* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
 /* A directory value's name in the reader's language, kept when it was chosen; else its id. */
 static const char *
 enroll_form_word(const struct state_app *a, const char *field)
@@ -62,6 +64,46 @@ struct enroll_form_days {
 	char	date[WHEN_DAY_MAX], deadline[WHEN_DAY_MAX];
 };
 
+/*
+ * The days the service gave for verification: its deadline is the submission plus a
+ * whole number of days (api-lifecycle.md), so the form says what the desk's copy says.
+ */
+static int
+enroll_form_window(const struct state_app *a)
+{
+	time_t	created = when_parse(state_get(a, "created"));
+	time_t	deadline = when_parse(state_get(a, "deadline"));
+
+	if (created == (time_t)-1 || deadline == (time_t)-1 || deadline <= created ||
+	    deadline - created > (time_t)366 * 86400)
+		return ENROLL_FORM_DAYS;
+	return (int)((deadline - created + 43200) / 86400);
+}
+
+/* The full name as the desk writes it: no patronymic, no space left for it. */
+static char *
+enroll_form_name(const struct state_app *a)
+{
+	const char	*part[] = { state_get(a, "surname"), state_get(a, "given_name"),
+			    state_get(a, "patronymic") };
+	char		*who = NULL, *next;
+	size_t		 i;
+
+	for (i = 0; i < sizeof part / sizeof part[0]; i++) {
+		if (part[i] == NULL || *part[i] == '\0')
+			continue;
+		if (asprintf(&next, "%s%s%s", who != NULL ? who : "", who != NULL ? " " : "",
+		    part[i]) == -1) {
+			free(who);
+			return NULL;
+		}
+		free(who);
+		who = next;
+	}
+	return who != NULL ? who : strdup("");
+}
+
+/* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
 static int
 enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
     struct enroll_form_days *days, struct enroll_error *err)
@@ -72,10 +114,7 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	*who = NULL;
 	if ((a = enroll_form_app(e, key, err)) == NULL)
 		return -1;
-	if (asprintf(who, "%s %s %s", state_get(a, "surname") ? state_get(a, "surname") : "",
-	    state_get(a, "given_name") ? state_get(a, "given_name") : "",
-	    state_get(a, "patronymic") ? state_get(a, "patronymic") : "") == -1) {
-		*who = NULL;
+	if ((*who = enroll_form_name(a)) == NULL) {
 		enroll_form_fail(err, ENROLL_LOCAL, NULL);
 		return -1;
 	}
@@ -96,7 +135,7 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	f->gu_code = state_get(a, "gu_code");
 	f->storage = storage_find(storage) != NULL ?
 	    storage_name(storage_find(storage), i18n_current()) : storage;
-	f->days = ENROLL_FORM_DAYS;
+	f->days = enroll_form_window(a);
 	return 0;
 }
 
