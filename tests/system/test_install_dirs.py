@@ -61,9 +61,9 @@ def elsewhere(key):
     return re.compile(r"(?<![\w/.-])" + re.escape(SYSTEM[key]) + r"(?![\w.-])")
 
 
-def run(prog, *args, cwd=None):
+def run(prog, *args):
     p = subprocess.run([*program(prog), *args], capture_output=True, text=True,
-                       env=program_env(), stdin=subprocess.DEVNULL, timeout=60, cwd=cwd)
+                       env=program_env(), stdin=subprocess.DEVNULL, timeout=60)
     for mark in SANITIZER_MARKS:
         assert mark not in p.stdout + p.stderr
     return p
