@@ -121,8 +121,9 @@ ncaenroll_ra_help(const struct cmd_ctx *ctx)
 	cmd_help_commands(ctx);
 	(void)printf("\n%s\n", _("Options:"));
 	cmd_help_options(ncaenroll_ra_options, 1);
-	(void)printf("\n%s\n", _("Settings: /etc/ncaenroll/ncaenroll-ra.yaml, then\n"
-	    "~/.config/ncaenroll/ra.yaml (service, ca_file, operator, lang); options win."));
+	(void)printf("\n");
+	(void)printf(_("Settings: %s, then\n~/.config/ncaenroll/ra.yaml (service, ca_file, "
+	    "operator, lang); options win.\n"), RA_SETTINGS_FILE);
 	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
 	    "3 service failed, 4 local file or device failed."));
 	return 0;

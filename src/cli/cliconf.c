@@ -146,7 +146,7 @@ static const struct cliconf_key cliconf_keys[] = {
 static const struct cliconf_spec cliconf_ncaenroll = {
 	cliconf_keys, sizeof cliconf_keys / sizeof cliconf_keys[0],
 	"service, ca_file, state, lang",
-	"/etc/ncaenroll/ncaenroll.yaml", "ncaenroll/config.yaml",
+	PKGSYSCONFDIR "/ncaenroll.yaml", "ncaenroll/config.yaml",
 };
 
 int

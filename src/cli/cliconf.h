@@ -20,7 +20,7 @@ struct cliconf_spec {
 	const struct cliconf_key	*keys;
 	size_t				 nkeys;
 	const char			*known;		/* "service, ca_file, ...", for refusals */
-	const char			*system;	/* "/etc/ncaenroll/ncaenroll.yaml" */
+	const char			*system;	/* PKGSYSCONFDIR "/ncaenroll.yaml" */
 	const char			*user;		/* "ncaenroll/config.yaml" under the XDG dir */
 };
 

@@ -30,7 +30,7 @@ static const struct cliconf_key ra_settings_keys[] = {
 static const struct cliconf_spec ra_settings_spec = {
 	ra_settings_keys, sizeof ra_settings_keys / sizeof ra_settings_keys[0],
 	"service, ca_file, operator, lang",
-	"/etc/ncaenroll/ncaenroll-ra.yaml", "ncaenroll/ra.yaml",
+	RA_SETTINGS_FILE, "ncaenroll/ra.yaml",
 };
 
 int

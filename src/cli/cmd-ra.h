@@ -16,7 +16,8 @@
 #define RA_DEMO_OPERATOR	"demo-operator"
 #define RA_DEMO_PASSWORD	"demo-operator-2026"	/* documented: demo only */
 
-/* Settings: /etc/ncaenroll/ncaenroll-ra.yaml, then $XDG_CONFIG_HOME/ncaenroll/ra.yaml. */
+/* Settings: RA_SETTINGS_FILE, then $XDG_CONFIG_HOME/ncaenroll/ra.yaml. */
+#define RA_SETTINGS_FILE	PKGSYSCONFDIR "/ncaenroll-ra.yaml"	/* --sysconfdir */
 struct ra_settings {
 	char	*service;
 	char	*ca_file;

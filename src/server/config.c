@@ -195,15 +195,15 @@ srv_config_init(struct srv_config *cfg, char **cause)
 		const char	*value;
 	} strings[] = {
 		{ CONF_OFF(listen), "127.0.0.1:8443" },
-		{ CONF_OFF(tls_cert), "/etc/ncaenroll/tls.pem" },
-		{ CONF_OFF(tls_key), "/etc/ncaenroll/tls.key" },
-		{ CONF_OFF(ca_cert), "/etc/ncaenroll/ca.pem" },
-		{ CONF_OFF(ca_key), "/etc/ncaenroll/ca.key" },
-		{ CONF_OFF(ca_chain), "/etc/ncaenroll/ca-chain.pem" },
-		{ CONF_OFF(operators.ca_cert), "/etc/ncaenroll/operators-ca.pem" },
-		{ CONF_OFF(operators.ca_key), "/etc/ncaenroll/operators-ca.key" },
-		{ CONF_OFF(store_uri), "sqlite:/var/lib/ncaenroll/ncaenrolld.db" },
-		{ CONF_OFF(state_dir), "/var/lib/ncaenroll" },
+		{ CONF_OFF(tls_cert), PKGSYSCONFDIR "/tls.pem" },
+		{ CONF_OFF(tls_key), PKGSYSCONFDIR "/tls.key" },
+		{ CONF_OFF(ca_cert), PKGSYSCONFDIR "/ca.pem" },
+		{ CONF_OFF(ca_key), PKGSYSCONFDIR "/ca.key" },
+		{ CONF_OFF(ca_chain), PKGSYSCONFDIR "/ca-chain.pem" },
+		{ CONF_OFF(operators.ca_cert), PKGSYSCONFDIR "/operators-ca.pem" },
+		{ CONF_OFF(operators.ca_key), PKGSYSCONFDIR "/operators-ca.key" },
+		{ CONF_OFF(store_uri), "sqlite:" PKGSTATEDIR "/ncaenrolld.db" },
+		{ CONF_OFF(state_dir), PKGSTATEDIR },
 		{ CONF_OFF(log_level), "info" },
 	};
 	size_t	i;

@@ -68,7 +68,7 @@ static const struct {
 	const char	*flags;
 	const char	*help;
 } ncaenrolld_help[] = {
-	{ "-c, --config FILE", N_("read FILE, not /etc/ncaenroll/ncaenrolld.yaml") },
+	{ "-c, --config FILE", N_("read FILE, not the file named below") },
 	{ "    --demo", N_("demo CA, database and registries in --state-dir") },
 	{ "-l, --listen ADDR:PORT", N_("listen there (port 0: any free port)") },
 	{ "-s, --state-dir DIR", N_("keep the service's files in DIR") },
@@ -91,6 +91,8 @@ ncaenrolld_usage(void)
 	for (i = 0; i < sizeof ncaenrolld_help / sizeof ncaenrolld_help[0]; i++)
 		(void)printf("  %-26s %s\n", ncaenrolld_help[i].flags,
 		    _(ncaenrolld_help[i].help));
+	(void)printf("\n");
+	(void)printf(_("Configuration file: %s\n"), SRV_CONFIG_FILE);
 	(void)printf("\n%s\n", _("Started with --demo --listen 127.0.0.1:0 --state-dir DIR, it "
 	    "prints\n\"listening on https://127.0.0.1:PORT\"; DIR/ca-chain.pem verifies it."));
 	(void)printf("\n%s\n", _("Administration (on the same configuration, instead of the "

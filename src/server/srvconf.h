@@ -14,7 +14,8 @@
 
 #include "server/srv.h"
 
-#define SRV_CONFIG_FILE		"/etc/ncaenroll/ncaenrolld.yaml"
+/* PKGSYSCONFDIR, PKGSTATEDIR: configure's --sysconfdir, --localstatedir (Makefile.am). */
+#define SRV_CONFIG_FILE		PKGSYSCONFDIR "/ncaenrolld.yaml"
 #define SRV_HOST_MAX		256
 
 /* The documented defaults (ncaenrolld.yaml(5)); cfg is overwritten, not freed first. */

@@ -80,8 +80,9 @@ test_defaults(void **state)
 	struct fixture	*f = *state;
 
 	assert_string_equal(f->cfg.listen, "127.0.0.1:8443");
-	assert_string_equal(f->cfg.tls_cert, "/etc/ncaenroll/tls.pem");
-	assert_string_equal(f->cfg.store_uri, "sqlite:/var/lib/ncaenroll/ncaenrolld.db");
+	/* configure's --sysconfdir and --localstatedir (tests/system/test_install_dirs.py). */
+	assert_string_equal(f->cfg.tls_cert, PKGSYSCONFDIR "/tls.pem");
+	assert_string_equal(f->cfg.store_uri, "sqlite:" PKGSTATEDIR "/ncaenrolld.db");
 	assert_string_equal(f->cfg.log_level, "info");
 	assert_null(f->cfg.crl_url);
 	assert_null(f->cfg.mail.smtp_url);
@@ -248,23 +249,30 @@ test_missing_file(void **state)
 	free(cause);
 }
 
-/* The shipped example must load, and say what the defaults are. */
+/* The example installed (made in the build tree with its folders) must load, and say
+ * what the defaults are. */
 static void
 test_example_file(void **state)
 {
 	struct fixture	*f = *state;
 	struct srv_config def;
-	const char	*src = getenv("NCA_SRCDIR");
+	const char	*build = getenv("NCA_BUILDDIR");
 	char		 path[512], *cause = NULL;
 
-	if (src == NULL)
-		src = "..";
-	(void)snprintf(path, sizeof path, "%s/data/ncaenrolld.yaml.example", src);
+	if (build == NULL)
+		build = ".";
+	(void)snprintf(path, sizeof path, "%s/data/ncaenrolld.yaml.example", build);
 	if (srv_config_load(&f->cfg, path, &cause) == -1)
 		fail_msg("%s", cause);
 	assert_int_equal(srv_config_init(&def, NULL), 0);
 	assert_string_equal(f->cfg.listen, def.listen);
 	assert_string_equal(f->cfg.store_uri, def.store_uri);
+	assert_string_equal(f->cfg.state_dir, def.state_dir);
+	assert_string_equal(f->cfg.tls_cert, def.tls_cert);
+	assert_string_equal(f->cfg.tls_key, def.tls_key);
+	assert_string_equal(f->cfg.ca_cert, def.ca_cert);
+	assert_string_equal(f->cfg.ca_key, def.ca_key);
+	assert_string_equal(f->cfg.ca_chain, def.ca_chain);
 	assert_int_equal(f->cfg.policy.captcha_lifetime, def.policy.captcha_lifetime);
 	assert_int_equal(f->cfg.policy.max_body, def.policy.max_body);
 	assert_int_equal(f->cfg.policy.connections_per_address,
