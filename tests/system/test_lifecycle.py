@@ -286,7 +286,11 @@ def test_whole_lifecycle(service, sink, tmp_path):
     submit = next(t for t in texts if "registered" in t)
     assert number in submit and BIN in submit and "identity document" in submit
     issued = next(t for t in texts if "issued" in t)
-    assert certs["auth"]["serial"] in issued
+    # Each serial on its own certificate's line: a relying party or the desk is told
+    # which certificate is which (a swap is as wrong as a missing serial).
+    lines = issued.splitlines()
+    assert f"AUTH certificate serial: {certs['auth']['serial']}" in lines, issued
+    assert f"SIGN certificate serial: {certs['sign']['serial']}" in lines, issued
 
 
 def test_mail_server_down(tmp_path):

@@ -264,6 +264,44 @@ test_lock_excludes_writers(void **state)
 	assert_int_equal(close(p[1]), 0);
 }
 
+/*
+ * One transaction at a time, between processes: while another ncaenroll is between
+ * state_begin and state_commit (it has read the file and will write it), ours may not
+ * begin, or the two writes would each lose the other's application.
+ */
+static void
+test_transaction_excludes_another(void **state)
+{
+	struct fx	*f = *state;
+	struct state	*ours, *theirs;
+	char		*cause = NULL, c;
+	int		 p[2], status;
+	pid_t		 pid;
+
+	assert_non_null(ours = state_open(f->path, &cause));
+	assert_int_equal(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		theirs = state_open(f->path, &cause);
+		if (theirs == NULL || state_begin(theirs, &cause) == -1 ||
+		    write(p[1], "x", 1) != 1)
+			_exit(1);
+		(void)sleep(30);
+		_exit(0);
+	}
+	assert_int_equal(read(p[0], &c, 1), 1);
+	assert_int_equal(state_begin(ours, &cause), -1);
+	assert_non_null(strstr(cause, "another ncaenroll"));
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(state_begin(ours, &cause), 0);
+	assert_int_equal(state_commit(ours, &cause), 0);
+	state_free(ours);
+	assert_int_equal(close(p[0]), 0);
+	assert_int_equal(close(p[1]), 0);
+}
+
 int
 main(void)
 {
@@ -275,6 +313,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_and_newer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_excludes_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_excludes_another, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
