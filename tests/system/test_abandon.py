@@ -68,7 +68,8 @@ def test_a_rejection_is_told_and_its_keys_removed_only_when_confirmed(svc, tmp_p
     assert me.keys in p.stdout
     assert key_files(me) == keys
     p = me.run("--json", "status", number)
-    assert json.loads(p.stdout)["keys_pending"] is True
+    st = json.loads(p.stdout)
+    assert st["keys_pending"] is True and st["keys_dir"] == me.keys and "token" not in st, st
     # Without a terminal to ask on, nothing is removed without --yes.
     p = me.run("abandon", number)
     assert p.returncode == 2, p.stderr
@@ -196,6 +197,9 @@ def test_keys_on_a_token_are_destroyed_there(svc, tmp_path):
     reject(svc, tmp_path, number)
     p = me.run("status", number)
     assert "ncaenroll abandon" in p.stdout and "Kaztoken 9" in p.stdout, p.stdout
+    st = json.loads(me.run("--json", "status", number).stdout)
+    assert st["keys_pending"] is True and "Kaztoken 9" in st["token"] and \
+        "keys_dir" not in st, st
     p = me.run("abandon", "--yes", "--pin-fd", "PINFD", number, pin="000000")
     assert p.returncode == 1, p.stderr                       # a wrong PIN: nothing done
     assert len([o for o in objects(tok) if o["class"] == "Private Key"]) == 2

@@ -74,3 +74,26 @@ def test_saved_form_beside_the_keys_is_private(tmp_path, umask):
     assert SUBMITTED["iin"] in open(txt, encoding="utf-8").read()
     for f in (pdf, txt):
         assert mode(f) == 0o600, (f, oct(mode(f)))
+
+
+@pytest.mark.parametrize("where", ["HOME", "XDG_STATE_HOME"])
+def test_the_default_state_folder_is_private(tmp_path, where):
+    """Without --state the state file (names, IINs, where the keys are) lives in a folder
+    ncaenroll makes: only its owner may list or read it, whatever the umask."""
+    home = tmp_path / "home"
+    home.mkdir(mode=0o755)
+    env = program_env()
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    env.pop("XDG_STATE_HOME", None)
+    if where == "XDG_STATE_HOME":
+        env["XDG_STATE_HOME"] = str(tmp_path / "xdg")
+    p = subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"),
+                        os.path.join(BUILDDIR, "ncaenroll"), "list"], capture_output=True,
+                       text=True, env=env, stdin=subprocess.DEVNULL, timeout=60,
+                       preexec_fn=lambda: os.umask(0o000))
+    assert p.returncode == 0, p.stderr
+    folder = (home / ".local" / "state" / "ncaenroll" if where == "HOME"
+              else tmp_path / "xdg" / "ncaenroll")
+    assert mode(folder) == 0o700, oct(mode(folder))
+    if where == "HOME":  # the parents it made, as the XDG spec wants them
+        assert mode(home / ".local") == 0o700 and mode(home / ".local" / "state") == 0o700

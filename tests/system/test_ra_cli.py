@@ -200,7 +200,8 @@ def test_approve_issues_and_the_applicant_sees_it(svc, tmp_path, applied):
     me, number = applied
     desk = Desk(svc, tmp_path)
     docs = all_documents(desk, number)
-    p = desk.run("approve", number, "--documents", ",".join(docs), "--yes")
+    # As a person types a list: a space after each comma is no part of a code.
+    p = desk.run("approve", number, "--documents", ", ".join(docs), "--yes")
     assert p.returncode == 0, p.stderr
     assert "Approved" in p.stdout
     st = wait_status(me, number, "issued", seconds=20)

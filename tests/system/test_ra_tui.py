@@ -614,3 +614,38 @@ def test_demo_console_signs_in_as_the_demo_operator(svc):
             leave(t)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def every_office_box(t):
+    """The filter's "Every office" line as drawn: its box and label."""
+    return line_of(t.screen(), t.s.label("filter", "all"))
+
+
+def test_clear_forgets_every_office(console):
+    """A supervisor who ticked "Every office" and then pressed Clear sees their own
+    office again, and the filter opens unticked: Clear leaves nothing of the old filter."""
+    t = console()
+    S = t.s
+    t.press(S.button("main", "goto", "filter"))
+    on(t, "filter")
+    for _ in range(12):
+        if t.focused_button() is None and S.label("filter", "all") in \
+                t.screen().split("\n")[t.cursor()[0]]:
+            break
+        t.keys("Tab")
+    t.keys("Space")
+    t.wait_for("[x]")
+    assert "[x]" in every_office_box(t)
+    t.press(S.button("filter", "filter"))
+    on(t, "main")
+    t.press(S.button("main", "goto", "filter"))
+    on(t, "filter")
+    assert "[x]" in every_office_box(t), "the filter opens as it was set"
+    t.press(S.button("filter", "filter_clear"))
+    on(t, "main")
+    t.press(S.button("main", "goto", "filter"))
+    on(t, "filter")
+    assert "[ ]" in every_office_box(t), t.screen()
+    t.keys("Escape")
+    on(t, "main")
+    leave(t)

@@ -115,6 +115,11 @@ def test_install_resumes_after_a_crash(svc, tmp_path, point):
     # Until the containers are durable, the pending keys are all there.
     if point in ("install.downloaded", "install.proved"):
         assert pending_keys(me) == keys
+        # Downloaded, not installed: the keys are those of issued certificates, so they
+        # are not abandoned; the person is sent to install instead.
+        p = me.run("abandon", "--yes", number)
+        assert p.returncode == 1 and f"ncaenroll install {number}" in p.stderr, p.stderr
+        assert pending_keys(me) == keys
     p = me.run("--json", "install", "--password-fd", "PWFD", number, password="Qwerty12")
     assert p.returncode == 0, p.stderr
     done = json.loads(p.stdout)

@@ -52,3 +52,40 @@ def test_no_address_no_mail(svc, sink, tmp_path):
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["mail"] == "none"
     assert sink.wait(1, timeout=3) == []
+
+
+@pytest.mark.parametrize("mail", ["sent", "failed", "none"])
+def test_the_person_is_told_what_became_of_the_mail(tmp_path, sink, mail):
+    """Each outcome in its own words: a mail that could not be sent sends the person to
+    save the form now; a service that sends none says so; neither is taken for the other."""
+    import socket
+    config = dict(DEMO_CONFIG_DEFAULT)
+    if mail == "sent":
+        config["mail"] = {"smtp_url": f"smtp://127.0.0.1:{sink.port}",
+                          "from": "ncaenrolld@example.kz"}
+    elif mail == "failed":
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config["mail"] = {"smtp_url": f"smtp://127.0.0.1:{port}",
+                          "from": "ncaenrolld@example.kz"}
+    svc = Service(tmp_path / "svc" / "state", config=config)
+    try:
+        (tmp_path / "me").mkdir()
+        me = Applicant(svc, str(tmp_path / "me"))
+        values = {"email": ADDRESS}
+        args = ["apply"]
+        from test_apply_cli import DEMO
+        for k, v in dict(DEMO, captcha_answer=svc.captcha_code, dir=me.keys,
+                         **values).items():
+            args += ["--" + k.replace("_", "-"), v]
+        p = me.run(*args)
+        assert p.returncode == 0, p.stderr
+        said = {"sent": f"E-mail with the form: sent to {ADDRESS}",
+                "failed": f"E-mail with the form: not sent to {ADDRESS}: the service could "
+                          "not send it; save or print the form now",
+                "none": f"E-mail with the form: not sent to {ADDRESS}: this service sends "
+                        "no e-mail"}
+        assert said[mail] in p.stdout.splitlines(), p.stdout
+    finally:
+        svc.stop()

@@ -409,8 +409,17 @@ def test_bad_value_at_every_field(person, tmp_path):
     choose(t, "region", "karaganda", "city")
     choose(t, "city", "karaganda", "gucode")
 
-    # A ГУ/СКС code that is not this organization's.
+    # The longest code, 8 digits, is typed whole; a 9th key is refused at the field.
     t.keys("Tab")
+    t.type("12345678")
+    t.wait_for("12345678")
+    t.type("9")
+    time.sleep(0.5)
+    assert "123456789" not in t.screen()
+    for _ in range(8):
+        t.keys("BSpace")
+
+    # A ГУ/СКС code that is not this organization's.
     t.type("9999")
     t.press(F.button("gucode", "choose_gucode"))
     scr = t.wait_for("not a ГУ/СКС code")

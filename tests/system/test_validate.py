@@ -37,6 +37,21 @@ def test_iin_details(run):
                       "details": {"birth_date": "1987-10-08", "sex": "female"}}
 
 
+def test_bin_details(run):
+    r = validate(run, "--json", "bin", "940140000385")
+    assert json.loads(r.stdout) == {
+        "valid": True, "kind": "bin", "errors": [],
+        "details": {"registered_yy_mm": "94-01", "entity_type": "resident legal entity",
+                    "attribute": "head unit"}}
+
+
+@pytest.mark.parametrize("bin_", PUBLIC_BINS)
+def test_bin_registration_is_year_then_month(run, bin_):
+    """The BIN's first four digits are the year and the month of registration."""
+    r = validate(run, "--json", "bin", bin_)
+    assert json.loads(r.stdout)["details"]["registered_yy_mm"] == f"{bin_[:2]}-{bin_[2:4]}"
+
+
 def test_never_valid_number(run):
     r = validate(run, "--json", "iin", "000813159890")
     assert r.returncode == 1
