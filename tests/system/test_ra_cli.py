@@ -207,6 +207,10 @@ def test_approve_issues_and_the_applicant_sees_it(svc, tmp_path, applied):
     st = wait_status(me, number, "issued", seconds=20)
     p = me.run("status", number)
     assert "Registration certificates are issued" in p.stdout
+    # Decided, it leaves every desk's queue: the queue is what is still to be verified.
+    p, answer = desk.json("queue", "--all")
+    assert p.returncode == 0, p.stderr
+    assert number not in json.dumps(answer), answer
     # A decision is taken once: the second meets the service's words, exit 1.
     p = desk.run("approve", number, "--documents", ",".join(docs), "--yes")
     assert p.returncode == 1
