@@ -232,14 +232,14 @@ def test_pdf_helper_fails_in_its_own_words(applied, tmp_path):
                           'echo "and a second line" >&2\n'
                           'exit 1\n')
     out = tmp_path / "f.pdf"
+    # A descriptor ncaenroll is given and must not pass on. Whatever number is free: a
+    # fixed one (dup2 onto 20) races the threads of a pytest-xdist worker (EBUSY).
     fd = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(fd, 20)
-    os.close(fd)
     try:
         p = me.run_helpers(str(libexec), "form", number, "--pdf", str(out),
-                           extra_env={"SEEN": str(seen)}, pass_fds=(20,))
+                           extra_env={"SEEN": str(seen)}, pass_fds=(fd,))
     finally:
-        os.close(20)
+        os.close(fd)
     assert p.returncode == 4, p.stderr
     assert "cannot make the PDF: no room left on the device" in p.stderr
     assert "second line" not in p.stderr
@@ -252,7 +252,7 @@ def test_pdf_helper_fails_in_its_own_words(applied, tmp_path):
                         "lang", "path"}
     assert (seen / "argc").read_text().split() == ["0"]
     assert (seen / "stdout").read_text() == "null\n"
-    # ls's own 0, 1, 2 and the folder it reads: not ncaenroll's state file or fd 20.
+    # ls's own 0, 1, 2 and the folder it reads: not ncaenroll's state file or that one.
     assert sorted((seen / "fds").read_text().split(), key=int) == ["0", "1", "2", "3"]
 
 
