@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
@@ -40,16 +41,24 @@ list_word_width(void)
 	return w;
 }
 
-/* One application's line: the state in the reader's words, padded by characters. */
-static void
-list_line(const struct state_app *a, long width)
+/*
+ * One application in two lines, as the desk's queue shows one: its id, the state in the
+ * reader's words (padded by characters, so the numbers line up) and its number; then the
+ * organization, cut to the 80 columns a terminal is sure to have.
+ */
+static int
+list_lines(const struct state_app *a, long width)
 {
 	const char	*word = _(machine_state_word(a->state));
 	long		 n = utf8_count(word);
+	char		*org;
 
-	(void)printf("%s  %s%*s  %-34s  %s\n", a->id, word, (int)(n >= 0 && n < width ?
-	    width - n : 0), "", list_or_dash(state_get(a, "request_number")),
-	    list_or_dash(list_org(a)));
+	if ((org = utf8_fit(list_or_dash(list_org(a)), 76, 0)) == NULL)
+		return -1;
+	(void)printf("%s  %s%*s  %s\n    %s\n", a->id, word, (int)(n >= 0 && n < width ?
+	    width - n : 0), "", list_or_dash(state_get(a, "request_number")), org);
+	free(org);
+	return 0;
 }
 
 static int
@@ -59,6 +68,7 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct state_app	*a;
 	json_t			*all;
 	size_t			 i;
+	long			 width;
 	int			 rc;
 
 	(void)args;
@@ -78,9 +88,12 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	} else {
 		if (e->st->napps == 0)
 			(void)printf("%s\n", _("No applications on this computer yet."));
-		for (i = 0; i < e->st->napps; i++)
-			list_line(&e->st->apps[i], list_word_width());
+		width = list_word_width();
 		rc = CMD_EXIT_OK;
+		for (i = 0; rc == CMD_EXIT_OK && i < e->st->napps; i++)
+			if (list_lines(&e->st->apps[i], width) == -1)
+				rc = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s",
+				    _("out of memory"));
 	}
 	enroll_close(e);
 	return rc;

@@ -13,6 +13,7 @@
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
+#include "common/utf8.h"
 #include "common/passprompt.h"
 #include "enroll/p11.h"
 
@@ -233,7 +234,7 @@ ra_cmd_field(const char *label, const char *value)
 
 	if (value == NULL || *value == '\0')
 		return;
-	if (asprintf(&with, "%s:", label) == -1 || (l = ra_fit(with, 24, 1)) == NULL) {
+	if (asprintf(&with, "%s:", label) == -1 || (l = utf8_fit(with, 24, 1)) == NULL) {
 		free(with);
 		return;
 	}
@@ -267,7 +268,7 @@ ra_cmd_history(const json_t *app)
 			return;
 		}
 		free(why);
-		when_col = ra_fit(ra_when(ra_str(ev, "at"), when), 23, 1);
+		when_col = utf8_fit(ra_when(ra_str(ev, "at"), when), 23, 1);
 		(void)printf("  %s  ", when_col != NULL ? when_col : "");
 		ra_cmd_wrap(rest, 27, 27, 79);
 		free(when_col);
@@ -288,7 +289,7 @@ ra_cmd_wrap(const char *s, size_t first, size_t indent, size_t width)
 			;
 		if ((word = strndup(p, (size_t)(sp - p))) == NULL)
 			return;
-		w = ra_width(word);
+		w = utf8_width(word);
 		if (col > indent && col + 1 + w > width) {
 			(void)printf("\n%*s", (int)indent, "");
 			col = indent;
@@ -313,7 +314,7 @@ ra_cmd_documents(const json_t *app)
 	size_t		 i;
 
 	json_array_foreach(json_object_get(app, "documents"), i, doc) {
-		if ((code = ra_fit(ra_str(doc, "code"), 20, 1)) == NULL)
+		if ((code = utf8_fit(ra_str(doc, "code"), 20, 1)) == NULL)
 			return;
 		(void)printf("  [ ] %s ", code);
 		free(code);
@@ -329,7 +330,7 @@ ra_cmd_reasons(const json_t *reasons)
 	size_t		 i;
 
 	json_array_foreach(reasons, i, r) {
-		if ((code = ra_fit(ra_str(r, "code"), 20, 1)) == NULL)
+		if ((code = utf8_fit(ra_str(r, "code"), 20, 1)) == NULL)
 			return;
 		(void)printf("  %s ", code);
 		free(code);

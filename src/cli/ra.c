@@ -565,82 +565,6 @@ ra_str(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-/* Columns one character takes: combining marks none, wide East Asian two, others one. */
-static size_t
-ra_char_width(uint32_t cp)
-{
-	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x483 && cp <= 0x489) ||
-	    cp == 0x200b || cp == 0x200d)
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff))
-		return 2;
-	return 1;
-}
-
-size_t
-ra_width(const char *s)
-{
-	size_t		 w = 0, len = strlen(s);
-	uint32_t	 cp;
-	int		 n;
-
-	while (len > 0) {
-		if ((n = utf8_decode(s, len, &cp)) <= 0) {
-			n = 1;		/* a broken byte shows as one replacement mark */
-			cp = '?';
-		}
-		w += ra_char_width(cp);
-		s += n;
-		len -= (size_t)n;
-	}
-	return w;
-}
-
-char *
-ra_fit(const char *s, size_t cols, int pad)
-{
-	size_t		 len = strlen(s), w = 0, cw, room;
-	const char	*p = s;
-	char		*out, *o;
-	uint32_t	 cp;
-	int		 n, cut = ra_width(s) > cols;
-
-	/* At most 3 bytes of "…" plus the spaces of padding beyond the text. */
-	if ((out = o = malloc(len + cols + 4)) == NULL)
-		return NULL;
-	room = cut && cols > 0 ? cols - 1 : cols;
-	while (len > 0) {
-		if ((n = utf8_decode(p, len, &cp)) <= 0) {
-			n = 1;
-			cp = '?';
-		}
-		if (w + (cw = ra_char_width(cp)) > room)
-			break;
-		if (cp < 0x20 || cp == 0x7f)	/* no control characters on a terminal */
-			*o++ = ' ';
-		else {
-			memcpy(o, p, (size_t)n);
-			o += n;
-		}
-		w += cw;
-		p += n;
-		len -= (size_t)n;
-	}
-	if (cut && cols > 0) {
-		memcpy(o, "\xe2\x80\xa6", 3);	/* … */
-		o += 3;
-		w++;
-	}
-	while (pad && w < cols) {
-		*o++ = ' ';
-		w++;
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Appends fitted cells to a growing text; -1 when memory runs out. */
 static int
 ra_table_cells(char **text, const char *const *cells, const size_t *cols, size_t n)
@@ -649,7 +573,7 @@ ra_table_cells(char **text, const char *const *cells, const size_t *cols, size_t
 	size_t	 i, len = 0, tlen = *text != NULL ? strlen(*text) : 0;
 
 	for (i = 0; i < n; i++) {
-		if ((cell = ra_fit(cells[i], cols[i], i + 1 < n)) == NULL ||
+		if ((cell = utf8_fit(cells[i], cols[i], i + 1 < n)) == NULL ||
 		    (grown = realloc(line, len + strlen(cell) + 2)) == NULL) {
 			free(cell);
 			free(line);

@@ -152,13 +152,6 @@ char	*ra_already(const char *by, const char *at, const char *status);
 char	*ra_already_app(const json_t *app);
 
 /*
- * Text fitted to the terminal by display columns, never bytes: Kazakh and Russian
- * letters take one column and two bytes. ra_fit cuts with "…" and, with pad, fills with
- * spaces to exactly cols; malloc'd, NULL when memory runs out.
- */
-size_t	ra_width(const char *s);
-char	*ra_fit(const char *s, size_t cols, int pad);
-/*
  * The queue as an 80-column table, two lines per application (number, submitted, days
  * left, organization; then applicant and role), headers first; *urgent is set when an
  * application has fewer than 7 days left (its days are marked "!"). malloc'd or NULL.

@@ -1,7 +1,8 @@
 /*
  * utf8 — decoding just enough UTF-8 to judge input: validators need code points (a
  * password's "ж" is one character, not two bytes) and must refuse malformed sequences;
- * and making text from outside safe to put on a terminal. Pure functions, no allocation.
+ * making text from outside safe to put on a terminal; and fitting text to a terminal's
+ * columns. Pure functions; only utf8_fit allocates.
  */
 #ifndef NCA_UTF8_H
 #define NCA_UTF8_H
@@ -29,5 +30,12 @@ int	utf8_is_ascii_digit(uint32_t);
  * without, each becomes a space. Returns how many characters were removed or replaced.
  */
 size_t	utf8_sanitize(char *s, int lines);
+/*
+ * Text fitted to the terminal by display columns, never bytes: Kazakh and Russian
+ * letters take one column and two bytes. utf8_fit cuts with "…" and, with pad, fills with
+ * spaces to exactly cols; malloc'd, NULL when memory runs out.
+ */
+size_t	utf8_width(const char *s);
+char	*utf8_fit(const char *s, size_t cols, int pad);
 
 #endif

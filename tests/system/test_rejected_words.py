@@ -67,6 +67,7 @@ def test_list_says_rejected_in_the_readers_language(rejected, lang):
     starts = {line.index(n) for n, line in ((number, line), (waiting, line_of(p.stdout,
                                                                                 waiting)))}
     assert len(starts) == 1, p.stdout
+    assert all(len(ln) <= 80 for ln in p.stdout.splitlines()), p.stdout
 
 
 def test_lists_json_keeps_the_wire_name(rejected):

@@ -22,11 +22,11 @@ static void
 test_width(void **state)
 {
 	(void)state;
-	assert_int_equal(ra_width("abc"), 3);
-	assert_int_equal(ra_width("Қарағанды"), 9);			/* 18 bytes */
-	assert_int_equal(ra_width("Ерлан"), 5);
-	assert_int_equal(ra_width("е\xcc\x81"), 1);			/* е + combining acute */
-	assert_int_equal(ra_width(""), 0);
+	assert_int_equal(utf8_width("abc"), 3);
+	assert_int_equal(utf8_width("Қарағанды"), 9);			/* 18 bytes */
+	assert_int_equal(utf8_width("Ерлан"), 5);
+	assert_int_equal(utf8_width("е\xcc\x81"), 1);			/* е + combining acute */
+	assert_int_equal(utf8_width(""), 0);
 }
 
 static void
@@ -35,18 +35,18 @@ test_fit(void **state)
 	char	*s;
 
 	(void)state;
-	s = ra_fit("Қарағанды", 5, 0);
+	s = utf8_fit("Қарағанды", 5, 0);
 	assert_string_equal(s, "Қара…");
-	assert_int_equal(ra_width(s), 5);
+	assert_int_equal(utf8_width(s), 5);
 	assert_int_not_equal(utf8_count(s), -1);	/* never cut inside a letter */
 	free(s);
-	s = ra_fit("Әлем", 8, 1);
+	s = utf8_fit("Әлем", 8, 1);
 	assert_string_equal(s, "Әлем    ");
 	free(s);
-	s = ra_fit("Әлем", 4, 1);
+	s = utf8_fit("Әлем", 4, 1);
 	assert_string_equal(s, "Әлем");
 	free(s);
-	s = ra_fit("a\tb\x1b[2J", 10, 0);			/* no terminal escapes */
+	s = utf8_fit("a\tb\x1b[2J", 10, 0);			/* no terminal escapes */
 	assert_null(strchr(s, '\x1b'));
 	assert_null(strchr(s, '\t'));
 	free(s);
@@ -83,7 +83,7 @@ test_table(void **state)
 	assert_true(urgent);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save), lines++) {
-		assert_true(ra_width(line) <= 80);
+		assert_true(utf8_width(line) <= 80);
 		assert_int_not_equal(utf8_count(line), -1);
 	}
 	assert_int_equal(lines, 6);	/* two header lines, two per application */
