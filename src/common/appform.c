@@ -299,3 +299,24 @@ appform_render(const struct appform *af, int flags, char **cause)
 	}
 	return text;
 }
+
+char *
+appform_full_name(const char *surname, const char *given, const char *patronymic)
+{
+	const char	*part[] = { surname, given, patronymic };
+	char		*who = NULL, *next;
+	size_t		 i;
+
+	for (i = 0; i < sizeof part / sizeof part[0]; i++) {
+		if (part[i] == NULL || *part[i] == '\0')
+			continue;
+		if (asprintf(&next, "%s%s%s", who != NULL ? who : "", who != NULL ? " " : "",
+		    part[i]) == -1) {
+			free(who);
+			return NULL;
+		}
+		free(who);
+		who = next;
+	}
+	return who != NULL ? who : strdup("");
+}

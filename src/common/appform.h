@@ -35,6 +35,11 @@ struct appform {
 #define APPFORM_BIG_NUMBER	0x1
 
 char	*appform_render(const struct appform *, int flags, char **cause);
+/*
+ * The applicant's name as every copy of the form writes it, "SURNAME GIVEN PATRONYMIC":
+ * a missing or empty part is left out with its space. malloc'd, NULL without memory.
+ */
+char	*appform_full_name(const char *surname, const char *given, const char *patronymic);
 
 /* The form's rows, in the order every rendering shows them. */
 enum appform_row {

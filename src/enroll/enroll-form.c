@@ -80,29 +80,6 @@ enroll_form_window(const struct state_app *a)
 	return (int)((deadline - created + 43200) / 86400);
 }
 
-/* The full name as the desk writes it: no patronymic, no space left for it. */
-static char *
-enroll_form_name(const struct state_app *a)
-{
-	const char	*part[] = { state_get(a, "surname"), state_get(a, "given_name"),
-			    state_get(a, "patronymic") };
-	char		*who = NULL, *next;
-	size_t		 i;
-
-	for (i = 0; i < sizeof part / sizeof part[0]; i++) {
-		if (part[i] == NULL || *part[i] == '\0')
-			continue;
-		if (asprintf(&next, "%s%s%s", who != NULL ? who : "", who != NULL ? " " : "",
-		    part[i]) == -1) {
-			free(who);
-			return NULL;
-		}
-		free(who);
-		who = next;
-	}
-	return who != NULL ? who : strdup("");
-}
-
 /* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
 static int
 enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
@@ -114,7 +91,8 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	*who = NULL;
 	if ((a = enroll_form_app(e, key, err)) == NULL)
 		return -1;
-	if ((*who = enroll_form_name(a)) == NULL) {
+	if ((*who = appform_full_name(state_get(a, "surname"), state_get(a, "given_name"),
+	    state_get(a, "patronymic"))) == NULL) {
 		enroll_form_fail(err, ENROLL_LOCAL, NULL);
 		return -1;
 	}

@@ -90,19 +90,6 @@ ra_names(const struct store_names *n)
 	return json_pack("{s:s?, s:s?, s:s?}", "kk", n->kk, "ru", n->ru, "en", n->en);
 }
 
-static char *
-ra_full_name(const struct store_app *a)
-{
-	char	*s = NULL;
-
-	if (asprintf(&s, "%s %s%s%s", a->surname != NULL ? a->surname : "",
-	    a->given_name != NULL ? a->given_name : "",
-	    a->patronymic != NULL && *a->patronymic != '\0' ? " " : "",
-	    a->patronymic != NULL ? a->patronymic : "") == -1)
-		return NULL;
-	return s;
-}
-
 static int
 ra_store_fail(const char *what, char *cause)
 {
@@ -444,7 +431,7 @@ ra_queue_item(struct ra_ctx *c, const struct store_app *a)
 	json_t	*o, *names;
 	char	*name;
 
-	if ((name = ra_full_name(a)) == NULL)
+	if ((name = appform_full_name(a->surname, a->given_name, a->patronymic)) == NULL)
 		return NULL;
 	o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:s?, s:s?, s:I}",
 	    "request_number", a->number, "status", appstatus_wire(a->status),
@@ -713,7 +700,7 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	json_t				*o, *names;
 	char				*name;
 
-	if ((name = ra_full_name(a)) == NULL)
+	if ((name = appform_full_name(a->surname, a->given_name, a->patronymic)) == NULL)
 		return NULL;
 	o = json_pack("{s:s, s:s, s:s, s:{s:s, s:s?, s:s?, s:s?, s:s, s:s?}, s:{s:s, s:s?},"
 	    " s:o, s:o, s:o, s:s?, s:{s:s?, s:s?}, s:s?, s:s?, s:o, s:o, s:o}",

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/appform.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/password.h"
@@ -131,14 +132,15 @@ static const char *
 actions_full_name(struct screen *s, char *buf, size_t sz)
 {
 	const char	*sn = actions_get(s, "surname");
+	char		*name;
 
 	if (sn == NULL) {
 		buf[0] = '\0';
 		return buf;
 	}
-	(void)snprintf(buf, sz, "%s %s%s%s", sn, actions_or(actions_get(s, "given_name"), ""),
-	    actions_or(actions_get(s, "patronymic"), "")[0] != '\0' ? " " : "",
-	    actions_or(actions_get(s, "patronymic"), ""));
+	name = appform_full_name(sn, actions_get(s, "given_name"), actions_get(s, "patronymic"));
+	(void)snprintf(buf, sz, "%s", name != NULL ? name : sn);
+	free(name);
 	return buf;
 }
 
