@@ -20,7 +20,7 @@
 
 #include "common/secret.h"
 #include "enroll/client.h"
-#include "enroll/p11.h"
+#include "desk/p11-identity.h"
 
 static const char *
 version_name(int v)

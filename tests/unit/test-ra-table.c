@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "cli/ra.h"
+#include "desk/ra.h"
 #include "enroll/client.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
