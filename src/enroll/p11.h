@@ -3,9 +3,10 @@
  * tokens a module sees, one token opened by its serial number and logged in with the PIN,
  * the objects on it, signatures made by it, and an OpenSSL key whose private operations are
  * the token's (for TLS). The applicant's keystore (keystore-pkcs11.c) and the desk's
- * operator identity (src/desk/p11-identity.c) share it. Functions return 0/-1 (NULL) with a cause; opening also says
- * which failure it was (enum p11_failure), so a caller can ask for the PIN again. A struct
- * p11 is used by one thread at a time; the PIN is used once, to log in, and never kept.
+ * operator identity (src/desk/p11-identity.c) share it. Functions return 0/-1 (NULL) with
+ * a cause; opening also says which failure it was (enum p11_failure), so a caller can ask
+ * for the PIN again. A struct p11 is used by one thread at a time; the PIN is used once,
+ * to log in, and never kept.
  * Handles, classes and attribute types are the module's CK_ULONG values (CKO_*, CKA_*).
  */
 #ifndef NCA_P11_H

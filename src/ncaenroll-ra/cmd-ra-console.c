@@ -60,7 +60,7 @@ cmd_ra_console(struct ra_ctx *ctx)
 		return rc;
 	if ((rc = cmd_ra_console_sign_in(ctx, ra)) != CMD_EXIT_OK)
 		return rc;
-	/* tui_main: 0, 1 the terminal failed (a device), 2 a broken forms file. */
+	/* tui_run: 0, 1 the terminal failed (a device), 2 a broken forms file. */
 	if ((rc = ra_tui_run(ra, i18n_current(), &cause)) == 1)
 		rc = CMD_EXIT_LOCAL;
 	if (cause != NULL)

@@ -1,6 +1,6 @@
 /*
  * cmd-ra-console — ncaenroll-ra with no command: the desk's full-screen console
- * (src/ra-tui/). ncaenroll-ra.c calls it; it returns an exit status (enum cmd_exit) and
+ * (ra-tui.h). ncaenroll-ra.c calls it; it returns an exit status (enum cmd_exit) and
  * reports every failure itself, on stderr, as the commands do. The operator signs in
  * before curses starts, so a refusal never leaves a half-drawn screen.
  */

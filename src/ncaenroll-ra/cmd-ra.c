@@ -1,3 +1,7 @@
+/*
+ * cmd-ra — what the desk's commands share: the settings, signing in as the operator
+ * (a container or a token), and the answer in words or JSON.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * ncaenroll-ra — the registration desk for RA operators: with a command one step for
  * scripts (queue, show, approve, reject, history); without one, on a terminal, the
- * full-screen console (src/ra-tui). This file only parses global options, reads the
+ * full-screen console (ra-tui.c). This file only parses global options, reads the
  * settings and dispatches.
  */
 #include "config.h"

@@ -21,7 +21,7 @@ ra_tui_run(struct ra *ra, const char *lang, char **cause)
 	memset(&rt, 0, sizeof rt);
 	rt.ra = ra;
 	rt.max_age = -1;
-	rc = tui_main(&rt, "forms/ra", lang, cause);
+	rc = tui_run(&ra_tui_actions_program, &rt, lang, cause);
 	free(rt.search);
 	free(rt.region);
 	free(rt.office);

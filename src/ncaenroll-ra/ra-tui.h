@@ -1,14 +1,14 @@
 /*
- * ra-tui — the registration desk's full-screen console: what the buttons of
- * forms/ra/ do, on the applicant's form engine (src/tui), calling the desk's side of
- * the wire (src/cli/ra.h) and nothing else. ra_tui_run() is the one entry: the operator is
- * already signed in (the container opened before curses started) and the struct ra stays
- * the caller's; it returns tui_main's status (0, 1 with *cause, 2 a bad forms file).
- * The rest is the contract between its files: one context (struct ra_tui, the engine's
- * tui->ctx, made and freed by ra_tui_run); each ra-tui-SCREEN.c exports the actions of its
- * screen and what the screen shows as it opens, and ra-tui-actions.c keeps the tables the
- * engine finds them in (actions.h). Actions report through screen.h only: a refusal at
- * its field, anything else in a box; they return ACTION_STAY after reporting.
+ * ra-tui — the registration desk's full-screen console: what the buttons of forms/ra/
+ * do, on the form engine (src/tui), calling the desk's side of the wire (src/desk/ra.h)
+ * and nothing else. ra_tui_run() is the one entry: the operator is already signed in
+ * (the container opened before curses started) and the struct ra stays the caller's; it
+ * returns tui_run's status (0, 1 with *cause, 2 a bad forms file). The rest is the
+ * contract between its files: one context (struct ra_tui, the engine's tui->ctx, made
+ * and freed by ra_tui_run); each ra-tui-SCREEN.c exports the actions of its screen and
+ * what the screen shows as it opens, and ra-tui-actions.c keeps the tables the engine
+ * finds them in (ra_tui_actions_program). Actions report through screen.h only: a
+ * refusal at its field, anything else in a box; they return ACTION_STAY after reporting.
  */
 #ifndef NCA_RA_TUI_H
 #define NCA_RA_TUI_H
@@ -17,8 +17,8 @@
 
 #include "desk/ra.h"
 #include "common/reqnum.h"
-#include "tui/actions.h"
 #include "tui/screen.h"
+#include "tui/tui.h"
 
 struct ra_tui {
 	struct ra	*ra;				/* signed in; the caller's */
@@ -35,6 +35,9 @@ struct ra_tui {
 };
 
 int		 ra_tui_run(struct ra *, const char *lang, char **cause);
+
+/* ra-tui-actions.c: the console's actions and screens, as the engine runs them. */
+extern const struct tui_program ra_tui_actions_program;
 
 /* ---- shared by the screens (ra-tui.c) ---- */
 struct ra_tui	*ra_tui_ctx(struct screen *);

@@ -15,6 +15,7 @@
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 /* What will go, said before the question. */
 static void

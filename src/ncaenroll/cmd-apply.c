@@ -18,6 +18,7 @@
 #include "common/halfblock.h"
 #include "common/i18n.h"
 #include "common/when.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 enum apply_option {
 	APPLY_BIN,

@@ -19,6 +19,7 @@
 #include "common/i18n.h"
 #include "common/oserror.h"
 #include "enroll/enroll-form.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 /*
  * Runs `lp PATH` (PATH absolute, so it never reads as an option) and waits. lp says on

@@ -15,6 +15,7 @@
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 /* A new password for the containers, or the token's PIN when the keys are on a token. */
 static struct secret *

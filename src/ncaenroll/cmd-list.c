@@ -11,6 +11,7 @@
 #include "cli/cmd.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 static const char *
 list_or_dash(const char *s)

@@ -15,6 +15,7 @@
 
 #include "cli/cmd.h"
 #include "common/i18n.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 static int
 passwd_done(struct cmd_ctx *ctx, const char *number, const struct enroll_installed *in)

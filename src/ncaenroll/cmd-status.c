@@ -17,6 +17,7 @@
 #include "common/i18n.h"
 #include "common/reason.h"
 #include "common/when.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 static const char *
 status_str(json_t *o, const char *key)

@@ -19,6 +19,7 @@
 #include "common/idnum.h"
 #include "common/passprompt.h"
 #include "common/password.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 
 /* check(): 0 valid, -1 not. On success it may describe the value in details and summary. */
 struct validate_kind {

@@ -13,6 +13,7 @@
 #include "common/about.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "ncaenroll/cmd-ncaenroll.h"
 #include "ncaenroll/screens-int.h"
 #include "tui/tui-term.h"
 #include "tui/tui.h"
@@ -132,7 +133,7 @@ ncaenroll_tui(struct cmd_ctx *ctx)
 	}
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	rc = tui_main_hooks(e, &actions_hooks, "forms", i18n_current(), &cause);
+	rc = screens_run(e, i18n_current(), &cause);
 	if (cause != NULL)
 		cmd_error(ctx, "%s", cause);
 	free(cause);

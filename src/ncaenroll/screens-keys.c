@@ -1,11 +1,8 @@
 /*
- * actions-keys — the end of an application, on ncaenroll's screens: giving up an
- * unfinished one ("Start anew") and removing the pending keys of one that can no longer
- * be issued, each after a question that names what goes, with "No" focused (it cannot be
- * undone); and an installed one: where and when (every way into install asks that
- * first, so nothing is asked the second time) and another password for its containers.
- * The core decides and does (enroll_abandon_*, enroll_installed, enroll_passwd); these
- * only ask, and say what was done.
+ * screens-keys — where the keys go and the submission: the storage (a folder on this
+ * computer or a token), the folder or the token, the summary with Apply (keys made, the
+ * application sent, Esc stopping either safely), the printable form, and the request
+ * number the service gave.
  */
 #include "config.h"
 
@@ -15,382 +12,361 @@
 #include <time.h>
 
 #include "common/i18n.h"
+#include "common/secret.h"
+#include "common/storage.h"
+#include "enroll/enroll-form.h"
 #include "ncaenroll/screens-int.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
 
-/* A path's last part: the key files are listed under their folder, named once. */
-static const char *
-actions_keys_base(const char *path)
+enum action_result
+screens_keys_choose_storage(struct screen *s)
 {
-	const char	*slash = strrchr(path, '/');
+	enum action_result	r = screens_set(s, "storage", screens_value(s, "storage"),
+				    "storage");
 
-	return slash != NULL ? slash + 1 : path;
+	/* A token's keys need the token, not a folder: its own screen comes next. */
+	if (r == ACTION_NEXT && screens_on_token(s) && screen_go(s, "token") == 0)
+		return ACTION_GOTO;
+	return r;
 }
 
-/* What will go, for the question: the folder and its files, or the token. malloc'd. */
-static char *
-actions_keys_what(const struct enroll_abandon *p)
-{
-	char	*what = NULL, files[1024];
-
-	if (p->keys == 0)
-		return strdup("");
-	if (p->on_token) {
-		if (asprintf(&what, _("Its keys on the token %s will be destroyed there; the "
-		    "token's PIN is asked."), p->where) == -1)
-			return NULL;
-		return what;
-	}
-	(void)snprintf(files, sizeof files, "%s%s%s", actions_keys_base(p->files[0]),
-	    p->files[1] != NULL ? "\n" : "", p->files[1] != NULL ?
-	    actions_keys_base(p->files[1]) : "");
-	if (asprintf(&what, _("Its private keys will be removed for good (overwritten, then "
-	    "deleted) from the folder %s:\n%s"), p->where, files) == -1)
-		return NULL;
-	return what;
-}
-
-/* The question: giving up a draft, or removing the keys of a refused application. */
-static char *
-actions_keys_question(const struct enroll_abandon *p, const char *number)
-{
-	char	*what, *q = NULL;
-
-	if ((what = actions_keys_what(p)) == NULL)
-		return NULL;
-	if (p->becomes_abandoned) {
-		if (asprintf(&q, "%s%s%s", _("Give up the unfinished application? It cannot be "
-		    "continued afterwards."), *what != '\0' ? "\n\n" : "", what) == -1)
-			q = NULL;
-	} else if (asprintf(&q, _("Remove the keys of application %s for good? The "
-	    "application cannot go on, and nothing brings removed keys back.\n\n%s"), number,
-	    what) == -1)
-		q = NULL;
-	free(what);
-	return q;
-}
-
-/* What was done, said after it; NULL when there is nothing to say (a draft given up). */
-static char *
-actions_keys_done(const struct enroll_abandon *p)
-{
-	char	*keys = NULL, *text = NULL;
-	int	 rc;
-
-	if (p->keys > 0 && p->on_token)
-		rc = asprintf(&keys, _("Its keys were destroyed on the token %s."), p->where);
-	else if (p->keys > 0)
-		rc = asprintf(&keys, ngettext("Its %d private key was removed for good from the "
-		    "folder %s.", "Its %d private keys were removed for good from the folder %s.",
-		    (unsigned long)p->keys), p->keys, p->where);
-	else if (p->becomes_abandoned)
-		return NULL;
-	else
-		rc = asprintf(&keys, "%s", _("No keys of it were left to remove."));
-	if (rc == -1)
-		return NULL;
-	if (!p->becomes_abandoned)
-		return keys;
-	if (asprintf(&text, "%s %s", _("The application is given up."), keys) == -1)
-		text = NULL;
-	free(keys);
-	return text;
-}
-
-/* Declined: the keys stay, and the person is told where they are. */
+/* No token to choose: said at the list, the focus on the button that looks again. */
 static void
-actions_keys_kept(struct screen *s, const char *title, const struct enroll_abandon *p)
+screens_keys_tokens_none(struct screen *s, const char *field)
 {
-	char	*text = NULL;
-
-	if (p->keys == 0 || p->where == NULL)
-		return;
-	if (asprintf(&text, p->on_token ? _("Nothing was removed: the keys are still on the "
-	    "token %s.") : _("Nothing was removed: the keys are still in the folder %s."),
-	    p->where) == -1)
-		return;
-	screen_message(s, title, text);
-	free(text);
+	screen_set_error(s, field, _("no token is connected: connect it and press "
+	    "\"Search again\""));
+	(void)screen_focus_button(s, "tokens_refresh");
 }
 
-/* How the person knows the application: its request number, else (never sent) its id. */
-static const char *
-actions_keys_number(struct screen *s, const char *key)
+enum action_result
+screens_keys_choose_token(struct screen *s)
 {
-	struct state_app	*a = enroll_app(actions_enroll(s), key);
-	const char		*n = a != NULL ? state_get(a, "request_number") : NULL;
+	if (*screens_value(s, "token") == '\0') {
+		screens_keys_tokens_none(s, "token");
+		return ACTION_STAY;
+	}
+	return screens_set(s, "token", screens_value(s, "token"), "token");
+}
 
-	return n != NULL ? n : key;
+enum action_result
+screens_keys_tokens_refresh(struct screen *s)
+{
+	screen_set_error(s, "token", NULL);
+	/* A failure it shows itself, under the list or in a box. */
+	(void)screens_keys_src_tokens(s, "token", "tokens");
+	return ACTION_STAY;
 }
 
 /*
- * Gives up an application or removes its keys, after the question: 0 when done (and
- * said), -1 when the person said no or cancelled the PIN, or it failed (said; declining
- * is said only when say_kept).
+ * A folder already holding another application's keys is taken only when the person says
+ * so: nothing would be overwritten (the names differ), but keys side by side are easily
+ * mixed up. Whether keys can be written there at all the core says (enroll_set).
  */
+enum action_result
+screens_keys_choose_folder(struct screen *s)
+{
+	static const char *const fields[] = { "dir", NULL };
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	const char		*old = screens_get(s, "dir");
+	char			*dir, *others = NULL, *q = NULL;
+	enum action_result	 r = ACTION_STAY;
+
+	if ((dir = strdup(screens_value(s, "dir"))) == NULL)
+		return ACTION_STAY;
+	if (old != NULL && strcmp(old, dir) == 0)
+		;			/* taken before, the question answered then */
+	else if (enroll_dir_others(screens_enroll(s), screens_ctx(s)->app_id, dir, &others,
+	    &err) == -1) {
+		free(dir);
+		return screens_report(s, &err, fields);
+	}
+	if (others != NULL && asprintf(&q, _("The folder %s already holds the keys of another "
+	    "application: %s. This application's keys would be kept beside them under names "
+	    "of their own, and nothing would be overwritten, but keys in a folder of their own "
+	    "cannot be mixed up. Use this folder anyway?"), dir, others) == -1)
+		q = NULL;
+	if (others == NULL || (q != NULL && screen_confirm(s, _("Keys of another application"),
+	    q)))
+		r = screens_set(s, "dir", dir, "dir");
+	free(q);
+	free(others);
+	free(dir);
+	return r;
+}
+
+/* The apply action's progress: what the bottom line says, and when it last moved. */
+struct screens_keys_apply_progress {
+	struct screen	*s;
+	const char	*text;
+	struct timespec	 shown;
+};
+
+static void
+screens_keys_apply_step(void *arg, enum enroll_step step)
+{
+	struct screens_keys_apply_progress	*p = arg;
+
+	p->text = step == ENROLL_STEP_KEYS ? _("Making two key pairs... (Esc: stop)") :
+	    _("Sending the application... (Esc: stop)");
+	(void)clock_gettime(CLOCK_MONOTONIC, &p->shown);
+	screen_progress(p->s, p->text);
+}
+
+/* Asked several times a second while the service is awaited: the spinner turns about
+ * five times a second (not at every ask: each turn is bytes on a thin client's line). */
 static int
-actions_keys_remove(struct screen *s, const char *key, const char *title, int say_kept)
+screens_keys_apply_stop(void *arg)
+{
+	struct screens_keys_apply_progress	*p = arg;
+	struct timespec			 now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - p->shown.tv_sec) * 1000 + (now.tv_nsec - p->shown.tv_nsec) /
+	    1000000 >= 200) {
+		p->shown = now;
+		screen_progress(p->s, p->text);
+	}
+	return screen_cancelled(p->s);
+}
+
+/*
+ * Keys, then the submission; the progress line says which, and Esc or F10 stops either
+ * safely: the keys made are kept, and Apply again goes on without new ones.
+ */
+enum action_result
+screens_keys_apply(struct screen *s)
+{
+	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct screens_keys_apply_progress	 p = { s, "", { 0, 0 } };
+	struct enroll_progress		 pg = { screens_keys_apply_step, screens_keys_apply_stop, &p };
+	struct screens			*t = screens_ctx(s);
+	struct secret			*pin = NULL;
+	int				 rc;
+
+	if (screens_app(s) == NULL) {
+		screen_message(s, _("Refused"), _("There is no application to submit: start "
+		    "from the main menu."));
+		return ACTION_STAY;
+	}
+	if (screens_on_token(s) && screens_app(s)->state == MS_DRAFT &&
+	    (pin = screens_pin(s, _("The two key pairs are made on the token."))) == NULL)
+		return ACTION_STAY;
+	if (screens_on_token(s) && pin == NULL &&
+	    (pin = screens_pin(s, _("The requests are signed by the keys on the token."))) ==
+	    NULL)
+		return ACTION_STAY;
+	rc = enroll_apply(screens_enroll(s), t->app_id, pin, &pg, &err);
+	secret_free(pin);
+	if (rc == -1) {
+		screen_progress(s, "");
+		if (err.kind == ENROLL_CANCELLED) {
+			screen_message(s, _("Stopped"), err.message);
+			enroll_error_free(&err);
+			return ACTION_STAY;
+		}
+		return screens_report(s, &err, NULL);
+	}
+	screen_progress(s, "");
+	return ACTION_NEXT;
+}
+
+enum action_result
+screens_keys_save_form(struct screen *s)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct enroll_abandon	 p;
-	struct secret		*pin = NULL;
-	char			*text = NULL, number[64];
-	int			 rc = -1;
+	struct screens		*t = screens_ctx(s);
+	char			*path = NULL;
 
-	memset(&p, 0, sizeof p);
-	(void)snprintf(number, sizeof number, "%s", actions_keys_number(s, key));
-	if (enroll_abandon_plan(actions_enroll(s), key, &p, &err) == -1) {
-		(void)actions_report(s, &err, NULL);
-		goto out;
-	}
-	if (!p.becomes_abandoned && p.keys == 0) {
-		screen_message(s, title, _("No keys of it were left to remove."));
-		rc = 0;
-		goto out;
-	}
-	if ((text = actions_keys_question(&p, number)) == NULL)
-		goto out;
-	if (!screen_confirm_no(s, title, text)) {
-		if (say_kept)
-			actions_keys_kept(s, title, &p);
-		goto out;
-	}
-	if (p.on_token && p.keys != 0 && (pin = actions_pin(s, _("The keys on the token are "
-	    "destroyed there."))) == NULL)
-		goto out;
-	screen_progress(s, _("Removing the keys..."));
-	rc = enroll_abandon_remove(actions_enroll(s), key, pin, &p, &err);
-	screen_progress(s, "");
-	if (rc == -1) {
-		(void)actions_report(s, &err, NULL);
-		goto out;
-	}
+	if (enroll_form_save(screens_enroll(s), t->app_id, &path, &err) == -1)
+		return screens_report(s, &err, NULL);
+	screens_put(s, "saved", path);
+	screen_message(s, _("Application form saved"), path);
+	free(path);
+	return ACTION_STAY;
+}
+
+enum action_result
+screens_keys_show_form(struct screen *s)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct screens		*t = screens_ctx(s);
+	char			*text;
+
+	if ((text = enroll_form_text(screens_enroll(s), t->app_id, 0, &err)) == NULL)
+		return screens_report(s, &err, NULL);
+	screen_message(s, _("Application form"), text);
 	free(text);
-	if ((text = actions_keys_done(&p)) != NULL)
-		screen_message(s, title, text);
+	return ACTION_STAY;
+}
+
+int
+screens_keys_src_storages(struct screen *s, const char *field, const char *source)
+{
+	json_t	*items = json_array(), *it;
+	size_t	 i;
+	int	 rc = -1;
+
+	(void)source;
+	if (items == NULL)
+		return -1;
+	for (i = 0; i < storage_nkinds; i++) {
+		it = json_pack("{s:s, s:{s:s, s:s, s:s}}", "id", storage_kinds[i].id, "name",
+		    "kk", storage_kinds[i].kk, "ru", storage_kinds[i].ru,
+		    "en", storage_kinds[i].en);
+		if (it == NULL || json_array_append_new(items, it) == -1)
+			goto out;
+	}
+	rc = screen_set_items(s, field, items);
 out:
-	free(text);
-	secret_free(pin);
-	enroll_abandon_free(&p);
+	json_decref(items);
 	return rc;
 }
 
 /*
- * Where the keys of a refused application (rejected, cancelled) still are, as a sentence
- * that names the button removing them; NULL when none are left here (malloc'd).
- */
-char *
-actions_keys_left(struct screen *s, const char *key)
-{
-	struct enroll_abandon	 p;
-	char			*text = NULL;
-
-	memset(&p, 0, sizeof p);
-	if (enroll_app(actions_enroll(s), key) == NULL ||
-	    enroll_abandon_plan(actions_enroll(s), key, &p, NULL) == -1)
-		return NULL;
-	if (p.keys != 0 && p.where != NULL && !p.becomes_abandoned &&
-	    asprintf(&text, p.on_token ? _("Its keys are still on the token %s: \"Remove "
-	    "keys\" destroys them there.") : _("Its private keys are still in the folder %s: "
-	    "\"Remove keys\" removes them for good."), p.where) == -1)
-		text = NULL;
-	enroll_abandon_free(&p);
-	return text;
-}
-
-/* "Remove keys" for the application worked on: asked, removed, said; or kept and said. */
-int
-actions_keys_remove_asked(struct screen *s)
-{
-	return actions_keys_remove(s, actions_tui(s)->app_id, _("Remove keys"), 1);
-}
-
-/*
- * "Start anew" with an application unfinished: it is given up (else it would be offered
- * again at every start) and the keys made for it, never sent, are removed; asked first.
- */
-enum action_result
-actions_abandon(struct screen *s)
-{
-	struct tui	*t = actions_tui(s);
-
-	if (t->app_id[0] != '\0' && actions_app(s) != NULL &&
-	    actions_keys_remove(s, t->app_id, _("Start anew"), 0) == -1)
-		return ACTION_STAY;
-	return actions_new(s);
-}
-
-/* ---- installed: where and when, and another password ---- */
-
-/* An ISO 8601 UTC time as this computer's local date and time: "2026-12-06 14:31". */
-static const char *
-actions_local_time(const char *iso, char *buf, size_t size)
-{
-	struct tm	tm;
-	time_t		t;
-
-	memset(&tm, 0, sizeof tm);
-	if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) == NULL ||
-	    (t = timegm(&tm)) == (time_t)-1 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
-		(void)snprintf(buf, size, "%s", "—");
-	return buf;
-}
-
-/*
- * Installed already (every way into install asks this first): the screen that says where
- * and when opens instead, and nothing is asked or written; only a report the service has
- * not had yet is sent (a failure to send it is said, the certificates stay installed).
- * 1 when it is installed (the screen to go to is set), 0 when it is not.
+ * The tokens connected now, "label — maker model, No. serial"; the first is chosen, so
+ * one connected token is found without a key pressed. None: said under the empty list
+ * at once, with the focus on "Search again" (an empty list shows nothing to look at).
  */
 int
-actions_installed_go(struct screen *s)
+screens_keys_src_tokens(struct screen *s, const char *field, const char *source)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct enroll_installed	 in;
-	struct tui		*t = actions_tui(s);
-	int			 token;
+	struct keystore_token	*tk = NULL;
+	json_t			*items = json_array(), *it;
+	char			 line[512];
+	size_t			 n = 0, i;
+	int			 rc = -1;
 
-	if (enroll_installed(actions_enroll(s), t->app_id, &in, NULL) == -1)
-		return 0;
-	token = in.token != NULL;
-	enroll_installed_free(&in);
-	if (enroll_install(actions_enroll(s), t->app_id, NULL, KEYSTORE_P12_MODERN, &err) == -1)
-		(void)actions_report(s, &err, NULL);
-	return screen_go(s, token ? "installed_token" : "installed") == 0;
-}
-
-/* A container's file name; its folder is shown once above it. */
-static void
-actions_keys_file(struct screen *s, const char *field, const char *path)
-{
-	(void)screen_set_value(s, field, path != NULL ? actions_keys_base(path) : "—");
-}
-
-/* The installed screens: the number, when, and the two files and their folder, or the token. */
-int
-actions_enter_installed(struct screen *s)
-{
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct enroll_installed	 in;
-	const char		*auth, *slash;
-	char			 when[64], *folder;
-
-	(void)screen_set_value(s, "request_number", actions_or(actions_get(s,
-	    "request_number"), "—"));
-	if (enroll_installed(actions_enroll(s), actions_tui(s)->app_id, &in, &err) == -1) {
-		(void)actions_report(s, &err, NULL);
+	(void)source;
+	if (items == NULL)
+		return -1;
+	if (enroll_tokens(screens_enroll(s), &tk, &n, &err) == -1) {
+		json_decref(items);
+		(void)screens_report(s, &err, NULL);
 		return -1;
 	}
-	(void)screen_set_value(s, "installed", actions_local_time(in.when, when, sizeof when));
-	(void)screen_set_value(s, "token", actions_or(in.token, "—"));
-	auth = in.container[KEYSTORE_AUTH];
-	/* The folder the containers are in: the files themselves say where. */
-	if (auth != NULL && (slash = strrchr(auth, '/')) != NULL &&
-	    (folder = strndup(auth, slash > auth ? (size_t)(slash - auth) : 1)) != NULL) {
-		(void)screen_set_value(s, "folder", folder);
-		free(folder);
-	} else
-		(void)screen_set_value(s, "folder", "—");
-	actions_keys_file(s, "container_auth", auth);
-	actions_keys_file(s, "container_sign", in.container[KEYSTORE_SIGN]);
-	enroll_installed_free(&in);
+	for (i = 0; i < n; i++) {
+		(void)snprintf(line, sizeof line, _("%s — %s %s, No. %s"), tk[i].label,
+		    tk[i].manufacturer, tk[i].model, tk[i].serial);
+		if ((it = json_pack("{s:s, s:s}", "id", tk[i].serial, "name", line)) == NULL ||
+		    json_array_append_new(items, it) == -1)
+			goto out;
+	}
+	rc = screen_set_items(s, field, items);
+	if (rc == 0 && n == 0)
+		screens_keys_tokens_none(s, field);
+	if (rc == 0 && n > 0 && screens_get(s, "token") == NULL)
+		screens_put(s, field, tk[0].serial);
+out:
+	keystore_tokens_free(tk, n);
+	json_decref(items);
+	return rc;
+}
+
+int
+screens_keys_enter_storage(struct screen *s)
+{
+	if (screens_get(s, "storage") == NULL)
+		screens_put(s, "storage", "pc");
 	return 0;
 }
 
-/* Both containers now open with the new password only: said, with the files. */
-static void
-actions_passwd_done(struct screen *s)
+/* Keys go where they went before; a first time starts at home. */
+int
+screens_keys_enter_folder(struct screen *s)
 {
-	struct enroll_installed	 in;
-	char			*text = NULL, *folder, *slash, where[1200];
+	const char	*home = getenv("HOME");
 
-	if (enroll_installed(actions_enroll(s), actions_tui(s)->app_id, &in, NULL) == -1)
-		return;
-	if (in.container[KEYSTORE_AUTH] == NULL || in.container[KEYSTORE_SIGN] == NULL ||
-	    (folder = strdup(in.container[KEYSTORE_AUTH])) == NULL) {
-		enroll_installed_free(&in);
-		return;
-	}
-	if ((slash = strrchr(folder, '/')) != NULL)
-		*slash = '\0';
-	(void)snprintf(where, sizeof where, _("in the folder %s"), folder);
-	if (asprintf(&text, "%s\n%s\n%s\n%s\n\n%s", _("Both containers now open with the new "
-	    "password:"), actions_keys_base(in.container[KEYSTORE_AUTH]),
-	    actions_keys_base(in.container[KEYSTORE_SIGN]), where, _("The old password no "
-	    "longer opens them. Keep the new one safe: it cannot be recovered.")) != -1) {
-		screen_message(s, _("Password changed"), text);
-		free(text);
-	}
-	free(folder);
-	enroll_installed_free(&in);
-}
-
-/* The three password fields emptied: a secret stays on a screen no longer than needed. */
-static void
-actions_passwd_clear(struct screen *s, int current_too)
-{
-	if (current_too)
-		(void)screen_set_value(s, "password", "");
-	(void)screen_set_value(s, "new_password", "");
-	(void)screen_set_value(s, "new_password2", "");
+	if (screens_get(s, "dir") == NULL)
+		screens_put(s, "dir", screens_or(home, "/"));
+	return 0;
 }
 
 /*
- * Another password for the two containers: the current one opens them (a wrong one is
- * said at its field), the new one, typed twice alike, rewrites both. Then the screen
- * this one was opened from.
+ * A directory value's name for the summary: kept with the application when it was chosen
+ * (role_kk, role_ru...), else (an application from an older version) asked of the service;
+ * the id itself if neither knows it.
  */
-enum action_result
-actions_passwd(struct screen *s)
+static const char *
+screens_keys_dir_name(struct screen *s, const char *field, const char *which, char *buf,
+    size_t sz)
 {
-	static const char *const fields[] = { "password", "new_password", "new_password2",
-	    NULL };
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	struct secret		*old = NULL, *new_pw = NULL, *again = NULL;
-	const char		*v;
-	int			 rc;
+	json_t			*items = NULL, *it;
+	const char		*id = screens_get(s, field), *kept;
+	char			 key[64];
+	size_t			 i;
 
-	v = actions_value(s, "new_password");
-	new_pw = secret_new(v, strlen(v));
-	v = actions_value(s, "new_password2");
-	again = secret_new(v, strlen(v));
-	v = actions_value(s, "password");
-	old = secret_new(v, strlen(v));
-	if (new_pw == NULL || again == NULL || old == NULL || !secret_equal(new_pw, again)) {
-		rc = new_pw != NULL && again != NULL && old != NULL;
-		secret_free(old);
-		secret_free(new_pw);
-		secret_free(again);
-		if (rc) {
-			/* Which of the two is mistyped nobody can see: both are typed again. */
-			actions_passwd_clear(s, 0);
-			screen_set_error(s, "new_password2", NULL);
-			screen_set_error(s, "new_password", _("the two passwords differ; try again"));
-		}
-		return ACTION_STAY;
+	(void)snprintf(key, sizeof key, "%s_%s", field, screens_tui(s)->lang);
+	if ((kept = screens_get(s, key)) != NULL && *kept != '\0') {
+		(void)snprintf(buf, sz, "%s", kept);
+		return buf;
 	}
-	secret_free(again);
-	screen_progress(s, _("Writing both containers with the new password..."));
-	rc = enroll_passwd(actions_enroll(s), actions_tui(s)->app_id, old, new_pw, &err);
-	screen_progress(s, "");
-	secret_free(old);
-	secret_free(new_pw);
-	if (rc == -1) {
-		if (err.field != NULL && strcmp(err.field, "password") == 0)
-			(void)screen_set_value(s, "password", "");
-		return actions_report(s, &err, fields);
+	(void)snprintf(buf, sz, "%s", screens_or(id, "—"));
+	if (id == NULL || enroll_directory(screens_enroll(s), screens_ctx(s)->app_id, which,
+	    &items, &err) == -1) {
+		enroll_error_free(&err);
+		return buf;
 	}
-	actions_passwd_clear(s, 1);
-	actions_passwd_done(s);
-	return ACTION_BACK;
+	json_array_foreach(items, i, it)
+		if (strcmp(screens_jstr(it, "id"), id) == 0)
+			(void)snprintf(buf, sz, "%s", screens_name(s, json_object_get(it, "name")));
+	json_decref(items);
+	return buf;
 }
 
 int
-actions_enter_passwd(struct screen *s)
+screens_keys_enter_apply(struct screen *s)
 {
-	(void)screen_set_value(s, "request_number", actions_or(actions_get(s,
-	    "request_number"), "—"));
+	char		 name[512], role[256], region[256], city[256], which[128], place[600];
+	const char	*st = screens_get(s, "storage");
+
+	screens_put(s, "org_name", screens_org(s));
+	screens_put(s, "bin", screens_or(screens_get(s, "bin"), "—"));
+	screens_put(s, "full_name", screens_or(screens_full_name(s, name,
+	    sizeof name), "—"));
+	screens_put(s, "iin", screens_or(screens_get(s, "iin"), "—"));
+	screens_put(s, "email", screens_or(screens_get(s, "email"), "—"));
+	screens_put(s, "role", screens_keys_dir_name(s, "role", "roles", role,
+	    sizeof role));
+	(void)snprintf(which, sizeof which, "cities:%s", screens_or(screens_get(s, "region"),
+	    ""));
+	(void)snprintf(place, sizeof place, "%s, %s",
+	    screens_keys_dir_name(s, "region", "regions", region, sizeof region),
+	    screens_keys_dir_name(s, "city", which, city, sizeof city));
+	screens_put(s, "place", place);
+	screens_put(s, "gu_code", screens_or(screens_get(s, "gu_code"), "—"));
+	if (storage_find(st) != NULL)
+		st = storage_name(storage_find(st), screens_tui(s)->lang);
+	screens_put(s, "storage", screens_or(st, "—"));
+	screens_put(s, "dir", screens_on_token(s) ?
+	    screens_or(screens_get(s, "token_label"), screens_or(screens_get(s, "token"), "—")) :
+	    screens_or(screens_get(s, "dir"), "—"));
+	return 0;
+}
+
+/* The deadline as a date: the service gives an ISO time, and the day is what counts. */
+static void
+screens_keys_deadline(struct screen *s)
+{
+	char	day[11];
+
+	(void)snprintf(day, sizeof day, "%s", screens_or(screens_get(s, "deadline"), ""));
+	screens_put(s, "deadline", day);
+}
+
+int
+screens_keys_enter_number(struct screen *s)
+{
+	const char	*email = screens_get(s, "email");
+	char		 mail[256];
+
+	screens_restore(s, "request_number", "request_number");
+	screens_keys_deadline(s);
+	if (*enroll_mail_outcome(screens_app(s), mail, sizeof mail) == '\0')
+		(void)snprintf(mail, sizeof mail, "%s", screens_or(email, "—"));
+	screens_put(s, "mail", mail);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * actions-support — where to turn for help, on ncaenroll's screens: the end of every F1
+ * screens-support — where to turn for help, on ncaenroll's screens: the end of every F1
  * help (the engine's help_more hook), and the end of every box that reports a failure
  * the person cannot get past alone. The contact is the service's (enroll_support_text,
  * in the current language, asked once a run); it is asked the first time the service
@@ -19,7 +19,7 @@
 
 /* The contact under its heading, or NULL when there is none to give (malloc'd). */
 static char *
-actions_support_lines(const char *contact)
+screens_support_lines(const char *contact)
 {
 	char	*text = NULL;
 
@@ -30,46 +30,43 @@ actions_support_lines(const char *contact)
 	return text;
 }
 
-static char *
-actions_help_more(struct tui *t)
+char *
+screens_support_help(struct tui *t)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct screens		*ctx = t->ctx;
 	char			*contact, *text;
 
-	if ((contact = enroll_support_text(t->ctx, &err)) == NULL) {
+	if ((contact = enroll_support_text(ctx->enroll, &err)) == NULL) {
 		enroll_error_free(&err);
 		return NULL;
 	}
-	text = actions_support_lines(contact);
+	text = screens_support_lines(contact);
 	free(contact);
 	return text;
 }
 
-const struct tui_hooks actions_hooks = {
-	.help_more = actions_help_more,
-};
-
 void
-actions_support_warm(struct screen *s)
+screens_support_warm(struct screen *s)
 {
 	struct enroll_error	 err = { 0, NULL, NULL, NULL };
 	char			*contact;
 
 	/* Had already: the core's copy, no network. Not to be had: nothing to say. */
-	if ((contact = enroll_support_text(actions_enroll(s), &err)) == NULL)
+	if ((contact = enroll_support_text(screens_enroll(s), &err)) == NULL)
 		enroll_error_free(&err);
 	free(contact);
 }
 
 char *
-actions_support_failure(struct screen *s, const char *message,
+screens_support_failure(struct screen *s, const char *message,
     const struct enroll_error *err)
 {
 	char	*contact, *lines, *text = NULL;
 
-	if ((contact = enroll_support_for(actions_enroll(s), err)) == NULL)
+	if ((contact = enroll_support_for(screens_enroll(s), err)) == NULL)
 		return NULL;
-	lines = actions_support_lines(contact);
+	lines = screens_support_lines(contact);
 	free(contact);
 	if (lines == NULL)
 		return strdup(message);
