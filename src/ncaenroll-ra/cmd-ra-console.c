@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ncaenroll-ra/cmd-ra-console.h"
 #include "common/i18n.h"
+#include "ncaenroll-ra/cmd-ra-console.h"
 #include "ncaenroll-ra/ra-tui.h"
 #include "tui/tui-term.h"
 

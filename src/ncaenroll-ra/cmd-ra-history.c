@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ncaenroll-ra/cmd-ra.h"
 #include "common/i18n.h"
+#include "ncaenroll-ra/cmd-ra.h"
 
 static int
 history_exec(struct cmd_ctx *c, const struct cmd_args *args)

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ncaenroll-ra/cmd-ra.h"
 #include "common/i18n.h"
+#include "ncaenroll-ra/cmd-ra.h"
 
 static int
 queue_days(const char *arg, long *days)

@@ -6,8 +6,8 @@
 
 #include <stdio.h>
 
-#include "ncaenroll-ra/cmd-ra.h"
 #include "common/i18n.h"
+#include "ncaenroll-ra/cmd-ra.h"
 
 static int
 reasons_exec(struct cmd_ctx *c, const struct cmd_args *args)

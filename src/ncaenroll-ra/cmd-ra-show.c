@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ncaenroll-ra/cmd-ra.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
+#include "ncaenroll-ra/cmd-ra.h"
 
 static const char *
 show_status(const json_t *app)

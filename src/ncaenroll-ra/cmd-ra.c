@@ -12,14 +12,14 @@
 #include <unistd.h>
 
 #include "cli/cliconf.h"
-#include "ncaenroll-ra/cmd-ra.h"
-#include "common/cause.h"
 #include "common/appstatus.h"
+#include "common/cause.h"
 #include "common/i18n.h"
+#include "common/passprompt.h"
 #include "common/reason.h"
 #include "common/utf8.h"
-#include "common/passprompt.h"
 #include "desk/p11-identity.h"
+#include "ncaenroll-ra/cmd-ra.h"
 
 /* A container's password typed at the terminal: tries before the command gives up. */
 #define RA_PASSWORD_TRIES	3

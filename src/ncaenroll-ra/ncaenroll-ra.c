@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ncaenroll-ra/cmd-ra.h"
-#include "ncaenroll-ra/cmd-ra-console.h"
 #include "common/about.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "ncaenroll-ra/cmd-ra-console.h"
+#include "ncaenroll-ra/cmd-ra.h"
 
 static const struct cmd_entry *const ncaenroll_ra_commands[] = {
 	&cmd_ra_queue_entry,

@@ -15,8 +15,8 @@
 
 #include <jansson.h>
 
-#include "desk/ra.h"
 #include "common/reqnum.h"
+#include "desk/ra.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
 

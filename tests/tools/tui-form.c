@@ -17,10 +17,10 @@
 
 #include <jansson.h>
 
+#include "../unit/tui-actions-stub.h"
 #include "common/i18n.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
-#include "../unit/tui-actions-stub.h"
 
 static const char *const tui_form_exits[] = {
 	[SCREEN_NEXT] = "next", [SCREEN_BACK] = "back", [SCREEN_QUIT] = "quit",
