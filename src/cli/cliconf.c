@@ -1,3 +1,7 @@
+/*
+ * cliconf — the client programs' settings files (YAML: the system's, then the user's under
+ * $XDG_CONFIG_HOME): one reader for both, each program naming its keys in a table.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/*
+ * cmd — the command line both client programs share: global options, a command's
+ * options and operands, --help, exit statuses, errors in words or JSON.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,7 +1,8 @@
 /*
  * cmd — the command line of both client programs. Each command lives in its own
- * cmd-NAME.c and exports one `const struct cmd_entry` (its options as a table);
- * ncaenroll.c and ncaenroll-ra.c keep the program's table and call cmd_globals and
+ * cmd-NAME.c of its program's folder and exports one `const struct cmd_entry` (its
+ * options as a table); ncaenroll.c and ncaenroll-ra.c keep the program's table (struct
+ * cmd_program) and call cmd_globals and
  * cmd_run, which parse every command line alike. exec() gets the parsed options and the
  * operands and returns an exit status from enum cmd_exit; it reports errors itself,
  * through cmd_error() or its JSON answer.
@@ -82,15 +83,6 @@ struct cmd_program {
 	const struct cmd_entry	*const *commands;
 	size_t			 ncommands;
 };
-
-extern const struct cmd_entry cmd_abandon_entry;
-extern const struct cmd_entry cmd_apply_entry;
-extern const struct cmd_entry cmd_form_entry;
-extern const struct cmd_entry cmd_install_entry;
-extern const struct cmd_entry cmd_list_entry;
-extern const struct cmd_entry cmd_passwd_entry;
-extern const struct cmd_entry cmd_status_entry;
-extern const struct cmd_entry cmd_validate_entry;
 
 /*
  * The program's options before the command name (they stop at it): each applied with

@@ -1,3 +1,7 @@
+/*
+ * demo — the demo service a client program starts beside itself (--demo): ncaenrolld
+ * on loopback with its own folder, stopped when the program ends.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -7,7 +7,7 @@
  * appform_pdf_write replaces path atomically, mode 0600 (a person's data is on it); 0, or
  * -1 with a caller-freed cause and nothing left behind. One thread at a time; every pango
  * and cairo object it makes is freed before it returns. Linked only into the helper
- * ncaenroll-pdf (src/pdf/) and its unit test: pango, cairo and libqrencode load there, not
+ * ncaenroll-pdf (src/ncaenroll-pdf/) and its unit test: pango, cairo and libqrencode load there, not
  * in every start of ncaenroll, which asks the helper for a PDF (src/enroll/pdfhelper.h).
  */
 #ifndef NCA_APPFORM_PDF_H

@@ -3,9 +3,10 @@
  * tokens a module sees, one token opened by its serial number and logged in with the PIN,
  * the objects on it, signatures made by it, and an OpenSSL key whose private operations are
  * the token's (for TLS). The applicant's keystore (keystore-pkcs11.c) and the desk's
- * operator identity share it. Functions return 0/-1 (NULL) with a cause; opening also says
- * which failure it was (enum p11_failure), so a caller can ask for the PIN again. A struct
- * p11 is used by one thread at a time; the PIN is used once, to log in, and never kept.
+ * operator identity (src/desk/p11-identity.c) share it. Functions return 0/-1 (NULL) with
+ * a cause; opening also says which failure it was (enum p11_failure), so a caller can ask
+ * for the PIN again. A struct p11 is used by one thread at a time; the PIN is used once,
+ * to log in, and never kept.
  * Handles, classes and attribute types are the module's CK_ULONG values (CKO_*, CKA_*).
  */
 #ifndef NCA_P11_H
@@ -95,24 +96,5 @@ EVP_PKEY *p11_key(struct p11 *, unsigned long obj, char **cause);
  * the token failed, as when the token was pulled out during a TLS handshake; else 0.
  */
 int	 p11_key_failure(EVP_PKEY *key, char **cause);
-
-/*
- * The desk operator's identity on a token named by a PKCS#11 URI (RFC 7512):
- * "pkcs11:serial=SERIAL" (token= must then be its label; object= and id= narrow the key
- * and certificate; ?module-path= names a module, else p11_default_module()). The certificate
- * chosen is one whose public key is a private key's there (the newest, when several are).
- * pss: the token can make the RSA-PSS signatures of TLS 1.3 (else TLS 1.2 must be used).
- */
-struct p11_identity {
-	EVP_PKEY	*key;
-	X509		*cert;
-	int		 pss;
-};
-
-/* 1 when s is a PKCS#11 URI ("pkcs11:..."), not a file name. */
-int	p11_is_uri(const char *s);
-int	p11_identity_open(const char *uri, const struct secret *pin, struct p11_identity *,
-	    enum p11_failure *why, char **cause);
-void	p11_identity_free(struct p11_identity *);
 
 #endif

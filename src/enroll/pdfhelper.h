@@ -1,5 +1,5 @@
 /*
- * pdfhelper — the printable form made by the helper program ncaenroll-pdf (src/pdf/), so
+ * pdfhelper — the printable form made by the helper program ncaenroll-pdf (src/ncaenroll-pdf/), so
  * that pango, cairo and libqrencode load only while a PDF is made, not at every start of
  * ncaenroll. The helper is $NCAENROLL_LIBEXECDIR/ncaenroll-pdf if that is set, else the
  * installed one in PKGLIBEXECDIR. It gets the form as JSON on its standard input

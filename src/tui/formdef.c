@@ -1,3 +1,8 @@
+/*
+ * formdef — reading a screen's YAML into struct formdef and writing it back: every key
+ * checked against what the engine knows (widget types, validators, the program's actions),
+ * a refusal naming file:line.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -13,16 +18,17 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/oserror.h"
-#include "tui/actions.h"
 #include "tui/formdef.h"
+#include "tui/tui-action.h"
 #include "tui/tui-validate.h"
 #include "tui/widget.h"
 
 /* One parse: the document, the file's name for messages, and the first error. */
 struct formdef_parse {
-	const char	*path;
-	yaml_document_t	 doc;
-	char		**cause;
+	const char		*path;
+	yaml_document_t		 doc;
+	const struct tui_action	*actions;	/* the program's: a button must name one */
+	char			**cause;
 };
 
 static int formdef_fail(struct formdef_parse *, const yaml_node_t *, const char *, ...)
@@ -229,7 +235,7 @@ formdef_button_one(struct formdef_parse *p, const char *key, yaml_node_t *k, yam
 	if (strcmp(key, "action") == 0) {
 		if (formdef_string(p, v, key, &b->action) == -1)
 			return -1;
-		if (action_find(b->action) == NULL)
+		if (tui_action_find(p->actions, b->action) == NULL)
 			return formdef_fail(p, v, _("unknown action '%s'"), b->action);
 		return 0;
 	}
@@ -369,9 +375,10 @@ formdef_parse_file(struct formdef_parse *p, FILE *f, struct formdef *fd)
 }
 
 int
-formdef_load(const char *path, struct formdef *fd, char **cause)
+formdef_load(const char *path, const struct tui_action *actions, struct formdef *fd,
+    char **cause)
 {
-	struct formdef_parse	 p = { .path = path, .cause = cause };
+	struct formdef_parse	 p = { .path = path, .actions = actions, .cause = cause };
 	FILE			*f = NULL;
 	int			 rc = -1;
 

@@ -3,14 +3,16 @@
  * warning, fields with their widget type, labels and help in kk/ru/en, validator, buttons with the
  * core action each fires, the next screen, whether Back may return to it). Adding a field is editing YAML, not C. A bad
  * file is refused with file:line and what is wrong: unknown keys, widget types, validators
- * and actions are caught at load, against the tables of widget.c, tui-validate.c and
- * actions.c. formdef_free releases everything; 0 or -1 with a cause.
+ * and actions are caught at load, against the tables of widget.c, tui-validate.c and the
+ * program's actions (tui-action.h). formdef_free releases everything; 0 or -1 with a cause.
  */
 #ifndef NCA_FORMDEF_H
 #define NCA_FORMDEF_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "tui/tui-action.h"
 
 /* A text in the three languages; en is required, kk and ru fall back to it. */
 struct formdef_text {
@@ -31,7 +33,7 @@ struct formdef_field {
 
 struct formdef_button {
 	struct formdef_text	 label;
-	char			*action;	/* actions.c name: check_bin, apply, back, quit... */
+	char			*action;	/* an action's row: check_bin, apply, back, quit... */
 	char			*target;	/* for action "goto": the screen id */
 	int			 line;
 };
@@ -51,7 +53,9 @@ struct formdef {
 						 * Back from later screens passes over it */
 };
 
-int		 formdef_load(const char *path, struct formdef *, char **cause);
+/* actions: the program's rows (tui_action_find); NULL, only the engine's own moves. */
+int		 formdef_load(const char *path, const struct tui_action *actions,
+		    struct formdef *, char **cause);
 void		 formdef_free(struct formdef *);
 /*
  * Writes the definition back as YAML, keys in the order above, every text double-quoted:

@@ -1,3 +1,7 @@
+/*
+ * keys — the terminal's keys as the engine's actions (keys.h): one table of bindings, and
+ * reading one key from curses into an event.
+ */
 #include "config.h"
 
 #include <time.h>

@@ -1,3 +1,8 @@
+/*
+ * screen — one formdef on the terminal: its widgets laid out in the 80x24 body, the keys
+ * that move between them, F1 and F2, the boxes an action opens, and a button's press
+ * handed to the program's action (tui-action.h) and to what its screens show as they open.
+ */
 #include "config.h"
 
 #include <limits.h>
@@ -10,9 +15,9 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/secret.h"
-#include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
+#include "tui/tui-action.h"
 #include "tui/tui-text.h"
 #include "tui/tui-validate.h"
 #include "tui/tui.h"
@@ -757,8 +762,8 @@ screen_help(struct screen *s)
 		    "F10 quits: what the buttons have taken is kept, and if something typed on "
 		    "this screen has not been saved yet, you are asked first.");
 	/* What the program adds to every help (where to turn): after a blank line. */
-	if (s->tui->hooks != NULL && s->tui->hooks->help_more != NULL &&
-	    (more = s->tui->hooks->help_more(s->tui)) != NULL && *more != '\0' &&
+	if (s->tui->program != NULL && s->tui->program->help_more != NULL &&
+	    (more = s->tui->program->help_more(s->tui)) != NULL && *more != '\0' &&
 	    asprintf(&both, "%s\n\n%s", text, more) != -1)
 		text = both;
 	screen_message(s, title, text);
@@ -785,6 +790,15 @@ screen_value(struct screen *s, const char *field)
 	struct widget	*w = screen_widget(s, field);
 
 	return w != NULL ? w->ops->value(w) : NULL;
+}
+
+int
+screen_ticked(struct screen *s, const char *field)
+{
+	struct widget	*w = screen_widget(s, field);
+
+	return w != NULL && strcmp(w->ops->type, "checkbox") == 0 &&
+	    strcmp(w->ops->value(w), "1") == 0;
 }
 
 int
@@ -1021,17 +1035,60 @@ screen_focus_first(const struct screen *s)
 	return 0;
 }
 
-/* Buttons that leave without taking the values need no valid values. */
-static int
-screen_needs_valid(const char *action)
+/* A button's row among the engine's moves and the program's actions. */
+static const struct tui_action *
+screen_action(const struct screen *s, const char *name)
 {
-	static const char *const leave[] = { "back", "quit", "cancel", "goto", NULL };
-	size_t	i;
+	return tui_action_find(s->tui->program != NULL ? s->tui->program->actions : NULL, name);
+}
 
-	for (i = 0; leave[i] != NULL; i++)
-		if (strcmp(action, leave[i]) == 0)
-			return 0;
-	return 1;
+/* 1 when the action's row has the flag (TUI_ACTION_*). */
+static int
+screen_action_is(const struct screen *s, const char *name, int flag)
+{
+	const struct tui_action	*a = screen_action(s, name);
+
+	return a != NULL && (a->flags & flag) != 0;
+}
+
+/* The lists of the screen's fields filled from the program's sources they name. */
+static int
+screen_enter_sources(struct screen *s, const struct tui_source *sources)
+{
+	const struct tui_source	*src;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < s->fd->nfields; i++)
+		for (src = sources; s->fd->fields[i].source != NULL && src != NULL &&
+		    src->name != NULL; src++)
+			if (strcmp(src->name, s->fd->fields[i].source) == 0 &&
+			    src->fill(s, s->fd->fields[i].name, s->fd->fields[i].source) == -1)
+				rc = -1;
+	return rc;
+}
+
+/*
+ * What the program shows as the screen opens: its lists, its hook for every screen, then
+ * the screen's own row. A failure the program has shown itself; -1 says there was one.
+ */
+static int
+screen_enter(struct screen *s)
+{
+	const struct tui_program	*p = s->tui->program;
+	const struct tui_enter		*e;
+	int				 rc = 0;
+
+	if (p == NULL)
+		return 0;
+	if (screen_enter_sources(s, p->sources) == -1)
+		rc = -1;
+	if (p->enter != NULL && p->enter(s, s->fd->id) == -1)
+		rc = -1;
+	for (e = p->enters; e != NULL && e->screen != NULL; e++)
+		if (strcmp(e->screen, s->fd->id) == 0 && e->enter(s) == -1)
+			rc = -1;
+	return rc;
 }
 
 static int
@@ -1077,13 +1134,12 @@ static void
 screen_press(struct screen *s, size_t i)
 {
 	const struct formdef_button	*b = &s->fd->buttons[i];
-	const struct action		*a = action_find(b->action);
+	const struct tui_action		*a = screen_action(s, b->action);
 	enum action_result		 r;
 	unsigned			 boxes;
 
-	if (screen_needs_valid(b->action) && screen_validate_all(s) == -1)
-		return;
-	if (a == NULL)
+	/* Buttons that leave without taking the values need no valid values. */
+	if (a == NULL || (!(a->flags & TUI_ACTION_LEAVES) && screen_validate_all(s) == -1))
 		return;
 	s->go = s->go_from = NULL;
 	boxes = s->boxes;
@@ -1235,7 +1291,7 @@ screen_key(struct screen *s, const struct uik_event *ev)
 			screen_retranslate(s);
 			/* What the actions wrote in words follows, where nothing typed is lost. */
 			if (!screen_takes_typing(s)) {
-				(void)actions_enter(s, s->fd->id);
+				(void)screen_enter(s);
 				screen_snapshot(s);
 			}
 			(void)screen_layout(s);
@@ -1245,9 +1301,9 @@ screen_key(struct screen *s, const struct uik_event *ev)
 		(void)clearok(curscr, TRUE);
 		break;
 	case UIK_REFRESH:
-		/* No widget wanted F5: the screen's own "refresh" button, if it has one. */
+		/* No widget wanted F5: the screen's own button for it, if it has one. */
 		for (i = 0; i < s->fd->nbuttons; i++)
-			if (strcmp(s->fd->buttons[i].action, "refresh") == 0) {
+			if (screen_action_is(s, s->fd->buttons[i].action, TUI_ACTION_F5)) {
 				screen_press(s, i);
 				break;
 			}
@@ -1369,7 +1425,7 @@ screen_run_values(struct tui *tui, const struct formdef *fd, enum screen_exit *e
 		goto out;
 	/* The actions fill lists and restore values; a failure they show themselves. */
 	if (!s.done)
-		(void)actions_enter(&s, fd->id);
+		(void)screen_enter(&s);
 	screen_snapshot(&s);
 	if (!s.done)
 		screen_draw(&s);

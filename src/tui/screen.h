@@ -3,7 +3,7 @@
  * (title on the top line, key bar on the bottom), moves focus with Tab/Shift-Tab/arrows,
  * shows F1 help for the focused field, switches language on F2 (labels come from the
  * formdef, messages from gettext), and when a button is pressed calls its action
- * (actions.h). Actions read and set values, put an error under a field (the cursor then
+ * (tui-action.h, the program's row). Actions read and set values, put an error under a field (the cursor then
  * goes there; nothing typed elsewhere is lost), fill lists, and show messages/progress.
  */
 #ifndef NCA_SCREEN_H
@@ -35,6 +35,8 @@ int		 screen_run_values(struct tui *, const struct formdef *, enum screen_exit *
 
 /* For actions, during screen_run: */
 const char	*screen_value(struct screen *, const char *field);
+/* 1 when the field is a ticked checkbox ("1", the checkbox's one way of saying it). */
+int		 screen_ticked(struct screen *, const char *field);
 int		 screen_set_value(struct screen *, const char *field, const char *value);
 /* msg NULL clears; focus moves to the field. */
 void		 screen_set_error(struct screen *, const char *field, const char *msg);

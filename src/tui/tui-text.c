@@ -1,3 +1,7 @@
+/*
+ * tui-text — text on the terminal by display columns: width, word wrap and putting a
+ * line in a window, for Kazakh and Russian as for English.
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/*
+ * tui-validate — the validators a field may name in forms/ (bin, iin, email, gu_code,
+ * password, required): one table over the rules of src/common.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,8 @@
+/*
+ * tui — the engine's run of a program: colours, the terminal and its signals, the page
+ * for a terminal too small, the language, loading a folder of screens and the flow
+ * between them.
+ */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,7 +17,6 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/oserror.h"
-#include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
 #include "tui/tui-term.h"
@@ -379,7 +383,8 @@ tui_forms_load(struct tui *tui, const char *dir, char **cause)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (formdef_load(names[i], &tui->forms[i], cause) == -1)
+		if (formdef_load(names[i], tui->program != NULL ? tui->program->actions : NULL,
+		    &tui->forms[i], cause) == -1)
 			goto out;
 		tui->nforms = i + 1;
 	}
@@ -479,12 +484,13 @@ static int
 tui_flow(struct tui *tui, char **cause)
 {
 	struct tui_flow		 flow = { .depth = 0 };
-	const struct formdef	*cur = tui_form(tui, "main"), *to, *first;
+	const struct formdef	*cur = tui_form(tui, "main"), *to, *first = NULL;
 	enum screen_exit	 ex;
 	const char		*target;
 
-	/* The actions may open elsewhere (an unfinished application); Esc there: the menu. */
-	first = tui_form(tui, actions_first_screen(tui));
+	/* The program may open elsewhere (an unfinished application); Esc there: the menu. */
+	if (tui->program != NULL && tui->program->first_screen != NULL)
+		first = tui_form(tui, tui->program->first_screen(tui));
 	if (first != NULL && first != cur) {
 		flow.stack[flow.depth++] = cur;
 		cur = first;
@@ -513,17 +519,11 @@ tui_flow(struct tui *tui, char **cause)
 }
 
 int
-tui_main(void *ctx, const char *forms, const char *lang, char **cause)
+tui_run(const struct tui_program *program, void *ctx, const char *lang, char **cause)
 {
-	return tui_main_hooks(ctx, NULL, forms, lang, cause);
-}
-
-int
-tui_main_hooks(void *ctx, const struct tui_hooks *hooks, const char *forms,
-    const char *lang, char **cause)
-{
-	struct tui	tui = { .ctx = ctx, .hooks = hooks };
-	int		rc = 2;
+	struct tui	 tui = { .program = program, .ctx = ctx };
+	const char	*forms = program->forms != NULL ? program->forms : "forms";
+	int		 rc = 2;
 
 	(void)snprintf(tui.lang, sizeof tui.lang, "%s",
 	    lang != NULL && i18n_known(lang) ? lang : i18n_current());

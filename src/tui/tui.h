@@ -1,19 +1,21 @@
 /*
- * tui — the form engine's full-screen program: its context (the program's own core, the
- * language, colours, the loaded screens, the application being worked on) and its entry
- * point. The engine is the same for the applicant (ncaenroll: screens in forms/, actions
- * in src/tui/actions.c calling src/enroll) and the registration desk (ncaenroll-ra:
- * forms/ra/, src/ra-tui/ calling src/cli/ra.c); each program links its own actions.h.
+ * tui — the form engine's full-screen program: its context (the program running, its own
+ * core, the language, colours, the loaded screens) and its entry point. The engine knows
+ * no program: a program hands it a struct tui_program (its actions, what its screens show
+ * as they open, where it starts, what F1 adds), as tmux's commands are rows of
+ * cmd_entry. The applicant (ncaenroll: forms/, src/ncaenroll/screens*.c calling
+ * src/enroll) and the registration desk (ncaenroll-ra: forms/ra/, src/ncaenroll-ra/
+ * calling src/desk) are two such programs; the engine's tests run a third.
  * ncursesw only; the engine never touches files, keys or HTTP itself (DESIGN.md).
- * One struct tui per process, owned by tui_main.
+ * One struct tui per process, owned by tui_run.
  */
 #ifndef NCA_TUI_H
 #define NCA_TUI_H
 
 #include <signal.h>
 
-#include "enroll/enroll.h"
 #include "tui/formdef.h"
+#include "tui/tui-action.h"
 
 #define TUI_MIN_COLS	80
 #define TUI_MIN_ROWS	24
@@ -24,29 +26,53 @@ enum tui_color {
 };
 
 struct tui;
+struct screen;
+
+/* What a screen shows as it opens (lists filled, values restored): one row a screen. */
+struct tui_enter {
+	const char	*screen;	/* its id, the file's stem; NULL ends the table */
+	int		(*enter)(struct screen *);	/* -1: it showed a failure itself */
+};
+
+/* A list a field's `source` names in forms/ (roles, regions...), filled as it opens. */
+struct tui_source {
+	const char	*name;		/* NULL ends the table */
+	int		(*fill)(struct screen *, const char *field, const char *source);
+};
 
 /*
- * What a program adds to the engine's own behaviour; a NULL member (or no hooks at all)
- * adds nothing, so the engine names no program.
+ * A program as the engine runs it. Only actions is required; a NULL member adds nothing.
+ * The same hooks run again after F2 on a screen where nothing is typed, so values
+ * written in words follow the language.
  */
-struct tui_hooks {
+struct tui_program {
+	const char		*forms;		/* its screens: "forms" under the data folder */
+	const struct tui_action	*actions;	/* ended by a NULL name (tui-action.h) */
+	const struct tui_enter	*enters;	/* ended by a NULL screen */
+	const struct tui_source	*sources;	/* ended by a NULL name */
+	/*
+	 * Every screen as it opens, after its lists are filled and before its row in
+	 * enters (restoring what was saved).
+	 */
+	int			(*enter)(struct screen *, const char *screen_id);
+	/* The screen it opens on when not main.yaml (an unfinished application). */
+	const char		*(*first_screen)(struct tui *);
 	/*
 	 * Lines every F1 help box ends with, in the current language (the applicant's:
 	 * where to turn for help). malloc'd; NULL or "" for none. It says nothing of its own
 	 * failures: then there are no lines.
 	 */
-	char	*(*help_more)(struct tui *);
+	char			*(*help_more)(struct tui *);
 };
 
 struct tui {
-	void			*ctx;		/* the program's core: struct enroll, struct ra */
-	const struct tui_hooks	*hooks;		/* the program's additions, or NULL */
+	const struct tui_program *program;	/* NULL: the engine's own moves only */
+	void			*ctx;		/* the program's core, for its actions */
 	char			 lang[4];	/* "kk", "ru", "en" */
 	int			 color;		/* 0: monochrome (NO_COLOR, vt100, linux...) */
 	int			 rows, cols;
 	struct formdef		*forms;		/* every forms/NAME.yaml, loaded at start */
 	size_t			 nforms;
-	char			 app_id[32];	/* a draft id or request number; "" for none */
 	volatile sig_atomic_t	*stop;		/* set by SIGHUP/SIGTERM: leave cleanly */
 	const char		*go_from;	/* screen_go_from's way back, for the flow */
 	struct tui_term		*term;		/* curses' screen and its terminal (tui.c) */
@@ -59,8 +85,9 @@ const struct formdef	*tui_form(const struct tui *, const char *id);
 const char		*tui_forms_dir(const char *sub);
 
 /*
- * The pieces of tui_main, for tools that show one form (tests/tools/tui-form.c):
- * loading every forms/NAME.yaml of a folder (a bad file, an unknown goto target or `next`:
+ * The pieces of tui_run, for tools that show one form (tests/tools/tui-form.c):
+ * loading every forms/NAME.yaml of a folder against tui->program's actions (a bad file,
+ * an unknown action, goto target or `next`:
  * -1 with "file:line: reason"), starting curses on /dev/tty (else stdin/stdout) with the
  * signal handlers, colours and key timing, and ending it. tui_too_small() shows the
  * "terminal is smaller than 80x24" page until the terminal is large enough (0) or the
@@ -75,14 +102,12 @@ int			 tui_too_small(struct tui *);
 int			 tui_lang_next(struct tui *, char **cause);
 
 /*
- * Runs a program on its screens (the folder `forms` names under the data folder), from
- * main.yaml or where actions_first_screen() says; ctx is what its actions get as
+ * Runs a program on its screens (the folder program->forms names under the data folder),
+ * from main.yaml or where its first_screen says; ctx is what its actions get as
  * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file, or a
  * terminal it cannot draw on: tui-term.h).
  */
-int			 tui_main(void *ctx, const char *forms, const char *lang, char **cause);
-/* The same, with the program's hooks (NULL: none). */
-int			 tui_main_hooks(void *ctx, const struct tui_hooks *, const char *forms,
-			    const char *lang, char **cause);
+int			 tui_run(const struct tui_program *, void *ctx, const char *lang,
+			    char **cause);
 
 #endif

@@ -1,3 +1,6 @@
+/*
+ * widget-checkbox — type "checkbox": one box a person ticks.
+ */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,6 @@
+/*
+ * widget-entry — types "entry", "digits" and "email": one line of typed text.
+ */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/*
+ * widget-password — type "password": a secret typed unseen, with the policy's live
+ * checklist.
+ */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,6 @@
+/*
+ * widget-progress — type "progress": a spinner line an action moves.
+ */
 #include "config.h"
 
 #include <stdlib.h>

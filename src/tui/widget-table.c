@@ -1,3 +1,7 @@
+/*
+ * widget-table — the widget types the engine knows, the one table formdef checks a
+ * field's `type` against.
+ */
 #include "config.h"
 
 #include <stddef.h>

@@ -1,3 +1,6 @@
+/*
+ * widget-text — type "text": a framed block of text that scrolls.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,7 @@
+/*
+ * widget — a widget's life on a screen (made from its field, drawn, destroyed) and the
+ * label and help it shows in the current language.
+ */
 #include "config.h"
 
 #include <stdarg.h>

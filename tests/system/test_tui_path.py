@@ -318,7 +318,7 @@ def test_whole_path(person, lang):
     on_screen(t, "main")
     t.press(F.button("main", "goto", "apps"))
     scr = on_screen(t, "apps")
-    # The state word is in the screen's language (po/*.po, src/tui/actions.c).
+    # The state word is in the screen's language (po/*.po, src/ncaenroll/screens-main.c).
     installed = {"en": "installed", "ru": "установлены", "kk": "орнатылды"}[lang]
     assert number in scr and installed in scr, scr
     t.keys("Enter")

@@ -19,8 +19,8 @@
 #include <openssl/ssl.h>
 
 #include "common/secret.h"
+#include "desk/p11-identity.h"
 #include "enroll/client.h"
-#include "enroll/p11.h"
 
 static const char *
 version_name(int v)

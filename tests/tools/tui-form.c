@@ -1,13 +1,13 @@
 /*
- * tui-form --flow DATADIR [--lang kk|ru|en] runs tui_main on DATADIR/forms (from main.yaml,
- * buttons on the stub actions, no service): its exit status is tui_main's, and a bad file
+ * tui-form --flow DATADIR [--lang kk|ru|en] runs tui_run on DATADIR/forms (from main.yaml,
+ * buttons on the stub actions, no service): its exit status is tui_run's, and a bad file
  * there is refused with file:line and status 2.
  *
  * tui-form [--lang kk|ru|en] FILE.yaml — shows one form with the TUI engine and, on the
  * way out, prints {"exit": ..., "target": ..., "values": {...}} on stdout (passwords left
  * out). The terminal is /dev/tty, so stdout can go to a file. A bad forms file is refused
  * with file:line on stderr and exit status 2, as ncaenroll refuses one at start.
- * Buttons run the stub actions of tests/unit/tui-actions-stub.c.
+ * Buttons run the stub program of tests/unit/tui-actions-stub.c.
  */
 #include "config.h"
 
@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "../unit/tui-actions-stub.h"
 #include "common/i18n.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
@@ -38,7 +39,7 @@ tui_form_flow(int argc, char **argv)
 		free(cause);
 		return 2;
 	}
-	if ((rc = tui_main(NULL, "forms", lang, &cause)) != 0 && cause != NULL)
+	if ((rc = tui_run(tui_stub_program(), NULL, lang, &cause)) != 0 && cause != NULL)
 		fprintf(stderr, "%s\n", cause);
 	free(cause);
 	return rc;
@@ -47,7 +48,7 @@ tui_form_flow(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct tui		 tui = { .ctx = NULL };
+	struct tui		 tui = { .program = tui_stub_program() };
 	struct formdef		 fd;
 	const char		*lang = NULL, *target = NULL;
 	char			*cause = NULL;
@@ -71,7 +72,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	(void)snprintf(tui.lang, sizeof tui.lang, "%s", lang != NULL ? lang : i18n_current());
-	if (formdef_load(argv[argi], &fd, &cause) == -1) {
+	if (formdef_load(argv[argi], tui.program->actions, &fd, &cause) == -1) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return 2;

@@ -17,6 +17,10 @@
 
 #include "tui/formdef.h"
 #include "tui/tui.h"
+#include "tui-actions-stub.h"
+
+/* The buttons name the test program's actions (ok, next...). */
+#define STUB	(tui_stub_program()->actions)
 
 struct dir {
 	char	path[64];
@@ -99,7 +103,7 @@ test_good(void **state)
 	struct formdef	 fd;
 	char		*path = write_form(*state, "bin", good), *cause = NULL;
 
-	assert_int_equal(formdef_load(path, &fd, &cause), 0);
+	assert_int_equal(formdef_load(path, STUB, &fd, &cause), 0);
 	assert_null(cause);
 	assert_string_equal(fd.id, "bin");
 	assert_string_equal(fd.path, path);
@@ -144,8 +148,8 @@ test_reload_same(void **state)
 	char		*path = write_form(*state, "bin", good);
 	size_t		 i;
 
-	assert_int_equal(formdef_load(path, &a, NULL), 0);
-	assert_int_equal(formdef_load(path, &b, NULL), 0);
+	assert_int_equal(formdef_load(path, STUB, &a, NULL), 0);
+	assert_int_equal(formdef_load(path, STUB, &b, NULL), 0);
 	assert_int_equal(a.nfields, b.nfields);
 	for (i = 0; i < a.nfields; i++) {
 		assert_string_equal(a.fields[i].name, b.fields[i].name);
@@ -220,9 +224,9 @@ test_round_trip(void **state)
 	char		*src = write_form(*state, "bin", good), *p1, *p2, *t1, *t2;
 	size_t		 i;
 
-	assert_int_equal(formdef_load(src, &a, NULL), 0);
+	assert_int_equal(formdef_load(src, STUB, &a, NULL), 0);
 	p1 = dump_to(*state, "dump1", &a);
-	assert_int_equal(formdef_load(p1, &b, NULL), 0);
+	assert_int_equal(formdef_load(p1, STUB, &b, NULL), 0);
 	assert_text_equal(&a.title, &b.title);
 	assert_text_equal(&a.text, &b.text);
 	assert_text_equal(&a.warning, &b.warning);
@@ -315,7 +319,7 @@ test_refusals(void **state)
 		char		 want[256];
 
 		(void)snprintf(want, sizeof want, "%s:%d: ", path, bad[i].line);
-		if (formdef_load(path, &fd, &cause) != -1)
+		if (formdef_load(path, STUB, &fd, &cause) != -1)
 			fail_msg("case %zu was accepted", i);
 		assert_non_null(cause);
 		if (strncmp(cause, want, strlen(want)) != 0 || strstr(cause, bad[i].reason) == NULL)
@@ -335,7 +339,7 @@ test_missing_file(void **state)
 	char		*cause = NULL, path[128];
 
 	(void)snprintf(path, sizeof path, "%s/none.yaml", d->path);
-	assert_int_equal(formdef_load(path, &fd, &cause), -1);
+	assert_int_equal(formdef_load(path, STUB, &fd, &cause), -1);
 	assert_non_null(strstr(cause, "none.yaml: "));
 	free(cause);
 }
@@ -345,7 +349,7 @@ static void
 test_folder(void **state)
 {
 	struct dir	*d = *state;
-	struct tui	tui = { .ctx = NULL };
+	struct tui	tui = { .program = tui_stub_program() };
 	char		*cause = NULL, *p1, *p2, want[256];
 
 	p1 = write_form(d, "main", "title: {en: Main}\nbuttons:\n  - label: {en: Go}\n"

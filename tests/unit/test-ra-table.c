@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "cli/ra.h"
-#include "enroll/client.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
+#include "desk/ra.h"
+#include "enroll/client.h"
 
 static void
 test_width(void **state)

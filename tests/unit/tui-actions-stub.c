@@ -1,7 +1,7 @@
 /*
- * A stand-in for src/tui/actions.c in the engine's own tests (test-formdef, tui-form):
- * a few actions that touch nothing but the screen, so the form engine can be tried
- * without the service. Never linked into a program that ships.
+ * The engine's own tests' program (test-formdef, tui-form): a few actions that touch
+ * nothing but the screen, so the form engine can be tried without the service. Never
+ * linked into a program that ships.
  */
 #include "config.h"
 
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tui/actions.h"
+#include "tui-actions-stub.h"
 
 static enum action_result
 stub_ok(struct screen *s)
@@ -24,20 +24,6 @@ stub_back(struct screen *s)
 {
 	(void)s;
 	return ACTION_BACK;
-}
-
-static enum action_result
-stub_quit(struct screen *s)
-{
-	(void)s;
-	return ACTION_QUIT;
-}
-
-static enum action_result
-stub_goto(struct screen *s)
-{
-	(void)s;
-	return ACTION_GOTO;
 }
 
 /* Refuses the first field as the service would: the error lands under it. */
@@ -77,19 +63,6 @@ stub_progress(struct screen *s)
 	return ACTION_STAY;
 }
 
-static const struct action stub_actions[] = {
-	{ "ok", stub_ok },
-	{ "next", stub_ok },
-	{ "back", stub_back },
-	{ "cancel", stub_back },
-	{ "quit", stub_quit },
-	{ "goto", stub_goto },
-	{ "refuse", stub_refuse },
-	{ "message", stub_message },
-	{ "confirm", stub_confirm },
-	{ "progress", stub_progress },
-};
-
 static enum action_result
 stub_stay(struct screen *s)
 {
@@ -97,35 +70,40 @@ stub_stay(struct screen *s)
 	return ACTION_STAY;
 }
 
-static const struct action stub_any = { "any", stub_stay };
+/* goto, back and quit are the engine's own; "cancel" leaves as back does. */
+#define STUB_ACTIONS \
+	{ "ok", stub_ok, 0 }, \
+	{ "next", stub_ok, 0 }, \
+	{ "cancel", stub_back, TUI_ACTION_LEAVES }, \
+	{ "refuse", stub_refuse, 0 }, \
+	{ "message", stub_message, 0 }, \
+	{ "confirm", stub_confirm, 0 }, \
+	{ "progress", stub_progress, 0 }
 
-/*
- * TUI_FORM_ANY_ACTION=1 takes any action name (as a button that does nothing), so the
- * real forms/ can be looked at with tui-form without the service.
- */
-const struct action *
-action_find(const char *name)
+static const struct tui_action stub_actions[] = {
+	STUB_ACTIONS,
+	{ NULL, NULL, 0 },
+};
+
+/* The same, any other name a button that does nothing. */
+static const struct tui_action stub_actions_any[] = {
+	STUB_ACTIONS,
+	{ "*", stub_stay, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct tui_program stub_program = {
+	.forms = "forms", .actions = stub_actions,
+};
+
+static const struct tui_program stub_program_any = {
+	.forms = "forms", .actions = stub_actions_any,
+};
+
+const struct tui_program *
+tui_stub_program(void)
 {
 	const char	*any = getenv("TUI_FORM_ANY_ACTION");
-	size_t		 i;
 
-	for (i = 0; i < sizeof stub_actions / sizeof stub_actions[0]; i++)
-		if (strcmp(stub_actions[i].name, name) == 0)
-			return &stub_actions[i];
-	return any != NULL && strcmp(any, "1") == 0 ? &stub_any : NULL;
-}
-
-const char *
-actions_first_screen(struct tui *tui)
-{
-	(void)tui;
-	return "main";
-}
-
-int
-actions_enter(struct screen *s, const char *screen_id)
-{
-	(void)s;
-	(void)screen_id;
-	return 0;
+	return any != NULL && strcmp(any, "1") == 0 ? &stub_program_any : &stub_program;
 }

@@ -1,0 +1,482 @@
+/*
+ * ncaenroll apply — the whole application in one command: BIN and the code from the
+ * picture, IIN, e-mail, role, region, city, ГУ/СКС code, key storage and folder (or the
+ * connected token, found by itself when there is one), then the keys are made and the
+ * application is submitted. Values come from options; on a
+ * terminal a missing or refused value is asked for at its field. A run that was cut off
+ * continues with --resume ID (or finds the draft itself) without making new keys.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "common/halfblock.h"
+#include "common/i18n.h"
+#include "common/when.h"
+#include "ncaenroll/cmd-ncaenroll.h"
+
+enum apply_option {
+	APPLY_BIN,
+	APPLY_IIN,
+	APPLY_EMAIL,
+	APPLY_ROLE,
+	APPLY_REGION,
+	APPLY_CITY,
+	APPLY_GU_CODE,
+	APPLY_STORAGE,
+	APPLY_DIR,
+	APPLY_TOKEN,
+	APPLY_PIN_FD,
+	APPLY_CAPTCHA,
+	APPLY_RESUME,
+	APPLY__MAX
+};
+
+static const struct cmd_option apply_options[] = {
+	[APPLY_BIN] = { "bin", 0, N_("BIN"), N_("the organization's BIN") },
+	[APPLY_IIN] = { "iin", 0, N_("IIN"), N_("the applicant's IIN") },
+	[APPLY_EMAIL] = { "email", 0, N_("ADDR"),
+	    N_("e-mail for notices and the form (optional)") },
+	[APPLY_ROLE] = { "role", 0, N_("ID"), N_("the role (a directory id)") },
+	[APPLY_REGION] = { "region", 0, N_("ID"), N_("the region (a directory id)") },
+	[APPLY_CITY] = { "city", 0, N_("ID"), N_("the city (a directory id)") },
+	[APPLY_GU_CODE] = { "gu-code", 0, N_("CODE"),
+	    N_("the ГУ/СКС code, one of the organization's") },
+	[APPLY_STORAGE] = { "storage", 0, N_("KIND"),
+	    N_("where the keys are made: pc (a folder, the default), etoken72k, jacarta, "
+	    "kaztoken, akey (a token) or idcard (the national ID card)") },
+	[APPLY_DIR] = { "dir", 0, N_("DIR"),
+	    N_("the folder for the keys (a full path; made 0700)") },
+	[APPLY_TOKEN] = { "token", 0, N_("SERIAL"),
+	    N_("the token (its serial number; found by itself when only one is connected)") },
+	[APPLY_PIN_FD] = { "pin-fd", 0, N_("N"),
+	    N_("read the token's PIN as one line from descriptor N") },
+	[APPLY_CAPTCHA] = { "captcha-answer", 0, N_("CODE"),
+	    N_("the code from the picture") },
+	[APPLY_RESUME] = { "resume", 0, N_("ID"),
+	    N_("continue this unfinished application ('list' shows it)") },
+	[APPLY__MAX] = { NULL, 0, NULL, NULL },
+};
+_Static_assert(APPLY__MAX < CMD_MAX_OPTIONS, "apply_options fits cmd_args");
+
+/* The form's plain fields, in the order the site asks for them. */
+static const struct apply_field {
+	const char	*name;		/* state field */
+	int		 opt;		/* its row in apply_options */
+	const char	*prompt;	/* untranslated */
+	const char	*list;		/* directory to show on a terminal, or NULL */
+	int		 optional;
+} apply_fields[] = {
+	{ "email", APPLY_EMAIL, N_("E-mail for notices (optional; check it for typos)"), NULL,
+	    1 },
+	{ "role", APPLY_ROLE, N_("Role (type its id)"), "roles", 0 },
+	{ "region", APPLY_REGION, N_("Region (type its id)"), "regions", 0 },
+	{ "city", APPLY_CITY, N_("City (type its id)"), "cities", 0 },
+	{ "gu_code", APPLY_GU_CODE, N_("ГУ/СКС code"), "gu-codes", 0 },
+	{ "storage", APPLY_STORAGE, N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey, "
+	    "idcard)"), NULL, 0 },
+	{ "dir", APPLY_DIR, N_("Folder for the keys (full path)"), NULL, 0 },
+	{ "token", APPLY_TOKEN, N_("Token (its serial number)"), "tokens", 0 },
+};
+#define APPLY_NFIELDS (sizeof apply_fields / sizeof apply_fields[0])
+
+struct apply {
+	struct cmd_ctx	*ctx;
+	struct enroll	*e;
+	char		 id[STATE_ID_LEN + 1];
+	int		 tty;
+	const char	*bin, *iin, *captcha, *resume;
+	int		 pin_fd;		/* --pin-fd, or -1: asked on the terminal */
+	const struct cmd_args *args;	/* the values given: args->opt[APPLY_...] */
+	const struct apply_field *cur;	/* the field apply_set_field is setting */
+	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
+};
+
+/* What apply_value asks for: the form's field, its option, the question. */
+struct apply_question {
+	const char	*field;		/* as the core and the JSON error name it */
+	int		 opt;		/* its row in apply_options */
+	const char	*prompt;	/* translated */
+	const char	*list;		/* directory to show on a terminal, or NULL */
+};
+
+/* The command line a hint names: the demo's data is found only with --demo. */
+static const char *
+apply_self(const struct cmd_ctx *ctx)
+{
+	return ctx->demo ? "ncaenroll --demo" : "ncaenroll";
+}
+
+/* "Prompt: " and a line from the terminal, trimmed; NULL at end of input. */
+static char *
+apply_ask(const char *prompt)
+{
+	char	with_colon[512];
+
+	(void)snprintf(with_colon, sizeof with_colon, "%s: ", prompt);
+	return cmd_ask(with_colon);
+}
+
+static const char *
+apply_name(json_t *item)
+{
+	json_t		*names = json_object_get(item, "name");
+	const char	*s = json_string_value(json_object_get(names, i18n_current()));
+
+	if (s == NULL)
+		s = json_string_value(json_object_get(names, "ru"));
+	return s != NULL ? s : "";
+}
+
+static void
+apply_show_tokens(struct apply *a)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct keystore_token	*t = NULL;
+	size_t			 n = 0, i;
+
+	if (enroll_tokens(a->e, &t, &n, &err) == -1) {
+		cmd_say(a->ctx, "%s", err.message);
+		enroll_error_free(&err);
+		return;
+	}
+	if (n == 0)
+		(void)fprintf(stderr, "  %s\n", _("(no token is connected: connect it now)"));
+	for (i = 0; i < n; i++)
+		(void)fprintf(stderr, "  %-16s %s (%s %s)\n", t[i].serial, t[i].label,
+		    t[i].manufacturer, t[i].model);
+	keystore_tokens_free(t, n);
+}
+
+/* The one token connected, when there is exactly one: the site finds it by itself. */
+static const char *
+apply_only_token(struct apply *a, char *buf, size_t size)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct keystore_token	*t = NULL;
+	size_t			 n = 0;
+	const char		*found = NULL;
+
+	if (enroll_tokens(a->e, &t, &n, &err) == 0 && n == 1) {
+		(void)snprintf(buf, size, "%s", t[0].serial);
+		found = buf;
+		if (!a->ctx->json)
+			(void)fprintf(stderr, _("Token: %s (serial number %s)\n"), t[0].label,
+			    t[0].serial);
+	}
+	keystore_tokens_free(t, n);
+	enroll_error_free(&err);
+	return found;
+}
+
+static void
+apply_show_list(struct apply *a, const char *list)
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct state_app	*app = enroll_app(a->e, a->id);
+	json_t			*items = NULL, *item;
+	char			 which[128];
+	size_t			 i;
+
+	if (strcmp(list, "tokens") == 0) {
+		apply_show_tokens(a);
+		return;
+	}
+	if (strcmp(list, "cities") == 0)
+		(void)snprintf(which, sizeof which, "cities:%s",
+		    state_get(app, "region") ? state_get(app, "region") : "");
+	else
+		(void)snprintf(which, sizeof which, "%s", list);
+	if (enroll_directory(a->e, a->id, which, &items, &err) == -1) {
+		enroll_error_free(&err);
+		return;
+	}
+	json_array_foreach(items, i, item) {
+		if (json_object_get(item, "code") != NULL)
+			(void)fprintf(stderr, "  %s\n",
+			    json_string_value(json_object_get(item, "code")));
+		else
+			(void)fprintf(stderr, "  %-16s %s\n",
+			    json_string_value(json_object_get(item, "id")), apply_name(item));
+	}
+	json_decref(items);
+}
+
+/* A value a script did not give: exit status 2, the field named in the JSON error. */
+static int
+apply_missing(struct apply *a, const char *field, int opt, const char *what)
+{
+	return cmd_fail(a->ctx, CMD_EXIT_USAGE, "field.missing", field,
+	    _("%s is missing (there is no terminal to ask on): give --%s"), what,
+	    apply_options[opt].name);
+}
+
+/*
+ * Asks for (or takes from its option) one value and hands it to set(), which returns 0,
+ * -1 with err, or an exit status it has reported. On a terminal a refusal is shown and
+ * the question repeated; elsewhere it is reported (each refused field is named) and
+ * ends this value.
+ */
+static int
+apply_value(struct apply *a, const struct apply_question *q, const char *given,
+    int (*set)(struct apply *, const char *, struct enroll_error *))
+{
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	char			*typed = NULL;
+	int			 rc;
+
+	for (;;) {
+		if (given == NULL) {
+			if (!a->tty)
+				return apply_missing(a, q->field, q->opt, q->prompt);
+			if (q->list != NULL)
+				apply_show_list(a, q->list);
+			if ((typed = apply_ask(q->prompt)) == NULL)
+				return cmd_fail(a->ctx, CMD_EXIT_USAGE, "field.missing", q->field,
+				    _("%s is missing (end of input)"), q->prompt);
+		}
+		rc = set(a, given != NULL ? given : typed, &err);
+		free(typed);
+		typed = NULL;
+		if (rc >= 0)
+			return rc;
+		if (!a->tty || err.kind != ENROLL_REFUSED) {
+			rc = cmd_report(a->ctx, &err);
+			enroll_error_free(&err);
+			return rc;
+		}
+		cmd_say(a->ctx, "%s", err.message);
+		enroll_error_free(&err);
+		given = NULL;
+	}
+}
+
+static int
+apply_set_iin(struct apply *a, const char *v, struct enroll_error *err)
+{
+	return enroll_check_iin(a->e, a->id, v, err);
+}
+
+/* The BIN needs a fresh picture each try: a wrong answer burns the captcha. */
+static int
+apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
+{
+	struct enroll_captcha	 c;
+	char			*answer = NULL, *pic = NULL;
+	size_t			 sz;
+	int			 rc;
+
+	/* A mistyped BIN is caught before the person is asked to read a picture. */
+	if (enroll_precheck("bin", v, err) == -1)
+		return -1;
+	if (a->captcha == NULL && !a->tty)
+		return apply_missing(a, "captcha_answer", APPLY_CAPTCHA,
+		    _("Code from the picture"));
+	if (enroll_captcha(a->e, &c, err) == -1)
+		return -1;
+	if (a->captcha == NULL) {
+		sz = halfblock_size(c.width, c.height);
+		if ((pic = malloc(sz)) == NULL ||
+		    halfblock_draw(c.width, c.height, c.bits, pic, sz) == -1) {
+			free(pic);
+			enroll_captcha_free(&c);
+			return cmd_fail(a->ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s",
+			    _("out of memory"));
+		}
+		(void)fprintf(stderr, "\n%s\n", pic);
+		free(pic);
+		answer = apply_ask(_("Code from the picture"));
+	}
+	rc = enroll_check_bin(a->e, a->id, v, c.id, a->captcha != NULL ? a->captcha :
+	    answer != NULL ? answer : "", err);
+	free(answer);
+	enroll_captcha_free(&c);
+	/* A given answer fits one picture only; a refused one cannot be tried again. */
+	if (rc == -1 && err->field != NULL && strcmp(err->field, "captcha_answer") == 0)
+		a->captcha = NULL;
+	return rc;
+}
+
+static int
+apply_set_field(struct apply *a, const char *v, struct enroll_error *err)
+{
+	return enroll_set(a->e, a->id, a->cur->name, v, err);
+}
+
+static int
+apply_token_fresh(const struct state_app *app)
+{
+	const char	*exp = state_get(app, "check_token_expires");
+
+	return state_get(app, "check_token") != NULL && exp != NULL &&
+	    strtoll(exp, NULL, 10) > (long long)time(NULL) + 60;
+}
+
+static int
+apply_fill(struct apply *a)
+{
+	struct apply_question	 q = { NULL, 0, NULL, NULL };
+	struct state_app	*app = enroll_app(a->e, a->id);
+	size_t			 i;
+	int			 rc, first = CMD_EXIT_OK;
+
+	if (!apply_token_fresh(app) || (a->bin != NULL &&
+	    strcmp(a->bin, state_get(app, "bin") ? state_get(app, "bin") : "") != 0)) {
+		if (a->bin == NULL && state_get(app, "bin") != NULL) {
+			(void)snprintf(a->kept_bin, sizeof a->kept_bin, "%s", state_get(app, "bin"));
+			a->bin = a->kept_bin;
+		}
+		q.field = "bin";
+		q.opt = APPLY_BIN;
+		q.prompt = _("BIN of the organization");
+		if ((rc = apply_value(a, &q, a->bin, apply_set_bin)) != CMD_EXIT_OK)
+			return rc;
+		app = enroll_app(a->e, a->id);
+		if (!a->ctx->json)
+			(void)fprintf(stderr, "%s: %s\n", _("Organization"),
+			    state_get(app, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
+			    "org_name_ru"));
+	}
+	if (state_get(app, "iin") == NULL || a->iin != NULL) {
+		q.field = "iin";
+		q.opt = APPLY_IIN;
+		q.prompt = _("IIN of the applicant");
+		if ((rc = apply_value(a, &q, a->iin, apply_set_iin)) != CMD_EXIT_OK)
+			return rc;
+		app = enroll_app(a->e, a->id);
+		if (!a->ctx->json)
+			(void)fprintf(stderr, "%s: %s %s %s\n", _("Applicant"),
+			    state_get(app, "surname"), state_get(app, "given_name"),
+			    state_get(app, "patronymic") ? state_get(app, "patronymic") : "");
+	}
+	/*
+	 * A script hears of every refused value, and every good one is kept, so the run
+	 * that fixes them needs to give only those values again.
+	 */
+	for (i = 0; i < APPLY_NFIELDS; i++) {
+		const char	*given = a->args->opt[apply_fields[i].opt], *storage;
+		char		 only[80];
+
+		app = enroll_app(a->e, a->id);
+		if (state_get(app, apply_fields[i].name) != NULL && given == NULL)
+			continue;	/* resumed: already given */
+		/* A folder for a PC, a token for a token; never both. */
+		storage = state_get(app, "storage") != NULL ? state_get(app, "storage") : "pc";
+		if ((strcmp(apply_fields[i].name, "dir") == 0 && strcmp(storage, "pc") != 0) ||
+		    (strcmp(apply_fields[i].name, "token") == 0 && strcmp(storage, "pc") == 0))
+			continue;
+		if (given == NULL && strcmp(apply_fields[i].name, "storage") == 0)
+			given = "pc";	/* not given: a folder on this computer */
+		if (given == NULL && strcmp(apply_fields[i].name, "token") == 0)
+			given = apply_only_token(a, only, sizeof only);
+		a->cur = &apply_fields[i];
+		q.field = apply_fields[i].name;
+		q.opt = apply_fields[i].opt;
+		q.prompt = _(apply_fields[i].prompt);
+		q.list = apply_fields[i].list;
+		rc = apply_value(a, &q, given != NULL ? given :
+		    (apply_fields[i].optional && !a->tty) ? "" : NULL, apply_set_field);
+		if (rc != CMD_EXIT_OK && first == CMD_EXIT_OK)
+			first = rc;
+		if (rc != CMD_EXIT_OK && rc != CMD_EXIT_REFUSED)
+			return rc;
+	}
+	return first;
+}
+
+static int
+apply_done(struct apply *a)
+{
+	struct state_app	*app = enroll_app(a->e, a->id);
+	const char		*num = state_get(app, "request_number");
+	char			 mail[256], day[WHEN_DAY_MAX];
+
+	if (a->ctx->json)
+		return cmd_json(a->ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
+		    "request_number", num, "id", a->id, "deadline", state_get(app, "deadline"),
+		    "mail", state_get(app, "mail"), "token", state_get(app, "token")));
+	(void)printf("%s: %s\n", _("Request number"), num);
+	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
+		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
+	(void)printf("%s\n", _("Remember it: you need it to check the status and install "
+	    "the certificates."));
+	/* The day is what counts for a person: the local one (the service gives UTC). */
+	(void)printf(_("Bring the printed application form (%s form %s --print, or "
+	    "--pdf FILE) and your identity document to a registration desk before %s, or the "
+	    "application is cancelled.\n"), apply_self(a->ctx), num,
+	    when_day(state_get(app, "deadline") ? state_get(app, "deadline") : "", day));
+	return CMD_EXIT_OK;
+}
+
+/* A token application needs the token's PIN to make its keys; a folder needs none. */
+static int
+apply_pin(struct apply *a, struct secret **pin)
+{
+	struct state_app	*app = enroll_app(a->e, a->id);
+	const char		*storage = state_get(app, "storage");
+	int			 rc = CMD_EXIT_OK;
+
+	*pin = NULL;
+	if (storage == NULL || strcmp(storage, "pc") == 0)
+		return CMD_EXIT_OK;
+	*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
+	    state_get(app, "token_label") : state_get(app, "token"), &rc);
+	return rc;
+}
+
+static int
+apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	struct apply		 a;
+	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct secret		*pin = NULL;
+	int			 rc;
+
+	memset(&a, 0, sizeof a);
+	a.ctx = ctx;
+	a.args = args;
+	a.pin_fd = -1;
+	a.tty = isatty(STDIN_FILENO);
+	a.bin = args->opt[APPLY_BIN];
+	a.iin = args->opt[APPLY_IIN];
+	a.captcha = args->opt[APPLY_CAPTCHA];
+	a.resume = args->opt[APPLY_RESUME];
+	if (args->opt[APPLY_PIN_FD] != NULL &&
+	    cmd_fd_arg(args->opt[APPLY_PIN_FD], &a.pin_fd) == -1)
+		return cmd_usage_error(ctx, &cmd_apply_entry,
+		    _("--pin-fd needs a descriptor number"));
+	if ((a.e = cmd_enroll(ctx, ctx->demo ? a.captcha : NULL, &rc)) == NULL)
+		return rc;
+	if (enroll_draft(a.e, a.resume, a.id, &err) == -1)
+		rc = cmd_report(ctx, &err);
+	else if ((rc = apply_fill(&a)) == CMD_EXIT_OK &&
+	    (rc = apply_pin(&a, &pin)) == CMD_EXIT_OK) {
+		if (!ctx->json)
+			(void)fprintf(stderr, "%s\n", _("Making two key pairs and sending the "
+			    "application..."));
+		rc = enroll_apply(a.e, a.id, pin, NULL, &err) == 0 ? apply_done(&a) :
+		    cmd_report(ctx, &err);
+	}
+	secret_free(pin);
+	if (rc != CMD_EXIT_OK && a.id[0] != '\0' && ctx->json)
+		cmd_fail_detail(ctx, "id", a.id);	/* for --resume */
+	else if (rc != CMD_EXIT_OK && a.id[0] != '\0')
+		(void)fprintf(stderr,
+		    _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
+		    apply_self(ctx), a.id);
+	enroll_error_free(&err);
+	enroll_close(a.e);
+	return rc;
+}
+
+const struct cmd_entry cmd_apply_entry = {
+	"apply", "",
+	N_("apply for certificates; what is not given is asked for"),
+	apply_options, 0, 0, NULL,
+	apply_exec,
+};
