@@ -273,7 +273,7 @@ def test_approve_what_the_applicants_tui_submitted(console, svc):
     from test_tui_path import FORMS, apply_and_number, fill_to_apply
     home = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
     try:
-        # In Russian: the applicant's path checks golden screens only in English.
+        # In Russian, the applicant's screens compared with their Russian goldens.
         person = Tui(BUILDDIR, svc, home, lang="ru")
         person.forms = Forms(FORMS, "ru")
         with person:

@@ -6,7 +6,9 @@ offered to continue; resizing; 80x24 with nothing cut off.
 What is asserted is what a person sees (capture-pane), read against the labels in
 forms/*.yaml for the language under test, so a change of wording breaks no test but a
 screen that shows the wrong language, loses a value or cuts a line does. The harness is
-tests/tui/harness.py; golden screens are in tests/tui/golden (GENERATE=1 refreshes them).
+tests/tui/harness.py. Every screen of the path is also compared whole with its golden in
+the language walked, tests/tui/golden/NAME-{kk,ru,en}.txt (GENERATE=1 rewrites them; read
+each one then, and test_tui_golden_words.py reads the kk and ru ones for their words).
 """
 import os
 import re
