@@ -16,19 +16,18 @@ import shutil
 import signal
 import stat
 import sys
-import tempfile
 import time
 
 import pytest
 
 pytest.importorskip("yaml")               # python3-yaml: forms.py reads the labels of forms/
 
-from conftest import BUILDDIR, SRCDIR  # noqa: E402
-from service import Service  # noqa: E402
+from conftest import SRCDIR  # noqa: E402
+from fixtures import remove_home, service_fixture, short_home, tui  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from forms import Forms  # noqa: E402
-from harness import Tui, large_number, width  # noqa: E402
+from harness import large_number, width  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
 
 pytestmark = [
@@ -46,11 +45,7 @@ LANGS = ("kk", "ru", "en")
 FORMS = os.path.join(SRCDIR, "forms")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("tui-svc") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("tui-svc", extra=["--auto-approve", "1"])
 
 
 @pytest.fixture
@@ -61,9 +56,8 @@ def person(svc):
     homes = []
 
     def start(lang="en", **kw):
-        homes.append(tempfile.mkdtemp(prefix="nca-", dir="/tmp"))
-        t = Tui(BUILDDIR, svc, homes[-1], lang=lang, **kw)
-        t.forms = Forms(FORMS, lang)
+        homes.append(short_home())
+        t = tui(svc, homes[-1], lang, **kw)
         started.append(t)
         t.start()
         # A program that does not come up is a failure (the timeout shows its screen).
@@ -74,7 +68,7 @@ def person(svc):
     for t in started:
         t.stop()
     for h in homes:
-        shutil.rmtree(h, ignore_errors=True)
+        remove_home(h)
 
 
 # ---- what every screen must be ----
