@@ -6,6 +6,7 @@ see the freshly built message catalogs and data. NCA_BUILDDIR / NCA_SRCDIR come 
 """
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -36,6 +37,35 @@ class Run:
 @pytest.fixture
 def run():
     return Run(BUILDDIR)
+
+
+# Fixtures many files share (fixtures.py says what each is). Imported when used:
+# fixtures.py imports this file.
+
+@pytest.fixture
+def home():
+    """A person's home, /tmp/nca-XXXXXXXX (fixtures.short_home), removed afterwards."""
+    from fixtures import remove_home, short_home
+    h = short_home()
+    yield h
+    remove_home(h)
+
+
+@pytest.fixture(scope="module")
+def clock(tmp_path_factory):
+    """A file holding the service's "now" (ncaenrolld --test-clock), now at first."""
+    path = tmp_path_factory.mktemp("clock") / "clock"
+    path.write_text(f"{int(time.time())}\n")
+    return path
+
+
+@pytest.fixture
+def sink():
+    """An SMTP sink on loopback (fixtures.Sink), stopped afterwards."""
+    from fixtures import Sink
+    s = Sink()
+    yield s
+    s.stop()
 
 
 class _Tap:

@@ -16,27 +16,15 @@ import pytest
 
 from appstate import SUBMITTED, write_state
 from conftest import BUILDDIR
-from service import Service, program_env
+from fixtures import service_fixture
+from service import program_env
 from softhsm import SoftHSM
 from test_apply_cli import Applicant, wait_status
-from test_ra_cli import Desk, ensure_demo_operator
+from test_ra_cli import Desk
 from test_token_apply import Applicant as TokenApplicant, objects
 
 
-@pytest.fixture(scope="module")
-def clock(tmp_path_factory):
-    path = tmp_path_factory.mktemp("clock") / "clock"
-    path.write_text(f"{int(time.time())}\n")
-    return path
-
-
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory, clock):
-    s = Service(tmp_path_factory.mktemp("abandon") / "state",
-                extra=["--test-clock", str(clock)])
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("abandon", operator=True, clock=True)
 
 
 def applied(svc, tmp_path):

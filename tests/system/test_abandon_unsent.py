@@ -8,19 +8,13 @@ where nothing listens."""
 import json
 import os
 
-import pytest
-
-from service import Service
+from fixtures import service_fixture
 from test_apply_cli import Applicant
 
 UNREACHABLE = "https://127.0.0.1:1"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("abandon-unsent") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("abandon-unsent")
 
 
 def keys(me):

@@ -11,17 +11,14 @@ import time
 import pytest
 
 from conftest import BUILDDIR
-from service import Service, program_env
+from fixtures import service_fixture
+from service import program_env
 
 DEMO = dict(bin="940140000385", iin="871008401427", role="ROLE02", region="karaganda",
             city="karaganda", gu_code="1001")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("svc") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("svc", extra=["--auto-approve", "1"])
 
 
 class Applicant:
@@ -32,11 +29,19 @@ class Applicant:
         self.state = os.path.join(home, "state.yaml")
         self.keys = os.path.join(home, "keys")
 
-    def run(self, *args, password=None, lang="en", demo=False):
+    def program(self):
+        """The program this computer runs (test_resume's crashing copy says another)."""
+        return os.path.join(BUILDDIR, "ncaenroll")
+
+    def env(self, lang):
         env = program_env()
         env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
                    XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE=lang)
-        cmd = [os.path.join(BUILDDIR, "uninstalled-env"), os.path.join(BUILDDIR, "ncaenroll")]
+        return env
+
+    def run(self, *args, password=None, lang="en", demo=False):
+        """ncaenroll ARGS; password goes in on a pipe, its descriptor put for "PWFD"."""
+        cmd = [os.path.join(BUILDDIR, "uninstalled-env"), self.program()]
         if demo:
             cmd.append("--demo")
         else:
@@ -49,11 +54,13 @@ class Applicant:
             os.close(w)
             args = [a if a != "PWFD" else str(r) for a in args]
             pass_fds = (r,)
-        p = subprocess.run(cmd + list(args), capture_output=True, text=True, env=env,
-                           stdin=subprocess.DEVNULL, pass_fds=pass_fds, timeout=180)
-        for fd in pass_fds:
-            os.close(fd)
-        return p
+        try:
+            return subprocess.run(cmd + list(args), capture_output=True, text=True,
+                                  env=self.env(lang), stdin=subprocess.DEVNULL,
+                                  pass_fds=pass_fds, timeout=180)
+        finally:
+            for fd in pass_fds:
+                os.close(fd)
 
     def apply(self, demo=False, **over):
         values = dict(DEMO, captcha_answer=self.svc.captcha_code if not demo else "K7M3P",
@@ -74,6 +81,17 @@ def wait_status(applicant, number, want, demo=False, seconds=60):
             return json.loads(p.stdout)
         time.sleep(0.5)
     raise AssertionError(f"{number} never became {want}: {p.stdout} {p.stderr}")
+
+
+def issued(svc, home, **kw):
+    """An application made with the command line (apply's values changed by kw) and
+    approved by a service started with --auto-approve: the applicant and its number."""
+    me = Applicant(svc, home)
+    p = me.apply(**kw)
+    assert p.returncode == 0, p.stderr
+    number = json.loads(p.stdout)["request_number"]
+    wait_status(me, number, "issued")
+    return me, number
 
 
 def snapshot(folder):

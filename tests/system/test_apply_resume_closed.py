@@ -6,20 +6,13 @@ abandoned one, and to tell the person to bring the form of a rejected one to a d
 Real service, real desk."""
 import json
 
-import pytest
-
-from service import Service
+from fixtures import service_fixture
 from test_abandon_unsent import unsent
 from test_apply_cli import Applicant, wait_status
-from test_ra_cli import Desk, ensure_demo_operator
+from test_ra_cli import Desk
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("resume-closed") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("resume-closed", operator=True)
 
 
 def refused(me, key, words, lang="en"):

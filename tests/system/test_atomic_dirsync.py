@@ -16,7 +16,8 @@ import subprocess
 import pytest
 
 from conftest import BUILDDIR
-from service import Service, program_env
+from fixtures import service_fixture
+from service import program_env
 from test_apply_cli import DEMO
 
 CALLS = "openat,open,rename,renameat,renameat2,fsync,fdatasync,close"
@@ -38,11 +39,7 @@ def strace():
     return "strace"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("dirsync") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("dirsync")
 
 
 def renames_without_dirsync(lines):

@@ -25,6 +25,7 @@ import pytest
 
 from conftest import BUILDDIR
 from csrs import csr, form, rsa_key, submit
+from fixtures import service_fixture
 from idref import check_digit
 from service import Service, program_env
 from test_apply_cli import Applicant, wait_status
@@ -33,12 +34,7 @@ PW32 = "Zx9#" * 8                 # every class the policy allows, 32 characters
 LOCAL64 = "a" * 62 + ".b"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("boundaries") / "state",
-                extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("boundaries", extra=["--auto-approve", "1"])
 
 
 def ncaenroll(*args, stdin=None, home=None):

@@ -12,19 +12,15 @@ import subprocess
 import pytest
 
 from conftest import BUILDDIR
-from service import SANITIZER_MARKS, Service, program_env
+from fixtures import service_fixture
+from service import SANITIZER_MARKS, program_env
 from test_apply_cli import Applicant, wait_status
-from test_ra_cli import DEMO_OPERATOR_PASSWORD, ensure_demo_operator, demo_operator_p12
+from test_ra_cli import DEMO_OPERATOR_PASSWORD, demo_operator_p12
 
 UNREACHABLE = "https://127.0.0.1:1"     # nothing listens on port 1
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("contract") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("contract", operator=True)
 
 
 class World:

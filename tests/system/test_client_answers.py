@@ -15,15 +15,11 @@ import os
 import pytest
 
 from fakesvc import FakeService
-from service import Service
+from fixtures import service_fixture
 from test_apply_cli import Applicant, wait_status
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("answers") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("answers", extra=["--auto-approve", "1"])
 
 
 @pytest.fixture

@@ -7,15 +7,11 @@ import json
 
 import pytest
 
-from service import Service
+from fixtures import service_fixture
 from test_apply_cli import Applicant
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("settings") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("settings")
 
 
 def test_an_address_ending_in_a_slash_reaches_the_service(svc, tmp_path):

@@ -15,8 +15,9 @@ import threading
 import pytest
 
 from conftest import BUILDDIR
-from service import Service, program_env
-from test_ra_cli import Desk, ensure_demo_operator
+from fixtures import service_fixture  # noqa: E402
+from service import program_env
+from test_ra_cli import Desk
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from words import odd_words  # noqa: E402
@@ -24,12 +25,7 @@ from words import odd_words  # noqa: E402
 NUMBER = "1234-5678-9012-3456-7890-1234-5678"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("client-words") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("client-words", operator=True)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,10 @@ that compared the PEM texts would pass every one of these wrongly."""
 import pytest
 
 from csrs import csr, rsa_key, spki, submit
-from service import Service
+from fixtures import service_fixture
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("csr-keys") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("csr-keys")
 
 
 def assert_refused(st, ans, status, code, field):

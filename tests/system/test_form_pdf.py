@@ -14,7 +14,8 @@ import subprocess
 import pytest
 
 from conftest import BUILDDIR
-from service import Service, program_env
+from fixtures import service_fixture
+from service import program_env
 from test_apply_cli import Applicant
 
 ORG_KK = "««Сарыарқа Жылу Энерго» ұлттық компаниясы» АҚ"
@@ -23,20 +24,14 @@ PERSON = "ЖАҚСЫЛЫҚОВА ӘСЕЛ ҚАЙРАТҚЫЗЫ"
 NO_PRINTER = "no printer: save it with --pdf FILE and print it elsewhere"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("svc") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("svc")
 
 
 class Person(Applicant):
     """An applicant whose commands run with a PATH of the test's choosing."""
 
     def run_path(self, path, *args, lang="en", extra_env=None):
-        env = program_env()
-        env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
-                   XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE=lang, PATH=path)
+        env = dict(self.env(lang), PATH=path)
         env.update(extra_env or {})
         cmd = [os.path.join(BUILDDIR, "uninstalled-env"), os.path.join(BUILDDIR, "ncaenroll"),
                "--service", self.svc.base, "--ca-file", self.svc.cafile, "--state", self.state]
@@ -46,9 +41,7 @@ class Person(Applicant):
     def run_helpers(self, libexecdir, *args, extra_env=None, pass_fds=()):
         """As run, but with the helper programs taken from libexecdir: uninstalled-env
         points NCAENROLL_LIBEXECDIR at the build, env(1) after it points it elsewhere."""
-        env = program_env()
-        env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
-                   XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE="en")
+        env = self.env("en")
         over = [f"{k}={v}" for k, v in (extra_env or {}).items()]
         cmd = [os.path.join(BUILDDIR, "uninstalled-env"), "env",
                f"NCAENROLL_LIBEXECDIR={libexecdir}", *over,

@@ -6,18 +6,14 @@ import os
 import re
 
 import pexpect
-import pytest
 
 from conftest import BUILDDIR
-from service import Service, program_env
+from fixtures import service_fixture
+from service import program_env
 from test_apply_cli import wait_status, Applicant
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("tty") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("tty", extra=["--auto-approve", "1"])
 
 
 def spawn(svc, home, *args):

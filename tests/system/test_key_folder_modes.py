@@ -16,7 +16,7 @@ import tempfile
 import pytest
 
 from conftest import BUILDDIR, SRCDIR
-from service import Service
+from fixtures import service_fixture
 from test_apply_cli import Applicant
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
@@ -25,11 +25,7 @@ REFUSED = [0o720, 0o730, 0o770, 0o775, 0o702, 0o703, 0o707, 0o757, 0o777, 0o722]
 TAKEN = [0o700, 0o750, 0o755]
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("folder-modes") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("folder-modes")
 
 
 def folder(tmp_path, mode):

@@ -7,15 +7,11 @@ import os
 
 import pytest
 
-from service import Service
+from fixtures import service_fixture
 from test_apply_cli import Applicant
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("folder") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("folder")
 
 
 @pytest.mark.parametrize("folder", ["keys", "./keys", "~/keys"])

@@ -3,19 +3,13 @@ answers the same request number; submitting them in another person's form, even 
 same organization, is refused (409 csr.key_reused) and tells nothing of the first
 application: not its number, not its applicant. Against the real ncaenrolld on loopback,
 with keys made by `openssl`."""
-import pytest
-
-from service import Service
+from fixtures import service_fixture
 from test_lifecycle import _form, _keys, CAPTCHA
 
 OTHER_IIN = "760212350620"   # another person of the demo registry (data/demo/persons.json)
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("reuse") / "state", fixed_captcha=CAPTCHA)
-    yield s
-    s.stop()
+svc = service_fixture("reuse", fixed_captcha=CAPTCHA)
 
 
 def test_the_same_keys_in_another_persons_form_are_refused(svc, tmp_path):

@@ -102,44 +102,6 @@ class Service:
                 f.close()
 
 
-class Sink:
-    """An SMTP server on loopback that keeps every message it is given."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-        self.messages = []
-        sink = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):
-                sink.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
-                                      envelope.original_content or envelope.content))
-                return "250 OK"
-
-        # The controller checks it is up by connecting, so it needs a real port number.
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def wait(self, n, timeout=30):
-        end = time.monotonic() + timeout
-        while len(self.messages) < n and time.monotonic() < end:
-            time.sleep(0.1)
-        return self.messages
-
-    def stop(self):
-        self.controller.stop()
-
-
-@pytest.fixture
-def sink():
-    s = Sink()
-    yield s
-    s.stop()
-
-
 @pytest.fixture
 def service(tmp_path, sink):
     _need("openssl")

@@ -13,6 +13,7 @@ import time
 import pytest
 
 from conftest import BUILDDIR
+from fixtures import service_fixture
 from service import Service, program_env
 from test_apply_cli import Applicant
 
@@ -20,11 +21,7 @@ ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z")
 TZ = "XYZ-5"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("times") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("times", extra=["--auto-approve", "1"])
 
 
 def run(me, *args, lang="ru"):

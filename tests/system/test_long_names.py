@@ -13,9 +13,8 @@ import sqlite3
 import subprocess
 import time
 
-import pytest
-
 from conftest import BUILDDIR, SRCDIR, Run
+from fixtures import service_fixture
 from service import Service
 from test_apply_cli import Applicant, wait_status
 from test_ra_cli import Desk, ensure_demo_operator
@@ -85,12 +84,7 @@ def test_the_ca_issues_a_long_name_that_every_reader_reads_whole(tmp_path):
     assert "Chain verification output: Verified." in out, out
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("long") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("long", operator=True)
 
 
 def test_apply_approve_install_with_a_long_name(svc, tmp_path):

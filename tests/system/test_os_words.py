@@ -13,9 +13,10 @@ import sys
 import pytest
 
 from conftest import BUILDDIR, SRCDIR
-from service import Service, program_env
+from fixtures import service_fixture  # noqa: E402
+from service import program_env
 from test_apply_cli import Applicant, wait_status
-from test_ra_cli import Desk, ensure_demo_operator
+from test_ra_cli import Desk
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from words import odd_words  # noqa: E402
@@ -24,12 +25,7 @@ NUMBER = "1234-5678-9012-3456-7890-1234-5678"
 NOT_A_FOLDER = {"en": "not a folder", "ru": "не папка", "kk": "қалта емес"}
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("os-words") / "state", extra=["--auto-approve", "1"])
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("os-words", extra=["--auto-approve", "1"], operator=True)
 
 
 def applicant(home, lang, *args):

@@ -15,7 +15,8 @@ import pexpect
 import pytest
 
 from conftest import BUILDDIR
-from service import Service, program_env
+from fixtures import service_fixture
+from service import program_env
 from softhsm import SoftHSM
 from test_apply_cli import Applicant, wait_status, snapshot
 from test_containers import LAYOUT_LINES, openssl, sh
@@ -25,11 +26,7 @@ OLD, NEW = "Qwerty12", "Zhaksy2026"
 KEYTOOL = shutil.which("keytool")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("passwd") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("passwd", extra=["--auto-approve", "1"])
 
 
 def installed(svc, tmp_path, legacy=False):

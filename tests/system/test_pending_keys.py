@@ -9,16 +9,12 @@ import os
 
 import pytest
 
-from service import Service
+from fixtures import service_fixture
 from test_abandon_unsent import unsent
 from test_apply_cli import Applicant
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("pending") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("pending")
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604], ids=["group", "others"])

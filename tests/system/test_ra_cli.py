@@ -14,6 +14,7 @@ import pexpect
 import pytest
 
 from conftest import BUILDDIR
+from fixtures import service_fixture
 from service import SANITIZER_MARKS, Service, program, program_env
 from test_apply_cli import Applicant, wait_status
 
@@ -35,12 +36,7 @@ def ensure_demo_operator(svc):
                      role="supervisor")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("ra") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("ra", operator=True)
 
 
 class Desk:

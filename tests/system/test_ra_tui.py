@@ -24,6 +24,7 @@ import pytest
 pytest.importorskip("yaml")               # python3-yaml: forms.py reads the words of forms/ra
 
 from conftest import BUILDDIR, SRCDIR  # noqa: E402
+from fixtures import service_fixture  # noqa: E402
 from service import SANITIZER_MARKS, Service, program, program_env  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
 from test_ra_cli import (DEMO_OPERATOR_PASSWORD, Desk, add_operator,  # noqa: E402
@@ -48,13 +49,8 @@ ISSUED = "Registration certificates are issued"
 RA_FORMS = os.path.join(SRCDIR, "forms", "ra")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    """The real service in demo mode with its operator, deciding nothing by itself."""
-    s = Service(tmp_path_factory.mktemp("ra-tui") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+# The real service in demo mode with its operator, deciding nothing by itself.
+svc = service_fixture("ra-tui", operator=True)
 
 
 @pytest.fixture
@@ -273,7 +269,7 @@ def test_approve_what_the_applicants_tui_submitted(console, svc):
     from test_tui_path import FORMS, apply_and_number, fill_to_apply
     home = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
     try:
-        # In Russian: the applicant's path checks golden screens only in English.
+        # In Russian, the applicant's screens compared with their Russian goldens.
         person = Tui(BUILDDIR, svc, home, lang="ru")
         person.forms = Forms(FORMS, "ru")
         with person:

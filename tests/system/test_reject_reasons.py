@@ -17,9 +17,10 @@ import pexpect
 import pytest
 
 from conftest import BUILDDIR
+from fixtures import service_fixture  # noqa: E402
 from service import Service, program_env
 from test_apply_cli import Applicant, wait_status
-from test_ra_cli import Desk, ensure_demo_operator
+from test_ra_cli import Desk
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from forms import Forms  # noqa: E402
@@ -31,12 +32,7 @@ NAMES = {"en": "Required documents were not presented",
 TEXT = "нет приказа о назначении"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("reasons") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+svc = service_fixture("reasons", operator=True)
 
 
 @pytest.fixture(scope="module")

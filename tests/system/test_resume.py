@@ -15,7 +15,7 @@ import pytest
 
 from conftest import BUILDDIR
 from faults import faults_program
-from service import Service, program_env
+from fixtures import service_fixture
 from test_apply_cli import Applicant, wait_status, snapshot
 
 APPLY_POINTS = ["apply.keys-made", "apply.keys-ready", "apply.submit-answered",
@@ -24,11 +24,7 @@ INSTALL_POINTS = ["install.downloaded", "install.proved", "install.containers-wr
                   "install.installed", "install.reported"]
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("resume") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("resume", extra=["--auto-approve", "1"])
 
 
 class Crashing(Applicant):
@@ -38,29 +34,15 @@ class Crashing(Applicant):
         super().__init__(applicant.svc, applicant.home)
         self.point = point
 
-    def run(self, *args, password=None, lang="en", demo=False):
+    def program(self):
+        return faults_program()
+
+    def env(self, lang):
+        return dict(super().env(lang), NCAENROLL_FAULT=self.point)
+
+    def run(self, *args, demo=False, **kw):
         assert not demo
-        env = program_env()
-        env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
-                   XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE=lang,
-                   NCAENROLL_FAULT=self.point)
-        cmd = [os.path.join(BUILDDIR, "uninstalled-env"), faults_program(),
-               "--service", self.svc.base, "--ca-file", self.svc.cafile,
-               "--state", self.state]
-        pass_fds = ()
-        if password is not None:
-            r, w = os.pipe()
-            os.write(w, password.encode() + b"\n")
-            os.close(w)
-            args = [a if a != "PWFD" else str(r) for a in args]
-            pass_fds = (r,)
-        try:
-            return subprocess.run(cmd + list(args), capture_output=True, text=True,
-                                  env=env, stdin=subprocess.DEVNULL, pass_fds=pass_fds,
-                                  timeout=180)
-        finally:
-            for fd in pass_fds:
-                os.close(fd)
+        return super().run(*args, **kw)
 
 
 def crash(applicant, point, *args, password=None):

@@ -6,14 +6,10 @@ with `openssl genpkey -pkeyopt rsa_keygen_pubexp:E`. e = 3 is the classic weak e
 import pytest
 
 from csrs import csr, public_exponent, rsa_key, submit
-from service import Service
+from fixtures import service_fixture
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("rsa-exponent") / "state")
-    yield s
-    s.stop()
+svc = service_fixture("rsa-exponent")
 
 
 def two_csrs(tmp_path, weak, exponent):

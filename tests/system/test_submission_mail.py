@@ -10,16 +10,9 @@ from service import DEMO_CONFIG_DEFAULT, Service
 from test_apply_cli import Applicant
 
 pytest.importorskip("aiosmtpd.controller")
-from test_lifecycle import Sink, _body_text  # noqa: E402  (needs aiosmtpd, checked above)
+from test_lifecycle import _body_text  # noqa: E402  (needs aiosmtpd, checked above)
 
 ADDRESS = "buhgalter@mail.kz"
-
-
-@pytest.fixture
-def sink():
-    s = Sink()
-    yield s
-    s.stop()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from conftest import BUILDDIR, Run
+from fixtures import service_fixture
 from service import Service, program, program_env
 
 CONFIG = """policy:
@@ -38,11 +39,7 @@ def support_text(svc, tmp_path, lang):
     return r.stdout
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("support-demo") / "state")
-    yield s
-    s.stop()
+demo = service_fixture("support-demo", fixture="demo")
 
 
 def test_a_demo_names_the_nca_contact_centre(demo, tmp_path):

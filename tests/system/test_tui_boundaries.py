@@ -10,33 +10,24 @@ service's edges are in test_boundaries.py, with the same values).
 - The install password screen: 33 characters are refused by the rule (the field takes
   them all, issue #10), one less installs, and the containers open with those 32."""
 import datetime
-import json
 import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 
 import pytest
 
 pytest.importorskip("yaml")
 
-from conftest import SRCDIR, BUILDDIR  # noqa: E402
-from service import Service  # noqa: E402
-from test_apply_cli import Applicant, wait_status  # noqa: E402
+from fixtures import service_fixture, tui  # noqa: E402
+from test_apply_cli import issued  # noqa: E402
 from test_boundaries import (LOCAL64, PW32, damm, edges, grouped, iin_born,  # noqa: E402
                              utc_today_for)
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
-from forms import Forms  # noqa: E402
-from harness import Tui  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-FORMS = os.path.join(SRCDIR, "forms")
 BIN, IIN = "940140000385", "871008401427"
 ORG_RU = "АО «Национальная компания «Сарыарка Жылу Энерго»»"
 PERSON = "ЖАҚСЫЛЫҚОВА ӘСЕЛ ҚАЙРАТҚЫЗЫ"
@@ -44,25 +35,7 @@ FUTURE = "is in the future"                 # idnum.c, the rule's own sentence
 UNKNOWN = "no person with this IIN"         # svcerror.c: the register's answer
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("tui-boundaries") / "state",
-                extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def home():
-    h = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
-    yield h
-    shutil.rmtree(h, ignore_errors=True)
-
-
-def tui(svc, home):
-    t = Tui(BUILDDIR, svc, home, lang="en")
-    t.forms = Forms(FORMS, "en")
-    return t
+svc = service_fixture("tui-boundaries", extra=["--auto-approve", "1"])
 
 
 def clear(t, n):
@@ -138,15 +111,6 @@ def test_birth_date_and_email_edges(svc, home):
         assert "at most 64" not in scr, scr
         t.keys("Enter")
         t.wait_for(F.title("role"))
-
-
-def issued(svc, home):
-    me = Applicant(svc, home)
-    p = me.apply()
-    assert p.returncode == 0, p.stderr
-    number = json.loads(p.stdout)["request_number"]
-    wait_status(me, number, "issued")
-    return me, number
 
 
 def test_request_number_and_password_edges(svc, home):

@@ -11,68 +11,33 @@ import json
 import os
 import re
 import shutil
-import sys
-import tempfile
 import time
 
 import pytest
 
 pytest.importorskip("yaml")
 
-from conftest import BUILDDIR, SRCDIR  # noqa: E402
-from service import Service  # noqa: E402
+from fixtures import service_fixture, tui  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
-from test_apply_cli import Applicant, snapshot, wait_status  # noqa: E402
+from test_apply_cli import issued, snapshot  # noqa: E402
 from test_passwd import opens  # noqa: E402
 from test_token_apply import Applicant as TokenApplicant  # noqa: E402
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
-from forms import Forms  # noqa: E402
-from harness import Tui  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-FORMS = os.path.join(SRCDIR, "forms")
 OLD, NEW = "Qwerty12", "Zhaksy2026"
 OK = {"kk": "Жарайды", "ru": "ОК", "en": "OK"}
 # A local date and time: "2026-12-06 14:31".
 WHEN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("tui-installed") / "state",
-                extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def home():
-    h = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
-    yield h
-    shutil.rmtree(h, ignore_errors=True)
-
-
-def tui(svc, home, lang, **kw):
-    t = Tui(BUILDDIR, svc, home, lang=lang, **kw)
-    t.forms = Forms(FORMS, lang)
-    return t
+svc = service_fixture("tui-installed", extra=["--auto-approve", "1"])
 
 
 def flat(scr):
     return " ".join(scr.replace("│", " ").split())
-
-
-def issued(svc, home):
-    me = Applicant(svc, home)
-    p = me.apply()
-    assert p.returncode == 0, p.stderr
-    number = json.loads(p.stdout)["request_number"]
-    wait_status(me, number, "issued")
-    return me, number
 
 
 def installed(svc, home):

@@ -6,7 +6,9 @@ offered to continue; resizing; 80x24 with nothing cut off.
 What is asserted is what a person sees (capture-pane), read against the labels in
 forms/*.yaml for the language under test, so a change of wording breaks no test but a
 screen that shows the wrong language, loses a value or cuts a line does. The harness is
-tests/tui/harness.py; golden screens are in tests/tui/golden (GENERATE=1 refreshes them).
+tests/tui/harness.py. Every screen of the path is also compared whole with its golden in
+the language walked, tests/tui/golden/NAME-{kk,ru,en}.txt (GENERATE=1 rewrites them; read
+each one then, and test_tui_golden_words.py reads the kk and ru ones for their words).
 """
 import os
 import re
@@ -14,19 +16,18 @@ import shutil
 import signal
 import stat
 import sys
-import tempfile
 import time
 
 import pytest
 
 pytest.importorskip("yaml")               # python3-yaml: forms.py reads the labels of forms/
 
-from conftest import BUILDDIR, SRCDIR  # noqa: E402
-from service import Service  # noqa: E402
+from conftest import SRCDIR  # noqa: E402
+from fixtures import remove_home, service_fixture, short_home, tui  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from forms import Forms  # noqa: E402
-from harness import Tui, large_number, width  # noqa: E402
+from harness import large_number, width  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
 
 pytestmark = [
@@ -44,11 +45,7 @@ LANGS = ("kk", "ru", "en")
 FORMS = os.path.join(SRCDIR, "forms")
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("tui-svc") / "state", extra=["--auto-approve", "1"])
-    yield s
-    s.stop()
+svc = service_fixture("tui-svc", extra=["--auto-approve", "1"])
 
 
 @pytest.fixture
@@ -59,9 +56,8 @@ def person(svc):
     homes = []
 
     def start(lang="en", **kw):
-        homes.append(tempfile.mkdtemp(prefix="nca-", dir="/tmp"))
-        t = Tui(BUILDDIR, svc, homes[-1], lang=lang, **kw)
-        t.forms = Forms(FORMS, lang)
+        homes.append(short_home())
+        t = tui(svc, homes[-1], lang, **kw)
         started.append(t)
         t.start()
         # A program that does not come up is a failure (the timeout shows its screen).
@@ -72,7 +68,7 @@ def person(svc):
     for t in started:
         t.stop()
     for h in homes:
-        shutil.rmtree(h, ignore_errors=True)
+        remove_home(h)
 
 
 # ---- what every screen must be ----
@@ -97,12 +93,13 @@ def row_of(scr, text):
     raise AssertionError(f"{text!r} is not on the screen:\n{scr}")
 
 
-def golden(t, name):
-    """In English, the screen against tests/tui/golden/NAME-en.txt (a moment after it
-    showed, so what the screen's action fills in on entry is there too)."""
-    if t.lang == "en":
+def golden(t, name, scr=None):
+    """The screen against tests/tui/golden/NAME-LANG.txt in the language under test (a
+    moment after it showed, so what the screen's action fills in on entry is there too).
+    scr: a screen already read, compared as it is."""
+    if scr is None:
         time.sleep(0.5)
-        t.check_golden(f"{name}-en")
+    return t.check_golden(f"{name}-{t.lang}", scr)
 
 
 def on_screen(t, form, timeout=30):
@@ -274,8 +271,7 @@ def test_whole_path(person, lang):
     number, scr = apply_and_number(t)
     assert F.label("number", "request_number") in scr
     assert "buhgalter@mail.kz" in scr
-    if lang == "en":
-        t.check_golden("number-en", scr)
+    golden(t, "number", scr)
     # The form saved beside the keys, private to its owner (a name, IIN, e-mail).
     t.press(F.button("number", "save_form"))
     form_file = os.path.join(t.keys_dir, f"application-{number}.txt")
@@ -682,26 +678,23 @@ def test_resize_and_small_terminal(person):
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_screen_fits_80x24(person, lang):
     """Each screen a person can reach without a service answer, in each language:
-    nothing wider than 80 columns, the key bar on the bottom line, golden in English."""
+    nothing wider than 80 columns, the key bar on the bottom line, as its golden screen."""
     t = person(lang)
     F = t.forms
-    if lang == "en":
-        t.check_golden("main-en")
+    golden(t, "main")
     for form, via in (("obtain", ("main", "goto", "obtain")), ("legal", ("obtain", "goto",
                       "legal")), ("info", ("legal", "new", None)),
                       ("agreement", ("info", "goto", "agreement"))):
         t.press(F.button(via[0], via[1], via[2]))
         scr = on_screen(t, form)
-        if lang == "en":
-            t.check_golden(f"{form}-en", scr)
+        golden(t, form, scr)
     for form in ("info", "legal", "obtain", "main"):
         t.keys("Escape")
         on_screen(t, form)
     for target in ("status", "install_pick", "apps", "lang"):
         t.press(F.button("main", "goto", target))
         scr = on_screen(t, target)
-        if lang == "en":
-            t.check_golden(f"{target}-en", scr)
+        golden(t, target, scr)
         t.keys("Escape")
         on_screen(t, "main")
 

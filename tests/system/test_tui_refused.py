@@ -11,8 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 import time
 
 import pytest
@@ -20,21 +18,17 @@ import pytest
 pytest.importorskip("yaml")
 
 from appstate import SUBMITTED, write_state  # noqa: E402
-from conftest import BUILDDIR, SRCDIR  # noqa: E402
+from conftest import BUILDDIR  # noqa: E402
+from fixtures import service_fixture, tui  # noqa: E402
 from service import Service  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
 from test_ra_cli import Desk, ensure_demo_operator  # noqa: E402
 from test_reject_reasons import NAMES, TEXT  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
-from forms import Forms  # noqa: E402
-from harness import Tui  # noqa: E402
-
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-FORMS = os.path.join(SRCDIR, "forms")
 NO = {"kk": "Жоқ", "ru": "Нет", "en": "No"}
 YES = {"kk": "Иә", "ru": "Да", "en": "Yes"}
 OK = {"kk": "Жарайды", "ru": "ОК", "en": "OK"}
@@ -45,34 +39,7 @@ WAITS = {"kk": "тексеруді күтуде", "ru": "ждёт проверк
 ENGLISH = re.compile(r"\b[A-Za-z]{3,}\b")
 
 
-@pytest.fixture(scope="module")
-def clock(tmp_path_factory):
-    path = tmp_path_factory.mktemp("clock") / "clock"
-    path.write_text(f"{int(time.time())}\n")
-    return path
-
-
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory, clock):
-    s = Service(tmp_path_factory.mktemp("tui-refused") / "state",
-                extra=["--test-clock", str(clock)])
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def home():
-    """/tmp/nca-XXXXXXXX: the person's home, key folder and state file."""
-    h = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
-    yield h
-    shutil.rmtree(h, ignore_errors=True)
-
-
-def tui(svc, home, lang, **kw):
-    t = Tui(BUILDDIR, svc, home, lang=lang, **kw)
-    t.forms = Forms(FORMS, lang)
-    return t
+svc = service_fixture("tui-refused", operator=True, clock=True)
 
 
 def flat(scr):

@@ -9,21 +9,20 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 
 import pytest
 
 pytest.importorskip("yaml")
 
-from conftest import BUILDDIR, SRCDIR  # noqa: E402
+from conftest import SRCDIR  # noqa: E402
+from fixtures import service_fixture, tui  # noqa: E402
 from service import Service  # noqa: E402
 from test_apply_cli import Applicant  # noqa: E402
 from test_support import CONFIG  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
 from forms import Forms  # noqa: E402
-from harness import Tui  # noqa: E402
 from test_tui_refused import ENGLISH, box, flat  # noqa: E402
 
 pytestmark = [
@@ -39,24 +38,7 @@ WEB = "https://pki.gov.kz"
 KEYS = {"Tab", "Shift", "Enter", "Esc"}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    s = Service(tmp_path_factory.mktemp("tui-support") / "state")
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def home():
-    h = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
-    yield h
-    shutil.rmtree(h, ignore_errors=True)
-
-
-def tui(svc, home, lang):
-    t = Tui(BUILDDIR, svc, home, lang=lang)
-    t.forms = Forms(FORMS, lang)
-    return t
+demo = service_fixture("tui-support", fixture="demo")
 
 
 def help_box(t):

@@ -11,54 +11,29 @@ belong there.
 import json
 import os
 import shutil
-import sys
-import tempfile
 import time
 
 import pytest
 
 pytest.importorskip("yaml")               # python3-yaml: forms.py reads the labels of forms/
 
-from conftest import BUILDDIR, SRCDIR  # noqa: E402
+import fixtures  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
-from test_apply_cli import Applicant, svc, wait_status  # noqa: E402,F401 (svc: a fixture)
+from test_apply_cli import issued, svc  # noqa: E402,F401 (svc: a fixture)
 from test_token_apply import Applicant as TokenApplicant  # noqa: E402
 from test_token_apply import wait_status as token_wait_status  # noqa: E402
 from test_tui_engine import Pane  # noqa: E402
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
-from forms import Forms  # noqa: E402
-from harness import Tui  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-FORMS = os.path.join(SRCDIR, "forms")
 # 33 characters the policy allows: only the length breaks a rule.
 LONG = "Qwerty12" * 4 + "X"
 
 
-@pytest.fixture
-def home():
-    h = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
-    yield h
-    shutil.rmtree(h, ignore_errors=True)
-
-
-def issued(svc, home, **kw):
-    """An application made and approved with the command line: its number."""
-    me = Applicant(svc, home)
-    p = me.apply(**kw)
-    assert p.returncode == 0, p.stderr
-    number = json.loads(p.stdout)["request_number"]
-    wait_status(me, number, "issued")
-    return me, number
-
-
 def tui(svc, home, lang="en", env=None):
-    t = Tui(BUILDDIR, svc, home, lang=lang, extra_env=env)
-    t.forms = Forms(FORMS, lang)
+    t = fixtures.tui(svc, home, lang, extra_env=env)
     t.start()
     t.wait_for(t.forms.title("main"))
     return t

@@ -31,10 +31,11 @@ import pytest
 pytest.importorskip("yaml")               # python3-yaml: forms.py reads the labels of forms/
 
 from conftest import BUILDDIR, SRCDIR  # noqa: E402
+from fixtures import service_fixture  # noqa: E402
 from service import Service  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
-from test_ra_cli import Desk, ensure_demo_operator  # noqa: E402
+from test_ra_cli import Desk  # noqa: E402
 from test_token_apply import Applicant as TokenApplicant  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tui"))
@@ -304,13 +305,8 @@ def finish(*walks):
     assert not any(w.f.found for w in walks), report
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    """The service, deciding nothing by itself (the desk's command line decides)."""
-    s = Service(tmp_path_factory.mktemp("tui-words") / "state")
-    ensure_demo_operator(s)
-    yield s
-    s.stop()
+# The service, deciding nothing by itself (the desk's command line decides).
+svc = service_fixture("tui-words", operator=True)
 
 
 def no_tokens(tmp_path):

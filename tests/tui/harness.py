@@ -14,6 +14,7 @@ run to run masked (request numbers, dates, times, the captcha picture and its id
 temporary folder), with tests/tui/golden/NAME.txt. `GENERATE=1` writes the files instead;
 review them like code.
 """
+import difflib
 import os
 import re
 import secrets
@@ -21,6 +22,7 @@ import shlex
 import signal
 import subprocess
 import time
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "golden")
@@ -122,6 +124,25 @@ def mask(text, home=None):
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def unlike(want, got, most=5):
+    """Where lines of the same number first differ, character by character: a Latin
+    "a" for a Cyrillic "а" looks the same in a diff, and is named here."""
+    out = []
+    for n, (a, b) in enumerate(zip(want.split("\n"), got.split("\n"))):
+        if a == b or len(out) == most:
+            continue
+        col = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        out.append(f"line {n + 1}, column {col + 1}: golden {_char_at(a, col)}, "
+                   f"now {_char_at(b, col)}")
+    return "".join(line + "\n" for line in out)
+
+
+def _char_at(text, col):
+    if col >= len(text):
+        return "the end of the line"
+    return f"{text[col]!r} ({unicodedata.name(text[col], 'unnamed')})"
 
 
 class TuiTimeout(AssertionError):
@@ -394,7 +415,15 @@ class Tui:
                                  f"it. The screen:\n{got}")
         with open(path, encoding="utf-8") as f:
             want = f.read()
-        assert got == want, f"{name}: the screen differs from {path}:\n{got}"
+        if got != want:
+            # What changed, line by line (the golden's line numbers), then the whole
+            # screen: a word that went wrong is found in the first, a shift in the second.
+            diff = "\n".join(difflib.unified_diff(
+                want.split("\n"), got.split("\n"), f"{name}.txt (golden)",
+                f"{name} (the screen now)", lineterm="", n=1))
+            raise AssertionError(f"{name}: the screen differs from {path} (GENERATE=1 "
+                                 f"rewrites it; read the result):\n{diff}\n"
+                                 f"{unlike(want, got)}\nThe screen:\n{got}")
         return got
 
 
