@@ -6,8 +6,8 @@
  * operands and returns an exit status from enum cmd_exit; it reports errors itself,
  * through cmd_error() or its JSON answer.
  */
-#ifndef NCA_CMD_H
-#define NCA_CMD_H
+#ifndef NCA_CLIENT_CMD_H
+#define NCA_CLIENT_CMD_H
 
 #include <jansson.h>
 
