@@ -15,7 +15,7 @@
 #include "cli/cmd-ra.h"
 #include "common/i18n.h"
 
-#define DECIDE_MAX_DOCS 16
+#define DECIDE_MAX_DOCS RA_MAX_DOCUMENTS
 
 struct decide {
 	struct ra_ctx	*ctx;
@@ -74,27 +74,6 @@ decide_options(struct decide *d, const struct cmd_args *args)
 		    _("without a terminal to ask on, give --documents and --yes") :
 		    _("without a terminal to ask on, give --reason and --yes"));
 	return CMD_EXIT_OK;
-}
-
-/* Splits "form, identity" into codes in buf; the number of codes, or -1 if too many. */
-static int
-decide_split(char *buf, const char *codes[DECIDE_MAX_DOCS])
-{
-	char	*tok, *save = NULL, *end;
-	int	 n = 0;
-
-	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		for (end = tok + strlen(tok); end > tok && end[-1] == ' '; end--)
-			end[-1] = '\0';
-		if (*tok == '\0')
-			continue;
-		if (n == DECIDE_MAX_DOCS)
-			return -1;
-		codes[n++] = tok;
-	}
-	return n;
 }
 
 /*
@@ -224,9 +203,12 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if ((rc = decide_options(&d, args)) != CMD_EXIT_OK)
 		return rc;
 	if (d.documents != NULL && ((list = strdup(d.documents)) == NULL ||
-	    (n = decide_split(list, codes)) == -1)) {
+	    (n = ra_documents_split(list, codes, DECIDE_MAX_DOCS, &err)) == -1)) {
 		free(list);
-		return cmd_usage_error(c, d.entry, _("too many documents"));
+		rc = cmd_usage_error(c, d.entry, err.message != NULL ? err.message :
+		    _("out of memory"));
+		ra_error_free(&err);
+		return rc;
 	}
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		goto out;

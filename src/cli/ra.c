@@ -406,6 +406,29 @@ ra_number(const char *in, char out[REQNUM_LEN + 1], struct ra_error *err)
 	return rc;
 }
 
+int
+ra_documents_split(char *buf, const char **codes, size_t max, struct ra_error *err)
+{
+	char	*tok, *save = NULL, *end;
+	size_t	 n = 0;
+
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		for (end = tok + strlen(tok); end > tok && end[-1] == ' '; end--)
+			end[-1] = '\0';
+		if (*tok == '\0')
+			continue;
+		if (n == max) {
+			ra_fail(err, RA_USAGE, "documents.too_many", "documents",
+			    ra_dup_printf("%s", _("too many documents")));
+			return -1;
+		}
+		codes[n++] = tok;
+	}
+	return (int)n;
+}
+
 /* "/api/v1/ra/applications/NUMBER[/what]" for a number typed any way. */
 static char *
 ra_app_path(const char *number, const char *what, struct ra_error *err)

@@ -79,6 +79,14 @@ int	ra_approve(struct ra *, const char *number, const char *const *docs, size_t 
 int	ra_reject(struct ra *, const char *number, const char *reason, const char *text,
 	    json_t **out, struct ra_error *);
 
+/*
+ * The document codes of a list typed or ticked ("form, identity,authority"): buf is cut
+ * up in place and codes[] points into it, each code trimmed of spaces, empty ones
+ * skipped. The number of codes, or -1 with err (RA_USAGE, field "documents") when there
+ * are more than max: none is dropped silently, the command and the console alike.
+ */
+#define RA_MAX_DOCUMENTS 16
+int	ra_documents_split(char *buf, const char **codes, size_t max, struct ra_error *);
 /* A request number typed any way, checked by its check digit: canonical form, or -1. */
 int	ra_number(const char *in, char out[REQNUM_LEN + 1], struct ra_error *);
 /* {"kk","ru","en"} (or a plain string) in the reader's language, falling back; never NULL. */

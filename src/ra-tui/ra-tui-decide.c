@@ -128,19 +128,6 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 	return -1;
 }
 
-/* The codes of "a,b,c" as an array of pointers into buf; their number. */
-static size_t
-decide_split(char *buf, const char **codes, size_t max)
-{
-	char	*tok, *save = NULL;
-	size_t	 n = 0;
-
-	for (tok = strtok_r(buf, ",", &save); tok != NULL && n < max;
-	    tok = strtok_r(NULL, ",", &save))
-		codes[n++] = tok;
-	return n;
-}
-
 /*
  * After a decision is sent: the service's answer is shown; a decision someone else took
  * first brings the application back (read again, with who decided); anything else stays.
@@ -166,27 +153,33 @@ ra_tui_approve(struct screen *s)
 {
 	struct ra_tui		*rt = ra_tui_ctx(s);
 	struct ra_error		 err = { 0, NULL, NULL, NULL };
-	const char		*codes[16];
+	const char		*codes[RA_MAX_DOCUMENTS];
 	char			*ticked = NULL, *q = NULL, name[512];
 	json_t			*answer = NULL;
 	enum action_result	 r = ACTION_STAY;
-	int			 rc;
+	int			 rc, n;
 
 	if (rt->app == NULL || decide_all_seen(s, rt->app, ra_tui_value(s, "docs")) == -1)
 		return ACTION_STAY;
 	ra_applicant_name(rt->app, name, sizeof name);
-	if ((ticked = strdup(ra_tui_value(s, "docs"))) == NULL ||
-	    asprintf(&q, _("Approve application %s for %s?"), rt->number, name) == -1) {
+	if ((ticked = strdup(ra_tui_value(s, "docs"))) == NULL)
+		goto out;
+	/* Refused at the list, before the question, as `ncaenroll-ra approve` refuses it. */
+	if ((n = ra_documents_split(ticked, codes, RA_MAX_DOCUMENTS, &err)) == -1) {
+		screen_set_error(s, "docs", err.message);
+		goto out;
+	}
+	if (asprintf(&q, _("Approve application %s for %s?"), rt->number, name) == -1) {
 		q = NULL;
 		goto out;
 	}
 	if (!screen_confirm_no(s, _("Approve"), q))
 		goto out;
 	screen_progress(s, _("Approving: the service issues both certificates..."));
-	rc = ra_approve(rt->ra, rt->number, codes, decide_split(ticked, codes,
-	    sizeof codes / sizeof codes[0]), &answer, &err);
+	rc = ra_approve(rt->ra, rt->number, codes, (size_t)n, &answer, &err);
 	r = decide_after(s, rc, &err, answer, 1);
 out:
+	ra_error_free(&err);
 	json_decref(answer);
 	free(ticked);
 	free(q);
