@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/appform.h"
 #include "common/i18n.h"
 #include "common/oserror.h"
@@ -181,10 +182,10 @@ form_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((a = enroll_app(e, key)) == NULL || state_get(a, "request_number") == NULL)
+	if ((a = enroll_app(e, key)) == NULL || state_get(a, APPKEY_REQUEST_NUMBER) == NULL)
 		rc = cmd_fail(ctx, CMD_EXIT_REFUSED, "application.not_found", NULL,
 		    _("no submitted application %s is kept on this computer"), key);
-	else if ((number = strdup(state_get(a, "request_number"))) == NULL)
+	else if ((number = strdup(state_get(a, APPKEY_REQUEST_NUMBER))) == NULL)
 		rc = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", _("out of memory"));
 	else if (pdf != NULL)
 		rc = form_pdf(ctx, e, number, pdf, print);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
@@ -172,10 +173,10 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		for (i = 0; i < e->st->napps; i++) {
 			char	num[64];
 
-			if (state_get(&e->st->apps[i], "request_number") == NULL)
+			if (state_get(&e->st->apps[i], APPKEY_REQUEST_NUMBER) == NULL)
 				continue;
 			(void)snprintf(num, sizeof num, "%s",
-			    state_get(&e->st->apps[i], "request_number"));
+			    state_get(&e->st->apps[i], APPKEY_REQUEST_NUMBER));
 			if (shown++ > 0 && !ctx->json)
 				(void)putchar('\n');
 			if ((one = status_one(ctx, e, num, wait, all)) != CMD_EXIT_OK &&

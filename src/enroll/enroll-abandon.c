@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "enroll/enroll-int.h"
 
@@ -19,8 +20,8 @@
 static int
 enroll_abandon_refused(const struct state_app *a, struct enroll_error *err)
 {
-	const char	*n = state_get(a, "request_number") != NULL ?
-			    state_get(a, "request_number") : a->id;
+	const char	*n = state_get(a, APPKEY_REQUEST_NUMBER) != NULL ?
+			    state_get(a, APPKEY_REQUEST_NUMBER) : a->id;
 
 	if (a->state == MS_SUBMITTED)
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.at_desk",
@@ -81,8 +82,9 @@ enroll_abandon_fill(const struct state_app *a, struct enroll_abandon *p,
 	p->state = a->state;
 	p->becomes_abandoned = a->state == MS_DRAFT || a->state == MS_KEYS_READY;
 	p->on_token = enroll_on_token(a);
-	where = p->on_token ? (state_get(a, "token_label") != NULL ?
-	    state_get(a, "token_label") : state_get(a, "token")) : state_get(a, "dir");
+	where = p->on_token ? (state_get(a, APPKEY_TOKEN_LABEL) != NULL ?
+	    state_get(a, APPKEY_TOKEN_LABEL) : state_get(a, APPKEY_TOKEN)) :
+	    state_get(a, APPKEY_DIR);
 	if (where != NULL && (p->where = strdup(where)) == NULL)
 		goto oom;
 	if (!p->on_token && p->where != NULL && enroll_abandon_files(a, p) == -1)
@@ -92,7 +94,7 @@ enroll_abandon_fill(const struct state_app *a, struct enroll_abandon *p,
 	 * removed before, or none were ever made (a draft: keys are recorded when made).
 	 */
 	if (p->on_token)
-		p->keys = a->state == MS_DRAFT || state_get(a, "keys_removed") != NULL ||
+		p->keys = a->state == MS_DRAFT || state_get(a, APPKEY_KEYS_REMOVED) != NULL ||
 		    p->where == NULL ? 0 : -1;
 	return 0;
 oom:
@@ -165,7 +167,7 @@ enroll_abandon_remove(struct enroll *e, const char *key, const struct secret *pi
 	enroll_now_iso(now);
 	/* Recorded, so that a token is not asked for its PIN again for nothing. */
 	if (enroll_record(e, p->id, p->becomes_abandoned ? ME_ABANDON : ENROLL_NO_MOVE, err,
-	    "keys_removed", now, (char *)NULL) == -1) {
+	    APPKEY_KEYS_REMOVED, now, (char *)NULL) == -1) {
 		enroll_abandon_free(p);
 		return -1;
 	}

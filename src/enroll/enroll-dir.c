@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "enroll/enroll.h"
 
@@ -43,8 +44,8 @@ static char *
 enroll_dir_pending(struct enroll *e, const char *app_id)
 {
 	const struct state_app	*a = state_app_find(e->st, app_id);
-	const char		*num = a != NULL ? state_get(a, "request_number") : NULL;
-	const char		*when = a != NULL ? state_get(a, "created") : NULL;
+	const char		*num = a != NULL ? state_get(a, APPKEY_REQUEST_NUMBER) : NULL;
+	const char		*when = a != NULL ? state_get(a, APPKEY_CREATED) : NULL;
 	char			 day[11], *s = NULL;
 	int			 n;
 
@@ -64,7 +65,7 @@ enroll_dir_pending(struct enroll *e, const char *app_id)
 static const char *
 enroll_dir_container_owner(struct enroll *e, const char *name)
 {
-	static const char *const keys[] = { "container_auth", "container_sign" };
+	static const char *const keys[] = { APPKEY_CONTAINER_AUTH, APPKEY_CONTAINER_SIGN };
 	const char	*path, *slash;
 	size_t		 i, k;
 
@@ -73,7 +74,7 @@ enroll_dir_container_owner(struct enroll *e, const char *name)
 			path = state_get(&e->st->apps[i], keys[k]);
 			slash = path != NULL ? strrchr(path, '/') : NULL;
 			if (slash != NULL && strcmp(slash + 1, name) == 0)
-				return state_get(&e->st->apps[i], "request_number");
+				return state_get(&e->st->apps[i], APPKEY_REQUEST_NUMBER);
 		}
 	return NULL;
 }

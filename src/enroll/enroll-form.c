@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/appfield.h"
 #include "common/appform.h"
 #include "common/atomicfile.h"
 #include "common/i18n.h"
@@ -33,7 +34,7 @@ enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
 	struct state_app	*a = enroll_app(e, key);
 	char			*msg = NULL;
 
-	if (a != NULL && state_get(a, "request_number") != NULL)
+	if (a != NULL && state_get(a, APPKEY_REQUEST_NUMBER) != NULL)
 		return a;
 	if (asprintf(&msg, _("no submitted application %s is kept on this computer"), key) == -1)
 		msg = NULL;
@@ -71,8 +72,8 @@ struct enroll_form_days {
 static int
 enroll_form_window(const struct state_app *a)
 {
-	time_t	created = when_parse(state_get(a, "created"));
-	time_t	deadline = when_parse(state_get(a, "deadline"));
+	time_t	created = when_parse(state_get(a, APPKEY_CREATED));
+	time_t	deadline = when_parse(state_get(a, APPKEY_DEADLINE));
 
 	if (created == (time_t)-1 || deadline == (time_t)-1 || deadline <= created ||
 	    deadline - created > (time_t)366 * 86400)
@@ -91,26 +92,26 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	*who = NULL;
 	if ((a = enroll_form_app(e, key, err)) == NULL)
 		return -1;
-	if ((*who = appform_full_name(state_get(a, "surname"), state_get(a, "given_name"),
-	    state_get(a, "patronymic"))) == NULL) {
+	if ((*who = appform_full_name(state_get(a, APPKEY_SURNAME),
+	    state_get(a, APPKEY_GIVEN_NAME), state_get(a, APPKEY_PATRONYMIC))) == NULL) {
 		enroll_form_fail(err, ENROLL_LOCAL, NULL);
 		return -1;
 	}
-	storage = state_get(a, "storage") ? state_get(a, "storage") : "";
+	storage = state_get(a, APPKEY_STORAGE) ? state_get(a, APPKEY_STORAGE) : "";
 	memset(f, 0, sizeof *f);
-	f->number = state_get(a, "request_number");
-	f->date = when_day(state_get(a, "created"), days->date);
-	f->deadline = when_day(state_get(a, "deadline"), days->deadline);
-	f->org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
-	    "org_name_ru");
-	f->bin = state_get(a, "bin");
+	f->number = state_get(a, APPKEY_REQUEST_NUMBER);
+	f->date = when_day(state_get(a, APPKEY_CREATED), days->date);
+	f->deadline = when_day(state_get(a, APPKEY_DEADLINE), days->deadline);
+	f->org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? APPKEY_ORG_NAME_KK :
+	    APPKEY_ORG_NAME_RU);
+	f->bin = state_get(a, APPKEY_BIN);
 	f->applicant = *who;
-	f->iin = state_get(a, "iin");
-	f->email = state_get(a, "email");
-	f->role = enroll_form_word(a, "role");
-	f->region = enroll_form_word(a, "region");
-	f->city = enroll_form_word(a, "city");
-	f->gu_code = state_get(a, "gu_code");
+	f->iin = state_get(a, APPKEY_IIN);
+	f->email = state_get(a, APPKEY_EMAIL);
+	f->role = enroll_form_word(a, APPKEY_ROLE);
+	f->region = enroll_form_word(a, APPKEY_REGION);
+	f->city = enroll_form_word(a, APPKEY_CITY);
+	f->gu_code = state_get(a, APPKEY_GU_CODE);
 	f->storage = storage_find(storage) != NULL ?
 	    storage_name(storage_find(storage), i18n_current()) : storage;
 	f->days = enroll_form_window(a);
@@ -157,7 +158,7 @@ enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enro
 static char *
 enroll_form_base(const struct state_app *a, struct enroll_error *err)
 {
-	const char	*dir = state_get(a, "dir"), *docs = getenv("XDG_DOCUMENTS_DIR");
+	const char	*dir = state_get(a, APPKEY_DIR), *docs = getenv("XDG_DOCUMENTS_DIR");
 	const char	*home = getenv("HOME");
 	struct stat	 st;
 	char		*base = NULL;
@@ -172,7 +173,8 @@ enroll_form_base(const struct state_app *a, struct enroll_error *err)
 		    strdup(_("this application has no folder for its keys")));
 		return NULL;
 	}
-	if (asprintf(&base, "%s/application-%s", dir, state_get(a, "request_number")) == -1) {
+	if (asprintf(&base, "%s/application-%s", dir,
+	    state_get(a, APPKEY_REQUEST_NUMBER)) == -1) {
 		enroll_form_fail(err, ENROLL_LOCAL, NULL);
 		return NULL;
 	}

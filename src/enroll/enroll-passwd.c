@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "common/password.h"
 #include "enroll/enroll-int.h"
@@ -48,16 +49,16 @@ enroll_installed(struct enroll *e, const char *key, struct enroll_installed *out
 	if ((a = enroll_installed_app(e, key, err)) == NULL)
 		return -1;
 	/* Installed by an older ncaenroll: the last move of the application was the install. */
-	when = state_get(a, "installed_at") != NULL ? state_get(a, "installed_at") :
-	    state_get(a, "updated");
+	when = state_get(a, APPKEY_INSTALLED_AT) != NULL ? state_get(a, APPKEY_INSTALLED_AT) :
+	    state_get(a, APPKEY_UPDATED);
 	if (enroll_installed_dup(&out->when, when) == -1 ||
 	    enroll_installed_dup(&out->container[KEYSTORE_AUTH],
-	    state_get(a, "container_auth")) == -1 ||
+	    state_get(a, APPKEY_CONTAINER_AUTH)) == -1 ||
 	    enroll_installed_dup(&out->container[KEYSTORE_SIGN],
-	    state_get(a, "container_sign")) == -1 ||
+	    state_get(a, APPKEY_CONTAINER_SIGN)) == -1 ||
 	    enroll_installed_dup(&out->token, !enroll_on_token(a) ? NULL :
-	    state_get(a, "token_label") != NULL ? state_get(a, "token_label") :
-	    state_get(a, "token")) == -1) {
+	    state_get(a, APPKEY_TOKEN_LABEL) != NULL ? state_get(a, APPKEY_TOKEN_LABEL) :
+	    state_get(a, APPKEY_TOKEN)) == -1) {
 		enroll_installed_free(out);
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
@@ -96,17 +97,17 @@ enroll_passwd(struct enroll *e, const char *key, const struct secret *old,
 	problems_init(&p);
 	if (password_check(secret_reveal(new_pw), &p) == -1)
 		return enroll_fail_problems(err, "new_password", &p);
-	path[KEYSTORE_AUTH] = state_get(a, "container_auth");
-	path[KEYSTORE_SIGN] = state_get(a, "container_sign");
-	cert[KEYSTORE_AUTH] = state_get(a, "cert_auth");
-	cert[KEYSTORE_SIGN] = state_get(a, "cert_sign");
+	path[KEYSTORE_AUTH] = state_get(a, APPKEY_CONTAINER_AUTH);
+	path[KEYSTORE_SIGN] = state_get(a, APPKEY_CONTAINER_SIGN);
+	cert[KEYSTORE_AUTH] = state_get(a, APPKEY_CERT_AUTH);
+	cert[KEYSTORE_SIGN] = state_get(a, APPKEY_CERT_SIGN);
 	if (path[KEYSTORE_AUTH] == NULL || path[KEYSTORE_SIGN] == NULL ||
 	    cert[KEYSTORE_AUTH] == NULL || cert[KEYSTORE_SIGN] == NULL) {
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, _("this computer does not know the "
 		    "containers of application %s"), key);
 		return -1;
 	}
-	rc = keystore_file_change_password(path, cert, state_get(a, "chain"), old, new_pw,
+	rc = keystore_file_change_password(path, cert, state_get(a, APPKEY_CHAIN), old, new_pw,
 	    &wrong, &cause);
 	if (rc == -1)
 		enroll_fail(err, wrong ? ENROLL_REFUSED : ENROLL_LOCAL, wrong ? "password" : NULL,

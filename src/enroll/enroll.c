@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/appfield.h"
 #include "common/email.h"
 #include "common/fault.h"
 #include "common/gucode.h"
@@ -33,7 +34,7 @@ enroll_now_iso(char out[21])
 int
 enroll_on_token(const struct state_app *a)
 {
-	const struct storage_kind	*k = storage_find(state_get(a, "storage"));
+	const struct storage_kind	*k = storage_find(state_get(a, APPKEY_STORAGE));
 
 	return k != NULL && k->token;
 }
@@ -239,8 +240,8 @@ enroll_jstr(json_t *o, const char *key)
 static int
 enroll_closed(const struct state_app *a, struct enroll_error *err)
 {
-	const char	*n = state_get(a, "request_number") != NULL ?
-			    state_get(a, "request_number") : a->id;
+	const char	*n = state_get(a, APPKEY_REQUEST_NUMBER) != NULL ?
+			    state_get(a, APPKEY_REQUEST_NUMBER) : a->id;
 
 	if (a->state == MS_ABANDONED)
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
@@ -279,7 +280,7 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 		return 0;
 	}
 	if (state_begin(e->st, &cause) == -1 || (a = state_app_add(e->st, &cause)) == NULL ||
-	    state_set(a, "lang", e->lang, &cause) == -1) {
+	    state_set(a, APPKEY_LANG, e->lang, &cause) == -1) {
 		state_abort(e->st);
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
 		free(cause);
@@ -363,10 +364,11 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 		name = json_object_get(res.json, "name");
 		(void)snprintf(expires, sizeof expires, "%lld", (long long)time(NULL) +
 		    json_integer_value(json_object_get(res.json, "token_expires_in")));
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "bin", bin,
-		    "org_name_kk", enroll_jstr(name, "kk"), "org_name_ru", enroll_jstr(name, "ru"),
-		    "check_token", enroll_jstr(res.json, "token"), "check_token_expires", expires,
-		    (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_BIN, bin,
+		    APPKEY_ORG_NAME_KK, enroll_jstr(name, "kk"),
+		    APPKEY_ORG_NAME_RU, enroll_jstr(name, "ru"),
+		    APPKEY_CHECK_TOKEN, enroll_jstr(res.json, "token"),
+		    APPKEY_CHECK_TOKEN_EXPIRES, expires, (char *)NULL);
 	}
 	json_decref(body);
 	client_result_free(&res);
@@ -387,7 +389,7 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 	if (idnum_validate_iin(iin, time(NULL), NULL, &p) == -1)
 		return enroll_fail_problems(err, "iin", &p);
 	if ((a = state_app_find(e->st, id)) == NULL ||
-	    (token = state_get(a, "check_token")) == NULL) {
+	    (token = state_get(a, APPKEY_CHECK_TOKEN)) == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, "bin", "token.missing", "%s",
 		    _("check the BIN first"));
 		return -1;
@@ -395,10 +397,10 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 	body = json_pack("{s:s, s:s}", "iin", iin, "token", token);
 	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, ANSWER_IIN_CHECK, &res,
 	    err) == 0)
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "iin", iin,
-		    "surname", enroll_jstr(res.json, "surname"),
-		    "given_name", enroll_jstr(res.json, "given_name"),
-		    "patronymic", enroll_jstr(res.json, "patronymic"), (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_IIN, iin,
+		    APPKEY_SURNAME, enroll_jstr(res.json, "surname"),
+		    APPKEY_GIVEN_NAME, enroll_jstr(res.json, "given_name"),
+		    APPKEY_PATRONYMIC, enroll_jstr(res.json, "patronymic"), (char *)NULL);
 	json_decref(body);
 	client_result_free(&res);
 	return rc;
@@ -407,73 +409,117 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 int
 enroll_precheck(const char *field, const char *value, struct enroll_error *err)
 {
+	const struct appfield	*f = appfield_find(field);
+	struct problems		 p;
+
+	problems_init(&p);
+	if (f != NULL && f->check != NULL && f->check(value, time(NULL), &p) == -1)
+		return enroll_fail_problems(err, field, &p);
+	return 0;
+}
+
+/*
+ * What the core checks of a field's value beyond its syntax (appfield.h), before it is
+ * stored; one row per field of the table, NULL for one not set with enroll_set (the BIN
+ * and the IIN come with their checks).
+ */
+static int
+enroll_check_storage(const struct appfield *f, const char *value, struct enroll_error *err)
+{
+	if (storage_find(value) != NULL)
+		return 0;
+	enroll_fail(err, ENROLL_REFUSED, f->name, "storage.unknown",
+	    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, idcard)"),
+	    value);
+	return -1;
+}
+
+static int
+enroll_check_token(const struct appfield *f, const char *value, struct enroll_error *err)
+{
+	if (*value != '\0' && strlen(value) <= 64)
+		return 0;
+	enroll_fail(err, ENROLL_REFUSED, f->name, "token.missing", "%s",
+	    _("choose a connected token"));
+	return -1;
+}
+
+static int
+enroll_check_dir(const struct appfield *f, const char *value, struct enroll_error *err)
+{
+	char	*cause = NULL;
+
+	if (*value != '/') {
+		enroll_fail(err, ENROLL_REFUSED, f->name, "dir.relative", "%s",
+		    _("give the folder as a full path, starting with /"));
+		return -1;
+	}
+	/* Said now, with its reason, not when the keys are made at Apply. */
+	if (keystore_dir_probe(value, &cause) == -1) {
+		enroll_fail(err, ENROLL_LOCAL, f->name, "dir.unwritable", "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* A value chosen from a list: its presence here, its place in the list later. */
+static int
+enroll_check_chosen(const struct appfield *f, const char *value, struct enroll_error *err)
+{
+	if (*value != '\0')
+		return 0;
+	enroll_fail(err, ENROLL_REFUSED, f->name, "value.missing", "%s", _("choose a value"));
+	return -1;
+}
+
+static int
+enroll_check_syntax(const struct appfield *f, const char *value, struct enroll_error *err)
+{
 	struct problems	p;
 
 	problems_init(&p);
-	if (strcmp(field, "bin") == 0 && idnum_validate_bin(value, NULL, &p) == -1)
-		return enroll_fail_problems(err, field, &p);
-	if (strcmp(field, "iin") == 0 && idnum_validate_iin(value, time(NULL), NULL, &p) == -1)
-		return enroll_fail_problems(err, field, &p);
+	if (f->check(value, time(NULL), &p) == -1)
+		return enroll_fail_problems(err, f->name, &p);
+	return 0;
+}
+
+static int (*const enroll_checks[APPFIELD__MAX])(const struct appfield *, const char *,
+    struct enroll_error *) = {
+	[APPFIELD_EMAIL] = enroll_check_syntax,
+	[APPFIELD_ROLE] = enroll_check_chosen,
+	[APPFIELD_REGION] = enroll_check_chosen,
+	[APPFIELD_CITY] = enroll_check_chosen,
+	[APPFIELD_GU_CODE] = enroll_check_syntax,
+	[APPFIELD_STORAGE] = enroll_check_storage,
+	[APPFIELD_DIR] = enroll_check_dir,
+	[APPFIELD_TOKEN] = enroll_check_token,
+};
+
+/* Where the person stopped (a screen's id, for Continue): not in the form. */
+static int
+enroll_check_screen(const char *value, struct enroll_error *err)
+{
+	if (*value == '\0' || strlen(value) > 32 ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
+		enroll_fail(err, ENROLL_LOCAL, APPKEY_SCREEN, NULL, "bad screen id '%s'", value);
+		return -1;
+	}
 	return 0;
 }
 
 static int
 enroll_check_field(const char *field, const char *value, struct enroll_error *err)
 {
-	struct problems	p;
+	const struct appfield	*f = appfield_find(field);
 
-	problems_init(&p);
-	if (strcmp(field, "email") == 0) {
-		if (*value != '\0' && email_check(value, &p) == -1)
-			return enroll_fail_problems(err, field, &p);
-	} else if (strcmp(field, "gu_code") == 0) {
-		if (gucode_check(value, &p) == -1)
-			return enroll_fail_problems(err, field, &p);
-	} else if (strcmp(field, "storage") == 0) {
-		if (storage_find(value) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, field, "storage.unknown",
-			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, "
-			    "idcard)"),
-			    value);
-			return -1;
-		}
-	} else if (strcmp(field, "token") == 0) {
-		if (*value == '\0' || strlen(value) > 64) {
-			enroll_fail(err, ENROLL_REFUSED, field, "token.missing", "%s",
-			    _("choose a connected token"));
-			return -1;
-		}
-	} else if (strcmp(field, "dir") == 0) {
-		char	*cause = NULL;
-
-		if (*value != '/') {
-			enroll_fail(err, ENROLL_REFUSED, field, "dir.relative", "%s",
-			    _("give the folder as a full path, starting with /"));
-			return -1;
-		}
-		/* Said now, with its reason, not when the keys are made at Apply. */
-		if (keystore_dir_probe(value, &cause) == -1) {
-			enroll_fail(err, ENROLL_LOCAL, field, "dir.unwritable", "%s", cause);
-			free(cause);
-			return -1;
-		}
-	} else if (strcmp(field, "screen") == 0) {
-		/* Where the person stopped (a screen's id, for Continue): not in the form. */
-		if (*value == '\0' || strlen(value) > 32 ||
-		    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
-			enroll_fail(err, ENROLL_LOCAL, field, NULL, "bad screen id '%s'", value);
-			return -1;
-		}
-	} else if (strcmp(field, "role") != 0 && strcmp(field, "region") != 0 &&
-	    strcmp(field, "city") != 0) {
+	if (strcmp(field, APPKEY_SCREEN) == 0)
+		return enroll_check_screen(value, err);
+	if (f == NULL || enroll_checks[f - appfield_table] == NULL) {
 		enroll_fail(err, ENROLL_LOCAL, field, NULL, "unknown field '%s'", field);
 		return -1;
-	} else if (*value == '\0') {
-		enroll_fail(err, ENROLL_REFUSED, field, "value.missing", "%s",
-		    _("choose a value"));
-		return -1;
 	}
-	return 0;
+	return enroll_checks[f - appfield_table](f, value, err);
 }
 
 /* The entry with this id in a directory answer (an array of {id, ...} or {code}), or NULL. */
@@ -503,8 +549,9 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 		rc = asprintf(&path, "/api/v1/directories/%s", which);
 	else if (strncmp(which, "cities:", 7) == 0)
 		rc = asprintf(&path, "/api/v1/directories/regions/%s/cities", which + 7);
-	else if (strcmp(which, "gu-codes") == 0 && a != NULL && state_get(a, "bin") != NULL)
-		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, "bin"));
+	else if (strcmp(which, "gu-codes") == 0 && a != NULL &&
+	    state_get(a, APPKEY_BIN) != NULL)
+		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, APPKEY_BIN));
 	if (rc == -1) {
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "unknown directory '%s'", which);
 		return -1;
@@ -518,14 +565,14 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 	return rc;
 }
 
-/* Role, region, city and ГУ/СКС code are checked against the service's directories. */
 /*
- * A directory value must be in its directory; its names (kk, ru, en) come back into
- * names[] (malloc'd, NULL when it has none) so the application form can show them later
- * without the network.
+ * A value chosen from one of the service's directories (role, region, city, ГУ/СКС code:
+ * the table's directory) must be in it; its names (kk, ru, en) come back into names[]
+ * (malloc'd, NULL when it has none) so the application form can show them later without
+ * the network.
  */
 static int
-enroll_check_directory(struct enroll *e, const char *id, const char *field,
+enroll_check_directory(struct enroll *e, const char *id, const struct appfield *f,
     const char *value, char *names[3], struct enroll_error *err)
 {
 	static const char *const langs[] = { "kk", "ru", "en" };
@@ -533,21 +580,19 @@ enroll_check_directory(struct enroll *e, const char *id, const char *field,
 	json_t			*list = NULL, *item;
 	char			*which = NULL;
 	const char		*region, *n;
-	int			 rc = 0, l;
+	int			 rc = 0, l, gu = f == &appfield_table[APPFIELD_GU_CODE];
 
-	if (strcmp(field, "role") == 0 || strcmp(field, "region") == 0)
-		rc = asprintf(&which, "%ss", field);
-	else if (strcmp(field, "city") == 0) {
-		if (a == NULL || (region = state_get(a, "region")) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, "region", "region.missing", "%s",
-			    _("choose the region first"));
+	if (f->directory == NULL || f == &appfield_table[APPFIELD_TOKEN])
+		return 0;	/* no list, or the tokens connected here (enroll_set_token) */
+	if (f == &appfield_table[APPFIELD_CITY]) {
+		if (a == NULL || (region = state_get(a, APPKEY_REGION)) == NULL) {
+			enroll_fail(err, ENROLL_REFUSED, appfield_table[APPFIELD_REGION].name,
+			    "region.missing", "%s", _("choose the region first"));
 			return -1;
 		}
-		rc = asprintf(&which, "cities:%s", region);
-	} else if (strcmp(field, "gu_code") == 0)
-		rc = asprintf(&which, "gu-codes");
-	else
-		return 0;
+		rc = asprintf(&which, "%s:%s", f->directory, region);
+	} else
+		rc = asprintf(&which, "%s", f->directory);
 	if (rc == -1) {
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
@@ -556,17 +601,17 @@ enroll_check_directory(struct enroll *e, const char *id, const char *field,
 	free(which);
 	if (rc == -1)
 		return -1;
-	item = enroll_dir_find(list, strcmp(field, "gu_code") == 0 ? "code" : "id", value);
+	item = enroll_dir_find(list, gu ? "code" : "id", value);
 	for (l = 0; item != NULL && l < 3; l++)
 		if ((n = json_string_value(json_object_get(json_object_get(item, "name"),
 		    langs[l]))) != NULL && *n != '\0')
 			names[l] = strdup(n);
 	json_decref(list);
 	if (item == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, field, "value.unknown",
-		    strcmp(field, "gu_code") == 0 ?
-		    _("%s is not a ГУ/СКС code of this organization") :
-		    strcmp(field, "city") == 0 ? _("there is no city '%s' in the chosen region") :
+		enroll_fail(err, ENROLL_REFUSED, f->name, "value.unknown",
+		    gu ? _("%s is not a ГУ/СКС code of this organization") :
+		    f == &appfield_table[APPFIELD_CITY] ?
+		    _("there is no city '%s' in the chosen region") :
 		    _("'%s' is not in the list"), value);
 		return -1;
 	}
@@ -591,80 +636,103 @@ enroll_set_token(struct enroll *e, const char *id, const char *serial,
 		    _("no token with serial number %s is connected"), serial);
 		rc = -1;
 	} else
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "token", serial, "token_label",
-		    list[i].label, (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_TOKEN, serial,
+		    APPKEY_TOKEN_LABEL, list[i].label, (char *)NULL);
 	keystore_tokens_free(list, n);
 	return rc;
+}
+
+/* role_kk, role_ru, role_en...: the form is printed without asking the service. */
+static int
+enroll_set_named(struct enroll *e, const char *id, const struct appfield *f,
+    const char *value, char *const names[3], struct enroll_error *err)
+{
+	char	key[3][32];
+	int	l;
+
+	for (l = 0; l < 3; l++)
+		(void)snprintf(key[l], sizeof key[l], "%s_%s", f->key, l == 0 ? "kk" :
+		    l == 1 ? "ru" : "en");
+	/* A new region makes the old city meaningless. */
+	if (f == &appfield_table[APPFIELD_REGION])
+		return enroll_record(e, id, ENROLL_NO_MOVE, err, f->key, value, key[0],
+		    names[0], key[1], names[1], key[2], names[2], APPKEY_CITY, (char *)NULL,
+		    APPKEY_CITY "_kk", (char *)NULL, APPKEY_CITY "_ru", (char *)NULL,
+		    APPKEY_CITY "_en", (char *)NULL, (char *)NULL);
+	return enroll_record(e, id, ENROLL_NO_MOVE, err, f->key, value, key[0], names[0],
+	    key[1], names[1], key[2], names[2], (char *)NULL);
 }
 
 int
 enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
     struct enroll_error *err)
 {
-	char	*names[3] = { NULL, NULL, NULL }, key[3][32];
-	int	 rc, l;
+	const struct appfield	*f;
+	char			*names[3] = { NULL, NULL, NULL };
+	int			 rc, l;
 
-	if (enroll_check_field(field, value, err) == -1 ||
-	    enroll_check_directory(e, id, field, value, names, err) == -1)
+	if (enroll_check_field(field, value, err) == -1)
 		return -1;
-	if (strcmp(field, "token") == 0)
+	if ((f = appfield_find(field)) == NULL)		/* the screen, checked above */
+		return enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_SCREEN, value,
+		    (char *)NULL);
+	if (enroll_check_directory(e, id, f, value, names, err) == -1)
+		return -1;
+	if (f == &appfield_table[APPFIELD_TOKEN])
 		return enroll_set_token(e, id, value, err);
-	/* role_kk, role_ru, role_en...: the form is printed without asking the service. */
-	for (l = 0; l < 3; l++)
-		(void)snprintf(key[l], sizeof key[l], "%s_%s", field, l == 0 ? "kk" :
-		    l == 1 ? "ru" : "en");
-	/* A new region makes the old city meaningless. */
-	if (strcmp(field, "region") == 0)
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "region", value, key[0], names[0],
-		    key[1], names[1], key[2], names[2], "city", (char *)NULL, "city_kk",
-		    (char *)NULL, "city_ru", (char *)NULL, "city_en", (char *)NULL, (char *)NULL);
-	else if (strcmp(field, "role") == 0 || strcmp(field, "city") == 0)
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, key[0], names[0],
-		    key[1], names[1], key[2], names[2], (char *)NULL);
+	if (f == &appfield_table[APPFIELD_ROLE] || f == &appfield_table[APPFIELD_REGION] ||
+	    f == &appfield_table[APPFIELD_CITY])
+		rc = enroll_set_named(e, id, f, value, names, err);
 	else
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, f->key, value, (char *)NULL);
 	for (l = 0; l < 3; l++)
 		free(names[l]);
 	return rc;
 }
 
 /*
- * What an application needs before its keys are made: each state key, and the field as
- * the person knows it from the screens (a refusal names that, never the key); the
- * organization's and the applicant's names come with the BIN's and the IIN's checks.
+ * What an application needs before its keys are made, in this order: the table's fields
+ * (a refusal names the field's label, never the key) and, after the BIN and the IIN,
+ * their checks, which bring the organization's and the applicant's names.
  */
 static const struct {
-	const char	*key;
-	const char	*name;		/* N_() */
+	enum appfield_id	 field;	/* APPFIELD__MAX: a check, key and name below */
+	const char		*key;
+	const char		*name;	/* N_() */
 } enroll_required[] = {
-	{ "bin", N_("BIN of the organization") },
-	{ "org_name_ru", N_("Check of the organization") },
-	{ "iin", N_("IIN of the applicant") },
-	{ "surname", N_("Check of the applicant") },
-	{ "role", N_("Role") },
-	{ "region", N_("Region") },
-	{ "city", N_("City") },
-	{ "gu_code", N_("ГУ/СКС code") },
-	{ "storage", N_("Key storage") },
+	{ APPFIELD_BIN, NULL, NULL },
+	{ APPFIELD__MAX, APPKEY_ORG_NAME_RU, N_("Check of the organization") },
+	{ APPFIELD_IIN, NULL, NULL },
+	{ APPFIELD__MAX, APPKEY_SURNAME, N_("Check of the applicant") },
+	{ APPFIELD_ROLE, NULL, NULL },
+	{ APPFIELD_REGION, NULL, NULL },
+	{ APPFIELD_CITY, NULL, NULL },
+	{ APPFIELD_GU_CODE, NULL, NULL },
+	{ APPFIELD_STORAGE, NULL, NULL },
 	/* Then one of the two, by the storage. */
-	{ "dir", N_("Folder for the keys") },
-	{ "token", N_("Token") },
+	{ APPFIELD_DIR, NULL, NULL },
+	{ APPFIELD_TOKEN, NULL, NULL },
 };
 #define ENROLL_NREQUIRED (sizeof enroll_required / sizeof enroll_required[0])
 
 static int
 enroll_complete(const struct state_app *a, struct enroll_error *err)
 {
-	const char	*skip = enroll_on_token(a) ? "dir" : "token";
-	size_t		 i;
+	enum appfield_id	 skip = enroll_on_token(a) ? APPFIELD_DIR : APPFIELD_TOKEN;
+	const char		*key, *name;
+	size_t			 i;
 
 	for (i = 0; i < ENROLL_NREQUIRED; i++) {
-		if (strcmp(enroll_required[i].key, skip) == 0 ||
-		    state_get(a, enroll_required[i].key) != NULL)
+		if (enroll_required[i].field == skip)
 			continue;
-		enroll_fail(err, ENROLL_REFUSED, enroll_required[i].key, "value.missing",
-		    _("the application is not complete: '%s' is missing"),
-		    _(enroll_required[i].name));
+		key = enroll_required[i].field == APPFIELD__MAX ? enroll_required[i].key :
+		    appfield_table[enroll_required[i].field].key;
+		name = enroll_required[i].field == APPFIELD__MAX ? enroll_required[i].name :
+		    appfield_table[enroll_required[i].field].label;
+		if (state_get(a, key) != NULL)
+			continue;
+		enroll_fail(err, ENROLL_REFUSED, key, "value.missing",
+		    _("the application is not complete: '%s' is missing"), _(name));
 		return -1;
 	}
 	return 0;
@@ -684,14 +752,14 @@ enroll_keystore(const struct state_app *a, const struct secret *pin,
 	char			*cause = NULL;
 
 	if (!enroll_on_token(a))
-		ks = keystore_file_open(state_get(a, "dir"), a->id, &cause);
+		ks = keystore_file_open(state_get(a, APPKEY_DIR), a->id, &cause);
 	else if (pin == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, "pin", "pin.missing", "%s",
 		    _("the keys are on a token: its PIN is needed"));
 		return NULL;
 	} else
-		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(), state_get(a, "token"),
-		    a->id, pin, &why, &cause);
+		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(),
+		    state_get(a, APPKEY_TOKEN), a->id, pin, &why, &cause);
 	if (ks == NULL && !enroll_on_token(a))
 		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
 	else if (ks == NULL && (why == P11_PIN || why == P11_LOCKED))
@@ -759,20 +827,28 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	return 0;
 }
 
+/* Every field the table sends, by its member; an empty optional one is not sent. */
 static json_t *
 enroll_submission(const struct state_app *a, const char *csr_auth, const char *csr_sign)
 {
-	const char	*email = state_get(a, "email");
+	const char	*v;
+	json_t		*body;
+	size_t		 i;
 
-	return json_pack("{s:s, s:s, s:s, s:s*, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "token", state_get(a, "check_token") ? state_get(a, "check_token") : "",
-	    "bin", state_get(a, "bin"), "iin", state_get(a, "iin"),
-	    "email", email != NULL && *email != '\0' ? email : NULL,
-	    "role", state_get(a, "role"), "region", state_get(a, "region"),
-	    "city", state_get(a, "city"), "gu_code", state_get(a, "gu_code"),
-	    "storage", state_get(a, "storage"),
-	    "lang", state_get(a, "lang") ? state_get(a, "lang") : "en",
+	body = json_pack("{s:s, s:s, s:s, s:s}",
+	    "token", state_get(a, APPKEY_CHECK_TOKEN) ? state_get(a, APPKEY_CHECK_TOKEN) : "",
+	    "lang", state_get(a, APPKEY_LANG) ? state_get(a, APPKEY_LANG) : "en",
 	    "csr_auth", csr_auth, "csr_sign", csr_sign);
+	for (i = 0; body != NULL && i < APPFIELD__MAX; i++) {
+		if (appfield_table[i].wire == NULL ||
+		    ((v = state_get(a, appfield_table[i].key)) == NULL || *v == '\0'))
+			continue;
+		if (json_object_set_new(body, appfield_table[i].wire, json_string(v)) == -1) {
+			json_decref(body);
+			body = NULL;
+		}
+	}
+	return body;
 }
 
 static int
@@ -805,10 +881,11 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 		goto out;
 	FAULT_POINT("apply.submit-answered");
 	rc = enroll_record(e, id, ME_SUBMIT_OK, err,
-	    "request_number", enroll_jstr(res.json, "request_number"),
-	    "deadline", enroll_jstr(res.json, "deadline"),
-	    "mail", enroll_jstr(res.json, "mail"),
-	    "check_token", (char *)NULL, "check_token_expires", (char *)NULL, (char *)NULL);
+	    APPKEY_REQUEST_NUMBER, enroll_jstr(res.json, "request_number"),
+	    APPKEY_DEADLINE, enroll_jstr(res.json, "deadline"),
+	    APPKEY_MAIL, enroll_jstr(res.json, "mail"),
+	    APPKEY_CHECK_TOKEN, (char *)NULL, APPKEY_CHECK_TOKEN_EXPIRES, (char *)NULL,
+	    (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("apply.submitted");
 out:
@@ -900,7 +977,7 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 	if (status != NULL)
 		*status = NULL;
 	if ((a = state_app_find(e->st, key)) != NULL &&
-	    (number = state_get(a, "request_number")) == NULL) {
+	    (number = state_get(a, APPKEY_REQUEST_NUMBER)) == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
 		    _("this application has not been submitted yet"));
 		return -1;
@@ -916,7 +993,7 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 	if ((a = state_app_find(e->st, canon)) != NULL) {
 		if ((a = enroll_begin(e, canon, err)) == NULL)
 			goto out;
-		(void)state_set(a, "status", svc, NULL);
+		(void)state_set(a, APPKEY_STATUS, svc, NULL);
 		for (i = 0; i < sizeof enroll_status_events / sizeof enroll_status_events[0]; i++)
 			if (strcmp(svc, enroll_status_events[i].status) == 0 &&
 			    machine_next(a->state, enroll_status_events[i].event, &to) == 0)
@@ -986,10 +1063,10 @@ enroll_download(struct enroll *e, const char *id, const char *number,
 	    enroll_certs_fit(e, id, pin, res.json, err) == -1)
 		goto out;
 	rc = enroll_record(e, id, ME_DOWNLOADED, err,
-	    "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
-	    "cert_sign", enroll_jstr(json_object_get(res.json, "sign"), "pem"),
-	    "chain", enroll_jstr(res.json, "chain_pem"),
-	    "install_nonce", enroll_jstr(res.json, "install_nonce"), (char *)NULL);
+	    APPKEY_CERT_AUTH, enroll_jstr(json_object_get(res.json, "auth"), "pem"),
+	    APPKEY_CERT_SIGN, enroll_jstr(json_object_get(res.json, "sign"), "pem"),
+	    APPKEY_CHAIN, enroll_jstr(res.json, "chain_pem"),
+	    APPKEY_INSTALL_NONCE, enroll_jstr(res.json, "install_nonce"), (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("install.downloaded");
 out:
@@ -1011,11 +1088,11 @@ enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
 	struct keystore		*ks;
 	unsigned char		*sig = NULL;
 	char			*b64 = NULL, *cause = NULL;
-	const char		*nonce = state_get(a, "install_nonce");
+	const char		*nonce = state_get(a, APPKEY_INSTALL_NONCE);
 	size_t			 siglen = 0;
 	int			 rc = -1;
 
-	if (state_get(a, "install_proof") != NULL)
+	if (state_get(a, APPKEY_INSTALL_PROOF) != NULL)
 		return 0;
 	if (nonce == NULL || (ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
@@ -1026,7 +1103,8 @@ enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
 	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL)
 		goto out;
 	(void)EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
-	if ((rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "install_proof", b64, (char *)NULL)) == 0)
+	if ((rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_INSTALL_PROOF, b64,
+	    (char *)NULL)) == 0)
 		FAULT_POINT("install.proved");
 out:
 	keystore_close(ks);
@@ -1045,18 +1123,18 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 	char			*path = NULL;
 	int			 rc = -1;
 
-	if (state_get(a, "reported") != NULL)
+	if (state_get(a, APPKEY_REPORTED) != NULL)
 		return 0;
-	body = json_pack("{s:s, s:s}", "nonce", state_get(a, "install_nonce"),
-	    "signature", state_get(a, "install_proof"));
+	body = json_pack("{s:s, s:s}", "nonce", state_get(a, APPKEY_INSTALL_NONCE),
+	    "signature", state_get(a, APPKEY_INSTALL_PROOF));
 	if (body == NULL || asprintf(&path, "/api/v1/applications/%s/installed", number) == -1) {
 		json_decref(body);
 		return -1;
 	}
 	if (enroll_call(e, "POST", path, body, 1, ANSWER_INSTALLED, &res, err) == 0) {
 		FAULT_POINT("install.reported");
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "reported", "yes", "status", "installed",
-		    (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_REPORTED, "yes",
+		    APPKEY_STATUS, "installed", (char *)NULL);
 	}
 	client_result_free(&res);
 	json_decref(body);
@@ -1076,19 +1154,21 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 	int				 rc = -1;
 
 	memset(&done, 0, sizeof done);
-	certs[KEYSTORE_AUTH] = state_get(a, "cert_auth");
-	certs[KEYSTORE_SIGN] = state_get(a, "cert_sign");
+	certs[KEYSTORE_AUTH] = state_get(a, APPKEY_CERT_AUTH);
+	certs[KEYSTORE_SIGN] = state_get(a, APPKEY_CERT_SIGN);
 	if ((ks = enroll_keystore(a, pw, err)) == NULL)
 		return -1;
-	if (ks->ops->install(ks, certs, state_get(a, "chain"), pw, layout, &done, &cause) == -1) {
+	if (ks->ops->install(ks, certs, state_get(a, APPKEY_CHAIN), pw, layout, &done,
+	    &cause) == -1) {
 		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
 	enroll_now_iso(now);
 	rc = enroll_record(e, id, ME_INSTALLED, err,
-	    "container_auth", done.path[KEYSTORE_AUTH],
-	    "container_sign", done.path[KEYSTORE_SIGN], "installed_at", now, (char *)NULL);
+	    APPKEY_CONTAINER_AUTH, done.path[KEYSTORE_AUTH],
+	    APPKEY_CONTAINER_SIGN, done.path[KEYSTORE_SIGN], APPKEY_INSTALLED_AT, now,
+	    (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("install.installed");
 out:
@@ -1140,8 +1220,8 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 	    a->state != MS_CANCELLED))
 		return 0;
 	st = a->state;
-	(void)snprintf(deadline, sizeof deadline, "%s", state_get(a, "deadline") != NULL ?
-	    state_get(a, "deadline") : "?");
+	(void)snprintf(deadline, sizeof deadline, "%s", state_get(a, APPKEY_DEADLINE) != NULL ?
+	    state_get(a, APPKEY_DEADLINE) : "?");
 	/*
 	 * The service may have decided meanwhile; unreachable, install itself says so. A
 	 * refusal or a cancellation is for good: known here, it is said without the service.
@@ -1188,17 +1268,18 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 	 * token's to judge). */
 	if (!enroll_on_token(a) && password_check(secret_reveal(pw), &p) == -1)
 		return enroll_fail_problems(err, "password", &p);
-	if (state_get(a, "request_number") == NULL) {
+	if (state_get(a, APPKEY_REQUEST_NUMBER) == NULL) {
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
 		    _("this application has not been submitted yet"));
 		return -1;
 	}
-	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
+	(void)snprintf(number, sizeof number, "%s", state_get(a, APPKEY_REQUEST_NUMBER));
 	if (a->state == MS_SUBMITTED && enroll_refresh(e, id, NULL, err) == -1)
 		return -1;
 	a = state_app_find(e->st, id);
 	if (a->state == MS_SUBMITTED || a->state == MS_REJECTED || a->state == MS_CANCELLED) {
-		char	*text = enroll_not_ready_text(a->state, NULL, state_get(a, "deadline"));
+		char	*text = enroll_not_ready_text(a->state, NULL,
+		    state_get(a, APPKEY_DEADLINE));
 
 		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_issued", "%s",
 		    text != NULL ? text : _("out of memory"));
@@ -1212,15 +1293,15 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 		return -1;
 report:
 	a = state_app_find(e->st, id);
-	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
+	(void)snprintf(number, sizeof number, "%s", state_get(a, APPKEY_REQUEST_NUMBER));
 	return enroll_report(e, id, number, err);
 }
 
 const char *
 enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 {
-	const char	*mail = a != NULL ? state_get(a, "mail") : NULL;
-	const char	*to = a != NULL ? state_get(a, "email") : NULL;
+	const char	*mail = a != NULL ? state_get(a, APPKEY_MAIL) : NULL;
+	const char	*to = a != NULL ? state_get(a, APPKEY_EMAIL) : NULL;
 
 	if (mail == NULL || *mail == '\0')
 		(void)snprintf(buf, size, "%s", "");
