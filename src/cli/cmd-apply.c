@@ -134,13 +134,13 @@ apply_name(json_t *item)
 static void
 apply_show_tokens(struct apply *a)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct keystore_token	*t = NULL;
 	size_t			 n = 0, i;
 
 	if (enroll_tokens(a->e, &t, &n, &err) == -1) {
 		cmd_say(a->ctx, "%s", err.message);
-		enroll_error_free(&err);
+		failure_free(&err);
 		return;
 	}
 	if (n == 0)
@@ -155,7 +155,7 @@ apply_show_tokens(struct apply *a)
 static const char *
 apply_only_token(struct apply *a, char *buf, size_t size)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct keystore_token	*t = NULL;
 	size_t			 n = 0;
 	const char		*found = NULL;
@@ -168,14 +168,14 @@ apply_only_token(struct apply *a, char *buf, size_t size)
 			    t[0].serial);
 	}
 	keystore_tokens_free(t, n);
-	enroll_error_free(&err);
+	failure_free(&err);
 	return found;
 }
 
 static void
 apply_show_list(struct apply *a, const char *list)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct state_app	*app = enroll_app(a->e, a->id);
 	json_t			*items = NULL, *item;
 	char			 which[128];
@@ -191,7 +191,7 @@ apply_show_list(struct apply *a, const char *list)
 	else
 		(void)snprintf(which, sizeof which, "%s", list);
 	if (enroll_directory(a->e, a->id, which, &items, &err) == -1) {
-		enroll_error_free(&err);
+		failure_free(&err);
 		return;
 	}
 	json_array_foreach(items, i, item) {
@@ -222,9 +222,9 @@ apply_missing(struct apply *a, const char *field, int opt, const char *what)
  */
 static int
 apply_value(struct apply *a, const struct apply_question *q, const char *given,
-    int (*set)(struct apply *, const char *, struct enroll_error *))
+    int (*set)(struct apply *, const char *, struct failure *))
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	char			*typed = NULL;
 	int			 rc;
 
@@ -243,26 +243,26 @@ apply_value(struct apply *a, const struct apply_question *q, const char *given,
 		typed = NULL;
 		if (rc >= 0)
 			return rc;
-		if (!a->tty || err.kind != ENROLL_REFUSED) {
+		if (!a->tty || err.kind != FAILURE_REFUSED) {
 			rc = cmd_report(a->ctx, &err);
-			enroll_error_free(&err);
+			failure_free(&err);
 			return rc;
 		}
 		cmd_say(a->ctx, "%s", err.message);
-		enroll_error_free(&err);
+		failure_free(&err);
 		given = NULL;
 	}
 }
 
 static int
-apply_set_iin(struct apply *a, const char *v, struct enroll_error *err)
+apply_set_iin(struct apply *a, const char *v, struct failure *err)
 {
 	return enroll_check_iin(a->e, a->id, v, err);
 }
 
 /* The BIN needs a fresh picture each try: a wrong answer burns the captcha. */
 static int
-apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
+apply_set_bin(struct apply *a, const char *v, struct failure *err)
 {
 	struct enroll_captcha	 c;
 	char			*answer = NULL, *pic = NULL;
@@ -301,7 +301,7 @@ apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
 }
 
 static int
-apply_set_field(struct apply *a, const char *v, struct enroll_error *err)
+apply_set_field(struct apply *a, const char *v, struct failure *err)
 {
 	return enroll_set(a->e, a->id, a->cur->name, v, err);
 }
@@ -438,7 +438,7 @@ static int
 apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct apply		 a;
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct secret		*pin = NULL;
 	int			 rc;
 
@@ -474,7 +474,7 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		(void)fprintf(stderr,
 		    _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
 		    apply_self(ctx), a.id);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(a.e);
 	return rc;
 }

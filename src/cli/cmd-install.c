@@ -62,12 +62,12 @@ static int
 install_already(struct cmd_ctx *ctx, struct enroll *e, const char *number,
     const struct enroll_installed *in)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	int			 rc;
 
 	if (enroll_install(e, number, NULL, KEYSTORE_P12_MODERN, &err) == -1) {
 		rc = cmd_report(ctx, &err);
-		enroll_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	if (ctx->json)
@@ -116,7 +116,7 @@ static int
 install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
-	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	struct enroll_installed		 in;
 	struct enroll			*e;
 	struct secret			*pw = NULL;
@@ -145,7 +145,7 @@ install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		    install_done(ctx, e, number) : cmd_report(ctx, &err);
 	secret_free(pw);
 	enroll_installed_free(&in);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(e);
 	return rc;
 }

@@ -94,12 +94,12 @@ decide_already(struct decide *d, const json_t *app)
 static int
 decide_fetch(struct decide *d, struct ra *ra, json_t **app)
 {
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	int		 rc;
 
 	if (ra_application(ra, d->number, app, &err) == -1) {
 		rc = ra_cmd_report(d->ctx, &err);
-		ra_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	ra_applicant_name(*app, d->name, sizeof d->name);
@@ -190,7 +190,7 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
 	struct decide	 d;
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*app = NULL, *answer = NULL;
 	const char	*codes[DECIDE_MAX_DOCS];
@@ -207,7 +207,7 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 		free(list);
 		rc = cmd_usage_error(c, d.entry, err.message != NULL ? err.message :
 		    _("out of memory"));
-		ra_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
@@ -223,7 +223,7 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 out:
 	json_decref(app);
 	json_decref(answer);
-	ra_error_free(&err);
+	failure_free(&err);
 	free(list);
 	return rc;
 }
@@ -232,13 +232,13 @@ out:
 static int
 reject_choose(struct decide *d, struct ra *ra, char **chosen)
 {
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t		*reasons = NULL;
 	int		 rc;
 
 	if (ra_reject_reasons(ra, &reasons, &err) == -1) {
 		rc = ra_cmd_report(d->ctx, &err);
-		ra_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	(void)printf("\n%s\n", _("Reasons:"));
@@ -255,7 +255,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
 	struct decide	 d;
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*app = NULL, *answer = NULL;
 	char		*reason = NULL, *text = NULL;
@@ -287,7 +287,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 out:
 	json_decref(app);
 	json_decref(answer);
-	ra_error_free(&err);
+	failure_free(&err);
 	free(reason);
 	free(text);
 	return rc;

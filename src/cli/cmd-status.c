@@ -112,14 +112,14 @@ _Static_assert(STATUS__MAX < CMD_MAX_OPTIONS, "status_options fits cmd_args");
 static int
 status_get(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, json_t **st)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	unsigned int		 delay = 1;
 	int			 rc, said = 0;
 
 	for (;;) {
 		if (enroll_refresh(e, key, st, &err) == -1) {
 			rc = cmd_report(ctx, &err);
-			enroll_error_free(&err);
+			failure_free(&err);
 			return rc;
 		}
 		if (!wait || strcmp(status_str(*st, "status"), "submitted") != 0)

@@ -81,7 +81,7 @@ enroll_dir_container_owner(struct enroll *e, const char *name)
 
 int
 enroll_dir_others(struct enroll *e, const char *id, const char *dir, char **what,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct keystore_dir_keys	 k;
 	const struct state_app		*self = state_app_find(e->st, id);
@@ -92,8 +92,8 @@ enroll_dir_others(struct enroll *e, const char *id, const char *dir, char **what
 
 	*what = NULL;
 	if (keystore_dir_keys(dir, &k, &cause) == -1) {
-		enroll_error_free(err);
-		err->kind = ENROLL_LOCAL;
+		failure_free(err);
+		err->kind = FAILURE_LOCAL;
 		err->message = cause;
 		err->field = strdup("dir");
 		return -1;
@@ -125,8 +125,8 @@ enroll_dir_others(struct enroll *e, const char *id, const char *dir, char **what
 	rc = 0;
 out:
 	if (rc == -1) {
-		enroll_error_free(err);
-		err->kind = ENROLL_LOCAL;
+		failure_free(err);
+		err->kind = FAILURE_LOCAL;
 		err->message = strdup(_("out of memory"));
 	}
 	free(list);

@@ -21,15 +21,15 @@
 #define ENROLL_FORM_DAYS	30
 
 static void
-enroll_form_fail(struct enroll_error *err, enum enroll_fail kind, char *msg)
+enroll_form_fail(struct failure *err, enum failure_kind kind, char *msg)
 {
-	enroll_error_free(err);
+	failure_free(err);
 	err->kind = kind;
 	err->message = msg != NULL ? msg : strdup(_("out of memory"));
 }
 
 static const struct state_app *
-enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
+enroll_form_app(struct enroll *e, const char *key, struct failure *err)
 {
 	struct state_app	*a = enroll_app(e, key);
 	char			*msg = NULL;
@@ -38,7 +38,7 @@ enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
 		return a;
 	if (asprintf(&msg, _("no submitted application %s is kept on this computer"), key) == -1)
 		msg = NULL;
-	enroll_form_fail(err, ENROLL_REFUSED, msg);
+	enroll_form_fail(err, FAILURE_REFUSED, msg);
 	return NULL;
 }
 
@@ -84,7 +84,7 @@ enroll_form_window(const struct state_app *a)
 /* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
 static int
 enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
-    struct enroll_form_days *days, struct enroll_error *err)
+    struct enroll_form_days *days, struct failure *err)
 {
 	const struct state_app	*a;
 	const char		*storage;
@@ -94,7 +94,7 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 		return -1;
 	if ((*who = appform_full_name(state_get(a, APPKEY_SURNAME),
 	    state_get(a, APPKEY_GIVEN_NAME), state_get(a, APPKEY_PATRONYMIC))) == NULL) {
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		return -1;
 	}
 	storage = state_get(a, APPKEY_STORAGE) ? state_get(a, APPKEY_STORAGE) : "";
@@ -119,7 +119,7 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 }
 
 char *
-enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_error *err)
+enroll_form_text(struct enroll *e, const char *key, int flags, struct failure *err)
 {
 	struct appform		 f;
 	struct enroll_form_days	 days;
@@ -128,13 +128,13 @@ enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_err
 	if (enroll_form_fill(e, key, &f, &who, &days, err) == -1)
 		return NULL;
 	if ((text = appform_render(&f, flags, &cause)) == NULL)
-		enroll_form_fail(err, ENROLL_LOCAL, cause);
+		enroll_form_fail(err, FAILURE_LOCAL, cause);
 	free(who);
 	return text;
 }
 
 int
-enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enroll_error *err)
+enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct failure *err)
 {
 	struct appform		 f;
 	struct enroll_form_days	 days;
@@ -144,7 +144,7 @@ enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enro
 	if (enroll_form_fill(e, key, &f, &who, &days, err) == -1)
 		return -1;
 	if (pdfhelper_run(&f, i18n_current(), path, &cause) == -1)
-		enroll_form_fail(err, ENROLL_LOCAL, cause);
+		enroll_form_fail(err, FAILURE_LOCAL, cause);
 	else
 		rc = 0;
 	free(who);
@@ -156,7 +156,7 @@ enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enro
  * where a person keeps documents: $XDG_DOCUMENTS_DIR if it is a folder, else $HOME.
  */
 static char *
-enroll_form_base(const struct state_app *a, struct enroll_error *err)
+enroll_form_base(const struct state_app *a, struct failure *err)
 {
 	const char	*dir = state_get(a, APPKEY_DIR), *docs = getenv("XDG_DOCUMENTS_DIR");
 	const char	*home = getenv("HOME");
@@ -169,20 +169,20 @@ enroll_form_base(const struct state_app *a, struct enroll_error *err)
 	if (dir == NULL && home != NULL && *home == '/')
 		dir = home;
 	if (dir == NULL) {
-		enroll_form_fail(err, ENROLL_REFUSED,
+		enroll_form_fail(err, FAILURE_REFUSED,
 		    strdup(_("this application has no folder for its keys")));
 		return NULL;
 	}
 	if (asprintf(&base, "%s/application-%s", dir,
 	    state_get(a, APPKEY_REQUEST_NUMBER)) == -1) {
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		return NULL;
 	}
 	return base;
 }
 
 int
-enroll_form_save(struct enroll *e, const char *key, char **path, struct enroll_error *err)
+enroll_form_save(struct enroll *e, const char *key, char **path, struct failure *err)
 {
 	const struct state_app	*a;
 	char			*base = NULL, *txt = NULL, *text = NULL, *cause = NULL;
@@ -195,18 +195,18 @@ enroll_form_save(struct enroll *e, const char *key, char **path, struct enroll_e
 	/* Both names first: a is good only until the next call into the core. */
 	if (asprintf(&txt, "%s.txt", base) == -1) {
 		txt = NULL;	/* asprintf leaves it undefined on failure */
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		goto out;
 	}
 	if (asprintf(path, "%s.pdf", base) == -1) {
 		*path = NULL;
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		goto out;
 	}
 	if ((text = enroll_form_text(e, key, APPFORM_BIG_NUMBER, err)) == NULL)
 		goto out;
 	if (atomicfile_write(txt, text, strlen(text), 0600, &cause) == -1) {
-		enroll_form_fail(err, ENROLL_LOCAL, cause);
+		enroll_form_fail(err, FAILURE_LOCAL, cause);
 		goto out;
 	}
 	if (enroll_form_pdf(e, key, *path, err) == -1)

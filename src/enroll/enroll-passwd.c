@@ -13,17 +13,17 @@
 #include "enroll/enroll-int.h"
 
 static struct state_app *
-enroll_installed_app(struct enroll *e, const char *key, struct enroll_error *err)
+enroll_installed_app(struct enroll *e, const char *key, struct failure *err)
 {
 	struct state_app	*a;
 
 	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer"), key);
 		return NULL;
 	}
 	if (a->state != MS_INSTALLED) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_installed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_installed",
 		    _("the certificates of application %s are not installed on this computer"),
 		    key);
 		return NULL;
@@ -40,7 +40,7 @@ enroll_installed_dup(char **to, const char *from)
 
 int
 enroll_installed(struct enroll *e, const char *key, struct enroll_installed *out,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a;
 	const char		*when;
@@ -60,7 +60,7 @@ enroll_installed(struct enroll *e, const char *key, struct enroll_installed *out
 	    state_get(a, APPKEY_TOKEN_LABEL) != NULL ? state_get(a, APPKEY_TOKEN_LABEL) :
 	    state_get(a, APPKEY_TOKEN)) == -1) {
 		enroll_installed_free(out);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -78,7 +78,7 @@ enroll_installed_free(struct enroll_installed *in)
 
 int
 enroll_passwd(struct enroll *e, const char *key, const struct secret *old,
-    const struct secret *new_pw, struct enroll_error *err)
+    const struct secret *new_pw, struct failure *err)
 {
 	const char		*path[KEYSTORE_KEY__MAX], *cert[KEYSTORE_KEY__MAX];
 	struct state_app	*a;
@@ -89,7 +89,7 @@ enroll_passwd(struct enroll *e, const char *key, const struct secret *old,
 	if ((a = enroll_installed_app(e, key, err)) == NULL)
 		return -1;
 	if (enroll_on_token(a)) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "token.pin", "%s",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "token.pin", "%s",
 		    _("the keys of this application are on a token, which has no container "
 		    "password: a token's PIN is changed with the token's own tool"));
 		return -1;
@@ -103,14 +103,14 @@ enroll_passwd(struct enroll *e, const char *key, const struct secret *old,
 	cert[KEYSTORE_SIGN] = state_get(a, APPKEY_CERT_SIGN);
 	if (path[KEYSTORE_AUTH] == NULL || path[KEYSTORE_SIGN] == NULL ||
 	    cert[KEYSTORE_AUTH] == NULL || cert[KEYSTORE_SIGN] == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, _("this computer does not know the "
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, _("this computer does not know the "
 		    "containers of application %s"), key);
 		return -1;
 	}
 	rc = keystore_file_change_password(path, cert, state_get(a, APPKEY_CHAIN), old, new_pw,
 	    &wrong, &cause);
 	if (rc == -1)
-		enroll_fail(err, wrong ? ENROLL_REFUSED : ENROLL_LOCAL, wrong ? "password" : NULL,
+		enroll_fail(err, wrong ? FAILURE_REFUSED : FAILURE_LOCAL, wrong ? "password" : NULL,
 		    wrong ? "password.wrong" : NULL, "%s", cause != NULL ? cause : "?");
 	free(cause);
 	return rc;

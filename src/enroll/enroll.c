@@ -40,7 +40,7 @@ enroll_on_token(const struct state_app *a)
 }
 
 void
-enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
+enroll_fail(struct failure *err, enum failure_kind kind, const char *field,
     const char *code, const char *fmt, ...)
 {
 	va_list	ap;
@@ -48,11 +48,14 @@ enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
 
 	if (err == NULL)
 		return;
-	enroll_error_free(err);
+	failure_free(err);
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
 	va_end(ap);
+	/* Never an empty reason: a sentence that could not be made is for want of memory. */
+	if (msg == NULL)
+		msg = strdup(_("out of memory"));
 	err->kind = kind;
 	err->message = msg;
 	err->field = field != NULL ? strdup(field) : NULL;
@@ -60,27 +63,16 @@ enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
 }
 
 int
-enroll_fail_problems(struct enroll_error *err, const char *field, struct problems *p)
+enroll_fail_problems(struct failure *err, const char *field, struct problems *p)
 {
-	enroll_fail(err, ENROLL_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
+	enroll_fail(err, FAILURE_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
 	    p->n && p->v[0].message != NULL ? p->v[0].message : _("invalid value"));
 	problems_free(p);
 	return -1;
 }
 
-void
-enroll_error_free(struct enroll_error *err)
-{
-	if (err == NULL)
-		return;
-	free(err->message);
-	free(err->field);
-	free(err->code);
-	memset(err, 0, sizeof *err);
-}
-
 struct enroll *
-enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
+enroll_open(const struct enroll_config *cfg, struct failure *err)
 {
 	enum client_config_error	 why = CLIENT_CONFIG_OK;
 	struct enroll			*e;
@@ -89,7 +81,7 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	if ((e = calloc(1, sizeof *e)) == NULL ||
 	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL) {
 		free(e);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return NULL;
 	}
 	if (cfg->state_path == NULL && state_default_path(&path, &cause) == -1)
@@ -102,7 +94,7 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	if (cfg->service.url != NULL &&
 	    (client_config_check(&cfg->service, &why, &cause) == -1 ||
 	    (e->cl = client_new(&cfg->service, &cause)) == NULL)) {
-		enroll_fail(err, why == CLIENT_CONFIG_URL ? ENROLL_USAGE : ENROLL_LOCAL, NULL,
+		enroll_fail(err, why == CLIENT_CONFIG_URL ? FAILURE_USAGE : FAILURE_LOCAL, NULL,
 		    why != CLIENT_CONFIG_OK ? client_config_code(why) : NULL, "%s", cause);
 		free(cause);
 		enroll_close(e);
@@ -110,7 +102,7 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	}
 	return e;
 local:
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause != NULL ? cause : "?");
+	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause != NULL ? cause : "?");
 	free(cause);
 	free(path);
 	enroll_close(e);
@@ -136,39 +128,39 @@ enroll_app(struct enroll *e, const char *key)
 }
 
 struct state_app *
-enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
+enroll_begin(struct enroll *e, const char *id, struct failure *err)
 {
 	struct state_app	*a;
 	char			*cause = NULL;
 
 	if (state_begin(e->st, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
 		free(cause);
 		return NULL;
 	}
 	if ((a = state_app_find(e->st, id)) == NULL) {
 		state_abort(e->st);
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer"), id);
 	}
 	return a;
 }
 
 int
-enroll_commit(struct enroll *e, struct enroll_error *err)
+enroll_commit(struct enroll *e, struct failure *err)
 {
 	char	*cause = NULL;
 
 	if (state_commit(e->st, &cause) == 0)
 		return 0;
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
 	free(cause);
 	return -1;
 }
 
 int
 enroll_record(struct enroll *e, const char *id, enum machine_event ev,
-    struct enroll_error *err, ...)
+    struct failure *err, ...)
 {
 	struct state_app	*a;
 	const char		*k, *v;
@@ -188,7 +180,7 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
 		ok = state_move(a, ev, &cause) == 0;
 	if (!ok) {
 		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
 		free(cause);
 		return -1;
 	}
@@ -201,14 +193,14 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
  */
 static int
 enroll_call(struct enroll *e, const char *method, const char *path, json_t *body,
-    int idempotent, enum answer kind, struct client_result *res, struct enroll_error *err)
+    int idempotent, enum answer kind, struct client_result *res, struct failure *err)
 {
 	char	*cause = NULL;
 	int	 rc;
 
 	if (e->cl == NULL) {
 		memset(res, 0, sizeof *res);
-		enroll_fail(err, ENROLL_USAGE, NULL, "service.none", "%s",
+		enroll_fail(err, FAILURE_USAGE, NULL, "service.none", "%s",
 		    _("no enrollment service is named: give --service https://HOST:PORT (and "
 		    "--ca-file FILE), or write 'service: https://HOST:PORT' in "
 		    "~/.config/ncaenroll/config.yaml; --demo starts a demo service"));
@@ -216,11 +208,11 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 	}
 	rc = client_call(e->cl, method, path, body, idempotent, res, &cause);
 	if (rc == -1)
-		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED :
-		    res->failure == CLIENT_CANCELLED ? ENROLL_CANCELLED : ENROLL_SERVICE,
+		enroll_fail(err, res->failure == CLIENT_REFUSED ? FAILURE_REFUSED :
+		    res->failure == CLIENT_CANCELLED ? FAILURE_CANCELLED : FAILURE_SERVICE,
 		    res->field, res->code, "%s", cause != NULL ? cause : "?");
 	else if ((rc = answer_check(res->json, kind, client_url(e->cl), &cause)) == -1)
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
+		enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s", cause);
 	free(cause);
 	return rc;
 }
@@ -238,21 +230,21 @@ enroll_jstr(json_t *o, const char *key)
  * and what to do instead. 0 for one that can (or is sent already, which changes nothing).
  */
 static int
-enroll_closed(const struct state_app *a, struct enroll_error *err)
+enroll_closed(const struct state_app *a, struct failure *err)
 {
 	const char	*n = state_get(a, APPKEY_REQUEST_NUMBER) != NULL ?
 			    state_get(a, APPKEY_REQUEST_NUMBER) : a->id;
 
 	if (a->state == MS_ABANDONED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was given up ('ncaenroll abandon') and cannot be sent; "
 		    "start a new one with 'ncaenroll apply'"), n);
 	else if (a->state == MS_REJECTED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was rejected at the registration desk and cannot go on; "
 		    "apply again with new keys ('ncaenroll apply')"), n);
 	else if (a->state == MS_CANCELLED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was cancelled (it was not verified at a registration "
 		    "desk in time) and cannot go on; apply again with new keys ('ncaenroll "
 		    "apply')"), n);
@@ -263,14 +255,14 @@ enroll_closed(const struct state_app *a, struct enroll_error *err)
 
 int
 enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a;
 	char			*cause = NULL;
 
 	if (resume != NULL) {
 		if ((a = state_app_find(e->st, resume)) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+			enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 			    _("no application %s is kept on this computer"), resume);
 			return -1;
 		}
@@ -282,7 +274,7 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 	if (state_begin(e->st, &cause) == -1 || (a = state_app_add(e->st, &cause)) == NULL ||
 	    state_set(a, APPKEY_LANG, e->lang, &cause) == -1) {
 		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
 		free(cause);
 		return -1;
 	}
@@ -291,7 +283,7 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 }
 
 int
-enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *err)
+enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct failure *err)
 {
 	struct client_result	 res;
 	json_t			*rows;
@@ -310,14 +302,14 @@ enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *
 	    c->height <= 0 || c->height > 100 || !json_is_array(rows) ||
 	    json_array_size(rows) != (size_t)c->height ||
 	    (c->bits = calloc((size_t)c->width, (size_t)c->height)) == NULL) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s",
 		    _("the service sent a picture that cannot be shown"));
 		goto out;
 	}
 	for (y = 0; y < (size_t)c->height; y++) {
 		row = json_string_value(json_array_get(rows, y));
 		if (row == NULL || strlen(row) != (size_t)c->width) {
-			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+			enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s",
 			    _("the service sent a picture that cannot be shown"));
 			goto out;
 		}
@@ -341,7 +333,7 @@ enroll_captcha_free(struct enroll_captcha *c)
 
 int
 enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *captcha_id,
-    const char *answer, struct enroll_error *err)
+    const char *answer, struct failure *err)
 {
 	struct problems		 p;
 	struct client_result	 res;
@@ -353,7 +345,7 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 	if (idnum_validate_bin(bin, NULL, &p) == -1)
 		return enroll_fail_problems(err, "bin", &p);
 	if (answer == NULL || *answer == '\0') {
-		enroll_fail(err, ENROLL_REFUSED, "captcha_answer", "captcha.missing", "%s",
+		enroll_fail(err, FAILURE_REFUSED, "captcha_answer", "captcha.missing", "%s",
 		    _("type the code from the picture"));
 		return -1;
 	}
@@ -376,7 +368,7 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 }
 
 int
-enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enroll_error *err)
+enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct failure *err)
 {
 	struct problems		 p;
 	struct client_result	 res;
@@ -390,7 +382,7 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 		return enroll_fail_problems(err, "iin", &p);
 	if ((a = state_app_find(e->st, id)) == NULL ||
 	    (token = state_get(a, APPKEY_CHECK_TOKEN)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, "bin", "token.missing", "%s",
+		enroll_fail(err, FAILURE_REFUSED, "bin", "token.missing", "%s",
 		    _("check the BIN first"));
 		return -1;
 	}
@@ -407,7 +399,7 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 }
 
 int
-enroll_precheck(const char *field, const char *value, struct enroll_error *err)
+enroll_precheck(const char *field, const char *value, struct failure *err)
 {
 	const struct appfield	*f = appfield_find(field);
 	struct problems		 p;
@@ -424,39 +416,39 @@ enroll_precheck(const char *field, const char *value, struct enroll_error *err)
  * and the IIN come with their checks).
  */
 static int
-enroll_check_storage(const struct appfield *f, const char *value, struct enroll_error *err)
+enroll_check_storage(const struct appfield *f, const char *value, struct failure *err)
 {
 	if (storage_find(value) != NULL)
 		return 0;
-	enroll_fail(err, ENROLL_REFUSED, f->name, "storage.unknown",
+	enroll_fail(err, FAILURE_REFUSED, f->name, "storage.unknown",
 	    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, idcard)"),
 	    value);
 	return -1;
 }
 
 static int
-enroll_check_token(const struct appfield *f, const char *value, struct enroll_error *err)
+enroll_check_token(const struct appfield *f, const char *value, struct failure *err)
 {
 	if (*value != '\0' && strlen(value) <= 64)
 		return 0;
-	enroll_fail(err, ENROLL_REFUSED, f->name, "token.missing", "%s",
+	enroll_fail(err, FAILURE_REFUSED, f->name, "token.missing", "%s",
 	    _("choose a connected token"));
 	return -1;
 }
 
 static int
-enroll_check_dir(const struct appfield *f, const char *value, struct enroll_error *err)
+enroll_check_dir(const struct appfield *f, const char *value, struct failure *err)
 {
 	char	*cause = NULL;
 
 	if (*value != '/') {
-		enroll_fail(err, ENROLL_REFUSED, f->name, "dir.relative", "%s",
+		enroll_fail(err, FAILURE_REFUSED, f->name, "dir.relative", "%s",
 		    _("give the folder as a full path, starting with /"));
 		return -1;
 	}
 	/* Said now, with its reason, not when the keys are made at Apply. */
 	if (keystore_dir_probe(value, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, f->name, "dir.unwritable", "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, f->name, "dir.unwritable", "%s", cause);
 		free(cause);
 		return -1;
 	}
@@ -465,16 +457,16 @@ enroll_check_dir(const struct appfield *f, const char *value, struct enroll_erro
 
 /* A value chosen from a list: its presence here, its place in the list later. */
 static int
-enroll_check_chosen(const struct appfield *f, const char *value, struct enroll_error *err)
+enroll_check_chosen(const struct appfield *f, const char *value, struct failure *err)
 {
 	if (*value != '\0')
 		return 0;
-	enroll_fail(err, ENROLL_REFUSED, f->name, "value.missing", "%s", _("choose a value"));
+	enroll_fail(err, FAILURE_REFUSED, f->name, "value.missing", "%s", _("choose a value"));
 	return -1;
 }
 
 static int
-enroll_check_syntax(const struct appfield *f, const char *value, struct enroll_error *err)
+enroll_check_syntax(const struct appfield *f, const char *value, struct failure *err)
 {
 	struct problems	p;
 
@@ -485,7 +477,7 @@ enroll_check_syntax(const struct appfield *f, const char *value, struct enroll_e
 }
 
 static int (*const enroll_checks[APPFIELD__MAX])(const struct appfield *, const char *,
-    struct enroll_error *) = {
+    struct failure *) = {
 	[APPFIELD_EMAIL] = enroll_check_syntax,
 	[APPFIELD_ROLE] = enroll_check_chosen,
 	[APPFIELD_REGION] = enroll_check_chosen,
@@ -498,25 +490,25 @@ static int (*const enroll_checks[APPFIELD__MAX])(const struct appfield *, const 
 
 /* Where the person stopped (a screen's id, for Continue): not in the form. */
 static int
-enroll_check_screen(const char *value, struct enroll_error *err)
+enroll_check_screen(const char *value, struct failure *err)
 {
 	if (*value == '\0' || strlen(value) > 32 ||
 	    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
-		enroll_fail(err, ENROLL_LOCAL, APPKEY_SCREEN, NULL, "bad screen id '%s'", value);
+		enroll_fail(err, FAILURE_LOCAL, APPKEY_SCREEN, NULL, "bad screen id '%s'", value);
 		return -1;
 	}
 	return 0;
 }
 
 static int
-enroll_check_field(const char *field, const char *value, struct enroll_error *err)
+enroll_check_field(const char *field, const char *value, struct failure *err)
 {
 	const struct appfield	*f = appfield_find(field);
 
 	if (strcmp(field, APPKEY_SCREEN) == 0)
 		return enroll_check_screen(value, err);
 	if (f == NULL || enroll_checks[f - appfield_table] == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, field, NULL, "unknown field '%s'", field);
+		enroll_fail(err, FAILURE_LOCAL, field, NULL, "unknown field '%s'", field);
 		return -1;
 	}
 	return enroll_checks[f - appfield_table](f, value, err);
@@ -537,7 +529,7 @@ enroll_dir_find(json_t *list, const char *key, const char *value)
 
 int
 enroll_directory(struct enroll *e, const char *id, const char *which, json_t **out,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct client_result	 res;
 	struct state_app	*a = state_app_find(e->st, id);
@@ -553,7 +545,7 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 	    state_get(a, APPKEY_BIN) != NULL)
 		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, APPKEY_BIN));
 	if (rc == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "unknown directory '%s'", which);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "unknown directory '%s'", which);
 		return -1;
 	}
 	rc = enroll_call(e, "GET", path, NULL, 1, strcmp(which, "gu-codes") == 0 ?
@@ -573,7 +565,7 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
  */
 static int
 enroll_check_directory(struct enroll *e, const char *id, const struct appfield *f,
-    const char *value, char *names[3], struct enroll_error *err)
+    const char *value, char *names[3], struct failure *err)
 {
 	static const char *const langs[] = { "kk", "ru", "en" };
 	struct state_app	*a = state_app_find(e->st, id);
@@ -586,7 +578,7 @@ enroll_check_directory(struct enroll *e, const char *id, const struct appfield *
 		return 0;	/* no list, or the tokens connected here (enroll_set_token) */
 	if (f == &appfield_table[APPFIELD_CITY]) {
 		if (a == NULL || (region = state_get(a, APPKEY_REGION)) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, appfield_table[APPFIELD_REGION].name,
+			enroll_fail(err, FAILURE_REFUSED, appfield_table[APPFIELD_REGION].name,
 			    "region.missing", "%s", _("choose the region first"));
 			return -1;
 		}
@@ -594,7 +586,7 @@ enroll_check_directory(struct enroll *e, const char *id, const struct appfield *
 	} else
 		rc = asprintf(&which, "%s", f->directory);
 	if (rc == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
 	rc = enroll_directory(e, id, which, &list, err);
@@ -608,7 +600,7 @@ enroll_check_directory(struct enroll *e, const char *id, const struct appfield *
 			names[l] = strdup(n);
 	json_decref(list);
 	if (item == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, f->name, "value.unknown",
+		enroll_fail(err, FAILURE_REFUSED, f->name, "value.unknown",
 		    gu ? _("%s is not a ГУ/СКС code of this organization") :
 		    f == &appfield_table[APPFIELD_CITY] ?
 		    _("there is no city '%s' in the chosen region") :
@@ -621,7 +613,7 @@ enroll_check_directory(struct enroll *e, const char *id, const struct appfield *
 /* A token is chosen only while it is connected; its label is kept for the screens. */
 static int
 enroll_set_token(struct enroll *e, const char *id, const char *serial,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct keystore_token	*list = NULL;
 	size_t			 n = 0, i;
@@ -632,7 +624,7 @@ enroll_set_token(struct enroll *e, const char *id, const char *serial,
 	for (i = 0; i < n && strcmp(list[i].serial, serial) != 0; i++)
 		;
 	if (i == n) {
-		enroll_fail(err, ENROLL_REFUSED, "token", "token.absent",
+		enroll_fail(err, FAILURE_REFUSED, "token", "token.absent",
 		    _("no token with serial number %s is connected"), serial);
 		rc = -1;
 	} else
@@ -645,7 +637,7 @@ enroll_set_token(struct enroll *e, const char *id, const char *serial,
 /* role_kk, role_ru, role_en...: the form is printed without asking the service. */
 static int
 enroll_set_named(struct enroll *e, const char *id, const struct appfield *f,
-    const char *value, char *const names[3], struct enroll_error *err)
+    const char *value, char *const names[3], struct failure *err)
 {
 	char	key[3][32];
 	int	l;
@@ -665,7 +657,7 @@ enroll_set_named(struct enroll *e, const char *id, const struct appfield *f,
 
 int
 enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	const struct appfield	*f;
 	char			*names[3] = { NULL, NULL, NULL };
@@ -716,7 +708,7 @@ static const struct {
 #define ENROLL_NREQUIRED (sizeof enroll_required / sizeof enroll_required[0])
 
 static int
-enroll_complete(const struct state_app *a, struct enroll_error *err)
+enroll_complete(const struct state_app *a, struct failure *err)
 {
 	enum appfield_id	 skip = enroll_on_token(a) ? APPFIELD_DIR : APPFIELD_TOKEN;
 	const char		*key, *name;
@@ -731,7 +723,7 @@ enroll_complete(const struct state_app *a, struct enroll_error *err)
 		    appfield_table[enroll_required[i].field].label;
 		if (state_get(a, key) != NULL)
 			continue;
-		enroll_fail(err, ENROLL_REFUSED, key, "value.missing",
+		enroll_fail(err, FAILURE_REFUSED, key, "value.missing",
 		    _("the application is not complete: '%s' is missing"), _(name));
 		return -1;
 	}
@@ -745,7 +737,7 @@ enroll_complete(const struct state_app *a, struct enroll_error *err)
  */
 struct keystore *
 enroll_keystore(const struct state_app *a, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct keystore		*ks;
 	enum p11_failure	 why = P11_OK;
@@ -754,19 +746,19 @@ enroll_keystore(const struct state_app *a, const struct secret *pin,
 	if (!enroll_on_token(a))
 		ks = keystore_file_open(state_get(a, APPKEY_DIR), a->id, &cause);
 	else if (pin == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, "pin", "pin.missing", "%s",
+		enroll_fail(err, FAILURE_REFUSED, "pin", "pin.missing", "%s",
 		    _("the keys are on a token: its PIN is needed"));
 		return NULL;
 	} else
 		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(),
 		    state_get(a, APPKEY_TOKEN), a->id, pin, &why, &cause);
 	if (ks == NULL && !enroll_on_token(a))
-		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, "dir", NULL, "%s", cause);
 	else if (ks == NULL && (why == P11_PIN || why == P11_LOCKED))
-		enroll_fail(err, ENROLL_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
+		enroll_fail(err, FAILURE_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
 		    "pin.locked", "%s", cause);
 	else if (ks == NULL)		/* not connected, pulled out, no module */
-		enroll_fail(err, ENROLL_LOCAL, "token", "token.unavailable", "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, "token", "token.unavailable", "%s", cause);
 	free(cause);
 	return ks;
 }
@@ -780,7 +772,7 @@ enroll_key_field(const struct state_app *a)
 
 int
 enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	char	*cause = NULL;
 
@@ -788,7 +780,7 @@ enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
 
 	(void)e;
 	if (keystore_pkcs11_tokens(keystore_pkcs11_module(), list, n, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, "token", NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, "token", NULL, "%s", cause);
 		free(cause);
 		return -1;
 	}
@@ -804,7 +796,7 @@ enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
 
 static int
 enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -814,7 +806,7 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->generate(ks, &created, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 		free(cause);
 		keystore_close(ks);
 		return -1;
@@ -853,7 +845,7 @@ enroll_submission(const struct state_app *a, const char *csr_auth, const char *c
 
 static int
 enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -868,11 +860,11 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 	/* RSA PKCS#1 v1.5 signatures are deterministic: the same keys give the same CSRs. */
 	if (ks->ops->csr(ks, KEYSTORE_AUTH, &csr[KEYSTORE_AUTH], &cause) == -1 ||
 	    ks->ops->csr(ks, KEYSTORE_SIGN, &csr[KEYSTORE_SIGN], &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 		goto out;
 	}
 	if ((body = enroll_submission(a, csr[KEYSTORE_AUTH], csr[KEYSTORE_SIGN])) == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		goto out;
 	}
 	/* Safe to repeat: the service answers a known key pair with the same number. */
@@ -899,15 +891,15 @@ out:
 }
 
 static void
-enroll_fail_stopped(struct enroll_error *err)
+enroll_fail_stopped(struct failure *err)
 {
-	enroll_fail(err, ENROLL_CANCELLED, NULL, NULL, "%s", _("Stopped. Nothing is lost: "
+	enroll_fail(err, FAILURE_CANCELLED, NULL, NULL, "%s", _("Stopped. Nothing is lost: "
 	    "the keys are kept, and applying again goes on from here."));
 }
 
 /* Between two steps: did the person say stop? */
 static int
-enroll_stopped(const struct enroll_progress *pg, struct enroll_error *err)
+enroll_stopped(const struct enroll_progress *pg, struct failure *err)
 {
 	if (pg == NULL || pg->stop == NULL || pg->stop(pg->arg) == 0)
 		return 0;
@@ -917,13 +909,13 @@ enroll_stopped(const struct enroll_progress *pg, struct enroll_error *err)
 
 int
 enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
-    const struct enroll_progress *pg, struct enroll_error *err)
+    const struct enroll_progress *pg, struct failure *err)
 {
 	struct state_app	*a;
 	int			 rc;
 
 	if ((a = state_app_find(e->st, id)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer"), id);
 		return -1;
 	}
@@ -946,7 +938,7 @@ enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
 	rc = enroll_submit(e, id, pin, err);
 	if (e->cl != NULL)
 		client_set_cancel(e->cl, NULL, NULL);
-	if (rc == -1 && err != NULL && err->kind == ENROLL_CANCELLED)
+	if (rc == -1 && err != NULL && err->kind == FAILURE_CANCELLED)
 		enroll_fail_stopped(err);
 	return rc;
 }
@@ -963,7 +955,7 @@ static const struct {
 };
 
 int
-enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll_error *err)
+enroll_refresh(struct enroll *e, const char *key, json_t **status, struct failure *err)
 {
 	struct client_result	 res;
 	struct state_app	*a;
@@ -978,7 +970,7 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 		*status = NULL;
 	if ((a = state_app_find(e->st, key)) != NULL &&
 	    (number = state_get(a, APPKEY_REQUEST_NUMBER)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_submitted", "%s",
 		    _("this application has not been submitted yet"));
 		return -1;
 	}
@@ -1019,7 +1011,7 @@ out:
  */
 static int
 enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
-    json_t *certs, struct enroll_error *err)
+    json_t *certs, struct failure *err)
 {
 	static const char *const member[KEYSTORE_KEY__MAX] = { "auth", "sign" };
 	struct state_app	*a = state_app_find(e->st, id);
@@ -1031,11 +1023,11 @@ enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
 		return -1;
 	for (k = 0; rc == 0 && k < KEYSTORE_KEY__MAX; k++) {
 		if (ks->ops->csr(ks, k, &csr, &cause) == -1) {
-			enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+			enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 			rc = -1;
 		} else if (keystore_cert_check_csr(k, enroll_jstr(json_object_get(certs,
 		    member[k]), "pem"), enroll_jstr(certs, "chain_pem"), csr, &cause) == -1) {
-			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, _("the service at %s sent "
+			enroll_fail(err, FAILURE_SERVICE, NULL, NULL, _("the service at %s sent "
 			    "certificates this program will not install: %s"), client_url(e->cl),
 			    cause);
 			rc = -1;
@@ -1051,14 +1043,16 @@ enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
 /* issued -> certs_ready: the certificates and the nonce to prove the key with. */
 static int
 enroll_download(struct enroll *e, const char *id, const char *number,
-    const struct secret *pin, struct enroll_error *err)
+    const struct secret *pin, struct failure *err)
 {
 	struct client_result	 res;
 	char			*path = NULL;
 	int			 rc = -1;
 
-	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
+	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
+	}
 	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1 ||
 	    enroll_certs_fit(e, id, pin, res.json, err) == -1)
 		goto out;
@@ -1082,7 +1076,7 @@ out:
  */
 static int
 enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -1094,14 +1088,22 @@ enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
 
 	if (state_get(a, APPKEY_INSTALL_PROOF) != NULL)
 		return 0;
-	if (nonce == NULL || (ks = enroll_keystore(a, pin, err)) == NULL)
+	if (nonce == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, "install.no_proof", "%s",
+		    _("the service's request for the proof of the installation was not kept on "
+		    "this computer"));
+		return -1;
+	}
+	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->sign(ks, KEYSTORE_AUTH, nonce, strlen(nonce), &sig, &siglen, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
 		goto out;
 	}
-	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL)
+	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		goto out;
+	}
 	(void)EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
 	if ((rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_INSTALL_PROOF, b64,
 	    (char *)NULL)) == 0)
@@ -1115,7 +1117,7 @@ out:
 }
 
 static int
-enroll_report(struct enroll *e, const char *id, const char *number, struct enroll_error *err)
+enroll_report(struct enroll *e, const char *id, const char *number, struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct client_result	 res;
@@ -1125,10 +1127,19 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 
 	if (state_get(a, APPKEY_REPORTED) != NULL)
 		return 0;
+	/* An older ncaenroll installed without keeping the proof: nothing to report with. */
+	if (state_get(a, APPKEY_INSTALL_NONCE) == NULL ||
+	    state_get(a, APPKEY_INSTALL_PROOF) == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, "install.no_proof", "%s",
+		    _("the certificates are installed, but the service cannot be told so: "
+		    "the proof of the installation was not kept on this computer"));
+		return -1;
+	}
 	body = json_pack("{s:s, s:s}", "nonce", state_get(a, APPKEY_INSTALL_NONCE),
 	    "signature", state_get(a, APPKEY_INSTALL_PROOF));
 	if (body == NULL || asprintf(&path, "/api/v1/applications/%s/installed", number) == -1) {
 		json_decref(body);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
 	if (enroll_call(e, "POST", path, body, 1, ANSWER_INSTALLED, &res, err) == 0) {
@@ -1144,7 +1155,7 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 
 static int
 enroll_write_containers(struct enroll *e, const char *id, const struct secret *pw,
-    enum keystore_p12_layout layout, struct enroll_error *err)
+    enum keystore_p12_layout layout, struct failure *err)
 {
 	struct state_app		*a = state_app_find(e->st, id);
 	struct keystore			*ks;
@@ -1160,7 +1171,7 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 		return -1;
 	if (ks->ops->install(ks, certs, state_get(a, APPKEY_CHAIN), pw, layout, &done,
 	    &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
@@ -1209,7 +1220,7 @@ enroll_not_ready_text(enum machine_state st, const json_t *status, const char *d
 }
 
 int
-enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err)
+enroll_install_ready(struct enroll *e, const char *key, struct failure *err)
 {
 	struct state_app	*a = enroll_app(e, key);
 	enum machine_state	 st;
@@ -1227,7 +1238,7 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 	 * refusal or a cancellation is for good: known here, it is said without the service.
 	 */
 	if (enroll_refresh(e, key, &status, err) == -1 || (a = enroll_app(e, key)) == NULL) {
-		enroll_error_free(err);
+		failure_free(err);
 		json_decref(status);
 		status = NULL;
 		if (st == MS_SUBMITTED)
@@ -1240,7 +1251,7 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 	}
 	text = enroll_not_ready_text(st, status, deadline);
 	json_decref(status);
-	enroll_fail(err, ENROLL_REFUSED, "request_number", "application.not_issued", "%s",
+	enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_issued", "%s",
 	    text != NULL ? text : _("out of memory"));
 	free(text);
 	return -1;
@@ -1248,14 +1259,14 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 
 int
 enroll_install(struct enroll *e, const char *key, const struct secret *pw,
-    enum keystore_p12_layout layout, struct enroll_error *err)
+    enum keystore_p12_layout layout, struct failure *err)
 {
 	struct state_app	*a;
 	struct problems		 p;
 	char			 id[STATE_ID_LEN + 1], number[REQNUM_LEN + 1];
 
 	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer; install on the computer "
 		    "where the keys were made"), key);
 		return -1;
@@ -1269,7 +1280,7 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 	if (!enroll_on_token(a) && password_check(secret_reveal(pw), &p) == -1)
 		return enroll_fail_problems(err, "password", &p);
 	if (state_get(a, APPKEY_REQUEST_NUMBER) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_submitted", "%s",
 		    _("this application has not been submitted yet"));
 		return -1;
 	}
@@ -1281,7 +1292,7 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 		char	*text = enroll_not_ready_text(a->state, NULL,
 		    state_get(a, APPKEY_DEADLINE));
 
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_issued", "%s",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_issued", "%s",
 		    text != NULL ? text : _("out of memory"));
 		free(text);
 		return -1;
@@ -1330,7 +1341,7 @@ enroll_support_str(const json_t *o, const char *key)
 #define ENROLL_SUPPORT_RETRY	60	/* seconds */
 
 int
-enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error *err)
+enroll_support(struct enroll *e, struct enroll_support *out, struct failure *err)
 {
 	struct client_result	 res;
 	const char		*lang = i18n_current();
@@ -1342,7 +1353,7 @@ enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error
 	 */
 	if (e->support == NULL && e->support_failed != 0 &&
 	    time(NULL) - e->support_failed < ENROLL_SUPPORT_RETRY) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s",
 		    _("the service's support contact could not be had a moment ago"));
 		return -1;
 	}
@@ -1365,7 +1376,7 @@ enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error
 }
 
 char *
-enroll_support_text(struct enroll *e, struct enroll_error *err)
+enroll_support_text(struct enroll *e, struct failure *err)
 {
 	static const char *const labels[] = { N_("Phone"), N_("E-mail"), N_("Web site"),
 	    N_("Address"), N_("Hours") };
@@ -1395,6 +1406,6 @@ enroll_support_text(struct enroll *e, struct enroll_error *err)
 	return text;
 oom:
 	free(text);
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 	return NULL;
 }

@@ -70,7 +70,7 @@ static json_t *
 decide_reasons(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 
 	if (rt->reasons == NULL && ra_reject_reasons(rt->ra, &rt->reasons, &err) == -1)
 		(void)ra_tui_fail(s, &err, NULL);
@@ -133,7 +133,7 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
  * first brings the application back (read again, with who decided); anything else stays.
  */
 static enum action_result
-decide_after(struct screen *s, int rc, struct ra_error *err, const json_t *answer,
+decide_after(struct screen *s, int rc, struct failure *err, const json_t *answer,
     int approved)
 {
 	int	already;
@@ -152,7 +152,7 @@ enum action_result
 ra_tui_approve(struct screen *s)
 {
 	struct ra_tui		*rt = ra_tui_ctx(s);
-	struct ra_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	const char		*codes[RA_MAX_DOCUMENTS];
 	char			*ticked = NULL, *q = NULL, name[512];
 	json_t			*answer = NULL;
@@ -179,7 +179,7 @@ ra_tui_approve(struct screen *s)
 	rc = ra_approve(rt->ra, rt->number, codes, (size_t)n, &answer, &err);
 	r = decide_after(s, rc, &err, answer, 1);
 out:
-	ra_error_free(&err);
+	failure_free(&err);
 	json_decref(answer);
 	free(ticked);
 	free(q);
@@ -221,7 +221,7 @@ ra_tui_reject(struct screen *s)
 {
 	static const char *const map[] = { "reason", "reason", "text", "note", NULL, NULL };
 	struct ra_tui		*rt = ra_tui_ctx(s);
-	struct ra_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	const json_t		*reason;
 	char			*code = NULL, *note = NULL, *q = NULL;
 	json_t			*answer = NULL;
