@@ -1,3 +1,7 @@
+/*
+ * utf8 — decoding, sanitizing and measuring UTF-8 (utf8.h): the one table of how many
+ * columns a character takes, which every screen of the three programs uses.
+ */
 #include "config.h"
 
 #include <stdlib.h>

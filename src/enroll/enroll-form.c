@@ -1,3 +1,7 @@
+/*
+ * enroll-form — the application form of a submitted application from the state file
+ * alone: its words filled from the kept fields, shown, printed to PDF and saved.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -4,8 +4,8 @@
  * the helper program ncaenroll-pdf, pdfhelper.h), and both saved as files to be printed
  * and brought to a registration desk. Files are written atomically, mode 0600: they hold
  * a person's name, IIN and e-mail (lp reads a file as its owner, so printing still
- * works). Strings returned are malloc'd and the caller frees them; 0/-1 (NULL) with a struct failure whose field is NULL. Callers: the TUI's actions,
- * the CLI. The form is in the language _() speaks when called.
+ * works). Strings returned are malloc'd and the caller frees them; 0/-1 (NULL) with a
+ * struct failure whose field is NULL. Callers: the TUI's actions, the CLI. The form is in the language _() speaks when called.
  */
 #ifndef NCA_ENROLL_FORM_H
 #define NCA_ENROLL_FORM_H

@@ -1,3 +1,8 @@
+/*
+ * enroll — the applicant's core (enroll.h): opening the state and the client, the draft,
+ * the BIN and IIN checks, setting the form's fields by the field table, apply, status,
+ * install and the report of it. Every failure leaves the person a reason.
+ */
 #include "config.h"
 
 #include <openssl/evp.h>

@@ -1,3 +1,7 @@
+/*
+ * state — the applicant's state file: reading and writing its YAML, the lock around a
+ * transaction, the refusal of keys that would hold a secret, and the sweep of stale temps.
+ */
 #include "config.h"
 
 #include <ctype.h>

@@ -1,3 +1,7 @@
+/*
+ * svcerror — the tables of the service's error codes and request members (svcerror.h),
+ * a form field's name taken from the field table.
+ */
 #include "config.h"
 
 #include <stdio.h>
