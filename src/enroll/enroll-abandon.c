@@ -143,7 +143,7 @@ enroll_abandon_keys(struct enroll *e, struct enroll_abandon *p, const struct sec
 	rc = ks->ops->remove_keys(ks, &removed, &cause);
 	keystore_close(ks);
 	if (rc == -1) {
-		enroll_fail(err, FAILURE_LOCAL, p->on_token ? "token" : "dir", NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, p->on_token ? "token" : "dir", NULL, cause);
 		free(cause);
 		return -1;
 	}

@@ -16,6 +16,9 @@
 /* Replaces *err (NULL-safe) with kind, field, code and the sentence. */
 void	enroll_fail(struct failure *, enum failure_kind kind, const char *field,
 	    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A lower layer's cause as the reason; never an empty one, when it gave none. */
+void	enroll_fail_cause(struct failure *, enum failure_kind kind, const char *field,
+	    const char *code, const char *cause);
 /* The first problem of a local validation, placed at its field; frees p; -1. */
 int	enroll_fail_problems(struct failure *, const char *field, struct problems *p);
 /* Now, as the state file writes times: 2026-11-25T18:29:22Z. */

@@ -45,6 +45,17 @@ enroll_on_token(const struct state_app *a)
 }
 
 void
+enroll_fail_cause(struct failure *err, enum failure_kind kind, const char *field,
+    const char *code, const char *cause)
+{
+	/* A layer below that failed without a word still leaves the person a reason. */
+	if (cause == NULL || *cause == '\0')
+		cause = kind == FAILURE_SERVICE ? _("the service could not be reached or failed") :
+		    _("a local file or device failed");
+	enroll_fail(err, kind, field, code, "%s", cause);
+}
+
+void
 enroll_fail(struct failure *err, enum failure_kind kind, const char *field,
     const char *code, const char *fmt, ...)
 {
@@ -99,15 +110,15 @@ enroll_open(const struct enroll_config *cfg, struct failure *err)
 	if (cfg->service.url != NULL &&
 	    (client_config_check(&cfg->service, &why, &cause) == -1 ||
 	    (e->cl = client_new(&cfg->service, &cause)) == NULL)) {
-		enroll_fail(err, why == CLIENT_CONFIG_URL ? FAILURE_USAGE : FAILURE_LOCAL, NULL,
-		    why != CLIENT_CONFIG_OK ? client_config_code(why) : NULL, "%s", cause);
+		enroll_fail_cause(err, why == CLIENT_CONFIG_URL ? FAILURE_USAGE : FAILURE_LOCAL, NULL,
+		    why != CLIENT_CONFIG_OK ? client_config_code(why) : NULL, cause);
 		free(cause);
 		enroll_close(e);
 		return NULL;
 	}
 	return e;
 local:
-	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause != NULL ? cause : "?");
+	enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 	free(cause);
 	free(path);
 	enroll_close(e);
@@ -139,7 +150,7 @@ enroll_begin(struct enroll *e, const char *id, struct failure *err)
 	char			*cause = NULL;
 
 	if (state_begin(e->st, &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		free(cause);
 		return NULL;
 	}
@@ -158,7 +169,7 @@ enroll_commit(struct enroll *e, struct failure *err)
 
 	if (state_commit(e->st, &cause) == 0)
 		return 0;
-	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
+	enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 	free(cause);
 	return -1;
 }
@@ -185,7 +196,7 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
 		ok = state_move(a, ev, &cause) == 0;
 	if (!ok) {
 		state_abort(e->st);
-		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -217,7 +228,7 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 		    res->failure == CLIENT_CANCELLED ? FAILURE_CANCELLED : FAILURE_SERVICE,
 		    res->field, res->code, "%s", cause != NULL ? cause : "?");
 	else if ((rc = answer_check(res->json, kind, client_url(e->cl), &cause)) == -1)
-		enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_SERVICE, NULL, NULL, cause);
 	free(cause);
 	return rc;
 }
@@ -279,7 +290,7 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 	if (state_begin(e->st, &cause) == -1 || (a = state_app_add(e->st, &cause)) == NULL ||
 	    state_set(a, APPKEY_LANG, e->lang, &cause) == -1) {
 		state_abort(e->st);
-		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -453,7 +464,7 @@ enroll_check_dir(const struct appfield *f, const char *value, struct failure *er
 	}
 	/* Said now, with its reason, not when the keys are made at Apply. */
 	if (keystore_dir_probe(value, &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, f->name, "dir.unwritable", "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, f->name, "dir.unwritable", cause);
 		free(cause);
 		return -1;
 	}
@@ -758,12 +769,12 @@ enroll_keystore(const struct state_app *a, const struct secret *pin,
 		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(),
 		    state_get(a, APPKEY_TOKEN), a->id, pin, &why, &cause);
 	if (ks == NULL && !enroll_on_token(a))
-		enroll_fail(err, FAILURE_LOCAL, "dir", NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, "dir", NULL, cause);
 	else if (ks == NULL && (why == P11_PIN || why == P11_LOCKED))
-		enroll_fail(err, FAILURE_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
-		    "pin.locked", "%s", cause);
+		enroll_fail_cause(err, FAILURE_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
+		    "pin.locked", cause);
 	else if (ks == NULL)		/* not connected, pulled out, no module */
-		enroll_fail(err, FAILURE_LOCAL, "token", "token.unavailable", "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, "token", "token.unavailable", cause);
 	free(cause);
 	return ks;
 }
@@ -785,7 +796,7 @@ enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
 
 	(void)e;
 	if (keystore_pkcs11_tokens(keystore_pkcs11_module(), list, n, &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, "token", NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, "token", NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -811,7 +822,7 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->generate(ks, &created, &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 		free(cause);
 		keystore_close(ks);
 		return -1;
@@ -865,7 +876,7 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 	/* RSA PKCS#1 v1.5 signatures are deterministic: the same keys give the same CSRs. */
 	if (ks->ops->csr(ks, KEYSTORE_AUTH, &csr[KEYSTORE_AUTH], &cause) == -1 ||
 	    ks->ops->csr(ks, KEYSTORE_SIGN, &csr[KEYSTORE_SIGN], &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 		goto out;
 	}
 	if ((body = enroll_submission(a, csr[KEYSTORE_AUTH], csr[KEYSTORE_SIGN])) == NULL) {
@@ -1028,7 +1039,7 @@ enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
 		return -1;
 	for (k = 0; rc == 0 && k < KEYSTORE_KEY__MAX; k++) {
 		if (ks->ops->csr(ks, k, &csr, &cause) == -1) {
-			enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+			enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 			rc = -1;
 		} else if (keystore_cert_check_csr(k, enroll_jstr(json_object_get(certs,
 		    member[k]), "pem"), enroll_jstr(certs, "chain_pem"), csr, &cause) == -1) {
@@ -1102,7 +1113,7 @@ enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
 	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->sign(ks, KEYSTORE_AUTH, nonce, strlen(nonce), &sig, &siglen, &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 		goto out;
 	}
 	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL) {
@@ -1176,7 +1187,7 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 		return -1;
 	if (ks->ops->install(ks, certs, state_get(a, APPKEY_CHAIN), pw, layout, &done,
 	    &cause) == -1) {
-		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
