@@ -579,7 +579,7 @@ struct enroll *
 cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 {
 	struct enroll_config	 cfg;
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll		*e;
 	char			*cause = NULL;
 
@@ -604,18 +604,18 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 	cfg.lang = i18n_current();
 	if ((e = enroll_open(&cfg, &err)) == NULL) {
 		*status = cmd_report(ctx, &err);
-		enroll_error_free(&err);
+		failure_free(&err);
 	}
 	return e;
 }
 
 int
-cmd_report(struct cmd_ctx *ctx, const struct enroll_error *err)
+cmd_report(struct cmd_ctx *ctx, const struct failure *err)
 {
 	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
 
 	/* The core was opened without a service: the person has to name one. */
-	if (err->kind == ENROLL_SERVICE && !ctx->demo && ctx->conf.service == NULL)
+	if (err->kind == FAILURE_SERVICE && !ctx->demo && ctx->conf.service == NULL)
 		return cmd_fail(ctx, CMD_EXIT_USAGE, "usage", NULL, "%s", _("no service to "
 		    "ask: give --service URL, or set 'service:' in "
 		    "~/.config/ncaenroll/config.yaml (or try --demo)"));

@@ -7,8 +7,8 @@
  * operands and returns an exit status from enum cmd_exit; it reports errors itself,
  * through cmd_error() or its JSON answer.
  */
-#ifndef NCA_CMD_H
-#define NCA_CMD_H
+#ifndef NCA_CLIENT_CMD_H
+#define NCA_CLIENT_CMD_H
 
 #include <jansson.h>
 
@@ -176,7 +176,7 @@ int		 cmd_confirm(const char *question);
 /* A descriptor number given to --password-fd or --pin-fd: 0, or -1 if it is none. */
 int		 cmd_fd_arg(const char *arg, int *fd);
 /* A core failure through cmd_fail (its code and field kept); returns its exit status. */
-int		 cmd_report(struct cmd_ctx *, const struct enroll_error *);
+int		 cmd_report(struct cmd_ctx *, const struct failure *);
 /* Prints the run's JSON answer on stdout and frees it; CMD_EXIT_LOCAL if it could not. */
 int		 cmd_json(struct cmd_ctx *, json_t *);
 void		 cmd_ctx_free(struct cmd_ctx *);

@@ -1,3 +1,7 @@
+/*
+ * utf8 — decoding, sanitizing and measuring UTF-8 (utf8.h): the one table of how many
+ * columns a character takes, which every screen of the three programs uses.
+ */
 #include "config.h"
 
 #include <stdlib.h>
@@ -170,10 +174,11 @@ utf8_sanitize(char *s, int lines)
 	return changed;
 }
 
-/* Columns one character takes: combining marks none, wide East Asian two, others one. */
-static size_t
-utf8_char_width(uint32_t cp)
+int
+utf8_cols(uint32_t cp)
 {
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return -1;
 	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x483 && cp <= 0x489) ||
 	    cp == 0x200b || cp == 0x200d)
 		return 0;
@@ -182,6 +187,15 @@ utf8_char_width(uint32_t cp)
 	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff))
 		return 2;
 	return 1;
+}
+
+/* A control character is drawn as one mark (a space or '?') where text is fitted. */
+static size_t
+utf8_char_width(uint32_t cp)
+{
+	int	cols = utf8_cols(cp);
+
+	return cols < 0 ? 1 : (size_t)cols;
 }
 
 size_t

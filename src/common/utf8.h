@@ -36,6 +36,12 @@ size_t	utf8_sanitize(char *s, int lines);
  * spaces to exactly cols; malloc'd, NULL when memory runs out.
  */
 size_t	utf8_width(const char *s);
+/*
+ * The columns of one character, the one measure every screen uses (as wcwidth, without
+ * depending on the locale): -1 a control character, 0 a combining mark or a zero-width
+ * joiner, 2 a wide East Asian character, 1 any other. utf8_width counts a control as 1.
+ */
+int	utf8_cols(uint32_t cp);
 char	*utf8_fit(const char *s, size_t cols, int pad);
 
 #endif

@@ -75,23 +75,14 @@ static const struct ra_refusal {
 #define RA_NREFUSALS (sizeof ra_refusals / sizeof ra_refusals[0])
 
 static void
-ra_fail(struct ra_error *err, enum ra_fail kind, const char *code, const char *field,
+ra_fail(struct failure *err, enum failure_kind kind, const char *code, const char *field,
     char *message)
 {
-	ra_error_free(err);
+	failure_free(err);
 	err->kind = kind;
 	err->code = code != NULL ? strdup(code) : NULL;
 	err->field = field != NULL ? strdup(field) : NULL;
 	err->message = message != NULL ? message : strdup(_("out of memory"));
-}
-
-void
-ra_error_free(struct ra_error *err)
-{
-	free(err->code);
-	free(err->field);
-	free(err->message);
-	memset(err, 0, sizeof *err);
 }
 
 static char *
@@ -144,44 +135,44 @@ ra_refusal_find(const char *code, int alert)
 /* A failed call in the desk's words; cause (the client's sentence) is consumed. */
 static void
 ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
-    struct ra_error *err)
+    struct failure *err)
 {
 	const struct ra_refusal	*r;
 	const json_t		*e;
 
 	if (res->failure == CLIENT_KEY)
 		/* The operator's token, not the service: local, like a missing container. */
-		ra_fail(err, RA_LOCAL, "operator.token", "operator", cause);
+		ra_fail(err, FAILURE_LOCAL, "operator.token", "operator", cause);
 	else if (res->failure == CLIENT_IDENTITY) {
 		if ((r = ra_refusal_find(NULL, res->tls_alert)) != NULL) {
-			ra_fail(err, RA_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
+			ra_fail(err, FAILURE_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
 			free(cause);
 		} else
-			ra_fail(err, RA_REFUSED, "ra.tls_refused", NULL, cause);
+			ra_fail(err, FAILURE_REFUSED, "ra.tls_refused", NULL, cause);
 	} else if (res->failure == CLIENT_REFUSED &&
 	    (r = ra_refusal_find(res->code, 0)) != NULL) {
-		ra_fail(err, RA_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
+		ra_fail(err, FAILURE_REFUSED, r->code, NULL, ra_refusal_text(ra, r));
 		free(cause);
 	} else if (res->failure == CLIENT_REFUSED && res->status == 409 && res->code != NULL &&
 	    strcmp(res->code, "application.already_decided") == 0) {
 		/* Who decided and when, from the answer's members, in the reader's words. */
 		e = json_object_get(res->json, "error");
-		ra_fail(err, RA_REFUSED, res->code, res->field, ra_already(ra_str(e,
+		ra_fail(err, FAILURE_REFUSED, res->code, res->field, ra_already(ra_str(e,
 		    "decided_by"), ra_str(e, "decided_at"), ra_str(e, "status")));
 		free(cause);
 	} else if (res->failure == CLIENT_REFUSED)
-		ra_fail(err, RA_REFUSED, res->code, res->field, cause);
+		ra_fail(err, FAILURE_REFUSED, res->code, res->field, cause);
 	else if (res->failure == CLIENT_BROKEN && (r = ra_refusal_find(res->code, 0)) != NULL) {
 		/* The service's own failure with a code of its own (ca.unavailable). */
-		ra_fail(err, RA_SERVICE, r->code, NULL, ra_refusal_text(ra, r));
+		ra_fail(err, FAILURE_SERVICE, r->code, NULL, ra_refusal_text(ra, r));
 		free(cause);
 	} else
-		ra_fail(err, RA_SERVICE, NULL, NULL, cause);
+		ra_fail(err, FAILURE_SERVICE, NULL, NULL, cause);
 }
 
 static int
 ra_call(struct ra *ra, const char *method, const char *path, json_t *body, int idempotent,
-    json_t **out, struct ra_error *err)
+    json_t **out, struct failure *err)
 {
 	struct client_result	 res;
 	char			*cause = NULL;
@@ -192,7 +183,7 @@ ra_call(struct ra *ra, const char *method, const char *path, json_t *body, int i
 		ra_fail_call(ra, &res, cause, err);
 	else if (res.json == NULL) {
 		free(cause);
-		ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+		ra_fail(err, FAILURE_SERVICE, NULL, NULL, ra_dup_printf("%s",
 		    _("the service sent an answer that is not JSON")));
 	} else {
 		free(cause);
@@ -219,7 +210,7 @@ ra_read_subject(struct ra *ra)
  * that cannot keeps the desk on TLS 1.2.
  */
 static int
-ra_open_token(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
+ra_open_token(struct ra *ra, const struct ra_config *cfg, struct failure *err)
 {
 	struct p11_identity		 id;
 	enum p11_failure		 w = P11_OK;
@@ -229,16 +220,16 @@ ra_open_token(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
 
 	if (p11_identity_open(cfg->operator_p12, cfg->password, &id, &w, &cause) == -1) {
 		if (w == P11_PIN || w == P11_LOCKED)
-			ra_fail(err, RA_REFUSED, "operator.pin", "password", cause);
+			ra_fail(err, FAILURE_REFUSED, "operator.pin", "password", cause);
 		else if (w == P11_CONTENT)
-			ra_fail(err, RA_REFUSED, "operator.container", "operator", cause);
+			ra_fail(err, FAILURE_REFUSED, "operator.container", "operator", cause);
 		else
-			ra_fail(err, RA_LOCAL, "operator.token", "operator", cause);
+			ra_fail(err, FAILURE_LOCAL, "operator.token", "operator", cause);
 		return -1;
 	}
 	if (client_set_identity_key(ra->cl, id.key, id.cert, !id.pss, cfg->operator_p12,
 	    &ra->id, &why, &cause) == -1)
-		ra_fail(err, RA_LOCAL, "operator.token", "operator", cause);
+		ra_fail(err, FAILURE_LOCAL, "operator.token", "operator", cause);
 	else {
 		ra_read_subject(ra);
 		rc = 0;
@@ -248,13 +239,13 @@ ra_open_token(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
 }
 
 static int
-ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct ra_error *err)
+ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct failure *err)
 {
 	enum client_identity_error	 why;
 	char				*cause = NULL;
 
 	if ((ra->p12 = strdup(cfg->operator_p12)) == NULL) {
-		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 		return -1;
 	}
 	if (p11_is_uri(cfg->operator_p12))
@@ -267,22 +258,22 @@ ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct ra_error *er
 	switch (why) {
 	case CLIENT_IDENTITY_PASSWORD:
 		free(cause);
-		ra_fail(err, RA_REFUSED, "operator.password", "password", ra_dup_printf(
+		ra_fail(err, FAILURE_REFUSED, "operator.password", "password", ra_dup_printf(
 		    _("the password does not open %s; type the password you chose when "
 		    "the container was made"), cfg->operator_p12));
 		break;
 	case CLIENT_IDENTITY_CONTENT:
-		ra_fail(err, RA_REFUSED, "operator.container", "operator", cause);
+		ra_fail(err, FAILURE_REFUSED, "operator.container", "operator", cause);
 		break;
 	default:
-		ra_fail(err, RA_LOCAL, "operator.file", "operator", cause);
+		ra_fail(err, FAILURE_LOCAL, "operator.file", "operator", cause);
 		break;
 	}
 	return -1;
 }
 
 struct ra *
-ra_open(const struct ra_config *cfg, struct ra_error *err)
+ra_open(const struct ra_config *cfg, struct failure *err)
 {
 	struct client_config	 cc;
 	struct ra		*ra;
@@ -290,7 +281,7 @@ ra_open(const struct ra_config *cfg, struct ra_error *err)
 
 	memset(err, 0, sizeof *err);
 	if ((ra = calloc(1, sizeof *ra)) == NULL) {
-		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 		return NULL;
 	}
 	memset(&cc, 0, sizeof cc);
@@ -298,7 +289,7 @@ ra_open(const struct ra_config *cfg, struct ra_error *err)
 	cc.ca_file = cfg->ca_file;
 	cc.lang = cfg->lang;
 	if ((ra->cl = client_new(&cc, &cause)) == NULL) {
-		ra_fail(err, RA_USAGE, NULL, "service", cause);
+		ra_fail(err, FAILURE_USAGE, NULL, "service", cause);
 		ra_close(ra);
 		return NULL;
 	}
@@ -355,7 +346,7 @@ ra_query_add(char **q, const char *key, const char *value)
 }
 
 int
-ra_queue(struct ra *ra, const struct ra_filter *f, json_t **out, struct ra_error *err)
+ra_queue(struct ra *ra, const struct ra_filter *f, json_t **out, struct failure *err)
 {
 	char	*q = NULL, *path = NULL, age[24] = "";
 	json_t	*answer = NULL;
@@ -372,13 +363,13 @@ ra_queue(struct ra *ra, const struct ra_filter *f, json_t **out, struct ra_error
 	    ra_query_add(&q, "q", f->search) == -1 ||
 	    asprintf(&path, "/api/v1/ra/queue%s", q != NULL ? q : "") == -1) {
 		free(q);
-		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 		return -1;
 	}
 	if (ra_call(ra, "GET", path, NULL, 1, &answer, err) == 0) {
 		if (!json_is_array(*out = json_object_get(answer, "applications"))) {
 			*out = NULL;
-			ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+			ra_fail(err, FAILURE_SERVICE, NULL, NULL, ra_dup_printf("%s",
 			    _("the service's queue is not what doc/api-ra.md says")));
 		} else {
 			*out = json_incref(*out);
@@ -392,23 +383,46 @@ ra_queue(struct ra *ra, const struct ra_filter *f, json_t **out, struct ra_error
 }
 
 int
-ra_number(const char *in, char out[REQNUM_LEN + 1], struct ra_error *err)
+ra_number(const char *in, char out[REQNUM_LEN + 1], struct failure *err)
 {
 	struct problems	p;
 	int		rc;
 
 	problems_init(&p);
 	if ((rc = reqnum_parse(in, out, &p)) == -1)
-		ra_fail(err, RA_REFUSED, p.n > 0 ? p.v[0].code : "request_number",
+		ra_fail(err, FAILURE_REFUSED, p.n > 0 ? p.v[0].code : "request_number",
 		    "request_number", ra_dup_printf("%s", p.n > 0 && p.v[0].message != NULL ?
 		    p.v[0].message : _("not a request number")));
 	problems_free(&p);
 	return rc;
 }
 
+int
+ra_documents_split(char *buf, const char **codes, size_t max, struct failure *err)
+{
+	char	*tok, *save = NULL, *end;
+	size_t	 n = 0;
+
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		for (end = tok + strlen(tok); end > tok && end[-1] == ' '; end--)
+			end[-1] = '\0';
+		if (*tok == '\0')
+			continue;
+		if (n == max) {
+			ra_fail(err, FAILURE_USAGE, "documents.too_many", "documents",
+			    ra_dup_printf("%s", _("too many documents")));
+			return -1;
+		}
+		codes[n++] = tok;
+	}
+	return (int)n;
+}
+
 /* "/api/v1/ra/applications/NUMBER[/what]" for a number typed any way. */
 static char *
-ra_app_path(const char *number, const char *what, struct ra_error *err)
+ra_app_path(const char *number, const char *what, struct failure *err)
 {
 	char	 canon[REQNUM_LEN + 1], *path = NULL;
 
@@ -416,14 +430,14 @@ ra_app_path(const char *number, const char *what, struct ra_error *err)
 		return NULL;
 	if (asprintf(&path, "/api/v1/ra/applications/%s%s%s", canon, what != NULL ? "/" : "",
 	    what != NULL ? what : "") == -1) {
-		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 		return NULL;
 	}
 	return path;
 }
 
 int
-ra_application(struct ra *ra, const char *number, json_t **out, struct ra_error *err)
+ra_application(struct ra *ra, const char *number, json_t **out, struct failure *err)
 {
 	char	*path;
 	int	 rc;
@@ -437,7 +451,7 @@ ra_application(struct ra *ra, const char *number, json_t **out, struct ra_error 
 }
 
 int
-ra_places(struct ra *ra, json_t **out, struct ra_error *err)
+ra_places(struct ra *ra, json_t **out, struct failure *err)
 {
 	json_t	*regions = NULL, *region, *cities;
 	char	*path;
@@ -454,7 +468,7 @@ ra_places(struct ra *ra, json_t **out, struct ra_error *err)
 		if (id == NULL || strchr(id, '/') != NULL || strchr(id, '?') != NULL)
 			goto broken;
 		if (asprintf(&path, "/api/v1/directories/regions/%s/cities", id) == -1) {
-			ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+			ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 			json_decref(regions);
 			return -1;
 		}
@@ -474,13 +488,13 @@ ra_places(struct ra *ra, json_t **out, struct ra_error *err)
 	return 0;
 broken:
 	json_decref(regions);
-	ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+	ra_fail(err, FAILURE_SERVICE, NULL, NULL, ra_dup_printf("%s",
 	    _("the service's directory of places is not what doc/api.md says")));
 	return -1;
 }
 
 int
-ra_reject_reasons(struct ra *ra, json_t **out, struct ra_error *err)
+ra_reject_reasons(struct ra *ra, json_t **out, struct failure *err)
 {
 	json_t	*answer = NULL;
 
@@ -489,7 +503,7 @@ ra_reject_reasons(struct ra *ra, json_t **out, struct ra_error *err)
 		return -1;
 	if (!json_is_array(answer)) {
 		json_decref(answer);
-		ra_fail(err, RA_SERVICE, NULL, NULL, ra_dup_printf("%s",
+		ra_fail(err, FAILURE_SERVICE, NULL, NULL, ra_dup_printf("%s",
 		    _("the service's list of reasons is not what doc/api-ra.md says")));
 		return -1;
 	}
@@ -499,14 +513,14 @@ ra_reject_reasons(struct ra *ra, json_t **out, struct ra_error *err)
 
 static int
 ra_decide(struct ra *ra, const char *number, const char *what, json_t *body, json_t **out,
-    struct ra_error *err)
+    struct failure *err)
 {
 	char	*path;
 	int	 rc = -1;
 
 	*out = NULL;
 	if (body == NULL)
-		ra_fail(err, RA_LOCAL, NULL, NULL, NULL);
+		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 	else if ((path = ra_app_path(number, what, err)) != NULL) {
 		/* Not idempotent: a retry after a lost answer would meet "already decided". */
 		rc = ra_call(ra, "POST", path, body, 0, out, err);
@@ -518,7 +532,7 @@ ra_decide(struct ra *ra, const char *number, const char *what, json_t *body, jso
 
 int
 ra_approve(struct ra *ra, const char *number, const char *const *docs, size_t ndocs,
-    json_t **out, struct ra_error *err)
+    json_t **out, struct failure *err)
 {
 	json_t	*list = json_array();
 	size_t	 i;
@@ -534,7 +548,7 @@ ra_approve(struct ra *ra, const char *number, const char *const *docs, size_t nd
 
 int
 ra_reject(struct ra *ra, const char *number, const char *reason, const char *text,
-    json_t **out, struct ra_error *err)
+    json_t **out, struct failure *err)
 {
 	return ra_decide(ra, number, "reject", json_pack("{s:s, s:s?}", "reason", reason,
 	    "text", text), out, err);
@@ -731,7 +745,7 @@ oom:
 }
 
 int
-ra_me(struct ra *ra, json_t **out, struct ra_error *err)
+ra_me(struct ra *ra, json_t **out, struct failure *err)
 {
 	return ra_call(ra, "GET", "/api/v1/ra/me", NULL, 1, out, err);
 }

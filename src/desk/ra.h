@@ -4,7 +4,7 @@
  * a key and certificate on a PKCS#11 token named by a pkcs11: URI), calls the
  * RA endpoints with it (mutual TLS) and turns every refusal of the operator (no
  * certificate, expired, wrong CA, revoked, not an operator) into a sentence that says what
- * to do. Failures fill struct ra_error (kind doubles as the exit status, enum cmd_exit);
+ * to do. Failures fill struct failure (kind doubles as the exit status, enum cmd_exit);
  * JSON answers are the caller's to json_decref. 0/-1 (NULL) convention; not thread-safe.
  */
 #ifndef NCA_RA_H
@@ -13,23 +13,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "common/failure.h"
 #include "common/reqnum.h"
 #include "common/secret.h"
 #include "enroll/client.h"
-
-enum ra_fail {
-	RA_REFUSED = 1,		/* the operator or the input was refused */
-	RA_USAGE = 2,
-	RA_SERVICE = 3,		/* unreachable, untrusted or broken service */
-	RA_LOCAL = 4,		/* the container, the token or another local file */
-};
-
-struct ra_error {
-	enum ra_fail	 kind;
-	char		*code;		/* the service's code ("ra.revoked"), or NULL */
-	char		*field;
-	char		*message;	/* a sentence a person can act on */
-};
 
 struct ra_config {
 	const char		*url;		/* https://host:port */
@@ -56,31 +43,38 @@ struct ra_filter {
 	int		 all;		/* a supervisor: every office, not only one's own */
 };
 
-struct ra	*ra_open(const struct ra_config *, struct ra_error *);
+struct ra	*ra_open(const struct ra_config *, struct failure *);
 void		 ra_close(struct ra *);
-void		 ra_error_free(struct ra_error *);
 
 /* The queue's "applications" array, the nearest deadline first. */
-int	ra_queue(struct ra *, const struct ra_filter *, json_t **out, struct ra_error *);
+int	ra_queue(struct ra *, const struct ra_filter *, json_t **out, struct failure *);
 /* The application in full (unmasked), with documents and history. */
-int	ra_application(struct ra *, const char *number, json_t **out, struct ra_error *);
+int	ra_application(struct ra *, const char *number, json_t **out, struct failure *);
 /*
  * The places an operator filters the queue by: every region, each with its cities and
  * each city with its registration offices ([{"id","name":{kk,ru,en},"cities":[{"id",
  * "name","offices":[{"id","name"}]}]}]), from the service's public directories.
  */
-int	ra_places(struct ra *, json_t **out, struct ra_error *);
+int	ra_places(struct ra *, json_t **out, struct failure *);
 /* [{"code","name":{kk,ru,en},"text_required"}] */
-int	ra_reject_reasons(struct ra *, json_t **out, struct ra_error *);
+int	ra_reject_reasons(struct ra *, json_t **out, struct failure *);
 /* docs: the ticked document codes. *out: the service's answer ({"status":"issued"}). */
 int	ra_approve(struct ra *, const char *number, const char *const *docs, size_t ndocs,
-	    json_t **out, struct ra_error *);
+	    json_t **out, struct failure *);
 /* text may be NULL (required by the service for reason "other"). */
 int	ra_reject(struct ra *, const char *number, const char *reason, const char *text,
-	    json_t **out, struct ra_error *);
+	    json_t **out, struct failure *);
 
+/*
+ * The document codes of a list typed or ticked ("form, identity,authority"): buf is cut
+ * up in place and codes[] points into it, each code trimmed of spaces, empty ones
+ * skipped. The number of codes, or -1 with err (FAILURE_USAGE, field "documents") when there
+ * are more than max: none is dropped silently, the command and the console alike.
+ */
+#define RA_MAX_DOCUMENTS 16
+int	ra_documents_split(char *buf, const char **codes, size_t max, struct failure *);
 /* A request number typed any way, checked by its check digit: canonical form, or -1. */
-int	ra_number(const char *in, char out[REQNUM_LEN + 1], struct ra_error *);
+int	ra_number(const char *in, char out[REQNUM_LEN + 1], struct failure *);
 /* {"kk","ru","en"} (or a plain string) in the reader's language, falling back; never NULL. */
 const char *ra_name(const json_t *names);
 /* A JSON string member, or "". */
@@ -105,7 +99,7 @@ char	*ra_form_text(const json_t *app, char **cause);
 void	ra_applicant_name(const json_t *app, char *buf, size_t size);
 
 /* Who the operator is, as the service records them: GET /ra/me ({"name", "role", "office"}). */
-int	ra_me(struct ra *, json_t **out, struct ra_error *);
+int	ra_me(struct ra *, json_t **out, struct failure *);
 
 /*
  * What a person reads instead of the service's words (the service speaks wire names and

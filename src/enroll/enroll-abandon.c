@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "enroll/enroll-int.h"
 
@@ -17,23 +18,23 @@
  * abandoned: the sentence says why and what to do instead. 0 when it may be.
  */
 static int
-enroll_abandon_refused(const struct state_app *a, struct enroll_error *err)
+enroll_abandon_refused(const struct state_app *a, struct failure *err)
 {
-	const char	*n = state_get(a, "request_number") != NULL ?
-			    state_get(a, "request_number") : a->id;
+	const char	*n = state_get(a, APPKEY_REQUEST_NUMBER) != NULL ?
+			    state_get(a, APPKEY_REQUEST_NUMBER) : a->id;
 
 	if (a->state == MS_SUBMITTED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.at_desk",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.at_desk",
 		    _("application %s is at the registration desk, which decides it; to "
 		    "withdraw it, ask the desk to reject it at the applicant's request, or let it "
 		    "be cancelled when its month is over; then its keys can be removed"), n);
 	else if (a->state == MS_ISSUED || a->state == MS_CERTS_READY)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.issued",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.issued",
 		    _("the certificates of application %s are issued: install them with "
 		    "'ncaenroll install %s'; if they are not wanted, ask a registration desk to "
 		    "revoke them"), n, n);
 	else if (a->state == MS_INSTALLED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.installed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.installed",
 		    _("the certificates of application %s are installed and valid; if they are "
 		    "no longer wanted, ask a registration desk to revoke them"), n);
 	else
@@ -71,7 +72,7 @@ enroll_abandon_files(const struct state_app *a, struct enroll_abandon *p)
 /* The plan of an application found in the state (a is read, not kept). */
 static int
 enroll_abandon_fill(const struct state_app *a, struct enroll_abandon *p,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	const char	*where;
 
@@ -81,8 +82,9 @@ enroll_abandon_fill(const struct state_app *a, struct enroll_abandon *p,
 	p->state = a->state;
 	p->becomes_abandoned = a->state == MS_DRAFT || a->state == MS_KEYS_READY;
 	p->on_token = enroll_on_token(a);
-	where = p->on_token ? (state_get(a, "token_label") != NULL ?
-	    state_get(a, "token_label") : state_get(a, "token")) : state_get(a, "dir");
+	where = p->on_token ? (state_get(a, APPKEY_TOKEN_LABEL) != NULL ?
+	    state_get(a, APPKEY_TOKEN_LABEL) : state_get(a, APPKEY_TOKEN)) :
+	    state_get(a, APPKEY_DIR);
 	if (where != NULL && (p->where = strdup(where)) == NULL)
 		goto oom;
 	if (!p->on_token && p->where != NULL && enroll_abandon_files(a, p) == -1)
@@ -92,24 +94,24 @@ enroll_abandon_fill(const struct state_app *a, struct enroll_abandon *p,
 	 * removed before, or none were ever made (a draft: keys are recorded when made).
 	 */
 	if (p->on_token)
-		p->keys = a->state == MS_DRAFT || state_get(a, "keys_removed") != NULL ||
+		p->keys = a->state == MS_DRAFT || state_get(a, APPKEY_KEYS_REMOVED) != NULL ||
 		    p->where == NULL ? 0 : -1;
 	return 0;
 oom:
 	enroll_abandon_free(p);
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 	return -1;
 }
 
 int
 enroll_abandon_plan(struct enroll *e, const char *key, struct enroll_abandon *p,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a;
 
 	enroll_abandon_free(p);
 	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer"), key);
 		return -1;
 	}
@@ -127,7 +129,7 @@ enroll_abandon_plan(struct enroll *e, const char *key, struct enroll_abandon *p,
 /* The keys gone from the folder or the token: p->keys becomes how many were removed. */
 static int
 enroll_abandon_keys(struct enroll *e, struct enroll_abandon *p, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, p->id);
 	struct keystore		*ks;
@@ -141,7 +143,7 @@ enroll_abandon_keys(struct enroll *e, struct enroll_abandon *p, const struct sec
 	rc = ks->ops->remove_keys(ks, &removed, &cause);
 	keystore_close(ks);
 	if (rc == -1) {
-		enroll_fail(err, ENROLL_LOCAL, p->on_token ? "token" : "dir", NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, p->on_token ? "token" : "dir", NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -151,7 +153,7 @@ enroll_abandon_keys(struct enroll *e, struct enroll_abandon *p, const struct sec
 
 int
 enroll_abandon_remove(struct enroll *e, const char *key, const struct secret *pin,
-    struct enroll_abandon *p, struct enroll_error *err)
+    struct enroll_abandon *p, struct failure *err)
 {
 	struct state_app	*a;
 	char			 now[21];
@@ -165,7 +167,7 @@ enroll_abandon_remove(struct enroll *e, const char *key, const struct secret *pi
 	enroll_now_iso(now);
 	/* Recorded, so that a token is not asked for its PIN again for nothing. */
 	if (enroll_record(e, p->id, p->becomes_abandoned ? ME_ABANDON : ENROLL_NO_MOVE, err,
-	    "keys_removed", now, (char *)NULL) == -1) {
+	    APPKEY_KEYS_REMOVED, now, (char *)NULL) == -1) {
 		enroll_abandon_free(p);
 		return -1;
 	}

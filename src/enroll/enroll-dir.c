@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "enroll/enroll.h"
 
@@ -43,8 +44,8 @@ static char *
 enroll_dir_pending(struct enroll *e, const char *app_id)
 {
 	const struct state_app	*a = state_app_find(e->st, app_id);
-	const char		*num = a != NULL ? state_get(a, "request_number") : NULL;
-	const char		*when = a != NULL ? state_get(a, "created") : NULL;
+	const char		*num = a != NULL ? state_get(a, APPKEY_REQUEST_NUMBER) : NULL;
+	const char		*when = a != NULL ? state_get(a, APPKEY_CREATED) : NULL;
 	char			 day[11], *s = NULL;
 	int			 n;
 
@@ -64,7 +65,7 @@ enroll_dir_pending(struct enroll *e, const char *app_id)
 static const char *
 enroll_dir_container_owner(struct enroll *e, const char *name)
 {
-	static const char *const keys[] = { "container_auth", "container_sign" };
+	static const char *const keys[] = { APPKEY_CONTAINER_AUTH, APPKEY_CONTAINER_SIGN };
 	const char	*path, *slash;
 	size_t		 i, k;
 
@@ -73,14 +74,14 @@ enroll_dir_container_owner(struct enroll *e, const char *name)
 			path = state_get(&e->st->apps[i], keys[k]);
 			slash = path != NULL ? strrchr(path, '/') : NULL;
 			if (slash != NULL && strcmp(slash + 1, name) == 0)
-				return state_get(&e->st->apps[i], "request_number");
+				return state_get(&e->st->apps[i], APPKEY_REQUEST_NUMBER);
 		}
 	return NULL;
 }
 
 int
 enroll_dir_others(struct enroll *e, const char *id, const char *dir, char **what,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct keystore_dir_keys	 k;
 	const struct state_app		*self = state_app_find(e->st, id);
@@ -91,8 +92,8 @@ enroll_dir_others(struct enroll *e, const char *id, const char *dir, char **what
 
 	*what = NULL;
 	if (keystore_dir_keys(dir, &k, &cause) == -1) {
-		enroll_error_free(err);
-		err->kind = ENROLL_LOCAL;
+		failure_free(err);
+		err->kind = FAILURE_LOCAL;
 		err->message = cause;
 		err->field = strdup("dir");
 		return -1;
@@ -124,8 +125,8 @@ enroll_dir_others(struct enroll *e, const char *id, const char *dir, char **what
 	rc = 0;
 out:
 	if (rc == -1) {
-		enroll_error_free(err);
-		err->kind = ENROLL_LOCAL;
+		failure_free(err);
+		err->kind = FAILURE_LOCAL;
 		err->message = strdup(_("out of memory"));
 	}
 	free(list);

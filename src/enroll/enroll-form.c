@@ -1,3 +1,7 @@
+/*
+ * enroll-form — the application form of a submitted application from the state file
+ * alone: its words filled from the kept fields, shown, printed to PDF and saved.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -5,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/appfield.h"
 #include "common/appform.h"
 #include "common/atomicfile.h"
 #include "common/i18n.h"
@@ -20,24 +25,24 @@
 #define ENROLL_FORM_DAYS	30
 
 static void
-enroll_form_fail(struct enroll_error *err, enum enroll_fail kind, char *msg)
+enroll_form_fail(struct failure *err, enum failure_kind kind, char *msg)
 {
-	enroll_error_free(err);
+	failure_free(err);
 	err->kind = kind;
 	err->message = msg != NULL ? msg : strdup(_("out of memory"));
 }
 
 static const struct state_app *
-enroll_form_app(struct enroll *e, const char *key, struct enroll_error *err)
+enroll_form_app(struct enroll *e, const char *key, struct failure *err)
 {
 	struct state_app	*a = enroll_app(e, key);
 	char			*msg = NULL;
 
-	if (a != NULL && state_get(a, "request_number") != NULL)
+	if (a != NULL && state_get(a, APPKEY_REQUEST_NUMBER) != NULL)
 		return a;
 	if (asprintf(&msg, _("no submitted application %s is kept on this computer"), key) == -1)
 		msg = NULL;
-	enroll_form_fail(err, ENROLL_REFUSED, msg);
+	enroll_form_fail(err, FAILURE_REFUSED, msg);
 	return NULL;
 }
 
@@ -71,8 +76,8 @@ struct enroll_form_days {
 static int
 enroll_form_window(const struct state_app *a)
 {
-	time_t	created = when_parse(state_get(a, "created"));
-	time_t	deadline = when_parse(state_get(a, "deadline"));
+	time_t	created = when_parse(state_get(a, APPKEY_CREATED));
+	time_t	deadline = when_parse(state_get(a, APPKEY_DEADLINE));
 
 	if (created == (time_t)-1 || deadline == (time_t)-1 || deadline <= created ||
 	    deadline - created > (time_t)366 * 86400)
@@ -83,7 +88,7 @@ enroll_form_window(const struct state_app *a)
 /* The form's fields from what the state file keeps; *who: the name, the caller frees it. */
 static int
 enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **who,
-    struct enroll_form_days *days, struct enroll_error *err)
+    struct enroll_form_days *days, struct failure *err)
 {
 	const struct state_app	*a;
 	const char		*storage;
@@ -91,26 +96,26 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 	*who = NULL;
 	if ((a = enroll_form_app(e, key, err)) == NULL)
 		return -1;
-	if ((*who = appform_full_name(state_get(a, "surname"), state_get(a, "given_name"),
-	    state_get(a, "patronymic"))) == NULL) {
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+	if ((*who = appform_full_name(state_get(a, APPKEY_SURNAME),
+	    state_get(a, APPKEY_GIVEN_NAME), state_get(a, APPKEY_PATRONYMIC))) == NULL) {
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		return -1;
 	}
-	storage = state_get(a, "storage") ? state_get(a, "storage") : "";
+	storage = state_get(a, APPKEY_STORAGE) ? state_get(a, APPKEY_STORAGE) : "";
 	memset(f, 0, sizeof *f);
-	f->number = state_get(a, "request_number");
-	f->date = when_day(state_get(a, "created"), days->date);
-	f->deadline = when_day(state_get(a, "deadline"), days->deadline);
-	f->org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
-	    "org_name_ru");
-	f->bin = state_get(a, "bin");
+	f->number = state_get(a, APPKEY_REQUEST_NUMBER);
+	f->date = when_day(state_get(a, APPKEY_CREATED), days->date);
+	f->deadline = when_day(state_get(a, APPKEY_DEADLINE), days->deadline);
+	f->org_name = state_get(a, strcmp(i18n_current(), "kk") == 0 ? APPKEY_ORG_NAME_KK :
+	    APPKEY_ORG_NAME_RU);
+	f->bin = state_get(a, APPKEY_BIN);
 	f->applicant = *who;
-	f->iin = state_get(a, "iin");
-	f->email = state_get(a, "email");
-	f->role = enroll_form_word(a, "role");
-	f->region = enroll_form_word(a, "region");
-	f->city = enroll_form_word(a, "city");
-	f->gu_code = state_get(a, "gu_code");
+	f->iin = state_get(a, APPKEY_IIN);
+	f->email = state_get(a, APPKEY_EMAIL);
+	f->role = enroll_form_word(a, APPKEY_ROLE);
+	f->region = enroll_form_word(a, APPKEY_REGION);
+	f->city = enroll_form_word(a, APPKEY_CITY);
+	f->gu_code = state_get(a, APPKEY_GU_CODE);
 	f->storage = storage_find(storage) != NULL ?
 	    storage_name(storage_find(storage), i18n_current()) : storage;
 	f->days = enroll_form_window(a);
@@ -118,7 +123,7 @@ enroll_form_fill(struct enroll *e, const char *key, struct appform *f, char **wh
 }
 
 char *
-enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_error *err)
+enroll_form_text(struct enroll *e, const char *key, int flags, struct failure *err)
 {
 	struct appform		 f;
 	struct enroll_form_days	 days;
@@ -127,13 +132,13 @@ enroll_form_text(struct enroll *e, const char *key, int flags, struct enroll_err
 	if (enroll_form_fill(e, key, &f, &who, &days, err) == -1)
 		return NULL;
 	if ((text = appform_render(&f, flags, &cause)) == NULL)
-		enroll_form_fail(err, ENROLL_LOCAL, cause);
+		enroll_form_fail(err, FAILURE_LOCAL, cause);
 	free(who);
 	return text;
 }
 
 int
-enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enroll_error *err)
+enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct failure *err)
 {
 	struct appform		 f;
 	struct enroll_form_days	 days;
@@ -143,7 +148,7 @@ enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enro
 	if (enroll_form_fill(e, key, &f, &who, &days, err) == -1)
 		return -1;
 	if (pdfhelper_run(&f, i18n_current(), path, &cause) == -1)
-		enroll_form_fail(err, ENROLL_LOCAL, cause);
+		enroll_form_fail(err, FAILURE_LOCAL, cause);
 	else
 		rc = 0;
 	free(who);
@@ -155,9 +160,9 @@ enroll_form_pdf(struct enroll *e, const char *key, const char *path, struct enro
  * where a person keeps documents: $XDG_DOCUMENTS_DIR if it is a folder, else $HOME.
  */
 static char *
-enroll_form_base(const struct state_app *a, struct enroll_error *err)
+enroll_form_base(const struct state_app *a, struct failure *err)
 {
-	const char	*dir = state_get(a, "dir"), *docs = getenv("XDG_DOCUMENTS_DIR");
+	const char	*dir = state_get(a, APPKEY_DIR), *docs = getenv("XDG_DOCUMENTS_DIR");
 	const char	*home = getenv("HOME");
 	struct stat	 st;
 	char		*base = NULL;
@@ -168,19 +173,20 @@ enroll_form_base(const struct state_app *a, struct enroll_error *err)
 	if (dir == NULL && home != NULL && *home == '/')
 		dir = home;
 	if (dir == NULL) {
-		enroll_form_fail(err, ENROLL_REFUSED,
+		enroll_form_fail(err, FAILURE_REFUSED,
 		    strdup(_("this application has no folder for its keys")));
 		return NULL;
 	}
-	if (asprintf(&base, "%s/application-%s", dir, state_get(a, "request_number")) == -1) {
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+	if (asprintf(&base, "%s/application-%s", dir,
+	    state_get(a, APPKEY_REQUEST_NUMBER)) == -1) {
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		return NULL;
 	}
 	return base;
 }
 
 int
-enroll_form_save(struct enroll *e, const char *key, char **path, struct enroll_error *err)
+enroll_form_save(struct enroll *e, const char *key, char **path, struct failure *err)
 {
 	const struct state_app	*a;
 	char			*base = NULL, *txt = NULL, *text = NULL, *cause = NULL;
@@ -193,18 +199,18 @@ enroll_form_save(struct enroll *e, const char *key, char **path, struct enroll_e
 	/* Both names first: a is good only until the next call into the core. */
 	if (asprintf(&txt, "%s.txt", base) == -1) {
 		txt = NULL;	/* asprintf leaves it undefined on failure */
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		goto out;
 	}
 	if (asprintf(path, "%s.pdf", base) == -1) {
 		*path = NULL;
-		enroll_form_fail(err, ENROLL_LOCAL, NULL);
+		enroll_form_fail(err, FAILURE_LOCAL, NULL);
 		goto out;
 	}
 	if ((text = enroll_form_text(e, key, APPFORM_BIG_NUMBER, err)) == NULL)
 		goto out;
 	if (atomicfile_write(txt, text, strlen(text), 0600, &cause) == -1) {
-		enroll_form_fail(err, ENROLL_LOCAL, cause);
+		enroll_form_fail(err, FAILURE_LOCAL, cause);
 		goto out;
 	}
 	if (enroll_form_pdf(e, key, *path, err) == -1)

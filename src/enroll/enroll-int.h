@@ -1,7 +1,7 @@
 /*
  * enroll-int — what the files of the applicant's core share (enroll.c and its companions
  * enroll-abandon.c, enroll-passwd.c); nothing outside src/enroll includes it. The
- * conventions are enroll.h's: 0/-1 with a struct enroll_error, transitions committed
+ * conventions are enroll.h's: 0/-1 with a struct failure, transitions committed
  * before a function returns, pointers into the state good until the next transaction.
  */
 #ifndef NCA_ENROLL_INT_H
@@ -14,28 +14,31 @@
 #define ENROLL_NO_MOVE ME__MAX
 
 /* Replaces *err (NULL-safe) with kind, field, code and the sentence. */
-void	enroll_fail(struct enroll_error *, enum enroll_fail kind, const char *field,
+void	enroll_fail(struct failure *, enum failure_kind kind, const char *field,
 	    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A lower layer's cause as the reason; never an empty one, when it gave none. */
+void	enroll_fail_cause(struct failure *, enum failure_kind kind, const char *field,
+	    const char *code, const char *cause);
 /* The first problem of a local validation, placed at its field; frees p; -1. */
-int	enroll_fail_problems(struct enroll_error *, const char *field, struct problems *p);
+int	enroll_fail_problems(struct failure *, const char *field, struct problems *p);
 /* Now, as the state file writes times: 2026-11-25T18:29:22Z. */
 void	enroll_now_iso(char out[21]);
 /* 1 when the application's keys are on a token. */
 int	enroll_on_token(const struct state_app *);
 /* Opens a transaction and finds the application in the freshly read file. */
-struct state_app *enroll_begin(struct enroll *, const char *id, struct enroll_error *);
-int	enroll_commit(struct enroll *, struct enroll_error *);
+struct state_app *enroll_begin(struct enroll *, const char *id, struct failure *);
+int	enroll_commit(struct enroll *, struct failure *);
 /*
  * One transaction: sets the NULL-terminated key, value pairs (a NULL value removes the
  * field), then applies the event unless it is ENROLL_NO_MOVE, then commits.
  */
 int	enroll_record(struct enroll *, const char *id, enum machine_event,
-	    struct enroll_error *, ...);
+	    struct failure *, ...);
 /*
  * The application's keystore: its PC folder, or its token opened with the PIN. A refusal
  * names the field a screen shows it at: "dir", or "pin" for a token.
  */
 struct keystore	*enroll_keystore(const struct state_app *, const struct secret *pin,
-		    struct enroll_error *);
+		    struct failure *);
 
 #endif

@@ -12,37 +12,37 @@
 
 /* The kinds of failure nobody gets past by typing something else (enroll_fail's order). */
 static const int enroll_support_kinds[] = {
-	[ENROLL_REFUSED] = 0,		/* unless the code says so (svcerror.c) */
-	[ENROLL_USAGE] = 1,
-	[ENROLL_SERVICE] = 1,
-	[ENROLL_LOCAL] = 1,
-	[ENROLL_CANCELLED] = 0,		/* the person stopped it */
+	[FAILURE_REFUSED] = 0,		/* unless the code says so (svcerror.c) */
+	[FAILURE_USAGE] = 1,
+	[FAILURE_SERVICE] = 1,
+	[FAILURE_LOCAL] = 1,
+	[FAILURE_CANCELLED] = 0,		/* the person stopped it */
 };
 _Static_assert(sizeof enroll_support_kinds / sizeof enroll_support_kinds[0] ==
-    ENROLL_CANCELLED + 1, "a row for every kind of failure");
+    FAILURE_CANCELLED + 1, "a row for every kind of failure");
 
 int
-enroll_error_needs_support(const struct enroll_error *err)
+enroll_error_needs_support(const struct failure *err)
 {
-	if (err == NULL || err->kind < ENROLL_REFUSED || err->kind > ENROLL_CANCELLED)
+	if (err == NULL || err->kind < FAILURE_REFUSED || err->kind > FAILURE_CANCELLED)
 		return 0;
 	if (enroll_support_kinds[err->kind])
 		return 1;
-	return err->kind == ENROLL_REFUSED && svcerror_needs_support(err->code);
+	return err->kind == FAILURE_REFUSED && svcerror_needs_support(err->code);
 }
 
 char *
-enroll_support_for(struct enroll *e, const struct enroll_error *err)
+enroll_support_for(struct enroll *e, const struct failure *err)
 {
-	struct enroll_error	 mine = { 0, NULL, NULL, NULL };
+	struct failure	 mine = { 0, NULL, NULL, NULL };
 	char			*text;
 
 	/* A service that has just failed is not asked again, only its earlier answer used. */
 	if (!enroll_error_needs_support(err) ||
-	    (err->kind == ENROLL_SERVICE && e->support == NULL))
+	    (err->kind == FAILURE_SERVICE && e->support == NULL))
 		return strdup("");
 	if ((text = enroll_support_text(e, &mine)) == NULL) {
-		enroll_error_free(&mine);
+		failure_free(&mine);
 		return strdup("");
 	}
 	return text;

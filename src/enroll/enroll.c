@@ -1,3 +1,8 @@
+/*
+ * enroll — the applicant's core (enroll.h): opening the state and the client, the draft,
+ * the BIN and IIN checks, setting the form's fields by the field table, apply, status,
+ * install and the report of it. Every failure leaves the person a reason.
+ */
 #include "config.h"
 
 #include <openssl/evp.h>
@@ -7,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/appfield.h"
 #include "common/email.h"
 #include "common/fault.h"
 #include "common/gucode.h"
@@ -33,13 +39,24 @@ enroll_now_iso(char out[21])
 int
 enroll_on_token(const struct state_app *a)
 {
-	const struct storage_kind	*k = storage_find(state_get(a, "storage"));
+	const struct storage_kind	*k = storage_find(state_get(a, APPKEY_STORAGE));
 
 	return k != NULL && k->token;
 }
 
 void
-enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
+enroll_fail_cause(struct failure *err, enum failure_kind kind, const char *field,
+    const char *code, const char *cause)
+{
+	/* A layer below that failed without a word still leaves the person a reason. */
+	if (cause == NULL || *cause == '\0')
+		cause = kind == FAILURE_SERVICE ? _("the service could not be reached or failed") :
+		    _("a local file or device failed");
+	enroll_fail(err, kind, field, code, "%s", cause);
+}
+
+void
+enroll_fail(struct failure *err, enum failure_kind kind, const char *field,
     const char *code, const char *fmt, ...)
 {
 	va_list	ap;
@@ -47,11 +64,14 @@ enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
 
 	if (err == NULL)
 		return;
-	enroll_error_free(err);
+	failure_free(err);
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
 	va_end(ap);
+	/* Never an empty reason: a sentence that could not be made is for want of memory. */
+	if (msg == NULL)
+		msg = strdup(_("out of memory"));
 	err->kind = kind;
 	err->message = msg;
 	err->field = field != NULL ? strdup(field) : NULL;
@@ -59,27 +79,16 @@ enroll_fail(struct enroll_error *err, enum enroll_fail kind, const char *field,
 }
 
 int
-enroll_fail_problems(struct enroll_error *err, const char *field, struct problems *p)
+enroll_fail_problems(struct failure *err, const char *field, struct problems *p)
 {
-	enroll_fail(err, ENROLL_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
+	enroll_fail(err, FAILURE_REFUSED, field, p->n ? p->v[0].code : NULL, "%s",
 	    p->n && p->v[0].message != NULL ? p->v[0].message : _("invalid value"));
 	problems_free(p);
 	return -1;
 }
 
-void
-enroll_error_free(struct enroll_error *err)
-{
-	if (err == NULL)
-		return;
-	free(err->message);
-	free(err->field);
-	free(err->code);
-	memset(err, 0, sizeof *err);
-}
-
 struct enroll *
-enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
+enroll_open(const struct enroll_config *cfg, struct failure *err)
 {
 	enum client_config_error	 why = CLIENT_CONFIG_OK;
 	struct enroll			*e;
@@ -88,7 +97,7 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	if ((e = calloc(1, sizeof *e)) == NULL ||
 	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL) {
 		free(e);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return NULL;
 	}
 	if (cfg->state_path == NULL && state_default_path(&path, &cause) == -1)
@@ -101,15 +110,15 @@ enroll_open(const struct enroll_config *cfg, struct enroll_error *err)
 	if (cfg->service.url != NULL &&
 	    (client_config_check(&cfg->service, &why, &cause) == -1 ||
 	    (e->cl = client_new(&cfg->service, &cause)) == NULL)) {
-		enroll_fail(err, why == CLIENT_CONFIG_URL ? ENROLL_USAGE : ENROLL_LOCAL, NULL,
-		    why != CLIENT_CONFIG_OK ? client_config_code(why) : NULL, "%s", cause);
+		enroll_fail_cause(err, why == CLIENT_CONFIG_URL ? FAILURE_USAGE : FAILURE_LOCAL, NULL,
+		    why != CLIENT_CONFIG_OK ? client_config_code(why) : NULL, cause);
 		free(cause);
 		enroll_close(e);
 		return NULL;
 	}
 	return e;
 local:
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause != NULL ? cause : "?");
+	enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 	free(cause);
 	free(path);
 	enroll_close(e);
@@ -135,39 +144,39 @@ enroll_app(struct enroll *e, const char *key)
 }
 
 struct state_app *
-enroll_begin(struct enroll *e, const char *id, struct enroll_error *err)
+enroll_begin(struct enroll *e, const char *id, struct failure *err)
 {
 	struct state_app	*a;
 	char			*cause = NULL;
 
 	if (state_begin(e->st, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		free(cause);
 		return NULL;
 	}
 	if ((a = state_app_find(e->st, id)) == NULL) {
 		state_abort(e->st);
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer"), id);
 	}
 	return a;
 }
 
 int
-enroll_commit(struct enroll *e, struct enroll_error *err)
+enroll_commit(struct enroll *e, struct failure *err)
 {
 	char	*cause = NULL;
 
 	if (state_commit(e->st, &cause) == 0)
 		return 0;
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+	enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 	free(cause);
 	return -1;
 }
 
 int
 enroll_record(struct enroll *e, const char *id, enum machine_event ev,
-    struct enroll_error *err, ...)
+    struct failure *err, ...)
 {
 	struct state_app	*a;
 	const char		*k, *v;
@@ -187,7 +196,7 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
 		ok = state_move(a, ev, &cause) == 0;
 	if (!ok) {
 		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -200,14 +209,14 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
  */
 static int
 enroll_call(struct enroll *e, const char *method, const char *path, json_t *body,
-    int idempotent, enum answer kind, struct client_result *res, struct enroll_error *err)
+    int idempotent, enum answer kind, struct client_result *res, struct failure *err)
 {
 	char	*cause = NULL;
 	int	 rc;
 
 	if (e->cl == NULL) {
 		memset(res, 0, sizeof *res);
-		enroll_fail(err, ENROLL_USAGE, NULL, "service.none", "%s",
+		enroll_fail(err, FAILURE_USAGE, NULL, "service.none", "%s",
 		    _("no enrollment service is named: give --service https://HOST:PORT (and "
 		    "--ca-file FILE), or write 'service: https://HOST:PORT' in "
 		    "~/.config/ncaenroll/config.yaml; --demo starts a demo service"));
@@ -215,11 +224,11 @@ enroll_call(struct enroll *e, const char *method, const char *path, json_t *body
 	}
 	rc = client_call(e->cl, method, path, body, idempotent, res, &cause);
 	if (rc == -1)
-		enroll_fail(err, res->failure == CLIENT_REFUSED ? ENROLL_REFUSED :
-		    res->failure == CLIENT_CANCELLED ? ENROLL_CANCELLED : ENROLL_SERVICE,
+		enroll_fail(err, res->failure == CLIENT_REFUSED ? FAILURE_REFUSED :
+		    res->failure == CLIENT_CANCELLED ? FAILURE_CANCELLED : FAILURE_SERVICE,
 		    res->field, res->code, "%s", cause != NULL ? cause : "?");
 	else if ((rc = answer_check(res->json, kind, client_url(e->cl), &cause)) == -1)
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_SERVICE, NULL, NULL, cause);
 	free(cause);
 	return rc;
 }
@@ -237,21 +246,21 @@ enroll_jstr(json_t *o, const char *key)
  * and what to do instead. 0 for one that can (or is sent already, which changes nothing).
  */
 static int
-enroll_closed(const struct state_app *a, struct enroll_error *err)
+enroll_closed(const struct state_app *a, struct failure *err)
 {
-	const char	*n = state_get(a, "request_number") != NULL ?
-			    state_get(a, "request_number") : a->id;
+	const char	*n = state_get(a, APPKEY_REQUEST_NUMBER) != NULL ?
+			    state_get(a, APPKEY_REQUEST_NUMBER) : a->id;
 
 	if (a->state == MS_ABANDONED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was given up ('ncaenroll abandon') and cannot be sent; "
 		    "start a new one with 'ncaenroll apply'"), n);
 	else if (a->state == MS_REJECTED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was rejected at the registration desk and cannot go on; "
 		    "apply again with new keys ('ncaenroll apply')"), n);
 	else if (a->state == MS_CANCELLED)
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.closed",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was cancelled (it was not verified at a registration "
 		    "desk in time) and cannot go on; apply again with new keys ('ncaenroll "
 		    "apply')"), n);
@@ -262,14 +271,14 @@ enroll_closed(const struct state_app *a, struct enroll_error *err)
 
 int
 enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a;
 	char			*cause = NULL;
 
 	if (resume != NULL) {
 		if ((a = state_app_find(e->st, resume)) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+			enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 			    _("no application %s is kept on this computer"), resume);
 			return -1;
 		}
@@ -279,9 +288,9 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 		return 0;
 	}
 	if (state_begin(e->st, &cause) == -1 || (a = state_app_add(e->st, &cause)) == NULL ||
-	    state_set(a, "lang", e->lang, &cause) == -1) {
+	    state_set(a, APPKEY_LANG, e->lang, &cause) == -1) {
 		state_abort(e->st);
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -290,7 +299,7 @@ enroll_draft(struct enroll *e, const char *resume, char id[STATE_ID_LEN + 1],
 }
 
 int
-enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *err)
+enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct failure *err)
 {
 	struct client_result	 res;
 	json_t			*rows;
@@ -309,14 +318,14 @@ enroll_captcha(struct enroll *e, struct enroll_captcha *c, struct enroll_error *
 	    c->height <= 0 || c->height > 100 || !json_is_array(rows) ||
 	    json_array_size(rows) != (size_t)c->height ||
 	    (c->bits = calloc((size_t)c->width, (size_t)c->height)) == NULL) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s",
 		    _("the service sent a picture that cannot be shown"));
 		goto out;
 	}
 	for (y = 0; y < (size_t)c->height; y++) {
 		row = json_string_value(json_array_get(rows, y));
 		if (row == NULL || strlen(row) != (size_t)c->width) {
-			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+			enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s",
 			    _("the service sent a picture that cannot be shown"));
 			goto out;
 		}
@@ -340,7 +349,7 @@ enroll_captcha_free(struct enroll_captcha *c)
 
 int
 enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *captcha_id,
-    const char *answer, struct enroll_error *err)
+    const char *answer, struct failure *err)
 {
 	struct problems		 p;
 	struct client_result	 res;
@@ -352,7 +361,7 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 	if (idnum_validate_bin(bin, NULL, &p) == -1)
 		return enroll_fail_problems(err, "bin", &p);
 	if (answer == NULL || *answer == '\0') {
-		enroll_fail(err, ENROLL_REFUSED, "captcha_answer", "captcha.missing", "%s",
+		enroll_fail(err, FAILURE_REFUSED, "captcha_answer", "captcha.missing", "%s",
 		    _("type the code from the picture"));
 		return -1;
 	}
@@ -363,10 +372,11 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 		name = json_object_get(res.json, "name");
 		(void)snprintf(expires, sizeof expires, "%lld", (long long)time(NULL) +
 		    json_integer_value(json_object_get(res.json, "token_expires_in")));
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "bin", bin,
-		    "org_name_kk", enroll_jstr(name, "kk"), "org_name_ru", enroll_jstr(name, "ru"),
-		    "check_token", enroll_jstr(res.json, "token"), "check_token_expires", expires,
-		    (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_BIN, bin,
+		    APPKEY_ORG_NAME_KK, enroll_jstr(name, "kk"),
+		    APPKEY_ORG_NAME_RU, enroll_jstr(name, "ru"),
+		    APPKEY_CHECK_TOKEN, enroll_jstr(res.json, "token"),
+		    APPKEY_CHECK_TOKEN_EXPIRES, expires, (char *)NULL);
 	}
 	json_decref(body);
 	client_result_free(&res);
@@ -374,7 +384,7 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 }
 
 int
-enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enroll_error *err)
+enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct failure *err)
 {
 	struct problems		 p;
 	struct client_result	 res;
@@ -387,93 +397,137 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct enrol
 	if (idnum_validate_iin(iin, time(NULL), NULL, &p) == -1)
 		return enroll_fail_problems(err, "iin", &p);
 	if ((a = state_app_find(e->st, id)) == NULL ||
-	    (token = state_get(a, "check_token")) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, "bin", "token.missing", "%s",
+	    (token = state_get(a, APPKEY_CHECK_TOKEN)) == NULL) {
+		enroll_fail(err, FAILURE_REFUSED, "bin", "token.missing", "%s",
 		    _("check the BIN first"));
 		return -1;
 	}
 	body = json_pack("{s:s, s:s}", "iin", iin, "token", token);
 	if (enroll_call(e, "POST", "/api/v1/iin-check", body, 1, ANSWER_IIN_CHECK, &res,
 	    err) == 0)
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "iin", iin,
-		    "surname", enroll_jstr(res.json, "surname"),
-		    "given_name", enroll_jstr(res.json, "given_name"),
-		    "patronymic", enroll_jstr(res.json, "patronymic"), (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_IIN, iin,
+		    APPKEY_SURNAME, enroll_jstr(res.json, "surname"),
+		    APPKEY_GIVEN_NAME, enroll_jstr(res.json, "given_name"),
+		    APPKEY_PATRONYMIC, enroll_jstr(res.json, "patronymic"), (char *)NULL);
 	json_decref(body);
 	client_result_free(&res);
 	return rc;
 }
 
 int
-enroll_precheck(const char *field, const char *value, struct enroll_error *err)
+enroll_precheck(const char *field, const char *value, struct failure *err)
 {
-	struct problems	p;
+	const struct appfield	*f = appfield_find(field);
+	struct problems		 p;
 
 	problems_init(&p);
-	if (strcmp(field, "bin") == 0 && idnum_validate_bin(value, NULL, &p) == -1)
-		return enroll_fail_problems(err, field, &p);
-	if (strcmp(field, "iin") == 0 && idnum_validate_iin(value, time(NULL), NULL, &p) == -1)
+	if (f != NULL && f->check != NULL && f->check(value, time(NULL), &p) == -1)
 		return enroll_fail_problems(err, field, &p);
 	return 0;
 }
 
+/*
+ * What the core checks of a field's value beyond its syntax (appfield.h), before it is
+ * stored; one row per field of the table, NULL for one not set with enroll_set (the BIN
+ * and the IIN come with their checks).
+ */
 static int
-enroll_check_field(const char *field, const char *value, struct enroll_error *err)
+enroll_check_storage(const struct appfield *f, const char *value, struct failure *err)
+{
+	if (storage_find(value) != NULL)
+		return 0;
+	enroll_fail(err, FAILURE_REFUSED, f->name, "storage.unknown",
+	    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, idcard)"),
+	    value);
+	return -1;
+}
+
+static int
+enroll_check_token(const struct appfield *f, const char *value, struct failure *err)
+{
+	if (*value != '\0' && strlen(value) <= 64)
+		return 0;
+	enroll_fail(err, FAILURE_REFUSED, f->name, "token.missing", "%s",
+	    _("choose a connected token"));
+	return -1;
+}
+
+static int
+enroll_check_dir(const struct appfield *f, const char *value, struct failure *err)
+{
+	char	*cause = NULL;
+
+	if (*value != '/') {
+		enroll_fail(err, FAILURE_REFUSED, f->name, "dir.relative", "%s",
+		    _("give the folder as a full path, starting with /"));
+		return -1;
+	}
+	/* Said now, with its reason, not when the keys are made at Apply. */
+	if (keystore_dir_probe(value, &cause) == -1) {
+		enroll_fail_cause(err, FAILURE_LOCAL, f->name, "dir.unwritable", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* A value chosen from a list: its presence here, its place in the list later. */
+static int
+enroll_check_chosen(const struct appfield *f, const char *value, struct failure *err)
+{
+	if (*value != '\0')
+		return 0;
+	enroll_fail(err, FAILURE_REFUSED, f->name, "value.missing", "%s", _("choose a value"));
+	return -1;
+}
+
+static int
+enroll_check_syntax(const struct appfield *f, const char *value, struct failure *err)
 {
 	struct problems	p;
 
 	problems_init(&p);
-	if (strcmp(field, "email") == 0) {
-		if (*value != '\0' && email_check(value, &p) == -1)
-			return enroll_fail_problems(err, field, &p);
-	} else if (strcmp(field, "gu_code") == 0) {
-		if (gucode_check(value, &p) == -1)
-			return enroll_fail_problems(err, field, &p);
-	} else if (strcmp(field, "storage") == 0) {
-		if (storage_find(value) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, field, "storage.unknown",
-			    _("unknown key storage '%s' (pc, etoken72k, jacarta, kaztoken, akey, "
-			    "idcard)"),
-			    value);
-			return -1;
-		}
-	} else if (strcmp(field, "token") == 0) {
-		if (*value == '\0' || strlen(value) > 64) {
-			enroll_fail(err, ENROLL_REFUSED, field, "token.missing", "%s",
-			    _("choose a connected token"));
-			return -1;
-		}
-	} else if (strcmp(field, "dir") == 0) {
-		char	*cause = NULL;
+	if (f->check(value, time(NULL), &p) == -1)
+		return enroll_fail_problems(err, f->name, &p);
+	return 0;
+}
 
-		if (*value != '/') {
-			enroll_fail(err, ENROLL_REFUSED, field, "dir.relative", "%s",
-			    _("give the folder as a full path, starting with /"));
-			return -1;
-		}
-		/* Said now, with its reason, not when the keys are made at Apply. */
-		if (keystore_dir_probe(value, &cause) == -1) {
-			enroll_fail(err, ENROLL_LOCAL, field, "dir.unwritable", "%s", cause);
-			free(cause);
-			return -1;
-		}
-	} else if (strcmp(field, "screen") == 0) {
-		/* Where the person stopped (a screen's id, for Continue): not in the form. */
-		if (*value == '\0' || strlen(value) > 32 ||
-		    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
-			enroll_fail(err, ENROLL_LOCAL, field, NULL, "bad screen id '%s'", value);
-			return -1;
-		}
-	} else if (strcmp(field, "role") != 0 && strcmp(field, "region") != 0 &&
-	    strcmp(field, "city") != 0) {
-		enroll_fail(err, ENROLL_LOCAL, field, NULL, "unknown field '%s'", field);
-		return -1;
-	} else if (*value == '\0') {
-		enroll_fail(err, ENROLL_REFUSED, field, "value.missing", "%s",
-		    _("choose a value"));
+static int (*const enroll_checks[APPFIELD__MAX])(const struct appfield *, const char *,
+    struct failure *) = {
+	[APPFIELD_EMAIL] = enroll_check_syntax,
+	[APPFIELD_ROLE] = enroll_check_chosen,
+	[APPFIELD_REGION] = enroll_check_chosen,
+	[APPFIELD_CITY] = enroll_check_chosen,
+	[APPFIELD_GU_CODE] = enroll_check_syntax,
+	[APPFIELD_STORAGE] = enroll_check_storage,
+	[APPFIELD_DIR] = enroll_check_dir,
+	[APPFIELD_TOKEN] = enroll_check_token,
+};
+
+/* Where the person stopped (a screen's id, for Continue): not in the form. */
+static int
+enroll_check_screen(const char *value, struct failure *err)
+{
+	if (*value == '\0' || strlen(value) > 32 ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
+		enroll_fail(err, FAILURE_LOCAL, APPKEY_SCREEN, NULL, "bad screen id '%s'", value);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+enroll_check_field(const char *field, const char *value, struct failure *err)
+{
+	const struct appfield	*f = appfield_find(field);
+
+	if (strcmp(field, APPKEY_SCREEN) == 0)
+		return enroll_check_screen(value, err);
+	if (f == NULL || enroll_checks[f - appfield_table] == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, field, NULL, "unknown field '%s'", field);
+		return -1;
+	}
+	return enroll_checks[f - appfield_table](f, value, err);
 }
 
 /* The entry with this id in a directory answer (an array of {id, ...} or {code}), or NULL. */
@@ -491,7 +545,7 @@ enroll_dir_find(json_t *list, const char *key, const char *value)
 
 int
 enroll_directory(struct enroll *e, const char *id, const char *which, json_t **out,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct client_result	 res;
 	struct state_app	*a = state_app_find(e->st, id);
@@ -503,10 +557,11 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 		rc = asprintf(&path, "/api/v1/directories/%s", which);
 	else if (strncmp(which, "cities:", 7) == 0)
 		rc = asprintf(&path, "/api/v1/directories/regions/%s/cities", which + 7);
-	else if (strcmp(which, "gu-codes") == 0 && a != NULL && state_get(a, "bin") != NULL)
-		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, "bin"));
+	else if (strcmp(which, "gu-codes") == 0 && a != NULL &&
+	    state_get(a, APPKEY_BIN) != NULL)
+		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, APPKEY_BIN));
 	if (rc == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "unknown directory '%s'", which);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "unknown directory '%s'", which);
 		return -1;
 	}
 	rc = enroll_call(e, "GET", path, NULL, 1, strcmp(which, "gu-codes") == 0 ?
@@ -518,55 +573,53 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 	return rc;
 }
 
-/* Role, region, city and ГУ/СКС code are checked against the service's directories. */
 /*
- * A directory value must be in its directory; its names (kk, ru, en) come back into
- * names[] (malloc'd, NULL when it has none) so the application form can show them later
- * without the network.
+ * A value chosen from one of the service's directories (role, region, city, ГУ/СКС code:
+ * the table's directory) must be in it; its names (kk, ru, en) come back into names[]
+ * (malloc'd, NULL when it has none) so the application form can show them later without
+ * the network.
  */
 static int
-enroll_check_directory(struct enroll *e, const char *id, const char *field,
-    const char *value, char *names[3], struct enroll_error *err)
+enroll_check_directory(struct enroll *e, const char *id, const struct appfield *f,
+    const char *value, char *names[3], struct failure *err)
 {
 	static const char *const langs[] = { "kk", "ru", "en" };
 	struct state_app	*a = state_app_find(e->st, id);
 	json_t			*list = NULL, *item;
 	char			*which = NULL;
 	const char		*region, *n;
-	int			 rc = 0, l;
+	int			 rc = 0, l, gu = f == &appfield_table[APPFIELD_GU_CODE];
 
-	if (strcmp(field, "role") == 0 || strcmp(field, "region") == 0)
-		rc = asprintf(&which, "%ss", field);
-	else if (strcmp(field, "city") == 0) {
-		if (a == NULL || (region = state_get(a, "region")) == NULL) {
-			enroll_fail(err, ENROLL_REFUSED, "region", "region.missing", "%s",
-			    _("choose the region first"));
+	if (f->directory == NULL || f == &appfield_table[APPFIELD_TOKEN])
+		return 0;	/* no list, or the tokens connected here (enroll_set_token) */
+	if (f == &appfield_table[APPFIELD_CITY]) {
+		if (a == NULL || (region = state_get(a, APPKEY_REGION)) == NULL) {
+			enroll_fail(err, FAILURE_REFUSED, appfield_table[APPFIELD_REGION].name,
+			    "region.missing", "%s", _("choose the region first"));
 			return -1;
 		}
-		rc = asprintf(&which, "cities:%s", region);
-	} else if (strcmp(field, "gu_code") == 0)
-		rc = asprintf(&which, "gu-codes");
-	else
-		return 0;
+		rc = asprintf(&which, "%s:%s", f->directory, region);
+	} else
+		rc = asprintf(&which, "%s", f->directory);
 	if (rc == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
 	rc = enroll_directory(e, id, which, &list, err);
 	free(which);
 	if (rc == -1)
 		return -1;
-	item = enroll_dir_find(list, strcmp(field, "gu_code") == 0 ? "code" : "id", value);
+	item = enroll_dir_find(list, gu ? "code" : "id", value);
 	for (l = 0; item != NULL && l < 3; l++)
 		if ((n = json_string_value(json_object_get(json_object_get(item, "name"),
 		    langs[l]))) != NULL && *n != '\0')
 			names[l] = strdup(n);
 	json_decref(list);
 	if (item == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, field, "value.unknown",
-		    strcmp(field, "gu_code") == 0 ?
-		    _("%s is not a ГУ/СКС code of this organization") :
-		    strcmp(field, "city") == 0 ? _("there is no city '%s' in the chosen region") :
+		enroll_fail(err, FAILURE_REFUSED, f->name, "value.unknown",
+		    gu ? _("%s is not a ГУ/СКС code of this organization") :
+		    f == &appfield_table[APPFIELD_CITY] ?
+		    _("there is no city '%s' in the chosen region") :
 		    _("'%s' is not in the list"), value);
 		return -1;
 	}
@@ -576,7 +629,7 @@ enroll_check_directory(struct enroll *e, const char *id, const char *field,
 /* A token is chosen only while it is connected; its label is kept for the screens. */
 static int
 enroll_set_token(struct enroll *e, const char *id, const char *serial,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct keystore_token	*list = NULL;
 	size_t			 n = 0, i;
@@ -587,84 +640,107 @@ enroll_set_token(struct enroll *e, const char *id, const char *serial,
 	for (i = 0; i < n && strcmp(list[i].serial, serial) != 0; i++)
 		;
 	if (i == n) {
-		enroll_fail(err, ENROLL_REFUSED, "token", "token.absent",
+		enroll_fail(err, FAILURE_REFUSED, "token", "token.absent",
 		    _("no token with serial number %s is connected"), serial);
 		rc = -1;
 	} else
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "token", serial, "token_label",
-		    list[i].label, (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_TOKEN, serial,
+		    APPKEY_TOKEN_LABEL, list[i].label, (char *)NULL);
 	keystore_tokens_free(list, n);
 	return rc;
 }
 
-int
-enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
-    struct enroll_error *err)
+/* role_kk, role_ru, role_en...: the form is printed without asking the service. */
+static int
+enroll_set_named(struct enroll *e, const char *id, const struct appfield *f,
+    const char *value, char *const names[3], struct failure *err)
 {
-	char	*names[3] = { NULL, NULL, NULL }, key[3][32];
-	int	 rc, l;
+	char	key[3][32];
+	int	l;
 
-	if (enroll_check_field(field, value, err) == -1 ||
-	    enroll_check_directory(e, id, field, value, names, err) == -1)
-		return -1;
-	if (strcmp(field, "token") == 0)
-		return enroll_set_token(e, id, value, err);
-	/* role_kk, role_ru, role_en...: the form is printed without asking the service. */
 	for (l = 0; l < 3; l++)
-		(void)snprintf(key[l], sizeof key[l], "%s_%s", field, l == 0 ? "kk" :
+		(void)snprintf(key[l], sizeof key[l], "%s_%s", f->key, l == 0 ? "kk" :
 		    l == 1 ? "ru" : "en");
 	/* A new region makes the old city meaningless. */
-	if (strcmp(field, "region") == 0)
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "region", value, key[0], names[0],
-		    key[1], names[1], key[2], names[2], "city", (char *)NULL, "city_kk",
-		    (char *)NULL, "city_ru", (char *)NULL, "city_en", (char *)NULL, (char *)NULL);
-	else if (strcmp(field, "role") == 0 || strcmp(field, "city") == 0)
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, key[0], names[0],
-		    key[1], names[1], key[2], names[2], (char *)NULL);
+	if (f == &appfield_table[APPFIELD_REGION])
+		return enroll_record(e, id, ENROLL_NO_MOVE, err, f->key, value, key[0],
+		    names[0], key[1], names[1], key[2], names[2], APPKEY_CITY, (char *)NULL,
+		    APPKEY_CITY "_kk", (char *)NULL, APPKEY_CITY "_ru", (char *)NULL,
+		    APPKEY_CITY "_en", (char *)NULL, (char *)NULL);
+	return enroll_record(e, id, ENROLL_NO_MOVE, err, f->key, value, key[0], names[0],
+	    key[1], names[1], key[2], names[2], (char *)NULL);
+}
+
+int
+enroll_set(struct enroll *e, const char *id, const char *field, const char *value,
+    struct failure *err)
+{
+	const struct appfield	*f;
+	char			*names[3] = { NULL, NULL, NULL };
+	int			 rc, l;
+
+	if (enroll_check_field(field, value, err) == -1)
+		return -1;
+	if ((f = appfield_find(field)) == NULL)		/* the screen, checked above */
+		return enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_SCREEN, value,
+		    (char *)NULL);
+	if (enroll_check_directory(e, id, f, value, names, err) == -1)
+		return -1;
+	if (f == &appfield_table[APPFIELD_TOKEN])
+		return enroll_set_token(e, id, value, err);
+	if (f == &appfield_table[APPFIELD_ROLE] || f == &appfield_table[APPFIELD_REGION] ||
+	    f == &appfield_table[APPFIELD_CITY])
+		rc = enroll_set_named(e, id, f, value, names, err);
 	else
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, field, value, (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, f->key, value, (char *)NULL);
 	for (l = 0; l < 3; l++)
 		free(names[l]);
 	return rc;
 }
 
 /*
- * What an application needs before its keys are made: each state key, and the field as
- * the person knows it from the screens (a refusal names that, never the key); the
- * organization's and the applicant's names come with the BIN's and the IIN's checks.
+ * What an application needs before its keys are made, in this order: the table's fields
+ * (a refusal names the field's label, never the key) and, after the BIN and the IIN,
+ * their checks, which bring the organization's and the applicant's names.
  */
 static const struct {
-	const char	*key;
-	const char	*name;		/* N_() */
+	enum appfield_id	 field;	/* APPFIELD__MAX: a check, key and name below */
+	const char		*key;
+	const char		*name;	/* N_() */
 } enroll_required[] = {
-	{ "bin", N_("BIN of the organization") },
-	{ "org_name_ru", N_("Check of the organization") },
-	{ "iin", N_("IIN of the applicant") },
-	{ "surname", N_("Check of the applicant") },
-	{ "role", N_("Role") },
-	{ "region", N_("Region") },
-	{ "city", N_("City") },
-	{ "gu_code", N_("ГУ/СКС code") },
-	{ "storage", N_("Key storage") },
+	{ APPFIELD_BIN, NULL, NULL },
+	{ APPFIELD__MAX, APPKEY_ORG_NAME_RU, N_("Check of the organization") },
+	{ APPFIELD_IIN, NULL, NULL },
+	{ APPFIELD__MAX, APPKEY_SURNAME, N_("Check of the applicant") },
+	{ APPFIELD_ROLE, NULL, NULL },
+	{ APPFIELD_REGION, NULL, NULL },
+	{ APPFIELD_CITY, NULL, NULL },
+	{ APPFIELD_GU_CODE, NULL, NULL },
+	{ APPFIELD_STORAGE, NULL, NULL },
 	/* Then one of the two, by the storage. */
-	{ "dir", N_("Folder for the keys") },
-	{ "token", N_("Token") },
+	{ APPFIELD_DIR, NULL, NULL },
+	{ APPFIELD_TOKEN, NULL, NULL },
 };
 #define ENROLL_NREQUIRED (sizeof enroll_required / sizeof enroll_required[0])
 
 static int
-enroll_complete(const struct state_app *a, struct enroll_error *err)
+enroll_complete(const struct state_app *a, struct failure *err)
 {
-	const char	*skip = enroll_on_token(a) ? "dir" : "token";
-	size_t		 i;
+	enum appfield_id	 skip = enroll_on_token(a) ? APPFIELD_DIR : APPFIELD_TOKEN;
+	const char		*key, *name;
+	size_t			 i;
 
 	for (i = 0; i < ENROLL_NREQUIRED; i++) {
-		if (strcmp(enroll_required[i].key, skip) == 0 ||
-		    state_get(a, enroll_required[i].key) != NULL)
+		if (enroll_required[i].field == skip)
 			continue;
-		enroll_fail(err, ENROLL_REFUSED, enroll_required[i].key, "value.missing",
-		    _("the application is not complete: '%s' is missing"),
-		    _(enroll_required[i].name));
+		key = enroll_required[i].field == APPFIELD__MAX ? enroll_required[i].key :
+		    appfield_table[enroll_required[i].field].key;
+		name = enroll_required[i].field == APPFIELD__MAX ? enroll_required[i].name :
+		    appfield_table[enroll_required[i].field].label;
+		if (state_get(a, key) != NULL)
+			continue;
+		enroll_fail(err, FAILURE_REFUSED, key, "value.missing",
+		    _("the application is not complete: '%s' is missing"), _(name));
 		return -1;
 	}
 	return 0;
@@ -677,28 +753,28 @@ enroll_complete(const struct state_app *a, struct enroll_error *err)
  */
 struct keystore *
 enroll_keystore(const struct state_app *a, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct keystore		*ks;
 	enum p11_failure	 why = P11_OK;
 	char			*cause = NULL;
 
 	if (!enroll_on_token(a))
-		ks = keystore_file_open(state_get(a, "dir"), a->id, &cause);
+		ks = keystore_file_open(state_get(a, APPKEY_DIR), a->id, &cause);
 	else if (pin == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, "pin", "pin.missing", "%s",
+		enroll_fail(err, FAILURE_REFUSED, "pin", "pin.missing", "%s",
 		    _("the keys are on a token: its PIN is needed"));
 		return NULL;
 	} else
-		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(), state_get(a, "token"),
-		    a->id, pin, &why, &cause);
+		ks = keystore_pkcs11_open_why(keystore_pkcs11_module(),
+		    state_get(a, APPKEY_TOKEN), a->id, pin, &why, &cause);
 	if (ks == NULL && !enroll_on_token(a))
-		enroll_fail(err, ENROLL_LOCAL, "dir", NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, "dir", NULL, cause);
 	else if (ks == NULL && (why == P11_PIN || why == P11_LOCKED))
-		enroll_fail(err, ENROLL_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
-		    "pin.locked", "%s", cause);
+		enroll_fail_cause(err, FAILURE_REFUSED, "pin", why == P11_PIN ? "pin.wrong" :
+		    "pin.locked", cause);
 	else if (ks == NULL)		/* not connected, pulled out, no module */
-		enroll_fail(err, ENROLL_LOCAL, "token", "token.unavailable", "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, "token", "token.unavailable", cause);
 	free(cause);
 	return ks;
 }
@@ -712,7 +788,7 @@ enroll_key_field(const struct state_app *a)
 
 int
 enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	char	*cause = NULL;
 
@@ -720,7 +796,7 @@ enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
 
 	(void)e;
 	if (keystore_pkcs11_tokens(keystore_pkcs11_module(), list, n, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, "token", NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, "token", NULL, cause);
 		free(cause);
 		return -1;
 	}
@@ -736,7 +812,7 @@ enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
 
 static int
 enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -746,7 +822,7 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->generate(ks, &created, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 		free(cause);
 		keystore_close(ks);
 		return -1;
@@ -759,25 +835,33 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	return 0;
 }
 
+/* Every field the table sends, by its member; an empty optional one is not sent. */
 static json_t *
 enroll_submission(const struct state_app *a, const char *csr_auth, const char *csr_sign)
 {
-	const char	*email = state_get(a, "email");
+	const char	*v;
+	json_t		*body;
+	size_t		 i;
 
-	return json_pack("{s:s, s:s, s:s, s:s*, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "token", state_get(a, "check_token") ? state_get(a, "check_token") : "",
-	    "bin", state_get(a, "bin"), "iin", state_get(a, "iin"),
-	    "email", email != NULL && *email != '\0' ? email : NULL,
-	    "role", state_get(a, "role"), "region", state_get(a, "region"),
-	    "city", state_get(a, "city"), "gu_code", state_get(a, "gu_code"),
-	    "storage", state_get(a, "storage"),
-	    "lang", state_get(a, "lang") ? state_get(a, "lang") : "en",
+	body = json_pack("{s:s, s:s, s:s, s:s}",
+	    "token", state_get(a, APPKEY_CHECK_TOKEN) ? state_get(a, APPKEY_CHECK_TOKEN) : "",
+	    "lang", state_get(a, APPKEY_LANG) ? state_get(a, APPKEY_LANG) : "en",
 	    "csr_auth", csr_auth, "csr_sign", csr_sign);
+	for (i = 0; body != NULL && i < APPFIELD__MAX; i++) {
+		if (appfield_table[i].wire == NULL ||
+		    ((v = state_get(a, appfield_table[i].key)) == NULL || *v == '\0'))
+			continue;
+		if (json_object_set_new(body, appfield_table[i].wire, json_string(v)) == -1) {
+			json_decref(body);
+			body = NULL;
+		}
+	}
+	return body;
 }
 
 static int
 enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
@@ -792,11 +876,11 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 	/* RSA PKCS#1 v1.5 signatures are deterministic: the same keys give the same CSRs. */
 	if (ks->ops->csr(ks, KEYSTORE_AUTH, &csr[KEYSTORE_AUTH], &cause) == -1 ||
 	    ks->ops->csr(ks, KEYSTORE_SIGN, &csr[KEYSTORE_SIGN], &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 		goto out;
 	}
 	if ((body = enroll_submission(a, csr[KEYSTORE_AUTH], csr[KEYSTORE_SIGN])) == NULL) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		goto out;
 	}
 	/* Safe to repeat: the service answers a known key pair with the same number. */
@@ -805,10 +889,11 @@ enroll_submit(struct enroll *e, const char *id, const struct secret *pin,
 		goto out;
 	FAULT_POINT("apply.submit-answered");
 	rc = enroll_record(e, id, ME_SUBMIT_OK, err,
-	    "request_number", enroll_jstr(res.json, "request_number"),
-	    "deadline", enroll_jstr(res.json, "deadline"),
-	    "mail", enroll_jstr(res.json, "mail"),
-	    "check_token", (char *)NULL, "check_token_expires", (char *)NULL, (char *)NULL);
+	    APPKEY_REQUEST_NUMBER, enroll_jstr(res.json, "request_number"),
+	    APPKEY_DEADLINE, enroll_jstr(res.json, "deadline"),
+	    APPKEY_MAIL, enroll_jstr(res.json, "mail"),
+	    APPKEY_CHECK_TOKEN, (char *)NULL, APPKEY_CHECK_TOKEN_EXPIRES, (char *)NULL,
+	    (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("apply.submitted");
 out:
@@ -822,15 +907,15 @@ out:
 }
 
 static void
-enroll_fail_stopped(struct enroll_error *err)
+enroll_fail_stopped(struct failure *err)
 {
-	enroll_fail(err, ENROLL_CANCELLED, NULL, NULL, "%s", _("Stopped. Nothing is lost: "
+	enroll_fail(err, FAILURE_CANCELLED, NULL, NULL, "%s", _("Stopped. Nothing is lost: "
 	    "the keys are kept, and applying again goes on from here."));
 }
 
 /* Between two steps: did the person say stop? */
 static int
-enroll_stopped(const struct enroll_progress *pg, struct enroll_error *err)
+enroll_stopped(const struct enroll_progress *pg, struct failure *err)
 {
 	if (pg == NULL || pg->stop == NULL || pg->stop(pg->arg) == 0)
 		return 0;
@@ -840,13 +925,13 @@ enroll_stopped(const struct enroll_progress *pg, struct enroll_error *err)
 
 int
 enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
-    const struct enroll_progress *pg, struct enroll_error *err)
+    const struct enroll_progress *pg, struct failure *err)
 {
 	struct state_app	*a;
 	int			 rc;
 
 	if ((a = state_app_find(e->st, id)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer"), id);
 		return -1;
 	}
@@ -869,7 +954,7 @@ enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
 	rc = enroll_submit(e, id, pin, err);
 	if (e->cl != NULL)
 		client_set_cancel(e->cl, NULL, NULL);
-	if (rc == -1 && err != NULL && err->kind == ENROLL_CANCELLED)
+	if (rc == -1 && err != NULL && err->kind == FAILURE_CANCELLED)
 		enroll_fail_stopped(err);
 	return rc;
 }
@@ -886,7 +971,7 @@ static const struct {
 };
 
 int
-enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll_error *err)
+enroll_refresh(struct enroll *e, const char *key, json_t **status, struct failure *err)
 {
 	struct client_result	 res;
 	struct state_app	*a;
@@ -900,8 +985,8 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 	if (status != NULL)
 		*status = NULL;
 	if ((a = state_app_find(e->st, key)) != NULL &&
-	    (number = state_get(a, "request_number")) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
+	    (number = state_get(a, APPKEY_REQUEST_NUMBER)) == NULL) {
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_submitted", "%s",
 		    _("this application has not been submitted yet"));
 		return -1;
 	}
@@ -916,7 +1001,7 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct enroll
 	if ((a = state_app_find(e->st, canon)) != NULL) {
 		if ((a = enroll_begin(e, canon, err)) == NULL)
 			goto out;
-		(void)state_set(a, "status", svc, NULL);
+		(void)state_set(a, APPKEY_STATUS, svc, NULL);
 		for (i = 0; i < sizeof enroll_status_events / sizeof enroll_status_events[0]; i++)
 			if (strcmp(svc, enroll_status_events[i].status) == 0 &&
 			    machine_next(a->state, enroll_status_events[i].event, &to) == 0)
@@ -942,7 +1027,7 @@ out:
  */
 static int
 enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
-    json_t *certs, struct enroll_error *err)
+    json_t *certs, struct failure *err)
 {
 	static const char *const member[KEYSTORE_KEY__MAX] = { "auth", "sign" };
 	struct state_app	*a = state_app_find(e->st, id);
@@ -954,11 +1039,11 @@ enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
 		return -1;
 	for (k = 0; rc == 0 && k < KEYSTORE_KEY__MAX; k++) {
 		if (ks->ops->csr(ks, k, &csr, &cause) == -1) {
-			enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+			enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 			rc = -1;
 		} else if (keystore_cert_check_csr(k, enroll_jstr(json_object_get(certs,
 		    member[k]), "pem"), enroll_jstr(certs, "chain_pem"), csr, &cause) == -1) {
-			enroll_fail(err, ENROLL_SERVICE, NULL, NULL, _("the service at %s sent "
+			enroll_fail(err, FAILURE_SERVICE, NULL, NULL, _("the service at %s sent "
 			    "certificates this program will not install: %s"), client_url(e->cl),
 			    cause);
 			rc = -1;
@@ -974,22 +1059,24 @@ enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
 /* issued -> certs_ready: the certificates and the nonce to prove the key with. */
 static int
 enroll_download(struct enroll *e, const char *id, const char *number,
-    const struct secret *pin, struct enroll_error *err)
+    const struct secret *pin, struct failure *err)
 {
 	struct client_result	 res;
 	char			*path = NULL;
 	int			 rc = -1;
 
-	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1)
+	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
+	}
 	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1 ||
 	    enroll_certs_fit(e, id, pin, res.json, err) == -1)
 		goto out;
 	rc = enroll_record(e, id, ME_DOWNLOADED, err,
-	    "cert_auth", enroll_jstr(json_object_get(res.json, "auth"), "pem"),
-	    "cert_sign", enroll_jstr(json_object_get(res.json, "sign"), "pem"),
-	    "chain", enroll_jstr(res.json, "chain_pem"),
-	    "install_nonce", enroll_jstr(res.json, "install_nonce"), (char *)NULL);
+	    APPKEY_CERT_AUTH, enroll_jstr(json_object_get(res.json, "auth"), "pem"),
+	    APPKEY_CERT_SIGN, enroll_jstr(json_object_get(res.json, "sign"), "pem"),
+	    APPKEY_CHAIN, enroll_jstr(res.json, "chain_pem"),
+	    APPKEY_INSTALL_NONCE, enroll_jstr(res.json, "install_nonce"), (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("install.downloaded");
 out:
@@ -1005,28 +1092,37 @@ out:
  */
 static int
 enroll_prove(struct enroll *e, const char *id, const struct secret *pin,
-    struct enroll_error *err)
+    struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct keystore		*ks;
 	unsigned char		*sig = NULL;
 	char			*b64 = NULL, *cause = NULL;
-	const char		*nonce = state_get(a, "install_nonce");
+	const char		*nonce = state_get(a, APPKEY_INSTALL_NONCE);
 	size_t			 siglen = 0;
 	int			 rc = -1;
 
-	if (state_get(a, "install_proof") != NULL)
+	if (state_get(a, APPKEY_INSTALL_PROOF) != NULL)
 		return 0;
-	if (nonce == NULL || (ks = enroll_keystore(a, pin, err)) == NULL)
+	if (nonce == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, "install.no_proof", "%s",
+		    _("the service's request for the proof of the installation was not kept on "
+		    "this computer"));
+		return -1;
+	}
+	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->sign(ks, KEYSTORE_AUTH, nonce, strlen(nonce), &sig, &siglen, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, enroll_key_field(a), NULL, "%s", cause);
+		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
 		goto out;
 	}
-	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL)
+	if ((b64 = calloc(1, 4 * ((siglen + 2) / 3) + 1)) == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		goto out;
+	}
 	(void)EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
-	if ((rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "install_proof", b64, (char *)NULL)) == 0)
+	if ((rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_INSTALL_PROOF, b64,
+	    (char *)NULL)) == 0)
 		FAULT_POINT("install.proved");
 out:
 	keystore_close(ks);
@@ -1037,7 +1133,7 @@ out:
 }
 
 static int
-enroll_report(struct enroll *e, const char *id, const char *number, struct enroll_error *err)
+enroll_report(struct enroll *e, const char *id, const char *number, struct failure *err)
 {
 	struct state_app	*a = state_app_find(e->st, id);
 	struct client_result	 res;
@@ -1045,18 +1141,27 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 	char			*path = NULL;
 	int			 rc = -1;
 
-	if (state_get(a, "reported") != NULL)
+	if (state_get(a, APPKEY_REPORTED) != NULL)
 		return 0;
-	body = json_pack("{s:s, s:s}", "nonce", state_get(a, "install_nonce"),
-	    "signature", state_get(a, "install_proof"));
+	/* An older ncaenroll installed without keeping the proof: nothing to report with. */
+	if (state_get(a, APPKEY_INSTALL_NONCE) == NULL ||
+	    state_get(a, APPKEY_INSTALL_PROOF) == NULL) {
+		enroll_fail(err, FAILURE_LOCAL, NULL, "install.no_proof", "%s",
+		    _("the certificates are installed, but the service cannot be told so: "
+		    "the proof of the installation was not kept on this computer"));
+		return -1;
+	}
+	body = json_pack("{s:s, s:s}", "nonce", state_get(a, APPKEY_INSTALL_NONCE),
+	    "signature", state_get(a, APPKEY_INSTALL_PROOF));
 	if (body == NULL || asprintf(&path, "/api/v1/applications/%s/installed", number) == -1) {
 		json_decref(body);
+		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
 	if (enroll_call(e, "POST", path, body, 1, ANSWER_INSTALLED, &res, err) == 0) {
 		FAULT_POINT("install.reported");
-		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, "reported", "yes", "status", "installed",
-		    (char *)NULL);
+		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_REPORTED, "yes",
+		    APPKEY_STATUS, "installed", (char *)NULL);
 	}
 	client_result_free(&res);
 	json_decref(body);
@@ -1066,7 +1171,7 @@ enroll_report(struct enroll *e, const char *id, const char *number, struct enrol
 
 static int
 enroll_write_containers(struct enroll *e, const char *id, const struct secret *pw,
-    enum keystore_p12_layout layout, struct enroll_error *err)
+    enum keystore_p12_layout layout, struct failure *err)
 {
 	struct state_app		*a = state_app_find(e->st, id);
 	struct keystore			*ks;
@@ -1076,19 +1181,21 @@ enroll_write_containers(struct enroll *e, const char *id, const struct secret *p
 	int				 rc = -1;
 
 	memset(&done, 0, sizeof done);
-	certs[KEYSTORE_AUTH] = state_get(a, "cert_auth");
-	certs[KEYSTORE_SIGN] = state_get(a, "cert_sign");
+	certs[KEYSTORE_AUTH] = state_get(a, APPKEY_CERT_AUTH);
+	certs[KEYSTORE_SIGN] = state_get(a, APPKEY_CERT_SIGN);
 	if ((ks = enroll_keystore(a, pw, err)) == NULL)
 		return -1;
-	if (ks->ops->install(ks, certs, state_get(a, "chain"), pw, layout, &done, &cause) == -1) {
-		enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", cause);
+	if (ks->ops->install(ks, certs, state_get(a, APPKEY_CHAIN), pw, layout, &done,
+	    &cause) == -1) {
+		enroll_fail_cause(err, FAILURE_LOCAL, NULL, NULL, cause);
 		goto out;
 	}
 	FAULT_POINT("install.containers-written");
 	enroll_now_iso(now);
 	rc = enroll_record(e, id, ME_INSTALLED, err,
-	    "container_auth", done.path[KEYSTORE_AUTH],
-	    "container_sign", done.path[KEYSTORE_SIGN], "installed_at", now, (char *)NULL);
+	    APPKEY_CONTAINER_AUTH, done.path[KEYSTORE_AUTH],
+	    APPKEY_CONTAINER_SIGN, done.path[KEYSTORE_SIGN], APPKEY_INSTALLED_AT, now,
+	    (char *)NULL);
 	if (rc == 0)
 		FAULT_POINT("install.installed");
 out:
@@ -1129,7 +1236,7 @@ enroll_not_ready_text(enum machine_state st, const json_t *status, const char *d
 }
 
 int
-enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err)
+enroll_install_ready(struct enroll *e, const char *key, struct failure *err)
 {
 	struct state_app	*a = enroll_app(e, key);
 	enum machine_state	 st;
@@ -1140,14 +1247,14 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 	    a->state != MS_CANCELLED))
 		return 0;
 	st = a->state;
-	(void)snprintf(deadline, sizeof deadline, "%s", state_get(a, "deadline") != NULL ?
-	    state_get(a, "deadline") : "?");
+	(void)snprintf(deadline, sizeof deadline, "%s", state_get(a, APPKEY_DEADLINE) != NULL ?
+	    state_get(a, APPKEY_DEADLINE) : "?");
 	/*
 	 * The service may have decided meanwhile; unreachable, install itself says so. A
 	 * refusal or a cancellation is for good: known here, it is said without the service.
 	 */
 	if (enroll_refresh(e, key, &status, err) == -1 || (a = enroll_app(e, key)) == NULL) {
-		enroll_error_free(err);
+		failure_free(err);
 		json_decref(status);
 		status = NULL;
 		if (st == MS_SUBMITTED)
@@ -1160,7 +1267,7 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 	}
 	text = enroll_not_ready_text(st, status, deadline);
 	json_decref(status);
-	enroll_fail(err, ENROLL_REFUSED, "request_number", "application.not_issued", "%s",
+	enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_issued", "%s",
 	    text != NULL ? text : _("out of memory"));
 	free(text);
 	return -1;
@@ -1168,14 +1275,14 @@ enroll_install_ready(struct enroll *e, const char *key, struct enroll_error *err
 
 int
 enroll_install(struct enroll *e, const char *key, const struct secret *pw,
-    enum keystore_p12_layout layout, struct enroll_error *err)
+    enum keystore_p12_layout layout, struct failure *err)
 {
 	struct state_app	*a;
 	struct problems		 p;
 	char			 id[STATE_ID_LEN + 1], number[REQNUM_LEN + 1];
 
 	if ((a = state_app_find(e->st, key)) == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.unknown",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.unknown",
 		    _("no application %s is kept on this computer; install on the computer "
 		    "where the keys were made"), key);
 		return -1;
@@ -1188,19 +1295,20 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 	 * token's to judge). */
 	if (!enroll_on_token(a) && password_check(secret_reveal(pw), &p) == -1)
 		return enroll_fail_problems(err, "password", &p);
-	if (state_get(a, "request_number") == NULL) {
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_submitted", "%s",
+	if (state_get(a, APPKEY_REQUEST_NUMBER) == NULL) {
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_submitted", "%s",
 		    _("this application has not been submitted yet"));
 		return -1;
 	}
-	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
+	(void)snprintf(number, sizeof number, "%s", state_get(a, APPKEY_REQUEST_NUMBER));
 	if (a->state == MS_SUBMITTED && enroll_refresh(e, id, NULL, err) == -1)
 		return -1;
 	a = state_app_find(e->st, id);
 	if (a->state == MS_SUBMITTED || a->state == MS_REJECTED || a->state == MS_CANCELLED) {
-		char	*text = enroll_not_ready_text(a->state, NULL, state_get(a, "deadline"));
+		char	*text = enroll_not_ready_text(a->state, NULL,
+		    state_get(a, APPKEY_DEADLINE));
 
-		enroll_fail(err, ENROLL_REFUSED, NULL, "application.not_issued", "%s",
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.not_issued", "%s",
 		    text != NULL ? text : _("out of memory"));
 		free(text);
 		return -1;
@@ -1212,15 +1320,15 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 		return -1;
 report:
 	a = state_app_find(e->st, id);
-	(void)snprintf(number, sizeof number, "%s", state_get(a, "request_number"));
+	(void)snprintf(number, sizeof number, "%s", state_get(a, APPKEY_REQUEST_NUMBER));
 	return enroll_report(e, id, number, err);
 }
 
 const char *
 enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 {
-	const char	*mail = a != NULL ? state_get(a, "mail") : NULL;
-	const char	*to = a != NULL ? state_get(a, "email") : NULL;
+	const char	*mail = a != NULL ? state_get(a, APPKEY_MAIL) : NULL;
+	const char	*to = a != NULL ? state_get(a, APPKEY_EMAIL) : NULL;
 
 	if (mail == NULL || *mail == '\0')
 		(void)snprintf(buf, size, "%s", "");
@@ -1249,7 +1357,7 @@ enroll_support_str(const json_t *o, const char *key)
 #define ENROLL_SUPPORT_RETRY	60	/* seconds */
 
 int
-enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error *err)
+enroll_support(struct enroll *e, struct enroll_support *out, struct failure *err)
 {
 	struct client_result	 res;
 	const char		*lang = i18n_current();
@@ -1261,7 +1369,7 @@ enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error
 	 */
 	if (e->support == NULL && e->support_failed != 0 &&
 	    time(NULL) - e->support_failed < ENROLL_SUPPORT_RETRY) {
-		enroll_fail(err, ENROLL_SERVICE, NULL, NULL, "%s",
+		enroll_fail(err, FAILURE_SERVICE, NULL, NULL, "%s",
 		    _("the service's support contact could not be had a moment ago"));
 		return -1;
 	}
@@ -1284,7 +1392,7 @@ enroll_support(struct enroll *e, struct enroll_support *out, struct enroll_error
 }
 
 char *
-enroll_support_text(struct enroll *e, struct enroll_error *err)
+enroll_support_text(struct enroll *e, struct failure *err)
 {
 	static const char *const labels[] = { N_("Phone"), N_("E-mail"), N_("Web site"),
 	    N_("Address"), N_("Hours") };
@@ -1314,6 +1422,6 @@ enroll_support_text(struct enroll *e, struct enroll_error *err)
 	return text;
 oom:
 	free(text);
-	enroll_fail(err, ENROLL_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 	return NULL;
 }

@@ -3,9 +3,9 @@
  * It is the only code that combines the state file, the service client and the keystore;
  * the TUI and every subcommand call it and touch none of those themselves. Each step
  * persists its transition before returning, so a crash at any point resumes from the last
- * step with nothing lost and nothing done twice. Failures come back in struct
- * enroll_error: a kind (which doubles as the exit status), a sentence, and for a refusal
- * the form field it concerns, so a screen can put the message there.
+ * step with nothing lost and nothing done twice. Failures come back in struct failure
+ * (common/failure.h): a kind (which doubles as the exit status), a sentence, and for a
+ * refusal the form field it concerns, so a screen can put the message there.
  */
 #ifndef NCA_ENROLL_H
 #define NCA_ENROLL_H
@@ -13,25 +13,23 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "common/failure.h"
 #include "common/secret.h"
 #include "enroll/client.h"
 #include "enroll/keystore.h"
 #include "enroll/state.h"
 
-enum enroll_fail {
-	ENROLL_REFUSED = 1,	/* bad input, or the service said no */
-	ENROLL_USAGE = 2,	/* the settings: no service named, an address not https:// */
-	ENROLL_SERVICE = 3,	/* the service is unreachable, untrusted or broken */
-	ENROLL_LOCAL = 4,	/* a file, folder or device here failed */
-	ENROLL_CANCELLED = 5,	/* the person stopped it (struct enroll_progress) */
-};
-
-struct enroll_error {
-	enum enroll_fail	 kind;
-	char			*message;
-	char			*field;		/* "bin", "captcha_answer", "password"... or NULL */
-	char			*code;		/* stable code, or NULL */
-};
+/*
+ * The names the applicant's screens (src/tui/actions*.c) still use for struct failure,
+ * until they say failure too (issue 12); nothing else may use them.
+ */
+#define enroll_error		failure
+#define enroll_error_free	failure_free
+#define ENROLL_REFUSED		FAILURE_REFUSED
+#define ENROLL_USAGE		FAILURE_USAGE
+#define ENROLL_SERVICE		FAILURE_SERVICE
+#define ENROLL_LOCAL		FAILURE_LOCAL
+#define ENROLL_CANCELLED	FAILURE_CANCELLED
 
 struct enroll_config {
 	const char		*state_path;	/* NULL: state_default_path() */
@@ -62,9 +60,8 @@ struct enroll_support {
 	const char	*address, *hours;	/* in the current language (i18n_current) */
 };
 
-struct enroll	*enroll_open(const struct enroll_config *, struct enroll_error *);
+struct enroll	*enroll_open(const struct enroll_config *, struct failure *);
 void		 enroll_close(struct enroll *);
-void		 enroll_error_free(struct enroll_error *);
 
 /*
  * A new draft (its id into id[]), or the existing one with that id or request number;
@@ -72,7 +69,7 @@ void		 enroll_error_free(struct enroll_error *);
  * is asked of the person or the service.
  */
 int	enroll_draft(struct enroll *, const char *resume, char id[STATE_ID_LEN + 1],
-	    struct enroll_error *);
+	    struct failure *);
 /*
  * The application as last read. Every step re-reads the state file, so the pointer and
  * the strings state_get() returns from it are good only until the next enroll_* call.
@@ -80,16 +77,16 @@ int	enroll_draft(struct enroll *, const char *resume, char id[STATE_ID_LEN + 1],
 struct state_app	*enroll_app(struct enroll *, const char *id_or_number);
 
 /* A value's own rules (BIN, IIN), checked here before anything reaches the network. */
-int	enroll_precheck(const char *field, const char *value, struct enroll_error *);
-int	enroll_captcha(struct enroll *, struct enroll_captcha *, struct enroll_error *);
+int	enroll_precheck(const char *field, const char *value, struct failure *);
+int	enroll_captcha(struct enroll *, struct enroll_captcha *, struct failure *);
 void	enroll_captcha_free(struct enroll_captcha *);
 
 /* BIN + captcha -> organization name (stored in the draft with a short-lived token). */
 int	enroll_check_bin(struct enroll *, const char *id, const char *bin,
-	    const char *captcha_id, const char *answer, struct enroll_error *);
+	    const char *captcha_id, const char *answer, struct failure *);
 /* IIN -> full name from the registry (needs the BIN check's token). */
 int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
-	    struct enroll_error *);
+	    struct failure *);
 /*
  * One form field: email (may be ""), role, region, city, gu_code, storage, dir, token (a
  * connected token's serial number). Checked here first (syntax; city within region;
@@ -98,7 +95,7 @@ int	enroll_check_iin(struct enroll *, const char *id, const char *iin,
  * case and _), kept so that Continue opens it again; no part of the application.
  */
 int	enroll_set(struct enroll *, const char *id, const char *field, const char *value,
-	    struct enroll_error *);
+	    struct failure *);
 /*
  * Whose keys the folder dir already holds besides application id's own (enroll-dir.c):
  * *what gets a translated list ("application No. …; an application not sent yet…") or
@@ -107,10 +104,10 @@ int	enroll_set(struct enroll *, const char *id, const char *field, const char *v
  * mixed up.
  */
 int	enroll_dir_others(struct enroll *, const char *id, const char *dir, char **what,
-	    struct enroll_error *);
+	    struct failure *);
 /* Directories from the service as JSON: "roles", "regions", "cities:<region>", "gu-codes". */
 int	enroll_directory(struct enroll *, const char *id, const char *which, json_t **,
-	    struct enroll_error *);
+	    struct failure *);
 
 /*
  * Apply: makes the two key pairs in the chosen folder or on the chosen token (kept if a
@@ -118,7 +115,7 @@ int	enroll_directory(struct enroll *, const char *id, const char *which, json_t 
  * returns. pin opens the token (NULL for a folder): used for this call, never kept.
  * progress (may be NULL) hears each step as it starts, and is asked, between the steps
  * and several times a second while the service is awaited, whether to stop. Stopping
- * fails with ENROLL_CANCELLED and loses nothing: keys already made are kept and recorded,
+ * fails with FAILURE_CANCELLED and loses nothing: keys already made are kept and recorded,
  * and applying again goes on from there (a submission the service took before the stop
  * is found again by its keys, with the same number).
  */
@@ -129,19 +126,19 @@ struct enroll_progress {
 	void	 *arg;
 };
 int	enroll_apply(struct enroll *, const char *id, const struct secret *pin,
-	    const struct enroll_progress *, struct enroll_error *);
+	    const struct enroll_progress *, struct failure *);
 /*
  * The tokens connected now (every slot of the PKCS#11 module with a token in it), for the
  * person to choose one; free with keystore_tokens_free.
  */
 int	enroll_tokens(struct enroll *, struct keystore_token **, size_t *,
-	    struct enroll_error *);
+	    struct failure *);
 
 /*
  * Abandoning an application that can no longer be issued, and removing its pending keys
  * for good. First enroll_abandon_plan says what it would do, for the person to confirm
  * (the CLI asks y/N or wants --yes; a screen asks); then enroll_abandon_remove does it
- * and fills the same struct with what was done. Either refuses (ENROLL_REFUSED, code
+ * and fills the same struct with what was done. Either refuses (FAILURE_REFUSED, code
  * application.at_desk, .issued or .installed, and a sentence saying what to do instead) an
  * application that is submitted (the desk decides it; the service is asked first, when
  * one is configured, as the desk may have decided since), issued or installed.
@@ -164,9 +161,9 @@ struct enroll_abandon {
 						   without its PIN); remove: keys removed */
 };
 int	enroll_abandon_plan(struct enroll *, const char *id_or_number,
-	    struct enroll_abandon *, struct enroll_error *);
+	    struct enroll_abandon *, struct failure *);
 int	enroll_abandon_remove(struct enroll *, const char *id_or_number,
-	    const struct secret *pin, struct enroll_abandon *, struct enroll_error *);
+	    const struct secret *pin, struct enroll_abandon *, struct failure *);
 void	enroll_abandon_free(struct enroll_abandon *);
 
 /*
@@ -178,7 +175,7 @@ const char	*enroll_mail_outcome(const struct state_app *, char *buf, size_t size
 
 /* Asks the service and moves the local application along (issued, rejected...). */
 int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
-	    struct enroll_error *);
+	    struct failure *);
 
 /*
  * Install: downloads and verifies the certificates, writes the two password-protected
@@ -192,19 +189,19 @@ int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,
 /*
  * Whether there is anything to install, asked before any password or PIN: an
  * application rejected, cancelled or still waiting at the desk (as the service says now)
- * fails with ENROLL_REFUSED, code application.not_issued and a sentence saying why and
+ * fails with FAILURE_REFUSED, code application.not_issued and a sentence saying why and
  * what to do (the rejection's reason in the reader's words). 0 otherwise, also when the
  * service cannot be asked (the install then says so).
  */
 int	enroll_install_ready(struct enroll *, const char *id_or_number,
-	    struct enroll_error *);
+	    struct failure *);
 int	enroll_install(struct enroll *, const char *id_or_number, const struct secret *pw,
-	    enum keystore_p12_layout, struct enroll_error *);
+	    enum keystore_p12_layout, struct failure *);
 
 /*
  * Where and when an application's certificates were installed: 0 with *out filled (the
  * caller frees it with enroll_installed_free), or -1 with code application.not_installed
- * (ENROLL_REFUSED) when they are not, or application.unknown. No network, no secret.
+ * (FAILURE_REFUSED) when they are not, or application.unknown. No network, no secret.
  */
 struct enroll_installed {
 	char	*when;				/* ISO 8601 UTC; NULL if not noted */
@@ -212,45 +209,45 @@ struct enroll_installed {
 	char	*token;				/* token: its label (or serial); PC: NULL */
 };
 int	enroll_installed(struct enroll *, const char *id_or_number, struct enroll_installed *,
-	    struct enroll_error *);
+	    struct failure *);
 void	enroll_installed_free(struct enroll_installed *);
 
 /*
  * A new password for the two containers of an installed application (PC): both opened
  * with old, both rewritten with new_pw in the layout they had, each replaced atomically;
- * repeating a change cut short finishes it. Refused (ENROLL_REFUSED), before anything is
+ * repeating a change cut short finishes it. Refused (FAILURE_REFUSED), before anything is
  * written: not installed (application.not_installed); keys on a token (token.pin: a
  * token's PIN is changed with the token's own tool); new_pw breaking the policy (field
  * "new_password", the rule's code); old not opening them (field "password",
  * password.wrong).
  */
 int	enroll_passwd(struct enroll *, const char *id_or_number, const struct secret *old,
-	    const struct secret *new_pw, struct enroll_error *);
+	    const struct secret *new_pw, struct failure *);
 
 /*
  * The service's support contact, asked once a run (kept in e; its strings live until
  * enroll_close). 0, or -1 when the service cannot be asked (err says why). For a screen
  * that reports a failure the person cannot fix alone, and for help.
  */
-int	enroll_support(struct enroll *, struct enroll_support *, struct enroll_error *);
+int	enroll_support(struct enroll *, struct enroll_support *, struct failure *);
 /*
  * The same as the lines a person reads, labels in the current language ("Phone: 1414",
  * one a line, no final newline); "" when the service names none. malloc'd; NULL with err.
  */
-char	*enroll_support_text(struct enroll *, struct enroll_error *);
+char	*enroll_support_text(struct enroll *, struct failure *);
 /*
  * Whether a failure is one the person cannot get past alone (enroll-support.c): the
  * service unreachable or failing, a file, folder or device here, the settings, or a
  * refusal svcerror_needs_support marks (the program and the service disagree, the keys
  * or the registers' data cannot make a certificate...). 1 or 0.
  */
-int	enroll_error_needs_support(const struct enroll_error *);
+int	enroll_error_needs_support(const struct failure *);
 /*
  * The support contact to end such a failure's message with, as enroll_support_text
  * gives it; "" for any other failure, when the service names none, or when it cannot be
  * asked (a failing service is not asked again: only a contact had earlier this run is
  * given then). Never an error of its own; malloc'd, NULL only when out of memory.
  */
-char	*enroll_support_for(struct enroll *, const struct enroll_error *);
+char	*enroll_support_for(struct enroll *, const struct failure *);
 
 #endif

@@ -1,3 +1,7 @@
+/*
+ * state — the applicant's state file: reading and writing its YAML, the lock around a
+ * transaction, the refusal of keys that would hold a secret, and the sweep of stale temps.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -15,6 +19,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "common/appfield.h"
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
@@ -138,7 +143,7 @@ state_move(struct state_app *a, enum machine_event ev, char **cause)
 		return -1;
 	}
 	state_now_iso(now);
-	if (state_set(a, "updated", now, cause) == -1)
+	if (state_set(a, APPKEY_UPDATED, now, cause) == -1)
 		return -1;
 	a->state = to;
 	return 0;
@@ -598,12 +603,12 @@ state_sweep(const struct state *st)
 	free(dcopy);
 	free(bcopy);
 	for (i = 0; i < st->napps; i++) {
-		const char	*dir = state_get(&st->apps[i], "dir");
+		const char	*dir = state_get(&st->apps[i], APPKEY_DIR);
 
 		/* Several applications may share a folder: one sweep of it is enough. */
 		for (j = 0; dir != NULL && j < i; j++)
-			if (state_get(&st->apps[j], "dir") != NULL &&
-			    strcmp(state_get(&st->apps[j], "dir"), dir) == 0)
+			if (state_get(&st->apps[j], APPKEY_DIR) != NULL &&
+			    strcmp(state_get(&st->apps[j], APPKEY_DIR), dir) == 0)
 				break;
 		if (dir == NULL || j < i || *dir != '/')
 			continue;
@@ -731,7 +736,7 @@ state_app_add(struct state *st, char **cause)
 	}
 	a->state = MS_DRAFT;
 	state_now_iso(now);
-	if (state_set(a, "created", now, cause) == -1) {
+	if (state_set(a, APPKEY_CREATED, now, cause) == -1) {
 		st->napps--;
 		return NULL;
 	}
@@ -752,7 +757,7 @@ state_app_find(struct state *st, const char *key)
 	for (i = 0; i < st->napps; i++) {
 		if (strcmp(st->apps[i].id, key) == 0)
 			return &st->apps[i];
-		if ((num = state_get(&st->apps[i], "request_number")) != NULL) {
+		if ((num = state_get(&st->apps[i], APPKEY_REQUEST_NUMBER)) != NULL) {
 			size_t	m = 0;
 
 			for (; *num != '\0' && m < sizeof have - 1; num++)

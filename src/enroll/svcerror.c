@@ -1,9 +1,14 @@
+/*
+ * svcerror — the tables of the service's error codes and request members (svcerror.h),
+ * a form field's name taken from the field table.
+ */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "enroll/svcerror.h"
 
@@ -180,22 +185,17 @@ static const struct svcerror_code {
 	    "comment") },
 };
 
-/* Each request member of doc/api*.md as the person knows it from the screens. */
+/*
+ * Each request member of doc/api*.md as the person knows it from the screens; the form's
+ * fields by their row of the field table (common/appfield.h).
+ */
 static const struct svcerror_field {
 	const char	*field;
 	const char	*name;		/* N_() */
 } svcerror_fields[] = {
-	{ "bin", N_("BIN of the organization") },
-	{ "iin", N_("IIN of the applicant") },
 	{ "captcha_answer", N_("Code from the picture") },
 	{ "captcha_id", N_("Picture with the code") },
 	{ "token", N_("Check of the organization") },
-	{ "email", N_("E-mail") },
-	{ "role", N_("Role") },
-	{ "region", N_("Region") },
-	{ "city", N_("City") },
-	{ "gu_code", N_("ГУ/СКС code") },
-	{ "storage", N_("Key storage") },
 	{ "lang", N_("Language") },
 	{ "csr_auth", N_("Request for the authentication certificate") },
 	{ "csr_sign", N_("Request for the signing certificate") },
@@ -264,8 +264,11 @@ svcerror_needs_support(const char *code)
 const char *
 svcerror_field(const char *field)
 {
-	size_t	i;
+	const struct appfield	*f = field != NULL ? appfield_by_wire(field) : NULL;
+	size_t			 i;
 
+	if (f != NULL)		/* a field of the form: as the table names it */
+		return _(f->label);
 	for (i = 0; field != NULL && i < sizeof svcerror_fields / sizeof svcerror_fields[0];
 	    i++)
 		if (strcmp(svcerror_fields[i].field, field) == 0)

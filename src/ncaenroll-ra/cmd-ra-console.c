@@ -22,14 +22,14 @@ static int
 cmd_ra_console_sign_in(struct ra_ctx *ctx, struct ra *ra)
 {
 	struct ra_filter	 f = { NULL, NULL, NULL, NULL, -1, 0 };
-	struct ra_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	json_t			*apps = NULL;
 	int			 rc = CMD_EXIT_OK;
 
 	if (ra_queue(ra, &f, &apps, &err) == -1)
 		rc = ra_cmd_report(ctx, &err);
 	json_decref(apps);
-	ra_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 

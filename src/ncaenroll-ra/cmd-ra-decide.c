@@ -15,7 +15,7 @@
 #include "ncaenroll-ra/cmd-ra.h"
 #include "common/i18n.h"
 
-#define DECIDE_MAX_DOCS 16
+#define DECIDE_MAX_DOCS RA_MAX_DOCUMENTS
 
 struct decide {
 	struct ra_ctx	*ctx;
@@ -76,27 +76,6 @@ decide_options(struct decide *d, const struct cmd_args *args)
 	return CMD_EXIT_OK;
 }
 
-/* Splits "form, identity" into codes in buf; the number of codes, or -1 if too many. */
-static int
-decide_split(char *buf, const char *codes[DECIDE_MAX_DOCS])
-{
-	char	*tok, *save = NULL, *end;
-	int	 n = 0;
-
-	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		for (end = tok + strlen(tok); end > tok && end[-1] == ' '; end--)
-			end[-1] = '\0';
-		if (*tok == '\0')
-			continue;
-		if (n == DECIDE_MAX_DOCS)
-			return -1;
-		codes[n++] = tok;
-	}
-	return n;
-}
-
 /*
  * No questions about an application that is no longer submitted: as the service's 409
  * would, say who moved it last and when (its history, oldest first).
@@ -115,12 +94,12 @@ decide_already(struct decide *d, const json_t *app)
 static int
 decide_fetch(struct decide *d, struct ra *ra, json_t **app)
 {
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	int		 rc;
 
 	if (ra_application(ra, d->number, app, &err) == -1) {
 		rc = ra_cmd_report(d->ctx, &err);
-		ra_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	ra_applicant_name(*app, d->name, sizeof d->name);
@@ -211,7 +190,7 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
 	struct decide	 d;
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*app = NULL, *answer = NULL;
 	const char	*codes[DECIDE_MAX_DOCS];
@@ -224,9 +203,12 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if ((rc = decide_options(&d, args)) != CMD_EXIT_OK)
 		return rc;
 	if (d.documents != NULL && ((list = strdup(d.documents)) == NULL ||
-	    (n = decide_split(list, codes)) == -1)) {
+	    (n = ra_documents_split(list, codes, DECIDE_MAX_DOCS, &err)) == -1)) {
 		free(list);
-		return cmd_usage_error(c, d.entry, _("too many documents"));
+		rc = cmd_usage_error(c, d.entry, err.message != NULL ? err.message :
+		    _("out of memory"));
+		failure_free(&err);
+		return rc;
 	}
 	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
 		goto out;
@@ -241,7 +223,7 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 out:
 	json_decref(app);
 	json_decref(answer);
-	ra_error_free(&err);
+	failure_free(&err);
 	free(list);
 	return rc;
 }
@@ -250,13 +232,13 @@ out:
 static int
 reject_choose(struct decide *d, struct ra *ra, char **chosen)
 {
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t		*reasons = NULL;
 	int		 rc;
 
 	if (ra_reject_reasons(ra, &reasons, &err) == -1) {
 		rc = ra_cmd_report(d->ctx, &err);
-		ra_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	(void)printf("\n%s\n", _("Reasons:"));
@@ -273,7 +255,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
 	struct decide	 d;
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*app = NULL, *answer = NULL;
 	char		*reason = NULL, *text = NULL;
@@ -305,7 +287,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 out:
 	json_decref(app);
 	json_decref(answer);
-	ra_error_free(&err);
+	failure_free(&err);
 	free(reason);
 	free(text);
 	return rc;

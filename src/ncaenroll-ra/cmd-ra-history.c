@@ -14,7 +14,7 @@ static int
 history_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*app = NULL, *h;
 	int		 rc;
@@ -33,7 +33,7 @@ history_exec(struct cmd_ctx *c, const struct cmd_args *args)
 		rc = CMD_EXIT_OK;
 	}
 	json_decref(app);
-	ra_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 

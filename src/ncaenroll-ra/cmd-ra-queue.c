@@ -70,7 +70,7 @@ queue_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx		*ctx = ra_ctx_of(c);
 	struct ra_filter	 f = { NULL, NULL, NULL, NULL, -1, 0 };
-	struct ra_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	struct ra		*ra;
 	json_t			*apps = NULL;
 	int			 rc;
@@ -93,7 +93,7 @@ queue_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	else
 		rc = queue_print(apps);
 	json_decref(apps);
-	ra_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 

@@ -13,7 +13,7 @@ static int
 reasons_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*reasons = NULL;
 	int		 rc;
@@ -30,7 +30,7 @@ reasons_exec(struct cmd_ctx *c, const struct cmd_args *args)
 		rc = CMD_EXIT_OK;
 	}
 	json_decref(reasons);
-	ra_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 

@@ -78,7 +78,7 @@ static int
 show_exec(struct cmd_ctx *c, const struct cmd_args *args)
 {
 	struct ra_ctx	*ctx = ra_ctx_of(c);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra	*ra;
 	json_t		*app = NULL;
 	int		 rc;
@@ -94,7 +94,7 @@ show_exec(struct cmd_ctx *c, const struct cmd_args *args)
 		rc = CMD_EXIT_OK;
 	}
 	json_decref(app);
-	ra_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 

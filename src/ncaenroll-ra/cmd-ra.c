@@ -137,7 +137,7 @@ ra_cmd_asks(const struct ra_ctx *ctx)
 static struct ra *
 ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
 {
-	struct ra_error	 err;
+	struct failure	 err;
 	struct secret	*pw = NULL;
 	struct ra	*ra = NULL;
 	int		 tries;
@@ -159,9 +159,9 @@ ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
 			break;
 		}
 		cmd_say(&ctx->cmd, "%s", err.message != NULL ? err.message : "?");
-		ra_error_free(&err);
+		failure_free(&err);
 	}
-	ra_error_free(&err);
+	failure_free(&err);
 	return ra;
 }
 
@@ -193,7 +193,7 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 }
 
 int
-ra_cmd_report(struct ra_ctx *ctx, const struct ra_error *err)
+ra_cmd_report(struct ra_ctx *ctx, const struct failure *err)
 {
 	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
 

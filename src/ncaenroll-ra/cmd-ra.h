@@ -54,7 +54,7 @@ void	ra_settings_free(struct ra_settings *);
 /* The connection (starting the demo service with --demo); NULL after reporting why. */
 struct ra	*ra_cmd_connect(struct ra_ctx *, int *status);
 /* Reports a failure; returns its exit status. */
-int		 ra_cmd_report(struct ra_ctx *, const struct ra_error *);
+int		 ra_cmd_report(struct ra_ctx *, const struct failure *);
 /* Prints a JSON answer (reference taken) with "request_number" added when number given. */
 int		 ra_cmd_json(struct ra_ctx *, json_t *, const char *number);
 void		 ra_ctx_free(struct ra_ctx *);

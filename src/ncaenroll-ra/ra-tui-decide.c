@@ -70,7 +70,7 @@ static json_t *
 decide_reasons(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 
 	if (rt->reasons == NULL && ra_reject_reasons(rt->ra, &rt->reasons, &err) == -1)
 		(void)ra_tui_fail(s, &err, NULL);
@@ -128,25 +128,12 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 	return -1;
 }
 
-/* The codes of "a,b,c" as an array of pointers into buf; their number. */
-static size_t
-decide_split(char *buf, const char **codes, size_t max)
-{
-	char	*tok, *save = NULL;
-	size_t	 n = 0;
-
-	for (tok = strtok_r(buf, ",", &save); tok != NULL && n < max;
-	    tok = strtok_r(NULL, ",", &save))
-		codes[n++] = tok;
-	return n;
-}
-
 /*
  * After a decision is sent: the service's answer is shown; a decision someone else took
  * first brings the application back (read again, with who decided); anything else stays.
  */
 static enum action_result
-decide_after(struct screen *s, int rc, struct ra_error *err, const json_t *answer,
+decide_after(struct screen *s, int rc, struct failure *err, const json_t *answer,
     int approved)
 {
 	int	already;
@@ -165,28 +152,34 @@ enum action_result
 ra_tui_approve(struct screen *s)
 {
 	struct ra_tui		*rt = ra_tui_ctx(s);
-	struct ra_error		 err = { 0, NULL, NULL, NULL };
-	const char		*codes[16];
+	struct failure		 err = { 0, NULL, NULL, NULL };
+	const char		*codes[RA_MAX_DOCUMENTS];
 	char			*ticked = NULL, *q = NULL, name[512];
 	json_t			*answer = NULL;
 	enum action_result	 r = ACTION_STAY;
-	int			 rc;
+	int			 rc, n;
 
 	if (rt->app == NULL || decide_all_seen(s, rt->app, ra_tui_value(s, "docs")) == -1)
 		return ACTION_STAY;
 	ra_applicant_name(rt->app, name, sizeof name);
-	if ((ticked = strdup(ra_tui_value(s, "docs"))) == NULL ||
-	    asprintf(&q, _("Approve application %s for %s?"), rt->number, name) == -1) {
+	if ((ticked = strdup(ra_tui_value(s, "docs"))) == NULL)
+		goto out;
+	/* Refused at the list, before the question, as `ncaenroll-ra approve` refuses it. */
+	if ((n = ra_documents_split(ticked, codes, RA_MAX_DOCUMENTS, &err)) == -1) {
+		screen_set_error(s, "docs", err.message);
+		goto out;
+	}
+	if (asprintf(&q, _("Approve application %s for %s?"), rt->number, name) == -1) {
 		q = NULL;
 		goto out;
 	}
 	if (!screen_confirm_no(s, _("Approve"), q))
 		goto out;
 	screen_progress(s, _("Approving: the service issues both certificates..."));
-	rc = ra_approve(rt->ra, rt->number, codes, decide_split(ticked, codes,
-	    sizeof codes / sizeof codes[0]), &answer, &err);
+	rc = ra_approve(rt->ra, rt->number, codes, (size_t)n, &answer, &err);
 	r = decide_after(s, rc, &err, answer, 1);
 out:
+	failure_free(&err);
 	json_decref(answer);
 	free(ticked);
 	free(q);
@@ -228,7 +221,7 @@ ra_tui_reject(struct screen *s)
 {
 	static const char *const map[] = { "reason", "reason", "text", "note", NULL, NULL };
 	struct ra_tui		*rt = ra_tui_ctx(s);
-	struct ra_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	const json_t		*reason;
 	char			*code = NULL, *note = NULL, *q = NULL;
 	json_t			*answer = NULL;

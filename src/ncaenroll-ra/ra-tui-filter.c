@@ -49,7 +49,7 @@ ra_tui_find(struct screen *s)
 {
 	static const char *const map[] = { "request_number", "search", NULL, NULL };
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	char		 digits[64], canon[REQNUM_LEN + 1];
 	json_t		*app = NULL;
 
@@ -173,7 +173,7 @@ static int
 filter_lists(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t		*regions, *offices, *region, *city, *office;
 	size_t		 i, j, k;
 	int		 rc = -1;
@@ -260,7 +260,7 @@ ra_tui_filter(struct screen *s)
 	static const char *const map[] = { "region", "region", "office", "office", "city",
 	    "region", "max_age_days", "max_age", "scope", "all", NULL, NULL };
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct ra_filter f = { NULL, NULL, NULL, rt->search, -1, 0 };
 	char		*region = filter_id(ra_tui_value(s, "region"));
 	char		*office = filter_id(ra_tui_value(s, "office"));

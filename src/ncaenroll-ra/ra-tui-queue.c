@@ -162,12 +162,12 @@ static void
 queue_operator(struct screen *s, struct ra_tui *rt)
 {
 	const struct ra	*ra = rt->ra;
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	const json_t	*office;
 	char		 line[512];
 
 	if (rt->me == NULL && ra_me(rt->ra, &rt->me, &err) == -1)
-		ra_error_free(&err);	/* the queue's own question will say what is wrong */
+		failure_free(&err);	/* the queue's own question will say what is wrong */
 	office = json_object_get(json_object_get(rt->me, "office"), "name");
 	(void)snprintf(line, sizeof line, "%s, %s (%s)", ra->cn != NULL ? ra->cn : "?",
 	    office != NULL && *ra_name(office) != '\0' ? ra_name(office) :
@@ -180,7 +180,7 @@ queue_fill(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
 	struct ra_filter f = { rt->region, NULL, rt->office, rt->search, rt->max_age, rt->all };
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t		*apps = NULL, *items = NULL, *row, *set = NULL;
 	const json_t	*app;
 	size_t		 i;

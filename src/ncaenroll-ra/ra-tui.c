@@ -59,7 +59,7 @@ ra_tui_set(char **slot, const char *value)
 }
 
 enum action_result
-ra_tui_fail(struct screen *s, struct ra_error *err, const char *const *map)
+ra_tui_fail(struct screen *s, struct failure *err, const char *const *map)
 {
 	const char	*msg = err->message != NULL ? err->message : _("invalid value");
 	const char	*field = NULL;
@@ -71,10 +71,10 @@ ra_tui_fail(struct screen *s, struct ra_error *err, const char *const *map)
 	if (field != NULL && screen_value(s, field) != NULL)
 		screen_set_error(s, field, msg);
 	else
-		screen_message(s, err->kind == RA_REFUSED ? _("Refused") :
-		    err->kind == RA_SERVICE ? _("The service did not answer") :
+		screen_message(s, err->kind == FAILURE_REFUSED ? _("Refused") :
+		    err->kind == FAILURE_SERVICE ? _("The service did not answer") :
 		    _("This computer could not do it"), msg);
-	ra_error_free(err);
+	failure_free(err);
 	return ACTION_STAY;
 }
 
@@ -92,7 +92,7 @@ int
 ra_tui_app_load(struct screen *s)
 {
 	struct ra_tui	*rt = ra_tui_ctx(s);
-	struct ra_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t		*app = NULL;
 
 	json_decref(rt->app);

@@ -49,7 +49,7 @@ int		 ra_tui_set(char **slot, const char *value);
  * A failure in a box titled by its kind, or at the field named in map ("service field",
  * "screen field" pairs, NULL-terminated) when this screen has it. Frees err; ACTION_STAY.
  */
-enum action_result ra_tui_fail(struct screen *, struct ra_error *, const char *const *map);
+enum action_result ra_tui_fail(struct screen *, struct failure *, const char *const *map);
 /* "NUMBER\nSURNAME GIVEN PATRONYMIC, IIN ..." for the screens about one application. */
 void		 ra_tui_who(const json_t *app, char *buf, size_t size);
 /* Reads rt->number into rt->app (the old answer dropped first); reports a failure. */

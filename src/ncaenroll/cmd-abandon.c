@@ -96,7 +96,7 @@ _Static_assert(ABANDON__MAX < CMD_MAX_OPTIONS, "abandon_options fits cmd_args");
 static int
 abandon_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll_abandon	 plan;
 	struct enroll		*e;
 	struct secret		*pin = NULL;
@@ -123,7 +123,7 @@ abandon_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rc = abandon_done(ctx, key, &plan);
 	secret_free(pin);
 	enroll_abandon_free(&plan);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(e);
 	return rc;
 }

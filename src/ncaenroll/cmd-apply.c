@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/halfblock.h"
 #include "common/i18n.h"
 #include "common/when.h"
@@ -64,24 +65,22 @@ static const struct cmd_option apply_options[] = {
 };
 _Static_assert(APPLY__MAX < CMD_MAX_OPTIONS, "apply_options fits cmd_args");
 
-/* The form's plain fields, in the order the site asks for them. */
+/*
+ * The form's plain fields (rows of the field table, common/appfield.h), in the order the
+ * site asks for them, each with its option.
+ */
 static const struct apply_field {
-	const char	*name;		/* state field */
+	enum appfield_id field;
 	int		 opt;		/* its row in apply_options */
-	const char	*prompt;	/* untranslated */
-	const char	*list;		/* directory to show on a terminal, or NULL */
-	int		 optional;
 } apply_fields[] = {
-	{ "email", APPLY_EMAIL, N_("E-mail for notices (optional; check it for typos)"), NULL,
-	    1 },
-	{ "role", APPLY_ROLE, N_("Role (type its id)"), "roles", 0 },
-	{ "region", APPLY_REGION, N_("Region (type its id)"), "regions", 0 },
-	{ "city", APPLY_CITY, N_("City (type its id)"), "cities", 0 },
-	{ "gu_code", APPLY_GU_CODE, N_("ГУ/СКС code"), "gu-codes", 0 },
-	{ "storage", APPLY_STORAGE, N_("Key storage (pc, etoken72k, jacarta, kaztoken, akey, "
-	    "idcard)"), NULL, 0 },
-	{ "dir", APPLY_DIR, N_("Folder for the keys (full path)"), NULL, 0 },
-	{ "token", APPLY_TOKEN, N_("Token (its serial number)"), "tokens", 0 },
+	{ APPFIELD_EMAIL, APPLY_EMAIL },
+	{ APPFIELD_ROLE, APPLY_ROLE },
+	{ APPFIELD_REGION, APPLY_REGION },
+	{ APPFIELD_CITY, APPLY_CITY },
+	{ APPFIELD_GU_CODE, APPLY_GU_CODE },
+	{ APPFIELD_STORAGE, APPLY_STORAGE },
+	{ APPFIELD_DIR, APPLY_DIR },
+	{ APPFIELD_TOKEN, APPLY_TOKEN },
 };
 #define APPLY_NFIELDS (sizeof apply_fields / sizeof apply_fields[0])
 
@@ -93,7 +92,7 @@ struct apply {
 	const char	*bin, *iin, *captcha, *resume;
 	int		 pin_fd;		/* --pin-fd, or -1: asked on the terminal */
 	const struct cmd_args *args;	/* the values given: args->opt[APPLY_...] */
-	const struct apply_field *cur;	/* the field apply_set_field is setting */
+	const struct appfield *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
 };
 
@@ -136,13 +135,13 @@ apply_name(json_t *item)
 static void
 apply_show_tokens(struct apply *a)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct keystore_token	*t = NULL;
 	size_t			 n = 0, i;
 
 	if (enroll_tokens(a->e, &t, &n, &err) == -1) {
 		cmd_say(a->ctx, "%s", err.message);
-		enroll_error_free(&err);
+		failure_free(&err);
 		return;
 	}
 	if (n == 0)
@@ -157,7 +156,7 @@ apply_show_tokens(struct apply *a)
 static const char *
 apply_only_token(struct apply *a, char *buf, size_t size)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct keystore_token	*t = NULL;
 	size_t			 n = 0;
 	const char		*found = NULL;
@@ -170,14 +169,14 @@ apply_only_token(struct apply *a, char *buf, size_t size)
 			    t[0].serial);
 	}
 	keystore_tokens_free(t, n);
-	enroll_error_free(&err);
+	failure_free(&err);
 	return found;
 }
 
 static void
 apply_show_list(struct apply *a, const char *list)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct state_app	*app = enroll_app(a->e, a->id);
 	json_t			*items = NULL, *item;
 	char			 which[128];
@@ -189,11 +188,11 @@ apply_show_list(struct apply *a, const char *list)
 	}
 	if (strcmp(list, "cities") == 0)
 		(void)snprintf(which, sizeof which, "cities:%s",
-		    state_get(app, "region") ? state_get(app, "region") : "");
+		    state_get(app, APPKEY_REGION) ? state_get(app, APPKEY_REGION) : "");
 	else
 		(void)snprintf(which, sizeof which, "%s", list);
 	if (enroll_directory(a->e, a->id, which, &items, &err) == -1) {
-		enroll_error_free(&err);
+		failure_free(&err);
 		return;
 	}
 	json_array_foreach(items, i, item) {
@@ -224,9 +223,9 @@ apply_missing(struct apply *a, const char *field, int opt, const char *what)
  */
 static int
 apply_value(struct apply *a, const struct apply_question *q, const char *given,
-    int (*set)(struct apply *, const char *, struct enroll_error *))
+    int (*set)(struct apply *, const char *, struct failure *))
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	char			*typed = NULL;
 	int			 rc;
 
@@ -245,26 +244,26 @@ apply_value(struct apply *a, const struct apply_question *q, const char *given,
 		typed = NULL;
 		if (rc >= 0)
 			return rc;
-		if (!a->tty || err.kind != ENROLL_REFUSED) {
+		if (!a->tty || err.kind != FAILURE_REFUSED) {
 			rc = cmd_report(a->ctx, &err);
-			enroll_error_free(&err);
+			failure_free(&err);
 			return rc;
 		}
 		cmd_say(a->ctx, "%s", err.message);
-		enroll_error_free(&err);
+		failure_free(&err);
 		given = NULL;
 	}
 }
 
 static int
-apply_set_iin(struct apply *a, const char *v, struct enroll_error *err)
+apply_set_iin(struct apply *a, const char *v, struct failure *err)
 {
 	return enroll_check_iin(a->e, a->id, v, err);
 }
 
 /* The BIN needs a fresh picture each try: a wrong answer burns the captcha. */
 static int
-apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
+apply_set_bin(struct apply *a, const char *v, struct failure *err)
 {
 	struct enroll_captcha	 c;
 	char			*answer = NULL, *pic = NULL;
@@ -272,7 +271,7 @@ apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
 	int			 rc;
 
 	/* A mistyped BIN is caught before the person is asked to read a picture. */
-	if (enroll_precheck("bin", v, err) == -1)
+	if (enroll_precheck(appfield_table[APPFIELD_BIN].name, v, err) == -1)
 		return -1;
 	if (a->captcha == NULL && !a->tty)
 		return apply_missing(a, "captcha_answer", APPLY_CAPTCHA,
@@ -303,7 +302,7 @@ apply_set_bin(struct apply *a, const char *v, struct enroll_error *err)
 }
 
 static int
-apply_set_field(struct apply *a, const char *v, struct enroll_error *err)
+apply_set_field(struct apply *a, const char *v, struct failure *err)
 {
 	return enroll_set(a->e, a->id, a->cur->name, v, err);
 }
@@ -311,9 +310,9 @@ apply_set_field(struct apply *a, const char *v, struct enroll_error *err)
 static int
 apply_token_fresh(const struct state_app *app)
 {
-	const char	*exp = state_get(app, "check_token_expires");
+	const char	*exp = state_get(app, APPKEY_CHECK_TOKEN_EXPIRES);
 
-	return state_get(app, "check_token") != NULL && exp != NULL &&
+	return state_get(app, APPKEY_CHECK_TOKEN) != NULL && exp != NULL &&
 	    strtoll(exp, NULL, 10) > (long long)time(NULL) + 60;
 }
 
@@ -326,61 +325,66 @@ apply_fill(struct apply *a)
 	int			 rc, first = CMD_EXIT_OK;
 
 	if (!apply_token_fresh(app) || (a->bin != NULL &&
-	    strcmp(a->bin, state_get(app, "bin") ? state_get(app, "bin") : "") != 0)) {
-		if (a->bin == NULL && state_get(app, "bin") != NULL) {
-			(void)snprintf(a->kept_bin, sizeof a->kept_bin, "%s", state_get(app, "bin"));
+	    strcmp(a->bin, state_get(app, APPKEY_BIN) ? state_get(app, APPKEY_BIN) : "") !=
+	    0)) {
+		if (a->bin == NULL && state_get(app, APPKEY_BIN) != NULL) {
+			(void)snprintf(a->kept_bin, sizeof a->kept_bin, "%s",
+			    state_get(app, APPKEY_BIN));
 			a->bin = a->kept_bin;
 		}
-		q.field = "bin";
+		q.field = appfield_table[APPFIELD_BIN].name;
 		q.opt = APPLY_BIN;
-		q.prompt = _("BIN of the organization");
+		q.prompt = _(appfield_table[APPFIELD_BIN].question);
 		if ((rc = apply_value(a, &q, a->bin, apply_set_bin)) != CMD_EXIT_OK)
 			return rc;
 		app = enroll_app(a->e, a->id);
 		if (!a->ctx->json)
 			(void)fprintf(stderr, "%s: %s\n", _("Organization"),
-			    state_get(app, strcmp(i18n_current(), "kk") == 0 ? "org_name_kk" :
-			    "org_name_ru"));
+			    state_get(app, strcmp(i18n_current(), "kk") == 0 ? APPKEY_ORG_NAME_KK :
+			    APPKEY_ORG_NAME_RU));
 	}
-	if (state_get(app, "iin") == NULL || a->iin != NULL) {
-		q.field = "iin";
+	if (state_get(app, APPKEY_IIN) == NULL || a->iin != NULL) {
+		q.field = appfield_table[APPFIELD_IIN].name;
 		q.opt = APPLY_IIN;
-		q.prompt = _("IIN of the applicant");
+		q.prompt = _(appfield_table[APPFIELD_IIN].question);
 		if ((rc = apply_value(a, &q, a->iin, apply_set_iin)) != CMD_EXIT_OK)
 			return rc;
 		app = enroll_app(a->e, a->id);
 		if (!a->ctx->json)
 			(void)fprintf(stderr, "%s: %s %s %s\n", _("Applicant"),
-			    state_get(app, "surname"), state_get(app, "given_name"),
-			    state_get(app, "patronymic") ? state_get(app, "patronymic") : "");
+			    state_get(app, APPKEY_SURNAME), state_get(app, APPKEY_GIVEN_NAME),
+			    state_get(app, APPKEY_PATRONYMIC) ?
+			    state_get(app, APPKEY_PATRONYMIC) : "");
 	}
 	/*
 	 * A script hears of every refused value, and every good one is kept, so the run
 	 * that fixes them needs to give only those values again.
 	 */
 	for (i = 0; i < APPLY_NFIELDS; i++) {
-		const char	*given = a->args->opt[apply_fields[i].opt], *storage;
-		char		 only[80];
+		const struct appfield	*f = &appfield_table[apply_fields[i].field];
+		const char		*given = a->args->opt[apply_fields[i].opt], *storage;
+		char			 only[80];
 
 		app = enroll_app(a->e, a->id);
-		if (state_get(app, apply_fields[i].name) != NULL && given == NULL)
+		if (state_get(app, f->key) != NULL && given == NULL)
 			continue;	/* resumed: already given */
 		/* A folder for a PC, a token for a token; never both. */
-		storage = state_get(app, "storage") != NULL ? state_get(app, "storage") : "pc";
-		if ((strcmp(apply_fields[i].name, "dir") == 0 && strcmp(storage, "pc") != 0) ||
-		    (strcmp(apply_fields[i].name, "token") == 0 && strcmp(storage, "pc") == 0))
+		storage = state_get(app, APPKEY_STORAGE) != NULL ?
+		    state_get(app, APPKEY_STORAGE) : "pc";
+		if ((apply_fields[i].field == APPFIELD_DIR && strcmp(storage, "pc") != 0) ||
+		    (apply_fields[i].field == APPFIELD_TOKEN && strcmp(storage, "pc") == 0))
 			continue;
-		if (given == NULL && strcmp(apply_fields[i].name, "storage") == 0)
+		if (given == NULL && apply_fields[i].field == APPFIELD_STORAGE)
 			given = "pc";	/* not given: a folder on this computer */
-		if (given == NULL && strcmp(apply_fields[i].name, "token") == 0)
+		if (given == NULL && apply_fields[i].field == APPFIELD_TOKEN)
 			given = apply_only_token(a, only, sizeof only);
-		a->cur = &apply_fields[i];
-		q.field = apply_fields[i].name;
+		a->cur = f;
+		q.field = f->name;
 		q.opt = apply_fields[i].opt;
-		q.prompt = _(apply_fields[i].prompt);
-		q.list = apply_fields[i].list;
+		q.prompt = _(f->question);
+		q.list = f->directory;
 		rc = apply_value(a, &q, given != NULL ? given :
-		    (apply_fields[i].optional && !a->tty) ? "" : NULL, apply_set_field);
+		    (f->optional && !a->tty) ? "" : NULL, apply_set_field);
 		if (rc != CMD_EXIT_OK && first == CMD_EXIT_OK)
 			first = rc;
 		if (rc != CMD_EXIT_OK && rc != CMD_EXIT_REFUSED)
@@ -393,13 +397,14 @@ static int
 apply_done(struct apply *a)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
-	const char		*num = state_get(app, "request_number");
+	const char		*num = state_get(app, APPKEY_REQUEST_NUMBER);
 	char			 mail[256], day[WHEN_DAY_MAX];
 
 	if (a->ctx->json)
 		return cmd_json(a->ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
-		    "request_number", num, "id", a->id, "deadline", state_get(app, "deadline"),
-		    "mail", state_get(app, "mail"), "token", state_get(app, "token")));
+		    "request_number", num, "id", a->id,
+		    "deadline", state_get(app, APPKEY_DEADLINE),
+		    "mail", state_get(app, APPKEY_MAIL), "token", state_get(app, APPKEY_TOKEN)));
 	(void)printf("%s: %s\n", _("Request number"), num);
 	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
 		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
@@ -409,7 +414,8 @@ apply_done(struct apply *a)
 	(void)printf(_("Bring the printed application form (%s form %s --print, or "
 	    "--pdf FILE) and your identity document to a registration desk before %s, or the "
 	    "application is cancelled.\n"), apply_self(a->ctx), num,
-	    when_day(state_get(app, "deadline") ? state_get(app, "deadline") : "", day));
+	    when_day(state_get(app, APPKEY_DEADLINE) ? state_get(app, APPKEY_DEADLINE) : "",
+	    day));
 	return CMD_EXIT_OK;
 }
 
@@ -418,14 +424,14 @@ static int
 apply_pin(struct apply *a, struct secret **pin)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
-	const char		*storage = state_get(app, "storage");
+	const char		*storage = state_get(app, APPKEY_STORAGE);
 	int			 rc = CMD_EXIT_OK;
 
 	*pin = NULL;
 	if (storage == NULL || strcmp(storage, "pc") == 0)
 		return CMD_EXIT_OK;
-	*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, "token_label") != NULL ?
-	    state_get(app, "token_label") : state_get(app, "token"), &rc);
+	*pin = cmd_pin(a->ctx, a->pin_fd, state_get(app, APPKEY_TOKEN_LABEL) != NULL ?
+	    state_get(app, APPKEY_TOKEN_LABEL) : state_get(app, APPKEY_TOKEN), &rc);
 	return rc;
 }
 
@@ -433,7 +439,7 @@ static int
 apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct apply		 a;
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct secret		*pin = NULL;
 	int			 rc;
 
@@ -469,7 +475,7 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		(void)fprintf(stderr,
 		    _("Nothing is lost: continue with '%s apply --resume %s'.\n"),
 		    apply_self(ctx), a.id);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(a.e);
 	return rc;
 }

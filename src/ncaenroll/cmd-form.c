@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/appform.h"
 #include "common/i18n.h"
 #include "common/oserror.h"
@@ -81,7 +82,7 @@ form_lp(struct cmd_ctx *ctx, const char *path)
 static int
 form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	const char		*tmp = getenv("TMPDIR");
 	char			 dir[PATH_MAX], path[PATH_MAX + 64];
 	int			 rc;
@@ -105,7 +106,7 @@ form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 		cmd_say(ctx, "%s: %s", path, OSERROR(errno));
 	if (rmdir(dir) == -1)
 		cmd_say(ctx, "%s: %s", dir, OSERROR(errno));
-	enroll_error_free(&err);
+	failure_free(&err);
 	return rc == CMD_EXIT_OK && ctx->json ? cmd_json(ctx, json_pack("{s:s, s:b}",
 	    "request_number", number, "printed", 1)) : rc;
 }
@@ -114,7 +115,7 @@ form_print_tmp(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 static int
 form_pdf(struct cmd_ctx *ctx, struct enroll *e, const char *key, const char *pdf, int print)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	char			*abs = NULL;
 	int			 rc;
 
@@ -128,7 +129,7 @@ form_pdf(struct cmd_ctx *ctx, struct enroll *e, const char *key, const char *pdf
 	} else
 		rc = form_lp(ctx, abs);
 	free(abs);
-	enroll_error_free(&err);
+	failure_free(&err);
 	if (rc != CMD_EXIT_OK)
 		return rc;
 	if (ctx->json)
@@ -142,7 +143,7 @@ form_pdf(struct cmd_ctx *ctx, struct enroll *e, const char *key, const char *pdf
 static int
 form_text(struct cmd_ctx *ctx, struct enroll *e, const char *key)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	char			*text;
 	int			 rc;
 
@@ -153,7 +154,7 @@ form_text(struct cmd_ctx *ctx, struct enroll *e, const char *key)
 	else
 		rc = fputs(text, stdout) == EOF ? CMD_EXIT_LOCAL : CMD_EXIT_OK;
 	free(text);
-	enroll_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 
@@ -182,10 +183,10 @@ form_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if ((e = cmd_enroll(ctx, NULL, &rc)) == NULL)
 		return rc;
-	if ((a = enroll_app(e, key)) == NULL || state_get(a, "request_number") == NULL)
+	if ((a = enroll_app(e, key)) == NULL || state_get(a, APPKEY_REQUEST_NUMBER) == NULL)
 		rc = cmd_fail(ctx, CMD_EXIT_REFUSED, "application.not_found", NULL,
 		    _("no submitted application %s is kept on this computer"), key);
-	else if ((number = strdup(state_get(a, "request_number"))) == NULL)
+	else if ((number = strdup(state_get(a, APPKEY_REQUEST_NUMBER))) == NULL)
 		rc = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", _("out of memory"));
 	else if (pdf != NULL)
 		rc = form_pdf(ctx, e, number, pdf, print);

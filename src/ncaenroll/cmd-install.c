@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "ncaenroll/cmd-ncaenroll.h"
 
@@ -22,32 +23,33 @@ static struct secret *
 install_secret(struct cmd_ctx *ctx, struct enroll *e, const char *key, int fd, int *status)
 {
 	struct state_app	*a = enroll_app(e, key);
-	const char		*storage = a != NULL ? state_get(a, "storage") : NULL;
+	const char		*storage = a != NULL ? state_get(a, APPKEY_STORAGE) : NULL;
 
 	if (storage == NULL || strcmp(storage, "pc") == 0)
 		return cmd_new_password(ctx, fd, "--password-fd", status);
-	return cmd_pin(ctx, fd, state_get(a, "token_label") != NULL ?
-	    state_get(a, "token_label") : state_get(a, "token"), status);
+	return cmd_pin(ctx, fd, state_get(a, APPKEY_TOKEN_LABEL) != NULL ?
+	    state_get(a, APPKEY_TOKEN_LABEL) : state_get(a, APPKEY_TOKEN), status);
 }
 
 static int
 install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 {
 	struct state_app	*a = enroll_app(e, number);
-	const char		*token = state_get(a, "token_label");
+	const char		*token = state_get(a, APPKEY_TOKEN_LABEL);
 
 	if (ctx->json)
 		return cmd_json(ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}", "request_number",
-		    number, "status", "installed", "auth", state_get(a, "container_auth"),
-		    "sign", state_get(a, "container_sign"), "token", state_get(a, "token")));
+		    number, "status", "installed", "auth", state_get(a, APPKEY_CONTAINER_AUTH),
+		    "sign", state_get(a, APPKEY_CONTAINER_SIGN),
+		    "token", state_get(a, APPKEY_TOKEN)));
 	(void)printf("%s\n", _("Certificates installed"));
-	if (state_get(a, "container_auth") == NULL) {
+	if (state_get(a, APPKEY_CONTAINER_AUTH) == NULL) {
 		(void)printf(_("  on token %s, beside their keys\n"), token != NULL ? token :
-		    state_get(a, "token"));
+		    state_get(a, APPKEY_TOKEN));
 		return CMD_EXIT_OK;
 	}
-	(void)printf("  %s: %s\n", _("Authentication"), state_get(a, "container_auth"));
-	(void)printf("  %s: %s\n", _("Signing"), state_get(a, "container_sign"));
+	(void)printf("  %s: %s\n", _("Authentication"), state_get(a, APPKEY_CONTAINER_AUTH));
+	(void)printf("  %s: %s\n", _("Signing"), state_get(a, APPKEY_CONTAINER_SIGN));
 	(void)printf("%s\n", _("Keep the password safe: it cannot be recovered, and a lost "
 	    "password means revoking the keys."));
 	return CMD_EXIT_OK;
@@ -61,12 +63,12 @@ static int
 install_already(struct cmd_ctx *ctx, struct enroll *e, const char *number,
     const struct enroll_installed *in)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	int			 rc;
 
 	if (enroll_install(e, number, NULL, KEYSTORE_P12_MODERN, &err) == -1) {
 		rc = cmd_report(ctx, &err);
-		enroll_error_free(&err);
+		failure_free(&err);
 		return rc;
 	}
 	if (ctx->json)
@@ -115,7 +117,7 @@ static int
 install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	enum keystore_p12_layout	 layout = KEYSTORE_P12_MODERN;
-	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	struct enroll_installed		 in;
 	struct enroll			*e;
 	struct secret			*pw = NULL;
@@ -144,7 +146,7 @@ install_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		    install_done(ctx, e, number) : cmd_report(ctx, &err);
 	secret_free(pw);
 	enroll_installed_free(&in);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(e);
 	return rc;
 }

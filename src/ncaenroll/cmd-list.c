@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
 #include "ncaenroll/cmd-ncaenroll.h"
@@ -23,10 +24,10 @@ list_or_dash(const char *s)
 static const char *
 list_org(const struct state_app *a)
 {
-	const char	*kk = state_get(a, "org_name_kk");
+	const char	*kk = state_get(a, APPKEY_ORG_NAME_KK);
 
 	return strcmp(i18n_current(), "kk") == 0 && kk != NULL ? kk :
-	    state_get(a, "org_name_ru");
+	    state_get(a, APPKEY_ORG_NAME_RU);
 }
 
 /* Columns, in characters: the longest state word of the reader's language. */
@@ -57,7 +58,7 @@ list_lines(const struct state_app *a, long width)
 	if ((org = utf8_fit(list_or_dash(list_org(a)), 76, 0)) == NULL)
 		return -1;
 	(void)printf("%s  %s%*s  %s\n    %s\n", a->id, word, (int)(n >= 0 && n < width ?
-	    width - n : 0), "", list_or_dash(state_get(a, "request_number")), org);
+	    width - n : 0), "", list_or_dash(state_get(a, APPKEY_REQUEST_NUMBER)), org);
 	free(org);
 	return 0;
 }
@@ -82,8 +83,9 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			a = &e->st->apps[i];
 			(void)json_array_append_new(all, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
 			    "id", a->id, "state", machine_state_name(a->state),
-			    "request_number", state_get(a, "request_number"),
-			    "bin", state_get(a, "bin"), "created", state_get(a, "created")));
+			    "request_number", state_get(a, APPKEY_REQUEST_NUMBER),
+			    "bin", state_get(a, APPKEY_BIN),
+			    "created", state_get(a, APPKEY_CREATED)));
 		}
 		rc = cmd_json(ctx, all);
 	} else {

@@ -37,7 +37,7 @@ static int
 passwd_check(struct cmd_ctx *ctx, struct enroll *e, const char *number, int fd_old,
     int fd_new, struct enroll_installed *in)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	int			 rc = CMD_EXIT_OK;
 
 	if (enroll_installed(e, number, in, &err) == -1)
@@ -52,7 +52,7 @@ passwd_check(struct cmd_ctx *ctx, struct enroll *e, const char *number, int fd_o
 		    _("the passwords are asked on a terminal, or read from descriptors with "
 		    "--password-fd N (the current one) and --new-password-fd M (the new one)"));
 	}
-	enroll_error_free(&err);
+	failure_free(&err);
 	return rc;
 }
 
@@ -75,7 +75,7 @@ _Static_assert(PASSWD__MAX < CMD_MAX_OPTIONS, "passwd_options fits cmd_args");
 static int
 passwd_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	struct enroll_installed		 in;
 	struct enroll			*e;
 	struct secret			*old = NULL, *new_pw = NULL;
@@ -104,7 +104,7 @@ passwd_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	secret_free(old);
 	secret_free(new_pw);
 	enroll_installed_free(&in);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(e);
 	return rc;
 }

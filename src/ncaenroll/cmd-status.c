@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "common/appfield.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
@@ -112,14 +113,14 @@ _Static_assert(STATUS__MAX < CMD_MAX_OPTIONS, "status_options fits cmd_args");
 static int
 status_get(struct cmd_ctx *ctx, struct enroll *e, const char *key, int wait, json_t **st)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	unsigned int		 delay = 1;
 	int			 rc, said = 0;
 
 	for (;;) {
 		if (enroll_refresh(e, key, st, &err) == -1) {
 			rc = cmd_report(ctx, &err);
-			enroll_error_free(&err);
+			failure_free(&err);
 			return rc;
 		}
 		if (!wait || strcmp(status_str(*st, "status"), "submitted") != 0)
@@ -173,10 +174,10 @@ status_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		for (i = 0; i < e->st->napps; i++) {
 			char	num[64];
 
-			if (state_get(&e->st->apps[i], "request_number") == NULL)
+			if (state_get(&e->st->apps[i], APPKEY_REQUEST_NUMBER) == NULL)
 				continue;
 			(void)snprintf(num, sizeof num, "%s",
-			    state_get(&e->st->apps[i], "request_number"));
+			    state_get(&e->st->apps[i], APPKEY_REQUEST_NUMBER));
 			if (shown++ > 0 && !ctx->json)
 				(void)putchar('\n');
 			if ((one = status_one(ctx, e, num, wait, all)) != CMD_EXIT_OK &&

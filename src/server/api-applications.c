@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "common/appfield.h"
 #include "common/cause.h"
 #include "common/email.h"
 #include "common/gucode.h"
@@ -39,24 +40,45 @@ enum app_field {
 	F_LANG, F_CSR_AUTH, F_CSR_SIGN, F__MAX
 };
 
+/* The form's fields are the field table's (common/appfield.h); the rest are the wire's. */
 static const struct {
+	enum appfield_id field;		/* APPFIELD__MAX: not a field of the form */
 	const char	*name;
 	int		 required;
 	size_t		 max;		/* bytes */
 } app_fields[F__MAX] = {
-	[F_TOKEN] = { "token", 1, 256 },
-	[F_BIN] = { "bin", 1, 64 },
-	[F_IIN] = { "iin", 1, 64 },
-	[F_EMAIL] = { "email", 0, 320 },
-	[F_ROLE] = { "role", 1, 64 },
-	[F_REGION] = { "region", 1, 64 },
-	[F_CITY] = { "city", 1, 64 },
-	[F_GU_CODE] = { "gu_code", 1, 64 },
-	[F_STORAGE] = { "storage", 1, 64 },
-	[F_LANG] = { "lang", 0, 8 },
-	[F_CSR_AUTH] = { "csr_auth", 1, 16384 },
-	[F_CSR_SIGN] = { "csr_sign", 1, 16384 },
+	[F_TOKEN] = { APPFIELD__MAX, "token", 1, 256 },
+	[F_BIN] = { APPFIELD_BIN, NULL, 0, 0 },
+	[F_IIN] = { APPFIELD_IIN, NULL, 0, 0 },
+	[F_EMAIL] = { APPFIELD_EMAIL, NULL, 0, 0 },
+	[F_ROLE] = { APPFIELD_ROLE, NULL, 0, 0 },
+	[F_REGION] = { APPFIELD_REGION, NULL, 0, 0 },
+	[F_CITY] = { APPFIELD_CITY, NULL, 0, 0 },
+	[F_GU_CODE] = { APPFIELD_GU_CODE, NULL, 0, 0 },
+	[F_STORAGE] = { APPFIELD_STORAGE, NULL, 0, 0 },
+	[F_LANG] = { APPFIELD__MAX, "lang", 0, 8 },
+	[F_CSR_AUTH] = { APPFIELD__MAX, "csr_auth", 1, 16384 },
+	[F_CSR_SIGN] = { APPFIELD__MAX, "csr_sign", 1, 16384 },
 };
+
+/* Row i of the submission as the service reads it: its member, whether it must be
+ * there, how long it may be. */
+static void
+app_field(size_t i, const char **name, int *required, size_t *max)
+{
+	const struct appfield	*f;
+
+	if (app_fields[i].field == APPFIELD__MAX) {
+		*name = app_fields[i].name;
+		*required = app_fields[i].required;
+		*max = app_fields[i].max;
+		return;
+	}
+	f = &appfield_table[app_fields[i].field];
+	*name = f->wire;
+	*required = !f->optional;
+	*max = f->wire_max;
+}
 
 struct app_submit {
 	struct srv		*srv;
@@ -89,27 +111,28 @@ static int
 app_read_fields(struct app_submit *s, const json_t *body)
 {
 	const json_t	*j;
-	size_t		 i;
+	const char	*name;
+	size_t		 i, max;
+	int		 required;
 
 	for (i = 0; i < F__MAX && !s->answered; i++) {
-		j = json_object_get(body, app_fields[i].name);
+		app_field(i, &name, &required, &max);
+		j = json_object_get(body, name);
 		if (j == NULL || json_is_null(j)) {
-			if (app_fields[i].required)
-				app_fail(s, 400, "field.missing", app_fields[i].name,
+			if (required)
+				app_fail(s, 400, "field.missing", name,
 				    _("this field is required"));
 			continue;
 		}
 		/* A string, without NUL bytes, within its length (codes as http.h's). */
 		if (!json_is_string(j) || strlen(json_string_value(j)) != json_string_length(j))
-			app_fail(s, 400, "field.type", app_fields[i].name,
-			    _("this field must be a string"));
-		else if (json_string_length(j) > app_fields[i].max)
-			app_fail(s, 400, "field.too_long", app_fields[i].name,
-			    _("this field is too long"));
+			app_fail(s, 400, "field.type", name, _("this field must be a string"));
+		else if (json_string_length(j) > max)
+			app_fail(s, 400, "field.too_long", name, _("this field is too long"));
 		if (s->answered)
 			continue;
 		s->v[i] = json_string_value(j);
-		if (*s->v[i] == '\0' && !app_fields[i].required)
+		if (*s->v[i] == '\0' && !required)
 			s->v[i] = NULL;
 	}
 	return 0;

@@ -28,7 +28,7 @@ tui_text_char(const char *s, size_t len, int *cols, wchar_t *wc)
 	if (cp == '\t')
 		w = 1;
 	else
-		w = wcwidth((wchar_t)cp);
+		w = utf8_cols(cp);
 	*cols = w < 0 ? 0 : w;
 	return n;
 }

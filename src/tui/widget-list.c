@@ -79,7 +79,7 @@ widget_list_wcs(const char *s)
 static int
 widget_list_cw(wchar_t c, wchar_t *shown)
 {
-	int	cw = wcwidth(c);
+	int	cw = utf8_cols((uint32_t)c);
 
 	*shown = c;
 	if (cw < 0 || (cw == 0 && !iswprint(c) && c != L'\u200d')) {

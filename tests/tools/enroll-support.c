@@ -19,7 +19,7 @@ int
 main(int argc, char **argv)
 {
 	struct enroll_config	 cfg;
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll		*e;
 	char			*text = NULL, *again = NULL, *cause = NULL;
 	int			 rc = 1;
@@ -54,7 +54,7 @@ out:
 		(void)fprintf(stderr, "enroll-support: %s\n", err.message);
 	free(text);
 	free(again);
-	enroll_error_free(&err);
+	failure_free(&err);
 	enroll_close(e);
 	return rc;
 }

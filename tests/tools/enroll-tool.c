@@ -18,17 +18,17 @@
 #include "enroll/enroll-form.h"
 
 static int
-tool_fail(struct enroll_error *err)
+tool_fail(struct failure *err)
 {
 	int	kind = err->kind != 0 ? (int)err->kind : 4;
 
 	fprintf(stderr, "enroll-tool: %s\n", err->message != NULL ? err->message : "?");
-	enroll_error_free(err);
+	failure_free(err);
 	return kind;
 }
 
 static int
-tool_form_save(struct enroll *e, int argc, char **argv, struct enroll_error *err)
+tool_form_save(struct enroll *e, int argc, char **argv, struct failure *err)
 {
 	char	*path = NULL;
 
@@ -42,7 +42,7 @@ tool_form_save(struct enroll *e, int argc, char **argv, struct enroll_error *err
 }
 
 static int
-tool_apply(struct enroll *e, int argc, char **argv, struct enroll_error *err)
+tool_apply(struct enroll *e, int argc, char **argv, struct failure *err)
 {
 	if (argc != 1)
 		return 2;
@@ -53,7 +53,7 @@ tool_apply(struct enroll *e, int argc, char **argv, struct enroll_error *err)
 
 static const struct {
 	const char	*name;
-	int		(*run)(struct enroll *, int, char **, struct enroll_error *);
+	int		(*run)(struct enroll *, int, char **, struct failure *);
 } tool_cmds[] = {
 	{ "form-save", tool_form_save },
 	{ "apply", tool_apply },
@@ -63,7 +63,7 @@ int
 main(int argc, char **argv)
 {
 	struct enroll_config	 cfg;
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll		*e;
 	size_t			 i;
 	int			 rc = 2;

@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <locale.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 
@@ -96,6 +99,53 @@ test_sanitize(void **state)
 	assert_int_equal(utf8_sanitize(buf, 0), 0);
 }
 
+/*
+ * One measure of columns for every screen (the desk's tables, `ncaenroll list`, the form
+ * engine): Kazakh and Russian letters one column each, CJK two, combining marks none;
+ * and the same answer the C library's wcswidth gives in a UTF-8 locale, which the form
+ * engine used before and the terminal's curses uses to place characters.
+ */
+static void
+test_width(void **state)
+{
+	static const struct {
+		const char	*s;
+		size_t		 cols;
+	} cases[] = {
+		{ "", 0 },
+		{ "abc", 3 },
+		/* ЖАҚСЫЛЫҚОВА ӘСЕЛ: Kazakh Cyrillic, ә қ among them */
+		{ "\xd0\x96\xd0\x90\xd2\x9a\xd0\xa1\xd0\xab\xd0\x9b\xd0\xab\xd2\x9a"
+		    "\xd0\x9e\xd0\x92\xd0\x90 \xd3\x98\xd0\xa1\xd0\x95\xd0\x9b", 16 },
+		/* ғ ң ө ұ ү һ і */
+		{ "\xd2\x93\xd2\xa3\xd3\xa9\xd2\xb1\xd2\xaf\xd2\xbb\xd1\x96", 7 },
+		/* Город Ёж (Russian) */
+		{ "\xd0\x93\xd0\xbe\xd1\x80\xd0\xbe\xd0\xb4 \xd0\x81\xd0\xb6", 8 },
+		/* 中文 (CJK), 한 (Hangul), ＡＢ (full width) */
+		{ "\xe4\xb8\xad\xe6\x96\x87", 4 },
+		{ "\xed\x95\x9c", 2 },
+		{ "\xef\xbc\xa1\xef\xbc\xa2", 4 },
+		/* e + U+0301, и + U+0306 (a Cyrillic letter with a combining breve), U+0483 */
+		{ "e\xcc\x81", 1 },
+		{ "\xd0\xb8\xcc\x86", 1 },
+		{ "\xd0\x90\xd2\x83", 1 },
+	};
+	wchar_t	 wide[64];
+	size_t	 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(utf8_width(cases[i].s), cases[i].cols);
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = mbstowcs(wide, cases[i].s, sizeof wide / sizeof wide[0]);
+		assert_true(n != (size_t)-1);
+		assert_int_equal(wcswidth(wide, n), (int)cases[i].cols);
+	}
+	(void)setlocale(LC_CTYPE, "C");
+}
+
 int
 main(void)
 {
@@ -104,6 +154,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_count_and_find),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_width),
 	};
 
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
