@@ -19,18 +19,6 @@
 #include "enroll/keystore.h"
 #include "enroll/state.h"
 
-/*
- * The names the applicant's screens (src/tui/actions*.c) still use for struct failure,
- * until they say failure too (issue 12); nothing else may use them.
- */
-#define enroll_error		failure
-#define enroll_error_free	failure_free
-#define ENROLL_REFUSED		FAILURE_REFUSED
-#define ENROLL_USAGE		FAILURE_USAGE
-#define ENROLL_SERVICE		FAILURE_SERVICE
-#define ENROLL_LOCAL		FAILURE_LOCAL
-#define ENROLL_CANCELLED	FAILURE_CANCELLED
-
 struct enroll_config {
 	const char		*state_path;	/* NULL: state_default_path() */
 	struct client_config	 service;

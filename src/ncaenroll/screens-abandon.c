@@ -117,7 +117,7 @@ static const char *
 screens_abandon_keys_number(struct screen *s, const char *key)
 {
 	struct state_app	*a = enroll_app(screens_enroll(s), key);
-	const char		*n = a != NULL ? state_get(a, "request_number") : NULL;
+	const char		*n = a != NULL ? state_get(a, APPKEY_REQUEST_NUMBER) : NULL;
 
 	return n != NULL ? n : key;
 }
@@ -130,7 +130,7 @@ screens_abandon_keys_number(struct screen *s, const char *key)
 static int
 screens_abandon_keys_remove(struct screen *s, const char *key, const char *title, int say_kept)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll_abandon	 p;
 	struct secret		*pin = NULL;
 	char			*text = NULL, number[64];

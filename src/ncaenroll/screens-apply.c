@@ -19,7 +19,7 @@ enum action_result
 screens_apply_accept(struct screen *s)
 {
 	static const char *const fields[] = { "accept", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 
 	if (!screen_ticked(s, "accept")) {
 		screen_set_error(s, "accept", _("Tick the box to accept the agreement: without "
@@ -40,7 +40,7 @@ static int
 screens_apply_captcha_new(struct screen *s)
 {
 	static const char *const fields[] = { "captcha_answer", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll_captcha	 c;
 	json_t			*pic = NULL, *rows = NULL;
 	char			*row = NULL;
@@ -82,7 +82,7 @@ enum action_result
 screens_apply_check_bin(struct screen *s)
 {
 	static const char *const fields[] = { "bin", "captcha_answer", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	char			 bin[16], answer[16], cid[80];
 
@@ -128,13 +128,13 @@ screens_apply_bin_next(struct screen *s)
 {
 	/* On the way back to where the person stopped (Continue, the check had expired). */
 	if (screens_bin_checked(s, screens_value(s, "bin")) &&
-	    screens_path_at(screens_get(s, "screen")) > screens_path_at("iin") &&
-	    screen_go_from(s, screens_get(s, "screen"), "bin") == 0)
+	    screens_path_at(screens_get(s, APPKEY_SCREEN)) > screens_path_at("iin") &&
+	    screen_go_from(s, screens_get(s, APPKEY_SCREEN), "bin") == 0)
 		return ACTION_GOTO;
 	if (screens_bin_checked(s, screens_value(s, "bin")))
 		return ACTION_NEXT;
-	screen_set_error(s, "bin", screens_get(s, "bin") != NULL &&
-	    strcmp(screens_get(s, "bin"), screens_value(s, "bin")) == 0 ?
+	screen_set_error(s, "bin", screens_get(s, APPKEY_BIN) != NULL &&
+	    strcmp(screens_get(s, APPKEY_BIN), screens_value(s, "bin")) == 0 ?
 	    _("The check has expired: type the code from the picture and press Check BIN "
 	    "again.") : _("Press Check BIN first."));
 	return ACTION_STAY;
@@ -144,7 +144,7 @@ enum action_result
 screens_apply_check_iin(struct screen *s)
 {
 	static const char *const fields[] = { "iin", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	char			 iin[16], name[512];
 
@@ -168,10 +168,10 @@ screens_apply_check_iin(struct screen *s)
 enum action_result
 screens_apply_iin_next(struct screen *s)
 {
-	const char	*got = screens_get(s, "iin");
+	const char	*got = screens_get(s, APPKEY_IIN);
 
 	if (got != NULL && strcmp(got, screens_value(s, "iin")) == 0 &&
-	    screens_get(s, "surname") != NULL)
+	    screens_get(s, APPKEY_SURNAME) != NULL)
 		return ACTION_NEXT;
 	screen_set_error(s, "iin", _("Press Check IIN first."));
 	return ACTION_STAY;
@@ -180,7 +180,7 @@ screens_apply_iin_next(struct screen *s)
 enum action_result
 screens_apply_set_email(struct screen *s)
 {
-	const char	*v = screens_value(s, "email"), *old = screens_get(s, "email");
+	const char	*v = screens_value(s, "email"), *old = screens_get(s, APPKEY_EMAIL);
 	char		*q = NULL;
 	int		 yes;
 
@@ -244,16 +244,16 @@ screens_apply_src_cities(struct screen *s, const char *field, const char *source
 
 	(void)source;
 	(void)snprintf(which, sizeof which, "cities:%s",
-	    screens_or(screens_get(s, "region"), ""));
+	    screens_or(screens_get(s, APPKEY_REGION), ""));
 	return screens_fill(s, field, which);
 }
 
 int
 screens_apply_enter_bin(struct screen *s)
 {
-	const char	*bin = screens_get(s, "bin");
+	const char	*bin = screens_get(s, APPKEY_BIN);
 
-	screens_restore(s, "bin", "bin");
+	screens_restore(s, "bin", APPKEY_BIN);
 	if (bin != NULL && screens_bin_checked(s, bin))
 		screens_put(s, "org_name", screens_org(s));
 	screens_put(s, "captcha_id", "");
@@ -266,7 +266,7 @@ screens_apply_enter_iin(struct screen *s)
 	char	name[512];
 
 	screens_put(s, "org_name", screens_org(s));
-	screens_restore(s, "iin", "iin");
+	screens_restore(s, "iin", APPKEY_IIN);
 	screens_put(s, "full_name", screens_full_name(s, name, sizeof name));
 	return 0;
 }
@@ -275,7 +275,7 @@ screens_apply_enter_iin(struct screen *s)
 int
 screens_apply_enter_gucode(struct screen *s)
 {
-	const char	*code = screens_get(s, "gu_code");
+	const char	*code = screens_get(s, APPKEY_GU_CODE);
 
 	if (code != NULL && strcmp(screens_value(s, "gu_code"), code) != 0)
 		screens_put(s, "gu_code_typed", code);

@@ -34,7 +34,7 @@ screens_install_choose(struct screen *s, const char *key, const char *field)
 		    "computer: install on the computer where the application was made"));
 		return -1;
 	}
-	if (state_get(a, "request_number") == NULL) {
+	if (state_get(a, APPKEY_REQUEST_NUMBER) == NULL) {
 		screen_set_error(s, field, _("this application has not been submitted yet"));
 		return -1;
 	}
@@ -66,7 +66,7 @@ screens_install_local_time(const char *iso, char *buf, size_t size)
 static int
 screens_install_installed_go(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll_installed	 in;
 	struct screens		*t = screens_ctx(s);
 	int			 token;
@@ -89,7 +89,7 @@ enum action_result
 screens_install_where(struct screen *s, const char *field)
 {
 	const char *const	 fields[] = { field, NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	int			 rc;
 
 	if (screens_install_installed_go(s))
@@ -121,7 +121,7 @@ screens_install_pick(struct screen *s)
 enum action_result
 screens_install_token(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct secret		*pin;
 	int			 rc;
 
@@ -143,7 +143,7 @@ enum action_result
 screens_install(struct screen *s)
 {
 	static const char *const fields[] = { "password", "password2", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	struct secret		*pw = NULL, *again = NULL;
 	const char		*v;
@@ -187,7 +187,7 @@ int
 screens_install_enter_pick(struct screen *s)
 {
 	/* The application worked on last is the likely one; typing the number is for others. */
-	if (screens_get(s, "request_number") != NULL) {
+	if (screens_get(s, APPKEY_REQUEST_NUMBER) != NULL) {
 		screens_put(s, "app", screens_ctx(s)->app_id);
 		screens_put(s, "request_number", "");
 	}
@@ -197,16 +197,16 @@ screens_install_enter_pick(struct screen *s)
 int
 screens_install_enter_password(struct screen *s)
 {
-	screens_restore(s, "request_number", "request_number");
+	screens_restore(s, "request_number", APPKEY_REQUEST_NUMBER);
 	return 0;
 }
 
 int
 screens_install_enter_token(struct screen *s)
 {
-	screens_restore(s, "request_number", "request_number");
-	screens_put(s, "token", screens_or(screens_get(s, "token_label"),
-	    screens_or(screens_get(s, "token"), "—")));
+	screens_restore(s, "request_number", APPKEY_REQUEST_NUMBER);
+	screens_put(s, "token", screens_or(screens_get(s, APPKEY_TOKEN_LABEL),
+	    screens_or(screens_get(s, APPKEY_TOKEN), "—")));
 	return 0;
 }
 
@@ -223,13 +223,13 @@ screens_install_keys_file(struct screen *s, const char *field, const char *path)
 int
 screens_install_enter_installed(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll_installed	 in;
 	const char		*auth, *slash;
 	char			 when[64], *folder;
 
 	screens_put(s, "request_number", screens_or(screens_get(s,
-	    "request_number"), "—"));
+	    APPKEY_REQUEST_NUMBER), "—"));
 	if (enroll_installed(screens_enroll(s), screens_ctx(s)->app_id, &in, &err) == -1) {
 		(void)screens_report(s, &err, NULL);
 		return -1;
@@ -298,7 +298,7 @@ screens_install_passwd(struct screen *s)
 {
 	static const char *const fields[] = { "password", "new_password", "new_password2",
 	    NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct secret		*old = NULL, *new_pw = NULL, *again = NULL;
 	const char		*v;
 	int			 rc;
@@ -342,6 +342,6 @@ int
 screens_install_enter_passwd(struct screen *s)
 {
 	screens_put(s, "request_number", screens_or(screens_get(s,
-	    "request_number"), "—"));
+	    APPKEY_REQUEST_NUMBER), "—"));
 	return 0;
 }

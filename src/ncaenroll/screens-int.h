@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "common/appfield.h"
 #include "enroll/enroll.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
@@ -63,10 +64,10 @@ const char	*screens_jstr(json_t *, const char *key);
  * box, ending with where to turn when the person cannot get past it alone. Frees err;
  * always ACTION_STAY.
  */
-enum action_result screens_report(struct screen *, struct enroll_error *,
+enum action_result screens_report(struct screen *, struct failure *,
 		    const char *const *fields);
 /* The draft the form fills in, made when the agreement is accepted. 0 or -1 with err. */
-int		 screens_draft(struct screen *, struct enroll_error *);
+int		 screens_draft(struct screen *, struct failure *);
 /* 1 if the BIN check is done for this BIN (or the application's) and still good. */
 int		 screens_bin_checked(struct screen *, const char *bin);
 int		 screens_bin_fresh(struct screen *);
@@ -174,6 +175,6 @@ enum action_result screens_abandon(struct screen *);
 char		*screens_support_help(struct tui *);
 void		 screens_support_warm(struct screen *);
 char		*screens_support_failure(struct screen *, const char *message,
-		    const struct enroll_error *);
+		    const struct failure *);
 
 #endif

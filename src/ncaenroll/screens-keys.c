@@ -68,8 +68,8 @@ enum action_result
 screens_keys_choose_folder(struct screen *s)
 {
 	static const char *const fields[] = { "dir", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
-	const char		*old = screens_get(s, "dir");
+	struct failure	 err = { 0, NULL, NULL, NULL };
+	const char		*old = screens_get(s, APPKEY_DIR);
 	char			*dir, *others = NULL, *q = NULL;
 	enum action_result	 r = ACTION_STAY;
 
@@ -138,7 +138,7 @@ screens_keys_apply_stop(void *arg)
 enum action_result
 screens_keys_apply(struct screen *s)
 {
-	struct enroll_error		 err = { 0, NULL, NULL, NULL };
+	struct failure		 err = { 0, NULL, NULL, NULL };
 	struct screens_keys_apply_progress	 p = { s, "", { 0, 0 } };
 	struct enroll_progress		 pg = { screens_keys_apply_step, screens_keys_apply_stop, &p };
 	struct screens			*t = screens_ctx(s);
@@ -161,9 +161,9 @@ screens_keys_apply(struct screen *s)
 	secret_free(pin);
 	if (rc == -1) {
 		screen_progress(s, "");
-		if (err.kind == ENROLL_CANCELLED) {
+		if (err.kind == FAILURE_CANCELLED) {
 			screen_message(s, _("Stopped"), err.message);
-			enroll_error_free(&err);
+			failure_free(&err);
 			return ACTION_STAY;
 		}
 		return screens_report(s, &err, NULL);
@@ -175,7 +175,7 @@ screens_keys_apply(struct screen *s)
 enum action_result
 screens_keys_save_form(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	char			*path = NULL;
 
@@ -190,7 +190,7 @@ screens_keys_save_form(struct screen *s)
 enum action_result
 screens_keys_show_form(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	char			*text;
 
@@ -232,7 +232,7 @@ out:
 int
 screens_keys_src_tokens(struct screen *s, const char *field, const char *source)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct keystore_token	*tk = NULL;
 	json_t			*items = json_array(), *it;
 	char			 line[512];
@@ -257,7 +257,7 @@ screens_keys_src_tokens(struct screen *s, const char *field, const char *source)
 	rc = screen_set_items(s, field, items);
 	if (rc == 0 && n == 0)
 		screens_keys_tokens_none(s, field);
-	if (rc == 0 && n > 0 && screens_get(s, "token") == NULL)
+	if (rc == 0 && n > 0 && screens_get(s, APPKEY_TOKEN) == NULL)
 		screens_put(s, field, tk[0].serial);
 out:
 	keystore_tokens_free(tk, n);
@@ -268,7 +268,7 @@ out:
 int
 screens_keys_enter_storage(struct screen *s)
 {
-	if (screens_get(s, "storage") == NULL)
+	if (screens_get(s, APPKEY_STORAGE) == NULL)
 		screens_put(s, "storage", "pc");
 	return 0;
 }
@@ -279,7 +279,7 @@ screens_keys_enter_folder(struct screen *s)
 {
 	const char	*home = getenv("HOME");
 
-	if (screens_get(s, "dir") == NULL)
+	if (screens_get(s, APPKEY_DIR) == NULL)
 		screens_put(s, "dir", screens_or(home, "/"));
 	return 0;
 }
@@ -293,7 +293,7 @@ static const char *
 screens_keys_dir_name(struct screen *s, const char *field, const char *which, char *buf,
     size_t sz)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t			*items = NULL, *it;
 	const char		*id = screens_get(s, field), *kept;
 	char			 key[64];
@@ -307,7 +307,7 @@ screens_keys_dir_name(struct screen *s, const char *field, const char *which, ch
 	(void)snprintf(buf, sz, "%s", screens_or(id, "—"));
 	if (id == NULL || enroll_directory(screens_enroll(s), screens_ctx(s)->app_id, which,
 	    &items, &err) == -1) {
-		enroll_error_free(&err);
+		failure_free(&err);
 		return buf;
 	}
 	json_array_foreach(items, i, it)
@@ -321,29 +321,29 @@ int
 screens_keys_enter_apply(struct screen *s)
 {
 	char		 name[512], role[256], region[256], city[256], which[128], place[600];
-	const char	*st = screens_get(s, "storage");
+	const char	*st = screens_get(s, APPKEY_STORAGE);
 
 	screens_put(s, "org_name", screens_org(s));
-	screens_put(s, "bin", screens_or(screens_get(s, "bin"), "—"));
+	screens_put(s, "bin", screens_or(screens_get(s, APPKEY_BIN), "—"));
 	screens_put(s, "full_name", screens_or(screens_full_name(s, name,
 	    sizeof name), "—"));
-	screens_put(s, "iin", screens_or(screens_get(s, "iin"), "—"));
-	screens_put(s, "email", screens_or(screens_get(s, "email"), "—"));
+	screens_put(s, "iin", screens_or(screens_get(s, APPKEY_IIN), "—"));
+	screens_put(s, "email", screens_or(screens_get(s, APPKEY_EMAIL), "—"));
 	screens_put(s, "role", screens_keys_dir_name(s, "role", "roles", role,
 	    sizeof role));
-	(void)snprintf(which, sizeof which, "cities:%s", screens_or(screens_get(s, "region"),
+	(void)snprintf(which, sizeof which, "cities:%s", screens_or(screens_get(s, APPKEY_REGION),
 	    ""));
 	(void)snprintf(place, sizeof place, "%s, %s",
 	    screens_keys_dir_name(s, "region", "regions", region, sizeof region),
 	    screens_keys_dir_name(s, "city", which, city, sizeof city));
 	screens_put(s, "place", place);
-	screens_put(s, "gu_code", screens_or(screens_get(s, "gu_code"), "—"));
+	screens_put(s, "gu_code", screens_or(screens_get(s, APPKEY_GU_CODE), "—"));
 	if (storage_find(st) != NULL)
 		st = storage_name(storage_find(st), screens_tui(s)->lang);
 	screens_put(s, "storage", screens_or(st, "—"));
 	screens_put(s, "dir", screens_on_token(s) ?
-	    screens_or(screens_get(s, "token_label"), screens_or(screens_get(s, "token"), "—")) :
-	    screens_or(screens_get(s, "dir"), "—"));
+	    screens_or(screens_get(s, APPKEY_TOKEN_LABEL), screens_or(screens_get(s, APPKEY_TOKEN), "—")) :
+	    screens_or(screens_get(s, APPKEY_DIR), "—"));
 	return 0;
 }
 
@@ -353,17 +353,17 @@ screens_keys_deadline(struct screen *s)
 {
 	char	day[11];
 
-	(void)snprintf(day, sizeof day, "%s", screens_or(screens_get(s, "deadline"), ""));
+	(void)snprintf(day, sizeof day, "%s", screens_or(screens_get(s, APPKEY_DEADLINE), ""));
 	screens_put(s, "deadline", day);
 }
 
 int
 screens_keys_enter_number(struct screen *s)
 {
-	const char	*email = screens_get(s, "email");
+	const char	*email = screens_get(s, APPKEY_EMAIL);
 	char		 mail[256];
 
-	screens_restore(s, "request_number", "request_number");
+	screens_restore(s, "request_number", APPKEY_REQUEST_NUMBER);
 	screens_keys_deadline(s);
 	if (*enroll_mail_outcome(screens_app(s), mail, sizeof mail) == '\0')
 		(void)snprintf(mail, sizeof mail, "%s", screens_or(email, "—"));

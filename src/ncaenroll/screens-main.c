@@ -18,9 +18,9 @@
 static int
 screens_main_complete(struct screen *s)
 {
-	static const char *const need[] = { "surname", "role", "region", "city", "gu_code",
-	    "storage" };
-	const char	*bin = screens_get(s, "bin");
+	static const char *const need[] = { APPKEY_SURNAME, APPKEY_ROLE, APPKEY_REGION,
+	    APPKEY_CITY, APPKEY_GU_CODE, APPKEY_STORAGE };
+	const char	*bin = screens_get(s, APPKEY_BIN);
 	size_t		 i;
 
 	if (bin == NULL || !screens_bin_checked(s, bin))
@@ -41,7 +41,7 @@ static enum action_result
 screens_main_continue(struct screen *s)
 {
 	struct state_app	*a = screens_app(s);
-	const char		*at = screens_get(s, "screen");
+	const char		*at = screens_get(s, APPKEY_SCREEN);
 
 	if (screens_main_complete(s) && (a->state == MS_KEYS_READY || at == NULL ||
 	    strcmp(at, "apply") == 0))
@@ -90,7 +90,7 @@ screens_main_apps_submitted(struct screen *s)
 	struct state_app	*a;
 
 	if ((a = screens_main_apps_chosen(s)) != NULL &&
-	    state_get(a, "request_number") == NULL) {
+	    state_get(a, APPKEY_REQUEST_NUMBER) == NULL) {
 		screen_set_error(s, "app", _("this application has not been submitted yet"));
 		return NULL;
 	}
@@ -120,7 +120,7 @@ enum action_result
 screens_main_apps_passwd(struct screen *s)
 {
 	static const char *const fields[] = { "app", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct enroll_installed	 in;
 	struct state_app	*a;
 	char			*text = NULL;
@@ -135,7 +135,7 @@ screens_main_apps_passwd(struct screen *s)
 	}
 	if ((token = in.token != NULL) && asprintf(&text, _("the keys of application %s are on "
 	    "the token %s, which has no container password: a token's PIN is changed with the "
-	    "token's own tool"), screens_or(screens_get(s, "request_number"), a->id),
+	    "token's own tool"), screens_or(screens_get(s, APPKEY_REQUEST_NUMBER), a->id),
 	    in.token) != -1) {
 		screen_set_error(s, "app", text);
 		free(text);
@@ -179,15 +179,15 @@ screens_main_fill_apps(struct screen *s, const char *field, int submitted_only)
 		return -1;
 	for (i = 0; i < e->st->napps; i++) {
 		const struct state_app	*a = &e->st->apps[i];
-		const char		*num = state_get(a, "request_number");
+		const char		*num = state_get(a, APPKEY_REQUEST_NUMBER);
 
 		if (a->state == MS_ABANDONED || (submitted_only && num == NULL))
 			continue;
 		(void)snprintf(line, sizeof line, "%s  %s  %s",
-		    num != NULL ? num : screens_or(state_get(a, "created"), a->id),
+		    num != NULL ? num : screens_or(state_get(a, APPKEY_CREATED), a->id),
 		    _(machine_state_word(a->state)),
 		    screens_or(state_get(a, strcmp(screens_tui(s)->lang, "kk") == 0 ?
-		    "org_name_kk" : "org_name_ru"), ""));
+		    APPKEY_ORG_NAME_KK : APPKEY_ORG_NAME_RU), ""));
 		if ((it = json_pack("{s:s, s:s}", "id", a->id, "name", line)) == NULL ||
 		    json_array_append_new(items, it) == -1)
 			goto out;
@@ -224,7 +224,7 @@ screens_main_enter_resume(struct screen *s)
 	screens_put(s, "org_name", screens_or(screens_org(s), "—"));
 	screens_put(s, "full_name", screens_or(screens_full_name(s, name,
 	    sizeof name), "—"));
-	screens_put(s, "bin", screens_or(screens_get(s, "bin"), "—"));
-	screens_put(s, "iin", screens_or(screens_get(s, "iin"), "—"));
+	screens_put(s, "bin", screens_or(screens_get(s, APPKEY_BIN), "—"));
+	screens_put(s, "iin", screens_or(screens_get(s, APPKEY_IIN), "—"));
 	return 0;
 }

@@ -103,7 +103,7 @@ enum action_result
 screens_status_search(struct screen *s)
 {
 	static const char *const fields[] = { "request_number", NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	json_t			*st = NULL;
 	char			 num[64];
 
@@ -116,7 +116,7 @@ screens_status_search(struct screen *s)
 	if (enroll_refresh(screens_enroll(s), num, &st, &err) == -1) {
 		screen_progress(s, "");
 		/* A number the service does not know is a refusal of that field. */
-		if (err.kind == ENROLL_REFUSED && err.field == NULL)
+		if (err.kind == FAILURE_REFUSED && err.field == NULL)
 			err.field = strdup("request_number");
 		return screens_report(s, &err, fields);
 	}
@@ -165,15 +165,15 @@ screens_status_enter(struct screen *s)
 	struct enroll	*e = screens_enroll(s);
 	size_t		 i;
 
-	if (screens_get(s, "request_number") != NULL) {
-		screens_restore(s, "request_number", "request_number");
+	if (screens_get(s, APPKEY_REQUEST_NUMBER) != NULL) {
+		screens_restore(s, "request_number", APPKEY_REQUEST_NUMBER);
 		return 0;
 	}
 	/* A new start: the number of the latest application sent from here, if any. */
 	for (i = e->st->napps; i > 0; i--)
-		if (state_get(&e->st->apps[i - 1], "request_number") != NULL) {
+		if (state_get(&e->st->apps[i - 1], APPKEY_REQUEST_NUMBER) != NULL) {
 			screens_put(s, "request_number",
-			    state_get(&e->st->apps[i - 1], "request_number"));
+			    state_get(&e->st->apps[i - 1], APPKEY_REQUEST_NUMBER));
 			break;
 		}
 	return 0;

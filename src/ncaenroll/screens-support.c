@@ -33,12 +33,12 @@ screens_support_lines(const char *contact)
 char *
 screens_support_help(struct tui *t)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*ctx = t->ctx;
 	char			*contact, *text;
 
 	if ((contact = enroll_support_text(ctx->enroll, &err)) == NULL) {
-		enroll_error_free(&err);
+		failure_free(&err);
 		return NULL;
 	}
 	text = screens_support_lines(contact);
@@ -49,18 +49,18 @@ screens_support_help(struct tui *t)
 void
 screens_support_warm(struct screen *s)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	char			*contact;
 
 	/* Had already: the core's copy, no network. Not to be had: nothing to say. */
 	if ((contact = enroll_support_text(screens_enroll(s), &err)) == NULL)
-		enroll_error_free(&err);
+		failure_free(&err);
 	free(contact);
 }
 
 char *
 screens_support_failure(struct screen *s, const char *message,
-    const struct enroll_error *err)
+    const struct failure *err)
 {
 	char	*contact, *lines, *text = NULL;
 

@@ -26,8 +26,8 @@
 static const struct screens_field_map {
 	const char	*core, *screen;
 } screens_field_map[] = {
-	{ "token", "bin" },
-	{ "check_token", "bin" },
+	{ APPKEY_TOKEN, "bin" },
+	{ APPKEY_CHECK_TOKEN, "bin" },
 };
 
 struct tui *
@@ -98,7 +98,7 @@ screens_get(struct screen *s, const char *key)
 int
 screens_on_token(struct screen *s)
 {
-	const struct storage_kind	*k = storage_find(screens_get(s, "storage"));
+	const struct storage_kind	*k = storage_find(screens_get(s, APPKEY_STORAGE));
 
 	return k != NULL && k->token;
 }
@@ -132,7 +132,7 @@ screens_name(struct screen *s, json_t *names)
 const char *
 screens_org(struct screen *s)
 {
-	const char	*kk = screens_get(s, "org_name_kk"), *ru = screens_get(s, "org_name_ru");
+	const char	*kk = screens_get(s, APPKEY_ORG_NAME_KK), *ru = screens_get(s, APPKEY_ORG_NAME_RU);
 
 	if (strcmp(screens_tui(s)->lang, "kk") == 0 && kk != NULL && *kk != '\0')
 		return kk;
@@ -143,14 +143,14 @@ screens_org(struct screen *s)
 const char *
 screens_full_name(struct screen *s, char *buf, size_t sz)
 {
-	const char	*sn = screens_get(s, "surname");
+	const char	*sn = screens_get(s, APPKEY_SURNAME);
 	char		*name;
 
 	if (sn == NULL) {
 		buf[0] = '\0';
 		return buf;
 	}
-	name = appform_full_name(sn, screens_get(s, "given_name"), screens_get(s, "patronymic"));
+	name = appform_full_name(sn, screens_get(s, APPKEY_GIVEN_NAME), screens_get(s, APPKEY_PATRONYMIC));
 	(void)snprintf(buf, sz, "%s", name != NULL ? name : sn);
 	free(name);
 	return buf;
@@ -162,7 +162,7 @@ screens_full_name(struct screen *s, char *buf, size_t sz)
  * Frees the error. Always ACTION_STAY.
  */
 enum action_result
-screens_report(struct screen *s, struct enroll_error *err, const char *const *fields)
+screens_report(struct screen *s, struct failure *err, const char *const *fields)
 {
 	const char	*field = err->field, *msg = screens_or(err->message, _("invalid value"));
 	size_t		 i;
@@ -179,18 +179,18 @@ screens_report(struct screen *s, struct enroll_error *err, const char *const *fi
 	else {
 		char	*text = screens_support_failure(s, msg, err);
 
-		screen_message(s, err->kind == ENROLL_REFUSED ? _("Refused") :
-		    err->kind == ENROLL_SERVICE ? _("The service did not answer") :
+		screen_message(s, err->kind == FAILURE_REFUSED ? _("Refused") :
+		    err->kind == FAILURE_SERVICE ? _("The service did not answer") :
 		    _("This computer could not do it"), text != NULL ? text : msg);
 		free(text);
 	}
-	enroll_error_free(err);
+	failure_free(err);
 	return ACTION_STAY;
 }
 
 /* The draft the form fills in: made when the agreement is accepted. */
 int
-screens_draft(struct screen *s, struct enroll_error *err)
+screens_draft(struct screen *s, struct failure *err)
 {
 	struct screens	*t = screens_ctx(s);
 
@@ -203,9 +203,9 @@ screens_draft(struct screen *s, struct enroll_error *err)
 int
 screens_bin_checked(struct screen *s, const char *bin)
 {
-	const char	*got = screens_get(s, "bin"), *exp = screens_get(s, "check_token_expires");
+	const char	*got = screens_get(s, APPKEY_BIN), *exp = screens_get(s, APPKEY_CHECK_TOKEN_EXPIRES);
 
-	return got != NULL && strcmp(got, bin) == 0 && screens_get(s, "check_token") != NULL &&
+	return got != NULL && strcmp(got, bin) == 0 && screens_get(s, APPKEY_CHECK_TOKEN) != NULL &&
 	    exp != NULL && strtoll(exp, NULL, 10) > (long long)time(NULL) + SCREENS_TOKEN_MARGIN;
 }
 
@@ -231,7 +231,7 @@ screens_path_at(const char *screen_id)
 int
 screens_bin_fresh(struct screen *s)
 {
-	const char	*bin = screens_get(s, "bin");
+	const char	*bin = screens_get(s, APPKEY_BIN);
 
 	return bin != NULL && screens_bin_checked(s, bin);
 }
@@ -248,7 +248,7 @@ screens_next(struct screen *s)
 static enum action_result
 screens_lang(struct screen *s, const char *lang)
 {
-	struct enroll_error	 local = { ENROLL_LOCAL, NULL, NULL, NULL };
+	struct failure	 local = { FAILURE_LOCAL, NULL, NULL, NULL };
 	struct tui		*t = screens_tui(s);
 	char			*cause = NULL, *text;
 
@@ -295,7 +295,7 @@ enum action_result
 screens_set(struct screen *s, const char *field, const char *value, const char *screen_field)
 {
 	const char *const	 fields[] = { screen_field, NULL };
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	char			*v;
 	int			 rc;
@@ -341,7 +341,7 @@ screens_unfinished(const struct state_app *a)
 int
 screens_fill(struct screen *s, const char *field, const char *which)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	json_t			*items = NULL;
 	int			 rc;
@@ -419,9 +419,9 @@ screens_first_screen(struct tui *tui)
 static void
 screens_note_screen(struct screen *s, const char *screen_id)
 {
-	struct enroll_error	 err = { 0, NULL, NULL, NULL };
+	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct state_app	*a = screens_app(s);
-	const char		*was = screens_get(s, "screen");
+	const char		*was = screens_get(s, APPKEY_SCREEN);
 
 	if (a == NULL || !screens_unfinished(a) || screens_path_at(screen_id) < 0 ||
 	    (was != NULL && strcmp(was, screen_id) == 0))
@@ -429,9 +429,9 @@ screens_note_screen(struct screen *s, const char *screen_id)
 	if (strcmp(screen_id, "bin") == 0 && screens_path_at(was) > 0 && !screens_bin_fresh(s))
 		return;
 	/* A convenience only: without it Continue starts at the BIN screen. */
-	if (enroll_set(screens_enroll(s), screens_ctx(s)->app_id, "screen", screen_id,
+	if (enroll_set(screens_enroll(s), screens_ctx(s)->app_id, APPKEY_SCREEN, screen_id,
 	    &err) == -1)
-		enroll_error_free(&err);
+		failure_free(&err);
 }
 
 /*
