@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "common/i18n.h"
-#include "server/ca.h"
+#include "ncaenrolld/ca.h"
 
 #define CA_ISSUE_URL	"http://pki.demo.example"
 

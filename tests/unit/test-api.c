@@ -18,11 +18,11 @@
 #include <cmocka.h>
 
 #include "common/log.h"
-#include "server/api.h"
-#include "server/ratelimit.h"
-#include "server/registry-load.h"
-#include "server/srv.h"
-#include "server/srvconf.h"
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/ratelimit.h"
+#include "ncaenrolld/registry-load.h"
+#include "ncaenrolld/srv.h"
+#include "ncaenrolld/srvconf.h"
 
 #define BIN	"940140000385"
 #define IIN	"871008401427"

@@ -26,8 +26,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "server/ca.h"
-#include "server/ca-int.h"		/* ca_idna_email */
+#include "ncaenrolld/ca.h"
+#include "ncaenrolld/ca-int.h"		/* ca_idna_email */
 
 #define HOSTS "localhost,127.0.0.1,::1"
 #define CPS "http://pki.example.test/cps"

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "server/srvconf.h"
+#include "ncaenrolld/srvconf.h"
 
 struct fixture {
 	char			dir[64];

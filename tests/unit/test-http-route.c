@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "server/http.h"
+#include "ncaenrolld/http.h"
 
 static int
 fake_handler(struct srv *srv, const struct http_req *req, struct http_resp *resp)

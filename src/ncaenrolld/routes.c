@@ -1,0 +1,33 @@
+/*
+ * routes — the service's whole API surface in one table (doc/api.md documents each row).
+ * A handler lives in the api-*.c file of its group.
+ */
+#include "config.h"
+
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/http.h"
+
+const struct http_route http_routes[] = {
+	{ "POST", "/api/v1/captcha", api_captcha_new, 0 },
+	{ "POST", "/api/v1/bin-check", api_bin_check, 1 },
+	{ "POST", "/api/v1/iin-check", api_iin_check, 1 },
+	{ "GET", "/api/v1/directories/roles", api_dir_roles, 0 },
+	{ "GET", "/api/v1/directories/regions", api_dir_regions, 0 },
+	{ "GET", "/api/v1/directories/regions/{}/cities", api_dir_cities, 0 },
+	{ "GET", "/api/v1/directories/support", api_dir_support, 0 },
+	{ "GET", "/api/v1/gu-codes", api_gu_codes, 0 },
+	{ "POST", "/api/v1/applications", api_app_submit, 1 },
+	{ "GET", "/api/v1/applications/{}", api_app_status, 0 },
+	{ "GET", "/api/v1/applications/{}/certificates", api_app_certificates, 0 },
+	{ "POST", "/api/v1/applications/{}/installed", api_app_installed, 1 },
+	{ "GET", "/api/v1/ca/chain", api_ca_chain, 0 },
+	{ "GET", "/api/v1/crl", api_crl, 0 },
+	/* The RA desk (doc/api-ra.md): an operator's client certificate is required. */
+	{ "GET", "/api/v1/ra/me", api_ra_me, 0 },
+	{ "GET", "/api/v1/ra/reject-reasons", api_ra_reasons, 0 },
+	{ "GET", "/api/v1/ra/queue", api_ra_queue, 0 },
+	{ "GET", "/api/v1/ra/applications/{}", api_ra_application, 0 },
+	{ "POST", "/api/v1/ra/applications/{}/approve", api_ra_approve, 1 },
+	{ "POST", "/api/v1/ra/applications/{}/reject", api_ra_reject, 1 },
+};
+const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
