@@ -25,6 +25,7 @@
 #include "common/problem.h"
 #include "common/reason.h"
 #include "common/reqnum.h"
+#include "common/storage.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/issue.h"
@@ -156,7 +157,7 @@ app_check_syntax(struct app_submit *s)
 		app_fail_problems(s, "email", &p);
 	else if (gucode_check(s->v[F_GU_CODE], &p) == -1)
 		app_fail_problems(s, "gu_code", &p);
-	else if (issue_storage_find(s->v[F_STORAGE]) == NULL)
+	else if (storage_find(s->v[F_STORAGE]) == NULL)
 		app_fail(s, 400, "storage.unknown", "storage", _("choose one of: pc, etoken72k, "
 		    "jacarta, kaztoken, akey, idcard"));
 	else if (s->v[F_LANG] != NULL && !i18n_known(s->v[F_LANG]))

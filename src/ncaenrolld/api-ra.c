@@ -22,6 +22,7 @@
 #include "common/problem.h"
 #include "common/reason.h"
 #include "common/reqnum.h"
+#include "common/storage.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mail.h"
@@ -652,8 +653,7 @@ ra_documents_json(void)
 static json_t *
 ra_form_text(struct ra_ctx *c, const struct store_app *a, const char *applicant)
 {
-	const struct issue_storage	*stg = issue_storage_find(a->storage != NULL ?
-					    a->storage : "");
+	const struct storage_kind	*stg = storage_find(a->storage);
 	struct appform			 af;
 	char				 date[32], deadline[32], *form, *cause = NULL;
 	json_t				*j;
@@ -663,7 +663,7 @@ ra_form_text(struct ra_ctx *c, const struct store_app *a, const char *applicant)
 	af = (struct appform){ .number = a->number, .date = date, .deadline = deadline,
 	    .org_name = a->org_name, .bin = a->bin, .applicant = applicant, .iin = a->iin,
 	    .email = a->email, .role = a->role_id, .region = a->region_id, .city = a->city_id,
-	    .gu_code = a->gu_code, .storage = stg != NULL ? stg->label : a->storage,
+	    .gu_code = a->gu_code, .storage = stg != NULL ? storage_name(stg, "en") : a->storage,
 	    .days = c->srv->cfg->policy.verification_days };
 	if ((form = appform_render(&af, 0, &cause)) == NULL) {
 		log_warning("application form: %s", cause != NULL ? cause : "?");
@@ -695,8 +695,7 @@ ra_app_certs(json_t *o, const struct store_app *a)
 static json_t *
 ra_app_json(struct ra_ctx *c, const struct store_app *a)
 {
-	const struct issue_storage	*stg = issue_storage_find(a->storage != NULL ?
-					    a->storage : "");
+	const struct storage_kind	*stg = storage_find(a->storage);
 	json_t				*o, *names;
 	char				*name;
 
@@ -713,7 +712,7 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	    "region", ra_entry_json(c->st, STORE_REGIONS, a->region_id),
 	    "city", ra_entry_json(c->st, STORE_CITIES, a->city_id),
 	    "gu_code", a->gu_code,
-	    "storage", "id", a->storage, "label", stg != NULL ? stg->label : NULL,
+	    "storage", "id", a->storage, "label", stg != NULL ? storage_name(stg, "en") : NULL,
 	    "lang", a->lang, "reject_reason", a->reject_reason,
 	    "documents", ra_documents_json(),
 	    "history", ra_history(c->st, a->number),

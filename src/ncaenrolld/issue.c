@@ -7,30 +7,11 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/storage.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mail.h"
 
-static const struct issue_storage issue_storages[] = {
-	{ "pc", CA_STORAGE_FILE, N_("PC folder") },
-	{ "etoken72k", CA_STORAGE_TOKEN, N_("eToken PRO 72K") },
-	{ "jacarta", CA_STORAGE_TOKEN, N_("JaCarta") },
-	{ "kaztoken", CA_STORAGE_TOKEN, N_("Kaztoken") },
-	{ "akey", CA_STORAGE_TOKEN, N_("AKey") },
-	{ "idcard", CA_STORAGE_TOKEN, N_("National ID card") },	/* doc/tokens.md */
-};
-
 #define ISSUE_NONCE_BYTES 16
-
-const struct issue_storage *
-issue_storage_find(const char *wire)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof issue_storages / sizeof issue_storages[0]; i++)
-		if (strcmp(issue_storages[i].wire, wire) == 0)
-			return &issue_storages[i];
-	return NULL;
-}
 
 /* What the certificates say: the registry's data as stored with the application. */
 struct issue_ctx {
@@ -124,7 +105,7 @@ issue_check_loaded(const struct store_app *a, const struct store_entry *role,
 	const char		*member = NULL;
 
 	issue_fail(why, ISSUE_FAIL_DATA);
-	if (a->storage == NULL || issue_storage_find(a->storage) == NULL) {
+	if (storage_find(a->storage) == NULL) {
 		cause_set(cause, "unknown storage %s", a->storage != NULL ? a->storage : "-");
 		*field = "storage";
 		return -1;
@@ -160,10 +141,10 @@ static int
 issue_certs(struct srv *srv, struct store *st, struct issue_ctx *c, time_t now,
     enum issue_failure *why, char **cause)
 {
-	const struct issue_storage	*stg;
-	struct ca_subject		 subj;
-	const char			*field = NULL;
-	char				 key_id[65];
+	enum ca_storage		 cls;
+	struct ca_subject	 subj;
+	const char		*field = NULL;
+	char			 key_id[65];
 
 	if (issue_load(st, &c->app, &c->role, &c->org, &field, why, cause) == -1 ||
 	    issue_check_loaded(&c->app, &c->role, &c->org, &field, why, cause) == -1)
@@ -174,12 +155,12 @@ issue_certs(struct srv *srv, struct store *st, struct issue_ctx *c, time_t now,
 		return -1;
 	/* What fails from here is the CA's own state (its validity, its key, memory). */
 	issue_fail(why, ISSUE_FAIL_CA);
-	stg = issue_storage_find(c->app.storage);
+	cls = storage_find(c->app.storage)->token ? CA_STORAGE_TOKEN : CA_STORAGE_FILE;
 	issue_subject(&c->app, &c->role, &c->org, &subj);
-	if (ca_issue(srv->ca, CA_AUTH, stg->ca, c->app.csr_auth, &subj, now, &c->auth,
+	if (ca_issue(srv->ca, CA_AUTH, cls, c->app.csr_auth, &subj, now, &c->auth,
 	    cause) == -1)
 		return -1;
-	if (ca_issue(srv->ca, CA_SIGN, stg->ca, c->app.csr_sign, &subj, now, &c->sign,
+	if (ca_issue(srv->ca, CA_SIGN, cls, c->app.csr_sign, &subj, now, &c->sign,
 	    cause) == -1)
 		return -1;
 	issue_fail(why, ISSUE_FAIL_INTERNAL);

@@ -10,17 +10,6 @@
 
 #include "ncaenrolld/srv.h"
 
-/* The key storages an applicant may choose (nca-facts.md §4): wire name, CA class, label. */
-struct issue_storage {
-	const char	*wire;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey",
-					 * "idcard" */
-	enum ca_storage	 ca;		/* pc: a folder; the others: a token */
-	const char	*label;		/* untranslated: "PC folder", "eToken PRO 72K", ... */
-};
-
-/* The row for a wire name, or NULL. */
-const struct issue_storage *issue_storage_find(const char *wire);
-
 /*
  * Why an approval failed: the application's own data, which the CA refuses (it can never
  * be issued as it is: the desk rejects it); the CA's state (its certificate would end

@@ -14,7 +14,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
-#include "ncaenrolld/issue.h"
+#include "common/storage.h"
 #include "ncaenrolld/mail.h"
 
 #define MAIL_DEFAULT_FROM	"ncaenrolld@localhost"
@@ -285,7 +285,7 @@ mail_dir_name(struct store *st, enum store_dir dir, const char *id, const char *
 int
 mail_submitted(struct srv *srv, struct store *st, const struct store_app *a, char **cause)
 {
-	const struct issue_storage	*stg;
+	const struct storage_kind	*stg;
 	struct appform			 af;
 	char				 date[40], deadline[40];
 	char				*role = NULL, *region = NULL, *city = NULL;
@@ -297,7 +297,7 @@ mail_submitted(struct srv *srv, struct store *st, const struct store_app *a, cha
 		return 0;
 	mail_when(a->created, date);
 	mail_when(a->deadline, deadline);
-	stg = issue_storage_find(a->storage != NULL ? a->storage : "");
+	stg = storage_find(a->storage);
 	memset(&af, 0, sizeof af);
 	role = mail_dir_name(st, STORE_ROLES, a->role_id, a->lang);
 	region = mail_dir_name(st, STORE_REGIONS, a->region_id, a->lang);
@@ -309,7 +309,8 @@ mail_submitted(struct srv *srv, struct store *st, const struct store_app *a, cha
 	af = (struct appform){ .number = a->number, .date = date, .deadline = deadline,
 	    .org_name = a->org_name, .bin = a->bin, .applicant = applicant, .iin = a->iin,
 	    .email = a->email, .role = role, .region = region, .city = city,
-	    .gu_code = a->gu_code, .storage = stg != NULL ? _(stg->label) : a->storage,
+	    .gu_code = a->gu_code, .storage = stg != NULL ?
+	    storage_name(stg, a->lang != NULL ? a->lang : "en") : a->storage,
 	    .days = srv->cfg->policy.verification_days };
 	if (role == NULL || region == NULL || city == NULL || applicant == NULL ||
 	    (form = appform_render(&af, 0, cause)) == NULL)
