@@ -2,7 +2,6 @@
 
 #include <stddef.h>
 
-#include "ncaenrolld/captcha.h"
 #include "ncaenrolld/captcha-font.h"
 
 /*

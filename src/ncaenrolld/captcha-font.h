@@ -6,6 +6,8 @@
 #ifndef NCA_CAPTCHA_FONT_H
 #define NCA_CAPTCHA_FONT_H
 
+/* No letter a reader could take for another (no 0/O, 1/I/L). */
+#define CAPTCHA_ALPHABET	"23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 #define CAPTCHA_FONT_W	8
 #define CAPTCHA_FONT_H	9
 

@@ -10,7 +10,6 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "ncaenrolld/captcha.h"
-#include "ncaenrolld/captcha-font.h"
 
 /*
  * A picture this small cannot stop a determined program (the service's rate limit and the

@@ -10,7 +10,8 @@
 
 #include <jansson.h>
 
-#define CAPTCHA_ALPHABET	"23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#include "ncaenrolld/captcha-font.h"	/* CAPTCHA_ALPHABET: the letters it draws */
+
 #define CAPTCHA_LEN		6	/* generated codes */
 #define CAPTCHA_LEN_MIN		5	/* fixed codes may be 5 or 6 */
 #define CAPTCHA_LEN_MAX		6
