@@ -80,7 +80,6 @@ struct store_ops {
 		    const char *number, const char *detail, char **cause);
 	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
 		    size_t *n, char **cause);
-	int	(*audit_verify)(struct store *, struct store_audit_check *, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -1490,71 +1490,6 @@ store_sqlite_audit_list(struct store *stp, const char *number, struct store_audi
 	return 0;
 }
 
-/* What is wrong with entry e after prev (NULL: e is the first); 0 when nothing. */
-static int
-store_sqlite_audit_judge(const struct store_audit *e, long long prev_id,
-    const char *prev_hash, struct store_audit_check *c)
-{
-	char	hash[STORE_AUDIT_HASH_LEN + 1];
-
-	if (e->id != prev_id + 1)
-		(void)snprintf(c->why, sizeof c->why, e->id > prev_id + 1 ?
-		    "entries %lld to %lld before it are missing (deleted)" :
-		    "its id does not follow entry %lld (inserted)",
-		    prev_id + 1, e->id > prev_id + 1 ? e->id - 1 : prev_id);
-	else if (e->prev_hash[0] == '\0' || e->hash[0] == '\0')
-		(void)snprintf(c->why, sizeof c->why, "%s",
-		    "its prev_hash or hash is not 64 hex digits (altered)");
-	else if (strcmp(e->prev_hash, prev_hash) != 0)
-		(void)snprintf(c->why, sizeof c->why, prev_id == 0 ?
-		    "its prev_hash is not the chain's start (an entry before it was removed "
-		    "or it was inserted)" : "its prev_hash is not the hash of entry %lld "
-		    "(an entry was removed, inserted or rewritten)", prev_id);
-	else if (store_audit_hash(e, hash) == -1)
-		return -1;
-	else if (strcmp(hash, e->hash) != 0)
-		(void)snprintf(c->why, sizeof c->why, "%s",
-		    "its contents do not match its hash (the entry was altered)");
-	else
-		return 0;
-	c->broken = e->id;
-	return 0;
-}
-
-static int
-store_sqlite_audit_verify(struct store *stp, struct store_audit_check *c, char **cause)
-{
-	struct store_audit	*v = NULL;
-	size_t			 n = 0, i;
-	long long		 prev_id = 0;
-	const char		*prev_hash;
-	char			 zeros[STORE_AUDIT_HASH_LEN + 1];
-
-	memset(c, 0, sizeof *c);
-	memset(zeros, '0', STORE_AUDIT_HASH_LEN);
-	zeros[STORE_AUDIT_HASH_LEN] = '\0';
-	prev_hash = zeros;
-	/* One read transaction: a consistent snapshot even while the service writes. */
-	if (store_sqlite_audit_list(stp, NULL, &v, &n, cause) == -1)
-		return -1;
-	for (i = 0; i < n && c->broken == 0; i++) {
-		if (store_sqlite_audit_judge(&v[i], prev_id, prev_hash, c) == -1) {
-			cause_set(cause, _("the audit log: cannot hash entry %lld"), v[i].id);
-			store_audit_free(v, n);
-			return -1;
-		}
-		prev_id = v[i].id;
-		prev_hash = v[i].hash;
-	}
-	if (n > 0) {
-		c->head_id = v[n - 1].id;
-		(void)snprintf(c->head, sizeof c->head, "%s", v[n - 1].hash);
-	}
-	c->count = (long long)n;
-	store_audit_free(v, n);
-	return 0;
-}
-
 static int
 store_sqlite_event_add(struct store_sqlite *s, const char *number, time_t at,
     const char *actor, const char *action, const char *detail, char **cause)
@@ -2161,5 +2096,4 @@ const struct store_ops store_sqlite_ops = {
 	.app_queue = store_sqlite_app_queue,
 	.audit_add = store_sqlite_audit_add,
 	.audit_list = store_sqlite_audit_list,
-	.audit_verify = store_sqlite_audit_verify,
 };
