@@ -1,3 +1,6 @@
+/*
+ * captcha-font — the bitmap of each letter the captcha may draw, one table of rows.
+ */
 #include "config.h"
 
 #include <stddef.h>

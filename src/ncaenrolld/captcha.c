@@ -1,3 +1,7 @@
+/*
+ * captcha — the code, its picture and its hash: letters drawn from OpenSSL's CSPRNG, each
+ * glyph moved and leaned, a swinging line behind them and stray pixels about.
+ */
 #include "config.h"
 
 #include <stdlib.h>

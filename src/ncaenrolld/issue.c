@@ -1,3 +1,7 @@
+/*
+ * issue — an approval from the stored application to its two certificates: the registry
+ * data loaded, the CA's checks and issuance, the one move submitted -> issued, the mail.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,7 @@
+/*
+ * jobs — the background thread's rounds (expiry, demo auto-approval, sweeping) and the
+ * memory of which approval failures were already logged.
+ */
 #include "config.h"
 
 #include <errno.h>

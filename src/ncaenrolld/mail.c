@@ -1,3 +1,7 @@
+/*
+ * mail — the applicant's messages: composing one (headers, RFC 2047 subject, body), sending
+ * it over SMTP with libcurl, and the words of the submitted, issued and rejected mails.
+ */
 #include "config.h"
 
 #include <errno.h>
