@@ -252,25 +252,6 @@ ca_demo_path(const char *dir, const char *stem, const char *ext, char **cause)
 	return p;
 }
 
-/* A secure-heap BIO: the key's PEM text is wiped when it is freed. */
-static int
-ca_demo_write_key(const char *path, EVP_PKEY *key, char **cause)
-{
-	BIO	*b;
-	char	*p;
-	long	 n;
-	int	 rc = -1;
-
-	if ((b = BIO_new(BIO_s_secmem())) == NULL ||
-	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1 ||
-	    (n = BIO_get_mem_data(b, &p)) <= 0)
-		ca_openssl_cause(cause, _("Cannot write the private key as PEM"));
-	else
-		rc = atomicfile_write(path, p, (size_t)n, 0600, cause);
-	BIO_free(b);
-	return rc;
-}
-
 static int
 ca_demo_write_text(const char *path, const char *pem, char **cause)
 {
@@ -388,7 +369,7 @@ ca_demo_tier(const char *dir, enum ca_demo_tier_id id, struct ca_demo_pair *pair
 	}
 	/* The key first: a crash before the certificate only makes the next run remake. */
 	if ((p->cert = ca_demo_make(t, p->key, parent, hosts, now, cause)) == NULL ||
-	    ca_demo_write_key(key, p->key, cause) == -1 ||
+	    ca_x509_write_key(key, p->key, cause) == -1 ||
 	    ca_demo_write_cert(crt, p->cert, cause) == -1)
 		goto out;
 	rc = 0;

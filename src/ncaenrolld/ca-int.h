@@ -57,6 +57,8 @@ char		*ca_pem_cert(X509 *, char **cause);
 int		 ca_x509_ski(X509 *, unsigned char *ski, size_t *len, char **cause);
 /* PEM text of a memory BIO as a malloc'd C string. */
 char		*ca_bio_string(BIO *, char **cause);
+/* A private key as unencrypted PEM in path, written atomically, mode 0600 (the demo CAs). */
+int		 ca_x509_write_key(const char *path, EVP_PKEY *, char **cause);
 
 /* Key usage bits, in the bit order of RFC 5280 (digitalSignature = bit 0). */
 #define CA_KU_DIGITAL_SIGNATURE	(1u << 0)

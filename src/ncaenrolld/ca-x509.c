@@ -2,7 +2,7 @@
  * ca-x509 — the building blocks of every certificate the CA makes (applicants', the demo
  * CAs', the TLS server's): serials, validity, names with an exact ASN.1 string type, and
  * extensions built as ASN.1 structures rather than from config strings, so a URL or a
- * name can never inject another field.
+ * name can never inject another field; and a made key written out (the demo CAs').
  */
 #include "config.h"
 
@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
@@ -358,4 +359,23 @@ ca_x509_ski(X509 *x, unsigned char *ski, size_t *len, char **cause)
 		return -1;
 	*len = n;
 	return 0;
+}
+
+/* Through a secure-heap BIO: the key's PEM text is wiped when it is freed. */
+int
+ca_x509_write_key(const char *path, EVP_PKEY *key, char **cause)
+{
+	BIO	*b;
+	char	*p;
+	long	 n;
+	int	 rc = -1;
+
+	if ((b = BIO_new(BIO_s_secmem())) == NULL ||
+	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    (n = BIO_get_mem_data(b, &p)) <= 0)
+		ca_openssl_cause(cause, _("Cannot write the private key as PEM"));
+	else
+		rc = atomicfile_write(path, p, (size_t)n, 0600, cause);
+	BIO_free(b);
+	return rc;
 }

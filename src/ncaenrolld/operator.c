@@ -270,24 +270,6 @@ fail:
 	return NULL;
 }
 
-static int
-operator_write_key(const char *path, EVP_PKEY *key, char **cause)
-{
-	BIO	*b;
-	char	*p;
-	long	 n;
-	int	 rc = -1;
-
-	if ((b = BIO_new(BIO_s_secmem())) == NULL ||
-	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1 ||
-	    (n = BIO_get_mem_data(b, &p)) <= 0)
-		ca_openssl_cause(cause, _("Cannot write the private key as PEM"));
-	else
-		rc = atomicfile_write(path, p, (size_t)n, 0600, cause);
-	BIO_free(b);
-	return rc;
-}
-
 int
 operator_ca_create_demo(const char *dir, char **cause)
 {
@@ -314,7 +296,7 @@ operator_ca_create_demo(const char *dir, char **cause)
 	}
 	if ((x = operator_ca_make(key, time(NULL), cause)) == NULL ||
 	    (pem = ca_pem_cert(x, cause)) == NULL ||
-	    operator_write_key(kf, key, cause) == -1 ||
+	    ca_x509_write_key(kf, key, cause) == -1 ||
 	    atomicfile_write(crt, pem, strlen(pem), 0644, cause) == -1)
 		goto out;
 	rc = 0;
