@@ -63,7 +63,6 @@ struct app_submit {
 	struct srv		*srv;
 	struct store		*st;
 	struct http_resp	*resp;
-	int			 answered;	/* resp holds a 4xx answer */
 	time_t			 now;
 	const char		*v[F__MAX];
 	char			 key_auth[65], key_sign[65];
@@ -71,53 +70,55 @@ struct app_submit {
 	struct store_person	 person;
 };
 
-static void
+/*
+ * The checks of a submission return HTTP_GO_ON when the application passed them,
+ * HTTP_ANSWERED with the refusal in resp (app_fail), or HTTP_FAILED.
+ */
+static enum http_result
 app_fail(struct app_submit *s, int status, const char *code, const char *field,
     const char *msg)
 {
 	http_error(s->resp, status, code, field, "%s", msg);
-	s->answered = 1;
+	return HTTP_ANSWERED;
 }
 
-static void
+static enum http_result
 app_fail_problems(struct app_submit *s, const char *field, struct problems *p)
 {
-	app_fail(s, 400, p->v[0].code, field,
+	return app_fail(s, 400, p->v[0].code, field,
 	    p->v[0].message != NULL ? p->v[0].message : p->v[0].code);
 }
 
-static int
+static enum http_result
 app_read_fields(struct app_submit *s, const json_t *body)
 {
 	const json_t	*j;
 	size_t		 i;
 
-	for (i = 0; i < F__MAX && !s->answered; i++) {
+	for (i = 0; i < F__MAX; i++) {
 		j = json_object_get(body, app_fields[i].name);
 		if (j == NULL || json_is_null(j)) {
 			if (app_fields[i].required)
-				app_fail(s, 400, "field.missing", app_fields[i].name,
+				return app_fail(s, 400, "field.missing", app_fields[i].name,
 				    _("this field is required"));
 			continue;
 		}
 		/* A string, without NUL bytes, within its length (codes as http.h's). */
 		if (!json_is_string(j) || strlen(json_string_value(j)) != json_string_length(j))
-			app_fail(s, 400, "field.type", app_fields[i].name,
+			return app_fail(s, 400, "field.type", app_fields[i].name,
 			    _("this field must be a string"));
-		else if (json_string_length(j) > app_fields[i].max)
-			app_fail(s, 400, "field.too_long", app_fields[i].name,
+		if (json_string_length(j) > app_fields[i].max)
+			return app_fail(s, 400, "field.too_long", app_fields[i].name,
 			    _("this field is too long"));
-		if (s->answered)
-			continue;
 		s->v[i] = json_string_value(j);
 		if (*s->v[i] == '\0' && !app_fields[i].required)
 			s->v[i] = NULL;
 	}
-	return 0;
+	return HTTP_GO_ON;
 }
 
 /* The BIN's syntax, then the check token: valid, unexpired, issued for this BIN. */
-static int
+static enum http_result
 app_check_token(struct app_submit *s)
 {
 	struct problems	 p;
@@ -126,44 +127,45 @@ app_check_token(struct app_submit *s)
 
 	problems_init(&p);
 	if (idnum_validate_bin(s->v[F_BIN], NULL, &p) == -1) {
-		app_fail_problems(s, "bin", &p);
+		(void)app_fail_problems(s, "bin", &p);
 		problems_free(&p);
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	problems_free(&p);
 	if (store_token_get(s->st, s->v[F_TOKEN], s->now, bin, &found, &cause) == -1) {
 		log_error("token lookup: %s", cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
 	if (!found)
-		app_fail(s, 403, "token.invalid", "token", _("the check token is unknown or "
-		    "expired; check the BIN again"));
+		return app_fail(s, 403, "token.invalid", "token", _("the check token is unknown "
+		    "or expired; check the BIN again"));
 	else if (strcmp(bin, s->v[F_BIN]) != 0)
-		app_fail(s, 403, "token.bin_mismatch", "token",
+		return app_fail(s, 403, "token.bin_mismatch", "token",
 		    _("the check token was issued for another BIN"));
-	return 0;
+	return HTTP_GO_ON;
 }
 
-static int
+static enum http_result
 app_check_syntax(struct app_submit *s)
 {
-	struct problems	p;
+	struct problems		p;
+	enum http_result	r = HTTP_GO_ON;
 
 	problems_init(&p);
 	if (idnum_validate_iin(s->v[F_IIN], s->now, NULL, &p) == -1)
-		app_fail_problems(s, "iin", &p);
+		r = app_fail_problems(s, "iin", &p);
 	else if (s->v[F_EMAIL] != NULL && email_check(s->v[F_EMAIL], &p) == -1)
-		app_fail_problems(s, "email", &p);
+		r = app_fail_problems(s, "email", &p);
 	else if (gucode_check(s->v[F_GU_CODE], &p) == -1)
-		app_fail_problems(s, "gu_code", &p);
+		r = app_fail_problems(s, "gu_code", &p);
 	else if (storage_find(s->v[F_STORAGE]) == NULL)
-		app_fail(s, 400, "storage.unknown", "storage", _("choose one of: pc, etoken72k, "
+		r = app_fail(s, 400, "storage.unknown", "storage", _("choose one of: pc, etoken72k, "
 		    "jacarta, kaztoken, akey, idcard"));
 	else if (s->v[F_LANG] != NULL && !i18n_known(s->v[F_LANG]))
-		app_fail(s, 400, "lang.unknown", "lang", _("choose one of: kk, ru, en"));
+		r = app_fail(s, 400, "lang.unknown", "lang", _("choose one of: kk, ru, en"));
 	problems_free(&p);
-	return 0;
+	return r;
 }
 
 /* Looks id up in a directory: 0 with *found, or -1. */
@@ -186,36 +188,32 @@ app_dir_has(struct app_submit *s, enum store_dir dir, const char *id, const char
 	return 0;
 }
 
-/* Role, region, city in that region: 0 (maybe with an answer), or -1. */
-static int
+/* Role, region, city in that region. */
+static enum http_result
 app_check_places(struct app_submit *s)
 {
 	int	found;
 
 	if (app_dir_has(s, STORE_ROLES, s->v[F_ROLE], NULL, &found) == -1)
-		return -1;
-	if (!found) {
-		app_fail(s, 400, "role.unknown", "role", _("no such role"));
-		return 0;
-	}
+		return HTTP_FAILED;
+	if (!found)
+		return app_fail(s, 400, "role.unknown", "role", _("no such role"));
 	if (app_dir_has(s, STORE_REGIONS, s->v[F_REGION], NULL, &found) == -1)
-		return -1;
-	if (!found) {
-		app_fail(s, 400, "region.unknown", "region", _("no such region"));
-		return 0;
-	}
+		return HTTP_FAILED;
+	if (!found)
+		return app_fail(s, 400, "region.unknown", "region", _("no such region"));
 	if (app_dir_has(s, STORE_CITIES, s->v[F_CITY], s->v[F_REGION], &found) == -1)
-		return -1;
+		return HTTP_FAILED;
 	if (found == 0)
-		app_fail(s, 400, "city.unknown", "city", _("no such city"));
+		return app_fail(s, 400, "city.unknown", "city", _("no such city"));
 	else if (found == 2)
-		app_fail(s, 400, "city.not_in_region", "city",
+		return app_fail(s, 400, "city.not_in_region", "city",
 		    _("this city is not in the chosen region"));
-	return 0;
+	return HTTP_GO_ON;
 }
 
 /* The ГУ/СКС code must be one the organization registered. */
-static int
+static enum http_result
 app_check_gu_code(struct app_submit *s)
 {
 	char	**codes = NULL, *cause = NULL;
@@ -225,18 +223,18 @@ app_check_gu_code(struct app_submit *s)
 	if (store_gu_codes(s->st, s->v[F_BIN], &codes, &cause) == -1) {
 		log_error("ГУ/СКС codes: %s", cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
 	for (i = 0; codes != NULL && codes[i] != NULL && !found; i++)
 		found = strcmp(codes[i], s->v[F_GU_CODE]) == 0;
 	store_strv_free(codes);
 	if (!found)
-		app_fail(s, 400, "gu_code.not_registered", "gu_code",
+		return app_fail(s, 400, "gu_code.not_registered", "gu_code",
 		    _("this ГУ/СКС code is not registered for the organization"));
-	return 0;
+	return HTTP_GO_ON;
 }
 
-static int
+static enum http_result
 app_check_registries(struct app_submit *s)
 {
 	char	*cause = NULL;
@@ -244,39 +242,38 @@ app_check_registries(struct app_submit *s)
 
 	if (store_org_get(s->st, s->v[F_BIN], &s->org, &found, &cause) == -1)
 		goto fail;
-	if (!found) {
-		app_fail(s, 404, "bin.not_found", "bin",
+	if (!found)
+		return app_fail(s, 404, "bin.not_found", "bin",
 		    _("no organization with this BIN in the register of legal entities"));
-		return 0;
-	}
 	if (store_person_get(s->st, s->v[F_IIN], &s->person, &found, &cause) == -1)
 		goto fail;
 	if (!found)
-		app_fail(s, 404, "iin.not_found", "iin",
+		return app_fail(s, 404, "iin.not_found", "iin",
 		    _("no person with this IIN in the register of individuals"));
-	return 0;
+	return HTTP_GO_ON;
 fail:
 	log_error("registry lookup: %s", cause);
 	free(cause);
-	return -1;
+	return HTTP_FAILED;
 }
 
-static int
+static enum http_result
 app_check_csrs(struct app_submit *s)
 {
-	char	*cause = NULL;
+	char			*cause = NULL;
+	enum http_result	 r = HTTP_GO_ON;
 
 	if (ca_csr_check(s->v[F_CSR_AUTH], s->key_auth, &cause) == -1)
-		app_fail(s, 400, "csr_auth.invalid", "csr_auth",
+		r = app_fail(s, 400, "csr_auth.invalid", "csr_auth",
 		    cause != NULL ? cause : _("not a valid CSR"));
 	else if (ca_csr_check(s->v[F_CSR_SIGN], s->key_sign, &cause) == -1)
-		app_fail(s, 400, "csr_sign.invalid", "csr_sign",
+		r = app_fail(s, 400, "csr_sign.invalid", "csr_sign",
 		    cause != NULL ? cause : _("not a valid CSR"));
 	else if (strcmp(s->key_auth, s->key_sign) == 0)
-		app_fail(s, 400, "csr.same_key", "csr_sign",
+		r = app_fail(s, 400, "csr.same_key", "csr_sign",
 		    _("the AUTH and SIGN requests must have different keys"));
 	free(cause);
-	return 0;
+	return r;
 }
 
 static void
@@ -331,7 +328,7 @@ app_set_time(json_t *o, const char *key, time_t t)
  * Nothing the CA would refuse at approval gets a request number: the subject is built
  * and checked now, as issue.c will build it, and a refusal names the member it came from.
  */
-static int
+static enum http_result
 app_check_issuable(struct app_submit *s)
 {
 	struct store_app	 a;
@@ -341,28 +338,29 @@ app_check_issuable(struct app_submit *s)
 
 	app_fill(s, &a);
 	if (issue_check(s->st, &a, &field, &why, &cause) == 0)
-		return 0;
+		return HTTP_GO_ON;
 	if (why != ISSUE_FAIL_DATA) {
 		log_error("checking an application's subject: %s", cause != NULL ? cause : "?");
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
 	if (asprintf(&msg, _("a certificate cannot carry this application's data: %s"),
 	    cause != NULL ? cause : "?") == -1)
 		msg = NULL;
-	app_fail(s, 400, "subject.invalid", field, msg != NULL ? msg : "subject.invalid");
+	(void)app_fail(s, 400, "subject.invalid", field, msg != NULL ? msg : "subject.invalid");
 	free(msg);
 	free(cause);
-	return 0;
+	return HTTP_ANSWERED;
 }
 
 /* Stores the application (or finds the one with the same key pair) and answers. */
-static int
+static enum http_result
 app_insert(struct app_submit *s, const char *actor)
 {
 	struct store_app	 a, old;
 	char			*cause = NULL, *mcause = NULL;
-	int			 existing = 0, reused = 0, found = 0, rc = -1, sent;
+	int			 existing = 0, reused = 0, found = 0, sent;
+	enum http_result	 rc = HTTP_FAILED;
 	const char		*mail = NULL;
 	json_t			*o;
 
@@ -370,11 +368,10 @@ app_insert(struct app_submit *s, const char *actor)
 	app_fill(s, &a);
 	if (reqnum_generate(a.number, &cause) == -1 ||
 	    store_app_insert(s->st, &a, actor, &existing, &reused, &cause) == -1) {
-		if (reused) {
-			app_fail(s, 409, "csr.key_reused", "csr_auth", _("one of these keys "
-			    "was already used in another application; make new keys"));
-			rc = 0;
-		} else
+		if (reused)
+			rc = app_fail(s, 409, "csr.key_reused", "csr_auth", _("one of these "
+			    "keys was already used in another application; make new keys"));
+		else
 			log_error("storing an application: %s", cause);
 		goto out;
 	}
@@ -384,9 +381,8 @@ app_insert(struct app_submit *s, const char *actor)
 	}
 	/* The same keys, someone else's form: not a re-send but a reuse of the keys. */
 	if (existing && (strcmp(old.bin, a.bin) != 0 || strcmp(old.iin, a.iin) != 0)) {
-		app_fail(s, 409, "csr.key_reused", "csr_auth", _("these keys were already used "
-		    "in another application; make new keys"));
-		rc = 0;
+		rc = app_fail(s, 409, "csr.key_reused", "csr_auth", _("these keys were already "
+		    "used in another application; make new keys"));
 		goto out;
 	}
 	if (!existing) {
@@ -404,7 +400,7 @@ app_insert(struct app_submit *s, const char *actor)
 		goto out;
 	}
 	http_json(s->resp, existing ? 200 : 201, o);
-	rc = 0;
+	rc = HTTP_ANSWERED;
 out:
 	free(cause);
 	free(mcause);
@@ -412,12 +408,19 @@ out:
 	return rc;
 }
 
-int
+/* The checks of a submission, in order; the first to answer or fail ends it. */
+static enum http_result (*const app_checks[])(struct app_submit *) = {
+	app_check_token, app_check_syntax, app_check_places, app_check_gu_code,
+	app_check_registries, app_check_csrs, app_check_issuable,
+};
+
+enum http_result
 api_app_submit(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct app_submit	 s;
 	char			*cause = NULL, actor[96];
-	int			 rc = -1;
+	size_t			 i;
+	enum http_result	 rc;
 
 	memset(&s, 0, sizeof s);
 	s.srv = srv;
@@ -426,27 +429,20 @@ api_app_submit(struct srv *srv, const struct http_req *req, struct http_resp *re
 	if (req->body == NULL || !json_is_object(req->body)) {
 		http_error(resp, 400, "body.not_object", NULL, "%s",
 		    _("the request body must be a JSON object"));
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	if ((s.st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
 	(void)snprintf(actor, sizeof actor, "applicant (%s)",
 	    req->client_addr != NULL ? req->client_addr : "?");
-	if (app_read_fields(&s, req->body) == -1 ||
-	    (!s.answered && app_check_token(&s) == -1) ||
-	    (!s.answered && app_check_syntax(&s) == -1) ||
-	    (!s.answered && app_check_places(&s) == -1) ||
-	    (!s.answered && app_check_gu_code(&s) == -1) ||
-	    (!s.answered && app_check_registries(&s) == -1) ||
-	    (!s.answered && app_check_csrs(&s) == -1) ||
-	    (!s.answered && app_check_issuable(&s) == -1) ||
-	    (!s.answered && app_insert(&s, actor) == -1))
-		goto out;
-	rc = 0;
-out:
+	rc = app_read_fields(&s, req->body);
+	for (i = 0; rc == HTTP_GO_ON && i < sizeof app_checks / sizeof app_checks[0]; i++)
+		rc = app_checks[i](&s);
+	if (rc == HTTP_GO_ON)
+		rc = app_insert(&s, actor);
 	store_org_free(&s.org);
 	store_person_free(&s.person);
 	srv_store_put(srv, s.st);
@@ -456,39 +452,37 @@ out:
 /* ---- status, certificates, installed ---- */
 
 /*
- * Parses the number in the path and loads the application: 0 with *a filled, 0 with an
- * answer in resp (typo, unknown: *answered = 1), or -1.
+ * Parses the number in the path and loads the application: HTTP_GO_ON with *a filled,
+ * HTTP_ANSWERED (a typo, an unknown number), or HTTP_FAILED.
  */
-static int
+static enum http_result
 app_load(struct store *st, const struct http_req *req, struct http_resp *resp,
-    struct store_app *a, int *answered)
+    struct store_app *a)
 {
 	struct problems	 p;
 	char		 num[REQNUM_LEN + 1], *cause = NULL;
 	int		 found;
 
-	*answered = 0;
 	problems_init(&p);
 	if (req->params[0] == NULL || reqnum_parse(req->params[0], num, &p) == -1) {
 		http_error(resp, 400, p.n > 0 ? p.v[0].code : "request_number.missing",
 		    "request_number", "%s", p.n > 0 && p.v[0].message != NULL ?
 		    p.v[0].message : _("not a request number"));
 		problems_free(&p);
-		*answered = 1;
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	problems_free(&p);
 	if (store_app_get(st, num, a, &found, &cause) == -1) {
 		log_error("application %s: %s", num, cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
 	if (!found) {
 		http_error(resp, 404, "application.not_found", "request_number", "%s",
 		    _("no application with this request number"));
-		*answered = 1;
+		return HTTP_ANSWERED;
 	}
-	return 0;
+	return HTTP_GO_ON;
 }
 
 /* "8710******27": enough to recognise one's own, too little to learn someone's. */
@@ -644,29 +638,28 @@ fail:
 	return NULL;
 }
 
-int
+enum http_result
 api_app_status(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct store_app	 a;
 	struct store		*st;
 	json_t			*o = NULL;
 	char			*cause = NULL;
-	int			 answered, rc = -1;
+	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
-	if (app_load(st, req, resp, &a, &answered) == -1)
+	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
 		goto out;
-	if (!answered) {
-		if ((o = app_status_json(st, &a)) == NULL)
-			goto out;
-		http_json(resp, 200, o);
-	}
-	rc = 0;
+	rc = HTTP_FAILED;
+	if ((o = app_status_json(st, &a)) == NULL)
+		goto out;
+	http_json(resp, 200, o);
+	rc = HTTP_ANSWERED;
 out:
 	store_app_free(&a);
 	srv_store_put(srv, st);
@@ -708,34 +701,31 @@ app_cert_json(const char *pem, const char *serial)
 	return json_pack("{s:s, s:s, s:s}", "pem", pem, "serial", serial, "ski", ski);
 }
 
-int
+enum http_result
 api_app_certificates(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct store_app	 a;
 	struct store		*st;
 	json_t			*o, *auth = NULL, *sign = NULL;
 	char			*cause = NULL;
-	int			 answered, rc = -1;
+	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
-	if (app_load(st, req, resp, &a, &answered) == -1)
+	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
 		goto out;
-	if (answered) {
-		rc = 0;
-		goto out;
-	}
+	rc = HTTP_ANSWERED;
 	if ((a.status != APP_ISSUED && a.status != APP_INSTALLED) || a.cert_auth == NULL ||
 	    a.cert_sign == NULL) {
 		http_error(resp, 409, "application.not_issued", "request_number",
 		    _("no certificates yet: the application is %s"), appstatus_wire(a.status));
-		rc = 0;
 		goto out;
 	}
+	rc = HTTP_FAILED;
 	if ((auth = app_cert_json(a.cert_auth, a.serial_auth)) == NULL ||
 	    (sign = app_cert_json(a.cert_sign, a.serial_sign)) == NULL) {
 		log_error("application %s: a stored certificate does not parse", a.number);
@@ -747,7 +737,7 @@ api_app_certificates(struct srv *srv, const struct http_req *req, struct http_re
 	if (o == NULL)
 		goto out;
 	http_json(resp, 200, o);
-	rc = 0;
+	rc = HTTP_ANSWERED;
 out:
 	json_decref(auth);
 	json_decref(sign);
@@ -827,40 +817,38 @@ app_installed_answer(struct http_resp *resp, const struct store_app *a, time_t i
 	return 0;
 }
 
-/* Checks the proof of possession: 0 (good, or an answer in resp with *answered), -1. */
-static int
+/* Checks the proof of possession: HTTP_GO_ON when good, else HTTP_ANSWERED. */
+static enum http_result
 app_check_proof(const struct http_req *req, struct http_resp *resp,
-    const struct store_app *a, int *answered)
+    const struct store_app *a)
 {
 	const char	*nonce, *sig64;
 	unsigned char	*sig;
 	size_t		 siglen = 0;
 	int		 ok;
 
-	*answered = 1;
 	if ((nonce = http_body_string(req, resp, "nonce")) == NULL ||
 	    (sig64 = http_body_string(req, resp, "signature")) == NULL)
-		return 0;
+		return HTTP_ANSWERED;
 	if (a->install_nonce == NULL || strlen(nonce) != strlen(a->install_nonce) ||
 	    CRYPTO_memcmp(nonce, a->install_nonce, strlen(nonce)) != 0) {
 		http_error(resp, 403, "install.nonce_invalid", "nonce", "%s",
 		    _("this is not the install nonce of this application"));
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	if ((sig = app_base64(sig64, &siglen)) == NULL) {
 		http_error(resp, 400, "signature.encoding", "signature", "%s",
 		    _("the signature must be base64"));
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	ok = app_proof_ok(a->cert_auth, a->install_nonce, sig, siglen);
 	free(sig);
 	if (!ok) {
 		http_error(resp, 403, "install.proof_invalid", "signature", "%s",
 		    _("the signature is not by this application's AUTH key"));
-		return 0;
+		return HTTP_ANSWERED;
 	}
-	*answered = 0;
-	return 0;
+	return HTTP_GO_ON;
 }
 
 static int
@@ -896,39 +884,37 @@ app_mark_installed(struct srv *srv, struct store *st, const struct http_req *req
 	return 0;
 }
 
-int
+enum http_result
 api_app_installed(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct store_app	 a;
 	struct store		*st;
 	char			*cause = NULL;
-	int			 answered, rc = -1;
+	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
 	if (req->body == NULL || !json_is_object(req->body)) {
 		http_error(resp, 400, "body.not_object", NULL, "%s",
 		    _("the request body must be a JSON object"));
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
-		return -1;
+		return HTTP_FAILED;
 	}
-	if (app_load(st, req, resp, &a, &answered) == -1)
+	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
 		goto out;
-	if (!answered && ((a.status != APP_ISSUED && a.status != APP_INSTALLED) ||
-	    a.cert_auth == NULL)) {
+	if ((a.status != APP_ISSUED && a.status != APP_INSTALLED) || a.cert_auth == NULL) {
 		http_error(resp, 409, "application.not_issued", "request_number",
 		    _("no certificates to install: the application is %s"),
 		    appstatus_wire(a.status));
-		answered = 1;
+		rc = HTTP_ANSWERED;
+		goto out;
 	}
-	if (!answered && app_check_proof(req, resp, &a, &answered) == -1)
+	if ((rc = app_check_proof(req, resp, &a)) != HTTP_GO_ON)
 		goto out;
-	if (!answered && app_mark_installed(srv, st, req, resp, &a) == -1)
-		goto out;
-	rc = 0;
+	rc = app_mark_installed(srv, st, req, resp, &a) == -1 ? HTTP_FAILED : HTTP_ANSWERED;
 out:
 	store_app_free(&a);
 	srv_store_put(srv, st);

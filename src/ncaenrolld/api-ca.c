@@ -15,7 +15,7 @@
 /* A fresh CRL each time, valid for a week; there is no revocation to wait for yet. */
 #define API_CA_CRL_DAYS 7
 
-int
+enum http_result
 api_ca_chain(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const char	*pem = ca_chain_pem(srv->ca);
@@ -33,7 +33,7 @@ api_ca_chain(struct srv *srv, const struct http_req *req, struct http_resp *resp
 	return 0;
 }
 
-int
+enum http_result
 api_crl(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	unsigned char	*der = NULL;

@@ -16,7 +16,7 @@
 
 #define API_CAPTCHA_ID_BYTES	16	/* 128 bits */
 
-int
+enum http_result
 api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const struct srv_config	*cfg = srv->cfg;

@@ -91,14 +91,14 @@ api_dir_answer(struct srv *srv, enum store_dir dir, struct http_resp *resp)
 	return 0;
 }
 
-int
+enum http_result
 api_dir_roles(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	(void)req;
 	return api_dir_answer(srv, STORE_ROLES, resp);
 }
 
-int
+enum http_result
 api_dir_regions(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	(void)req;
@@ -125,7 +125,7 @@ api_dir_offices(struct store *st, json_t *cities, char **cause)
 	return 0;
 }
 
-int
+enum http_result
 api_dir_cities(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct store		*st;
@@ -160,7 +160,7 @@ out:
 	return rc;
 }
 
-int
+enum http_result
 api_gu_codes(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const char	*bin = req->query(req, "bin");
@@ -224,7 +224,7 @@ api_dir_text(const struct srv_text *t)
 	return json_pack("{s:s, s:s, s:s}", "kk", t->kk, "ru", t->ru, "en", t->en);
 }
 
-int
+enum http_result
 api_dir_support(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const struct srv_support	*s = &srv->cfg->support;

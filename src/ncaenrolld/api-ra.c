@@ -101,56 +101,88 @@ ra_store_fail(const char *what, char *cause)
 
 /* ---- the operator ---- */
 
-struct ra_ctx {
-	struct srv		*srv;
-	const struct http_req	*req;
-	struct http_resp	*resp;
+/*
+ * What the gate of the RA routes (api_ra_operator) establishes for their handlers: the
+ * operator its client certificate proves, and the store that was checked against, held
+ * until the handler is done.
+ */
+struct ra_caller {
 	struct store		*st;
 	struct operator		 op;
-	char			 actor[RA_ACTOR_MAX];
-	time_t			 now;
 };
 
-/*
- * Takes a store and verifies the client: 0 with ctx ready, 0 with a 403 in resp
- * (*answered), or -1. ra_end gives back what ra_begin took.
- */
-static int
-ra_begin(struct ra_ctx *c, struct srv *srv, const struct http_req *req,
-    struct http_resp *resp, int *answered)
+static enum http_result
+ra_gate_check(struct srv *srv, struct http_req *req, struct http_resp *resp)
 {
+	struct ra_caller	*who;
 	enum operator_refusal	 why;
 	char			*cause = NULL;
 
-	memset(c, 0, sizeof *c);
-	c->srv = srv;
-	c->req = req;
-	c->resp = resp;
-	c->now = srv_now(srv);
-	*answered = 0;
-	if ((c->st = srv_store_get(srv, &cause)) == NULL)
+	if ((who = calloc(1, sizeof *who)) == NULL)
+		return HTTP_FAILED;
+	req->caller = who;
+	if ((who->st = srv_store_get(srv, &cause)) == NULL)
 		return ra_store_fail("store", cause);
-	if (operator_verify(srv->opca, srv->ca != NULL ? ca_chain_pem(srv->ca) : NULL, c->st,
-	    req->client_cert, req->client_cert_len, c->now, &c->op, &why, &cause) == -1)
+	if (operator_verify(srv->opca, srv->ca != NULL ? ca_chain_pem(srv->ca) : NULL, who->st,
+	    req->client_cert, req->client_cert_len, srv_now(srv), &who->op, &why,
+	    &cause) == -1)
 		return ra_store_fail("operator check", cause);
 	if (why != OPERATOR_OK) {
 		log_info("%s: RA request refused: %s", req->client_addr != NULL ?
 		    req->client_addr : "-", operator_refusal_code(why));
 		http_error(resp, 403, operator_refusal_code(why), NULL, "%s",
 		    operator_refusal_text(why));
-		*answered = 1;
-		return 0;
+		return HTTP_ANSWERED;
 	}
-	(void)snprintf(c->actor, sizeof c->actor, "operator:%s", c->op.row.name);
-	return 0;
+	return HTTP_GO_ON;
 }
 
 static void
-ra_end(struct ra_ctx *c)
+ra_gate_end(struct srv *srv, struct http_req *req)
 {
-	operator_free(&c->op);
-	srv_store_put(c->srv, c->st);
-	c->st = NULL;
+	struct ra_caller	*who = req->caller;
+
+	if (who == NULL)
+		return;
+	operator_free(&who->op);
+	srv_store_put(srv, who->st);
+	free(who);
+	req->caller = NULL;
+}
+
+const struct http_gate api_ra_operator = { ra_gate_check, ra_gate_end };
+
+struct ra_ctx {
+	struct srv		*srv;
+	const struct http_req	*req;
+	struct http_resp	*resp;
+	struct store		*st;
+	const struct operator	*op;
+	char			 actor[RA_ACTOR_MAX];
+	time_t			 now;
+};
+
+/* A handler's context from what the gate established: HTTP_GO_ON, or HTTP_FAILED. */
+static enum http_result
+ra_begin(struct ra_ctx *c, struct srv *srv, const struct http_req *req,
+    struct http_resp *resp)
+{
+	const struct ra_caller	*who = req->caller;
+
+	memset(c, 0, sizeof *c);
+	c->srv = srv;
+	c->req = req;
+	c->resp = resp;
+	c->now = srv_now(srv);
+	if (who == NULL) {
+		log_error("%s: an RA handler called without its gate", req->path != NULL ?
+		    req->path : "-");
+		return HTTP_FAILED;
+	}
+	c->st = who->st;
+	c->op = &who->op;
+	(void)snprintf(c->actor, sizeof c->actor, "operator:%s", c->op->row.name);
+	return HTTP_GO_ON;
 }
 
 /* An entry of a directory as {"id", "name": {...}} (just the id if it is gone). */
@@ -195,10 +227,10 @@ ra_operator_json(struct ra_ctx *c)
 {
 	json_t	*o;
 
-	o = json_pack("{s:s, s:s, s:o, s:s}", "name", c->op.row.name, "role", c->op.row.role,
-	    "office", ra_entry_json(c->st, STORE_OFFICES, c->op.row.office),
-	    "certificate_serial", c->op.row.serial);
-	if (o != NULL && ra_set_time(o, "certificate_not_after", c->op.not_after) == -1) {
+	o = json_pack("{s:s, s:s, s:o, s:s}", "name", c->op->row.name, "role", c->op->row.role,
+	    "office", ra_entry_json(c->st, STORE_OFFICES, c->op->row.office),
+	    "certificate_serial", c->op->row.serial);
+	if (o != NULL && ra_set_time(o, "certificate_not_after", c->op->not_after) == -1) {
 		json_decref(o);
 		return NULL;
 	}
@@ -224,42 +256,27 @@ ra_office_city(struct store *st, const char *office, char **city, int *found)
 	return 0;
 }
 
-int
+enum http_result
 api_ra_me(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx	 c;
 	json_t		*o;
-	int		 answered, rc = -1;
 
-	if (ra_begin(&c, srv, req, resp, &answered) == -1)
-		goto out;
-	rc = 0;
-	if (answered)
-		goto out;
-	if ((o = ra_operator_json(&c)) == NULL)
-		rc = -1;
-	else
-		http_json(resp, 200, o);
-out:
-	ra_end(&c);
-	return rc;
+	if (ra_begin(&c, srv, req, resp) != HTTP_GO_ON || (o = ra_operator_json(&c)) == NULL)
+		return HTTP_FAILED;
+	http_json(resp, 200, o);
+	return HTTP_ANSWERED;
 }
 
-int
+enum http_result
 api_ra_reasons(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
-	struct ra_ctx	 c;
-	json_t		*a = NULL, *o;
-	size_t		 i;
-	int		 answered, rc = -1;
+	struct ra_ctx		 c;
+	json_t			*a = NULL, *o;
+	size_t			 i;
+	enum http_result	 rc = HTTP_FAILED;
 
-	if (ra_begin(&c, srv, req, resp, &answered) == -1)
-		goto out;
-	rc = 0;
-	if (answered)
-		goto out;
-	rc = -1;
-	if ((a = json_array()) == NULL)
+	if (ra_begin(&c, srv, req, resp) != HTTP_GO_ON || (a = json_array()) == NULL)
 		goto out;
 	for (i = 0; i < reason_nkinds; i++) {
 		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", reason_kinds[i].code,
@@ -270,10 +287,9 @@ api_ra_reasons(struct srv *srv, const struct http_req *req, struct http_resp *re
 	}
 	http_json(resp, 200, a);
 	a = NULL;
-	rc = 0;
+	rc = HTTP_ANSWERED;
 out:
 	json_decref(a);
-	ra_end(&c);
 	return rc;
 }
 
@@ -342,15 +358,14 @@ struct ra_queue_args {
 	const char			*scope;
 };
 
-/* Reads the query into a filter: 0, 0 with a 400 in resp (*answered), or -1. */
-static int
-ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q, int *answered)
+/* Reads the query into a filter: HTTP_GO_ON, HTTP_ANSWERED (a 400), or HTTP_FAILED. */
+static enum http_result
+ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q)
 {
 	const char	*office = ra_query(c->req, "office"), *s;
 	long		 older = -1, newer = -1, limit = RA_QUEUE_LIMIT, offset = 0;
 	int		 found;
 
-	*answered = 1;
 	memset(q, 0, sizeof *q);
 	q->f.region_id = ra_query(c->req, "region");
 	q->f.city_id = ra_query(c->req, "city");
@@ -358,13 +373,13 @@ ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q, int *answered)
 	if (q->scope != NULL && strcmp(q->scope, "office") != 0 && strcmp(q->scope, "all") != 0) {
 		http_error(c->resp, 400, "query.invalid", "scope", "%s",
 		    "scope is \"office\" (the default) or \"all\"");
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	if (q->scope != NULL && strcmp(q->scope, "all") == 0 &&
-	    strcmp(c->op.row.role, operator_role_name(OPERATOR_ROLE_SUPERVISOR)) != 0) {
+	    strcmp(c->op->row.role, operator_role_name(OPERATOR_ROLE_SUPERVISOR)) != 0) {
 		http_error(c->resp, 403, "ra.supervisor_only", "scope", "%s",
 		    "only a supervisor sees every office's queue at once");
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	/* max_age_days is the same filter as newer_than_days, under the console's name. */
 	if (ra_query_uint(c->req, c->resp, "older_than_days", 3650, &older) == -1 ||
@@ -372,20 +387,20 @@ ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q, int *answered)
 	    ra_query_uint(c->req, c->resp, "max_age_days", 3650, &newer) == -1 ||
 	    ra_query_uint(c->req, c->resp, "limit", RA_QUEUE_MAX, &limit) == -1 ||
 	    ra_query_uint(c->req, c->resp, "offset", INT_MAX, &offset) == -1)
-		return 0;
+		return HTTP_ANSWERED;
 	if ((s = ra_query(c->req, "q")) != NULL && ra_search(s, &q->f, q->num, c->resp) == -1)
-		return 0;
+		return HTTP_ANSWERED;
 	/* No place asked for and no search: the operator's own office's city. */
 	if (office == NULL && q->f.region_id == NULL && q->f.city_id == NULL && s == NULL &&
 	    (q->scope == NULL || strcmp(q->scope, "office") == 0))
-		office = c->op.row.office;
+		office = c->op->row.office;
 	if (office != NULL) {
 		if (ra_office_city(c->st, office, &q->city, &found) == -1)
-			return -1;
+			return HTTP_FAILED;
 		if (!found || q->city == NULL) {
 			http_error(c->resp, 400, "office.unknown", "office", "no office '%s'",
 			    office);
-			return 0;
+			return HTTP_ANSWERED;
 		}
 		q->f.city_id = q->city;
 	}
@@ -395,8 +410,7 @@ ra_queue_filter(struct ra_ctx *c, struct ra_queue_args *q, int *answered)
 		q->f.created_after = c->now - (time_t)newer * 86400;
 	q->f.limit = limit > 0 ? (size_t)limit : RA_QUEUE_LIMIT;
 	q->f.offset = (size_t)offset;
-	*answered = 0;
-	return 0;
+	return HTTP_GO_ON;
 }
 
 /*
@@ -451,7 +465,7 @@ ra_queue_item(struct ra_ctx *c, const struct store_app *a)
 	return o;
 }
 
-int
+enum http_result
 api_ra_queue(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx		 c;
@@ -460,15 +474,13 @@ api_ra_queue(struct srv *srv, const struct http_req *req, struct http_resp *resp
 	json_t			*items = NULL, *o;
 	char			*cause = NULL;
 	size_t			 n = 0, total = 0, i;
-	int			 answered, rc = -1;
+	enum http_result	 rc;
 
 	memset(&q, 0, sizeof q);
-	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
+	    (rc = ra_queue_filter(&c, &q)) != HTTP_GO_ON)
 		goto out;
-	if (answered || ra_queue_filter(&c, &q, &answered) == -1 || answered) {
-		rc = answered ? 0 : -1;
-		goto out;
-	}
+	rc = HTTP_FAILED;
 	if (store_app_queue(c.st, &q.f, &v, &n, &total, &cause) == -1) {
 		(void)ra_store_fail("queue", cause);
 		goto out;
@@ -488,33 +500,31 @@ api_ra_queue(struct srv *srv, const struct http_req *req, struct http_resp *resp
 		goto out;
 	}
 	http_json(resp, 200, o);
-	rc = 0;
+	rc = HTTP_ANSWERED;
 out:
 	json_decref(items);
 	store_apps_free(v, n);
 	free(q.city);
-	ra_end(&c);
 	return rc;
 }
 
 /* ---- one application ---- */
 
 /* The number in the path, then the application: as app_load in api-applications.c. */
-static int
-ra_load(struct ra_ctx *c, struct store_app *a, int *answered)
+static enum http_result
+ra_load(struct ra_ctx *c, struct store_app *a)
 {
 	struct problems	 p;
 	char		 num[REQNUM_LEN + 1], *cause = NULL;
 	int		 found;
 
-	*answered = 1;
 	problems_init(&p);
 	if (c->req->params[0] == NULL || reqnum_parse(c->req->params[0], num, &p) == -1) {
 		http_error(c->resp, 400, p.n > 0 ? p.v[0].code : "request_number.missing",
 		    "request_number", "%s", p.n > 0 && p.v[0].message != NULL ?
 		    p.v[0].message : "not a request number");
 		problems_free(&p);
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	problems_free(&p);
 	if (store_app_get(c->st, num, a, &found, &cause) == -1)
@@ -522,10 +532,9 @@ ra_load(struct ra_ctx *c, struct store_app *a, int *answered)
 	if (!found) {
 		http_error(c->resp, 404, "application.not_found", "request_number", "%s",
 		    "no application with this request number");
-		return 0;
+		return HTTP_ANSWERED;
 	}
-	*answered = 0;
-	return 0;
+	return HTTP_GO_ON;
 }
 
 /*
@@ -735,28 +744,25 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	return o;
 }
 
-int
+enum http_result
 api_ra_application(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx		 c;
 	struct store_app	 a;
 	json_t			*o;
-	int			 answered, rc = -1;
+	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
-	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
+	    (rc = ra_load(&c, &a)) != HTTP_GO_ON)
 		goto out;
-	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
-		rc = answered ? 0 : -1;
-		goto out;
-	}
+	rc = HTTP_FAILED;
 	if ((o = ra_app_json(&c, &a)) == NULL)
 		goto out;
 	http_json(resp, 200, o);
-	rc = 0;
+	rc = HTTP_ANSWERED;
 out:
 	store_app_free(&a);
-	ra_end(&c);
 	return rc;
 }
 
@@ -912,7 +918,7 @@ ra_issue_failed(struct ra_ctx *c, const char *number, enum issue_failure why, ch
 	return 0;
 }
 
-int
+enum http_result
 api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx		 c;
@@ -920,19 +926,18 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL, 0 };
 	enum app_status		 cur = APP_SUBMITTED;
 	char			*cause = NULL, *note = NULL;
-	int			 answered, won = 0, rc = -1;
+	int			 won = 0;
+	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
-	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
+	    (rc = ra_load(&c, &a)) != HTTP_GO_ON)
 		goto out;
-	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
-		rc = answered ? 0 : -1;
-		goto out;
-	}
+	rc = HTTP_FAILED;
 	if (ra_approve_documents(&c, &note) == -1)
 		goto out;
 	if (note == NULL) {		/* answered 400 */
-		rc = 0;
+		rc = HTTP_ANSWERED;
 		goto out;
 	}
 	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur, &rep,
@@ -949,7 +954,6 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 out:
 	free(note);
 	store_app_free(&a);
-	ra_end(&c);
 	return rc;
 }
 
@@ -1010,27 +1014,26 @@ ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 	return 0;
 }
 
-int
+enum http_result
 api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct ra_ctx		 c;
 	struct store_app	 a, set;
 	enum app_status		 cur = APP_SUBMITTED;
 	char			*cause = NULL, *detail = NULL;
-	int			 answered, won = 0, rc = -1;
+	int			 won = 0;
+	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
 	memset(&set, 0, sizeof set);
-	if (ra_begin(&c, srv, req, resp, &answered) == -1)
+	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
+	    (rc = ra_load(&c, &a)) != HTTP_GO_ON)
 		goto out;
-	if (answered || ra_load(&c, &a, &answered) == -1 || answered) {
-		rc = answered ? 0 : -1;
-		goto out;
-	}
+	rc = HTTP_FAILED;
 	if (ra_reject_reason(&c, &set, &detail) == -1)
 		goto out;
 	if (detail == NULL) {		/* answered 400 */
-		rc = 0;
+		rc = HTTP_ANSWERED;
 		goto out;
 	}
 	if (store_app_transition(c.st, a.number, APP_SUBMITTED, APP_REJECTED, &set, c.actor,
@@ -1048,6 +1051,5 @@ out:
 	free(detail);
 	store_app_free(&set);
 	store_app_free(&a);
-	ra_end(&c);
 	return rc;
 }

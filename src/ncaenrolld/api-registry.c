@@ -83,7 +83,7 @@ api_registry_org_json(const struct store_org *org, const char *token, int lifeti
 	    lifetime);
 }
 
-int
+enum http_result
 api_bin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const struct srv_policy	*pol = &srv->cfg->policy;
@@ -136,7 +136,7 @@ out:
 	return rc;
 }
 
-int
+enum http_result
 api_iin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const char		*iin, *token;

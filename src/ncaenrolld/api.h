@@ -1,33 +1,37 @@
 /*
  * api — the handlers behind the route table (routes.c), grouped one file per part of the
  * API: api-captcha.c, api-registry.c (BIN/IIN checks), api-directories.c,
- * api-applications.c, api-ca.c, api-ra.c (the RA desk: each of its handlers first checks
- * the operator's client certificate). Each follows http.h's handler contract.
+ * api-applications.c, api-ca.c, api-ra.c (the RA desk, behind the gate api_ra_operator:
+ * the operator's client certificate, checked before any of its handlers). Each follows
+ * http.h's handler contract.
  */
 #ifndef NCA_API_H
 #define NCA_API_H
 
 #include "ncaenrolld/http.h"
 
-int	api_captcha_new(struct srv *, const struct http_req *, struct http_resp *);
-int	api_bin_check(struct srv *, const struct http_req *, struct http_resp *);
-int	api_iin_check(struct srv *, const struct http_req *, struct http_resp *);
-int	api_dir_roles(struct srv *, const struct http_req *, struct http_resp *);
-int	api_dir_regions(struct srv *, const struct http_req *, struct http_resp *);
-int	api_dir_support(struct srv *, const struct http_req *, struct http_resp *);
-int	api_dir_cities(struct srv *, const struct http_req *, struct http_resp *);
-int	api_gu_codes(struct srv *, const struct http_req *, struct http_resp *);
-int	api_app_submit(struct srv *, const struct http_req *, struct http_resp *);
-int	api_app_status(struct srv *, const struct http_req *, struct http_resp *);
-int	api_app_certificates(struct srv *, const struct http_req *, struct http_resp *);
-int	api_app_installed(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ca_chain(struct srv *, const struct http_req *, struct http_resp *);
-int	api_crl(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ra_me(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ra_reasons(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ra_queue(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ra_application(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ra_approve(struct srv *, const struct http_req *, struct http_resp *);
-int	api_ra_reject(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_captcha_new(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_bin_check(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_iin_check(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_dir_roles(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_dir_regions(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_dir_support(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_dir_cities(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_gu_codes(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_app_submit(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_app_status(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_app_certificates(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_app_installed(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ca_chain(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_crl(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ra_me(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ra_reasons(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ra_queue(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ra_application(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ra_approve(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ra_reject(struct srv *, const struct http_req *, struct http_resp *);
+
+/* The RA routes' gate: a verified operator (api-ra.c) or a 403. */
+extern const struct http_gate api_ra_operator;
 
 #endif

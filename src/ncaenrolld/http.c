@@ -404,6 +404,21 @@ http_peer_cert(struct MHD_Connection *c, struct http_req *req)
 	}
 }
 
+enum http_result
+http_route_call(struct srv *srv, const struct http_route *rt, struct http_req *req,
+    struct http_resp *resp)
+{
+	enum http_result	r = HTTP_GO_ON;
+
+	if (rt->gate != NULL)
+		r = rt->gate->check(srv, req, resp);
+	if (r == HTTP_GO_ON)
+		r = rt->handler(srv, req, resp);
+	if (rt->gate != NULL)
+		rt->gate->end(srv, req);
+	return r;
+}
+
 static void
 http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *method,
     const char *path, const struct http_conn *conn, struct http_rctx *r,
@@ -430,8 +445,9 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	}
 	if (http_routes[i].body && http_body_parse(c, r, &req, resp) == -1)
 		goto out;
-	if (http_routes[i].handler(hs->srv, &req, resp) == -1 || resp->status < 100 ||
-	    resp->status > 599 || (resp->json == NULL && resp->raw == NULL)) {
+	if (http_route_call(hs->srv, &http_routes[i], &req, resp) != HTTP_ANSWERED ||
+	    resp->status < 100 || resp->status > 599 ||
+	    (resp->json == NULL && resp->raw == NULL)) {
 		log_error("%s: the handler failed", http_routes[i].pattern);
 		http_resp_free(resp);
 		resp->retry_after = 0;

@@ -3,7 +3,8 @@
  * a parsed request in, a JSON (or raw) response out. http.c owns the daemon, body limits,
  * timeouts and routing over the route table of routes.c; handlers (api-*.c) never touch
  * libmicrohttpd and are unit-testable with a struct http_req built by hand. A handler
- * returns 0 after filling the response, or -1 for an internal failure (http.c answers 500).
+ * returns HTTP_ANSWERED after filling the response, or HTTP_FAILED for an internal failure
+ * (http.c answers 500). Who may call a route is the route's gate, checked before it.
  * Every error answer has the shape {"error":{"code","message","field"}} (doc/api.md).
  */
 #ifndef NCA_HTTP_H
@@ -31,6 +32,7 @@ struct http_req {
 	/* query argument by name, or NULL (set by http.c; tests may set their own) */
 	const char	*(*query)(const struct http_req *, const char *name);
 	void		*impl;			/* http.c's own, for query() */
+	void		*caller;		/* what the route's gate established */
 };
 
 struct http_resp {
@@ -42,13 +44,32 @@ struct http_resp {
 	int		 retry_after;		/* seconds for a Retry-After header; 0 = none */
 };
 
-typedef int (*http_handler)(struct srv *, const struct http_req *, struct http_resp *);
+/*
+ * What a handler, or a step of one, did: answered (resp holds the answer, whatever its
+ * status), failed (an internal failure), or, for a step only (a gate, a check inside a
+ * handler), nothing answered yet: go on. A handler's 0 and -1 of old keep their meaning.
+ */
+enum http_result { HTTP_FAILED = -1, HTTP_ANSWERED = 0, HTTP_GO_ON = 1 };
+
+typedef enum http_result (*http_handler)(struct srv *, const struct http_req *,
+    struct http_resp *);
+
+/*
+ * Who may call a route, checked after the body is parsed and before the handler: check
+ * answers (a refusal), fails, or goes on with req->caller set to what it established for
+ * the handler. end, called after check whatever it returned, gives back what check took.
+ */
+struct http_gate {
+	enum http_result (*check)(struct srv *, struct http_req *, struct http_resp *);
+	void		 (*end)(struct srv *, struct http_req *);
+};
 
 struct http_route {
-	const char	*method;
-	const char	*pattern;	/* "/api/v1/applications/{}/certificates" */
-	http_handler	 handler;
-	int		 body;		/* 1: a JSON object body is required */
+	const char		*method;
+	const char		*pattern;	/* "/api/v1/applications/{}/certificates" */
+	http_handler		 handler;
+	int			 body;		/* 1: a JSON object body is required */
+	const struct http_gate	*gate;		/* NULL: anyone may call it */
 };
 
 extern const struct http_route http_routes[];
@@ -79,6 +100,10 @@ struct http_server;
 int	http_listen(const char *host, int port, int *bound, char **cause);
 struct http_server *http_start(struct srv *, int listen_fd, char **cause);
 void	http_stop(struct http_server *);
+
+/* Runs a route on a parsed request: its gate, then its handler. */
+enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,
+    struct http_resp *);
 
 /* Matches path against pattern, filling params; 1 on match, 0 otherwise. */
 int	http_route_match(const char *pattern, const char *path,
