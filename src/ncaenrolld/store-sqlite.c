@@ -452,6 +452,20 @@ store_sqlite_run(struct store_sqlite *s, sqlite3_stmt *st, const char *what, cha
 	return store_sqlite_done(s, st, r, what, cause);
 }
 
+/*
+ * After binding st's parameters: failed is the binders' chain (non-zero when one failed).
+ * 0, or -1 with the cause named what and st made ready again.
+ */
+static int
+store_sqlite_bound(struct store_sqlite *s, sqlite3_stmt *st, const char *what,
+    char **cause, int failed)
+{
+	if (!failed)
+		return 0;
+	store_sqlite_fail(s, what, cause);
+	return store_sqlite_done(s, st, -1, what, NULL);
+}
+
 /* Binders: SQLITE_OK (0) or an error code, so a run of them chains with ||. */
 static int
 store_sqlite_bt(sqlite3_stmt *st, int i, const char *v)
@@ -828,12 +842,11 @@ store_sqlite_org_put(struct store *stp, const struct store_org *o, char **cause)
 
 	if ((st = store_sqlite_q(s, Q_ORG_PUT, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, o->bin) || store_sqlite_bt(st, 2, o->name.kk) ||
+	if (store_sqlite_bound(s, st, "org_put", cause,
+	    store_sqlite_bt(st, 1, o->bin) || store_sqlite_bt(st, 2, o->name.kk) ||
 	    store_sqlite_bt(st, 3, o->name.ru) || store_sqlite_bt(st, 4, o->name.en) ||
-	    store_sqlite_bt(st, 5, o->region_id)) {
-		store_sqlite_fail(s, "org_put", cause);
-		return store_sqlite_done(s, st, -1, "org_put", NULL);
-	}
+	    store_sqlite_bt(st, 5, o->region_id)) == -1)
+		return -1;
 	return store_sqlite_run(s, st, "org_put", cause);
 }
 
@@ -849,10 +862,9 @@ store_sqlite_org_get(struct store *stp, const char *bin, struct store_org *o, in
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_ORG_GET, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, bin) != SQLITE_OK) {
-		store_sqlite_fail(s, "org_get", cause);
-		return store_sqlite_done(s, st, -1, "org_get", NULL);
-	}
+	if (store_sqlite_bound(s, st, "org_get", cause,
+	    store_sqlite_bt(st, 1, bin) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "org_get", cause)) == 1) {
 		if (strlen(bin) >= sizeof o->bin || store_sqlite_cs(st, 0, &o->name.kk) ||
 		    store_sqlite_cs(st, 1, &o->name.ru) || store_sqlite_cs(st, 2, &o->name.en) ||
@@ -955,10 +967,9 @@ store_sqlite_gu_codes(struct store *stp, const char *bin, char ***codes, char **
 	*codes = NULL;
 	if ((st = store_sqlite_q(s, Q_GU_LIST, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, bin) != SQLITE_OK) {
-		store_sqlite_fail(s, "gu_codes", cause);
-		return store_sqlite_done(s, st, -1, "gu_codes", NULL);
-	}
+	if (store_sqlite_bound(s, st, "gu_codes", cause,
+	    store_sqlite_bt(st, 1, bin) != SQLITE_OK) == -1)
+		return -1;
 	return store_sqlite_strv(s, st, "gu_codes", codes, cause);
 }
 
@@ -983,10 +994,9 @@ store_sqlite_person_get(struct store *stp, const char *iin, struct store_person 
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_PERSON_GET, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, iin) != SQLITE_OK) {
-		store_sqlite_fail(s, "person_get", cause);
-		return store_sqlite_done(s, st, -1, "person_get", NULL);
-	}
+	if (store_sqlite_bound(s, st, "person_get", cause,
+	    store_sqlite_bt(st, 1, iin) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "person_get", cause)) == 1) {
 		if (strlen(iin) >= sizeof p->iin || store_sqlite_cs(st, 0, &p->surname) ||
 		    store_sqlite_cs(st, 1, &p->given_name) ||
@@ -1015,13 +1025,15 @@ store_sqlite_entry_put(struct store *stp, enum store_dir d, const struct store_e
 	if ((st = store_sqlite_prep(s, &s->dq[d][DQ_PUT], store_sqlite_dirs[d].sql[DQ_PUT],
 	    cause)) == NULL)
 		return -1;
-	if (store_sqlite_bn(st, ":id", e->id) || store_sqlite_bn(st, ":parent", e->parent_id) ||
-	    store_sqlite_bn(st, ":kk", e->name.kk) || store_sqlite_bn(st, ":ru", e->name.ru) ||
+	if (store_sqlite_bound(s, st, store_sqlite_dirs[d].name, cause,
+	    store_sqlite_bn(st, ":id", e->id) ||
+	    store_sqlite_bn(st, ":parent", e->parent_id) ||
+	    store_sqlite_bn(st, ":kk", e->name.kk) ||
+	    store_sqlite_bn(st, ":ru", e->name.ru) ||
 	    store_sqlite_bn(st, ":en", e->name.en) || store_sqlite_bn(st, ":dc", e->dc) ||
-	    store_sqlite_bn(st, ":oid", e->oid) || store_sqlite_bn(st, ":address", e->address)) {
-		store_sqlite_fail(s, store_sqlite_dirs[d].name, cause);
-		return store_sqlite_done(s, st, -1, store_sqlite_dirs[d].name, NULL);
-	}
+	    store_sqlite_bn(st, ":oid", e->oid) ||
+	    store_sqlite_bn(st, ":address", e->address)) == -1)
+		return -1;
 	return store_sqlite_run(s, st, store_sqlite_dirs[d].name, cause);
 }
 
@@ -1058,10 +1070,9 @@ store_sqlite_entries(struct store *stp, enum store_dir d, const char *parent_id,
 	if ((st = store_sqlite_prep(s, &s->dq[d][q], store_sqlite_dirs[d].sql[q],
 	    cause)) == NULL)
 		return -1;
-	if (store_sqlite_bn(st, ":parent", parent_id) != SQLITE_OK) {
-		store_sqlite_fail(s, what, cause);
-		return store_sqlite_done(s, st, -1, what, NULL);
-	}
+	if (store_sqlite_bound(s, st, what, cause,
+	    store_sqlite_bn(st, ":parent", parent_id) != SQLITE_OK) == -1)
+		return -1;
 	while ((r = store_sqlite_step(s, st, what, cause)) == 1) {
 		if (l->n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -1096,10 +1107,9 @@ store_sqlite_entry_get(struct store *stp, enum store_dir d, const char *id,
 	if ((st = store_sqlite_prep(s, &s->dq[d][DQ_GET], store_sqlite_dirs[d].sql[DQ_GET],
 	    cause)) == NULL)
 		return -1;
-	if (store_sqlite_bn(st, ":id", id) != SQLITE_OK) {
-		store_sqlite_fail(s, what, cause);
-		return store_sqlite_done(s, st, -1, what, NULL);
-	}
+	if (store_sqlite_bound(s, st, what, cause,
+	    store_sqlite_bn(st, ":id", id) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, what, cause)) == 1) {
 		if (store_sqlite_entry_read(st, e) == -1) {
 			cause_set(cause, _("the store %s: %s: out of memory"), s->path, what);
@@ -1126,11 +1136,10 @@ store_sqlite_put_expiring(struct store_sqlite *s, enum store_sqlite_q q, const c
 
 	if ((st = store_sqlite_q(s, q, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, key) || store_sqlite_bt(st, 2, value) ||
-	    store_sqlite_bi(st, 3, expires)) {
-		store_sqlite_fail(s, what, cause);
-		return store_sqlite_done(s, st, -1, what, NULL);
-	}
+	if (store_sqlite_bound(s, st, what, cause,
+	    store_sqlite_bt(st, 1, key) || store_sqlite_bt(st, 2, value) ||
+	    store_sqlite_bi(st, 3, expires)) == -1)
+		return -1;
 	return store_sqlite_run(s, st, what, cause);
 }
 
@@ -1157,10 +1166,9 @@ store_sqlite_captcha_take(struct store *stp, const char *id, time_t now,
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_CAPTCHA_TAKE, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, id) != SQLITE_OK) {
-		store_sqlite_fail(s, "captcha_take", cause);
-		return store_sqlite_done(s, st, -1, "captcha_take", NULL);
-	}
+	if (store_sqlite_bound(s, st, "captcha_take", cause,
+	    store_sqlite_bt(st, 1, id) != SQLITE_OK) == -1)
+		return -1;
 	while ((r = store_sqlite_step(s, st, "captcha_take", cause)) == 1) {
 		if (rows++ > 0)
 			continue;
@@ -1201,10 +1209,9 @@ store_sqlite_token_get(struct store *stp, const char *token, time_t now, char bi
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_TOKEN_GET, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, token) || store_sqlite_bi(st, 2, now)) {
-		store_sqlite_fail(s, "token_get", cause);
-		return store_sqlite_done(s, st, -1, "token_get", NULL);
-	}
+	if (store_sqlite_bound(s, st, "token_get", cause,
+	    store_sqlite_bt(st, 1, token) || store_sqlite_bi(st, 2, now)) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "token_get", cause)) == 1) {
 		if (store_sqlite_cb(st, 0, bin, 13) == -1) {
 			cause_set(cause, _("the store %s: token_get: a stored BIN is too long"),
@@ -1230,10 +1237,9 @@ store_sqlite_delete_before(struct store_sqlite *s, enum store_sqlite_q q, time_t
 
 	if ((st = store_sqlite_q(s, q, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bi(st, 1, now) != SQLITE_OK) {
-		store_sqlite_fail(s, "sweep", cause);
-		return store_sqlite_done(s, st, -1, "sweep", NULL);
-	}
+	if (store_sqlite_bound(s, st, "sweep", cause,
+	    store_sqlite_bi(st, 1, now) != SQLITE_OK) == -1)
+		return -1;
 	return store_sqlite_run(s, st, "sweep", cause);
 }
 
@@ -1324,10 +1330,10 @@ store_sqlite_app_by_keys(struct store_sqlite *s, enum store_sqlite_q q,
 	number[0] = '\0';
 	if ((st = store_sqlite_q(s, q, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, a->key_auth) || store_sqlite_bt(st, 2, a->key_sign)) {
-		store_sqlite_fail(s, "app_insert", cause);
-		return store_sqlite_done(s, st, -1, "app_insert", NULL);
-	}
+	if (store_sqlite_bound(s, st, "app_insert", cause,
+	    store_sqlite_bt(st, 1, a->key_auth) ||
+	    store_sqlite_bt(st, 2, a->key_sign)) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "app_insert", cause)) == 1) {
 		if (store_sqlite_cb(st, 0, number, REQNUM_LEN + 1) == -1) {
 			cause_set(cause, _("the store %s: a stored request number is too long"),
@@ -1392,13 +1398,12 @@ store_sqlite_audit_append(struct store_sqlite *s, time_t at, const char *actor,
 	}
 	if ((st = store_sqlite_q(s, Q_AUDIT_ADD, cause)) == NULL)
 		return -1;
-	if (sqlite3_bind_int64(st, 1, e.id) || store_sqlite_bi(st, 2, e.at) ||
+	if (store_sqlite_bound(s, st, "audit", cause,
+	    sqlite3_bind_int64(st, 1, e.id) || store_sqlite_bi(st, 2, e.at) ||
 	    store_sqlite_bt(st, 3, e.actor) || store_sqlite_bt(st, 4, e.action) ||
 	    store_sqlite_bt(st, 5, e.number) || store_sqlite_bt(st, 6, e.detail) ||
-	    store_sqlite_bt(st, 7, e.prev_hash) || store_sqlite_bt(st, 8, e.hash)) {
-		store_sqlite_fail(s, "audit", cause);
-		return store_sqlite_done(s, st, -1, "audit", NULL);
-	}
+	    store_sqlite_bt(st, 7, e.prev_hash) || store_sqlite_bt(st, 8, e.hash)) == -1)
+		return -1;
 	if (store_sqlite_run(s, st, "audit", cause) == -1)
 		return -1;
 	log_info("audit #%lld %s %s", e.id, e.action, e.hash);
@@ -1462,10 +1467,9 @@ store_sqlite_audit_list(struct store *stp, const char *number, struct store_audi
 	*np = 0;
 	if ((st = store_sqlite_q(s, number != NULL ? Q_AUDIT_OF : Q_AUDIT_ALL, cause)) == NULL)
 		return -1;
-	if (number != NULL && store_sqlite_bt(st, 1, number) != SQLITE_OK) {
-		store_sqlite_fail(s, "audit", cause);
-		return store_sqlite_done(s, st, -1, "audit", NULL);
-	}
+	if (store_sqlite_bound(s, st, "audit", cause,
+	    number != NULL && store_sqlite_bt(st, 1, number) != SQLITE_OK) == -1)
+		return -1;
 	while ((r = store_sqlite_step(s, st, "audit", cause)) == 1) {
 		if (n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -1500,12 +1504,11 @@ store_sqlite_event_add(struct store_sqlite *s, const char *number, time_t at,
 
 	if ((st = store_sqlite_q(s, Q_EVENT_ADD, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, number) || store_sqlite_bi(st, 2, at) ||
+	if (store_sqlite_bound(s, st, "event", cause,
+	    store_sqlite_bt(st, 1, number) || store_sqlite_bi(st, 2, at) ||
 	    store_sqlite_bt(st, 3, actor != NULL ? actor : "") ||
-	    store_sqlite_bt(st, 4, action) || store_sqlite_bt(st, 5, detail)) {
-		store_sqlite_fail(s, "event", cause);
-		return store_sqlite_done(s, st, -1, "event", NULL);
-	}
+	    store_sqlite_bt(st, 4, action) || store_sqlite_bt(st, 5, detail)) == -1)
+		return -1;
 	if (store_sqlite_run(s, st, "event", cause) == -1)
 		return -1;
 	/* Every move of an application is audited in the transaction that makes it. */
@@ -1546,10 +1549,9 @@ store_sqlite_app_insert_tx(struct store_sqlite *s, struct store_app *app,
 	row.status = APP_SUBMITTED;
 	if ((st = store_sqlite_q(s, Q_APP_INSERT, cause)) == NULL)
 		return -1;
-	if (store_sqlite_app_bind(st, &row) != SQLITE_OK) {
-		store_sqlite_fail(s, "app_insert", cause);
-		return store_sqlite_done(s, st, -1, "app_insert", NULL);
-	}
+	if (store_sqlite_bound(s, st, "app_insert", cause,
+	    store_sqlite_app_bind(st, &row) != SQLITE_OK) == -1)
+		return -1;
 	if (store_sqlite_run(s, st, "app_insert", cause) == -1)
 		return -1;
 	if (store_sqlite_event_add(s, app->number, app->created, actor,
@@ -1587,10 +1589,9 @@ store_sqlite_app_get(struct store *stp, const char *number, struct store_app *ap
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_APP_GET, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, number) != SQLITE_OK) {
-		store_sqlite_fail(s, "app_get", cause);
-		return store_sqlite_done(s, st, -1, "app_get", NULL);
-	}
+	if (store_sqlite_bound(s, st, "app_get", cause,
+	    store_sqlite_bt(st, 1, number) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "app_get", cause)) == 1) {
 		if (store_sqlite_app_read(st, app, &bad) == -1) {
 			cause_set(cause, _("the store %s: application %s: cannot read %s"),
@@ -1618,10 +1619,9 @@ store_sqlite_app_status(struct store_sqlite *s, const char *number,
 
 	if ((st = store_sqlite_q(s, Q_APP_STATUS, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, number) != SQLITE_OK) {
-		store_sqlite_fail(s, "app_status", cause);
-		return store_sqlite_done(s, st, -1, "app_status", NULL);
-	}
+	if (store_sqlite_bound(s, st, "app_status", cause,
+	    store_sqlite_bt(st, 1, number) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "app_status", cause)) == 0) {
 		cause_set(cause, _("no application %s"), number);
 		r = -1;
@@ -1653,18 +1653,22 @@ store_sqlite_app_update(struct store_sqlite *s, const char *number, enum app_sta
 		installed = now;
 	if ((st = store_sqlite_q(s, Q_APP_UPDATE, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, appstatus_wire(to)) || store_sqlite_bi0(st, 2, decided) ||
+	if (store_sqlite_bound(s, st, "app_transition", cause,
+	    store_sqlite_bt(st, 1, appstatus_wire(to)) ||
+	    store_sqlite_bi0(st, 2, decided) ||
 	    store_sqlite_bi0(st, 3, installed) || store_sqlite_bt(st, 4, set->cert_auth) ||
-	    store_sqlite_bt(st, 5, set->cert_sign) || store_sqlite_bt0(st, 6, set->serial_auth) ||
-	    store_sqlite_bt0(st, 7, set->serial_sign) || store_sqlite_bi0(st, 8, set->not_before) ||
-	    store_sqlite_bi0(st, 9, set->not_after) || store_sqlite_bt(st, 10, set->reject_reason) ||
-	    store_sqlite_bt(st, 11, set->install_nonce) || store_sqlite_bt(st, 12, number) ||
+	    store_sqlite_bt(st, 5, set->cert_sign) ||
+	    store_sqlite_bt0(st, 6, set->serial_auth) ||
+	    store_sqlite_bt0(st, 7, set->serial_sign) ||
+	    store_sqlite_bi0(st, 8, set->not_before) ||
+	    store_sqlite_bi0(st, 9, set->not_after) ||
+	    store_sqlite_bt(st, 10, set->reject_reason) ||
+	    store_sqlite_bt(st, 11, set->install_nonce) ||
+	    store_sqlite_bt(st, 12, number) ||
 	    store_sqlite_bt(st, 13, appstatus_wire(from)) ||
 	    store_sqlite_bt(st, 14, set->reject_code) ||
-	    store_sqlite_bt(st, 15, set->reject_text)) {
-		store_sqlite_fail(s, "app_transition", cause);
-		return store_sqlite_done(s, st, -1, "app_transition", NULL);
-	}
+	    store_sqlite_bt(st, 15, set->reject_text)) == -1)
+		return -1;
 	r = store_sqlite_run(s, st, "app_transition", cause);
 	*changed = r == 0 ? sqlite3_changes(s->db) : 0;
 	return r;
@@ -1710,10 +1714,10 @@ store_sqlite_app_numbers(struct store *stp, enum app_status status, time_t befor
 	*numbers = NULL;
 	if ((st = store_sqlite_q(s, Q_APP_NUMBERS, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, appstatus_wire(status)) || store_sqlite_bi(st, 2, before)) {
-		store_sqlite_fail(s, "app_numbers", cause);
-		return store_sqlite_done(s, st, -1, "app_numbers", NULL);
-	}
+	if (store_sqlite_bound(s, st, "app_numbers", cause,
+	    store_sqlite_bt(st, 1, appstatus_wire(status)) ||
+	    store_sqlite_bi(st, 2, before)) == -1)
+		return -1;
 	return store_sqlite_strv(s, st, "app_numbers", numbers, cause);
 }
 
@@ -1726,10 +1730,9 @@ store_sqlite_app_overdue(struct store *stp, time_t now, char ***numbers, char **
 	*numbers = NULL;
 	if ((st = store_sqlite_q(s, Q_APP_OVERDUE, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bi(st, 1, now) != SQLITE_OK) {
-		store_sqlite_fail(s, "app_overdue", cause);
-		return store_sqlite_done(s, st, -1, "app_overdue", NULL);
-	}
+	if (store_sqlite_bound(s, st, "app_overdue", cause,
+	    store_sqlite_bi(st, 1, now) != SQLITE_OK) == -1)
+		return -1;
 	return store_sqlite_strv(s, st, "app_overdue", numbers, cause);
 }
 
@@ -1747,10 +1750,9 @@ store_sqlite_events(struct store *stp, const char *number, struct store_event **
 	*np = 0;
 	if ((st = store_sqlite_q(s, Q_EVENTS, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, number) != SQLITE_OK) {
-		store_sqlite_fail(s, "events", cause);
-		return store_sqlite_done(s, st, -1, "events", NULL);
-	}
+	if (store_sqlite_bound(s, st, "events", cause,
+	    store_sqlite_bt(st, 1, number) != SQLITE_OK) == -1)
+		return -1;
 	while ((r = store_sqlite_step(s, st, "events", cause)) == 1) {
 		if (n == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -1808,10 +1810,9 @@ store_sqlite_op_exists(struct store_sqlite *s, const char *name, int *found, cha
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_OP_EXISTS, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, name) != SQLITE_OK) {
-		store_sqlite_fail(s, "operator", cause);
-		return store_sqlite_done(s, st, -1, "operator", NULL);
-	}
+	if (store_sqlite_bound(s, st, "operator", cause,
+	    store_sqlite_bt(st, 1, name) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "operator", cause)) == 1) {
 		*found = 1;
 		r = 0;
@@ -1831,12 +1832,12 @@ store_sqlite_operator_put_tx(struct store_sqlite *s, const struct store_operator
 		return -1;
 	if ((st = store_sqlite_q(s, Q_OP_PUT, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, op->name) || store_sqlite_bt(st, 2, op->office) ||
+	if (store_sqlite_bound(s, st, "operator_put", cause,
+	    store_sqlite_bt(st, 1, op->name) || store_sqlite_bt(st, 2, op->office) ||
 	    store_sqlite_bt(st, 3, op->role) || store_sqlite_bt(st, 4, op->serial) ||
-	    store_sqlite_bi(st, 5, op->created) || store_sqlite_bi(st, 6, op->not_after)) {
-		store_sqlite_fail(s, "operator_put", cause);
-		return store_sqlite_done(s, st, -1, "operator_put", NULL);
-	}
+	    store_sqlite_bi(st, 5, op->created) ||
+	    store_sqlite_bi(st, 6, op->not_after)) == -1)
+		return -1;
 	if (store_sqlite_run(s, st, "operator_put", cause) == -1)
 		return -1;
 	if (asprintf(&detail, "name %s, office %s, role %s, certificate %s", op->name,
@@ -1875,10 +1876,9 @@ store_sqlite_operator_get(struct store *stp, const char *name, struct store_oper
 	*found = 0;
 	if ((st = store_sqlite_q(s, Q_OP_GET, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, name) != SQLITE_OK) {
-		store_sqlite_fail(s, "operator_get", cause);
-		return store_sqlite_done(s, st, -1, "operator_get", NULL);
-	}
+	if (store_sqlite_bound(s, st, "operator_get", cause,
+	    store_sqlite_bt(st, 1, name) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "operator_get", cause)) == 1) {
 		if (store_sqlite_op_read(st, op) == -1) {
 			cause_set(cause, _("the store %s: operator %s cannot be read"), s->path,
@@ -1910,10 +1910,9 @@ store_sqlite_operator_revoke_tx(struct store_sqlite *s, const char *name, const 
 		return 0;
 	if ((st = store_sqlite_q(s, Q_OP_REVOKE, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bt(st, 1, name) || store_sqlite_bi(st, 2, now)) {
-		store_sqlite_fail(s, "operator_revoke", cause);
-		return store_sqlite_done(s, st, -1, "operator_revoke", NULL);
-	}
+	if (store_sqlite_bound(s, st, "operator_revoke", cause,
+	    store_sqlite_bt(st, 1, name) || store_sqlite_bi(st, 2, now)) == -1)
+		return -1;
 	if (store_sqlite_run(s, st, "operator_revoke", cause) == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
@@ -1988,7 +1987,8 @@ store_sqlite_queue_bind(sqlite3_stmt *st, const struct store_queue_filter *f)
 {
 	return store_sqlite_bt(st, 1, f->city_id) || store_sqlite_bt(st, 2, f->region_id) ||
 	    store_sqlite_bi0(st, 3, f->created_before) ||
-	    store_sqlite_bi0(st, 4, f->created_after) || store_sqlite_bt(st, 5, f->number) ||
+	    store_sqlite_bi0(st, 4, f->created_after) ||
+	    store_sqlite_bt(st, 5, f->number) ||
 	    store_sqlite_bt(st, 6, f->idnum);
 }
 
@@ -2002,10 +2002,9 @@ store_sqlite_queue_count(struct store_sqlite *s, const struct store_queue_filter
 	*total = 0;
 	if ((st = store_sqlite_q(s, Q_QUEUE_COUNT, cause)) == NULL)
 		return -1;
-	if (store_sqlite_queue_bind(st, f) != SQLITE_OK) {
-		store_sqlite_fail(s, "queue", cause);
-		return store_sqlite_done(s, st, -1, "queue", NULL);
-	}
+	if (store_sqlite_bound(s, st, "queue", cause,
+	    store_sqlite_queue_bind(st, f) != SQLITE_OK) == -1)
+		return -1;
 	if ((r = store_sqlite_step(s, st, "queue", cause)) == 1) {
 		*total = (size_t)sqlite3_column_int64(st, 0);
 		r = 0;
@@ -2030,12 +2029,11 @@ store_sqlite_app_queue(struct store *stp, const struct store_queue_filter *f,
 		return -1;
 	if ((st = store_sqlite_q(s, Q_QUEUE, cause)) == NULL)
 		return -1;
-	if (store_sqlite_queue_bind(st, f) != SQLITE_OK ||
+	if (store_sqlite_bound(s, st, "queue", cause,
+	    store_sqlite_queue_bind(st, f) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 7, (sqlite3_int64)(f->limit > 0 ? f->limit : 100)) ||
-	    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset)) {
-		store_sqlite_fail(s, "queue", cause);
-		return store_sqlite_done(s, st, -1, "queue", NULL);
-	}
+	    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset)) == -1)
+		return -1;
 	while ((r = store_sqlite_step(s, st, "queue", cause)) == 1) {
 		if (n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
