@@ -415,7 +415,7 @@ static enum http_result (*const app_checks[])(struct app_submit *) = {
 };
 
 enum http_result
-api_app_submit(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_applications_submit(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct app_submit	 s;
 	char			*cause = NULL, actor[96];
@@ -639,7 +639,7 @@ fail:
 }
 
 enum http_result
-api_app_status(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_applications_status(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct store_app	 a;
 	struct store		*st;
@@ -702,7 +702,8 @@ app_cert_json(const char *pem, const char *serial)
 }
 
 enum http_result
-api_app_certificates(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_applications_certificates(struct srv *srv, const struct http_req *req,
+    struct http_resp *resp)
 {
 	struct store_app	 a;
 	struct store		*st;
@@ -885,7 +886,8 @@ app_mark_installed(struct srv *srv, struct store *st, const struct http_req *req
 }
 
 enum http_result
-api_app_installed(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_applications_installed(struct srv *srv, const struct http_req *req,
+    struct http_resp *resp)
 {
 	struct store_app	 a;
 	struct store		*st;

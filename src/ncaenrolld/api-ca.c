@@ -34,7 +34,7 @@ api_ca_chain(struct srv *srv, const struct http_req *req, struct http_resp *resp
 }
 
 enum http_result
-api_crl(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_ca_crl(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	unsigned char	*der = NULL;
 	size_t		 len = 0;

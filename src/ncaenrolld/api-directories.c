@@ -21,7 +21,7 @@
 
 /* One entry as the API shows it; what it adds depends on the directory. */
 static json_t *
-api_dir_entry(enum store_dir dir, const struct store_entry *e)
+api_directories_entry(enum store_dir dir, const struct store_entry *e)
 {
 	json_t	*j;
 
@@ -47,7 +47,7 @@ api_dir_entry(enum store_dir dir, const struct store_entry *e)
 
 /* The entries of dir under parent as a JSON array; NULL with a cause. */
 static json_t *
-api_dir_list(struct store *st, enum store_dir dir, const char *parent, char **cause)
+api_directories_list(struct store *st, enum store_dir dir, const char *parent, char **cause)
 {
 	struct store_list	 list = { NULL, 0 };
 	json_t			*arr, *e;
@@ -58,7 +58,7 @@ api_dir_list(struct store *st, enum store_dir dir, const char *parent, char **ca
 	if ((arr = json_array()) == NULL)
 		goto oom;
 	for (i = 0; i < list.n; i++) {
-		if ((e = api_dir_entry(dir, &list.v[i])) == NULL ||
+		if ((e = api_directories_entry(dir, &list.v[i])) == NULL ||
 		    json_array_append_new(arr, e) == -1)
 			goto oom;
 	}
@@ -73,14 +73,14 @@ oom:
 
 /* Answers with a whole directory. */
 static int
-api_dir_answer(struct srv *srv, enum store_dir dir, struct http_resp *resp)
+api_directories_answer(struct srv *srv, enum store_dir dir, struct http_resp *resp)
 {
 	struct store	*st;
 	json_t		*arr = NULL;
 	char		*cause = NULL;
 
 	if ((st = srv_store_get(srv, &cause)) != NULL)
-		arr = api_dir_list(st, dir, NULL, &cause);
+		arr = api_directories_list(st, dir, NULL, &cause);
 	srv_store_put(srv, st);
 	if (arr == NULL) {
 		log_error("directories: %s", cause != NULL ? cause : "failed");
@@ -92,28 +92,28 @@ api_dir_answer(struct srv *srv, enum store_dir dir, struct http_resp *resp)
 }
 
 enum http_result
-api_dir_roles(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_directories_roles(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	(void)req;
-	return api_dir_answer(srv, STORE_ROLES, resp);
+	return api_directories_answer(srv, STORE_ROLES, resp);
 }
 
 enum http_result
-api_dir_regions(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_directories_regions(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	(void)req;
-	return api_dir_answer(srv, STORE_REGIONS, resp);
+	return api_directories_answer(srv, STORE_REGIONS, resp);
 }
 
 /* Adds each city's RA offices to it. */
 static int
-api_dir_offices(struct store *st, json_t *cities, char **cause)
+api_directories_offices(struct store *st, json_t *cities, char **cause)
 {
 	json_t	*city, *offices;
 	size_t	 i;
 
 	json_array_foreach(cities, i, city) {
-		offices = api_dir_list(st, STORE_OFFICES,
+		offices = api_directories_list(st, STORE_OFFICES,
 		    json_string_value(json_object_get(city, "id")), cause);
 		if (offices == NULL)
 			return -1;
@@ -126,7 +126,7 @@ api_dir_offices(struct store *st, json_t *cities, char **cause)
 }
 
 enum http_result
-api_dir_cities(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_directories_cities(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	struct store		*st;
 	struct store_entry	 region;
@@ -145,8 +145,9 @@ api_dir_cities(struct srv *srv, const struct http_req *req, struct http_resp *re
 		goto out;
 	}
 	store_entry_free(&region);
-	if ((cities = api_dir_list(st, STORE_CITIES, req->params[0], &cause)) == NULL ||
-	    api_dir_offices(st, cities, &cause) == -1)
+	if ((cities = api_directories_list(st, STORE_CITIES, req->params[0],
+	    &cause)) == NULL ||
+	    api_directories_offices(st, cities, &cause) == -1)
 		goto out;
 	http_json(resp, 200, cities);
 	cities = NULL;
@@ -161,7 +162,8 @@ out:
 }
 
 enum http_result
-api_gu_codes(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_directories_gu_codes(struct srv *srv, const struct http_req *req,
+    struct http_resp *resp)
 {
 	const char	*bin = req->query(req, "bin");
 	struct problems	 probs;
@@ -217,7 +219,7 @@ out:
 
 /* {"kk", "ru", "en"}, or null when the configuration gives none. */
 static json_t *
-api_dir_text(const struct srv_text *t)
+api_directories_text(const struct srv_text *t)
 {
 	if (t->kk == NULL || t->ru == NULL || t->en == NULL)
 		return json_null();
@@ -225,15 +227,15 @@ api_dir_text(const struct srv_text *t)
 }
 
 enum http_result
-api_dir_support(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_directories_support(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const struct srv_support	*s = &srv->cfg->support;
 	json_t				*o;
 
 	(void)req;
 	o = json_pack("{s:s?, s:s?, s:s?, s:o, s:o}", "phone", s->phone, "email", s->email,
-	    "web", s->web, "address", api_dir_text(&s->address), "hours",
-	    api_dir_text(&s->hours));
+	    "web", s->web, "address", api_directories_text(&s->address), "hours",
+	    api_directories_text(&s->hours));
 	if (o == NULL) {
 		log_error("directories: support: out of memory");
 		return -1;

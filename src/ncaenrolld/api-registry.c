@@ -84,7 +84,7 @@ api_registry_org_json(const struct store_org *org, const char *token, int lifeti
 }
 
 enum http_result
-api_bin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_registry_bin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const struct srv_policy	*pol = &srv->cfg->policy;
 	const char		*bin, *cid, *answer;
@@ -137,7 +137,7 @@ out:
 }
 
 enum http_result
-api_iin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+api_registry_iin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const char		*iin, *token;
 	struct problems		 probs;

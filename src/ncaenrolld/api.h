@@ -11,19 +11,30 @@
 #include "ncaenrolld/http.h"
 
 enum http_result api_captcha_new(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_bin_check(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_iin_check(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_dir_roles(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_dir_regions(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_dir_support(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_dir_cities(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_gu_codes(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_app_submit(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_app_status(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_app_certificates(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_app_installed(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_registry_bin_check(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_registry_iin_check(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_directories_roles(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_directories_regions(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_directories_support(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_directories_cities(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_directories_gu_codes(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_applications_submit(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_applications_status(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_applications_certificates(struct srv *, const struct http_req *,
+    struct http_resp *);
+enum http_result api_applications_installed(struct srv *, const struct http_req *,
+    struct http_resp *);
 enum http_result api_ca_chain(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_crl(struct srv *, const struct http_req *, struct http_resp *);
+enum http_result api_ca_crl(struct srv *, const struct http_req *, struct http_resp *);
 enum http_result api_ra_me(struct srv *, const struct http_req *, struct http_resp *);
 enum http_result api_ra_reasons(struct srv *, const struct http_req *, struct http_resp *);
 enum http_result api_ra_queue(struct srv *, const struct http_req *, struct http_resp *);

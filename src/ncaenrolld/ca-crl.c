@@ -46,7 +46,7 @@ ca_crl_add(X509_CRL *crl, const struct ca_revoked *r, char **cause)
 	    X509_REVOKED_set_serialNumber(rev, serial) != 1 ||
 	    X509_REVOKED_set_revocationDate(rev, when) != 1 ||
 	    X509_CRL_add0_revoked(crl, rev) != 1)
-		ca_openssl_cause(cause, _("Cannot add an entry to the CRL"));
+		ca_x509_openssl_cause(cause, _("Cannot add an entry to the CRL"));
 	else {
 		rev = NULL;
 		rc = 0;
@@ -73,10 +73,10 @@ ca_crl_frame(struct ca *ca, X509_CRL *crl, time_t now, int days, char **cause)
 	    X509_CRL_set1_lastUpdate(crl, last) != 1 ||
 	    X509_CRL_set1_nextUpdate(crl, next) != 1 ||
 	    ASN1_INTEGER_set_int64(num, (int64_t)now) != 1 ||
-	    (aki = ca_aki_new(ca->aki, ca->aki_len, cause)) == NULL ||
+	    (aki = ca_x509_aki_new(ca->aki, ca->aki_len, cause)) == NULL ||
 	    X509_CRL_add1_ext_i2d(crl, NID_authority_key_identifier, aki, 0, 0) != 1 ||
 	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1)
-		ca_openssl_cause(cause, _("Cannot assemble the CRL"));
+		ca_x509_openssl_cause(cause, _("Cannot assemble the CRL"));
 	else
 		rc = 0;
 	AUTHORITY_KEYID_free(aki);
@@ -96,7 +96,7 @@ ca_crl_sign(struct ca *ca, X509_CRL *crl, char **cause)
 		return -1;
 	}
 	if (X509_CRL_sort(crl) != 1 || X509_CRL_sign(crl, ca->key, EVP_sha256()) <= 0) {
-		ca_openssl_cause(cause, _("Cannot sign the CRL"));
+		ca_x509_openssl_cause(cause, _("Cannot sign the CRL"));
 		rc = -1;
 	}
 	(void)pthread_mutex_unlock(&ca->lock);
@@ -110,7 +110,7 @@ ca_crl_der(X509_CRL *crl, unsigned char **der, size_t *len, char **cause)
 	int		 n;
 
 	if ((n = i2d_X509_CRL(crl, NULL)) <= 0) {
-		ca_openssl_cause(cause, _("Cannot encode the CRL"));
+		ca_x509_openssl_cause(cause, _("Cannot encode the CRL"));
 		return -1;
 	}
 	if ((*der = p = malloc((size_t)n)) == NULL) {
@@ -118,7 +118,7 @@ ca_crl_der(X509_CRL *crl, unsigned char **der, size_t *len, char **cause)
 		return -1;
 	}
 	if (i2d_X509_CRL(crl, &p) != n) {
-		ca_openssl_cause(cause, _("Cannot encode the CRL"));
+		ca_x509_openssl_cause(cause, _("Cannot encode the CRL"));
 		free(*der);
 		*der = NULL;
 		return -1;

@@ -35,7 +35,7 @@ ca_csr_parse(const char *pem, char **cause)
 	}
 	if ((b = BIO_new_mem_buf(pem, (int)len)) == NULL ||
 	    (req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL)) == NULL)
-		ca_openssl_cause(cause, _("The certificate request cannot be read"));
+		ca_x509_openssl_cause(cause, _("The certificate request cannot be read"));
 	BIO_free(b);
 	return req;
 }
@@ -57,7 +57,7 @@ ca_csr_rsa_ok(EVP_PKEY *pkey, char **cause)
 		cause_set(cause, _("The RSA key has %d bits; %d to %d are accepted"), bits,
 		    CA_CSR_MIN_BITS, CA_CSR_MAX_BITS);
 	else if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
-		ca_openssl_cause(cause, _("Cannot read the RSA public exponent"));
+		ca_x509_openssl_cause(cause, _("Cannot read the RSA public exponent"));
 	else if (!BN_is_odd(e) || BN_num_bits(e) < 17)
 		cause_set(cause, "%s", _("The RSA public exponent is weak (65537 or more is "
 		    "required)"));
@@ -79,20 +79,20 @@ ca_csr_key(const char *csr_pem, char key_id[65], char **cause)
 	if ((req = ca_csr_parse(csr_pem, cause)) == NULL)
 		return NULL;
 	if ((pkey = X509_REQ_get_pubkey(req)) == NULL) {
-		ca_openssl_cause(cause, _("The certificate request's public key cannot be "
-		    "read"));
+		ca_x509_openssl_cause(cause, _("The certificate request's public key "
+		    "cannot be read"));
 		goto out;
 	}
 	if (ca_csr_rsa_ok(pkey, cause) == -1)
 		goto out;
 	if (X509_REQ_verify(req, pkey) != 1) {
-		ca_openssl_cause(cause, _("The certificate request's signature does not "
-		    "verify"));
+		ca_x509_openssl_cause(cause, _("The certificate request's signature does "
+		    "not verify"));
 		goto out;
 	}
-	if (ca_spki_digest(pkey, EVP_sha256(), md, &mdlen, cause) == -1)
+	if (ca_x509_spki_digest(pkey, EVP_sha256(), md, &mdlen, cause) == -1)
 		goto out;
-	if (ca_hex(md, mdlen, 0, key_id, 65) == -1) {
+	if (ca_x509_hex(md, mdlen, 0, key_id, 65) == -1) {
 		cause_set(cause, "%s", _("Cannot format the key id"));
 		goto out;
 	}

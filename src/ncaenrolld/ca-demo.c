@@ -138,28 +138,6 @@ ca_demo_first_host(const char *h, void *arg)
 
 /* --- the tiers' extensions --------------------------------------------------------- */
 
-static int
-ca_demo_aki(X509 *x, const struct ca_demo_pair *parent, char **cause)
-{
-	unsigned char	ski[64];
-	size_t		len = sizeof ski;
-
-	if (ca_x509_ski(parent->cert, ski, &len, cause) == -1)
-		return -1;
-	return ca_add_aki(x, ski, len, cause);
-}
-
-static int
-ca_demo_ski(X509 *x, char **cause)
-{
-	unsigned char	ski[EVP_MAX_MD_SIZE];
-	unsigned int	len;
-
-	if (ca_spki_digest(X509_get0_pubkey(x), EVP_sha1(), ski, &len, cause) == -1)
-		return -1;
-	return ca_add_ski(x, ski, cause);
-}
-
 /* As NCA's CA certificates: basicConstraints, keyUsage, SKI, AKI. */
 static int
 ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
@@ -167,9 +145,9 @@ ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent, const char *host
 {
 	(void)parent;
 	(void)hosts;
-	if (ca_add_basic_constraints(x, 1, -1, cause) == -1 ||
-	    ca_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
-	    ca_demo_ski(x, cause) == -1)
+	if (ca_x509_add_basic_constraints(x, 1, -1, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
+	    ca_x509_add_own_ski(x, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -179,10 +157,10 @@ ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent, const char *h
     char **cause)
 {
 	(void)hosts;
-	if (ca_add_basic_constraints(x, 1, 0, cause) == -1 ||
-	    ca_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
-	    ca_demo_ski(x, cause) == -1 ||
-	    ca_demo_aki(x, parent, cause) == -1)
+	if (ca_x509_add_basic_constraints(x, 1, 0, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
+	    ca_x509_add_own_ski(x, cause) == -1 ||
+	    ca_x509_add_aki_of(x, parent->cert, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -200,16 +178,17 @@ ca_demo_extend_tls(X509 *x, const struct ca_demo_pair *parent, const char *hosts
 		cause_set(cause, "%s", _("Cannot list the TLS certificate's host names"));
 		goto out;
 	}
-	if (ca_add_basic_constraints(x, 0, -1, cause) == -1 ||
-	    ca_add_key_usage(x, CA_KU_DIGITAL_SIGNATURE | CA_KU_KEY_ENCIPHERMENT,
+	if (ca_x509_add_basic_constraints(x, 0, -1, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_DIGITAL_SIGNATURE | CA_KU_KEY_ENCIPHERMENT,
 	    cause) == -1 ||
-	    ca_add_eku(x, eku, 1, cause) == -1)
+	    ca_x509_add_eku(x, eku, 1, cause) == -1)
 		goto out;
 	if (X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, X509V3_ADD_APPEND) != 1) {
-		ca_openssl_cause(cause, _("Cannot add a certificate extension"));
+		ca_x509_openssl_cause(cause, _("Cannot add a certificate extension"));
 		goto out;
 	}
-	if (ca_demo_ski(x, cause) == -1 || ca_demo_aki(x, parent, cause) == -1)
+	if (ca_x509_add_own_ski(x, cause) == -1 ||
+	    ca_x509_add_aki_of(x, parent->cert, cause) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -264,7 +243,7 @@ ca_demo_write_cert(const char *path, X509 *x, char **cause)
 	char	*pem;
 	int	 rc;
 
-	if ((pem = ca_pem_cert(x, cause)) == NULL)
+	if ((pem = ca_x509_pem_cert(x, cause)) == NULL)
 		return -1;
 	rc = ca_demo_write_text(path, pem, cause);
 	free(pem);
@@ -293,10 +272,10 @@ ca_demo_reuse(const char *crt, const char *key, const struct ca_demo_tier *t,
 	int		 ok;
 
 	if ((b = BIO_new_file(crt, "r")) != NULL)
-		p->cert = PEM_read_bio_X509(b, NULL, ca_no_password, NULL);
+		p->cert = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL);
 	BIO_free(b);
 	if ((b = BIO_new_file(key, "r")) != NULL)
-		p->key = PEM_read_bio_PrivateKey(b, NULL, ca_no_password, NULL);
+		p->key = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL);
 	BIO_free(b);
 	ok = p->cert != NULL && p->key != NULL &&
 	    X509_check_private_key(p->cert, p->key) == 1;
@@ -325,19 +304,20 @@ ca_demo_make(const struct ca_demo_tier *t, EVP_PKEY *key, const struct ca_demo_p
 		(void)ca_demo_each_host(hosts, ca_demo_first_host, cn);
 	if ((x = X509_new()) == NULL || X509_set_version(x, X509_VERSION_3) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
-		ca_openssl_cause(cause, _("Cannot assemble the certificate"));
+		ca_x509_openssl_cause(cause, _("Cannot assemble the certificate"));
 		goto fail;
 	}
 	name = X509_get_subject_name(x);
-	if (ca_name_add(name, NID_commonName, V_ASN1_UTF8STRING, cn, cause) == -1 ||
-	    ca_name_add(name, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ", cause) == -1 ||
+	if (ca_x509_name_add(name, NID_commonName, V_ASN1_UTF8STRING, cn, cause) == -1 ||
+	    ca_x509_name_add(name, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ",
+	    cause) == -1 ||
 	    X509_set_issuer_name(x, parent != NULL ? X509_get_subject_name(parent->cert) :
 	    name) != 1 ||
-	    ca_set_serial(x, serial, cause) == -1 ||
-	    ca_set_validity(x, now - CA_DEMO_BACKDATE, now + (time_t)t->days * 86400,
+	    ca_x509_set_serial(x, serial, cause) == -1 ||
+	    ca_x509_set_validity(x, now - CA_DEMO_BACKDATE, now + (time_t)t->days * 86400,
 	    cause) == -1 ||
 	    t->extend(x, parent, hosts, cause) == -1 ||
-	    ca_sign(x, parent != NULL ? parent->key : key, cause) == -1)
+	    ca_x509_sign(x, parent != NULL ? parent->key : key, cause) == -1)
 		goto fail;
 	return x;
 fail:
@@ -364,7 +344,7 @@ ca_demo_tier(const char *dir, enum ca_demo_tier_id id, struct ca_demo_pair *pair
 	}
 	p->fresh = 1;
 	if ((p->key = EVP_RSA_gen((unsigned int)t->bits)) == NULL) {
-		ca_openssl_cause(cause, _("Cannot generate an RSA key"));
+		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		goto out;
 	}
 	/* The key first: a crash before the certificate only makes the next run remake. */
@@ -393,8 +373,8 @@ ca_demo_chain(const char *dir, const struct ca_demo_pair *pairs, char **cause)
 		rc = 0;
 		goto out;
 	}
-	if ((a = ca_pem_cert(pairs[CA_DEMO_ISSUING].cert, cause)) == NULL ||
-	    (b = ca_pem_cert(pairs[CA_DEMO_ROOT].cert, cause)) == NULL)
+	if ((a = ca_x509_pem_cert(pairs[CA_DEMO_ISSUING].cert, cause)) == NULL ||
+	    (b = ca_x509_pem_cert(pairs[CA_DEMO_ROOT].cert, cause)) == NULL)
 		goto out;
 	if (asprintf(&both, "%s%s", a, b) == -1) {
 		both = NULL;
@@ -411,7 +391,7 @@ out:
 }
 
 int
-ca_create_demo(const char *dir, const char *hosts, char **cause)
+ca_demo_create(const char *dir, const char *hosts, char **cause)
 {
 	struct ca_demo_pair	pairs[CA_DEMO__MAX];
 	time_t			now = time(NULL);

@@ -37,26 +37,35 @@ struct ca {
 };
 
 /* ca-x509.c: building blocks. */
-void		 ca_openssl_cause(char **cause, const char *what);
-int		 ca_no_password(char *, int, int, void *);	/* pem_password_cb */
-int		 ca_hex(const unsigned char *, size_t, int upper, char *out, size_t outlen);
-int		 ca_spki_digest(EVP_PKEY *, const EVP_MD *, unsigned char *md, unsigned int *len,
+void		 ca_x509_openssl_cause(char **cause, const char *what);
+int		 ca_x509_no_password(char *, int, int, void *);	/* pem_password_cb */
+int		 ca_x509_hex(const unsigned char *, size_t, int upper, char *out,
+		     size_t outlen);
+int		 ca_x509_spki_digest(EVP_PKEY *, const EVP_MD *, unsigned char *md,
+		     unsigned int *len, char **cause);
+int		 ca_x509_set_serial(X509 *, unsigned char serial[CA_SERIAL_LEN],
 		     char **cause);
-int		 ca_set_serial(X509 *, unsigned char serial[CA_SERIAL_LEN], char **cause);
-int		 ca_set_validity(X509 *, time_t from, time_t to, char **cause);
-int		 ca_add_key_usage(X509 *, unsigned int bits, char **cause);
-int		 ca_add_eku(X509 *, const char *const *oids, size_t n, char **cause);
-int		 ca_add_basic_constraints(X509 *, int is_ca, long pathlen, char **cause);
-int		 ca_add_ski(X509 *, const unsigned char ski[CA_SKI_LEN], char **cause);
-int		 ca_add_aki(X509 *, const unsigned char *keyid, size_t len, char **cause);
-AUTHORITY_KEYID	*ca_aki_new(const unsigned char *keyid, size_t len, char **cause);
-int		 ca_name_add(X509_NAME *, int nid, int type, const char *value, char **cause);
-int		 ca_sign(X509 *, EVP_PKEY *, char **cause);
-char		*ca_pem_cert(X509 *, char **cause);
+int		 ca_x509_set_validity(X509 *, time_t from, time_t to, char **cause);
+int		 ca_x509_add_key_usage(X509 *, unsigned int bits, char **cause);
+int		 ca_x509_add_eku(X509 *, const char *const *oids, size_t n, char **cause);
+int		 ca_x509_add_basic_constraints(X509 *, int is_ca, long pathlen,
+		     char **cause);
+int		 ca_x509_add_ski(X509 *, const unsigned char ski[CA_SKI_LEN], char **cause);
+int		 ca_x509_add_aki(X509 *, const unsigned char *keyid, size_t len,
+		     char **cause);
+AUTHORITY_KEYID	*ca_x509_aki_new(const unsigned char *keyid, size_t len,
+		     char **cause);
+int		 ca_x509_name_add(X509_NAME *, int nid, int type, const char *value,
+		     char **cause);
+int		 ca_x509_sign(X509 *, EVP_PKEY *, char **cause);
+char		*ca_x509_pem_cert(X509 *, char **cause);
 /* The certificate's SKI extension, else SHA-1 of its SPKI; *len: room in, bytes out. */
 int		 ca_x509_ski(X509 *, unsigned char *ski, size_t *len, char **cause);
 /* PEM text of a memory BIO as a malloc'd C string. */
-char		*ca_bio_string(BIO *, char **cause);
+char		*ca_x509_bio_string(BIO *, char **cause);
+/* SKI from x's own key; AKI naming issuer's SKI (the demo CAs' and operators'). */
+int		 ca_x509_add_own_ski(X509 *, char **cause);
+int		 ca_x509_add_aki_of(X509 *, X509 *issuer, char **cause);
 /* A private key as unencrypted PEM in path, written atomically, mode 0600 (the demo CAs). */
 int		 ca_x509_write_key(const char *path, EVP_PKEY *, char **cause);
 
@@ -75,7 +84,7 @@ EVP_PKEY	*ca_csr_key(const char *csr_pem, char key_id[65], char **cause);
 char		*ca_idna_email(const char *addr, char **cause);
 
 /* ca-profile.c: the applicant's subject and extensions; both need a checked subject
- * (ca_subject_check of ca.h). */
+ * (ca_profile_subject_check of ca.h). */
 int		 ca_profile_subject(X509 *, const struct ca_subject *, char **cause);
 int		 ca_profile_extensions(const struct ca *, X509 *, enum ca_usage,
 		     enum ca_storage, const struct ca_subject *,

@@ -62,13 +62,13 @@ _Static_assert(sizeof ca_storage_oids / sizeof ca_storage_oids[0] == CA_STORAGE_
 /* --- the subject's values ---------------------------------------------------------- */
 
 static int
-ca_text_char_ok(uint32_t cp)
+ca_profile_text_char_ok(uint32_t cp)
 {
 	return cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0);
 }
 
 static int
-ca_check_text(const char *label, const char *v, char **cause)
+ca_profile_check_text(const char *label, const char *v, char **cause)
 {
 	size_t	pos;
 	char	ch[5];
@@ -77,7 +77,8 @@ ca_check_text(const char *label, const char *v, char **cause)
 		cause_set(cause, _("The %s is missing"), _(label));
 		return -1;
 	}
-	if (strlen(v) > CA_TEXT_MAX || utf8_first_not(v, ca_text_char_ok, &pos, ch) != 0) {
+	if (strlen(v) > CA_TEXT_MAX ||
+	    utf8_first_not(v, ca_profile_text_char_ok, &pos, ch) != 0) {
 		cause_set(cause, _("The %s is not plain UTF-8 text of at most %d bytes"),
 		    _(label), CA_TEXT_MAX);
 		return -1;
@@ -86,15 +87,15 @@ ca_check_text(const char *label, const char *v, char **cause)
 }
 
 static int
-ca_check_optional_text(const char *label, const char *v, char **cause)
+ca_profile_check_optional_text(const char *label, const char *v, char **cause)
 {
-	return v == NULL || *v == '\0' ? 0 : ca_check_text(label, v, cause);
+	return v == NULL || *v == '\0' ? 0 : ca_profile_check_text(label, v, cause);
 }
 
 static int
-ca_check_dc(const char *label, const char *v, char **cause)
+ca_profile_check_dc(const char *label, const char *v, char **cause)
 {
-	if (ca_check_text(label, v, cause) == -1)
+	if (ca_profile_check_text(label, v, cause) == -1)
 		return -1;
 	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") !=
 	    strlen(v) || strlen(v) > 63) {
@@ -106,11 +107,11 @@ ca_check_dc(const char *label, const char *v, char **cause)
 }
 
 static int
-ca_check_oid(const char *label, const char *v, char **cause)
+ca_profile_check_oid(const char *label, const char *v, char **cause)
 {
 	ASN1_OBJECT	*o;
 
-	if (ca_check_text(label, v, cause) == -1)
+	if (ca_profile_check_text(label, v, cause) == -1)
 		return -1;
 	if (strspn(v, "0123456789.") != strlen(v) || (o = OBJ_txt2obj(v, 1)) == NULL) {
 		ERR_clear_error();
@@ -123,7 +124,7 @@ ca_check_oid(const char *label, const char *v, char **cause)
 
 /* The first problem a common/ validator found, as the cause. */
 static int
-ca_problem_cause(const char *label, struct problems *p, char **cause)
+ca_profile_problem_cause(const char *label, struct problems *p, char **cause)
 {
 	if (p->n == 0) {
 		problems_free(p);
@@ -136,47 +137,47 @@ ca_problem_cause(const char *label, struct problems *p, char **cause)
 }
 
 static int
-ca_check_iin(const char *label, const char *v, char **cause)
+ca_profile_check_iin(const char *label, const char *v, char **cause)
 {
 	struct problems	p;
 
-	if (ca_check_text(label, v, cause) == -1)
+	if (ca_profile_check_text(label, v, cause) == -1)
 		return -1;
 	problems_init(&p);
 	if (idnum_validate_iin(v, 0, NULL, &p) == -1 && p.n == 0)
 		problems_add(&p, "iin", "%s", _("not a valid IIN"));
-	return ca_problem_cause(label, &p, cause);
+	return ca_profile_problem_cause(label, &p, cause);
 }
 
 static int
-ca_check_bin(const char *label, const char *v, char **cause)
+ca_profile_check_bin(const char *label, const char *v, char **cause)
 {
 	struct problems	p;
 
-	if (ca_check_text(label, v, cause) == -1)
+	if (ca_profile_check_text(label, v, cause) == -1)
 		return -1;
 	problems_init(&p);
 	if (idnum_validate_bin(v, NULL, &p) == -1 && p.n == 0)
 		problems_add(&p, "bin", "%s", _("not a valid BIN"));
-	return ca_problem_cause(label, &p, cause);
+	return ca_profile_problem_cause(label, &p, cause);
 }
 
 static int
-ca_check_gucode(const char *label, const char *v, char **cause)
+ca_profile_check_gucode(const char *label, const char *v, char **cause)
 {
 	struct problems	p;
 
-	if (ca_check_text(label, v, cause) == -1)
+	if (ca_profile_check_text(label, v, cause) == -1)
 		return -1;
 	problems_init(&p);
 	if (gucode_check(v, &p) == -1 && p.n == 0)
 		problems_add(&p, "gucode", "%s", _("not a valid code"));
-	return ca_problem_cause(label, &p, cause);
+	return ca_profile_problem_cause(label, &p, cause);
 }
 
 /* rfc822Name is an IA5String: an internationalised domain goes in as A-labels. */
 static int
-ca_check_email(const char *label, const char *v, char **cause)
+ca_profile_check_email(const char *label, const char *v, char **cause)
 {
 	struct problems	 p;
 	char		*ascii;
@@ -186,7 +187,7 @@ ca_check_email(const char *label, const char *v, char **cause)
 	problems_init(&p);
 	if (email_check(v, &p) == -1 && p.n == 0)
 		problems_add(&p, "email", "%s", _("not a valid address"));
-	if (ca_problem_cause(label, &p, cause) == -1)
+	if (ca_profile_problem_cause(label, &p, cause) == -1)
 		return -1;
 	if ((ascii = ca_idna_email(v, cause)) == NULL)
 		return -1;
@@ -198,25 +199,25 @@ ca_check_email(const char *label, const char *v, char **cause)
 	{ #member, label, offsetof(struct ca_subject, member), check }
 
 static const struct {
-	const char	*member;	/* of struct ca_subject, for ca_subject_check */
+	const char	*member;	/* of struct ca_subject, for the check */
 	const char	*label;
 	size_t		 off;
 	int		(*check)(const char *, const char *, char **);
 } ca_subject_fields[] = {
-	CA_FIELD(role_dc, N_("role code"), ca_check_dc),
-	CA_FIELD(role_oid, N_("role OID"), ca_check_oid),
-	CA_FIELD(surname, N_("surname"), ca_check_text),
-	CA_FIELD(given_name, N_("given name"), ca_check_text),
-	CA_FIELD(patronymic, N_("patronymic"), ca_check_optional_text),
-	CA_FIELD(iin, N_("IIN"), ca_check_iin),
-	CA_FIELD(bin, N_("BIN"), ca_check_bin),
-	CA_FIELD(organization, N_("organization"), ca_check_text),
-	CA_FIELD(gu_code, N_("ГУ/СКС code"), ca_check_gucode),
-	CA_FIELD(email, N_("e-mail address"), ca_check_email),
+	CA_FIELD(role_dc, N_("role code"), ca_profile_check_dc),
+	CA_FIELD(role_oid, N_("role OID"), ca_profile_check_oid),
+	CA_FIELD(surname, N_("surname"), ca_profile_check_text),
+	CA_FIELD(given_name, N_("given name"), ca_profile_check_text),
+	CA_FIELD(patronymic, N_("patronymic"), ca_profile_check_optional_text),
+	CA_FIELD(iin, N_("IIN"), ca_profile_check_iin),
+	CA_FIELD(bin, N_("BIN"), ca_profile_check_bin),
+	CA_FIELD(organization, N_("organization"), ca_profile_check_text),
+	CA_FIELD(gu_code, N_("ГУ/СКС code"), ca_profile_check_gucode),
+	CA_FIELD(email, N_("e-mail address"), ca_profile_check_email),
 };
 
 int
-ca_subject_check(const struct ca_subject *s, const char **member, char **cause)
+ca_profile_subject_check(const struct ca_subject *s, const char **member, char **cause)
 {
 	const char	*v;
 	size_t		 i;
@@ -277,7 +278,8 @@ ca_profile_subject(X509 *x, const struct ca_subject *s, char **cause)
 	name = X509_get_subject_name(x);
 	for (i = 0; i < sizeof rdn / sizeof rdn[0]; i++) {
 		if (rdn[i].value != NULL &&
-		    ca_name_add(name, rdn[i].nid, rdn[i].type, rdn[i].value, cause) == -1)
+		    ca_x509_name_add(name, rdn[i].nid, rdn[i].type, rdn[i].value,
+		    cause) == -1)
 			return -1;
 	}
 	return 0;
@@ -286,7 +288,7 @@ ca_profile_subject(X509 *x, const struct ca_subject *s, char **cause)
 /* --- the extensions ---------------------------------------------------------------- */
 
 static GENERAL_NAME *
-ca_general_name(int type, const char *value)
+ca_profile_general_name(int type, const char *value)
 {
 	GENERAL_NAME	*g;
 	ASN1_IA5STRING	*s;
@@ -302,14 +304,15 @@ ca_general_name(int type, const char *value)
 }
 
 static GENERAL_NAMES *
-ca_general_names(int type, const char *value)
+ca_profile_general_names(int type, const char *value)
 {
 	GENERAL_NAMES	*gens;
 	GENERAL_NAME	*g;
 
 	if ((gens = sk_GENERAL_NAME_new_null()) == NULL)
 		return NULL;
-	if ((g = ca_general_name(type, value)) == NULL || sk_GENERAL_NAME_push(gens, g) <= 0) {
+	if ((g = ca_profile_general_name(type, value)) == NULL ||
+	    sk_GENERAL_NAME_push(gens, g) <= 0) {
 		GENERAL_NAME_free(g);
 		sk_GENERAL_NAME_free(gens);
 		return NULL;
@@ -318,17 +321,17 @@ ca_general_names(int type, const char *value)
 }
 
 static int
-ca_add_done(X509 *x, int nid, void *value, char **cause)
+ca_profile_add_done(X509 *x, int nid, void *value, char **cause)
 {
 	if (value == NULL || X509_add1_ext_i2d(x, nid, value, 0, X509V3_ADD_APPEND) != 1) {
-		ca_openssl_cause(cause, _("Cannot add a certificate extension"));
+		ca_x509_openssl_cause(cause, _("Cannot add a certificate extension"));
 		return -1;
 	}
 	return 0;
 }
 
 static int
-ca_add_policy(X509 *x, const char *policy, const char *cps, char **cause)
+ca_profile_add_policy(X509 *x, const char *policy, const char *cps, char **cause)
 {
 	CERTIFICATEPOLICIES	*pols = sk_POLICYINFO_new_null();
 	POLICYINFO		*pi = POLICYINFO_new();
@@ -347,7 +350,7 @@ ca_add_policy(X509 *x, const char *policy, const char *cps, char **cause)
 	ok = ok && sk_POLICYINFO_push(pols, pi) > 0;
 	if (ok)
 		pi = NULL;
-	rc = ca_add_done(x, NID_certificate_policies, ok ? pols : NULL, cause);
+	rc = ca_profile_add_done(x, NID_certificate_policies, ok ? pols : NULL, cause);
 	POLICYQUALINFO_free(q);
 	POLICYINFO_free(pi);
 	sk_POLICYINFO_pop_free(pols, POLICYINFO_free);
@@ -355,7 +358,7 @@ ca_add_policy(X509 *x, const char *policy, const char *cps, char **cause)
 }
 
 static ACCESS_DESCRIPTION *
-ca_access(int nid, const char *url)
+ca_profile_access(int nid, const char *url)
 {
 	ACCESS_DESCRIPTION	*ad;
 
@@ -363,7 +366,7 @@ ca_access(int nid, const char *url)
 		return NULL;
 	ad->method = OBJ_nid2obj(nid);		/* a static object: nothing to free */
 	GENERAL_NAME_free(ad->location);
-	if ((ad->location = ca_general_name(GEN_URI, url)) == NULL) {
+	if ((ad->location = ca_profile_general_name(GEN_URI, url)) == NULL) {
 		ACCESS_DESCRIPTION_free(ad);
 		return NULL;
 	}
@@ -372,11 +375,11 @@ ca_access(int nid, const char *url)
 
 /* OCSP first, then caIssuers, as NCA orders them. */
 static int
-ca_add_aia(X509 *x, const char *ocsp, const char *issuers, char **cause)
+ca_profile_add_aia(X509 *x, const char *ocsp, const char *issuers, char **cause)
 {
 	AUTHORITY_INFO_ACCESS	*aia;
-	ACCESS_DESCRIPTION	*ad[2] = { ca_access(NID_ad_OCSP, ocsp),
-				    ca_access(NID_ad_ca_issuers, issuers) };
+	ACCESS_DESCRIPTION	*ad[2] = { ca_profile_access(NID_ad_OCSP, ocsp),
+				    ca_profile_access(NID_ad_ca_issuers, issuers) };
 	size_t			 i;
 	int			 rc;
 
@@ -391,7 +394,7 @@ ca_add_aia(X509 *x, const char *ocsp, const char *issuers, char **cause)
 			aia = NULL;
 		}
 	}
-	rc = ca_add_done(x, NID_info_access, aia, cause);
+	rc = ca_profile_add_done(x, NID_info_access, aia, cause);
 	ACCESS_DESCRIPTION_free(ad[0]);
 	ACCESS_DESCRIPTION_free(ad[1]);
 	sk_ACCESS_DESCRIPTION_pop_free(aia, ACCESS_DESCRIPTION_free);
@@ -400,7 +403,7 @@ ca_add_aia(X509 *x, const char *ocsp, const char *issuers, char **cause)
 
 /* One distribution point with one URI: the shape of both CRL DP and Freshest CRL. */
 static int
-ca_add_crldp(X509 *x, int nid, const char *url, char **cause)
+ca_profile_add_crldp(X509 *x, int nid, const char *url, char **cause)
 {
 	CRL_DIST_POINTS	*dps = sk_DIST_POINT_new_null();
 	DIST_POINT	*dp = DIST_POINT_new();
@@ -408,13 +411,13 @@ ca_add_crldp(X509 *x, int nid, const char *url, char **cause)
 
 	ok = dps != NULL && dp != NULL &&
 	    (dp->distpoint = DIST_POINT_NAME_new()) != NULL &&
-	    (dp->distpoint->name.fullname = ca_general_names(GEN_URI, url)) != NULL;
+	    (dp->distpoint->name.fullname = ca_profile_general_names(GEN_URI, url)) != NULL;
 	if (ok)
 		dp->distpoint->type = 0;
 	ok = ok && sk_DIST_POINT_push(dps, dp) > 0;
 	if (ok)
 		dp = NULL;
-	rc = ca_add_done(x, nid, ok ? dps : NULL, cause);
+	rc = ca_profile_add_done(x, nid, ok ? dps : NULL, cause);
 	DIST_POINT_free(dp);
 	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
 	return rc;
@@ -422,7 +425,7 @@ ca_add_crldp(X509 *x, int nid, const char *url, char **cause)
 
 /* NCA's private extension: DER SEQUENCE { OID <storage branch> }, not critical. */
 static int
-ca_add_key_storage(X509 *x, enum ca_storage st, char **cause)
+ca_profile_add_key_storage(X509 *x, enum ca_storage st, char **cause)
 {
 	ASN1_OBJECT		*obj = OBJ_txt2obj(CA_OID_KEY_STORAGE, 1);
 	ASN1_OBJECT		*val = OBJ_txt2obj(ca_storage_oids[st], 1);
@@ -440,7 +443,7 @@ ca_add_key_storage(X509 *x, enum ca_storage st, char **cause)
 	if (n <= 0 || ASN1_OCTET_STRING_set(os, der, n + 2) != 1 ||
 	    (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, os)) == NULL ||
 	    X509_add_ext(x, ext, -1) != 1)
-		ca_openssl_cause(cause, _("Cannot add the key storage extension"));
+		ca_x509_openssl_cause(cause, _("Cannot add the key storage extension"));
 	else
 		rc = 0;
 	X509_EXTENSION_free(ext);
@@ -451,7 +454,7 @@ ca_add_key_storage(X509 *x, enum ca_storage st, char **cause)
 }
 
 static int
-ca_add_email(X509 *x, const char *email, char **cause)
+ca_profile_add_email(X509 *x, const char *email, char **cause)
 {
 	GENERAL_NAMES	*gens;
 	char		*ascii;
@@ -461,8 +464,8 @@ ca_add_email(X509 *x, const char *email, char **cause)
 		return 0;
 	if ((ascii = ca_idna_email(email, cause)) == NULL)
 		return -1;
-	gens = ca_general_names(GEN_EMAIL, ascii);
-	rc = ca_add_done(x, NID_subject_alt_name, gens, cause);
+	gens = ca_profile_general_names(GEN_EMAIL, ascii);
+	rc = ca_profile_add_done(x, NID_subject_alt_name, gens, cause);
 	GENERAL_NAMES_free(gens);
 	free(ascii);
 	return rc;
@@ -481,16 +484,19 @@ ca_profile_extensions(const struct ca *ca, X509 *x, enum ca_usage u, enum ca_sto
 	const char *const		 eku[] = { p->eku, CA_OID_LEGAL_ENTITY, s->role_oid,
 					    CA_OID_K2 };
 
-	if (ca_add_eku(x, eku, sizeof eku / sizeof eku[0], cause) == -1 ||
-	    ca_add_policy(x, p->policy, ca->url[CA_URL_CPS], cause) == -1 ||
-	    ca_add_aia(x, ca->url[CA_URL_OCSP], ca->url[CA_URL_CA_ISSUERS], cause) == -1 ||
-	    ca_add_crldp(x, NID_crl_distribution_points, ca->url[CA_URL_CRL], cause) == -1 ||
-	    ca_add_crldp(x, NID_freshest_crl, ca->url[CA_URL_DELTA_CRL], cause) == -1 ||
-	    ca_add_key_usage(x, p->key_usage, cause) == -1 ||
-	    ca_add_ski(x, ski, cause) == -1 ||
-	    ca_add_aki(x, ca->aki, ca->aki_len, cause) == -1 ||
-	    ca_add_key_storage(x, st, cause) == -1 ||
-	    ca_add_email(x, s->email, cause) == -1)
+	if (ca_x509_add_eku(x, eku, sizeof eku / sizeof eku[0], cause) == -1 ||
+	    ca_profile_add_policy(x, p->policy, ca->url[CA_URL_CPS], cause) == -1 ||
+	    ca_profile_add_aia(x, ca->url[CA_URL_OCSP], ca->url[CA_URL_CA_ISSUERS],
+	    cause) == -1 ||
+	    ca_profile_add_crldp(x, NID_crl_distribution_points, ca->url[CA_URL_CRL],
+	    cause) == -1 ||
+	    ca_profile_add_crldp(x, NID_freshest_crl, ca->url[CA_URL_DELTA_CRL],
+	    cause) == -1 ||
+	    ca_x509_add_key_usage(x, p->key_usage, cause) == -1 ||
+	    ca_x509_add_ski(x, ski, cause) == -1 ||
+	    ca_x509_add_aki(x, ca->aki, ca->aki_len, cause) == -1 ||
+	    ca_profile_add_key_storage(x, st, cause) == -1 ||
+	    ca_profile_add_email(x, s->email, cause) == -1)
 		return -1;
 	return 0;
 }

@@ -93,7 +93,7 @@ ca_read_cert(const char *path, char **cause)
 	X509	*x = NULL;
 
 	if ((b = BIO_new_file(path, "r")) == NULL ||
-	    (x = PEM_read_bio_X509(b, NULL, ca_no_password, NULL)) == NULL)
+	    (x = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL)) == NULL)
 		cause_set(cause, _("Cannot read a PEM certificate from %s"), path);
 	ERR_clear_error();
 	BIO_free(b);
@@ -107,7 +107,7 @@ ca_read_key(const char *path, char **cause)
 	EVP_PKEY	*k = NULL;
 
 	if ((b = BIO_new_file(path, "r")) == NULL ||
-	    (k = PEM_read_bio_PrivateKey(b, NULL, ca_no_password, NULL)) == NULL)
+	    (k = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL)) == NULL)
 		cause_set(cause, _("Cannot read an unencrypted PEM private key from %s"),
 		    path);
 	ERR_clear_error();
@@ -134,11 +134,11 @@ ca_read_chain(const char *path, X509 *cert, char **cause)
 			goto out;
 		}
 	}
-	if ((s = ca_bio_string(m, cause)) == NULL)
+	if ((s = ca_x509_bio_string(m, cause)) == NULL)
 		goto out;
 	BIO_free(b);
 	if ((b = BIO_new_mem_buf(s, -1)) == NULL ||
-	    (first = PEM_read_bio_X509(b, NULL, ca_no_password, NULL)) == NULL ||
+	    (first = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL)) == NULL ||
 	    X509_cmp(first, cert) != 0) {
 		cause_set(cause, _("The chain %s does not start with the CA certificate"), path);
 		free(s);
@@ -244,11 +244,11 @@ ca_issue_frame(struct ca *ca, X509 *x, EVP_PKEY *key, enum ca_storage st, time_t
 	if (X509_set_version(x, X509_VERSION_3) != 1 ||
 	    X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
-		ca_openssl_cause(cause, _("Cannot assemble the certificate"));
+		ca_x509_openssl_cause(cause, _("Cannot assemble the certificate"));
 		return -1;
 	}
-	if (ca_set_serial(x, serial, cause) == -1 ||
-	    ca_set_validity(x, out->not_before, out->not_after, cause) == -1)
+	if (ca_x509_set_serial(x, serial, cause) == -1 ||
+	    ca_x509_set_validity(x, out->not_before, out->not_after, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -263,7 +263,7 @@ ca_issue_sign(struct ca *ca, X509 *x, char **cause)
 		cause_set(cause, _("Cannot take the CA's lock: %s"), strerror(errno));
 		return -1;
 	}
-	rc = ca_sign(x, ca->key, cause);
+	rc = ca_x509_sign(x, ca->key, cause);
 	(void)pthread_mutex_unlock(&ca->lock);
 	return rc;
 }
@@ -294,7 +294,7 @@ ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem
 	int		 rc = -1;
 
 	if (ca_issue_args(ca, u, st, out, cause) == -1 ||
-	    ca_subject_check(subj, NULL, cause) == -1 ||
+	    ca_profile_subject_check(subj, NULL, cause) == -1 ||
 	    (key = ca_csr_key(csr_pem, key_id, cause)) == NULL)
 		goto out;
 	if ((x = X509_new()) == NULL) {
@@ -302,14 +302,14 @@ ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem
 		goto out;
 	}
 	if (ca_issue_frame(ca, x, key, st, now, serial, out, cause) == -1 ||
-	    ca_spki_digest(key, EVP_sha1(), ski, &skilen, cause) == -1 ||
+	    ca_x509_spki_digest(key, EVP_sha1(), ski, &skilen, cause) == -1 ||
 	    ca_profile_subject(x, subj, cause) == -1 ||
 	    ca_profile_extensions(ca, x, u, st, subj, ski, cause) == -1 ||
 	    ca_issue_sign(ca, x, cause) == -1 ||
-	    (out->pem = ca_pem_cert(x, cause)) == NULL)
+	    (out->pem = ca_x509_pem_cert(x, cause)) == NULL)
 		goto out;
-	(void)ca_hex(serial, CA_SERIAL_LEN, 1, out->serial, sizeof out->serial);
-	(void)ca_hex(ski, CA_SKI_LEN, 0, out->ski, sizeof out->ski);
+	(void)ca_x509_hex(serial, CA_SERIAL_LEN, 1, out->serial, sizeof out->serial);
+	(void)ca_x509_hex(ski, CA_SKI_LEN, 0, out->ski, sizeof out->ski);
 	rc = 0;
 out:
 	X509_free(x);

@@ -40,7 +40,7 @@ struct ca_config {
  * ОРТАЛЫҚ (RSA) DEMO", both C=KZ, so they can never pass for production.
  * Existing files are kept (a restart reuses the same demo CA).
  */
-int		 ca_create_demo(const char *dir, const char *hosts, char **cause);
+int		 ca_demo_create(const char *dir, const char *hosts, char **cause);
 
 /*
  * Every URL is required (printable ASCII with a scheme); days of 0 or less mean the
@@ -83,7 +83,7 @@ struct ca_subject {
  * can refuse an application the CA would refuse later: 0, or -1 with the cause and
  * *member (may be NULL) naming the struct ca_subject member at fault ("organization").
  */
-int		 ca_subject_check(const struct ca_subject *, const char **member,
+int		 ca_profile_subject_check(const struct ca_subject *, const char **member,
 		     char **cause);
 
 struct ca_issued {

@@ -6,8 +6,8 @@
  * its name; it returns the exit status and says why on stderr. Secrets (an operator's
  * PKCS#12 password) come from a terminal without echo or from --password-fd, never argv.
  */
-#ifndef NCA_CMD_H
-#define NCA_CMD_H
+#ifndef NCA_NCAENROLLD_CMD_H
+#define NCA_NCAENROLLD_CMD_H
 
 #include "ncaenrolld/srv.h"
 

@@ -115,7 +115,7 @@ issue_check_loaded(const struct store_app *a, const struct store_entry *role,
 		return -1;
 	}
 	issue_subject(a, role, org, &subj);
-	if (ca_subject_check(&subj, &member, cause) == -1) {
+	if (ca_profile_subject_check(&subj, &member, cause) == -1) {
 		*field = issue_field(member);
 		return -1;
 	}

@@ -201,7 +201,8 @@ ncaenrolld_apply(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 		return ncaenrolld_refuse(_("%s is for a demo service only (add --demo)"),
 		    o->auto_approve >= 0 ? "--auto-approve" : o->fixed_captcha != NULL ?
 		    "--fixed-captcha" : "--test-clock");
-	if (o->listen != NULL && srv_listen_parse(o->listen, host, &port, &cause) == -1) {
+	if (o->listen != NULL &&
+	    srvconf_listen_parse(o->listen, host, &port, &cause) == -1) {
 		(void)ncaenrolld_refuse("--listen: %s", cause);
 		free(cause);
 		return -1;
@@ -211,15 +212,15 @@ ncaenrolld_apply(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 		    "debug"), o->log_level);
 	if (o->auto_approve >= 0)
 		cfg->demo.auto_approve = (int)o->auto_approve;
-	if ((o->listen != NULL && srv_config_set(&cfg->listen, o->listen, &cause) == -1) ||
+	if ((o->listen != NULL && srvconf_set(&cfg->listen, o->listen, &cause) == -1) ||
 	    (o->state_dir != NULL &&
-	    srv_config_set(&cfg->state_dir, o->state_dir, &cause) == -1) ||
+	    srvconf_set(&cfg->state_dir, o->state_dir, &cause) == -1) ||
 	    (o->log_level != NULL &&
-	    srv_config_set(&cfg->log_level, o->log_level, &cause) == -1) ||
+	    srvconf_set(&cfg->log_level, o->log_level, &cause) == -1) ||
 	    (o->fixed_captcha != NULL &&
-	    srv_config_set(&cfg->demo.fixed_captcha, o->fixed_captcha, &cause) == -1) ||
+	    srvconf_set(&cfg->demo.fixed_captcha, o->fixed_captcha, &cause) == -1) ||
 	    (o->clock_file != NULL &&
-	    srv_config_set(&cfg->clock_file, o->clock_file, &cause) == -1)) {
+	    srvconf_set(&cfg->clock_file, o->clock_file, &cause) == -1)) {
 		(void)ncaenrolld_refuse("%s", cause);
 		free(cause);
 		return -1;
@@ -277,7 +278,8 @@ ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
 	    strcmp(host, "::") != 0 && strstr("," NCAENROLLD_DEMO_HOSTS ",", host) == NULL;
 	(void)snprintf(hosts, sizeof hosts, "%s%s%s", NCAENROLLD_DEMO_HOSTS, extra ? "," : "",
 	    extra ? host : "");
-	if (ca_create_demo(d, hosts, cause) == -1 || operator_ca_create_demo(d, cause) == -1)
+	if (ca_demo_create(d, hosts, cause) == -1 ||
+	    operator_ca_create_demo(d, cause) == -1)
 		return -1;
 	if (ncaenrolld_setf(&cfg->operators.ca_cert, cause, "%s/operators-ca.pem", d) == -1 ||
 	    ncaenrolld_setf(&cfg->operators.ca_key, cause, "%s/operators-ca.key", d) == -1 ||
@@ -307,8 +309,8 @@ ncaenrolld_demo_support(struct srv_config *cfg, char **cause)
 	if (s->phone != NULL || s->email != NULL || s->web != NULL ||
 	    s->address.en != NULL || s->hours.en != NULL)
 		return 0;
-	if (srv_config_set(&s->phone, "1414", cause) == -1 ||
-	    srv_config_set(&s->web, "https://pki.gov.kz", cause) == -1)
+	if (srvconf_set(&s->phone, "1414", cause) == -1 ||
+	    srvconf_set(&s->web, "https://pki.gov.kz", cause) == -1)
 		return -1;
 	return 0;
 }
@@ -410,7 +412,7 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	struct srv_config	*cfg = &d->cfg;
 	int			 fd, port;
 
-	if (srv_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
+	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
 	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, d->host, cause) == -1) ||
 	    (fd = http_listen(d->host, port, &d->port, cause)) == -1)
 		return -1;
@@ -446,7 +448,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	srv_pool_free(d->srv.stores);
 	ca_free(d->srv.ca);
 	operator_ca_free(d->srv.opca);
-	srv_config_free(&d->cfg);
+	srvconf_free(&d->cfg);
 }
 
 static int
@@ -505,10 +507,10 @@ ncaenrolld_config(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 {
 	char	*cause = NULL;
 
-	if (srv_config_init(cfg, &cause) == -1 ||
+	if (srvconf_init(cfg, &cause) == -1 ||
 	    /* A demo reads a file only when told to; a real service always does. */
 	    ((o->config != NULL || !o->demo) &&
-	    srv_config_load(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE, &cause)
+	    srvconf_load(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE, &cause)
 	    == -1)) {
 		(void)ncaenrolld_refuse("%s", cause);
 		free(cause);
@@ -533,17 +535,17 @@ ncaenrolld_command(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 			cmd = ncaenrolld_cmds[i];
 	/* The store would log every audit entry it writes: a command says what it did. */
 	log_open("ncaenrolld", LOG_TO_STDERR, LOGL_WARNING);
-	if (cmd == NULL || srv_listen_parse(cfg->listen, host, &port, &cause) == -1 ||
+	if (cmd == NULL || srvconf_listen_parse(cfg->listen, host, &port, &cause) == -1 ||
 	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, host, &cause) == -1)) {
 		(void)ncaenrolld_refuse("%s", cause != NULL ? cause : "no such command");
 		free(cause);
-		srv_config_free(cfg);
+		srvconf_free(cfg);
 		log_close();
 		return CMD_EXIT_FAIL;
 	}
 	optind = 0;		/* getopt starts afresh on the command's own arguments */
 	rc = cmd->exec(cfg, o->cmd_argc, o->cmd_argv);
-	srv_config_free(cfg);
+	srvconf_free(cfg);
 	log_close();
 	return rc;
 }
@@ -566,7 +568,7 @@ main(int argc, char **argv)
 	if (ncaenrolld_options(argc, argv, &o, &exit_now) == -1)
 		return exit_now >= 0 ? exit_now : NCAENROLLD_EXIT_USAGE;
 	if (ncaenrolld_config(&o, &d.cfg) == -1) {
-		srv_config_free(&d.cfg);
+		srvconf_free(&d.cfg);
 		return NCAENROLLD_EXIT_USAGE;
 	}
 	if (o.cmd_argc > 0)

@@ -158,10 +158,10 @@ operator_read_cert(const char *file, char **cause)
 	X509	*x = NULL;
 
 	if ((b = BIO_new_file(file, "r")) != NULL)
-		x = PEM_read_bio_X509(b, NULL, ca_no_password, NULL);
+		x = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL);
 	BIO_free(b);
 	if (x == NULL)
-		ca_openssl_cause(cause, file);
+		ca_x509_openssl_cause(cause, file);
 	return x;
 }
 
@@ -172,10 +172,10 @@ operator_read_key(const char *file, char **cause)
 	EVP_PKEY	*k = NULL;
 
 	if ((b = BIO_new_file(file, "r")) != NULL)
-		k = PEM_read_bio_PrivateKey(b, NULL, ca_no_password, NULL);
+		k = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL);
 	BIO_free(b);
 	if (k == NULL)
-		ca_openssl_cause(cause, file);
+		ca_x509_openssl_cause(cause, file);
 	return k;
 }
 
@@ -194,7 +194,7 @@ operator_ca_load(const char *cert_file, const char *key_file, char **cause)
 		return NULL;
 	}
 	if ((oc->cert = operator_read_cert(cert_file, cause)) == NULL ||
-	    (oc->pem = ca_pem_cert(oc->cert, cause)) == NULL)
+	    (oc->pem = ca_x509_pem_cert(oc->cert, cause)) == NULL)
 		goto fail;
 	if (X509_check_ca(oc->cert) == 0) {
 		cause_set(cause, _("%s is not a CA certificate"), cert_file);
@@ -215,28 +215,6 @@ fail:
 	return NULL;
 }
 
-static int
-operator_ski(X509 *x, char **cause)
-{
-	unsigned char	ski[EVP_MAX_MD_SIZE];
-	unsigned int	len;
-
-	if (ca_spki_digest(X509_get0_pubkey(x), EVP_sha1(), ski, &len, cause) == -1)
-		return -1;
-	return ca_add_ski(x, ski, cause);
-}
-
-static int
-operator_aki(X509 *x, X509 *issuer, char **cause)
-{
-	unsigned char	ski[64];
-	size_t		len = sizeof ski;
-
-	if (ca_x509_ski(issuer, ski, &len, cause) == -1)
-		return -1;
-	return ca_add_aki(x, ski, len, cause);
-}
-
 static X509 *
 operator_ca_make(EVP_PKEY *key, time_t now, char **cause)
 {
@@ -246,23 +224,24 @@ operator_ca_make(EVP_PKEY *key, time_t now, char **cause)
 
 	if ((x = X509_new()) == NULL || X509_set_version(x, X509_VERSION_3) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
-		ca_openssl_cause(cause, _("Cannot assemble the certificate"));
+		ca_x509_openssl_cause(cause, _("Cannot assemble the certificate"));
 		goto fail;
 	}
 	name = X509_get_subject_name(x);
-	if (ca_name_add(name, NID_commonName, V_ASN1_UTF8STRING, OPERATOR_CA_CN, cause) ==
-	    -1 ||
-	    ca_name_add(name, NID_organizationName, V_ASN1_UTF8STRING, OPERATOR_O, cause) ==
-	    -1 ||
-	    ca_name_add(name, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ", cause) == -1 ||
-	    X509_set_issuer_name(x, name) != 1 ||
-	    ca_set_serial(x, serial, cause) == -1 ||
-	    ca_set_validity(x, now - 86400, now + (time_t)OPERATOR_CA_DAYS * 86400,
+	if (ca_x509_name_add(name, NID_commonName, V_ASN1_UTF8STRING, OPERATOR_CA_CN,
 	    cause) == -1 ||
-	    ca_add_basic_constraints(x, 1, 0, cause) == -1 ||
-	    ca_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
-	    operator_ski(x, cause) == -1 ||
-	    ca_sign(x, key, cause) == -1)
+	    ca_x509_name_add(name, NID_organizationName, V_ASN1_UTF8STRING, OPERATOR_O,
+	    cause) == -1 ||
+	    ca_x509_name_add(name, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ",
+	    cause) == -1 ||
+	    X509_set_issuer_name(x, name) != 1 ||
+	    ca_x509_set_serial(x, serial, cause) == -1 ||
+	    ca_x509_set_validity(x, now - 86400, now + (time_t)OPERATOR_CA_DAYS * 86400,
+	    cause) == -1 ||
+	    ca_x509_add_basic_constraints(x, 1, 0, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
+	    ca_x509_add_own_ski(x, cause) == -1 ||
+	    ca_x509_sign(x, key, cause) == -1)
 		goto fail;
 	return x;
 fail:
@@ -291,11 +270,11 @@ operator_ca_create_demo(const char *dir, char **cause)
 		goto out;
 	}
 	if ((key = EVP_RSA_gen(OPERATOR_CA_BITS)) == NULL) {
-		ca_openssl_cause(cause, _("Cannot generate an RSA key"));
+		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		goto out;
 	}
 	if ((x = operator_ca_make(key, time(NULL), cause)) == NULL ||
-	    (pem = ca_pem_cert(x, cause)) == NULL ||
+	    (pem = ca_x509_pem_cert(x, cause)) == NULL ||
 	    ca_x509_write_key(kf, key, cause) == -1 ||
 	    atomicfile_write(crt, pem, strlen(pem), 0644, cause) == -1)
 		goto out;
@@ -320,7 +299,8 @@ operator_serial_hex(const X509 *x, char out[41])
 	int			 n = ASN1_STRING_length(ai);
 
 	out[0] = '\0';
-	if (n <= 0 || n > 20 || ca_hex(ASN1_STRING_get0_data(ai), (size_t)n, 1, out, 41) == -1)
+	if (n <= 0 || n > 20 || ca_x509_hex(ASN1_STRING_get0_data(ai), (size_t)n, 1, out,
+	    41) == -1)
 		out[0] = '\0';
 }
 
@@ -330,14 +310,15 @@ operator_subject(X509 *x, const char *name, const char *office, enum operator_ro
 {
 	X509_NAME	*n = X509_get_subject_name(x);
 
-	if (ca_name_add(n, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ", cause) == -1 ||
-	    ca_name_add(n, NID_organizationName, V_ASN1_UTF8STRING, OPERATOR_O, cause) ==
-	    -1 ||
-	    ca_name_add(n, NID_organizationalUnitName, V_ASN1_UTF8STRING, office, cause) ==
-	    -1 ||
-	    ca_name_add(n, NID_title, V_ASN1_UTF8STRING, operator_role_name(role), cause) ==
-	    -1 ||
-	    ca_name_add(n, NID_commonName, V_ASN1_UTF8STRING, name, cause) == -1)
+	if (ca_x509_name_add(n, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ",
+	    cause) == -1 ||
+	    ca_x509_name_add(n, NID_organizationName, V_ASN1_UTF8STRING, OPERATOR_O,
+	    cause) == -1 ||
+	    ca_x509_name_add(n, NID_organizationalUnitName, V_ASN1_UTF8STRING, office,
+	    cause) == -1 ||
+	    ca_x509_name_add(n, NID_title, V_ASN1_UTF8STRING, operator_role_name(role),
+	    cause) == -1 ||
+	    ca_x509_name_add(n, NID_commonName, V_ASN1_UTF8STRING, name, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -353,22 +334,22 @@ operator_make(struct operator_ca *oc, EVP_PKEY *key, const char *name, const cha
 
 	if ((x = X509_new()) == NULL || X509_set_version(x, X509_VERSION_3) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
-		ca_openssl_cause(cause, _("Cannot assemble the certificate"));
+		ca_x509_openssl_cause(cause, _("Cannot assemble the certificate"));
 		goto fail;
 	}
 	if (operator_subject(x, name, office, role, cause) == -1 ||
 	    X509_set_issuer_name(x, X509_get_subject_name(oc->cert)) != 1 ||
-	    ca_set_serial(x, serial, cause) == -1 ||
-	    ca_set_validity(x, now - OPERATOR_BACKDATE, now + (time_t)days * 86400,
+	    ca_x509_set_serial(x, serial, cause) == -1 ||
+	    ca_x509_set_validity(x, now - OPERATOR_BACKDATE, now + (time_t)days * 86400,
 	    cause) == -1 ||
-	    ca_add_basic_constraints(x, 0, -1, cause) == -1 ||
-	    ca_add_key_usage(x, CA_KU_DIGITAL_SIGNATURE, cause) == -1 ||
-	    ca_add_eku(x, eku, 1, cause) == -1 ||
-	    operator_ski(x, cause) == -1 ||
-	    operator_aki(x, oc->cert, cause) == -1)
+	    ca_x509_add_basic_constraints(x, 0, -1, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_DIGITAL_SIGNATURE, cause) == -1 ||
+	    ca_x509_add_eku(x, eku, 1, cause) == -1 ||
+	    ca_x509_add_own_ski(x, cause) == -1 ||
+	    ca_x509_add_aki_of(x, oc->cert, cause) == -1)
 		goto fail;
 	(void)pthread_mutex_lock(&oc->lock);
-	signed_ok = ca_sign(x, oc->key, cause) == 0;
+	signed_ok = ca_x509_sign(x, oc->key, cause) == 0;
 	(void)pthread_mutex_unlock(&oc->lock);
 	if (signed_ok)
 		return x;
@@ -391,7 +372,7 @@ operator_p12(EVP_PKEY *key, X509 *x, const char *name, const struct secret *pass
 	    PKCS12_set_mac(p12, secret_reveal(password), -1, NULL, 0, OPERATOR_P12_ITER,
 	    EVP_sha256()) != 1 ||
 	    (n = i2d_PKCS12(p12, &der)) <= 0) {
-		ca_openssl_cause(cause, _("Cannot make the operator's PKCS#12"));
+		ca_x509_openssl_cause(cause, _("Cannot make the operator's PKCS#12"));
 		goto out;
 	}
 	if ((out->p12 = malloc((size_t)n)) == NULL) {
@@ -428,7 +409,7 @@ operator_issue(struct operator_ca *oc, const char *name, const char *office,
 		return -1;
 	}
 	if ((key = EVP_RSA_gen(OPERATOR_BITS)) == NULL) {
-		ca_openssl_cause(cause, _("Cannot generate an RSA key"));
+		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		goto out;
 	}
 	if ((x = operator_make(oc, key, name, office, role, now, days, cause)) == NULL ||
@@ -476,7 +457,7 @@ operator_chain_error(const char *trusted_pem, X509 *x, time_t now, int purpose, 
 	if ((store = X509_STORE_new()) == NULL ||
 	    (b = BIO_new_mem_buf(trusted_pem, -1)) == NULL)
 		goto out;
-	while ((t = PEM_read_bio_X509(b, NULL, ca_no_password, NULL)) != NULL) {
+	while ((t = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL)) != NULL) {
 		if (X509_STORE_add_cert(store, t) != 1) {
 			X509_free(t);
 			goto out;

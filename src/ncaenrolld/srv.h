@@ -1,8 +1,8 @@
 /*
  * srv — the running service's context: its configuration, the CA, the pool of store
- * handles and the clock, passed to every handler and job (no globals). config.c fills
+ * handles and the clock, passed to every handler and job (no globals). srvconf.c fills
  * struct srv_config (from YAML and the command line; strings malloc'd, freed by
- * srv_config_free); ncaenrolld.c builds struct srv around it and owns it.
+ * srvconf_free); ncaenrolld.c builds struct srv around it and owns it.
  */
 #ifndef NCA_SRV_H
 #define NCA_SRV_H
@@ -20,7 +20,7 @@ struct srv_policy {
 	int	captcha_per_minute;	/* new captchas per client address (20) */
 	int	checks_per_minute;	/* bin/iin checks per client address (30) */
 	size_t	max_body;		/* bytes of a request body (65536) */
-	/* added by the service (config.c, http.c): */
+	/* added by the service (srvconf.c, http.c): */
 	int	request_timeout;	/* seconds from connect to a complete request (30) */
 	int	threads;		/* HTTP worker threads (4) */
 	int	max_connections;	/* open connections in all (256) */

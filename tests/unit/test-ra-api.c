@@ -1,7 +1,8 @@
 /*
  * The RA handlers (api-ra.c) called as http.c calls them, with the client certificate's
  * DER in the request: a real store with directories and offices, a real demo CA and
- * operator CA in a temporary folder, applications submitted through api_app_submit, an
+ * operator CA in a temporary folder,
+     applications submitted through api_applications_submit, an
  * injected clock. Refusals on every route, the queue's scopes and filters, an application
  * in full, approve and reject with their checks, the race of two approvals, and a
  * decision after expiry.
@@ -127,7 +128,7 @@ fx_ca(struct fx *fx)
 	struct ca_config	 cc;
 	char			*cause = NULL;
 
-	fx_ok(ca_create_demo(fx->dir, "localhost", &cause), cause);
+	fx_ok(ca_demo_create(fx->dir, "localhost", &cause), cause);
 	memset(&cc, 0, sizeof cc);
 	cc.cert_file = fx->ca_cert;
 	cc.key_file = fx->ca_key;
@@ -366,7 +367,7 @@ t_submit(struct fx *fx, char out[REQNUM_LEN + 1])
 	    "region", "astana", "city", "astana-city", "gu_code", T_GU, "storage", "pc",
 	    "lang", "ru", "csr_auth", a, "csr_sign", s);
 	assert_non_null(req.body);
-	assert_int_equal(api_app_submit(&fx->srv, &req, &r), 0);
+	assert_int_equal(api_applications_submit(&fx->srv, &req, &r), 0);
 	assert_int_equal(r.status, 201);
 	(void)snprintf(out, REQNUM_LEN + 1, "%s",
 	    json_string_value(json_object_get(r.json, "request_number")));
@@ -605,7 +606,7 @@ test_reject(void **state)
 		memset(&req, 0, sizeof req);
 		req.params[0] = n;
 		memset(&r, 0, sizeof r);
-		assert_int_equal(api_app_status(&fx->srv, &req, &r), 0);
+		assert_int_equal(api_applications_status(&fx->srv, &req, &r), 0);
 		assert_string_equal(json_string_value(json_object_get(r.json, "status")),
 		    "rejected");
 		assert_non_null(strstr(json_string_value(json_object_get(r.json,

@@ -1,5 +1,5 @@
 /*
- * config — ncaenrolld.yaml into struct srv_config. The file's shape is one table of keys
+ * srvconf — ncaenrolld.yaml into struct srv_config. The file's shape is one table of keys
  * (conf_root and its sub-tables): name, type, where the value goes, bounds. The walker
  * refuses what the table does not know, so a typo never passes silently for a default.
  */
@@ -174,7 +174,7 @@ static const struct conf_key conf_top[] = {
 static const struct conf_key conf_root = { "", CONF_MAP, 0, 0, 0, conf_top };
 
 int
-srv_config_set(char **field, const char *value, char **cause)
+srvconf_set(char **field, const char *value, char **cause)
 {
 	char	*copy = NULL;
 
@@ -188,7 +188,7 @@ srv_config_set(char **field, const char *value, char **cause)
 }
 
 int
-srv_config_init(struct srv_config *cfg, char **cause)
+srvconf_init(struct srv_config *cfg, char **cause)
 {
 	static const struct {
 		size_t		 off;
@@ -210,9 +210,9 @@ srv_config_init(struct srv_config *cfg, char **cause)
 
 	memset(cfg, 0, sizeof *cfg);
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-		if (srv_config_set((char **)((char *)cfg + strings[i].off), strings[i].value,
+		if (srvconf_set((char **)((char *)cfg + strings[i].off), strings[i].value,
 		    cause) == -1) {
-			srv_config_free(cfg);
+			srvconf_free(cfg);
 			return -1;
 		}
 	}
@@ -234,7 +234,7 @@ srv_config_init(struct srv_config *cfg, char **cause)
 }
 
 void
-srv_config_free(struct srv_config *cfg)
+srvconf_free(struct srv_config *cfg)
 {
 	char	**strings[] = {
 		&cfg->listen, &cfg->tls_cert, &cfg->tls_key, &cfg->ca_cert, &cfg->ca_key,
@@ -256,7 +256,7 @@ srv_config_free(struct srv_config *cfg)
 }
 
 int
-srv_listen_parse(const char *listen, char host[SRV_HOST_MAX], int *port, char **cause)
+srvconf_listen_parse(const char *listen, char host[SRV_HOST_MAX], int *port, char **cause)
 {
 	const char	*colon, *hs = listen, *he;
 	char		*end;
@@ -389,7 +389,7 @@ conf_string(struct conf_parse *p, const yaml_node_t *n, const char *name,
 		if (!nullable)
 			return conf_fail(p, n, "%s: a value is required (%s)", name,
 			    conf_type_names[k->type]);
-		return srv_config_set(field, NULL, p->cause);
+		return srvconf_set(field, NULL, p->cause);
 	}
 	if (*v == '\0' || conf_has_control(v))
 		bad = 1;
@@ -405,14 +405,15 @@ conf_string(struct conf_parse *p, const yaml_node_t *n, const char *name,
 		problems_init(&probs);
 		bad = email_check(v, &probs) == -1;
 		problems_free(&probs);
-	} else if (k->type == CONF_LISTEN && srv_listen_parse(v, host, &port, &why) == -1) {
+	} else if (k->type == CONF_LISTEN && srvconf_listen_parse(v, host, &port,
+	    &why) == -1) {
 		(void)conf_fail(p, n, "%s: %s", name, why);
 		free(why);
 		return -1;
 	}
 	if (bad)
 		return conf_fail(p, n, "%s: '%s' is not %s", name, v, conf_type_names[k->type]);
-	return srv_config_set(field, v, p->cause);
+	return srvconf_set(field, v, p->cause);
 }
 
 static int	conf_map(struct conf_parse *, const yaml_node_t *, const struct conf_key *,
@@ -595,7 +596,7 @@ conf_parse_error(struct conf_parse *p, const yaml_parser_t *parser)
 }
 
 int
-srv_config_load(struct srv_config *cfg, const char *file, char **cause)
+srvconf_load(struct srv_config *cfg, const char *file, char **cause)
 {
 	struct conf_parse	 p = { file, NULL, cfg, cause };
 	yaml_parser_t		 parser;
