@@ -18,8 +18,8 @@
  * Client certificates: with an operator CA configured, MHD is given it as its trust list,
  * which makes GnuTLS *request* (not require) a client certificate in every handshake, with
  * that CA's name in the request. Applicants send none and go on as before. GnuTLS checks
- * only that a client holds the key of what it sent; http.c passes the DER to the handler
- * and operator.c judges it, at the service's clock, for the RA routes alone.
+ * only that a client holds the key of what it sent; http.c passes the DER on, and the RA
+ * routes' gate (api-ra.c) has operator.c judge it, at the service's clock.
  */
 #include "config.h"
 
