@@ -772,7 +772,7 @@ out:
  * 409: the application is no longer submitted. Who moved it and when come from the last
  * history entry that moved it to its current status.
  */
-static int
+static enum http_result
 ra_already(struct ra_ctx *c, const char *number, enum app_status cur)
 {
 	struct store_event	*ev = NULL;
@@ -802,10 +802,10 @@ ra_already(struct ra_ctx *c, const char *number, enum app_status cur)
 	    json_null()) == -1 ||
 	    json_object_set_new(err, "status", json_string(appstatus_wire(cur))) == -1)) {
 		store_events_free(ev, n);
-		return -1;
+		return HTTP_FAILED;
 	}
 	store_events_free(ev, n);
-	return 0;
+	return HTTP_ANSWERED;
 }
 
 /* What became of the applicant's e-mail: so the desk never says "notified" untruly. */
@@ -816,13 +816,14 @@ static const char *const ra_mail_words[] = { "failed", "none", "sent" };
  * applicant was told by e-mail. A rejection is mailed here; issuance mailed in issue.c
  * (mailed: its outcome). A failed mail never undoes a decision.
  */
-static int
+static enum http_result
 ra_decided(struct ra_ctx *c, const char *number, int mailed)
 {
 	struct store_app	 a;
 	char			*cause = NULL;
 	json_t			*o;
-	int			 found, rc = -1;
+	int			 found;
+	enum http_result	 rc = HTTP_FAILED;
 
 	memset(&a, 0, sizeof a);
 	if (store_app_get(c->st, number, &a, &found, &cause) == -1 || !found)
@@ -837,7 +838,7 @@ ra_decided(struct ra_ctx *c, const char *number, int mailed)
 	if ((o = ra_app_json(c, &a)) != NULL &&
 	    json_object_set_new(o, "mail", json_string(ra_mail_words[mailed + 1])) == 0) {
 		http_json(c->resp, 200, o);
-		rc = 0;
+		rc = HTTP_ANSWERED;
 	} else
 		json_decref(o);
 	store_app_free(&a);
@@ -845,11 +846,11 @@ ra_decided(struct ra_ctx *c, const char *number, int mailed)
 }
 
 /*
- * The body of an approval: {"documents": [every code of ra_documents]}. 0 with the note
- * for the history ("documents: form, identity, authority"), 0 with a 400 and *note NULL,
- * or -1.
+ * The body of an approval: {"documents": [every code of ra_documents]}. HTTP_GO_ON with
+ * the note for the history ("documents: form, identity, authority"), HTTP_ANSWERED (a
+ * 400), or HTTP_FAILED.
  */
-static int
+static enum http_result
 ra_approve_documents(struct ra_ctx *c, char **note)
 {
 	const json_t	*list = json_object_get(c->req->body, "documents"), *v;
@@ -861,7 +862,7 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 		http_error(c->resp, 400, list == NULL ? "field.missing" : "field.type",
 		    "documents", "%s", "'documents' must list the codes of the documents "
 		    "checked at the desk");
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	json_array_foreach(list, i, v) {
 		for (k = 0; k < RA_NDOCUMENTS; k++)
@@ -872,7 +873,7 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 			http_error(c->resp, 400, "documents.unknown", "documents",
 			    "'%s' is no document of the checklist", json_is_string(v) ?
 			    json_string_value(v) : "?");
-			return 0;
+			return HTTP_ANSWERED;
 		}
 		seen[k] = 1;
 	}
@@ -881,15 +882,15 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 			http_error(c->resp, 400, "documents.missing", "documents",
 			    "not checked: %s; check every document before approving",
 			    ra_documents[k].en);
-			return 0;
+			return HTTP_ANSWERED;
 		}
 	}
 	if (asprintf(note, "documents checked: %s, %s, %s", ra_documents[0].code,
 	    ra_documents[1].code, ra_documents[2].code) == -1) {
 		*note = NULL;
-		return -1;
+		return HTTP_FAILED;
 	}
-	return 0;
+	return HTTP_GO_ON;
 }
 
 /*
@@ -897,7 +898,7 @@ ra_approve_documents(struct ra_ctx *c, char **note)
  * refused (409: reject it), or the CA unable to issue now (503: its administrator must
  * act; the application still waits). Anything else is the service's failure (-1, 500).
  */
-static int
+static enum http_result
 ra_issue_failed(struct ra_ctx *c, const char *number, enum issue_failure why, char *cause)
 {
 	const char	*what = cause != NULL ? cause : "?";
@@ -915,7 +916,7 @@ ra_issue_failed(struct ra_ctx *c, const char *number, enum issue_failure why, ch
 	} else
 		return ra_store_fail("approve", cause);
 	free(cause);
-	return 0;
+	return HTTP_ANSWERED;
 }
 
 enum http_result
@@ -933,13 +934,8 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
 	    (rc = ra_load(&c, &a)) != HTTP_GO_ON)
 		goto out;
-	rc = HTTP_FAILED;
-	if (ra_approve_documents(&c, &note) == -1)
+	if ((rc = ra_approve_documents(&c, &note)) != HTTP_GO_ON)
 		goto out;
-	if (note == NULL) {		/* answered 400 */
-		rc = HTTP_ANSWERED;
-		goto out;
-	}
 	if (issue_application_note(srv, c.st, a.number, c.actor, note, &won, &cur, &rep,
 	    &cause) == -1) {
 		rc = ra_issue_failed(&c, a.number, rep.why, cause);
@@ -960,10 +956,10 @@ out:
 /*
  * The body of a rejection: a reason code of common/reason.c and, maybe, the operator's
  * text. 0 with set's reject_code, reject_text (may stay NULL) and reject_reason (both in
- * English, for older clients) and the history's detail ("CODE[: TEXT]"); 0 with a 400 and
- * *detail NULL; or -1.
+ * English, for older clients) and the history's detail ("CODE[: TEXT]"); HTTP_ANSWERED
+ * (a 400); or HTTP_FAILED.
  */
-static int
+static enum http_result
 ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 {
 	const struct reason_kind	*k;
@@ -972,11 +968,11 @@ ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 
 	*detail = NULL;
 	if ((id = http_body_string(c->req, c->resp, "reason")) == NULL)
-		return 0;
+		return HTTP_ANSWERED;
 	if ((k = reason_find(id)) == NULL) {
 		http_error(c->resp, 400, "reason.unknown", "reason", "%s",
 		    "no such reason (GET /api/v1/ra/reject-reasons lists them)");
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	j = json_object_get(c->req->body, "text");
 	if (j != NULL && !json_is_null(j)) {
@@ -984,34 +980,34 @@ ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 		    strlen(json_string_value(j)) != json_string_length(j)) {
 			http_error(c->resp, 400, "field.type", "text", "%s",
 			    "'text' must be a string");
-			return 0;
+			return HTTP_ANSWERED;
 		}
 		if (json_string_length(j) > RA_COMMENT_MAX) {
 			http_error(c->resp, 400, "field.too_long", "text",
 			    "'text' is longer than %d bytes", RA_COMMENT_MAX);
-			return 0;
+			return HTTP_ANSWERED;
 		}
 		comment = json_string_length(j) > 0 ? json_string_value(j) : NULL;
 	}
 	if (k->text_required && comment == NULL) {
 		http_error(c->resp, 400, "text.required", "text", "%s",
 		    "this reason needs an explanation in 'text'");
-		return 0;
+		return HTTP_ANSWERED;
 	}
 	if ((set->reject_code = strdup(k->code)) == NULL ||
 	    (comment != NULL && (set->reject_text = strdup(comment)) == NULL))
-		return -1;
+		return HTTP_FAILED;
 	if (asprintf(&set->reject_reason, "%s%s%s", k->en, comment != NULL ? ": " : "",
 	    comment != NULL ? comment : "") == -1) {
 		set->reject_reason = NULL;
-		return -1;
+		return HTTP_FAILED;
 	}
 	if (asprintf(detail, "%s%s%s", k->code, comment != NULL ? ": " : "",
 	    comment != NULL ? comment : "") == -1) {
 		*detail = NULL;
-		return -1;
+		return HTTP_FAILED;
 	}
-	return 0;
+	return HTTP_GO_ON;
 }
 
 enum http_result
@@ -1029,13 +1025,9 @@ api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *res
 	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
 	    (rc = ra_load(&c, &a)) != HTTP_GO_ON)
 		goto out;
+	if ((rc = ra_reject_reason(&c, &set, &detail)) != HTTP_GO_ON)
+		goto out;
 	rc = HTTP_FAILED;
-	if (ra_reject_reason(&c, &set, &detail) == -1)
-		goto out;
-	if (detail == NULL) {		/* answered 400 */
-		rc = HTTP_ANSWERED;
-		goto out;
-	}
 	if (store_app_transition(c.st, a.number, APP_SUBMITTED, APP_REJECTED, &set, c.actor,
 	    detail, c.now, &won, &cur, &cause) == -1) {
 		(void)ra_store_fail("reject", cause);
