@@ -10,37 +10,16 @@
 
 #include "ncaenrolld/http.h"
 
-enum http_result api_captcha_new(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_registry_bin_check(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_registry_iin_check(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_directories_roles(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_directories_regions(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_directories_support(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_directories_cities(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_directories_gu_codes(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_applications_submit(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_applications_status(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_applications_certificates(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_applications_installed(struct srv *, const struct http_req *,
-    struct http_resp *);
-enum http_result api_ca_chain(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ca_crl(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ra_me(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ra_reasons(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ra_queue(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ra_application(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ra_approve(struct srv *, const struct http_req *, struct http_resp *);
-enum http_result api_ra_reject(struct srv *, const struct http_req *, struct http_resp *);
+/* A line per api-*.c file; each handler is an http_handler_fn (http.h). */
+http_handler_fn	api_captcha_new;
+http_handler_fn	api_registry_bin_check, api_registry_iin_check;
+http_handler_fn	api_directories_roles, api_directories_regions, api_directories_cities,
+		api_directories_support, api_directories_gu_codes;
+http_handler_fn	api_applications_submit, api_applications_status,
+		api_applications_certificates, api_applications_installed;
+http_handler_fn	api_ca_chain, api_ca_crl;
+http_handler_fn	api_ra_me, api_ra_reasons, api_ra_queue, api_ra_application, api_ra_approve,
+		api_ra_reject;
 
 /* The RA routes' gate: a verified operator (api-ra.c) or a 403. */
 extern const struct http_gate api_ra_operator;

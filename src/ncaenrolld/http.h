@@ -51,8 +51,9 @@ struct http_resp {
  */
 enum http_result { HTTP_FAILED = -1, HTTP_ANSWERED = 0, HTTP_GO_ON = 1 };
 
-typedef enum http_result (*http_handler)(struct srv *, const struct http_req *,
+typedef enum http_result http_handler_fn(struct srv *, const struct http_req *,
     struct http_resp *);
+typedef http_handler_fn *http_handler;
 
 /*
  * Who may call a route, checked after the body is parsed and before the handler: check
