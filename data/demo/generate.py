@@ -5,7 +5,7 @@
 
 Python 3 standard library only. Deterministic: one random.Random with a fixed seed, no
 clock, no environment, no set iteration; re-running writes byte-identical files. The file
-format is described in README.md beside this script (the loader in src/server follows it).
+format is described in README.md beside this script (the loader in src/ncaenrolld follows it).
 
 Everything here is INVENTED demo data. No record describes a real person or a real
 registration: BINs, IINs and ГУ/СКС codes are made up, and so are company brand names.

@@ -67,9 +67,9 @@ def doc_codes():
 
 
 def server_codes():
-    """The codes src/server sends by name, and the validators' codes it passes on."""
+    """The codes src/ncaenrolld sends by name, and the validators' codes it passes on."""
     found = set()
-    for path in glob.glob(os.path.join(SRCDIR, "src", "server", "*.c")):
+    for path in glob.glob(os.path.join(SRCDIR, "src", "ncaenrolld", "*.c")):
         text = open(path, encoding="utf-8").read()
         found.update(re.findall(r'(?:http_error|app_fail)\(\s*[\w&>.-]+,\s*\d+,\s*"(' + CODE
                                 + r')"', text))

@@ -101,7 +101,7 @@ def test_docs_list_every_code_the_service_sends():
     wild = sorted(c for c in documented if "*" in c)
     assert not wild, f"list each code, not a pattern: {wild}"
     missing = sorted(server_codes() - set(documented))
-    assert not missing, f"sent by src/server but in no doc/api*.md table: {missing}"
+    assert not missing, f"sent by src/ncaenrolld but in no doc/api*.md table: {missing}"
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])

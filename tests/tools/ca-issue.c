@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "common/i18n.h"
-#include "server/ca.h"
+#include "ncaenrolld/ca.h"
 
 #define CA_ISSUE_URL	"http://pki.demo.example"
 
@@ -93,7 +93,7 @@ ca_issue_demo(int argc, char **argv)
 {
 	char	*cause = NULL;
 
-	if (ca_create_demo(argv[0], argc > 1 ? argv[1] : "localhost,127.0.0.1,::1",
+	if (ca_demo_create(argv[0], argc > 1 ? argv[1] : "localhost,127.0.0.1,::1",
 	    &cause) == -1)
 		return ca_issue_fail(cause);
 	return 0;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/halfblock.h"
-#include "server/captcha.h"
+#include "ncaenrolld/captcha.h"
 
 struct show_opts {
 	int	 count, all, clean, json;

@@ -18,11 +18,11 @@
 #include <cmocka.h>
 
 #include "common/log.h"
-#include "server/api.h"
-#include "server/ratelimit.h"
-#include "server/registry-load.h"
-#include "server/srv.h"
-#include "server/srvconf.h"
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/ratelimit.h"
+#include "ncaenrolld/registry-load.h"
+#include "ncaenrolld/srv.h"
+#include "ncaenrolld/srvconf.h"
 
 #define BIN	"940140000385"
 #define IIN	"871008401427"
@@ -54,8 +54,8 @@ setup(void **state)
 	assert_non_null(f);
 	(void)strcpy(f->dir, "/tmp/test-api.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	assert_int_equal(srv_config_init(&f->cfg, NULL), 0);
-	assert_int_equal(srv_config_set(&f->cfg.demo.fixed_captcha, CODE, NULL), 0);
+	assert_int_equal(srvconf_init(&f->cfg, NULL), 0);
+	assert_int_equal(srvconf_set(&f->cfg.demo.fixed_captcha, CODE, NULL), 0);
 	f->cfg.demo.enabled = 1;
 	f->cfg.policy.captcha_per_minute = 1000;
 	f->cfg.policy.checks_per_minute = 1000;
@@ -82,7 +82,7 @@ teardown(void **state)
 
 	srv_pool_free(f->srv.stores);
 	ratelimit_free(f->srv.ratelimit);
-	srv_config_free(&f->cfg);
+	srvconf_free(&f->cfg);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		(void)snprintf(path, sizeof path, "%s/%s", f->dir, files[i]);
 		(void)unlink(path);
@@ -141,7 +141,7 @@ bin_check(struct fixture *f, const char *bin, const char *answer, struct http_re
 	(void)snprintf(body, sizeof body,
 	    "{\"bin\":\"%s\",\"captcha_id\":\"%s\",\"captcha_answer\":\"%s\"}", bin, id, answer);
 	free(id);
-	return call(f, api_bin_check, body, NULL, r);
+	return call(f, api_registry_bin_check, body, NULL, r);
 }
 
 static void
@@ -156,7 +156,7 @@ test_checks(void **state)
 	    json_string_value(json_object_get(r.json, "token")));
 	assert_int_equal(json_integer_value(json_object_get(r.json, "token_expires_in")), 1800);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_iin_check, body, NULL, &r), 200);
+	assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "iin")), IIN);
 	http_resp_free(&r);
 	assert_int_equal(bin_check(f, BIN, "22222", &r), 400);
@@ -165,7 +165,8 @@ test_checks(void **state)
 	assert_int_equal(bin_check(f, "940140000386", CODE, &r), 400);
 	assert_string_equal(error_code(&r), "bin.check_digit");
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_iin_check, "{\"iin\":\"" IIN "\",\"token\":\"00\"}", NULL,
+	assert_int_equal(call(f, api_registry_iin_check,
+	    "{\"iin\":\"" IIN "\",\"token\":\"00\"}", NULL,
 	    &r), 403);
 	assert_string_equal(error_code(&r), "token.invalid");
 	http_resp_free(&r);
@@ -189,10 +190,11 @@ test_rate_limits(void **state)
 	/* the checks' budget: one, shared by bin-check, iin-check and gu-codes */
 	f->query_bin = BIN;
 	for (i = 0; i < 2; i++) {
-		(void)call(f, api_gu_codes, NULL, NULL, &r);
+		(void)call(f, api_directories_gu_codes, NULL, NULL, &r);
 		http_resp_free(&r);
 	}
-	assert_int_equal(call(f, api_iin_check, "{\"iin\":\"" IIN "\",\"token\":\"00\"}", NULL,
+	assert_int_equal(call(f, api_registry_iin_check,
+	    "{\"iin\":\"" IIN "\",\"token\":\"00\"}", NULL,
 	    &r), 429);
 	http_resp_free(&r);
 }
@@ -203,24 +205,24 @@ test_directories(void **state)
 	struct fixture		*f = *state;
 	struct http_resp	 r;
 
-	assert_int_equal(call(f, api_dir_roles, NULL, NULL, &r), 200);
+	assert_int_equal(call(f, api_directories_roles, NULL, NULL, &r), 200);
 	assert_int_equal(json_array_size(r.json), 5);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_dir_regions, NULL, NULL, &r), 200);
+	assert_int_equal(call(f, api_directories_regions, NULL, NULL, &r), 200);
 	assert_int_equal(json_array_size(r.json), 20);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_dir_cities, NULL, "abai", &r), 200);
+	assert_int_equal(call(f, api_directories_cities, NULL, "abai", &r), 200);
 	assert_true(json_array_size(r.json) > 0);
 	assert_true(json_array_size(json_object_get(json_array_get(r.json, 0), "offices")) > 0);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_dir_cities, NULL, "atlantis", &r), 404);
+	assert_int_equal(call(f, api_directories_cities, NULL, "atlantis", &r), 404);
 	http_resp_free(&r);
 	f->query_bin = NULL;
-	assert_int_equal(call(f, api_gu_codes, NULL, NULL, &r), 400);
+	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 400);
 	assert_string_equal(error_code(&r), "field.missing");
 	http_resp_free(&r);
 	f->query_bin = BIN;
-	assert_int_equal(call(f, api_gu_codes, NULL, NULL, &r), 200);
+	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 200);
 	assert_true(json_array_size(r.json) > 0);
 	http_resp_free(&r);
 }
@@ -236,14 +238,15 @@ test_store_failure(void **state)
 	assert_non_null(f->srv.stores = srv_pool_new("sqlite:/nonexistent/dir/db", 1, NULL));
 	assert_int_equal(call(f, api_captcha_new, NULL, NULL, &r), 500);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_dir_roles, NULL, NULL, &r), 500);
+	assert_int_equal(call(f, api_directories_roles, NULL, NULL, &r), 500);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_dir_cities, NULL, "abai", &r), 500);
+	assert_int_equal(call(f, api_directories_cities, NULL, "abai", &r), 500);
 	http_resp_free(&r);
 	f->query_bin = BIN;
-	assert_int_equal(call(f, api_gu_codes, NULL, NULL, &r), 500);
+	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 500);
 	http_resp_free(&r);
-	assert_int_equal(call(f, api_bin_check, "{\"bin\":\"" BIN "\",\"captcha_id\":\"x\","
+	assert_int_equal(call(f, api_registry_bin_check,
+	    "{\"bin\":\"" BIN "\",\"captcha_id\":\"x\","
 	    "\"captcha_answer\":\"y\"}", NULL, &r), 500);
 	http_resp_free(&r);
 	srv_pool_free(f->srv.stores);

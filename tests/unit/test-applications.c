@@ -27,14 +27,14 @@
 
 #include "common/appstatus.h"
 #include "common/reqnum.h"
-#include "server/api.h"
-#include "server/ca.h"
-#include "server/http.h"
-#include "server/issue.h"
-#include "server/jobs.h"
-#include "server/mail.h"
-#include "server/srv.h"
-#include "server/store.h"
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/ca.h"
+#include "ncaenrolld/http.h"
+#include "ncaenrolld/issue.h"
+#include "ncaenrolld/jobs.h"
+#include "ncaenrolld/mail.h"
+#include "ncaenrolld/srv.h"
+#include "ncaenrolld/store.h"
 
 #define T_BIN		"940140000385"
 #define T_BIN_OTHER	"070941024691"
@@ -136,7 +136,7 @@ fx_ca(struct fx *fx)
 	struct ca_config	 cc;
 	char			*cause = NULL;
 
-	if (ca_create_demo(fx->dir, "localhost,127.0.0.1", &cause) == -1)
+	if (ca_demo_create(fx->dir, "localhost,127.0.0.1", &cause) == -1)
 		fail_msg("demo CA: %s", cause);
 	memset(&cc, 0, sizeof cc);
 	cc.cert_file = fx->ca_cert;
@@ -340,7 +340,8 @@ t_submit(struct fx *fx, struct t_app *a, int want_status)
 {
 	struct http_resp	r;
 
-	assert_int_equal(t_call(fx, api_app_submit, "POST", NULL, t_form(a), &r), want_status);
+	assert_int_equal(t_call(fx, api_applications_submit, "POST", NULL, t_form(a), &r),
+	    want_status);
 	assert_non_null(t_str(&r, "request_number"));
 	(void)snprintf(a->number, sizeof a->number, "%s", t_str(&r, "request_number"));
 	http_resp_free(&r);
@@ -363,7 +364,7 @@ t_status(struct fx *fx, const char *number)
 	struct http_resp	r;
 	enum app_status		s;
 
-	assert_int_equal(t_call(fx, api_app_status, "GET", number, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_status, "GET", number, NULL, &r), 200);
 	assert_int_equal(appstatus_parse(t_str(&r, "status"), &s), 0);
 	http_resp_free(&r);
 	return s;
@@ -402,7 +403,8 @@ test_lifecycle(void **state)
 	t_submit(fx, &a, 201);
 	/* A client re-sending after a crash (a minute later) gets the same number. */
 	fx_clock(fx, fx->t0 + 60);
-	assert_int_equal(t_call(fx, api_app_submit, "POST", NULL, t_form(&a), &r), 200);
+	assert_int_equal(t_call(fx, api_applications_submit, "POST", NULL, t_form(&a), &r),
+	    200);
 	assert_string_equal(t_str(&r, "request_number"), a.number);
 	assert_true(json_is_true(json_object_get(r.json, "existing")));
 	assert_string_equal(t_str(&r, "status"), "submitted");
@@ -411,10 +413,11 @@ test_lifecycle(void **state)
 	http_resp_free(&r);
 
 	assert_int_equal(t_status(fx, a.number), APP_SUBMITTED);
-	assert_int_equal(t_call(fx, api_app_certificates, "GET", a.number, NULL, &r), 409);
+	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
+	    &r), 409);
 	t_expect_error(&r, 409, "application.not_issued", NULL);
 	http_resp_free(&r);
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number,
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number,
 	    json_pack("{s:s, s:s}", "nonce", "x", "signature", "eA=="), &r), 409);
 	http_resp_free(&r);
 
@@ -424,7 +427,8 @@ test_lifecycle(void **state)
 	t_issue(fx, a.number, 0);	/* a second approval changes nothing */
 
 	/* Status: masked personal data, certificate data. */
-	assert_int_equal(t_call(fx, api_app_status, "GET", a.number, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_status, "GET", a.number, NULL, &r),
+	    200);
 	assert_string_equal(t_str(&r, "status"), "issued");
 	assert_string_equal(t_str(&r, "status_label"), "Registration certificates are issued");
 	assert_string_equal(t_str(&r, "decided"), t_iso(fx->t0 + 3600, when));
@@ -444,7 +448,8 @@ test_lifecycle(void **state)
 	http_resp_free(&r);
 
 	/* Certificates: both, the chain, the nonce to sign. */
-	assert_int_equal(t_call(fx, api_app_certificates, "GET", a.number, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
+	    &r), 200);
 	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json,
 	    "auth"), "pem")), "BEGIN CERTIFICATE"));
 	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(r.json,
@@ -458,22 +463,26 @@ test_lifecycle(void **state)
 	/* Proof by the SIGN key, or over another text: refused. */
 	sig = t_sign(a.ks, nonce_copy);
 	body = json_pack("{s:s, s:s}", "nonce", nonce_copy, "signature", sig);
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 403);
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number, body, &r),
+	    403);
 	t_expect_error(&r, 403, "install.proof_invalid", "signature");
 	http_resp_free(&r);
 	free(sig);
 	sig = t_sign(a.ka, "something else");
 	body = json_pack("{s:s, s:s}", "nonce", nonce_copy, "signature", sig);
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 403);
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number, body, &r),
+	    403);
 	http_resp_free(&r);
 	free(sig);
 	body = json_pack("{s:s, s:s}", "nonce", "00000000000000000000000000000000",
 	    "signature", "AAAA");
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 403);
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number, body, &r),
+	    403);
 	t_expect_error(&r, 403, "install.nonce_invalid", "nonce");
 	http_resp_free(&r);
 	body = json_pack("{s:s, s:s}", "nonce", nonce_copy, "signature", "!!not base64!!");
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 400);
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number, body, &r),
+	    400);
 	t_expect_error(&r, 400, "signature.encoding", "signature");
 	http_resp_free(&r);
 	assert_int_equal(t_status(fx, a.number), APP_ISSUED);
@@ -482,23 +491,27 @@ test_lifecycle(void **state)
 	fx_clock(fx, fx->t0 + 10800);
 	sig = t_sign(a.ka, nonce_copy);
 	body = json_pack("{s:s, s:s}", "nonce", nonce_copy, "signature", sig);
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number, body, &r),
+	    200);
 	assert_string_equal(t_str(&r, "status"), "installed");
 	assert_true(json_is_false(json_object_get(r.json, "already_installed")));
 	http_resp_free(&r);
 	body = json_pack("{s:s, s:s}", "nonce", nonce_copy, "signature", sig);
-	assert_int_equal(t_call(fx, api_app_installed, "POST", a.number, body, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number, body, &r),
+	    200);
 	assert_true(json_is_true(json_object_get(r.json, "already_installed")));
 	http_resp_free(&r);
 	free(sig);
 
-	assert_int_equal(t_call(fx, api_app_status, "GET", a.number, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_status, "GET", a.number, NULL, &r),
+	    200);
 	assert_string_equal(t_str(&r, "status"), "installed");
 	assert_string_equal(t_str(&r, "status_label"), "Certificates installed");
 	assert_string_equal(t_str(&r, "installed"), t_iso(fx->t0 + 10800, when));
 	http_resp_free(&r);
 	/* Certificates stay available after installation. */
-	assert_int_equal(t_call(fx, api_app_certificates, "GET", a.number, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
+	    &r), 200);
 	http_resp_free(&r);
 	free(nonce_copy);
 	t_app_free(&a);
@@ -519,7 +532,8 @@ test_subject_from_registry(void **state)
 	t_app_keys(fx, &a);
 	t_submit(fx, &a, 201);
 	t_issue(fx, a.number, 1);
-	assert_int_equal(t_call(fx, api_app_certificates, "GET", a.number, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
+	    &r), 200);
 	assert_non_null(b = BIO_new_mem_buf(json_string_value(json_object_get(json_object_get(
 	    r.json, "auth"), "pem")), -1));
 	assert_non_null(x = PEM_read_bio_X509(b, NULL, NULL, NULL));
@@ -555,7 +569,8 @@ test_key_reuse(void **state)
 	memset(&b, 0, sizeof b);
 	b.csr_auth = strdup(a.csr_auth);
 	b.csr_sign = t_csr(fx_key(fx), "sign2");
-	assert_int_equal(t_call(fx, api_app_submit, "POST", NULL, t_form(&b), &r), 409);
+	assert_int_equal(t_call(fx, api_applications_submit, "POST", NULL, t_form(&b), &r),
+	    409);
 	t_expect_error(&r, 409, "csr.key_reused", NULL);
 	http_resp_free(&r);
 	/* The same pair for another organization is no re-send either. */
@@ -563,7 +578,7 @@ test_key_reuse(void **state)
 	assert_int_equal(json_object_set_new(body, "token", json_string(T_TOKEN_OTHER)), 0);
 	assert_int_equal(json_object_set_new(body, "bin", json_string(T_BIN_OTHER)), 0);
 	assert_int_equal(json_object_set_new(body, "gu_code", json_string("7654321")), 0);
-	assert_int_equal(t_call(fx, api_app_submit, "POST", NULL, body, &r), 409);
+	assert_int_equal(t_call(fx, api_applications_submit, "POST", NULL, body, &r), 409);
 	t_expect_error(&r, 409, "csr.key_reused", NULL);
 	http_resp_free(&r);
 	t_app_free(&a);
@@ -614,7 +629,7 @@ test_validation(void **state)
 		else
 			assert_int_equal(json_object_set_new(body, v[i].field,
 			    json_string(v[i].value)), 0);
-		(void)t_call(fx, api_app_submit, "POST", NULL, body, &r);
+		(void)t_call(fx, api_applications_submit, "POST", NULL, body, &r);
 		if (v[i].code != NULL)
 			t_expect_error(&r, v[i].status, v[i].code, v[i].efield);
 		else {
@@ -630,15 +645,15 @@ test_validation(void **state)
 	/* Wrong types, and the same key twice. */
 	body = t_form(&a);
 	assert_int_equal(json_object_set_new(body, "iin", json_integer(871008401427LL)), 0);
-	(void)t_call(fx, api_app_submit, "POST", NULL, body, &r);
+	(void)t_call(fx, api_applications_submit, "POST", NULL, body, &r);
 	t_expect_error(&r, 400, "field.type", "iin");
 	http_resp_free(&r);
 	body = t_form(&a);
 	assert_int_equal(json_object_set_new(body, "csr_sign", json_string(a.csr_auth)), 0);
-	(void)t_call(fx, api_app_submit, "POST", NULL, body, &r);
+	(void)t_call(fx, api_applications_submit, "POST", NULL, body, &r);
 	t_expect_error(&r, 400, "csr.same_key", "csr_sign");
 	http_resp_free(&r);
-	(void)t_call(fx, api_app_submit, "POST", NULL, json_array(), &r);
+	(void)t_call(fx, api_applications_submit, "POST", NULL, json_array(), &r);
 	t_expect_error(&r, 400, "body.not_object", NULL);
 	http_resp_free(&r);
 	/* After all that, the form itself is fine (nothing was half-stored). */
@@ -658,7 +673,7 @@ test_weak_key(void **state)
 	assert_non_null(weak = EVP_RSA_gen(1024));
 	free(a.csr_sign);
 	a.csr_sign = t_csr(weak, "weak");
-	(void)t_call(fx, api_app_submit, "POST", NULL, t_form(&a), &r);
+	(void)t_call(fx, api_applications_submit, "POST", NULL, t_form(&a), &r);
 	t_expect_error(&r, 400, "csr_sign.invalid", "csr_sign");
 	http_resp_free(&r);
 	EVP_PKEY_free(weak);
@@ -673,18 +688,18 @@ test_number_errors(void **state)
 	char			 num[REQNUM_LEN + 1], typo[REQNUM_LEN + 1];
 
 	assert_int_equal(reqnum_generate(num, NULL), 0);
-	(void)t_call(fx, api_app_status, "GET", num, NULL, &r);
+	(void)t_call(fx, api_applications_status, "GET", num, NULL, &r);
 	t_expect_error(&r, 404, "application.not_found", "request_number");
 	http_resp_free(&r);
 	memcpy(typo, num, sizeof typo);
 	typo[0] = typo[0] == '9' ? '0' : (char)(typo[0] + 1);
-	(void)t_call(fx, api_app_status, "GET", typo, NULL, &r);
+	(void)t_call(fx, api_applications_status, "GET", typo, NULL, &r);
 	t_expect_error(&r, 400, "request_number.check_digit", "request_number");
 	http_resp_free(&r);
-	(void)t_call(fx, api_app_certificates, "GET", "12ab", NULL, &r);
+	(void)t_call(fx, api_applications_certificates, "GET", "12ab", NULL, &r);
 	t_expect_error(&r, 400, "request_number.not_digit", "request_number");
 	http_resp_free(&r);
-	(void)t_call(fx, api_app_installed, "POST", num, json_pack("{}"), &r);
+	(void)t_call(fx, api_applications_installed, "POST", num, json_pack("{}"), &r);
 	t_expect_error(&r, 404, "application.not_found", NULL);
 	http_resp_free(&r);
 }
@@ -846,7 +861,7 @@ test_ca_endpoints(void **state)
 	    "BEGIN CERTIFICATE"));
 	http_resp_free(&r);
 
-	assert_int_equal(t_call(fx, api_crl, "GET", NULL, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_ca_crl, "GET", NULL, NULL, &r), 200);
 	assert_string_equal(r.content_type, "application/pkix-crl");
 	p = r.raw;
 	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)r.raw_len));

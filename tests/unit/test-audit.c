@@ -20,7 +20,7 @@
 #include <sqlite3.h>
 
 #include "common/appstatus.h"
-#include "server/store.h"
+#include "ncaenrolld/store.h"
 
 #define T_T0	1764000000
 

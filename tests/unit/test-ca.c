@@ -26,8 +26,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "server/ca.h"
-#include "server/ca-int.h"		/* ca_idna_email */
+#include "ncaenrolld/ca.h"
+#include "ncaenrolld/ca-int.h"		/* ca_idna_email */
 
 #define HOSTS "localhost,127.0.0.1,::1"
 #define CPS "http://pki.example.test/cps"
@@ -142,8 +142,8 @@ setup(void **state)
 	assert_non_null(f);
 	(void)snprintf(f->dir, sizeof f->dir, "/tmp/test-ca-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	if (ca_create_demo(f->dir, HOSTS, &cause) != 0)
-		fail_msg("ca_create_demo: %s", cause);
+	if (ca_demo_create(f->dir, HOSTS, &cause) != 0)
+		fail_msg("ca_demo_create: %s", cause);
 	(void)snprintf(f->cert, sizeof f->cert, "%s/ca.pem", f->dir);
 	(void)snprintf(f->key, sizeof f->key, "%s/ca.key", f->dir);
 	(void)snprintf(f->chain, sizeof f->chain, "%s/ca-chain.pem", f->dir);
@@ -386,11 +386,11 @@ test_demo_reuse(void **state)
 	for (i = 0; i < 5; i++)
 		before[i] = slurp(f->dir, kept[i]);
 	tls = slurp(f->dir, "tls.pem");
-	assert_int_equal(ca_create_demo(f->dir, HOSTS, &cause), 0);
+	assert_int_equal(ca_demo_create(f->dir, HOSTS, &cause), 0);
 	tls2 = slurp(f->dir, "tls.pem");
 	assert_string_equal(tls, tls2);
 	free(tls2);
-	assert_int_equal(ca_create_demo(f->dir, HOSTS ",enroll.example.test", &cause), 0);
+	assert_int_equal(ca_demo_create(f->dir, HOSTS ",enroll.example.test", &cause), 0);
 	tls2 = slurp(f->dir, "tls.pem");
 	assert_string_not_equal(tls, tls2);
 	for (i = 0; i < 5; i++) {
@@ -402,8 +402,8 @@ test_demo_reuse(void **state)
 	}
 	free(tls);
 	free(tls2);
-	assert_cause(ca_create_demo(f->dir, "", &cause), &cause, "host");
-	assert_cause(ca_create_demo(f->dir, "bad host!", &cause), &cause, "host");
+	assert_cause(ca_demo_create(f->dir, "", &cause), &cause, "host");
+	assert_cause(ca_demo_create(f->dir, "bad host!", &cause), &cause, "host");
 }
 
 /* --- CSR checks -------------------------------------------------------------------- */

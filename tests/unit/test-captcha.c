@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "common/halfblock.h"
-#include "server/captcha.h"
+#include "ncaenrolld/captcha.h"
 
 static const char alphabet[] = CAPTCHA_ALPHABET;
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "server/srvconf.h"
+#include "ncaenrolld/srvconf.h"
 
 struct fixture {
 	char			dir[64];
@@ -32,7 +32,7 @@ setup(void **state)
 	(void)strcpy(f->dir, "/tmp/test-config.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	(void)snprintf(f->file, sizeof f->file, "%s/ncaenrolld.yaml", f->dir);
-	assert_int_equal(srv_config_init(&f->cfg, NULL), 0);
+	assert_int_equal(srvconf_init(&f->cfg, NULL), 0);
 	*state = f;
 	return 0;
 }
@@ -42,7 +42,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	srv_config_free(&f->cfg);
+	srvconf_free(&f->cfg);
 	(void)unlink(f->file);
 	(void)rmdir(f->dir);
 	free(f);
@@ -66,7 +66,7 @@ refused(struct fixture *f, const char *text, int line, const char *what)
 	char	*cause = NULL, prefix[160];
 
 	write_file(f, text);
-	assert_int_equal(srv_config_load(&f->cfg, f->file, &cause), -1);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, &cause), -1);
 	assert_non_null(cause);
 	(void)snprintf(prefix, sizeof prefix, "%s:%d: ", f->file, line);
 	if (strncmp(cause, prefix, strlen(prefix)) != 0 || strstr(cause, what) == NULL)
@@ -105,7 +105,7 @@ test_empty_file_keeps_defaults(void **state)
 	struct fixture	*f = *state;
 
 	write_file(f, "# nothing set\n");
-	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
 	assert_string_equal(f->cfg.listen, "127.0.0.1:8443");
 	assert_int_equal(f->cfg.policy.max_body, 65536);
 }
@@ -135,7 +135,7 @@ test_full_file(void **state)
 	    "  max_connections: 50\n  connections_per_address: 5\n"
 	    "demo:\n  enabled: true\n  auto_approve: 5\n  fixed_captcha: ABCDE\n"
 	    "log_level: debug\n");
-	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
 	assert_string_equal(f->cfg.listen, "[::1]:9443");
 	assert_string_equal(f->cfg.tls_key, "/srv/tls.key");
 	assert_string_equal(f->cfg.ca_chain, "/srv/chain.pem");
@@ -160,14 +160,14 @@ test_null_clears_optional(void **state)
 	struct fixture	*f = *state;
 
 	write_file(f, "ca:\n  crl_url: http://a.kz/x.crl\n");
-	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
 	assert_string_equal(f->cfg.crl_url, "http://a.kz/x.crl");
 	write_file(f, "ca:\n  crl_url: ~\n");
-	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
 	assert_null(f->cfg.crl_url);
 	/* No operator CA: the RA desk is closed, the service still starts. */
 	write_file(f, "operators:\n  ca_cert: ~\n  days: 30\n");
-	assert_int_equal(srv_config_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
 	assert_null(f->cfg.operators.ca_cert);
 	assert_int_equal(f->cfg.operators.days, 30);
 }
@@ -244,7 +244,7 @@ test_missing_file(void **state)
 	struct fixture	*f = *state;
 	char		*cause = NULL;
 
-	assert_int_equal(srv_config_load(&f->cfg, "/nonexistent/ncaenrolld.yaml", &cause), -1);
+	assert_int_equal(srvconf_load(&f->cfg, "/nonexistent/ncaenrolld.yaml", &cause), -1);
 	assert_non_null(strstr(cause, "cannot read /nonexistent/ncaenrolld.yaml"));
 	free(cause);
 }
@@ -262,9 +262,9 @@ test_example_file(void **state)
 	if (build == NULL)
 		build = ".";
 	(void)snprintf(path, sizeof path, "%s/data/ncaenrolld.yaml.example", build);
-	if (srv_config_load(&f->cfg, path, &cause) == -1)
+	if (srvconf_load(&f->cfg, path, &cause) == -1)
 		fail_msg("%s", cause);
-	assert_int_equal(srv_config_init(&def, NULL), 0);
+	assert_int_equal(srvconf_init(&def, NULL), 0);
 	assert_string_equal(f->cfg.listen, def.listen);
 	assert_string_equal(f->cfg.store_uri, def.store_uri);
 	assert_string_equal(f->cfg.state_dir, def.state_dir);
@@ -283,7 +283,7 @@ test_example_file(void **state)
 	assert_string_equal(f->cfg.operators.ca_cert, def.operators.ca_cert);
 	assert_string_equal(f->cfg.operators.ca_key, def.operators.ca_key);
 	assert_int_equal(f->cfg.operators.days, def.operators.days);
-	srv_config_free(&def);
+	srvconf_free(&def);
 }
 
 static void
@@ -293,21 +293,21 @@ test_listen_parse(void **state)
 	int	 port;
 
 	(void)state;
-	assert_int_equal(srv_listen_parse("127.0.0.1:0", host, &port, NULL), 0);
+	assert_int_equal(srvconf_listen_parse("127.0.0.1:0", host, &port, NULL), 0);
 	assert_string_equal(host, "127.0.0.1");
 	assert_int_equal(port, 0);
-	assert_int_equal(srv_listen_parse("[::1]:8443", host, &port, NULL), 0);
+	assert_int_equal(srvconf_listen_parse("[::1]:8443", host, &port, NULL), 0);
 	assert_string_equal(host, "::1");
 	assert_int_equal(port, 8443);
-	assert_int_equal(srv_listen_parse("*:443", host, &port, NULL), 0);
+	assert_int_equal(srvconf_listen_parse("*:443", host, &port, NULL), 0);
 	assert_string_equal(host, "*");
-	assert_int_equal(srv_listen_parse("localhost:65535", host, &port, NULL), 0);
-	assert_int_equal(srv_listen_parse("localhost", host, &port, NULL), -1);
-	assert_int_equal(srv_listen_parse(":80", host, &port, NULL), -1);
-	assert_int_equal(srv_listen_parse("h:-1", host, &port, NULL), -1);
-	assert_int_equal(srv_listen_parse("h:80x", host, &port, NULL), -1);
-	assert_int_equal(srv_listen_parse("[::1]8443", host, &port, NULL), -1);
-	assert_int_equal(srv_listen_parse("h:65536", host, &port, &cause), -1);
+	assert_int_equal(srvconf_listen_parse("localhost:65535", host, &port, NULL), 0);
+	assert_int_equal(srvconf_listen_parse("localhost", host, &port, NULL), -1);
+	assert_int_equal(srvconf_listen_parse(":80", host, &port, NULL), -1);
+	assert_int_equal(srvconf_listen_parse("h:-1", host, &port, NULL), -1);
+	assert_int_equal(srvconf_listen_parse("h:80x", host, &port, NULL), -1);
+	assert_int_equal(srvconf_listen_parse("[::1]8443", host, &port, NULL), -1);
+	assert_int_equal(srvconf_listen_parse("h:65536", host, &port, &cause), -1);
 	assert_non_null(strstr(cause, "0 to 65535"));
 	free(cause);
 }

@@ -14,21 +14,21 @@
 
 #include <cmocka.h>
 
-#include "server/http.h"
+#include "ncaenrolld/http.h"
 
-static int
+static enum http_result
 fake_handler(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	(void)srv;
 	(void)req;
 	http_json(resp, 200, json_object());
-	return 0;
+	return HTTP_ANSWERED;
 }
 
 const struct http_route http_routes[] = {
-	{ "GET", "/api/v1/things", fake_handler, 0 },
-	{ "GET", "/api/v1/things/{}", fake_handler, 0 },
-	{ "GET", "/api/v1/things/{}/parts/{}", fake_handler, 0 },
+	{ "GET", "/api/v1/things", fake_handler, 0, NULL },
+	{ "GET", "/api/v1/things/{}", fake_handler, 0, NULL },
+	{ "GET", "/api/v1/things/{}/parts/{}", fake_handler, 0, NULL },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
 

@@ -25,8 +25,8 @@
 #include <openssl/x509v3.h>
 
 #include "common/secret.h"
-#include "server/operator.h"
-#include "server/store.h"
+#include "ncaenrolld/operator.h"
+#include "ncaenrolld/store.h"
 
 #define T_PASSWORD	"Operator2026"
 #define T_DAY		86400

@@ -1,7 +1,8 @@
 /*
  * The RA handlers (api-ra.c) called as http.c calls them, with the client certificate's
  * DER in the request: a real store with directories and offices, a real demo CA and
- * operator CA in a temporary folder, applications submitted through api_app_submit, an
+ * operator CA in a temporary folder,
+     applications submitted through api_applications_submit, an
  * injected clock. Refusals on every route, the queue's scopes and filters, an application
  * in full, approve and reject with their checks, the race of two approvals, and a
  * decision after expiry.
@@ -28,13 +29,13 @@
 #include "common/appstatus.h"
 #include "common/reqnum.h"
 #include "common/secret.h"
-#include "server/api.h"
-#include "server/ca.h"
-#include "server/http.h"
-#include "server/jobs.h"
-#include "server/operator.h"
-#include "server/srv.h"
-#include "server/store.h"
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/ca.h"
+#include "ncaenrolld/http.h"
+#include "ncaenrolld/jobs.h"
+#include "ncaenrolld/operator.h"
+#include "ncaenrolld/srv.h"
+#include "ncaenrolld/store.h"
 
 #define T_BIN		"940140000385"
 #define T_IIN		"871008401427"
@@ -127,7 +128,7 @@ fx_ca(struct fx *fx)
 	struct ca_config	 cc;
 	char			*cause = NULL;
 
-	fx_ok(ca_create_demo(fx->dir, "localhost", &cause), cause);
+	fx_ok(ca_demo_create(fx->dir, "localhost", &cause), cause);
 	memset(&cc, 0, sizeof cc);
 	cc.cert_file = fx->ca_cert;
 	cc.key_file = fx->ca_key;
@@ -264,7 +265,20 @@ t_query(const struct http_req *req, const char *name)
 	return NULL;
 }
 
-/* Calls h with op's certificate (NULL: none); body is taken. The answer's status. */
+/* The route of handler h, to be called as http.c calls it: its gate, then h. */
+static const struct http_route *
+t_route(http_handler h)
+{
+	size_t	i;
+
+	for (i = 0; i < http_nroutes; i++)
+		if (http_routes[i].handler == h)
+			return &http_routes[i];
+	fail_msg("no route for the handler");
+	return NULL;
+}
+
+/* Calls h's route with op's certificate (NULL: none); body is taken. The answer's status. */
 static int
 t_call(struct fx *fx, http_handler h, const struct t_op *op, const char *number,
     const char *query, json_t *body, struct http_resp *resp)
@@ -284,7 +298,7 @@ t_call(struct fx *fx, http_handler h, const struct t_op *op, const char *number,
 		req.client_cert = op->der;
 		req.client_cert_len = op->len;
 	}
-	assert_int_equal(h(&fx->srv, &req, resp), 0);
+	assert_int_equal(http_route_call(&fx->srv, t_route(h), &req, resp), 0);
 	json_decref(body);
 	return resp->status;
 }
@@ -353,7 +367,7 @@ t_submit(struct fx *fx, char out[REQNUM_LEN + 1])
 	    "region", "astana", "city", "astana-city", "gu_code", T_GU, "storage", "pc",
 	    "lang", "ru", "csr_auth", a, "csr_sign", s);
 	assert_non_null(req.body);
-	assert_int_equal(api_app_submit(&fx->srv, &req, &r), 0);
+	assert_int_equal(api_applications_submit(&fx->srv, &req, &r), 0);
 	assert_int_equal(r.status, 201);
 	(void)snprintf(out, REQNUM_LEN + 1, "%s",
 	    json_string_value(json_object_get(r.json, "request_number")));
@@ -592,7 +606,7 @@ test_reject(void **state)
 		memset(&req, 0, sizeof req);
 		req.params[0] = n;
 		memset(&r, 0, sizeof r);
-		assert_int_equal(api_app_status(&fx->srv, &req, &r), 0);
+		assert_int_equal(api_applications_status(&fx->srv, &req, &r), 0);
 		assert_string_equal(json_string_value(json_object_get(r.json, "status")),
 		    "rejected");
 		assert_non_null(strstr(json_string_value(json_object_get(r.json,
@@ -625,7 +639,7 @@ t_race_main(void *arg)
 	req.client_cert_len = t->op->len;
 	req.client_addr = "127.0.0.1";
 	(void)pthread_barrier_wait(t->go);
-	if (api_ra_approve(&t->fx->srv, &req, &r) == 0) {
+	if (http_route_call(&t->fx->srv, t_route(api_ra_approve), &req, &r) == 0) {
 		t->status = r.status;
 		if (r.status == 409)
 			(void)snprintf(t->by, sizeof t->by, "%s", json_string_value(

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "server/ratelimit.h"
+#include "ncaenrolld/ratelimit.h"
 
 static void
 test_window(void **state)

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "server/registry-load.h"
-#include "server/store.h"
+#include "ncaenrolld/registry-load.h"
+#include "ncaenrolld/store.h"
 
 struct fixture {
 	char		 dir[64];

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "server/store.h"
+#include "ncaenrolld/store.h"
 
 /* A literal where the store's structs hold char *: the store only reads it. */
 #define W(s)	((char *)(s))

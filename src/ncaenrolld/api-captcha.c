@@ -1,0 +1,65 @@
+/*
+ * api-captcha — POST /api/v1/captcha: a new picture to solve before a registry check.
+ * The store keeps only the hash of the id and the code (captcha.h), for captcha_lifetime
+ * seconds, single use; new captchas are rate-limited per client address.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/captcha.h"
+#include "ncaenrolld/ratelimit.h"
+#include "ncaenrolld/srv.h"
+
+#define API_CAPTCHA_ID_BYTES	16	/* 128 bits */
+
+enum http_result
+api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	const struct srv_config	*cfg = srv->cfg;
+	struct captcha		 cap = { 0 };
+	struct store		*st = NULL;
+	char			 id[2 * API_CAPTCHA_ID_BYTES + 1], hash[CAPTCHA_HASH_LEN + 1];
+	char			*cause = NULL;
+	json_t			*bitmap = NULL;
+	time_t			 now = srv_now(srv);
+	int			 retry, rc = -1;
+
+	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_CAPTCHA,
+	    cfg->policy.captcha_per_minute, now, &retry) == -1) {
+		http_error(resp, 429, "rate_limited", NULL,
+		    "too many captchas from your address; try again in %d seconds", retry);
+		resp->retry_after = retry;
+		return 0;
+	}
+	if (srv_random_hex(id, API_CAPTCHA_ID_BYTES, &cause) == -1 ||
+	    captcha_make(cfg->demo.fixed_captcha, &cap, &cause) == -1)
+		goto out;
+	if (captcha_hash(id, cap.code, hash) == -1) {
+		log_error("captcha: cannot hash the answer");
+		goto out;
+	}
+	if ((bitmap = captcha_bitmap_json(&cap)) == NULL) {
+		log_error("captcha: out of memory");
+		goto out;
+	}
+	if ((st = srv_store_get(srv, &cause)) == NULL ||
+	    store_captcha_put(st, id, hash, now + cfg->policy.captcha_lifetime, &cause) == -1)
+		goto out;
+	http_json(resp, 200, json_pack("{s:s, s:i, s:i, s:o, s:i}", "id", id, "width",
+	    cap.width, "height", cap.height, "bitmap", bitmap, "expires_in",
+	    cfg->policy.captcha_lifetime));
+	bitmap = NULL;
+	rc = 0;
+out:
+	if (cause != NULL)
+		log_error("captcha: %s", cause);
+	free(cause);
+	json_decref(bitmap);
+	srv_store_put(srv, st);
+	captcha_free(&cap);
+	return rc;
+}

@@ -1,0 +1,420 @@
+/*
+ * ca-demo — a private PKI for `ncaenroll --demo` and the tests: a root, the issuing CA
+ * under it and the service's TLS certificate, also under the root. Each tier is a row of
+ * ca_demo_tiers; on a restart a tier's files are kept while they still fit (key matches,
+ * signed by its parent, TLS names and dates still right) and remade otherwise, which also
+ * remakes everything a remade parent signed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "common/atomicfile.h"
+#include "common/cause.h"
+#include "common/i18n.h"
+#include "ncaenrolld/ca-int.h"
+
+#define CA_DEMO_HOST_MAX	253
+#define CA_DEMO_TLS_MARGIN	(30 * 86400)	/* remake the TLS cert this close to expiry */
+#define CA_DEMO_BACKDATE	86400		/* tolerate clocks a little behind ours */
+
+enum ca_demo_tier_id { CA_DEMO_ROOT, CA_DEMO_ISSUING, CA_DEMO_TLS, CA_DEMO__MAX };
+
+struct ca_demo_pair {
+	X509		*cert;
+	EVP_PKEY	*key;
+	int		 fresh;		/* made in this run */
+};
+
+struct ca_demo_tier {
+	const char		*stem;		/* <stem>.pem and <stem>.key */
+	const char		*cn;		/* NULL: the first host */
+	int			 bits, days;
+	enum ca_demo_tier_id	 parent;	/* itself for the root */
+	int			(*extend)(X509 *, const struct ca_demo_pair *parent,
+				    const char *hosts, char **);
+	int			(*fits)(X509 *, const char *hosts, time_t now);
+};
+
+/* --- hosts ------------------------------------------------------------------------- */
+
+/* Calls fn for each comma-separated host, spaces trimmed; stops at the first -1. */
+static int
+ca_demo_each_host(const char *hosts, int (*fn)(const char *, void *), void *arg)
+{
+	char	*copy, *h, *last = NULL, *end;
+	int	 rc = 0, n = 0;
+
+	if (hosts == NULL || (copy = strdup(hosts)) == NULL)
+		return -1;
+	for (h = strtok_r(copy, ",", &last); h != NULL && rc == 0;
+	    h = strtok_r(NULL, ",", &last)) {
+		h += strspn(h, " \t");
+		for (end = h + strlen(h); end > h && (end[-1] == ' ' || end[-1] == '\t'); )
+			*--end = '\0';
+		if (*h != '\0') {
+			rc = fn(h, arg);
+			n++;
+		}
+	}
+	free(copy);
+	return n == 0 ? -1 : rc;
+}
+
+static int
+ca_demo_host_ok(const char *h, void *arg)
+{
+	ASN1_OCTET_STRING	*ip;
+
+	(void)arg;
+	if ((ip = a2i_IPADDRESS(h)) != NULL) {
+		ASN1_OCTET_STRING_free(ip);
+		return 0;
+	}
+	ERR_clear_error();
+	return strlen(h) <= CA_DEMO_HOST_MAX && *h != '.' && *h != '-' &&
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+	    strlen(h) ? 0 : -1;
+}
+
+static int
+ca_demo_host_push(const char *h, void *arg)
+{
+	GENERAL_NAMES		*gens = arg;
+	GENERAL_NAME		*g;
+	ASN1_OCTET_STRING	*v;
+	int			 type = GEN_IPADD;
+
+	if ((v = a2i_IPADDRESS(h)) == NULL) {
+		ERR_clear_error();
+		type = GEN_DNS;
+		if ((v = ASN1_IA5STRING_new()) == NULL || ASN1_STRING_set(v, h, -1) != 1) {
+			ASN1_STRING_free(v);
+			return -1;
+		}
+	}
+	if ((g = GENERAL_NAME_new()) == NULL) {
+		ASN1_STRING_free(v);
+		return -1;
+	}
+	GENERAL_NAME_set0_value(g, type, v);
+	if (sk_GENERAL_NAME_push(gens, g) <= 0) {
+		GENERAL_NAME_free(g);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ca_demo_host_covered(const char *h, void *arg)
+{
+	X509			*x = arg;
+	ASN1_OCTET_STRING	*ip;
+	int			 ok;
+
+	if ((ip = a2i_IPADDRESS(h)) != NULL) {
+		ASN1_OCTET_STRING_free(ip);
+		ok = X509_check_ip_asc(x, h, 0) == 1;
+	} else
+		ok = X509_check_host(x, h, 0, 0, NULL) == 1;
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+static int
+ca_demo_first_host(const char *h, void *arg)
+{
+	char	*out = arg;
+
+	(void)snprintf(out, CA_DEMO_HOST_MAX + 1, "%s", h);
+	return 1;		/* stop: only the first */
+}
+
+/* --- the tiers' extensions --------------------------------------------------------- */
+
+/* As NCA's CA certificates: basicConstraints, keyUsage, SKI, AKI. */
+static int
+ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
+    char **cause)
+{
+	(void)parent;
+	(void)hosts;
+	if (ca_x509_add_basic_constraints(x, 1, -1, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
+	    ca_x509_add_own_ski(x, cause) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
+    char **cause)
+{
+	(void)hosts;
+	if (ca_x509_add_basic_constraints(x, 1, 0, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
+	    ca_x509_add_own_ski(x, cause) == -1 ||
+	    ca_x509_add_aki_of(x, parent->cert, cause) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+ca_demo_extend_tls(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
+    char **cause)
+{
+	static const char *const	 eku[] = { "1.3.6.1.5.5.7.3.1" };	/* serverAuth */
+	GENERAL_NAMES			*gens;
+	int				 rc = -1;
+
+	if ((gens = sk_GENERAL_NAME_new_null()) == NULL ||
+	    ca_demo_each_host(hosts, ca_demo_host_push, gens) == -1) {
+		cause_set(cause, "%s", _("Cannot list the TLS certificate's host names"));
+		goto out;
+	}
+	if (ca_x509_add_basic_constraints(x, 0, -1, cause) == -1 ||
+	    ca_x509_add_key_usage(x, CA_KU_DIGITAL_SIGNATURE | CA_KU_KEY_ENCIPHERMENT,
+	    cause) == -1 ||
+	    ca_x509_add_eku(x, eku, 1, cause) == -1)
+		goto out;
+	if (X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, X509V3_ADD_APPEND) != 1) {
+		ca_x509_openssl_cause(cause, _("Cannot add a certificate extension"));
+		goto out;
+	}
+	if (ca_x509_add_own_ski(x, cause) == -1 ||
+	    ca_x509_add_aki_of(x, parent->cert, cause) == -1)
+		goto out;
+	rc = 0;
+out:
+	GENERAL_NAMES_free(gens);
+	return rc;
+}
+
+static int
+ca_demo_fits_tls(X509 *x, const char *hosts, time_t now)
+{
+	time_t	soon = now + CA_DEMO_TLS_MARGIN;
+
+	if (X509_cmp_time(X509_get0_notAfter(x), &soon) <= 0)
+		return 0;
+	return ca_demo_each_host(hosts, ca_demo_host_covered, x) == 0;
+}
+
+static const struct ca_demo_tier ca_demo_tiers[] = {
+	[CA_DEMO_ROOT] = { "root", "НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO", 3072, 20 * 365,
+	    CA_DEMO_ROOT, ca_demo_extend_root, NULL },
+	[CA_DEMO_ISSUING] = { "ca", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO", 3072, 10 * 365,
+	    CA_DEMO_ROOT, ca_demo_extend_issuing, NULL },
+	[CA_DEMO_TLS] = { "tls", NULL, 2048, 397, CA_DEMO_ROOT, ca_demo_extend_tls,
+	    ca_demo_fits_tls },
+};
+_Static_assert(sizeof ca_demo_tiers / sizeof ca_demo_tiers[0] == CA_DEMO__MAX,
+    "a row per tier");
+
+/* --- files ------------------------------------------------------------------------- */
+
+static char *
+ca_demo_path(const char *dir, const char *stem, const char *ext, char **cause)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/%s%s", dir, stem, ext) == -1) {
+		cause_set(cause, "%s", _("Out of memory"));
+		return NULL;
+	}
+	return p;
+}
+
+static int
+ca_demo_write_text(const char *path, const char *pem, char **cause)
+{
+	return atomicfile_write(path, pem, strlen(pem), 0644, cause);
+}
+
+static int
+ca_demo_write_cert(const char *path, X509 *x, char **cause)
+{
+	char	*pem;
+	int	 rc;
+
+	if ((pem = ca_x509_pem_cert(x, cause)) == NULL)
+		return -1;
+	rc = ca_demo_write_text(path, pem, cause);
+	free(pem);
+	return rc;
+}
+
+/* --- one tier ---------------------------------------------------------------------- */
+
+static void
+ca_demo_pair_clear(struct ca_demo_pair *p)
+{
+	X509_free(p->cert);
+	EVP_PKEY_free(p->key);
+	p->cert = NULL;
+	p->key = NULL;
+}
+
+/* 1 when the files on disk can stay; anything unreadable or stale means remake (demo). */
+static int
+ca_demo_reuse(const char *crt, const char *key, const struct ca_demo_tier *t,
+    const struct ca_demo_pair *parent, const char *hosts, time_t now,
+    struct ca_demo_pair *p)
+{
+	BIO		*b;
+	EVP_PKEY	*signer;
+	int		 ok;
+
+	if ((b = BIO_new_file(crt, "r")) != NULL)
+		p->cert = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL);
+	BIO_free(b);
+	if ((b = BIO_new_file(key, "r")) != NULL)
+		p->key = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL);
+	BIO_free(b);
+	ok = p->cert != NULL && p->key != NULL &&
+	    X509_check_private_key(p->cert, p->key) == 1;
+	signer = parent != NULL ? parent->key : p->key;
+	ok = ok && X509_verify(p->cert, signer) == 1 &&
+	    X509_check_issued(parent != NULL ? parent->cert : p->cert, p->cert) ==
+	    X509_V_OK && (t->fits == NULL || t->fits(p->cert, hosts, now));
+	ERR_clear_error();
+	if (!ok)
+		ca_demo_pair_clear(p);
+	return ok;
+}
+
+static X509 *
+ca_demo_make(const struct ca_demo_tier *t, EVP_PKEY *key, const struct ca_demo_pair *parent,
+    const char *hosts, time_t now, char **cause)
+{
+	X509		*x;
+	unsigned char	 serial[CA_SERIAL_LEN];
+	char		 cn[CA_DEMO_HOST_MAX + 1];
+	X509_NAME	*name;
+
+	if (t->cn != NULL)
+		(void)snprintf(cn, sizeof cn, "%s", t->cn);
+	else
+		(void)ca_demo_each_host(hosts, ca_demo_first_host, cn);
+	if ((x = X509_new()) == NULL || X509_set_version(x, X509_VERSION_3) != 1 ||
+	    X509_set_pubkey(x, key) != 1) {
+		ca_x509_openssl_cause(cause, _("Cannot assemble the certificate"));
+		goto fail;
+	}
+	name = X509_get_subject_name(x);
+	if (ca_x509_name_add(name, NID_commonName, V_ASN1_UTF8STRING, cn, cause) == -1 ||
+	    ca_x509_name_add(name, NID_countryName, V_ASN1_PRINTABLESTRING, "KZ",
+	    cause) == -1 ||
+	    X509_set_issuer_name(x, parent != NULL ? X509_get_subject_name(parent->cert) :
+	    name) != 1 ||
+	    ca_x509_set_serial(x, serial, cause) == -1 ||
+	    ca_x509_set_validity(x, now - CA_DEMO_BACKDATE, now + (time_t)t->days * 86400,
+	    cause) == -1 ||
+	    t->extend(x, parent, hosts, cause) == -1 ||
+	    ca_x509_sign(x, parent != NULL ? parent->key : key, cause) == -1)
+		goto fail;
+	return x;
+fail:
+	X509_free(x);
+	return NULL;
+}
+
+static int
+ca_demo_tier(const char *dir, enum ca_demo_tier_id id, struct ca_demo_pair *pairs,
+    const char *hosts, time_t now, char **cause)
+{
+	const struct ca_demo_tier	*t = &ca_demo_tiers[id];
+	struct ca_demo_pair		*p = &pairs[id];
+	const struct ca_demo_pair	*parent = t->parent != id ? &pairs[t->parent] : NULL;
+	char				*crt = NULL, *key = NULL;
+	int				 rc = -1;
+
+	if ((crt = ca_demo_path(dir, t->stem, ".pem", cause)) == NULL ||
+	    (key = ca_demo_path(dir, t->stem, ".key", cause)) == NULL)
+		goto out;
+	if (ca_demo_reuse(crt, key, t, parent, hosts, now, p)) {
+		rc = 0;
+		goto out;
+	}
+	p->fresh = 1;
+	if ((p->key = EVP_RSA_gen((unsigned int)t->bits)) == NULL) {
+		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
+		goto out;
+	}
+	/* The key first: a crash before the certificate only makes the next run remake. */
+	if ((p->cert = ca_demo_make(t, p->key, parent, hosts, now, cause)) == NULL ||
+	    ca_x509_write_key(key, p->key, cause) == -1 ||
+	    ca_demo_write_cert(crt, p->cert, cause) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(key);
+	free(crt);
+	return rc;
+}
+
+/* The chain the service serves: issuing CA, then root. */
+static int
+ca_demo_chain(const char *dir, const struct ca_demo_pair *pairs, char **cause)
+{
+	char	*path = NULL, *a = NULL, *b = NULL, *both = NULL;
+	int	 rc = -1;
+
+	if ((path = ca_demo_path(dir, "ca-chain", ".pem", cause)) == NULL)
+		goto out;
+	if (!pairs[CA_DEMO_ROOT].fresh && !pairs[CA_DEMO_ISSUING].fresh &&
+	    access(path, R_OK) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if ((a = ca_x509_pem_cert(pairs[CA_DEMO_ISSUING].cert, cause)) == NULL ||
+	    (b = ca_x509_pem_cert(pairs[CA_DEMO_ROOT].cert, cause)) == NULL)
+		goto out;
+	if (asprintf(&both, "%s%s", a, b) == -1) {
+		both = NULL;
+		cause_set(cause, "%s", _("Out of memory"));
+		goto out;
+	}
+	rc = ca_demo_write_text(path, both, cause);
+out:
+	free(both);
+	free(b);
+	free(a);
+	free(path);
+	return rc;
+}
+
+int
+ca_demo_create(const char *dir, const char *hosts, char **cause)
+{
+	struct ca_demo_pair	pairs[CA_DEMO__MAX];
+	time_t			now = time(NULL);
+	int			i, rc = -1;
+
+	memset(pairs, 0, sizeof pairs);
+	if (dir == NULL || now == (time_t)-1) {
+		cause_set(cause, "%s", _("No folder for the demo PKI, or no clock"));
+		return -1;
+	}
+	if (ca_demo_each_host(hosts, ca_demo_host_ok, NULL) == -1) {
+		cause_set(cause, _("The TLS host list is empty or holds something that is "
+		    "neither a host name nor an IP address: \"%s\""), hosts != NULL ? hosts :
+		    "");
+		return -1;
+	}
+	for (i = 0; i < CA_DEMO__MAX; i++) {
+		if (ca_demo_tier(dir, (enum ca_demo_tier_id)i, pairs, hosts, now, cause) == -1)
+			goto out;
+	}
+	rc = ca_demo_chain(dir, pairs, cause);
+out:
+	for (i = 0; i < CA_DEMO__MAX; i++)
+		ca_demo_pair_clear(&pairs[i]);
+	return rc;
+}

@@ -1,0 +1,859 @@
+/*
+ * http — libmicrohttpd (GnuTLS) serving the route table over TLS 1.2/1.3.
+ *
+ * Threads: MHD's internal polling with a fixed pool of threads (policy.threads), not a
+ * thread per connection. A thread per connection would let a client that opens many slow
+ * connections make as many threads; a pool keeps the threads (and the store handles, one
+ * per thread in flight) bounded, while each thread polls many connections. Handlers are
+ * short (a few SQLite statements), so a pool of a few threads is not held up by them.
+ *
+ * Slow clients: MHD's connection timeout only counts idle time, so a client trickling a
+ * byte every few seconds would never be cut off. A watchdog thread therefore gives every
+ * request (from connect, or from the previous answer on a kept-alive connection, to its
+ * answer) policy.request_timeout seconds and shuts the socket of a connection that goes
+ * over; MHD then sees the socket closed and cleans up. The watchdog shuts sockets only
+ * under the lock that MHD's "connection closed" notification takes, which MHD sends before
+ * it closes the descriptor, so a reused descriptor is never hit.
+ *
+ * Client certificates: with an operator CA configured, MHD is given it as its trust list,
+ * which makes GnuTLS *request* (not require) a client certificate in every handshake, with
+ * that CA's name in the request. Applicants send none and go on as before. GnuTLS checks
+ * only that a client holds the key of what it sent; http.c passes the DER on, and the RA
+ * routes' gate (api-ra.c) has operator.c judge it, at the service's clock.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cause.h"
+#include "common/log.h"
+#include "ncaenrolld/http.h"
+#include "ncaenrolld/srv.h"
+
+#define HTTP_PRIORITIES		"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define HTTP_PEM_MAX		(1024 * 1024)
+#define HTTP_ADDR_MAX		64
+#define HTTP_PATH_BUF		1024
+#define HTTP_DISCARD_MAX	16	/* times max_body read and dropped before a 413 */
+
+/* One per connection (MHD's socket context), on the watchdog's list while open. */
+struct http_conn {
+	struct http_conn	*prev, *next;
+	int			 fd;
+	time_t			 started;	/* monotonic: connect or last answer */
+	int			 cut;
+	char			 addr[HTTP_ADDR_MAX];
+};
+
+/* One per request (MHD's con_cls): the body as it arrives. */
+struct http_rctx {
+	char		*body;
+	size_t		 len, cap;
+	int		 too_big;
+	struct timespec	 t0;
+};
+
+struct http_server {
+	struct srv		*srv;
+	struct MHD_Daemon	*mhd;
+	int			 fd;
+	char			*cert, *key;	/* PEM held for MHD's lifetime; key wiped */
+	char			*trust;		/* the operator CA (PEM), or NULL */
+	size_t			 keylen;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	int			 stopping;
+	pthread_t		 watchdog;
+	int			 watchdog_running;
+	struct http_conn	*conns;
+};
+
+/* ---- responses ---- */
+
+void
+http_json(struct http_resp *resp, int status, json_t *json)
+{
+	resp->status = status;
+	json_decref(resp->json);
+	resp->json = json;
+}
+
+void
+http_raw(struct http_resp *resp, int status, const char *content_type, unsigned char *data,
+    size_t len)
+{
+	resp->status = status;
+	free(resp->raw);
+	resp->raw = data;
+	resp->raw_len = len;
+	resp->content_type = content_type;
+}
+
+void
+http_error(struct http_resp *resp, int status, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	free(resp->raw);
+	resp->raw = NULL;
+	http_json(resp, status, json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code,
+	    "message", msg != NULL ? msg : code, "field", field));
+	free(msg);
+}
+
+void
+http_resp_free(struct http_resp *resp)
+{
+	json_decref(resp->json);
+	resp->json = NULL;
+	free(resp->raw);
+	resp->raw = NULL;
+}
+
+const char *
+http_body_string(const struct http_req *req, struct http_resp *resp, const char *name)
+{
+	json_t	*v = req->body != NULL ? json_object_get(req->body, name) : NULL;
+
+	if (v == NULL || json_is_null(v)) {
+		http_error(resp, 400, "field.missing", name, "'%s' is required", name);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		http_error(resp, 400, "field.type", name, "'%s' must be a string", name);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* ---- routing ---- */
+
+int
+http_route_match(const char *pattern, const char *path, const char *params[HTTP_MAX_PARAMS],
+    char *buf, size_t bufsz)
+{
+	size_t	np = 0, used = 0, n;
+
+	while (*pattern != '\0') {
+		if (strncmp(pattern, "{}", 2) == 0) {
+			n = strcspn(path, "/");
+			if (n == 0 || np == HTTP_MAX_PARAMS || used + n + 1 > bufsz)
+				return 0;
+			memcpy(buf + used, path, n);
+			buf[used + n] = '\0';
+			params[np++] = buf + used;
+			used += n + 1;
+			pattern += 2;
+			path += n;
+			continue;
+		}
+		if (*pattern != *path)
+			return 0;
+		pattern++;
+		path++;
+	}
+	if (*path != '\0')
+		return 0;
+	while (np < HTTP_MAX_PARAMS)
+		params[np++] = NULL;
+	return 1;
+}
+
+static const char *
+http_query(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->impl, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/*
+ * Finds the route for method and path: its index, or -1 with resp filled (404, or 405
+ * and the methods the path has in allow).
+ */
+static int
+http_route_find(const char *method, const char *path, struct http_req *req, char *buf,
+    size_t bufsz, struct http_resp *resp, char *allow, size_t allowsz)
+{
+	const char	*params[HTTP_MAX_PARAMS];
+	size_t		 i;
+	int		 any = 0;
+
+	allow[0] = '\0';
+	for (i = 0; i < http_nroutes; i++) {
+		if (!http_route_match(http_routes[i].pattern, path, params, buf, bufsz))
+			continue;
+		if (strcmp(http_routes[i].method, method) == 0) {
+			memcpy(req->params, params, sizeof req->params);
+			return (int)i;
+		}
+		if (strstr(allow, http_routes[i].method) == NULL) {
+			(void)snprintf(allow + strlen(allow), allowsz - strlen(allow), "%s%s",
+			    any ? ", " : "", http_routes[i].method);
+			any = 1;
+		}
+	}
+	if (any)
+		http_error(resp, 405, "method_not_allowed", NULL,
+		    "%s is not allowed here (allowed: %s)", method, allow);
+	else
+		http_error(resp, 404, "not_found", NULL, "there is no %s", path);
+	return -1;
+}
+
+/* ---- the body ---- */
+
+static int
+http_content_type_ok(const char *ct)
+{
+	size_t	n = strlen("application/json");
+
+	if (ct == NULL)
+		return 1;
+	return strncasecmp(ct, "application/json", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parses the request's body for a route that needs a JSON object: 0, or -1 and resp. */
+static int
+http_body_parse(struct MHD_Connection *c, const struct http_rctx *r, struct http_req *req,
+    struct http_resp *resp)
+{
+	json_error_t	err;
+
+	if (!http_content_type_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		http_error(resp, 415, "body.content_type", NULL,
+		    "the body must be JSON (Content-Type: application/json)");
+		return -1;
+	}
+	if (r->len == 0) {
+		http_error(resp, 400, "body.missing", NULL, "a JSON object body is required");
+		return -1;
+	}
+	req->body = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &err);
+	if (req->body == NULL) {
+		if (json_error_code(&err) == json_error_invalid_utf8)
+			http_error(resp, 400, "body.utf8", NULL,
+			    "the body is not valid UTF-8 (at byte %d)", err.position);
+		else
+			http_error(resp, 400, "body.json", NULL,
+			    "the body is not valid JSON: %s (line %d, column %d)", err.text,
+			    err.line, err.column);
+		return -1;
+	}
+	if (!json_is_object(req->body)) {
+		http_error(resp, 400, "body.not_object", NULL,
+		    "the body must be a JSON object ({...})");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+http_body_add(struct http_rctx *r, const char *data, size_t len, size_t max)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (r->too_big || len > max - r->len) {
+		r->too_big = 1;
+		return 0;
+	}
+	if (r->len + len > r->cap) {
+		cap = r->cap > 0 ? r->cap : 4096;
+		while (cap < r->len + len)
+			cap *= 2;
+		if (cap > max)
+			cap = max;
+		if ((p = realloc(r->body, cap)) == NULL)
+			return -1;
+		r->body = p;
+		r->cap = cap;
+	}
+	memcpy(r->body + r->len, data, len);
+	r->len += len;
+	return 0;
+}
+
+/* ---- sending ---- */
+
+static long
+http_ms_since(const struct timespec *t0)
+{
+	struct timespec	t;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &t) == -1)
+		return 0;
+	return (long)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+static int
+http_add_header(struct MHD_Response *r, const char *name, const char *value)
+{
+	return MHD_add_response_header(r, name, value) == MHD_YES ? 0 : -1;
+}
+
+/* s for a log line: control characters (an unescaped %0A in a path) become '?'. */
+static void
+http_log_safe(const char *s, char *out, size_t outsz)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	out[i] = '\0';
+}
+
+/* Queues resp (taking what it holds) and writes the access log line. */
+static enum MHD_Result
+http_send(struct MHD_Connection *c, const char *method, const char *path,
+    const struct http_conn *conn, const struct http_rctx *r, struct http_resp *resp,
+    const char *allow)
+{
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret;
+	char			*text = NULL, num[32], m[16], p[256];
+	size_t			 len;
+	int			 bad = 0;
+
+	if (resp->raw != NULL) {
+		len = resp->raw_len;
+		mr = MHD_create_response_from_buffer(len, resp->raw, MHD_RESPMEM_MUST_FREE);
+		if (mr != NULL)
+			resp->raw = NULL;
+	} else {
+		if (resp->json == NULL || (text = json_dumps(resp->json, JSON_COMPACT)) == NULL) {
+			resp->status = 500;
+			text = strdup("{\"error\":{\"code\":\"internal\",\"message\":"
+			    "\"out of memory\",\"field\":null}}");
+			if (text == NULL)
+				return MHD_NO;
+		}
+		len = strlen(text);
+		mr = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+		if (mr == NULL)
+			free(text);
+	}
+	if (mr == NULL)
+		return MHD_NO;
+	bad |= http_add_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, text != NULL ?
+	    "application/json; charset=utf-8" : resp->content_type != NULL ?
+	    resp->content_type : "application/octet-stream");
+	bad |= http_add_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	bad |= http_add_header(mr, "X-Content-Type-Options", "nosniff");
+	bad |= http_add_header(mr, MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
+	    "max-age=31536000");
+	if (allow != NULL && *allow != '\0')
+		bad |= http_add_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
+	if (resp->retry_after > 0) {
+		(void)snprintf(num, sizeof num, "%d", resp->retry_after);
+		bad |= http_add_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, num);
+	}
+	ret = bad ? MHD_NO : MHD_queue_response(c, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	/* Never the body or the query: they carry personal data. */
+	http_log_safe(method, m, sizeof m);
+	http_log_safe(path, p, sizeof p);
+	log_info("%s \"%s %s\" %d %zu %ldms", conn != NULL ? conn->addr : "-", m, p,
+	    resp->status, len, r != NULL ? http_ms_since(&r->t0) : 0L);
+	return ret;
+}
+
+/* ---- the access handler ---- */
+
+/*
+ * The certificate the client presented in the handshake (GnuTLS keeps it for the
+ * session's life, longer than the request's). GnuTLS has checked only that the client
+ * holds its key (CertificateVerify); whose it is, operator.c decides.
+ */
+static void
+http_peer_cert(struct MHD_Connection *c, struct http_req *req)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const gnutls_datum_t		*peers;
+	unsigned int			 n = 0;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return;
+	peers = gnutls_certificate_get_peers((gnutls_session_t)ci->tls_session, &n);
+	if (peers != NULL && n > 0 && peers[0].data != NULL && peers[0].size > 0) {
+		req->client_cert = peers[0].data;
+		req->client_cert_len = peers[0].size;
+	}
+}
+
+enum http_result
+http_route_call(struct srv *srv, const struct http_route *rt, struct http_req *req,
+    struct http_resp *resp)
+{
+	enum http_result	r = HTTP_GO_ON;
+
+	if (rt->gate != NULL)
+		r = rt->gate->check(srv, req, resp);
+	if (r == HTTP_GO_ON)
+		r = rt->handler(srv, req, resp);
+	if (rt->gate != NULL)
+		rt->gate->end(srv, req);
+	return r;
+}
+
+static void
+http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *method,
+    const char *path, const struct http_conn *conn, struct http_rctx *r,
+    struct http_resp *resp, char *allow, size_t allowsz)
+{
+	struct http_req	 req;
+	char		 buf[HTTP_PATH_BUF];
+	int		 i;
+
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.path = path;
+	req.client_addr = conn->addr;
+	http_peer_cert(c, &req);
+	req.query = http_query;
+	req.impl = c;
+	if ((i = http_route_find(method, path, &req, buf, sizeof buf, resp, allow,
+	    allowsz)) == -1)
+		return;
+	if (r->too_big) {
+		http_error(resp, 413, "body.too_large", NULL,
+		    "the body is larger than %zu bytes", hs->srv->cfg->policy.max_body);
+		return;
+	}
+	if (http_routes[i].body && http_body_parse(c, r, &req, resp) == -1)
+		goto out;
+	if (http_route_call(hs->srv, &http_routes[i], &req, resp) != HTTP_ANSWERED ||
+	    resp->status < 100 || resp->status > 599 ||
+	    (resp->json == NULL && resp->raw == NULL)) {
+		log_error("%s: the handler failed", http_routes[i].pattern);
+		http_resp_free(resp);
+		resp->retry_after = 0;
+		http_error(resp, 500, "internal", NULL,
+		    "the service failed to answer; try again later");
+	}
+out:
+	json_decref(req.body);
+}
+
+static struct http_conn *
+http_conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct http_server	*hs = cls;
+	struct http_rctx	*r = *con_cls;
+	struct http_conn	*conn = http_conn_of(c);
+	struct http_resp	 resp;
+	const char		*cl;
+	char			 allow[64] = "";
+	enum MHD_Result		 ret;
+	size_t			 max = hs->srv->cfg->policy.max_body;
+	unsigned long long	 n;
+
+	(void)version;
+	memset(&resp, 0, sizeof resp);
+	if (r == NULL) {	/* the headers are in */
+		if ((r = calloc(1, sizeof *r)) == NULL || conn == NULL) {
+			free(r);
+			return MHD_NO;
+		}
+		(void)clock_gettime(CLOCK_MONOTONIC, &r->t0);
+		*con_cls = r;
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl == NULL || (n = strtoull(cl, NULL, 10)) <= max)
+			return MHD_YES;
+		r->too_big = 1;
+		/*
+		 * A client that sends its body without waiting would see the connection
+		 * close under it and never read the answer: up to HTTP_DISCARD_MAX times
+		 * the limit, the body is read and thrown away, and 413 comes at its end.
+		 * A client waiting for 100 Continue, or a body past that, gets 413 now.
+		 */
+		if (n <= HTTP_DISCARD_MAX * max && MHD_lookup_connection_value(c,
+		    MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT) == NULL)
+			return MHD_YES;
+		http_error(&resp, 413, "body.too_large", NULL,
+		    "the body is larger than %zu bytes", max);
+		ret = http_send(c, method, url, conn, r, &resp, NULL);
+		http_resp_free(&resp);
+		return ret;
+	}
+	if (*upload_size > 0) {
+		if (http_body_add(r, upload, *upload_size, max) == -1)
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	http_dispatch(hs, c, method, url, conn, r, &resp, allow, sizeof allow);
+	ret = http_send(c, method, url, conn, r, &resp, resp.status == 405 ? allow : NULL);
+	http_resp_free(&resp);
+	return ret;
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server	*hs = cls;
+	struct http_rctx	*r = *con_cls;
+	struct http_conn	*conn = http_conn_of(c);
+	struct timespec		 t;
+
+	(void)toe;
+	if (r != NULL) {
+		free(r->body);
+		free(r);
+		*con_cls = NULL;
+	}
+	if (conn != NULL && clock_gettime(CLOCK_MONOTONIC, &t) == 0) {
+		(void)pthread_mutex_lock(&hs->lock);
+		conn->started = t.tv_sec;	/* the next request's time starts now */
+		(void)pthread_mutex_unlock(&hs->lock);
+	}
+}
+
+/* ---- connections and the watchdog ---- */
+
+static void
+http_addr_string(const struct sockaddr *sa, char out[HTTP_ADDR_MAX])
+{
+	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)sa;
+	socklen_t			 len = sizeof(struct sockaddr_in6);
+	struct sockaddr_in		 v4;
+
+	if (sa == NULL) {
+		(void)strcpy(out, "-");
+		return;
+	}
+	if (sa->sa_family == AF_INET)
+		len = sizeof(struct sockaddr_in);
+	else if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memset(&v4, 0, sizeof v4);
+		v4.sin_family = AF_INET;
+		memcpy(&v4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+		sa = (const struct sockaddr *)&v4;
+		len = sizeof v4;
+	}
+	if (getnameinfo(sa, len, out, HTTP_ADDR_MAX, NULL, 0, NI_NUMERICHOST) != 0)
+		(void)strcpy(out, "-");
+}
+
+static void
+http_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server		*hs = cls;
+	struct http_conn		*conn = *socket_context;
+	const union MHD_ConnectionInfo	*ci;
+	struct timespec			 t;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if ((conn = calloc(1, sizeof *conn)) == NULL)
+			return;		/* the access handler refuses it */
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		conn->fd = ci != NULL ? ci->connect_fd : -1;
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		http_addr_string(ci != NULL ? ci->client_addr : NULL, conn->addr);
+		conn->started = clock_gettime(CLOCK_MONOTONIC, &t) == 0 ? t.tv_sec : 0;
+		(void)pthread_mutex_lock(&hs->lock);
+		conn->next = hs->conns;
+		if (hs->conns != NULL)
+			hs->conns->prev = conn;
+		hs->conns = conn;
+		(void)pthread_mutex_unlock(&hs->lock);
+		*socket_context = conn;
+		return;
+	}
+	if (conn == NULL)
+		return;
+	(void)pthread_mutex_lock(&hs->lock);
+	if (conn->prev != NULL)
+		conn->prev->next = conn->next;
+	else
+		hs->conns = conn->next;
+	if (conn->next != NULL)
+		conn->next->prev = conn->prev;
+	(void)pthread_mutex_unlock(&hs->lock);
+	free(conn);
+	*socket_context = NULL;
+}
+
+static void *
+http_watchdog(void *arg)
+{
+	struct http_server	*hs = arg;
+	struct http_conn	*conn;
+	struct timespec		 t, until;
+	time_t			 limit = hs->srv->cfg->policy.request_timeout;
+
+	(void)pthread_mutex_lock(&hs->lock);
+	while (!hs->stopping) {
+		if (clock_gettime(CLOCK_MONOTONIC, &t) == 0) {
+			for (conn = hs->conns; conn != NULL; conn = conn->next) {
+				if (conn->cut || conn->fd < 0 || t.tv_sec - conn->started < limit)
+					continue;
+				/* Shut, not closed: MHD still owns the descriptor. */
+				if (shutdown(conn->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
+					log_info("%s: cut off after %lds without a complete "
+					    "request", conn->addr, (long)limit);
+				conn->cut = 1;
+			}
+		}
+		(void)clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 1;
+		(void)pthread_cond_timedwait(&hs->wake, &hs->lock, &until);
+	}
+	(void)pthread_mutex_unlock(&hs->lock);
+	return NULL;
+}
+
+static void	http_mhd_log(void *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	*msg = NULL;
+	size_t	 n;
+
+	(void)cls;
+	if (vasprintf(&msg, fmt, ap) == -1)
+		return;
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	/* TLS handshakes refused (old clients, scanners) land here: not an error of ours. */
+	log_debug("libmicrohttpd: %s", msg);
+	free(msg);
+}
+
+/* ---- start and stop ---- */
+
+static char *
+http_read_pem(const char *file, size_t *len, char **cause)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+
+	if ((f = fopen(file, "rb")) == NULL) {
+		cause_set(cause, "cannot read %s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(HTTP_PEM_MAX + 1)) == NULL) {
+		(void)fclose(f);
+		cause_set(cause, "out of memory");
+		return NULL;
+	}
+	n = fread(buf, 1, HTTP_PEM_MAX + 1, f);
+	if (ferror(f) || n == 0 || n > HTTP_PEM_MAX) {
+		cause_set(cause, "cannot read %s: %s", file, ferror(f) ? strerror(errno) :
+		    n == 0 ? "the file is empty" : "the file is too large for PEM");
+		OPENSSL_cleanse(buf, HTTP_PEM_MAX + 1);
+		free(buf);
+		(void)fclose(f);
+		return NULL;
+	}
+	(void)fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int
+http_listen(const char *host, int port, int *bound, char **cause)
+{
+	struct addrinfo		 hints, *res = NULL;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	char			 service[16];
+	int			 fd = -1, on = 1, e;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	(void)snprintf(service, sizeof service, "%d", port);
+	if ((e = getaddrinfo(strcmp(host, "*") == 0 ? NULL : host, service, &hints, &res))
+	    != 0) {
+		cause_set(cause, "cannot listen on %s:%d: %s", host, port, gai_strerror(e));
+		return -1;
+	}
+	if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol))
+	    == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    listen(fd, 128) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		cause_set(cause, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+		if (fd != -1)
+			(void)close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	*bound = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+static void
+http_server_free(struct http_server *hs)
+{
+	if (hs == NULL)
+		return;
+	if (hs->key != NULL)
+		OPENSSL_cleanse(hs->key, hs->keylen);
+	free(hs->key);
+	free(hs->cert);
+	free(hs->trust);
+	(void)pthread_cond_destroy(&hs->wake);
+	(void)pthread_mutex_destroy(&hs->lock);
+	if (hs->fd != -1)
+		(void)close(hs->fd);
+	free(hs);
+}
+
+/* The watchdog's condition waits on the monotonic clock, as the deadlines are. */
+static int
+http_server_locks(struct http_server *hs, char **cause)
+{
+	pthread_condattr_t	attr;
+
+	if ((errno = pthread_condattr_init(&attr)) != 0) {
+		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		return -1;
+	}
+	if ((errno = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) != 0 ||
+	    (errno = pthread_cond_init(&hs->wake, &attr)) != 0) {
+		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		(void)pthread_condattr_destroy(&attr);
+		return -1;
+	}
+	(void)pthread_condattr_destroy(&attr);
+	if ((errno = pthread_mutex_init(&hs->lock, NULL)) != 0) {
+		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		(void)pthread_cond_destroy(&hs->wake);
+		return -1;
+	}
+	return 0;
+}
+
+static struct MHD_Daemon *
+http_mhd_start(struct http_server *hs)
+{
+	const struct srv_policy	*pol = &hs->srv->cfg->policy;
+	/* A trust list makes MHD ask for (not require) a client certificate. */
+	struct MHD_OptionItem	 extra[] = {
+		{ hs->trust != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+		    hs->trust },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
+	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, http_access, hs,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
+	    MHD_OPTION_HTTPS_MEM_CERT, hs->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, hs->key,
+	    MHD_OPTION_HTTPS_PRIORITIES, HTTP_PRIORITIES,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pol->threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)pol->request_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)pol->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)pol->connections_per_address,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, hs,
+	    MHD_OPTION_ARRAY, extra,
+	    MHD_OPTION_END);
+}
+
+struct http_server *
+http_start(struct srv *srv, int listen_fd, char **cause)
+{
+	struct http_server	*hs;
+	size_t			 certlen;
+
+	if ((hs = calloc(1, sizeof *hs)) == NULL) {
+		cause_set(cause, "out of memory");
+		(void)close(listen_fd);
+		return NULL;
+	}
+	hs->srv = srv;
+	hs->fd = listen_fd;
+	if (http_server_locks(hs, cause) == -1) {
+		free(hs);	/* nothing else is held yet */
+		(void)close(listen_fd);
+		return NULL;
+	}
+	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
+	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
+		goto fail;
+	if (srv->opca != NULL && srv->cfg->operators.ca_cert != NULL &&
+	    (hs->trust = http_read_pem(srv->cfg->operators.ca_cert, &certlen, cause)) == NULL)
+		goto fail;
+	hs->mhd = http_mhd_start(hs);
+	hs->fd = -1;		/* MHD's now: it closes it when it stops */
+	if (hs->mhd == NULL) {
+		cause_set(cause, "cannot start the HTTPS service (is %s the key of %s?)",
+		    srv->cfg->tls_key, srv->cfg->tls_cert);
+		goto fail;
+	}
+	if ((errno = pthread_create(&hs->watchdog, NULL, http_watchdog, hs)) != 0) {
+		cause_set(cause, "cannot start a thread: %s", strerror(errno));
+		MHD_stop_daemon(hs->mhd);
+		goto fail;
+	}
+	hs->watchdog_running = 1;
+	return hs;
+fail:
+	http_server_free(hs);
+	return NULL;
+}
+
+void
+http_stop(struct http_server *hs)
+{
+	if (hs == NULL)
+		return;
+	if (hs->watchdog_running) {
+		(void)pthread_mutex_lock(&hs->lock);
+		hs->stopping = 1;
+		(void)pthread_cond_signal(&hs->wake);
+		(void)pthread_mutex_unlock(&hs->lock);
+		(void)pthread_join(hs->watchdog, NULL);
+	}
+	MHD_stop_daemon(hs->mhd);
+	http_server_free(hs);
+}

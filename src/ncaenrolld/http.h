@@ -1,0 +1,113 @@
+/*
+ * http — the service's HTTP layer (libmicrohttpd over TLS 1.2/1.3) as handlers see it:
+ * a parsed request in, a JSON (or raw) response out. http.c owns the daemon, body limits,
+ * timeouts and routing over the route table of routes.c; handlers (api-*.c) never touch
+ * libmicrohttpd and are unit-testable with a struct http_req built by hand. A handler
+ * returns HTTP_ANSWERED after filling the response, or HTTP_FAILED for an internal failure
+ * (http.c answers 500). Who may call a route is the route's gate, checked before it.
+ * Every error answer has the shape {"error":{"code","message","field"}} (doc/api.md).
+ */
+#ifndef NCA_HTTP_H
+#define NCA_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct srv;
+
+#define HTTP_MAX_PARAMS 2
+
+struct http_req {
+	const char	*method;
+	const char	*path;			/* without the query */
+	const char	*params[HTTP_MAX_PARAMS];	/* the {} parts of the route, in order */
+	json_t		*body;			/* parsed JSON object, or NULL */
+	const char	*client_addr;		/* for rate limits and logs */
+	/*
+	 * The client's TLS certificate (DER) when it presented one, else NULL/0. Valid for
+	 * the request; http.c does not judge it (operator.c does, for the RA endpoints).
+	 */
+	const unsigned char *client_cert;
+	size_t		 client_cert_len;
+	/* query argument by name, or NULL (set by http.c; tests may set their own) */
+	const char	*(*query)(const struct http_req *, const char *name);
+	void		*impl;			/* http.c's own, for query() */
+	void		*caller;		/* what the route's gate established */
+};
+
+struct http_resp {
+	int		 status;
+	json_t		*json;			/* answer as JSON, or */
+	unsigned char	*raw;			/* raw bytes (PEM, DER), malloc'd */
+	size_t		 raw_len;
+	const char	*content_type;		/* for raw */
+	int		 retry_after;		/* seconds for a Retry-After header; 0 = none */
+};
+
+/*
+ * What a handler, or a step of one, did: answered (resp holds the answer, whatever its
+ * status), failed (an internal failure), or, for a step only (a gate, a check inside a
+ * handler), nothing answered yet: go on. A handler's 0 and -1 of old keep their meaning.
+ */
+enum http_result { HTTP_FAILED = -1, HTTP_ANSWERED = 0, HTTP_GO_ON = 1 };
+
+typedef enum http_result http_handler_fn(struct srv *, const struct http_req *,
+    struct http_resp *);
+typedef http_handler_fn *http_handler;
+
+/*
+ * Who may call a route, checked after the body is parsed and before the handler: check
+ * answers (a refusal), fails, or goes on with req->caller set to what it established for
+ * the handler. end, called after check whatever it returned, gives back what check took.
+ */
+struct http_gate {
+	enum http_result (*check)(struct srv *, struct http_req *, struct http_resp *);
+	void		 (*end)(struct srv *, struct http_req *);
+};
+
+struct http_route {
+	const char		*method;
+	const char		*pattern;	/* "/api/v1/applications/{}/certificates" */
+	http_handler		 handler;
+	int			 body;		/* 1: a JSON object body is required */
+	const struct http_gate	*gate;		/* NULL: anyone may call it */
+};
+
+extern const struct http_route http_routes[];
+extern const size_t http_nroutes;
+
+/* Fill resp; both take ownership of what they are given. */
+void	http_json(struct http_resp *, int status, json_t *);
+void	http_raw(struct http_resp *, int status, const char *content_type,
+	    unsigned char *data, size_t len);
+void	http_error(struct http_resp *, int status, const char *code, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void	http_resp_free(struct http_resp *);
+/*
+ * The body's string member `name`: NULL after answering 400 with field `name` (code
+ * "field.missing" when absent or null, "field.type" when not a string).
+ */
+const char *http_body_string(const struct http_req *, struct http_resp *, const char *name);
+
+/*
+ * The daemon (ncaenrolld.c's main only). http_listen binds HOST:PORT ("*" = every address;
+ * port 0 = any free one, *bound gets the port); http_start serves on that socket over TLS
+ * with srv's configuration until http_stop, which also closes it. 0/-1, NULL with a cause.
+ * When srv->opca is set, the TLS layer asks every client for a certificate issued by the
+ * operator CA (cfg->operators.ca_cert); a client without one still connects (applicants
+ * never have one), and the RA handlers refuse it.
+ */
+struct http_server;
+int	http_listen(const char *host, int port, int *bound, char **cause);
+struct http_server *http_start(struct srv *, int listen_fd, char **cause);
+void	http_stop(struct http_server *);
+
+/* Runs a route on a parsed request: its gate, then its handler. */
+enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,
+    struct http_resp *);
+
+/* Matches path against pattern, filling params; 1 on match, 0 otherwise. */
+int	http_route_match(const char *pattern, const char *path,
+	    const char *params[HTTP_MAX_PARAMS], char *buf, size_t bufsz);
+
+#endif

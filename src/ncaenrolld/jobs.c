@@ -1,0 +1,277 @@
+/*
+ * jobs — the background thread's rounds (expiry, demo auto-approval, sweeping) and the
+ * memory of which approval failures were already logged.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/cause.h"
+#include "common/log.h"
+#include "ncaenrolld/issue.h"
+#include "ncaenrolld/jobs.h"
+#include "ncaenrolld/srv.h"
+
+/*
+ * The auto-approvals that failed in the last round, as "NUMBER: cause": a failure that
+ * lasts (data the CA refuses, a CA past its time) is logged when it starts or changes,
+ * not every second. Owned by the jobs thread.
+ */
+struct jobs_said {
+	char	**v;
+	size_t	  n;
+};
+
+struct jobs {
+	struct srv	*srv;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 wake;		/* on the monotonic clock */
+	int		 stop;
+	struct jobs_said said;
+};
+
+static void
+jobs_said_free(struct jobs_said *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int
+jobs_said_has(const struct jobs_said *s, const char *line)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], line) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps line (consumed) for the next round; -1 when memory runs out (line freed). */
+static int
+jobs_said_add(struct jobs_said *s, char *line)
+{
+	char	**grown;
+
+	if ((grown = realloc(s->v, (s->n + 1) * sizeof *s->v)) == NULL) {
+		free(line);
+		return -1;
+	}
+	s->v = grown;
+	s->v[s->n++] = line;
+	return 0;
+}
+
+/* One failed auto-approval: logged unless the last round said the same (said: NULL). */
+static void
+jobs_approve_failed(const struct jobs_said *before, struct jobs_said *now,
+    const char *number, const char *cause)
+{
+	char	*line = NULL;
+
+	if (asprintf(&line, "%s: %s", number, cause != NULL ? cause : "failed") == -1) {
+		log_error("auto-approving application %s: %s", number, cause);
+		return;
+	}
+	if (before == NULL || !jobs_said_has(before, line))
+		log_error("auto-approving application %s: %s%s", number,
+		    cause != NULL ? cause : "failed", before != NULL ?
+		    " (said once while it lasts)" : "");
+	if (now == NULL)
+		free(line);
+	else
+		(void)jobs_said_add(now, line);
+}
+
+/* Cancels the submitted applications whose verification window has passed. */
+static int
+jobs_expire(struct srv *srv, struct store *st, time_t now, char **cause)
+{
+	struct store_app  none;
+	enum app_status	  cur;
+	char		**v = NULL, *c = NULL, detail[80];
+	size_t		  i;
+	int		  won;
+
+	memset(&none, 0, sizeof none);
+	if (store_app_overdue(st, now, &v, cause) == -1)
+		return -1;
+	(void)snprintf(detail, sizeof detail, "not verified within %d days",
+	    srv->cfg->policy.verification_days);
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (store_app_transition(st, v[i], APP_SUBMITTED, APP_CANCELLED, &none, "expiry",
+		    detail, now, &won, &cur, &c) == -1) {
+			log_error("expiring application %s: %s", v[i], c);
+			free(c);
+			c = NULL;
+		} else if (won)
+			log_info("application %s cancelled: %s", v[i], detail);
+	}
+	store_strv_free(v);
+	return 0;
+}
+
+/* Demo only: approves what has waited auto_approve seconds. */
+static int
+jobs_auto_approve(struct srv *srv, struct store *st, time_t now, struct jobs_said *said,
+    char **cause)
+{
+	struct jobs_said  failed = { NULL, 0 };
+	enum app_status	  cur;
+	char		**v = NULL, *c = NULL;
+	size_t		  i;
+	int		  won;
+
+	if (!srv->cfg->demo.enabled || srv->cfg->demo.auto_approve < 0)
+		return 0;
+	/* 0 means "any time" to the store; a clock at the epoch has nothing to approve. */
+	if (now - srv->cfg->demo.auto_approve <= 0)
+		return 0;
+	if (store_app_numbers(st, APP_SUBMITTED, now - srv->cfg->demo.auto_approve, &v,
+	    cause) == -1)
+		return -1;
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (issue_application(srv, st, v[i], "auto-approve (demo)", &won, &cur,
+		    &c) == -1) {
+			jobs_approve_failed(said, said != NULL ? &failed : NULL, v[i], c);
+			free(c);
+			c = NULL;
+		}
+	}
+	store_strv_free(v);
+	/* What failed this round is what the next one compares with. */
+	if (said != NULL) {
+		jobs_said_free(said);
+		*said = failed;
+	}
+	return 0;
+}
+
+/* One round; said NULL: every failure is logged (jobs_run_once, for tests). */
+static int
+jobs_round(struct srv *srv, struct jobs_said *said, char **cause)
+{
+	struct store	*st;
+	time_t		 now = srv_now(srv);
+	int		 rc = 0;
+
+	if ((st = srv_store_get(srv, cause)) == NULL)
+		return -1;
+	if (jobs_expire(srv, st, now, cause) == -1 ||
+	    jobs_auto_approve(srv, st, now, said, cause) == -1 ||
+	    store_sweep(st, now, cause) == -1)
+		rc = -1;
+	srv_store_put(srv, st);
+	return rc;
+}
+
+int
+jobs_run_once(struct srv *srv, char **cause)
+{
+	return jobs_round(srv, NULL, cause);
+}
+
+static void *
+jobs_main(void *arg)
+{
+	struct jobs	*j = arg;
+	struct timespec	 until;
+	char		*cause = NULL;
+
+	if (pthread_mutex_lock(&j->lock) != 0)
+		return NULL;
+	while (!j->stop) {
+		(void)pthread_mutex_unlock(&j->lock);
+		if (jobs_round(j->srv, &j->said, &cause) == -1) {
+			log_error("background jobs: %s", cause != NULL ? cause : "failed");
+			free(cause);
+			cause = NULL;
+		}
+		if (pthread_mutex_lock(&j->lock) != 0)
+			return NULL;
+		if (j->stop)
+			break;
+		if (clock_gettime(CLOCK_MONOTONIC, &until) == -1)
+			break;
+		until.tv_sec += 1;
+		/* Wakes early only to stop; spurious wake-ups just run a round sooner. */
+		(void)pthread_cond_timedwait(&j->wake, &j->lock, &until);
+	}
+	(void)pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+static int
+jobs_init_sync(struct jobs *j, char **cause)
+{
+	pthread_condattr_t	attr;
+	int			e;
+
+	if ((e = pthread_mutex_init(&j->lock, NULL)) != 0) {
+		cause_set(cause, "pthread_mutex_init: %s", strerror(e));
+		return -1;
+	}
+	if ((e = pthread_condattr_init(&attr)) != 0 ||
+	    (e = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) != 0 ||
+	    (e = pthread_cond_init(&j->wake, &attr)) != 0) {
+		cause_set(cause, "pthread_cond_init: %s", strerror(e));
+		(void)pthread_mutex_destroy(&j->lock);
+		return -1;
+	}
+	(void)pthread_condattr_destroy(&attr);
+	return 0;
+}
+
+struct jobs *
+jobs_start(struct srv *srv, char **cause)
+{
+	struct jobs	*j;
+	int		 e;
+
+	if ((j = calloc(1, sizeof *j)) == NULL) {
+		cause_set(cause, "out of memory");
+		return NULL;
+	}
+	j->srv = srv;
+	if (jobs_init_sync(j, cause) == -1) {
+		free(j);
+		return NULL;
+	}
+	if ((e = pthread_create(&j->thread, NULL, jobs_main, j)) != 0) {
+		cause_set(cause, "cannot start the jobs thread: %s", strerror(e));
+		(void)pthread_cond_destroy(&j->wake);
+		(void)pthread_mutex_destroy(&j->lock);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+jobs_stop(struct jobs *j)
+{
+	if (j == NULL)
+		return;
+	if (pthread_mutex_lock(&j->lock) == 0) {
+		j->stop = 1;
+		(void)pthread_cond_signal(&j->wake);
+		(void)pthread_mutex_unlock(&j->lock);
+	}
+	(void)pthread_join(j->thread, NULL);
+	(void)pthread_cond_destroy(&j->wake);
+	(void)pthread_mutex_destroy(&j->lock);
+	jobs_said_free(&j->said);
+	free(j);
+}

@@ -1,0 +1,604 @@
+/*
+ * ncaenrolld — the enrollment service standing in for the NCA RK site. This file parses
+ * options, builds the service's context (configuration, CA, store pool, rate limits),
+ * starts the background jobs and the HTTPS service, and waits for SIGTERM or SIGINT.
+ * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
+ * With a subcommand after the options (cmd.h: operator, audit), it runs that instead.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/about.h"
+#include "common/cause.h"
+#include "common/hardening.h"
+#include "common/i18n.h"
+#include "common/log.h"
+#include "ncaenrolld/captcha.h"
+#include "ncaenrolld/ca.h"
+#include "ncaenrolld/cmd.h"
+#include "ncaenrolld/http.h"
+#include "ncaenrolld/jobs.h"
+#include "ncaenrolld/operator.h"
+#include "ncaenrolld/ratelimit.h"
+#include "ncaenrolld/registry-load.h"
+#include "ncaenrolld/srv.h"
+#include "ncaenrolld/srvconf.h"
+
+#define NCAENROLLD_EXIT_START	1
+#define NCAENROLLD_EXIT_USAGE	2
+#define NCAENROLLD_DEMO_HOSTS	"localhost,127.0.0.1,::1"
+#define NCAENROLLD_RATE_SLOTS	65536
+
+/* What the command line says; NULL/-1 = not given. */
+struct ncaenrolld_opts {
+	const char	*config, *listen, *state_dir, *fixed_captcha, *clock_file;
+	const char	*log_level;
+	long		 auto_approve;
+	int		 demo;
+	int		 cmd_argc;	/* a subcommand and its arguments, or 0 */
+	char		**cmd_argv;
+};
+
+static const struct cmd_entry *const ncaenrolld_cmds[] = {
+	&cmd_operator_entry,
+	&cmd_audit_entry,
+};
+
+/* Everything main builds; freed by ncaenrolld_free whatever was reached. */
+struct ncaenrolld {
+	struct srv_config	 cfg;
+	struct srv		 srv;
+	struct jobs		*jobs;
+	struct http_server	*http;
+	int			 port;
+	char			 host[SRV_HOST_MAX];
+};
+
+static const struct {
+	const char	*flags;
+	const char	*help;
+} ncaenrolld_help[] = {
+	{ "-c, --config FILE", N_("read FILE, not the file named below") },
+	{ "    --demo", N_("demo CA, database and registries in --state-dir") },
+	{ "-l, --listen ADDR:PORT", N_("listen there (port 0: any free port)") },
+	{ "-s, --state-dir DIR", N_("keep the service's files in DIR") },
+	{ "    --auto-approve SECONDS", N_("demo: approve applications after SECONDS") },
+	{ "    --fixed-captcha CODE", N_("demo: every captcha reads CODE") },
+	{ "    --test-clock FILE", N_("demo: read the time (epoch seconds) from FILE") },
+	{ "    --log-level LEVEL", N_("error, warning, info (default) or debug") },
+	{ "-h, --help", N_("show this help and exit") },
+	{ "-V, --version", N_("show version information and exit") },
+};
+
+static int
+ncaenrolld_usage(void)
+{
+	size_t	i;
+
+	(void)printf(_("Usage: %s [OPTION]...\n"), "ncaenrolld");
+	(void)printf("%s\n\n", _("The NCA RK enrollment service: captcha, registry checks, "
+	    "applications, CA."));
+	for (i = 0; i < sizeof ncaenrolld_help / sizeof ncaenrolld_help[0]; i++)
+		(void)printf("  %-26s %s\n", ncaenrolld_help[i].flags,
+		    _(ncaenrolld_help[i].help));
+	(void)printf("\n");
+	(void)printf(_("Configuration file: %s\n"), SRV_CONFIG_FILE);
+	(void)printf("\n%s\n", _("Started with --demo --listen 127.0.0.1:0 --state-dir DIR, it "
+	    "prints\n\"listening on https://127.0.0.1:PORT\"; DIR/ca-chain.pem verifies it."));
+	(void)printf("\n%s\n", _("Administration (on the same configuration, instead of the "
+	    "service):"));
+	for (i = 0; i < sizeof ncaenrolld_cmds / sizeof ncaenrolld_cmds[0]; i++)
+		(void)printf("%s", ncaenrolld_cmds[i]->usage);
+	return about_close_stdout(0);
+}
+
+static int
+ncaenrolld_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+ncaenrolld_refuse(const char *fmt, ...)
+{
+	va_list	ap;
+
+	(void)fputs("ncaenrolld: ", stderr);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fputc('\n', stderr);
+	return -1;
+}
+
+/* 0, or -1 after saying why; *exit_now >= 0 for --help and --version. */
+static int
+ncaenrolld_options(int argc, char **argv, struct ncaenrolld_opts *o, int *exit_now)
+{
+	enum { OPT_DEMO = 256, OPT_AUTO, OPT_CAPTCHA, OPT_CLOCK, OPT_LOG };
+	static const struct option	opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "auto-approve", required_argument, NULL, OPT_AUTO },
+		{ "fixed-captcha", required_argument, NULL, OPT_CAPTCHA },
+		{ "test-clock", required_argument, NULL, OPT_CLOCK },
+		{ "log-level", required_argument, NULL, OPT_LOG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char				*end;
+	int				 c;
+
+	memset(o, 0, sizeof *o);
+	o->auto_approve = -1;
+	*exit_now = -1;
+	/* "+": stop at the first non-option, a subcommand with options of its own. */
+	while ((c = getopt_long(argc, argv, "+c:l:s:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 's': o->state_dir = optarg; break;
+		case OPT_DEMO: o->demo = 1; break;
+		case OPT_CAPTCHA: o->fixed_captcha = optarg; break;
+		case OPT_CLOCK: o->clock_file = optarg; break;
+		case OPT_LOG: o->log_level = optarg; break;
+		case OPT_AUTO:
+			errno = 0;
+			o->auto_approve = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    o->auto_approve < 0 || o->auto_approve > 86400)
+				return ncaenrolld_refuse(_("--auto-approve: '%s' is not a number "
+				    "of seconds from 0 to 86400"), optarg);
+			break;
+		case 'h':
+			*exit_now = ncaenrolld_usage();
+			return -1;
+		case 'V':
+			*exit_now = about_close_stdout(about_version("ncaenrolld") == 0 ? 0 : 4);
+			return -1;
+		default:
+			goto usage;
+		}
+	}
+	if (optind == argc)
+		return 0;
+	for (size_t i = 0; i < sizeof ncaenrolld_cmds / sizeof ncaenrolld_cmds[0]; i++) {
+		if (strcmp(argv[optind], ncaenrolld_cmds[i]->name) == 0) {
+			o->cmd_argc = argc - optind;
+			o->cmd_argv = argv + optind;
+			return 0;
+		}
+	}
+	(void)ncaenrolld_refuse(_("unexpected argument '%s'"), argv[optind]);
+usage:
+	(void)fprintf(stderr, _("Try '%s --help' for more information.\n"), "ncaenrolld");
+	return -1;
+}
+
+/* The command line over the file; demo-only switches refused outside a demo. */
+static int
+ncaenrolld_apply(const struct ncaenrolld_opts *o, struct srv_config *cfg)
+{
+	char		*cause = NULL, host[SRV_HOST_MAX];
+	enum log_level	 level;
+	struct captcha	 cap = { 0 };
+	int		 port;
+
+	if (o->demo)
+		cfg->demo.enabled = 1;
+	if (!cfg->demo.enabled && (o->auto_approve >= 0 || o->fixed_captcha != NULL ||
+	    o->clock_file != NULL))
+		return ncaenrolld_refuse(_("%s is for a demo service only (add --demo)"),
+		    o->auto_approve >= 0 ? "--auto-approve" : o->fixed_captcha != NULL ?
+		    "--fixed-captcha" : "--test-clock");
+	if (o->listen != NULL &&
+	    srvconf_listen_parse(o->listen, host, &port, &cause) == -1) {
+		(void)ncaenrolld_refuse("--listen: %s", cause);
+		free(cause);
+		return -1;
+	}
+	if (o->log_level != NULL && log_level_parse(o->log_level, &level) == -1)
+		return ncaenrolld_refuse(_("--log-level: '%s' is not error, warning, info or "
+		    "debug"), o->log_level);
+	if (o->auto_approve >= 0)
+		cfg->demo.auto_approve = (int)o->auto_approve;
+	if ((o->listen != NULL && srvconf_set(&cfg->listen, o->listen, &cause) == -1) ||
+	    (o->state_dir != NULL &&
+	    srvconf_set(&cfg->state_dir, o->state_dir, &cause) == -1) ||
+	    (o->log_level != NULL &&
+	    srvconf_set(&cfg->log_level, o->log_level, &cause) == -1) ||
+	    (o->fixed_captcha != NULL &&
+	    srvconf_set(&cfg->demo.fixed_captcha, o->fixed_captcha, &cause) == -1) ||
+	    (o->clock_file != NULL &&
+	    srvconf_set(&cfg->clock_file, o->clock_file, &cause) == -1)) {
+		(void)ncaenrolld_refuse("%s", cause);
+		free(cause);
+		return -1;
+	}
+	/* From the command line or the file: a code no captcha can show fails now, not later. */
+	if (cfg->demo.fixed_captcha != NULL) {
+		if (captcha_make(cfg->demo.fixed_captcha, &cap, &cause) == -1) {
+			(void)ncaenrolld_refuse("%s: %s", o->fixed_captcha != NULL ?
+			    "--fixed-captcha" : "demo.fixed_captcha", cause);
+			free(cause);
+			return -1;
+		}
+		captcha_free(&cap);
+	}
+	return 0;
+}
+
+static int
+ncaenrolld_setf(char **field, char **cause, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+ncaenrolld_setf(char **field, char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*v;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n == -1) {
+		cause_set(cause, "out of memory");
+		return -1;
+	}
+	free(*field);
+	*field = v;
+	return 0;
+}
+
+/* Demo: everything lives in the state folder, made on the first start, kept after. */
+static int
+ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
+{
+	const char	*d = cfg->state_dir, *dev = getenv("NCAENROLL_DATADIR");
+	char		 hosts[SRV_HOST_MAX + sizeof NCAENROLLD_DEMO_HOSTS + 1];
+	int		 extra;
+
+	if (mkdir(d, 0700) == -1 && errno != EEXIST) {
+		cause_set(cause, "cannot make the state folder %s: %s", d, strerror(errno));
+		return -1;
+	}
+	/* The TLS certificate also names the listen address when it is a particular one. */
+	extra = strcmp(host, "*") != 0 && strcmp(host, "0.0.0.0") != 0 &&
+	    strcmp(host, "::") != 0 && strstr("," NCAENROLLD_DEMO_HOSTS ",", host) == NULL;
+	(void)snprintf(hosts, sizeof hosts, "%s%s%s", NCAENROLLD_DEMO_HOSTS, extra ? "," : "",
+	    extra ? host : "");
+	if (ca_demo_create(d, hosts, cause) == -1 ||
+	    operator_ca_create_demo(d, cause) == -1)
+		return -1;
+	if (ncaenrolld_setf(&cfg->operators.ca_cert, cause, "%s/operators-ca.pem", d) == -1 ||
+	    ncaenrolld_setf(&cfg->operators.ca_key, cause, "%s/operators-ca.key", d) == -1 ||
+	    ncaenrolld_setf(&cfg->tls_cert, cause, "%s/tls.pem", d) == -1 ||
+	    ncaenrolld_setf(&cfg->tls_key, cause, "%s/tls.key", d) == -1 ||
+	    ncaenrolld_setf(&cfg->ca_cert, cause, "%s/ca.pem", d) == -1 ||
+	    ncaenrolld_setf(&cfg->ca_key, cause, "%s/ca.key", d) == -1 ||
+	    ncaenrolld_setf(&cfg->ca_chain, cause, "%s/ca-chain.pem", d) == -1 ||
+	    ncaenrolld_setf(&cfg->store_uri, cause, "sqlite:%s/ncaenrolld.db", d) == -1)
+		return -1;
+	if (cfg->data_dir != NULL)
+		return 0;
+	if (dev != NULL && *dev != '\0')
+		return ncaenrolld_setf(&cfg->data_dir, cause, "%s/data/demo", dev);
+	return ncaenrolld_setf(&cfg->data_dir, cause, "%s/demo", DATADIR);
+}
+
+/*
+ * Demo: the NCA's own help line, unless the file names another. Only what a person can
+ * check: the single contact centre's short number and the NCA's web site.
+ */
+static int
+ncaenrolld_demo_support(struct srv_config *cfg, char **cause)
+{
+	struct srv_support	*s = &cfg->support;
+
+	if (s->phone != NULL || s->email != NULL || s->web != NULL ||
+	    s->address.en != NULL || s->hours.en != NULL)
+		return 0;
+	if (srvconf_set(&s->phone, "1414", cause) == -1 ||
+	    srvconf_set(&s->web, "https://pki.gov.kz", cause) == -1)
+		return -1;
+	return 0;
+}
+
+/* Demo: the URLs in certificates point at this service (no OCSP responder behind it). */
+static int
+ncaenrolld_demo_urls(struct srv_config *cfg, const char *host, int port, char **cause)
+{
+	struct {
+		char		**field;
+		const char	 *path;
+	} urls[] = {
+		{ &cfg->crl_url, "/api/v1/crl" },
+		{ &cfg->delta_crl_url, "/api/v1/crl" },
+		{ &cfg->ocsp_url, "/ocsp" },
+		{ &cfg->ca_issuers_url, "/api/v1/ca/chain" },
+		{ &cfg->cps_url, "/cps" },
+	};
+	const char	*h = host;
+	size_t		 i;
+	int		 v6;
+
+	if (strcmp(h, "*") == 0 || strcmp(h, "0.0.0.0") == 0 || strcmp(h, "::") == 0)
+		h = "localhost";
+	v6 = strchr(h, ':') != NULL;
+	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		if (*urls[i].field == NULL && ncaenrolld_setf(urls[i].field, cause,
+		    "https://%s%s%s:%d%s", v6 ? "[" : "", h, v6 ? "]" : "", port, urls[i].path)
+		    == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Loads the registries into a store that has none yet (a first start). */
+static int
+ncaenrolld_registries(struct srv *srv, char **cause)
+{
+	struct store		*st;
+	struct store_list	 regions = { NULL, 0 };
+	int			 rc = -1;
+
+	if ((st = srv_store_get(srv, cause)) == NULL)
+		return -1;
+	if (store_entries(st, STORE_REGIONS, NULL, &regions, cause) == -1)
+		goto out;
+	if (regions.n == 0 && srv->cfg->data_dir != NULL) {
+		log_info("loading the registries from %s", srv->cfg->data_dir);
+		if (registry_load(st, srv->cfg->data_dir, cause) == -1)
+			goto out;
+	} else if (regions.n == 0)
+		log_warning("the store holds no registries: every check will fail "
+		    "(set data_dir to load them)");
+	/* After the registries: the demo operator's office must exist. */
+	if (srv->cfg->demo.enabled && srv->cfg->operators.ca_key != NULL &&
+	    cmd_operator_demo(srv->cfg, st, cause) == -1)
+		goto out;
+	rc = 0;
+out:
+	store_list_free(&regions);
+	srv_store_put(srv, st);
+	return rc;
+}
+
+/*
+ * The operator CA for mutual TLS. None configured (operators.ca_cert: null), or the
+ * default file absent: the service runs for applicants and refuses every RA call.
+ */
+static int
+ncaenrolld_operators(struct srv *srv, char **cause)
+{
+	const char	*f = srv->cfg->operators.ca_cert;
+
+	if (f == NULL || (access(f, F_OK) == -1 && errno == ENOENT)) {
+		log_warning("no operator CA%s%s: the RA desk is closed (operators.ca_cert)",
+		    f != NULL ? " at " : "", f != NULL ? f : "");
+		return 0;
+	}
+	return (srv->opca = operator_ca_load(f, NULL, cause)) == NULL ? -1 : 0;
+}
+
+static void
+ncaenrolld_ca_config(struct srv_config *cfg)
+{
+	cfg->ca.cert_file = cfg->ca_cert;
+	cfg->ca.key_file = cfg->ca_key;
+	cfg->ca.chain_file = cfg->ca_chain;
+	cfg->ca.crl_url = cfg->crl_url;
+	cfg->ca.delta_crl_url = cfg->delta_crl_url;
+	cfg->ca.ocsp_url = cfg->ocsp_url;
+	cfg->ca.ca_issuers_url = cfg->ca_issuers_url;
+	cfg->ca.cps_url = cfg->cps_url;
+}
+
+/* From a checked configuration to a service answering on its socket. */
+static int
+ncaenrolld_start(struct ncaenrolld *d, char **cause)
+{
+	struct srv_config	*cfg = &d->cfg;
+	int			 fd, port;
+
+	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
+	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, d->host, cause) == -1) ||
+	    (fd = http_listen(d->host, port, &d->port, cause)) == -1)
+		return -1;
+	if (cfg->demo.enabled && (ncaenrolld_demo_urls(cfg, d->host, d->port, cause) == -1 ||
+	    ncaenrolld_demo_support(cfg, cause) == -1)) {
+		(void)close(fd);
+		return -1;
+	}
+	ncaenrolld_ca_config(cfg);
+	d->srv.cfg = cfg;
+	if ((d->srv.ca = ca_load(&cfg->ca, cause)) == NULL ||
+	    ncaenrolld_operators(&d->srv, cause) == -1 ||
+	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads + 2,
+	    cause)) == NULL ||
+	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
+	    ncaenrolld_registries(&d->srv, cause) == -1 ||
+	    (d->jobs = jobs_start(&d->srv, cause)) == NULL) {
+		(void)close(fd);
+		return -1;
+	}
+	/* http_start owns fd from here, whatever happens. */
+	if ((d->http = http_start(&d->srv, fd, cause)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+ncaenrolld_free(struct ncaenrolld *d)
+{
+	http_stop(d->http);	/* no request in flight after this */
+	jobs_stop(d->jobs);
+	ratelimit_free(d->srv.ratelimit);
+	srv_pool_free(d->srv.stores);
+	ca_free(d->srv.ca);
+	operator_ca_free(d->srv.opca);
+	srvconf_free(&d->cfg);
+}
+
+static int
+ncaenrolld_wait(void)
+{
+	sigset_t	set;
+	int		sig = 0;
+
+	if (sigemptyset(&set) == -1 || sigaddset(&set, SIGTERM) == -1 ||
+	    sigaddset(&set, SIGINT) == -1)
+		return -1;
+	if (sigwait(&set, &sig) != 0)
+		return -1;
+	log_info("stopping on signal %d", sig);
+	return 0;
+}
+
+/* Blocked in every thread (they inherit the mask); main takes them with sigwait. */
+static int
+ncaenrolld_block_signals(void)
+{
+	sigset_t	set;
+
+	if (sigemptyset(&set) == -1 || sigaddset(&set, SIGTERM) == -1 ||
+	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGPIPE) == -1)
+		return -1;
+	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+/* A real service's certificates must point somewhere: no default fits every CA. */
+static int
+ncaenrolld_required(const struct srv_config *cfg, const char *file)
+{
+	const struct {
+		const char	*value, *key;
+	} urls[] = {
+		{ cfg->crl_url, "ca.crl_url" },
+		{ cfg->delta_crl_url, "ca.delta_crl_url" },
+		{ cfg->ocsp_url, "ca.ocsp_url" },
+		{ cfg->ca_issuers_url, "ca.ca_issuers_url" },
+		{ cfg->cps_url, "ca.cps_url" },
+	};
+	size_t	i;
+
+	if (cfg->demo.enabled)
+		return 0;	/* a demo points them at itself */
+	for (i = 0; i < sizeof urls / sizeof urls[0]; i++)
+		if (urls[i].value == NULL)
+			return ncaenrolld_refuse(_("%s: %s is required (the certificates "
+			    "name it)"), file, urls[i].key);
+	return 0;
+}
+
+static int
+ncaenrolld_config(const struct ncaenrolld_opts *o, struct srv_config *cfg)
+{
+	char	*cause = NULL;
+
+	if (srvconf_init(cfg, &cause) == -1 ||
+	    /* A demo reads a file only when told to; a real service always does. */
+	    ((o->config != NULL || !o->demo) &&
+	    srvconf_load(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE, &cause)
+	    == -1)) {
+		(void)ncaenrolld_refuse("%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (ncaenrolld_apply(o, cfg) == -1)
+		return -1;
+	return ncaenrolld_required(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE);
+}
+
+/* A subcommand on the configuration: the demo's files made first, as the service would. */
+static int
+ncaenrolld_command(const struct ncaenrolld_opts *o, struct srv_config *cfg)
+{
+	const struct cmd_entry	*cmd = NULL;
+	char			*cause = NULL, host[SRV_HOST_MAX];
+	size_t			 i;
+	int			 port, rc;
+
+	for (i = 0; i < sizeof ncaenrolld_cmds / sizeof ncaenrolld_cmds[0]; i++)
+		if (strcmp(o->cmd_argv[0], ncaenrolld_cmds[i]->name) == 0)
+			cmd = ncaenrolld_cmds[i];
+	/* The store would log every audit entry it writes: a command says what it did. */
+	log_open("ncaenrolld", LOG_TO_STDERR, LOGL_WARNING);
+	if (cmd == NULL || srvconf_listen_parse(cfg->listen, host, &port, &cause) == -1 ||
+	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, host, &cause) == -1)) {
+		(void)ncaenrolld_refuse("%s", cause != NULL ? cause : "no such command");
+		free(cause);
+		srvconf_free(cfg);
+		log_close();
+		return CMD_EXIT_FAIL;
+	}
+	optind = 0;		/* getopt starts afresh on the command's own arguments */
+	rc = cmd->exec(cfg, o->cmd_argc, o->cmd_argv);
+	srvconf_free(cfg);
+	log_close();
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ncaenrolld_opts	 o;
+	struct ncaenrolld	 d;
+	enum log_level		 level = LOGL_INFO;
+	char			*cause = NULL;
+	int			 exit_now, rc = NCAENROLLD_EXIT_START;
+
+	memset(&d, 0, sizeof d);
+	if (hardening_no_core_dumps(&cause) == -1 || i18n_init(NULL, &cause) == -1) {
+		(void)fprintf(stderr, "ncaenrolld: %s\n", cause);
+		free(cause);
+		return NCAENROLLD_EXIT_START;
+	}
+	if (ncaenrolld_options(argc, argv, &o, &exit_now) == -1)
+		return exit_now >= 0 ? exit_now : NCAENROLLD_EXIT_USAGE;
+	if (ncaenrolld_config(&o, &d.cfg) == -1) {
+		srvconf_free(&d.cfg);
+		return NCAENROLLD_EXIT_USAGE;
+	}
+	if (o.cmd_argc > 0)
+		return ncaenrolld_command(&o, &d.cfg);
+	(void)log_level_parse(d.cfg.log_level, &level);
+	log_open("ncaenrolld", LOG_TO_STDERR, level);
+	/* The service answers in English; clients translate by the stable error codes. */
+	if (i18n_init("en", &cause) == -1 || ncaenrolld_block_signals() == -1) {
+		log_error("%s", cause != NULL ? cause : "cannot block signals");
+		goto out;
+	}
+	if (ncaenrolld_start(&d, &cause) == -1) {
+		log_error("%s", cause);
+		goto out;
+	}
+	if (printf("listening on https://%s%s%s:%d\n", strchr(d.host, ':') ? "[" : "",
+	    strcmp(d.host, "*") == 0 ? "0.0.0.0" : d.host, strchr(d.host, ':') ? "]" : "",
+	    d.port) < 0 || fflush(stdout) == EOF) {
+		log_error("cannot write to stdout: %s", strerror(errno));
+		goto out;
+	}
+	log_info("serving on port %d (%s)", d.port, d.cfg.demo.enabled ? "demo" : "production");
+	if (ncaenrolld_wait() == -1) {
+		log_error("cannot wait for signals");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(cause);
+	ncaenrolld_free(&d);
+	log_close();
+	return rc;
+}

@@ -1,0 +1,153 @@
+/*
+ * srv — the service context's shared parts: the clock (system or test file), the pool of
+ * store handles (one per request in flight, reused; a store is single-threaded) and the
+ * random identifiers of captchas and tokens.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "common/cause.h"
+#include "common/log.h"
+#include "ncaenrolld/srv.h"
+
+struct store_pool {
+	pthread_mutex_t	  lock;
+	char		 *uri;
+	struct store	**idle;		/* handles no request holds */
+	size_t		  nidle, max;
+};
+
+time_t
+srv_now(const struct srv *srv)
+{
+	FILE		*f;
+	long long	 t;
+	int		 n;
+
+	if (srv->cfg->clock_file == NULL)
+		return time(NULL);
+	/* Read each time: a test moves the clock by rewriting the file. */
+	if ((f = fopen(srv->cfg->clock_file, "r")) == NULL) {
+		log_warning("test clock %s: %s; using the system clock",
+		    srv->cfg->clock_file, strerror(errno));
+		return time(NULL);
+	}
+	n = fscanf(f, "%lld", &t);
+	(void)fclose(f);
+	if (n != 1 || t < 0) {
+		log_warning("test clock %s holds no epoch; using the system clock",
+		    srv->cfg->clock_file);
+		return time(NULL);
+	}
+	return (time_t)t;
+}
+
+struct store_pool *
+srv_pool_new(const char *uri, size_t max, char **cause)
+{
+	struct store_pool	*pool;
+
+	if ((pool = calloc(1, sizeof *pool)) == NULL ||
+	    (pool->uri = strdup(uri)) == NULL ||
+	    (pool->idle = calloc(max > 0 ? max : 1, sizeof *pool->idle)) == NULL) {
+		cause_set(cause, "out of memory");
+		if (pool != NULL)
+			free(pool->uri);
+		free(pool);
+		return NULL;
+	}
+	pool->max = max > 0 ? max : 1;
+	if ((errno = pthread_mutex_init(&pool->lock, NULL)) != 0) {
+		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		free(pool->idle);
+		free(pool->uri);
+		free(pool);
+		return NULL;
+	}
+	return pool;
+}
+
+void
+srv_pool_free(struct store_pool *pool)
+{
+	size_t	i;
+
+	if (pool == NULL)
+		return;
+	for (i = 0; i < pool->nidle; i++)
+		store_close(pool->idle[i]);
+	(void)pthread_mutex_destroy(&pool->lock);
+	free(pool->idle);
+	free(pool->uri);
+	free(pool);
+}
+
+struct store *
+srv_store_get(struct srv *srv, char **cause)
+{
+	struct store_pool	*pool = srv->stores;
+	struct store		*st = NULL;
+
+	(void)pthread_mutex_lock(&pool->lock);
+	if (pool->nidle > 0)
+		st = pool->idle[--pool->nidle];
+	(void)pthread_mutex_unlock(&pool->lock);
+	if (st != NULL)
+		return st;
+	/* Opened outside the lock: opening a file is slow, others need not wait. */
+	return store_open(pool->uri, cause);
+}
+
+void
+srv_store_put(struct srv *srv, struct store *st)
+{
+	struct store_pool	*pool = srv->stores;
+
+	if (st == NULL)
+		return;
+	(void)pthread_mutex_lock(&pool->lock);
+	if (pool->nidle < pool->max) {
+		pool->idle[pool->nidle++] = st;
+		st = NULL;
+	}
+	(void)pthread_mutex_unlock(&pool->lock);
+	if (st != NULL)
+		store_close(st);	/* more than the pool keeps: a burst is over */
+}
+
+int
+srv_random_hex(char *out, size_t nbytes, char **cause)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 buf[64];
+	size_t			 i, got = 0;
+	ssize_t			 n;
+
+	if (nbytes > sizeof buf) {
+		cause_set(cause, "too many random bytes asked for");
+		return -1;
+	}
+	while (got < nbytes) {
+		n = getrandom(buf + got, nbytes - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cause_set(cause, "no random numbers from the system: %s",
+			    strerror(errno));
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	for (i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[buf[i] >> 4];
+		out[2 * i + 1] = hex[buf[i] & 0x0f];
+	}
+	out[2 * nbytes] = '\0';
+	return 0;
+}

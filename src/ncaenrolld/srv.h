@@ -1,0 +1,106 @@
+/*
+ * srv — the running service's context: its configuration, the CA, the pool of store
+ * handles and the clock, passed to every handler and job (no globals). srvconf.c fills
+ * struct srv_config (from YAML and the command line; strings malloc'd, freed by
+ * srvconf_free); ncaenrolld.c builds struct srv around it and owns it.
+ */
+#ifndef NCA_SRV_H
+#define NCA_SRV_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "ncaenrolld/ca.h"
+#include "ncaenrolld/store.h"
+
+struct srv_policy {
+	int	verification_days;	/* submitted -> cancelled after this (30) */
+	int	captcha_lifetime;	/* seconds (300) */
+	int	token_lifetime;		/* seconds a BIN check token lives (1800) */
+	int	captcha_per_minute;	/* new captchas per client address (20) */
+	int	checks_per_minute;	/* bin/iin checks per client address (30) */
+	size_t	max_body;		/* bytes of a request body (65536) */
+	/* added by the service (srvconf.c, http.c): */
+	int	request_timeout;	/* seconds from connect to a complete request (30) */
+	int	threads;		/* HTTP worker threads (4) */
+	int	max_connections;	/* open connections in all (256) */
+	int	connections_per_address;/* open connections per client address (32) */
+};
+
+struct srv_mail {
+	char	*smtp_url;		/* smtp://host:port; NULL = no mail */
+	char	*from;			/* From: address */
+};
+
+struct srv_demo {
+	int	 enabled;
+	int	 auto_approve;		/* seconds; -1 = off */
+	char	*fixed_captcha;		/* every captcha reads this; NULL = random */
+};
+
+/* Words in the three languages a person may read (each NULL, or all three set). */
+struct srv_text {
+	char	*kk, *ru, *en;
+};
+
+/*
+ * Where a person goes for help the programs cannot give (ncaenrolld.yaml(5) "support"),
+ * served with the directories (GET /directories/support). NULL: not given.
+ */
+struct srv_support {
+	char		*phone;
+	char		*email;
+	char		*web;
+	struct srv_text	 address;
+	struct srv_text	 hours;
+};
+
+/* The operator CA (operator.c): RA operators' client certificates. */
+struct srv_operators {
+	char	*ca_cert;		/* PEM; NULL: no RA desk (every RA call is refused) */
+	char	*ca_key;		/* PEM, 0600; needed only by "ncaenrolld operator add" */
+	int	 days;			/* an operator certificate's validity (365) */
+};
+
+struct srv_config {
+	char			*listen;	/* "127.0.0.1:8443"; port 0 = any free port */
+	char			*tls_cert, *tls_key;
+	char			*ca_cert, *ca_key, *ca_chain;
+	struct srv_operators	 operators;
+	struct ca_config	 ca;		/* points into the strings above and below */
+	char			*crl_url, *delta_crl_url, *ocsp_url, *ca_issuers_url, *cps_url;
+	char			*store_uri;
+	char			*data_dir;	/* registries to load into an empty store */
+	char			*state_dir;
+	char			*clock_file;	/* tests: "now" is read from this file */
+	char			*log_level;
+	struct srv_policy	 policy;
+	struct srv_mail		 mail;
+	struct srv_demo		 demo;
+	struct srv_support	 support;
+};
+
+struct store_pool;
+struct operator_ca;
+
+struct srv {
+	struct srv_config	*cfg;
+	struct ca		*ca;
+	struct operator_ca	*opca;		/* NULL: no operator CA configured */
+	struct store_pool	*stores;
+	struct srv_ratelimit	*ratelimit;
+};
+
+/* Now, from the system clock or, in tests, the clock file. */
+time_t		 srv_now(const struct srv *);
+/* A store handle for this thread's request; give it back with srv_store_put. */
+struct store	*srv_store_get(struct srv *, char **cause);
+void		 srv_store_put(struct srv *, struct store *);
+
+/* The pool behind srv_store_get/put: handles opened on demand, at most `max` kept. */
+struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);
+void		 srv_pool_free(struct store_pool *);
+/* nbytes from the OS CSPRNG as lower-case hex into out (2 * nbytes + 1 bytes): 0 or -1. */
+int		 srv_random_hex(char *out, size_t nbytes, char **cause);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * store-ops — what a store backend implements (internal to src/ncaenrolld/store*.c). store.c
+ * picks the backend by the URI's scheme and dispatches every store_* call of store.h to
+ * its row; a backend's handle starts with `struct store` so that store.c can reach the
+ * ops. The contract of each member is the store.h function of the same name; the *_free
+ * functions of store.h do not depend on the backend and live in store.c.
+ */
+#ifndef NCA_STORE_OPS_H
+#define NCA_STORE_OPS_H
+
+#include "ncaenrolld/store.h"
+
+struct store_ops;
+
+struct store {
+	const struct store_ops	*ops;
+};
+
+struct store_ops {
+	const char	*scheme;	/* "sqlite" in "sqlite:/var/lib/x.db" */
+	/* location: the URI without "scheme:"; fills ->ops itself. */
+	struct store	*(*open)(const char *location, char **cause);
+	void		 (*close)(struct store *);
+	int		 (*begin)(struct store *, char **cause);
+	int		 (*commit)(struct store *, char **cause);
+	int		 (*rollback)(struct store *);
+
+	int	(*org_put)(struct store *, const struct store_org *, char **cause);
+	int	(*org_get)(struct store *, const char *bin, struct store_org *, int *found,
+		    char **cause);
+	int	(*gu_code_put)(struct store *, const char *bin, const char *code,
+		    char **cause);
+	int	(*gu_codes_clear)(struct store *, const char *bin, char **cause);
+	int	(*gu_codes)(struct store *, const char *bin, char ***codes, char **cause);
+	int	(*person_put)(struct store *, const struct store_person *, char **cause);
+	int	(*person_get)(struct store *, const char *iin, struct store_person *,
+		    int *found, char **cause);
+	int	(*entry_put)(struct store *, enum store_dir, const struct store_entry *,
+		    char **cause);
+	int	(*entries)(struct store *, enum store_dir, const char *parent_id,
+		    struct store_list *, char **cause);
+	int	(*entry_get)(struct store *, enum store_dir, const char *id,
+		    struct store_entry *, int *found, char **cause);
+
+	int	(*captcha_put)(struct store *, const char *id, const char *answer_hash,
+		    time_t expires, char **cause);
+	int	(*captcha_take)(struct store *, const char *id, time_t now,
+		    char **answer_hash, int *found, char **cause);
+	int	(*token_put)(struct store *, const char *token, const char *bin,
+		    time_t expires, char **cause);
+	int	(*token_get)(struct store *, const char *token, time_t now, char bin[13],
+		    int *found, char **cause);
+	int	(*sweep)(struct store *, time_t now, char **cause);
+
+	int	(*app_insert)(struct store *, struct store_app *, const char *actor,
+		    int *existing, int *key_reused, char **cause);
+	int	(*app_get)(struct store *, const char *number, struct store_app *,
+		    int *found, char **cause);
+	int	(*app_transition)(struct store *, const char *number, enum app_status from,
+		    enum app_status to, const struct store_app *set, const char *actor,
+		    const char *detail, time_t now, int *won, enum app_status *current,
+		    char **cause);
+	int	(*app_numbers)(struct store *, enum app_status, time_t before,
+		    char ***numbers, char **cause);
+	int	(*app_overdue)(struct store *, time_t now, char ***numbers, char **cause);
+	int	(*events)(struct store *, const char *number, struct store_event **v,
+		    size_t *n, char **cause);
+
+	int	(*operator_put)(struct store *, const struct store_operator *,
+		    const char *actor, time_t now, char **cause);
+	int	(*operator_get)(struct store *, const char *name, struct store_operator *,
+		    int *found, char **cause);
+	int	(*operator_revoke)(struct store *, const char *name, const char *actor,
+		    time_t now, int *found, char **cause);
+	int	(*operators)(struct store *, struct store_operator **v, size_t *n,
+		    char **cause);
+	int	(*app_queue)(struct store *, const struct store_queue_filter *,
+		    struct store_app **v, size_t *n, size_t *total, char **cause);
+	int	(*audit_add)(struct store *, time_t at, const char *actor, const char *action,
+		    const char *number, const char *detail, char **cause);
+	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
+		    size_t *n, char **cause);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

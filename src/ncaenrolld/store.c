@@ -1,0 +1,576 @@
+/*
+ * store — the backend-independent half of store.h: picks the backend by the URI's scheme,
+ * dispatches to its ops, frees the results (they are plain malloc'd structs whatever
+ * backend filled them), hashes audit entries and walks their chain (doc/audit.md).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "common/cause.h"
+#include "common/i18n.h"
+#include "ncaenrolld/store-ops.h"
+
+static const struct store_ops *const store_backends[] = {
+	&store_sqlite_ops,
+};
+
+/* The length of "scheme" in "scheme:rest" (RFC 3986 syntax), or 0 for a bare path. */
+static size_t
+store_scheme_len(const char *uri)
+{
+	size_t	i;
+
+	if (!isalpha((unsigned char)uri[0]))
+		return 0;
+	for (i = 1; uri[i] != '\0' && uri[i] != ':'; i++) {
+		if (!isalnum((unsigned char)uri[i]) && strchr("+.-", uri[i]) == NULL)
+			return 0;
+	}
+	return uri[i] == ':' ? i : 0;
+}
+
+struct store *
+store_open(const char *uri, char **cause)
+{
+	const char	*location = uri;
+	size_t		 len, i;
+
+	if (uri == NULL || *uri == '\0') {
+		cause_set(cause, _("no store is configured"));
+		return NULL;
+	}
+	if ((len = store_scheme_len(uri)) == 0)
+		return store_sqlite_ops.open(uri, cause);
+	location = uri + len + 1;
+	if (strncmp(location, "//", 2) == 0)	/* sqlite:///var/lib/x.db */
+		location += 2;
+	for (i = 0; i < sizeof store_backends / sizeof store_backends[0]; i++) {
+		if (strlen(store_backends[i]->scheme) == len &&
+		    strncmp(uri, store_backends[i]->scheme, len) == 0)
+			return store_backends[i]->open(location, cause);
+	}
+	cause_set(cause, _("the store %s: unknown kind \"%.*s\" (this build knows \"sqlite\")"),
+	    uri, (int)len, uri);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s != NULL)
+		s->ops->close(s);
+}
+
+int
+store_begin(struct store *s, char **cause)
+{
+	return s->ops->begin(s, cause);
+}
+
+int
+store_commit(struct store *s, char **cause)
+{
+	return s->ops->commit(s, cause);
+}
+
+int
+store_rollback(struct store *s)
+{
+	return s->ops->rollback(s);
+}
+
+int
+store_org_put(struct store *s, const struct store_org *o, char **cause)
+{
+	return s->ops->org_put(s, o, cause);
+}
+
+int
+store_org_get(struct store *s, const char *bin, struct store_org *o, int *found,
+    char **cause)
+{
+	return s->ops->org_get(s, bin, o, found, cause);
+}
+
+int
+store_gu_code_put(struct store *s, const char *bin, const char *code, char **cause)
+{
+	return s->ops->gu_code_put(s, bin, code, cause);
+}
+
+int
+store_gu_codes_clear(struct store *s, const char *bin, char **cause)
+{
+	return s->ops->gu_codes_clear(s, bin, cause);
+}
+
+int
+store_gu_codes(struct store *s, const char *bin, char ***codes, char **cause)
+{
+	return s->ops->gu_codes(s, bin, codes, cause);
+}
+
+int
+store_person_put(struct store *s, const struct store_person *p, char **cause)
+{
+	return s->ops->person_put(s, p, cause);
+}
+
+int
+store_person_get(struct store *s, const char *iin, struct store_person *p, int *found,
+    char **cause)
+{
+	return s->ops->person_get(s, iin, p, found, cause);
+}
+
+int
+store_entry_put(struct store *s, enum store_dir d, const struct store_entry *e,
+    char **cause)
+{
+	if (d >= STORE_DIR__MAX) {
+		cause_set(cause, _("no such directory"));
+		return -1;
+	}
+	return s->ops->entry_put(s, d, e, cause);
+}
+
+int
+store_entries(struct store *s, enum store_dir d, const char *parent_id,
+    struct store_list *l, char **cause)
+{
+	if (d >= STORE_DIR__MAX) {
+		cause_set(cause, _("no such directory"));
+		return -1;
+	}
+	return s->ops->entries(s, d, parent_id, l, cause);
+}
+
+int
+store_entry_get(struct store *s, enum store_dir d, const char *id, struct store_entry *e,
+    int *found, char **cause)
+{
+	if (d >= STORE_DIR__MAX) {
+		cause_set(cause, _("no such directory"));
+		return -1;
+	}
+	return s->ops->entry_get(s, d, id, e, found, cause);
+}
+
+int
+store_captcha_put(struct store *s, const char *id, const char *answer_hash, time_t expires,
+    char **cause)
+{
+	return s->ops->captcha_put(s, id, answer_hash, expires, cause);
+}
+
+int
+store_captcha_take(struct store *s, const char *id, time_t now, char **answer_hash,
+    int *found, char **cause)
+{
+	return s->ops->captcha_take(s, id, now, answer_hash, found, cause);
+}
+
+int
+store_token_put(struct store *s, const char *token, const char *bin, time_t expires,
+    char **cause)
+{
+	return s->ops->token_put(s, token, bin, expires, cause);
+}
+
+int
+store_token_get(struct store *s, const char *token, time_t now, char bin[13], int *found,
+    char **cause)
+{
+	return s->ops->token_get(s, token, now, bin, found, cause);
+}
+
+int
+store_sweep(struct store *s, time_t now, char **cause)
+{
+	return s->ops->sweep(s, now, cause);
+}
+
+int
+store_app_insert(struct store *s, struct store_app *app, const char *actor, int *existing,
+    int *key_reused, char **cause)
+{
+	return s->ops->app_insert(s, app, actor, existing, key_reused, cause);
+}
+
+int
+store_app_get(struct store *s, const char *number, struct store_app *app, int *found,
+    char **cause)
+{
+	return s->ops->app_get(s, number, app, found, cause);
+}
+
+int
+store_app_transition(struct store *s, const char *number, enum app_status from,
+    enum app_status to, const struct store_app *set, const char *actor, const char *detail,
+    time_t now, int *won, enum app_status *current, char **cause)
+{
+	if (from >= APP_STATUS__MAX || to >= APP_STATUS__MAX) {
+		cause_set(cause, _("no such application status"));
+		return -1;
+	}
+	return s->ops->app_transition(s, number, from, to, set, actor, detail, now, won,
+	    current, cause);
+}
+
+int
+store_app_numbers(struct store *s, enum app_status status, time_t before, char ***numbers,
+    char **cause)
+{
+	if (status >= APP_STATUS__MAX) {
+		cause_set(cause, _("no such application status"));
+		return -1;
+	}
+	return s->ops->app_numbers(s, status, before, numbers, cause);
+}
+
+int
+store_app_overdue(struct store *s, time_t now, char ***numbers, char **cause)
+{
+	return s->ops->app_overdue(s, now, numbers, cause);
+}
+
+int
+store_events(struct store *s, const char *number, struct store_event **v, size_t *n,
+    char **cause)
+{
+	return s->ops->events(s, number, v, n, cause);
+}
+
+/* ---- results: plain malloc'd data, freed the same way for every backend ---- */
+
+static void
+store_names_free(struct store_names *n)
+{
+	free(n->kk);
+	free(n->ru);
+	free(n->en);
+	n->kk = n->ru = n->en = NULL;
+}
+
+void
+store_org_free(struct store_org *o)
+{
+	if (o == NULL)
+		return;
+	store_names_free(&o->name);
+	free(o->region_id);
+	o->region_id = NULL;
+}
+
+void
+store_strv_free(char **v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+store_person_free(struct store_person *p)
+{
+	if (p == NULL)
+		return;
+	free(p->surname);
+	free(p->given_name);
+	free(p->patronymic);
+	p->surname = p->given_name = p->patronymic = NULL;
+}
+
+void
+store_entry_free(struct store_entry *e)
+{
+	if (e == NULL)
+		return;
+	free(e->id);
+	free(e->parent_id);
+	store_names_free(&e->name);
+	free(e->dc);
+	free(e->oid);
+	free(e->address);
+	memset(e, 0, sizeof *e);
+}
+
+void
+store_list_free(struct store_list *l)
+{
+	size_t	i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		store_entry_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+store_app_free_strings(struct store_app *a)
+{
+	char	**const strings[] = {
+		&a->org_name, &a->surname, &a->given_name, &a->patronymic, &a->email,
+		&a->role_id, &a->region_id, &a->city_id, &a->gu_code, &a->storage, &a->lang,
+		&a->csr_auth, &a->csr_sign, &a->cert_auth, &a->cert_sign, &a->reject_reason,
+		&a->install_nonce, &a->reject_code, &a->reject_text,
+	};
+	size_t	  i;
+
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		free(*strings[i]);
+		*strings[i] = NULL;
+	}
+}
+
+void
+store_app_free(struct store_app *a)
+{
+	if (a != NULL)
+		store_app_free_strings(a);
+}
+
+void
+store_events_free(struct store_event *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].actor);
+		free(v[i].action);
+		free(v[i].detail);
+	}
+	free(v);
+}
+
+/* ---- RA operators, the queue, the audit log ---- */
+
+int
+store_operator_put(struct store *s, const struct store_operator *op, const char *actor,
+    time_t now, char **cause)
+{
+	return s->ops->operator_put(s, op, actor, now, cause);
+}
+
+int
+store_operator_get(struct store *s, const char *name, struct store_operator *op,
+    int *found, char **cause)
+{
+	return s->ops->operator_get(s, name, op, found, cause);
+}
+
+int
+store_operator_revoke(struct store *s, const char *name, const char *actor, time_t now,
+    int *found, char **cause)
+{
+	return s->ops->operator_revoke(s, name, actor, now, found, cause);
+}
+
+int
+store_operators(struct store *s, struct store_operator **v, size_t *n, char **cause)
+{
+	return s->ops->operators(s, v, n, cause);
+}
+
+int
+store_app_queue(struct store *s, const struct store_queue_filter *f, struct store_app **v,
+    size_t *n, size_t *total, char **cause)
+{
+	return s->ops->app_queue(s, f, v, n, total, cause);
+}
+
+int
+store_audit_add(struct store *s, time_t at, const char *actor, const char *action,
+    const char *number, const char *detail, char **cause)
+{
+	return s->ops->audit_add(s, at, actor, action, number, detail, cause);
+}
+
+int
+store_audit_list(struct store *s, const char *number, struct store_audit **v, size_t *n,
+    char **cause)
+{
+	return s->ops->audit_list(s, number, v, n, cause);
+}
+
+void
+store_operator_free(struct store_operator *op)
+{
+	if (op == NULL)
+		return;
+	free(op->name);
+	free(op->office);
+	free(op->role);
+	memset(op, 0, sizeof *op);
+}
+
+void
+store_operators_free(struct store_operator *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_operator_free(&v[i]);
+	free(v);
+}
+
+void
+store_apps_free(struct store_app *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_app_free(&v[i]);
+	free(v);
+}
+
+void
+store_audit_free(struct store_audit *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].actor);
+		free(v[i].action);
+		free(v[i].number);
+		free(v[i].detail);
+	}
+	free(v);
+}
+
+/*
+ * doc/audit.md: "ncaenroll-audit-v1|PREV|ID|AT|n:ACTOR|n:ACTION|n:NUMBER|n:DETAIL\n", n
+ * the byte length of what follows it, so no content can pass for a separator.
+ */
+char *
+store_audit_encode(const struct store_audit *e, size_t *len)
+{
+	const char	*actor = e->actor != NULL ? e->actor : "";
+	const char	*action = e->action != NULL ? e->action : "";
+	const char	*number = e->number != NULL ? e->number : "";
+	const char	*detail = e->detail != NULL ? e->detail : "";
+	char		*s = NULL;
+	int		 n;
+
+	n = asprintf(&s, "ncaenroll-audit-v1|%s|%lld|%lld|%zu:%s|%zu:%s|%zu:%s|%zu:%s\n",
+	    e->prev_hash, e->id, (long long)e->at, strlen(actor), actor, strlen(action),
+	    action, strlen(number), number, strlen(detail), detail);
+	if (n < 0)
+		return NULL;
+	*len = (size_t)n;
+	return s;
+}
+
+int
+store_audit_hash(const struct store_audit *e, char out[STORE_AUDIT_HASH_LEN + 1])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	char			*text;
+	size_t			 len;
+	int			 ok;
+
+	if ((text = store_audit_encode(e, &len)) == NULL)
+		return -1;
+	ok = EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == 32;
+	free(text);
+	if (!ok)
+		return -1;
+	for (i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[2 * mdlen] = '\0';
+	return 0;
+}
+
+/* What is wrong with entry e after prev (NULL: e is the first); 0 when nothing. */
+static int
+store_audit_judge(const struct store_audit *e, long long prev_id,
+    const char *prev_hash, struct store_audit_check *c)
+{
+	char	hash[STORE_AUDIT_HASH_LEN + 1];
+
+	if (e->id != prev_id + 1)
+		(void)snprintf(c->why, sizeof c->why, e->id > prev_id + 1 ?
+		    "entries %lld to %lld before it are missing (deleted)" :
+		    "its id does not follow entry %lld (inserted)",
+		    prev_id + 1, e->id > prev_id + 1 ? e->id - 1 : prev_id);
+	else if (e->prev_hash[0] == '\0' || e->hash[0] == '\0')
+		(void)snprintf(c->why, sizeof c->why, "%s",
+		    "its prev_hash or hash is not 64 hex digits (altered)");
+	else if (strcmp(e->prev_hash, prev_hash) != 0)
+		(void)snprintf(c->why, sizeof c->why, prev_id == 0 ?
+		    "its prev_hash is not the chain's start (an entry before it was removed "
+		    "or it was inserted)" : "its prev_hash is not the hash of entry %lld "
+		    "(an entry was removed, inserted or rewritten)", prev_id);
+	else if (store_audit_hash(e, hash) == -1)
+		return -1;
+	else if (strcmp(hash, e->hash) != 0)
+		(void)snprintf(c->why, sizeof c->why, "%s",
+		    "its contents do not match its hash (the entry was altered)");
+	else
+		return 0;
+	c->broken = e->id;
+	return 0;
+}
+
+/*
+ * The chain is walked here, above the backends: it reads the entries through the store
+ * contract (audit_list), so any backend's log is judged by the same rules.
+ */
+int
+store_audit_verify(struct store *st, struct store_audit_check *c, char **cause)
+{
+	struct store_audit	*v = NULL;
+	size_t			 n = 0, i;
+	long long		 prev_id = 0;
+	const char		*prev_hash;
+	char			 zeros[STORE_AUDIT_HASH_LEN + 1];
+
+	memset(c, 0, sizeof *c);
+	memset(zeros, '0', STORE_AUDIT_HASH_LEN);
+	zeros[STORE_AUDIT_HASH_LEN] = '\0';
+	prev_hash = zeros;
+	/* One read (one statement): a consistent snapshot even while the service writes. */
+	if (store_audit_list(st, NULL, &v, &n, cause) == -1)
+		return -1;
+	for (i = 0; i < n && c->broken == 0; i++) {
+		if (store_audit_judge(&v[i], prev_id, prev_hash, c) == -1) {
+			cause_set(cause, _("the audit log: cannot hash entry %lld"), v[i].id);
+			store_audit_free(v, n);
+			return -1;
+		}
+		prev_id = v[i].id;
+		prev_hash = v[i].hash;
+	}
+	if (n > 0) {
+		c->head_id = v[n - 1].id;
+		(void)snprintf(c->head, sizeof c->head, "%s", v[n - 1].hash);
+	}
+	c->count = (long long)n;
+	store_audit_free(v, n);
+	return 0;
+}
