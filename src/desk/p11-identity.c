@@ -29,7 +29,7 @@ struct p11_identity_uri {
 };
 
 int
-p11_is_uri(const char *s)
+p11_identity_is_uri(const char *s)
 {
 	return s != NULL && strncmp(s, "pkcs11:", 7) == 0;
 }
@@ -138,7 +138,7 @@ p11_identity_parse(const char *s, struct p11_identity_uri *u)
 	int		 query = 0;
 
 	memset(u, 0, sizeof *u);
-	if (!p11_is_uri(s))
+	if (!p11_identity_is_uri(s))
 		return -1;
 	q = strchr(s, '?');
 	for (p = s + 7; *p != '\0'; p = *end != '\0' ? end + 1 : end) {

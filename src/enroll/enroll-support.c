@@ -22,7 +22,7 @@ _Static_assert(sizeof enroll_support_kinds / sizeof enroll_support_kinds[0] ==
     FAILURE_CANCELLED + 1, "a row for every kind of failure");
 
 int
-enroll_error_needs_support(const struct failure *err)
+enroll_support_needed(const struct failure *err)
 {
 	if (err == NULL || err->kind < FAILURE_REFUSED || err->kind > FAILURE_CANCELLED)
 		return 0;
@@ -38,7 +38,7 @@ enroll_support_for(struct enroll *e, const struct failure *err)
 	char			*text;
 
 	/* A service that has just failed is not asked again, only its earlier answer used. */
-	if (!enroll_error_needs_support(err) ||
+	if (!enroll_support_needed(err) ||
 	    (err->kind == FAILURE_SERVICE && e->support == NULL))
 		return strdup("");
 	if ((text = enroll_support_text(e, &mine)) == NULL) {

@@ -646,7 +646,7 @@ enroll_set_token(struct enroll *e, const char *id, const char *serial,
 	} else
 		rc = enroll_record(e, id, ENROLL_NO_MOVE, err, APPKEY_TOKEN, serial,
 		    APPKEY_TOKEN_LABEL, list[i].label, (char *)NULL);
-	keystore_tokens_free(list, n);
+	keystore_pkcs11_tokens_free(list, n);
 	return rc;
 }
 
@@ -805,7 +805,7 @@ enroll_tokens(struct enroll *e, struct keystore_token **list, size_t *n,
 		if ((*list)[i].initialized)
 			(*list)[kept++] = (*list)[i];
 		else
-			keystore_token_clear(&(*list)[i]);
+			keystore_pkcs11_token_clear(&(*list)[i]);
 	*n = kept;
 	return 0;
 }

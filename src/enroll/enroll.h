@@ -117,7 +117,7 @@ int	enroll_apply(struct enroll *, const char *id, const struct secret *pin,
 	    const struct enroll_progress *, struct failure *);
 /*
  * The tokens connected now (every slot of the PKCS#11 module with a token in it), for the
- * person to choose one; free with keystore_tokens_free.
+ * person to choose one; free with keystore_pkcs11_tokens_free.
  */
 int	enroll_tokens(struct enroll *, struct keystore_token **, size_t *,
 	    struct failure *);
@@ -229,7 +229,7 @@ char	*enroll_support_text(struct enroll *, struct failure *);
  * refusal svcerror_needs_support marks (the program and the service disagree, the keys
  * or the registers' data cannot make a certificate...). 1 or 0.
  */
-int	enroll_error_needs_support(const struct failure *);
+int	enroll_support_needed(const struct failure *);
 /*
  * The support contact to end such a failure's message with, as enroll_support_text
  * gives it; "" for any other failure, when the service names none, or when it cannot be

@@ -48,7 +48,7 @@ keystore_pkcs11_module(void)
 }
 
 void
-keystore_token_clear(struct keystore_token *t)
+keystore_pkcs11_token_clear(struct keystore_token *t)
 {
 	free(t->label);
 	free(t->serial);
@@ -58,14 +58,14 @@ keystore_token_clear(struct keystore_token *t)
 }
 
 void
-keystore_tokens_free(struct keystore_token *list, size_t n)
+keystore_pkcs11_tokens_free(struct keystore_token *list, size_t n)
 {
 	size_t	i;
 
 	if (list == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		keystore_token_clear(&list[i]);
+		keystore_pkcs11_token_clear(&list[i]);
 	free(list);
 }
 
@@ -113,7 +113,7 @@ keystore_pkcs11_tokens(const char *module, struct keystore_token **list, size_t 
 	rc = 0;
 out:
 	if (rc == -1) {
-		keystore_tokens_free(*list, *n);
+		keystore_pkcs11_tokens_free(*list, *n);
 		*list = NULL;
 		*n = 0;
 	}

@@ -111,9 +111,9 @@ const char	*keystore_pkcs11_module(void);
 /* Every token present in the module's slots (possibly none: *n = 0, return 0). */
 int		 keystore_pkcs11_tokens(const char *module, struct keystore_token **list,
 		    size_t *n, char **cause);
-void		 keystore_tokens_free(struct keystore_token *, size_t);
+void		 keystore_pkcs11_tokens_free(struct keystore_token *, size_t);
 /* One entry's strings freed and the entry zeroed (for a caller that drops some). */
-void		 keystore_token_clear(struct keystore_token *);
+void		 keystore_pkcs11_token_clear(struct keystore_token *);
 /* Logs in to the token with that serial number with the PIN; keys are named after app_id. */
 struct keystore	*keystore_pkcs11_open(const char *module, const char *serial,
 		    const char *app_id, const struct secret *pin, char **cause);

@@ -27,7 +27,7 @@ cmd_ra_console_sign_in(struct ra_ctx *ctx, struct ra *ra)
 	int			 rc = CMD_EXIT_OK;
 
 	if (ra_queue(ra, &f, &apps, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	json_decref(apps);
 	failure_free(&err);
 	return rc;
@@ -56,7 +56,7 @@ cmd_ra_console(struct ra_ctx *ctx)
 		free(cause);
 		return CMD_EXIT_USAGE;
 	}
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		return rc;
 	if ((rc = cmd_ra_console_sign_in(ctx, ra)) != CMD_EXIT_OK)
 		return rc;

@@ -98,17 +98,17 @@ decide_fetch(struct decide *d, struct ra *ra, json_t **app)
 	int		 rc;
 
 	if (ra_application(ra, d->number, app, &err) == -1) {
-		rc = ra_cmd_report(d->ctx, &err);
+		rc = cmd_ra_report(d->ctx, &err);
 		failure_free(&err);
 		return rc;
 	}
 	ra_applicant_name(*app, d->name, sizeof d->name);
 	(void)printf("%s %s\n", _("Application"), ra_str(*app, "request_number"));
-	ra_cmd_field(_("Applicant"), d->name);
-	ra_cmd_field(_("IIN"), ra_str(json_object_get(*app, "applicant"), "iin"));
-	ra_cmd_field(_("Organization"), ra_org_name(*app));
-	ra_cmd_field(_("BIN"), ra_str(json_object_get(*app, "organization"), "bin"));
-	ra_cmd_field(_("Role"), ra_value_label(json_object_get(*app, "role")));
+	cmd_ra_field(_("Applicant"), d->name);
+	cmd_ra_field(_("IIN"), ra_str(json_object_get(*app, "applicant"), "iin"));
+	cmd_ra_field(_("Organization"), ra_org_name(*app));
+	cmd_ra_field(_("BIN"), ra_str(json_object_get(*app, "organization"), "bin"));
+	cmd_ra_field(_("Role"), ra_value_label(json_object_get(*app, "role")));
 	if (strcmp(ra_str(*app, "status"), "submitted") != 0)
 		return decide_already(d, *app);
 	return CMD_EXIT_OK;
@@ -180,7 +180,7 @@ static int
 decide_done(struct decide *d, json_t *answer, int approved)
 {
 	if (d->ctx->cmd.json)
-		return ra_cmd_json(d->ctx, json_incref(answer), d->number);
+		return cmd_ra_json(d->ctx, json_incref(answer), d->number);
 	(void)printf("%s\n", ra_decided_text(answer, approved));
 	return CMD_EXIT_OK;
 }
@@ -210,14 +210,14 @@ approve_exec(struct cmd_ctx *c, const struct cmd_args *args)
 		failure_free(&err);
 		return rc;
 	}
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		goto out;
 	if (d.tty && ((rc = decide_fetch(&d, ra, &app)) != CMD_EXIT_OK ||
 	    (d.documents == NULL && (rc = decide_tick(&d, app, codes, &n)) != CMD_EXIT_OK) ||
 	    (rc = decide_confirm(&d, 1)) != CMD_EXIT_OK))
 		goto out;
 	if (ra_approve(ra, d.number, codes, (size_t)n, &answer, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	else
 		rc = decide_done(&d, answer, 1);
 out:
@@ -237,12 +237,12 @@ reject_choose(struct decide *d, struct ra *ra, char **chosen)
 	int		 rc;
 
 	if (ra_reject_reasons(ra, &reasons, &err) == -1) {
-		rc = ra_cmd_report(d->ctx, &err);
+		rc = cmd_ra_report(d->ctx, &err);
 		failure_free(&err);
 		return rc;
 	}
 	(void)printf("\n%s\n", _("Reasons:"));
-	ra_cmd_reasons(reasons);
+	cmd_ra_reasons(reasons);
 	json_decref(reasons);
 	if ((*chosen = cmd_ask(_("Reason (type its code): "))) == NULL || **chosen == '\0')
 		return CMD_EXIT_USAGE;
@@ -266,7 +266,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	d.entry = &cmd_ra_reject_entry;
 	if ((rc = decide_options(&d, args)) != CMD_EXIT_OK)
 		return rc;
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		goto out;
 	if (d.tty && ((rc = decide_fetch(&d, ra, &app)) != CMD_EXIT_OK ||
 	    (d.reason == NULL && (rc = reject_choose(&d, ra, &reason)) != CMD_EXIT_OK)))
@@ -281,7 +281,7 @@ reject_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	if (d.tty && (rc = decide_confirm(&d, 0)) != CMD_EXIT_OK)
 		goto out;
 	if (ra_reject(ra, d.number, d.reason, d.text, &answer, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	else
 		rc = decide_done(&d, answer, 0);
 out:

@@ -19,17 +19,17 @@ history_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	json_t		*app = NULL, *h;
 	int		 rc;
 
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		return rc;
 	if (ra_application(ra, args->argv[0], &app, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	else if (c->json) {
 		h = json_object_get(app, "history");
 		rc = cmd_json(c, json_pack("{s:s, s:o}", "request_number", ra_str(app, "request_number"),
 		    "history", h != NULL ? json_incref(h) : json_array()));
 	} else {
 		(void)printf("%s %s\n", _("Application"), ra_str(app, "request_number"));
-		ra_cmd_history(app);
+		cmd_ra_history(app);
 		rc = CMD_EXIT_OK;
 	}
 	json_decref(app);

@@ -84,10 +84,10 @@ queue_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	    queue_days(args->opt[QUEUE_MAX_AGE], &f.max_age_days) == -1)
 		return cmd_usage_error(c, &cmd_ra_queue_entry,
 		    _("--max-age needs a number of days"));
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		return rc;
 	if (ra_queue(ra, &f, &apps, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	else if (c->json)
 		rc = cmd_json(c, json_pack("{s:O}", "applications", apps));
 	else

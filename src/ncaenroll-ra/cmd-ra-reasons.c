@@ -19,14 +19,14 @@ reasons_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	int		 rc;
 
 	(void)args;
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		return rc;
 	if (ra_reject_reasons(ra, &reasons, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	else if (c->json)
 		rc = cmd_json(c, json_pack("{s:O}", "reasons", reasons));
 	else {
-		ra_cmd_reasons(reasons);
+		cmd_ra_reasons(reasons);
 		rc = CMD_EXIT_OK;
 	}
 	json_decref(reasons);

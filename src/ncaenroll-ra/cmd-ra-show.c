@@ -26,7 +26,7 @@ show_status(const json_t *app)
 static void
 show_role(const json_t *app)
 {
-	ra_cmd_field(_("Role"), ra_value_label(json_object_get(app, "role")));
+	cmd_ra_field(_("Role"), ra_value_label(json_object_get(app, "role")));
 }
 
 static void
@@ -38,37 +38,37 @@ show_print(const json_t *app)
 	char		 line[512], when[RA_WHEN_MAX], *why;
 
 	(void)printf("%s %s\n\n", _("Application"), ra_str(app, "request_number"));
-	ra_cmd_field(_("Status"), show_status(app));
-	ra_cmd_field(_("Submitted"), ra_when(ra_str(app, "submitted"), when));
+	cmd_ra_field(_("Status"), show_status(app));
+	cmd_ra_field(_("Submitted"), ra_when(ra_str(app, "submitted"), when));
 	if (json_is_integer(json_object_get(app, "days_left"))) {
 		(void)snprintf(line, sizeof line, "%s (%s: %lld)",
 		    ra_when(ra_str(app, "deadline"), when), _("days left"),
 		    (long long)json_integer_value(json_object_get(app, "days_left")));
-		ra_cmd_field(_("Verify before"), line);
+		cmd_ra_field(_("Verify before"), line);
 	}
-	ra_cmd_field(_("Decided"), ra_when(ra_str(app, "decided"), when));
+	cmd_ra_field(_("Decided"), ra_when(ra_str(app, "decided"), when));
 	if ((why = reason_describe(app, i18n_current())) != NULL)
-		ra_cmd_field(_("Reason"), why);
+		cmd_ra_field(_("Reason"), why);
 	free(why);
 	ra_applicant_name(app, line, sizeof line);
-	ra_cmd_field(_("Applicant"), line);
-	ra_cmd_field(_("IIN"), ra_str(a, "iin"));
-	ra_cmd_field(_("E-mail"), ra_str(a, "email"));
-	ra_cmd_field(_("Organization"), ra_org_name(app));
-	ra_cmd_field(_("BIN"), ra_str(org, "bin"));
+	cmd_ra_field(_("Applicant"), line);
+	cmd_ra_field(_("IIN"), ra_str(a, "iin"));
+	cmd_ra_field(_("E-mail"), ra_str(a, "email"));
+	cmd_ra_field(_("Organization"), ra_org_name(app));
+	cmd_ra_field(_("BIN"), ra_str(org, "bin"));
 	show_role(app);
-	ra_cmd_field(_("Region"), ra_value_label(json_object_get(app, "region")));
-	ra_cmd_field(_("City"), ra_value_label(json_object_get(app, "city")));
-	ra_cmd_field(_("Treasury code (ГУ/СКС)"), ra_str(app, "gu_code"));
-	ra_cmd_field(_("Key storage"), ra_storage_name(app));
+	cmd_ra_field(_("Region"), ra_value_label(json_object_get(app, "region")));
+	cmd_ra_field(_("City"), ra_value_label(json_object_get(app, "city")));
+	cmd_ra_field(_("Treasury code (ГУ/СКС)"), ra_str(app, "gu_code"));
+	cmd_ra_field(_("Key storage"), ra_storage_name(app));
 	(void)printf("\n%s\n", _("Documents to check (approve --documents CODE,...):"));
-	ra_cmd_documents(app);
+	cmd_ra_documents(app);
 	(void)printf("\n%s\n", _("History:"));
-	ra_cmd_history(app);
+	cmd_ra_history(app);
 	/* The form in the reader's words, as the console shows it (the service's is English). */
 	if ((form = ra_form_text(app, NULL)) != NULL) {
 		(void)printf("\n%s\n", _("Application form:"));
-		ra_cmd_put(form, 1);
+		cmd_ra_put(form, 1);
 		(void)putchar('\n');
 	}
 	free(form);
@@ -83,10 +83,10 @@ show_exec(struct cmd_ctx *c, const struct cmd_args *args)
 	json_t		*app = NULL;
 	int		 rc;
 
-	if ((ra = ra_cmd_connect(ctx, &rc)) == NULL)
+	if ((ra = cmd_ra_connect(ctx, &rc)) == NULL)
 		return rc;
 	if (ra_application(ra, args->argv[0], &app, &err) == -1)
-		rc = ra_cmd_report(ctx, &err);
+		rc = cmd_ra_report(ctx, &err);
 	else if (c->json)
 		rc = cmd_json(c, json_incref(app));
 	else {

@@ -39,19 +39,19 @@ static const struct cliconf_spec ra_settings_spec = {
 };
 
 int
-ra_settings_load_file(struct ra_settings *s, const char *path, char **cause)
+cmd_ra_settings_load_file(struct ra_settings *s, const char *path, char **cause)
 {
 	return cliconf_read_file(&ra_settings_spec, s, path, cause);
 }
 
 int
-ra_settings_load(struct ra_settings *s, char **cause)
+cmd_ra_settings_load(struct ra_settings *s, char **cause)
 {
 	return cliconf_read(&ra_settings_spec, s, cause);
 }
 
 void
-ra_settings_free(struct ra_settings *s)
+cmd_ra_settings_free(struct ra_settings *s)
 {
 	cliconf_release(&ra_settings_spec, s);
 }
@@ -61,11 +61,11 @@ ra_settings_free(struct ra_settings *s)
  * demo's own container, else from a descriptor or the terminal, never echoed.
  */
 static struct secret *
-ra_cmd_password(struct ra_ctx *ctx, const char *p12, int *status)
+cmd_ra_password(struct ra_ctx *ctx, const char *p12, int *status)
 {
 	struct secret	*pw;
 	char		*cause = NULL, prompt[512];
-	int		 token = p11_is_uri(p12);
+	int		 token = p11_identity_is_uri(p12);
 
 	if (ctx->cmd.demo && !ctx->operator_given && ctx->password_fd < 0)
 		return secret_new(RA_DEMO_PASSWORD, strlen(RA_DEMO_PASSWORD));
@@ -89,7 +89,7 @@ ra_cmd_password(struct ra_ctx *ctx, const char *p12, int *status)
 }
 
 static int
-ra_cmd_demo(struct ra_ctx *ctx, char **p12, int *status)
+cmd_ra_demo(struct ra_ctx *ctx, char **p12, int *status)
 {
 	char	*cause = NULL;
 
@@ -123,7 +123,7 @@ ra_cmd_demo(struct ra_ctx *ctx, char **p12, int *status)
 
 /* 1 when the password is typed at the terminal's prompt now (not a descriptor, the demo's). */
 static int
-ra_cmd_asks(const struct ra_ctx *ctx)
+cmd_ra_asks(const struct ra_ctx *ctx)
 {
 	return ctx->password_fd < 0 && !(ctx->cmd.demo && !ctx->operator_given) &&
 	    isatty(STDIN_FILENO);
@@ -135,7 +135,7 @@ ra_cmd_asks(const struct ra_ctx *ctx)
  * A token's PIN is not asked again here: the token counts wrong PINs and locks itself.
  */
 static struct ra *
-ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
+cmd_ra_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
 {
 	struct failure	 err;
 	struct secret	*pw = NULL;
@@ -145,7 +145,7 @@ ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
 	memset(&err, 0, sizeof err);
 	for (tries = 1;; tries++) {
 		if (cfg->operator_p12 != NULL &&
-		    (pw = ra_cmd_password(ctx, cfg->operator_p12, status)) == NULL)
+		    (pw = cmd_ra_password(ctx, cfg->operator_p12, status)) == NULL)
 			break;
 		cfg->password = pw;
 		ra = ra_open(cfg, &err);
@@ -153,9 +153,9 @@ ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
 		cfg->password = pw = NULL;
 		if (ra != NULL)
 			break;
-		if (tries >= RA_PASSWORD_TRIES || !ra_cmd_asks(ctx) || err.code == NULL ||
+		if (tries >= RA_PASSWORD_TRIES || !cmd_ra_asks(ctx) || err.code == NULL ||
 		    strcmp(err.code, "operator.password") != 0) {
-			*status = ra_cmd_report(ctx, &err);
+			*status = cmd_ra_report(ctx, &err);
 			break;
 		}
 		cmd_say(&ctx->cmd, "%s", err.message != NULL ? err.message : "?");
@@ -166,7 +166,7 @@ ra_cmd_open(struct ra_ctx *ctx, struct ra_config *cfg, int *status)
 }
 
 struct ra *
-ra_cmd_connect(struct ra_ctx *ctx, int *status)
+cmd_ra_connect(struct ra_ctx *ctx, int *status)
 {
 	struct ra_config	 cfg;
 	char			*demo_p12 = NULL;
@@ -174,7 +174,7 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 	if (ctx->ra != NULL)
 		return ctx->ra;
 	memset(&cfg, 0, sizeof cfg);
-	if (ctx->cmd.demo && ra_cmd_demo(ctx, &demo_p12, status) == -1)
+	if (ctx->cmd.demo && cmd_ra_demo(ctx, &demo_p12, status) == -1)
 		return NULL;
 	cfg.url = ctx->cmd.demo ? ctx->cmd.demo_svc.url : ctx->set.service;
 	cfg.ca_file = ctx->cmd.demo ? ctx->cmd.demo_svc.ca_file : ctx->set.ca_file;
@@ -187,13 +187,13 @@ ra_cmd_connect(struct ra_ctx *ctx, int *status)
 		    _("no service to ask: give --service URL, or set 'service:' in "
 		    "~/.config/ncaenroll/ra.yaml (or try --demo)"));
 	else if ((*status = cmd_check_service(&ctx->cmd, cfg.url, cfg.ca_file)) == CMD_EXIT_OK)
-		ctx->ra = ra_cmd_open(ctx, &cfg, status);
+		ctx->ra = cmd_ra_open(ctx, &cfg, status);
 	free(demo_p12);
 	return ctx->ra;
 }
 
 int
-ra_cmd_report(struct ra_ctx *ctx, const struct failure *err)
+cmd_ra_report(struct ra_ctx *ctx, const struct failure *err)
 {
 	int	status = err->kind != 0 ? (int)err->kind : CMD_EXIT_LOCAL;
 
@@ -203,7 +203,7 @@ ra_cmd_report(struct ra_ctx *ctx, const struct failure *err)
 
 
 int
-ra_cmd_json(struct ra_ctx *ctx, json_t *o, const char *number)
+cmd_ra_json(struct ra_ctx *ctx, json_t *o, const char *number)
 {
 	if (o != NULL && number != NULL && json_is_object(o) &&
 	    json_object_get(o, "request_number") == NULL &&
@@ -215,16 +215,16 @@ ra_cmd_json(struct ra_ctx *ctx, json_t *o, const char *number)
 }
 
 void
-ra_ctx_free(struct ra_ctx *ctx)
+cmd_ra_ctx_free(struct ra_ctx *ctx)
 {
 	ra_close(ctx->ra);
 	ctx->ra = NULL;
 	cmd_ctx_free(&ctx->cmd);
-	ra_settings_free(&ctx->set);
+	cmd_ra_settings_free(&ctx->set);
 }
 
 void
-ra_cmd_put(const char *s, int lines)
+cmd_ra_put(const char *s, int lines)
 {
 	for (; *s != '\0'; s++)
 		(void)putchar(((unsigned char)*s < 0x20 && !(lines && *s == '\n')) ||
@@ -232,7 +232,7 @@ ra_cmd_put(const char *s, int lines)
 }
 
 void
-ra_cmd_field(const char *label, const char *value)
+cmd_ra_field(const char *label, const char *value)
 {
 	char	*l, *with = NULL;
 
@@ -243,16 +243,16 @@ ra_cmd_field(const char *label, const char *value)
 		return;
 	}
 	(void)printf("%s ", l);
-	ra_cmd_put(value, 0);
+	cmd_ra_put(value, 0);
 	(void)putchar('\n');
 	free(l);
 	free(with);
 }
 
-static void	ra_cmd_wrap(const char *, size_t, size_t, size_t);
+static void	cmd_ra_wrap(const char *, size_t, size_t, size_t);
 
 void
-ra_cmd_history(const json_t *app)
+cmd_ra_history(const json_t *app)
 {
 	const json_t	*h = json_object_get(app, "history"), *ev;
 	size_t		 i;
@@ -274,7 +274,7 @@ ra_cmd_history(const json_t *app)
 		free(why);
 		when_col = utf8_fit(ra_when(ra_str(ev, "at"), when), 23, 1);
 		(void)printf("  %s  ", when_col != NULL ? when_col : "");
-		ra_cmd_wrap(rest, 27, 27, 79);
+		cmd_ra_wrap(rest, 27, 27, 79);
 		free(when_col);
 		free(rest);
 	}
@@ -282,7 +282,7 @@ ra_cmd_history(const json_t *app)
 
 /* Words of s on lines of at most width columns, each after indent spaces but the first. */
 static void
-ra_cmd_wrap(const char *s, size_t first, size_t indent, size_t width)
+cmd_ra_wrap(const char *s, size_t first, size_t indent, size_t width)
 {
 	size_t		 col = first, w;
 	const char	*p = s, *sp;
@@ -301,7 +301,7 @@ ra_cmd_wrap(const char *s, size_t first, size_t indent, size_t width)
 			(void)putchar(' ');
 			col++;
 		}
-		ra_cmd_put(word, 0);
+		cmd_ra_put(word, 0);
 		col += w;
 		free(word);
 		for (p = sp; *p == ' '; p++)
@@ -311,7 +311,7 @@ ra_cmd_wrap(const char *s, size_t first, size_t indent, size_t width)
 }
 
 void
-ra_cmd_documents(const json_t *app)
+cmd_ra_documents(const json_t *app)
 {
 	const json_t	*doc;
 	char		*code;
@@ -322,12 +322,12 @@ ra_cmd_documents(const json_t *app)
 			return;
 		(void)printf("  [ ] %s ", code);
 		free(code);
-		ra_cmd_wrap(ra_name(json_object_get(doc, "name")), 27, 27, 79);
+		cmd_ra_wrap(ra_name(json_object_get(doc, "name")), 27, 27, 79);
 	}
 }
 
 void
-ra_cmd_reasons(const json_t *reasons)
+cmd_ra_reasons(const json_t *reasons)
 {
 	const json_t	*r;
 	char		*code;
@@ -338,6 +338,6 @@ ra_cmd_reasons(const json_t *reasons)
 			return;
 		(void)printf("  %s ", code);
 		free(code);
-		ra_cmd_wrap(ra_name(json_object_get(r, "name")), 23, 23, 79);
+		cmd_ra_wrap(ra_name(json_object_get(r, "name")), 23, 23, 79);
 	}
 }

@@ -30,7 +30,7 @@ struct ra_ctx {
 	struct ra_settings	 set;
 	int			 password_fd;	/* -1: ask on the terminal */
 	int			 operator_given;	/* --operator (wins over --demo's) */
-	struct ra		*ra;		/* opened by ra_cmd_connect */
+	struct ra		*ra;		/* opened by cmd_ra_connect */
 };
 
 /* The desk's context around the struct cmd_ctx its commands are given. */
@@ -47,27 +47,27 @@ extern const struct cmd_entry cmd_ra_reject_entry;
 extern const struct cmd_entry cmd_ra_history_entry;
 extern const struct cmd_entry cmd_ra_reasons_entry;
 
-int	ra_settings_load(struct ra_settings *, char **cause);
-int	ra_settings_load_file(struct ra_settings *, const char *path, char **cause);
-void	ra_settings_free(struct ra_settings *);
+int	cmd_ra_settings_load(struct ra_settings *, char **cause);
+int	cmd_ra_settings_load_file(struct ra_settings *, const char *path, char **cause);
+void	cmd_ra_settings_free(struct ra_settings *);
 
 /* The connection (starting the demo service with --demo); NULL after reporting why. */
-struct ra	*ra_cmd_connect(struct ra_ctx *, int *status);
+struct ra	*cmd_ra_connect(struct ra_ctx *, int *status);
 /* Reports a failure; returns its exit status. */
-int		 ra_cmd_report(struct ra_ctx *, const struct failure *);
+int		 cmd_ra_report(struct ra_ctx *, const struct failure *);
 /* Prints a JSON answer (reference taken) with "request_number" added when number given. */
-int		 ra_cmd_json(struct ra_ctx *, json_t *, const char *number);
-void		 ra_ctx_free(struct ra_ctx *);
+int		 cmd_ra_json(struct ra_ctx *, json_t *, const char *number);
+void		 cmd_ra_ctx_free(struct ra_ctx *);
 
 /* Service text on the terminal: control characters become '?' (newlines too unless lines). */
-void		 ra_cmd_put(const char *s, int lines);
+void		 cmd_ra_put(const char *s, int lines);
 /* "Label:" padded by display columns, then the value; nothing when the value is empty. */
-void		 ra_cmd_field(const char *label, const char *value);
+void		 cmd_ra_field(const char *label, const char *value);
 /* The application's history: who did what, when. */
-void		 ra_cmd_history(const json_t *app);
+void		 cmd_ra_history(const json_t *app);
 /* The service's reasons for a rejection: code, then the words in the reader's language. */
-void		 ra_cmd_reasons(const json_t *reasons);
+void		 cmd_ra_reasons(const json_t *reasons);
 /* The documents checklist, each "[ ] code  name" wrapped at 80 columns. */
-void		 ra_cmd_documents(const json_t *app);
+void		 cmd_ra_documents(const json_t *app);
 
 #endif

@@ -194,7 +194,7 @@ main(int argc, char **argv)
 	 */
 	if (lang == NULL || i18n_init(lang, NULL) == -1)
 		(void)i18n_init(NULL, NULL);
-	if (ra_settings_load(&ctx.set, &cause) == -1) {
+	if (cmd_ra_settings_load(&ctx.set, &cause) == -1) {
 		ctx.cmd.settings_cause = cause;
 		cause = NULL;
 	}
@@ -213,6 +213,6 @@ main(int argc, char **argv)
 	rc = cmd_finish(&ctx.cmd, rc);
 	free(cause);
 	free(lcause);
-	ra_ctx_free(&ctx);
+	cmd_ra_ctx_free(&ctx);
 	return about_close_stdout(rc);
 }

@@ -149,7 +149,7 @@ apply_show_tokens(struct apply *a)
 	for (i = 0; i < n; i++)
 		(void)fprintf(stderr, "  %-16s %s (%s %s)\n", t[i].serial, t[i].label,
 		    t[i].manufacturer, t[i].model);
-	keystore_tokens_free(t, n);
+	keystore_pkcs11_tokens_free(t, n);
 }
 
 /* The one token connected, when there is exactly one: the site finds it by itself. */
@@ -168,7 +168,7 @@ apply_only_token(struct apply *a, char *buf, size_t size)
 			(void)fprintf(stderr, _("Token: %s (serial number %s)\n"), t[0].label,
 			    t[0].serial);
 	}
-	keystore_tokens_free(t, n);
+	keystore_pkcs11_tokens_free(t, n);
 	failure_free(&err);
 	return found;
 }

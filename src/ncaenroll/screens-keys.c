@@ -260,7 +260,7 @@ screens_keys_src_tokens(struct screen *s, const char *field, const char *source)
 	if (rc == 0 && n > 0 && screens_get(s, APPKEY_TOKEN) == NULL)
 		screens_put(s, field, tk[0].serial);
 out:
-	keystore_tokens_free(tk, n);
+	keystore_pkcs11_tokens_free(tk, n);
 	json_decref(items);
 	return rc;
 }

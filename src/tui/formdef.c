@@ -209,7 +209,7 @@ formdef_field_one(struct formdef_parse *p, const char *key, yaml_node_t *k, yaml
 	if (strcmp(key, "validator") == 0) {
 		if (formdef_string(p, v, key, &f->validator) == -1)
 			return -1;
-		if (tui_validator_find(f->validator) == NULL)
+		if (tui_validate_find(f->validator) == NULL)
 			return formdef_fail(p, v, _("unknown validator '%s'"), f->validator);
 		return 0;
 	}

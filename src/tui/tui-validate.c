@@ -110,7 +110,7 @@ static const struct tui_validator tui_validators[] = {
 };
 
 const struct tui_validator *
-tui_validator_find(const char *name)
+tui_validate_find(const char *name)
 {
 	size_t	i;
 
@@ -136,7 +136,7 @@ tui_validate(const char *name, const char *value, int required, char **msg)
 	*msg = NULL;
 	if (value == NULL)
 		value = "";
-	if (name != NULL && (row = tui_validator_find(name)) == NULL) {
+	if (name != NULL && (row = tui_validate_find(name)) == NULL) {
 		*msg = strdup(_("This value is not valid."));
 		return -1;
 	}

@@ -13,7 +13,7 @@ struct tui_validator {
 	int		(*check)(const char *value, char **msg);
 };
 
-const struct tui_validator	*tui_validator_find(const char *name);
+const struct tui_validator	*tui_validate_find(const char *name);
 /* name may be NULL (only `required` is checked). */
 int				 tui_validate(const char *name, const char *value, int required,
 				    char **msg);

@@ -210,7 +210,7 @@ test_tokens_listed(void **state)
 		assert_false(list[i].pin_locked);
 	}
 	assert_int_equal(found, 1);
-	keystore_tokens_free(list, n);
+	keystore_pkcs11_tokens_free(list, n);
 
 	/* A module that is not there is a sentence, not a crash. */
 	assert_int_equal(keystore_pkcs11_tokens("/nonexistent/libnothing.so", &list, &n,

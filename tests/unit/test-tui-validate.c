@@ -44,11 +44,11 @@ test_table(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		assert_non_null(tui_validator_find(names[i]));
-		assert_string_equal(tui_validator_find(names[i])->name, names[i]);
+		assert_non_null(tui_validate_find(names[i]));
+		assert_string_equal(tui_validate_find(names[i])->name, names[i]);
 	}
-	assert_null(tui_validator_find("iban"));
-	assert_null(tui_validator_find(""));
+	assert_null(tui_validate_find("iban"));
+	assert_null(tui_validate_find(""));
 }
 
 static void
