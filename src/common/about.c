@@ -1,3 +1,7 @@
+/*
+ * about — the --version text of the three programs and the last check of stdout: a write
+ * that failed (a full disk, a closed pipe) turns a successful exit into a failed one.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,8 @@
+/*
+ * alpha — the one collation of names: a character's weight in the Kazakh alphabet (which
+ * holds the Russian one), letters after everything else, so the service's directories and
+ * the clients sort alike. No locale is consulted: strcoll would sort by the host's.
+ */
 #include "config.h"
 
 #include <stdint.h>

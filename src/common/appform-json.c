@@ -1,3 +1,8 @@
+/*
+ * appform-json — the form as it crosses to the PDF helper: one table of struct appform's
+ * fields by name, read both ways, so the dump and the load cannot disagree; a load refuses
+ * keys it does not know rather than guess (program and helper may be of different builds).
+ */
 #include "config.h"
 
 #include <stddef.h>

@@ -1,3 +1,8 @@
+/*
+ * appform-pdf — the printable form drawn with pango and cairo from appform.c's table (its
+ * own words are only the signature captions), the request number as a QR code; the page
+ * is made in memory and written in one atomic step. Linked only into ncaenroll-pdf.
+ */
 #include "config.h"
 
 #include <errno.h>

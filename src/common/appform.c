@@ -1,3 +1,8 @@
+/*
+ * appform — the one table of the form's rows, fixed sentences and what to bring, read
+ * by the text, the PDF and its JSON alike; the plain-text page drawn from it (big digits
+ * included); and the refusal of a form whose strings are not text, before any is drawn.
+ */
 #include "config.h"
 
 #include <errno.h>

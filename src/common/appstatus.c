@@ -1,3 +1,7 @@
+/*
+ * appstatus — the one table of an application's statuses: each one's wire name and the
+ * words a person reads, so the service, the client and the desk cannot name one apart.
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,8 @@
+/*
+ * atomicfile — every write of state, keys and forms (temp file, fsync, rename, fsync the
+ * folder), the shredding of a key file, and the sweep of temp files a killed writer left;
+ * the only place that knows how those temp files are named and locked.
+ */
 #include "config.h"
 
 #include <ctype.h>

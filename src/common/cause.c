@@ -1,3 +1,7 @@
+/*
+ * cause — the one setter of the caller-freed `char **cause` every module reports through;
+ * an earlier cause is freed, and a sentence that memory cannot hold leaves NULL there.
+ */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/*
+ * email — the rules of an e-mail address's syntax (local part, domain, labels), each
+ * broken rule named with its own code; whether the address gets mail is not judged here.
+ */
 #include "config.h"
 
 #include <stdint.h>

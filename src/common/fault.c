@@ -1,3 +1,7 @@
+/*
+ * fault — the crash points the resume tests kill at: a match of NCAENROLL_FAULT, then
+ * SIGKILL. Compiled to nothing without ENABLE_FAULT_POINTS, so a plain build has none.
+ */
 #include "config.h"
 
 #include "common/fault.h"

@@ -1,3 +1,7 @@
+/*
+ * gucode — the syntax of a ГУ/СКС code (digits, 4 to 8 of them); whether the organization
+ * has that code is the service's check, not this file's.
+ */
 #include "config.h"
 
 #include "common/gucode.h"

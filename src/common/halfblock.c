@@ -1,3 +1,7 @@
+/*
+ * halfblock — a 1-bit picture (the BIN check's picture code) as half-block characters, two
+ * pixel rows per line, into the caller's buffer; no terminal or curses here.
+ */
 #include "config.h"
 
 #include <string.h>

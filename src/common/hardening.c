@@ -1,3 +1,8 @@
+/*
+ * hardening — the process settings a program holding secrets makes first: no core dumps,
+ * not dumpable (so no ptrace by the same user), and SIGPIPE ignored, so a token's socket
+ * that went away is an error to report, not the end of the program.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,8 @@
+/*
+ * i18n — choosing the language and binding the catalogs: the one place that touches the
+ * locale, which it forces to UTF-8 so LANGUAGE works even under "C". Its own failures come
+ * before any catalog is bound, so their words are English.
+ */
 #include "config.h"
 
 #include <locale.h>

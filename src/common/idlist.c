@@ -1,3 +1,7 @@
+/*
+ * idlist — membership in a comma-separated list of ids (the documents a checklist ticked),
+ * by whole ids only, so "form" is not found in "forms".
+ */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,8 @@
+/*
+ * idnum — the IIN and BIN rules of nca-facts.md §1: the check digit, the date and sex in an
+ * IIN, the type and attribute of a BIN, and the names of those; once the shape (12 digits)
+ * is right, every rule a number breaks is named with its code, not only the first.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,8 @@
+/*
+ * log — the diagnostics sink (stderr or syslog) and its level table; every message goes
+ * through secret_redact() on its way out. Its settings are process-wide, as stderr is: set
+ * once in main, before any thread starts.
+ */
 #include "config.h"
 
 #include <stdarg.h>

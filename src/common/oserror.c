@@ -1,3 +1,7 @@
+/*
+ * oserror — the table of errno values a person meets with files and folders, each with a
+ * translated sentence, so no strerror() English lands in a Kazakh or Russian message.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/*
+ * passprompt — reading a password from a terminal with echo off (and back on, or a failure
+ * said), or as one line from a pipe; the bytes go straight into a struct secret.
+ */
 #include "config.h"
 
 #include <errno.h>

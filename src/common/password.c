@@ -1,3 +1,7 @@
+/*
+ * password — the container password policy as a table of rules, checked in one scan for
+ * both the live checklist on screen and the refusal; the password is read, never copied.
+ */
 #include "config.h"
 
 #include <stdint.h>

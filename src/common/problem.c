@@ -1,3 +1,7 @@
+/*
+ * problem — the list of what is wrong with a value (a code and a translated message each)
+ * that every validator appends to; a full list drops further entries rather than fail.
+ */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/*
+ * reason — the one table of reasons a desk may reject with, named in kk, ru and en here
+ * rather than in the catalogs: the service serves all three names at once on the wire.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,7 @@
+/*
+ * reqnum — request numbers: drawn unbiased from getrandom(), closed by a Damm check digit,
+ * printed in dashed groups, and parsed back from however a person typed them.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/*
+ * secret — the holder of passwords and PINs: their bytes, their wiping on free, and the
+ * process-wide list of live ones that secret_redact() blanks out of every log message.
+ */
 #include "config.h"
 
 #include <errno.h>

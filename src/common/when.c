@@ -1,3 +1,7 @@
+/*
+ * when — the service's UTC timestamps as the reader's local time with a numeric offset,
+ * or as the local date; anything that is not such a timestamp passes through unchanged.
+ */
 #include "config.h"
 
 #include <stdio.h>

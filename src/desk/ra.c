@@ -1,3 +1,8 @@
+/*
+ * ra — the desk's calls to the service with the operator's identity (file or token), every
+ * refusal of the operator as what to do about it, and how the desk's answers read: the
+ * queue's table, the form, the history's events, a decision taken or already taken.
+ */
 #include "config.h"
 
 #include <stdarg.h>

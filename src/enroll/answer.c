@@ -1,3 +1,8 @@
+/*
+ * answer — the table of what each kind of answer from the service must hold, checked before
+ * the core reads it; members it does not list are let be, since doc/api.md lets a newer
+ * service add them.
+ */
 #include "config.h"
 
 #include <string.h>

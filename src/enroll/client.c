@@ -1,3 +1,8 @@
+/*
+ * client — the applicant's HTTPS calls through libcurl: the identity handed to OpenSSL (so
+ * libcurl never sees a password), retries, answers stripped of control characters, and
+ * each failure (network, TLS, refusal, 5xx) in our words, never libcurl's English.
+ */
 #include "config.h"
 
 #include <curl/curl.h>

@@ -1,3 +1,7 @@
+/*
+ * machine — the table of an application's moves, (state, event) -> next state, and the
+ * names and words of its states and events; it persists nothing (state.c does).
+ */
 #include "config.h"
 
 #include <string.h>

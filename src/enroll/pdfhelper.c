@@ -1,3 +1,7 @@
+/*
+ * pdfhelper — running ncaenroll-pdf: no arguments, no descriptor of ours but the form (JSON
+ * on a socket as its stdin), its stderr read for the reason, its end waited for and said.
+ */
 #include "config.h"
 
 #include <errno.h>
