@@ -1,6 +1,6 @@
 /*
  * appform-json — an application form as one JSON object: how ncaenroll hands the form to its
- * PDF helper, ncaenroll-pdf, on a pipe (no argv, no environment). Every struct appform string
+ * PDF helper, ncaenroll-pdf, on its standard input (never in argv or the environment). Every struct appform string
  * by its field's name (null when there is none), "days", and beside them "lang" (kk, ru, en)
  * and "path" (where the PDF goes). One table of fields serves both directions. The dump is
  * malloc'd, the caller frees it; a load's strings live in the struct until appform_json_free.

@@ -2,8 +2,9 @@
  * problem — what is wrong with a value, as a list a person reads and a script parses.
  * Each entry pairs a stable code ("iin.check_digit", used by scripts and the API) with a
  * message already in the current language. Validators append; the caller owns the list and
- * releases it with problems_free(). Appending never fails the caller: on exhaustion of
- * memory or slots the entry keeps its code and loses only its message.
+ * releases it with problems_free(). Appending never fails the caller: when memory runs out
+ * the entry keeps its code and loses only its message; past PROBLEMS_MAX entries (more
+ * than any one value can break) further ones are dropped.
  */
 #ifndef NCA_PROBLEM_H
 #define NCA_PROBLEM_H

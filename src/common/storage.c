@@ -1,3 +1,7 @@
+/*
+ * storage — the one table of the key storages (a PC folder, four token makes, the ID card)
+ * and their names in kk, ru and en, which the applicant, the desk and the service all read.
+ */
 #include "config.h"
 
 #include <string.h>

@@ -6,18 +6,6 @@ import subprocess
 
 from conftest import SRCDIR
 
-# Files that still lack an opener and are being given one on another branch; tolerated
-# here until that branch is merged, then this set is emptied (and stays empty).
-AWAITING = {
-    "src/common/storage.c",
-    "src/server/captcha-font.c",
-    "src/server/captcha.c",
-    "src/server/issue.c",
-    "src/server/jobs.c",
-    "src/server/mail.c",
-}
-
-
 def sources():
     """The .c files under src/, relative to the source tree."""
     p = subprocess.run(["git", "-C", SRCDIR, "rev-parse", "--show-toplevel"],
@@ -49,14 +37,6 @@ def test_sources_are_found():
 
 
 def test_every_source_opens_with_what_it_owns():
-    lacking = [f for f in sources() if f not in AWAITING and not opens_with_comment(f)]
+    lacking = [f for f in sources() if not opens_with_comment(f)]
     assert not lacking, ("these files do not open with a comment saying what they own:\n  "
                          + "\n  ".join(lacking))
-
-
-def test_awaiting_list_is_not_stale():
-    """A file in AWAITING that has gained its opener (or is gone) must leave the list, so
-    the list cannot hide a file that later loses its opener again."""
-    files = set(sources())
-    stale = sorted(f for f in AWAITING if f not in files or opens_with_comment(f))
-    assert not stale, "remove from AWAITING (they have an opener now): " + ", ".join(stale)
