@@ -14,7 +14,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 
 const struct widget_ops *
@@ -29,7 +29,7 @@ widget_find(const char *type)
 }
 
 struct widget *
-widget_new(struct tui *tui, const struct formdef_field *def, char **cause)
+widget_new(const struct tui_look *look, const struct formdef_field *def, char **cause)
 {
 	const struct widget_ops	*ops = widget_find(def->type);
 	struct widget		*w;
@@ -44,7 +44,7 @@ widget_new(struct tui *tui, const struct formdef_field *def, char **cause)
 	}
 	w->ops = ops;
 	w->def = def;
-	w->tui = tui;
+	w->look = look;
 	w->cury = w->curx = -1;
 	if (ops->create != NULL && ops->create(w, cause) == -1) {
 		free(w);
@@ -67,7 +67,8 @@ widget_free(struct widget *w)
 const char *
 widget_label(const struct widget *w)
 {
-	const char	*s = formdef_text_get(&w->def->label, w->tui != NULL ? w->tui->lang : "en");
+	const char	*s = formdef_text_get(&w->def->label,
+	    w->look != NULL ? w->look->lang : "en");
 
 	return s != NULL ? s : "";
 }
@@ -99,13 +100,13 @@ void
 widget_draw_label(const struct widget *w, WINDOW *win, int focused)
 {
 	struct widget_label_ctx	 c = { win, w->y, w->x, w->label_w > 1 ? w->label_w - 1 : 1 };
-	int			 attr = tui_attr(w->tui, TC_LABEL);
+	int			 attr = tui_look_attr(w->look, TC_LABEL);
 
 	if (focused)
 		attr |= A_BOLD;
 	(void)wattrset(win, attr);
 	(void)tui_text_wrap(widget_label(w), c.w, widget_label_line, &c);
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 }
 
 void

@@ -3,7 +3,8 @@
  * all behind one vtable, CDK's life cycle without CDK: create from a field definition,
  * draw, feed actions (keys.h), read the value, destroy. Widgets draw only inside their own
  * rectangle of the screen's window, in UTF-8 with ncursesw (columns, not bytes), and never
- * touch files, keys or the network: data for lists comes from the screen (tui.h).
+ * touch files, keys or the network: data for lists comes from the screen (screen.h). Of
+ * the engine above them they see only its look (tui-look.h): colours and the language.
  * The table in widget.c maps a type name to its ops; formdef rejects unknown types.
  */
 #ifndef NCA_WIDGET_H
@@ -15,7 +16,7 @@
 #include "tui/keys.h"
 
 struct _win_st;
-struct tui;
+struct tui_look;
 
 enum widget_result {
 	WIDGET_IGNORED,		/* not for me: the screen handles it (Tab, Esc...) */
@@ -49,7 +50,7 @@ struct widget_ops {
 struct widget {
 	const struct widget_ops		*ops;
 	const struct formdef_field	*def;
-	struct tui			*tui;		/* language, colours */
+	const struct tui_look		*look;		/* language, colours (tui-look.h) */
 	int				 y, x, h, w;	/* its rectangle in the screen window */
 	int				 label_w;	/* the label column's width (screen sets) */
 	int				 cury, curx;	/* set by draw when focused: where the
@@ -70,12 +71,13 @@ extern const struct widget_ops widget_rows_ops, widget_checklist_ops;
 
 const struct widget_ops	*widget_find(const char *type);
 /* Creates a widget of def->type; NULL with a cause. */
-struct widget		*widget_new(struct tui *, const struct formdef_field *, char **cause);
+struct widget		*widget_new(const struct tui_look *, const struct formdef_field *,
+		    char **cause);
 void			 widget_free(struct widget *);
 
 /*
  * Helpers every widget shares, so labels look alike: the label in the current language
- * (tui->lang), the rows it takes word-wrapped in label_w columns, and drawing it at the
+ * (look->lang), the rows it takes word-wrapped in label_w columns, and drawing it at the
  * widget's top-left (TC_LABEL; bold when focused). widget_fill paints a run of cells
  * with an attribute (a field's background).
  */
