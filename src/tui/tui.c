@@ -22,6 +22,7 @@
 #include "tui/tui-text.h"
 #include "tui/tui-look.h"
 #include "tui/tui.h"
+#include "tui/widget.h"
 
 /*
  * The one mutable file-scope variable: a signal handler can reach nothing else. It only
@@ -327,7 +328,7 @@ tui_forms_load(struct tui *tui, const char *dir, char **cause)
 	}
 	for (i = 0; i < n; i++) {
 		if (formdef_load(names[i], tui->program != NULL ? tui->program->actions : NULL,
-		    &tui->forms[i], cause) == -1)
+		    widget_known, &tui->forms[i], cause) == -1)
 			goto out;
 		tui->nforms = i + 1;
 	}

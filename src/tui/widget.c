@@ -28,6 +28,12 @@ widget_find(const char *type)
 	return NULL;
 }
 
+int
+widget_known(const char *type)
+{
+	return widget_find(type) != NULL;
+}
+
 struct widget *
 widget_new(const struct tui_look *look, const struct formdef_field *def, char **cause)
 {

@@ -5,7 +5,8 @@
  * rectangle of the screen's window, in UTF-8 with ncursesw (columns, not bytes), and never
  * touch files, keys or the network: data for lists comes from the screen (screen.h). Of
  * the engine above them they see only its look (tui-look.h): colours and the language.
- * The table in widget.c maps a type name to its ops; formdef rejects unknown types.
+ * The table in widget.c maps a type name to its ops; formdef_load, handed widget_known,
+ * rejects unknown types.
  */
 #ifndef NCA_WIDGET_H
 #define NCA_WIDGET_H
@@ -70,6 +71,8 @@ extern const struct widget_ops widget_list_ops, widget_search_ops, widget_folder
 extern const struct widget_ops widget_rows_ops, widget_checklist_ops;
 
 const struct widget_ops	*widget_find(const char *type);
+/* 1 when the table has this type: what formdef_load checks a field's type with. */
+int			 widget_known(const char *type);
 /* Creates a widget of def->type; NULL with a cause. */
 struct widget		*widget_new(const struct tui_look *, const struct formdef_field *,
 		    char **cause);

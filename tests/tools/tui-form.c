@@ -22,6 +22,7 @@
 #include "tui/screen.h"
 #include "tui/tui-run.h"
 #include "tui/tui.h"
+#include "tui/widget.h"
 
 static const char *const tui_form_exits[] = {
 	[SCREEN_NEXT] = "next", [SCREEN_BACK] = "back", [SCREEN_QUIT] = "quit",
@@ -74,7 +75,7 @@ main(int argc, char **argv)
 	}
 	(void)snprintf(tui.look.lang, sizeof tui.look.lang, "%s",
 	    lang != NULL ? lang : i18n_current());
-	if (formdef_load(argv[argi], tui.program->actions, &fd, &cause) == -1) {
+	if (formdef_load(argv[argi], tui.program->actions, widget_known, &fd, &cause) == -1) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return 2;
