@@ -18,9 +18,9 @@
 #include "common/i18n.h"
 #include "common/oserror.h"
 #include "tui/keys.h"
+#include "tui/tui-look.h"
 #include "tui/tui-term.h"
 #include "tui/tui-text.h"
-#include "tui/tui-look.h"
 #include "tui/tui.h"
 #include "tui/widget.h"
 

@@ -13,8 +13,8 @@
 #include "common/i18n.h"
 #include "common/password.h"
 #include "common/utf8.h"
-#include "tui/tui-text.h"
 #include "tui/tui-look.h"
+#include "tui/tui-text.h"
 #include "tui/widget.h"
 
 /*

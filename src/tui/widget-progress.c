@@ -10,8 +10,8 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "tui/tui-text.h"
 #include "tui/tui-look.h"
+#include "tui/tui-text.h"
 #include "tui/widget.h"
 
 /*
