@@ -1,6 +1,7 @@
 /*
  * tui — the form engine's full-screen program: its context (the program running, its own
- * core, the language, colours, the loaded screens) and its entry point. The engine knows
+ * core, the look: language and colours, the loaded screens); its entry point is
+ * tui_run (tui-run.h). The engine knows
  * no program: a program hands it a struct tui_program (its actions, what its screens show
  * as they open, where it starts, what F1 adds), as tmux's commands are rows of
  * cmd_entry. The applicant (ncaenroll: forms/, src/ncaenroll/screens*.c calling
