@@ -10,6 +10,7 @@
 
 #include "common/i18n.h"
 #include "ncaenroll-ra/ra-tui.h"
+#include "tui/tui-run.h"
 #include "tui/tui.h"
 
 int

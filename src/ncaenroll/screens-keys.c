@@ -299,7 +299,7 @@ screens_keys_dir_name(struct screen *s, const char *field, const char *which, ch
 	char			 key[64];
 	size_t			 i;
 
-	(void)snprintf(key, sizeof key, "%s_%s", field, screens_tui(s)->lang);
+	(void)snprintf(key, sizeof key, "%s_%s", field, screens_tui(s)->look.lang);
 	if ((kept = screens_get(s, key)) != NULL && *kept != '\0') {
 		(void)snprintf(buf, sz, "%s", kept);
 		return buf;
@@ -339,7 +339,7 @@ screens_keys_enter_apply(struct screen *s)
 	screens_put(s, "place", place);
 	screens_put(s, "gu_code", screens_or(screens_get(s, APPKEY_GU_CODE), "—"));
 	if (storage_find(st) != NULL)
-		st = storage_name(storage_find(st), screens_tui(s)->lang);
+		st = storage_name(storage_find(st), screens_tui(s)->look.lang);
 	screens_put(s, "storage", screens_or(st, "—"));
 	screens_put(s, "dir", screens_on_token(s) ?
 	    screens_or(screens_get(s, APPKEY_TOKEN_LABEL), screens_or(screens_get(s, APPKEY_TOKEN), "—")) :

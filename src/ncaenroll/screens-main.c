@@ -186,7 +186,7 @@ screens_main_fill_apps(struct screen *s, const char *field, int submitted_only)
 		(void)snprintf(line, sizeof line, "%s  %s  %s",
 		    num != NULL ? num : screens_or(state_get(a, APPKEY_CREATED), a->id),
 		    _(machine_state_word(a->state)),
-		    screens_or(state_get(a, strcmp(screens_tui(s)->lang, "kk") == 0 ?
+		    screens_or(state_get(a, strcmp(screens_tui(s)->look.lang, "kk") == 0 ?
 		    APPKEY_ORG_NAME_KK : APPKEY_ORG_NAME_RU), ""));
 		if ((it = json_pack("{s:s, s:s}", "id", a->id, "name", line)) == NULL ||
 		    json_array_append_new(items, it) == -1)

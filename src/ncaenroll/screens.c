@@ -17,6 +17,7 @@
 #include "common/storage.h"
 #include "ncaenroll/screens-int.h"
 #include "tui/screen.h"
+#include "tui/tui-run.h"
 #include "tui/tui.h"
 
 /* A BIN check's token must outlive the rest of the form by this much to be trusted. */
@@ -121,7 +122,7 @@ screens_name(struct screen *s, json_t *names)
 
 	if (json_is_string(names))
 		return json_string_value(names);
-	if ((v = json_string_value(json_object_get(names, screens_tui(s)->lang))) == NULL ||
+	if ((v = json_string_value(json_object_get(names, screens_tui(s)->look.lang))) == NULL ||
 	    *v == '\0')
 		v = json_string_value(json_object_get(names, "ru"));
 	if (v == NULL || *v == '\0')
@@ -134,7 +135,7 @@ screens_org(struct screen *s)
 {
 	const char	*kk = screens_get(s, APPKEY_ORG_NAME_KK), *ru = screens_get(s, APPKEY_ORG_NAME_RU);
 
-	if (strcmp(screens_tui(s)->lang, "kk") == 0 && kk != NULL && *kk != '\0')
+	if (strcmp(screens_tui(s)->look.lang, "kk") == 0 && kk != NULL && *kk != '\0')
 		return kk;
 	return screens_or(ru, "");
 }
@@ -260,7 +261,7 @@ screens_lang(struct screen *s, const char *lang)
 		free(cause);
 		return ACTION_STAY;
 	}
-	(void)snprintf(t->lang, sizeof t->lang, "%s", lang);
+	(void)snprintf(t->look.lang, sizeof t->look.lang, "%s", lang);
 	return ACTION_NEXT;
 }
 

@@ -1,6 +1,7 @@
 /*
  * formdef — reading a screen's YAML into struct formdef and writing it back: every key
- * checked against what the engine knows (widget types, validators, the program's actions),
+ * checked against what the engine knows (validators; the widget types and the program's
+ * actions its caller hands in, so the form's data sits below the widgets made from it),
  * a refusal naming file:line.
  */
 #include "config.h"
@@ -21,13 +22,13 @@
 #include "tui/formdef.h"
 #include "tui/tui-action.h"
 #include "tui/tui-validate.h"
-#include "tui/widget.h"
 
 /* One parse: the document, the file's name for messages, and the first error. */
 struct formdef_parse {
 	const char		*path;
 	yaml_document_t		 doc;
 	const struct tui_action	*actions;	/* the program's: a button must name one */
+	int			(*type_known)(const char *);	/* a field's type must be one */
 	char			**cause;
 };
 
@@ -198,7 +199,7 @@ formdef_field_one(struct formdef_parse *p, const char *key, yaml_node_t *k, yaml
 	if (strcmp(key, "type") == 0) {
 		if (formdef_string(p, v, key, &f->type) == -1)
 			return -1;
-		if (widget_find(f->type) == NULL)
+		if (!p->type_known(f->type))
 			return formdef_fail(p, v, _("unknown field type '%s'"), f->type);
 		return 0;
 	}
@@ -375,10 +376,11 @@ formdef_parse_file(struct formdef_parse *p, FILE *f, struct formdef *fd)
 }
 
 int
-formdef_load(const char *path, const struct tui_action *actions, struct formdef *fd,
-    char **cause)
+formdef_load(const char *path, const struct tui_action *actions,
+    int (*type_known)(const char *), struct formdef *fd, char **cause)
 {
-	struct formdef_parse	 p = { .path = path, .actions = actions, .cause = cause };
+	struct formdef_parse	 p = { .path = path, .actions = actions,
+	    .type_known = type_known, .cause = cause };
 	FILE			*f = NULL;
 	int			 rc = -1;
 

@@ -3,8 +3,9 @@
  * warning, fields with their widget type, labels and help in kk/ru/en, validator, buttons with the
  * core action each fires, the next screen, whether Back may return to it). Adding a field is editing YAML, not C. A bad
  * file is refused with file:line and what is wrong: unknown keys, widget types, validators
- * and actions are caught at load, against the tables of widget.c, tui-validate.c and the
- * program's actions (tui-action.h). formdef_free releases everything; 0 or -1 with a cause.
+ * and actions are caught at load, against the table of tui-validate.c and what the caller
+ * hands in: the widget types it can show (widget_known, widget.h) and the program's
+ * actions (tui-action.h). formdef knows no widget: widgets are made from its fields. formdef_free releases everything; 0 or -1 with a cause.
  */
 #ifndef NCA_FORMDEF_H
 #define NCA_FORMDEF_H
@@ -53,9 +54,12 @@ struct formdef {
 						 * Back from later screens passes over it */
 };
 
-/* actions: the program's rows (tui_action_find); NULL, only the engine's own moves. */
+/*
+ * actions: the program's rows (tui_action_find); NULL, only the engine's own moves.
+ * type_known: 1 for a field type the caller can show (widget_known), else 0.
+ */
 int		 formdef_load(const char *path, const struct tui_action *actions,
-		    struct formdef *, char **cause);
+		    int (*type_known)(const char *), struct formdef *, char **cause);
 void		 formdef_free(struct formdef *);
 /*
  * Writes the definition back as YAML, keys in the order above, every text double-quoted:

@@ -111,7 +111,7 @@ screen_label_width(const struct screen *s)
 static const char *
 screen_button_label(const struct screen *s, size_t i)
 {
-	return formdef_text_get(&s->fd->buttons[i].label, s->tui->lang);
+	return formdef_text_get(&s->fd->buttons[i].label, s->tui->look.lang);
 }
 
 /* A screen of buttons only is a menu: one button a row, all as wide as the widest. */
@@ -188,7 +188,7 @@ screen_error_rows(const struct screen *s, const struct widget *w)
 static const char *
 screen_text(const struct screen *s, const struct formdef_text *t)
 {
-	return t->en != NULL ? formdef_text_get(t, s->tui->lang) : NULL;
+	return t->en != NULL ? formdef_text_get(t, s->tui->look.lang) : NULL;
 }
 
 static int
@@ -283,14 +283,14 @@ screen_put_line(void *arg, int n, const char *s, size_t len)
 static void
 screen_draw_title(struct screen *s)
 {
-	const char	*t = formdef_text_get(&s->fd->title, s->tui->lang);
+	const char	*t = formdef_text_get(&s->fd->title, s->tui->look.lang);
 	int		 cols = s->tui->cols;
 
 	(void)wbkgdset(s->title, ' ' | (chtype)tui_attr(s->tui, TC_TITLE));
 	(void)werase(s->title);
 	(void)wattrset(s->title, tui_attr(s->tui, TC_TITLE));
 	(void)tui_text_put(s->title, 0, SCREEN_MARGIN, t, strlen(t), cols - 2 * SCREEN_MARGIN - 5);
-	(void)mvwaddstr(s->title, 0, cols - SCREEN_MARGIN - 2, s->tui->lang);
+	(void)mvwaddstr(s->title, 0, cols - SCREEN_MARGIN - 2, s->tui->look.lang);
 }
 
 /* "F1 Help  F2 Language  Esc Back  F10 Quit", or the progress line while work runs. */
@@ -740,7 +740,7 @@ screen_confirm_no(struct screen *s, const char *title, const char *text)
 static void
 screen_help(struct screen *s)
 {
-	const char	*title = formdef_text_get(&s->fd->title, s->tui->lang), *text = NULL;
+	const char	*title = formdef_text_get(&s->fd->title, s->tui->look.lang), *text = NULL;
 	char		*more = NULL, *both = NULL;
 
 	if ((size_t)s->focus < s->nw) {
@@ -748,7 +748,7 @@ screen_help(struct screen *s)
 		const char			*label = widget_label(s->w[s->focus]);
 
 		if (f->help.en != NULL)
-			text = formdef_text_get(&f->help, s->tui->lang);
+			text = formdef_text_get(&f->help, s->tui->look.lang);
 		/*
 		 * A table's label is its header, cells and lines; a text block's is what it
 		 * shows until its action fills it ("(reading…)"): neither names a box.
@@ -1374,7 +1374,7 @@ screen_open(struct screen *s, char **cause)
 		return -1;
 	}
 	for (i = 0; i < s->fd->nfields; i++) {
-		if ((s->w[i] = widget_new(s->tui, &s->fd->fields[i], cause)) == NULL)
+		if ((s->w[i] = widget_new(&s->tui->look, &s->fd->fields[i], cause)) == NULL)
 			return -1;
 		s->nw = i + 1;
 	}

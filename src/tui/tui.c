@@ -1,7 +1,7 @@
 /*
- * tui — the engine's run of a program: colours, the terminal and its signals, the page
- * for a terminal too small, the language, loading a folder of screens and the flow
- * between them.
+ * tui — what every screen of a run shares: the terminal and its signals, the page for a
+ * terminal too small, the language, and loading a folder of screens. The flow between
+ * screens is tui-run.c's, above the screen.
  */
 #include "config.h"
 
@@ -18,10 +18,11 @@
 #include "common/i18n.h"
 #include "common/oserror.h"
 #include "tui/keys.h"
-#include "tui/screen.h"
+#include "tui/tui-look.h"
 #include "tui/tui-term.h"
 #include "tui/tui-text.h"
 #include "tui/tui.h"
+#include "tui/widget.h"
 
 /*
  * The one mutable file-scope variable: a signal handler can reach nothing else. It only
@@ -35,67 +36,10 @@ struct tui_term {
 	struct sigaction	 old_hup, old_term;
 };
 
-/* ---- colours ---- */
-
-static const struct {
-	short	fg, bg;
-	int	extra;		/* added in colour */
-	int	mono;		/* the attribute without colour */
-} tui_colors[] = {
-	[TC_NORMAL] =		{ COLOR_WHITE, COLOR_BLUE, 0, A_NORMAL },
-	[TC_TITLE] =		{ COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD },
-	[TC_TEXT] =		{ COLOR_WHITE, COLOR_BLUE, 0, A_NORMAL },
-	[TC_LABEL] =		{ COLOR_CYAN, COLOR_BLUE, A_BOLD, A_NORMAL },
-	[TC_FIELD] =		{ COLOR_WHITE, COLOR_BLACK, 0, A_UNDERLINE },
-	[TC_FIELD_FOCUS] =	{ COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[TC_BUTTON] =		{ COLOR_BLACK, COLOR_WHITE, 0, A_NORMAL },
-	[TC_BUTTON_FOCUS] =	{ COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE },
-	[TC_ERROR] =		{ COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD },
-	[TC_OK] =		{ COLOR_GREEN, COLOR_BLUE, A_BOLD, A_NORMAL },
-	[TC_HELP] =		{ COLOR_BLACK, COLOR_WHITE, 0, A_NORMAL },
-	[TC_KEYBAR] =		{ COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[TC_WARNING] =		{ COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD },
-};
-_Static_assert(sizeof tui_colors / sizeof tui_colors[0] == TC__MAX, "one row per colour role");
-
 int
 tui_attr(const struct tui *tui, enum tui_color c)
 {
-	if (c >= TC__MAX)
-		c = TC_NORMAL;
-	if (tui == NULL || !tui->color)
-		return tui_colors[c].mono;
-	return (int)COLOR_PAIR(c + 1) | tui_colors[c].extra;
-}
-
-/* NO_COLOR (no-color.org), terminals known to be monochrome, or no colours at all. */
-static int
-tui_color_wanted(void)
-{
-	static const char *const mono_terms[] = { "vt100", "vt102", "vt220", "linux-m",
-	    "dumb", NULL };
-	const char	*nc = getenv("NO_COLOR"), *term = getenv("TERM");
-	size_t		 i;
-
-	if (nc != NULL && *nc != '\0')
-		return 0;
-	for (i = 0; term != NULL && mono_terms[i] != NULL; i++)
-		if (strcmp(term, mono_terms[i]) == 0)
-			return 0;
-	return has_colors();
-}
-
-static void
-tui_colors_init(struct tui *tui)
-{
-	size_t	i;
-
-	tui->color = tui_color_wanted();
-	if (tui->color && start_color() == ERR)
-		tui->color = 0;
-	for (i = 0; tui->color && i < TC__MAX; i++)
-		if (init_pair((short)(i + 1), tui_colors[i].fg, tui_colors[i].bg) == ERR)
-			tui->color = 0;
+	return tui_look_attr(tui != NULL ? &tui->look : NULL, c);
 }
 
 /* ---- the terminal ---- */
@@ -153,7 +97,7 @@ tui_start(struct tui *tui, char **cause)
 		goto fail;
 	(void)nonl();
 	(void)curs_set(0);
-	tui_colors_init(tui);
+	tui_look_colors(&tui->look);
 	tui->rows = LINES;
 	tui->cols = COLS;
 	return 0;
@@ -253,12 +197,12 @@ tui_lang_next(struct tui *tui, char **cause)
 	size_t		 i;
 
 	for (i = 0; i < sizeof order / sizeof order[0]; i++)
-		if (strcmp(tui->lang, order[i][0]) == 0)
+		if (strcmp(tui->look.lang, order[i][0]) == 0)
 			next = order[i][1];
 	/* i18n_init sets LANGUAGE and textdomain() again, which drops gettext's cache. */
 	if (i18n_init(next, cause) == -1)
 		return -1;
-	(void)snprintf(tui->lang, sizeof tui->lang, "%s", next);
+	(void)snprintf(tui->look.lang, sizeof tui->look.lang, "%s", next);
 	return 0;
 }
 
@@ -384,7 +328,7 @@ tui_forms_load(struct tui *tui, const char *dir, char **cause)
 	}
 	for (i = 0; i < n; i++) {
 		if (formdef_load(names[i], tui->program != NULL ? tui->program->actions : NULL,
-		    &tui->forms[i], cause) == -1)
+		    widget_known, &tui->forms[i], cause) == -1)
 			goto out;
 		tui->nforms = i + 1;
 	}
@@ -408,140 +352,4 @@ tui_forms_free(struct tui *tui)
 	free(tui->forms);
 	tui->forms = NULL;
 	tui->nforms = 0;
-}
-
-/* ---- the flow between screens ---- */
-
-#define TUI_STACK_MAX	32
-
-struct tui_flow {
-	const struct formdef	*stack[TUI_STACK_MAX];
-	int			 depth;
-};
-
-/*
- * Going to a screen already on the way back unwinds to it, so the stack never loops. A
- * screen left for good (`once`: an installing password taken) is not put on the way back.
- */
-static const struct formdef *
-tui_flow_go(struct tui_flow *f, const struct formdef *from, const struct formdef *to)
-{
-	int	i;
-
-	for (i = 0; i < f->depth; i++)
-		if (f->stack[i] == to) {
-			f->depth = i;
-			return to;
-		}
-	if (to == from || from->once)
-		return to;
-	if (f->depth == TUI_STACK_MAX) {
-		memmove(f->stack, f->stack + 1, (TUI_STACK_MAX - 1) * sizeof f->stack[0]);
-		f->depth--;
-	}
-	f->stack[f->depth++] = from;
-	return to;
-}
-
-/* The one screen whose `next` is this one, or NULL (none, or several). */
-static const struct formdef *
-tui_flow_before(const struct tui *tui, const struct formdef *fd)
-{
-	const struct formdef	*found = NULL;
-	size_t			 i;
-
-	for (i = 0; i < tui->nforms; i++)
-		if (tui->forms[i].next != NULL && strcmp(tui->forms[i].next, fd->id) == 0) {
-			if (found != NULL)
-				return NULL;
-			found = &tui->forms[i];
-		}
-	return found;
-}
-
-/*
- * A jump to `to` as if the form had been walked there from `from` (screen_go_from):
- * the screens between are put on the way back, so Back leads through them.
- */
-static const struct formdef *
-tui_flow_along(struct tui *tui, struct tui_flow *f, const struct formdef *cur,
-    const struct formdef *to, const char *from)
-{
-	const struct formdef	*way[TUI_STACK_MAX], *x = to;
-	int			 n = 0;
-
-	while (n < TUI_STACK_MAX && strcmp(x->id, from) != 0 &&
-	    (x = tui_flow_before(tui, x)) != NULL)
-		way[n++] = x;
-	if (x == NULL || strcmp(x->id, from) != 0)
-		n = 0;		/* no such way: Back comes back here */
-	while (n > 0)
-		cur = tui_flow_go(f, cur, way[--n]);
-	return tui_flow_go(f, cur, to);
-}
-
-static int
-tui_flow(struct tui *tui, char **cause)
-{
-	struct tui_flow		 flow = { .depth = 0 };
-	const struct formdef	*cur = tui_form(tui, "main"), *to, *first = NULL;
-	enum screen_exit	 ex;
-	const char		*target;
-
-	/* The program may open elsewhere (an unfinished application); Esc there: the menu. */
-	if (tui->program != NULL && tui->program->first_screen != NULL)
-		first = tui_form(tui, tui->program->first_screen(tui));
-	if (first != NULL && first != cur) {
-		flow.stack[flow.depth++] = cur;
-		cur = first;
-	}
-	while (cur != NULL) {
-		tui->go_from = NULL;
-		if (screen_run(tui, cur, &ex, &target, cause) == -1)
-			return -1;
-		to = NULL;
-		if (ex == SCREEN_NEXT)
-			to = cur->next != NULL ? tui_form(tui, cur->next) : cur;
-		else if (ex == SCREEN_GOTO)	/* no target (a button without one): stay */
-			to = target != NULL ? tui_form(tui, target) : cur;
-		else if (ex == SCREEN_BACK && flow.depth > 0) {
-			cur = flow.stack[--flow.depth];
-			continue;
-		}
-		/* SCREEN_QUIT, and Esc on the first screen, leave. */
-		if (to == NULL)
-			break;
-		cur = ex == SCREEN_GOTO && tui->go_from != NULL ?
-		    tui_flow_along(tui, &flow, cur, to, tui->go_from) :
-		    tui_flow_go(&flow, cur, to);
-	}
-	return 0;
-}
-
-int
-tui_run(const struct tui_program *program, void *ctx, const char *lang, char **cause)
-{
-	struct tui	 tui = { .program = program, .ctx = ctx };
-	const char	*forms = program->forms != NULL ? program->forms : "forms";
-	int		 rc = 2;
-
-	(void)snprintf(tui.lang, sizeof tui.lang, "%s",
-	    lang != NULL && i18n_known(lang) ? lang : i18n_current());
-	if (tui_forms_load(&tui, tui_forms_dir(forms), cause) == -1)
-		return 2;
-	/* A terminal it cannot draw on is refused before curses writes a byte to it. */
-	if (tui_term_check(cause) == -1) {
-		tui_forms_free(&tui);
-		return 2;
-	}
-	if (tui_form(&tui, "main") == NULL)
-		cause_set(cause, _("%s: there is no main.yaml, the first screen"), tui_forms_dir(forms));
-	else if (tui_start(&tui, cause) == -1)
-		rc = 1;
-	else {
-		rc = tui_flow(&tui, cause) == -1 ? 1 : 0;
-		tui_end(&tui);
-	}
-	tui_forms_free(&tui);
-	return rc;
 }

@@ -1,13 +1,15 @@
 /*
  * tui — the form engine's full-screen program: its context (the program running, its own
- * core, the language, colours, the loaded screens) and its entry point. The engine knows
+ * core, the look: language and colours, the loaded screens); its entry point is
+ * tui_run (tui-run.h). The engine knows
  * no program: a program hands it a struct tui_program (its actions, what its screens show
  * as they open, where it starts, what F1 adds), as tmux's commands are rows of
  * cmd_entry. The applicant (ncaenroll: forms/, src/ncaenroll/screens*.c calling
  * src/enroll) and the registration desk (ncaenroll-ra: forms/ra/, src/ncaenroll-ra/
  * calling src/desk) are two such programs; the engine's tests run a third.
  * ncursesw only; the engine never touches files, keys or HTTP itself (DESIGN.md).
- * One struct tui per process, owned by tui_run.
+ * One struct tui per process, owned by tui_run (tui-run.h), which runs the screens
+ * (screen.h) on it; this layer knows no screen, only what they share.
  */
 #ifndef NCA_TUI_H
 #define NCA_TUI_H
@@ -16,14 +18,10 @@
 
 #include "tui/formdef.h"
 #include "tui/tui-action.h"
+#include "tui/tui-look.h"
 
 #define TUI_MIN_COLS	80
 #define TUI_MIN_ROWS	24
-
-enum tui_color {
-	TC_NORMAL, TC_TITLE, TC_TEXT, TC_LABEL, TC_FIELD, TC_FIELD_FOCUS, TC_BUTTON,
-	TC_BUTTON_FOCUS, TC_ERROR, TC_OK, TC_HELP, TC_KEYBAR, TC_WARNING, TC__MAX
-};
 
 struct tui;
 struct screen;
@@ -68,8 +66,7 @@ struct tui_program {
 struct tui {
 	const struct tui_program *program;	/* NULL: the engine's own moves only */
 	void			*ctx;		/* the program's core, for its actions */
-	char			 lang[4];	/* "kk", "ru", "en" */
-	int			 color;		/* 0: monochrome (NO_COLOR, vt100, linux...) */
+	struct tui_look		 look;		/* the language, colours: what widgets see */
 	int			 rows, cols;
 	struct formdef		*forms;		/* every forms/NAME.yaml, loaded at start */
 	size_t			 nforms;
@@ -85,7 +82,7 @@ const struct formdef	*tui_form(const struct tui *, const char *id);
 const char		*tui_forms_dir(const char *sub);
 
 /*
- * The pieces of tui_run, for tools that show one form (tests/tools/tui-form.c):
+ * The pieces of tui_run (tui-run.h), for tools that show one form (tests/tools/tui-form.c):
  * loading every forms/NAME.yaml of a folder against tui->program's actions (a bad file,
  * an unknown action, goto target or `next`:
  * -1 with "file:line: reason"), starting curses on /dev/tty (else stdin/stdout) with the
@@ -100,14 +97,5 @@ void			 tui_end(struct tui *);
 int			 tui_too_small(struct tui *);
 /* F2: kk -> ru -> en -> kk; messages and labels follow. */
 int			 tui_lang_next(struct tui *, char **cause);
-
-/*
- * Runs a program on its screens (the folder program->forms names under the data folder),
- * from main.yaml or where its first_screen says; ctx is what its actions get as
- * tui->ctx. An exit status: 0, 1 (a failure, in *cause), 2 (a bad forms file, or a
- * terminal it cannot draw on: tui-term.h).
- */
-int			 tui_run(const struct tui_program *, void *ctx, const char *lang,
-			    char **cause);
 
 #endif

@@ -16,7 +16,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-list.h"
 
@@ -120,8 +120,8 @@ static void
 widget_bignum_draw(struct widget *w, WINDOW *win, int focused)
 {
 	struct widget_bignum	*wb = w->impl;
-	int			 x, cols, y, r, gx, attr = tui_attr(w->tui, TC_TEXT);
-	int			 big = tui_attr(w->tui, TC_TITLE);
+	int			 x, cols, y, r, gx, attr = tui_look_attr(w->look, TC_TEXT);
+	int			 big = tui_look_attr(w->look, TC_TITLE);
 	size_t			 i, per, row;
 
 	widget_draw_label(w, win, focused);

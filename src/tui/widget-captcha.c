@@ -17,7 +17,7 @@
 #include "common/cause.h"
 #include "common/halfblock.h"
 #include "common/i18n.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-captcha.h"
 #include "tui/widget-list.h"
@@ -127,7 +127,7 @@ widget_captcha_draw_line(struct widget *w, WINDOW *win, int y, int line, int att
 
 	cols = wc->width < w->w ? wc->width : w->w;
 	x = w->x + (w->w - cols) / 2;
-	widget_list_put(win, y, w->x, w->w, L"", tui_attr(w->tui, TC_NORMAL));
+	widget_list_put(win, y, w->x, w->w, L"", tui_look_attr(w->look, TC_NORMAL));
 	if ((buf = malloc(sz)) == NULL)
 		return;
 	if (halfblock_line(wc->width, wc->height, wc->bits, line, buf, sz) == 0 &&
@@ -154,24 +154,25 @@ widget_captcha_draw(struct widget *w, WINDOW *win, int focused)
 	lines = widget_captcha_lines(w);
 	for (l = 0; l < lines && l < w->h - 1; l++) {
 		if (wc->bits != NULL && l < halfblock_lines(wc->height))
-			widget_captcha_draw_line(w, win, y + l, l, tui_attr(w->tui, TC_FIELD));
+			widget_captcha_draw_line(w, win, y + l, l,
+			    tui_look_attr(w->look, TC_FIELD));
 		else
 			widget_list_put_utf8(win, y + l, w->x, w->w, wc->bits == NULL && l == 0 ?
-			    _("No picture yet: press F5.") : "", tui_attr(w->tui, TC_NORMAL));
+			    _("No picture yet: press F5.") : "", tui_look_attr(w->look, TC_NORMAL));
 	}
 	entry.y = y + l;
 	entry.h = w->h - l;
 	widget_draw_label(&entry, win, focused);
 	cols = widget_list_area(w, &x);
 	/* "> " + the code in a box of max cells + the F5 hint. */
-	widget_list_put(win, entry.y, x, 2, L"> ", tui_attr(w->tui, TC_LABEL));
+	widget_list_put(win, entry.y, x, 2, L"> ", tui_look_attr(w->look, TC_LABEL));
 	memset(box, ' ', (size_t)max);
 	memcpy(box, wc->code, wc->len);
 	box[max] = '\0';
 	widget_list_put_utf8(win, entry.y, x + 2, max, box,
-	    tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD));
+	    tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD));
 	widget_list_put_utf8(win, entry.y, x + 2 + max, cols - 2 - max, _("  F5: new picture"),
-	    tui_attr(w->tui, TC_HELP));
+	    tui_look_attr(w->look, TC_HELP));
 	w->cury = w->curx = -1;
 	if (focused) {
 		w->cury = entry.y;

@@ -10,8 +10,8 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "tui/tui-look.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
 #include "tui/widget.h"
 
 /*
@@ -65,11 +65,11 @@ checkbox_draw(struct widget *w, WINDOW *win, int focused)
 	struct checkbox		*c = w->impl;
 	struct checkbox_line	 l = { win, w->y, w->x + 4, w->w - 4 };
 
-	(void)wattrset(win, tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD));
+	(void)wattrset(win, tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD));
 	(void)mvwaddstr(win, w->y, w->x, c->checked ? "[x]" : "[ ]");
-	(void)wattrset(win, tui_attr(w->tui, TC_LABEL) | (focused ? A_BOLD : 0));
+	(void)wattrset(win, tui_look_attr(w->look, TC_LABEL) | (focused ? A_BOLD : 0));
 	(void)tui_text_wrap(widget_label(w), l.w, checkbox_line, &l);
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 	w->cury = w->y;
 	w->curx = w->x + 1;
 }

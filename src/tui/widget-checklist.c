@@ -19,8 +19,8 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/idlist.h"
+#include "tui/tui-look.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
 #include "tui/widget.h"
 
 struct checklist {
@@ -59,7 +59,7 @@ checklist_name(const struct widget *w, size_t i)
 
 	if (json_is_string(name))
 		return json_string_value(name);
-	if ((s = json_string_value(json_object_get(name, w->tui->lang))) != NULL)
+	if ((s = json_string_value(json_object_get(name, w->look->lang))) != NULL)
 		return s;
 	for (k = 0; k < sizeof order / sizeof order[0]; k++)
 		if ((s = json_string_value(json_object_get(name, order[k]))) != NULL)
@@ -136,24 +136,26 @@ checklist_draw(struct widget *w, WINDOW *win, int focused)
 	size_t			 i;
 	int			 here;
 
-	(void)wattrset(win, tui_attr(w->tui, TC_LABEL) | (focused ? A_BOLD : 0));
+	(void)wattrset(win, tui_look_attr(w->look, TC_LABEL) | (focused ? A_BOLD : 0));
 	if (*widget_label(w) != '\0')
 		l.y += tui_text_wrap(widget_label(w), l.w, checklist_line, &l);
 	w->cury = w->curx = -1;
 	for (i = 0; i < checklist_count(c); i++) {
 		here = i == c->cur;
-		(void)wattrset(win, tui_attr(w->tui, here && focused ? TC_FIELD_FOCUS : TC_FIELD));
+		(void)wattrset(win,
+		    tui_look_attr(w->look, here && focused ? TC_FIELD_FOCUS : TC_FIELD));
 		(void)mvwaddstr(win, l.y, w->x, c->ticked[i] ? "[x]" : "[ ]");
 		if (here && focused) {
 			w->cury = l.y;
 			w->curx = w->x + 1;
 		}
-		(void)wattrset(win, tui_attr(w->tui, TC_TEXT) | (here && focused ? A_BOLD : 0));
+		(void)wattrset(win,
+		    tui_look_attr(w->look, TC_TEXT) | (here && focused ? A_BOLD : 0));
 		l.x = w->x + 4;
 		l.w = w->w - 4;
 		l.y += tui_text_wrap(checklist_name(w, i), l.w, checklist_line, &l);
 	}
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 }
 
 static enum widget_result

@@ -13,7 +13,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 
 /*
@@ -148,7 +148,7 @@ entry_draw(struct widget *w, WINDOW *win, int focused)
 	if (n <= 0)
 		return;
 	(void)copywin(e->win, win, 0, 0, w->y, fx, w->y, fx + n - 1, FALSE);
-	widget_fill(win, w->y, fx, n, tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD));
+	widget_fill(win, w->y, fx, n, tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD));
 	w->cury = w->y;
 	w->curx = fx + getcurx(e->win);
 }

@@ -38,7 +38,7 @@
 #include "common/i18n.h"
 #include "common/oserror.h"
 #include "common/utf8.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-list.h"
 
@@ -593,7 +593,7 @@ widget_folder_create_ops(struct widget *w, char **cause)
 	wf->def.height = widget_folder_list_rows(w);
 	wf->list.ops = &widget_list_ops;
 	wf->list.def = &wf->def;
-	wf->list.tui = w->tui;
+	wf->list.look = w->look;
 	w->impl = wf;
 	if (wf->list.ops->create(&wf->list, cause) == -1) {
 		free(wf->chosen);
@@ -619,19 +619,19 @@ widget_folder_draw(struct widget *w, WINDOW *win, int focused)
 	const wchar_t		*tail = wf->name;
 	const char		*prompt = wf->naming == WF_LINE_PATH ? _("Go to the folder: ") :
 				    _("New folder name: ");
-	int			 x, cols, pw = 0, attr = tui_attr(w->tui, TC_TEXT);
+	int			 x, cols, pw = 0, attr = tui_look_attr(w->look, TC_TEXT);
 
 	widget_draw_label(w, win, focused);
 	cols = widget_list_area(w, &x);
 	if (wf->naming != WF_LINE_NONE) {
 		pw = (int)utf8_count(prompt);
 		pw = pw < 0 || pw > cols / 2 ? cols / 2 : pw;
-		widget_list_put_utf8(win, w->y, x, pw, prompt, tui_attr(w->tui, TC_LABEL));
+		widget_list_put_utf8(win, w->y, x, pw, prompt, tui_look_attr(w->look, TC_LABEL));
 		/* A long path keeps its end in view, where the typing is. */
 		while (widget_list_width(tail) > cols - pw - 1 && tail[1] != L'\0')
 			tail++;
 		widget_list_put(win, w->y, x + pw, cols - pw, tail,
-		    tui_attr(w->tui, TC_FIELD_FOCUS));
+		    tui_look_attr(w->look, TC_FIELD_FOCUS));
 	} else if ((path = widget_list_wcs(wf->cwd)) != NULL) {
 		/* A deep path keeps its end, where the person is: "…/keys/2026". */
 		tail = path;

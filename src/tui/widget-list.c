@@ -22,7 +22,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-list.h"
 
@@ -156,7 +156,7 @@ widget_list_lang(const struct widget *w)
 	int	i;
 
 	for (i = 0; i < WL__MAX; i++)
-		if (strcmp(w->tui->lang, widget_list_langs[i]) == 0)
+		if (strcmp(w->look->lang, widget_list_langs[i]) == 0)
 			return i;
 	return WL_EN;
 }
@@ -388,13 +388,14 @@ widget_list_draw(struct widget *w, WINDOW *win, int focused)
 	for (r = 0; r < rows; r++) {
 		i = wl->top + (size_t)r;
 		if (i >= wl->nshown) {
-			widget_list_put(win, y + r, x, cols, L"", tui_attr(w->tui, TC_NORMAL));
+			widget_list_put(win, y + r, x, cols, L"",
+			    tui_look_attr(w->look, TC_NORMAL));
 			continue;
 		}
 		if (i == wl->cur)
-			attr = tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD);
+			attr = tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD);
 		else
-			attr = tui_attr(w->tui, TC_NORMAL);
+			attr = tui_look_attr(w->look, TC_NORMAL);
 		mark = strcmp(wl->items[wl->shown[i]].id, wl->chosen) == 0 ? L"*" : L" ";
 		widget_list_put(win, y + r, x, 1, mark, attr);
 		/* The last column shows that more items lie above or below. */

@@ -13,8 +13,8 @@
 #include "common/i18n.h"
 #include "common/password.h"
 #include "common/utf8.h"
+#include "tui/tui-look.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
 #include "tui/widget.h"
 
 /*
@@ -105,7 +105,7 @@ password_draw(struct widget *w, WINDOW *win, int focused)
 	widget_draw_label(w, win, focused);
 	if (fx + show > w->x + w->w)
 		show = w->x + w->w - fx;
-	(void)wattrset(win, tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD));
+	(void)wattrset(win, tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD));
 	(void)wmove(win, w->y, fx);
 	/* More than fit: "…" first says the dots go on to the left, as a long text would. */
 	for (n = 0; n < show; n++)
@@ -120,14 +120,14 @@ password_draw(struct widget *w, WINDOW *win, int focused)
 		struct password_line	l = { win, y, fx + 2, w->x + w->w - fx - 2 };
 		int			ok = met[r];
 
-		(void)wattrset(win, tui_attr(w->tui, ok ? TC_OK : TC_ERROR));
+		(void)wattrset(win, tui_look_attr(w->look, ok ? TC_OK : TC_ERROR));
 		(void)mvwaddwstr(win, y, fx, ok ? L"\u2713" : L"\u2717");
-		(void)wattrset(win, tui_attr(w->tui, TC_TEXT));
+		(void)wattrset(win, tui_look_attr(w->look, TC_TEXT));
 		y += tui_text_wrap(_(password_rule_text((enum password_rule)r)), l.w,
 		    password_rule_line, &l);
 	}
 out:
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 }
 
 /* The buffer itself, never a copy (widget.h). */

@@ -10,8 +10,8 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "tui/tui-look.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
 #include "tui/widget.h"
 
 /*
@@ -65,11 +65,11 @@ progress_draw(struct widget *w, WINDOW *win, int focused)
 	w->cury = -1;
 	if (*text == '\0')
 		return;
-	(void)wattrset(win, tui_attr(w->tui, TC_OK));
+	(void)wattrset(win, tui_look_attr(w->look, TC_OK));
 	(void)mvwaddstr(win, w->y, w->x, progress_frames[p->frame % 4]);
-	(void)wattrset(win, tui_attr(w->tui, TC_TEXT));
+	(void)wattrset(win, tui_look_attr(w->look, TC_TEXT));
 	(void)tui_text_put(win, w->y, w->x + 2, text, strlen(text), w->w - 2);
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 }
 
 static const char *

@@ -22,7 +22,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-list.h"
 
@@ -65,7 +65,7 @@ rows_text(const struct widget *w, const json_t *cell)
 
 	if (json_is_string(cell))
 		return json_string_value(cell);
-	if ((s = json_string_value(json_object_get(cell, w->tui->lang))) != NULL)
+	if ((s = json_string_value(json_object_get(cell, w->look->lang))) != NULL)
 		return s;
 	for (i = 0; i < sizeof order / sizeof order[0]; i++)
 		if ((s = json_string_value(json_object_get(cell, order[i]))) != NULL)
@@ -193,7 +193,7 @@ rows_draw_header(const struct widget *w, WINDOW *win, int cols, int focused)
 {
 	const char	*p = widget_label(w), *nl;
 	char		*line;
-	int		 n = 0, attr = tui_attr(w->tui, TC_LABEL) | (focused ? A_BOLD : 0);
+	int		 n = 0, attr = tui_look_attr(w->look, TC_LABEL) | (focused ? A_BOLD : 0);
 
 	while (*p != '\0') {
 		nl = strchr(p, '\n');
@@ -228,10 +228,10 @@ rows_item_attr(const struct widget *w, size_t i, int focused)
 	const struct rows	*r = w->impl;
 
 	if (i == r->cur)
-		return tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD);
+		return tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD);
 	if (json_is_true(json_object_get(json_array_get(r->items, i), "alert")))
-		return tui_attr(w->tui, TC_ERROR);
-	return tui_attr(w->tui, TC_NORMAL);
+		return tui_look_attr(w->look, TC_ERROR);
+	return tui_look_attr(w->look, TC_NORMAL);
 }
 
 static void
@@ -248,7 +248,7 @@ rows_draw(struct widget *w, WINDOW *win, int focused)
 	w->cury = w->curx = -1;
 	for (k = 0; k < r->page; k++) {
 		i = r->top + (size_t)k;
-		attr = i < n ? rows_item_attr(w, i, focused) : tui_attr(w->tui, TC_NORMAL);
+		attr = i < n ? rows_item_attr(w, i, focused) : tui_look_attr(w->look, TC_NORMAL);
 		cells = json_object_get(json_array_get(r->items, i), "cells");
 		for (l = 0; l < r->nlines; l++) {
 			y = w->y + hdr + k * r->nlines + l;
@@ -263,7 +263,8 @@ rows_draw(struct widget *w, WINDOW *win, int focused)
 	for (y = w->y + hdr; y < w->y + w->h; y++)
 		widget_list_put(win, y, w->x + cols, 1, y == w->y + hdr && r->top > 0 ?
 		    L"\u2191" : y == w->y + hdr + r->page * r->nlines - 1 &&
-		    r->top + (size_t)r->page < n ? L"\u2193" : L" ", tui_attr(w->tui, TC_NORMAL));
+		    r->top + (size_t)r->page < n ? L"\u2193" : L" ",
+		    tui_look_attr(w->look, TC_NORMAL));
 	if (focused && n > 0) {
 		w->cury = w->y + hdr + (int)(r->cur - r->top) * r->nlines;
 		w->curx = w->x;

@@ -17,7 +17,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-list.h"
 
@@ -58,7 +58,7 @@ widget_search_create(struct widget *w, char **cause)
 	ws->def.height = widget_search_list_rows(w);
 	ws->list.ops = &widget_list_ops;
 	ws->list.def = &ws->def;
-	ws->list.tui = w->tui;
+	ws->list.look = w->look;
 	if (ws->list.ops->create(&ws->list, cause) == -1) {
 		free(ws);
 		return -1;
@@ -89,8 +89,8 @@ widget_search_draw(struct widget *w, WINDOW *win, int focused)
 	widget_draw_label(w, win, focused);
 	cols = widget_list_area(w, &x);
 	/* The filter line: "> " and what was typed, its end in view when it is long. */
-	attr = tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_FIELD);
-	widget_list_put(win, w->y, x, 2, L"> ", tui_attr(w->tui, TC_LABEL));
+	attr = tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_FIELD);
+	widget_list_put(win, w->y, x, 2, L"> ", tui_look_attr(w->look, TC_LABEL));
 	while (*shown != L'\0' && widget_list_width(shown) > cols - 3)
 		shown++;
 	widget_list_put(win, w->y, x + 2, cols - 2, shown, attr);

@@ -11,8 +11,8 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "tui/tui-look.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
 #include "tui/widget.h"
 
 /*
@@ -101,19 +101,19 @@ text_draw(struct widget *w, WINDOW *win, int focused)
 	char			 pos[32];
 
 	if ((frame = derwin(win, w->h, w->w, w->y, w->x)) != NULL) {
-		(void)wattrset(frame, tui_attr(w->tui, focused ? TC_FIELD_FOCUS : TC_LABEL));
+		(void)wattrset(frame, tui_look_attr(w->look, focused ? TC_FIELD_FOCUS : TC_LABEL));
 		(void)box(frame, 0, 0);
 		(void)delwin(frame);
 	}
-	(void)wattrset(win, tui_attr(w->tui, TC_TEXT));
+	(void)wattrset(win, tui_look_attr(w->look, TC_TEXT));
 	(void)tui_text_wrap(text_body(w), l.w, text_line, &l);
 	if (t->lines > t->inner) {
 		(void)snprintf(pos, sizeof pos, " %d%% ",
 		    (t->top + t->inner) * 100 / t->lines);
-		(void)wattrset(win, tui_attr(w->tui, TC_LABEL));
+		(void)wattrset(win, tui_look_attr(w->look, TC_LABEL));
 		(void)mvwaddstr(win, w->y + w->h - 1, w->x + w->w - 2 - (int)strlen(pos), pos);
 	}
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 	w->cury = -1;
 }
 

@@ -14,7 +14,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-list.h"
 
@@ -127,7 +127,7 @@ static void
 widget_value_draw(struct widget *w, WINDOW *win, int focused)
 {
 	struct widget_value	*wv = w->impl;
-	int			 x, cols, n, attr = tui_attr(w->tui, TC_TEXT);
+	int			 x, cols, n, attr = tui_look_attr(w->look, TC_TEXT);
 
 	widget_draw_label(w, win, focused);
 	cols = widget_list_area(w, &x);

@@ -1,6 +1,6 @@
 /*
- * widget — a widget's life on a screen (made from its field, drawn, destroyed) and the
- * label and help it shows in the current language.
+ * widget — what every widget kind shares: the label it shows in the current language,
+ * painting a field's cells, and a key refused out loud. Making one is widget-new.c's.
  */
 #include "config.h"
 
@@ -13,61 +13,15 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "tui/tui-look.h"
 #include "tui/tui-text.h"
-#include "tui/tui.h"
 #include "tui/widget.h"
-
-const struct widget_ops *
-widget_find(const char *type)
-{
-	size_t	i;
-
-	for (i = 0; widget_table[i] != NULL; i++)
-		if (strcmp(widget_table[i]->type, type) == 0)
-			return widget_table[i];
-	return NULL;
-}
-
-struct widget *
-widget_new(struct tui *tui, const struct formdef_field *def, char **cause)
-{
-	const struct widget_ops	*ops = widget_find(def->type);
-	struct widget		*w;
-
-	if (ops == NULL) {
-		cause_set(cause, _("unknown field type '%s'"), def->type);
-		return NULL;
-	}
-	if ((w = calloc(1, sizeof *w)) == NULL) {
-		cause_set(cause, "%s", _("out of memory"));
-		return NULL;
-	}
-	w->ops = ops;
-	w->def = def;
-	w->tui = tui;
-	w->cury = w->curx = -1;
-	if (ops->create != NULL && ops->create(w, cause) == -1) {
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
-void
-widget_free(struct widget *w)
-{
-	if (w == NULL)
-		return;
-	if (w->ops->destroy != NULL)
-		w->ops->destroy(w);
-	free(w->error);
-	free(w);
-}
 
 const char *
 widget_label(const struct widget *w)
 {
-	const char	*s = formdef_text_get(&w->def->label, w->tui != NULL ? w->tui->lang : "en");
+	const char	*s = formdef_text_get(&w->def->label,
+	    w->look != NULL ? w->look->lang : "en");
 
 	return s != NULL ? s : "";
 }
@@ -99,13 +53,13 @@ void
 widget_draw_label(const struct widget *w, WINDOW *win, int focused)
 {
 	struct widget_label_ctx	 c = { win, w->y, w->x, w->label_w > 1 ? w->label_w - 1 : 1 };
-	int			 attr = tui_attr(w->tui, TC_LABEL);
+	int			 attr = tui_look_attr(w->look, TC_LABEL);
 
 	if (focused)
 		attr |= A_BOLD;
 	(void)wattrset(win, attr);
 	(void)tui_text_wrap(widget_label(w), c.w, widget_label_line, &c);
-	(void)wattrset(win, tui_attr(w->tui, TC_NORMAL));
+	(void)wattrset(win, tui_look_attr(w->look, TC_NORMAL));
 }
 
 void

@@ -3,8 +3,10 @@
  * all behind one vtable, CDK's life cycle without CDK: create from a field definition,
  * draw, feed actions (keys.h), read the value, destroy. Widgets draw only inside their own
  * rectangle of the screen's window, in UTF-8 with ncursesw (columns, not bytes), and never
- * touch files, keys or the network: data for lists comes from the screen (tui.h).
- * The table in widget.c maps a type name to its ops; formdef rejects unknown types.
+ * touch files, keys or the network: data for lists comes from the screen (screen.h). Of
+ * the engine above them they see only its look (tui-look.h): colours and the language.
+ * The table in widget.c maps a type name to its ops; formdef_load, handed widget_known,
+ * rejects unknown types.
  */
 #ifndef NCA_WIDGET_H
 #define NCA_WIDGET_H
@@ -15,7 +17,7 @@
 #include "tui/keys.h"
 
 struct _win_st;
-struct tui;
+struct tui_look;
 
 enum widget_result {
 	WIDGET_IGNORED,		/* not for me: the screen handles it (Tab, Esc...) */
@@ -49,7 +51,7 @@ struct widget_ops {
 struct widget {
 	const struct widget_ops		*ops;
 	const struct formdef_field	*def;
-	struct tui			*tui;		/* language, colours */
+	const struct tui_look		*look;		/* language, colours (tui-look.h) */
 	int				 y, x, h, w;	/* its rectangle in the screen window */
 	int				 label_w;	/* the label column's width (screen sets) */
 	int				 cury, curx;	/* set by draw when focused: where the
@@ -69,13 +71,16 @@ extern const struct widget_ops widget_list_ops, widget_search_ops, widget_folder
 extern const struct widget_ops widget_rows_ops, widget_checklist_ops;
 
 const struct widget_ops	*widget_find(const char *type);
+/* 1 when the table has this type: what formdef_load checks a field's type with. */
+int			 widget_known(const char *type);
 /* Creates a widget of def->type; NULL with a cause. */
-struct widget		*widget_new(struct tui *, const struct formdef_field *, char **cause);
+struct widget		*widget_new(const struct tui_look *, const struct formdef_field *,
+		    char **cause);
 void			 widget_free(struct widget *);
 
 /*
  * Helpers every widget shares, so labels look alike: the label in the current language
- * (tui->lang), the rows it takes word-wrapped in label_w columns, and drawing it at the
+ * (look->lang), the rows it takes word-wrapped in label_w columns, and drawing it at the
  * widget's top-left (TC_LABEL; bold when focused). widget_fill paints a run of cells
  * with an attribute (a field's background).
  */

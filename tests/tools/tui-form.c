@@ -20,7 +20,9 @@
 #include "../unit/tui-actions-stub.h"
 #include "common/i18n.h"
 #include "tui/screen.h"
+#include "tui/tui-run.h"
 #include "tui/tui.h"
+#include "tui/widget.h"
 
 static const char *const tui_form_exits[] = {
 	[SCREEN_NEXT] = "next", [SCREEN_BACK] = "back", [SCREEN_QUIT] = "quit",
@@ -71,8 +73,9 @@ main(int argc, char **argv)
 		free(cause);
 		return 2;
 	}
-	(void)snprintf(tui.lang, sizeof tui.lang, "%s", lang != NULL ? lang : i18n_current());
-	if (formdef_load(argv[argi], tui.program->actions, &fd, &cause) == -1) {
+	(void)snprintf(tui.look.lang, sizeof tui.look.lang, "%s",
+	    lang != NULL ? lang : i18n_current());
+	if (formdef_load(argv[argi], tui.program->actions, widget_known, &fd, &cause) == -1) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return 2;

@@ -17,6 +17,7 @@
 
 #include "tui/formdef.h"
 #include "tui/tui.h"
+#include "tui/widget.h"
 #include "tui-actions-stub.h"
 
 /* The buttons name the test program's actions (ok, next...). */
@@ -103,7 +104,7 @@ test_good(void **state)
 	struct formdef	 fd;
 	char		*path = write_form(*state, "bin", good), *cause = NULL;
 
-	assert_int_equal(formdef_load(path, STUB, &fd, &cause), 0);
+	assert_int_equal(formdef_load(path, STUB, widget_known, &fd, &cause), 0);
 	assert_null(cause);
 	assert_string_equal(fd.id, "bin");
 	assert_string_equal(fd.path, path);
@@ -148,8 +149,8 @@ test_reload_same(void **state)
 	char		*path = write_form(*state, "bin", good);
 	size_t		 i;
 
-	assert_int_equal(formdef_load(path, STUB, &a, NULL), 0);
-	assert_int_equal(formdef_load(path, STUB, &b, NULL), 0);
+	assert_int_equal(formdef_load(path, STUB, widget_known, &a, NULL), 0);
+	assert_int_equal(formdef_load(path, STUB, widget_known, &b, NULL), 0);
 	assert_int_equal(a.nfields, b.nfields);
 	for (i = 0; i < a.nfields; i++) {
 		assert_string_equal(a.fields[i].name, b.fields[i].name);
@@ -224,9 +225,9 @@ test_round_trip(void **state)
 	char		*src = write_form(*state, "bin", good), *p1, *p2, *t1, *t2;
 	size_t		 i;
 
-	assert_int_equal(formdef_load(src, STUB, &a, NULL), 0);
+	assert_int_equal(formdef_load(src, STUB, widget_known, &a, NULL), 0);
 	p1 = dump_to(*state, "dump1", &a);
-	assert_int_equal(formdef_load(p1, STUB, &b, NULL), 0);
+	assert_int_equal(formdef_load(p1, STUB, widget_known, &b, NULL), 0);
 	assert_text_equal(&a.title, &b.title);
 	assert_text_equal(&a.text, &b.text);
 	assert_text_equal(&a.warning, &b.warning);
@@ -319,7 +320,7 @@ test_refusals(void **state)
 		char		 want[256];
 
 		(void)snprintf(want, sizeof want, "%s:%d: ", path, bad[i].line);
-		if (formdef_load(path, STUB, &fd, &cause) != -1)
+		if (formdef_load(path, STUB, widget_known, &fd, &cause) != -1)
 			fail_msg("case %zu was accepted", i);
 		assert_non_null(cause);
 		if (strncmp(cause, want, strlen(want)) != 0 || strstr(cause, bad[i].reason) == NULL)
@@ -339,7 +340,7 @@ test_missing_file(void **state)
 	char		*cause = NULL, path[128];
 
 	(void)snprintf(path, sizeof path, "%s/none.yaml", d->path);
-	assert_int_equal(formdef_load(path, STUB, &fd, &cause), -1);
+	assert_int_equal(formdef_load(path, STUB, widget_known, &fd, &cause), -1);
 	assert_non_null(strstr(cause, "none.yaml: "));
 	free(cause);
 }

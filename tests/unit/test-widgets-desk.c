@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "wtest.h"
 
@@ -107,7 +107,7 @@ test_rows(void **state)
 	assert_string_equal(w->ops->value(w), "B");
 
 	/* F2: a cell of names follows the language. */
-	(void)snprintf(f.tui.lang, sizeof f.tui.lang, "en");
+	(void)snprintf(f.look.lang, sizeof f.look.lang, "en");
 	w->ops->draw(w, t->win, 0);
 	assert_string_equal(wtest_seen_trim(t->win, 1, 2, 35, buf, sizeof buf), "Number");
 	assert_string_equal(wtest_seen_trim(t->win, 3, 53, 24, buf, sizeof buf), "Signing");
@@ -202,7 +202,7 @@ test_checklist(void **state)
 	assert_string_equal(w->ops->value(w), "");
 
 	/* F2: names in Russian, falling back to English. */
-	(void)snprintf(f.tui.lang, sizeof f.tui.lang, "ru");
+	(void)snprintf(f.look.lang, sizeof f.look.lang, "ru");
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
 	assert_string_equal(wtest_seen_trim(t->win, 1, 2, 60, buf, sizeof buf), "Documents seen:");

@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 #include "tui/widget-captcha.h"
 #include "tui/widget-list.h"
@@ -127,7 +127,7 @@ test_list_choose(void **state)
 	    " ");	/* nothing past */
 	assert_int_equal(w->cury, -1);
 
-	f.tui.lang[0] = 'e', f.tui.lang[1] = 'n';
+	f.look.lang[0] = 'e', f.look.lang[1] = 'n';
 	(void)werase(t->win);
 	w->ops->draw(w, t->win, 0);
 	assert_string_equal(wtest_seen_trim(t->win, 2, 20, 14, buf, sizeof buf), "*First head");
@@ -273,12 +273,12 @@ test_search_kazakh(void **state)
 	/* F2 to English filters the English names again, without a key. */
 	type(w, L"region");
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "");
-	f.tui.lang[0] = 'e', f.tui.lang[1] = 'n';
+	f.look.lang[0] = 'e', f.look.lang[1] = 'n';
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "Abai Region");
 	erase_n(w, 6);
 
 	/* In Russian the Russian names are searched. */
-	f.tui.lang[0] = 'r', f.tui.lang[1] = 'u';
+	f.look.lang[0] = 'r', f.look.lang[1] = 'u';
 	type(w, L"КАР");
 	assert_string_equal(search_cursor(t, w, buf, sizeof buf), "Карагандинская область");
 	assert_int_equal(wtest_press(w, UIK_ACTIVATE), WIDGET_ACTIVATED);

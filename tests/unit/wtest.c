@@ -18,9 +18,9 @@
 
 /* One attribute per role a test tells apart: the cursor, a field, a label, an alert. */
 int
-tui_attr(const struct tui *tui, enum tui_color c)
+tui_look_attr(const struct tui_look *look, enum tui_color c)
 {
-	(void)tui;
+	(void)look;
 	switch (c) {
 	case TC_FIELD_FOCUS:
 		return A_REVERSE;
@@ -154,8 +154,8 @@ wtest_make(struct wtest_fixture *f, const char *type, const char *kk, const char
 	f->def.label.kk = (char *)(uintptr_t)kk;
 	f->def.label.en = (char *)(uintptr_t)en;
 	f->def.height = height;
-	(void)snprintf(f->tui.lang, sizeof f->tui.lang, "kk");
-	if ((wd = widget_new(&f->tui, &f->def, &cause)) == NULL)
+	(void)snprintf(f->look.lang, sizeof f->look.lang, "kk");
+	if ((wd = widget_new(&f->look, &f->def, &cause)) == NULL)
 		fail_msg("widget_new: %s", cause != NULL ? cause : "?");
 	wd->y = y;
 	wd->x = x;

@@ -2,7 +2,7 @@
  * wtest — what the widgets' unit tests share: an ncurses window on /dev/null (a cmocka group
  * setup/teardown pair, state is a struct wtest_term), the cells read back as a person sees
  * them, actions sent as the key boundary sends them, and a widget made from a field of the
- * test's own. It also stands in for the engine's tui_attr (one attribute per role a test
+ * test's own. It also stands in for the engine's tui_look_attr (one attribute per role a test
  * tells apart) and formdef_text_get; each test brings only its widget_table. Failures are
  * cmocka assertions; the widgets made are the caller's to widget_free.
  */
@@ -12,7 +12,7 @@
 #include <curses.h>
 #include <stddef.h>
 
-#include "tui/tui.h"
+#include "tui/tui-look.h"
 #include "tui/widget.h"
 
 struct wtest_term {
@@ -25,7 +25,7 @@ struct wtest_term {
 struct wtest_fixture {
 	char			 type[16];
 	struct formdef_field	 def;
-	struct tui		 tui;	/* lang "kk"; a test may change it (F2) */
+	struct tui_look		 look;	/* lang "kk"; a test may change it (F2) */
 };
 
 int		 wtest_term_setup(void **state);
