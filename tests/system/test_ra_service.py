@@ -461,10 +461,9 @@ def test_operator_password_asked_without_echo(desk, tmp_path):
     assert ok.returncode == 0, ok.stderr
 
 
-def test_rejection_is_mailed(tmp_path):
+def test_rejection_is_mailed(tmp_path, sink):
     """The applicant learns of a rejection by mail too, with the reason and the text."""
     lifecycle = pytest.importorskip("test_lifecycle")
-    sink = lifecycle.Sink()
     desk = None
     try:
         desk = Desk(tmp_path, mail={"smtp_url": f"smtp://127.0.0.1:{sink.port}",
@@ -486,4 +485,3 @@ def test_rejection_is_mailed(tmp_path):
     finally:
         if desk is not None:
             desk.stop()
-        sink.stop()
