@@ -122,8 +122,10 @@ ncaenroll_ra_help(const struct cmd_ctx *ctx)
 	(void)printf("\n%s\n", _("Options:"));
 	cmd_help_options(ncaenroll_ra_options, 1);
 	(void)printf("\n");
-	(void)printf(_("Settings: %s, then\n~/.config/ncaenroll/ra.yaml (service, ca_file, "
-	    "operator, lang); options win.\n"), RA_SETTINGS_FILE);
+	/* Each file on a line of its own: configure's --sysconfdir may make one long. */
+	(void)printf("%s\n  %s\n  %s\n", _("Settings (service, ca_file, operator, lang), "
+	    "read in this order;\noptions win over both:"), RA_SETTINGS_FILE,
+	    "~/.config/ncaenroll/ra.yaml");
 	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
 	    "3 service failed, 4 local file or device failed."));
 	return 0;

@@ -92,7 +92,8 @@ ncaenrolld_usage(void)
 		(void)printf("  %-26s %s\n", ncaenrolld_help[i].flags,
 		    _(ncaenrolld_help[i].help));
 	(void)printf("\n");
-	(void)printf(_("Configuration file: %s\n"), SRV_CONFIG_FILE);
+	/* The file on a line of its own: configure's --sysconfdir may make it long. */
+	(void)printf("%s\n  %s\n", _("Configuration file:"), SRV_CONFIG_FILE);
 	(void)printf("\n%s\n", _("Started with --demo --listen 127.0.0.1:0 --state-dir DIR, it "
 	    "prints\n\"listening on https://127.0.0.1:PORT\"; DIR/ca-chain.pem verifies it."));
 	(void)printf("\n%s\n", _("Administration (on the same configuration, instead of the "

@@ -7,6 +7,7 @@ its service with `svc = service_fixture("NAME", ...)` (each file wants its own s
 started with its own switches) and starts a screen with `tui(svc, home, lang)`.
 """
 import os
+import re
 import shutil
 import socket
 import sys
@@ -97,3 +98,9 @@ class Sink:
 
     def stop(self):
         self.controller.stop()
+
+
+def help_line_fits(line):
+    """A line of --help fits 80 columns, but for a file name alone on its line: configure's
+    folders can make it longer, and a path cannot be broken."""
+    return len(line) <= 80 or re.fullmatch(r"  /\S+", line) is not None

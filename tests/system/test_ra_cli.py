@@ -14,7 +14,7 @@ import pexpect
 import pytest
 
 from conftest import BUILDDIR
-from fixtures import service_fixture
+from fixtures import help_line_fits, service_fixture
 from service import SANITIZER_MARKS, Service, program, program_env
 from test_apply_cli import Applicant, wait_status
 
@@ -523,7 +523,7 @@ def test_help_version_and_usage(svc, tmp_path):
     for word in ("queue", "show", "approve", "reject", "history", "--operator",
                  "--password-fd", DEMO_OPERATOR_PASSWORD):
         assert word in p.stdout
-    assert max(len(line) for line in p.stdout.splitlines()) <= 80
+    assert all(help_line_fits(line) for line in p.stdout.splitlines()), p.stdout
     p = subprocess.run(desk.cmd(service=False) + ["--version"], capture_output=True,
                        text=True, env=desk.env(), timeout=60)
     assert p.returncode == 0 and "ncaenroll-ra" in p.stdout
