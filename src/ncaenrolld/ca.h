@@ -66,7 +66,6 @@ int		 ca_csr_check(const char *csr_pem, char key_id[65], char **cause);
 /* What goes into the subject, from the registries and the form; NULL email = none. */
 struct ca_subject {
 	const char	*role_dc;	/* "ROLE02" */
-	const char	*role_oid;	/* "1.2.398.3.3.4.1.2.2" */
 	const char	*surname;	/* upper case, as in the registry */
 	const char	*given_name;
 	const char	*patronymic;	/* may be "" (then no GN attribute) */

@@ -46,7 +46,7 @@ static const char *const demo_files[] = { "root.pem", "root.key", "ca.pem", "ca.
 	"ca-chain.pem", "tls.pem", "tls.key" };
 
 static const struct ca_subject subject = {
-	.role_dc = "ROLE02", .role_oid = "1.2.398.3.3.4.1.2.2",
+	.role_dc = "ROLE02",
 	.surname = "ТЕСТТОВ", .given_name = "ТЕСТТ", .patronymic = "ТЕСТТОВИЧ",
 	.iin = "871008401427", .bin = "940140000385", .organization = "АО \"ТЕСТ\"",
 	.gu_code = "1234", .email = NULL,
@@ -533,16 +533,16 @@ assert_ext_der(X509 *x, const char *oid, const unsigned char *der, size_t len)
 }
 
 static void
-assert_eku(X509 *x, const char *first, const char *role)
+assert_eku(X509 *x, const char *first)
 {
 	EXTENDED_KEY_USAGE	*eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
-	const char *const	 want[] = { first, "1.2.398.3.3.4.1.2", role,
-				    "1.2.398.5.19.1.2.2.1" };
+	const char *const	 want[] = { first, "1.2.398.3.3.4.1.2", "1.2.398.5.19.1.2.2.1" };
 	int			 i;
 
+	/* As NCA's K2 certificates: no role OID, the role is the subject's DC. */
 	assert_non_null(eku);
-	assert_int_equal(sk_ASN1_OBJECT_num(eku), 4);
-	for (i = 0; i < 4; i++)
+	assert_int_equal(sk_ASN1_OBJECT_num(eku), 3);
+	for (i = 0; i < 3; i++)
 		assert_oid(sk_ASN1_OBJECT_value(eku, i), want[i]);
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
 }
@@ -681,7 +681,7 @@ test_issue_auth_file(void **state)
 	assert_ext_order(x, order, 9);
 	assert_ext_der(x, "2.5.29.15", ku, sizeof ku);
 	assert_ext_der(x, "1.2.398.3.3.5", storage, sizeof storage);
-	assert_eku(x, "1.3.6.1.5.5.7.3.2", "1.2.398.3.3.4.1.2.2");
+	assert_eku(x, "1.3.6.1.5.5.7.3.2");
 	assert_policy(x, "1.2.398.3.3.2.2");
 	assert_urls(x);
 	assert_keyids(f, x, &out);
@@ -712,12 +712,11 @@ test_issue_sign_token(void **state)
 
 	s.email = "test.user@example.kz";
 	s.role_dc = "ROLE05";
-	s.role_oid = "1.2.398.3.3.4.1.2.5";
 	x = issue(f, CA_SIGN, CA_STORAGE_TOKEN, &s, &out);
 	assert_ext_order(x, order, 10);
 	assert_ext_der(x, "2.5.29.15", ku, sizeof ku);
 	assert_ext_der(x, "1.2.398.3.3.5", storage, sizeof storage);
-	assert_eku(x, "1.3.6.1.5.5.7.3.4", "1.2.398.3.3.4.1.2.5");
+	assert_eku(x, "1.3.6.1.5.5.7.3.4");
 	assert_policy(x, "1.2.398.3.3.2.1");
 	assert_validity(x, &out, f->now, 1095);
 	assert_non_null(san = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL));
@@ -827,8 +826,6 @@ test_issue_refused(void **state)
 	assert_refused(f, &s, "given name");
 	s = subject, s.organization = "АО\n\"ТЕСТ\"";
 	assert_refused(f, &s, "organization");
-	s = subject, s.role_oid = "1.2.abc";
-	assert_refused(f, &s, "role OID");
 	s = subject, s.role_dc = "РОЛЬ02";
 	assert_refused(f, &s, "role code");
 	s = subject, s.gu_code = "12";
