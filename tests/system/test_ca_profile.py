@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -222,13 +223,17 @@ def test_serial_is_20_bytes_positive_like_reference(pki):
     assert pki["auth"].info["serial"] != pki["sign"].info["serial"]
 
 
-def test_validity_is_utctime_and_days(pki):
-    for name, days in (("auth", 365), ("sign", 1095)):
+def test_validity_is_utctime_and_calendar_years(pki):
+    for name, years in (("auth", 1), ("sign", 3)):       # a folder, a token
         rows = asn1(pki[name].path)
         assert [r[2] for r in rows if r[0] == 3 and r[2].endswith("TIME")] == \
             ["UTCTIME", "UTCTIME"]
         info = pki[name].info
-        assert int(info["not_after"]) - int(info["not_before"]) == days * 86400
+        a, b = (time.gmtime(int(info[k])) for k in ("not_before", "not_after"))
+        assert b.tm_year == a.tm_year + years
+        if (a.tm_mon, a.tm_mday) != (2, 29):             # else 28 February: test_k2_profile
+            assert (b.tm_mon, b.tm_mday) == (a.tm_mon, a.tm_mday)
+        assert b[3:6] == a[3:6]
 
 
 def test_ski_is_sha1_of_whole_spki(pki):

@@ -6,9 +6,13 @@ ncaenrolld --demo --auto-approve 0 --test-clock: an application is issued at the
 of the service's jobs, at the moment the clock file says. Keys and CSRs come from the openssl
 command line; the application goes over the real API, as `ncaenroll apply` sends it.
 """
+import calendar
+import datetime
 import re
 import subprocess
 import time
+
+import pytest
 
 from csrs import BIN, IIN
 from fixtures import service_fixture
@@ -109,3 +113,36 @@ def test_every_role_has_ncas_eku_and_no_role_oid(svc, clock, tmp_path):
             assert not any(o.startswith(LEGAL_ENTITY + ".") for o in got), (r["id"], k)
             assert subject_dc(path) == r["dc"], (r["id"], k)
 
+
+# --- validity: calendar years from issue --------------------------------------------------
+
+def utc(y, mo, d, h=9, mi=30, s=5):
+    return calendar.timegm((y, mo, d, h, mi, s))
+
+
+def validity(path):
+    """(notBefore, notAfter) as epoch seconds, read back by OpenSSL."""
+    out = {}
+    for k in ("startdate", "enddate"):
+        line = openssl("x509", "-in", str(path), "-noout", f"-{k}").strip()
+        when = datetime.datetime.strptime(line.split("=", 1)[1], "%b %d %H:%M:%S %Y GMT")
+        out[k] = calendar.timegm(when.timetuple())
+    return out["startdate"], out["enddate"]
+
+
+@pytest.mark.parametrize("issued,until", [
+    (utc(2026, 5, 8, 7, 50, 34), utc(2027, 5, 8, 7, 50, 34)),   # the reference's own year
+    (utc(2027, 3, 1), utc(2028, 3, 1)),       # across 29 February 2028: 366 days
+    (utc(2028, 2, 29), utc(2029, 2, 28)),     # 29 February + 1 year: the last day of February
+    (utc(2027, 12, 31, 23, 59, 59), utc(2028, 12, 31, 23, 59, 59))],
+    ids=["reference", "across-29-february", "from-29-february", "new-year-eve"])
+def test_pc_validity_is_one_calendar_year(svc, clock, tmp_path, issued, until):
+    """A relying party sees notAfter on the same calendar date a year on, as NCA issues
+    (8 May 2026 -> 8 May 2027), not 365 days later (a day short across 29 February)."""
+    clock.write_text(f"{issued}\n")
+    try:
+        certs = apply_and_issue(svc, tmp_path / "app", "ROLE02")
+    finally:
+        clock.write_text(f"{int(time.time())}\n")
+    for k, path in certs.items():
+        assert validity(path) == (issued, until), k

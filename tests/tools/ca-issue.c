@@ -78,7 +78,7 @@ ca_issue_load(const char *dir, char **cause)
 		.ocsp_url = CA_ISSUE_URL "/ocsp/",
 		.ca_issuers_url = CA_ISSUE_URL "/cert/demo.cer",
 		.cps_url = CA_ISSUE_URL "/cps",
-		.file_days = 365, .token_days = 1095,
+		.file_days = 0, .token_days = 0,	/* NCA's calendar years */
 	};
 
 	(void)snprintf(p.cert, sizeof p.cert, "%s/ca.pem", dir);
