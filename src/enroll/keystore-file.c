@@ -57,11 +57,13 @@ static const struct keystore_file_layout {
 	int		  nid_key, nid_cert, iter;
 	const EVP_MD	*(*mac_md)(void);
 	int		  legacy;	/* needs OpenSSL's legacy provider (RC2) */
+	int		  salt_len;	/* of the MAC and both bags; 0: OpenSSL's default */
 } keystore_file_layouts[] = {
 	/* PBES2: AES-256-CBC with PBKDF2, whose PRF OpenSSL 3 makes HMAC-SHA256. */
-	[KEYSTORE_P12_MODERN] = { NID_aes_256_cbc, NID_aes_256_cbc, 10000, EVP_sha256, 0 },
+	[KEYSTORE_P12_MODERN] = { NID_aes_256_cbc, NID_aes_256_cbc, 10000, EVP_sha256, 0, 0 },
+	/* NCA's own files: 20-byte salts, as the reference nca-test-k2-user.p12. */
 	[KEYSTORE_P12_LEGACY] = { NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
-	    NID_pbe_WithSHA1And40BitRC2_CBC, 1024, EVP_sha1, 1 },
+	    NID_pbe_WithSHA1And40BitRC2_CBC, 1024, EVP_sha1, 1, 20 },
 };
 
 static const char *
@@ -430,6 +432,47 @@ out:
 	return rc;
 }
 
+/*
+ * The shrouded key bag with the layout's salt length (PKCS12_add_key_ex has no say in
+ * it): OpenSSL makes a random salt of salt_len bytes (0: its default).
+ */
+static PKCS12_SAFEBAG *
+keystore_file_p12_keybag(STACK_OF(PKCS12_SAFEBAG) **bags, EVP_PKEY *key,
+    const struct keystore_file_layout *l, const char *pw, OSSL_LIB_CTX *libctx)
+{
+	PKCS8_PRIV_KEY_INFO	*p8;
+	PKCS12_SAFEBAG		*bag = NULL;
+
+	if ((p8 = EVP_PKEY2PKCS8(key)) == NULL)
+		return NULL;
+	if ((*bags == NULL && (*bags = sk_PKCS12_SAFEBAG_new_null()) == NULL) ||
+	    (bag = PKCS12_SAFEBAG_create_pkcs8_encrypt_ex(l->nid_key, pw, -1, NULL,
+	    l->salt_len, l->iter, p8, libctx, NULL)) == NULL ||
+	    sk_PKCS12_SAFEBAG_push(*bags, bag) <= 0) {
+		PKCS12_SAFEBAG_free(bag);
+		bag = NULL;
+	}
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	return bag;
+}
+
+/* The certificate's bags encrypted into a safe of their own, salted as the layout says. */
+static int
+keystore_file_p12_certsafe(STACK_OF(PKCS7) *safes, STACK_OF(PKCS12_SAFEBAG) *bags,
+    const struct keystore_file_layout *l, const char *pw, OSSL_LIB_CTX *libctx)
+{
+	PKCS7	*p7;
+
+	if ((p7 = PKCS12_pack_p7encdata_ex(l->nid_cert, pw, -1, NULL, l->salt_len, l->iter,
+	    bags, libctx, NULL)) == NULL)
+		return -1;
+	if (sk_PKCS7_push(safes, p7) <= 0) {
+		PKCS7_free(p7);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 keystore_file_p12_bags(STACK_OF(PKCS7) **safes, EVP_PKEY *key, X509 *cert,
     const char *ski, const struct keystore_file_layout *l, const char *pw,
@@ -446,8 +489,7 @@ keystore_file_p12_bags(STACK_OF(PKCS7) **safes, EVP_PKEY *key, X509 *cert,
 		goto out;
 	memcpy(id, idbuf, sizeof id);
 	/* As NCA orders them: the shrouded key in plain data, then the encrypted cert. */
-	if ((bag = PKCS12_add_key_ex(&bags, key, 0, l->iter, l->nid_key, pw, libctx,
-	    NULL)) == NULL ||
+	if ((bag = keystore_file_p12_keybag(&bags, key, l, pw, libctx)) == NULL ||
 	    PKCS12_add_friendlyname_asc(bag, ski, -1) != 1 ||
 	    PKCS12_add_localkeyid(bag, id, (int)sizeof id) != 1 ||
 	    PKCS12_add_safe_ex(safes, bags, -1, 0, NULL, libctx, NULL) != 1)
@@ -457,7 +499,7 @@ keystore_file_p12_bags(STACK_OF(PKCS7) **safes, EVP_PKEY *key, X509 *cert,
 	if ((bag = PKCS12_add_cert(&bags, cert)) == NULL ||
 	    PKCS12_add_friendlyname_asc(bag, ski, -1) != 1 ||
 	    PKCS12_add_localkeyid(bag, id, (int)sizeof id) != 1 ||
-	    PKCS12_add_safe_ex(safes, bags, l->nid_cert, l->iter, pw, libctx, NULL) != 1)
+	    keystore_file_p12_certsafe(*safes, bags, l, pw, libctx) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -498,7 +540,7 @@ keystore_file_p12(EVP_PKEY *key, const char *cert_pem, const char *ski,
 	    (cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL ||
 	    keystore_file_p12_bags(&safes, key, cert, ski, l, pw, libctx) == -1 ||
 	    (p12 = PKCS12_add_safes_ex(safes, 0, libctx, NULL)) == NULL ||
-	    PKCS12_set_mac(p12, pw, -1, NULL, 0, l->iter, l->mac_md()) != 1 ||
+	    PKCS12_set_mac(p12, pw, -1, NULL, l->salt_len, l->iter, l->mac_md()) != 1 ||
 	    (*derlen = i2d_PKCS12(p12, der)) <= 0) {
 		cause_set(cause, _("cannot make the key container: %s"),
 		    keystore_file_ssl_reason());

@@ -1,9 +1,10 @@
 /*
- * api-directories — the lists a form offers: roles (with the DC value and role OID that go
- * into the certificate), regions, a region's cities with their RA offices, and the ГУ/СКС
- * codes registered for an organization. Public data, read from the store as loaded from
- * the registries; each entry has an id and its names in kk, ru and en. And where a person
- * goes for help the programs cannot give: the support contact of the configuration.
+ * api-directories — the lists a form offers: roles (with the DC value that goes into the
+ * certificate's subject, and the directory's role OID, which no K2 certificate carries),
+ * regions, a region's cities with their RA offices, and the ГУ/СКС codes registered for an
+ * organization. Public data, read from the store as loaded from the registries; each entry
+ * has an id and its names in kk, ru and en. And where a person goes for help the programs
+ * cannot give: the support contact of the configuration.
  */
 #include "config.h"
 

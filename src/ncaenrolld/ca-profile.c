@@ -106,22 +106,6 @@ ca_profile_check_dc(const char *label, const char *v, char **cause)
 	return 0;
 }
 
-static int
-ca_profile_check_oid(const char *label, const char *v, char **cause)
-{
-	ASN1_OBJECT	*o;
-
-	if (ca_profile_check_text(label, v, cause) == -1)
-		return -1;
-	if (strspn(v, "0123456789.") != strlen(v) || (o = OBJ_txt2obj(v, 1)) == NULL) {
-		ERR_clear_error();
-		cause_set(cause, _("The %s is not an object identifier: \"%s\""), _(label), v);
-		return -1;
-	}
-	ASN1_OBJECT_free(o);
-	return 0;
-}
-
 /* The first problem a common/ validator found, as the cause. */
 static int
 ca_profile_problem_cause(const char *label, struct problems *p, char **cause)
@@ -205,7 +189,6 @@ static const struct {
 	int		(*check)(const char *, const char *, char **);
 } ca_subject_fields[] = {
 	CA_FIELD(role_dc, N_("role code"), ca_profile_check_dc),
-	CA_FIELD(role_oid, N_("role OID"), ca_profile_check_oid),
 	CA_FIELD(surname, N_("surname"), ca_profile_check_text),
 	CA_FIELD(given_name, N_("given name"), ca_profile_check_text),
 	CA_FIELD(patronymic, N_("patronymic"), ca_profile_check_optional_text),
@@ -481,8 +464,8 @@ ca_profile_extensions(const struct ca *ca, X509 *x, enum ca_usage u, enum ca_sto
     const struct ca_subject *s, const unsigned char ski[CA_SKI_LEN], char **cause)
 {
 	const struct ca_usage_profile	*p = &ca_usage_profiles[u];
-	const char *const		 eku[] = { p->eku, CA_OID_LEGAL_ENTITY, s->role_oid,
-					    CA_OID_K2 };
+	/* The role is the subject's DC only: 1.2.398.3.3.4.1.2.x would claim authority. */
+	const char *const		 eku[] = { p->eku, CA_OID_LEGAL_ENTITY, CA_OID_K2 };
 
 	if (ca_x509_add_eku(x, eku, sizeof eku / sizeof eku[0], cause) == -1 ||
 	    ca_profile_add_policy(x, p->policy, ca->url[CA_URL_CPS], cause) == -1 ||

@@ -21,6 +21,14 @@
 #define CA_CHAIN_MAX	(1024 * 1024)
 #define CA_DAYS_MAX	(20 * 366)
 
+/* NCA's validity in calendar years from issue (nca-facts.md §2): a folder 1, a token 3. */
+static const int ca_years[] = {
+	[CA_STORAGE_FILE] = 1,
+	[CA_STORAGE_TOKEN] = 3,
+};
+_Static_assert(sizeof ca_years / sizeof ca_years[0] == CA_STORAGE__MAX,
+    "a validity per storage");
+
 static const struct {
 	size_t		 off;
 	const char	*label;
@@ -71,12 +79,12 @@ ca_load_urls(struct ca *ca, const struct ca_config *cfg, char **cause)
 	return 0;
 }
 
-/* 0 or less means the default of nca-facts.md §2 (1 year in a folder, 3 on a token). */
+/* 0 or less: calendar years as NCA issues (ca_years), not a number of days. */
 static int
 ca_load_days(struct ca *ca, const struct ca_config *cfg, char **cause)
 {
-	ca->days[CA_STORAGE_FILE] = cfg->file_days > 0 ? cfg->file_days : 365;
-	ca->days[CA_STORAGE_TOKEN] = cfg->token_days > 0 ? cfg->token_days : 1095;
+	ca->days[CA_STORAGE_FILE] = cfg->file_days > 0 ? cfg->file_days : 0;
+	ca->days[CA_STORAGE_TOKEN] = cfg->token_days > 0 ? cfg->token_days : 0;
 	if (ca->days[CA_STORAGE_FILE] > CA_DAYS_MAX ||
 	    ca->days[CA_STORAGE_TOKEN] > CA_DAYS_MAX) {
 		cause_set(cause, _("A validity of more than %d days is not accepted"),
@@ -229,13 +237,39 @@ ca_chain_pem(const struct ca *ca)
 	return ca->chain_pem;
 }
 
+/*
+ * The same date and time `years` on, in UTC. 29 February goes to 28 February of a common
+ * year: the certificate never outlives the years it was issued for (1 March would be a day
+ * more), as Java's Calendar.add and .NET's AddYears do (doc/certificate-profile.md).
+ */
+static time_t
+ca_years_after(time_t from, int years)
+{
+	struct tm	tm;
+	int		y;
+
+	if (gmtime_r(&from, &tm) == NULL)
+		return (time_t)-1;
+	tm.tm_year += years;
+	y = tm.tm_year + 1900;
+	if (tm.tm_mon == 1 && tm.tm_mday == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		tm.tm_mday = 28;
+	return timegm(&tm);
+}
+
 /* Issuer, serial, validity and key: the parts of the body that are not the profile. */
 static int
 ca_issue_frame(struct ca *ca, X509 *x, EVP_PKEY *key, enum ca_storage st, time_t now,
     unsigned char serial[CA_SERIAL_LEN], struct ca_issued *out, char **cause)
 {
 	out->not_before = now;
-	out->not_after = now + (time_t)ca->days[st] * 86400;
+	out->not_after = ca->days[st] > 0 ? now + (time_t)ca->days[st] * 86400 :
+	    ca_years_after(now, ca_years[st]);
+	if (out->not_after == (time_t)-1) {
+		cause_set(cause, "%s", _("Cannot assemble the certificate"));
+		return -1;
+	}
 	if (ASN1_TIME_cmp_time_t(X509_get0_notAfter(ca->cert), out->not_after) < 0) {
 		cause_set(cause, "%s", _("The certificate would outlive the issuing CA's own "
 		    "certificate; the CA must be renewed first"));

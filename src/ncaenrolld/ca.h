@@ -24,8 +24,8 @@ struct ca_config {
 	const char	*ocsp_url;	/* AIA OCSP */
 	const char	*ca_issuers_url;/* AIA caIssuers */
 	const char	*cps_url;	/* certificatePolicies CPS qualifier */
-	int		 file_days;	/* validity for keys in a folder (365) */
-	int		 token_days;	/* validity for keys on a token (1095) */
+	int		 file_days;	/* validity in days for keys in a folder; 0: 1 year */
+	int		 token_days;	/* ... on a token; 0: 3 calendar years */
 };
 
 /*
@@ -43,8 +43,9 @@ struct ca_config {
 int		 ca_demo_create(const char *dir, const char *hosts, char **cause);
 
 /*
- * Every URL is required (printable ASCII with a scheme); days of 0 or less mean the
- * defaults above. The key must be unencrypted PEM and match cert_file, which must be a CA
+ * Every URL is required (printable ASCII with a scheme); days of 0 or less mean NCA's
+ * calendar years from issue (1 in a folder, 3 on a token; 29 February + 1 year is
+ * 28 February). The key must be unencrypted PEM and match cert_file, which must be a CA
  * allowed to sign certificates; chain_file must start with cert_file.
  */
 struct ca	*ca_load(const struct ca_config *, char **cause);
@@ -66,7 +67,6 @@ int		 ca_csr_check(const char *csr_pem, char key_id[65], char **cause);
 /* What goes into the subject, from the registries and the form; NULL email = none. */
 struct ca_subject {
 	const char	*role_dc;	/* "ROLE02" */
-	const char	*role_oid;	/* "1.2.398.3.3.4.1.2.2" */
 	const char	*surname;	/* upper case, as in the registry */
 	const char	*given_name;
 	const char	*patronymic;	/* may be "" (then no GN attribute) */

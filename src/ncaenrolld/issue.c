@@ -31,7 +31,7 @@ static const struct {
 	const char	*member;	/* of struct ca_subject */
 	const char	*field;		/* of POST /applications */
 } issue_fields[] = {
-	{ "role_dc", "role" }, { "role_oid", "role" },
+	{ "role_dc", "role" },
 	{ "surname", "iin" }, { "given_name", "iin" }, { "patronymic", "iin" },
 	{ "iin", "iin" }, { "bin", "bin" }, { "organization", "bin" },
 	{ "gu_code", "gu_code" }, { "email", "email" },
@@ -65,8 +65,8 @@ issue_load(struct store *st, const struct store_app *a, struct store_entry *role
 	issue_fail(why, ISSUE_FAIL_INTERNAL);
 	if (store_entry_get(st, STORE_ROLES, a->role_id, role, &found, cause) == -1)
 		return -1;
-	if (!found || role->dc == NULL || role->oid == NULL) {
-		cause_set(cause, "role %s is not in the directory, or has no DC or OID",
+	if (!found || role->dc == NULL) {
+		cause_set(cause, "role %s is not in the directory, or has no DC",
 		    a->role_id);
 		*field = "role";
 		issue_fail(why, ISSUE_FAIL_DATA);
@@ -87,7 +87,6 @@ issue_subject(const struct store_app *a, const struct store_entry *role,
 {
 	memset(subj, 0, sizeof *subj);
 	subj->role_dc = role->dc;
-	subj->role_oid = role->oid;
 	subj->surname = a->surname;
 	subj->given_name = a->given_name;
 	subj->patronymic = a->patronymic != NULL ? a->patronymic : "";

@@ -216,8 +216,8 @@ srvconf_init(struct srv_config *cfg, char **cause)
 			return -1;
 		}
 	}
-	cfg->ca.file_days = 365;
-	cfg->ca.token_days = 1095;
+	cfg->ca.file_days = 0;		/* calendar years from issue (ca.h) */
+	cfg->ca.token_days = 0;
 	cfg->operators.days = 365;
 	cfg->policy.verification_days = 30;
 	cfg->policy.captcha_lifetime = 300;

@@ -30,7 +30,6 @@ static const struct {
 	size_t		 off;
 } ca_issue_fields[] = {
 	{ "role_dc", offsetof(struct ca_subject, role_dc) },
-	{ "role_oid", offsetof(struct ca_subject, role_oid) },
 	{ "surname", offsetof(struct ca_subject, surname) },
 	{ "given_name", offsetof(struct ca_subject, given_name) },
 	{ "patronymic", offsetof(struct ca_subject, patronymic) },
@@ -79,7 +78,7 @@ ca_issue_load(const char *dir, char **cause)
 		.ocsp_url = CA_ISSUE_URL "/ocsp/",
 		.ca_issuers_url = CA_ISSUE_URL "/cert/demo.cer",
 		.cps_url = CA_ISSUE_URL "/cps",
-		.file_days = 365, .token_days = 1095,
+		.file_days = 0, .token_days = 0,	/* NCA's calendar years */
 	};
 
 	(void)snprintf(p.cert, sizeof p.cert, "%s/ca.pem", dir);
@@ -126,7 +125,7 @@ ca_issue_subject(int argc, char **argv, struct ca_subject *s, time_t *now)
 	size_t		 i;
 	int		 a;
 
-	*s = (struct ca_subject){ .role_dc = "ROLE02", .role_oid = "1.2.398.3.3.4.1.2.2",
+	*s = (struct ca_subject){ .role_dc = "ROLE02",
 	    .surname = "ТЕСТТОВ", .given_name = "ТЕСТТ", .patronymic = "ТЕСТТОВИЧ",
 	    .iin = "871008401427", .bin = "940140000385", .organization = "АО \"ТЕСТ\"",
 	    .gu_code = "1234", .email = NULL };

@@ -46,7 +46,7 @@ static const char *const demo_files[] = { "root.pem", "root.key", "ca.pem", "ca.
 	"ca-chain.pem", "tls.pem", "tls.key" };
 
 static const struct ca_subject subject = {
-	.role_dc = "ROLE02", .role_oid = "1.2.398.3.3.4.1.2.2",
+	.role_dc = "ROLE02",
 	.surname = "ТЕСТТОВ", .given_name = "ТЕСТТ", .patronymic = "ТЕСТТОВИЧ",
 	.iin = "871008401427", .bin = "940140000385", .organization = "АО \"ТЕСТ\"",
 	.gu_code = "1234", .email = NULL,
@@ -127,8 +127,8 @@ fx_config(const struct fx *f, struct ca_config *cfg)
 	cfg->ocsp_url = "http://pki.example.test/ocsp/";
 	cfg->ca_issuers_url = "http://pki.example.test/cert/demo.cer";
 	cfg->cps_url = CPS;
-	cfg->file_days = 365;
-	cfg->token_days = 1095;
+	cfg->file_days = 0;		/* NCA's calendar years */
+	cfg->token_days = 0;
 }
 
 static int
@@ -533,16 +533,16 @@ assert_ext_der(X509 *x, const char *oid, const unsigned char *der, size_t len)
 }
 
 static void
-assert_eku(X509 *x, const char *first, const char *role)
+assert_eku(X509 *x, const char *first)
 {
 	EXTENDED_KEY_USAGE	*eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
-	const char *const	 want[] = { first, "1.2.398.3.3.4.1.2", role,
-				    "1.2.398.5.19.1.2.2.1" };
+	const char *const	 want[] = { first, "1.2.398.3.3.4.1.2", "1.2.398.5.19.1.2.2.1" };
 	int			 i;
 
+	/* As NCA's K2 certificates: no role OID, the role is the subject's DC. */
 	assert_non_null(eku);
-	assert_int_equal(sk_ASN1_OBJECT_num(eku), 4);
-	for (i = 0; i < 4; i++)
+	assert_int_equal(sk_ASN1_OBJECT_num(eku), 3);
+	for (i = 0; i < 3; i++)
 		assert_oid(sk_ASN1_OBJECT_value(eku, i), want[i]);
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
 }
@@ -637,11 +637,21 @@ assert_serial(X509 *x, const struct ca_issued *out)
 	BN_free(bn);
 }
 
+/* notAfter: the same date and time `years` later (29 February: test_validity_years). */
 static void
-assert_validity(X509 *x, const struct ca_issued *out, time_t from, int days)
+assert_validity(X509 *x, const struct ca_issued *out, time_t from, int years)
 {
+	struct tm	a, b;
+
 	assert_int_equal(out->not_before, from);
-	assert_int_equal(out->not_after, from + (time_t)days * 86400);
+	assert_non_null(gmtime_r(&from, &a));
+	assert_non_null(gmtime_r(&out->not_after, &b));
+	assert_int_equal(b.tm_year, a.tm_year + years);
+	assert_int_equal(b.tm_mon, a.tm_mon);
+	if (!(a.tm_mon == 1 && a.tm_mday == 29))
+		assert_int_equal(b.tm_mday, a.tm_mday);
+	assert_int_equal(b.tm_hour * 3600 + b.tm_min * 60 + b.tm_sec,
+	    a.tm_hour * 3600 + a.tm_min * 60 + a.tm_sec);
 	assert_int_equal(ASN1_TIME_cmp_time_t(X509_get0_notBefore(x), from), 0);
 	assert_int_equal(ASN1_TIME_cmp_time_t(X509_get0_notAfter(x), out->not_after), 0);
 	assert_int_equal(ASN1_STRING_type(X509_get0_notBefore(x)), V_ASN1_UTCTIME);
@@ -681,12 +691,12 @@ test_issue_auth_file(void **state)
 	assert_ext_order(x, order, 9);
 	assert_ext_der(x, "2.5.29.15", ku, sizeof ku);
 	assert_ext_der(x, "1.2.398.3.3.5", storage, sizeof storage);
-	assert_eku(x, "1.3.6.1.5.5.7.3.2", "1.2.398.3.3.4.1.2.2");
+	assert_eku(x, "1.3.6.1.5.5.7.3.2");
 	assert_policy(x, "1.2.398.3.3.2.2");
 	assert_urls(x);
 	assert_keyids(f, x, &out);
 	assert_serial(x, &out);
-	assert_validity(x, &out, f->now, 365);
+	assert_validity(x, &out, f->now, 1);
 	assert_int_equal(X509_get_ext_by_NID(x, NID_basic_constraints, -1), -1);
 	assert_chain_ok(f, x, f->cacert, f->now + 60);
 	X509_free(x);
@@ -712,14 +722,13 @@ test_issue_sign_token(void **state)
 
 	s.email = "test.user@example.kz";
 	s.role_dc = "ROLE05";
-	s.role_oid = "1.2.398.3.3.4.1.2.5";
 	x = issue(f, CA_SIGN, CA_STORAGE_TOKEN, &s, &out);
 	assert_ext_order(x, order, 10);
 	assert_ext_der(x, "2.5.29.15", ku, sizeof ku);
 	assert_ext_der(x, "1.2.398.3.3.5", storage, sizeof storage);
-	assert_eku(x, "1.3.6.1.5.5.7.3.4", "1.2.398.3.3.4.1.2.5");
+	assert_eku(x, "1.3.6.1.5.5.7.3.4");
 	assert_policy(x, "1.2.398.3.3.2.1");
-	assert_validity(x, &out, f->now, 1095);
+	assert_validity(x, &out, f->now, 3);
 	assert_non_null(san = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL));
 	assert_int_equal(sk_GENERAL_NAME_num(san), 1);
 	g = sk_GENERAL_NAME_value(san, 0);
@@ -777,6 +786,49 @@ test_issue_idn_email(void **state)
 	ca_issued_free(&out);
 }
 
+/*
+ * Calendar years from issue, as NCA (8 May 2026 -> 8 May 2027): across 29 February a year
+ * is 366 days, and 29 February + 1 year is 28 February. A configured number of days is
+ * taken as it is.
+ */
+static void
+test_validity_years(void **state)
+{
+	struct fx		*f = *state;
+	static const struct {
+		enum ca_storage	st;
+		time_t		from, until;
+	} cases[] = {
+		{ CA_STORAGE_FILE, 1803902400, 1835524800 },	/* 2027-03-01 -> 2028-03-01 */
+		{ CA_STORAGE_FILE, 1835438400, 1866974400 },	/* 2028-02-29 -> 2029-02-28 */
+		{ CA_STORAGE_TOKEN, 1835438400, 1930046400 },	/* 2028-02-29 -> 2031-02-28 */
+	};
+	struct ca_config	 cfg;
+	struct ca_issued	 out;
+	struct ca		*ca;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (ca_issue(f->ca, CA_AUTH, cases[i].st, f->csr, &subject, cases[i].from,
+		    &out, &cause) != 0)
+			fail_msg("ca_issue: %s", cause);
+		assert_int_equal(out.not_before, cases[i].from);
+		assert_int_equal(out.not_after, cases[i].until);
+		ca_issued_free(&out);
+	}
+	fx_config(f, &cfg);
+	cfg.file_days = 30;
+	if ((ca = ca_load(&cfg, &cause)) == NULL)
+		fail_msg("ca_load: %s", cause);
+	if (ca_issue(ca, CA_AUTH, CA_STORAGE_FILE, f->csr, &subject, f->now, &out,
+	    &cause) != 0)
+		fail_msg("ca_issue: %s", cause);
+	assert_int_equal(out.not_after, f->now + 30 * 86400L);
+	ca_issued_free(&out);
+	ca_free(ca);
+}
+
 static void
 test_issue_no_patronymic(void **state)
 {
@@ -827,8 +879,6 @@ test_issue_refused(void **state)
 	assert_refused(f, &s, "given name");
 	s = subject, s.organization = "АО\n\"ТЕСТ\"";
 	assert_refused(f, &s, "organization");
-	s = subject, s.role_oid = "1.2.abc";
-	assert_refused(f, &s, "role OID");
 	s = subject, s.role_dc = "РОЛЬ02";
 	assert_refused(f, &s, "role code");
 	s = subject, s.gu_code = "12";
@@ -993,6 +1043,7 @@ main(void)
 		cmocka_unit_test(test_csr_refused),
 		cmocka_unit_test(test_issue_auth_file),
 		cmocka_unit_test(test_issue_sign_token),
+		cmocka_unit_test(test_validity_years),
 		cmocka_unit_test(test_issue_no_patronymic),
 		cmocka_unit_test(test_idna_email),
 		cmocka_unit_test(test_issue_idn_email),

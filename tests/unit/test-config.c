@@ -93,8 +93,8 @@ test_defaults(void **state)
 	assert_int_equal(f->cfg.policy.checks_per_minute, 30);
 	assert_int_equal(f->cfg.policy.max_body, 65536);
 	assert_int_equal(f->cfg.policy.request_timeout, 30);
-	assert_int_equal(f->cfg.ca.file_days, 365);
-	assert_int_equal(f->cfg.ca.token_days, 1095);
+	assert_int_equal(f->cfg.ca.file_days, 0);	/* calendar years (ca.h) */
+	assert_int_equal(f->cfg.ca.token_days, 0);
 	assert_int_equal(f->cfg.demo.enabled, 0);
 	assert_int_equal(f->cfg.demo.auto_approve, -1);
 }
@@ -280,6 +280,8 @@ test_example_file(void **state)
 	assert_int_equal(f->cfg.demo.auto_approve, def.demo.auto_approve);
 	assert_null(f->cfg.mail.smtp_url);
 	assert_string_equal(f->cfg.crl_url, "http://crl.example.kz/ca.crl");
+	assert_int_equal(f->cfg.ca.file_days, def.ca.file_days);	/* calendar years */
+	assert_int_equal(f->cfg.ca.token_days, def.ca.token_days);
 	assert_string_equal(f->cfg.operators.ca_cert, def.operators.ca_cert);
 	assert_string_equal(f->cfg.operators.ca_key, def.operators.ca_key);
 	assert_int_equal(f->cfg.operators.days, def.operators.days);
