@@ -19,6 +19,7 @@ static const struct {
 	[APP_INSTALLED] = { "installed", N_("Certificates installed") },
 	[APP_REJECTED] = { "rejected", N_("Rejected") },
 	[APP_CANCELLED] = { "cancelled", N_("Cancelled: not verified in time") },
+	[APP_REVOKED] = { "revoked", N_("Certificates revoked") },
 };
 _Static_assert(sizeof appstatus_names / sizeof appstatus_names[0] == APP_STATUS__MAX,
     "one row per status");

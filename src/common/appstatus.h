@@ -12,6 +12,7 @@ enum app_status {
 	APP_INSTALLED,		/* the applicant installed them */
 	APP_REJECTED,		/* an RA operator refused, with a reason */
 	APP_CANCELLED,		/* not verified within the window */
+	APP_REVOKED,		/* both certificates revoked (common/revocation.h) */
 	APP_STATUS__MAX
 };
 

@@ -31,6 +31,9 @@ static const char *const screens_status_todo[] = {
 	[APP_CANCELLED] = N_("This application cannot go on. Apply again with new keys: press "
 	    "\"New application\", then bring the printed form and the documents to a "
 	    "registration desk in time."),
+	[APP_REVOKED] = N_("These certificates can no longer be used. For new ones, apply "
+	    "again: press \"New application\", then bring the printed form and the documents "
+	    "to a registration desk in time."),
 };
 
 _Static_assert(sizeof screens_status_todo / sizeof screens_status_todo[0] ==
