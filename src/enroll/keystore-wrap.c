@@ -52,14 +52,20 @@ keystore_wrap_dir_default(char **dir, char **cause)
 	return 0;
 }
 
-/* 64 lower-case hex digits, then at most a newline. */
+/* 64 lower-case hex digits, then at most a newline (buf is not NUL-terminated). */
 static int
 keystore_wrap_valid(const char *buf, size_t len)
 {
+	size_t	i;
+
 	if (len == KEYSTORE_WRAP_HEX + 1 && buf[KEYSTORE_WRAP_HEX] == '\n')
 		len--;
-	return len == KEYSTORE_WRAP_HEX &&
-	    strspn(buf, "0123456789abcdef") >= KEYSTORE_WRAP_HEX;
+	if (len != KEYSTORE_WRAP_HEX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (strchr("0123456789abcdef", buf[i]) == NULL || buf[i] == '\0')
+			return 0;
+	return 1;
 }
 
 int

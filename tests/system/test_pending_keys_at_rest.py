@@ -92,7 +92,7 @@ def test_a_copy_of_the_folder_alone_does_not_install(svc, tmp_path):
         f.write(state)
     before = snapshot(thief.keys)
     p = thief.run("install", "--password-fd", "PWFD", number, password=PW)
-    assert p.returncode != 0, p.stdout
+    assert p.returncode == 4, (p.stdout, p.stderr)        # a local file: ncaenroll(1)
     said = " ".join(p.stderr.split())
     assert wrap_key(str(other), app) in said, said
     assert "not on this computer" in said and "apply again" in said, said
@@ -138,3 +138,26 @@ def test_abandon_removes_the_wrapping_key_too(svc, tmp_path):
     assert p.returncode == 0, p.stderr
     assert not any(os.path.exists(k) for k in pending(me, app))
     assert not os.path.exists(wrap), "the wrapping key outlived the application"
+
+
+def test_a_wrong_or_damaged_wrapping_key_is_said_and_nothing_is_written(svc, tmp_path):
+    me, app, number = applied(svc, tmp_path)
+    wait_status(me, number, "issued")
+    wrap = wrap_key(str(tmp_path), app)
+    with open(wrap) as f:
+        right = f.read()
+    before = snapshot(me.keys)
+    for text, said_what in ((os.urandom(32).hex() + "\n", "does not open"),
+                            (right[:40] + "\n", "is not the key")):
+        with open(wrap, "w") as f:
+            f.write(text)
+        p = me.run("install", "--password-fd", "PWFD", number, password=PW)
+        assert p.returncode == 4, (p.stdout, p.stderr)
+        said = " ".join(p.stderr.split())
+        assert said_what in said and wrap in said, said
+        assert snapshot(me.keys) == before
+    with open(wrap, "w") as f:
+        f.write(right)
+    p = me.run("install", "--password-fd", "PWFD", number, password=PW)
+    assert p.returncode == 0, p.stderr
+    assert not os.path.exists(wrap)
