@@ -1,9 +1,12 @@
 /*
- * keystore-file — the keystore in a PC folder. Pending keys are unencrypted PEM (PKCS#8)
- * files DIR/ncaenroll-<app>-AUTH.key and -SIGN.key, mode 0600, in a 0700 folder, until
- * install turns each into a password-protected PKCS#12 named as NCA names them
- * (nca-facts.md §3) and removes them. Every file is written with atomicfile_write; key
- * material passes only through buffers wiped before they are freed.
+ * keystore-file — the keystore in a PC folder. Pending keys are PEM PKCS#8
+ * EncryptedPrivateKeyInfo (PBES2, AES-256-CBC) files DIR/ncaenroll-<app>-AUTH.key and
+ * -SIGN.key, mode 0600, in a 0700 folder, under the application's wrapping key kept
+ * outside the folder (keystore-wrap.c; doc/keys-at-rest.md), until install turns each
+ * into a password-protected PKCS#12 named as NCA names them (nca-facts.md §3) and removes
+ * them and the wrapping key. Plain PKCS#8 keys (made before the wrapping key) are still
+ * read. Every file is written with atomicfile_write; key material passes only through
+ * buffers wiped before they are freed.
  */
 #include "config.h"
 
@@ -34,6 +37,7 @@
 #include "common/problem.h"
 #include "common/secret.h"
 #include "enroll/keystore.h"
+#include "enroll/keystore-wrap.h"
 
 #define KEYSTORE_FILE_BITS	2048
 #define KEYSTORE_FILE_APPID_MAX	64
@@ -43,6 +47,8 @@ struct keystore_file {
 	char	*dir;
 	char	*keypath[KEYSTORE_KEY__MAX];
 	char	*app_id;
+	char	*wrapdir;	/* NULL: keystore_wrap_dir_default, when first needed */
+	char	*wrappath;	/* WRAPDIR/<app_id>.key, once known */
 };
 
 /* The container's name before the hex (nca-facts.md §3). */
@@ -76,12 +82,20 @@ keystore_file_ssl_reason(void)
 	return r != NULL ? r : _("unknown reason");
 }
 
-/* A PEM callback that never asks: pending keys are not encrypted. */
+/*
+ * A PEM callback that hands over the wrapping key (u: a struct secret, or NULL: never
+ * asks, for keys that must not be encrypted).
+ */
 static int
-keystore_file_nopass(char *buf, int size, int rwflag, void *u)
+keystore_file_pass(char *buf, int size, int rwflag, void *u)
 {
-	(void)buf, (void)size, (void)rwflag, (void)u;
-	return -1;
+	const struct secret	*wk = u;
+
+	(void)rwflag;
+	if (wk == NULL || size < 0 || secret_len(wk) > (size_t)size)
+		return -1;
+	memcpy(buf, secret_reveal(wk), secret_len(wk));
+	return (int)secret_len(wk);
 }
 
 /* The app id becomes part of a file name: keep it to a safe, recognisable alphabet. */
@@ -166,6 +180,8 @@ keystore_file_close(struct keystore *ks)
 		free(kf->keypath[k]);
 	free(kf->dir);
 	free(kf->app_id);
+	free(kf->wrapdir);
+	free(kf->wrappath);
 	free(kf);
 	ks->impl = NULL;
 }
@@ -231,33 +247,92 @@ out:
 	return rc;
 }
 
+/* Where the application's wrapping key is (kept in kf), or NULL with a cause. */
+static const char *
+keystore_file_wrappath(struct keystore_file *kf, char **cause)
+{
+	char	*dir = NULL;
+
+	if (kf->wrappath != NULL)
+		return kf->wrappath;
+	if (kf->wrapdir == NULL && keystore_wrap_dir_default(&dir, cause) == -1)
+		return NULL;
+	if (asprintf(&kf->wrappath, "%s/%s.key", kf->wrapdir != NULL ? kf->wrapdir : dir,
+	    kf->app_id) == -1) {
+		kf->wrappath = NULL;
+		cause_set(cause, _("out of memory"));
+	}
+	free(dir);
+	return kf->wrappath;
+}
+
+/*
+ * The wrapping key that opens an encrypted pending key, said plainly when it is not on
+ * this computer: the folder was copied (or restored) without it, and nothing opens the
+ * keys any more.
+ */
+static struct secret *
+keystore_file_wrapkey(struct keystore_file *kf, enum keystore_key k, char **cause)
+{
+	struct secret	*wk = NULL;
+	const char	*path;
+
+	if ((path = keystore_file_wrappath(kf, cause)) == NULL ||
+	    keystore_wrap_read(path, &wk, cause) == -1)
+		return NULL;
+	if (wk == NULL)
+		cause_set(cause, _("the %s key %s is encrypted with a key that is kept outside "
+		    "the folder, in %s, and that key is not on this computer: the pending keys "
+		    "cannot be used without it (a copy of the key folder alone is not enough); "
+		    "abandon this application and apply again"), keystore_key_name(k),
+		    kf->keypath[k], path);
+	return wk;
+}
+
 static EVP_PKEY *
 keystore_file_load_key(struct keystore_file *kf, enum keystore_key k, char **cause)
 {
-	unsigned char	*buf = NULL;
-	size_t		 len = 0;
-	BIO		*b = NULL;
-	EVP_PKEY	*key = NULL;
+	static const char	 encrypted[] = "-----BEGIN ENCRYPTED PRIVATE KEY-----";
+	unsigned char		*buf = NULL;
+	size_t			 len = 0;
+	BIO			*b = NULL;
+	EVP_PKEY		*key = NULL;
+	struct secret		*wk = NULL;
 
 	if (keystore_file_slurp(kf->keypath[k], &buf, &len, cause) == -1)
 		goto out;
+	/* A plain key was made by an older version: still read, never asked a password. */
+	if (len >= sizeof encrypted - 1 && memcmp(buf, encrypted, sizeof encrypted - 1) == 0 &&
+	    (wk = keystore_file_wrapkey(kf, k, cause)) == NULL)
+		goto out;
 	if (len > INT32_MAX || (b = BIO_new_mem_buf(buf, (int)len)) == NULL ||
-	    (key = PEM_read_bio_PrivateKey(b, NULL, keystore_file_nopass, NULL)) == NULL) {
+	    (key = PEM_read_bio_PrivateKey(b, NULL, keystore_file_pass, wk)) == NULL) {
 		ERR_clear_error();
-		cause_set(cause, _("%s is not a readable private key"), kf->keypath[k]);
+		if (wk != NULL)
+			cause_set(cause, _("the key in %s does not open %s: the pending keys "
+			    "cannot be used; abandon this application and apply again"),
+			    kf->wrappath, kf->keypath[k]);
+		else
+			cause_set(cause, _("%s is not a readable private key"), kf->keypath[k]);
 	} else if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) != KEYSTORE_FILE_BITS) {
 		cause_set(cause, _("%s is not an RSA-%d key"), kf->keypath[k], KEYSTORE_FILE_BITS);
 		EVP_PKEY_free(key);
 		key = NULL;
 	}
 out:
+	secret_free(wk);
 	BIO_free(b);
 	OPENSSL_clear_free(buf, len);
 	return key;
 }
 
+/*
+ * PKCS#8 encrypted under the wrapping key: PBES2 with AES-256-CBC (PBKDF2, whose PRF
+ * OpenSSL 3 makes HMAC-SHA256), so that `openssl pkey -passin file:WRAPKEY` opens it.
+ */
 static int
-keystore_file_write_key(const char *path, EVP_PKEY *key, char **cause)
+keystore_file_write_key(const char *path, EVP_PKEY *key, const struct secret *wk,
+    char **cause)
 {
 	BIO	*b = NULL;
 	char	*data = NULL;
@@ -265,8 +340,9 @@ keystore_file_write_key(const char *path, EVP_PKEY *key, char **cause)
 	int	 rc = -1;
 
 	/* A secure-memory BIO: its buffer is cleared whenever it grows and when freed. */
-	if ((b = BIO_new(BIO_s_secmem())) == NULL ||
-	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1 ||
+	if ((b = BIO_new(BIO_s_secmem())) == NULL || secret_len(wk) > INT32_MAX ||
+	    PEM_write_bio_PKCS8PrivateKey(b, key, EVP_aes_256_cbc(), secret_reveal(wk),
+	    (int)secret_len(wk), NULL, NULL) != 1 ||
 	    (len = BIO_get_mem_data(b, &data)) <= 0)
 		cause_set(cause, _("cannot encode the key for %s: %s"), path,
 		    keystore_file_ssl_reason());
@@ -287,6 +363,8 @@ keystore_file_generate(struct keystore *ks, int *created, char **cause)
 {
 	struct keystore_file	*kf = ks->impl;
 	EVP_PKEY		*key = NULL;
+	struct secret		*wk = NULL;
+	const char		*wrap;
 	int			 k, ex, rc = -1;
 
 	*created = 0;
@@ -295,11 +373,15 @@ keystore_file_generate(struct keystore *ks, int *created, char **cause)
 			goto out;
 		if (ex)
 			key = keystore_file_load_key(kf, k, cause);
+		/* The wrapping key is written before the key it protects. */
+		else if (wk == NULL && ((wrap = keystore_file_wrappath(kf, cause)) == NULL ||
+		    keystore_wrap_make(wrap, &wk, cause) == -1))
+			goto out;
 		else if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
 		    (size_t)KEYSTORE_FILE_BITS)) == NULL)
 			cause_set(cause, _("cannot make the %s key: %s"), keystore_key_name(k),
 			    keystore_file_ssl_reason());
-		else if (keystore_file_write_key(kf->keypath[k], key, cause) == -1) {
+		else if (keystore_file_write_key(kf->keypath[k], key, wk, cause) == -1) {
 			EVP_PKEY_free(key);
 			key = NULL;
 		} else {
@@ -313,6 +395,7 @@ keystore_file_generate(struct keystore *ks, int *created, char **cause)
 	}
 	rc = 0;
 out:
+	secret_free(wk);
 	return rc;
 }
 
@@ -644,7 +727,23 @@ out:
 	return rc;
 }
 
-/* Both containers durable, then the pending keys go. */
+/*
+ * The wrapping key goes after the keys it protects. Left behind it opens nothing, so a
+ * failure is only warned about; without a place for it (no HOME) there was never one.
+ */
+static void
+keystore_file_unwrap(struct keystore_file *kf)
+{
+	const char	*path;
+	char		*cause = NULL;
+
+	if ((path = keystore_file_wrappath(kf, NULL)) != NULL &&
+	    keystore_wrap_remove(path, &cause) == -1)
+		log_warning("%s", cause);
+	free(cause);
+}
+
+/* Both containers durable, then the pending keys go, then their wrapping key. */
 static int
 keystore_file_commit(struct keystore_file *kf, struct keystore_file_plan *pl,
     const struct keystore_installed *out, char **cause)
@@ -665,6 +764,7 @@ keystore_file_commit(struct keystore_file *kf, struct keystore_file_plan *pl,
 		if (pl->key[k] != NULL && atomicfile_shred(kf->keypath[k], NULL, cause) == -1)
 			return -1;
 	}
+	keystore_file_unwrap(kf);
 	return 0;
 }
 
@@ -683,6 +783,7 @@ keystore_file_remove_keys(struct keystore *ks, int *removed, char **cause)
 			log_info(_("removed the %s key %s"), keystore_key_name(k), kf->keypath[k]);
 		*removed += gone;
 	}
+	keystore_file_unwrap(kf);
 	return 0;
 }
 
@@ -739,11 +840,13 @@ static const struct keystore_ops keystore_file_ops = {
 };
 
 static int
-keystore_file_paths(struct keystore_file *kf, const char *dir, const char *app_id)
+keystore_file_paths(struct keystore_file *kf, const char *dir, const char *app_id,
+    const char *wrapdir)
 {
 	int	k;
 
-	if ((kf->dir = strdup(dir)) == NULL || (kf->app_id = strdup(app_id)) == NULL)
+	if ((kf->dir = strdup(dir)) == NULL || (kf->app_id = strdup(app_id)) == NULL ||
+	    (wrapdir != NULL && (kf->wrapdir = strdup(wrapdir)) == NULL))
 		return -1;
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
 		if (asprintf(&kf->keypath[k], "%s/ncaenroll-%s-%s.key", dir, app_id,
@@ -756,6 +859,13 @@ keystore_file_paths(struct keystore_file *kf, const char *dir, const char *app_i
 
 struct keystore *
 keystore_file_open(const char *dir, const char *app_id, char **cause)
+{
+	return keystore_file_open_at(dir, app_id, NULL, cause);
+}
+
+struct keystore *
+keystore_file_open_at(const char *dir, const char *app_id, const char *wrapdir,
+    char **cause)
 {
 	struct keystore		*ks = NULL;
 	struct keystore_file	*kf = NULL;
@@ -774,7 +884,7 @@ keystore_file_open(const char *dir, const char *app_id, char **cause)
 	}
 	ks->ops = &keystore_file_ops;
 	ks->impl = kf;
-	if (keystore_file_paths(kf, dir, app_id) == -1)
+	if (keystore_file_paths(kf, dir, app_id, wrapdir) == -1)
 		cause_set(cause, _("out of memory"));
 	else if ((ex = keystore_file_exists(dir, cause)) == -1)
 		;	/* cause set */

@@ -71,9 +71,15 @@ struct keystore {
 /*
  * A PC folder: created 0700 if missing (an existing folder must not be group/world
  * writable). app_id names the pending key files so a person recognises them:
- * DIR/ncaenroll-<app_id>-AUTH.key and -SIGN.key (PEM, 0600).
+ * DIR/ncaenroll-<app_id>-AUTH.key and -SIGN.key (PEM, 0600), each encrypted (PKCS#8
+ * PBES2, AES-256) under the application's wrapping key, WRAPDIR/<app_id>.key, which
+ * generate makes before the keys and install and remove_keys remove after them
+ * (doc/keys-at-rest.md). keystore_file_open: WRAPDIR is $XDG_DATA_HOME/ncaenroll/wrap
+ * (~/.local/share/ncaenroll/wrap); keystore_file_open_at names another (tests).
  */
 struct keystore	*keystore_file_open(const char *dir, const char *app_id, char **cause);
+struct keystore	*keystore_file_open_at(const char *dir, const char *app_id,
+		    const char *wrapdir, char **cause);
 
 /*
  * A new password for the two containers of an installed application (PC): each is opened

@@ -1,8 +1,8 @@
 /*
  * screens-install — installing the certificates: choosing the application, a new password
- * for a folder's containers or the token's PIN, and an installed application: where and
- * when (every way into install asks that first, so nothing is asked the second time) and
- * another password for its containers.
+ * for a folder's containers (and their layout: modern, or NCA's own older one) or the
+ * token's PIN, and an installed application: where and when (every way into install asks
+ * that first, so nothing is asked the second time) and another password for its containers.
  */
 #include "config.h"
 
@@ -146,6 +146,7 @@ screens_install(struct screen *s)
 	struct failure	 err = { 0, NULL, NULL, NULL };
 	struct screens		*t = screens_ctx(s);
 	struct secret		*pw = NULL, *again = NULL;
+	enum keystore_p12_layout layout;
 	const char		*v;
 	int			 met[PASSWORD_RULE__MAX], r, rc;
 
@@ -172,8 +173,11 @@ screens_install(struct screen *s)
 		return ACTION_STAY;
 	}
 	secret_free(again);
+	/* NCA's own older layout only when asked for (the box says when it is needed). */
+	layout = strcmp(screens_value(s, "legacy"), "1") == 0 ? KEYSTORE_P12_LEGACY :
+	    KEYSTORE_P12_MODERN;
 	screen_progress(s, _("Downloading the certificates and writing the containers..."));
-	rc = enroll_install(screens_enroll(s), t->app_id, pw, KEYSTORE_P12_MODERN, &err);
+	rc = enroll_install(screens_enroll(s), t->app_id, pw, layout, &err);
 	secret_free(pw);
 	screen_progress(s, "");
 	if (rc == -1)

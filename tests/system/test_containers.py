@@ -270,15 +270,18 @@ def test_wrong_certificates_refused(folder, ca, tmp_path):
 
 
 def test_repeat_and_resume(folder):
-    keys = {n: open(os.path.join(folder.dir, n), "rb").read() for n in os.listdir(folder.dir)}
+    # The pending keys, and their wrapping key, which keystore-tool keeps in DIR.wrap.
+    wrap = folder.dir + ".wrap"
+    keys = {os.path.join(d, n): open(os.path.join(d, n), "rb").read()
+            for d in (folder.dir, wrap) for n in os.listdir(d)}
     r = folder.install()
     assert r.returncode == 0, r.stderr
     after = folder.listing()
+    assert os.listdir(wrap) == []
     r = folder.install()                       # repeated after success: nothing changes
     assert r.returncode == 0, r.stderr
     assert folder.listing() == after
-    for n, data in keys.items():               # a crash before the keys were removed
-        p = os.path.join(folder.dir, n)
+    for p, data in keys.items():               # a crash before the keys were removed
         with open(os.open(p, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as fp:
             fp.write(data)
     r = folder.install()

@@ -27,6 +27,7 @@ NOT_KEPT = {
     "new_password2": "a secret: never in the state file",
     "request_number": "which application to look up, not a field of one",
     "app": "which application to continue, not a field of one",
+    "legacy": "the containers' layout, chosen once at install: the files themselves tell it",
 }
 
 

@@ -7,6 +7,8 @@
  *                                               the two container paths, AUTH first
  * -p FD: the password is one line read from that descriptor (a pipe), never an argument.
  * -l: the legacy layout. Exit 0 on success, 1 with the cause on stderr, 2 for usage.
+ * The wrapping key of the pending keys is kept in DIR.wrap/ (beside the folder, outside it),
+ * so the tests need no HOME.
  */
 #include "config.h"
 
@@ -139,7 +141,7 @@ main(int argc, char **argv)
 {
 	struct keystore		*ks = NULL;
 	enum keystore_key	 k;
-	char			*cause = NULL, *pem = NULL, *cmd;
+	char			*cause = NULL, *pem = NULL, *wrapdir = NULL, *cmd;
 	int			 ch, legacy = 0, fd = -1, created, rc = 1;
 
 	while ((ch = getopt(argc, argv, "lp:")) != -1) {
@@ -159,7 +161,11 @@ main(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	cmd = argv[0];
-	if ((ks = keystore_file_open(argv[1], argv[2], &cause)) == NULL)
+	if (asprintf(&wrapdir, "%s.wrap", argv[1]) == -1) {
+		wrapdir = NULL;
+		goto out;
+	}
+	if ((ks = keystore_file_open_at(argv[1], argv[2], wrapdir, &cause)) == NULL)
 		goto out;
 	argc -= 3;
 	argv += 3;
@@ -184,6 +190,7 @@ out:
 		fprintf(stderr, "keystore-tool: %s\n", cause != NULL ? cause : "failed");
 	free(cause);
 	free(pem);
+	free(wrapdir);
 	keystore_close(ks);
 	return rc;
 }

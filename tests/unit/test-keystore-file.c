@@ -45,6 +45,7 @@ struct fx {
 	struct group	*g;
 	char		 top[64];
 	char		 dir[96];
+	char		 wrap[96];	/* the wrapping keys, outside dir */
 	struct keystore	*ks;
 	char		*cert[KEYSTORE_KEY__MAX];
 };
@@ -146,14 +147,20 @@ keypath(struct fx *f, enum keystore_key k, char *buf, size_t len)
 static EVP_PKEY *
 load_pending(struct fx *f, enum keystore_key k)
 {
-	char		 path[256];
+	char		 path[256], *pass;
 	FILE		*fp;
 	EVP_PKEY	*key;
 
+	/* Encrypted under the wrapping key: 64 hex digits and a newline. */
+	(void)snprintf(path, sizeof path, "%s/%s.key", f->wrap, APP);
+	pass = slurp(path, NULL);
+	assert_int_equal(strlen(pass), 65);
+	pass[64] = '\0';
 	keypath(f, k, path, sizeof path);
 	assert_non_null(fp = fopen(path, "r"));
-	assert_non_null(key = PEM_read_PrivateKey(fp, NULL, NULL, NULL));
+	assert_non_null(key = PEM_read_PrivateKey(fp, NULL, NULL, pass));
 	(void)fclose(fp);
+	free(pass);
 	return key;
 }
 
@@ -198,7 +205,8 @@ setup(void **state)
 	(void)snprintf(f->top, sizeof f->top, "/tmp/test-keystore-XXXXXX");
 	assert_non_null(mkdtemp(f->top));
 	(void)snprintf(f->dir, sizeof f->dir, "%s/my keys", f->top);
-	if ((f->ks = keystore_file_open(f->dir, APP, &cause)) == NULL)
+	(void)snprintf(f->wrap, sizeof f->wrap, "%s/wrap", f->top);
+	if ((f->ks = keystore_file_open_at(f->dir, APP, f->wrap, &cause)) == NULL)
 		fail_msg("open: %s", cause);
 	*state = f;
 	return 0;
@@ -485,7 +493,7 @@ test_generate(void **state)
 		keypath(f, k, path, sizeof path);
 		assert_int_equal(mode_of(path), 0600);
 		pem = slurp(path, NULL);
-		assert_non_null(strstr(pem, "-----BEGIN PRIVATE KEY-----"));
+		assert_non_null(strstr(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----"));
 		free(pem);
 	}
 	assert_int_equal(f->ks->ops->has_keys(f->ks, &yes, NULL), 0);
@@ -502,7 +510,7 @@ test_generate_keeps_keys(void **state)
 	before = snapshot(f->dir);
 	testks_generate(f->ks, 0);
 	keystore_close(f->ks);		/* a resumed apply opens the folder anew */
-	if ((f->ks = keystore_file_open(f->dir, APP, &cause)) == NULL)
+	if ((f->ks = keystore_file_open_at(f->dir, APP, f->wrap, &cause)) == NULL)
 		fail_msg("open: %s", cause);
 	testks_generate(f->ks, 0);
 	after = snapshot(f->dir);
@@ -747,7 +755,8 @@ test_install_after_crash(void **state)
 	struct keystore_installed	 out;
 	EVP_PKEY			*key[KEYSTORE_KEY__MAX];
 	char				*pem[KEYSTORE_KEY__MAX], path[KEYSTORE_KEY__MAX][256];
-	size_t				 len[KEYSTORE_KEY__MAX];
+	char				 wpath[160], *wrap;
+	size_t				 len[KEYSTORE_KEY__MAX], wlen;
 	int				 k, round;
 
 	ready(f);
@@ -756,22 +765,30 @@ test_install_after_crash(void **state)
 		keypath(f, k, path[k], sizeof path[k]);
 		pem[k] = slurp(path[k], &len[k]);
 	}
+	(void)snprintf(wpath, sizeof wpath, "%s/%s.key", f->wrap, APP);
+	wrap = slurp(wpath, &wlen);
 	install_ok(f, KEYSTORE_P12_MODERN, &out);
 	keystore_installed_free(&out);
+	assert_false(exists(wpath));
 	/*
 	 * Round 0: the crash came after both containers, before any key was removed.
-	 * Round 1: after the AUTH key was removed, before the SIGN key.
+	 * Round 1: after the AUTH key was removed, before the SIGN key. Either way the
+	 * wrapping key, removed after both, is still there.
 	 */
 	for (round = 0; round < 2; round++) {
 		for (k = round; k < KEYSTORE_KEY__MAX; k++)
 			put(path[k], pem[k], len[k]);
+		put(wpath, wrap, wlen);
 		install_ok(f, KEYSTORE_P12_MODERN, &out);
 		for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 			assert_false(exists(path[k]));
 			assert_container(f, k, &out, key[k], KEYSTORE_P12_MODERN);
 		}
+		assert_false(exists(wpath));
 		keystore_installed_free(&out);
 	}
+	OPENSSL_cleanse(wrap, wlen);
+	free(wrap);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		OPENSSL_cleanse(pem[k], len[k]);
 		free(pem[k]);
