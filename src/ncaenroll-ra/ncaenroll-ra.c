@@ -23,6 +23,8 @@ static const struct cmd_entry *const ncaenroll_ra_commands[] = {
 	&cmd_ra_reject_entry,
 	&cmd_ra_history_entry,
 	&cmd_ra_reasons_entry,
+	&cmd_ra_revoke_entry,
+	&cmd_ra_certs_entry,
 };
 
 /* The program's options: before the command name, or after it with the command's own. */
