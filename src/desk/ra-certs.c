@@ -84,8 +84,8 @@ ra_revoked_text(const json_t *answer, int already)
 		if (asprintf(&s, _("Nothing was done: the certificates were already revoked "
 		    "(%s)."), what != NULL ? what : "?") == -1)
 			s = NULL;
-	} else if (asprintf(&s, _("Revoked: both certificates of the application (%s). "
-	    "Relying parties see it in the CRL and by OCSP.%s%s"), what != NULL ? what : "?",
+	} else if (asprintf(&s, _("Revoked: both certificates of the application (%s); "
+	    "whoever checks them sees it from now on.%s%s"), what != NULL ? what : "?",
 	    *mail != '\0' ? " " : "", mail) == -1)
 		s = NULL;
 	free(what);
