@@ -1,8 +1,8 @@
 /*
  * ncaenroll-ra — the registration desk for RA operators: with a command one step for
- * scripts (queue, show, approve, reject, history); without one, on a terminal, the
- * full-screen console (ra-tui.c). This file only parses global options, reads the
- * settings and dispatches.
+ * scripts (queue, show, approve, reject, history, revoke, certs); without one, on a
+ * terminal, the full-screen console (ra-tui.c). This file only parses global options,
+ * reads the settings and dispatches.
  */
 #include "config.h"
 
