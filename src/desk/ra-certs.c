@@ -131,6 +131,12 @@ ra_certs_wrap(char **text, const char *words)
 
 	if (copy == NULL)
 		return -1;
+	if (utf8_width(words) <= cols[1]) {	/* as it is, its spacing kept */
+		cells[1] = words;
+		rc = ra_table_cells(text, cells, cols, 2);
+		free(copy);
+		return rc;
+	}
 	for (word = strtok_r(copy, " ", &save); word != NULL && rc == 0;
 	    word = strtok_r(NULL, " ", &save)) {
 		if (line != NULL && utf8_width(line) + 1 + utf8_width(word) > cols[1]) {
