@@ -20,6 +20,9 @@
 /* The table's lines: number, state, valid until; organization, role; then free text. */
 #define RA_CERTS_WIDTH	80
 #define RA_CERTS_INDENT	2
+/* 80 with the spaces between: the number whole, a state in kk and ru, a day and its header. */
+static const size_t ra_certs_line1[] = { REQNUM_LEN, 25, 19 };
+static const size_t ra_certs_line2[] = { RA_CERTS_INDENT - 1, 38, 39 };
 
 int
 ra_revocable(const json_t *app)
@@ -166,8 +169,6 @@ ra_certs_wrap(char **text, const char *words)
 static int
 ra_certs_row(char **text, const json_t *app)
 {
-	static const size_t	 cols1[] = { REQNUM_LEN, 20, 24 };	/* 80 with spaces */
-	static const size_t	 cols2[] = { RA_CERTS_INDENT - 1, 38, 39 };
 	const char		*cells[3];
 	char			 day[11], *auth = NULL, *sign = NULL, *rev = NULL, *what;
 	int			 rc = -1;
@@ -175,12 +176,12 @@ ra_certs_row(char **text, const json_t *app)
 	cells[0] = ra_str(app, "request_number");
 	cells[1] = ra_cert_state(app);
 	cells[2] = ra_day(ra_certs_member(app, "not_after", NULL, "not_after"), day);
-	if (ra_table_cells(text, cells, cols1, 3) == -1)
+	if (ra_table_cells(text, cells, ra_certs_line1, 3) == -1)
 		return -1;
 	cells[0] = "";
 	cells[1] = ra_org_name(app);
 	cells[2] = ra_value_label(json_object_get(app, "role"));
-	if (ra_table_cells(text, cells, cols2, 3) == -1)
+	if (ra_table_cells(text, cells, ra_certs_line2, 3) == -1)
 		return -1;
 	/* A serial is 40 hex digits: each certificate on a line of its own. */
 	if (asprintf(&auth, "AUTH %s", ra_certs_member(app, "serial_auth", "auth",
@@ -200,7 +201,7 @@ ra_certs_row(char **text, const json_t *app)
 	if (ra_certs_wrap(text, auth) == -1 || ra_certs_wrap(text, sign) == -1 ||
 	    (rev != NULL && ra_certs_wrap(text, rev) == -1))
 		goto out;
-	rc = ra_table_cells(text, cells, cols2, 1);	/* the blank line between */
+	rc = ra_table_cells(text, cells, ra_certs_line2, 1);	/* the blank line between */
 out:
 	free(auth);
 	free(sign);
@@ -211,8 +212,6 @@ out:
 char *
 ra_certs_table(const json_t *apps)
 {
-	static const size_t	 cols1[] = { REQNUM_LEN, 20, 24 };
-	static const size_t	 cols2[] = { RA_CERTS_INDENT - 1, 38, 39 };
 	const char		*cells[3];
 	const json_t		*app;
 	char			*text = NULL;
@@ -221,14 +220,14 @@ ra_certs_table(const json_t *apps)
 	cells[0] = _("Request number");
 	cells[1] = _("Certificates");
 	cells[2] = _("Valid until");
-	if (ra_table_cells(&text, cells, cols1, 3) == -1)
+	if (ra_table_cells(&text, cells, ra_certs_line1, 3) == -1)
 		goto oom;
 	cells[0] = "";
 	cells[1] = _("Organization");
 	cells[2] = _("Role");
-	if (ra_table_cells(&text, cells, cols2, 3) == -1 ||
+	if (ra_table_cells(&text, cells, ra_certs_line2, 3) == -1 ||
 	    ra_certs_wrap(&text, _("Serial numbers; revocation")) == -1 ||
-	    ra_table_cells(&text, cells, cols2, 1) == -1)
+	    ra_table_cells(&text, cells, ra_certs_line2, 1) == -1)
 		goto oom;
 	json_array_foreach(apps, i, app)
 		if (ra_certs_row(&text, app) == -1)

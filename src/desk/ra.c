@@ -974,6 +974,7 @@ static const struct {
 	{ "auto-approve (demo)", 1, N_("automatic approval (demo)"), "" },
 	/* Who revoked (doc/api-lifecycle.md): the holder with their key, or a renewal. */
 	{ "holder", 1, N_("the holder, signing with their key"), "" },
+	{ "holder (", 0, N_("the holder, signing with their key"), " (" },
 	{ "renewal ", 0, N_("renewal: new application"), " " },
 	{ "expiry", 1, N_("the service: not verified in time"), "" },
 };

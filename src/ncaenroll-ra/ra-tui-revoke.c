@@ -20,7 +20,7 @@
 #include "ncaenroll-ra/ra-tui.h"
 
 /* The certs table in the rows widget's 75 columns: number, state, valid until; ... */
-static const int revoke_line1[] = { REQNUM_LEN, 20, 0 };
+static const int revoke_line1[] = { REQNUM_LEN, 25, 0 };
 static const int revoke_line2[] = { 2, 38, 0 };
 static const int revoke_line3[] = { 2, 0 };
 
