@@ -7,6 +7,7 @@ revoked with the reason and date, the applicant's status says revoked, and a sec
 revocation is answered with the first, not made. An application still waiting has nothing
 to revoke. What is asserted is what a person sees (capture-pane).
 """
+import re
 import time
 
 import pytest
@@ -50,6 +51,21 @@ def certs_of(t, iin):
     return on(t, "certs")
 
 
+def field(scr, label):
+    """The value beside a label of a screen's left column, its wrapped lines joined."""
+    lines = scr.split("\n")
+    for i, line in enumerate(lines):
+        m = re.match(r"^\s+" + re.escape(label) + r"\s{2,}(\S.*)$", line)
+        if m:
+            col, value = m.start(1), [m.group(1).strip()]
+            for more in lines[i + 1:]:
+                if more[:col].strip() or not more[col:].strip():
+                    break
+                value.append(more[col:].strip())
+            return " ".join(value)
+    raise AssertionError(f"{label!r} is not on the screen:\n{scr}")
+
+
 def no_wire_words(scr):
     for w in WIRE:
         assert w not in scr, f"{w!r} on a person's screen:\n{scr}"
@@ -70,6 +86,7 @@ def test_revoke_from_a_persons_certificates(console, svc, applicant, tmp_path, l
     scr = on(t, "app")
     whole(t, "app")
     assert number in scr
+    assert re.search(r"\d{4}-\d\d-\d\d", field(scr, S.label("app", "certs"))), scr
     t.press(S.button("app", "revoke_open", "revoke"))
     scr = on(t, "revoke")
     whole(t, "revoke")
@@ -95,7 +112,7 @@ def test_revoke_from_a_persons_certificates(console, svc, applicant, tmp_path, l
     t.keys("Enter")
     scr = on(t, "app")
     assert W["revoked_status"] in scr, scr
-    assert W["left"] in line_of(scr, S.label("app", "certs")), scr
+    assert W["left"] in field(scr, S.label("app", "certs")), scr
     no_wire_words(scr)
     st = wait_status(me, number, "revoked", seconds=20)
     assert st["revocation"]["reason"] == "affiliationChanged"
