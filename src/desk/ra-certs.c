@@ -32,9 +32,8 @@ ra_revocable(const json_t *app)
 	return strcmp(st, "issued") == 0 || strcmp(st, "installed") == 0;
 }
 
-/* The reason's name in the reader's language: the table's, else the service's, else code. */
-static const char *
-ra_certs_reason(const json_t *rev)
+const char *
+ra_revocation_reason(const json_t *rev)
 {
 	const struct revocation_kind	*k = revocation_find(ra_str(rev, "reason"));
 	const char			*name;
@@ -53,9 +52,9 @@ ra_revocation_text(const json_t *rev)
 
 	if (!json_is_object(rev))
 		return NULL;
-	if (asprintf(&s, "%s, %s%s%s", ra_certs_reason(rev), ra_when(ra_str(rev, "at"), when),
-	    *by != '\0' ? ", " : "", *by != '\0' ? ra_actor(by, NULL, who, sizeof who) : "") ==
-	    -1)
+	if (asprintf(&s, "%s, %s%s%s", ra_revocation_reason(rev), ra_when(ra_str(rev, "at"),
+	    when), *by != '\0' ? ", " : "", *by != '\0' ? ra_actor(by, NULL, who,
+	    sizeof who) : "") == -1)
 		return NULL;
 	return s;
 }

@@ -605,7 +605,7 @@ ra_reject(struct ra *ra, const char *number, const char *reason, const char *tex
 
 /* The reasons a desk may give, "keyCompromise (Key compromised), ...": malloc'd. */
 static char *
-ra_revocation_reasons(void)
+ra_revocation_choices(void)
 {
 	char	*list = NULL, *grown;
 	size_t	 i;
@@ -633,7 +633,7 @@ ra_revocation_check(const char *code, struct failure *err)
 
 	if (k != NULL && k->chosen)
 		return 0;
-	list = ra_revocation_reasons();
+	list = ra_revocation_choices();
 	ra_fail(err, FAILURE_REFUSED, "reason.unknown", "reason", ra_dup_printf(
 	    _("'%s' is not a reason a desk may revoke for; give one of: %s"),
 	    code != NULL ? code : "", list != NULL ? list : "?"));

@@ -99,6 +99,8 @@ int	ra_revocable(const json_t *app);
  * when there is none (or no memory).
  */
 char	*ra_revocation_text(const json_t *revocation);
+/* Its reason's name in the reader's language (the table's, else the service's, else code). */
+const char *ra_revocation_reason(const json_t *revocation);
 /*
  * What the desk says once a revocation is answered: done (and whether the applicant was
  * mailed) or found already done, with when and why; malloc'd or NULL.

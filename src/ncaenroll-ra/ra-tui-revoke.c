@@ -45,17 +45,25 @@ revoke_columns(void)
 	    revoke_line(revoke_line2, 3), revoke_line(revoke_line3, 2));
 }
 
-/* One application as a row: revoked ones stand out (and say so in their state cell). */
+/*
+ * One application as a row: revoked ones stand out (and say so in their state cell), the
+ * reason and the day on their third line (the time and who revoked: on its screen, as a
+ * name too long for the line is not cut).
+ */
 static json_t *
 revoke_row(const json_t *app)
 {
 	const json_t	*certs = json_object_get(app, "certificates");
+	const json_t	*r = json_object_get(app, "revocation");
 	const char	*until = ra_str(app, "not_after");
-	char		 day[11], *rev = ra_revocation_text(json_object_get(app, "revocation"));
+	char		 day[11], at[11], *rev = NULL;
 	json_t		*row;
 
 	if (*until == '\0')
 		until = ra_str(certs, "not_after");
+	if (json_is_object(r) && asprintf(&rev, "%s, %s", ra_revocation_reason(r),
+	    ra_day(ra_str(r, "at"), at)) == -1)
+		rev = NULL;
 	row = json_pack("{s:s, s:b, s:[[s, s, s], [s, s, s], [s, s]]}",
 	    "id", ra_str(app, "request_number"),
 	    "alert", strcmp(ra_str(app, "status"), "revoked") == 0,
