@@ -1040,17 +1040,14 @@ ra_event_rejected(const json_t *ev, const json_t *app)
 	return reason_describe(ev, i18n_current());
 }
 
-/* "certificates AUTH X, RSA Y; documents checked: the printed form, ..." */
+/* Appends "; documents checked: NAME, ..." for the codes of an event's "documents". */
 static char *
-ra_event_issued(const json_t *ev, const json_t *app)
+ra_event_documents(char *text, const json_t *ev, const json_t *app)
 {
-	const json_t	*serials = json_object_get(ev, "serials"), *code;
-	char		*text = NULL, *grown;
+	const json_t	*code;
+	char		*grown;
 	size_t		 i;
 
-	if (!json_is_object(serials) || asprintf(&text, _("certificates AUTH %s, RSA %s"),
-	    ra_str(serials, "auth"), ra_str(serials, "sign")) == -1)
-		return NULL;
 	json_array_foreach(json_object_get(ev, "documents"), i, code) {
 		if (asprintf(&grown, "%s%s%s", text, i == 0 ? _("; documents checked: ") : ", ",
 		    ra_document_name(app, json_string_value(code) != NULL ?
@@ -1060,6 +1057,19 @@ ra_event_issued(const json_t *ev, const json_t *app)
 		text = grown;
 	}
 	return text;
+}
+
+/* "certificates AUTH X, RSA Y; documents checked: the printed form, ..." */
+static char *
+ra_event_issued(const json_t *ev, const json_t *app)
+{
+	const json_t	*serials = json_object_get(ev, "serials");
+	char		*text = NULL;
+
+	if (!json_is_object(serials) || asprintf(&text, _("certificates AUTH %s, RSA %s"),
+	    ra_str(serials, "auth"), ra_str(serials, "sign")) == -1)
+		return NULL;
+	return ra_event_documents(text, ev, app);
 }
 
 static char *
@@ -1076,26 +1086,20 @@ ra_event_cancelled(const json_t *ev, const json_t *app)
 	return text;
 }
 
-/* "Key compromised; certificates AUTH X, RSA Y" for a revocation, as far as it says. */
+/*
+ * A revocation: its reason by name; the documents checked and the operator's words when
+ * the service gives them apart ("documents", "text"), as a rejection's.
+ */
 static char *
 ra_event_revoked(const json_t *ev, const json_t *app)
 {
 	const struct revocation_kind	*k = revocation_find(ra_str(ev, "reason"));
-	const json_t			*serials = json_object_get(ev, "serials");
-	char				*certs = NULL, *text = NULL;
+	char				*text = NULL;
 
-	(void)app;
-	if (k == NULL)
+	if (k == NULL || asprintf(&text, "%s%s%s", revocation_name(k, i18n_current()),
+	    *ra_str(ev, "text") != '\0' ? ": " : "", ra_str(ev, "text")) == -1)
 		return NULL;
-	if (!json_is_object(serials))
-		return strdup(revocation_name(k, i18n_current()));
-	if (asprintf(&certs, _("certificates AUTH %s, RSA %s"), ra_str(serials, "auth"),
-	    ra_str(serials, "sign")) == -1)
-		return NULL;
-	if (asprintf(&text, "%s; %s", revocation_name(k, i18n_current()), certs) == -1)
-		text = NULL;
-	free(certs);
-	return text;
+	return ra_event_documents(text, ev, app);
 }
 
 static char *
