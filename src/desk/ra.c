@@ -17,8 +17,10 @@
 #include "common/appstatus.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/idnum.h"
 #include "common/problem.h"
 #include "common/reason.h"
+#include "common/revocation.h"
 #include "common/storage.h"
 #include "common/utf8.h"
 #include "common/when.h"
@@ -76,6 +78,13 @@ static const struct ra_refusal {
 	{ "ca.unavailable", 0, 0,
 	  N_("the service's CA cannot issue certificates now; the application still "
 	  "waits; tell the service's administrator") },
+	/* A revocation asked of an application that has no certificates (doc/api-ra.md). */
+	{ "application.not_revocable", 0, 0,
+	  N_("this application has no certificates to revoke: only an issued or installed "
+	  "application's certificates can be revoked") },
+	{ "iin.invalid", 0, 0,
+	  N_("the service does not take this IIN: type the person's 12-digit IIN as their "
+	  "identity document gives it") },
 };
 #define RA_NREFUSALS (sizeof ra_refusals / sizeof ra_refusals[0])
 
@@ -137,6 +146,35 @@ ra_refusal_find(const char *code, int alert)
 	return NULL;
 }
 
+/* The service's word for a revocation asked twice: answered, never repeated. */
+#define RA_ALREADY_REVOKED	"application.already_revoked"
+
+/*
+ * The 409's members (revoked_at, reason, and revoked_by if the service names who) as the
+ * "revocation" object a revoked application carries.
+ */
+static json_t *
+ra_already_revocation(const json_t *e)
+{
+	const char	*by = json_string_value(json_object_get(e, "revoked_by"));
+
+	return revocation_json(ra_str(e, "reason"), ra_str(e, "revoked_at"), by);
+}
+
+/* "already revoked: REASON, WHEN" in the reader's words; malloc'd. */
+static char *
+ra_already_revoked(const json_t *e)
+{
+	json_t	*rev = ra_already_revocation(e);
+	char	*what = ra_revocation_text(rev), *s;
+
+	s = ra_dup_printf(_("the certificates of this application were already revoked: %s"),
+	    what != NULL ? what : "?");
+	free(what);
+	json_decref(rev);
+	return s;
+}
+
 /* A failed call in the desk's words; cause (the client's sentence) is consumed. */
 static void
 ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
@@ -164,6 +202,12 @@ ra_fail_call(struct ra *ra, const struct client_result *res, char *cause,
 		e = json_object_get(res->json, "error");
 		ra_fail(err, FAILURE_REFUSED, res->code, res->field, ra_already(ra_str(e,
 		    "decided_by"), ra_str(e, "decided_at"), ra_str(e, "status")));
+		free(cause);
+	} else if (res->failure == CLIENT_REFUSED && res->status == 409 && res->code != NULL &&
+	    strcmp(res->code, RA_ALREADY_REVOKED) == 0) {
+		/* Said even where it is not taken as an answer (ra_revoke takes it). */
+		ra_fail(err, FAILURE_REFUSED, res->code, res->field, ra_already_revoked(
+		    json_object_get(res->json, "error")));
 		free(cause);
 	} else if (res->failure == CLIENT_REFUSED)
 		ra_fail(err, FAILURE_REFUSED, res->code, res->field, cause);
@@ -559,6 +603,152 @@ ra_reject(struct ra *ra, const char *number, const char *reason, const char *tex
 	    "text", text), out, err);
 }
 
+/* The reasons a desk may give, "keyCompromise (Key compromised), ...": malloc'd. */
+static char *
+ra_revocation_choices(void)
+{
+	char	*list = NULL, *grown;
+	size_t	 i;
+
+	for (i = 0; i < revocation_nkinds; i++) {
+		if (!revocation_kinds[i].chosen)
+			continue;
+		if (asprintf(&grown, "%s%s%s (%s)", list != NULL ? list : "", list != NULL ?
+		    ", " : "", revocation_kinds[i].code, revocation_name(&revocation_kinds[i],
+		    i18n_current())) == -1) {
+			free(list);
+			return NULL;
+		}
+		free(list);
+		list = grown;
+	}
+	return list;
+}
+
+int
+ra_revocation_check(const char *code, struct failure *err)
+{
+	const struct revocation_kind	*k = revocation_find(code);
+	char				*list;
+
+	if (k != NULL && k->chosen)
+		return 0;
+	list = ra_revocation_choices();
+	ra_fail(err, FAILURE_REFUSED, "reason.unknown", "reason", ra_dup_printf(
+	    _("'%s' is not a reason a desk may revoke for; give one of: %s"),
+	    code != NULL ? code : "", list != NULL ? list : "?"));
+	free(list);
+	return -1;
+}
+
+/*
+ * POST .../revoke; the service's "already revoked" is the answer it is (the revocation
+ * as it was made), not a failure: a second revocation is answered, never repeated.
+ */
+static int
+ra_revoke_call(struct ra *ra, const char *path, json_t *body, json_t **out, int *already,
+    struct failure *err)
+{
+	struct client_result	 res;
+	char			*cause = NULL;
+	json_t			*rev;
+	int			 rc = -1;
+
+	if (client_call(ra->cl, "POST", path, body, 0, &res, &cause) == 0 && res.json != NULL) {
+		*out = json_incref(res.json);
+		rc = 0;
+	} else if (res.failure == CLIENT_REFUSED && res.status == 409 && res.code != NULL &&
+	    strcmp(res.code, RA_ALREADY_REVOKED) == 0) {
+		rev = ra_already_revocation(json_object_get(res.json, "error"));
+		if (rev != NULL && (*out = json_pack("{s:s, s:b, s:o}", "status", "revoked",
+		    "already_revoked", 1, "revocation", rev)) != NULL) {
+			*already = 1;
+			rc = 0;
+		} else
+			ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
+	} else if (res.failure == CLIENT_OK)
+		ra_fail(err, FAILURE_SERVICE, NULL, NULL, ra_dup_printf("%s",
+		    _("the service sent an answer that is not JSON")));
+	else {
+		ra_fail_call(ra, &res, cause, err);
+		cause = NULL;
+	}
+	free(cause);
+	client_result_free(&res);
+	return rc;
+}
+
+int
+ra_revoke(struct ra *ra, const char *number, const struct ra_revocation *r, json_t **out,
+    int *already, struct failure *err)
+{
+	json_t	*list = NULL, *body = NULL;
+	char	*path = NULL;
+	size_t	 i;
+	int	 rc = -1;
+
+	*out = NULL;
+	*already = 0;
+	if (ra_revocation_check(r->reason, err) == -1 ||
+	    (path = ra_app_path(number, "revoke", err)) == NULL)
+		return -1;
+	if ((list = json_array()) == NULL)
+		goto oom;
+	for (i = 0; i < r->ndocs; i++)
+		if (json_array_append_new(list, json_string(r->docs[i])) == -1)
+			goto oom;
+	if ((body = json_pack("{s:s, s:O, s:s?}", "reason", r->reason, "documents", list,
+	    "text", r->text)) == NULL)
+		goto oom;
+	rc = ra_revoke_call(ra, path, body, out, already, err);
+	goto out;
+oom:
+	ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
+out:
+	json_decref(body);
+	json_decref(list);
+	free(path);
+	return rc;
+}
+
+int
+ra_certificates(struct ra *ra, const char *iin, json_t **out, struct failure *err)
+{
+	struct problems	 p;
+	json_t		*answer = NULL;
+	char		*q = NULL, *path = NULL;
+	int		 rc = -1;
+
+	*out = NULL;
+	problems_init(&p);
+	if (idnum_validate_iin(iin, 0, NULL, &p) == -1) {
+		ra_fail(err, FAILURE_REFUSED, p.n > 0 ? p.v[0].code : "iin.invalid", "iin",
+		    ra_dup_printf("%s: %s", _("IIN"), p.n > 0 && p.v[0].message != NULL ?
+		    p.v[0].message : _("not an IIN")));
+		problems_free(&p);
+		return -1;
+	}
+	problems_free(&p);
+	if (ra_query_add(&q, "iin", iin) == -1 ||
+	    asprintf(&path, "/api/v1/ra/certificates%s", q) == -1) {
+		path = NULL;
+		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
+	} else if (ra_call(ra, "GET", path, NULL, 1, &answer, err) == 0) {
+		if (!json_is_array(json_object_get(answer, "applications")))
+			ra_fail(err, FAILURE_SERVICE, NULL, NULL, ra_dup_printf("%s",
+			    _("the service's list of certificates is not what doc/api-ra.md "
+			    "says")));
+		else {
+			*out = json_incref(json_object_get(answer, "applications"));
+			rc = 0;
+		}
+	}
+	json_decref(answer);
+	free(path);
+	free(q);
+	return rc;
+}
+
 const char *
 ra_name(const json_t *names)
 {
@@ -584,8 +774,7 @@ ra_str(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-/* Appends fitted cells to a growing text; -1 when memory runs out. */
-static int
+int
 ra_table_cells(char **text, const char *const *cells, const size_t *cols, size_t n)
 {
 	char	*line = NULL, *cell, *grown;
@@ -783,6 +972,10 @@ static const struct {
 	{ "operator:", 0, N_("operator"), " " },
 	{ "applicant (", 0, N_("applicant"), " (" },
 	{ "auto-approve (demo)", 1, N_("automatic approval (demo)"), "" },
+	/* Who revoked (doc/api-lifecycle.md): the holder with their key, or a renewal. */
+	{ "holder", 1, N_("the holder, signing with their key"), "" },
+	{ "holder (", 0, N_("the holder, signing with their key"), " (" },
+	{ "renewal ", 0, N_("renewal: new application"), " " },
 	{ "expiry", 1, N_("the service: not verified in time"), "" },
 };
 
@@ -847,17 +1040,14 @@ ra_event_rejected(const json_t *ev, const json_t *app)
 	return reason_describe(ev, i18n_current());
 }
 
-/* "certificates AUTH X, RSA Y; documents checked: the printed form, ..." */
+/* Appends "; documents checked: NAME, ..." for the codes of an event's "documents". */
 static char *
-ra_event_issued(const json_t *ev, const json_t *app)
+ra_event_documents(char *text, const json_t *ev, const json_t *app)
 {
-	const json_t	*serials = json_object_get(ev, "serials"), *code;
-	char		*text = NULL, *grown;
+	const json_t	*code;
+	char		*grown;
 	size_t		 i;
 
-	if (!json_is_object(serials) || asprintf(&text, _("certificates AUTH %s, RSA %s"),
-	    ra_str(serials, "auth"), ra_str(serials, "sign")) == -1)
-		return NULL;
 	json_array_foreach(json_object_get(ev, "documents"), i, code) {
 		if (asprintf(&grown, "%s%s%s", text, i == 0 ? _("; documents checked: ") : ", ",
 		    ra_document_name(app, json_string_value(code) != NULL ?
@@ -867,6 +1057,19 @@ ra_event_issued(const json_t *ev, const json_t *app)
 		text = grown;
 	}
 	return text;
+}
+
+/* "certificates AUTH X, RSA Y; documents checked: the printed form, ..." */
+static char *
+ra_event_issued(const json_t *ev, const json_t *app)
+{
+	const json_t	*serials = json_object_get(ev, "serials");
+	char		*text = NULL;
+
+	if (!json_is_object(serials) || asprintf(&text, _("certificates AUTH %s, RSA %s"),
+	    ra_str(serials, "auth"), ra_str(serials, "sign")) == -1)
+		return NULL;
+	return ra_event_documents(text, ev, app);
 }
 
 static char *
@@ -881,6 +1084,22 @@ ra_event_cancelled(const json_t *ev, const json_t *app)
 	    (int)json_integer_value(json_object_get(ev, "days"))) == -1)
 		return NULL;
 	return text;
+}
+
+/*
+ * A revocation: its reason by name; the documents checked and the operator's words when
+ * the service gives them apart ("documents", "text"), as a rejection's.
+ */
+static char *
+ra_event_revoked(const json_t *ev, const json_t *app)
+{
+	const struct revocation_kind	*k = revocation_find(ra_str(ev, "reason"));
+	char				*text = NULL;
+
+	if (k == NULL || asprintf(&text, "%s%s%s", revocation_name(k, i18n_current()),
+	    *ra_str(ev, "text") != '\0' ? ": " : "", ra_str(ev, "text")) == -1)
+		return NULL;
+	return ra_event_documents(text, ev, app);
 }
 
 static char *
@@ -905,6 +1124,7 @@ static const struct {
 	{ "issued", ra_event_issued },
 	{ "cancelled", ra_event_cancelled },
 	{ "installed", ra_event_installed },
+	{ "revoked", ra_event_revoked },
 };
 
 char *

@@ -66,6 +66,56 @@ int	ra_reject(struct ra *, const char *number, const char *reason, const char *t
 	    json_t **out, struct failure *);
 
 /*
+ * Revocation at the desk (doc/api-ra.md): both certificates of an issued or installed
+ * application, for a reason of src/common/revocation.h a desk may give (a `chosen` row,
+ * checked here before anything is sent: else -1, FAILURE_REFUSED, code reason.unknown,
+ * field reason), after the documents of the checklist were seen as for an approval.
+ * text (the applicant's explanation) may be NULL. *out: the application as the service
+ * now shows it, status revoked with its "revocation". One revoked before is an answer too,
+ * not a failure (the service's 409 application.already_revoked): *already = 1 and *out is
+ * {"status": "revoked", "already_revoked": true, "revocation": {reason, name, at, by}}.
+ */
+struct ra_revocation {
+	const char		*reason;	/* "keyCompromise" */
+	const char *const	*docs;		/* the ticked document codes */
+	size_t			 ndocs;
+	const char		*text;
+};
+int	ra_revoke(struct ra *, const char *number, const struct ra_revocation *,
+	    json_t **out, int *already, struct failure *);
+/* 0 for a reason a desk may give; else -1 with err naming those it may (as ra_revoke). */
+int	ra_revocation_check(const char *code, struct failure *);
+/*
+ * Every application of a person (by IIN) that ever had certificates, newest first: the
+ * service's "applications" array. A mistyped IIN is refused here (FAILURE_REFUSED,
+ * field iin), before the network.
+ */
+int	ra_certificates(struct ra *, const char *iin, json_t **out, struct failure *);
+/* Issued or installed: certificates a desk may revoke. */
+int	ra_revocable(const json_t *app);
+/*
+ * A "revocation" object in the reader's words: "REASON, WHEN, WHO" (the reason's name from
+ * revocation.h in the reader's language, local time, who asked for it); malloc'd, or NULL
+ * when there is none (or no memory).
+ */
+char	*ra_revocation_text(const json_t *revocation);
+/* Its reason's name in the reader's language (the table's, else the service's, else code). */
+const char *ra_revocation_reason(const json_t *revocation);
+/*
+ * What the desk says once a revocation is answered: done (and whether the applicant was
+ * mailed) or found already done, with when and why; malloc'd or NULL.
+ */
+char	*ra_revoked_text(const json_t *answer, int already);
+/*
+ * A person's certificates (ra_certificates' array) as an 80-column table, three lines an
+ * application: number, state, valid until; organization and role; the serials or the
+ * revocation. Headers first. malloc'd or NULL.
+ */
+char	*ra_certs_table(const json_t *apps);
+/* An application's certificates in a word ("Issued", "Revoked", "Expired"...). */
+const char *ra_cert_state(const json_t *app);
+
+/*
  * The document codes of a list typed or ticked ("form, identity,authority"): buf is cut
  * up in place and codes[] points into it, each code trimmed of spaces, empty ones
  * skipped. The number of codes, or -1 with err (FAILURE_USAGE, field "documents") when there
@@ -95,6 +145,12 @@ const char *ra_storage_name(const json_t *app);
  * service renders it in English only): malloc'd, or NULL with a cause.
  */
 char	*ra_form_text(const json_t *app, char **cause);
+/*
+ * Appends one line of cells to a growing table (*text, malloc'd): each cell fitted to its
+ * width in display columns (utf8_fit), one space between, the line's trailing spaces
+ * dropped. -1 when memory runs out (*text stays as it was).
+ */
+int	ra_table_cells(char **text, const char *const *cells, const size_t *cols, size_t n);
 /* The applicant's full name from an application or a queue row. */
 void	ra_applicant_name(const json_t *app, char *buf, size_t size);
 

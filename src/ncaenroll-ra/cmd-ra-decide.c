@@ -90,6 +90,18 @@ decide_already(struct decide *d, const json_t *app)
 	return CMD_EXIT_REFUSED;
 }
 
+void
+cmd_ra_decide_show(const json_t *app, char *name, size_t size)
+{
+	ra_applicant_name(app, name, size);
+	(void)printf("%s %s\n", _("Application"), ra_str(app, "request_number"));
+	cmd_ra_field(_("Applicant"), name);
+	cmd_ra_field(_("IIN"), ra_str(json_object_get(app, "applicant"), "iin"));
+	cmd_ra_field(_("Organization"), ra_org_name(app));
+	cmd_ra_field(_("BIN"), ra_str(json_object_get(app, "organization"), "bin"));
+	cmd_ra_field(_("Role"), ra_value_label(json_object_get(app, "role")));
+}
+
 /* Shows who the decision is about (a terminal only): the papers must match it. */
 static int
 decide_fetch(struct decide *d, struct ra *ra, json_t **app)
@@ -102,13 +114,7 @@ decide_fetch(struct decide *d, struct ra *ra, json_t **app)
 		failure_free(&err);
 		return rc;
 	}
-	ra_applicant_name(*app, d->name, sizeof d->name);
-	(void)printf("%s %s\n", _("Application"), ra_str(*app, "request_number"));
-	cmd_ra_field(_("Applicant"), d->name);
-	cmd_ra_field(_("IIN"), ra_str(json_object_get(*app, "applicant"), "iin"));
-	cmd_ra_field(_("Organization"), ra_org_name(*app));
-	cmd_ra_field(_("BIN"), ra_str(json_object_get(*app, "organization"), "bin"));
-	cmd_ra_field(_("Role"), ra_value_label(json_object_get(*app, "role")));
+	cmd_ra_decide_show(*app, d->name, sizeof d->name);
 	if (strcmp(ra_str(*app, "status"), "submitted") != 0)
 		return decide_already(d, *app);
 	return CMD_EXIT_OK;
@@ -123,9 +129,9 @@ decide_required(const json_t *doc)
 	return req == NULL || json_is_true(req);
 }
 
-/* Ticks each document as the operator confirms it; CMD_EXIT_REFUSED if one is missing. */
-static int
-decide_tick(struct decide *d, const json_t *app, const char *codes[DECIDE_MAX_DOCS], int *n)
+int
+cmd_ra_decide_tick(struct ra_ctx *ctx, const json_t *app, const char *codes[RA_MAX_DOCUMENTS],
+    int *n)
 {
 	const json_t	*doc;
 	char		 q[768];
@@ -141,15 +147,22 @@ decide_tick(struct decide *d, const json_t *app, const char *codes[DECIDE_MAX_DO
 		else
 			(void)snprintf(q, sizeof q, _("Checked (if it applies): %s?"),
 			    ra_name(json_object_get(doc, "name")));
-		if (cmd_confirm(q) && *n < DECIDE_MAX_DOCS)
+		if (cmd_confirm(q) && *n < RA_MAX_DOCUMENTS)
 			codes[(*n)++] = ra_str(doc, "code");
 		else if (required) {
-			cmd_error(&d->ctx->cmd, _("not checked: %s"),
+			cmd_error(&ctx->cmd, _("not checked: %s"),
 			    ra_name(json_object_get(doc, "name")));
 			missing = 1;
 		}
 	}
-	if (!missing)
+	return missing ? CMD_EXIT_REFUSED : CMD_EXIT_OK;
+}
+
+/* Ticks each document as the operator confirms it; CMD_EXIT_REFUSED if one is missing. */
+static int
+decide_tick(struct decide *d, const json_t *app, const char *codes[DECIDE_MAX_DOCS], int *n)
+{
+	if (cmd_ra_decide_tick(d->ctx, app, codes, n) == CMD_EXIT_OK)
 		return CMD_EXIT_OK;
 	cmd_error(&d->ctx->cmd, _("not approved: every document must be checked first; to "
 	    "refuse, run: %s reject %s --reason documents_missing"), d->ctx->cmd.progname,

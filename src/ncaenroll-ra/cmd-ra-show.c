@@ -50,6 +50,13 @@ show_print(const json_t *app)
 	if ((why = reason_describe(app, i18n_current())) != NULL)
 		cmd_ra_field(_("Reason"), why);
 	free(why);
+	/* Revoked: why, when and by whom, in the reader's words. */
+	if ((why = ra_revocation_text(json_object_get(app, "revocation"))) != NULL)
+		cmd_ra_field(_("Revoked"), why);
+	free(why);
+	if (*ra_str(json_object_get(app, "certificates"), "not_after") != '\0')
+		cmd_ra_field(_("Valid until"), ra_when(ra_str(json_object_get(app,
+		    "certificates"), "not_after"), when));
 	ra_applicant_name(app, line, sizeof line);
 	cmd_ra_field(_("Applicant"), line);
 	cmd_ra_field(_("IIN"), ra_str(a, "iin"));

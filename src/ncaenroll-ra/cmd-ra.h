@@ -46,6 +46,8 @@ extern const struct cmd_entry cmd_ra_approve_entry;
 extern const struct cmd_entry cmd_ra_reject_entry;
 extern const struct cmd_entry cmd_ra_history_entry;
 extern const struct cmd_entry cmd_ra_reasons_entry;
+extern const struct cmd_entry cmd_ra_revoke_entry;
+extern const struct cmd_entry cmd_ra_certs_entry;
 
 int	cmd_ra_settings_load(struct ra_settings *, char **cause);
 int	cmd_ra_settings_load_file(struct ra_settings *, const char *path, char **cause);
@@ -69,5 +71,14 @@ void		 cmd_ra_history(const json_t *app);
 void		 cmd_ra_reasons(const json_t *reasons);
 /* The documents checklist, each "[ ] code  name" wrapped at 80 columns. */
 void		 cmd_ra_documents(const json_t *app);
+/*
+ * What approve and revoke share at a terminal (cmd-ra-decide.c): who the application is
+ * about, as the papers on the desk must match it (name: the applicant's, filled); and
+ * each document of its checklist ticked as the operator confirms it, the codes into
+ * codes[] (pointing into app), CMD_EXIT_REFUSED after naming each required one not seen.
+ */
+void		 cmd_ra_decide_show(const json_t *app, char *name, size_t size);
+int		 cmd_ra_decide_tick(struct ra_ctx *, const json_t *app,
+		    const char *codes[RA_MAX_DOCUMENTS], int *n);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * ncaenroll-ra — the registration desk for RA operators: with a command one step for
- * scripts (queue, show, approve, reject, history); without one, on a terminal, the
- * full-screen console (ra-tui.c). This file only parses global options, reads the
- * settings and dispatches.
+ * scripts (queue, show, approve, reject, history, revoke, certs); without one, on a
+ * terminal, the full-screen console (ra-tui.c). This file only parses global options,
+ * reads the settings and dispatches.
  */
 #include "config.h"
 
@@ -23,6 +23,8 @@ static const struct cmd_entry *const ncaenroll_ra_commands[] = {
 	&cmd_ra_reject_entry,
 	&cmd_ra_history_entry,
 	&cmd_ra_reasons_entry,
+	&cmd_ra_revoke_entry,
+	&cmd_ra_certs_entry,
 };
 
 /* The program's options: before the command name, or after it with the command's own. */

@@ -22,6 +22,10 @@ static const struct tui_action ra_tui_actions[] = {
 	{ "reject_open",	ra_tui_reject_open,	0 },
 	{ "approve",		ra_tui_approve,		0 },
 	{ "reject",		ra_tui_reject,		0 },
+	{ "certs_find",		ra_tui_certs_find,	0 },
+	{ "certs_open",		ra_tui_certs_open,	0 },
+	{ "revoke_open",	ra_tui_revoke_open,	0 },
+	{ "revoke",		ra_tui_revoke,		0 },
 	{ NULL,			NULL,			0 },
 };
 
@@ -33,6 +37,8 @@ static const struct tui_enter ra_tui_actions_enters[] = {
 	{ "history",	ra_tui_history_enter },
 	{ "approve",	ra_tui_approve_enter },
 	{ "reject",	ra_tui_reject_enter },
+	{ "certs",	ra_tui_certs_enter },
+	{ "revoke",	ra_tui_revoke_enter },
 	{ NULL,		NULL },
 };
 

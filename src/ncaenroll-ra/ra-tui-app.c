@@ -78,6 +78,28 @@ app_decision(struct screen *s, const json_t *app)
 	free(reason);
 }
 
+/*
+ * The certificates: valid until when, or revoked with the reason, date and who asked
+ * (the revocation in the reader's words, not the service's); "—" before they are issued.
+ */
+static void
+app_certs(struct screen *s, const json_t *app)
+{
+	const json_t	*certs = json_object_get(app, "certificates");
+	char		*rev = ra_revocation_text(json_object_get(app, "revocation"));
+	char		 line[1024], day[11];
+
+	if (rev != NULL)
+		(void)snprintf(line, sizeof line, "%s: %s", _("Revoked"), rev);
+	else if (*ra_str(certs, "not_after") != '\0')
+		(void)snprintf(line, sizeof line, "%s (%s %s)", ra_cert_state(app),
+		    _("valid until"), ra_day(ra_str(certs, "not_after"), day));
+	else
+		line[0] = '\0';
+	app_set(s, "certs", line);
+	free(rev);
+}
+
 int
 ra_tui_app_enter(struct screen *s)
 {
@@ -110,6 +132,7 @@ ra_tui_app_enter(struct screen *s)
 	app_set(s, "place", line);
 	app_set(s, "gu_code", ra_str(app, "gu_code"));
 	app_set(s, "storage", ra_storage_name(app));
+	app_certs(s, app);
 	return 0;
 }
 

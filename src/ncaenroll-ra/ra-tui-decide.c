@@ -93,12 +93,8 @@ ra_tui_reject_enter(struct screen *s)
 	return screen_set_items(s, "reason", reasons);
 }
 
-/*
- * Every document the checklist requires must be ticked: the names of those that are not
- * go under the checklist, with what to do instead. 0 when all are, -1 otherwise.
- */
-static int
-decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
+int
+ra_tui_all_seen(struct screen *s, const json_t *app, const char *ticked, int revoking)
 {
 	const json_t	*doc;
 	char		 missing[1024] = "", *msg = NULL, *again;
@@ -115,8 +111,10 @@ decide_all_seen(struct screen *s, const json_t *app, const char *ticked)
 	}
 	if (missing[0] == '\0')
 		return 0;
-	if (asprintf(&msg, _("Not ticked: %s. Every document must be seen before approval; "
-	    "to refuse, go back and choose Reject."), missing) == -1)
+	if ((revoking ? asprintf(&msg, _("Not ticked: %s. Every document must be seen "
+	    "before a revocation, as before an approval."), missing) : asprintf(&msg,
+	    _("Not ticked: %s. Every document must be seen before approval; to refuse, go "
+	    "back and choose Reject."), missing)) == -1)
 		msg = NULL;
 	/* The same ticks again (a copy: ticked is the widget's own answer): the cursor
 	 * goes to the first document still to see. */
@@ -159,7 +157,7 @@ ra_tui_approve(struct screen *s)
 	enum action_result	 r = ACTION_STAY;
 	int			 rc, n;
 
-	if (rt->app == NULL || decide_all_seen(s, rt->app, ra_tui_value(s, "docs")) == -1)
+	if (rt->app == NULL || ra_tui_all_seen(s, rt->app, ra_tui_value(s, "docs"), 0) == -1)
 		return ACTION_STAY;
 	ra_applicant_name(rt->app, name, sizeof name);
 	if ((ticked = strdup(ra_tui_value(s, "docs"))) == NULL)

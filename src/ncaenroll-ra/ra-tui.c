@@ -30,6 +30,8 @@ ra_tui_run(struct ra *ra, const char *lang, char **cause)
 	json_decref(rt.reasons);
 	json_decref(rt.places);
 	json_decref(rt.me);
+	free(rt.iin);
+	json_decref(rt.certs);
 	return rc;
 }
 

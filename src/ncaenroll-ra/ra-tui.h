@@ -32,6 +32,8 @@ struct ra_tui {
 	json_t		*reasons;			/* the service's reasons, once asked */
 	json_t		*places;			/* regions, cities, offices, once asked */
 	json_t		*me;				/* GET /ra/me, once asked */
+	char		*iin;				/* whose certificates are listed */
+	json_t		*certs;				/* theirs, as last read; NULL: read */
 };
 
 int		 ra_tui_run(struct ra *, const char *lang, char **cause);
@@ -77,5 +79,19 @@ int		 ra_tui_approve_enter(struct screen *);
 int		 ra_tui_reject_enter(struct screen *);
 enum action_result ra_tui_approve(struct screen *);
 enum action_result ra_tui_reject(struct screen *);
+/*
+ * Every document the checklist requires is ticked (0); else -1, the names of those that
+ * are not under the checklist with what to do instead (before an approval, or a
+ * revocation when revoking), and the cursor on the first of them.
+ */
+int		 ra_tui_all_seen(struct screen *, const json_t *app, const char *ticked,
+		    int revoking);
+/* a person's certificates by IIN (certs), and the revocation of one application's: */
+enum action_result ra_tui_certs_find(struct screen *);
+int		 ra_tui_certs_enter(struct screen *);
+enum action_result ra_tui_certs_open(struct screen *);
+enum action_result ra_tui_revoke_open(struct screen *);
+int		 ra_tui_revoke_enter(struct screen *);
+enum action_result ra_tui_revoke(struct screen *);
 
 #endif

@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("yaml")
 
-from test_ra_cli import Desk  # noqa: E402
+from test_ra_cli import DEMO_IIN, Desk  # noqa: E402
 from test_ra_tui import OTHER, RA_FORMS, console, svc  # noqa: E402,F401 (fixtures)
 from test_apply_cli import Applicant  # noqa: E402
 from test_tui_words import LANGS, Walk, finish, unknown_number, mistyped  # noqa: E402
@@ -184,6 +184,72 @@ def s_decided_refused(w):
     w.settle()
 
 
+def s_revoke(w):
+    """The approved application again, by its number: Revoke."""
+    w.clear()
+    w.press("app", "goto", "main")
+    w.on("main")
+    w.press("main", "goto", "find")
+    w.on("find")
+    s_find_typed(w, w.number)
+    w.on("app")
+    w.press("app", "revoke_open", "revoke")
+    w.on("revoke")
+
+
+def s_revoke_no_reason(w):
+    w.press("revoke", "revoke")
+    w.settle()
+
+
+def s_revoke_unticked(w):
+    w.t.keys("Space")                        # the reason under the cursor, chosen
+    w.press("revoke", "revoke")
+    w.settle()
+
+
+def s_revoke_question(w):
+    for _ in range(3):
+        if "[ ]" not in w.t.screen():
+            break
+        w.first_checkbox()
+    w.press("revoke", "revoke")
+    w.box()
+
+
+def s_revoked(w):
+    w.t.keys("Left", "Enter")                # Yes
+    w.settle(timeout=60)
+
+
+def s_app_revoked(w):
+    w.clear()
+    w.on("app")
+
+
+def s_revoke_again(w):
+    w.press("app", "revoke_open", "revoke")
+    w.settle()
+
+
+def s_certs(w):
+    """The person's certificates by IIN, from the find screen."""
+    w.clear()
+    w.press("app", "goto", "main")
+    w.on("main")
+    w.press("main", "goto", "find")
+    w.on("find")
+    w.first_field()
+    w.retype(DEMO_IIN)
+    w.press("find", "certs_find", "certs")
+    w.on("certs")
+
+
+def s_certs_open(w):
+    w.t.keys("Enter")
+    w.on("app")
+
+
 def s_filter(w):
     w.clear()
     if w.F.title("app") in w.t.screen().split("\n")[0]:
@@ -271,6 +337,15 @@ DESK_PATH = [
     ("history of the issued one", s_history_issued),
     ("application decided by another desk", s_decided_already),
     ("approve what another desk decided", s_decided_refused),
+    ("revoke", s_revoke, "F1"),
+    ("revoke, no reason chosen", s_revoke_no_reason),
+    ("revoke, not every document ticked", s_revoke_unticked),
+    ("revoke, the question", s_revoke_question),
+    ("revoked", s_revoked),
+    ("application revoked", s_app_revoked),
+    ("revoke what is revoked", s_revoke_again),
+    ("a person's certificates", s_certs, "F1"),
+    ("an application from the certificates", s_certs_open),
     ("filter", s_filter, "F1"),
     ("filter, a region typed", s_filter_region),
     ("queue filtered by region", s_filtered),

@@ -98,6 +98,48 @@ test_table(void **state)
 	json_decref(apps);
 }
 
+/* A person's certificates: 80 columns, both serials whole, a long revocation wrapped. */
+static void
+test_certs_table(void **state)
+{
+	json_t		*apps = json_array();
+	char		*text, *copy, *line, *save = NULL;
+	int		 revoked_lines = 0;
+
+	(void)state;
+	(void)json_array_append_new(apps, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+	    "s:{s:s, s:s, s:s, s:s}}", "request_number", "4821-0937-5512-0684-3319-7725-4406",
+	    "status", "revoked", "organization",
+	    "«Қарағанды облысының қаржы басқармасы» мемлекеттік мекемесі", "role",
+	    "Бірінші қол қою құқығы бар басшы (ұйымның бірінші басшысы)",
+	    "serial_auth", "349AAD51D9C1D27F8DBFBC2E97BCF45958EBC212",
+	    "serial_sign", "4A0F57FAE4F3AE5C0E0AD9922E7FC787A4FAE15C",
+	    "not_after", "2099-11-25T18:29:23Z", "revocation", "reason", "cessationOfOperation",
+	    "at", "2026-12-06T22:00:00Z", "by",
+	    "operator:aigerim-nurmagambetova-karaganda-office-number-one-supervisor",
+	    "name", "ignored: the table's own names are read"));
+	text = ra_certs_table(apps);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "AUTH 349AAD51D9C1D27F8DBFBC2E97BCF45958EBC212"));
+	assert_non_null(strstr(text, "RSA  4A0F57FAE4F3AE5C0E0AD9922E7FC787A4FAE15C"));
+	assert_non_null(strstr(text, "The organization ceased operation"));
+	assert_non_null(strstr(text, "aigerim-nurmagambetova-karaganda-office-number-one-"
+	    "supervisor"));					/* wrapped, not cut */
+	assert_non_null(strstr(text, "2099-11-25"));
+	copy = strdup(text);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		assert_true(utf8_width(line) <= 80);
+		assert_int_not_equal(utf8_count(line), -1);
+		revoked_lines += strstr(line, "4821-0937") != NULL &&
+		    strstr(line, "Revoked") != NULL;
+	}
+	assert_int_equal(revoked_lines, 1);	/* the application's line says revoked */
+	free(copy);
+	free(text);
+	json_decref(apps);
+}
+
 static void
 test_subject(void **state)
 {
@@ -125,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_certs_table),
 		cmocka_unit_test(test_subject),
 	};
 
