@@ -33,6 +33,7 @@
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/mail.h"
+#include "ncaenrolld/publish.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -49,7 +50,8 @@
 struct fx {
 	char			 dir[64];
 	char			 clock[128], db[128];
-	char			 ca_cert[128], ca_key[128], ca_chain[128];
+	char			 ca_cert[128], ca_key[128], ca_chain[128],
+				 root_crl[128];
 	struct srv_config	 cfg;
 	struct srv		 srv;
 	time_t			 t0;
@@ -136,7 +138,7 @@ fx_ca(struct fx *fx)
 	struct ca_config	 cc;
 	char			*cause = NULL;
 
-	if (ca_demo_create(fx->dir, "localhost,127.0.0.1", &cause) == -1)
+	if (ca_demo_create(fx->dir, "localhost,127.0.0.1", NULL, &cause) == -1)
 		fail_msg("demo CA: %s", cause);
 	memset(&cc, 0, sizeof cc);
 	cc.cert_file = fx->ca_cert;
@@ -169,6 +171,7 @@ fx_setup(void **state)
 	(void)snprintf(fx->ca_cert, sizeof fx->ca_cert, "%s/ca.pem", fx->dir);
 	(void)snprintf(fx->ca_key, sizeof fx->ca_key, "%s/ca.key", fx->dir);
 	(void)snprintf(fx->ca_chain, sizeof fx->ca_chain, "%s/ca-chain.pem", fx->dir);
+	(void)snprintf(fx->root_crl, sizeof fx->root_crl, "%s/root.crl", fx->dir);
 	fx->t0 = time(NULL);
 	fx_clock(fx, fx->t0);
 	fx->cfg.clock_file = fx->clock;
@@ -179,6 +182,10 @@ fx_setup(void **state)
 	fx_registries(fx);
 	if ((fx->srv.stores = srv_pool_new(fx->db, 4, &cause)) == NULL)
 		fail_msg("pool: %s", cause);
+	fx->cfg.state_dir = fx->dir;		/* the OCSP responder's files */
+	fx->cfg.root_crl = fx->root_crl;
+	if (publish_new(&fx->srv, &cause) == NULL)
+		fail_msg("publish: %s", cause);
 	for (i = 0; i < T_NKEYS; i++)
 		assert_non_null(fx->keys[i] = EVP_RSA_gen(2048));
 	*state = fx;
@@ -196,6 +203,7 @@ fx_teardown(void **state)
 		return 0;
 	for (i = 0; i < T_NKEYS; i++)
 		EVP_PKEY_free(fx->keys[i]);
+	publish_free(fx->srv.pub);
 	srv_pool_free(fx->srv.stores);
 	ca_free(fx->srv.ca);
 	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
@@ -861,7 +869,7 @@ test_ca_endpoints(void **state)
 	    "BEGIN CERTIFICATE"));
 	http_resp_free(&r);
 
-	assert_int_equal(t_call(fx, api_ca_crl, "GET", NULL, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_publish_crl, "GET", NULL, NULL, &r), 200);
 	assert_string_equal(r.content_type, "application/pkix-crl");
 	p = r.raw;
 	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)r.raw_len));
