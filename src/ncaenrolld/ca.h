@@ -40,7 +40,8 @@ struct ca_demo_urls {
  * revoked) and a TLS server certificate for the service, tls.pem/tls.key, issued by the
  * root for `hosts` (comma-separated DNS names and IP addresses, e.g.
  * "localhost,127.0.0.1,::1"). Keys are written 0600, atomically. The issuing CA names
- * `urls` (may be NULL).
+ * `urls`; NULL: a new one names none, one that exists keeps what it names (a command
+ * that serves nothing must not change it).
  * A restart keeps a tier's files while they still fit (key matches, signed by its parent);
  * the TLS certificate is also remade when `hosts` names one it lacks or it expires within
  * 30 days, the issuing CA's when its URLs differ from `urls` -- around the same key, so

@@ -696,16 +696,17 @@ main(int argc, char **argv)
 		log_error("%s", cause);
 		goto out;
 	}
-	/* Before the https line, which a script waits for: it is read by then. */
-	if (d.http_plain != NULL && printf("publishing on http://%s%s%s:%d\n",
-	    strchr(d.http_host, ':') ? "[" : "", strcmp(d.http_host, "*") == 0 ? "0.0.0.0" :
-	    d.http_host, strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) {
-		log_error("cannot write to stdout: %s", strerror(errno));
-		goto out;
-	}
 	if (printf("listening on https://%s%s%s:%d\n", strchr(d.host, ':') ? "[" : "",
 	    strcmp(d.host, "*") == 0 ? "0.0.0.0" : d.host, strchr(d.host, ':') ? "]" : "",
 	    d.port) < 0 || fflush(stdout) == EOF) {
+		log_error("cannot write to stdout: %s", strerror(errno));
+		goto out;
+	}
+	/* After the https line, which scripts wait for as the first. */
+	if (d.http_plain != NULL && (printf("publishing on http://%s%s%s:%d\n",
+	    strchr(d.http_host, ':') ? "[" : "", strcmp(d.http_host, "*") == 0 ? "0.0.0.0" :
+	    d.http_host, strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0 ||
+	    fflush(stdout) == EOF)) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}
