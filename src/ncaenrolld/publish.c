@@ -44,7 +44,6 @@ struct publish_blob {
 struct publish_slot {
 	unsigned char	*req, *resp;
 	size_t		 reqlen, resplen;
-	long long	 gen;
 	time_t		 made;
 };
 
@@ -327,7 +326,7 @@ publish_cache_find(struct publish *p, const unsigned char *req, size_t reqlen,
 	}
 	s = &p->cache[publish_slot_of(req, reqlen)];
 	if (s->req != NULL && s->reqlen == reqlen && memcmp(s->req, req, reqlen) == 0 &&
-	    s->gen == gen && now >= s->made && now < s->made + PUBLISH_OCSP_REUSE &&
+	    now >= s->made && now < s->made + PUBLISH_OCSP_REUSE &&
 	    (*der = malloc(s->resplen)) != NULL) {
 		memcpy(*der, s->resp, s->resplen);
 		*len = s->resplen;
@@ -354,9 +353,9 @@ publish_cache_put(struct publish *p, const unsigned char *req, size_t reqlen, lo
 	memcpy(n.resp, der, len);
 	n.reqlen = reqlen;
 	n.resplen = len;
-	n.gen = gen;
 	n.made = now;
 	(void)pthread_mutex_lock(&p->cache_lock);
+	/* Signed before a revocation the cache has seen since: not kept. */
 	if (gen == p->cache_gen) {
 		s = &p->cache[publish_slot_of(req, reqlen)];
 		publish_slot_clear(s);
