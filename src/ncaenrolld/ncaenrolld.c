@@ -74,8 +74,8 @@ static const struct {
 	{ "-c, --config FILE", N_("read FILE, not the file named below") },
 	{ "    --demo", N_("demo CA, database and registries in --state-dir") },
 	{ "-l, --listen ADDR:PORT", N_("listen there (port 0: any free port)") },
-	{ "    --http-listen ADDR:PORT", N_("serve CRLs, OCSP and CA certificates there "
-	    "over plain http") },
+	{ "    --http-listen ADDR:PORT", N_("publish CRLs, OCSP, CA certificates (plain "
+	    "http)") },
 	{ "-s, --state-dir DIR", N_("keep the service's files in DIR") },
 	{ "    --auto-approve SECONDS", N_("demo: approve applications after SECONDS") },
 	{ "    --fixed-captcha CODE", N_("demo: every captcha reads CODE") },
