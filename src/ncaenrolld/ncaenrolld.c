@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/about.h"
+#include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
@@ -385,14 +386,36 @@ ncaenrolld_demo_urls(struct ncaenrolld *d, char **cause)
 }
 
 /*
+ * A demo on any free port remembers its http port in the state folder and asks for it
+ * again at the next start: the certificates it issued name that port, and go on being
+ * checkable as long as it is free. 0: none remembered.
+ */
+static int
+ncaenrolld_demo_http_port(const struct srv_config *cfg)
+{
+	char	 path[4096];
+	FILE	*f;
+	int	 port = 0;
+
+	(void)snprintf(path, sizeof path, "%s/http-port", cfg->state_dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%d", &port) != 1 || port < 1 || port > 65535)
+		port = 0;
+	(void)fclose(f);
+	return port;
+}
+
+/*
  * The plain-http listener: the configured one, or in a demo the TLS host with the next
- * port (any free port when TLS has port 0). None configured outside a demo: -1 in *fd.
+ * port (when TLS has port 0: the one remembered, else any free port). None configured
+ * outside a demo: -1 in *fd.
  */
 static int
 ncaenrolld_listen_plain(struct ncaenrolld *d, int tls_port, int *fd, char **cause)
 {
 	struct srv_config	*cfg = &d->cfg;
-	int			 port;
+	int			 port, again;
 
 	*fd = -1;
 	if (cfg->http_listen == NULL && !cfg->demo.enabled)
@@ -408,6 +431,10 @@ ncaenrolld_listen_plain(struct ncaenrolld *d, int tls_port, int *fd, char **caus
 		cause_set(cause, "no port after %d for plain http (set http_listen)", tls_port);
 		return -1;
 	}
+	if (cfg->http_listen == NULL && port == 0 &&
+	    (again = ncaenrolld_demo_http_port(cfg)) != 0 &&
+	    (*fd = http_listen(d->http_host, again, &d->http_port, NULL)) != -1)
+		return 0;	/* taken meanwhile: any free port, and new URLs */
 	return (*fd = http_listen(d->http_host, port, &d->http_port, cause)) == -1 ? -1 : 0;
 }
 
@@ -417,7 +444,8 @@ ncaenrolld_demo(struct ncaenrolld *d, char **cause)
 {
 	struct ca_demo_urls	urls;
 	char			http[SRV_HOST_MAX + 32], crl[SRV_HOST_MAX + 64];
-	char			cer[SRV_HOST_MAX + 64];
+	char			cer[SRV_HOST_MAX + 64], port[16], *path;
+	int			rc;
 
 	ncaenrolld_origin(http, sizeof http, "http", d->http_host, d->http_port);
 	(void)snprintf(crl, sizeof crl, "%s/crl/root.crl", http);
@@ -428,7 +456,14 @@ ncaenrolld_demo(struct ncaenrolld *d, char **cause)
 	    ncaenrolld_demo_urls(d, cause) == -1 || ncaenrolld_demo_support(&d->cfg,
 	    cause) == -1)
 		return -1;
-	return 0;
+	(void)snprintf(port, sizeof port, "%d\n", d->http_port);
+	if (asprintf(&path, "%s/http-port", d->cfg.state_dir) == -1) {
+		cause_set(cause, "out of memory");
+		return -1;
+	}
+	rc = atomicfile_write(path, port, strlen(port), 0644, cause);
+	free(path);
+	return rc;
 }
 
 /* Loads the registries into a store that has none yet (a first start). */
