@@ -198,7 +198,7 @@ static const char *const store_sqlite_migrations[] = {
 	"revoked_at, revoke_reason, revoked_by, renews"
 #define STORE_SQLITE_APP_SELECT STORE_SQLITE_APP_COLUMNS ", " \
 	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
-	" ORDER BY r.created DESC, r.number DESC LIMIT 1)"
+	" ORDER BY r.created DESC, r.rowid DESC LIMIT 1)"
 
 #define STORE_SQLITE_OP_COLUMNS \
 	"name, office, role, serial, created, not_after, revoked"
@@ -312,7 +312,7 @@ static const char *const store_sqlite_sql[] = {
 	[Q_APP_RENEWS] = "SELECT renews FROM applications WHERE number = ?1",
 	[Q_APPS_BY_IIN] = "SELECT " STORE_SQLITE_APP_SELECT " FROM applications"
 	    " WHERE iin = ?1 AND status IN ('issued', 'installed', 'revoked')"
-	    " ORDER BY created DESC, number DESC",
+	    " ORDER BY created DESC, rowid DESC",
 	[Q_CHALLENGE_PUT] = "INSERT INTO challenges (nonce, number, action, expires)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[Q_CHALLENGE_TAKE] = "DELETE FROM challenges WHERE nonce = ?1"

@@ -211,7 +211,7 @@ int	store_app_revoke(struct store *, const char *number, const char *reason,
 
 /*
  * Every application of iin that ever had certificates (issued, installed, revoked),
- * newest first.
+ * newest first (of two made in the same second, the one stored last).
  */
 int	store_apps_by_iin(struct store *, const char *iin, struct store_app **v, size_t *n,
 	    char **cause);
