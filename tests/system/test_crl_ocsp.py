@@ -14,6 +14,7 @@ and with ca.ocsp_preproduced a kept answer dropped the moment a certificate is r
 import base64
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.error
@@ -22,7 +23,7 @@ import urllib.request
 
 import pytest
 
-from service import DEMO_CONFIG_DEFAULT, Service
+from service import DEMO_CONFIG_DEFAULT, Service, program, program_env
 from test_ra_service import DOCS, Desk, _openssl
 
 
@@ -380,3 +381,26 @@ def test_preproduced_answer_dropped_on_revocation(cached, tmp_path):
     # A request with a nonce is never answered from the cache: it is signed for it.
     out, err = rp.ocsp("-cert", certs["auth"])
     assert "revoked" in out and "Nonce" not in err, out + err
+
+
+# --- where it listens -----------------------------------------------------------------------
+
+def test_http_listen_option(tmp_path):
+    """--http-listen puts the listener (and so the URLs) where it says; a bad one is
+    refused before anything starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    svc = Service(tmp_path / "state", extra=["--http-listen", f"127.0.0.1:{port}"])
+    try:
+        u = urls(os.path.join(svc.state, "ca.pem"))
+        assert u["crl"] == [f"http://127.0.0.1:{port}/crl/root.crl"], u
+        assert u["issuers"] == [f"http://127.0.0.1:{port}/cert/root.cer"], u
+        st, ctype, _ = fetch(f"http://127.0.0.1:{port}/crl/root.crl")
+        assert st == 200 and ctype == "application/pkix-crl"
+    finally:
+        svc.stop()
+    r = subprocess.run([*program(), "--demo", "--state-dir", str(tmp_path / "state"),
+                        "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:99999"],
+                       capture_output=True, text=True, env=program_env(), timeout=60)
+    assert r.returncode == 2 and "--http-listen" in r.stderr, r.stderr
