@@ -731,17 +731,16 @@ main(int argc, char **argv)
 		log_error("%s", cause);
 		goto out;
 	}
+	/*
+	 * One write for both lines, the https one first: a reader that waits for it and
+	 * then closes the pipe (ncaenroll --demo) must not make the second one fail.
+	 */
 	if (printf("listening on https://%s%s%s:%d\n", strchr(d.host, ':') ? "[" : "",
 	    strcmp(d.host, "*") == 0 ? "0.0.0.0" : d.host, strchr(d.host, ':') ? "]" : "",
-	    d.port) < 0 || fflush(stdout) == EOF) {
-		log_error("cannot write to stdout: %s", strerror(errno));
-		goto out;
-	}
-	/* After the https line, which scripts wait for as the first. */
-	if (d.http_plain != NULL && (printf("publishing on http://%s%s%s:%d\n",
-	    strchr(d.http_host, ':') ? "[" : "", strcmp(d.http_host, "*") == 0 ? "0.0.0.0" :
-	    d.http_host, strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0 ||
-	    fflush(stdout) == EOF)) {
+	    d.port) < 0 || (d.http_plain != NULL &&
+	    printf("publishing on http://%s%s%s:%d\n", strchr(d.http_host, ':') ? "[" : "",
+	    strcmp(d.http_host, "*") == 0 ? "0.0.0.0" : d.http_host,
+	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) || fflush(stdout) == EOF) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}
