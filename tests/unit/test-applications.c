@@ -1054,6 +1054,7 @@ test_publication_follows_revocation(void **state)
 	req = t_ocsp_request(fx, "0123456789ABCDEF", &reqlen);
 	assert_int_equal(t_ocsp(fx, req, reqlen, &reason), V_OCSP_CERTSTATUS_UNKNOWN);
 	free(req);
+	t_app_free(&a);
 }
 
 static void
