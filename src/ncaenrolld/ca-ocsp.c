@@ -167,29 +167,32 @@ ca_responder_load(struct ca *ca, const char *dir, time_t now, char **cause)
 {
 	struct ca_responder	*r;
 	char			*crt = NULL, *key = NULL;
+	int			 ok = 0;
 
 	if (ca == NULL || dir == NULL) {
 		cause_set(cause, "%s", _("No folder for the OCSP responder's files"));
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof *r)) == NULL || asprintf(&crt, "%s/ocsp.pem", dir) == -1 ||
-	    asprintf(&key, "%s/ocsp.key", dir) == -1) {
-		crt = key = NULL;	/* asprintf leaves them undefined on failure */
+	/* asprintf leaves its pointer undefined on failure. */
+	if (asprintf(&crt, "%s/ocsp.pem", dir) == -1)
+		crt = NULL;
+	if (asprintf(&key, "%s/ocsp.key", dir) == -1)
+		key = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL || crt == NULL || key == NULL) {
 		cause_set(cause, "%s", _("Out of memory"));
-		goto fail;
+		goto out;
 	}
 	ca_responder_read(crt, key, r);
-	if (!ca_responder_fits(ca, r, now) &&
-	    ca_responder_renew(ca, r, crt, key, now, cause) == -1)
-		goto fail;
+	ok = ca_responder_fits(ca, r, now) ||
+	    ca_responder_renew(ca, r, crt, key, now, cause) == 0;
+out:
 	free(key);
 	free(crt);
+	if (!ok) {
+		ca_responder_free(r);
+		r = NULL;
+	}
 	return r;
-fail:
-	free(key);
-	free(crt);
-	ca_responder_free(r);
-	return NULL;
 }
 
 time_t

@@ -1072,6 +1072,65 @@ test_crl_delta(void **state)
 	assert_cause(ca_crl(f->ca, r, 1, &spec, &der, &len, &cause), &cause, "CRL");
 }
 
+/* --- the OCSP responder ------------------------------------------------------------- */
+
+static X509 *
+read_pem_cert(const char *path)
+{
+	FILE	*f;
+	X509	*x;
+
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(x = PEM_read_X509(f, NULL, NULL, NULL));
+	assert_int_equal(fclose(f), 0);
+	return x;
+}
+
+/*
+ * The delegated responder: issued by the CA with id-kp-OCSPSigning and ocsp-nocheck, key
+ * 0600; kept on a second load, made anew (another key) when a week or less is left.
+ */
+static void
+test_responder(void **state)
+{
+	struct fx		*f = *state;
+	struct ca_responder	*r;
+	char			*cause = NULL, crt[128], key[128];
+	struct stat		 sb;
+	X509			*a, *b, *c;
+	ASN1_OBJECT		*nocheck;
+
+	(void)snprintf(crt, sizeof crt, "%s/ocsp.pem", f->dir);
+	(void)snprintf(key, sizeof key, "%s/ocsp.key", f->dir);
+	(void)unlink(crt);
+	if ((r = ca_responder_load(f->ca, f->dir, f->now, &cause)) == NULL)
+		fail_msg("responder: %s", cause);
+	assert_int_equal(stat(key, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	a = read_pem_cert(crt);
+	assert_int_equal(X509_verify(a, X509_get0_pubkey(f->cacert)), 1);
+	assert_true(X509_get_extended_key_usage(a) & XKU_OCSP_SIGN);
+	assert_non_null(nocheck = OBJ_nid2obj(NID_id_pkix_OCSP_noCheck));
+	assert_true(X509_get_ext_by_OBJ(a, nocheck, -1) >= 0);
+	assert_int_equal(X509_check_ca(a), 0);
+	assert_true(ca_responder_due(r) > f->now + 20 * 86400);
+	ca_responder_free(r);
+
+	assert_non_null(r = ca_responder_load(f->ca, f->dir, f->now + 86400, &cause));
+	b = read_pem_cert(crt);
+	assert_int_equal(X509_cmp(a, b), 0);			/* still fits: kept */
+	ca_responder_free(r);
+
+	assert_non_null(r = ca_responder_load(f->ca, f->dir, f->now + 24 * 86400, &cause));
+	c = read_pem_cert(crt);
+	assert_int_not_equal(X509_cmp(a, c), 0);		/* 6 days left: remade */
+	assert_int_not_equal(EVP_PKEY_eq(X509_get0_pubkey(a), X509_get0_pubkey(c)), 1);
+	ca_responder_free(r);
+	X509_free(a);
+	X509_free(b);
+	X509_free(c);
+}
+
 /* --- loading ----------------------------------------------------------------------- */
 
 static void
@@ -1121,6 +1180,7 @@ main(void)
 		cmocka_unit_test(test_issue_threads),
 		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_crl_delta),
+		cmocka_unit_test(test_responder),
 		cmocka_unit_test(test_load_refused),
 	};
 
