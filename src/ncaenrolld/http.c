@@ -1,5 +1,8 @@
 /*
- * http — libmicrohttpd (GnuTLS) serving the route table over TLS 1.2/1.3.
+ * http — libmicrohttpd (GnuTLS) serving the route table over TLS 1.2/1.3; and a second
+ * daemon, plain http, serving the public route table (signed objects only: CRLs, CA
+ * certificates, OCSP), with the same threads, limits and watchdog, bodies of at most
+ * CA_OCSP_REQUEST_MAX bytes, and no client certificate to look at.
  *
  * Threads: MHD's internal polling with a fixed pool of threads (policy.threads), not a
  * thread per connection. A thread per connection would let a client that opens many slow
