@@ -262,6 +262,7 @@ def test_good_then_revoked_at_once(desk, tmp_path):
     full, delta, _ = rp.crls()
     before_full = crl_text(full)
     assert serial(certs["auth"]) not in crl_entries(before_full)
+    old_full = to_pem("crl", full, full + ".pem")
 
     revoke(desk, certs["number"], "keyCompromise")
     # No wait: the very next requests tell the truth.
@@ -282,6 +283,17 @@ def test_good_then_revoked_at_once(desk, tmp_path):
     for k in ("auth", "sign"):
         v = rp.verify(certs[k], "-crl_check")
         assert v.returncode != 0 and "certificate revoked" in v.stdout + v.stderr, v.stdout
+    # The full CRL from before the revocation with the new delta on it (RFC 5280 §5.2.4,
+    # openssl -use_deltas): revoked too.
+    v = subprocess.run(["openssl", "verify", "-CAfile", rp.root, "-untrusted", rp.ca,
+                        "-crl_check", "-use_deltas", "-CRLfile", old_full, "-CRLfile",
+                        to_pem("crl", delta, delta + ".pem"), certs["auth"]],
+                       capture_output=True, text=True)
+    assert v.returncode != 0 and "certificate revoked" in v.stdout + v.stderr, v.stdout
+    v = subprocess.run(["openssl", "verify", "-CAfile", rp.root, "-untrusted", rp.ca,
+                        "-crl_check", "-CRLfile", old_full, certs["auth"]],
+                       capture_output=True, text=True)
+    assert v.returncode == 0, v.stdout + v.stderr      # the old full CRL alone: not yet
 
 
 def test_reason_travels(desk, tmp_path):
