@@ -2,9 +2,10 @@
  * api — the handlers behind the route table (routes.c), grouped one file per part of the
  * API: api-captcha.c, api-registry.c (BIN/IIN checks), api-directories.c,
  * api-applications.c, api-lifecycle.c (the holder's signed revoke and renew), api-ca.c,
- * api-ra.c (the RA desk, behind the gate api_ra_operator: the operator's client
- * certificate, checked before any of its handlers). Each follows http.h's handler
- * contract. The last part names what api-applications.c shares with the others.
+ * api-publish.c (CRLs, certificates, OCSP over plain http), api-ra.c (the RA desk, behind
+ * the gate api_ra_operator: the operator's client certificate, checked before any of its
+ * handlers). Each follows http.h's handler contract. The last part names what
+ * api-applications.c shares with the others.
  */
 #ifndef NCA_API_H
 #define NCA_API_H
@@ -24,7 +25,10 @@ http_handler_fn	api_directories_roles, api_directories_regions, api_directories_
 http_handler_fn	api_applications_submit, api_applications_status,
 		api_applications_certificates, api_applications_installed;
 http_handler_fn	api_lifecycle_challenge, api_lifecycle_revoke, api_lifecycle_renew;
-http_handler_fn	api_ca_chain, api_ca_crl;
+http_handler_fn	api_ca_chain;
+http_handler_fn	api_publish_crl, api_publish_delta_crl, api_publish_root_crl,
+		api_publish_ca_cer, api_publish_root_cer, api_publish_ocsp_post,
+		api_publish_ocsp_get;
 http_handler_fn	api_ra_me, api_ra_reasons, api_ra_queue, api_ra_application, api_ra_approve,
 		api_ra_reject, api_ra_revoke, api_ra_certificates;
 

@@ -2,8 +2,12 @@
  * ca-demo — a private PKI for `ncaenroll --demo` and the tests: a root, the issuing CA
  * under it and the service's TLS certificate, also under the root. Each tier is a row of
  * ca_demo_tiers; on a restart a tier's files are kept while they still fit (key matches,
- * signed by its parent, TLS names and dates still right) and remade otherwise, which also
- * remakes everything a remade parent signed.
+ * signed by its parent, TLS names and dates still right, the issuing CA's URLs still the
+ * ones asked for) and remade otherwise, which also remakes everything a remade parent
+ * signed. A certificate is remade around the key it already has whenever that key is
+ * still there and matches: so a demo restarted on another port re-certifies its issuing
+ * CA with the new URLs, and the certificates it issued before still chain to it (same
+ * name, same key, same SKI). The root also signs its own CRL, root.crl (DER).
  */
 #include "config.h"
 
@@ -23,6 +27,8 @@
 #define CA_DEMO_HOST_MAX	253
 #define CA_DEMO_TLS_MARGIN	(30 * 86400)	/* remake the TLS cert this close to expiry */
 #define CA_DEMO_BACKDATE	86400		/* tolerate clocks a little behind ours */
+#define CA_DEMO_ROOT_CRL_DAYS	180		/* the root's CRL: an offline root's rhythm */
+#define CA_DEMO_ROOT_CRL_MARGIN	(30 * 86400)	/* re-signed this close to nextUpdate */
 
 enum ca_demo_tier_id { CA_DEMO_ROOT, CA_DEMO_ISSUING, CA_DEMO_TLS, CA_DEMO__MAX };
 
@@ -32,14 +38,20 @@ struct ca_demo_pair {
 	int		 fresh;		/* made in this run */
 };
 
+/* What the tiers are made for: the TLS names and the URLs the issuing CA names. */
+struct ca_demo_ctx {
+	const char			*hosts;
+	const struct ca_demo_urls	*urls;	/* NULL: none */
+};
+
 struct ca_demo_tier {
 	const char		*stem;		/* <stem>.pem and <stem>.key */
 	const char		*cn;		/* NULL: the first host */
 	int			 bits, days;
 	enum ca_demo_tier_id	 parent;	/* itself for the root */
 	int			(*extend)(X509 *, const struct ca_demo_pair *parent,
-				    const char *hosts, char **);
-	int			(*fits)(X509 *, const char *hosts, time_t now);
+				    const struct ca_demo_ctx *, char **);
+	int			(*fits)(X509 *, const struct ca_demo_ctx *, time_t now);
 };
 
 /* --- hosts ------------------------------------------------------------------------- */
@@ -140,11 +152,11 @@ ca_demo_first_host(const char *h, void *arg)
 
 /* As NCA's CA certificates: basicConstraints, keyUsage, SKI, AKI. */
 static int
-ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
-    char **cause)
+ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent,
+    const struct ca_demo_ctx *ctx, char **cause)
 {
 	(void)parent;
-	(void)hosts;
+	(void)ctx;
 	if (ca_x509_add_basic_constraints(x, 1, -1, cause) == -1 ||
 	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
 	    ca_x509_add_own_ski(x, cause) == -1)
@@ -152,29 +164,86 @@ ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent, const char *host
 	return 0;
 }
 
+/* As NCA's issuing CAs: also the root's CRL (CRL DP) and certificate (AIA caIssuers). */
 static int
-ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
-    char **cause)
+ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent,
+    const struct ca_demo_ctx *ctx, char **cause)
 {
-	(void)hosts;
+	const struct ca_demo_urls	*u = ctx->urls;
+
 	if (ca_x509_add_basic_constraints(x, 1, 0, cause) == -1 ||
 	    ca_x509_add_key_usage(x, CA_KU_KEY_CERT_SIGN | CA_KU_CRL_SIGN, cause) == -1 ||
+	    (u != NULL && u->root_crl != NULL && ca_profile_add_crldp(x,
+	    NID_crl_distribution_points, u->root_crl, cause) == -1) ||
 	    ca_x509_add_own_ski(x, cause) == -1 ||
-	    ca_x509_add_aki_of(x, parent->cert, cause) == -1)
+	    ca_x509_add_aki_of(x, parent->cert, cause) == -1 ||
+	    (u != NULL && u->root_cer != NULL &&
+	    ca_profile_add_aia(x, NULL, u->root_cer, cause) == -1))
 		return -1;
 	return 0;
 }
 
+/* The URI of the first CRL DP, or of the caIssuers access description; NULL: none. */
 static int
-ca_demo_extend_tls(X509 *x, const struct ca_demo_pair *parent, const char *hosts,
-    char **cause)
+ca_demo_uri_is(X509 *x, int nid, const char *want)
+{
+	CRL_DIST_POINTS		*dps;
+	AUTHORITY_INFO_ACCESS	*aia;
+	GENERAL_NAME		*g = NULL;
+	DIST_POINT		*dp;
+	ACCESS_DESCRIPTION	*ad;
+	int			 i, same;
+
+	if (nid == NID_crl_distribution_points) {
+		dps = X509_get_ext_d2i(x, nid, NULL, NULL);
+		dp = dps != NULL && sk_DIST_POINT_num(dps) > 0 ? sk_DIST_POINT_value(dps, 0) :
+		    NULL;
+		if (dp != NULL && dp->distpoint != NULL && dp->distpoint->type == 0 &&
+		    sk_GENERAL_NAME_num(dp->distpoint->name.fullname) > 0)
+			g = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, 0);
+		same = want == NULL ? dps == NULL : g != NULL && g->type == GEN_URI &&
+		    strcmp((const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
+		    want) == 0;
+		sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+		ERR_clear_error();
+		return same;
+	}
+	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+	for (i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) == NID_ad_ca_issuers)
+			g = ad->location;
+	}
+	same = want == NULL ? aia == NULL : g != NULL && g->type == GEN_URI &&
+	    strcmp((const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
+	    want) == 0;
+	AUTHORITY_INFO_ACCESS_free(aia);
+	ERR_clear_error();
+	return same;
+}
+
+static int
+ca_demo_fits_issuing(X509 *x, const struct ca_demo_ctx *ctx, time_t now)
+{
+	const struct ca_demo_urls	*u = ctx->urls;
+
+	(void)now;
+	if (u == NULL)
+		return 1;	/* nothing asked for: what it names stays */
+	return ca_demo_uri_is(x, NID_crl_distribution_points, u->root_crl) &&
+	    ca_demo_uri_is(x, NID_info_access, u->root_cer);
+}
+
+static int
+ca_demo_extend_tls(X509 *x, const struct ca_demo_pair *parent,
+    const struct ca_demo_ctx *ctx, char **cause)
 {
 	static const char *const	 eku[] = { "1.3.6.1.5.5.7.3.1" };	/* serverAuth */
 	GENERAL_NAMES			*gens;
 	int				 rc = -1;
 
 	if ((gens = sk_GENERAL_NAME_new_null()) == NULL ||
-	    ca_demo_each_host(hosts, ca_demo_host_push, gens) == -1) {
+	    ca_demo_each_host(ctx->hosts, ca_demo_host_push, gens) == -1) {
 		cause_set(cause, "%s", _("Cannot list the TLS certificate's host names"));
 		goto out;
 	}
@@ -197,20 +266,20 @@ out:
 }
 
 static int
-ca_demo_fits_tls(X509 *x, const char *hosts, time_t now)
+ca_demo_fits_tls(X509 *x, const struct ca_demo_ctx *ctx, time_t now)
 {
 	time_t	soon = now + CA_DEMO_TLS_MARGIN;
 
 	if (X509_cmp_time(X509_get0_notAfter(x), &soon) <= 0)
 		return 0;
-	return ca_demo_each_host(hosts, ca_demo_host_covered, x) == 0;
+	return ca_demo_each_host(ctx->hosts, ca_demo_host_covered, x) == 0;
 }
 
 static const struct ca_demo_tier ca_demo_tiers[] = {
 	[CA_DEMO_ROOT] = { "root", "НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO", 3072, 20 * 365,
 	    CA_DEMO_ROOT, ca_demo_extend_root, NULL },
 	[CA_DEMO_ISSUING] = { "ca", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO", 3072, 10 * 365,
-	    CA_DEMO_ROOT, ca_demo_extend_issuing, NULL },
+	    CA_DEMO_ROOT, ca_demo_extend_issuing, ca_demo_fits_issuing },
 	[CA_DEMO_TLS] = { "tls", NULL, 2048, 397, CA_DEMO_ROOT, ca_demo_extend_tls,
 	    ca_demo_fits_tls },
 };
@@ -261,12 +330,17 @@ ca_demo_pair_clear(struct ca_demo_pair *p)
 	p->key = NULL;
 }
 
-/* 1 when the files on disk can stay; anything unreadable or stale means remake (demo). */
+/*
+ * 1 when the files on disk can stay; anything unreadable or stale means remake (demo).
+ * On 0, p->key is still set when the key file matched its certificate: it is kept.
+ */
 static int
 ca_demo_reuse(const char *crt, const char *key, const struct ca_demo_tier *t,
-    const struct ca_demo_pair *parent, const char *hosts, time_t now,
+    const struct ca_demo_pair *parent, const struct ca_demo_ctx *ctx, time_t now,
     struct ca_demo_pair *p)
 {
+	int	 keep_key;
+
 	BIO		*b;
 	EVP_PKEY	*signer;
 	int		 ok;
@@ -277,21 +351,27 @@ ca_demo_reuse(const char *crt, const char *key, const struct ca_demo_tier *t,
 	if ((b = BIO_new_file(key, "r")) != NULL)
 		p->key = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL);
 	BIO_free(b);
-	ok = p->cert != NULL && p->key != NULL &&
+	ok = keep_key = p->cert != NULL && p->key != NULL &&
 	    X509_check_private_key(p->cert, p->key) == 1;
 	signer = parent != NULL ? parent->key : p->key;
 	ok = ok && X509_verify(p->cert, signer) == 1 &&
 	    X509_check_issued(parent != NULL ? parent->cert : p->cert, p->cert) ==
-	    X509_V_OK && (t->fits == NULL || t->fits(p->cert, hosts, now));
+	    X509_V_OK && (t->fits == NULL || t->fits(p->cert, ctx, now));
 	ERR_clear_error();
-	if (!ok)
-		ca_demo_pair_clear(p);
+	if (!ok) {
+		X509_free(p->cert);
+		p->cert = NULL;
+		if (!keep_key) {
+			EVP_PKEY_free(p->key);
+			p->key = NULL;
+		}
+	}
 	return ok;
 }
 
 static X509 *
 ca_demo_make(const struct ca_demo_tier *t, EVP_PKEY *key, const struct ca_demo_pair *parent,
-    const char *hosts, time_t now, char **cause)
+    const struct ca_demo_ctx *ctx, time_t now, char **cause)
 {
 	X509		*x;
 	unsigned char	 serial[CA_SERIAL_LEN];
@@ -301,7 +381,7 @@ ca_demo_make(const struct ca_demo_tier *t, EVP_PKEY *key, const struct ca_demo_p
 	if (t->cn != NULL)
 		(void)snprintf(cn, sizeof cn, "%s", t->cn);
 	else
-		(void)ca_demo_each_host(hosts, ca_demo_first_host, cn);
+		(void)ca_demo_each_host(ctx->hosts, ca_demo_first_host, cn);
 	if ((x = X509_new()) == NULL || X509_set_version(x, X509_VERSION_3) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
 		ca_x509_openssl_cause(cause, _("Cannot assemble the certificate"));
@@ -316,7 +396,7 @@ ca_demo_make(const struct ca_demo_tier *t, EVP_PKEY *key, const struct ca_demo_p
 	    ca_x509_set_serial(x, serial, cause) == -1 ||
 	    ca_x509_set_validity(x, now - CA_DEMO_BACKDATE, now + (time_t)t->days * 86400,
 	    cause) == -1 ||
-	    t->extend(x, parent, hosts, cause) == -1 ||
+	    t->extend(x, parent, ctx, cause) == -1 ||
 	    ca_x509_sign(x, parent != NULL ? parent->key : key, cause) == -1)
 		goto fail;
 	return x;
@@ -327,7 +407,7 @@ fail:
 
 static int
 ca_demo_tier(const char *dir, enum ca_demo_tier_id id, struct ca_demo_pair *pairs,
-    const char *hosts, time_t now, char **cause)
+    const struct ca_demo_ctx *ctx, time_t now, char **cause)
 {
 	const struct ca_demo_tier	*t = &ca_demo_tiers[id];
 	struct ca_demo_pair		*p = &pairs[id];
@@ -338,17 +418,17 @@ ca_demo_tier(const char *dir, enum ca_demo_tier_id id, struct ca_demo_pair *pair
 	if ((crt = ca_demo_path(dir, t->stem, ".pem", cause)) == NULL ||
 	    (key = ca_demo_path(dir, t->stem, ".key", cause)) == NULL)
 		goto out;
-	if (ca_demo_reuse(crt, key, t, parent, hosts, now, p)) {
+	if (ca_demo_reuse(crt, key, t, parent, ctx, now, p)) {
 		rc = 0;
 		goto out;
 	}
 	p->fresh = 1;
-	if ((p->key = EVP_RSA_gen((unsigned int)t->bits)) == NULL) {
+	if (p->key == NULL && (p->key = EVP_RSA_gen((unsigned int)t->bits)) == NULL) {
 		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		goto out;
 	}
 	/* The key first: a crash before the certificate only makes the next run remake. */
-	if ((p->cert = ca_demo_make(t, p->key, parent, hosts, now, cause)) == NULL ||
+	if ((p->cert = ca_demo_make(t, p->key, parent, ctx, now, cause)) == NULL ||
 	    ca_x509_write_key(key, p->key, cause) == -1 ||
 	    ca_demo_write_cert(crt, p->cert, cause) == -1)
 		goto out;
@@ -390,10 +470,104 @@ out:
 	return rc;
 }
 
+/* --- the root's CRL ------------------------------------------------------------------ */
+
+/* The CRL in path when the root signed it: its number, and 1 while it is not due. */
+static int
+ca_demo_root_crl_read(const char *path, const struct ca_demo_pair *root, time_t now,
+    long long *number)
+{
+	BIO		*b;
+	X509_CRL	*crl = NULL;
+	ASN1_INTEGER	*num = NULL;
+	int64_t		 v = 0;
+	time_t		 soon = now + CA_DEMO_ROOT_CRL_MARGIN;
+	int		 ok;
+
+	*number = 0;
+	if ((b = BIO_new_file(path, "rb")) != NULL)
+		crl = d2i_X509_CRL_bio(b, NULL);
+	BIO_free(b);
+	ok = crl != NULL && X509_CRL_verify(crl, root->key) == 1 &&
+	    X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(root->cert)) == 0;
+	if (ok && (num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL)) != NULL &&
+	    ASN1_INTEGER_get_int64(&v, num) == 1 && v > 0)
+		*number = (long long)v;
+	ok = ok && X509_CRL_get0_nextUpdate(crl) != NULL &&
+	    X509_cmp_time(X509_CRL_get0_nextUpdate(crl), &soon) > 0;
+	ASN1_INTEGER_free(num);
+	X509_CRL_free(crl);
+	ERR_clear_error();
+	return ok;
+}
+
+/* root.crl: nothing revoked, re-signed with the next number when due or unreadable. */
+static int
+ca_demo_root_crl_at(const char *dir, const struct ca_demo_pair *root, time_t now,
+    char **cause)
+{
+	struct ca_crl_signer	 s = { root->cert, root->key, NULL, NULL };
+	struct ca_crl_spec	 spec;
+	unsigned char		*der = NULL;
+	size_t			 len = 0;
+	char			*path;
+	long long		 number;
+	int			 rc = -1;
+
+	if ((path = ca_demo_path(dir, "root", ".crl", cause)) == NULL)
+		return -1;
+	if (ca_demo_root_crl_read(path, root, now, &number)) {
+		free(path);
+		return 0;
+	}
+	spec.number = number + 1;
+	spec.base = 0;
+	spec.this_update = now;
+	spec.next_update = now + (time_t)CA_DEMO_ROOT_CRL_DAYS * 86400;
+	if (ca_crl_make(&s, NULL, 0, &spec, &der, &len, cause) == 0)
+		rc = atomicfile_write(path, der, len, 0644, cause);
+	free(der);
+	free(path);
+	return rc;
+}
+
 int
-ca_demo_create(const char *dir, const char *hosts, char **cause)
+ca_demo_root_crl(const char *dir, time_t now, char **cause)
+{
+	struct ca_demo_pair	 root = { NULL, NULL, 0 };
+	char			*crt = NULL, *key = NULL;
+	BIO			*b;
+	int			 rc = -1;
+
+	if ((crt = ca_demo_path(dir, "root", ".pem", cause)) == NULL ||
+	    (key = ca_demo_path(dir, "root", ".key", cause)) == NULL)
+		goto out;
+	if ((b = BIO_new_file(crt, "r")) != NULL)
+		root.cert = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL);
+	BIO_free(b);
+	if ((b = BIO_new_file(key, "r")) != NULL)
+		root.key = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL);
+	BIO_free(b);
+	ERR_clear_error();
+	if (root.cert == NULL || root.key == NULL) {
+		cause_set(cause, _("Cannot read the demo root's certificate and key in %s"),
+		    dir);
+		goto out;
+	}
+	rc = ca_demo_root_crl_at(dir, &root, now, cause);
+out:
+	ca_demo_pair_clear(&root);
+	free(key);
+	free(crt);
+	return rc;
+}
+
+int
+ca_demo_create(const char *dir, const char *hosts, const struct ca_demo_urls *urls,
+    char **cause)
 {
 	struct ca_demo_pair	pairs[CA_DEMO__MAX];
+	struct ca_demo_ctx	ctx = { hosts, urls };
 	time_t			now = time(NULL);
 	int			i, rc = -1;
 
@@ -409,10 +583,13 @@ ca_demo_create(const char *dir, const char *hosts, char **cause)
 		return -1;
 	}
 	for (i = 0; i < CA_DEMO__MAX; i++) {
-		if (ca_demo_tier(dir, (enum ca_demo_tier_id)i, pairs, hosts, now, cause) == -1)
+		if (ca_demo_tier(dir, (enum ca_demo_tier_id)i, pairs, &ctx, now, cause) == -1)
 			goto out;
 	}
-	rc = ca_demo_chain(dir, pairs, cause);
+	if (ca_demo_chain(dir, pairs, cause) == -1 ||
+	    ca_demo_root_crl_at(dir, &pairs[CA_DEMO_ROOT], now, cause) == -1)
+		goto out;
+	rc = 0;
 out:
 	for (i = 0; i < CA_DEMO__MAX; i++)
 		ca_demo_pair_clear(&pairs[i]);

@@ -30,6 +30,7 @@ struct ca {
 	X509		*cert;		/* issuing CA */
 	EVP_PKEY	*key;
 	char		*chain_pem;
+	X509		*root;		/* the chain's last certificate (may be cert) */
 	unsigned char	 aki[64];	/* its subjectKeyIdentifier: every AKI */
 	size_t		 aki_len;
 	char		*url[CA_URL__MAX];
@@ -83,11 +84,28 @@ EVP_PKEY	*ca_csr_key(const char *csr_pem, char key_id[65], char **cause);
 /* ca-idna.c: the address with its domain as A-labels, malloc'd; ASCII addresses unchanged. */
 char		*ca_idna_email(const char *addr, char **cause);
 
+/* ca-crl.c: who signs a CRL (the issuing CA, or the demo's root) and how. */
+struct ca_crl_signer {
+	X509		*cert;
+	EVP_PKEY	*key;
+	pthread_mutex_t	*lock;		/* held while signing, or NULL */
+	const char	*freshest_url;	/* a full CRL's Freshest CRL, or NULL */
+};
+int		 ca_crl_make(const struct ca_crl_signer *, const struct ca_revoked *,
+		     size_t n, const struct ca_crl_spec *, unsigned char **der, size_t *len,
+		     char **cause);
+
 /* ca-profile.c: the applicant's subject and extensions; both need a checked subject
  * (ca_profile_subject_check of ca.h). */
 int		 ca_profile_subject(X509 *, const struct ca_subject *, char **cause);
 int		 ca_profile_extensions(const struct ca *, X509 *, enum ca_usage,
 		     enum ca_storage, const struct ca_subject *,
 		     const unsigned char ski[CA_SKI_LEN], char **cause);
+/* One distribution point with one URI (CRL DP, Freshest CRL); NULL: no memory. */
+CRL_DIST_POINTS	*ca_profile_crldp(const char *url);
+int		 ca_profile_add_crldp(X509 *, int nid, const char *url, char **cause);
+/* AIA: OCSP (NULL: none), then caIssuers. */
+int		 ca_profile_add_aia(X509 *, const char *ocsp, const char *issuers,
+		     char **cause);
 
 #endif

@@ -356,28 +356,26 @@ ca_profile_access(int nid, const char *url)
 	return ad;
 }
 
-/* OCSP first, then caIssuers, as NCA orders them. */
-static int
+/* OCSP first, then caIssuers, as NCA orders them; a CA's own has caIssuers only. */
+int
 ca_profile_add_aia(X509 *x, const char *ocsp, const char *issuers, char **cause)
 {
-	AUTHORITY_INFO_ACCESS	*aia;
-	ACCESS_DESCRIPTION	*ad[2] = { ca_profile_access(NID_ad_OCSP, ocsp),
-				    ca_profile_access(NID_ad_ca_issuers, issuers) };
+	AUTHORITY_INFO_ACCESS	*aia = sk_ACCESS_DESCRIPTION_new_null();
+	ACCESS_DESCRIPTION	*ad[2] = {
+		ocsp != NULL ? ca_profile_access(NID_ad_OCSP, ocsp) : NULL,
+		ca_profile_access(NID_ad_ca_issuers, issuers) };
 	size_t			 i;
-	int			 rc;
+	int			 rc, ok = aia != NULL && (ocsp == NULL || ad[0] != NULL);
 
-	if ((aia = sk_ACCESS_DESCRIPTION_new_null()) != NULL) {
-		for (i = 0; i < 2; i++) {
-			if (ad[i] == NULL || sk_ACCESS_DESCRIPTION_push(aia, ad[i]) <= 0)
-				break;
+	for (i = 0; ok && i < 2; i++) {
+		if (ad[i] == NULL)
+			ok = i == 0;	/* no OCSP asked for */
+		else if (sk_ACCESS_DESCRIPTION_push(aia, ad[i]) <= 0)
+			ok = 0;
+		else
 			ad[i] = NULL;
-		}
-		if (i < 2) {
-			sk_ACCESS_DESCRIPTION_pop_free(aia, ACCESS_DESCRIPTION_free);
-			aia = NULL;
-		}
 	}
-	rc = ca_profile_add_done(x, NID_info_access, aia, cause);
+	rc = ca_profile_add_done(x, NID_info_access, ok ? aia : NULL, cause);
 	ACCESS_DESCRIPTION_free(ad[0]);
 	ACCESS_DESCRIPTION_free(ad[1]);
 	sk_ACCESS_DESCRIPTION_pop_free(aia, ACCESS_DESCRIPTION_free);
@@ -385,12 +383,12 @@ ca_profile_add_aia(X509 *x, const char *ocsp, const char *issuers, char **cause)
 }
 
 /* One distribution point with one URI: the shape of both CRL DP and Freshest CRL. */
-static int
-ca_profile_add_crldp(X509 *x, int nid, const char *url, char **cause)
+CRL_DIST_POINTS *
+ca_profile_crldp(const char *url)
 {
 	CRL_DIST_POINTS	*dps = sk_DIST_POINT_new_null();
 	DIST_POINT	*dp = DIST_POINT_new();
-	int		 ok, rc;
+	int		 ok;
 
 	ok = dps != NULL && dp != NULL &&
 	    (dp->distpoint = DIST_POINT_NAME_new()) != NULL &&
@@ -399,9 +397,19 @@ ca_profile_add_crldp(X509 *x, int nid, const char *url, char **cause)
 		dp->distpoint->type = 0;
 	ok = ok && sk_DIST_POINT_push(dps, dp) > 0;
 	if (ok)
-		dp = NULL;
-	rc = ca_profile_add_done(x, nid, ok ? dps : NULL, cause);
+		return dps;
 	DIST_POINT_free(dp);
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	return NULL;
+}
+
+int
+ca_profile_add_crldp(X509 *x, int nid, const char *url, char **cause)
+{
+	CRL_DIST_POINTS	*dps = ca_profile_crldp(url);
+	int		 rc;
+
+	rc = ca_profile_add_done(x, nid, dps, cause);
 	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
 	return rc;
 }

@@ -123,12 +123,15 @@ ca_read_key(const char *path, char **cause)
 	return k;
 }
 
-/* The chain as served: text that must start with the issuing CA's certificate. */
+/*
+ * The chain as served: text that must start with the issuing CA's certificate; *root gets
+ * its last certificate.
+ */
 static char *
-ca_read_chain(const char *path, X509 *cert, char **cause)
+ca_read_chain(const char *path, X509 *cert, X509 **root, char **cause)
 {
 	BIO	*b = NULL, *m = NULL;
-	X509	*first = NULL;
+	X509	*first = NULL, *next;
 	char	 buf[4096], *s = NULL;
 	int	 n;
 
@@ -151,6 +154,13 @@ ca_read_chain(const char *path, X509 *cert, char **cause)
 		cause_set(cause, _("The chain %s does not start with the CA certificate"), path);
 		free(s);
 		s = NULL;
+		goto out;
+	}
+	*root = first;
+	first = NULL;
+	while ((next = PEM_read_bio_X509(b, NULL, ca_x509_no_password, NULL)) != NULL) {
+		X509_free(*root);
+		*root = next;
 	}
 out:
 	ERR_clear_error();
@@ -183,7 +193,8 @@ ca_load_files(struct ca *ca, const struct ca_config *cfg, char **cause)
 		    cfg->cert_file);
 		return -1;
 	}
-	if ((ca->chain_pem = ca_read_chain(cfg->chain_file, ca->cert, cause)) == NULL)
+	if ((ca->chain_pem = ca_read_chain(cfg->chain_file, ca->cert, &ca->root, cause)) ==
+	    NULL)
 		return -1;
 	ca->aki_len = sizeof ca->aki;
 	return ca_x509_ski(ca->cert, ca->aki, &ca->aki_len, cause);
@@ -224,6 +235,7 @@ ca_free(struct ca *ca)
 		return;
 	(void)pthread_mutex_destroy(&ca->lock);
 	X509_free(ca->cert);
+	X509_free(ca->root);
 	EVP_PKEY_free(ca->key);
 	free(ca->chain_pem);
 	for (i = 0; i < CA_URL__MAX; i++)
@@ -235,6 +247,31 @@ const char *
 ca_chain_pem(const struct ca *ca)
 {
 	return ca->chain_pem;
+}
+
+int
+ca_cert_der(const struct ca *ca, int root, unsigned char **der, size_t *len, char **cause)
+{
+	unsigned char	*p;
+	int		 n;
+
+	*der = NULL;
+	if ((n = i2d_X509(root ? ca->root : ca->cert, NULL)) <= 0) {
+		ca_x509_openssl_cause(cause, _("Cannot encode the certificate"));
+		return -1;
+	}
+	if ((*der = p = malloc((size_t)n)) == NULL) {
+		cause_set(cause, "%s", _("Out of memory"));
+		return -1;
+	}
+	if (i2d_X509(root ? ca->root : ca->cert, &p) != n) {
+		ca_x509_openssl_cause(cause, _("Cannot encode the certificate"));
+		free(*der);
+		*der = NULL;
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
 }
 
 /*

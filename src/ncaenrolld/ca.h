@@ -28,19 +28,34 @@ struct ca_config {
 	int		 token_days;	/* ... on a token; 0: 3 calendar years */
 };
 
+/* What the demo's issuing CA certificate names (NULL: leave the extension out). */
+struct ca_demo_urls {
+	const char	*root_crl;	/* CRL distribution point: the root's CRL */
+	const char	*root_cer;	/* AIA caIssuers: the root's certificate (DER) */
+};
+
 /*
  * Creates a demo PKI in dir (which must exist): root.pem/root.key, ca.pem/ca.key (the
- * issuing CA), ca-chain.pem (issuing + root), and a TLS server certificate for the
- * service, tls.pem/tls.key, issued by the root for `hosts` (comma-separated DNS names and
- * IP addresses, e.g. "localhost,127.0.0.1,::1"). Keys are written 0600, atomically.
+ * issuing CA), ca-chain.pem (issuing + root), root.crl (the root's CRL, DER, nothing
+ * revoked) and a TLS server certificate for the service, tls.pem/tls.key, issued by the
+ * root for `hosts` (comma-separated DNS names and IP addresses, e.g.
+ * "localhost,127.0.0.1,::1"). Keys are written 0600, atomically. The issuing CA names
+ * `urls`; NULL: a new one names none, one that exists keeps what it names (a command
+ * that serves nothing must not change it).
  * A restart keeps a tier's files while they still fit (key matches, signed by its parent);
  * the TLS certificate is also remade when `hosts` names one it lacks or it expires within
- * 30 days. RSA 3072 for both CAs, 2048 for TLS.
+ * 30 days, the issuing CA's when its URLs differ from `urls` -- around the same key, so
+ * what it issued before still chains to it. RSA 3072 for both CAs, 2048 for TLS.
  * Names: root "НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEMO", issuing "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ
  * ОРТАЛЫҚ (RSA) DEMO", both C=KZ, so they can never pass for production.
- * Existing files are kept (a restart reuses the same demo CA).
  */
-int		 ca_demo_create(const char *dir, const char *hosts, char **cause);
+int		 ca_demo_create(const char *dir, const char *hosts,
+		     const struct ca_demo_urls *urls, char **cause);
+/*
+ * Re-signs dir/root.crl (next CRL number, 180 days) with dir/root.key when it is within
+ * 30 days of its nextUpdate, unreadable or not the root's; else leaves it.
+ */
+int		 ca_demo_root_crl(const char *dir, time_t now, char **cause);
 
 /*
  * Every URL is required (printable ASCII with a scheme); days of 0 or less mean NCA's
@@ -104,14 +119,85 @@ void		 ca_issued_free(struct ca_issued *);
 
 struct ca_revoked {
 	const char	*serial;	/* upper-case hex */
-	time_t		 when;
+	time_t		 when;		/* revocationDate */
+	int		 reason;	/* RFC 5280 CRLReason (revocation.h); 0: no reasonCode */
+};
+
+/* What a CRL says of itself: the caller keeps the counter (store_crl_number_next). */
+struct ca_crl_spec {
+	long long	 number;	/* cRLNumber, > 0 */
+	long long	 base;		/* 0: a full CRL; else a delta on the full CRL of
+					   this number (deltaCRLIndicator), < number */
+	time_t		 this_update, next_update;
 };
 
 /*
- * A CRL signed by the issuing CA, valid from now for next_update_days; DER, malloc'd.
- * Its CRL number is `now` (the CA keeps no counter); serials are hex, up to 40 digits.
+ * A CRL signed by the issuing CA (DER, malloc'd): v2, AKI, CRL number, every entry with
+ * its revocationDate and reasonCode; a full CRL also names the delta CRL URL (Freshest
+ * CRL), a delta carries deltaCRLIndicator. Serials are hex, up to 40 digits.
  */
-int		 ca_crl(struct ca *, const struct ca_revoked *, size_t n, time_t now,
-		     int next_update_days, unsigned char **der, size_t *len, char **cause);
+int		 ca_crl(struct ca *, const struct ca_revoked *, size_t n,
+		     const struct ca_crl_spec *, unsigned char **der, size_t *len,
+		     char **cause);
+
+/*
+ * The root's CRL from path (DER or PEM), checked to be signed by the chain's last
+ * certificate: DER malloc'd, and its nextUpdate (0: none).
+ */
+int		 ca_root_crl_read(const struct ca *, const char *path, unsigned char **der,
+		     size_t *len, time_t *next_update, char **cause);
+
+/* The issuing CA's certificate and the root's (the chain's last), DER, malloc'd. */
+int		 ca_cert_der(const struct ca *, int root, unsigned char **der, size_t *len,
+		     char **cause);
+
+/*
+ * The delegated OCSP responder (ca-ocsp.c): dir/ocsp.pem and dir/ocsp.key (0600), issued
+ * by the issuing CA (CN=OCSP RESPONDER, id-kp-OCSPSigning, id-pkix-ocsp-nocheck, RSA 2048,
+ * 30 days), loaded when they still fit (its key, the CA's signature, 7 days or more left)
+ * and remade otherwise. ca_responder_due: when it must be remade (7 days before its end).
+ */
+struct ca_responder;
+struct ca_responder *ca_responder_load(struct ca *, const char *dir, time_t now,
+		     char **cause);
+void		 ca_responder_free(struct ca_responder *);
+time_t		 ca_responder_due(const struct ca_responder *);
+
+#define CA_OCSP_REQUEST_MAX	8192	/* bytes of a request: a few CertIDs and a nonce */
+
+enum ca_ocsp_status { CA_OCSP_GOOD, CA_OCSP_REVOKED, CA_OCSP_UNKNOWN };
+
+/* One CertID of a request, and the answer the caller fills in for it. */
+struct ca_ocsp_single {
+	char			 serial[41];	/* upper-case hex, 40 digits, as stored */
+	int			 ours;		/* issuer hashes are our CA's, serial fits */
+	enum ca_ocsp_status	 status;	/* UNKNOWN until the caller says */
+	time_t			 revoked_at;
+	int			 reason;	/* CRLReason; 0: none given */
+};
+
+/*
+ * A DER OCSPRequest read (at most `max` CertIDs, out[] filled in order, *nonce set when it
+ * asks for one), or NULL when it is malformed (answer ca_ocsp_refusal MALFORMED). Signed
+ * requests are read like unsigned ones: the answers are public.
+ */
+struct ca_ocsp_req;
+struct ca_ocsp_req *ca_ocsp_req_parse(const struct ca *, const unsigned char *der,
+		     size_t len, struct ca_ocsp_single *out, size_t max, size_t *n,
+		     int *nonce);
+void		 ca_ocsp_req_free(struct ca_ocsp_req *);
+
+/*
+ * The successful basic response to q, its singles answered in order, signed by the
+ * responder (sha256WithRSAEncryption, responderID by key hash, its certificate included,
+ * the nonce echoed), DER malloc'd.
+ */
+int		 ca_ocsp_answer(const struct ca_responder *, const struct ca_ocsp_req *q,
+		     const struct ca_ocsp_single *, size_t n, time_t this_update,
+		     time_t next_update, unsigned char **der, size_t *len, char **cause);
+
+enum ca_ocsp_refusal { CA_OCSP_MALFORMED, CA_OCSP_INTERNAL, CA_OCSP_TRY_LATER };
+/* An unsigned OCSPResponse of that status (RFC 6960 §4.2.1), DER malloc'd: 0 or -1. */
+int		 ca_ocsp_refusal(enum ca_ocsp_refusal, unsigned char **der, size_t *len);
 
 #endif

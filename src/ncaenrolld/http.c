@@ -1,5 +1,8 @@
 /*
- * http — libmicrohttpd (GnuTLS) serving the route table over TLS 1.2/1.3.
+ * http — libmicrohttpd (GnuTLS) serving the route table over TLS 1.2/1.3; and a second
+ * daemon, plain http, serving the public route table (signed objects only: CRLs, CA
+ * certificates, OCSP), with the same threads, limits and watchdog, bodies of at most
+ * CA_OCSP_REQUEST_MAX bytes, and no client certificate to look at.
  *
  * Threads: MHD's internal polling with a fixed pool of threads (policy.threads), not a
  * thread per connection. A thread per connection would let a client that opens many slow
@@ -42,6 +45,7 @@
 
 #include "common/cause.h"
 #include "common/log.h"
+#include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/srv.h"
 
@@ -70,6 +74,10 @@ struct http_rctx {
 
 struct http_server {
 	struct srv		*srv;
+	const struct http_route	*routes;
+	size_t			 nroutes;
+	int			 plain;		/* no TLS: the public routes */
+	size_t			 max_body;
 	struct MHD_Daemon	*mhd;
 	int			 fd;
 	char			*cert, *key;	/* PEM held for MHD's lifetime; key wiped */
@@ -156,6 +164,15 @@ http_route_match(const char *pattern, const char *path, const char *params[HTTP_
 	size_t	np = 0, used = 0, n;
 
 	while (*pattern != '\0') {
+		if (strcmp(pattern, "{*}") == 0) {
+			n = strlen(path);
+			if (n == 0 || np == HTTP_MAX_PARAMS || used + n + 1 > bufsz)
+				return 0;
+			memcpy(buf + used, path, n + 1);
+			params[np++] = buf + used;
+			path += n;
+			break;
+		}
 		if (strncmp(pattern, "{}", 2) == 0) {
 			n = strcspn(path, "/");
 			if (n == 0 || np == HTTP_MAX_PARAMS || used + n + 1 > bufsz)
@@ -186,29 +203,37 @@ http_query(const struct http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->impl, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static const char *
+http_header(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->impl, MHD_HEADER_KIND, name);
+}
+
 /*
  * Finds the route for method and path: its index, or -1 with resp filled (404, or 405
  * and the methods the path has in allow).
  */
 static int
-http_route_find(const char *method, const char *path, struct http_req *req, char *buf,
-    size_t bufsz, struct http_resp *resp, char *allow, size_t allowsz)
+http_route_find(const struct http_server *hs, const char *method, const char *path,
+    struct http_req *req, char *buf, size_t bufsz, struct http_resp *resp, char *allow,
+    size_t allowsz)
 {
-	const char	*params[HTTP_MAX_PARAMS];
-	size_t		 i;
-	int		 any = 0;
+	const struct http_route	*rt = hs->routes;
+	const char		*params[HTTP_MAX_PARAMS];
+	size_t			 i;
+	int			 any = 0;
 
 	allow[0] = '\0';
-	for (i = 0; i < http_nroutes; i++) {
-		if (!http_route_match(http_routes[i].pattern, path, params, buf, bufsz))
+	for (i = 0; i < hs->nroutes; i++) {
+		if (!http_route_match(rt[i].pattern, path, params, buf, bufsz))
 			continue;
-		if (strcmp(http_routes[i].method, method) == 0) {
+		if (strcmp(rt[i].method, method) == 0) {
 			memcpy(req->params, params, sizeof req->params);
 			return (int)i;
 		}
-		if (strstr(allow, http_routes[i].method) == NULL) {
+		if (strstr(allow, rt[i].method) == NULL) {
 			(void)snprintf(allow + strlen(allow), allowsz - strlen(allow), "%s%s",
-			    any ? ", " : "", http_routes[i].method);
+			    any ? ", " : "", rt[i].method);
 			any = 1;
 		}
 	}
@@ -327,9 +352,9 @@ http_log_safe(const char *s, char *out, size_t outsz)
 
 /* Queues resp (taking what it holds) and writes the access log line. */
 static enum MHD_Result
-http_send(struct MHD_Connection *c, const char *method, const char *path,
-    const struct http_conn *conn, const struct http_rctx *r, struct http_resp *resp,
-    const char *allow)
+http_send(const struct http_server *hs, struct MHD_Connection *c, const char *method,
+    const char *path, const struct http_conn *conn, const struct http_rctx *r,
+    struct http_resp *resp, const char *allow)
 {
 	struct MHD_Response	*mr;
 	enum MHD_Result		 ret;
@@ -362,8 +387,9 @@ http_send(struct MHD_Connection *c, const char *method, const char *path,
 	    resp->content_type : "application/octet-stream");
 	bad |= http_add_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	bad |= http_add_header(mr, "X-Content-Type-Options", "nosniff");
-	bad |= http_add_header(mr, MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
-	    "max-age=31536000");
+	if (!hs->plain)
+		bad |= http_add_header(mr, MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
+		    "max-age=31536000");
 	if (allow != NULL && *allow != '\0')
 		bad |= http_add_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
 	if (resp->retry_after > 0) {
@@ -432,23 +458,29 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	req.method = method;
 	req.path = path;
 	req.client_addr = conn->addr;
-	http_peer_cert(c, &req);
+	if (!hs->plain)
+		http_peer_cert(c, &req);
 	req.query = http_query;
+	req.header = http_header;
 	req.impl = c;
-	if ((i = http_route_find(method, path, &req, buf, sizeof buf, resp, allow,
+	if ((i = http_route_find(hs, method, path, &req, buf, sizeof buf, resp, allow,
 	    allowsz)) == -1)
 		return;
 	if (r->too_big) {
 		http_error(resp, 413, "body.too_large", NULL,
-		    "the body is larger than %zu bytes", hs->srv->cfg->policy.max_body);
+		    "the body is larger than %zu bytes", hs->max_body);
 		return;
 	}
-	if (http_routes[i].body && http_body_parse(c, r, &req, resp) == -1)
+	if (hs->routes[i].body && http_body_parse(c, r, &req, resp) == -1)
 		goto out;
-	if (http_route_call(hs->srv, &http_routes[i], &req, resp) != HTTP_ANSWERED ||
+	if (!hs->routes[i].body && r->len > 0) {
+		req.raw_body = (const unsigned char *)r->body;
+		req.raw_len = r->len;
+	}
+	if (http_route_call(hs->srv, &hs->routes[i], &req, resp) != HTTP_ANSWERED ||
 	    resp->status < 100 || resp->status > 599 ||
 	    (resp->json == NULL && resp->raw == NULL)) {
-		log_error("%s: the handler failed", http_routes[i].pattern);
+		log_error("%s: the handler failed", hs->routes[i].pattern);
 		http_resp_free(resp);
 		resp->retry_after = 0;
 		http_error(resp, 500, "internal", NULL,
@@ -478,7 +510,7 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 	const char		*cl;
 	char			 allow[64] = "";
 	enum MHD_Result		 ret;
-	size_t			 max = hs->srv->cfg->policy.max_body;
+	size_t			 max = hs->max_body;
 	unsigned long long	 n;
 
 	(void)version;
@@ -506,7 +538,7 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 			return MHD_YES;
 		http_error(&resp, 413, "body.too_large", NULL,
 		    "the body is larger than %zu bytes", max);
-		ret = http_send(c, method, url, conn, r, &resp, NULL);
+		ret = http_send(hs, c, method, url, conn, r, &resp, NULL);
 		http_resp_free(&resp);
 		return ret;
 	}
@@ -517,7 +549,7 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 		return MHD_YES;
 	}
 	http_dispatch(hs, c, method, url, conn, r, &resp, allow, sizeof allow);
-	ret = http_send(c, method, url, conn, r, &resp, resp.status == 405 ? allow : NULL);
+	ret = http_send(hs, c, method, url, conn, r, &resp, resp.status == 405 ? allow : NULL);
 	http_resp_free(&resp);
 	return ret;
 }
@@ -799,11 +831,29 @@ http_mhd_start(struct http_server *hs)
 	    MHD_OPTION_END);
 }
 
-struct http_server *
-http_start(struct srv *srv, int listen_fd, char **cause)
+/* Plain http: the same pool, limits and watchdog, no TLS. */
+static struct MHD_Daemon *
+http_mhd_start_plain(struct http_server *hs)
+{
+	const struct srv_policy	*pol = &hs->srv->cfg->policy;
+
+	return MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, http_access, hs,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pol->threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)pol->request_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)pol->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)pol->connections_per_address,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, hs,
+	    MHD_OPTION_END);
+}
+
+static struct http_server *
+http_server_new(struct srv *srv, int listen_fd, int plain, char **cause)
 {
 	struct http_server	*hs;
-	size_t			 certlen;
 
 	if ((hs = calloc(1, sizeof *hs)) == NULL) {
 		cause_set(cause, "out of memory");
@@ -812,22 +862,25 @@ http_start(struct srv *srv, int listen_fd, char **cause)
 	}
 	hs->srv = srv;
 	hs->fd = listen_fd;
+	hs->plain = plain;
+	hs->routes = plain ? http_public_routes : http_routes;
+	hs->nroutes = plain ? http_npublic_routes : http_nroutes;
+	hs->max_body = plain ? CA_OCSP_REQUEST_MAX : srv->cfg->policy.max_body;
 	if (http_server_locks(hs, cause) == -1) {
 		free(hs);	/* nothing else is held yet */
 		(void)close(listen_fd);
 		return NULL;
 	}
-	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
-	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
-		goto fail;
-	if (srv->opca != NULL && srv->cfg->operators.ca_cert != NULL &&
-	    (hs->trust = http_read_pem(srv->cfg->operators.ca_cert, &certlen, cause)) == NULL)
-		goto fail;
-	hs->mhd = http_mhd_start(hs);
+	return hs;
+}
+
+/* MHD started (it owns the socket from here): the watchdog next. */
+static struct http_server *
+http_server_run(struct http_server *hs, const char *what, char **cause)
+{
 	hs->fd = -1;		/* MHD's now: it closes it when it stops */
 	if (hs->mhd == NULL) {
-		cause_set(cause, "cannot start the HTTPS service (is %s the key of %s?)",
-		    srv->cfg->tls_key, srv->cfg->tls_cert);
+		cause_set(cause, "%s", what);
 		goto fail;
 	}
 	if ((errno = pthread_create(&hs->watchdog, NULL, http_watchdog, hs)) != 0) {
@@ -840,6 +893,41 @@ http_start(struct srv *srv, int listen_fd, char **cause)
 fail:
 	http_server_free(hs);
 	return NULL;
+}
+
+struct http_server *
+http_start(struct srv *srv, int listen_fd, char **cause)
+{
+	struct http_server	*hs;
+	size_t			 certlen;
+	char			 what[512];
+
+	if ((hs = http_server_new(srv, listen_fd, 0, cause)) == NULL)
+		return NULL;
+	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
+	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
+		goto fail;
+	if (srv->opca != NULL && srv->cfg->operators.ca_cert != NULL &&
+	    (hs->trust = http_read_pem(srv->cfg->operators.ca_cert, &certlen, cause)) == NULL)
+		goto fail;
+	hs->mhd = http_mhd_start(hs);
+	(void)snprintf(what, sizeof what, "cannot start the HTTPS service (is %s the key of "
+	    "%s?)", srv->cfg->tls_key, srv->cfg->tls_cert);
+	return http_server_run(hs, what, cause);
+fail:
+	http_server_free(hs);
+	return NULL;
+}
+
+struct http_server *
+http_start_plain(struct srv *srv, int listen_fd, char **cause)
+{
+	struct http_server	*hs;
+
+	if ((hs = http_server_new(srv, listen_fd, 1, cause)) == NULL)
+		return NULL;
+	hs->mhd = http_mhd_start_plain(hs);
+	return http_server_run(hs, "cannot start the plain http service", cause);
 }
 
 void

@@ -22,6 +22,9 @@ struct http_req {
 	const char	*path;			/* without the query */
 	const char	*params[HTTP_MAX_PARAMS];	/* the {} parts of the route, in order */
 	json_t		*body;			/* parsed JSON object, or NULL */
+	/* the body as it came, for a route that takes no JSON (body 0); NULL when none */
+	const unsigned char *raw_body;
+	size_t		 raw_len;
 	const char	*client_addr;		/* for rate limits and logs */
 	/*
 	 * The client's TLS certificate (DER) when it presented one, else NULL/0. Valid for
@@ -31,6 +34,8 @@ struct http_req {
 	size_t		 client_cert_len;
 	/* query argument by name, or NULL (set by http.c; tests may set their own) */
 	const char	*(*query)(const struct http_req *, const char *name);
+	/* request header by name, or NULL (set by http.c; may be NULL in tests) */
+	const char	*(*header)(const struct http_req *, const char *name);
 	void		*impl;			/* http.c's own, for query() */
 	void		*caller;		/* what the route's gate established */
 };
@@ -67,7 +72,8 @@ struct http_gate {
 
 struct http_route {
 	const char		*method;
-	const char		*pattern;	/* "/api/v1/applications/{}/certificates" */
+	/* "/api/v1/applications/{}/certificates"; a final "{*}" takes the rest, '/' too */
+	const char		*pattern;
 	http_handler		 handler;
 	int			 body;		/* 1: a JSON object body is required */
 	const struct http_gate	*gate;		/* NULL: anyone may call it */
@@ -75,6 +81,9 @@ struct http_route {
 
 extern const struct http_route http_routes[];
 extern const size_t http_nroutes;
+/* The plain-http listener's: public signed objects only (routes.c, api-publish.c). */
+extern const struct http_route http_public_routes[];
+extern const size_t http_npublic_routes;
 
 /* Fill resp; both take ownership of what they are given. */
 void	http_json(struct http_resp *, int status, json_t *);
@@ -100,6 +109,11 @@ const char *http_body_string(const struct http_req *, struct http_resp *, const 
 struct http_server;
 int	http_listen(const char *host, int port, int *bound, char **cause);
 struct http_server *http_start(struct srv *, int listen_fd, char **cause);
+/*
+ * The same over plain http with the public routes only (CRLs, certificates, OCSP: signed
+ * objects, doc/api-lifecycle.md), bodies up to CA_OCSP_REQUEST_MAX bytes.
+ */
+struct http_server *http_start_plain(struct srv *, int listen_fd, char **cause);
 void	http_stop(struct http_server *);
 
 /* Runs a route on a parsed request: its gate, then its handler. */

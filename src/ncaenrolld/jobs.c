@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/jobs.h"
+#include "ncaenrolld/publish.h"
 #include "ncaenrolld/srv.h"
 
 /*
@@ -171,7 +172,8 @@ jobs_round(struct srv *srv, struct jobs_said *said, char **cause)
 		return -1;
 	if (jobs_expire(srv, st, now, cause) == -1 ||
 	    jobs_auto_approve(srv, st, now, said, cause) == -1 ||
-	    store_sweep(st, now, cause) == -1)
+	    store_sweep(st, now, cause) == -1 ||
+	    (srv->pub != NULL && publish_refresh(srv, st, cause) == -1))
 		rc = -1;
 	srv_store_put(srv, st);
 	return rc;

@@ -1,7 +1,8 @@
 /*
  * ncaenrolld — the enrollment service standing in for the NCA RK site. This file parses
- * options, builds the service's context (configuration, CA, store pool, rate limits),
- * starts the background jobs and the HTTPS service, and waits for SIGTERM or SIGINT.
+ * options, builds the service's context (configuration, CA, store pool, rate limits,
+ * publication), starts the background jobs, the HTTPS service and the plain-http one for
+ * CRLs, certificates and OCSP, and waits for SIGTERM or SIGINT.
  * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
  * With a subcommand after the options (cmd.h: operator, audit), it runs that instead.
  */
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/about.h"
+#include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
@@ -29,6 +31,7 @@
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/operator.h"
+#include "ncaenrolld/publish.h"
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/registry-load.h"
 #include "ncaenrolld/srv.h"
@@ -41,7 +44,8 @@
 
 /* What the command line says; NULL/-1 = not given. */
 struct ncaenrolld_opts {
-	const char	*config, *listen, *state_dir, *fixed_captcha, *clock_file;
+	const char	*config, *listen, *http_listen, *state_dir, *fixed_captcha;
+	const char	*clock_file;
 	const char	*log_level;
 	long		 auto_approve;
 	int		 demo;
@@ -59,9 +63,9 @@ struct ncaenrolld {
 	struct srv_config	 cfg;
 	struct srv		 srv;
 	struct jobs		*jobs;
-	struct http_server	*http;
-	int			 port;
-	char			 host[SRV_HOST_MAX];
+	struct http_server	*http, *http_plain;
+	int			 port, http_port;
+	char			 host[SRV_HOST_MAX], http_host[SRV_HOST_MAX];
 };
 
 static const struct {
@@ -71,6 +75,8 @@ static const struct {
 	{ "-c, --config FILE", N_("read FILE, not the file named below") },
 	{ "    --demo", N_("demo CA, database and registries in --state-dir") },
 	{ "-l, --listen ADDR:PORT", N_("listen there (port 0: any free port)") },
+	{ "    --http-listen ADDR:PORT", N_("publish CRLs, OCSP, CA certificates (plain "
+	    "http)") },
 	{ "-s, --state-dir DIR", N_("keep the service's files in DIR") },
 	{ "    --auto-approve SECONDS", N_("demo: approve applications after SECONDS") },
 	{ "    --fixed-captcha CODE", N_("demo: every captcha reads CODE") },
@@ -123,11 +129,12 @@ ncaenrolld_refuse(const char *fmt, ...)
 static int
 ncaenrolld_options(int argc, char **argv, struct ncaenrolld_opts *o, int *exit_now)
 {
-	enum { OPT_DEMO = 256, OPT_AUTO, OPT_CAPTCHA, OPT_CLOCK, OPT_LOG };
+	enum { OPT_DEMO = 256, OPT_AUTO, OPT_CAPTCHA, OPT_CLOCK, OPT_LOG, OPT_HTTP };
 	static const struct option	opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "http-listen", required_argument, NULL, OPT_HTTP },
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "auto-approve", required_argument, NULL, OPT_AUTO },
 		{ "fixed-captcha", required_argument, NULL, OPT_CAPTCHA },
@@ -148,6 +155,7 @@ ncaenrolld_options(int argc, char **argv, struct ncaenrolld_opts *o, int *exit_n
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'l': o->listen = optarg; break;
+		case OPT_HTTP: o->http_listen = optarg; break;
 		case 's': o->state_dir = optarg; break;
 		case OPT_DEMO: o->demo = 1; break;
 		case OPT_CAPTCHA: o->fixed_captcha = optarg; break;
@@ -208,12 +216,20 @@ ncaenrolld_apply(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 		free(cause);
 		return -1;
 	}
+	if (o->http_listen != NULL &&
+	    srvconf_listen_parse(o->http_listen, host, &port, &cause) == -1) {
+		(void)ncaenrolld_refuse("--http-listen: %s", cause);
+		free(cause);
+		return -1;
+	}
 	if (o->log_level != NULL && log_level_parse(o->log_level, &level) == -1)
 		return ncaenrolld_refuse(_("--log-level: '%s' is not error, warning, info or "
 		    "debug"), o->log_level);
 	if (o->auto_approve >= 0)
 		cfg->demo.auto_approve = (int)o->auto_approve;
 	if ((o->listen != NULL && srvconf_set(&cfg->listen, o->listen, &cause) == -1) ||
+	    (o->http_listen != NULL &&
+	    srvconf_set(&cfg->http_listen, o->http_listen, &cause) == -1) ||
 	    (o->state_dir != NULL &&
 	    srvconf_set(&cfg->state_dir, o->state_dir, &cause) == -1) ||
 	    (o->log_level != NULL &&
@@ -262,9 +278,14 @@ ncaenrolld_setf(char **field, char **cause, const char *fmt, ...)
 	return 0;
 }
 
-/* Demo: everything lives in the state folder, made on the first start, kept after. */
+/*
+ * Demo: everything lives in the state folder, made on the first start, kept after. urls:
+ * what the issuing CA names (the root's CRL and certificate on the plain-http listener),
+ * NULL to keep what it names (a subcommand, which listens nowhere).
+ */
 static int
-ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
+ncaenrolld_demo_files(struct srv_config *cfg, const char *host,
+    const struct ca_demo_urls *urls, char **cause)
 {
 	const char	*d = cfg->state_dir, *dev = getenv("NCAENROLL_DATADIR");
 	char		 hosts[SRV_HOST_MAX + sizeof NCAENROLLD_DEMO_HOSTS + 1];
@@ -279,7 +300,7 @@ ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
 	    strcmp(host, "::") != 0 && strstr("," NCAENROLLD_DEMO_HOSTS ",", host) == NULL;
 	(void)snprintf(hosts, sizeof hosts, "%s%s%s", NCAENROLLD_DEMO_HOSTS, extra ? "," : "",
 	    extra ? host : "");
-	if (ca_demo_create(d, hosts, cause) == -1 ||
+	if (ca_demo_create(d, hosts, urls, cause) == -1 ||
 	    operator_ca_create_demo(d, cause) == -1)
 		return -1;
 	if (ncaenrolld_setf(&cfg->operators.ca_cert, cause, "%s/operators-ca.pem", d) == -1 ||
@@ -289,7 +310,9 @@ ncaenrolld_demo_files(struct srv_config *cfg, const char *host, char **cause)
 	    ncaenrolld_setf(&cfg->ca_cert, cause, "%s/ca.pem", d) == -1 ||
 	    ncaenrolld_setf(&cfg->ca_key, cause, "%s/ca.key", d) == -1 ||
 	    ncaenrolld_setf(&cfg->ca_chain, cause, "%s/ca-chain.pem", d) == -1 ||
-	    ncaenrolld_setf(&cfg->store_uri, cause, "sqlite:%s/ncaenrolld.db", d) == -1)
+	    ncaenrolld_setf(&cfg->store_uri, cause, "sqlite:%s/ncaenrolld.db", d) == -1 ||
+	    (cfg->root_crl == NULL &&
+	    ncaenrolld_setf(&cfg->root_crl, cause, "%s/root.crl", d) == -1))
 		return -1;
 	if (cfg->data_dir != NULL)
 		return 0;
@@ -316,34 +339,131 @@ ncaenrolld_demo_support(struct srv_config *cfg, char **cause)
 	return 0;
 }
 
-/* Demo: the URLs in certificates point at this service (no OCSP responder behind it). */
-static int
-ncaenrolld_demo_urls(struct srv_config *cfg, const char *host, int port, char **cause)
+/* "scheme://host:port" of a listen address, "*" and the like as localhost. */
+static void
+ncaenrolld_origin(char *out, size_t outsz, const char *scheme, const char *host, int port)
 {
-	struct {
-		char		**field;
-		const char	 *path;
-	} urls[] = {
-		{ &cfg->crl_url, "/api/v1/crl" },
-		{ &cfg->delta_crl_url, "/api/v1/crl" },
-		{ &cfg->ocsp_url, "/ocsp" },
-		{ &cfg->ca_issuers_url, "/api/v1/ca/chain" },
-		{ &cfg->cps_url, "/cps" },
-	};
 	const char	*h = host;
-	size_t		 i;
 	int		 v6;
 
 	if (strcmp(h, "*") == 0 || strcmp(h, "0.0.0.0") == 0 || strcmp(h, "::") == 0)
 		h = "localhost";
 	v6 = strchr(h, ':') != NULL;
+	(void)snprintf(out, outsz, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", h, v6 ? "]" : "",
+	    port);
+}
+
+/*
+ * Demo: the URLs in certificates point at this service, the signed objects at its
+ * plain-http listener, with the ports it really got (doc/api-lifecycle.md "Publication").
+ */
+static int
+ncaenrolld_demo_urls(struct ncaenrolld *d, char **cause)
+{
+	struct srv_config	*cfg = &d->cfg;
+	struct {
+		char		**field;
+		int		  plain;
+		const char	 *path;
+	} urls[] = {
+		{ &cfg->crl_url, 1, "/crl/ca.crl" },
+		{ &cfg->delta_crl_url, 1, "/crl/ca-delta.crl" },
+		{ &cfg->ocsp_url, 1, "/ocsp" },
+		{ &cfg->ca_issuers_url, 1, "/cert/ca.cer" },
+		{ &cfg->cps_url, 0, "/cps" },
+	};
+	char			 https[SRV_HOST_MAX + 32], http[SRV_HOST_MAX + 32];
+	size_t			 i;
+
+	ncaenrolld_origin(https, sizeof https, "https", d->host, d->port);
+	ncaenrolld_origin(http, sizeof http, "http", d->http_host, d->http_port);
 	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
-		if (*urls[i].field == NULL && ncaenrolld_setf(urls[i].field, cause,
-		    "https://%s%s%s:%d%s", v6 ? "[" : "", h, v6 ? "]" : "", port, urls[i].path)
-		    == -1)
+		if (*urls[i].field == NULL && ncaenrolld_setf(urls[i].field, cause, "%s%s",
+		    urls[i].plain ? http : https, urls[i].path) == -1)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * A demo on any free port remembers its http port in the state folder and asks for it
+ * again at the next start: the certificates it issued name that port, and go on being
+ * checkable as long as it is free. 0: none remembered.
+ */
+static int
+ncaenrolld_demo_http_port(const struct srv_config *cfg)
+{
+	char	 path[4096];
+	FILE	*f;
+	int	 port = 0;
+
+	(void)snprintf(path, sizeof path, "%s/http-port", cfg->state_dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%d", &port) != 1 || port < 1 || port > 65535)
+		port = 0;
+	(void)fclose(f);
+	return port;
+}
+
+/*
+ * The plain-http listener: the configured one, or in a demo the TLS host with the next
+ * port (when TLS has port 0: the one remembered, else any free port). None configured
+ * outside a demo: -1 in *fd.
+ */
+static int
+ncaenrolld_listen_plain(struct ncaenrolld *d, int tls_port, int *fd, char **cause)
+{
+	struct srv_config	*cfg = &d->cfg;
+	int			 port, again;
+
+	*fd = -1;
+	if (cfg->http_listen == NULL && !cfg->demo.enabled)
+		return 0;
+	if (cfg->http_listen != NULL) {
+		if (srvconf_listen_parse(cfg->http_listen, d->http_host, &port, cause) == -1)
+			return -1;
+	} else {
+		(void)snprintf(d->http_host, sizeof d->http_host, "%s", d->host);
+		port = tls_port == 0 ? 0 : tls_port + 1;
+	}
+	if (port > 65535) {
+		cause_set(cause, "no port after %d for plain http (set http_listen)", tls_port);
+		return -1;
+	}
+	if (cfg->http_listen == NULL && port == 0 &&
+	    (again = ncaenrolld_demo_http_port(cfg)) != 0 &&
+	    (*fd = http_listen(d->http_host, again, &d->http_port, NULL)) != -1)
+		return 0;	/* taken meanwhile: any free port, and new URLs */
+	return (*fd = http_listen(d->http_host, port, &d->http_port, cause)) == -1 ? -1 : 0;
+}
+
+/* Demo: the files, made for the URLs of the ports just bound. */
+static int
+ncaenrolld_demo(struct ncaenrolld *d, char **cause)
+{
+	struct ca_demo_urls	urls;
+	char			http[SRV_HOST_MAX + 32], crl[SRV_HOST_MAX + 64];
+	char			cer[SRV_HOST_MAX + 64], port[16], *path;
+	int			rc;
+
+	ncaenrolld_origin(http, sizeof http, "http", d->http_host, d->http_port);
+	(void)snprintf(crl, sizeof crl, "%s/crl/root.crl", http);
+	(void)snprintf(cer, sizeof cer, "%s/cert/root.cer", http);
+	urls.root_crl = crl;
+	urls.root_cer = cer;
+	if (ncaenrolld_demo_files(&d->cfg, d->host, &urls, cause) == -1 ||
+	    ncaenrolld_demo_urls(d, cause) == -1 || ncaenrolld_demo_support(&d->cfg,
+	    cause) == -1)
+		return -1;
+	(void)snprintf(port, sizeof port, "%d\n", d->http_port);
+	if (asprintf(&path, "%s/http-port", d->cfg.state_dir) == -1) {
+		cause_set(cause, "out of memory");
+		return -1;
+	}
+	rc = atomicfile_write(path, port, strlen(port), 0644, cause);
+	free(path);
+	return rc;
 }
 
 /* Loads the registries into a store that has none yet (a first start). */
@@ -406,45 +526,71 @@ ncaenrolld_ca_config(struct srv_config *cfg)
 	cfg->ca.cps_url = cfg->cps_url;
 }
 
-/* From a checked configuration to a service answering on its socket. */
+/* The CRLs signed once before anyone can ask (and a broken store found at start). */
+static int
+ncaenrolld_publish(struct srv *srv, char **cause)
+{
+	struct store	*st;
+	int		 rc;
+
+	if ((srv->pub = publish_new(srv, cause)) == NULL ||
+	    (st = srv_store_get(srv, cause)) == NULL)
+		return -1;
+	rc = publish_refresh(srv, st, cause);
+	srv_store_put(srv, st);
+	return rc;
+}
+
+/* From a checked configuration to a service answering on its sockets. */
 static int
 ncaenrolld_start(struct ncaenrolld *d, char **cause)
 {
 	struct srv_config	*cfg = &d->cfg;
-	int			 fd, port;
+	int			 fd = -1, plain = -1, port, rc = -1;
 
 	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
-	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, d->host, cause) == -1) ||
-	    (fd = http_listen(d->host, port, &d->port, cause)) == -1)
-		return -1;
-	if (cfg->demo.enabled && (ncaenrolld_demo_urls(cfg, d->host, d->port, cause) == -1 ||
-	    ncaenrolld_demo_support(cfg, cause) == -1)) {
-		(void)close(fd);
-		return -1;
-	}
+	    (fd = http_listen(d->host, port, &d->port, cause)) == -1 ||
+	    ncaenrolld_listen_plain(d, port, &plain, cause) == -1 ||
+	    (cfg->demo.enabled && ncaenrolld_demo(d, cause) == -1))
+		goto out;
 	ncaenrolld_ca_config(cfg);
 	d->srv.cfg = cfg;
 	if ((d->srv.ca = ca_load(&cfg->ca, cause)) == NULL ||
 	    ncaenrolld_operators(&d->srv, cause) == -1 ||
-	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads + 2,
+	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads * 2 + 2,
 	    cause)) == NULL ||
 	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
 	    ncaenrolld_registries(&d->srv, cause) == -1 ||
-	    (d->jobs = jobs_start(&d->srv, cause)) == NULL) {
-		(void)close(fd);
-		return -1;
+	    ncaenrolld_publish(&d->srv, cause) == -1 ||
+	    (d->jobs = jobs_start(&d->srv, cause)) == NULL)
+		goto out;
+	/* http_start owns its socket from here, whatever happens. */
+	d->http = http_start(&d->srv, fd, cause);
+	fd = -1;
+	if (d->http == NULL)
+		goto out;
+	if (plain != -1) {
+		d->http_plain = http_start_plain(&d->srv, plain, cause);
+		plain = -1;
+		if (d->http_plain == NULL)
+			goto out;
 	}
-	/* http_start owns fd from here, whatever happens. */
-	if ((d->http = http_start(&d->srv, fd, cause)) == NULL)
-		return -1;
-	return 0;
+	rc = 0;
+out:
+	if (fd != -1)
+		(void)close(fd);
+	if (plain != -1)
+		(void)close(plain);
+	return rc;
 }
 
 static void
 ncaenrolld_free(struct ncaenrolld *d)
 {
+	http_stop(d->http_plain);
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
+	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);
 	srv_pool_free(d->srv.stores);
 	ca_free(d->srv.ca);
@@ -537,7 +683,7 @@ ncaenrolld_command(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 	/* The store would log every audit entry it writes: a command says what it did. */
 	log_open("ncaenrolld", LOG_TO_STDERR, LOGL_WARNING);
 	if (cmd == NULL || srvconf_listen_parse(cfg->listen, host, &port, &cause) == -1 ||
-	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, host, &cause) == -1)) {
+	    (cfg->demo.enabled && ncaenrolld_demo_files(cfg, host, NULL, &cause) == -1)) {
 		(void)ncaenrolld_refuse("%s", cause != NULL ? cause : "no such command");
 		free(cause);
 		srvconf_free(cfg);
@@ -585,9 +731,16 @@ main(int argc, char **argv)
 		log_error("%s", cause);
 		goto out;
 	}
+	/*
+	 * One write for both lines, the https one first: a reader that waits for it and
+	 * then closes the pipe (ncaenroll --demo) must not make the second one fail.
+	 */
 	if (printf("listening on https://%s%s%s:%d\n", strchr(d.host, ':') ? "[" : "",
 	    strcmp(d.host, "*") == 0 ? "0.0.0.0" : d.host, strchr(d.host, ':') ? "]" : "",
-	    d.port) < 0 || fflush(stdout) == EOF) {
+	    d.port) < 0 || (d.http_plain != NULL &&
+	    printf("publishing on http://%s%s%s:%d\n", strchr(d.http_host, ':') ? "[" : "",
+	    strcmp(d.http_host, "*") == 0 ? "0.0.0.0" : d.http_host,
+	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) || fflush(stdout) == EOF) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}

@@ -27,7 +27,8 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/applications/{}/revoke", api_lifecycle_revoke, 1, NULL },
 	{ "POST", "/api/v1/applications/{}/renew", api_lifecycle_renew, 1, NULL },
 	{ "GET", "/api/v1/ca/chain", api_ca_chain, 0, NULL },
-	{ "GET", "/api/v1/crl", api_ca_crl, 0, NULL },
+	/* The full CRL of /crl/ca.crl, for clients older than the plain-http listener. */
+	{ "GET", "/api/v1/crl", api_publish_crl, 0, NULL },
 	/* The RA desk (doc/api-ra.md): an operator's client certificate, checked by the gate. */
 	{ "GET", "/api/v1/ra/me", api_ra_me, 0, &api_ra_operator },
 	{ "GET", "/api/v1/ra/reject-reasons", api_ra_reasons, 0, &api_ra_operator },
@@ -39,3 +40,15 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/ra/certificates", api_ra_certificates, 0, &api_ra_operator },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
+
+/* The plain-http listener (doc/api-lifecycle.md "Publication"): signed objects only. */
+const struct http_route http_public_routes[] = {
+	{ "GET", "/crl/ca.crl", api_publish_crl, 0, NULL },
+	{ "GET", "/crl/ca-delta.crl", api_publish_delta_crl, 0, NULL },
+	{ "GET", "/crl/root.crl", api_publish_root_crl, 0, NULL },
+	{ "GET", "/cert/ca.cer", api_publish_ca_cer, 0, NULL },
+	{ "GET", "/cert/root.cer", api_publish_root_cer, 0, NULL },
+	{ "POST", "/ocsp", api_publish_ocsp_post, 0, NULL },
+	{ "GET", "/ocsp/{*}", api_publish_ocsp_get, 0, NULL },
+};
+const size_t http_npublic_routes = sizeof http_public_routes / sizeof http_public_routes[0];

@@ -64,11 +64,14 @@ struct srv_operators {
 
 struct srv_config {
 	char			*listen;	/* "127.0.0.1:8443"; port 0 = any free port */
+	char			*http_listen;	/* plain http for CRLs, OCSP, .cer; NULL: none */
 	char			*tls_cert, *tls_key;
 	char			*ca_cert, *ca_key, *ca_chain;
 	struct srv_operators	 operators;
 	struct ca_config	 ca;		/* points into the strings above and below */
 	char			*crl_url, *delta_crl_url, *ocsp_url, *ca_issuers_url, *cps_url;
+	char			*root_crl;	/* the root's CRL (DER or PEM); NULL: none */
+	int			 ocsp_preproduced;	/* RFC 5019 answers kept (publish.h) */
 	char			*store_uri;
 	char			*data_dir;	/* registries to load into an empty store */
 	char			*state_dir;
@@ -82,6 +85,7 @@ struct srv_config {
 
 struct store_pool;
 struct operator_ca;
+struct publish;
 
 struct srv {
 	struct srv_config	*cfg;
@@ -89,6 +93,7 @@ struct srv {
 	struct operator_ca	*opca;		/* NULL: no operator CA configured */
 	struct store_pool	*stores;
 	struct srv_ratelimit	*ratelimit;
+	struct publish		*pub;		/* CRLs, certificates, OCSP (publish.h) */
 };
 
 /* Now, from the system clock or, in tests, the clock file. */

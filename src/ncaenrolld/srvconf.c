@@ -28,6 +28,7 @@ enum conf_type {
 	CONF_OPT_STRING,	/* anything non-empty, or null */
 	CONF_STORE,		/* sqlite:PATH or PATH */
 	CONF_LISTEN,
+	CONF_OPT_LISTEN,	/* HOST:PORT, or null */
 	CONF_LOG_LEVEL,
 	CONF_INT,
 	CONF_SIZE,
@@ -44,6 +45,7 @@ static const char *const conf_type_names[] = {
 	[CONF_OPT_STRING] = "a non-empty string",
 	[CONF_STORE] = "a store URI (sqlite:PATH)",
 	[CONF_LISTEN] = "HOST:PORT",
+	[CONF_OPT_LISTEN] = "HOST:PORT",
 	[CONF_LOG_LEVEL] = "error, warning, info or debug",
 	[CONF_INT] = "an integer",
 	[CONF_SIZE] = "a number of bytes",
@@ -93,6 +95,8 @@ static const struct conf_key conf_ca[] = {
 	{ "ocsp_url", CONF_URL, CONF_OFF(ocsp_url) },
 	{ "ca_issuers_url", CONF_URL, CONF_OFF(ca_issuers_url) },
 	{ "cps_url", CONF_URL, CONF_OFF(cps_url) },
+	{ "root_crl", CONF_OPT_STRING, CONF_OFF(root_crl) },
+	{ "ocsp_preproduced", CONF_BOOL, CONF_OFF(ocsp_preproduced) },
 	{ "file_days", CONF_INT, CONF_OFF(ca.file_days), 1, 3650 },
 	{ "token_days", CONF_INT, CONF_OFF(ca.token_days), 1, 3650 },
 	{ NULL }
@@ -157,6 +161,7 @@ static const struct conf_key conf_support[] = {
 
 static const struct conf_key conf_top[] = {
 	{ "listen", CONF_LISTEN, CONF_OFF(listen) },
+	{ "http_listen", CONF_OPT_LISTEN, CONF_OFF(http_listen) },
 	{ "tls", CONF_MAP, 0, 0, 0, conf_tls },
 	{ "ca", CONF_MAP, 0, 0, 0, conf_ca },
 	{ "operators", CONF_MAP, 0, 0, 0, conf_operators },
@@ -237,7 +242,7 @@ void
 srvconf_free(struct srv_config *cfg)
 {
 	char	**strings[] = {
-		&cfg->listen, &cfg->tls_cert, &cfg->tls_key, &cfg->ca_cert, &cfg->ca_key,
+		&cfg->listen, &cfg->http_listen, &cfg->root_crl, &cfg->tls_cert, &cfg->tls_key, &cfg->ca_cert, &cfg->ca_key,
 		&cfg->ca_chain, &cfg->operators.ca_cert, &cfg->operators.ca_key,
 		&cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
 		&cfg->ca_issuers_url, &cfg->cps_url, &cfg->store_uri, &cfg->data_dir,
@@ -384,7 +389,7 @@ conf_string(struct conf_parse *p, const yaml_node_t *n, const char *name,
 	enum log_level		 level;
 
 	nullable = k->type == CONF_URL || k->type == CONF_SMTP_URL ||
-	    k->type == CONF_EMAIL || k->type == CONF_OPT_STRING;
+	    k->type == CONF_EMAIL || k->type == CONF_OPT_STRING || k->type == CONF_OPT_LISTEN;
 	if (conf_is_null(n)) {
 		if (!nullable)
 			return conf_fail(p, n, "%s: a value is required (%s)", name,
@@ -405,7 +410,8 @@ conf_string(struct conf_parse *p, const yaml_node_t *n, const char *name,
 		problems_init(&probs);
 		bad = email_check(v, &probs) == -1;
 		problems_free(&probs);
-	} else if (k->type == CONF_LISTEN && srvconf_listen_parse(v, host, &port,
+	} else if ((k->type == CONF_LISTEN || k->type == CONF_OPT_LISTEN) &&
+	    srvconf_listen_parse(v, host, &port,
 	    &why) == -1) {
 		(void)conf_fail(p, n, "%s: %s", name, why);
 		free(why);

@@ -92,7 +92,7 @@ ca_issue_demo(int argc, char **argv)
 {
 	char	*cause = NULL;
 
-	if (ca_demo_create(argv[0], argc > 1 ? argv[1] : "localhost,127.0.0.1,::1",
+	if (ca_demo_create(argv[0], argc > 1 ? argv[1] : "localhost,127.0.0.1,::1", NULL,
 	    &cause) == -1)
 		return ca_issue_fail(cause);
 	return 0;
@@ -187,6 +187,7 @@ static int
 ca_issue_crl(int argc, char **argv)
 {
 	struct ca_revoked	*r = NULL;
+	struct ca_crl_spec	 spec;
 	struct ca		*ca;
 	unsigned char		*der = NULL;
 	size_t			 len, n = (size_t)(argc - 2), i;
@@ -202,7 +203,12 @@ ca_issue_crl(int argc, char **argv)
 		r[i].serial = argv[2 + i];
 		r[i].when = now - 3600;
 	}
-	if (ca_crl(ca, r, n, now, atoi(argv[1]), &der, &len, &cause) == -1)
+	/* The time as the number: a later CRL of this tool always has a larger one. */
+	spec.number = (long long)now;
+	spec.base = 0;
+	spec.this_update = now;
+	spec.next_update = now + (time_t)atoi(argv[1]) * 86400;
+	if (ca_crl(ca, r, n, &spec, &der, &len, &cause) == -1)
 		rc = ca_issue_fail(cause);
 	else
 		rc = fwrite(der, 1, len, stdout) == len ? 0 : 1;

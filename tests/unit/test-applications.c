@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -33,6 +34,7 @@
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/mail.h"
+#include "ncaenrolld/publish.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -44,12 +46,13 @@
 #define T_TOKEN		"tok-good"
 #define T_TOKEN_OTHER	"tok-other-bin"
 #define T_DAY		86400
-#define T_NKEYS		20
+#define T_NKEYS		22
 
 struct fx {
 	char			 dir[64];
 	char			 clock[128], db[128];
-	char			 ca_cert[128], ca_key[128], ca_chain[128];
+	char			 ca_cert[128], ca_key[128], ca_chain[128],
+				 root_crl[128];
 	struct srv_config	 cfg;
 	struct srv		 srv;
 	time_t			 t0;
@@ -136,7 +139,7 @@ fx_ca(struct fx *fx)
 	struct ca_config	 cc;
 	char			*cause = NULL;
 
-	if (ca_demo_create(fx->dir, "localhost,127.0.0.1", &cause) == -1)
+	if (ca_demo_create(fx->dir, "localhost,127.0.0.1", NULL, &cause) == -1)
 		fail_msg("demo CA: %s", cause);
 	memset(&cc, 0, sizeof cc);
 	cc.cert_file = fx->ca_cert;
@@ -169,6 +172,7 @@ fx_setup(void **state)
 	(void)snprintf(fx->ca_cert, sizeof fx->ca_cert, "%s/ca.pem", fx->dir);
 	(void)snprintf(fx->ca_key, sizeof fx->ca_key, "%s/ca.key", fx->dir);
 	(void)snprintf(fx->ca_chain, sizeof fx->ca_chain, "%s/ca-chain.pem", fx->dir);
+	(void)snprintf(fx->root_crl, sizeof fx->root_crl, "%s/root.crl", fx->dir);
 	fx->t0 = time(NULL);
 	fx_clock(fx, fx->t0);
 	fx->cfg.clock_file = fx->clock;
@@ -179,6 +183,10 @@ fx_setup(void **state)
 	fx_registries(fx);
 	if ((fx->srv.stores = srv_pool_new(fx->db, 4, &cause)) == NULL)
 		fail_msg("pool: %s", cause);
+	fx->cfg.state_dir = fx->dir;		/* the OCSP responder's files */
+	fx->cfg.root_crl = fx->root_crl;
+	if (publish_new(&fx->srv, &cause) == NULL)
+		fail_msg("publish: %s", cause);
 	for (i = 0; i < T_NKEYS; i++)
 		assert_non_null(fx->keys[i] = EVP_RSA_gen(2048));
 	*state = fx;
@@ -196,6 +204,7 @@ fx_teardown(void **state)
 		return 0;
 	for (i = 0; i < T_NKEYS; i++)
 		EVP_PKEY_free(fx->keys[i]);
+	publish_free(fx->srv.pub);
 	srv_pool_free(fx->srv.stores);
 	ca_free(fx->srv.ca);
 	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
@@ -861,7 +870,7 @@ test_ca_endpoints(void **state)
 	    "BEGIN CERTIFICATE"));
 	http_resp_free(&r);
 
-	assert_int_equal(t_call(fx, api_ca_crl, "GET", NULL, NULL, &r), 200);
+	assert_int_equal(t_call(fx, api_publish_crl, "GET", NULL, NULL, &r), 200);
 	assert_string_equal(r.content_type, "application/pkix-crl");
 	p = r.raw;
 	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)r.raw_len));
@@ -876,6 +885,178 @@ test_ca_endpoints(void **state)
 }
 
 /* Mail: a relay that is down never fails the submission. */
+/* An OCSP request for serial (hex) under the demo CA: DER, malloc'd. */
+static unsigned char *
+t_ocsp_request(struct fx *fx, const char *serial, size_t *len)
+{
+	OCSP_REQUEST	*q;
+	OCSP_CERTID	*id;
+	BIGNUM		*bn = NULL;
+	ASN1_INTEGER	*ai;
+	X509		*ca;
+	FILE		*f;
+	unsigned char	*der = NULL, *p;
+	int		 n;
+
+	assert_non_null(f = fopen(fx->ca_cert, "r"));
+	assert_non_null(ca = PEM_read_X509(f, NULL, NULL, NULL));
+	assert_int_equal(fclose(f), 0);
+	assert_true(BN_hex2bn(&bn, serial) > 0);
+	assert_non_null(ai = BN_to_ASN1_INTEGER(bn, NULL));
+	assert_non_null(id = OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(ca),
+	    X509_get0_pubkey_bitstr(ca), ai));
+	assert_non_null(q = OCSP_REQUEST_new());
+	assert_non_null(OCSP_request_add0_id(q, id));
+	assert_true((n = i2d_OCSP_REQUEST(q, NULL)) > 0);
+	assert_non_null(der = p = malloc((size_t)n));
+	assert_int_equal(i2d_OCSP_REQUEST(q, &p), n);
+	*len = (size_t)n;
+	OCSP_REQUEST_free(q);
+	ASN1_INTEGER_free(ai);
+	BN_free(bn);
+	X509_free(ca);
+	return der;
+}
+
+/* The one status of a DER OCSP response (V_OCSP_CERTSTATUS_*), and its reason. */
+static int
+t_ocsp_status(const unsigned char *der, size_t len, int *reason)
+{
+	const unsigned char	*p = der;
+	OCSP_RESPONSE		*resp;
+	OCSP_BASICRESP		*bs;
+	int			 st;
+
+	assert_non_null(resp = d2i_OCSP_RESPONSE(NULL, &p, (long)len));
+	assert_int_equal(OCSP_response_status(resp), OCSP_RESPONSE_STATUS_SUCCESSFUL);
+	assert_non_null(bs = OCSP_response_get1_basic(resp));
+	st = OCSP_single_get0_status(OCSP_resp_get0(bs, 0), reason, NULL, NULL, NULL);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+	return st;
+}
+
+/* The reasonCode of serial in a DER CRL; -1 when it is not listed. */
+static int
+t_crl_reason(const unsigned char *der, size_t len, const char *serial)
+{
+	const unsigned char	*p = der;
+	X509_CRL		*crl;
+	X509_REVOKED		*rev;
+	BIGNUM			*bn = NULL;
+	ASN1_INTEGER		*ai;
+	ASN1_ENUMERATED		*e;
+	int			 code = -1;
+
+	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)len));
+	assert_true(BN_hex2bn(&bn, serial) > 0);
+	assert_non_null(ai = BN_to_ASN1_INTEGER(bn, NULL));
+	if (X509_CRL_get0_by_serial(crl, &rev, ai) == 1) {
+		code = 0;
+		if ((e = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL)) != NULL)
+			code = (int)ASN1_ENUMERATED_get(e);
+		ASN1_ENUMERATED_free(e);
+	}
+	ASN1_INTEGER_free(ai);
+	BN_free(bn);
+	X509_CRL_free(crl);
+	return code;
+}
+
+static int
+t_ocsp(struct fx *fx, const unsigned char *req, size_t reqlen, int *reason)
+{
+	struct store	*st;
+	unsigned char	*der = NULL;
+	size_t		 len = 0;
+	char		*cause = NULL;
+	int		 status;
+
+	assert_non_null(st = srv_store_get(&fx->srv, &cause));
+	if (publish_ocsp(&fx->srv, st, req, reqlen, &der, &len, &cause) == -1)
+		fail_msg("publish_ocsp: %s", cause);
+	srv_store_put(&fx->srv, st);
+	status = t_ocsp_status(der, len, reason);
+	free(der);
+	return status;
+}
+
+static int
+t_published_reason(struct fx *fx, enum publish_object o, const char *serial)
+{
+	struct store	*st;
+	unsigned char	*der = NULL;
+	size_t		 len = 0;
+	char		*cause = NULL;
+	int		 code;
+
+	assert_non_null(st = srv_store_get(&fx->srv, &cause));
+	if (publish_get(&fx->srv, st, o, &der, &len, &cause) == -1)
+		fail_msg("publish_get: %s", cause);
+	srv_store_put(&fx->srv, st);
+	assert_non_null(der);
+	code = t_crl_reason(der, len, serial);
+	free(der);
+	return code;
+}
+
+/*
+ * What is published follows a revocation at once, with pre-produced OCSP answers on: the
+ * kept "good" answer is dropped, the CRL and its delta re-signed with the entry.
+ */
+static void
+test_publication_follows_revocation(void **state)
+{
+	struct fx			*fx = *state;
+	struct t_app			 a;
+	struct store			*st;
+	struct store_cert_status	 cs;
+	struct http_resp		 r;
+	enum store_revoke_result	 res;
+	unsigned char			*req;
+	size_t				 reqlen;
+	char				*cause = NULL, serial[41];
+	int				 reason = -1, found = 0;
+
+	publish_free(fx->srv.pub);
+	fx->cfg.ocsp_preproduced = 1;
+	if ((fx->srv.pub = publish_new(&fx->srv, &cause)) == NULL)
+		fail_msg("publish: %s", cause);
+	fx_clock(fx, fx->t0);
+	t_app_keys(fx, &a);
+	t_submit(fx, &a, 201);
+	t_issue(fx, a.number, 1);
+	assert_int_equal(t_call(fx, api_applications_status, "GET", a.number, NULL, &r), 200);
+	(void)snprintf(serial, sizeof serial, "%s", json_string_value(json_object_get(
+	    json_object_get(json_object_get(r.json, "certificates"), "auth"), "serial")));
+	http_resp_free(&r);
+
+	req = t_ocsp_request(fx, serial, &reqlen);
+	assert_int_equal(t_ocsp(fx, req, reqlen, &reason), V_OCSP_CERTSTATUS_GOOD);
+	assert_int_equal(t_ocsp(fx, req, reqlen, &reason), V_OCSP_CERTSTATUS_GOOD);
+	assert_int_equal(t_published_reason(fx, PUBLISH_CRL, serial), -1);
+
+	assert_non_null(st = srv_store_get(&fx->srv, &cause));
+	if (store_app_revoke(st, a.number, "keyCompromise", "holder", "test", "", fx->t0 + 60,
+	    &res, &cause) == -1)
+		fail_msg("revoke: %s", cause);
+	assert_int_equal(res, STORE_REVOKE_DONE);
+	assert_int_equal(store_cert_status(st, serial, &cs, &found, &cause), 0);
+	assert_true(found && cs.revoked);
+	srv_store_put(&fx->srv, st);
+
+	assert_int_equal(t_ocsp(fx, req, reqlen, &reason), V_OCSP_CERTSTATUS_REVOKED);
+	assert_int_equal(reason, 1);					/* keyCompromise */
+	assert_int_equal(t_published_reason(fx, PUBLISH_CRL, serial), 1);
+	assert_int_equal(t_published_reason(fx, PUBLISH_DELTA_CRL, serial), 1);
+	free(req);
+	/* A serial the CA never issued: unknown. */
+	req = t_ocsp_request(fx, "0123456789ABCDEF", &reqlen);
+	assert_int_equal(t_ocsp(fx, req, reqlen, &reason), V_OCSP_CERTSTATUS_UNKNOWN);
+	free(req);
+	t_app_free(&a);
+}
+
 static void
 test_mail_failure_harmless(void **state)
 {
@@ -932,6 +1113,7 @@ main(void)
 		cmocka_unit_test(test_number_errors),
 		cmocka_unit_test(test_concurrent_issue),
 		cmocka_unit_test(test_ca_endpoints),
+		cmocka_unit_test(test_publication_follows_revocation),
 		cmocka_unit_test(test_mail_failure_harmless),
 		cmocka_unit_test(test_mail_compose),
 		cmocka_unit_test(test_jobs_stop_promptly),

@@ -142,7 +142,7 @@ setup(void **state)
 	assert_non_null(f);
 	(void)snprintf(f->dir, sizeof f->dir, "/tmp/test-ca-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	if (ca_demo_create(f->dir, HOSTS, &cause) != 0)
+	if (ca_demo_create(f->dir, HOSTS, NULL, &cause) != 0)
 		fail_msg("ca_demo_create: %s", cause);
 	(void)snprintf(f->cert, sizeof f->cert, "%s/ca.pem", f->dir);
 	(void)snprintf(f->key, sizeof f->key, "%s/ca.key", f->dir);
@@ -386,11 +386,12 @@ test_demo_reuse(void **state)
 	for (i = 0; i < 5; i++)
 		before[i] = slurp(f->dir, kept[i]);
 	tls = slurp(f->dir, "tls.pem");
-	assert_int_equal(ca_demo_create(f->dir, HOSTS, &cause), 0);
+	assert_int_equal(ca_demo_create(f->dir, HOSTS, NULL, &cause), 0);
 	tls2 = slurp(f->dir, "tls.pem");
 	assert_string_equal(tls, tls2);
 	free(tls2);
-	assert_int_equal(ca_demo_create(f->dir, HOSTS ",enroll.example.test", &cause), 0);
+	assert_int_equal(ca_demo_create(f->dir, HOSTS ",enroll.example.test", NULL, &cause),
+	    0);
 	tls2 = slurp(f->dir, "tls.pem");
 	assert_string_not_equal(tls, tls2);
 	for (i = 0; i < 5; i++) {
@@ -402,8 +403,8 @@ test_demo_reuse(void **state)
 	}
 	free(tls);
 	free(tls2);
-	assert_cause(ca_demo_create(f->dir, "", &cause), &cause, "host");
-	assert_cause(ca_demo_create(f->dir, "bad host!", &cause), &cause, "host");
+	assert_cause(ca_demo_create(f->dir, "", NULL, &cause), &cause, "host");
+	assert_cause(ca_demo_create(f->dir, "bad host!", NULL, &cause), &cause, "host");
 }
 
 /* --- CSR checks -------------------------------------------------------------------- */
@@ -952,14 +953,41 @@ test_issue_threads(void **state)
 
 /* --- CRL --------------------------------------------------------------------------- */
 
+/* The entry's reasonCode, or -1 when it has none. */
+static int
+crl_entry_reason(X509_REVOKED *rev)
+{
+	ASN1_ENUMERATED	*e;
+	int		 crit = 0, code = -1;
+
+	if ((e = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, &crit, NULL)) != NULL)
+		code = (int)ASN1_ENUMERATED_get(e);
+	ASN1_ENUMERATED_free(e);
+	return code;
+}
+
+static long
+crl_number_ext(X509_CRL *crl, int nid, int *critical)
+{
+	ASN1_INTEGER	*n;
+	long		 v = -1;
+
+	*critical = -1;
+	if ((n = X509_CRL_get_ext_d2i(crl, nid, critical, NULL)) != NULL)
+		v = ASN1_INTEGER_get(n);
+	ASN1_INTEGER_free(n);
+	return v;
+}
+
 static void
 test_crl(void **state)
 {
 	struct fx			*f = *state;
 	const struct ca_revoked		 r[] = {
-		{ "60954F23D41DB3F42FB04DB6F538609D98978D32", 1790000000 },
-		{ "0A", 1790000100 },
+		{ "60954F23D41DB3F42FB04DB6F538609D98978D32", 1790000000, 1 },
+		{ "0A", 1790000100, 0 },
 	};
+	struct ca_crl_spec		 spec = { 41, 0, 0, 0 };
 	unsigned char			*der = NULL;
 	const unsigned char		*p;
 	size_t				 len = 0;
@@ -968,8 +996,11 @@ test_crl(void **state)
 	X509_REVOKED			*rev;
 	ASN1_INTEGER			*want;
 	BIGNUM				*bn = NULL;
+	int				 crit;
 
-	if (ca_crl(f->ca, r, 2, f->now, 7, &der, &len, &cause) != 0)
+	spec.this_update = f->now;
+	spec.next_update = f->now + 7 * 86400;
+	if (ca_crl(f->ca, r, 2, &spec, &der, &len, &cause) != 0)
 		fail_msg("ca_crl: %s", cause);
 	p = der;
 	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)len));
@@ -987,19 +1018,117 @@ test_crl(void **state)
 	assert_int_equal(X509_CRL_get0_by_serial(crl, &rev, want), 1);
 	assert_int_equal(ASN1_TIME_cmp_time_t(X509_REVOKED_get0_revocationDate(rev),
 	    r[0].when), 0);
+	assert_int_equal(crl_entry_reason(rev), 1);		/* keyCompromise */
 	assert_true(X509_CRL_get_ext_by_NID(crl, NID_authority_key_identifier, -1) >= 0);
-	assert_true(X509_CRL_get_ext_by_NID(crl, NID_crl_number, -1) >= 0);
+	assert_int_equal(crl_number_ext(crl, NID_crl_number, &crit), 41);
+	assert_int_equal(crl_number_ext(crl, NID_delta_crl, &crit), -1);
+	assert_true(X509_CRL_get_ext_by_NID(crl, NID_freshest_crl, -1) >= 0);
 	ASN1_INTEGER_free(want);
 	BN_free(bn);
 	X509_CRL_free(crl);
 	free(der);
 	{
-		const struct ca_revoked	bad[] = { { "XYZ", 0 } };
+		const struct ca_revoked	bad[] = { { "XYZ", 0, 0 } };
 
-		assert_cause(ca_crl(f->ca, bad, 1, f->now, 7, &der, &len, &cause), &cause,
+		assert_cause(ca_crl(f->ca, bad, 1, &spec, &der, &len, &cause), &cause,
 		    "serial");
 		assert_null(der);
 	}
+}
+
+/* A delta: the critical deltaCRLIndicator names its base, no Freshest CRL of its own. */
+static void
+test_crl_delta(void **state)
+{
+	struct fx			*f = *state;
+	const struct ca_revoked		 r[] = {
+		{ "0B", 1790000200, 5 },
+	};
+	struct ca_crl_spec		 spec = { 43, 41, 0, 0 };
+	unsigned char			*der = NULL;
+	const unsigned char		*p;
+	size_t				 len = 0;
+	char				*cause = NULL;
+	X509_CRL			*crl;
+	X509_REVOKED			*rev;
+	int				 crit;
+
+	spec.this_update = f->now;
+	spec.next_update = f->now + 86400;
+	if (ca_crl(f->ca, r, 1, &spec, &der, &len, &cause) != 0)
+		fail_msg("ca_crl: %s", cause);
+	p = der;
+	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)len));
+	assert_int_equal(crl_number_ext(crl, NID_crl_number, &crit), 43);
+	assert_int_equal(crl_number_ext(crl, NID_delta_crl, &crit), 41);
+	assert_int_equal(crit, 1);
+	assert_int_equal(X509_CRL_get_ext_by_NID(crl, NID_freshest_crl, -1), -1);
+	assert_non_null(rev = sk_X509_REVOKED_value(X509_CRL_get_REVOKED(crl), 0));
+	assert_int_equal(crl_entry_reason(rev), 5);		/* cessationOfOperation */
+	X509_CRL_free(crl);
+	free(der);
+	/* A base that is not older than the delta is refused. */
+	spec.base = 43;
+	assert_cause(ca_crl(f->ca, r, 1, &spec, &der, &len, &cause), &cause, "CRL");
+}
+
+/* --- the OCSP responder ------------------------------------------------------------- */
+
+static X509 *
+read_pem_cert(const char *path)
+{
+	FILE	*f;
+	X509	*x;
+
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(x = PEM_read_X509(f, NULL, NULL, NULL));
+	assert_int_equal(fclose(f), 0);
+	return x;
+}
+
+/*
+ * The delegated responder: issued by the CA with id-kp-OCSPSigning and ocsp-nocheck, key
+ * 0600; kept on a second load, made anew (another key) when a week or less is left.
+ */
+static void
+test_responder(void **state)
+{
+	struct fx		*f = *state;
+	struct ca_responder	*r;
+	char			*cause = NULL, crt[128], key[128];
+	struct stat		 sb;
+	X509			*a, *b, *c;
+	ASN1_OBJECT		*nocheck;
+
+	(void)snprintf(crt, sizeof crt, "%s/ocsp.pem", f->dir);
+	(void)snprintf(key, sizeof key, "%s/ocsp.key", f->dir);
+	(void)unlink(crt);
+	if ((r = ca_responder_load(f->ca, f->dir, f->now, &cause)) == NULL)
+		fail_msg("responder: %s", cause);
+	assert_int_equal(stat(key, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	a = read_pem_cert(crt);
+	assert_int_equal(X509_verify(a, X509_get0_pubkey(f->cacert)), 1);
+	assert_true(X509_get_extended_key_usage(a) & XKU_OCSP_SIGN);
+	assert_non_null(nocheck = OBJ_nid2obj(NID_id_pkix_OCSP_noCheck));
+	assert_true(X509_get_ext_by_OBJ(a, nocheck, -1) >= 0);
+	assert_int_equal(X509_check_ca(a), 0);
+	assert_true(ca_responder_due(r) > f->now + 20 * 86400);
+	ca_responder_free(r);
+
+	assert_non_null(r = ca_responder_load(f->ca, f->dir, f->now + 86400, &cause));
+	b = read_pem_cert(crt);
+	assert_int_equal(X509_cmp(a, b), 0);			/* still fits: kept */
+	ca_responder_free(r);
+
+	assert_non_null(r = ca_responder_load(f->ca, f->dir, f->now + 24 * 86400, &cause));
+	c = read_pem_cert(crt);
+	assert_int_not_equal(X509_cmp(a, c), 0);		/* 6 days left: remade */
+	assert_int_not_equal(EVP_PKEY_eq(X509_get0_pubkey(a), X509_get0_pubkey(c)), 1);
+	ca_responder_free(r);
+	X509_free(a);
+	X509_free(b);
+	X509_free(c);
 }
 
 /* --- loading ----------------------------------------------------------------------- */
@@ -1050,6 +1179,8 @@ main(void)
 		cmocka_unit_test(test_issue_refused),
 		cmocka_unit_test(test_issue_threads),
 		cmocka_unit_test(test_crl),
+		cmocka_unit_test(test_crl_delta),
+		cmocka_unit_test(test_responder),
 		cmocka_unit_test(test_load_refused),
 	};
 

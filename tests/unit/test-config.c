@@ -165,6 +165,17 @@ test_null_clears_optional(void **state)
 	write_file(f, "ca:\n  crl_url: ~\n");
 	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
 	assert_null(f->cfg.crl_url);
+	/* Plain http for the CRLs and OCSP: a listen address, or none. */
+	assert_null(f->cfg.http_listen);
+	write_file(f, "http_listen: \"*:8080\"\nca:\n  root_crl: /etc/r.crl\n"
+	    "  ocsp_preproduced: true\n");
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
+	assert_string_equal(f->cfg.http_listen, "*:8080");
+	assert_string_equal(f->cfg.root_crl, "/etc/r.crl");
+	assert_int_equal(f->cfg.ocsp_preproduced, 1);
+	write_file(f, "http_listen: ~\n");
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
+	assert_null(f->cfg.http_listen);
 	/* No operator CA: the RA desk is closed, the service still starts. */
 	write_file(f, "operators:\n  ca_cert: ~\n  days: 30\n");
 	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
@@ -194,6 +205,7 @@ test_bad_values(void **state)
 	refused(f, "policy:\n  threads: 99999999999999999999\n", 2, "is not an integer");
 	refused(f, "\n\nlisten: 127.0.0.1:99999\n", 3, "port from 0 to 65535");
 	refused(f, "listen: ::1:8443\n", 1, "brackets");
+	refused(f, "http_listen: 127.0.0.1:70000\n", 1, "port from 0 to 65535");
 	refused(f, "log_level: loud\n", 1, "'loud' is not error, warning, info or debug");
 	refused(f, "ca:\n  crl_url: ftp://x/y\n", 2, "is not an http:// or https:// URL");
 	refused(f, "mail:\n  smtp_url: smtp://h\n  from: not-an-address\n", 3,

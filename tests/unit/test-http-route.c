@@ -31,6 +31,10 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/things/{}/parts/{}", fake_handler, 0, NULL },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
+const struct http_route http_public_routes[] = {
+	{ "GET", "/ocsp/{*}", fake_handler, 0, NULL },
+};
+const size_t http_npublic_routes = sizeof http_public_routes / sizeof http_public_routes[0];
 
 static int
 match(const char *pattern, const char *path, const char *params[HTTP_MAX_PARAMS])
@@ -101,6 +105,21 @@ test_params_refused(void **state)
 	assert_int_equal(match("/api/v1/applications/{}", "/api/v1/applications", p), 0);
 	/* a third parameter does not fit HTTP_MAX_PARAMS */
 	assert_int_equal(match("/{}/{}/{}", "/a/b/c", p), 0);
+}
+
+/* "{*}" takes the rest, slashes too: a GET OCSP request is base64, which has '/'. */
+static void
+test_rest(void **state)
+{
+	const char	*p[HTTP_MAX_PARAMS];
+
+	(void)state;
+	assert_int_equal(match("/ocsp/{*}", "/ocsp/MEow/SDBG+A==", p), 1);
+	assert_string_equal(p[0], "MEow/SDBG+A==");
+	assert_null(p[1]);
+	assert_int_equal(match("/ocsp/{*}", "/ocsp/", p), 0);
+	assert_int_equal(match("/ocsp/{*}", "/ocsp", p), 0);
+	assert_int_equal(match("/ocsp/{*}", "/ocspx/a", p), 0);
 }
 
 static void
@@ -196,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_literal),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_params_refused),
+		cmocka_unit_test(test_rest),
 		cmocka_unit_test(test_buffer_limit),
 		cmocka_unit_test(test_error_shape),
 		cmocka_unit_test(test_raw_and_json),

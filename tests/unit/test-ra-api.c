@@ -128,7 +128,7 @@ fx_ca(struct fx *fx)
 	struct ca_config	 cc;
 	char			*cause = NULL;
 
-	fx_ok(ca_demo_create(fx->dir, "localhost", &cause), cause);
+	fx_ok(ca_demo_create(fx->dir, "localhost", NULL, &cause), cause);
 	memset(&cc, 0, sizeof cc);
 	cc.cert_file = fx->ca_cert;
 	cc.key_file = fx->ca_key;
