@@ -35,6 +35,7 @@ struct jobs {
 	pthread_cond_t	 wake;		/* on the monotonic clock */
 	int		 stop;
 	struct jobs_said said;
+	char		*failing;	/* the failure logged last; NULL while rounds succeed */
 };
 
 static void
@@ -185,6 +186,31 @@ jobs_run_once(struct srv *srv, char **cause)
 	return jobs_round(srv, NULL, cause);
 }
 
+/*
+ * A round runs every second: a failure that lasts (a root CRL file removed, a store that
+ * cannot be opened) is logged when it starts and when it changes, not once a second, and
+ * its end is logged too, so the log says how long the service was not doing its work.
+ */
+static void
+jobs_report(struct jobs *j, int rc, char **cause)
+{
+	const char	*what = *cause != NULL ? *cause : "failed";
+
+	if (rc == 0) {
+		if (j->failing != NULL)
+			log_info("background jobs: working again");
+		free(j->failing);
+		j->failing = NULL;
+	} else if (j->failing == NULL || strcmp(j->failing, what) != 0) {
+		log_error("background jobs: %s (logged again only when it changes or ends)",
+		    what);
+		free(j->failing);
+		j->failing = strdup(what);	/* NULL: the next round logs it again */
+	}
+	free(*cause);
+	*cause = NULL;
+}
+
 static void *
 jobs_main(void *arg)
 {
@@ -196,11 +222,7 @@ jobs_main(void *arg)
 		return NULL;
 	while (!j->stop) {
 		(void)pthread_mutex_unlock(&j->lock);
-		if (jobs_round(j->srv, &j->said, &cause) == -1) {
-			log_error("background jobs: %s", cause != NULL ? cause : "failed");
-			free(cause);
-			cause = NULL;
-		}
+		jobs_report(j, jobs_round(j->srv, &j->said, &cause), &cause);
 		if (pthread_mutex_lock(&j->lock) != 0)
 			return NULL;
 		if (j->stop)
@@ -275,5 +297,6 @@ jobs_stop(struct jobs *j)
 	(void)pthread_cond_destroy(&j->wake);
 	(void)pthread_mutex_destroy(&j->lock);
 	jobs_said_free(&j->said);
+	free(j->failing);
 	free(j);
 }
