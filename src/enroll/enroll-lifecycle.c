@@ -540,6 +540,13 @@ enroll_lc_renew_refused(struct client_result *res, const char *number, struct fa
 
 	if (res->code != NULL && strcmp(res->code, "application.not_renewable") == 0)
 		(void)enroll_lc_not_renewable(err, why != NULL ? why : "", number);
+	/* The registers changed since the desk verified them: only a desk can again. */
+	else if (res->code != NULL && strcmp(res->code, "application.not_issuable") == 0)
+		enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_issuable",
+		    "%s", _("the registers no longer hold the same data for these certificates (the "
+		    "organization, the person, the role or the ГУ/СКС code changed), so they "
+		    "cannot be renewed online: a new application at a registration desk is "
+		    "needed"));
 }
 
 /* POST renew: the new application, issued at once, recorded (old and new linked). */
