@@ -26,6 +26,7 @@
 #include "common/problem.h"
 #include "common/reason.h"
 #include "common/reqnum.h"
+#include "common/revocation.h"
 #include "common/storage.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/ca.h"
@@ -90,6 +91,7 @@ struct app_submit {
 	char			 key_auth[65], key_sign[65];
 	struct store_org	 org;
 	struct store_person	 person;
+	const struct store_app	*renews;	/* a renewal: the application it renews */
 };
 
 /*
@@ -326,7 +328,7 @@ app_fill(struct app_submit *s, struct store_app *a)
 	memcpy(a->key_sign, s->key_sign, sizeof a->key_sign);
 }
 
-static void
+void
 app_iso(time_t t, char buf[32])
 {
 	struct tm	tm;
@@ -431,6 +433,133 @@ out:
 	return rc;
 }
 
+/* ---- renewal: a submission made of an issued application's data ---- */
+
+/* The registries still name the organization and the person as the certificates do. */
+static enum http_result
+app_check_same_subject(struct app_submit *s)
+{
+	const struct store_app	*a = s->renews;
+	const char		*org = s->org.name.ru != NULL ? s->org.name.ru : s->org.name.kk;
+	const char		*pat = s->person.patronymic != NULL ? s->person.patronymic : "";
+
+	if (org == NULL || a->org_name == NULL || strcmp(org, a->org_name) != 0)
+		return app_fail(s, 409, "bin.renamed", "bin", _("the organization's registered "
+		    "name is no longer the one in the certificates"));
+	if (a->surname == NULL || a->given_name == NULL ||
+	    strcmp(s->person.surname, a->surname) != 0 ||
+	    strcmp(s->person.given_name, a->given_name) != 0 ||
+	    strcmp(pat, a->patronymic != NULL ? a->patronymic : "") != 0)
+		return app_fail(s, 409, "iin.renamed", "iin", _("the person's registered name "
+		    "is no longer the one in the certificates"));
+	return HTTP_GO_ON;
+}
+
+/* What a renewal re-checks of the registries and directories, in order. */
+static enum http_result (*const app_renewal_checks[])(struct app_submit *) = {
+	app_check_places, app_check_gu_code, app_check_registries, app_check_same_subject,
+	app_check_issuable,
+};
+
+/*
+ * A registry check's refusal, said as a renewal's: 409 application.not_issuable with
+ * "why" the check's own code.
+ */
+static enum http_result
+app_renewal_refused(struct app_submit *s)
+{
+	json_t		*err = json_object_get(s->resp->json, "error");
+	const char	*code = json_string_value(json_object_get(err, "code"));
+	char		*why;
+
+	if ((why = strdup(code != NULL ? code : "?")) == NULL)
+		return HTTP_FAILED;
+	http_error(s->resp, 409, "application.not_issuable", NULL, _("the registries no longer "
+	    "confirm this application's data (%s): a new application at a registration desk is "
+	    "needed"), why);
+	err = json_object_get(s->resp->json, "error");
+	if (err == NULL || json_object_set_new(err, "why", json_string(why)) == -1) {
+		free(why);
+		return HTTP_FAILED;
+	}
+	free(why);
+	return HTTP_ANSWERED;
+}
+
+/* Stores the renewal (status submitted, renews set): key.reused for keys seen before. */
+static enum http_result
+app_renewal_store(struct app_submit *s, const char *actor, char number[REQNUM_LEN + 1])
+{
+	struct store_app	 a;
+	char			*cause = NULL;
+	int			 existing = 0, reused = 0;
+
+	app_fill(s, &a);
+	memcpy(a.renews, s->renews->number, sizeof a.renews);
+	if (reqnum_generate(a.number, &cause) == -1 ||
+	    store_app_insert(s->st, &a, actor, &existing, &reused, &cause) == -1) {
+		if (!reused) {
+			log_error("storing a renewal of %s: %s", s->renews->number,
+			    cause != NULL ? cause : "?");
+			free(cause);
+			return HTTP_FAILED;
+		}
+		free(cause);
+		existing = 1;
+	}
+	if (existing)
+		return app_fail(s, 409, "key.reused", "csr_auth", _("a key of these requests "
+		    "was already used in an application; make new keys"));
+	memcpy(number, a.number, REQNUM_LEN + 1);
+	return HTTP_GO_ON;
+}
+
+enum http_result
+app_renewal_insert(struct srv *srv, struct store *st, struct http_resp *resp,
+    const struct store_app *old, const char *csr_auth, const char *csr_sign,
+    const char *actor, char number[REQNUM_LEN + 1])
+{
+	struct app_submit	 s;
+	size_t			 i;
+	enum http_result	 rc;
+
+	memset(&s, 0, sizeof s);
+	s.srv = srv;
+	s.st = st;
+	s.resp = resp;
+	s.now = srv_now(srv);
+	s.renews = old;
+	s.v[F_BIN] = old->bin;
+	s.v[F_IIN] = old->iin;
+	s.v[F_EMAIL] = old->email;
+	s.v[F_ROLE] = old->role_id;
+	s.v[F_REGION] = old->region_id;
+	s.v[F_CITY] = old->city_id;
+	s.v[F_GU_CODE] = old->gu_code;
+	s.v[F_STORAGE] = old->storage;
+	s.v[F_LANG] = old->lang;
+	s.v[F_CSR_AUTH] = csr_auth;
+	s.v[F_CSR_SIGN] = csr_sign;
+	if ((rc = app_check_csrs(&s)) != HTTP_GO_ON)
+		return rc;
+	if (old->role_id == NULL || old->region_id == NULL || old->city_id == NULL ||
+	    old->gu_code == NULL || old->storage == NULL) {
+		(void)app_fail(&s, 409, "application.incomplete", NULL,
+		    _("the application lacks data a renewal needs"));
+		return app_renewal_refused(&s);
+	}
+	for (i = 0; rc == HTTP_GO_ON &&
+	    i < sizeof app_renewal_checks / sizeof app_renewal_checks[0]; i++)
+		rc = app_renewal_checks[i](&s);
+	if (rc == HTTP_ANSWERED)
+		rc = app_renewal_refused(&s);
+	if (rc == HTTP_GO_ON)
+		rc = app_renewal_store(&s, actor, number);
+	store_org_free(&s.org);
+	store_person_free(&s.person);
+	return rc;
+}
+
 /* The checks of a submission, in order; the first to answer or fail ends it. */
 static enum http_result (*const app_checks[])(struct app_submit *) = {
 	app_check_token, app_check_syntax, app_check_places, app_check_gu_code,
@@ -478,7 +607,7 @@ api_applications_submit(struct srv *srv, const struct http_req *req, struct http
  * Parses the number in the path and loads the application: HTTP_GO_ON with *a filled,
  * HTTP_ANSWERED (a typo, an unknown number), or HTTP_FAILED.
  */
-static enum http_result
+enum http_result
 app_load(struct store *st, const struct http_req *req, struct http_resp *resp,
     struct store_app *a)
 {
@@ -629,7 +758,47 @@ app_certinfo(struct store *st, const struct store_app *a)
 	return o;
 }
 
-static json_t *
+int
+app_lifecycle_json(json_t *o, const struct store_app *a)
+{
+	json_t	*r;
+	char	 at[32];
+
+	if (a->status == APP_REVOKED && a->revoke_reason != NULL) {
+		app_iso(a->revoked_at, at);
+		if ((r = revocation_json(a->revoke_reason, at, a->revoked_by)) == NULL ||
+		    json_object_set_new(o, "revocation", r) == -1)
+			return -1;
+	}
+	if (a->renews[0] != '\0' &&
+	    json_object_set_new(o, "renews", json_string(a->renews)) == -1)
+		return -1;
+	if (a->renewed_by[0] != '\0' &&
+	    json_object_set_new(o, "renewed_by", json_string(a->renewed_by)) == -1)
+		return -1;
+	return 0;
+}
+
+enum http_result
+app_already_revoked(struct http_resp *resp, const struct store_app *a)
+{
+	const struct revocation_kind	*k = revocation_find(a->revoke_reason);
+	json_t				*err;
+	char				 at[32];
+
+	app_iso(a->revoked_at, at);
+	http_error(resp, 409, "application.already_revoked", "request_number",
+	    _("the certificates were already revoked on %s (%s)"), at,
+	    k != NULL ? k->en : a->revoke_reason != NULL ? a->revoke_reason : "?");
+	err = json_object_get(resp->json, "error");
+	if (err == NULL || json_object_set_new(err, "revoked_at", json_string(at)) == -1 ||
+	    json_object_set_new(err, "reason", a->revoke_reason != NULL ?
+	    json_string(a->revoke_reason) : json_null()) == -1)
+		return HTTP_FAILED;
+	return HTTP_ANSWERED;
+}
+
+json_t *
 app_status_json(struct store *st, const struct store_app *a)
 {
 	json_t	*o, *certs;
@@ -655,6 +824,8 @@ app_status_json(struct store *st, const struct store_app *a)
 		    json_object_set_new(o, "certificates", certs) == -1)
 			goto fail;
 	}
+	if (app_lifecycle_json(o, a) == -1)
+		goto fail;
 	return o;
 fail:
 	json_decref(o);
@@ -771,7 +942,7 @@ out:
 }
 
 /* Base64 (standard alphabet, newlines allowed) into a malloc'd buffer; NULL if bad. */
-static unsigned char *
+unsigned char *
 app_base64(const char *in, size_t *outlen)
 {
 	EVP_ENCODE_CTX	*ctx;
@@ -798,7 +969,7 @@ app_base64(const char *in, size_t *outlen)
 }
 
 /* 1 if sig is an RSA PKCS#1 v1.5 SHA-256 signature over msg by the certificate's key. */
-static int
+int
 app_proof_ok(const char *cert_pem, const char *msg, const unsigned char *sig, size_t siglen)
 {
 	BIO		*bio;

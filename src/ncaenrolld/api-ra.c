@@ -17,11 +17,13 @@
 
 #include "common/appform.h"
 #include "common/cause.h"
+#include "common/idnum.h"
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/problem.h"
 #include "common/reason.h"
 #include "common/reqnum.h"
+#include "common/revocation.h"
 #include "common/storage.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/issue.h"
@@ -537,6 +539,19 @@ ra_load(struct ra_ctx *c, struct store_app *a)
 	return HTTP_GO_ON;
 }
 
+/* A revocation's event says its reason apart: the code its detail starts with. */
+static int
+ra_history_revocation(json_t *o, const char *detail)
+{
+	const struct revocation_kind	*k;
+	char				 code[64];
+
+	(void)snprintf(code, sizeof code, "%.*s", (int)strcspn(detail, ";:"), detail);
+	if ((k = revocation_find(code)) == NULL)
+		return 0;
+	return json_object_set_new(o, "reason", json_string(k->code));
+}
+
 /*
  * A rejection's event also says its reason apart: "reason" (the code) and "text" (the
  * operator's words), read from the detail ra_reject_reason wrote ("CODE[: TEXT]").
@@ -548,6 +563,8 @@ ra_history_reason(json_t *o, const struct store_event *ev)
 	const char			*d = ev->detail, *colon;
 	char				 code[64];
 
+	if (d != NULL && strcmp(ev->action, appstatus_wire(APP_REVOKED)) == 0)
+		return ra_history_revocation(o, d);
 	if (strcmp(ev->action, appstatus_wire(APP_REJECTED)) != 0 || d == NULL)
 		return 0;
 	colon = strstr(d, ": ");
@@ -737,7 +754,7 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	    "organization"), "names", names) == -1) ||
 	    (a->status == APP_REJECTED && a->reject_code != NULL &&
 	    json_object_set_new(o, "reject", reason_json(a->reject_code,
-	    a->reject_text)) == -1)) {
+	    a->reject_text)) == -1) || app_lifecycle_json(o, a) == -1) {
 		json_decref(o);
 		return NULL;
 	}
@@ -813,7 +830,7 @@ static const char *const ra_mail_words[] = { "failed", "none", "sent" };
 
 /*
  * After a decision: the application as it now is, 200, with "mail" saying whether the
- * applicant was told by e-mail. A rejection is mailed here; issuance mailed in issue.c
+ * applicant was told by e-mail. A rejection and a revocation are mailed here; issuance mailed in issue.c
  * (mailed: its outcome). A failed mail never undoes a decision.
  */
 static enum http_result
@@ -831,6 +848,13 @@ ra_decided(struct ra_ctx *c, const char *number, int mailed)
 	if (a.status == APP_REJECTED &&
 	    (mailed = mail_rejected(c->srv, &a, &cause)) == -1) {
 		log_warning("application %s: no rejection mail: %s", number,
+		    cause != NULL ? cause : "?");
+		free(cause);
+		cause = NULL;
+	}
+	if (a.status == APP_REVOKED &&
+	    (mailed = mail_revoked(c->srv, &a, &cause)) == -1) {
+		log_warning("application %s: no revocation mail: %s", number,
 		    cause != NULL ? cause : "?");
 		free(cause);
 		cause = NULL;
@@ -1043,5 +1067,168 @@ out:
 	free(detail);
 	store_app_free(&set);
 	store_app_free(&a);
+	return rc;
+}
+
+/* ---- revocation at the desk; every certificate of a person ---- */
+
+/*
+ * The body of a desk's revocation: a reason a holder or a desk may give, the documents
+ * checklist as for an approval (the same identity checks), maybe the operator's text.
+ * HTTP_GO_ON with the history's detail ("CODE; documents checked: ...[: TEXT]"),
+ * HTTP_ANSWERED (a 400), or HTTP_FAILED.
+ */
+static enum http_result
+ra_revoke_body(struct ra_ctx *c, const struct revocation_kind **k, char **detail)
+{
+	const char	*code, *text = NULL;
+	char		*note = NULL;
+	json_t		*j;
+	enum http_result rc;
+
+	*detail = NULL;
+	if ((code = http_body_string(c->req, c->resp, "reason")) == NULL)
+		return HTTP_ANSWERED;
+	if ((*k = revocation_find(code)) == NULL || !(*k)->chosen) {
+		http_error(c->resp, 400, "reason.unknown", "reason", "%s", "the reason is one of "
+		    "keyCompromise, affiliationChanged, cessationOfOperation");
+		return HTTP_ANSWERED;
+	}
+	j = json_object_get(c->req->body, "text");
+	if (j != NULL && !json_is_null(j)) {
+		if (!json_is_string(j) ||
+		    strlen(json_string_value(j)) != json_string_length(j)) {
+			http_error(c->resp, 400, "field.type", "text", "%s",
+			    "'text' must be a string");
+			return HTTP_ANSWERED;
+		}
+		if (json_string_length(j) > RA_COMMENT_MAX) {
+			http_error(c->resp, 400, "field.too_long", "text",
+			    "'text' is longer than %d bytes", RA_COMMENT_MAX);
+			return HTTP_ANSWERED;
+		}
+		text = json_string_length(j) > 0 ? json_string_value(j) : NULL;
+	}
+	if ((rc = ra_approve_documents(c, &note)) != HTTP_GO_ON)
+		return rc;
+	if (asprintf(detail, "%s; %s%s%s", (*k)->code, note, text != NULL ? ": " : "",
+	    text != NULL ? text : "") == -1) {
+		*detail = NULL;
+		rc = HTTP_FAILED;
+	}
+	free(note);
+	return rc;
+}
+
+enum http_result
+api_ra_revoke(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	const struct revocation_kind	*k = NULL;
+	enum store_revoke_result	 res = STORE_REVOKE_NOT_FOUND;
+	struct ra_ctx			 c;
+	struct store_app		 a;
+	char				*cause = NULL, *detail = NULL;
+	char				 number[REQNUM_LEN + 1];
+	int				 found = 0;
+	enum http_result		 rc;
+
+	memset(&a, 0, sizeof a);
+	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
+	    (rc = ra_load(&c, &a)) != HTTP_GO_ON ||
+	    (rc = ra_revoke_body(&c, &k, &detail)) != HTTP_GO_ON)
+		goto out;
+	rc = HTTP_FAILED;
+	if (store_app_revoke(c.st, a.number, k->code, c.actor, c.actor, detail, c.now, &res,
+	    &cause) == -1) {
+		(void)ra_store_fail("revoke", cause);
+		goto out;
+	}
+	if (res == STORE_REVOKE_DONE) {
+		log_info("application %s revoked by %s (%s)", a.number, c.actor, k->code);
+		rc = ra_decided(&c, a.number, 0);
+		goto out;
+	}
+	memcpy(number, a.number, sizeof number);
+	store_app_free(&a);
+	if (store_app_get(c.st, number, &a, &found, &cause) == -1 || !found) {
+		(void)ra_store_fail("application", cause);
+		goto out;
+	}
+	if (res == STORE_REVOKE_ALREADY)
+		rc = app_already_revoked(resp, &a);
+	else {
+		http_error(resp, 409, "application.not_revocable", "request_number",
+		    "there are no certificates to revoke: the application is %s",
+		    appstatus_wire(a.status));
+		rc = HTTP_ANSWERED;
+	}
+out:
+	free(detail);
+	store_app_free(&a);
+	return rc;
+}
+
+/* An application of a person's list: the queue's summary, its certificates, revocation. */
+static json_t *
+ra_certificate_item(struct ra_ctx *c, const struct store_app *a)
+{
+	json_t	*o;
+
+	if ((o = ra_queue_item(c, a)) == NULL)
+		return NULL;
+	if (json_object_set_new(o, "serial_auth", json_string(a->serial_auth)) == -1 ||
+	    json_object_set_new(o, "serial_sign", json_string(a->serial_sign)) == -1 ||
+	    ra_set_time(o, "not_before", a->not_before) == -1 ||
+	    ra_set_time(o, "not_after", a->not_after) == -1 ||
+	    app_lifecycle_json(o, a) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+enum http_result
+api_ra_certificates(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	struct ra_ctx		 c;
+	struct store_app	*v = NULL;
+	struct problems		 p;
+	const char		*iin;
+	json_t			*items = NULL, *o;
+	char			*cause = NULL;
+	size_t			 n = 0, i;
+	enum http_result	 rc;
+
+	if ((rc = ra_begin(&c, srv, req, resp)) != HTTP_GO_ON)
+		return rc;
+	problems_init(&p);
+	iin = ra_query(req, "iin");
+	if (iin == NULL || idnum_validate_iin(iin, c.now, NULL, &p) == -1) {
+		http_error(resp, 400, "iin.invalid", "iin", "%s", p.n > 0 &&
+		    p.v[0].message != NULL ? p.v[0].message : "give the person's 12-digit IIN");
+		problems_free(&p);
+		return HTTP_ANSWERED;
+	}
+	problems_free(&p);
+	rc = HTTP_FAILED;
+	if (store_apps_by_iin(c.st, iin, &v, &n, &cause) == -1) {
+		(void)ra_store_fail("certificates", cause);
+		goto out;
+	}
+	if ((items = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((o = ra_certificate_item(&c, &v[i])) == NULL ||
+		    json_array_append_new(items, o) == -1)
+			goto out;
+	o = json_pack("{s:s, s:o}", "iin", iin, "applications", items);
+	items = NULL;	/* json_pack's "o" took it, even on failure */
+	if (o == NULL)
+		goto out;
+	http_json(resp, 200, o);
+	rc = HTTP_ANSWERED;
+out:
+	json_decref(items);
+	store_apps_free(v, n);
 	return rc;
 }

@@ -1,14 +1,20 @@
 /*
  * api — the handlers behind the route table (routes.c), grouped one file per part of the
  * API: api-captcha.c, api-registry.c (BIN/IIN checks), api-directories.c,
- * api-applications.c, api-ca.c, api-ra.c (the RA desk, behind the gate api_ra_operator:
- * the operator's client certificate, checked before any of its handlers). Each follows
- * http.h's handler contract.
+ * api-applications.c, api-lifecycle.c (the holder's signed revoke and renew), api-ca.c,
+ * api-ra.c (the RA desk, behind the gate api_ra_operator: the operator's client
+ * certificate, checked before any of its handlers). Each follows http.h's handler
+ * contract. The last part names what api-applications.c shares with the others.
  */
 #ifndef NCA_API_H
 #define NCA_API_H
 
+#include <stddef.h>
+#include <time.h>
+
+#include "common/reqnum.h"
 #include "ncaenrolld/http.h"
+#include "ncaenrolld/store.h"
 
 /* A line per api-*.c file; each handler is an http_handler_fn (http.h). */
 http_handler_fn	api_captcha_new;
@@ -17,9 +23,42 @@ http_handler_fn	api_directories_roles, api_directories_regions, api_directories_
 		api_directories_support, api_directories_gu_codes;
 http_handler_fn	api_applications_submit, api_applications_status,
 		api_applications_certificates, api_applications_installed;
+http_handler_fn	api_lifecycle_challenge, api_lifecycle_revoke, api_lifecycle_renew;
 http_handler_fn	api_ca_chain, api_ca_crl;
 http_handler_fn	api_ra_me, api_ra_reasons, api_ra_queue, api_ra_application, api_ra_approve,
-		api_ra_reject;
+		api_ra_reject, api_ra_revoke, api_ra_certificates;
+
+/* ---- shared by api-applications.c with api-lifecycle.c and api-ra.c ---- */
+
+/* "YYYY-MM-DDThh:mm:ssZ" */
+void		 app_iso(time_t, char buf[32]);
+/*
+ * The number in the path, then its application: HTTP_GO_ON with *a filled (free it),
+ * HTTP_ANSWERED (400 a typo, 404 unknown), or HTTP_FAILED.
+ */
+enum http_result app_load(struct store *, const struct http_req *, struct http_resp *,
+		    struct store_app *a);
+/* The application as GET /api/v1/applications/{n} shows it (personal data masked). */
+json_t		*app_status_json(struct store *, const struct store_app *);
+/* Adds "revocation", "renews", "renewed_by" to o where they apply: 0 or -1. */
+int		 app_lifecycle_json(json_t *o, const struct store_app *);
+/* 409 application.already_revoked with "revoked_at" and "reason" (a is revoked). */
+enum http_result app_already_revoked(struct http_resp *, const struct store_app *a);
+/* Base64 (standard alphabet) into a malloc'd buffer; NULL if it is not base64. */
+unsigned char	*app_base64(const char *in, size_t *outlen);
+/* 1 if sig is an RSA PKCS#1 v1.5 SHA-256 signature over msg by the certificate's key. */
+int		 app_proof_ok(const char *cert_pem, const char *msg,
+		    const unsigned char *sig, size_t siglen);
+/*
+ * A renewal of old (issued or installed) with two new CSRs: old's data re-checked as a
+ * submission's against the registries and directories as they are now (and the names the
+ * certificates carry), the CSRs as a submission's, then stored as a new submitted
+ * application renewing old. HTTP_GO_ON with number set; HTTP_ANSWERED: 400 for a CSR,
+ * 409 application.not_issuable ("why": the check's code), 409 key.reused; HTTP_FAILED.
+ */
+enum http_result app_renewal_insert(struct srv *, struct store *, struct http_resp *,
+		    const struct store_app *old, const char *csr_auth, const char *csr_sign,
+		    const char *actor, char number[REQNUM_LEN + 1]);
 
 /* The RA routes' gate: a verified operator (api-ra.c) or a 403. */
 extern const struct http_gate api_ra_operator;

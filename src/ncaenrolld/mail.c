@@ -18,6 +18,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/revocation.h"
 #include "common/storage.h"
 #include "ncaenrolld/mail.h"
 
@@ -388,6 +389,34 @@ mail_rejected(struct srv *srv, const struct store_app *a, char **cause)
 	    "A rejected application cannot go on. To obtain certificates, apply again with new "
 	    "keys, and bring the printed application form and the documents it lists.\n"),
 	    a->number, a->reject_reason != NULL ? a->reject_reason : "-") == -1) {
+		body = NULL;
+		cause_set(cause, "out of memory");
+		goto out;
+	}
+	rc = mail_send(&srv->cfg->mail, a->email, subject, body, cause) == 0 ? 1 : -1;
+out:
+	free(subject);
+	free(body);
+	return rc;
+}
+
+int
+mail_revoked(struct srv *srv, const struct store_app *a, char **cause)
+{
+	const struct revocation_kind	*k = revocation_find(a->revoke_reason);
+	char				*subject = NULL, *body = NULL, when[40];
+	int				 rc = -1;
+
+	if (!mail_wanted(srv, a))
+		return 0;
+	mail_when(a->revoked_at, when);
+	if (asprintf(&subject, _("Application %s: certificates revoked"), a->number) == -1)
+		subject = NULL;
+	if (subject == NULL || asprintf(&body, _("Both certificates of your application were "
+	    "revoked.\n\nRequest number: %s\nReason: %s\nRevoked on: %s\n\n"
+	    "Revoked certificates can no longer be used to sign or to log in. If you did not "
+	    "ask for this, contact a registration desk at once. To obtain new certificates, "
+	    "apply again with new keys.\n"), a->number, k != NULL ? k->en : "-", when) == -1) {
 		body = NULL;
 		cause_set(cause, "out of memory");
 		goto out;

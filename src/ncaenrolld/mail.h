@@ -1,7 +1,7 @@
 /*
  * mail — the applicant's e-mail notifications over SMTP (libcurl): on submission (request
  * number, deadline and the application form) and on issuance (certificates ready, how to
- * install them). Nothing is sent when cfg->mail.smtp_url is unset or the application has
+ * install them), rejection and revocation. Nothing is sent when cfg->mail.smtp_url is unset or the application has
  * no e-mail. Bodies are UTF-8 text/plain, subjects RFC 2047 encoded. Texts are English
  * msgids through _(): gettext's language is process-wide, so a per-applicant language
  * needs catalogs selected per message, which is left for later (directory names do follow
@@ -25,5 +25,7 @@ int	mail_submitted(struct srv *, struct store *, const struct store_app *, char 
 int	mail_issued(struct srv *, const struct store_app *, char **cause);
 /* An RA desk rejected the application (a->reject_reason says why). */
 int	mail_rejected(struct srv *, const struct store_app *, char **cause);
+/* The application's certificates were revoked (a->revoke_reason, a->revoked_at). */
+int	mail_revoked(struct srv *, const struct store_app *, char **cause);
 
 #endif

@@ -22,6 +22,10 @@ const struct http_route http_routes[] = {
 	    NULL },
 	{ "POST", "/api/v1/applications/{}/installed", api_applications_installed, 1,
 	    NULL },
+	/* The holder's signed requests (doc/api-lifecycle.md). */
+	{ "POST", "/api/v1/applications/{}/challenge", api_lifecycle_challenge, 1, NULL },
+	{ "POST", "/api/v1/applications/{}/revoke", api_lifecycle_revoke, 1, NULL },
+	{ "POST", "/api/v1/applications/{}/renew", api_lifecycle_renew, 1, NULL },
 	{ "GET", "/api/v1/ca/chain", api_ca_chain, 0, NULL },
 	{ "GET", "/api/v1/crl", api_ca_crl, 0, NULL },
 	/* The RA desk (doc/api-ra.md): an operator's client certificate, checked by the gate. */
@@ -31,5 +35,7 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/ra/applications/{}", api_ra_application, 0, &api_ra_operator },
 	{ "POST", "/api/v1/ra/applications/{}/approve", api_ra_approve, 1, &api_ra_operator },
 	{ "POST", "/api/v1/ra/applications/{}/reject", api_ra_reject, 1, &api_ra_operator },
+	{ "POST", "/api/v1/ra/applications/{}/revoke", api_ra_revoke, 1, &api_ra_operator },
+	{ "GET", "/api/v1/ra/certificates", api_ra_certificates, 0, &api_ra_operator },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];

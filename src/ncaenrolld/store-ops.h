@@ -78,6 +78,23 @@ struct store_ops {
 		    struct store_app **v, size_t *n, size_t *total, char **cause);
 	int	(*audit_add)(struct store *, time_t at, const char *actor, const char *action,
 		    const char *number, const char *detail, char **cause);
+	int	(*app_revoke)(struct store *, const char *number, const char *reason,
+		    const char *by, const char *actor, const char *detail, time_t now,
+		    enum store_revoke_result *result, char **cause);
+	int	(*apps_by_iin)(struct store *, const char *iin, struct store_app **v,
+		    size_t *n, char **cause);
+	int	(*challenge_put)(struct store *, const char *nonce, const char *number,
+		    const char *action, time_t expires, char **cause);
+	int	(*challenge_take)(struct store *, const char *nonce, time_t now,
+		    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found,
+		    char **cause);
+	int	(*cert_status)(struct store *, const char *serial_hex,
+		    struct store_cert_status *out, int *found, char **cause);
+	int	(*revocations)(struct store *, time_t since, struct store_revocation **v,
+		    size_t *n, char **cause);
+	int	(*crl_number_next)(struct store *, const char *name, long long *n,
+		    char **cause);
+	int	(*revocation_generation)(struct store *, long long *gen, char **cause);
 	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
 		    size_t *n, char **cause);
 };

@@ -23,10 +23,19 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/revocation.h"
 #include "common/utf8.h"
 #include "ncaenrolld/store-ops.h"
 
 #define STORE_SQLITE_BUSY_MS	10000	/* a writer waits this long for another's lock */
+
+/* The columns of an application at schema version 3 (migration 4 copies them). */
+#define STORE_SQLITE_APP_COLUMNS_3 \
+	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
+	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
+	"storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign, " \
+	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
+	"reject_code, reject_text"
 
 /*
  * Ordered migrations: element i takes the schema from version i to i + 1, and runs in the
@@ -134,17 +143,62 @@ static const char *const store_sqlite_migrations[] = {
 	"  OR substr(reject_reason, 1, length(name) + 2) = name || ': ')"
 	" WHERE reject_reason IS NOT NULL;"
 	"DROP TABLE reason_names;",
+	/* 4: revocation and renewal (doc/api-lifecycle.md). SQLite cannot change a CHECK, so
+	 * applications is rebuilt as SQLite's documented procedure does (foreign keys off
+	 * around it, store_sqlite_migrate; events keep referring to it by name), every row
+	 * and index kept. revocations: one row per revoked certificate, what CRLs and OCSP
+	 * read; its largest rowid is the revocation generation (rows are never deleted).
+	 * challenges: the holder's single-use nonces. crl_numbers: the last CRL number per
+	 * CRL. */
+	"CREATE TABLE applications_new ("
+	" number TEXT PRIMARY KEY,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('submitted', 'issued', 'installed', 'rejected', 'cancelled', 'revoked')),"
+	" created INTEGER NOT NULL, deadline INTEGER NOT NULL,"
+	" decided INTEGER, installed INTEGER,"
+	" bin TEXT NOT NULL, iin TEXT NOT NULL,"
+	" org_name TEXT, surname TEXT, given_name TEXT, patronymic TEXT, email TEXT,"
+	" role_id TEXT, region_id TEXT, city_id TEXT, gu_code TEXT, storage TEXT, lang TEXT,"
+	" csr_auth TEXT NOT NULL, csr_sign TEXT NOT NULL,"
+	" key_auth TEXT NOT NULL UNIQUE, key_sign TEXT NOT NULL UNIQUE,"
+	" cert_auth TEXT, cert_sign TEXT, serial_auth TEXT, serial_sign TEXT,"
+	" not_before INTEGER, not_after INTEGER,"
+	" reject_reason TEXT, install_nonce TEXT, reject_code TEXT, reject_text TEXT,"
+	" revoked_at INTEGER, revoke_reason TEXT, revoked_by TEXT,"
+	" renews TEXT REFERENCES applications (number));"
+	"INSERT INTO applications_new (" STORE_SQLITE_APP_COLUMNS_3 ")"
+	" SELECT " STORE_SQLITE_APP_COLUMNS_3 " FROM applications;"
+	"DROP TABLE applications;"
+	"ALTER TABLE applications_new RENAME TO applications;"
+	"CREATE INDEX applications_status_created ON applications (status, created);"
+	"CREATE INDEX applications_status_deadline ON applications (status, deadline);"
+	"CREATE INDEX applications_iin ON applications (iin, created);"
+	"CREATE INDEX applications_renews ON applications (renews);"
+	"CREATE INDEX applications_serial_auth ON applications (serial_auth);"
+	"CREATE INDEX applications_serial_sign ON applications (serial_sign);"
+	"CREATE TABLE revocations ("
+	" serial TEXT PRIMARY KEY,"
+	" number TEXT NOT NULL REFERENCES applications (number),"
+	" reason INTEGER NOT NULL, revoked_at INTEGER NOT NULL);"
+	"CREATE INDEX revocations_at ON revocations (revoked_at);"
+	"CREATE TABLE challenges ("
+	" nonce TEXT PRIMARY KEY, number TEXT NOT NULL, action TEXT NOT NULL,"
+	" expires INTEGER NOT NULL);"
+	"CREATE INDEX challenges_expires ON challenges (expires);"
+	"CREATE TABLE crl_numbers (name TEXT PRIMARY KEY, last INTEGER NOT NULL);",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
 
-/* The columns of an application, in the order of store_sqlite_app_cols[] below. */
-#define STORE_SQLITE_APP_COLUMNS \
-	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
-	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
-	"storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign, " \
-	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
-	"reject_code, reject_text"
+/*
+ * The columns of an application, in the order of store_sqlite_app_cols[] below; the
+ * SELECT adds renewed_by, found from the other side.
+ */
+#define STORE_SQLITE_APP_COLUMNS STORE_SQLITE_APP_COLUMNS_3 ", " \
+	"revoked_at, revoke_reason, revoked_by, renews"
+#define STORE_SQLITE_APP_SELECT STORE_SQLITE_APP_COLUMNS ", " \
+	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
+	" ORDER BY r.created DESC, r.rowid DESC LIMIT 1)"
 
 #define STORE_SQLITE_OP_COLUMNS \
 	"name, office, role, serial, created, not_after, revoked"
@@ -169,6 +223,9 @@ enum store_sqlite_q {
 	Q_OP_EXISTS, Q_OP_PUT, Q_OP_GET, Q_OP_REVOKE, Q_OP_LIST,
 	Q_QUEUE, Q_QUEUE_COUNT,
 	Q_AUDIT_LAST, Q_AUDIT_ADD, Q_AUDIT_ALL, Q_AUDIT_OF,
+	Q_REVOKE_GET, Q_REVOKE_SET, Q_REVOCATION_ADD, Q_APP_RENEWS, Q_APPS_BY_IIN,
+	Q_CHALLENGE_PUT, Q_CHALLENGE_TAKE, Q_SWEEP_CHALLENGES,
+	Q_CERT_STATUS, Q_REVOCATIONS, Q_CRL_NUMBER_NEXT, Q_REVOCATION_GEN,
 	Q__MAX
 };
 
@@ -207,8 +264,9 @@ static const char *const store_sqlite_sql[] = {
 	    " WHERE key_auth IN (?1, ?2) OR key_sign IN (?1, ?2) LIMIT 1",
 	[Q_APP_INSERT] = "INSERT INTO applications (" STORE_SQLITE_APP_COLUMNS ") VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
-	[Q_APP_GET] = "SELECT " STORE_SQLITE_APP_COLUMNS " FROM applications WHERE number = ?1",
+	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
+	    " ?34, ?35, ?36, ?37)",
+	[Q_APP_GET] = "SELECT " STORE_SQLITE_APP_SELECT " FROM applications WHERE number = ?1",
 	[Q_APP_UPDATE] = "UPDATE applications SET status = ?1,"
 	    " decided = COALESCE(?2, decided), installed = COALESCE(?3, installed),"
 	    " cert_auth = COALESCE(?4, cert_auth), cert_sign = COALESCE(?5, cert_sign),"
@@ -235,7 +293,7 @@ static const char *const store_sqlite_sql[] = {
 	[Q_OP_GET] = "SELECT " STORE_SQLITE_OP_COLUMNS " FROM operators WHERE name = ?1",
 	[Q_OP_REVOKE] = "UPDATE operators SET revoked = ?2 WHERE name = ?1 AND revoked IS NULL",
 	[Q_OP_LIST] = "SELECT " STORE_SQLITE_OP_COLUMNS " FROM operators ORDER BY name",
-	[Q_QUEUE] = "SELECT " STORE_SQLITE_APP_COLUMNS " FROM applications"
+	[Q_QUEUE] = "SELECT " STORE_SQLITE_APP_SELECT " FROM applications"
 	    " WHERE " STORE_SQLITE_QUEUE_WHERE " ORDER BY deadline, number LIMIT ?7 OFFSET ?8",
 	[Q_QUEUE_COUNT] = "SELECT COUNT(*) FROM applications WHERE " STORE_SQLITE_QUEUE_WHERE,
 	[Q_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -244,6 +302,30 @@ static const char *const store_sqlite_sql[] = {
 	[Q_AUDIT_ALL] = "SELECT " STORE_SQLITE_AUDIT_COLUMNS " FROM audit ORDER BY id",
 	[Q_AUDIT_OF] = "SELECT " STORE_SQLITE_AUDIT_COLUMNS " FROM audit WHERE number = ?1"
 	    " ORDER BY id",
+	[Q_REVOKE_GET] = "SELECT status, serial_auth, serial_sign FROM applications"
+	    " WHERE number = ?1",
+	[Q_REVOKE_SET] = "UPDATE applications SET status = 'revoked', revoked_at = ?2,"
+	    " revoke_reason = ?3, revoked_by = ?4"
+	    " WHERE number = ?1 AND status IN ('issued', 'installed')",
+	[Q_REVOCATION_ADD] = "INSERT INTO revocations (serial, number, reason, revoked_at)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[Q_APP_RENEWS] = "SELECT renews FROM applications WHERE number = ?1",
+	[Q_APPS_BY_IIN] = "SELECT " STORE_SQLITE_APP_SELECT " FROM applications"
+	    " WHERE iin = ?1 AND status IN ('issued', 'installed', 'revoked')"
+	    " ORDER BY created DESC, rowid DESC",
+	[Q_CHALLENGE_PUT] = "INSERT INTO challenges (nonce, number, action, expires)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[Q_CHALLENGE_TAKE] = "DELETE FROM challenges WHERE nonce = ?1"
+	    " RETURNING number, action, expires",
+	[Q_SWEEP_CHALLENGES] = "DELETE FROM challenges WHERE expires <= ?1",
+	[Q_CERT_STATUS] = "SELECT a.number, a.not_after, r.revoked_at, r.reason"
+	    " FROM applications a LEFT JOIN revocations r ON r.serial = ?1"
+	    " WHERE a.serial_auth = ?1 OR a.serial_sign = ?1 LIMIT 1",
+	[Q_REVOCATIONS] = "SELECT serial, revoked_at, reason FROM revocations"
+	    " WHERE revoked_at >= ?1 ORDER BY revoked_at, rowid",
+	[Q_CRL_NUMBER_NEXT] = "INSERT INTO crl_numbers (name, last) VALUES (?1, 1)"
+	    " ON CONFLICT (name) DO UPDATE SET last = last + 1 RETURNING last",
+	[Q_REVOCATION_GEN] = "SELECT COALESCE(MAX(rowid), 0) FROM revocations",
 };
 _Static_assert(sizeof store_sqlite_sql / sizeof store_sqlite_sql[0] == Q__MAX,
     "one statement per query");
@@ -357,11 +439,15 @@ static const struct {
 	STORE_SQLITE_COL(SK_STR, install_nonce),
 	STORE_SQLITE_COL(SK_STR, reject_code),
 	STORE_SQLITE_COL(SK_STR, reject_text),
+	STORE_SQLITE_COL(SK_TIME, revoked_at),
+	STORE_SQLITE_COL(SK_STR, revoke_reason),
+	STORE_SQLITE_COL(SK_STR, revoked_by),
+	STORE_SQLITE_COL(SK_BUF, renews),
 };
 #define STORE_SQLITE_APP_NCOLS \
 	((int)(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0]))
-_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 33,
-    "Q_APP_INSERT binds ?1 to ?33");
+_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 37,
+    "Q_APP_INSERT binds ?1 to ?37");
 
 struct store_sqlite {
 	struct store	 base;		/* first: store.c sees only this */
@@ -695,13 +781,46 @@ store_sqlite_version(struct store_sqlite *s, int *version, char **cause)
 	return store_sqlite_done(s, st, r, "schema version", cause);
 }
 
-/* Brings the schema to STORE_SQLITE_VERSION in one transaction; refuses a newer one. */
+/* Fails if anything in the store breaks a foreign key (a migration's rebuild must not). */
+static int
+store_sqlite_fk_check(struct store_sqlite *s, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		store_sqlite_fail(s, "foreign_key_check", cause);
+		return -1;
+	}
+	if ((r = store_sqlite_step(s, st, "foreign_key_check", cause)) == 1) {
+		cause_set(cause, _("the store %s: a row of %s breaks a foreign key"), s->path,
+		    (const char *)sqlite3_column_text(st, 0));
+		r = -1;
+	}
+	if (sqlite3_finalize(st) != SQLITE_OK && r == 0) {
+		store_sqlite_fail(s, "foreign_key_check", cause);
+		r = -1;
+	}
+	return r;
+}
+
+/*
+ * Brings the schema to STORE_SQLITE_VERSION in one transaction; refuses a newer one.
+ * Foreign keys are off meanwhile (a migration may rebuild a table others refer to, which
+ * SQLite allows only so) and checked as a whole before the commit; the caller turns them
+ * on again.
+ */
 static int
 store_sqlite_migrate(struct store_sqlite *s, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 nested, version = 0, rc = -1;
 
+	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK) {
+		store_sqlite_fail(s, "foreign_keys", cause);
+		return -1;
+	}
 	if (store_sqlite_op_begin(s, &nested, cause) == -1)
 		return -1;
 	if (sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -735,6 +854,8 @@ store_sqlite_migrate(struct store_sqlite *s, char **cause)
 		if (store_sqlite_run(s, st, "migration", cause) == -1)
 			goto out;
 	}
+	if (store_sqlite_fk_check(s, cause) == -1)
+		goto out;
 	rc = 0;
 out:
 	return store_sqlite_op_end(s, nested, rc, cause);
@@ -817,14 +938,14 @@ store_sqlite_open(const char *path, char **cause)
 		store_sqlite_fail(s, "open", cause);
 		goto fail;
 	}
-	/* foreign keys are off unless asked for on every connection */
+	if (store_sqlite_wal(s, cause) == -1 || store_sqlite_migrate(s, cause) == -1)
+		goto fail;
+	/* foreign keys are off unless asked for on every connection (after migrating) */
 	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
 		store_sqlite_fail(s, "foreign_keys", cause);
 		goto fail;
 	}
-	if (store_sqlite_pragma(s, "PRAGMA foreign_keys", on, cause) == -1 ||
-	    store_sqlite_wal(s, cause) == -1 ||
-	    store_sqlite_migrate(s, cause) == -1)
+	if (store_sqlite_pragma(s, "PRAGMA foreign_keys", on, cause) == -1)
 		goto fail;
 	return &s->base;
 fail:
@@ -1252,7 +1373,8 @@ store_sqlite_sweep(struct store *stp, time_t now, char **cause)
 	if (store_sqlite_op_begin(s, &nested, cause) == -1)
 		return -1;
 	if (store_sqlite_delete_before(s, Q_SWEEP_CAPTCHAS, now, cause) == 0 &&
-	    store_sqlite_delete_before(s, Q_SWEEP_TOKENS, now, cause) == 0)
+	    store_sqlite_delete_before(s, Q_SWEEP_TOKENS, now, cause) == 0 &&
+	    store_sqlite_delete_before(s, Q_SWEEP_CHALLENGES, now, cause) == 0)
 		rc = 0;
 	return store_sqlite_op_end(s, nested, rc, cause);
 }
@@ -1313,6 +1435,11 @@ store_sqlite_app_read(sqlite3_stmt *st, struct store_app *a, const char **bad)
 			r = store_sqlite_cstatus(st, i, p);
 			break;
 		}
+	}
+	if (r == 0) {	/* the SELECT's last column */
+		*bad = "renewed_by";
+		r = store_sqlite_cb(st, STORE_SQLITE_APP_NCOLS, a->renewed_by,
+		    sizeof a->renewed_by);
 	}
 	if (r == -1)
 		store_app_free(a);
@@ -1674,6 +1801,9 @@ store_sqlite_app_update(struct store_sqlite *s, const char *number, enum app_sta
 	return r;
 }
 
+static int	store_sqlite_supersede(struct store_sqlite *, const char *number,
+		    time_t now, char **cause);
+
 static int
 store_sqlite_app_transition(struct store *stp, const char *number, enum app_status from,
     enum app_status to, const struct store_app *set, const char *actor, const char *detail,
@@ -1694,6 +1824,8 @@ store_sqlite_app_transition(struct store *stp, const char *number, enum app_stat
 	}
 	if (store_sqlite_event_add(s, number, now, actor, appstatus_wire(to), detail,
 	    cause) == -1)
+		goto out;
+	if (to == APP_INSTALLED && store_sqlite_supersede(s, number, now, cause) == -1)
 		goto out;
 	*won = 1;
 	*current = to;
@@ -1779,6 +1911,405 @@ store_sqlite_events(struct store *stp, const char *number, struct store_event **
 	*vp = v;
 	*np = n;
 	return 0;
+}
+
+/* ---- revocation and renewal ---- */
+
+/* The status and serials of number: *found = 0 if there is no such application. */
+static int
+store_sqlite_revoke_get(struct store_sqlite *s, const char *number, enum app_status *status,
+    char serial[2][41], int *found, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	*found = 0;
+	if ((st = store_sqlite_q(s, Q_REVOKE_GET, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "revoke", cause,
+	    store_sqlite_bt(st, 1, number) != SQLITE_OK) == -1)
+		return -1;
+	if ((r = store_sqlite_step(s, st, "revoke", cause)) == 1) {
+		if (store_sqlite_cstatus(st, 0, status) == -1 ||
+		    store_sqlite_cb(st, 1, serial[0], 41) == -1 ||
+		    store_sqlite_cb(st, 2, serial[1], 41) == -1) {
+			cause_set(cause, _("the store %s: application %s cannot be read"),
+			    s->path, number);
+			r = -1;
+		} else {
+			*found = 1;
+			r = 0;
+		}
+	}
+	return store_sqlite_done(s, st, r, "revoke", cause);
+}
+
+static int
+store_sqlite_revocation_add(struct store_sqlite *s, const char *serial, const char *number,
+    int crl_reason, time_t now, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (*serial == '\0')
+		return 0;
+	if ((st = store_sqlite_q(s, Q_REVOCATION_ADD, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "revoke", cause,
+	    store_sqlite_bt(st, 1, serial) || store_sqlite_bt(st, 2, number) ||
+	    sqlite3_bind_int(st, 3, crl_reason) || store_sqlite_bi(st, 4, now)) == -1)
+		return -1;
+	return store_sqlite_run(s, st, "revoke", cause);
+}
+
+/* Inside the operation's transaction: the checks, the row, the serials, the history. */
+static int
+store_sqlite_revoke_tx(struct store_sqlite *s, const char *number,
+    const struct revocation_kind *k, const char *by, const char *actor, const char *detail,
+    time_t now, enum store_revoke_result *result, char **cause)
+{
+	enum app_status	 status = APP_SUBMITTED;
+	sqlite3_stmt	*st;
+	char		 serial[2][41];
+	int		 found;
+
+	if (store_sqlite_revoke_get(s, number, &status, serial, &found, cause) == -1)
+		return -1;
+	*result = !found ? STORE_REVOKE_NOT_FOUND : status == APP_REVOKED ?
+	    STORE_REVOKE_ALREADY : status != APP_ISSUED && status != APP_INSTALLED ?
+	    STORE_REVOKE_REFUSED : STORE_REVOKE_DONE;
+	if (*result != STORE_REVOKE_DONE)
+		return 0;
+	if ((st = store_sqlite_q(s, Q_REVOKE_SET, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "revoke", cause,
+	    store_sqlite_bt(st, 1, number) || store_sqlite_bi(st, 2, now) ||
+	    store_sqlite_bt(st, 3, k->code) || store_sqlite_bt(st, 4, by)) == -1)
+		return -1;
+	if (store_sqlite_run(s, st, "revoke", cause) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) != 1) {	/* the write lock is ours: cannot happen */
+		cause_set(cause, _("the store %s: application %s changed under a revocation"),
+		    s->path, number);
+		return -1;
+	}
+	if (store_sqlite_revocation_add(s, serial[0], number, k->crl_reason, now,
+	    cause) == -1 ||
+	    store_sqlite_revocation_add(s, serial[1], number, k->crl_reason, now,
+	    cause) == -1)
+		return -1;
+	return store_sqlite_event_add(s, number, now, actor, appstatus_wire(APP_REVOKED),
+	    detail, cause);
+}
+
+static int
+store_sqlite_app_revoke(struct store *stp, const char *number, const char *reason,
+    const char *by, const char *actor, const char *detail, time_t now,
+    enum store_revoke_result *result, char **cause)
+{
+	struct store_sqlite		*s = store_sqlite_of(stp);
+	const struct revocation_kind	*k;
+	int				 nested, rc;
+
+	*result = STORE_REVOKE_NOT_FOUND;
+	if ((k = revocation_find(reason)) == NULL) {
+		cause_set(cause, _("unknown revocation reason \"%s\""),
+		    reason != NULL ? reason : "");
+		return -1;
+	}
+	if (store_sqlite_op_begin(s, &nested, cause) == -1)
+		return -1;
+	rc = store_sqlite_revoke_tx(s, number, k, by, actor, detail, now, result, cause);
+	return store_sqlite_op_end(s, nested, rc, cause);
+}
+
+/*
+ * Inside the move of number to installed: if it renews another application still issued
+ * or installed, that one is revoked as superseded, by "renewal NUMBER".
+ */
+static int
+store_sqlite_supersede(struct store_sqlite *s, const char *number, time_t now,
+    char **cause)
+{
+	enum store_revoke_result	 result;
+	sqlite3_stmt			*st;
+	char				 old[REQNUM_LEN + 1], by[REQNUM_LEN + 16];
+	int				 r;
+
+	old[0] = '\0';
+	if ((st = store_sqlite_q(s, Q_APP_RENEWS, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "supersede", cause,
+	    store_sqlite_bt(st, 1, number) != SQLITE_OK) == -1)
+		return -1;
+	if ((r = store_sqlite_step(s, st, "supersede", cause)) == 1) {
+		r = store_sqlite_cb(st, 0, old, sizeof old);
+		if (r == -1)
+			cause_set(cause, _("the store %s: a stored request number is too long"),
+			    s->path);
+	}
+	if (store_sqlite_done(s, st, r, "supersede", cause) == -1)
+		return -1;
+	if (old[0] == '\0')
+		return 0;
+	(void)snprintf(by, sizeof by, "renewal %s", number);	/* fits: sized for it */
+	/* revoked or never issued meanwhile (ALREADY, REFUSED): nothing to supersede */
+	return store_sqlite_revoke_tx(s, old, revocation_find("superseded"), by, by,
+	    "superseded", now, &result, cause);
+}
+
+static int
+store_sqlite_apps_by_iin(struct store *stp, const char *iin, struct store_app **vp,
+    size_t *np, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	struct store_app	*v = NULL, *nv;
+	sqlite3_stmt		*st;
+	const char		*bad = NULL;
+	size_t			 n = 0, cap = 0;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	if ((st = store_sqlite_q(s, Q_APPS_BY_IIN, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "apps_by_iin", cause,
+	    store_sqlite_bt(st, 1, iin) != SQLITE_OK) == -1)
+		return -1;
+	while ((r = store_sqlite_step(s, st, "apps_by_iin", cause)) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				break;
+			v = nv;
+		}
+		if (store_sqlite_app_read(st, &v[n], &bad) == -1)
+			break;
+		n++;
+	}
+	if (r == 1) {
+		cause_set(cause, _("the store %s: apps_by_iin: cannot read %s"), s->path,
+		    bad != NULL ? bad : "a row");
+		r = -1;
+	}
+	if ((r = store_sqlite_done(s, st, r, "apps_by_iin", cause)) == -1) {
+		store_apps_free(v, n);
+		return -1;
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* ---- challenges ---- */
+
+static int
+store_sqlite_challenge_put(struct store *stp, const char *nonce, const char *number,
+    const char *action, time_t expires, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+
+	if ((st = store_sqlite_q(s, Q_CHALLENGE_PUT, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "challenge_put", cause,
+	    store_sqlite_bt(st, 1, nonce) || store_sqlite_bt(st, 2, number) ||
+	    store_sqlite_bt(st, 3, action) || store_sqlite_bi(st, 4, expires)) == -1)
+		return -1;
+	return store_sqlite_run(s, st, "challenge_put", cause);
+}
+
+/* One statement deletes and reads back: two takers of one nonce cannot both get it. */
+static int
+store_sqlite_challenge_take(struct store *stp, const char *nonce, time_t now,
+    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+	time_t			 expires = 0;
+	int			 r, rows = 0;
+
+	number[0] = action[0] = '\0';
+	*found = 0;
+	if ((st = store_sqlite_q(s, Q_CHALLENGE_TAKE, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "challenge_take", cause,
+	    store_sqlite_bt(st, 1, nonce) != SQLITE_OK) == -1)
+		return -1;
+	while ((r = store_sqlite_step(s, st, "challenge_take", cause)) == 1) {
+		if (rows++ > 0)
+			continue;
+		expires = store_sqlite_ci(st, 2);
+		if (store_sqlite_cb(st, 0, number, REQNUM_LEN + 1) == -1 ||
+		    store_sqlite_cb(st, 1, action, STORE_ACTION_MAX) == -1) {
+			cause_set(cause, _("the store %s: challenge_take: a stored value is too "
+			    "long"), s->path);
+			r = -1;
+			break;
+		}
+	}
+	if ((r = store_sqlite_done(s, st, r, "challenge_take", cause)) == 0 && rows > 0 &&
+	    now < expires)
+		*found = 1;
+	if (!*found)
+		number[0] = action[0] = '\0';
+	return r;
+}
+
+/* ---- what CRLs and OCSP read ---- */
+
+/*
+ * A serial as the CA stores it (ca-x509.c: 20 octets, 40 upper-case hex digits): case
+ * folded, leading zeros as needed. 0, or -1 if it is no serial this CA could have made.
+ */
+static int
+store_sqlite_serial(const char *hex, char out[41])
+{
+	size_t	len, i;
+
+	while (*hex == '0')
+		hex++;
+	if ((len = strlen(hex)) > 40)
+		return -1;
+	memset(out, '0', 40 - len);
+	for (i = 0; i < len; i++) {
+		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
+			return -1;
+		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
+	}
+	out[40] = '\0';
+	return 0;
+}
+
+static int
+store_sqlite_cert_status(struct store *stp, const char *serial_hex,
+    struct store_cert_status *out, int *found, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+	char			 serial[41];
+	int			 r;
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (serial_hex == NULL || store_sqlite_serial(serial_hex, serial) == -1)
+		return 0;
+	if ((st = store_sqlite_q(s, Q_CERT_STATUS, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "cert_status", cause,
+	    store_sqlite_bt(st, 1, serial) != SQLITE_OK) == -1)
+		return -1;
+	if ((r = store_sqlite_step(s, st, "cert_status", cause)) == 1) {
+		if (store_sqlite_cb(st, 0, out->number, sizeof out->number) == -1) {
+			cause_set(cause, _("the store %s: a stored request number is too long"),
+			    s->path);
+			r = -1;
+		} else {
+			out->not_after = store_sqlite_ci(st, 1);
+			out->revoked = sqlite3_column_type(st, 2) != SQLITE_NULL;
+			out->revoked_at = store_sqlite_ci(st, 2);
+			out->crl_reason = sqlite3_column_int(st, 3);
+			*found = 1;
+			r = 0;
+		}
+	}
+	if ((r = store_sqlite_done(s, st, r, "cert_status", cause)) == -1) {
+		memset(out, 0, sizeof *out);
+		*found = 0;
+	}
+	return r;
+}
+
+static int
+store_sqlite_revocations(struct store *stp, time_t since, struct store_revocation **vp,
+    size_t *np, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	struct store_revocation	*v = NULL, *nv;
+	sqlite3_stmt		*st;
+	size_t			 n = 0, cap = 0;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	if ((st = store_sqlite_q(s, Q_REVOCATIONS, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "revocations", cause,
+	    store_sqlite_bi(st, 1, since) != SQLITE_OK) == -1)
+		return -1;
+	while ((r = store_sqlite_step(s, st, "revocations", cause)) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				break;
+			v = nv;
+		}
+		memset(&v[n], 0, sizeof v[n]);
+		if (store_sqlite_cb(st, 0, v[n].serial, sizeof v[n].serial) == -1)
+			break;
+		v[n].at = store_sqlite_ci(st, 1);
+		v[n].crl_reason = sqlite3_column_int(st, 2);
+		n++;
+	}
+	if (r == 1) {
+		cause_set(cause, _("the store %s: revocations: out of memory"), s->path);
+		r = -1;
+	}
+	if ((r = store_sqlite_done(s, st, r, "revocations", cause)) == -1) {
+		store_revocations_free(v, n);
+		return -1;
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* One statement counts and reads back, in its own write transaction. */
+static int
+store_sqlite_crl_number_next(struct store *stp, const char *name, long long *np,
+    char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+	int			 nested, r = -1;
+
+	*np = 0;
+	if (store_sqlite_op_begin(s, &nested, cause) == -1)
+		return -1;
+	if ((st = store_sqlite_q(s, Q_CRL_NUMBER_NEXT, cause)) == NULL)
+		goto out;
+	if (store_sqlite_bound(s, st, "crl_number", cause,
+	    store_sqlite_bt(st, 1, name) != SQLITE_OK) == -1)
+		goto out;
+	if ((r = store_sqlite_step(s, st, "crl_number", cause)) == 1) {
+		*np = (long long)sqlite3_column_int64(st, 0);
+		while ((r = store_sqlite_step(s, st, "crl_number", cause)) == 1)
+			continue;
+	} else if (r == 0) {
+		cause_set(cause, _("the store %s: crl_number: no answer"), s->path);
+		r = -1;
+	}
+	r = store_sqlite_done(s, st, r, "crl_number", cause);
+out:
+	if ((r = store_sqlite_op_end(s, nested, r, cause)) == -1)
+		*np = 0;
+	return r;
+}
+
+static int
+store_sqlite_revocation_generation(struct store *stp, long long *gen, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+	int			 r;
+
+	*gen = 0;
+	if ((st = store_sqlite_q(s, Q_REVOCATION_GEN, cause)) == NULL)
+		return -1;
+	if ((r = store_sqlite_step(s, st, "revocation_generation", cause)) == 1) {
+		*gen = (long long)sqlite3_column_int64(st, 0);
+		r = 0;
+	}
+	return store_sqlite_done(s, st, r, "revocation_generation", cause);
 }
 
 /* ---- RA operators ---- */
@@ -2092,6 +2623,14 @@ const struct store_ops store_sqlite_ops = {
 	.operator_revoke = store_sqlite_operator_revoke,
 	.operators = store_sqlite_operators,
 	.app_queue = store_sqlite_app_queue,
+	.app_revoke = store_sqlite_app_revoke,
+	.apps_by_iin = store_sqlite_apps_by_iin,
+	.challenge_put = store_sqlite_challenge_put,
+	.challenge_take = store_sqlite_challenge_take,
+	.cert_status = store_sqlite_cert_status,
+	.revocations = store_sqlite_revocations,
+	.crl_number_next = store_sqlite_crl_number_next,
+	.revocation_generation = store_sqlite_revocation_generation,
 	.audit_add = store_sqlite_audit_add,
 	.audit_list = store_sqlite_audit_list,
 };

