@@ -162,10 +162,13 @@ out:
 	return rc;
 }
 
-/* A single-use challenge for action on number: its nonce (malloc'd), or NULL. */
+/*
+ * A single-use challenge for action on number: its nonce (malloc'd), or NULL. A refusal's
+ * body goes to *refusal (the caller's) when asked for: it may say "revoked already".
+ */
 static char *
 enroll_lc_challenge(struct enroll *e, const char *number, const char *action,
-    struct failure *err)
+    json_t **refusal, struct failure *err)
 {
 	struct client_result	 res;
 	json_t			*body = json_pack("{s:s}", "action", action);
@@ -176,8 +179,10 @@ enroll_lc_challenge(struct enroll *e, const char *number, const char *action,
 	    asprintf(&path, "/api/v1/applications/%s/challenge", number) == -1) {
 		path = NULL;
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
-	} else if (enroll_call(e, "POST", path, body, 0, ANSWER_CHALLENGE, &res, err) == 0 &&
-	    (nonce = strdup(enroll_lc_str(res.json, "nonce"))) == NULL)
+	} else if (enroll_call(e, "POST", path, body, 0, ANSWER_CHALLENGE, &res, err) == -1) {
+		if (refusal != NULL && res.failure == CLIENT_REFUSED)
+			*refusal = json_incref(res.json);
+	} else if ((nonce = strdup(enroll_lc_str(res.json, "nonce"))) == NULL)
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 	client_result_free(&res);
 	json_decref(body);
@@ -255,13 +260,13 @@ out:
 /* Challenge, message, signature: the members nonce and signature of a holder's request. */
 static json_t *
 enroll_lc_signed_body(struct enroll *e, const struct state_app *a, const char *action,
-    const char *detail, const struct secret *secret, struct failure *err)
+    const char *detail, const struct secret *secret, json_t **refusal, struct failure *err)
 {
 	const char	*number = state_get(a, APPKEY_REQUEST_NUMBER);
 	json_t		*body = NULL;
 	char		*nonce, *msg = NULL, *sig = NULL;
 
-	if ((nonce = enroll_lc_challenge(e, number, action, err)) == NULL)
+	if ((nonce = enroll_lc_challenge(e, number, action, refusal, err)) == NULL)
 		return NULL;
 	if ((msg = enroll_signed_message(action, number, nonce, detail)) == NULL)
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
@@ -272,6 +277,13 @@ enroll_lc_signed_body(struct enroll *e, const struct state_app *a, const char *a
 	free(msg);
 	free(sig);
 	return body;
+}
+
+/* A refusal (of the challenge or of the revocation) that says "revoked already". */
+static int
+enroll_lc_already(const char *code)
+{
+	return code != NULL && strcmp(code, "application.already_revoked") == 0;
 }
 
 static int
@@ -293,7 +305,7 @@ enroll_revoke(struct enroll *e, const char *key, const char *reason,
 {
 	struct client_result	 res;
 	struct state_app	*a;
-	json_t			*body = NULL;
+	json_t			*body = NULL, *refusal = NULL;
 	char			 id[STATE_ID_LEN + 1], *path = NULL;
 	int			 rc = -1;
 
@@ -301,8 +313,15 @@ enroll_revoke(struct enroll *e, const char *key, const char *reason,
 	if (enroll_lc_reason_ok(reason, err) == -1 || (a = enroll_lc_app(e, key, err)) == NULL)
 		return -1;
 	memcpy(id, a->id, sizeof id);
-	if ((body = enroll_lc_signed_body(e, a, "revoke", reason, secret, err)) == NULL)
-		goto out;
+	if ((body = enroll_lc_signed_body(e, a, "revoke", reason, secret, &refusal,
+	    err)) == NULL) {
+		if (refusal == NULL || err == NULL || !enroll_lc_already(err->code))
+			goto out;
+		/* Revoked meanwhile (at a desk, another run): answered, not repeated. */
+		failure_free(err);
+		enroll_lc_revocation(refusal, 1, rev);
+		goto record;
+	}
 	if (json_object_set_new(body, "reason", json_string(reason)) == -1 ||
 	    asprintf(&path, "/api/v1/applications/%s/revoke",
 	    state_get(a, APPKEY_REQUEST_NUMBER)) == -1) {
@@ -312,16 +331,17 @@ enroll_revoke(struct enroll *e, const char *key, const char *reason,
 	}
 	if (enroll_call(e, "POST", path, body, 0, ANSWER_STATUS, &res, err) == 0)
 		enroll_lc_revocation(res.json, 0, rev);
-	else if (res.code != NULL && strcmp(res.code, "application.already_revoked") == 0) {
-		/* Revoked meanwhile (at a desk, another run): answered, not repeated. */
+	else if (enroll_lc_already(res.code)) {
 		failure_free(err);
 		enroll_lc_revocation(res.json, 1, rev);
 	} else
 		goto out;
+record:
 	rc = enroll_lc_record_revoked(e, id, rev, err);
 out:
 	client_result_free(&res);
 	json_decref(body);
+	json_decref(refusal);
 	free(path);
 	return rc;
 }
@@ -530,18 +550,22 @@ out:
 	return rc;
 }
 
-/* The service's refusal of a renewal, with its why, in the person's words. */
+/* The service's refusal of a renewal (its body, or NULL), with its why, in the person's
+ * words: the code is the one err holds. */
 static void
-enroll_lc_renew_refused(struct client_result *res, const char *number, struct failure *err)
+enroll_lc_renew_refused(const json_t *body, const char *number, struct failure *err)
 {
-	const json_t	*e = json_object_get(res->json, "error");
+	const json_t	*e = json_object_get(body, "error");
 	const char	*why = enroll_lc_str(e, "why") != NULL ? enroll_lc_str(e, "why") :
-			    enroll_lc_str(res->json, "why");
+			    enroll_lc_str(body, "why");
+	const char	*code = err != NULL ? err->code : NULL;
 
-	if (res->code != NULL && strcmp(res->code, "application.not_renewable") == 0)
+	if (body == NULL || code == NULL)
+		return;
+	if (strcmp(code, "application.not_renewable") == 0)
 		(void)enroll_lc_not_renewable(err, why != NULL ? why : "", number);
 	/* The registers changed since the desk verified them: only a desk can again. */
-	else if (res->code != NULL && strcmp(res->code, "application.not_issuable") == 0)
+	else if (strcmp(code, "application.not_issuable") == 0)
 		enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_issuable",
 		    "%s", _("the registers no longer hold the same data for these certificates (the "
 		    "organization, the person, the role or the ГУ/СКС code changed), so they "
@@ -566,7 +590,7 @@ enroll_lc_post_renew(struct enroll *e, const char *old_id, const char *new_id,
 		return -1;
 	}
 	if (enroll_call(e, "POST", path, body, 0, ANSWER_STATUS, &res, err) == -1) {
-		enroll_lc_renew_refused(&res, number, err);
+		enroll_lc_renew_refused(res.json, number, err);
 		goto out;
 	}
 	(void)snprintf(new_number, REQNUM_LEN + 1, "%s",
@@ -592,6 +616,7 @@ enroll_renew(struct enroll *e, const char *key, const struct secret *secret,
 	char			 old_id[STATE_ID_LEN + 1], new_id[STATE_ID_LEN + 1];
 	char			*csr[KEYSTORE_KEY__MAX] = { NULL, NULL };
 	char			 kid[KEYSTORE_KEY__MAX][65], detail[2 * 65];
+	json_t			*refusal = NULL;
 	int			 rc = -1;
 
 	new_number[0] = '\0';
@@ -609,8 +634,11 @@ enroll_renew(struct enroll *e, const char *key, const struct secret *secret,
 	}
 	(void)snprintf(detail, sizeof detail, "%s:%s", kid[KEYSTORE_AUTH], kid[KEYSTORE_SIGN]);
 	if ((body = enroll_lc_signed_body(e, state_app_find(e->st, old_id), "renew", detail,
-	    secret, err)) == NULL)
+	    secret, &refusal, err)) == NULL) {
+		enroll_lc_renew_refused(refusal, state_get(state_app_find(e->st, old_id),
+		    APPKEY_REQUEST_NUMBER), err);
 		goto out;
+	}
 	if (json_object_set_new(body, "csr_auth", json_string(csr[KEYSTORE_AUTH])) == -1 ||
 	    json_object_set_new(body, "csr_sign", json_string(csr[KEYSTORE_SIGN])) == -1) {
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
@@ -619,6 +647,7 @@ enroll_renew(struct enroll *e, const char *key, const struct secret *secret,
 	rc = enroll_lc_post_renew(e, old_id, new_id, body, new_number, err);
 out:
 	json_decref(body);
+	json_decref(refusal);
 	free(csr[KEYSTORE_AUTH]);
 	free(csr[KEYSTORE_SIGN]);
 	return rc;
