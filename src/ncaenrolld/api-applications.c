@@ -435,6 +435,25 @@ out:
 
 /* ---- renewal: a submission made of an issued application's data ---- */
 
+/*
+ * 409 application.not_issuable: the registries no longer confirm a renewal's data, why
+ * naming the check (a submission's own code, or bin.renamed, iin.renamed); a new
+ * application at a desk is needed.
+ */
+static enum http_result
+app_not_issuable(struct app_submit *s, const char *why, const char *field, const char *msg)
+{
+	json_t	*err;
+
+	http_error(s->resp, 409, "application.not_issuable", field, _("the registries no "
+	    "longer confirm this application's data (%s): a new application at a registration "
+	    "desk is needed"), msg);
+	err = json_object_get(s->resp->json, "error");
+	if (err == NULL || json_object_set_new(err, "why", json_string(why)) == -1)
+		return HTTP_FAILED;
+	return HTTP_ANSWERED;
+}
+
 /* The registries still name the organization and the person as the certificates do. */
 static enum http_result
 app_check_same_subject(struct app_submit *s)
@@ -444,13 +463,13 @@ app_check_same_subject(struct app_submit *s)
 	const char		*pat = s->person.patronymic != NULL ? s->person.patronymic : "";
 
 	if (org == NULL || a->org_name == NULL || strcmp(org, a->org_name) != 0)
-		return app_fail(s, 409, "bin.renamed", "bin", _("the organization's registered "
-		    "name is no longer the one in the certificates"));
+		return app_not_issuable(s, "bin.renamed", "bin", _("the organization's "
+		    "registered name is no longer the one in the certificates"));
 	if (a->surname == NULL || a->given_name == NULL ||
 	    strcmp(s->person.surname, a->surname) != 0 ||
 	    strcmp(s->person.given_name, a->given_name) != 0 ||
 	    strcmp(pat, a->patronymic != NULL ? a->patronymic : "") != 0)
-		return app_fail(s, 409, "iin.renamed", "iin", _("the person's registered name "
+		return app_not_issuable(s, "iin.renamed", "iin", _("the person's registered name "
 		    "is no longer the one in the certificates"));
 	return HTTP_GO_ON;
 }
@@ -462,28 +481,27 @@ static enum http_result (*const app_renewal_checks[])(struct app_submit *) = {
 };
 
 /*
- * A registry check's refusal, said as a renewal's: 409 application.not_issuable with
- * "why" the check's own code.
+ * A submission check's refusal, said as a renewal's: 409 application.not_issuable with
+ * "why" the check's own code and its message (one already said so is left as it is).
  */
 static enum http_result
 app_renewal_refused(struct app_submit *s)
 {
 	json_t		*err = json_object_get(s->resp->json, "error");
 	const char	*code = json_string_value(json_object_get(err, "code"));
-	char		*why;
+	const char	*msg = json_string_value(json_object_get(err, "message"));
+	char		*why, *text;
+	enum http_result rc;
 
-	if ((why = strdup(code != NULL ? code : "?")) == NULL)
-		return HTTP_FAILED;
-	http_error(s->resp, 409, "application.not_issuable", NULL, _("the registries no longer "
-	    "confirm this application's data (%s): a new application at a registration desk is "
-	    "needed"), why);
-	err = json_object_get(s->resp->json, "error");
-	if (err == NULL || json_object_set_new(err, "why", json_string(why)) == -1) {
-		free(why);
-		return HTTP_FAILED;
-	}
+	if (code != NULL && strcmp(code, "application.not_issuable") == 0)
+		return HTTP_ANSWERED;
+	why = strdup(code != NULL ? code : "?");
+	text = strdup(msg != NULL ? msg : "?");
+	rc = why == NULL || text == NULL ? HTTP_FAILED :
+	    app_not_issuable(s, why, NULL, text);
 	free(why);
-	return HTTP_ANSWERED;
+	free(text);
+	return rc;
 }
 
 /* Stores the renewal (status submitted, renews set): key.reused for keys seen before. */
@@ -543,11 +561,9 @@ app_renewal_insert(struct srv *srv, struct store *st, struct http_resp *resp,
 	if ((rc = app_check_csrs(&s)) != HTTP_GO_ON)
 		return rc;
 	if (old->role_id == NULL || old->region_id == NULL || old->city_id == NULL ||
-	    old->gu_code == NULL || old->storage == NULL) {
-		(void)app_fail(&s, 409, "application.incomplete", NULL,
+	    old->gu_code == NULL || old->storage == NULL)
+		return app_not_issuable(&s, "application.incomplete", NULL,
 		    _("the application lacks data a renewal needs"));
-		return app_renewal_refused(&s);
-	}
 	for (i = 0; rc == HTTP_GO_ON &&
 	    i < sizeof app_renewal_checks / sizeof app_renewal_checks[0]; i++)
 		rc = app_renewal_checks[i](&s);

@@ -179,3 +179,38 @@ def test_renewal_needs_the_auth_key_and_a_fresh_nonce(desk):
                                {"nonce": "A" * 43, "csr_auth": "garbage",
                                 "csr_sign": csr(b, "s"), "signature": "AAAA"})
     assert st == 400 and _error(err) == "csr_auth.invalid", err
+
+
+def test_registry_changes_stop_a_renewal(desk):
+    """The register renamed the organization, or dropped the ГУ/СКС code: the renewal
+    would certify what nobody confirms any longer, so a desk is needed (the register is
+    changed under the running service with sqlite3, as a registry reload would)."""
+    import sqlite3
+    old, auth, _ = issued(desk, desk.op)
+    bin_, code = "940140000385", None
+    db = sqlite3.connect(desk.db, timeout=30)
+    try:
+        name = db.execute("SELECT name_ru FROM organizations WHERE bin = ?",
+                          (bin_,)).fetchone()[0]
+        db.execute("UPDATE organizations SET name_ru = ? WHERE bin = ?",
+                   (name + " (переименовано)", bin_))
+        db.commit()
+        st, err, _ = renew(desk.svc, old, auth)
+        assert st == 409 and _error(err) == "application.not_issuable", err
+        assert err["error"]["why"] == "bin.renamed", err
+        db.execute("UPDATE organizations SET name_ru = ? WHERE bin = ?", (name, bin_))
+        code = db.execute("SELECT gu_code FROM applications WHERE number = ?",
+                          (old,)).fetchone()[0]
+        db.execute("DELETE FROM gu_codes WHERE bin = ? AND code = ?", (bin_, code))
+        db.commit()
+        st, err, _ = renew(desk.svc, old, auth)
+        assert st == 409 and err["error"]["why"] == "gu_code.not_registered", err
+    finally:
+        if code is not None:
+            db.execute("INSERT OR IGNORE INTO gu_codes (bin, code) VALUES (?, ?)", (bin_, code))
+        db.execute("UPDATE organizations SET name_ru = ? WHERE bin = ?", (name, bin_))
+        db.commit()
+        db.close()
+    assert "renewed_by" not in desk.status(old)
+    st, ans, _ = renew(desk.svc, old, auth)
+    assert st == 201, ans

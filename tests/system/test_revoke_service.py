@@ -246,3 +246,68 @@ def test_desk_finds_every_certificate_of_an_iin(desk):
         assert st == 400 and _error(err) == "iin.invalid", (bad, err)
     st, err = desk.ra("GET", f"/certificates?iin={IIN}")
     assert st == 403, err
+
+
+def _v3_schema():
+    """The schema migrations 1 to 3 made (the release before revocation), as
+    tests/unit/test-store-revoke.c keeps it: one copy of it for both tests."""
+    import ast
+    import os
+    from conftest import SRCDIR
+    text = open(os.path.join(SRCDIR, "tests", "unit", "test-store-revoke.c"),
+                encoding="utf-8").read()
+    block = text[text.index("v3_schema[] =") + len("v3_schema[] ="):]
+    block = block[:block.index(";\n")]
+    return "".join(ast.literal_eval(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', block))
+
+
+def test_a_version_3_store_is_migrated_and_revocable(tmp_path):
+    """A service upgraded over a store of the previous release keeps its applications,
+    and an application issued before the upgrade can be revoked at the desk."""
+    import sqlite3
+    from test_service_errors import request_number
+    state = tmp_path / "state"
+    state.mkdir()
+    number = request_number(424242)
+    db = sqlite3.connect(state / "ncaenrolld.db")
+    db.executescript(_v3_schema())
+    db.executescript(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+        " applied INTEGER NOT NULL);"
+        "INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0);")
+    db.execute(
+        "INSERT INTO applications (number, status, created, deadline, decided, bin, iin,"
+        " org_name, surname, given_name, patronymic, role_id, region_id, city_id, gu_code,"
+        " storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign,"
+        " serial_auth, serial_sign, not_before, not_after, install_nonce)"
+        " VALUES (?, 'issued', 1764000000, 1766592000, 1764000100, '940140000385', ?,"
+        " 'ТОО', 'ТЕСТОВ', 'ТЕСТ', '', 'ROLE02', 'karaganda', 'karaganda', '1001', 'pc',"
+        " 'ru', 'CSR', 'CSR', 'k1', 'k2', 'CERT', 'CERT', ?, ?, 1764000100, 1795536100, 'n')",
+        (number, IIN, "5A" + "0" * 37 + "1", "5A" + "0" * 37 + "2"))
+    db.execute("INSERT INTO events (number, at, actor, action) VALUES"
+               " (?, 1764000000, 'applicant', 'submitted'),"
+               " (?, 1764000100, 'operator:old', 'issued')", (number, number))
+    db.commit()
+    db.close()
+    desk = Desk(tmp_path)
+    try:
+        op = desk.operator("gulnar")
+        assert desk.status(number)["status"] == "issued"
+        st, done = desk.ra("POST", f"/applications/{number}/revoke",
+                           {"reason": "cessationOfOperation", "documents": DOCS}, cert=op)
+        assert st == 200, done
+        assert done["status"] == "revoked"
+        assert [e["action"] for e in done["history"]] == ["submitted", "issued", "revoked"]
+        st, found = desk.ra("GET", f"/certificates?iin={IIN}", cert=op)
+        assert st == 200 and found["applications"][0]["request_number"] == number
+        assert found["applications"][0]["revocation"]["reason"] == "cessationOfOperation"
+    finally:
+        desk.stop()
+    db = sqlite3.connect(state / "ncaenrolld.db")
+    try:
+        assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 4
+        assert db.execute("SELECT COUNT(*) FROM revocations WHERE number = ?",
+                          (number,)).fetchone()[0] == 2
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        db.close()
