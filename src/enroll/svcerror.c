@@ -164,6 +164,17 @@ static const struct svcerror_code {
 	    "needed") },
 	{ "key.reused", 0, N_("the new keys were already used for a certificate; new keys are "
 	    "needed") },
+	{ "action.unknown", 0, N_("the service did not understand this program's request; "
+	    "this program and the service do not match (update the program)") },
+	/* Why the registers no longer confirm a renewal (application.not_issuable's why). */
+	{ "bin.renamed", 0, N_("the organization's name in the register of legal entities has "
+	    "changed since the certificates were issued; a new application at a registration "
+	    "desk is needed") },
+	{ "iin.renamed", 0, N_("the person's name in the register of individuals has changed "
+	    "since the certificates were issued; a new application at a registration desk is "
+	    "needed") },
+	{ "application.incomplete", 0, N_("the application kept by the service lacks data a "
+	    "certificate needs; a new application at a registration desk is needed") },
 
 	/* The registration desk (doc/api-ra.md). */
 	{ "ra.no_certificate", 0, N_("the service needs an operator's certificate") },
@@ -245,7 +256,8 @@ static const char *const svcerror_support_codes[] = {
 	"region.unknown", "city.unknown", "csr_auth.invalid", "csr_sign.invalid",
 	"csr.same_key", "subject.invalid", "csr.key_reused", "application.not_found",
 	"install.nonce_invalid", "signature.encoding", "install.proof_invalid",
-	"ca.unavailable", "revoke.proof_invalid", "key.reused",
+	"ca.unavailable", "revoke.proof_invalid", "key.reused", "action.unknown",
+	"application.incomplete",
 };
 
 static const struct svcerror_code *
