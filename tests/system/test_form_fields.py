@@ -27,6 +27,8 @@ NOT_KEPT = {
     "new_password2": "a secret: never in the state file",
     "request_number": "which application to look up, not a field of one",
     "app": "which application to continue, not a field of one",
+    "reason": "why certificates are revoked: sent with the holder's signed request, kept "
+              "as revoke_reason once the service took it",
 }
 
 
