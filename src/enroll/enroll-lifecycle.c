@@ -374,11 +374,11 @@ enroll_lc_not_renewable(struct failure *err, const char *why, const char *number
 	if (strcmp(why, "expired") == 0)
 		enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_renewable",
 		    _("the certificates of application %s have expired and cannot be renewed: a "
-		    "new application is needed (ncaenroll apply)"), number);
+		    "new application is needed"), number);
 	else if (strcmp(why, "revoked") == 0)
 		enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_renewable",
 		    _("the certificates of application %s are revoked and cannot be renewed: a "
-		    "new application is needed (ncaenroll apply)"), number);
+		    "new application is needed"), number);
 	else
 		enroll_fail(err, FAILURE_REFUSED, "request_number", "application.not_renewable",
 		    _("no certificates were issued for application %s, so there is nothing to "
