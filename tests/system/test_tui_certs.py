@@ -8,6 +8,7 @@ leads into the install screens for it, after which the old one reads revoked
 (superseded). The real ncaenroll in tmux against the real service."""
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -85,6 +86,14 @@ def test_revoke_on_the_screen(svc, home, lang):
         assert OLD not in scr
         t.keys("Enter")
         t.wait_for(F.title("certs"))
+        # The status screen says revoked, when and why, in the screen's language.
+        t.keys("Escape")
+        t.wait_for(F.title("main"))
+        t.press(F.button("main", "goto", "status"))
+        t.wait_for(number)                  # the application worked on
+        t.press(F.button("status", "status_search"))
+        scr = t.wait_for(REASON[lang], timeout=60)
+        assert number in scr and re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", scr), scr
     st = service_status(svc, number)
     assert st["status"] == "revoked" and st["revocation"]["reason"] == "affiliationChanged"
 
