@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/appfield.h"
+#include "common/fault.h"
 #include "common/i18n.h"
 #include "common/revocation.h"
 #include "enroll/answer.h"
@@ -573,6 +574,32 @@ enroll_lc_renew_refused(const json_t *body, const char *number, struct failure *
 		    "needed"));
 }
 
+/*
+ * The number a renewal cut short was given: the service took these new keys before the
+ * answer was recorded here (a crash, a lost connection), so it refuses them again
+ * (key.reused) and names the renewal in the old application's status. 0 and new_number,
+ * or -1 (err kept as it was) when it does not.
+ */
+static int
+enroll_lc_renewed_before(struct enroll *e, const char *old_id,
+    char new_number[REQNUM_LEN + 1], struct failure *err)
+{
+	json_t		*status = NULL;
+	const char	*by;
+	int		 rc = -1;
+
+	if (err == NULL || err->code == NULL || strcmp(err->code, "key.reused") != 0 ||
+	    enroll_refresh(e, old_id, &status, NULL) == -1)
+		return -1;
+	if ((by = enroll_lc_str(status, "renewed_by")) != NULL && strlen(by) == REQNUM_LEN) {
+		(void)snprintf(new_number, REQNUM_LEN + 1, "%s", by);
+		failure_free(err);
+		rc = 0;
+	}
+	json_decref(status);
+	return rc;
+}
+
 /* POST renew: the new application, issued at once, recorded (old and new linked). */
 static int
 enroll_lc_post_renew(struct enroll *e, const char *old_id, const char *new_id,
@@ -589,12 +616,14 @@ enroll_lc_post_renew(struct enroll *e, const char *old_id, const char *new_id,
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
-	if (enroll_call(e, "POST", path, body, 0, ANSWER_STATUS, &res, err) == -1) {
+	if (enroll_call(e, "POST", path, body, 0, ANSWER_STATUS, &res, err) == 0)
+		(void)snprintf(new_number, REQNUM_LEN + 1, "%s",
+		    enroll_lc_str(res.json, "request_number"));
+	else if (enroll_lc_renewed_before(e, old_id, new_number, err) == -1) {
 		enroll_lc_renew_refused(res.json, number, err);
 		goto out;
 	}
-	(void)snprintf(new_number, REQNUM_LEN + 1, "%s",
-	    enroll_lc_str(res.json, "request_number"));
+	FAULT_POINT("renew.answered");
 	if (enroll_record(e, new_id, ME_RENEWED, err, APPKEY_REQUEST_NUMBER, new_number,
 	    APPKEY_STATUS, "issued", (char *)NULL) == -1 ||
 	    enroll_record(e, old_id, ENROLL_NO_MOVE, err, APPKEY_RENEWED_BY, new_number,

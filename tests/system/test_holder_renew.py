@@ -8,6 +8,7 @@ import json
 import os
 import time
 
+from faults import faults_program
 from fixtures import service_fixture
 from softhsm import SoftHSM
 from test_apply_cli import Applicant, wait_status
@@ -130,3 +131,39 @@ def test_expired_is_not_renewed(svc, tmp_path, clock):
     # Nothing was issued: only the old application and the unsent renewal's draft.
     assert all(a["state"] in ("installed", "keys_ready", "draft")
                for a in json.loads(me.run("--json", "list").stdout))
+
+
+class Crashing(Applicant):
+    """The same computer running ncaenroll-faults, killed at a crash point (fault.h)."""
+
+    def __init__(self, applicant, point):
+        super().__init__(applicant.svc, applicant.home)
+        self.point = point
+
+    def program(self):
+        return faults_program()
+
+    def env(self, lang):
+        return dict(super().env(lang), NCAENROLL_FAULT=self.point)
+
+
+def test_a_renewal_cut_short_is_taken_up(svc, tmp_path, clock):
+    """Killed after the service issued the renewal, before it was recorded here: run
+    again, the same new keys are used, the service's renewal is found (its keys are
+    known to it: key.reused) and recorded, and it installs; no third pair, no second
+    renewal."""
+    me, old = installed(svc, tmp_path / "home", clock)
+    p = Crashing(me, "renew.answered").run("renew", old, "--password-fd", "PWFD",
+                                            password=PASSWORD)
+    assert p.returncode == -9, (p.returncode, p.stderr)
+    renewed_by = service_status(svc, old).get("renewed_by")
+    assert renewed_by, "the service issued the renewal before the crash"
+    keys = sorted(os.listdir(me.keys))
+    p = me.run("--json", "renew", old, "--password-fd", "PWFD", password=PASSWORD)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["request_number"] == renewed_by, p.stdout
+    assert sorted(os.listdir(me.keys)) == keys, "the same new keys, no third pair"
+    p = me.run("--json", "install", "--password-fd", "PWFD", renewed_by,
+               password=NEW_PASSWORD)
+    assert p.returncode == 0, p.stderr
+    assert service_status(svc, old)["status"] == "revoked"
