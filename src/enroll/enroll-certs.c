@@ -6,8 +6,6 @@
  */
 #include "config.h"
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +26,6 @@ enroll_certs_listed(const struct state_app *a)
 {
 	return state_get(a, APPKEY_CERT_AUTH) != NULL && (a->state == MS_INSTALLED ||
 	    (a->state == MS_REVOKED && state_get(a, APPKEY_INSTALLED_AT) != NULL));
-}
-
-static time_t
-enroll_certs_not_after(const char *pem)
-{
-	BIO		*bio = BIO_new_mem_buf(pem, -1);
-	X509		*x = NULL;
-	struct tm	 tm;
-	time_t		 t = 0;
-
-	if (bio != NULL && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL &&
-	    ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
-		t = timegm(&tm);
-	X509_free(x);
-	BIO_free(bio);
-	return t;
 }
 
 static char *
@@ -123,7 +105,7 @@ enroll_certs_one(struct enroll *e, const struct state_app *a, int ocsp, struct e
 	c->state = a->state;
 	c->on_token = enroll_on_token(a);
 	c->crl_reason = -1;
-	c->not_after = enroll_certs_not_after(state_get(a, APPKEY_CERT_AUTH));
+	c->not_after = enroll_cert_not_after(state_get(a, APPKEY_CERT_AUTH));
 	/* Whole days left; a part of a day left counts as none (said "expires today"). */
 	c->days_left = c->not_after >= now ? (long)((c->not_after - now) / 86400) :
 	    -1 - (long)((now - c->not_after) / 86400);

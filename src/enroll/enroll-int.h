@@ -24,6 +24,8 @@ void	enroll_fail_cause(struct failure *, enum failure_kind kind, const char *fie
 int	enroll_fail_problems(struct failure *, const char *field, struct problems *p);
 /* Now, as the state file writes times: 2026-11-25T18:29:22Z. */
 void	enroll_now_iso(char out[21]);
+/* A certificate's notAfter (PEM), or 0 when it cannot be read (enroll-lifecycle.c). */
+time_t	enroll_cert_not_after(const char *pem);
 /* 1 when the application's keys are on a token. */
 int	enroll_on_token(const struct state_app *);
 /* Opens a transaction and finds the application in the freshly read file. */

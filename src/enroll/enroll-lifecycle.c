@@ -349,9 +349,8 @@ out:
 
 /* ---- renewal ---- */
 
-/* The certificate's notAfter (PEM), or 0 if it cannot be read. */
-static time_t
-enroll_lc_not_after(const char *pem)
+time_t
+enroll_cert_not_after(const char *pem)
 {
 	BIO		*bio;
 	X509		*x = NULL;
@@ -392,7 +391,7 @@ static int
 enroll_lc_renewable(const struct state_app *a, struct failure *err)
 {
 	const char	*number = state_get(a, APPKEY_REQUEST_NUMBER);
-	time_t		 until = enroll_lc_not_after(state_get(a, APPKEY_CERT_AUTH));
+	time_t		 until = enroll_cert_not_after(state_get(a, APPKEY_CERT_AUTH));
 
 	if (a->state == MS_REVOKED)
 		return enroll_lc_not_renewable(err, "revoked", number);
