@@ -605,7 +605,8 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 	if ((e = enroll_open(&cfg, &err)) == NULL) {
 		*status = cmd_report(ctx, &err);
 		failure_free(&err);
-	}
+	} else if (ctx->opened != NULL && !ctx->json)
+		ctx->opened(e);
 	return e;
 }
 

@@ -38,6 +38,8 @@ struct cmd_ctx {
 	char			*settings_cause; /* why a settings file is unusable, or NULL */
 	json_t			*fail;		/* --json: the run's error so far (cmd_fail) */
 	int			 answered;	/* --json: an answer was printed (cmd_json) */
+	/* Called by cmd_enroll once the core is open, but under --json (may be NULL). */
+	void			(*opened)(struct enroll *);
 };
 
 /*

@@ -91,5 +91,12 @@ const struct appfield	*appfield_by_wire(const char *wire);
 #define APPKEY_REPORTED			"reported"
 #define APPKEY_KEYS_REMOVED		"keys_removed"
 #define APPKEY_STATUS			"status"	/* the service's, as last heard */
+/* Revoked: when (ISO 8601 UTC), why (RFC 5280 name, common/revocation.h), by whom. */
+#define APPKEY_REVOKED_AT		"revoked_at"
+#define APPKEY_REVOKE_REASON		"revoke_reason"
+#define APPKEY_REVOKED_BY		"revoked_by"
+/* A renewal: the request number it renews, and on the old one the number renewing it. */
+#define APPKEY_RENEWS			"renews"
+#define APPKEY_RENEWED_BY		"renewed_by"
 
 #endif

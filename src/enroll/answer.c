@@ -49,6 +49,8 @@ static const struct answer_shape {
 	    { "install_nonce", JSON_STRING }, { NULL, 0 } } },
 	[ANSWER_INSTALLED] = { JSON_OBJECT, { { NULL, 0 } } },
 	[ANSWER_SUPPORT] = { JSON_OBJECT, { { NULL, 0 } } },
+	[ANSWER_CHALLENGE] = { JSON_OBJECT, { { "nonce", JSON_STRING },
+	    { "expires", JSON_STRING }, { NULL, 0 } } },
 };
 _Static_assert(sizeof answer_shapes / sizeof answer_shapes[0] == ANSWER__MAX,
     "one shape per kind of answer");

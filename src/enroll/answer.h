@@ -22,6 +22,7 @@ enum answer {
 	ANSWER_CERTIFICATES,
 	ANSWER_INSTALLED,
 	ANSWER_SUPPORT,		/* {"phone", "email", "web", "address": {...}, ...} */
+	ANSWER_CHALLENGE,	/* {"nonce", "expires"}: for a holder's signed request */
 	ANSWER__MAX
 };
 

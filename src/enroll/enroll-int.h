@@ -1,13 +1,14 @@
 /*
  * enroll-int — what the files of the applicant's core share (enroll.c and its companions
- * enroll-abandon.c, enroll-passwd.c); nothing outside src/enroll includes it. The
- * conventions are enroll.h's: 0/-1 with a struct failure, transitions committed
+ * enroll-abandon.c, enroll-passwd.c, enroll-lifecycle.c, enroll-certs.c); nothing outside
+ * src/enroll includes it. The conventions are enroll.h's: 0/-1 with a struct failure, transitions committed
  * before a function returns, pointers into the state good until the next transaction.
  */
 #ifndef NCA_ENROLL_INT_H
 #define NCA_ENROLL_INT_H
 
 #include "common/problem.h"
+#include "enroll/answer.h"
 #include "enroll/enroll.h"
 
 /* No machine event: enroll_record only sets fields. */
@@ -23,6 +24,8 @@ void	enroll_fail_cause(struct failure *, enum failure_kind kind, const char *fie
 int	enroll_fail_problems(struct failure *, const char *field, struct problems *p);
 /* Now, as the state file writes times: 2026-11-25T18:29:22Z. */
 void	enroll_now_iso(char out[21]);
+/* A certificate's notAfter (PEM), or 0 when it cannot be read (enroll-lifecycle.c). */
+time_t	enroll_cert_not_after(const char *pem);
 /* 1 when the application's keys are on a token. */
 int	enroll_on_token(const struct state_app *);
 /* Opens a transaction and finds the application in the freshly read file. */
@@ -34,6 +37,13 @@ int	enroll_commit(struct enroll *, struct failure *);
  */
 int	enroll_record(struct enroll *, const char *id, enum machine_event,
 	    struct failure *, ...);
+/*
+ * One call to the service, its 2xx answer checked against what a `kind` of answer must
+ * hold (answer.c). res is always filled (the caller frees it): a refusal's body stays
+ * there for a caller that reads more of it than its code.
+ */
+int	enroll_call(struct enroll *, const char *method, const char *path, json_t *body,
+	    int idempotent, enum answer kind, struct client_result *res, struct failure *);
 /*
  * The application's keystore: its PC folder, or its token opened with the PIN. A refusal
  * names the field a screen shows it at: "dir", or "pin" for a token.

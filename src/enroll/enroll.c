@@ -207,7 +207,7 @@ enroll_record(struct enroll *e, const char *id, enum machine_event ev,
  * One call to the service; a 2xx answer is then checked against what a `kind` of answer
  * must hold (answer.c) before anyone reads it.
  */
-static int
+int
 enroll_call(struct enroll *e, const char *method, const char *path, json_t *body,
     int idempotent, enum answer kind, struct client_result *res, struct failure *err)
 {
@@ -259,6 +259,10 @@ enroll_closed(const struct state_app *a, struct failure *err)
 		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was rejected at the registration desk and cannot go on; "
 		    "apply again with new keys ('ncaenroll apply')"), n);
+	else if (a->state == MS_REVOKED)
+		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
+		    _("the certificates of application %s are revoked; a new application is "
+		    "needed ('ncaenroll apply')"), n);
 	else if (a->state == MS_CANCELLED)
 		enroll_fail(err, FAILURE_REFUSED, NULL, "application.closed",
 		    _("application %s was cancelled (it was not verified at a registration "
@@ -968,7 +972,25 @@ static const struct {
 	{ "installed", ME_APPROVED },
 	{ "rejected", ME_REJECTED },
 	{ "cancelled", ME_EXPIRED },
+	{ "revoked", ME_REVOKED },
 };
+
+/* A revocation the service reports (by a desk, a renewal, another run), kept with it. */
+static void
+enroll_note_revocation(struct state_app *a, json_t *status)
+{
+	json_t	*r = json_object_get(status, "revocation");
+
+	if (!json_is_object(r))
+		return;
+	/* Best effort: the status itself is kept; a field that cannot be is learnt again. */
+	(void)state_set(a, APPKEY_REVOKED_AT, json_string_value(json_object_get(r, "at")),
+	    NULL);
+	(void)state_set(a, APPKEY_REVOKE_REASON,
+	    json_string_value(json_object_get(r, "reason")), NULL);
+	(void)state_set(a, APPKEY_REVOKED_BY, json_string_value(json_object_get(r, "by")),
+	    NULL);
+}
 
 int
 enroll_refresh(struct enroll *e, const char *key, json_t **status, struct failure *err)
@@ -1006,6 +1028,10 @@ enroll_refresh(struct enroll *e, const char *key, json_t **status, struct failur
 			if (strcmp(svc, enroll_status_events[i].status) == 0 &&
 			    machine_next(a->state, enroll_status_events[i].event, &to) == 0)
 				(void)state_move(a, enroll_status_events[i].event, &cause);
+		enroll_note_revocation(a, res.json);
+		if (json_string_value(json_object_get(res.json, "renewed_by")) != NULL)
+			(void)state_set(a, APPKEY_RENEWED_BY,
+			    json_string_value(json_object_get(res.json, "renewed_by")), NULL);
 		if (enroll_commit(e, err) == -1)
 			goto out;
 	}
@@ -1273,6 +1299,23 @@ enroll_install_ready(struct enroll *e, const char *key, struct failure *err)
 	return -1;
 }
 
+/*
+ * A renewal installed: the service has revoked the application it renews (superseded),
+ * which the local copy learns now. Best effort: a status asked later learns it too.
+ */
+static void
+enroll_install_superseded(struct enroll *e, const char *id)
+{
+	struct state_app	*a = state_app_find(e->st, id);
+	char			 old[REQNUM_LEN + 1];
+
+	if (a == NULL || state_get(a, APPKEY_RENEWS) == NULL)
+		return;
+	(void)snprintf(old, sizeof old, "%s", state_get(a, APPKEY_RENEWS));
+	if (state_app_find(e->st, old) != NULL)
+		(void)enroll_refresh(e, old, NULL, NULL);
+}
+
 int
 enroll_install(struct enroll *e, const char *key, const struct secret *pw,
     enum keystore_p12_layout layout, struct failure *err)
@@ -1321,7 +1364,10 @@ enroll_install(struct enroll *e, const char *key, const struct secret *pw,
 report:
 	a = state_app_find(e->st, id);
 	(void)snprintf(number, sizeof number, "%s", state_get(a, APPKEY_REQUEST_NUMBER));
-	return enroll_report(e, id, number, err);
+	if (enroll_report(e, id, number, err) == -1)
+		return -1;
+	enroll_install_superseded(e, id);
+	return 0;
 }
 
 const char *

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/failure.h"
+#include "common/reqnum.h"
 #include "common/secret.h"
 #include "enroll/client.h"
 #include "enroll/keystore.h"
@@ -211,6 +212,90 @@ void	enroll_installed_free(struct enroll_installed *);
  */
 int	enroll_passwd(struct enroll *, const char *id_or_number, const struct secret *old,
 	    const struct secret *new_pw, struct failure *);
+
+/*
+ * A certificate's whole life (enroll-lifecycle.c, doc/api-lifecycle.md): a holder's
+ * request is signed with the application's current AUTH key over a single-use challenge
+ * of the service, "ACTION\nNUMBER\nNONCE\nDETAIL" (enroll_signed_message, malloc'd).
+ * What opens that key is said before anything is asked (the *_plan calls): nothing (the
+ * pending key in its folder, certificates not installed yet), the containers' password
+ * (PC, installed) or the token's PIN.
+ */
+enum enroll_secret { ENROLL_SECRET_NONE, ENROLL_SECRET_PASSWORD, ENROLL_SECRET_PIN };
+char	*enroll_signed_message(const char *action, const char *number, const char *nonce,
+	    const char *detail);
+
+/* A revocation as the service tells it; strings malloc'd (enroll_revocation_free). */
+struct enroll_revocation {
+	char	*reason;	/* RFC 5280 name (common/revocation.h) */
+	char	*at;		/* ISO 8601 UTC */
+	char	*by;		/* "holder", "operator:NAME", "renewal NUMBER", or NULL */
+	int	 already;	/* revoked before this call: answered, not done again */
+};
+void	enroll_revocation_free(struct enroll_revocation *);
+/*
+ * Revocation by the holder. enroll_revoke_plan asks the service where the application
+ * stands (and moves the local copy along): revoked already, it fills rev (already = 1)
+ * and needs nothing; certificates never issued are refused (FAILURE_REFUSED,
+ * application.not_revocable); else *need says what opens the AUTH key. enroll_revoke
+ * then signs and revokes: rev filled, the state moved to revoked with its reason, date
+ * and author. reason: a row of revocation.h a holder may choose, else refused at field
+ * "reason" (reason.unknown). A password the container refuses fails at field "password"
+ * (password.wrong) with the way left to one who lost it: a registration desk.
+ */
+int	enroll_revoke_plan(struct enroll *, const char *id_or_number, enum enroll_secret *need,
+	    struct enroll_revocation *rev, struct failure *);
+int	enroll_revoke(struct enroll *, const char *id_or_number, const char *reason,
+	    const struct secret *, struct enroll_revocation *rev, struct failure *);
+/*
+ * Renewal while both certificates are valid. enroll_renew_plan refuses, before anything
+ * is asked, an application whose certificates expired or were revoked, or were never
+ * issued (FAILURE_REFUSED, application.not_renewable: a new application is needed), and
+ * says what opens the current AUTH key. enroll_renew makes two new key pairs in the same
+ * folder or on the same token (a new application in the state, `renews` the old number;
+ * kept and used again if a renewal is repeated), signs the request with the current AUTH
+ * key, and records the NEW application the service issued at once (state issued: install
+ * it as any other) into new_number. The old application is revoked as superseded by the
+ * service once the new one is installed.
+ */
+int	enroll_renew_plan(struct enroll *, const char *id_or_number, enum enroll_secret *need,
+	    struct failure *);
+int	enroll_renew(struct enroll *, const char *id_or_number, const struct secret *,
+	    char new_number[REQNUM_LEN + 1], struct failure *);
+
+/*
+ * The certificates on this computer (enroll-certs.c): every application of the state
+ * whose certificates were installed (a folder, or a token, said connected or not), with
+ * what its AUTH certificate says; with ocsp, each asked of the OCSP responder its
+ * certificate names. Free with enroll_certs_free. No secret is needed.
+ */
+enum enroll_ocsp {
+	ENROLL_OCSP_NOT_ASKED,
+	ENROLL_OCSP_GOOD,
+	ENROLL_OCSP_REVOKED,
+	ENROLL_OCSP_UNKNOWN,		/* the responder does not know it */
+	ENROLL_OCSP_NO_ANSWER,		/* it did not answer, or not in a way to trust */
+};
+struct enroll_cert {
+	char		 number[REQNUM_LEN + 1];
+	char		*holder;	/* Surname Given Patronymic */
+	char		*role;		/* in the current language */
+	char		*where;		/* the folder, or the token's label */
+	int		 on_token;
+	int		 present;	/* the containers exist / the token is connected now */
+	enum machine_state state;
+	time_t		 not_after;	/* of the AUTH certificate; 0 if unreadable */
+	long		 days_left;	/* whole days until not_after; < 0 expired */
+	enum enroll_ocsp ocsp;
+	int		 crl_reason;	/* OCSP revoked: its reason, or -1 */
+	time_t		 revoked_at;	/* OCSP revoked: when */
+	char		*renewed_by;	/* a renewal's number, or NULL */
+};
+int	enroll_certs(struct enroll *, int ocsp, struct enroll_cert **, size_t *,
+	    struct failure *);
+void	enroll_certs_free(struct enroll_cert *, size_t);
+/* Days before expiry from which every start of ncaenroll says so. */
+#define ENROLL_EXPIRY_WARN_DAYS	30
 
 /*
  * The service's support contact, asked once a run (kept in e; its strings live until

@@ -441,13 +441,15 @@ out:
 	return rc;
 }
 
+static int	keystore_file_sign_key(EVP_PKEY *, enum keystore_key, const void *, size_t,
+		    unsigned char **, size_t *, char **);
+
 static int
 keystore_file_sign(struct keystore *ks, enum keystore_key k, const void *msg, size_t len,
     unsigned char **sig, size_t *siglen, char **cause)
 {
 	struct keystore_file	*kf = ks->impl;
 	EVP_PKEY		*key = NULL;
-	EVP_MD_CTX		*md = NULL;
 	int			 rc = -1;
 
 	*sig = NULL;
@@ -458,7 +460,20 @@ keystore_file_sign(struct keystore *ks, enum keystore_key k, const void *msg, si
 	}
 	if ((key = keystore_file_load_key(kf, k, cause)) == NULL)
 		goto out;
-	/* RSA's default padding is PKCS#1 v1.5. */
+	rc = keystore_file_sign_key(key, k, msg, len, sig, siglen, cause);
+out:
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+/* RSA PKCS#1 v1.5 (RSA's default padding) over SHA-256 of msg with key. */
+static int
+keystore_file_sign_key(EVP_PKEY *key, enum keystore_key k, const void *msg, size_t len,
+    unsigned char **sig, size_t *siglen, char **cause)
+{
+	EVP_MD_CTX	*md = NULL;
+	int		 rc = -1;
+
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
 	    EVP_DigestSign(md, NULL, siglen, msg, len) != 1 ||
@@ -471,9 +486,7 @@ keystore_file_sign(struct keystore *ks, enum keystore_key k, const void *msg, si
 		*siglen = 0;
 	} else
 		rc = 0;
-out:
 	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(key);
 	return rc;
 }
 
@@ -1045,5 +1058,26 @@ out:
 		EVP_PKEY_free(key[k]);
 		OPENSSL_clear_free(der[k], (size_t)derlen[k]);
 	}
+	return rc;
+}
+
+int
+keystore_file_container_sign(const char *path, enum keystore_key k,
+    const struct secret *pw, const void *msg, size_t len, unsigned char **sig,
+    size_t *siglen, int *wrong, char **cause)
+{
+	enum keystore_p12_layout	 layout;
+	EVP_PKEY			*key = NULL;
+	int				 r, rc = -1;
+
+	*wrong = 0;
+	*sig = NULL;
+	*siglen = 0;
+	if ((r = keystore_file_p12_open(path, pw, &key, &layout, cause)) == 0) {
+		*wrong = 1;
+		cause_set(cause, _("the password does not open %s"), path);
+	} else if (r == 1)
+		rc = keystore_file_sign_key(key, k, msg, len, sig, siglen, cause);
+	EVP_PKEY_free(key);
 	return rc;
 }

@@ -96,6 +96,16 @@ int	keystore_file_change_password(const char *const path[KEYSTORE_KEY__MAX],
 	    const struct secret *old, const struct secret *new_pw, int *wrong, char **cause);
 
 /*
+ * Signs msg (RSA PKCS#1 v1.5 over SHA-256) with the private key k of an installed
+ * container (PC), opened with its password: an installed application's current key,
+ * for a request only its holder may make (a revocation, a renewal). *wrong: pw does not
+ * open it (the cause names the file). 0, or -1 with a cause; *sig is the caller's.
+ */
+int	keystore_file_container_sign(const char *path, enum keystore_key k,
+	    const struct secret *pw, const void *msg, size_t len, unsigned char **sig,
+	    size_t *siglen, int *wrong, char **cause);
+
+/*
  * A PKCS#11 token (keystore-pkcs11.c): the keys are made on the token and never leave it,
  * labelled ncaenroll-<app_id>-AUTH and -SIGN, each pair with a random CKA_ID of its own;
  * install stores each certificate beside its key (same CKA_ID and label) and fills

@@ -19,6 +19,7 @@ static const char *const machine_state_names[] = {
 	[MS_REJECTED] = "rejected",
 	[MS_CANCELLED] = "cancelled",
 	[MS_ABANDONED] = "abandoned",
+	[MS_REVOKED] = "revoked",
 };
 _Static_assert(sizeof machine_state_names / sizeof machine_state_names[0] == MS__MAX,
     "one name per state");
@@ -35,6 +36,7 @@ static const char *const machine_state_words[] = {
 	[MS_REJECTED] = N_("rejected"),
 	[MS_CANCELLED] = N_("cancelled"),
 	[MS_ABANDONED] = N_("abandoned"),
+	[MS_REVOKED] = N_("revoked"),
 };
 _Static_assert(sizeof machine_state_words / sizeof machine_state_words[0] == MS__MAX,
     "a word for every state");
@@ -48,6 +50,8 @@ static const char *const machine_event_names[] = {
 	[ME_DOWNLOADED] = "certificates downloaded",
 	[ME_INSTALLED] = "installed",
 	[ME_ABANDON] = "abandoned",
+	[ME_REVOKED] = "revoked",
+	[ME_RENEWED] = "renewed",
 };
 _Static_assert(sizeof machine_event_names / sizeof machine_event_names[0] == ME__MAX,
     "one name per event");
@@ -73,6 +77,13 @@ static const struct machine_row {
 	{ MS_ISSUED,		ME_DOWNLOADED,	MS_CERTS_READY },
 	{ MS_CERTS_READY,	ME_INSTALLED,	MS_INSTALLED },
 	{ MS_INSTALLED,		ME_INSTALLED,	MS_INSTALLED },
+	/* Certificates exist from "issued" on; a second revoke finds it revoked. */
+	{ MS_ISSUED,		ME_REVOKED,	MS_REVOKED },
+	{ MS_CERTS_READY,	ME_REVOKED,	MS_REVOKED },
+	{ MS_INSTALLED,		ME_REVOKED,	MS_REVOKED },
+	{ MS_REVOKED,		ME_REVOKED,	MS_REVOKED },
+	/* A renewal is signed by the current key, not verified at a desk: issued at once. */
+	{ MS_KEYS_READY,	ME_RENEWED,	MS_ISSUED },
 };
 
 int
@@ -125,5 +136,5 @@ int
 machine_final(enum machine_state s)
 {
 	return s == MS_INSTALLED || s == MS_REJECTED || s == MS_CANCELLED ||
-	    s == MS_ABANDONED;
+	    s == MS_ABANDONED || s == MS_REVOKED;
 }

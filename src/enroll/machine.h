@@ -17,6 +17,7 @@ enum machine_state {
 	MS_REJECTED,
 	MS_CANCELLED,
 	MS_ABANDONED,
+	MS_REVOKED,		/* both certificates revoked (by the holder, a desk, a renewal) */
 	MS__MAX
 };
 
@@ -29,6 +30,8 @@ enum machine_event {
 	ME_DOWNLOADED,		/* certificates fetched and verified */
 	ME_INSTALLED,		/* containers durable, pending keys removed */
 	ME_ABANDON,		/* the person gave up this draft */
+	ME_REVOKED,		/* revoked: asked here, or the service's status says so */
+	ME_RENEWED,		/* a renewal's new keys: the service issued them at once */
 	ME__MAX
 };
 
@@ -39,7 +42,10 @@ const char	*machine_state_name(enum machine_state);
 const char	*machine_state_word(enum machine_state);
 const char	*machine_event_name(enum machine_event);
 int		 machine_state_parse(const char *, enum machine_state *);
-/* 1 for states nothing more can happen in (installed, rejected, cancelled, abandoned). */
+/*
+ * 1 for states nothing more can happen in (installed, rejected, cancelled, abandoned,
+ * revoked; installed certificates may still be revoked, which the service tells).
+ */
 int		 machine_final(enum machine_state);
 
 #endif

@@ -150,6 +150,32 @@ static const struct svcerror_code {
 	{ "install.proof_invalid", 0, N_("the proof of installation was not made with this "
 	    "application's authentication key") },
 
+	/* A holder's signed requests: revocation and renewal (doc/api-lifecycle.md). */
+	{ "nonce.invalid", 0, N_("the service's one-time challenge expired or was already "
+	    "used; try again") },
+	{ "revoke.proof_invalid", 0, N_("the request was not signed with this application's "
+	    "authentication key") },
+	{ "application.not_revocable", 0, N_("there is nothing to revoke: no certificates "
+	    "were issued for this application") },
+	{ "application.already_revoked", 0, N_("the certificates of this application are "
+	    "already revoked") },
+	{ "application.not_renewable", 0, N_("these certificates can no longer be renewed "
+	    "(they expired, were revoked or were never issued): a new application is "
+	    "needed") },
+	{ "key.reused", 0, N_("the new keys were already used for a certificate; new keys are "
+	    "needed") },
+	{ "action.unknown", 0, N_("the service did not understand this program's request; "
+	    "this program and the service do not match (update the program)") },
+	/* Why the registers no longer confirm a renewal (application.not_issuable's why). */
+	{ "bin.renamed", 0, N_("the organization's name in the register of legal entities has "
+	    "changed since the certificates were issued; a new application at a registration "
+	    "desk is needed") },
+	{ "iin.renamed", 0, N_("the person's name in the register of individuals has changed "
+	    "since the certificates were issued; a new application at a registration desk is "
+	    "needed") },
+	{ "application.incomplete", 0, N_("the application kept by the service lacks data a "
+	    "certificate needs; a new application at a registration desk is needed") },
+
 	/* The registration desk (doc/api-ra.md). */
 	{ "ra.no_certificate", 0, N_("the service needs an operator's certificate") },
 	{ "ra.bad_certificate", 0, N_("the service cannot read the operator's certificate") },
@@ -171,6 +197,7 @@ static const struct svcerror_code {
 	{ "query.search", 0, N_("search by a request number, or by an IIN or a BIN of 12 "
 	    "digits") },
 	{ "office.unknown", 0, N_("the service has no such office") },
+	{ "iin.invalid", 0, N_("this is not an IIN: 12 digits with a valid check digit") },
 	{ "application.already_decided", 0, N_("this application has already been "
 	    "decided") },
 	{ "application.not_issuable", 0, N_("the CA cannot issue this application as it is: "
@@ -229,7 +256,8 @@ static const char *const svcerror_support_codes[] = {
 	"region.unknown", "city.unknown", "csr_auth.invalid", "csr_sign.invalid",
 	"csr.same_key", "subject.invalid", "csr.key_reused", "application.not_found",
 	"install.nonce_invalid", "signature.encoding", "install.proof_invalid",
-	"ca.unavailable",
+	"ca.unavailable", "revoke.proof_invalid", "key.reused", "action.unknown",
+	"application.incomplete",
 };
 
 static const struct svcerror_code *

@@ -50,8 +50,8 @@ install_done(struct cmd_ctx *ctx, struct enroll *e, const char *number)
 	}
 	(void)printf("  %s: %s\n", _("Authentication"), state_get(a, APPKEY_CONTAINER_AUTH));
 	(void)printf("  %s: %s\n", _("Signing"), state_get(a, APPKEY_CONTAINER_SIGN));
-	(void)printf("%s\n", _("Keep the password safe: it cannot be recovered, and a lost "
-	    "password means revoking the keys."));
+	(void)printf("%s\n", _("Keep the password safe: it cannot be recovered, and with a "
+	    "lost password the certificates can be revoked only at a registration desk."));
 	return CMD_EXIT_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
+#include "common/revocation.h"
 #include "common/when.h"
 #include "ncaenroll/cmd-ncaenroll.h"
 
@@ -26,6 +27,25 @@ status_str(json_t *o, const char *key)
 	const char	*s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? s : "";
+}
+
+/* Revoked: when and why, in the reader's words; and a renewal's link either way. */
+static void
+status_print_revocation(json_t *st)
+{
+	const struct revocation_kind	*k;
+	json_t				*r = json_object_get(st, "revocation");
+	char				 when[WHEN_MAX];
+
+	if (json_is_object(r)) {
+		k = revocation_find(status_str(r, "reason"));
+		(void)printf("%s: %s (%s)\n", _("Revoked"), when_local(status_str(r, "at"), when),
+		    k != NULL ? revocation_name(k, i18n_current()) : status_str(r, "reason"));
+	}
+	if (*status_str(st, "renews") != '\0')
+		(void)printf("%s: %s\n", _("Renews application"), status_str(st, "renews"));
+	if (*status_str(st, "renewed_by") != '\0')
+		(void)printf("%s: %s\n", _("Renewed by application"), status_str(st, "renewed_by"));
 }
 
 static void
@@ -47,6 +67,7 @@ status_print(json_t *st)
 	if ((why = reason_describe(st, i18n_current())) != NULL)
 		(void)printf("%s: %s\n", _("Reason"), why);
 	free(why);
+	status_print_revocation(st);
 	/* Nothing more can happen to it: say what does. */
 	if (strcmp(status_str(st, "status"), "rejected") == 0 ||
 	    strcmp(status_str(st, "status"), "cancelled") == 0)

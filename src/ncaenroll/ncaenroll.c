@@ -23,6 +23,9 @@ static const struct cmd_entry *const ncaenroll_commands[] = {
 	&cmd_status_entry,
 	&cmd_install_entry,
 	&cmd_passwd_entry,
+	&cmd_revoke_entry,
+	&cmd_renew_entry,
+	&cmd_certs_entry,
 	&cmd_list_entry,
 	&cmd_form_entry,
 	&cmd_abandon_entry,
@@ -108,6 +111,8 @@ ncaenroll_help(const struct cmd_ctx *ctx)
 	cmd_help_options(ncaenroll_options, 1);
 	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
 	    "3 service failed, 4 local file or device failed."));
+	(void)printf("\n%s\n", _("A lost container password cannot be recovered: such "
+	    "certificates are\nrevoked at a registration desk, not with 'ncaenroll revoke'."));
 	return 0;
 }
 
@@ -171,6 +176,7 @@ main(int argc, char **argv)
 	ctx.progname = "ncaenroll";
 	ctx.prog = &ncaenroll_program;
 	ctx.demo_svc.pid = -1;
+	ctx.opened = certs_expiry_warn;
 	if (hardening_no_core_dumps(&cause) == -1 || hardening_no_sigpipe(&cause) == -1) {
 		(void)fprintf(stderr, "ncaenroll: %s\n", cause);
 		free(cause);

@@ -4,8 +4,8 @@
  * group of screens, whose rows the tables point at: screens-apply.c (agreement to
  * organization's code), screens-keys.c (storage to request number), screens-status.c,
  * screens-install.c (install, installed, another password), screens-main.c (my
- * applications, resume), screens-abandon.c (giving up, keys removed) and
- * screens-support.c (where to turn for help). Each action returns where the screen goes
+ * applications, resume), screens-abandon.c (giving up, keys removed), screens-certs.c
+ * (my certificates: renew, revoke) and screens-support.c (where to turn for help). Each action returns where the screen goes
  * next and reports through screen.h. Strings returned point into the screen or the state:
  * good until the next enroll_* call. Nothing here is for another program.
  */
@@ -23,6 +23,7 @@
 struct screens {
 	struct enroll	*enroll;
 	char		 app_id[32];	/* a draft id or request number; "" for none */
+	int		 expiry_said;	/* the 30-day warning was shown this run */
 };
 
 /*
@@ -151,6 +152,17 @@ enum action_result screens_main_apps_remove_keys(struct screen *);
 enum action_result screens_main_resume(struct screen *);
 int		 screens_main_src_apps(struct screen *, const char *field, const char *source);
 int		 screens_main_enter_resume(struct screen *);
+
+/* ---- screens-certs.c: my certificates, renewal, revocation ---- */
+int		 screens_certs_src(struct screen *, const char *field, const char *source);
+enum action_result screens_certs_renew(struct screen *);
+enum action_result screens_certs_revoke(struct screen *);
+enum action_result screens_certs_do_renew(struct screen *);
+enum action_result screens_certs_do_revoke(struct screen *);
+/* The revoke and renew screens as they open: the application's number, no password. */
+int		 screens_certs_enter(struct screen *);
+/* A box naming every installed application whose certificates expire within 30 days. */
+void		 screens_certs_warn(struct screen *);
 
 /* ---- screens-abandon.c: giving up, a refused application's keys ---- */
 /* A path's last part: key files are listed under their folder, named once. */

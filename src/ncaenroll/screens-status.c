@@ -12,6 +12,8 @@
 #include "common/appstatus.h"
 #include "common/i18n.h"
 #include "common/reason.h"
+#include "common/revocation.h"
+#include "common/when.h"
 #include "ncaenroll/screens-int.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
@@ -59,6 +61,19 @@ screens_status_next(struct screen *s, enum app_status code, const char *number)
 	free(left);
 }
 
+/* Revoked: when (local time) and why, in the screen's language, into buf. */
+static const char *
+screens_status_revoked(struct screen *s, json_t *r, char *buf, size_t size)
+{
+	const struct revocation_kind	*k = revocation_find(screens_jstr(r, "reason"));
+	char				 when[WHEN_MAX];
+
+	(void)snprintf(buf, size, "%s — %s", when_local(screens_jstr(r, "at"), when),
+	    k != NULL ? revocation_name(k, screens_tui(s)->look.lang) :
+	    screens_jstr(r, "reason"));
+	return buf;
+}
+
 static void
 screens_status_show(struct screen *s, json_t *st)
 {
@@ -78,6 +93,9 @@ screens_status_show(struct screen *s, json_t *st)
 	/* A rejection's reason in the reader's language, the operator's words as typed. */
 	if (why != NULL)
 		screens_put(s, "detail", why);
+	else if (json_is_object(json_object_get(st, "revocation")))
+		screens_put(s, "detail", screens_status_revoked(s,
+		    json_object_get(st, "revocation"), buf, sizeof buf));
 	else if (strcmp(w, "submitted") == 0) {
 		(void)snprintf(buf, sizeof buf, "%.10s", screens_jstr(st, "deadline"));
 		screens_put(s, "detail", buf);

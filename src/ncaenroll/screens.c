@@ -444,6 +444,11 @@ screens_enter(struct screen *s, const char *screen_id)
 {
 	screens_enter_restore(s, screen_id);
 	screens_note_screen(s, screen_id);
+	/* Certificates about to expire are said once a run, on the first screen. */
+	if (!screens_ctx(s)->expiry_said) {
+		screens_ctx(s)->expiry_said = 1;
+		screens_certs_warn(s);
+	}
 	return 0;
 }
 
@@ -496,6 +501,11 @@ static const struct tui_action screens_actions[] = {
 	{ "apps_passwd",	screens_main_apps_passwd,	0 },
 	{ "apps_remove_keys",	screens_main_apps_remove_keys,	0 },
 	{ "resume",		screens_main_resume,		0 },
+	/* screens-certs.c */
+	{ "certs_renew",	screens_certs_renew,		0 },
+	{ "certs_revoke",	screens_certs_revoke,		0 },
+	{ "renew",		screens_certs_do_renew,		0 },
+	{ "revoke",		screens_certs_do_revoke,	0 },
 	{ NULL,			NULL,				0 },
 };
 
@@ -515,6 +525,8 @@ static const struct tui_enter screens_enters[] = {
 	{ "installed_token",	screens_install_enter_installed },
 	{ "passwd",		screens_install_enter_passwd },
 	{ "resume",		screens_main_enter_resume },
+	{ "revoke",		screens_certs_enter },
+	{ "renew",		screens_certs_enter },
 	{ NULL,			NULL },
 };
 
@@ -527,6 +539,8 @@ static const struct tui_source screens_sources[] = {
 	{ "tokens",		screens_keys_src_tokens },
 	{ "apps",		screens_main_src_apps },
 	{ "pending-apps",	screens_main_src_apps },
+	{ "certs",		screens_certs_src },
+	{ "revoke-reasons",	screens_certs_src },
 	{ NULL,			NULL },
 };
 

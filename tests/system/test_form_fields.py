@@ -28,6 +28,8 @@ NOT_KEPT = {
     "request_number": "which application to look up, not a field of one",
     "app": "which application to continue, not a field of one",
     "legacy": "the containers' layout, chosen once at install: the files themselves tell it",
+    "reason": "why certificates are revoked: sent with the holder's signed request, kept "
+              "as revoke_reason once the service took it",
 }
 
 

@@ -31,6 +31,9 @@ ALLOW = {
     "PgUp", "PgDn", "Backspace", "Del",
     # A file format everyone knows by this name.
     "PDF",
+    # The protocol that says whether a certificate is revoked (RFC 6960), as NCA RK's site
+    # and the certificates themselves name it: neither language has a word of its own.
+    "OCSP",
     # The language offered in its own name (the language screen).
     "English",
 }

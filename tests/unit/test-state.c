@@ -97,6 +97,37 @@ test_machine_table(void **state)
 	assert_false(machine_final(MS_ISSUED));
 }
 
+/*
+ * Revocation and renewal (issue 13): certificates issued, fetched or installed can be
+ * revoked, a revoked application stays revoked (a second revoke is answered, not
+ * repeated), and a renewal's new keys come back issued at once, with no desk between.
+ */
+static void
+test_machine_revoke_renew(void **state)
+{
+	enum machine_state	to, s;
+
+	(void)state;
+	for (s = MS_ISSUED; s <= MS_INSTALLED; s++) {
+		assert_int_equal(machine_next(s, ME_REVOKED, &to), 0);
+		assert_int_equal(to, MS_REVOKED);
+	}
+	assert_int_equal(machine_next(MS_REVOKED, ME_REVOKED, &to), 0);
+	assert_int_equal(to, MS_REVOKED);
+	assert_int_equal(machine_next(MS_SUBMITTED, ME_REVOKED, &to), -1);
+	assert_int_equal(machine_next(MS_DRAFT, ME_REVOKED, &to), -1);
+	assert_int_equal(machine_next(MS_REVOKED, ME_INSTALLED, &to), -1);
+	assert_int_equal(machine_next(MS_REVOKED, ME_APPROVED, &to), -1);
+	assert_true(machine_final(MS_REVOKED));
+	assert_string_equal(machine_state_name(MS_REVOKED), "revoked");
+	assert_int_equal(machine_state_parse("revoked", &to), 0);
+	assert_int_equal(to, MS_REVOKED);
+	assert_int_equal(machine_next(MS_KEYS_READY, ME_RENEWED, &to), 0);
+	assert_int_equal(to, MS_ISSUED);
+	assert_int_equal(machine_next(MS_DRAFT, ME_RENEWED, &to), -1);
+	assert_int_equal(machine_next(MS_SUBMITTED, ME_RENEWED, &to), -1);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -307,6 +338,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_machine_table),
+		cmocka_unit_test(test_machine_revoke_renew),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_is_private_and_readable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secrets_refused, setup, teardown),
