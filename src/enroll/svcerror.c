@@ -207,7 +207,7 @@ static const struct svcerror_code {
 	    "application still waits; tell the service's administrator") },
 	{ "documents.unknown", 0, N_("a document is not in the checklist") },
 	{ "documents.missing", 0, N_("some documents of the checklist were not checked") },
-	{ "reason.unknown", 0, N_("the service has no such reason for a rejection") },
+	{ "reason.unknown", 0, N_("the service knows no such reason") },
 	{ "text.required", 0, N_("for the reason \"other\", write the reason in the "
 	    "comment") },
 };
