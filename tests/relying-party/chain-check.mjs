@@ -3,6 +3,7 @@
 // root: the issuing CA's certificate comes from the certificate's AIA caIssuers URL, and
 // the CRLs from the CRL distribution point and Freshest CRL URLs of the certificate and of
 // that CA (whose own distribution point is the root's CRL), all fetched over http here.
+// (The engine reads a delta CRL as a list like any other: a serial on it is revoked.)
 //
 //   node chain-check.mjs --root ROOT CERT [--without-root-crl] [--timeout SECONDS]
 //
@@ -159,6 +160,11 @@ async function check(opts) {
 }
 
 async function main() {
+  if (typeof fetch !== "function" || typeof AbortSignal.timeout !== "function") {
+    process.stderr.write(`chain-check: Node 18 or later is needed (this is ${process.version})\n`);
+    process.exitCode = 2;
+    return;
+  }
   pkijs.setEngine("node", new pkijs.CryptoEngine({ name: "node", crypto: webcrypto }));
   let out;
   try {
