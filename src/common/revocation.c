@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/revocation.h"
@@ -49,6 +51,29 @@ revocation_name(const struct revocation_kind *r, const char *lang)
 	if (lang != NULL && strcmp(lang, "kk") == 0)
 		return r->kk;
 	return lang != NULL && strcmp(lang, "ru") == 0 ? r->ru : r->en;
+}
+
+char *
+revocation_choices(const char *lang)
+{
+	char	*list = NULL, *grown;
+	size_t	 i;
+	int	 n;
+
+	for (i = 0; i < revocation_nkinds; i++) {
+		if (!revocation_kinds[i].chosen)
+			continue;
+		n = lang != NULL ? asprintf(&grown, "%s%s%s (%s)", list != NULL ? list : "",
+		    list != NULL ? ", " : "", revocation_kinds[i].code,
+		    revocation_name(&revocation_kinds[i], lang)) :
+		    asprintf(&grown, "%s%s%s", list != NULL ? list : "", list != NULL ? ", " : "",
+		    revocation_kinds[i].code);
+		free(list);
+		if (n == -1)
+			return NULL;
+		list = grown;
+	}
+	return list;
 }
 
 json_t *

@@ -32,6 +32,13 @@ const char			*revocation_name(const struct revocation_kind *,
 				    const char *lang);
 
 /*
+ * The reasons a holder or a desk may give, for a message: "keyCompromise,
+ * affiliationChanged, cessationOfOperation" (lang NULL), or each with its name in lang,
+ * "keyCompromise (Key compromised), ...". malloc'd; NULL: no memory.
+ */
+char				*revocation_choices(const char *lang);
+
+/*
  * A revocation as the service sends it: {"reason": code, "name": {"kk","ru","en"} (null
  * for a code not in the table), "at": "YYYY-MM-DDThh:mm:ssZ", "by": who}. NULL: no memory.
  */

@@ -603,28 +603,6 @@ ra_reject(struct ra *ra, const char *number, const char *reason, const char *tex
 	    "text", text), out, err);
 }
 
-/* The reasons a desk may give, "keyCompromise (Key compromised), ...": malloc'd. */
-static char *
-ra_revocation_choices(void)
-{
-	char	*list = NULL, *grown;
-	size_t	 i;
-
-	for (i = 0; i < revocation_nkinds; i++) {
-		if (!revocation_kinds[i].chosen)
-			continue;
-		if (asprintf(&grown, "%s%s%s (%s)", list != NULL ? list : "", list != NULL ?
-		    ", " : "", revocation_kinds[i].code, revocation_name(&revocation_kinds[i],
-		    i18n_current())) == -1) {
-			free(list);
-			return NULL;
-		}
-		free(list);
-		list = grown;
-	}
-	return list;
-}
-
 int
 ra_revocation_check(const char *code, struct failure *err)
 {
@@ -633,7 +611,7 @@ ra_revocation_check(const char *code, struct failure *err)
 
 	if (k != NULL && k->chosen)
 		return 0;
-	list = ra_revocation_choices();
+	list = revocation_choices(i18n_current());
 	ra_fail(err, FAILURE_REFUSED, "reason.unknown", "reason", ra_dup_printf(
 	    _("'%s' is not a reason a desk may revoke for; give one of: %s"),
 	    code != NULL ? code : "", list != NULL ? list : "?"));

@@ -291,12 +291,15 @@ static int
 enroll_lc_reason_ok(const char *reason, struct failure *err)
 {
 	const struct revocation_kind	*k = revocation_find(reason);
+	char				*list;
 
 	if (k != NULL && k->chosen)
 		return 0;
-	enroll_fail(err, FAILURE_REFUSED, "reason", "reason.unknown", _("'%s' is not a reason "
-	    "a holder may give: keyCompromise, affiliationChanged or cessationOfOperation"),
-	    reason != NULL ? reason : "");
+	list = revocation_choices(i18n_current());
+	enroll_fail(err, FAILURE_REFUSED, "reason", "reason.unknown", _("'%s' is not "
+	    "a reason a holder may give; give one of: %s"), reason != NULL ? reason : "",
+	    list != NULL ? list : "keyCompromise, affiliationChanged, cessationOfOperation");
+	free(list);
 	return -1;
 }
 

@@ -111,15 +111,23 @@ static int
 revoke_reason_arg(struct cmd_ctx *ctx, const char *reason)
 {
 	const struct revocation_kind	*k = revocation_find(reason);
+	char				*list, *why = NULL;
+	int				 rc;
 
-	if (reason == NULL)
-		return cmd_usage_error(ctx, &cmd_revoke_entry, _("give the reason with --reason: "
-		    "keyCompromise, affiliationChanged or cessationOfOperation"));
-	if (k == NULL || !k->chosen)
-		return cmd_fail(ctx, CMD_EXIT_USAGE, "reason.unknown", "reason", _("'%s' is not "
-		    "a reason a holder may give: keyCompromise, affiliationChanged or "
-		    "cessationOfOperation"), reason);
-	return CMD_EXIT_OK;
+	if (k != NULL && k->chosen)
+		return CMD_EXIT_OK;
+	if ((list = revocation_choices(i18n_current())) == NULL)
+		return cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	if (reason != NULL)
+		rc = cmd_fail(ctx, CMD_EXIT_USAGE, "reason.unknown", "reason", _("'%s' is not "
+		    "a reason a holder may give; give one of: %s"), reason, list);
+	else if (asprintf(&why, _("give the reason with --reason, one of: %s"), list) == -1)
+		rc = cmd_fail(ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", _("out of memory"));
+	else
+		rc = cmd_usage_error(ctx, &cmd_revoke_entry, why);
+	free(why);
+	free(list);
+	return rc;
 }
 
 static int

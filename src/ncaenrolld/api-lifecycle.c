@@ -278,20 +278,22 @@ lc_check_proof(struct lc_ctx *c, const char *action, const char *detail)
 
 /* ---- revoke ---- */
 
-/* A reason a holder may give (common/revocation.h's chosen rows), or a 400. */
-static enum http_result
-lc_reason(struct lc_ctx *c, const struct revocation_kind **k)
+enum http_result
+app_revocation_reason(const struct http_req *req, struct http_resp *resp,
+    const struct revocation_kind **k)
 {
 	const char	*code;
+	char		*list;
 
-	if ((code = http_body_string(c->req, c->resp, "reason")) == NULL)
+	if ((code = http_body_string(req, resp, "reason")) == NULL)
 		return HTTP_ANSWERED;
-	if ((*k = revocation_find(code)) == NULL || !(*k)->chosen) {
-		http_error(c->resp, 400, "reason.unknown", "reason", "%s", _("the reason is "
-		    "one of keyCompromise, affiliationChanged, cessationOfOperation"));
-		return HTTP_ANSWERED;
-	}
-	return HTTP_GO_ON;
+	if ((*k = revocation_find(code)) != NULL && (*k)->chosen)
+		return HTTP_GO_ON;
+	if ((list = revocation_choices(NULL)) == NULL)
+		return HTTP_FAILED;
+	http_error(resp, 400, "reason.unknown", "reason", _("the reason is one of %s"), list);
+	free(list);
+	return HTTP_ANSWERED;
 }
 
 /* After store_app_revoke: the answer for each outcome, the mail for a new one. */
@@ -344,7 +346,7 @@ api_lifecycle_revoke(struct srv *srv, const struct http_req *req, struct http_re
 	enum http_result		 rc;
 
 	if ((rc = lc_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
-	    (rc = lc_reason(&c, &k)) != HTTP_GO_ON || (rc = lc_revocable(&c)) != HTTP_GO_ON ||
+	    (rc = app_revocation_reason(c.req, c.resp, &k)) != HTTP_GO_ON || (rc = lc_revocable(&c)) != HTTP_GO_ON ||
 	    (rc = lc_check_proof(&c, "revoke", k->code)) != HTTP_GO_ON)
 		goto out;
 	rc = HTTP_FAILED;

@@ -978,6 +978,31 @@ out:
 }
 
 /*
+ * The operator's optional "text" of a decision: NULL when absent, null or empty; a string of
+ * at most RA_COMMENT_MAX bytes with no NUL inside. HTTP_ANSWERED (400) otherwise.
+ */
+static enum http_result
+ra_body_text(struct ra_ctx *c, const char **text)
+{
+	json_t	*j = json_object_get(c->req->body, "text");
+
+	*text = NULL;
+	if (j == NULL || json_is_null(j))
+		return HTTP_GO_ON;
+	if (!json_is_string(j) || strlen(json_string_value(j)) != json_string_length(j)) {
+		http_error(c->resp, 400, "field.type", "text", "%s", "'text' must be a string");
+		return HTTP_ANSWERED;
+	}
+	if (json_string_length(j) > RA_COMMENT_MAX) {
+		http_error(c->resp, 400, "field.too_long", "text",
+		    "'text' is longer than %d bytes", RA_COMMENT_MAX);
+		return HTTP_ANSWERED;
+	}
+	*text = json_string_length(j) > 0 ? json_string_value(j) : NULL;
+	return HTTP_GO_ON;
+}
+
+/*
  * The body of a rejection: a reason code of common/reason.c and, maybe, the operator's
  * text. 0 with set's reject_code, reject_text (may stay NULL) and reject_reason (both in
  * English, for older clients) and the history's detail ("CODE[: TEXT]"); HTTP_ANSWERED
@@ -988,7 +1013,6 @@ ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 {
 	const struct reason_kind	*k;
 	const char			*id, *comment = NULL;
-	json_t				*j;
 
 	*detail = NULL;
 	if ((id = http_body_string(c->req, c->resp, "reason")) == NULL)
@@ -998,21 +1022,8 @@ ra_reject_reason(struct ra_ctx *c, struct store_app *set, char **detail)
 		    "no such reason (GET /api/v1/ra/reject-reasons lists them)");
 		return HTTP_ANSWERED;
 	}
-	j = json_object_get(c->req->body, "text");
-	if (j != NULL && !json_is_null(j)) {
-		if (!json_is_string(j) ||
-		    strlen(json_string_value(j)) != json_string_length(j)) {
-			http_error(c->resp, 400, "field.type", "text", "%s",
-			    "'text' must be a string");
-			return HTTP_ANSWERED;
-		}
-		if (json_string_length(j) > RA_COMMENT_MAX) {
-			http_error(c->resp, 400, "field.too_long", "text",
-			    "'text' is longer than %d bytes", RA_COMMENT_MAX);
-			return HTTP_ANSWERED;
-		}
-		comment = json_string_length(j) > 0 ? json_string_value(j) : NULL;
-	}
+	if (ra_body_text(c, &comment) != HTTP_GO_ON)
+		return HTTP_ANSWERED;
 	if (k->text_required && comment == NULL) {
 		http_error(c->resp, 400, "text.required", "text", "%s",
 		    "this reason needs an explanation in 'text'");
@@ -1081,34 +1092,14 @@ out:
 static enum http_result
 ra_revoke_body(struct ra_ctx *c, const struct revocation_kind **k, char **detail)
 {
-	const char	*code, *text = NULL;
+	const char	*text = NULL;
 	char		*note = NULL;
-	json_t		*j;
 	enum http_result rc;
 
 	*detail = NULL;
-	if ((code = http_body_string(c->req, c->resp, "reason")) == NULL)
-		return HTTP_ANSWERED;
-	if ((*k = revocation_find(code)) == NULL || !(*k)->chosen) {
-		http_error(c->resp, 400, "reason.unknown", "reason", "%s", "the reason is one of "
-		    "keyCompromise, affiliationChanged, cessationOfOperation");
-		return HTTP_ANSWERED;
-	}
-	j = json_object_get(c->req->body, "text");
-	if (j != NULL && !json_is_null(j)) {
-		if (!json_is_string(j) ||
-		    strlen(json_string_value(j)) != json_string_length(j)) {
-			http_error(c->resp, 400, "field.type", "text", "%s",
-			    "'text' must be a string");
-			return HTTP_ANSWERED;
-		}
-		if (json_string_length(j) > RA_COMMENT_MAX) {
-			http_error(c->resp, 400, "field.too_long", "text",
-			    "'text' is longer than %d bytes", RA_COMMENT_MAX);
-			return HTTP_ANSWERED;
-		}
-		text = json_string_length(j) > 0 ? json_string_value(j) : NULL;
-	}
+	if ((rc = app_revocation_reason(c->req, c->resp, k)) != HTTP_GO_ON ||
+	    (rc = ra_body_text(c, &text)) != HTTP_GO_ON)
+		return rc;
 	if ((rc = ra_approve_documents(c, &note)) != HTTP_GO_ON)
 		return rc;
 	if (asprintf(detail, "%s; %s%s%s", (*k)->code, note, text != NULL ? ": " : "",

@@ -17,6 +17,8 @@
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/store.h"
 
+struct revocation_kind;
+
 /* A line per api-*.c file; each handler is an http_handler_fn (http.h). */
 http_handler_fn	api_captcha_new;
 http_handler_fn	api_registry_bin_check, api_registry_iin_check;
@@ -48,6 +50,9 @@ json_t		*app_status_json(struct store *, const struct store_app *);
 int		 app_lifecycle_json(json_t *o, const struct store_app *);
 /* 409 application.already_revoked with "revoked_at" and "reason" (a is revoked). */
 enum http_result app_already_revoked(struct http_resp *, const struct store_app *a);
+/* The body's "reason": a row of common/revocation.h a holder or a desk may give, or a 400. */
+enum http_result app_revocation_reason(const struct http_req *, struct http_resp *,
+		    const struct revocation_kind **);
 /* Base64 (standard alphabet) into a malloc'd buffer; NULL if it is not base64. */
 unsigned char	*app_base64(const char *in, size_t *outlen);
 /* 1 if sig is an RSA PKCS#1 v1.5 SHA-256 signature over msg by the certificate's key. */

@@ -2057,27 +2057,22 @@ store_sqlite_supersede(struct store_sqlite *s, const char *number, time_t now,
 	    "superseded", now, &result, cause);
 }
 
+/*
+ * Every application row a bound statement gives, in its order, into a malloc'd array (free
+ * with store_apps_free): the lists a desk reads (its queue, one person's applications).
+ */
 static int
-store_sqlite_apps_by_iin(struct store *stp, const char *iin, struct store_app **vp,
-    size_t *np, char **cause)
+store_sqlite_apps_read(struct store_sqlite *s, sqlite3_stmt *st, const char *what,
+    struct store_app **vp, size_t *np, char **cause)
 {
-	struct store_sqlite	*s = store_sqlite_of(stp);
 	struct store_app	*v = NULL, *nv;
-	sqlite3_stmt		*st;
 	const char		*bad = NULL;
 	size_t			 n = 0, cap = 0;
 	int			 r;
 
-	*vp = NULL;
-	*np = 0;
-	if ((st = store_sqlite_q(s, Q_APPS_BY_IIN, cause)) == NULL)
-		return -1;
-	if (store_sqlite_bound(s, st, "apps_by_iin", cause,
-	    store_sqlite_bt(st, 1, iin) != SQLITE_OK) == -1)
-		return -1;
-	while ((r = store_sqlite_step(s, st, "apps_by_iin", cause)) == 1) {
+	while ((r = store_sqlite_step(s, st, what, cause)) == 1) {
 		if (n == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
+			cap = cap == 0 ? 16 : cap * 2;
 			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
 				break;
 			v = nv;
@@ -2087,17 +2082,34 @@ store_sqlite_apps_by_iin(struct store *stp, const char *iin, struct store_app **
 		n++;
 	}
 	if (r == 1) {
-		cause_set(cause, _("the store %s: apps_by_iin: cannot read %s"), s->path,
+		cause_set(cause, _("the store %s: %s: cannot read %s"), s->path, what,
 		    bad != NULL ? bad : "a row");
 		r = -1;
 	}
-	if ((r = store_sqlite_done(s, st, r, "apps_by_iin", cause)) == -1) {
+	if ((r = store_sqlite_done(s, st, r, what, cause)) == -1) {
 		store_apps_free(v, n);
 		return -1;
 	}
 	*vp = v;
 	*np = n;
 	return 0;
+}
+
+static int
+store_sqlite_apps_by_iin(struct store *stp, const char *iin, struct store_app **vp,
+    size_t *np, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+
+	*vp = NULL;
+	*np = 0;
+	if ((st = store_sqlite_q(s, Q_APPS_BY_IIN, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "apps_by_iin", cause,
+	    store_sqlite_bt(st, 1, iin) != SQLITE_OK) == -1)
+		return -1;
+	return store_sqlite_apps_read(s, st, "apps_by_iin", vp, np, cause);
 }
 
 /* ---- challenges ---- */
@@ -2548,11 +2560,7 @@ store_sqlite_app_queue(struct store *stp, const struct store_queue_filter *f,
     struct store_app **vp, size_t *np, size_t *total, char **cause)
 {
 	struct store_sqlite	*s = store_sqlite_of(stp);
-	struct store_app	*v = NULL, *nv;
 	sqlite3_stmt		*st;
-	const char		*bad = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 r;
 
 	*vp = NULL;
 	*np = 0;
@@ -2565,29 +2573,7 @@ store_sqlite_app_queue(struct store *stp, const struct store_queue_filter *f,
 	    sqlite3_bind_int64(st, 7, (sqlite3_int64)(f->limit > 0 ? f->limit : 100)) ||
 	    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset)) == -1)
 		return -1;
-	while ((r = store_sqlite_step(s, st, "queue", cause)) == 1) {
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				break;
-			v = nv;
-		}
-		if (store_sqlite_app_read(st, &v[n], &bad) == -1)
-			break;
-		n++;
-	}
-	if (r == 1) {
-		cause_set(cause, _("the store %s: queue: cannot read %s"), s->path,
-		    bad != NULL ? bad : "a row");
-		r = -1;
-	}
-	if ((r = store_sqlite_done(s, st, r, "queue", cause)) == -1) {
-		store_apps_free(v, n);
-		return -1;
-	}
-	*vp = v;
-	*np = n;
-	return 0;
+	return store_sqlite_apps_read(s, st, "queue", vp, np, cause);
 }
 
 const struct store_ops store_sqlite_ops = {
