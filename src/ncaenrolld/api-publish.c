@@ -3,15 +3,20 @@
  * the CRLs and CA certificates as DER at the URLs the certificates name, and the OCSP
  * responder over POST and GET (RFC 6960 Appendix A.1). Nothing here is secret and nothing
  * is written: the objects are signed already (publish.c) or signed per request (OCSP).
+ * The routes are made at start from the URLs the certificates name (the service's own
+ * settings, and what the issuing CA's certificate names for the root), so what a
+ * certificate says is served is what this listener serves, whatever the paths.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <openssl/evp.h>
 
+#include "common/cause.h"
 #include "common/log.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/ca.h"
@@ -178,4 +183,107 @@ api_publish_ocsp_get(struct srv *srv, const struct http_req *req, struct http_re
 	r = api_publish_ocsp_answer(srv, der, len > 0 ? (size_t)len : 0, resp);
 	free(der);
 	return r;
+}
+
+/* ---- the routes, from the URLs ---- */
+
+/* The path of an http URL (what follows the host, without query): malloc'd, "/" if none. */
+static char *
+api_publish_path(const char *url)
+{
+	const char	*p = strstr(url, "://");
+	size_t		 n;
+
+	p = p != NULL ? p + 3 : url;
+	p += strcspn(p, "/?#");
+	n = strcspn(p, "?#");
+	return n == 0 ? strdup("/") : strndup(p, n);
+}
+
+/* One route's pattern: the URL's path, or (ocsp_get) the path a GET request goes under. */
+static char *
+api_publish_pattern(const char *url, int ocsp_get)
+{
+	char	*path, *pattern;
+	size_t	 n;
+
+	if ((path = api_publish_path(url)) == NULL || !ocsp_get)
+		return path;
+	n = strlen(path);
+	if (asprintf(&pattern, "%s%s{*}", path, path[n - 1] == '/' ? "" : "/") == -1)
+		pattern = NULL;
+	free(path);
+	return pattern;
+}
+
+void
+api_publish_routes_free(struct http_route *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free((char *)v[i].pattern);
+	free(v);
+}
+
+int
+api_publish_routes(struct srv *srv, struct http_route **vp, size_t *np, char **cause)
+{
+	const struct srv_config	*cfg = srv->cfg;
+	char			*root[2] = { ca_parent_url(srv->ca, 1), ca_parent_url(srv->ca, 0) };
+	const struct {
+		const char	*setting, *url, *method;
+		http_handler_fn	*handler;
+		int		 ocsp_get;
+	} want[] = {
+		{ "ca.crl_url", cfg->crl_url, "GET", api_publish_crl, 0 },
+		{ "ca.delta_crl_url", cfg->delta_crl_url, "GET", api_publish_delta_crl, 0 },
+		{ "ca.ca_issuers_url", cfg->ca_issuers_url, "GET", api_publish_ca_cer, 0 },
+		{ "the issuing CA's CRL distribution point", root[0], "GET",
+		    api_publish_root_crl, 0 },
+		{ "the issuing CA's caIssuers", root[1], "GET", api_publish_root_cer, 0 },
+		{ "ca.ocsp_url", cfg->ocsp_url, "POST", api_publish_ocsp_post, 0 },
+		{ "ca.ocsp_url", cfg->ocsp_url, "GET", api_publish_ocsp_get, 1 },
+	};
+	struct http_route	*v;
+	size_t			 from[sizeof want / sizeof want[0]], i, j, n = 0;
+	int			 rc = -1;
+
+	*vp = NULL;
+	*np = 0;
+	if ((v = calloc(sizeof want / sizeof want[0], sizeof *v)) == NULL) {
+		cause_set(cause, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (want[i].url == NULL)	/* a root this CA's certificate names no URL of */
+			continue;
+		v[n] = (struct http_route){ want[i].method, NULL, want[i].handler, 0, NULL };
+		from[n] = i;
+		if ((v[n].pattern = api_publish_pattern(want[i].url, want[i].ocsp_get)) == NULL) {
+			cause_set(cause, "out of memory");
+			goto out;
+		}
+		/* Two objects at one path: a relying party would get the wrong one. */
+		for (j = 0; j < n; j++) {
+			if (strcmp(v[j].method, v[n].method) == 0 &&
+			    strcmp(v[j].pattern, v[n].pattern) == 0) {
+				cause_set(cause, "%s and %s both name the path %s: the plain "
+				    "http listener cannot serve two things there", want[i].setting,
+				    want[from[j]].setting, v[n].pattern);
+				n++;
+				goto out;
+			}
+		}
+		n++;
+	}
+	*vp = v;
+	*np = n;
+	v = NULL;
+	rc = 0;
+out:
+	api_publish_routes_free(v, n);
+	free(root[0]);
+	free(root[1]);
+	return rc;
 }

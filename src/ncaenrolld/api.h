@@ -31,6 +31,13 @@ http_handler_fn	api_ca_chain;
 http_handler_fn	api_publish_crl, api_publish_delta_crl, api_publish_root_crl,
 		api_publish_ca_cer, api_publish_root_cer, api_publish_ocsp_post,
 		api_publish_ocsp_get;
+/*
+ * The plain-http listener's routes (api-publish.c), made from the URLs the certificates
+ * name; fails naming the settings when two of them share a path. Free with
+ * api_publish_routes_free.
+ */
+int		api_publish_routes(struct srv *, struct http_route **, size_t *, char **cause);
+void		api_publish_routes_free(struct http_route *, size_t);
 http_handler_fn	api_ra_me, api_ra_reasons, api_ra_queue, api_ra_application, api_ra_approve,
 		api_ra_reject, api_ra_revoke, api_ra_certificates;
 

@@ -183,42 +183,14 @@ ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent,
 	return 0;
 }
 
-/* The URI of the first CRL DP, or of the caIssuers access description; NULL: none. */
+/* Whether x names want (NULL: nothing) as its first CRL DP or its caIssuers (nid). */
 static int
 ca_demo_uri_is(X509 *x, int nid, const char *want)
 {
-	CRL_DIST_POINTS		*dps;
-	AUTHORITY_INFO_ACCESS	*aia;
-	GENERAL_NAME		*g = NULL;
-	DIST_POINT		*dp;
-	ACCESS_DESCRIPTION	*ad;
-	int			 i, same;
+	char	*uri = ca_x509_uri(x, nid);
+	int	 same = want == NULL ? uri == NULL : uri != NULL && strcmp(uri, want) == 0;
 
-	if (nid == NID_crl_distribution_points) {
-		dps = X509_get_ext_d2i(x, nid, NULL, NULL);
-		dp = dps != NULL && sk_DIST_POINT_num(dps) > 0 ? sk_DIST_POINT_value(dps, 0) :
-		    NULL;
-		if (dp != NULL && dp->distpoint != NULL && dp->distpoint->type == 0 &&
-		    sk_GENERAL_NAME_num(dp->distpoint->name.fullname) > 0)
-			g = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, 0);
-		same = want == NULL ? dps == NULL : g != NULL && g->type == GEN_URI &&
-		    strcmp((const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
-		    want) == 0;
-		sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
-		ERR_clear_error();
-		return same;
-	}
-	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
-	for (i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
-		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
-		if (OBJ_obj2nid(ad->method) == NID_ad_ca_issuers)
-			g = ad->location;
-	}
-	same = want == NULL ? aia == NULL : g != NULL && g->type == GEN_URI &&
-	    strcmp((const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
-	    want) == 0;
-	AUTHORITY_INFO_ACCESS_free(aia);
-	ERR_clear_error();
+	free(uri);
 	return same;
 }
 

@@ -64,6 +64,12 @@ char		*ca_x509_pem_cert(X509 *, char **cause);
 int		 ca_x509_ski(X509 *, unsigned char *ski, size_t *len, char **cause);
 /* PEM text of a memory BIO as a malloc'd C string. */
 char		*ca_x509_bio_string(BIO *, char **cause);
+/*
+ * The URI of x's first CRL distribution point (nid NID_crl_distribution_points) or of its
+ * caIssuers access description (NID_info_access), malloc'd; NULL when it names none (or
+ * no memory: a caller that must tell the two apart has nothing more to ask).
+ */
+char		*ca_x509_uri(X509 *x, int nid);
 /* SKI from x's own key; AKI naming issuer's SKI (the demo CAs' and operators'). */
 int		 ca_x509_add_own_ski(X509 *, char **cause);
 int		 ca_x509_add_aki_of(X509 *, X509 *issuer, char **cause);

@@ -403,3 +403,48 @@ ca_x509_write_key(const char *path, EVP_PKEY *key, char **cause)
 	BIO_free(b);
 	return rc;
 }
+
+/* The URI of a general name, malloc'd; NULL for another kind of name. */
+static char *
+ca_x509_gen_uri(const GENERAL_NAME *g)
+{
+	const ASN1_IA5STRING	*u;
+
+	if (g == NULL || g->type != GEN_URI)
+		return NULL;
+	u = g->d.uniformResourceIdentifier;
+	return strndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
+}
+
+char *
+ca_x509_uri(X509 *x, int nid)
+{
+	CRL_DIST_POINTS		*dps;
+	AUTHORITY_INFO_ACCESS	*aia;
+	const DIST_POINT	*dp;
+	ACCESS_DESCRIPTION	*ad;
+	char			*uri = NULL;
+	int			 i;
+
+	if (nid == NID_crl_distribution_points) {
+		dps = X509_get_ext_d2i(x, nid, NULL, NULL);
+		dp = dps != NULL && sk_DIST_POINT_num(dps) > 0 ? sk_DIST_POINT_value(dps, 0) :
+		    NULL;
+		if (dp != NULL && dp->distpoint != NULL && dp->distpoint->type == 0 &&
+		    sk_GENERAL_NAME_num(dp->distpoint->name.fullname) > 0)
+			uri = ca_x509_gen_uri(sk_GENERAL_NAME_value(dp->distpoint->name.fullname,
+			    0));
+		sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	} else {
+		aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+		for (i = 0; uri == NULL && aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia);
+		    i++) {
+			ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+			if (OBJ_obj2nid(ad->method) == NID_ad_ca_issuers)
+				uri = ca_x509_gen_uri(ad->location);
+		}
+		AUTHORITY_INFO_ACCESS_free(aia);
+	}
+	ERR_clear_error();
+	return uri;
+}

@@ -249,6 +249,12 @@ ca_chain_pem(const struct ca *ca)
 	return ca->chain_pem;
 }
 
+char *
+ca_parent_url(const struct ca *ca, int crl)
+{
+	return ca_x509_uri(ca->cert, crl ? NID_crl_distribution_points : NID_info_access);
+}
+
 int
 ca_cert_der(const struct ca *ca, int root, unsigned char **der, size_t *len, char **cause)
 {

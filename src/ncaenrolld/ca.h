@@ -147,6 +147,12 @@ int		 ca_crl(struct ca *, const struct ca_revoked *, size_t n,
 int		 ca_root_crl_read(const struct ca *, const char *path, unsigned char **der,
 		     size_t *len, time_t *next_update, char **cause);
 
+/*
+ * What the issuing CA's own certificate names for its issuer (the root): the URL of its CRL
+ * (crl 1: the first CRL distribution point) or of its certificate (crl 0: caIssuers),
+ * malloc'd; NULL when it names none.
+ */
+char		*ca_parent_url(const struct ca *, int crl);
 /* The issuing CA's certificate and the root's (the chain's last), DER, malloc'd. */
 int		 ca_cert_der(const struct ca *, int root, unsigned char **der, size_t *len,
 		     char **cause);

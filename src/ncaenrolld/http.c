@@ -851,7 +851,8 @@ http_mhd_start_plain(struct http_server *hs)
 }
 
 static struct http_server *
-http_server_new(struct srv *srv, int listen_fd, int plain, char **cause)
+http_server_new(struct srv *srv, int listen_fd, const struct http_route *routes,
+    size_t nroutes, int plain, char **cause)
 {
 	struct http_server	*hs;
 
@@ -863,8 +864,8 @@ http_server_new(struct srv *srv, int listen_fd, int plain, char **cause)
 	hs->srv = srv;
 	hs->fd = listen_fd;
 	hs->plain = plain;
-	hs->routes = plain ? http_public_routes : http_routes;
-	hs->nroutes = plain ? http_npublic_routes : http_nroutes;
+	hs->routes = routes;
+	hs->nroutes = nroutes;
 	hs->max_body = plain ? CA_OCSP_REQUEST_MAX : srv->cfg->policy.max_body;
 	if (http_server_locks(hs, cause) == -1) {
 		free(hs);	/* nothing else is held yet */
@@ -902,7 +903,7 @@ http_start(struct srv *srv, int listen_fd, char **cause)
 	size_t			 certlen;
 	char			 what[512];
 
-	if ((hs = http_server_new(srv, listen_fd, 0, cause)) == NULL)
+	if ((hs = http_server_new(srv, listen_fd, http_routes, http_nroutes, 0, cause)) == NULL)
 		return NULL;
 	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
 	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
@@ -920,11 +921,12 @@ fail:
 }
 
 struct http_server *
-http_start_plain(struct srv *srv, int listen_fd, char **cause)
+http_start_plain(struct srv *srv, int listen_fd, const struct http_route *routes,
+    size_t nroutes, char **cause)
 {
 	struct http_server	*hs;
 
-	if ((hs = http_server_new(srv, listen_fd, 1, cause)) == NULL)
+	if ((hs = http_server_new(srv, listen_fd, routes, nroutes, 1, cause)) == NULL)
 		return NULL;
 	hs->mhd = http_mhd_start_plain(hs);
 	return http_server_run(hs, "cannot start the plain http service", cause);

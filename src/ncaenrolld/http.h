@@ -82,8 +82,6 @@ struct http_route {
 extern const struct http_route http_routes[];
 extern const size_t http_nroutes;
 /* The plain-http listener's: public signed objects only (routes.c, api-publish.c). */
-extern const struct http_route http_public_routes[];
-extern const size_t http_npublic_routes;
 
 /* Fill resp; both take ownership of what they are given. */
 void	http_json(struct http_resp *, int status, json_t *);
@@ -110,10 +108,12 @@ struct http_server;
 int	http_listen(const char *host, int port, int *bound, char **cause);
 struct http_server *http_start(struct srv *, int listen_fd, char **cause);
 /*
- * The same over plain http with the public routes only (CRLs, certificates, OCSP: signed
- * objects, doc/api-lifecycle.md), bodies up to CA_OCSP_REQUEST_MAX bytes.
+ * The same over plain http with the given routes only (the CRLs, certificates and OCSP of
+ * api_publish_routes: signed objects, doc/api-lifecycle.md), bodies up to
+ * CA_OCSP_REQUEST_MAX bytes. The routes must outlive the server.
  */
-struct http_server *http_start_plain(struct srv *, int listen_fd, char **cause);
+struct http_server *http_start_plain(struct srv *, int listen_fd, const struct http_route *,
+		    size_t nroutes, char **cause);
 void	http_stop(struct http_server *);
 
 /* Runs a route on a parsed request: its gate, then its handler. */

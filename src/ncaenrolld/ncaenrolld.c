@@ -25,6 +25,7 @@
 #include "common/hardening.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "ncaenrolld/api.h"
 #include "ncaenrolld/captcha.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/cmd.h"
@@ -64,6 +65,8 @@ struct ncaenrolld {
 	struct srv		 srv;
 	struct jobs		*jobs;
 	struct http_server	*http, *http_plain;
+	struct http_route	*public_routes;	/* the plain listener's, from the URLs */
+	size_t			 npublic_routes;
 	int			 port, http_port;
 	char			 host[SRV_HOST_MAX], http_host[SRV_HOST_MAX];
 };
@@ -570,7 +573,11 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	if (d->http == NULL)
 		goto out;
 	if (plain != -1) {
-		d->http_plain = http_start_plain(&d->srv, plain, cause);
+		if (api_publish_routes(&d->srv, &d->public_routes, &d->npublic_routes,
+		    cause) == -1)
+			goto out;
+		d->http_plain = http_start_plain(&d->srv, plain, d->public_routes,
+		    d->npublic_routes, cause);
 		plain = -1;
 		if (d->http_plain == NULL)
 			goto out;
@@ -588,6 +595,7 @@ static void
 ncaenrolld_free(struct ncaenrolld *d)
 {
 	http_stop(d->http_plain);
+	api_publish_routes_free(d->public_routes, d->npublic_routes);
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
 	publish_free(d->srv.pub);

@@ -1,6 +1,7 @@
 /*
  * routes — the service's whole API surface in one table (doc/api.md documents each row).
- * A handler lives in the api-*.c file of its group.
+ * A handler lives in the api-*.c file of its group. The plain-http listener's routes are
+ * made from the configured URLs (api_publish_routes).
  */
 #include "config.h"
 
@@ -40,15 +41,3 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/ra/certificates", api_ra_certificates, 0, &api_ra_operator },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
-
-/* The plain-http listener (doc/api-lifecycle.md "Publication"): signed objects only. */
-const struct http_route http_public_routes[] = {
-	{ "GET", "/crl/ca.crl", api_publish_crl, 0, NULL },
-	{ "GET", "/crl/ca-delta.crl", api_publish_delta_crl, 0, NULL },
-	{ "GET", "/crl/root.crl", api_publish_root_crl, 0, NULL },
-	{ "GET", "/cert/ca.cer", api_publish_ca_cer, 0, NULL },
-	{ "GET", "/cert/root.cer", api_publish_root_cer, 0, NULL },
-	{ "POST", "/ocsp", api_publish_ocsp_post, 0, NULL },
-	{ "GET", "/ocsp/{*}", api_publish_ocsp_get, 0, NULL },
-};
-const size_t http_npublic_routes = sizeof http_public_routes / sizeof http_public_routes[0];

@@ -31,10 +31,6 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/things/{}/parts/{}", fake_handler, 0, NULL },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
-const struct http_route http_public_routes[] = {
-	{ "GET", "/ocsp/{*}", fake_handler, 0, NULL },
-};
-const size_t http_npublic_routes = sizeof http_public_routes / sizeof http_public_routes[0];
 
 static int
 match(const char *pattern, const char *path, const char *params[HTTP_MAX_PARAMS])
