@@ -2,11 +2,13 @@
 a deployment that writes NCA-style URLs (…/crl/nca_rsa.crl, an OCSP URL ending in '/')
 into its certificates is answered there, and nowhere else; two settings naming one path
 are refused at start, naming both."""
+import base64
 import socket
 import time
+import urllib.parse
 
 from service import DEMO_CONFIG_DEFAULT, Service
-from test_crl_ocsp import PubDesk, Relying, fetch, issue
+from test_crl_ocsp import PubDesk, Relying, _openssl, fetch, issue
 
 
 def free_port():
@@ -51,6 +53,12 @@ def test_served_where_the_certificates_say(tmp_path):
         assert v.returncode == 0 and ": OK" in v.stdout, v.stdout + v.stderr
         out, err = rp.ocsp("-cert", certs["auth"])        # POST to …/ocsp/
         assert f"{certs['auth']}: good" in out, out + err
+        # GET: the URL-encoded base64 of the request right after the URL's own '/'.
+        _openssl("ocsp", "-issuer", rp.ca, "-cert", certs["auth"], "-no_nonce",
+                 "-reqout", str(tmp_path / "req.der"))
+        b64 = base64.b64encode((tmp_path / "req.der").read_bytes()).decode()
+        st, ctype, _ = fetch(nca_style(port)["ocsp_url"] + urllib.parse.quote(b64, safe=""))
+        assert st == 200 and ctype == "application/ocsp-response", (st, ctype)
         # What no certificate names is not there.
         for path in ("/crl/ca.crl", "/crl/ca-delta.crl", "/cert/ca.cer", "/ocsp"):
             st, _, _ = fetch(f"http://127.0.0.1:{port}{path}")
