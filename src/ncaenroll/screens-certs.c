@@ -35,7 +35,7 @@ static const char *
 screens_certs_status(const struct enroll_cert *c)
 {
 	if (c->ocsp == ENROLL_OCSP_GOOD)
-		return _("valid");
+		return _("in force");
 	if (c->ocsp == ENROLL_OCSP_REVOKED)
 		return _("revoked");
 	if (c->ocsp == ENROLL_OCSP_UNKNOWN)

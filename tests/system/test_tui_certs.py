@@ -1,6 +1,6 @@
 """My certificates in the full-screen program (issue 13), in kk and ru: the main screen
 leads there; the list shows each installed application with the days left and the
-OCSP status (here no responder answers, so "status unknown", never "valid"); Revoke asks
+status the service's own OCSP responder gives (in force); Revoke asks
 the reason and the containers' password, refuses a wrong one at its field naming the
 registration desk, asks with No chosen, then revokes at the real ncaenrolld and says so
 with the reason in the screen's language; Renew issues a new application at once and
@@ -28,7 +28,7 @@ OK = {"kk": "Жарайды", "ru": "ОК", "en": "OK"}
 REVOKED = {"kk": "кері қайтарылды", "ru": "отозваны"}
 REASON = {"kk": "Ұйымнан кетті", "ru": "Уход из организации"}
 DESK = {"kk": "тіркеу пункт", "ru": "пункт"}
-UNKNOWN = {"kk": "мәртебесі белгісіз", "ru": "статус неизвестен"}
+IN_FORCE = {"kk": "күшінде", "ru": "действуют"}
 
 svc = service_fixture("tui-certs", extra=["--auto-approve", "1"])
 
@@ -64,7 +64,7 @@ def test_revoke_on_the_screen(svc, home, lang):
     F = t.forms
     with t:
         scr = open_certs(t, number)
-        assert UNKNOWN[lang] in flat(scr), scr
+        assert IN_FORCE[lang] in flat(scr), scr
         t.press(F.button("certs", "certs_revoke", "revoke"))
         scr = t.wait_for(F.title("revoke"))
         assert number in scr and REASON[lang] in scr, scr
@@ -85,7 +85,10 @@ def test_revoke_on_the_screen(svc, home, lang):
         assert REVOKED[lang] in flat(scr) and REASON[lang] in flat(scr), scr
         assert OLD not in scr
         t.keys("Enter")
-        t.wait_for(F.title("certs"))
+        scr = t.wait_for(F.title("certs"))
+        # The list asks the responder again: revoked, no longer in force.
+        scr = t.wait_for(REVOKED[lang], timeout=60)
+        assert IN_FORCE[lang] not in flat(scr), scr
         # The status screen says revoked, when and why, in the screen's language.
         t.keys("Escape")
         t.wait_for(F.title("main"))
