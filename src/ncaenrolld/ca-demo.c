@@ -29,6 +29,7 @@
 #define CA_DEMO_BACKDATE	86400		/* tolerate clocks a little behind ours */
 #define CA_DEMO_ROOT_CRL_DAYS	180		/* the root's CRL: an offline root's rhythm */
 #define CA_DEMO_ROOT_CRL_MARGIN	(30 * 86400)	/* re-signed this close to nextUpdate */
+#define CA_DEMO_CA_POLICY	"1.2.398.3.3.2"	/* NCA's CA certificates' policy (reference/) */
 
 enum ca_demo_tier_id { CA_DEMO_ROOT, CA_DEMO_ISSUING, CA_DEMO_TLS, CA_DEMO__MAX };
 
@@ -164,7 +165,11 @@ ca_demo_extend_root(X509 *x, const struct ca_demo_pair *parent,
 	return 0;
 }
 
-/* As NCA's issuing CAs: also the root's CRL (CRL DP) and certificate (AIA caIssuers). */
+/*
+ * As NCA's issuing CAs, in their order: also the root's CRL (CRL DP), an AKI naming the
+ * root by key id, name and serial, the root's certificate (AIA caIssuers) and NCA's policy
+ * with the CPS.
+ */
 static int
 ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent,
     const struct ca_demo_ctx *ctx, char **cause)
@@ -176,9 +181,11 @@ ca_demo_extend_issuing(X509 *x, const struct ca_demo_pair *parent,
 	    (u != NULL && u->root_crl != NULL && ca_profile_add_crldp(x,
 	    NID_crl_distribution_points, u->root_crl, cause) == -1) ||
 	    ca_x509_add_own_ski(x, cause) == -1 ||
-	    ca_x509_add_aki_of(x, parent->cert, cause) == -1 ||
+	    ca_x509_add_aki_full(x, parent->cert, cause) == -1 ||
 	    (u != NULL && u->root_cer != NULL &&
-	    ca_profile_add_aia(x, NULL, u->root_cer, cause) == -1))
+	    ca_profile_add_aia(x, NULL, u->root_cer, cause) == -1) ||
+	    (u != NULL && u->cps != NULL &&
+	    ca_profile_add_policy(x, CA_DEMO_CA_POLICY, u->cps, cause) == -1))
 		return -1;
 	return 0;
 }

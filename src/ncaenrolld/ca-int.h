@@ -73,6 +73,8 @@ char		*ca_x509_uri(X509 *x, int nid);
 /* SKI from x's own key; AKI naming issuer's SKI (the demo CAs' and operators'). */
 int		 ca_x509_add_own_ski(X509 *, char **cause);
 int		 ca_x509_add_aki_of(X509 *, X509 *issuer, char **cause);
+/* The AKI of a CA certificate as NCA writes it: the issuer's key id, name and serial. */
+int		 ca_x509_add_aki_full(X509 *, X509 *issuer, char **cause);
 /* A private key as unencrypted PEM in path, written atomically, mode 0600 (the demo CAs). */
 int		 ca_x509_write_key(const char *path, EVP_PKEY *, char **cause);
 
@@ -110,6 +112,8 @@ int		 ca_profile_extensions(const struct ca *, X509 *, enum ca_usage,
 /* One distribution point with one URI (CRL DP, Freshest CRL); NULL: no memory. */
 CRL_DIST_POINTS	*ca_profile_crldp(const char *url);
 int		 ca_profile_add_crldp(X509 *, int nid, const char *url, char **cause);
+int		 ca_profile_add_policy(X509 *, const char *policy, const char *cps,
+		     char **cause);
 /* AIA: OCSP (NULL: none), then caIssuers. */
 int		 ca_profile_add_aia(X509 *, const char *ocsp, const char *issuers,
 		     char **cause);

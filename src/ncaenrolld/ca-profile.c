@@ -313,7 +313,7 @@ ca_profile_add_done(X509 *x, int nid, void *value, char **cause)
 	return 0;
 }
 
-static int
+int
 ca_profile_add_policy(X509 *x, const char *policy, const char *cps, char **cause)
 {
 	CERTIFICATEPOLICIES	*pols = sk_POLICYINFO_new_null();

@@ -385,6 +385,40 @@ ca_x509_add_aki_of(X509 *x, X509 *issuer, char **cause)
 	return ca_x509_add_aki(x, ski, len, cause);
 }
 
+int
+ca_x509_add_aki_full(X509 *x, X509 *issuer, char **cause)
+{
+	unsigned char	 ski[64];
+	size_t		 len = sizeof ski;
+	AUTHORITY_KEYID	*aki;
+	GENERAL_NAME	*dir = NULL;
+	int		 rc = -1;
+
+	if (ca_x509_ski(issuer, ski, &len, cause) == -1 ||
+	    (aki = ca_x509_aki_new(ski, len, cause)) == NULL)
+		return -1;
+	if ((aki->issuer = GENERAL_NAMES_new()) == NULL || (dir = GENERAL_NAME_new()) == NULL ||
+	    (dir->d.directoryName = X509_NAME_dup(X509_get_issuer_name(issuer))) == NULL) {
+		ca_x509_openssl_cause(cause, _("Out of memory"));
+		goto out;
+	}
+	dir->type = GEN_DIRNAME;
+	if (sk_GENERAL_NAME_push(aki->issuer, dir) <= 0) {
+		ca_x509_openssl_cause(cause, _("Out of memory"));
+		goto out;
+	}
+	dir = NULL;
+	if ((aki->serial = ASN1_INTEGER_dup(X509_get0_serialNumber(issuer))) == NULL) {
+		ca_x509_openssl_cause(cause, _("Out of memory"));
+		goto out;
+	}
+	rc = ca_x509_add_i2d(x, NID_authority_key_identifier, aki, 0, cause);
+out:
+	GENERAL_NAME_free(dir);
+	AUTHORITY_KEYID_free(aki);
+	return rc;
+}
+
 /* Through a secure-heap BIO: the key's PEM text is wiped when it is freed. */
 int
 ca_x509_write_key(const char *path, EVP_PKEY *key, char **cause)

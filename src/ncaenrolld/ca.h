@@ -32,6 +32,7 @@ struct ca_config {
 struct ca_demo_urls {
 	const char	*root_crl;	/* CRL distribution point: the root's CRL */
 	const char	*root_cer;	/* AIA caIssuers: the root's certificate (DER) */
+	const char	*cps;		/* certificatePolicies' CPS qualifier; NULL: no policy */
 };
 
 /*

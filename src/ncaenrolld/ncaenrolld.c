@@ -455,9 +455,11 @@ ncaenrolld_demo(struct ncaenrolld *d, char **cause)
 	(void)snprintf(cer, sizeof cer, "%s/cert/root.cer", http);
 	urls.root_crl = crl;
 	urls.root_cer = cer;
+	if (ncaenrolld_demo_urls(d, cause) == -1)
+		return -1;
+	urls.cps = d->cfg.cps_url;
 	if (ncaenrolld_demo_files(&d->cfg, d->host, &urls, cause) == -1 ||
-	    ncaenrolld_demo_urls(d, cause) == -1 || ncaenrolld_demo_support(&d->cfg,
-	    cause) == -1)
+	    ncaenrolld_demo_support(&d->cfg, cause) == -1)
 		return -1;
 	(void)snprintf(port, sizeof port, "%d\n", d->http_port);
 	if (asprintf(&path, "%s/http-port", d->cfg.state_dir) == -1) {
