@@ -583,6 +583,8 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 	struct enroll		*e;
 	char			*cause = NULL;
 
+	/* A caller goes on with *status as its own: it is set on every path. */
+	*status = CMD_EXIT_OK;
 	memset(&cfg, 0, sizeof cfg);
 	if (!ctx->demo && (*status = cmd_check_service(ctx, ctx->conf.service,
 	    ctx->conf.ca_file)) != CMD_EXIT_OK)

@@ -146,7 +146,7 @@ int		 cmd_check_service(struct cmd_ctx *, const char *url, const char *ca_file);
 /*
  * Opens the applicant's core with the context's settings; with --demo it first starts the
  * private demo service (fixed_captcha: make its captchas read this, for scripted runs).
- * NULL after reporting why; *status then holds the exit status.
+ * NULL after reporting why; *status then holds the exit status (else CMD_EXIT_OK).
  */
 struct enroll	*cmd_enroll(struct cmd_ctx *, const char *fixed_captcha, int *status);
 /*
