@@ -79,6 +79,9 @@ void		 client_free(struct client *);
  */
 int		 client_call(struct client *, const char *method, const char *path,
 		     json_t *body, int idempotent, struct client_result *res, char **cause);
+/* A GET whose answer is not JSON (the CA chain's PEM): res->body and res->len hold it. */
+int		 client_get_raw(struct client *, const char *path, struct client_result *res,
+		     char **cause);
 void		 client_result_free(struct client_result *);
 /* The service's address, as messages name it. */
 const char	*client_url(const struct client *);

@@ -133,16 +133,22 @@ enroll_certs(struct enroll *e, int ocsp, struct enroll_cert **out, size_t *n,
 	struct keystore_token	*tok = NULL;
 	struct enroll_cert	*v = NULL;
 	size_t			 i, ntok = 0, k = 0;
-	int			 read = 0, rc = -1;
+	int			*listed = NULL, read = 0, rc = -1;
 
 	*out = NULL;
 	*n = 0;
-	if (e->st->napps > 0 && (v = calloc(e->st->napps, sizeof *v)) == NULL)
+	if (e->st->napps > 0 && ((v = calloc(e->st->napps, sizeof *v)) == NULL ||
+	    (listed = calloc(e->st->napps, sizeof *listed)) == NULL))
 		goto oom;
 	for (i = 0; i < e->st->napps; i++) {
-		if (!enroll_certs_listed(&e->st->apps[i]))
+		if (!(listed[i] = enroll_certs_listed(&e->st->apps[i])))
 			continue;
 		if (enroll_certs_one(e, &e->st->apps[i], ocsp, &v[k++], &tok, &ntok, &read) == -1)
+			goto oom;
+	}
+	if (ocsp) {
+		(void)enroll_certs_connected(e, NULL, &tok, &ntok, &read);
+		if (enroll_certs_tokens(e, listed, tok, ntok, ocsp, &v, &k) == -1)
 			goto oom;
 	}
 	*out = v;
@@ -155,7 +161,17 @@ oom:
 out:
 	enroll_certs_free(v, k);
 	keystore_pkcs11_tokens_free(tok, ntok);
+	free(listed);
 	return rc;
+}
+
+void
+enroll_certs_free_one(struct enroll_cert *c)
+{
+	free(c->holder);
+	free(c->role);
+	free(c->where);
+	free(c->renewed_by);
 }
 
 void
@@ -163,11 +179,7 @@ enroll_certs_free(struct enroll_cert *v, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; v != NULL && i < n; i++) {
-		free(v[i].holder);
-		free(v[i].role);
-		free(v[i].where);
-		free(v[i].renewed_by);
-	}
+	for (i = 0; v != NULL && i < n; i++)
+		enroll_certs_free_one(&v[i]);
 	free(v);
 }

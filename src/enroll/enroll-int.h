@@ -28,6 +28,16 @@ void	enroll_now_iso(char out[21]);
 time_t	enroll_cert_not_after(const char *pem);
 /* 1 when the application's keys are on a token. */
 int	enroll_on_token(const struct state_app *);
+/*
+ * enroll-certs-token.c: rows for the certificates on the tokens tok that the applications
+ * marked in listed (one int per e->st->apps) do not hold, appended to *v (grown). -1 only
+ * when out of memory; a token that cannot be read gives no rows.
+ */
+struct keystore_token;
+int	enroll_certs_tokens(struct enroll *, const int *listed,
+	    const struct keystore_token *tok, size_t ntok, int ocsp, struct enroll_cert **v,
+	    size_t *n);
+void	enroll_certs_free_one(struct enroll_cert *);
 /* Opens a transaction and finds the application in the freshly read file. */
 struct state_app *enroll_begin(struct enroll *, const char *id, struct failure *);
 int	enroll_commit(struct enroll *, struct failure *);

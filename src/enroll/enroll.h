@@ -290,7 +290,14 @@ struct enroll_cert {
 	int		 crl_reason;	/* OCSP revoked: its reason, or -1 */
 	time_t		 revoked_at;	/* OCSP revoked: when */
 	char		*renewed_by;	/* a renewal's number, or NULL */
+	int		 from_token;	/* read from a connected token the state does not
+					   know: number "" (not applied for from here) */
 };
+/*
+ * ocsp: also ask each certificate's OCSP responder, and read the connected tokens for
+ * certificates of this service's CA that the state does not list (from_token rows, after
+ * the state's). Without it, only the state is read (the expiry warning at every start).
+ */
 int	enroll_certs(struct enroll *, int ocsp, struct enroll_cert **, size_t *,
 	    struct failure *);
 void	enroll_certs_free(struct enroll_cert *, size_t);

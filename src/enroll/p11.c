@@ -595,9 +595,10 @@ p11_usable(const struct p11 *t, CK_FLAGS flags, char **cause)
 	return P11_OK;
 }
 
-struct p11 *
-p11_open(const char *module, const char *serial, const struct secret *pin, int rw,
-    enum p11_failure *why, char **cause)
+/* login 0: a read-only public session, no PIN asked or typed (certificates are public). */
+static struct p11 *
+p11_open_as(const char *module, const char *serial, const struct secret *pin, int rw,
+    int login, enum p11_failure *why, char **cause)
 {
 	struct p11		*t = NULL;
 	struct p11_token_info	*list = NULL, *ti = NULL;
@@ -635,7 +636,7 @@ p11_open(const char *module, const char *serial, const struct secret *pin, int r
 	(void)snprintf(t->name, sizeof t->name, "\"%s\" (%s %s)", ti->label, _("serial"),
 	    ti->serial);
 	if ((w = p11_usable(t, ti->flags, cause)) == P11_OK &&
-	    (w = p11_session(t, rw, cause)) == P11_OK)
+	    (w = p11_session(t, rw, cause)) == P11_OK && login)
 		w = p11_login(t, pin, ti->flags, cause);
 out:
 	free(list);
@@ -646,6 +647,20 @@ out:
 	if (why != NULL)
 		*why = w;
 	return t;
+}
+
+struct p11 *
+p11_open(const char *module, const char *serial, const struct secret *pin, int rw,
+    enum p11_failure *why, char **cause)
+{
+	return p11_open_as(module, serial, pin, rw, 1, why, cause);
+}
+
+struct p11 *
+p11_open_public(const char *module, const char *serial, enum p11_failure *why,
+    char **cause)
+{
+	return p11_open_as(module, serial, NULL, 0, 0, why, cause);
 }
 
 void

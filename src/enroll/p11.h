@@ -51,6 +51,12 @@ int		 p11_list(const char *module, struct p11_token_info **list, size_t *n,
  */
 struct p11	*p11_open(const char *module, const char *serial, const struct secret *pin,
 		    int rw, enum p11_failure *why, char **cause);
+/*
+ * The same token in a read-only session without logging in: only its public objects
+ * (certificates) can be read. No PIN is asked for or typed.
+ */
+struct p11	*p11_open_public(const char *module, const char *serial,
+		    enum p11_failure *why, char **cause);
 void		 p11_close(struct p11 *);
 /* "LABEL (serial SERIAL)", for messages. */
 const char	*p11_name(const struct p11 *);

@@ -52,8 +52,9 @@ certs_json_one(const struct enroll_cert *c)
 {
 	char	until[21], at[21];
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:s, s:s?, s:s?, "
-	    "s:s?}", "request_number", c->number, "holder", c->holder, "role", c->role,
+	return json_pack("{s:s?, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:s, s:s?, s:s?, "
+	    "s:s?}", "request_number", c->from_token ? NULL : c->number, "source",
+	    c->from_token ? "token" : "state", "holder", c->holder, "role", c->role,
 	    "storage", c->on_token ? "token" : "pc", "where", c->where, "present", c->present,
 	    "state", machine_state_name(c->state), "not_after", certs_iso(c->not_after, until),
 	    "days_left", (json_int_t)c->days_left, "ocsp", certs_ocsp_wire[c->ocsp],
@@ -86,7 +87,11 @@ certs_print_one(const struct enroll_cert *c)
 {
 	char	iso[21], day[WHEN_DAY_MAX];
 
-	(void)printf(_("Application %s\n"), c->number);
+	if (c->from_token)
+		(void)printf("%s\n", _("Certificates on a token, not applied for from this "
+		    "computer"));
+	else
+		(void)printf(_("Application %s\n"), c->number);
 	(void)printf("  %s: %s\n", _("Holder"), c->holder);
 	(void)printf("  %s: %s\n", _("Role"), c->role);
 	if (c->on_token)
@@ -153,7 +158,8 @@ certs_expiry_warn(struct enroll *e)
 	if (enroll_certs(e, 0, &v, &n, NULL) == -1)
 		return;
 	for (i = 0; i < n; i++) {
-		if (v[i].state != MS_INSTALLED || v[i].renewed_by != NULL || v[i].not_after == 0 ||
+		if (v[i].from_token || v[i].state != MS_INSTALLED || v[i].renewed_by != NULL ||
+		    v[i].not_after == 0 ||
 		    v[i].days_left < 0 || v[i].days_left >= ENROLL_EXPIRY_WARN_DAYS)
 			continue;
 		(void)when_day(certs_iso(v[i].not_after, iso), day);

@@ -1,0 +1,67 @@
+"""`ncaenroll certs` reads the connected tokens too: certificates of this service's CA on a
+token that this computer's state does not know (installed from another computer, or after
+the state was lost) are listed from the token itself, with holder, role, the token's label,
+valid until, days left and the OCSP status, and no request number ("not applied for from
+this computer"; JSON "request_number": null, "source": "token"). The real service (its
+own OCSP responder, the URL it writes into the certificates), a SoftHSM2 token installed in
+one HOME and read from another with an empty state; after the holder revokes in the first
+HOME, the second says revoked. The first HOME lists its certificates once, not twice."""
+import json
+
+from fixtures import service_fixture
+from softhsm import SoftHSM
+from test_token_apply import Applicant, wait_status
+
+HOLDER = "ЖАҚСЫЛЫҚОВА ӘСЕЛ ҚАЙРАТҚЫЗЫ"
+
+svc = service_fixture("certs-token", extra=["--auto-approve", "1"])
+
+
+def certs(me, lang="en"):
+    p = me.run("--json", "certs")
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)["certificates"]
+
+
+def test_a_token_unknown_to_the_state_is_listed_from_the_token(svc, tmp_path):
+    tok = SoftHSM(tmp_path / "token", label="Kaztoken T")
+    first = Applicant(svc, tmp_path / "first", tok)
+    p = first.apply(tok.pin)
+    assert p.returncode == 0, p.stderr
+    number = json.loads(p.stdout)["request_number"]
+    wait_status(first, number, "issued")
+    p = first.run("--json", "install", "--pin-fd", "PINFD", number, pin=tok.pin)
+    assert p.returncode == 0, p.stderr
+
+    # The computer that installed them: once, from its state.
+    [mine] = certs(first)
+    assert mine["request_number"] == number and mine["source"] == "state", mine
+    assert mine["ocsp"] == "good", mine
+
+    # Another computer, nothing in its state, the same token connected.
+    other = Applicant(svc, tmp_path / "other", tok)
+    [c] = certs(other)
+    assert c["request_number"] is None and c["source"] == "token", c
+    assert c["holder"] == HOLDER, c
+    assert c["storage"] == "token" and c["where"] == "Kaztoken T" and c["present"], c
+    assert c["role"], c
+    assert c["not_after"] == mine["not_after"] and c["days_left"] == mine["days_left"], c
+    assert c["days_left"] > 300 and c["role"] == mine["role"], (c, mine)
+    assert c["ocsp"] == "good", c
+    p = other.run("certs")
+    assert p.returncode == 0, p.stderr
+    assert "not applied for from this computer" in p.stdout, p.stdout
+    assert HOLDER in p.stdout and "Kaztoken T" in p.stdout, p.stdout
+    assert "valid (the OCSP service confirms it)" in p.stdout, p.stdout
+    assert "No certificates" not in p.stdout, p.stdout
+
+    # The holder revokes on the first computer: the other one hears it from OCSP.
+    p = first.run("--json", "revoke", number, "--reason", "cessationOfOperation", "--yes",
+                  "--pin-fd", "PINFD", pin=tok.pin)
+    assert p.returncode == 0, p.stderr
+    [c] = certs(other)
+    assert c["ocsp"] == "revoked" and c["reason"] == "cessationOfOperation", c
+    p = other.run("certs")
+    assert "revoked on" in p.stdout, p.stdout
+    [c] = certs(first)
+    assert c["request_number"] == number and c["ocsp"] == "revoked", c
