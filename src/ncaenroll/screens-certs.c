@@ -47,16 +47,23 @@ screens_certs_status(const struct enroll_cert *c)
  * One application as two lines of the table: number, valid until, days left, status;
  * then holder and role. Marked (colour and "!") when it expires within 30 days.
  */
+/* A row read from a token the state does not know: "token:" and its place in the list. */
+#define SCREENS_CERTS_TOKEN_ID	"token:"
+
 static json_t *
-screens_certs_item(const struct state_app *a, const struct enroll_cert *c)
+screens_certs_item(const char *id, const struct enroll_cert *c)
 {
-	char	day[WHEN_DAY_MAX], left[16];
+	char	day[WHEN_DAY_MAX], left[16], first[128];
 	int	alert = c->state == MS_INSTALLED && c->days_left < ENROLL_EXPIRY_WARN_DAYS;
 
 	(void)screens_certs_day(c->not_after, day);
 	(void)snprintf(left, sizeof left, "%3ld%s", c->days_left, alert ? "!" : "");
-	return json_pack("{s:s, s:b, s:[[s, s, s, s], [s, s, s]]}", "id", a->id, "alert",
-	    alert, "cells", c->number, day, left, screens_certs_status(c), "", c->holder,
+	if (c->from_token)
+		(void)snprintf(first, sizeof first, _("token %s"), c->where);
+	else
+		(void)snprintf(first, sizeof first, "%s", c->number);
+	return json_pack("{s:s, s:b, s:[[s, s, s, s], [s, s, s]]}", "id", id, "alert",
+	    alert, "cells", first, day, left, screens_certs_status(c), "", c->holder,
 	    c->role);
 }
 
@@ -66,8 +73,9 @@ screens_certs_fill(struct screen *s, const char *field)
 	struct failure		 err = { 0, NULL, NULL, NULL };
 	struct enroll		*e = screens_enroll(s);
 	struct enroll_cert	*v = NULL;
-	struct state_app	*a;
+	struct state_app	*a = NULL;
 	json_t			*items = json_array(), *it, *table = NULL;
+	char			 id[32];
 	size_t			 i, n = 0;
 	int			 rc = -1;
 
@@ -80,11 +88,13 @@ screens_certs_fill(struct screen *s, const char *field)
 		return -1;
 	}
 	screen_progress(s, "");
-	for (i = 0; i < n; i++)
-		if ((a = enroll_app(e, v[i].number)) == NULL ||
-		    (it = screens_certs_item(a, &v[i])) == NULL ||
+	for (i = 0; i < n; i++) {
+		(void)snprintf(id, sizeof id, "%s%zu", SCREENS_CERTS_TOKEN_ID, i);
+		if ((!v[i].from_token && (a = enroll_app(e, v[i].number)) == NULL) ||
+		    (it = screens_certs_item(v[i].from_token ? id : a->id, &v[i])) == NULL ||
 		    json_array_append_new(items, it) == -1)
 			goto out;
+	}
 	if ((table = json_pack("{s:[[i, i, i, i], [i, i, i]], s:O}", "columns", 34, 10, 4, 0,
 	    2, 34, 0, "items", items)) != NULL)
 		rc = screen_set_items(s, field, table);
@@ -125,13 +135,25 @@ screens_certs_src(struct screen *s, const char *field, const char *source)
 	    screens_certs_reasons(s, field);
 }
 
+int
+screens_certs_token_row(struct screen *s, const char *why)
+{
+	if (strncmp(screens_value(s, "app"), SCREENS_CERTS_TOKEN_ID,
+	    strlen(SCREENS_CERTS_TOKEN_ID)) != 0)
+		return 0;
+	screen_set_error(s, "app", why);
+	return 1;
+}
+
 /* The list's choice becomes the application worked on; NULL (said) if none. */
 static struct state_app *
-screens_certs_chosen(struct screen *s)
+screens_certs_chosen(struct screen *s, const char *token_why)
 {
 	struct state_app	*a;
 	const char		*id = screens_value(s, "app");
 
+	if (screens_certs_token_row(s, token_why))
+		return NULL;
 	if (*id == '\0' || (a = enroll_app(screens_enroll(s), id)) == NULL) {
 		screen_set_error(s, "app", _("choose the certificates"));
 		return NULL;
@@ -143,13 +165,17 @@ screens_certs_chosen(struct screen *s)
 enum action_result
 screens_certs_renew(struct screen *s)
 {
-	return screens_certs_chosen(s) != NULL ? ACTION_GOTO : ACTION_STAY;
+	return screens_certs_chosen(s, _("these certificates were not applied for from this "
+	    "computer: renew them on the computer that applied for them, or apply again")) !=
+	    NULL ? ACTION_GOTO : ACTION_STAY;
 }
 
 enum action_result
 screens_certs_revoke(struct screen *s)
 {
-	return screens_certs_chosen(s) != NULL ? ACTION_GOTO : ACTION_STAY;
+	return screens_certs_chosen(s, _("these certificates were not applied for from this "
+	    "computer: revoke them on the computer that applied for them, or at a registration "
+	    "desk")) != NULL ? ACTION_GOTO : ACTION_STAY;
 }
 
 int

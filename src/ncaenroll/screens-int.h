@@ -155,6 +155,11 @@ int		 screens_main_enter_resume(struct screen *);
 
 /* ---- screens-certs.c: my certificates, renewal, revocation ---- */
 int		 screens_certs_src(struct screen *, const char *field, const char *source);
+/*
+ * 1 (why set as the list's error) when the row chosen was read from a token the state
+ * does not know: nothing can be done with it from this computer but reading it.
+ */
+int		 screens_certs_token_row(struct screen *, const char *why);
 enum action_result screens_certs_renew(struct screen *);
 enum action_result screens_certs_revoke(struct screen *);
 enum action_result screens_certs_do_renew(struct screen *);

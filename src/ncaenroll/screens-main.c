@@ -126,7 +126,9 @@ screens_main_apps_passwd(struct screen *s)
 	char			*text = NULL;
 	int			 token;
 
-	if ((a = screens_main_apps_chosen(s)) == NULL)
+	if (screens_certs_token_row(s, _("these certificates were not applied for from this "
+	    "computer: a token has no container password, its PIN is changed with the token's "
+	    "own tool")) || (a = screens_main_apps_chosen(s)) == NULL)
 		return ACTION_STAY;
 	if (enroll_installed(screens_enroll(s), a->id, &in, &err) == -1) {
 		free(err.field);
