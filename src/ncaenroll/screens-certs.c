@@ -150,10 +150,12 @@ static struct state_app *
 screens_certs_chosen(struct screen *s, const char *token_why)
 {
 	struct state_app	*a;
-	const char		*id = screens_value(s, "app");
+	const char		*id;
 
+	/* Asked first: a rows field's value lives until the next time it is asked. */
 	if (screens_certs_token_row(s, token_why))
 		return NULL;
+	id = screens_value(s, "app");
 	if (*id == '\0' || (a = enroll_app(screens_enroll(s), id)) == NULL) {
 		screen_set_error(s, "app", _("choose the certificates"));
 		return NULL;
