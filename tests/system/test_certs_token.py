@@ -7,8 +7,11 @@ own OCSP responder, the URL it writes into the certificates), a SoftHSM2 token i
 one HOME and read from another with an empty state; after the holder revokes in the first
 HOME, the second says revoked. The first HOME lists its certificates once, not twice."""
 import json
+import shutil
 
-from fixtures import service_fixture
+import pytest
+
+from fixtures import service_fixture, tui
 from softhsm import SoftHSM
 from test_token_apply import Applicant, wait_status
 
@@ -23,7 +26,7 @@ def certs(me, lang="en"):
     return json.loads(p.stdout)["certificates"]
 
 
-def test_a_token_unknown_to_the_state_is_listed_from_the_token(svc, tmp_path):
+def installed_on_token(svc, tmp_path):
     tok = SoftHSM(tmp_path / "token", label="Kaztoken T")
     first = Applicant(svc, tmp_path / "first", tok)
     p = first.apply(tok.pin)
@@ -32,6 +35,11 @@ def test_a_token_unknown_to_the_state_is_listed_from_the_token(svc, tmp_path):
     wait_status(first, number, "issued")
     p = first.run("--json", "install", "--pin-fd", "PINFD", number, pin=tok.pin)
     assert p.returncode == 0, p.stderr
+    return tok, first, number
+
+
+def test_a_token_unknown_to_the_state_is_listed_from_the_token(svc, tmp_path):
+    tok, first, number = installed_on_token(svc, tmp_path)
 
     # The computer that installed them: once, from its state.
     [mine] = certs(first)
@@ -65,3 +73,27 @@ def test_a_token_unknown_to_the_state_is_listed_from_the_token(svc, tmp_path):
     assert "revoked on" in p.stdout, p.stdout
     [c] = certs(first)
     assert c["request_number"] == number and c["ocsp"] == "revoked", c
+
+
+RENEW_WHY = {"kk": "өтінім осы компьютерден берілмеген", "ru": "подана не с этого компьютера"}
+DESK = {"kk": "тіркеу пунктінде", "ru": "в пункте регистрации"}
+TOKEN = {"kk": "токен Kaztoken T", "ru": "токен Kaztoken T"}
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("lang", ("kk", "ru"))
+def test_the_screen_lists_the_token_and_says_why_not_renew_or_revoke(svc, tmp_path, lang):
+    tok, _, _ = installed_on_token(svc, tmp_path)
+    t = tui(svc, tmp_path / "other", lang, extra_env=tok.env())
+    F = t.forms
+    with t:
+        t.wait_for(F.title("main"))
+        t.press(F.button("main", "goto", "certs"))
+        scr = t.wait_for(TOKEN[lang], timeout=60)
+        assert HOLDER in scr, scr
+        t.press(F.button("certs", "certs_renew", "renew"))
+        scr = t.wait_for(RENEW_WHY[lang])
+        assert F.title("renew") not in scr, scr
+        t.press(F.button("certs", "certs_revoke", "revoke"))
+        scr = t.wait_for(DESK[lang])
+        assert F.title("revoke") not in scr and RENEW_WHY[lang] in " ".join(scr.split()), scr
