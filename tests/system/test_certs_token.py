@@ -7,13 +7,17 @@ own OCSP responder, the URL it writes into the certificates), a SoftHSM2 token i
 one HOME and read from another with an empty state; after the holder revokes in the first
 HOME, the second says revoked. The first HOME lists its certificates once, not twice."""
 import json
+import os
 import shutil
+import subprocess
 
 import pytest
 
 from fixtures import service_fixture, tui
 from softhsm import SoftHSM
 from test_token_apply import Applicant, wait_status
+
+import yaml  # noqa: E402  (python3-yaml, as the state file's tests)
 
 HOLDER = "ЖАҚСЫЛЫҚОВА ӘСЕЛ ҚАЙРАТҚЫЗЫ"
 
@@ -97,3 +101,48 @@ def test_the_screen_lists_the_token_and_says_why_not_renew_or_revoke(svc, tmp_pa
         t.press(F.button("certs", "certs_revoke", "revoke"))
         scr = t.wait_for(DESK[lang])
         assert F.title("revoke") not in scr and RENEW_WHY[lang] in " ".join(scr.split()), scr
+
+
+def _find(node, key):
+    """The first value named key anywhere in the loaded state."""
+    if isinstance(node, dict):
+        if isinstance(node.get(key), str):
+            return node[key]
+        node = list(node.values())
+    for v in node if isinstance(node, list) else ():
+        if (found := _find(v, key)) is not None:
+            return found
+    return None
+
+
+def _openssl(*args, **kw):
+    p = subprocess.run(["openssl", *args], capture_output=True, text=True, timeout=60, **kw)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_a_certificate_naming_the_ca_but_not_signed_by_it_is_not_listed(svc, tmp_path):
+    """A CA of its own bearing the service CA's very name signs a certificate for the
+    token: the names match, the signature does not; it is not this service's."""
+    tok, first, number = installed_on_token(svc, tmp_path)
+    with open(first.state, encoding="utf-8") as f:
+        pem = _find(yaml.safe_load(f), "cert_auth")
+    rfc2253 = _openssl("x509", "-noout", "-issuer", "-nameopt", "RFC2253,-esc_msb",
+                       input=pem).strip().split("=", 1)[1]
+    issuer = "/" + "/".join(reversed(rfc2253.split(",")))
+    d = str(tmp_path)
+    rogue_key, rogue = os.path.join(d, "rogue.key"), os.path.join(d, "rogue.pem")
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", rogue_key,
+             "-out", rogue, "-subj", issuer, "-utf8", "-days", "30", "-addext",
+             "basicConstraints=critical,CA:TRUE")
+    ee_key, csr, ee = (os.path.join(d, n) for n in ("ee.key", "ee.csr", "ee.der"))
+    _openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", ee_key, "-out", csr,
+             "-subj", "/CN=ЖАЛҒАН АДАМ/serialNumber=IIN900101300123/OU=BIN120240021112",
+             "-utf8")
+    _openssl("x509", "-req", "-in", csr, "-CA", rogue, "-CAkey", rogue_key, "-days", "30",
+             "-outform", "DER", "-out", ee)
+    tok.pkcs11_tool("--write-object", ee, "--type", "cert", "--id", "77", "--label", "rogue")
+
+    other = Applicant(svc, tmp_path / "other", tok)
+    [c] = certs(other)
+    assert c["holder"] == HOLDER and c["source"] == "token", c
