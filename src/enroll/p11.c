@@ -635,7 +635,9 @@ p11_open_as(const char *module, const char *serial, const struct secret *pin, in
 	memcpy(t->label, ti->label, sizeof t->label);
 	(void)snprintf(t->name, sizeof t->name, "\"%s\" (%s %s)", ti->label, _("serial"),
 	    ti->serial);
-	if ((w = p11_usable(t, ti->flags, cause)) == P11_OK &&
+	/* A locked PIN hides nothing public: only a login needs p11_usable's verdict. */
+	if ((w = login ? p11_usable(t, ti->flags, cause) : (ti->flags &
+	    CKF_TOKEN_INITIALIZED) ? P11_OK : P11_ABSENT) == P11_OK &&
 	    (w = p11_session(t, rw, cause)) == P11_OK && login)
 		w = p11_login(t, pin, ti->flags, cause);
 out:

@@ -82,6 +82,7 @@ def test_a_token_unknown_to_the_state_is_listed_from_the_token(svc, tmp_path):
 RENEW_WHY = {"kk": "өтінім осы компьютерден берілмеген", "ru": "подана не с этого компьютера"}
 DESK = {"kk": "тіркеу пунктінде", "ru": "в пункте регистрации"}
 TOKEN = {"kk": "токен Kaztoken T", "ru": "токен Kaztoken T"}
+PIN_TOOL = {"kk": "токеннің өз бағдарламасымен", "ru": "собственной программой токена"}
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -101,6 +102,10 @@ def test_the_screen_lists_the_token_and_says_why_not_renew_or_revoke(svc, tmp_pa
         t.press(F.button("certs", "certs_revoke", "revoke"))
         scr = t.wait_for(DESK[lang])
         assert F.title("revoke") not in scr and RENEW_WHY[lang] in " ".join(scr.split()), scr
+        t.press(F.button("certs", "apps_passwd", "passwd"))
+        scr = t.wait_for("PIN")
+        assert PIN_TOOL[lang] in " ".join(scr.split()), scr
+        assert F.title("passwd") not in scr, scr
 
 
 def _find(node, key):
