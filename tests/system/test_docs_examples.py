@@ -17,8 +17,8 @@ What an example is:
   done. ncaenroll-ra(1)'s demo examples run after ncaenroll(1)'s, as the page says.
 
 What is substituted, and nothing else: the programs are this build's (through PATH); the
-request number the pages use (DOC_NUMBER) becomes the one an earlier line printed, and
-the port in https://127.0.0.1:PORT likewise; /tmp/nca becomes a temporary folder; the
+request number the pages use (DOC_NUMBER) becomes the one an earlier line printed, the
+one a renewal made (DOC_RENEWED) the one `renew` printed, and the port in https://127.0.0.1:PORT likewise; /tmp/nca becomes a temporary folder; the
 placeholder PASSWORD is the password typed at the terminal's question."""
 import os
 import re
@@ -36,6 +36,8 @@ from service import SANITIZER_MARKS
 pytestmark = pytest.mark.long(2)  # minutes under ASan: conftest.py starts it first
 
 DOC_NUMBER = "4821-0937-5512-0684-3319-7725-4402"
+DOC_RENEWED = "5310-2204-7781-0456-9932-1108-6645"     # the application a renewal makes
+RENEWED_RE = r"New certificates are issued: application (\d{4}(?:-\d{4}){6})"
 DOC_PORT = "40875"
 NUMBER_RE = r"\d{4}(?:-\d{4}){6}"
 PROGRAMS = ("ncaenroll", "ncaenroll-ra", "ncaenrolld")
@@ -152,6 +154,7 @@ def steps(block):
 def claim_regex(claim):
     rx = re.escape(claim)
     rx = rx.replace(re.escape(DOC_NUMBER), NUMBER_RE).replace(DOC_PORT, r"\d+")
+    rx = rx.replace(re.escape(DOC_RENEWED), NUMBER_RE)
     return rx.replace(re.escape("..."), ".*?")
 
 
@@ -171,6 +174,7 @@ class Page:
                 shlex.quote(os.path.join(os.path.abspath(BUILDDIR), prog))))
             w.chmod(0o755)
         self.number, self.port, self.background = None, None, []
+        self.renewed = None
         self.env = {"PATH": f"{self.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
                     "HOME": str(self.home), "LANG": "C.UTF-8", "LANGUAGE": "en",
                     "TERM": "xterm"}
@@ -181,13 +185,18 @@ class Page:
     def substitute(self, command):
         if self.number:
             command = command.replace(DOC_NUMBER, self.number)
+        if self.renewed:
+            command = command.replace(DOC_RENEWED, self.renewed)
         if self.port:
             command = command.replace(f"127.0.0.1:{DOC_PORT}", f"127.0.0.1:{self.port}")
         return command.replace("/tmp/nca", self.nca).replace("PASSWORD", OPERATOR_PASSWORD)
 
     def learn(self, output):
+        m = re.search(RENEWED_RE, output)
+        if m:                   # the new application; the old one stays DOC_NUMBER
+            self.renewed = m.group(1)
         m = re.search(NUMBER_RE, output)
-        if m:
+        if m and not self.renewed:
             self.number = m.group(0)
         m = re.search(r"https://127\.0\.0\.1:(\d+)", output)
         if m:
