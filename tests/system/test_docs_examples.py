@@ -195,9 +195,10 @@ class Page:
         m = re.search(RENEWED_RE, output)
         if m:                   # the new application; the old one stays DOC_NUMBER
             self.renewed = m.group(1)
-        m = re.search(NUMBER_RE, output)
-        if m and not self.renewed:
-            self.number = m.group(0)
+        else:                   # a number the renewal made is never DOC_NUMBER
+            got = [n for n in re.findall(NUMBER_RE, output) if n != self.renewed]
+            if got:
+                self.number = got[0]
         m = re.search(r"https://127\.0\.0\.1:(\d+)", output)
         if m:
             self.port = m.group(1)
