@@ -93,7 +93,7 @@ app_certs(struct screen *s, const json_t *app)
 		(void)snprintf(line, sizeof line, "%s: %s", _("Revoked"), rev);
 	else if (*ra_str(certs, "not_after") != '\0')
 		(void)snprintf(line, sizeof line, "%s (%s %s)", ra_cert_state(app),
-		    _("valid until"), ra_day(ra_str(certs, "not_after"), day));
+		    _("both valid until"), ra_day(ra_str(certs, "not_after"), day));
 	else
 		line[0] = '\0';
 	app_set(s, "certs", line);
