@@ -229,6 +229,76 @@ int	store_challenge_take(struct store *, const char *nonce, time_t now,
 	    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found,
 	    char **cause);
 
+/* ---- the outbox: the applicant's mail (doc/mail.md) ---- */
+
+/*
+ * A mail is queued by the store itself, in the transaction of the change it tells of,
+ * when the application has an e-mail address: "received" by store_app_insert, "issued",
+ * "rejected" and "cancelled" by store_app_transition, "revoked" by store_app_revoke
+ * (not for superseded: the holder who renewed knows); "reminder" and "expiring-N" by
+ * store_mail_queue_due. One mail per application and notice, ever (UNIQUE), so a change
+ * or a sweep run twice queues nothing twice. The recipient and language are copied from
+ * the application at queueing.
+ */
+enum store_mail_state {
+	STORE_MAIL_QUEUED,		/* waiting for its next try */
+	STORE_MAIL_SENDING,		/* claimed by a sender (one at a time) */
+	STORE_MAIL_SENT,		/* the relay took it (250) */
+	STORE_MAIL_REFUSED,		/* the relay refused it for good (5xx) */
+	STORE_MAIL_FAILED,		/* temporary failures outlasted mail.retry_for */
+};
+
+struct store_mail {
+	long long		 id;
+	char			 number[REQNUM_LEN + 1];
+	char			*notice;	/* "received", "expiring-14", ... (notice.h) */
+	char			*recipient;	/* the address, as the applicant gave it */
+	char			*lang;		/* kk, ru, en */
+	enum store_mail_state	 state;
+	int			 attempts;	/* tries begun; > 1 after a retry or a crash */
+	time_t			 queued, next_try;
+	time_t			 done;		/* when sent, refused or given up; 0 before */
+	char			*error;		/* the last failure, as the relay said it */
+};
+
+/* The state's wire name ("queued", ...) and back; -1 for an unknown name. */
+const char	*store_mail_state_wire(enum store_mail_state);
+int		 store_mail_state_parse(const char *, enum store_mail_state *);
+
+/*
+ * The sweep's notices, at now: "reminder" for submitted applications whose deadline is
+ * at most reminder_days away; "expiring-30", "-14", "-7" for issued or installed ones
+ * whose certificates end within that many days (only the nearest threshold: a service
+ * that was down for a week sends one, not three). *queued: how many were added.
+ */
+int	store_mail_queue_due(struct store *, time_t now, int reminder_days, int *queued,
+	    char **cause);
+/*
+ * Claims the oldest mail due at now (queued, next_try <= now): state sending, attempts
+ * + 1, in one transaction, so two senders never take the same one. *found = 0: none due.
+ */
+int	store_mail_claim(struct store *, time_t now, struct store_mail *, int *found,
+	    char **cause);
+/*
+ * The outcome of a claimed mail: SENT, REFUSED or FAILED (done = now, error kept), or
+ * QUEUED again with next_try and the error of this try.
+ */
+int	store_mail_finish(struct store *, long long id, enum store_mail_state,
+	    time_t next_try, const char *error, time_t now, char **cause);
+/*
+ * At start: mails left sending by a sender that died are queued again, due now. One of
+ * them may have reached the relay already: its second delivery is the only duplicate
+ * the outbox allows (attempts shows it). *n: how many.
+ */
+int	store_mail_recover(struct store *, time_t now, int *n, char **cause);
+/* Mails of number (NULL: all), oldest first; problems: only refused and failed ones. */
+int	store_mail_list(struct store *, const char *number, int problems,
+	    struct store_mail **v, size_t *n, char **cause);
+int	store_mail_get(struct store *, long long id, struct store_mail *, int *found,
+	    char **cause);
+void	store_mail_free(struct store_mail *);
+void	store_mails_free(struct store_mail *, size_t n);
+
 /* ---- what CRLs and OCSP read (the publication side reads only these) ---- */
 
 struct store_cert_status {
