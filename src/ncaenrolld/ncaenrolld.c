@@ -31,6 +31,7 @@
 #include "ncaenrolld/cmd.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
+#include "ncaenrolld/mailer.h"
 #include "ncaenrolld/operator.h"
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/ratelimit.h"
@@ -567,6 +568,8 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
 	    ncaenrolld_registries(&d->srv, cause) == -1 ||
 	    ncaenrolld_publish(&d->srv, cause) == -1 ||
+	    (srv_sends_mail(&d->srv) &&
+	    (d->srv.mailer = mailer_start(&d->srv, cause)) == NULL) ||
 	    (d->jobs = jobs_start(&d->srv, cause)) == NULL)
 		goto out;
 	/* http_start owns its socket from here, whatever happens. */
@@ -600,6 +603,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	api_publish_routes_free(d->public_routes, d->npublic_routes);
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
+	mailer_stop(d->srv.mailer);	/* after the jobs, which wake it */
 	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);
 	srv_pool_free(d->srv.stores);
