@@ -754,7 +754,8 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	    "organization"), "names", names) == -1) ||
 	    (a->status == APP_REJECTED && a->reject_code != NULL &&
 	    json_object_set_new(o, "reject", reason_json(a->reject_code,
-	    a->reject_text)) == -1) || app_lifecycle_json(o, a) == -1) {
+	    a->reject_text)) == -1) || app_lifecycle_json(o, a) == -1 ||
+	    app_mail_json(c->st, o, a->number, 1) == -1) {
 		json_decref(o);
 		return NULL;
 	}
