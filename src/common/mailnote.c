@@ -1,0 +1,116 @@
+/*
+ * mailnote — the words for a mail that did not arrive. The relay's own words ("550 5.1.1
+ * ...") are quoted as they came: they are what an administrator of that mailbox reads.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/i18n.h"
+#include "common/mailnote.h"
+
+/* The notices by wire name (contract-14, notice.h), as a person names them. */
+static const struct mailnote_name {
+	const char	*wire;
+	const char	*name;
+} mailnote_names[] = {
+	{ "received",		N_("application received") },
+	{ "issued",		N_("certificates issued") },
+	{ "rejected",		N_("application rejected") },
+	{ "reminder",		N_("deadline reminder") },
+	{ "cancelled",		N_("application cancelled") },
+	{ "expiring-30",	N_("certificates expiring") },
+	{ "expiring-14",	N_("certificates expiring") },
+	{ "expiring-7",		N_("certificates expiring") },
+	{ "revoked",		N_("certificates revoked") },
+};
+
+/* What a mail's state asks of a person. */
+enum mailnote_kind {
+	MAILNOTE_REFUSED,	/* the relay said no for good (5xx) */
+	MAILNOTE_FAILED,	/* not taken for longer than the service tries */
+	MAILNOTE_RETRIED,	/* not taken yet; tried again */
+};
+
+const char *
+mailnote_notice(const char *wire)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof mailnote_names / sizeof mailnote_names[0]; i++)
+		if (strcmp(mailnote_names[i].wire, wire) == 0)
+			return _(mailnote_names[i].name);
+	return wire;
+}
+
+static const char *
+mailnote_str(const json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* What m asks of a person, or -1 when nothing (sent, or on its way with no trouble). */
+static int
+mailnote_kind(const json_t *m)
+{
+	const char	*state = mailnote_str(m, "state");
+
+	if (strcmp(state, "refused") == 0)
+		return MAILNOTE_REFUSED;
+	if (strcmp(state, "failed") == 0)
+		return MAILNOTE_FAILED;
+	if ((strcmp(state, "queued") == 0 || strcmp(state, "sending") == 0) &&
+	    *mailnote_str(m, "error") != '\0')
+		return MAILNOTE_RETRIED;
+	return -1;
+}
+
+/* One sentence into *s (asprintf's return); literal formats, so the compiler checks them. */
+static int
+mailnote_say(char **s, enum mailnote_reader reader, int kind, const char *notice,
+    const char *to, int tries, const char *error)
+{
+	if (kind == MAILNOTE_RETRIED)
+		return asprintf(s, _("The mail \"%s\" to %s is not delivered yet: %s — the "
+		    "service keeps trying."), notice, to, error);
+	if (reader == MAILNOTE_DESK && kind == MAILNOTE_REFUSED)
+		return asprintf(s, _("The mail \"%s\" to %s was refused: %s; tell the applicant "
+		    "in person."), notice, to, error);
+	if (reader == MAILNOTE_DESK)
+		return asprintf(s, _("The mail \"%s\" to %s could not be delivered (tries: %d): "
+		    "%s; tell the applicant in person."), notice, to, tries, error);
+	if (kind == MAILNOTE_REFUSED)
+		return asprintf(s, _("The mail \"%s\" to %s was refused by its mail server: %s — "
+		    "check the address; the application goes on without it."), notice, to, error);
+	return asprintf(s, _("The mail \"%s\" to %s could not be delivered (tries: %d): %s — "
+	    "the application goes on without it."), notice, to, tries, error);
+}
+
+char *
+mailnote_problem(const json_t *list, enum mailnote_reader reader)
+{
+	const json_t	*m;
+	const char	*error;
+	char		*s = NULL;
+	size_t		 i;
+	int		 kind, rc;
+
+	/* Newest first: a later mail that went shows the address works now. */
+	for (i = json_array_size(list); i > 0; i--) {
+		m = json_array_get(list, i - 1);
+		if (strcmp(mailnote_str(m, "state"), "sent") == 0)
+			return NULL;
+		if ((kind = mailnote_kind(m)) == -1)
+			continue;
+		error = *mailnote_str(m, "error") != '\0' ? mailnote_str(m, "error") : "?";
+		rc = mailnote_say(&s, reader, kind, mailnote_notice(mailnote_str(m, "notice")),
+		    mailnote_str(m, "to"),
+		    (int)json_integer_value(json_object_get(m, "attempts")), error);
+		return rc == -1 ? NULL : s;
+	}
+	return NULL;
+}
