@@ -65,6 +65,8 @@ ra_certs_mail(const json_t *answer)
 {
 	const char	*mail = ra_str(answer, "mail");
 
+	if (strcmp(mail, "queued") == 0)
+		return _("An e-mail on its way tells the applicant so.");
 	if (strcmp(mail, "sent") == 0)
 		return _("The applicant is told so by e-mail.");
 	if (strcmp(mail, "none") == 0)

@@ -1142,6 +1142,11 @@ ra_decided_text(const json_t *answer, int approved)
 {
 	const char	*mail = ra_str(answer, "mail");
 
+	if (strcmp(mail, "queued") == 0)
+		return approved ? _("Approved: both certificates are issued, and an e-mail on "
+		    "its way tells the applicant so.") : _("Rejected: an e-mail on its way tells "
+		    "the applicant so, with the reason.");
+	/* An older service sent it during the request. */
 	if (strcmp(mail, "sent") == 0)
 		return approved ? _("Approved: both certificates are issued, and the applicant "
 		    "is told so by e-mail.") : _("Rejected: the applicant is told so, with the "

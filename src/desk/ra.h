@@ -190,7 +190,8 @@ char	*ra_event_detail(const json_t *ev, const json_t *app);
 const json_t *ra_decision(const json_t *app);
 /*
  * What the desk says once a decision went through, by the service's answer's "mail":
- * that the applicant was told by e-mail only when they were. approved: 1, rejected: 0.
+ * that the applicant is being told by e-mail ("queued") or was ("sent", an older
+ * service) only when so. approved: 1, rejected: 0.
  */
 const char *ra_decided_text(const json_t *answer, int approved);
 /*

@@ -1378,6 +1378,9 @@ enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 
 	if (mail == NULL || *mail == '\0')
 		(void)snprintf(buf, size, "%s", "");
+	else if (strcmp(mail, "queued") == 0)
+		(void)snprintf(buf, size, _("on its way to %s"), to != NULL ? to : "");
+	/* An older service sent it in the request, and said how that went. */
 	else if (strcmp(mail, "sent") == 0)
 		(void)snprintf(buf, size, _("sent to %s"), to != NULL ? to : "");
 	else if (strcmp(mail, "failed") == 0)

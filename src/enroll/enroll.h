@@ -156,9 +156,9 @@ int	enroll_abandon_remove(struct enroll *, const char *id_or_number,
 void	enroll_abandon_free(struct enroll_abandon *);
 
 /*
- * What became of the e-mail with the application form, in words after "E-mail: " (sent
- * to whom, or not sent and why) in the current language, into buf; "" when the service
- * did not say (an older service, or a re-send after a crash).
+ * What became of the e-mail with the application form, in words after "E-mail: " (on
+ * its way to whom, sent by an older service, or not sent and why) in the current
+ * language, into buf; "" when the service did not say (a re-send after a crash).
  */
 const char	*enroll_mail_outcome(const struct state_app *, char *buf, size_t size);
 

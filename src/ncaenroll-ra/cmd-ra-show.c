@@ -10,6 +10,7 @@
 
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/mailnote.h"
 #include "common/reason.h"
 #include "ncaenroll-ra/cmd-ra.h"
 
@@ -61,6 +62,10 @@ show_print(const json_t *app)
 	cmd_ra_field(_("Applicant"), line);
 	cmd_ra_field(_("IIN"), ra_str(a, "iin"));
 	cmd_ra_field(_("E-mail"), ra_str(a, "email"));
+	/* A mail that did not arrive: the operator tells the person what it would have. */
+	if ((why = mailnote_problem(json_object_get(app, "mail"), MAILNOTE_DESK)) != NULL)
+		cmd_ra_field(_("E-mail"), why);
+	free(why);
 	cmd_ra_field(_("Organization"), ra_org_name(app));
 	cmd_ra_field(_("BIN"), ra_str(org, "bin"));
 	show_role(app);

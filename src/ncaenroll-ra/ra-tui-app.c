@@ -13,6 +13,7 @@
 
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/mailnote.h"
 #include "common/reason.h"
 #include "ncaenroll-ra/ra-tui.h"
 
@@ -100,6 +101,25 @@ app_certs(struct screen *s, const json_t *app)
 	free(rev);
 }
 
+/*
+ * The address, and under it a mail that did not arrive (the address in full): the
+ * operator tells the person in person what the mail would have.
+ */
+static void
+app_email(struct screen *s, const json_t *app)
+{
+	const char	*to = ra_str(json_object_get(app, "applicant"), "email");
+	char		*problem = mailnote_problem(json_object_get(app, "mail"), MAILNOTE_DESK);
+	char		*line = NULL;
+
+	if (problem != NULL && asprintf(&line, "%s\n%s", app_or(to), problem) != -1)
+		app_set(s, "email", line);
+	else
+		app_set(s, "email", to);
+	free(line);
+	free(problem);
+}
+
 int
 ra_tui_app_enter(struct screen *s)
 {
@@ -121,7 +141,7 @@ ra_tui_app_enter(struct screen *s)
 	ra_applicant_name(app, line, sizeof line);
 	app_set(s, "applicant", line);
 	app_set(s, "iin", ra_str(a, "iin"));
-	app_set(s, "email", ra_str(a, "email"));
+	app_email(s, app);
 	app_set(s, "org", ra_org_name(app));
 	app_set(s, "bin", ra_str(org, "bin"));
 	/* By its name, as the form and the order of appointment say it (not ROLE02). */

@@ -16,6 +16,7 @@
 #include "common/appfield.h"
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/mailnote.h"
 #include "common/reason.h"
 #include "common/revocation.h"
 #include "common/when.h"
@@ -84,6 +85,10 @@ status_print(json_t *st)
 		(void)printf("%s: %s %s\n", i == 0 ? _("Authentication certificate") :
 		    _("Signing certificate"), _("serial"), status_str(c, "serial"));
 	}
+	/* A mail that did not arrive, so the person does not wait for it; --json has all. */
+	if ((why = mailnote_problem(json_object_get(st, "mail"), MAILNOTE_APPLICANT)) != NULL)
+		(void)printf("%s: %s\n", _("E-mail"), why);
+	free(why);
 }
 
 /*

@@ -11,6 +11,7 @@
 
 #include "common/appstatus.h"
 #include "common/i18n.h"
+#include "common/mailnote.h"
 #include "common/reason.h"
 #include "common/revocation.h"
 #include "common/when.h"
@@ -83,6 +84,7 @@ screens_status_show(struct screen *s, json_t *st)
 	char		 buf[512];
 
 	char		*why = reason_describe(st, i18n_current());
+	char		*mail = mailnote_problem(json_object_get(st, "mail"), MAILNOTE_APPLICANT);
 
 	screens_put(s, "status", appstatus_parse(w, &code) == 0 ?
 	    _(appstatus_label(code)) : w);
@@ -117,6 +119,9 @@ screens_status_show(struct screen *s, json_t *st)
 	    screens_jstr(json_object_get(certs, "auth"), "serial") : "");
 	screens_put(s, "sign_serial", json_is_object(certs) ?
 	    screens_jstr(json_object_get(certs, "sign"), "serial") : "");
+	/* A mail that did not arrive, so the person does not wait for it. */
+	screens_put(s, "mail", mail != NULL ? mail : "");
+	free(mail);
 	free(why);
 }
 
