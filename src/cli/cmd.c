@@ -604,6 +604,7 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 	cfg.service.ca_file = ctx->demo ? ctx->demo_svc.ca_file : ctx->conf.ca_file;
 	cfg.service.lang = i18n_current();
 	cfg.lang = i18n_current();
+	cfg.mail_dir = ctx->demo ? ctx->demo_svc.mail_dir : NULL;
 	if ((e = enroll_open(&cfg, &err)) == NULL) {
 		*status = cmd_report(ctx, &err);
 		failure_free(&err);

@@ -90,7 +90,8 @@ demo_paths(struct demo_service *d, char **cause)
 	}
 	if (rc == -1 || asprintf(&service, "%s/service", d->dir) == -1 ||
 	    asprintf(&d->ca_file, "%s/ca-chain.pem", service) == -1 ||
-	    asprintf(&d->state_path, "%s/state.yaml", d->dir) == -1) {
+	    asprintf(&d->state_path, "%s/state.yaml", d->dir) == -1 ||
+	    asprintf(&d->mail_dir, "%s/mail", service) == -1) {
 		free(service);
 		cause_set(cause, _("out of memory"));
 		return -1;
@@ -228,5 +229,6 @@ demo_stop(struct demo_service *d)
 	free(d->url);
 	free(d->ca_file);
 	free(d->state_path);
-	d->dir = d->url = d->ca_file = d->state_path = NULL;
+	free(d->mail_dir);
+	d->dir = d->url = d->ca_file = d->state_path = d->mail_dir = NULL;
 }

@@ -15,6 +15,7 @@ struct demo_service {
 	char	*url;		/* https://127.0.0.1:PORT */
 	char	*ca_file;	/* dir/service/ca-chain.pem */
 	char	*state_path;	/* dir/state.yaml: the applicant's demo state */
+	char	*mail_dir;	/* dir/service/mail: the maildir the demo's mail sink fills */
 };
 
 /* fixed_captcha: make every captcha read this (scripted demos); NULL for real pictures. */

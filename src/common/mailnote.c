@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +114,22 @@ mailnote_problem(const json_t *list, enum mailnote_reader reader)
 		return rc == -1 ? NULL : s;
 	}
 	return NULL;
+}
+
+char *
+mailnote_demo_file(const char *maildir, const char *notice, const char *number)
+{
+	glob_t	 g;
+	char	*pattern = NULL, *path = NULL;
+
+	/* The number and the notice hold no pattern characters: digits, dashes, letters. */
+	if (asprintf(&pattern, "%s/new/*.%s.%s.*.eml*", maildir, notice, number) == -1)
+		return NULL;
+	memset(&g, 0, sizeof g);
+	/* Sorted, and the names start with the time: the first is the first delivered. */
+	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		path = strdup(g.gl_pathv[0]);
+	globfree(&g);
+	free(pattern);
+	return path;
 }

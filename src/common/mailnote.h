@@ -26,4 +26,11 @@ char	*mailnote_problem(const json_t *list, enum mailnote_reader reader);
 /* The notice's name in the reader's words ("application received"), else the wire word. */
 const char *mailnote_notice(const char *wire);
 
+/*
+ * The file in maildir (the demo service's mail sink, contract-14: new/EPOCH.NOTICE.
+ * NUMBER.ID.eml) that holds the mail notice (a wire name) of application number, the
+ * first one delivered; malloc'd, or NULL while there is none.
+ */
+char	*mailnote_demo_file(const char *maildir, const char *notice, const char *number);
+
 #endif

@@ -95,7 +95,10 @@ enroll_open(const struct enroll_config *cfg, struct failure *err)
 	char				*path = NULL, *cause = NULL;
 
 	if ((e = calloc(1, sizeof *e)) == NULL ||
-	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL) {
+	    (e->lang = strdup(cfg->lang != NULL ? cfg->lang : "en")) == NULL ||
+	    (cfg->mail_dir != NULL && (e->mail_dir = strdup(cfg->mail_dir)) == NULL)) {
+		if (e != NULL)
+			free(e->lang);
 		free(e);
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return NULL;
@@ -133,6 +136,7 @@ enroll_close(struct enroll *e)
 	state_free(e->st);
 	client_free(e->cl);
 	free(e->lang);
+	free(e->mail_dir);
 	json_decref(e->support);
 	free(e);
 }

@@ -24,6 +24,7 @@ struct enroll_config {
 	const char		*state_path;	/* NULL: state_default_path() */
 	struct client_config	 service;
 	const char		*lang;		/* kk, ru, en */
+	const char		*mail_dir;	/* the demo's maildir, or NULL */
 };
 
 struct enroll {
@@ -32,6 +33,7 @@ struct enroll {
 	char		*lang;
 	json_t		*support;	/* GET /directories/support, once asked (enroll_support) */
 	time_t		 support_failed;	/* when asking it last failed, or 0 */
+	char		*mail_dir;	/* the demo service's maildir (its mail sink), or NULL */
 };
 
 struct enroll_captcha {
