@@ -14,6 +14,7 @@
 
 #include "common/appfield.h"
 #include "common/email.h"
+#include "common/mailnote.h"
 #include "common/fault.h"
 #include "common/gucode.h"
 #include "common/i18n.h"
@@ -1395,6 +1396,36 @@ enroll_mail_outcome(const struct state_app *a, char *buf, size_t size)
 	else
 		(void)snprintf(buf, size, "%s", _("not sent: no address was given"));
 	return buf;
+}
+
+#define ENROLL_DEMO_MAIL_TICKS	50	/* of 100 ms: the demo's mail comes within 5 s */
+
+char *
+enroll_demo_mail(struct enroll *e, const struct state_app *a, int (*tick)(void *),
+    void *arg)
+{
+	struct timespec	 pause = { 0, 100 * 1000 * 1000 };
+	const char	*num = a != NULL ? state_get(a, APPKEY_REQUEST_NUMBER) : NULL;
+	const char	*mail = a != NULL ? state_get(a, APPKEY_MAIL) : NULL;
+	const char	*to = a != NULL && state_get(a, APPKEY_EMAIL) != NULL ?
+			    state_get(a, APPKEY_EMAIL) : "";
+	char		*file = NULL, *text = NULL;
+	int		 i, rc;
+
+	if (e->mail_dir == NULL || num == NULL || mail == NULL || strcmp(mail, "queued") != 0)
+		return NULL;
+	/* The service's mailer thread sends it after the answer: a moment later. */
+	for (i = 0; (file = mailnote_demo_file(e->mail_dir, "received", num)) == NULL &&
+	    i < ENROLL_DEMO_MAIL_TICKS && (tick == NULL || tick(arg) == 0); i++)
+		(void)nanosleep(&pause, NULL);
+	if (file != NULL)
+		rc = asprintf(&text, _("the demo delivered it, not to %s but to the file %s"), to,
+		    file);
+	else
+		rc = asprintf(&text, _("on its way; the demo delivers it, not to %s but into the "
+		    "folder %s/new"), to, e->mail_dir);
+	free(file);
+	return rc == -1 ? NULL : text;
 }
 
 /* ---- the support contact ---- */

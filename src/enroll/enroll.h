@@ -163,6 +163,15 @@ void	enroll_abandon_free(struct enroll_abandon *);
  * language, into buf; "" when the service did not say (a re-send after a crash).
  */
 const char	*enroll_mail_outcome(const struct state_app *, char *buf, size_t size);
+/*
+ * In the demo, whose service delivers mail into its own maildir (e->mail_dir), not to the
+ * address: the words after "E-mail: " naming the file that holds a's "received" mail,
+ * waited for up to 5 s (tick(arg), called every 100 ms, may say 1 to stop waiting; NULL:
+ * no tick), else the folder it will be in. malloc'd; NULL when not the demo, when no
+ * mail was queued, or without memory.
+ */
+char		*enroll_demo_mail(struct enroll *, const struct state_app *,
+		    int (*tick)(void *), void *arg);
 
 /* Asks the service and moves the local application along (issued, rejected...). */
 int	enroll_refresh(struct enroll *, const char *id_or_number, json_t **status,

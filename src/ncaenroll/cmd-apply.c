@@ -398,7 +398,7 @@ apply_done(struct apply *a)
 {
 	struct state_app	*app = enroll_app(a->e, a->id);
 	const char		*num = state_get(app, APPKEY_REQUEST_NUMBER);
-	char			 mail[256], day[WHEN_DAY_MAX];
+	char			 mail[256], day[WHEN_DAY_MAX], *demo;
 
 	if (a->ctx->json)
 		return cmd_json(a->ctx, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}",
@@ -406,8 +406,12 @@ apply_done(struct apply *a)
 		    "deadline", state_get(app, APPKEY_DEADLINE),
 		    "mail", state_get(app, APPKEY_MAIL), "token", state_get(app, APPKEY_TOKEN)));
 	(void)printf("%s: %s\n", _("Request number"), num);
-	if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
+	/* The demo's mail lands in a file, not at the address: say which. */
+	if ((demo = enroll_demo_mail(a->e, app, NULL, NULL)) != NULL)
+		(void)printf("%s: %s\n", _("E-mail with the form"), demo);
+	else if (*enroll_mail_outcome(app, mail, sizeof mail) != '\0')
 		(void)printf("%s: %s\n", _("E-mail with the form"), mail);
+	free(demo);
 	(void)printf("%s\n", _("Remember it: you need it to check the status and install "
 	    "the certificates."));
 	/* The day is what counts for a person: the local one (the service gives UTC). */

@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "common/i18n.h"
-#include "common/mailnote.h"
 #include "common/secret.h"
 #include "common/storage.h"
 #include "enroll/enroll-form.h"
@@ -358,57 +357,32 @@ screens_keys_deadline(struct screen *s)
 	screens_put(s, "deadline", day);
 }
 
-#define SCREENS_DEMO_MAIL_TICKS	50	/* of 100 ms: the demo's mail comes within 5 s */
-
-/*
- * The demo delivers mail into its own maildir, not to the address: the file where the
- * person reads the "received" mail, waited for a few seconds (the service's mailer
- * thread sends it after the answer) while the screen says it is on its way; else the
- * folder it will be in.
- */
-static void
-screens_keys_demo_mail(struct screen *s)
+/* While the demo's mail is awaited: the screen says so, and Esc stops the wait. */
+static int
+screens_keys_mail_tick(void *arg)
 {
-	struct timespec		 tick = { 0, 100 * 1000 * 1000 };
-	struct enroll		*e = screens_enroll(s);
-	struct state_app	*a = screens_app(s);
-	const char		*num = a != NULL ? state_get(a, APPKEY_REQUEST_NUMBER) : NULL;
-	const char		*mail = a != NULL ? state_get(a, APPKEY_MAIL) : NULL;
-	const char		*to = screens_or(screens_get(s, APPKEY_EMAIL), "—");
-	char			*file = NULL, *text = NULL;
-	int			 i, rc;
+	struct screen	*s = arg;
 
-	if (e->mail_dir == NULL || num == NULL || mail == NULL || strcmp(mail, "queued") != 0)
-		return;
-	for (i = 0; (file = mailnote_demo_file(e->mail_dir, "received", num)) == NULL &&
-	    i < SCREENS_DEMO_MAIL_TICKS && !screen_cancelled(s); i++) {
-		screen_progress(s, _("The mail is on its way to the demo's mailbox..."));
-		(void)nanosleep(&tick, NULL);
-	}
-	screen_progress(s, "");
-	if (file != NULL)
-		rc = asprintf(&text, _("the demo delivered it, not to %s but to the file %s"), to,
-		    file);
-	else
-		rc = asprintf(&text, _("on its way; the demo delivers it, not to %s but into the "
-		    "folder %s/new"), to, e->mail_dir);
-	if (rc != -1)
-		screens_put(s, "mail", text);
-	free(text);
-	free(file);
+	screen_progress(s, _("The mail is on its way to the demo's mailbox..."));
+	return screen_cancelled(s);
 }
 
 int
 screens_keys_enter_number(struct screen *s)
 {
 	const char	*email = screens_get(s, APPKEY_EMAIL);
-	char		 mail[256];
+	char		 mail[256], *demo;
 
 	screens_restore(s, "request_number", APPKEY_REQUEST_NUMBER);
 	screens_keys_deadline(s);
 	if (*enroll_mail_outcome(screens_app(s), mail, sizeof mail) == '\0')
 		(void)snprintf(mail, sizeof mail, "%s", screens_or(email, "—"));
 	screens_put(s, "mail", mail);
-	screens_keys_demo_mail(s);
+	/* The demo's mail lands in a file, not at the address: say which. */
+	if ((demo = enroll_demo_mail(screens_enroll(s), screens_app(s), screens_keys_mail_tick,
+	    s)) != NULL)
+		screens_put(s, "mail", demo);
+	screen_progress(s, "");
+	free(demo);
 	return 0;
 }

@@ -256,3 +256,26 @@ def test_a_refused_address_is_said_in_the_status_and_at_the_desk(world):
     p = Desk(svc, root / "desk3").run("show", number)
     assert f"was refused: 550 5.1.1" in p.stdout and BAD in p.stdout, p.stdout
     assert "tell the applicant in person" in p.stdout
+
+
+def test_the_demo_names_the_file_of_the_mail(tmp_path):
+    """ncaenroll --demo: its service delivers mail into a maildir (its mail sink, contract
+    14: STATE_DIR/mail/new/EPOCH.NOTICE.NUMBER.ID.eml), and the person is told which file
+    holds the received mail, not that it went to the address."""
+    me = Applicant(None, str(tmp_path))
+    args = ["apply"]
+    for k, v in dict(DEMO, captcha_answer="K7M3P", dir=me.keys, email=GOOD).items():
+        args += ["--" + k.replace("_", "-"), v]
+    p = me.run(*args, demo=True)
+    assert p.returncode == 0, p.stderr
+    maildir = os.path.join(str(tmp_path), "xdg", "ncaenroll", "demo", "service", "mail")
+    if not os.path.isdir(maildir):
+        pytest.skip("the demo service has no mail sink yet (t14-demo): no " + maildir)
+    line = next(ln for ln in p.stdout.splitlines() if ln.startswith("E-mail with the form:"))
+    prefix = f"E-mail with the form: the demo delivered it, not to {GOOD} but to the file "
+    assert line.startswith(prefix), p.stdout
+    path = line[len(prefix):]
+    assert path.startswith(os.path.join(maildir, "new") + "/") and ".received." in path, line
+    number = number_of(p.stdout)
+    with open(path, "rb") as f:
+        assert number.encode() in f.read(), "the file is the mail of this application"
