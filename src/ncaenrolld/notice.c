@@ -678,7 +678,7 @@ notice_render(enum notice n, struct store *st, const struct store_app *a,
 	parts[0] = v[F_NAME] != NULL ? lw->greeting : lw->greeting_plain;
 	parts[1] = "\n";
 	parts[2] = w->body;
-	parts[3] = "\n\n-- ";
+	parts[3] = "\n-- ";
 	parts[4] = lw->signature;
 	if ((*subject = notice_fill(&w->subject, 1, v, 1, cause)) == NULL)
 		goto out;
