@@ -669,6 +669,10 @@ notice_render(enum notice n, struct store *st, const struct store_app *a,
 		cause_set(cause, "notice %d: no such notice", (int)n);
 		return -1;
 	}
+	if (a->number[0] == '\0') {
+		cause_set(cause, "notice %s: the application has no number", notice_wire(n));
+		return -1;
+	}
 	w = &notice_table[n].words[l];
 	notice_facts(v, st, a, l, verification_days, now, &oom);
 	if (oom) {

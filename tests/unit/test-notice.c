@@ -577,6 +577,14 @@ test_bad_notice(void **state)
 	assert_null(subject);
 	assert_null(body);
 	free(cause);
+	cause = NULL;
+	f->app.number[0] = '\0';
+	assert_int_equal(notice_render(NOTICE_ISSUED, f->st, &f->app, "kk", 30, CREATED,
+	    &subject, &body, &cause), -1);
+	assert_non_null(cause);
+	assert_null(subject);
+	assert_null(body);
+	free(cause);
 }
 
 int
