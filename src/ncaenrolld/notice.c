@@ -597,11 +597,11 @@ notice_line_put(FILE *f, const char *p, const char *end, char *const v[F__MAX])
 
 /*
  * Writes tmpl with its facts, a line ending each line, leaving out the lines with an
- * unknown fact (and a blank line that would follow another). *kept: lines written.
+ * unknown fact (and a blank line that would follow another: *blank, the last one was).
  */
 static int
 notice_expand(FILE *f, const char *tmpl, char *const v[F__MAX], int *blank,
-    size_t *kept, char **cause)
+    char **cause)
 {
 	const char	*p = tmpl, *end;
 	int		 known;
@@ -619,19 +619,19 @@ notice_expand(FILE *f, const char *tmpl, char *const v[F__MAX], int *blank,
 		notice_line_put(f, p, end, v);
 		(void)fputc('\n', f);
 		*blank = end == p;
-		(*kept)++;
 	}
 	return 0;
 }
 
-/* tmpl filled in, malloc'd; the trailing line end is dropped when one_line is set. */
+/* The n templates filled in, one after the other, malloc'd; the trailing line end is
+ * dropped when one_line is set (a subject). */
 static char *
 notice_fill(const char *const *tmpls, size_t n, char *const v[F__MAX], int one_line,
     char **cause)
 {
 	FILE	*f;
 	char	*text = NULL;
-	size_t	 len = 0, i, kept = 0;
+	size_t	 len = 0, i;
 	int	 blank = 1, bad = 0;
 
 	if ((f = open_memstream(&text, &len)) == NULL) {
@@ -639,10 +639,10 @@ notice_fill(const char *const *tmpls, size_t n, char *const v[F__MAX], int one_l
 		return NULL;
 	}
 	for (i = 0; i < n && !bad; i++)
-		bad = notice_expand(f, tmpls[i], v, &blank, &kept, cause) == -1;
+		bad = notice_expand(f, tmpls[i], v, &blank, cause) == -1;
 	bad = bad || ferror(f);
 	if (fclose(f) != 0 || bad) {
-		if (*cause == NULL)
+		if (cause != NULL && *cause == NULL)
 			cause_set(cause, "out of memory writing a notice");
 		free(text);
 		return NULL;
