@@ -26,6 +26,7 @@
 #include "common/revocation.h"
 #include "common/storage.h"
 #include "ncaenrolld/api.h"
+#include "ncaenrolld/documents.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mailer.h"
 #include "ncaenrolld/operator.h"
@@ -37,26 +38,9 @@
 #define RA_COMMENT_MAX		1000
 #define RA_ACTOR_MAX		(OPERATOR_NAME_MAX + 16)
 
-/*
- * The documents checklist of nca-facts.md §5 for a legal entity's employee who comes in
- * person (a registration certificate is never issued to a representative): every one is
- * required, and an approval names them all.
- */
-static const struct {
-	const char	*code;
-	const char	*kk, *ru, *en;
-} ra_documents[] = {
-	{ "form", "Басып шығарылған өтініш (нөмірімен)",
-	    "Распечатанное заявление (с номером)",
-	    "The printed application (with its request number)" },
-	{ "identity", "Жеке басын куәландыратын құжат",
-	    "Документ, удостоверяющий личность", "An identity document" },
-	{ "authority", "Тағайындау туралы бұйрық немесе ұйымның сенімхаты",
-	    "Приказ о назначении или доверенность организации",
-	    "An order of appointment or a power of attorney from the organization" },
-};
-#define RA_NDOCUMENTS	(sizeof ra_documents / sizeof ra_documents[0])
-_Static_assert(RA_NDOCUMENTS == 3, "ra_approve_documents names three");
+/* The documents checklist (documents.h): every one is required, and an approval names
+ * them all. */
+_Static_assert(DOCUMENTS_N == 3, "ra_approve_documents names three");
 
 /* ---- small helpers ---- */
 
@@ -658,15 +642,16 @@ out:
 static json_t *
 ra_documents_json(void)
 {
-	json_t	*a, *o;
-	size_t	 i;
+	const struct documents_item	*d;
+	json_t				*a, *o;
+	size_t				 i;
 
 	if ((a = json_array()) == NULL)
 		return NULL;
-	for (i = 0; i < RA_NDOCUMENTS; i++) {
-		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", ra_documents[i].code,
-		    "name", "kk", ra_documents[i].kk, "ru", ra_documents[i].ru,
-		    "en", ra_documents[i].en, "required", 1);
+	for (i = 0; i < DOCUMENTS_N; i++) {
+		d = &documents_checklist[i];
+		o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "code", d->code,
+		    "name", "kk", d->kk, "ru", d->ru, "en", d->en, "required", 1);
 		if (o == NULL || json_array_append_new(a, o) == -1) {
 			json_decref(a);
 			return NULL;
@@ -855,8 +840,8 @@ ra_decided(struct ra_ctx *c, const char *number)
 }
 
 /*
- * The body of an approval: {"documents": [every code of ra_documents]}. HTTP_GO_ON with
- * the note for the history ("documents: form, identity, authority"), HTTP_ANSWERED (a
+ * The body of an approval: {"documents": [every code of documents_checklist]}. HTTP_GO_ON
+ * with the note for the history ("documents: form, identity, authority"), HTTP_ANSWERED (a
  * 400), or HTTP_FAILED.
  */
 static enum http_result
@@ -864,7 +849,7 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 {
 	const json_t	*list = json_object_get(c->req->body, "documents"), *v;
 	size_t		 i, k;
-	int		 seen[RA_NDOCUMENTS] = { 0 };
+	int		 seen[DOCUMENTS_N] = { 0 };
 
 	*note = NULL;
 	if (!json_is_array(list)) {
@@ -874,11 +859,11 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 		return HTTP_ANSWERED;
 	}
 	json_array_foreach(list, i, v) {
-		for (k = 0; k < RA_NDOCUMENTS; k++)
+		for (k = 0; k < DOCUMENTS_N; k++)
 			if (json_is_string(v) &&
-			    strcmp(json_string_value(v), ra_documents[k].code) == 0)
+			    strcmp(json_string_value(v), documents_checklist[k].code) == 0)
 				break;
-		if (k == RA_NDOCUMENTS) {
+		if (k == DOCUMENTS_N) {
 			http_error(c->resp, 400, "documents.unknown", "documents",
 			    "'%s' is no document of the checklist", json_is_string(v) ?
 			    json_string_value(v) : "?");
@@ -886,16 +871,16 @@ ra_approve_documents(struct ra_ctx *c, char **note)
 		}
 		seen[k] = 1;
 	}
-	for (k = 0; k < RA_NDOCUMENTS; k++) {
+	for (k = 0; k < DOCUMENTS_N; k++) {
 		if (!seen[k]) {
 			http_error(c->resp, 400, "documents.missing", "documents",
 			    "not checked: %s; check every document before approving",
-			    ra_documents[k].en);
+			    documents_checklist[k].en);
 			return HTTP_ANSWERED;
 		}
 	}
-	if (asprintf(note, "documents checked: %s, %s, %s", ra_documents[0].code,
-	    ra_documents[1].code, ra_documents[2].code) == -1) {
+	if (asprintf(note, "documents checked: %s, %s, %s", documents_checklist[0].code,
+	    documents_checklist[1].code, documents_checklist[2].code) == -1) {
 		*note = NULL;
 		return HTTP_FAILED;
 	}
