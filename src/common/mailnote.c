@@ -70,11 +70,27 @@ mailnote_kind(const json_t *m)
 	return -1;
 }
 
+/* After the address it is about, as the desk's console shows it. */
+static int
+mailnote_brief(char **s, int kind, int tries, const char *error)
+{
+	if (kind == MAILNOTE_RETRIED)
+		return asprintf(s, _("the mail to it is not delivered yet: %s; the service keeps "
+		    "trying"), error);
+	if (kind == MAILNOTE_REFUSED)
+		return asprintf(s, _("the mail to it was refused: %s; tell the applicant in "
+		    "person"), error);
+	return asprintf(s, _("the mail to it could not be delivered (tries: %d): %s; tell the "
+	    "applicant in person"), tries, error);
+}
+
 /* One sentence into *s (asprintf's return); literal formats, so the compiler checks them. */
 static int
 mailnote_say(char **s, enum mailnote_reader reader, int kind, const char *notice,
     const char *to, int tries, const char *error)
 {
+	if (reader == MAILNOTE_DESK_BRIEF)
+		return mailnote_brief(s, kind, tries, error);
 	if (kind == MAILNOTE_RETRIED)
 		return asprintf(s, _("The mail \"%s\" to %s is not delivered yet: %s — the "
 		    "service keeps trying."), notice, to, error);

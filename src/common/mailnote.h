@@ -14,6 +14,8 @@
 enum mailnote_reader {
 	MAILNOTE_APPLICANT,	/* check the address; the application goes on without it */
 	MAILNOTE_DESK,		/* tell the applicant in person */
+	MAILNOTE_DESK_BRIEF,	/* the same after the address, on a crowded screen: "the
+				   mail to it ..." without the notice or the address */
 	MAILNOTE__MAX
 };
 

@@ -102,17 +102,18 @@ app_certs(struct screen *s, const json_t *app)
 }
 
 /*
- * The address, and under it a mail that did not arrive (the address in full): the
- * operator tells the person in person what the mail would have.
+ * The address, and after it a mail to it that did not arrive: the operator tells the
+ * person what the mail would have. Brief, so the view keeps its first lines on 80x24.
  */
 static void
 app_email(struct screen *s, const json_t *app)
 {
 	const char	*to = ra_str(json_object_get(app, "applicant"), "email");
-	char		*problem = mailnote_problem(json_object_get(app, "mail"), MAILNOTE_DESK);
+	char		*problem = mailnote_problem(json_object_get(app, "mail"),
+			    MAILNOTE_DESK_BRIEF);
 	char		*line = NULL;
 
-	if (problem != NULL && asprintf(&line, "%s\n%s", app_or(to), problem) != -1)
+	if (problem != NULL && asprintf(&line, "%s — %s", app_or(to), problem) != -1)
 		app_set(s, "email", line);
 	else
 		app_set(s, "email", to);
