@@ -86,13 +86,15 @@ def make_sink():
 
 
 def deliver(svc, tmp_path, mail, number, notice="received", lang="kk", to=ADDRESS,
-            mail_id=7):
-    """mail_deliver through the test tool: (outcome, cause)."""
+            mail_id=7, env=None):
+    """mail_deliver through the test tool: (outcome, cause). env: set for the tool after
+    uninstalled-env (NCAENROLL_LIBEXECDIR: where it finds ncaenroll-pdf)."""
     conf = tmp_path / "ncaenrolld.yaml"
     conf.write_text("mail:\n" + "".join(f"  {k}: {json.dumps(v)}\n"
                                         for k, v in mail.items()))
     store = "sqlite:" + os.path.join(svc.state, "ncaenrolld.db")
-    p = subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"),
+    over = [f"{k}={v}" for k, v in (env or {}).items()]
+    p = subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"), "env", *over,
                         os.path.join(BUILDDIR, "tests", "tools", "mail-deliver"),
                         str(conf), store, number, notice, to, lang, str(mail_id)],
                        capture_output=True, text=True, env=program_env(), timeout=60)
@@ -305,3 +307,55 @@ def test_an_application_that_is_gone(svc, make_sink, tmp_path):
     outcome, cause = deliver(svc, tmp_path, settings(sink), GONE)
     assert outcome == "refused" and GONE in cause, cause
     assert sink.wait(1, timeout=1) == []
+
+
+def fake_helper(tmp_path, script):
+    """A folder holding an ncaenroll-pdf that runs script (sh)."""
+    d = tmp_path / "libexec"
+    d.mkdir()
+    helper = d / "ncaenroll-pdf"
+    helper.write_text("#!/bin/sh\n" + script)
+    helper.chmod(0o755)
+    return str(d)
+
+
+def test_the_helper_gets_the_form_and_nothing_of_the_service(svc, number, make_sink,
+                                                             tmp_path):
+    """ncaenroll-pdf runs with a clean environment, and its private folder is gone after."""
+    seen, tmp = tmp_path / "seen-env", tmp_path / "tmp"
+    tmp.mkdir()
+    real = os.path.join(os.path.abspath(BUILDDIR), "ncaenroll-pdf")
+    libexec = fake_helper(tmp_path, f'env > "{seen}"\nexec "{real}"\n')
+    sink = make_sink()
+    assert deliver(svc, tmp_path, settings(sink), number, env={
+        "NCAENROLL_LIBEXECDIR": libexec, "TMPDIR": str(tmp),
+        "NCA_SERVICE_SECRET": "not-for-helpers"}) == ("sent", "")
+    names = {line.split("=", 1)[0] for line in seen.read_text().splitlines()}
+    assert "NCA_SERVICE_SECRET" not in names and "TMPDIR" not in names, names
+    assert names - {"PWD", "SHLVL", "_", "OLDPWD"} <= {
+        "PATH", "LANG", "NCAENROLL_LOCALEDIR", "NCAENROLL_DATADIR"}, names
+    assert list(tmp.iterdir()) == [], "the PDF and its folder are removed"
+    [(_, _, raw)] = sink.wait(1)
+    assert "application/pdf" in [p.get_content_type() for p in parse(raw).walk()]
+
+
+def test_a_helper_that_fails_is_retried_in_its_words(svc, number, make_sink, tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    libexec = fake_helper(tmp_path, 'cat > /dev/null\necho "no fonts here" >&2\nexit 1\n')
+    sink = make_sink()
+    outcome, cause = deliver(svc, tmp_path, settings(sink), number,
+                             env={"NCAENROLL_LIBEXECDIR": libexec, "TMPDIR": str(tmp)})
+    assert (outcome, cause) == ("retry", "cannot make the PDF: ncaenroll-pdf: no fonts here")
+    assert sink.wait(1, timeout=2) == [], "no mail goes without its form"
+    assert list(tmp.iterdir()) == []
+
+
+def test_no_helper_at_all(svc, number, make_sink, tmp_path):
+    (tmp_path / "empty").mkdir()
+    sink = make_sink()
+    outcome, cause = deliver(svc, tmp_path, settings(sink), number,
+                             env={"NCAENROLL_LIBEXECDIR": str(tmp_path / "empty")})
+    assert outcome == "retry" and cause.startswith("cannot make the PDF: cannot run "
+                                                   "ncaenroll-pdf"), cause
+    assert str(tmp_path) not in cause, "no path of the service's in what the applicant sees"
