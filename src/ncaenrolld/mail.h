@@ -11,7 +11,8 @@
  *
  * Causes are what the relay said ("550 5.1.1 <a@b.kz>: no such user") or what went wrong
  * ("SSL certificate problem: ..."): they are stored with the mail and shown to the
- * applicant, so they never hold the password, the relay's URL or a path.
+ * applicant, so they never hold the password or a path of ours (curl's may name the
+ * relay's host and port).
  *
  * The four mail_submitted..mail_revoked below are the synchronous mails of before the
  * outbox, kept only until their callers queue instead; they ignore starttls and login.

@@ -638,6 +638,11 @@ conf_check_mail(struct conf_parse *p, const int *lines)
 	if ((m->username == NULL) != (m->password_file == NULL))
 		return conf_fail_line(p, lines[m->username == NULL ? 5 : 4],
 		    "mail: a login needs both mail.username and mail.password_file");
+	/* when-offered would send it in the clear to whoever strips the relay's STARTTLS. */
+	if (m->username != NULL && m->smtp_url != NULL &&
+	    strncmp(m->smtp_url, "smtps://", 8) != 0 && m->starttls != SRV_STARTTLS_REQUIRED)
+		return conf_fail_line(p, lines[4], "mail.username: a password goes only over "
+		    "TLS: set mail.starttls: required, or use an smtps:// relay");
 	if (m->ca_file != NULL && access(m->ca_file, R_OK) == -1) {
 		cause_set(p->cause, "%s:%d: mail.ca_file: cannot read %s: %s", p->file,
 		    lines[3], m->ca_file, strerror(errno));

@@ -267,7 +267,7 @@ def test_a_password_file_others_can_read_is_refused(svc, number, make_sink, tmp_
     sink = make_sink()
     conf = tmp_path / "ncaenrolld.yaml"
     conf.write_text(f"mail:\n  smtp_url: smtp://127.0.0.1:{sink.port}\n  from: {FROM}\n"
-                    f"  username: nca-mailer\n"
+                    f"  starttls: required\n  username: nca-mailer\n"
                     f"  password_file: {password_file(tmp_path, mode=0o644)}\n")
     p = subprocess.run([os.path.join(BUILDDIR, "ncaenrolld"), "--config", str(conf),
                         "--demo", "--state-dir", str(tmp_path / "state"),

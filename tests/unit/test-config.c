@@ -307,6 +307,12 @@ test_mail_settings(void **state)
 	refused(f, text, 3, "the password alone on one line");
 	write_secret(f, "one\ntwo\n", 0600, pw);
 	refused(f, text, 3, "the password alone on one line");
+	(void)snprintf(text, sizeof text, "mail:\n  smtp_url: smtp://relay.example.kz\n"
+	    "  from: pki@example.kz\n  username: pki\n  password_file: %s\n", pw);
+	write_secret(f, "x\n", 0600, pw);
+	refused(f, text, 4, "a password goes only over TLS");
+	srvconf_free(&f->cfg);
+	assert_int_equal(srvconf_init(&f->cfg, NULL), 0);
 	refused(f, "mail:\n  ca_file: /nonexistent/ca.pem\n", 2,
 	    "mail.ca_file: cannot read /nonexistent/ca.pem");
 	(void)unlink(pw);
