@@ -1,6 +1,7 @@
 /*
- * mail — the applicant's messages: composing one (headers, RFC 2047 subject, body), sending
- * it over SMTP with libcurl, and the words of the submitted, issued and rejected mails.
+ * mail — the applicant's messages over SMTP with libcurl: mail_send_message builds the MIME
+ * message with curl's API and judges the relay's answer; below it, the synchronous mails of
+ * before the outbox (composed by hand), kept until their callers queue instead.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "common/revocation.h"
 #include "common/storage.h"
 #include "ncaenrolld/mail.h"
+#include "ncaenrolld/mailpdf.h"
 
 #define MAIL_DEFAULT_FROM	"ncaenrolld@localhost"
 #define MAIL_CONNECT_TIMEOUT	5L	/* seconds: a dead relay must not hold a request */
@@ -525,31 +527,6 @@ mail_wanted(const struct srv *srv, const struct store_app *a)
 	    a->email != NULL && *a->email != '\0';
 }
 
-/* A directory entry's name in the applicant's language (data, so it can follow lang). */
-static char *
-mail_dir_name(struct store *st, enum store_dir dir, const char *id, const char *lang)
-{
-	struct store_entry	 e;
-	const char		*n = NULL;
-	char			*s;
-	int			 found = 0;
-
-	memset(&e, 0, sizeof e);
-	if (store_entry_get(st, dir, id, &e, &found, NULL) == -1 || !found)
-		return strdup(id);
-	if (lang != NULL && strcmp(lang, "kk") == 0)
-		n = e.name.kk;
-	else if (lang != NULL && strcmp(lang, "ru") == 0)
-		n = e.name.ru;
-	else
-		n = e.name.en;
-	if (n == NULL || *n == '\0')
-		n = e.name.en != NULL ? e.name.en : e.name.ru;
-	s = strdup(n != NULL ? n : id);
-	store_entry_free(&e);
-	return s;
-}
-
 int
 mail_submitted(struct srv *srv, struct store *st, const struct store_app *a, char **cause)
 {
@@ -567,9 +544,9 @@ mail_submitted(struct srv *srv, struct store *st, const struct store_app *a, cha
 	mail_when(a->deadline, deadline);
 	stg = storage_find(a->storage);
 	memset(&af, 0, sizeof af);
-	role = mail_dir_name(st, STORE_ROLES, a->role_id, a->lang);
-	region = mail_dir_name(st, STORE_REGIONS, a->region_id, a->lang);
-	city = mail_dir_name(st, STORE_CITIES, a->city_id, a->lang);
+	role = mailpdf_dir_name(st, STORE_ROLES, a->role_id, a->lang);
+	region = mailpdf_dir_name(st, STORE_REGIONS, a->region_id, a->lang);
+	city = mailpdf_dir_name(st, STORE_CITIES, a->city_id, a->lang);
 	if (asprintf(&applicant, "%s %s%s%s", a->surname, a->given_name,
 	    a->patronymic != NULL && *a->patronymic != '\0' ? " " : "",
 	    a->patronymic != NULL ? a->patronymic : "") == -1)

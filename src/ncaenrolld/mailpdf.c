@@ -335,8 +335,12 @@ mailpdf_make(const struct srv *srv, struct store *st, const struct store_app *a,
 		pdf->dir = NULL;
 		return -1;
 	}
-	if (asprintf(&name, "application-%s.pdf", a->number) == -1 ||
-	    (pdf->name = name, asprintf(&path, "%s/%s", pdf->dir, name)) == -1) {
+	if (asprintf(&name, "application-%s.pdf", a->number) == -1) {
+		cause_set(cause, "out of memory");
+		goto out;
+	}
+	pdf->name = name;
+	if (asprintf(&path, "%s/%s", pdf->dir, name) == -1) {
 		cause_set(cause, "out of memory");
 		goto out;
 	}
