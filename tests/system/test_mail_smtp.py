@@ -20,7 +20,7 @@ import pytest
 
 from conftest import BUILDDIR
 from fixtures import Sink, service_fixture
-from service import program_env
+from service import SANITIZER_MARKS, program_env
 from test_apply_cli import Applicant
 from test_form_pdf import ORG_KK, ORG_RU, PERSON, pdf_text, qr_of
 
@@ -99,6 +99,7 @@ def deliver(svc, tmp_path, mail, number, notice="received", lang="kk", to=ADDRES
                         str(conf), store, number, notice, to, lang, str(mail_id)],
                        capture_output=True, text=True, env=program_env(), timeout=60)
     assert p.returncode in (0, 1, 2), p.stderr
+    assert not any(m in p.stderr for m in SANITIZER_MARKS), p.stderr
     outcome, _, cause = p.stdout.partition("\n")
     assert PASSWORD not in p.stdout + p.stderr, "the relay's password is a secret"
     return outcome, cause.strip()
