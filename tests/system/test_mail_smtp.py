@@ -31,13 +31,17 @@ FROM = "noreply@nca.example.kz"
 PASSWORD = "s3cret-Relay-Pa55"
 GONE = "0000-0000-0000-0000-0000-0000-0000"
 
-svc = service_fixture("mailsmtp")
+svc = service_fixture("mailsmtp", clock=True)
 
 
 @pytest.fixture(scope="module")
-def applied(svc, tmp_path_factory):
+def applied(svc, clock, tmp_path_factory):
     """An application sent by the applicant's own program, with an e-mail address: the
-    applicant and its number."""
+    applicant and its number. Sent at 20:30 UTC yesterday, already tomorrow in Kazakhstan,
+    so that a date written in UTC reads a day early."""
+    evening = datetime.now(timezone.utc).replace(hour=20, minute=30, second=0,
+                                                 microsecond=0) - timedelta(days=1)
+    clock.write_text(f"{int(evening.timestamp())}\n")
     me = Applicant(svc, str(tmp_path_factory.mktemp("home")))
     p = me.apply(email=ADDRESS)
     assert p.returncode == 0, p.stderr
@@ -159,7 +163,10 @@ def test_the_deadline_on_the_form_is_kazakhstan_time(svc, applied, make_sink, tm
     [(_, _, raw)] = sink.wait(1)
     pdf = list(parse(raw).iter_parts())[1]
     (tmp_path / "form.pdf").write_bytes(pdf.get_content())
-    assert kz_day(deadline) in pdf_text(str(tmp_path / "form.pdf"))
+    words = pdf_text(str(tmp_path / "form.pdf"))
+    utc_day = deadline[:10]
+    assert kz_day(deadline) != utc_day, "the application was sent in the KZ night"
+    assert kz_day(deadline) in words and utc_day not in words, words
 
 
 def test_the_message_id_is_the_same_on_every_try(svc, number, make_sink, tmp_path):
