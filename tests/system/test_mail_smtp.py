@@ -90,9 +90,10 @@ def make_sink():
 
 
 def deliver(svc, tmp_path, mail, number, notice="received", lang="kk", to=ADDRESS,
-            mail_id=7, env=None):
+            mail_id=7, env=None, pass_fds=()):
     """mail_deliver through the test tool: (outcome, cause). env: set for the tool after
-    uninstalled-env (NCAENROLL_LIBEXECDIR: where it finds ncaenroll-pdf)."""
+    uninstalled-env (NCAENROLL_LIBEXECDIR: where it finds ncaenroll-pdf); pass_fds:
+    descriptors the tool inherits (as a service holds files open)."""
     conf = tmp_path / "ncaenrolld.yaml"
     conf.write_text("mail:\n" + "".join(f"  {k}: {json.dumps(v)}\n"
                                         for k, v in mail.items()))
@@ -101,7 +102,8 @@ def deliver(svc, tmp_path, mail, number, notice="received", lang="kk", to=ADDRES
     p = subprocess.run([os.path.join(BUILDDIR, "uninstalled-env"), "env", *over,
                         os.path.join(BUILDDIR, "tests", "tools", "mail-deliver"),
                         str(conf), store, number, notice, to, lang, str(mail_id)],
-                       capture_output=True, text=True, env=program_env(), timeout=60)
+                       capture_output=True, text=True, env=program_env(), timeout=60,
+                       pass_fds=pass_fds)
     assert p.returncode in (0, 1, 2), p.stderr
     assert not any(m in p.stderr for m in SANITIZER_MARKS), p.stderr
     outcome, _, cause = p.stdout.partition("\n")
@@ -329,19 +331,26 @@ def fake_helper(tmp_path, script):
 
 def test_the_helper_gets_the_form_and_nothing_of_the_service(svc, number, make_sink,
                                                              tmp_path):
-    """ncaenroll-pdf runs with a clean environment, and its private folder is gone after."""
-    seen, tmp = tmp_path / "seen-env", tmp_path / "tmp"
+    """ncaenroll-pdf runs with a clean environment and none of the service's descriptors
+    (even one not marked close-on-exec), and its private folder is gone after."""
+    seen, fds, tmp = tmp_path / "seen-env", tmp_path / "seen-fds", tmp_path / "tmp"
     tmp.mkdir()
     real = os.path.join(os.path.abspath(BUILDDIR), "ncaenroll-pdf")
-    libexec = fake_helper(tmp_path, f'env > "{seen}"\nexec "{real}"\n')
+    libexec = fake_helper(tmp_path, f'env > "{seen}"\nls -l /proc/$$/fd > "{fds}"\n'
+                                    f'exec "{real}"\n')
     sink = make_sink()
-    assert deliver(svc, tmp_path, settings(sink), number, env={
-        "NCAENROLL_LIBEXECDIR": libexec, "TMPDIR": str(tmp),
-        "NCA_SERVICE_SECRET": "not-for-helpers"}) == ("sent", "")
+    held = os.open(str(tmp_path / "held-by-the-service"), os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        assert deliver(svc, tmp_path, settings(sink), number, env={
+            "NCAENROLL_LIBEXECDIR": libexec, "TMPDIR": str(tmp),
+            "NCA_SERVICE_SECRET": "not-for-helpers"}, pass_fds=(held,)) == ("sent", "")
+    finally:
+        os.close(held)
     names = {line.split("=", 1)[0] for line in seen.read_text().splitlines()}
     assert "NCA_SERVICE_SECRET" not in names and "TMPDIR" not in names, names
     assert names - {"PWD", "SHLVL", "_", "OLDPWD"} <= {
         "PATH", "LANG", "NCAENROLL_LOCALEDIR", "NCAENROLL_DATADIR"}, names
+    assert "held-by-the-service" not in fds.read_text(), fds.read_text()
     assert list(tmp.iterdir()) == [], "the PDF and its folder are removed"
     [(_, _, raw)] = sink.wait(1)
     assert "application/pdf" in [p.get_content_type() for p in parse(raw).walk()]
