@@ -32,7 +32,7 @@ class World:
     def __init__(self, tmp):
         self.sink = Sink()
         self.desk = Desk(tmp, mail={"smtp_url": f"smtp://127.0.0.1:{self.sink.port}",
-                                    "from": "НУЦ РК <noreply@pki.gov.kz>"})
+                                    "from": "noreply@pki.gov.kz"})
         self.op = self.desk.operator("aigerim")
 
     def mails(self, number):
