@@ -1,37 +1,58 @@
 /*
- * mail — the applicant's e-mail notifications over SMTP (libcurl): on submission (request
- * number, deadline and the application form) and on issuance (certificates ready, how to
- * install them), rejection and revocation. Nothing is sent when cfg->mail.smtp_url is unset or the application has
- * no e-mail. Bodies are UTF-8 text/plain, subjects RFC 2047 encoded. Texts are English
- * msgids through _(): gettext's language is process-wide, so a per-applicant language
- * needs catalogs selected per message, which is left for later (directory names do follow
- * the applicant's language). Failure returns -1 with a cause; callers log it and go on:
- * mail never fails a request. Thread-safe (one curl handle per message).
+ * mail — the applicant's e-mail over SMTP (libcurl), doc/mail.md. mail_deliver makes one
+ * attempt to deliver one queued notice (store.h, "the outbox"): its words by notice_render
+ * in the applicant's language, for "received" the application form as a PDF drawn by the
+ * ncaenroll-pdf helper (mailpdf.h), sent as MIME built by libcurl: multipart/mixed of
+ * text/plain; charset=UTF-8 (base64) and application/pdf, the subject RFC 2047 encoded,
+ * over smtp:// (STARTTLS as mail.starttls says) or smtps://, the relay's certificate checked
+ * against mail.ca_file or the system's store, with a login when mail.username is set.
+ * One curl handle per attempt: thread-safe. Timeouts are short (connect 5 s, all 20 s):
+ * only the mailer waits for them.
+ *
+ * Causes are what the relay said ("550 5.1.1 <a@b.kz>: no such user") or what went wrong
+ * ("SSL certificate problem: ..."): they are stored with the mail and shown to the
+ * applicant, so they never hold the password or a path of ours (curl's may name the
+ * relay's host and port).
  */
 #ifndef NCA_MAIL_H
 #define NCA_MAIL_H
 
+#include <time.h>
+
 #include "ncaenrolld/srv.h"
 
-/* Raw send: one recipient, UTF-8 subject and body (LF line ends). */
-int	mail_send(const struct srv_mail *, const char *to, const char *subject,
-	    const char *body, char **cause);
-/* The full message as sent (headers + base64 body, CRLF); malloc'd. For tests. */
-char	*mail_compose(const struct srv_mail *, const char *to, const char *subject,
-	    const char *body, time_t now, char **cause);
+enum mail_outcome {
+	MAIL_SENT,		/* the relay took it (250 after DATA) */
+	MAIL_RETRY,		/* connection, TLS, login, 4xx, timeout, the helper: try later */
+	MAIL_REFUSED,		/* a 5xx to MAIL FROM, RCPT TO or DATA, or no application */
+};
 
-/* Each: 1 sent; 0 nothing to send (no address, or mail not configured); -1 failed. */
-int	mail_submitted(struct srv *, struct store *, const struct store_app *, char **cause);
-int	mail_issued(struct srv *, const struct store_app *, char **cause);
-/* An RA desk rejected the application (a->reject_reason says why). */
-int	mail_rejected(struct srv *, const struct store_app *, char **cause);
-/* The application's certificates were revoked (a->revoke_reason, a->revoked_at). */
-int	mail_revoked(struct srv *, const struct store_app *, char **cause);
-
-/* One try at a mail of the outbox (contract-14: t14-smtp replaces this bridge). */
-enum mail_outcome { MAIL_SENT, MAIL_RETRY, MAIL_REFUSED };
-struct store_mail;
+/*
+ * One attempt to deliver m, claimed by the caller; *cause (caller-freed) says why it was
+ * not sent (MAIL_RETRY, MAIL_REFUSED), NULL when sent.
+ */
 enum mail_outcome mail_deliver(struct srv *, struct store *, const struct store_mail *,
-	    char **cause);
+		    char **cause);
+
+/*
+ * m's Message-ID, the same on every try: "<NOTICE.NUMBER.ID@DOMAIN>", DOMAIN that of
+ * mail.from ("localhost" without one). malloc'd; NULL without memory.
+ */
+char		*mail_message_id(const struct srv_mail *, const struct store_mail *);
+
+/* What mail_deliver sends, once its words and its attachment are made. */
+struct mail_message {
+	const char	*to;		/* the recipient's address */
+	const char	*message_id;	/* "<...>" */
+	const char	*subject;	/* one line, UTF-8 */
+	const char	*body;		/* UTF-8, LF line ends */
+	const char	*attachment;	/* a file's path, or NULL */
+	const char	*attachment_name; /* the name the reader sees ("application-N.pdf") */
+	time_t		 date;
+};
+
+/* The last step of mail_deliver: msg over SMTP, judged as mail_deliver's outcome. */
+enum mail_outcome mail_send_message(const struct srv_mail *, const struct mail_message *,
+		    char **cause);
 
 #endif

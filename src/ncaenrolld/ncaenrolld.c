@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "common/about.h"
 #include "common/atomicfile.h"
 #include "common/cause.h"
@@ -718,7 +720,7 @@ main(int argc, char **argv)
 	struct ncaenrolld	 d;
 	enum log_level		 level = LOGL_INFO;
 	char			*cause = NULL;
-	int			 exit_now, rc = NCAENROLLD_EXIT_START;
+	int			 exit_now, curl = 0, rc = NCAENROLLD_EXIT_START;
 
 	memset(&d, 0, sizeof d);
 	if (hardening_no_core_dumps(&cause) == -1 || i18n_init(NULL, &cause) == -1) {
@@ -741,6 +743,12 @@ main(int argc, char **argv)
 		log_error("%s", cause != NULL ? cause : "cannot block signals");
 		goto out;
 	}
+	/* Before any thread: libcurl's global setup is not thread-safe (the mailer sends). */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("cannot set up libcurl");
+		goto out;
+	}
+	curl = 1;
 	if (ncaenrolld_start(&d, &cause) == -1) {
 		log_error("%s", cause);
 		goto out;
@@ -767,6 +775,8 @@ main(int argc, char **argv)
 out:
 	free(cause);
 	ncaenrolld_free(&d);
+	if (curl)
+		curl_global_cleanup();
 	log_close();
 	return rc;
 }

@@ -27,10 +27,23 @@ struct srv_policy {
 	int	connections_per_address;/* open connections per client address (32) */
 };
 
+/* mail.starttls: whether an smtp:// relay's session turns to TLS (smtps:// always is). */
+enum srv_starttls {
+	SRV_STARTTLS_WHEN_OFFERED,	/* if the relay offers it (the default) */
+	SRV_STARTTLS_REQUIRED,		/* else the mail waits and says why */
+	SRV_STARTTLS_OFF,		/* never: a relay on loopback or a trusted link */
+};
+
 struct srv_mail {
-	char	*smtp_url;		/* smtp://host:port; NULL = no mail */
-	char	*from;			/* From: address */
-	int	 retry_for;		/* seconds a temporary failure is retried */
+	char	*smtp_url;		/* smtp://host:port or smtps://; NULL = no mail */
+	char	*from;			/* From: address (its domain ends each Message-ID) */
+	int	 starttls;		/* enum srv_starttls */
+	char	*ca_file;		/* PEM the relay's certificate is checked against;
+					   NULL: the system's store */
+	char	*username;		/* NULL: no login */
+	char	*password_file;		/* 0600; read at load into password */
+	char	*password;		/* secret: never logged, never in a cause */
+	int	 retry_for;		/* seconds a temporary failure is retried (172800) */
 };
 
 struct srv_demo {

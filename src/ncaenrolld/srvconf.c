@@ -6,11 +6,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "common/cause.h"
@@ -33,6 +36,7 @@ enum conf_type {
 	CONF_INT,
 	CONF_SIZE,
 	CONF_BOOL,
+	CONF_CHOICE,		/* one of the key's words, stored as its index (int) */
 	CONF__MAX
 };
 
@@ -50,6 +54,7 @@ static const char *const conf_type_names[] = {
 	[CONF_INT] = "an integer",
 	[CONF_SIZE] = "a number of bytes",
 	[CONF_BOOL] = "true or false",
+	[CONF_CHOICE] = "one of",
 };
 _Static_assert(sizeof conf_type_names / sizeof conf_type_names[0] == CONF__MAX,
     "one name per type");
@@ -64,6 +69,7 @@ struct conf_key {
 	const struct conf_key	*sub;		/* CONF_MAP: its keys, NULL-name ended */
 	/* CONF_MAP: rules between its keys; lines[i] is sub[i]'s line, 0 if absent */
 	int			(*check)(struct conf_parse *, const int *lines);
+	const char *const	*words;		/* CONF_CHOICE: NULL-ended */
 };
 
 struct conf_parse {
@@ -109,11 +115,19 @@ static const struct conf_key conf_operators[] = {
 	{ NULL }
 };
 
+/* In the order of enum srv_starttls. */
+static const char *const conf_starttls_words[] = { "when-offered", "required", "off", NULL };
+
 /* Keep the order of conf_check_mail's indexes. */
 static const struct conf_key conf_mail[] = {
 	{ "smtp_url", CONF_SMTP_URL, CONF_OFF(mail.smtp_url) },
 	{ "from", CONF_EMAIL, CONF_OFF(mail.from) },
-	{ "retry_for", CONF_INT, CONF_OFF(mail.retry_for), 60, 30LL * 86400 },
+	{ "starttls", CONF_CHOICE, CONF_OFF(mail.starttls), 0, 0, NULL, NULL,
+	    conf_starttls_words },
+	{ "ca_file", CONF_OPT_STRING, CONF_OFF(mail.ca_file) },
+	{ "username", CONF_OPT_STRING, CONF_OFF(mail.username) },
+	{ "password_file", CONF_OPT_STRING, CONF_OFF(mail.password_file) },
+	{ "retry_for", CONF_INT, CONF_OFF(mail.retry_for), 0, 31536000 },
 	{ NULL }
 };
 
@@ -236,7 +250,8 @@ srvconf_init(struct srv_config *cfg, char **cause)
 	cfg->policy.max_connections = 256;
 	cfg->policy.connections_per_address = 32;
 	cfg->demo.auto_approve = -1;
-	cfg->mail.retry_for = 2 * 86400;
+	cfg->mail.starttls = SRV_STARTTLS_WHEN_OFFERED;
+	cfg->mail.retry_for = 172800;
 	return 0;
 }
 
@@ -249,13 +264,19 @@ srvconf_free(struct srv_config *cfg)
 		&cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
 		&cfg->ca_issuers_url, &cfg->cps_url, &cfg->store_uri, &cfg->data_dir,
 		&cfg->state_dir, &cfg->clock_file, &cfg->log_level, &cfg->mail.smtp_url,
-		&cfg->mail.from, &cfg->demo.fixed_captcha, &cfg->support.phone,
+		&cfg->mail.from, &cfg->mail.ca_file, &cfg->mail.username,
+		&cfg->mail.password_file, &cfg->demo.fixed_captcha, &cfg->support.phone,
 		&cfg->support.email, &cfg->support.web, &cfg->support.address.kk,
 		&cfg->support.address.ru, &cfg->support.address.en, &cfg->support.hours.kk,
 		&cfg->support.hours.ru, &cfg->support.hours.en,
 	};
 	size_t	 i;
 
+	if (cfg->mail.password != NULL) {
+		explicit_bzero(cfg->mail.password, strlen(cfg->mail.password));
+		free(cfg->mail.password);
+		cfg->mail.password = NULL;
+	}
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		free(*strings[i]);
 		*strings[i] = NULL;
@@ -428,6 +449,29 @@ static int	conf_map(struct conf_parse *, const yaml_node_t *, const struct conf_
 		    const char *);
 
 static int
+conf_choice(struct conf_parse *p, const yaml_node_t *n, const char *name,
+    const struct conf_key *k, int *field)
+{
+	const char	*v = (const char *)n->data.scalar.value;
+	char		 known[256] = "";
+	size_t		 i, len = 0;
+	int		 w;
+
+	for (i = 0; k->words[i] != NULL; i++) {
+		if (strcmp(k->words[i], v) == 0) {
+			*field = (int)i;
+			return 0;
+		}
+		w = snprintf(known + len, sizeof known - len, "%s%s", i > 0 ? ", " : "",
+		    k->words[i]);
+		if (w > 0 && (size_t)w < sizeof known - len)
+			len += (size_t)w;
+	}
+	return conf_fail(p, n, "%s: '%s' is not %s %s", name, v, conf_type_names[k->type],
+	    known);
+}
+
+static int
 conf_value(struct conf_parse *p, const yaml_node_t *n, const struct conf_key *k,
     const char *name)
 {
@@ -465,6 +509,8 @@ conf_value(struct conf_parse *p, const yaml_node_t *n, const struct conf_key *k,
 			return conf_fail(p, n, "%s: '%s' is not %s", name, v,
 			    conf_type_names[k->type]);
 		return 0;
+	case CONF_CHOICE:
+		return conf_choice(p, n, name, k, (int *)field);
 	default:
 		return conf_string(p, n, name, k, (char **)field);
 	}
@@ -529,14 +575,87 @@ conf_fail_line(struct conf_parse *p, int line, const char *why)
 	return -1;
 }
 
-/* conf_mail: 0 smtp_url, 1 from. */
+#define CONF_PASSWORD_MAX	1024
+
+/*
+ * The relay's password, read once here so that nothing reads it later: a file of one line
+ * that only its owner may read (0600), else refused (a password others can read is not
+ * one). The cause names the file, never what it holds.
+ */
+static int
+conf_password(struct conf_parse *p, int line, const char *file, char **password)
+{
+	char		 buf[CONF_PASSWORD_MAX + 1], why[300];
+	struct stat	 sb;
+	ssize_t		 n = -1;
+	size_t		 len;
+	int		 fd;
+
+	*why = '\0';
+	if ((fd = open(file, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1)
+		(void)snprintf(why, sizeof why, "cannot read %s: %s", file, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		(void)snprintf(why, sizeof why, "%s is not a file", file);
+	else if ((sb.st_mode & 077) != 0)
+		(void)snprintf(why, sizeof why, "others may read %s (mode %04o): make it "
+		    "0600 (chmod 600 %s)", file, (unsigned)(sb.st_mode & 07777), file);
+	else if ((n = read(fd, buf, sizeof buf)) == -1)
+		(void)snprintf(why, sizeof why, "cannot read %s: %s", file, strerror(errno));
+	if (fd != -1)
+		(void)close(fd);
+	if (*why == '\0') {
+		len = (size_t)n;
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			len--;
+		buf[len] = '\0';
+		if (n > CONF_PASSWORD_MAX || len == 0 || memchr(buf, '\n', len) != NULL ||
+		    strlen(buf) != len)
+			(void)snprintf(why, sizeof why, "%s must hold the password alone on "
+			    "one line", file);
+		else if ((*password = strdup(buf)) == NULL)
+			(void)snprintf(why, sizeof why, "out of memory");
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (*why == '\0')
+		return 0;
+	cause_set(p->cause, "%s:%d: mail.password_file: %s", p->file, line, why);
+	return -1;
+}
+
+/*
+ * conf_mail: 0 smtp_url, 1 from, 2 starttls, 3 ca_file, 4 username, 5 password_file,
+ * 6 retry_for.
+ */
 static int
 conf_check_mail(struct conf_parse *p, const int *lines)
 {
-	if (p->cfg->mail.smtp_url != NULL && p->cfg->mail.from == NULL)
+	struct srv_mail	*m = &p->cfg->mail;
+
+	if (m->smtp_url != NULL && m->from == NULL)
 		return conf_fail_line(p, lines[0],
 		    "mail.smtp_url: mail also needs mail.from (the sender's address)");
-	return 0;
+	if ((m->username == NULL) != (m->password_file == NULL))
+		return conf_fail_line(p, lines[m->username == NULL ? 5 : 4],
+		    "mail: a login needs both mail.username and mail.password_file");
+	/* when-offered would send it in the clear to whoever strips the relay's STARTTLS. */
+	if (m->username != NULL && m->smtp_url != NULL &&
+	    strncmp(m->smtp_url, "smtps://", 8) != 0 && m->starttls != SRV_STARTTLS_REQUIRED)
+		return conf_fail_line(p, lines[4], "mail.username: a password goes only over "
+		    "TLS: set mail.starttls: required, or use an smtps:// relay");
+	if (m->ca_file != NULL && access(m->ca_file, R_OK) == -1) {
+		cause_set(p->cause, "%s:%d: mail.ca_file: cannot read %s: %s", p->file,
+		    lines[3], m->ca_file, strerror(errno));
+		return -1;
+	}
+	if (m->password_file == NULL)
+		return 0;
+	if (m->password != NULL) {
+		explicit_bzero(m->password, strlen(m->password));
+		free(m->password);
+		m->password = NULL;
+	}
+	return conf_password(p, lines[5], m->password_file, &m->password);
 }
 
 /* conf_demo: 0 enabled, 1 auto_approve, 2 fixed_captcha. */

@@ -70,24 +70,41 @@ def tui(svc, home, lang="en", **kw):
 
 class Sink:
     """An SMTP server on loopback that keeps every message it is given (aiosmtpd: a file
-    that uses it says pytest.importorskip("aiosmtpd.controller") first)."""
+    that uses it says pytest.importorskip("aiosmtpd.controller") first). kw: aiosmtpd's
+    own (tls_context for STARTTLS, ssl_context for TLS from the start, authenticator,
+    auth_required, ...); refuse: {address: "550 ..."}, the answer to RCPT TO for it.
+    sessions: for each message, whether it came over TLS and who had logged in."""
 
-    def __init__(self):
+    def __init__(self, refuse=None, **kw):
         from aiosmtpd.controller import Controller
         self.messages = []
+        self.sessions = []
         sink = self
+        refused = dict(refuse or {})
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                if address in refused:
+                    return refused[address]
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 sink.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
                                       envelope.original_content or envelope.content))
+                # session.ssl: after STARTTLS; the transport's: TLS from the start.
+                tls = session.ssl is not None or \
+                    server.transport.get_extra_info("ssl_object") is not None
+                sink.sessions.append({"tls": tls,
+                                      "login": session.auth_data if session.authenticated
+                                      else None})
                 return "250 OK"
 
         # The controller checks it is up by connecting, so it needs a real port number.
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kw)
         self.controller.start()
 
     def wait(self, n, timeout=30):

@@ -180,8 +180,9 @@ def _wait_mail(svc, number, pred, timeout=30):
 
 
 def _body_text(raw):
+    """(the message, its text part): a mail is multipart/mixed (the text, maybe a PDF)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    return msg, msg.get_content()
+    return msg, msg.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_whole_lifecycle(service, sink, tmp_path):

@@ -116,7 +116,7 @@ class Desk:
         finally:
             conn.close()
 
-    def apply(self, city="karaganda", region="karaganda"):
+    def apply(self, city="karaganda", region="karaganda", lang="ru"):
         """A fresh application (new keys) through the applicant's API: its number."""
         d = self.tmp / f"app-{time.monotonic_ns()}"
         d.mkdir()
@@ -136,7 +136,7 @@ class Desk:
         assert st == 200 and codes, codes
         form = {"token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",
                 "role": "ROLE02", "region": region, "city": city,
-                "gu_code": codes[0]["code"], "storage": "pc", "lang": "ru",
+                "gu_code": codes[0]["code"], "storage": "pc", "lang": lang,
                 "csr_auth": csrs[0], "csr_sign": csrs[1]}
         st, ans = svc.request("POST", "/api/v1/applications", form)
         assert st == 201, ans

@@ -77,9 +77,9 @@ def test_holder_revokes_with_the_auth_key(desk, sink):
     p = desk.admin("audit", "list", number)
     assert p.returncode == 0 and "application.revoked" in p.stdout, p.stderr
     assert desk.admin("audit", "verify").returncode == 0
-    # and the holder is told by mail
-    texts = holder.mails(sink, number)
-    assert any("revoked" in t and "Key compromised" in t for t in texts), texts
+    # and the holder is told by mail, in the language they applied in (ru), with the reason
+    texts = holder.mails(sink, "Компрометация ключа")
+    assert any(number in t and "отозваны" in t for t in texts), texts
 
 
 def test_second_revoke_is_answered_not_repeated(desk):
@@ -202,7 +202,7 @@ def test_desk_revokes_after_the_documents(desk, sink):
     assert "уволена 01.12" in ev["detail"] and "documents checked" in ev["detail"]
     p = desk.admin("audit", "list", number)
     assert "application.revoked" in p.stdout and "operator:dana" in p.stdout
-    assert any("Left the organization" in t for t in holder.mails(sink, number))
+    assert any(number in t for t in holder.mails(sink, "Уход из организации"))
     # the holder's status reads the same
     assert desk.status(number)["revocation"]["by"] == "operator:dana"
     st, err = desk.ra("POST", path, {"reason": "keyCompromise", "documents": DOCS},
@@ -305,7 +305,7 @@ def test_a_version_3_store_is_migrated_and_revocable(tmp_path):
         desk.stop()
     db = sqlite3.connect(state / "ncaenrolld.db")
     try:
-        assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 4
+        assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] >= 4
         assert db.execute("SELECT COUNT(*) FROM revocations WHERE number = ?",
                           (number,)).fetchone()[0] == 2
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []

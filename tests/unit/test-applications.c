@@ -1072,35 +1072,6 @@ test_mail_failure_harmless(void **state)
 	t_app_free(&a);
 }
 
-static void
-test_mail_compose(void **state)
-{
-	struct srv_mail	 m = { (char *)"smtp://127.0.0.1:25", (char *)"NCA <nca@example.kz>" };
-	char		*msg, *cause = NULL, *body, *p;
-	unsigned char	 dec[512];
-	int		 n;
-
-	(void)state;
-	msg = mail_compose(&m, "user@mail.kz", "Өтініш №1 тіркелді: application registered",
-	    "Сәлем\nline two\n", 0, &cause);
-	assert_non_null(msg);
-	assert_non_null(strstr(msg, "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"));
-	assert_non_null(strstr(msg, "From: NCA <nca@example.kz>\r\nTo: user@mail.kz\r\n"));
-	assert_non_null(strstr(msg, "Subject: =?UTF-8?B?"));
-	assert_non_null(strstr(msg, "Content-Type: text/plain; charset=UTF-8\r\n"));
-	/* No raw 8-bit byte anywhere: headers encoded, body base64. */
-	for (p = msg; *p != '\0'; p++)
-		assert_true((unsigned char)*p < 0x80);
-	assert_non_null(body = strstr(msg, "\r\n\r\n"));
-	body += 4;
-	n = EVP_DecodeBlock(dec, (const unsigned char *)body, (int)strcspn(body, "\r"));
-	assert_true(n > 0);
-	assert_memory_equal(dec, "Сәлем\r\nline two\r\n", strlen("Сәлем\r\nline two\r\n"));
-	free(msg);
-	assert_null(mail_compose(&m, "a@b.kz\r\nBcc: x@y.kz", "s", "b", 0, &cause));
-	free(cause);
-}
-
 int
 main(void)
 {
@@ -1115,7 +1086,6 @@ main(void)
 		cmocka_unit_test(test_ca_endpoints),
 		cmocka_unit_test(test_publication_follows_revocation),
 		cmocka_unit_test(test_mail_failure_harmless),
-		cmocka_unit_test(test_mail_compose),
 		cmocka_unit_test(test_jobs_stop_promptly),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_auto_approve),

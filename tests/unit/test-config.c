@@ -1,7 +1,8 @@
 /*
  * test-config — ncaenrolld.yaml: the documented defaults, a full file read back, and every
  * kind of refusal naming FILE:LINE (unknown key, wrong type, out of range, bad syntax,
- * a key twice, demo switches outside a demo, mail without a sender); the listen syntax.
+ * a key twice, demo switches outside a demo, mail without a sender); the mail relay's
+ * settings and its password file (0600, one line); the listen syntax.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -250,6 +252,72 @@ test_rules_between_keys(void **state)
 	refused(f, "mail:\n  smtp_url: smtp://127.0.0.1:25\n", 2, "needs mail.from");
 }
 
+/* A file of text with mode mode in the fixture's folder; its path in path. */
+static void
+write_secret(const struct fixture *f, const char *text, mode_t mode, char path[128])
+{
+	FILE	*fp;
+
+	(void)snprintf(path, 128, "%s/relay-password", f->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void
+test_mail_settings(void **state)
+{
+	struct fixture	*f = *state;
+	char		 pw[128], text[512];
+
+	assert_int_equal(f->cfg.mail.starttls, SRV_STARTTLS_WHEN_OFFERED);
+	assert_int_equal(f->cfg.mail.retry_for, 172800);
+	write_secret(f, "Relay-Pa55 word\n", 0600, pw);
+	(void)snprintf(text, sizeof text, "mail:\n  smtp_url: smtps://relay.example.kz\n"
+	    "  from: pki@example.kz\n  starttls: required\n  ca_file: %s\n"
+	    "  username: pki\n  password_file: %s\n  retry_for: 3600\n", pw, pw);
+	write_file(f, text);
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(f->cfg.mail.starttls, SRV_STARTTLS_REQUIRED);
+	assert_string_equal(f->cfg.mail.username, "pki");
+	assert_string_equal(f->cfg.mail.password, "Relay-Pa55 word");
+	assert_int_equal(f->cfg.mail.retry_for, 3600);
+	write_file(f, "mail:\n  starttls: off\n");
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
+	assert_int_equal(f->cfg.mail.starttls, SRV_STARTTLS_OFF);
+
+	/* Loading keeps what an earlier load set: start again from the defaults. */
+	srvconf_free(&f->cfg);
+	assert_int_equal(srvconf_init(&f->cfg, NULL), 0);
+	refused(f, "mail:\n  starttls: sometimes\n", 2,
+	    "'sometimes' is not one of when-offered, required, off");
+	refused(f, "mail:\n  retry_for: -1\n", 2, "out of range");
+	refused(f, "mail:\n  username: pki\n", 2, "needs both mail.username and "
+	    "mail.password_file");
+	srvconf_free(&f->cfg);		/* the refused file set username */
+	assert_int_equal(srvconf_init(&f->cfg, NULL), 0);
+	(void)snprintf(text, sizeof text, "mail:\n  password_file: %s\n", pw);
+	refused(f, text, 2, "needs both");
+	assert_int_equal(chmod(pw, 0640), 0);
+	(void)snprintf(text, sizeof text, "mail:\n  username: pki\n  password_file: %s\n",
+	    pw);
+	refused(f, text, 3, "make it 0600");
+	write_secret(f, "", 0600, pw);
+	refused(f, text, 3, "the password alone on one line");
+	write_secret(f, "one\ntwo\n", 0600, pw);
+	refused(f, text, 3, "the password alone on one line");
+	(void)snprintf(text, sizeof text, "mail:\n  smtp_url: smtp://relay.example.kz\n"
+	    "  from: pki@example.kz\n  username: pki\n  password_file: %s\n", pw);
+	write_secret(f, "x\n", 0600, pw);
+	refused(f, text, 4, "a password goes only over TLS");
+	srvconf_free(&f->cfg);
+	assert_int_equal(srvconf_init(&f->cfg, NULL), 0);
+	refused(f, "mail:\n  ca_file: /nonexistent/ca.pem\n", 2,
+	    "mail.ca_file: cannot read /nonexistent/ca.pem");
+	(void)unlink(pw);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -339,6 +407,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_shapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_and_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules_between_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mail_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_example_file, setup, teardown),
 		cmocka_unit_test(test_listen_parse),
