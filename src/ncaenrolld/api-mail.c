@@ -20,16 +20,50 @@ app_mail_word(const struct srv *srv, const struct store_app *a)
 	return "queued";
 }
 
+/*
+ * The relay's words with every mention of the address (any case) written as to is: a
+ * relay often quotes it ("550 5.1.1 <a@b.kz>: ... User unknown"), and the status is
+ * read by whoever has the number. malloc'd, NULL without memory.
+ */
+static char *
+app_mail_error(const char *error, const char *recipient, const char *to)
+{
+	const char	*p = error, *hit;
+	size_t		 rlen = strlen(recipient), tlen = strlen(to), n = 0;
+	char		*s, *w;
+
+	if (rlen == 0)
+		return strdup(error);
+	for (hit = error; (hit = strcasestr(hit, recipient)) != NULL; hit += rlen)
+		n++;
+	if ((s = w = malloc(strlen(error) + n * tlen + 1)) == NULL)
+		return NULL;
+	while ((hit = strcasestr(p, recipient)) != NULL) {
+		memcpy(w, p, (size_t)(hit - p));
+		w += hit - p;
+		memcpy(w, to, tlen);
+		w += tlen;
+		p = hit + rlen;
+	}
+	(void)strcpy(w, p);
+	return s;
+}
+
 /* One mail as the list shows it; NULL without memory. */
 static json_t *
 app_mail_one(const struct store_mail *m, int full)
 {
 	json_t	*o;
-	char	*to, at[32];
+	char	*to, *error = NULL, at[32];
 
 	to = full ? strdup(m->recipient) : app_mask_email(m->recipient);
 	o = to == NULL ? NULL : json_pack("{s:s, s:s, s:s, s:i}", "notice", m->notice,
 	    "to", to, "state", store_mail_state_wire(m->state), "attempts", m->attempts);
+	if (o != NULL && m->error != NULL && m->state != STORE_MAIL_SENT &&
+	    (error = app_mail_error(m->error, m->recipient, to)) == NULL) {
+		json_decref(o);
+		o = NULL;
+	}
 	free(to);
 	if (o == NULL)
 		return NULL;
@@ -42,11 +76,12 @@ app_mail_one(const struct store_mail *m, int full)
 			goto fail;
 	}
 	/* The last failure is news only while the mail has not gone. */
-	if (m->error != NULL && m->state != STORE_MAIL_SENT &&
-	    json_object_set_new(o, "error", json_string(m->error)) == -1)
+	if (error != NULL && json_object_set_new(o, "error", json_string(error)) == -1)
 		goto fail;
+	free(error);
 	return o;
 fail:
+	free(error);
 	json_decref(o);
 	return NULL;
 }

@@ -1,11 +1,10 @@
 """The desk's console tells the operator of a mail that did not reach the applicant
-(issue #14): the application's view shows, under the address in full, that the mail to it
-could not be delivered and that the operator is to tell the applicant in person, in the
+(issue #14): the application's view shows, after the address in full, that the mail to it
+was refused and that the operator is to tell the applicant in person, in the
 console's language (kk, ru, en), within 80x24.
 
 The real ncaenroll-ra in tmux, the real ncaenrolld with a test clock and an aiosmtpd sink
-that refuses the address (test_mail_show.py's world); until the MIME sender (t14-smtp)
-lands the refusal is taken as temporary, so the mail is "failed" once retry_for passed.
+that refuses the address for good (550; test_mail_show.py's world).
 """
 import os
 import shutil
@@ -18,9 +17,7 @@ pytest.importorskip("yaml")
 pytest.importorskip("aiosmtpd.controller")
 
 from conftest import BUILDDIR  # noqa: E402
-from test_apply_cli import Applicant  # noqa: E402
-from test_mail_show import (BAD, applicant, apply_text, failed_application,  # noqa: E402,F401
-                            number_of, world)
+from test_mail_show import BAD, refused_application, world  # noqa: E402,F401
 from test_ra_cli import DEMO_OPERATOR_PASSWORD, demo_operator_p12  # noqa: E402
 from test_ra_tui import RA_FORMS, flat, look, open_app  # noqa: E402
 
@@ -54,7 +51,7 @@ def console(svc, home, lang):
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_the_console_tells_of_a_mail_not_delivered(world, lang):
     svc = world[0]
-    _, number, mails = failed_application(world, "console-" + lang)
+    _, number, mails = refused_application(world, "console-" + lang)
     home = tempfile.mkdtemp(prefix="nca-ra-", dir="/tmp")
     t = console(svc, home, lang)
     try:
