@@ -258,7 +258,7 @@ def test_a_refused_address_is_said_in_the_status_and_at_the_desk(world):
     assert line and "was refused by its mail server: 550 5.1.1" in line[0], p.stdout
     assert "check the address; the application goes on without it" in line[0]
     p = Desk(svc, root / "desk3").run("show", number)
-    assert f"was refused: 550 5.1.1" in p.stdout and BAD in p.stdout, p.stdout
+    assert "was refused: 550 5.1.1" in p.stdout and BAD in p.stdout, p.stdout
     assert "tell the applicant in person" in p.stdout
 
 
