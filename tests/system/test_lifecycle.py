@@ -258,18 +258,22 @@ def test_whole_lifecycle(service, sink, tmp_path):
     for frm, rcpts, raw in msgs:
         assert rcpts == ["applicant@mail.kz"]
         msg, text = _body_text(raw)
-        assert msg.get_content_type() == "text/plain"
-        assert msg.get_content_charset().lower() == "utf-8"
+        assert msg.get_content_type() == "multipart/mixed"
+        body = msg.get_body(preferencelist=("plain",))
+        assert body.get_content_charset().lower() == "utf-8"
         assert number in str(msg["subject"])
         texts.append(text)
-    submit = next(t for t in texts if "registered" in t)
-    assert number in submit and BIN in submit and "identity document" in submit
-    issued = next(t for t in texts if "issued" in t)
+    # In the application's language (Russian here).
+    submit = next(t for t in texts if "зарегистрирована" in t)
+    assert number in submit and BIN in submit
+    assert "Документ, удостоверяющий личность" in submit
+    issued = next(t for t in texts if "выпущены" in t)
     # Each serial on its own certificate's line: a relying party or the desk is told
     # which certificate is which (a swap is as wrong as a missing serial).
     lines = issued.splitlines()
-    assert f"AUTH certificate serial: {certs['auth']['serial']}" in lines, issued
-    assert f"SIGN certificate serial: {certs['sign']['serial']}" in lines, issued
+    assert (f"Сертификат аутентификации, серийный номер: {certs['auth']['serial']}"
+            in lines), issued
+    assert f"Сертификат подписи, серийный номер: {certs['sign']['serial']}" in lines, issued
 
 
 def test_mail_server_down(tmp_path):

@@ -462,7 +462,8 @@ def test_operator_password_asked_without_echo(desk, tmp_path):
 
 
 def test_rejection_is_mailed(tmp_path, sink):
-    """The applicant learns of a rejection by mail too, with the reason and the text."""
+    """The applicant learns of a rejection by mail too, in the application's language
+    (Russian here), with the reason in it and the operator's text as typed."""
     lifecycle = pytest.importorskip("test_lifecycle")
     desk = None
     try:
@@ -476,12 +477,12 @@ def test_rejection_is_mailed(tmp_path, sink):
         assert st == 200, done
         end = time.monotonic() + 30
         texts = []
-        while time.monotonic() < end and not any("rejected" in t for t in texts):
+        while time.monotonic() < end and not any("отклонена" in t for t in texts):
             texts = [lifecycle._body_text(raw)[1] for _, _, raw in sink.messages]
             time.sleep(0.2)
-        text = next(t for t in texts if "rejected" in t)
+        text = next(t for t in texts if "отклонена" in t)
         assert number in text and "паспорт просрочен" in text
-        assert "identity could not be confirmed" in text
+        assert "Личность не подтверждена" in text
     finally:
         if desk is not None:
             desk.stop()
