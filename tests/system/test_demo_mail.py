@@ -230,3 +230,20 @@ def test_a_demo_given_a_relay_uses_it(tmp_path, sink):
         assert not os.path.exists(os.path.join(s.state, "mail", "new"))
     finally:
         s.stop()
+
+
+def test_ncaenroll_demo_leaves_the_mail_in_its_state_folder(tmp_path):
+    """The person's own path: `ncaenroll --demo apply` starts the demo service for the
+    life of the command; the mail it sent is in the demo's folder afterwards."""
+    class NoService:
+        captcha_code = None
+    me = Applicant(NoService(), str(tmp_path))
+    p = me.apply(demo=True, email=ADDRESS)
+    assert p.returncode == 0, p.stderr
+    number = json.loads(p.stdout)["request_number"]
+    new = tmp_path / "xdg" / "ncaenroll" / "demo" / "service" / "mail" / "new"
+    mails = [n for n in (os.listdir(new) if new.is_dir() else [])
+             if number in words((new / n).read_bytes())]
+    assert len(mails) == 1, (mails, os.listdir(new) if new.is_dir() else "no folder")
+    msg = email.message_from_bytes((new / mails[0]).read_bytes(), policy=email.policy.default)
+    assert msg["To"] == ADDRESS
