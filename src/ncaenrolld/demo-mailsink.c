@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -338,6 +339,56 @@ dms_sync_dir(const char *dir, char **cause)
 	return rc;
 }
 
+/* Which copy of local a maildir name is: "EPOCH.LOCAL.eml" 1, "EPOCH.LOCAL,N.eml" N; 0 none. */
+static int
+dms_copy_of(const char *name, const char *local)
+{
+	size_t	n = strlen(local);
+	long	k = 1;
+	char	*end;
+
+	name += strspn(name, "0123456789");
+	if (*name++ != '.' || strncmp(name, local, n) != 0)
+		return 0;
+	name += n;
+	if (*name == ',') {
+		errno = 0;
+		k = strtol(name + 1, &end, 10);
+		if (errno != 0 || k < 2 || k > DMS_MAX_COPIES)
+			return 0;
+		name = end;
+	}
+	/* cur/ adds the reader's flags (":2,S") after the name */
+	return strncmp(name, ".eml", 4) == 0 && (name[4] == '\0' || name[4] == ':') ?
+	    (int)k : 0;
+}
+
+/*
+ * The highest copy of local in new/ and cur/, so that a second delivery of one
+ * Message-ID, at whatever time, reads as ",2" beside the first (a crash's duplicate).
+ */
+static int
+dms_copies(const char *dir, const char *local)
+{
+	static const char *const	 subs[] = { "new", "cur" };
+	struct dirent			*e;
+	char				 path[4096];
+	DIR				*d;
+	size_t				 i;
+	int				 k, most = 0;
+
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		(void)snprintf(path, sizeof path, "%s/%s", dir, subs[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;	/* none yet: link says if new/ is missing */
+		while ((e = readdir(d)) != NULL)
+			if ((k = dms_copy_of(e->d_name, local)) > most)
+				most = k;
+		(void)closedir(d);
+	}
+	return most;
+}
+
 /* What the delivery added above the message: who sent it and to whom. */
 static char *
 dms_head(const struct dms_conn *c)
@@ -363,7 +414,7 @@ dms_head(const struct dms_conn *c)
 /*
  * The message into tmp/, then linked into new/ under a name nobody has: link, unlike
  * rename, never replaces, so a second delivery of one Message-ID is kept beside the
- * first. *name: the name in new/, malloc'd.
+ * first, as the next copy (",2"). *name: the name in new/, malloc'd.
  */
 static int
 dms_save(struct dms_conn *c, char **name, char **cause)
@@ -390,7 +441,7 @@ dms_save(struct dms_conn *c, char **name, char **cause)
 	}
 	if (dms_write_file(tmp, head, c->msg != NULL ? c->msg : "", c->msglen, cause) == -1)
 		goto out;
-	for (i = 1; i <= DMS_MAX_COPIES; i++) {
+	for (i = dms_copies(s->dir, local) + 1; i <= DMS_MAX_COPIES; i++) {
 		free(*name);
 		if ((i == 1 ? asprintf(name, "%lld.%s.eml", (long long)now, local) :
 		    asprintf(name, "%lld.%s,%d.eml", (long long)now, local, i)) == -1) {
