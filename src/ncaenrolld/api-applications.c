@@ -31,7 +31,7 @@
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/issue.h"
-#include "ncaenrolld/mail.h"
+#include "ncaenrolld/mailer.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -383,8 +383,8 @@ static enum http_result
 app_insert(struct app_submit *s, const char *actor)
 {
 	struct store_app	 a, old;
-	char			*cause = NULL, *mcause = NULL;
-	int			 existing = 0, reused = 0, found = 0, sent;
+	char			*cause = NULL;
+	int			 existing = 0, reused = 0, found = 0;
 	enum http_result	 rc = HTTP_FAILED;
 	const char		*mail = NULL;
 	json_t			*o;
@@ -413,9 +413,8 @@ app_insert(struct app_submit *s, const char *actor)
 	if (!existing) {
 		log_info("application %s submitted (BIN %s)", old.number, old.bin);
 		/* The applicant is told, so a mail that never comes is not waited for. */
-		if ((sent = mail_submitted(s->srv, s->st, &old, &mcause)) == -1)
-			log_warning("application %s: no submission mail: %s", old.number, mcause);
-		mail = sent == 1 ? "sent" : sent == 0 ? "none" : "failed";
+		mail = app_mail_word(s->srv, &old);
+		mailer_wake(s->srv->mailer);
 	}
 	o = json_pack("{s:s, s:s, s:b}", "request_number", old.number, "status",
 	    appstatus_wire(old.status), "existing", existing);
@@ -428,7 +427,6 @@ app_insert(struct app_submit *s, const char *actor)
 	rc = HTTP_ANSWERED;
 out:
 	free(cause);
-	free(mcause);
 	store_app_free(&old);
 	return rc;
 }
@@ -684,8 +682,7 @@ app_mask_name(const char *name)
 	return app_mask_word(name != NULL ? name : "", name != NULL ? strlen(name) : 0);
 }
 
-/* u***@mail.kz */
-static char *
+char *
 app_mask_email(const char *email)
 {
 	const char	*at = strrchr(email, '@');
@@ -840,7 +837,7 @@ app_status_json(struct store *st, const struct store_app *a)
 		    json_object_set_new(o, "certificates", certs) == -1)
 			goto fail;
 	}
-	if (app_lifecycle_json(o, a) == -1)
+	if (app_lifecycle_json(o, a) == -1 || app_mail_json(st, o, a->number, 0) == -1)
 		goto fail;
 	return o;
 fail:

@@ -25,7 +25,7 @@
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/issue.h"
-#include "ncaenrolld/mail.h"
+#include "ncaenrolld/mailer.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -136,11 +136,11 @@ lc_end(struct lc_ctx *c)
 		srv_store_put(c->srv, c->st);
 }
 
-/* Answers 200/201 with the application number as GET shows it, and what became of mail. */
+/* Answers 200/201 with the application as GET shows it and "mail": "queued" when the change
+ * told of queued a mail (told), else "none". */
 static enum http_result
-lc_answer(struct lc_ctx *c, const char *number, int status, int mailed)
+lc_answer(struct lc_ctx *c, const char *number, int status, int told)
 {
-	static const char *const words[] = { "failed", "none", "sent" };
 	struct store_app	 a;
 	char			*cause = NULL;
 	json_t			*o;
@@ -151,12 +151,15 @@ lc_answer(struct lc_ctx *c, const char *number, int status, int mailed)
 		free(cause);
 		return HTTP_FAILED;
 	}
+	mailer_wake(c->srv->mailer);
 	o = app_status_json(c->st, &a);
-	store_app_free(&a);
-	if (o == NULL || json_object_set_new(o, "mail", json_string(words[mailed + 1])) == -1) {
+	if (o == NULL || json_object_set_new(o, "mail",
+	    json_string(told ? app_mail_word(c->srv, &a) : "none")) == -1) {
+		store_app_free(&a);
 		json_decref(o);
 		return HTTP_FAILED;
 	}
+	store_app_free(&a);
 	http_json(c->resp, status, o);
 	return HTTP_ANSWERED;
 }
@@ -302,7 +305,7 @@ lc_revoked(struct lc_ctx *c, enum store_revoke_result res)
 {
 	struct store_app	 a;
 	char			*cause = NULL;
-	int			 found = 0, mailed = 0;
+	int			 found = 0;
 	enum http_result	 rc = HTTP_FAILED;
 
 	memset(&a, 0, sizeof a);
@@ -325,11 +328,7 @@ lc_revoked(struct lc_ctx *c, enum store_revoke_result res)
 		return lc_revocable(c);
 	}
 	log_info("application %s revoked by the holder (%s)", a.number, a.revoke_reason);
-	if ((mailed = mail_revoked(c->srv, &a, &cause)) == -1) {
-		log_warning("application %s: no revocation mail: %s", a.number,
-		    cause != NULL ? cause : "?");
-	}
-	rc = lc_answer(c, a.number, 200, mailed);
+	rc = lc_answer(c, a.number, 200, 1);
 out:
 	free(cause);
 	store_app_free(&a);
@@ -424,7 +423,7 @@ lc_not_issued(struct lc_ctx *c, const char *number, enum issue_failure why, char
 enum http_result
 api_lifecycle_renew(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
-	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL, 0 };
+	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL };
 	struct lc_ctx		 c;
 	enum app_status		 cur = APP_SUBMITTED;
 	const char		*csr[2];
@@ -453,7 +452,7 @@ api_lifecycle_renew(struct srv *srv, const struct http_req *req, struct http_res
 		goto out;
 	}
 	log_info("application %s renewed as %s", c.app.number, number);
-	rc = lc_answer(&c, number, 201, won ? rep.mail : 0);
+	rc = lc_answer(&c, number, 201, won);
 out:
 	lc_end(&c);
 	return rc;

@@ -27,7 +27,7 @@
 #include "common/storage.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/issue.h"
-#include "ncaenrolld/mail.h"
+#include "ncaenrolld/mailer.h"
 #include "ncaenrolld/operator.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
@@ -754,7 +754,8 @@ ra_app_json(struct ra_ctx *c, const struct store_app *a)
 	    "organization"), "names", names) == -1) ||
 	    (a->status == APP_REJECTED && a->reject_code != NULL &&
 	    json_object_set_new(o, "reject", reason_json(a->reject_code,
-	    a->reject_text)) == -1) || app_lifecycle_json(o, a) == -1) {
+	    a->reject_text)) == -1) || app_lifecycle_json(o, a) == -1 ||
+	    app_mail_json(c->st, o, a->number, 1) == -1) {
 		json_decref(o);
 		return NULL;
 	}
@@ -825,16 +826,13 @@ ra_already(struct ra_ctx *c, const char *number, enum app_status cur)
 	return HTTP_ANSWERED;
 }
 
-/* What became of the applicant's e-mail: so the desk never says "notified" untruly. */
-static const char *const ra_mail_words[] = { "failed", "none", "sent" };
-
 /*
- * After a decision: the application as it now is, 200, with "mail" saying whether the
- * applicant was told by e-mail. A rejection and a revocation are mailed here; issuance mailed in issue.c
- * (mailed: its outcome). A failed mail never undoes a decision.
+ * After a decision: the application as it now is, 200, with "mail": "queued" when the
+ * decision queued the applicant's mail (the store did, in the decision's transaction),
+ * else "none", so the desk never says "notified" untruly.
  */
 static enum http_result
-ra_decided(struct ra_ctx *c, const char *number, int mailed)
+ra_decided(struct ra_ctx *c, const char *number)
 {
 	struct store_app	 a;
 	char			*cause = NULL;
@@ -845,22 +843,9 @@ ra_decided(struct ra_ctx *c, const char *number, int mailed)
 	memset(&a, 0, sizeof a);
 	if (store_app_get(c->st, number, &a, &found, &cause) == -1 || !found)
 		return ra_store_fail("application", cause);
-	if (a.status == APP_REJECTED &&
-	    (mailed = mail_rejected(c->srv, &a, &cause)) == -1) {
-		log_warning("application %s: no rejection mail: %s", number,
-		    cause != NULL ? cause : "?");
-		free(cause);
-		cause = NULL;
-	}
-	if (a.status == APP_REVOKED &&
-	    (mailed = mail_revoked(c->srv, &a, &cause)) == -1) {
-		log_warning("application %s: no revocation mail: %s", number,
-		    cause != NULL ? cause : "?");
-		free(cause);
-		cause = NULL;
-	}
-	if ((o = ra_app_json(c, &a)) != NULL &&
-	    json_object_set_new(o, "mail", json_string(ra_mail_words[mailed + 1])) == 0) {
+	mailer_wake(c->srv->mailer);
+	if ((o = ra_app_json(c, &a)) != NULL && json_object_set_new(o, "mail",
+	    json_string(app_mail_word(c->srv, &a))) == 0) {
 		http_json(c->resp, 200, o);
 		rc = HTTP_ANSWERED;
 	} else
@@ -948,7 +933,7 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 {
 	struct ra_ctx		 c;
 	struct store_app	 a;
-	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL, 0 };
+	struct issue_report	 rep = { ISSUE_FAIL_INTERNAL };
 	enum app_status		 cur = APP_SUBMITTED;
 	char			*cause = NULL, *note = NULL;
 	int			 won = 0;
@@ -969,7 +954,7 @@ api_ra_approve(struct srv *srv, const struct http_req *req, struct http_resp *re
 		rc = ra_already(&c, a.number, cur);
 	else {
 		log_info("application %s approved by %s", a.number, c.actor);
-		rc = ra_decided(&c, a.number, rep.mail);
+		rc = ra_decided(&c, a.number);
 	}
 out:
 	free(note);
@@ -1072,7 +1057,7 @@ api_ra_reject(struct srv *srv, const struct http_req *req, struct http_resp *res
 		rc = ra_already(&c, a.number, cur);
 	else {
 		log_info("application %s rejected by %s", a.number, c.actor);
-		rc = ra_decided(&c, a.number, 0);
+		rc = ra_decided(&c, a.number);
 	}
 out:
 	free(detail);
@@ -1136,7 +1121,7 @@ api_ra_revoke(struct srv *srv, const struct http_req *req, struct http_resp *res
 	}
 	if (res == STORE_REVOKE_DONE) {
 		log_info("application %s revoked by %s (%s)", a.number, c.actor, k->code);
-		rc = ra_decided(&c, a.number, 0);
+		rc = ra_decided(&c, a.number);
 		goto out;
 	}
 	memcpy(number, a.number, sizeof number);

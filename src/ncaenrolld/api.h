@@ -76,6 +76,23 @@ enum http_result app_renewal_insert(struct srv *, struct store *, struct http_re
 		    const struct store_app *old, const char *csr_auth, const char *csr_sign,
 		    const char *actor, char number[REQNUM_LEN + 1]);
 
+/* ---- the applicant's mail, as answers tell of it (api-mail.c) ---- */
+
+/* "u***@mail.kz": the first character of the local part; malloc'd, NULL without memory. */
+char		*app_mask_email(const char *email);
+/*
+ * What a submission or a decision answers as "mail": "queued" when the change just made
+ * queued a mail to a's address (the store does so in the same transaction), "none" when
+ * a gave no address or the service sends no mail. Nothing claims a mail was sent.
+ */
+const char	*app_mail_word(const struct srv *, const struct store_app *a);
+/*
+ * Adds "mail" to o: every mail of number, oldest first, as {"notice", "to", "state",
+ * "attempts", "queued", "done", "error"}, the address masked unless full (the desk sees
+ * it whole); nothing when there are none. 0, or -1 (logged).
+ */
+int		 app_mail_json(struct store *, json_t *o, const char *number, int full);
+
 /* The RA routes' gate: a verified operator (api-ra.c) or a 403. */
 extern const struct http_gate api_ra_operator;
 

@@ -1,6 +1,6 @@
 /*
  * issue — an approval from the stored application to its two certificates: the registry
- * data loaded, the CA's checks and issuance, the one move submitted -> issued, the mail.
+ * data loaded, the CA's checks and issuance, the one move submitted -> issued.
  */
 #include "config.h"
 
@@ -13,7 +13,7 @@
 #include "common/log.h"
 #include "common/storage.h"
 #include "ncaenrolld/issue.h"
-#include "ncaenrolld/mail.h"
+#include "ncaenrolld/mailer.h"
 
 #define ISSUE_NONCE_BYTES 16
 
@@ -214,7 +214,6 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 {
 	struct issue_report	 none;
 	struct issue_ctx	 c;
-	char			*mcause = NULL;
 	time_t			 now = srv_now(srv);
 	int			 found, rc = -1;
 
@@ -224,7 +223,6 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 	if (rep == NULL)
 		rep = &none;
 	rep->why = ISSUE_FAIL_INTERNAL;
-	rep->mail = 0;
 	if (store_app_get(st, number, &c.app, &found, cause) == -1)
 		goto out;
 	if (!found) {
@@ -249,17 +247,9 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 	*current = APP_ISSUED;
 	log_info("application %s issued by %s: AUTH %s, SIGN %s", number, actor,
 	    c.auth.serial, c.sign.serial);
-	/* Mail reads the application as it now is: certificates and all. */
-	store_app_free(&c.app);
-	memset(&c.app, 0, sizeof c.app);
-	if (store_app_get(st, number, &c.app, &found, &mcause) == -1 || !found ||
-	    (rep->mail = mail_issued(srv, &c.app, &mcause)) == -1) {
-		rep->mail = -1;
-		log_warning("application %s: no issuance mail: %s", number,
-		    mcause != NULL ? mcause : "application vanished");
-	}
+	/* The store queued the applicant's mail with the move; it goes now. */
+	mailer_wake(srv->mailer);
 out:
-	free(mcause);
 	ca_issued_free(&c.auth);
 	ca_issued_free(&c.sign);
 	store_org_free(&c.org);

@@ -1,7 +1,7 @@
 /*
  * issue — approving an application: both certificates are issued by the CA from the stored
  * CSRs and the registry data, stored with the move submitted -> issued in one transition
- * (exactly one of two concurrent approvals wins), and the applicant is notified by mail.
+ * (exactly one of two concurrent approvals wins), which queues the applicant's mail.
  * Used by the demo auto-approve job and by the RA desk's approve call; submission asks
  * issue_check first, so no application is accepted that the CA would refuse.
  */
@@ -30,10 +30,9 @@ int	issue_check(struct store *, const struct store_app *a, const char **field,
 /* *won = 0 and *current = the status it had if the application was no longer submitted. */
 int	issue_application(struct srv *, struct store *, const char *number,
 	    const char *actor, int *won, enum app_status *current, char **cause);
-/* What became of an approval besides the move: whose failure, or the applicant's mail. */
+/* What became of an approval besides the move: whose failure. */
 struct issue_report {
 	enum issue_failure	why;	/* on failure */
-	int			mail;	/* when won: 1 sent, 0 none to send, -1 failed (mail.h) */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/jobs.h"
+#include "ncaenrolld/mailer.h"
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/srv.h"
 
@@ -23,6 +24,9 @@
  * lasts (data the CA refuses, a CA past its time) is logged when it starts or changes,
  * not every second. Owned by the jobs thread.
  */
+/* An applicant not yet verified is reminded when this many days are left (NCA's 7). */
+#define JOBS_REMINDER_DAYS	7
+
 struct jobs_said {
 	char	**v;
 	size_t	  n;
@@ -161,6 +165,19 @@ jobs_auto_approve(struct srv *srv, struct store *st, time_t now, struct jobs_sai
 	return 0;
 }
 
+/* The notices time brings (7 days left to verify, certificates near their end). */
+static int
+jobs_mail_due(struct srv *srv, struct store *st, time_t now, char **cause)
+{
+	int	queued = 0;
+
+	if (store_mail_queue_due(st, now, JOBS_REMINDER_DAYS, &queued, cause) == -1)
+		return -1;
+	if (queued > 0)
+		mailer_wake(srv->mailer);
+	return 0;
+}
+
 /* One round; said NULL: every failure is logged (jobs_run_once, for tests). */
 static int
 jobs_round(struct srv *srv, struct jobs_said *said, char **cause)
@@ -173,6 +190,7 @@ jobs_round(struct srv *srv, struct jobs_said *said, char **cause)
 		return -1;
 	if (jobs_expire(srv, st, now, cause) == -1 ||
 	    jobs_auto_approve(srv, st, now, said, cause) == -1 ||
+	    jobs_mail_due(srv, st, now, cause) == -1 ||
 	    store_sweep(st, now, cause) == -1 ||
 	    (srv->pub != NULL && publish_refresh(srv, st, cause) == -1))
 		rc = -1;

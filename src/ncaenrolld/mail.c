@@ -427,3 +427,35 @@ out:
 	free(body);
 	return rc;
 }
+
+/* The bridge to the outbox until the MIME sender lands: the old words, in English. */
+enum mail_outcome
+mail_deliver(struct srv *srv, struct store *st, const struct store_mail *m, char **cause)
+{
+	struct store_app	 a;
+	char			*subject = NULL;
+	int			 found = 0, r;
+
+	memset(&a, 0, sizeof a);
+	if (store_app_get(st, m->number, &a, &found, cause) == -1)
+		return MAIL_RETRY;
+	if (!found) {
+		cause_set(cause, "no application %s", m->number);
+		return MAIL_REFUSED;
+	}
+	if (strcmp(m->notice, "received") == 0)
+		r = mail_submitted(srv, st, &a, cause);
+	else if (strcmp(m->notice, "issued") == 0)
+		r = mail_issued(srv, &a, cause);
+	else if (strcmp(m->notice, "rejected") == 0)
+		r = mail_rejected(srv, &a, cause);
+	else if (strcmp(m->notice, "revoked") == 0)
+		r = mail_revoked(srv, &a, cause);
+	else if (asprintf(&subject, "Application %s: %s", m->number, m->notice) == -1)
+		r = -1;
+	else
+		r = mail_send(&srv->cfg->mail, m->recipient, subject, subject, cause);
+	free(subject);
+	store_app_free(&a);
+	return r == -1 ? MAIL_RETRY : MAIL_SENT;
+}

@@ -28,4 +28,10 @@ int	mail_rejected(struct srv *, const struct store_app *, char **cause);
 /* The application's certificates were revoked (a->revoke_reason, a->revoked_at). */
 int	mail_revoked(struct srv *, const struct store_app *, char **cause);
 
+/* One try at a mail of the outbox (contract-14: t14-smtp replaces this bridge). */
+enum mail_outcome { MAIL_SENT, MAIL_RETRY, MAIL_REFUSED };
+struct store_mail;
+enum mail_outcome mail_deliver(struct srv *, struct store *, const struct store_mail *,
+	    char **cause);
+
 #endif

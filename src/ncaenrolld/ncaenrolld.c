@@ -32,6 +32,7 @@
 #include "ncaenrolld/demo-mailsink.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
+#include "ncaenrolld/mailer.h"
 #include "ncaenrolld/operator.h"
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/ratelimit.h"
@@ -611,6 +612,8 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
 	    ncaenrolld_registries(&d->srv, cause) == -1 ||
 	    ncaenrolld_publish(&d->srv, cause) == -1 ||
+	    (srv_sends_mail(&d->srv) &&
+	    (d->srv.mailer = mailer_start(&d->srv, cause)) == NULL) ||
 	    (d->jobs = jobs_start(&d->srv, cause)) == NULL)
 		goto out;
 	/* http_start owns its socket from here, whatever happens. */
@@ -644,6 +647,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	api_publish_routes_free(d->public_routes, d->npublic_routes);
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
+	mailer_stop(d->srv.mailer);	/* after the jobs, which wake it */
 	demo_mailsink_stop(d->mailsink);	/* after every sender */
 	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);

@@ -98,10 +98,18 @@ srv_store_get(struct srv *srv, char **cause)
 	if (pool->nidle > 0)
 		st = pool->idle[--pool->nidle];
 	(void)pthread_mutex_unlock(&pool->lock);
-	if (st != NULL)
-		return st;
 	/* Opened outside the lock: opening a file is slow, others need not wait. */
-	return store_open(pool->uri, cause);
+	if (st == NULL && (st = store_open(pool->uri, cause)) == NULL)
+		return NULL;
+	store_set_mail(st, srv_sends_mail(srv));
+	return st;
+}
+
+int
+srv_sends_mail(const struct srv *srv)
+{
+	return srv->cfg != NULL && srv->cfg->mail.smtp_url != NULL &&
+	    *srv->cfg->mail.smtp_url != '\0';
 }
 
 void

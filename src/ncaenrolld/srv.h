@@ -30,6 +30,7 @@ struct srv_policy {
 struct srv_mail {
 	char	*smtp_url;		/* smtp://host:port; NULL = no mail */
 	char	*from;			/* From: address */
+	int	 retry_for;		/* seconds a temporary failure is retried */
 };
 
 struct srv_demo {
@@ -86,6 +87,7 @@ struct srv_config {
 struct store_pool;
 struct operator_ca;
 struct publish;
+struct mailer;
 
 struct srv {
 	struct srv_config	*cfg;
@@ -94,10 +96,13 @@ struct srv {
 	struct store_pool	*stores;
 	struct srv_ratelimit	*ratelimit;
 	struct publish		*pub;		/* CRLs, certificates, OCSP (publish.h) */
+	struct mailer		*mailer;	/* NULL: the service sends no mail */
 };
 
 /* Now, from the system clock or, in tests, the clock file. */
 time_t		 srv_now(const struct srv *);
+/* Whether mail is configured: then changes queue mail for applicants with an address. */
+int		 srv_sends_mail(const struct srv *);
 /* A store handle for this thread's request; give it back with srv_store_put. */
 struct store	*srv_store_get(struct srv *, char **cause);
 void		 srv_store_put(struct srv *, struct store *);

@@ -113,6 +113,7 @@ static const struct conf_key conf_operators[] = {
 static const struct conf_key conf_mail[] = {
 	{ "smtp_url", CONF_SMTP_URL, CONF_OFF(mail.smtp_url) },
 	{ "from", CONF_EMAIL, CONF_OFF(mail.from) },
+	{ "retry_for", CONF_INT, CONF_OFF(mail.retry_for), 60, 30LL * 86400 },
 	{ NULL }
 };
 
@@ -235,6 +236,7 @@ srvconf_init(struct srv_config *cfg, char **cause)
 	cfg->policy.max_connections = 256;
 	cfg->policy.connections_per_address = 32;
 	cfg->demo.auto_approve = -1;
+	cfg->mail.retry_for = 2 * 86400;
 	return 0;
 }
 

@@ -14,6 +14,7 @@ struct store_ops;
 
 struct store {
 	const struct store_ops	*ops;
+	int			 nomail;	/* store_set_mail(, 0): queue none */
 };
 
 struct store_ops {
@@ -83,6 +84,17 @@ struct store_ops {
 		    enum store_revoke_result *result, char **cause);
 	int	(*apps_by_iin)(struct store *, const char *iin, struct store_app **v,
 		    size_t *n, char **cause);
+	int	(*mail_queue_due)(struct store *, time_t now, int reminder_days, int *queued,
+		    char **cause);
+	int	(*mail_claim)(struct store *, time_t now, struct store_mail *, int *found,
+		    char **cause);
+	int	(*mail_finish)(struct store *, long long id, enum store_mail_state,
+		    time_t next_try, const char *error, time_t now, char **cause);
+	int	(*mail_recover)(struct store *, time_t now, int *n, char **cause);
+	int	(*mail_list)(struct store *, const char *number, int problems,
+		    struct store_mail **v, size_t *n, char **cause);
+	int	(*mail_get)(struct store *, long long id, struct store_mail *, int *found,
+		    char **cause);
 	int	(*challenge_put)(struct store *, const char *nonce, const char *number,
 		    const char *action, time_t expires, char **cause);
 	int	(*challenge_take)(struct store *, const char *nonce, time_t now,

@@ -25,7 +25,7 @@
 #include "common/log.h"
 #include "common/revocation.h"
 #include "common/utf8.h"
-#include "ncaenrolld/store-ops.h"
+#include "ncaenrolld/store-sqlite-int.h"
 
 #define STORE_SQLITE_BUSY_MS	10000	/* a writer waits this long for another's lock */
 
@@ -186,6 +186,20 @@ static const char *const store_sqlite_migrations[] = {
 	" expires INTEGER NOT NULL);"
 	"CREATE INDEX challenges_expires ON challenges (expires);"
 	"CREATE TABLE crl_numbers (name TEXT PRIMARY KEY, last INTEGER NOT NULL);",
+	/* 5: the outbox (store-sqlite-mail.c): one row per mail, queued in the transaction
+	 * of the change it tells of; one per application and notice. The sweep finds
+	 * certificates near their end by applications_not_after. */
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" number TEXT NOT NULL REFERENCES applications (number),"
+	" notice TEXT NOT NULL, recipient TEXT NOT NULL, lang TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN"
+	"  ('queued', 'sending', 'sent', 'refused', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" queued INTEGER NOT NULL, next_try INTEGER NOT NULL, done INTEGER, error TEXT,"
+	" UNIQUE (number, notice));"
+	"CREATE INDEX outbox_due ON outbox (state, next_try);"
+	"CREATE INDEX applications_not_after ON applications (status, not_after);",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
@@ -211,23 +225,6 @@ static const char *const store_sqlite_migrations[] = {
 	" AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR number = ?5)" \
 	" AND (?6 IS NULL OR iin = ?6 OR bin = ?6)"
 
-enum store_sqlite_q {
-	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
-	Q_VERSION, Q_VERSION_ADD,
-	Q_ORG_PUT, Q_ORG_GET, Q_GU_PUT, Q_GU_CLEAR, Q_GU_LIST,
-	Q_PERSON_PUT, Q_PERSON_GET,
-	Q_CAPTCHA_PUT, Q_CAPTCHA_TAKE, Q_TOKEN_PUT, Q_TOKEN_GET,
-	Q_SWEEP_CAPTCHAS, Q_SWEEP_TOKENS,
-	Q_APP_BY_KEYS, Q_APP_KEY_SEEN, Q_APP_INSERT, Q_APP_GET, Q_APP_UPDATE, Q_APP_STATUS,
-	Q_APP_NUMBERS, Q_APP_OVERDUE, Q_EVENT_ADD, Q_EVENTS,
-	Q_OP_EXISTS, Q_OP_PUT, Q_OP_GET, Q_OP_REVOKE, Q_OP_LIST,
-	Q_QUEUE, Q_QUEUE_COUNT,
-	Q_AUDIT_LAST, Q_AUDIT_ADD, Q_AUDIT_ALL, Q_AUDIT_OF,
-	Q_REVOKE_GET, Q_REVOKE_SET, Q_REVOCATION_ADD, Q_APP_RENEWS, Q_APPS_BY_IIN,
-	Q_CHALLENGE_PUT, Q_CHALLENGE_TAKE, Q_SWEEP_CHALLENGES,
-	Q_CERT_STATUS, Q_REVOCATIONS, Q_CRL_NUMBER_NEXT, Q_REVOCATION_GEN,
-	Q__MAX
-};
 
 static const char *const store_sqlite_sql[] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -337,8 +334,6 @@ _Static_assert(sizeof store_sqlite_sql / sizeof store_sqlite_sql[0] == Q__MAX,
  * in alphabetical order, ignoring case (collation store_alpha below; PostgreSQL would
  * name an ICU collation such as "kk-KZ-x-icu" instead).
  */
-enum store_sqlite_dq { DQ_PUT, DQ_ALL, DQ_UNDER, DQ_GET, DQ__MAX };
-
 static const struct {
 	const char	*name;			/* for messages */
 	const char	*sql[DQ__MAX];		/* DQ_UNDER NULL: the directory has no parents */
@@ -449,30 +444,17 @@ static const struct {
 _Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 37,
     "Q_APP_INSERT binds ?1 to ?37");
 
-struct store_sqlite {
-	struct store	 base;		/* first: store.c sees only this */
-	sqlite3		*db;
-	char		*path;
-	sqlite3_stmt	*q[Q__MAX];
-	sqlite3_stmt	*dq[STORE_DIR__MAX][DQ__MAX];
-};
-
-static struct store_sqlite *
-store_sqlite_of(struct store *st)
-{
-	return (struct store_sqlite *)st;
-}
 
 /* ---- statements ---- */
 
-static void
+void
 store_sqlite_fail(struct store_sqlite *s, const char *what, char **cause)
 {
 	cause_set(cause, _("the store %s: %s: %s"), s->path, what, sqlite3_errmsg(s->db));
 }
 
 /* The statement for sql, prepared on first use and kept in *slot; NULL with a cause. */
-static sqlite3_stmt *
+sqlite3_stmt *
 store_sqlite_prep(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql,
     char **cause)
 {
@@ -484,7 +466,7 @@ store_sqlite_prep(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql,
 	return *slot;
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 store_sqlite_q(struct store_sqlite *s, enum store_sqlite_q q, char **cause)
 {
 	return store_sqlite_prep(s, &s->q[q], store_sqlite_sql[q], cause);
@@ -495,7 +477,7 @@ store_sqlite_q(struct store_sqlite *s, enum store_sqlite_q q, char **cause)
  * after a success turns it into -1 with a cause (after a failure, reset only repeats the
  * error already reported).
  */
-static int
+int
 store_sqlite_done(struct store_sqlite *s, sqlite3_stmt *st, int rc, const char *what,
     char **cause)
 {
@@ -513,7 +495,7 @@ store_sqlite_done(struct store_sqlite *s, sqlite3_stmt *st, int rc, const char *
 }
 
 /* One step: 1 a row, 0 done, -1 an error with a cause. */
-static int
+int
 store_sqlite_step(struct store_sqlite *s, sqlite3_stmt *st, const char *what, char **cause)
 {
 	switch (sqlite3_step(st)) {
@@ -528,7 +510,7 @@ store_sqlite_step(struct store_sqlite *s, sqlite3_stmt *st, const char *what, ch
 }
 
 /* Runs a statement that returns no rows (or whose rows do not matter) and resets it. */
-static int
+int
 store_sqlite_run(struct store_sqlite *s, sqlite3_stmt *st, const char *what, char **cause)
 {
 	int	r;
@@ -542,7 +524,7 @@ store_sqlite_run(struct store_sqlite *s, sqlite3_stmt *st, const char *what, cha
  * After binding st's parameters: failed is the binders' chain (non-zero when one failed).
  * 0, or -1 with the cause named what and st made ready again.
  */
-static int
+int
 store_sqlite_bound(struct store_sqlite *s, sqlite3_stmt *st, const char *what,
     char **cause, int failed)
 {
@@ -553,7 +535,7 @@ store_sqlite_bound(struct store_sqlite *s, sqlite3_stmt *st, const char *what,
 }
 
 /* Binders: SQLITE_OK (0) or an error code, so a run of them chains with ||. */
-static int
+int
 store_sqlite_bt(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
@@ -562,27 +544,27 @@ store_sqlite_bt(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* "" is "none": fixed-size fields of struct store_app. */
-static int
+int
 store_sqlite_bt0(sqlite3_stmt *st, int i, const char *v)
 {
 	return store_sqlite_bt(st, i, v != NULL && *v != '\0' ? v : NULL);
 }
 
-static int
+int
 store_sqlite_bi(sqlite3_stmt *st, int i, time_t v)
 {
 	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
 }
 
 /* 0 is "not yet": NULL. */
-static int
+int
 store_sqlite_bi0(sqlite3_stmt *st, int i, time_t v)
 {
 	return v == 0 ? sqlite3_bind_null(st, i) : store_sqlite_bi(st, i, v);
 }
 
 /* Binds :name if the statement has it. */
-static int
+int
 store_sqlite_bn(sqlite3_stmt *st, const char *name, const char *v)
 {
 	int	i;
@@ -593,7 +575,7 @@ store_sqlite_bn(sqlite3_stmt *st, const char *name, const char *v)
 }
 
 /* Column readers: 0 or -1 (out of memory, or a value that does not fit). */
-static int
+int
 store_sqlite_cs(sqlite3_stmt *st, int i, char **out)
 {
 	const unsigned char	*v;
@@ -606,7 +588,7 @@ store_sqlite_cs(sqlite3_stmt *st, int i, char **out)
 	return (*out = strdup((const char *)v)) == NULL ? -1 : 0;
 }
 
-static int
+int
 store_sqlite_cb(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
 	const unsigned char	*v;
@@ -623,13 +605,13 @@ store_sqlite_cb(sqlite3_stmt *st, int i, char *buf, size_t size)
 	return 0;
 }
 
-static time_t
+time_t
 store_sqlite_ci(sqlite3_stmt *st, int i)
 {
 	return (time_t)sqlite3_column_int64(st, i);
 }
 
-static int
+int
 store_sqlite_cstatus(sqlite3_stmt *st, int i, enum app_status *out)
 {
 	const unsigned char	*v;
@@ -645,7 +627,7 @@ store_sqlite_cstatus(sqlite3_stmt *st, int i, enum app_status *out)
  * One operation's write transaction: BEGIN IMMEDIATE of its own, or a savepoint when
  * store_begin()'s transaction is open. *nested says which, for store_sqlite_op_end.
  */
-static int
+int
 store_sqlite_op_begin(struct store_sqlite *s, int *nested, char **cause)
 {
 	sqlite3_stmt	*st;
@@ -657,7 +639,7 @@ store_sqlite_op_begin(struct store_sqlite *s, int *nested, char **cause)
 }
 
 /* Commits if rc is 0, else rolls back; returns rc, or -1 if the commit failed. */
-static int
+int
 store_sqlite_op_end(struct store_sqlite *s, int nested, int rc, char **cause)
 {
 	sqlite3_stmt	*st;
@@ -875,6 +857,8 @@ store_sqlite_close(struct store *st)
 	for (i = 0; i < STORE_DIR__MAX; i++)
 		for (j = 0; j < DQ__MAX; j++)
 			(void)sqlite3_finalize(s->dq[i][j]);
+	for (i = 0; i < MQ__MAX; i++)
+		(void)sqlite3_finalize(s->mq[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warning("the store %s: closing: %s", s->path, sqlite3_errmsg(s->db));
 	free(s->path);
@@ -1684,6 +1668,10 @@ store_sqlite_app_insert_tx(struct store_sqlite *s, struct store_app *app,
 	if (store_sqlite_event_add(s, app->number, app->created, actor,
 	    appstatus_wire(APP_SUBMITTED), NULL, cause) == -1)
 		return -1;
+	/* A renewal is issued online at once: no form to bring, its "issued" follows. */
+	if (app->renews[0] == '\0' && store_sqlite_mail_queue(s, app->number, "received",
+	    app->created, cause) == -1)
+		return -1;
 	app->status = APP_SUBMITTED;
 	return 0;
 }
@@ -1826,6 +1814,8 @@ store_sqlite_app_transition(struct store *stp, const char *number, enum app_stat
 	    cause) == -1)
 		goto out;
 	if (to == APP_INSTALLED && store_sqlite_supersede(s, number, now, cause) == -1)
+		goto out;
+	if (store_sqlite_mail_status(s, number, to, now, cause) == -1)
 		goto out;
 	*won = 1;
 	*current = to;
@@ -1997,8 +1987,13 @@ store_sqlite_revoke_tx(struct store_sqlite *s, const char *number,
 	    store_sqlite_revocation_add(s, serial[1], number, k->crl_reason, now,
 	    cause) == -1)
 		return -1;
-	return store_sqlite_event_add(s, number, now, actor, appstatus_wire(APP_REVOKED),
-	    detail, cause);
+	if (store_sqlite_event_add(s, number, now, actor, appstatus_wire(APP_REVOKED),
+	    detail, cause) == -1)
+		return -1;
+	/* A renewal's holder installed the new pair a moment ago: not news to them. */
+	if (strcmp(k->code, "superseded") == 0)
+		return 0;
+	return store_sqlite_mail_queue(s, number, "revoked", now, cause);
 }
 
 static int
@@ -2619,4 +2614,10 @@ const struct store_ops store_sqlite_ops = {
 	.revocation_generation = store_sqlite_revocation_generation,
 	.audit_add = store_sqlite_audit_add,
 	.audit_list = store_sqlite_audit_list,
+	.mail_queue_due = store_sqlite_mail_queue_due,
+	.mail_claim = store_sqlite_mail_claim,
+	.mail_finish = store_sqlite_mail_finish,
+	.mail_recover = store_sqlite_mail_recover,
+	.mail_list = store_sqlite_mail_list,
+	.mail_get = store_sqlite_mail_get,
 };

@@ -426,6 +426,105 @@ store_challenge_take(struct store *s, const char *nonce, time_t now,
 	return s->ops->challenge_take(s, nonce, now, number, action, found, cause);
 }
 
+static const char *const store_mail_states[] = {
+	[STORE_MAIL_QUEUED] = "queued",
+	[STORE_MAIL_SENDING] = "sending",
+	[STORE_MAIL_SENT] = "sent",
+	[STORE_MAIL_REFUSED] = "refused",
+	[STORE_MAIL_FAILED] = "failed",
+};
+
+void
+store_set_mail(struct store *s, int on)
+{
+	s->nomail = !on;
+}
+
+const char *
+store_mail_state_wire(enum store_mail_state state)
+{
+	if ((size_t)state >= sizeof store_mail_states / sizeof store_mail_states[0])
+		return "?";
+	return store_mail_states[state];
+}
+
+int
+store_mail_state_parse(const char *s, enum store_mail_state *out)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < sizeof store_mail_states / sizeof store_mail_states[0];
+	    i++)
+		if (strcmp(s, store_mail_states[i]) == 0) {
+			*out = (enum store_mail_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+store_mail_queue_due(struct store *s, time_t now, int reminder_days, int *queued,
+    char **cause)
+{
+	return s->ops->mail_queue_due(s, now, reminder_days, queued, cause);
+}
+
+int
+store_mail_claim(struct store *s, time_t now, struct store_mail *m, int *found,
+    char **cause)
+{
+	return s->ops->mail_claim(s, now, m, found, cause);
+}
+
+int
+store_mail_finish(struct store *s, long long id, enum store_mail_state state,
+    time_t next_try, const char *error, time_t now, char **cause)
+{
+	return s->ops->mail_finish(s, id, state, next_try, error, now, cause);
+}
+
+int
+store_mail_recover(struct store *s, time_t now, int *n, char **cause)
+{
+	return s->ops->mail_recover(s, now, n, cause);
+}
+
+int
+store_mail_list(struct store *s, const char *number, int problems, struct store_mail **v,
+    size_t *n, char **cause)
+{
+	return s->ops->mail_list(s, number, problems, v, n, cause);
+}
+
+int
+store_mail_get(struct store *s, long long id, struct store_mail *m, int *found,
+    char **cause)
+{
+	return s->ops->mail_get(s, id, m, found, cause);
+}
+
+void
+store_mail_free(struct store_mail *m)
+{
+	if (m == NULL)
+		return;
+	free(m->notice);
+	free(m->recipient);
+	free(m->lang);
+	free(m->error);
+	memset(m, 0, sizeof *m);
+}
+
+void
+store_mails_free(struct store_mail *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		store_mail_free(&v[i]);
+	free(v);
+}
+
 int
 store_cert_status(struct store *s, const char *serial_hex, struct store_cert_status *out,
     int *found, char **cause)

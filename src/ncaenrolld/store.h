@@ -261,6 +261,12 @@ struct store_mail {
 	char			*error;		/* the last failure, as the relay said it */
 };
 
+/*
+ * Whether this handle's changes queue mail: they do when opened. A service that sends no
+ * mail (no mail.smtp_url) turns it off on every handle it uses, so that no row claims a
+ * mail that will never go.
+ */
+void		 store_set_mail(struct store *, int on);
 /* The state's wire name ("queued", ...) and back; -1 for an unknown name. */
 const char	*store_mail_state_wire(enum store_mail_state);
 int		 store_mail_state_parse(const char *, enum store_mail_state *);

@@ -172,11 +172,11 @@ test_schema(void **state)
 	char		*cause = NULL;
 
 	/* migrated once (4 migrations), in WAL mode; reopening applies nothing again */
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 4);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 4);
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 5);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 5);
 	st = reopen(f->path);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 4);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 5);
 	assert_int_equal(count_rows(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
@@ -256,7 +256,7 @@ test_open_concurrent(void **state)
 			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
 		store_close(o[i].st);
 	}
-	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 4);
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 5);
 	free(path);
 }
 

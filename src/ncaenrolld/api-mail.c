@@ -1,0 +1,82 @@
+/*
+ * api-mail — the applicant's mail as the answers tell of it: the word a submission or a
+ * decision answers, and the list of mails the status and the desk show, so that a refused
+ * address is seen where the person or the operator looks (doc/api.md, "mail").
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ncaenrolld/api.h"
+#include "ncaenrolld/srv.h"
+
+const char *
+app_mail_word(const struct srv *srv, const struct store_app *a)
+{
+	if (!srv_sends_mail(srv) || a->email == NULL || *a->email == '\0')
+		return "none";
+	return "queued";
+}
+
+/* One mail as the list shows it; NULL without memory. */
+static json_t *
+app_mail_one(const struct store_mail *m, int full)
+{
+	json_t	*o;
+	char	*to, at[32];
+
+	to = full ? strdup(m->recipient) : app_mask_email(m->recipient);
+	o = to == NULL ? NULL : json_pack("{s:s, s:s, s:s, s:i}", "notice", m->notice,
+	    "to", to, "state", store_mail_state_wire(m->state), "attempts", m->attempts);
+	free(to);
+	if (o == NULL)
+		return NULL;
+	app_iso(m->queued, at);
+	if (json_object_set_new(o, "queued", json_string(at)) == -1)
+		goto fail;
+	if (m->done != 0) {
+		app_iso(m->done, at);
+		if (json_object_set_new(o, "done", json_string(at)) == -1)
+			goto fail;
+	}
+	/* The last failure is news only while the mail has not gone. */
+	if (m->error != NULL && m->state != STORE_MAIL_SENT &&
+	    json_object_set_new(o, "error", json_string(m->error)) == -1)
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+int
+app_mail_json(struct store *st, json_t *o, const char *number, int full)
+{
+	struct store_mail	*v = NULL;
+	json_t			*a = NULL, *one;
+	char			*cause = NULL;
+	size_t			 n = 0, i;
+	int			 rc = -1;
+
+	if (store_mail_list(st, number, 0, &v, &n, &cause) == -1) {
+		log_error("application %s: its mail: %s", number, cause);
+		free(cause);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if ((a = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((one = app_mail_one(&v[i], full)) == NULL ||
+		    json_array_append_new(a, one) == -1)
+			goto out;
+	rc = json_object_set_new(o, "mail", a);
+	a = NULL;
+out:
+	json_decref(a);
+	store_mails_free(v, n);
+	return rc;
+}
