@@ -4,7 +4,8 @@
  * publication), starts the background jobs, the HTTPS service and the plain-http one for
  * CRLs, certificates and OCSP, and waits for SIGTERM or SIGINT.
  * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
- * With a subcommand after the options (cmd.h: operator, audit), it runs that instead.
+ * With a subcommand after the options (cmd.h: operator, audit, mail), it runs that
+ * instead.
  */
 #include "config.h"
 
@@ -60,6 +61,7 @@ struct ncaenrolld_opts {
 static const struct cmd_entry *const ncaenrolld_cmds[] = {
 	&cmd_operator_entry,
 	&cmd_audit_entry,
+	&cmd_mail_entry,
 };
 
 /* Everything main builds; freed by ncaenrolld_free whatever was reached. */
