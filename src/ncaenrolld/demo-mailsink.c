@@ -707,7 +707,11 @@ dms_timeout(const struct demo_mailsink *s, long long now)
 	}
 	if (first == -1)
 		return -1;
-	return first <= now ? 0 : (int)(first - now);
+	if (first <= now)
+		return 0;
+	/* after a clock that failed (far future), no more than a conversation lasts */
+	return first - now > DMS_MAX_SECONDS * 1000LL ? DMS_MAX_SECONDS * 1000 :
+	    (int)(first - now);
 }
 
 /* Loopback only: bound to 127.0.0.1, and a peer elsewhere is closed unheard all the same. */

@@ -247,3 +247,28 @@ def test_ncaenroll_demo_leaves_the_mail_in_its_state_folder(tmp_path):
     assert len(mails) == 1, (mails, os.listdir(new) if new.is_dir() else "no folder")
     msg = email.message_from_bytes((new / mails[0]).read_bytes(), policy=email.policy.default)
     assert msg["To"] == ADDRESS
+
+
+def test_random_bytes_do_not_stop_it(svc, tmp_path):
+    """Noise of every kind, on several connections at once, some closed mid-line; then a
+    mail is delivered as if nothing had happened."""
+    import random
+    rnd = random.Random(14)
+    port = sink_port(svc)
+    conns = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(5)]
+    try:
+        for i, s in enumerate(conns):
+            for _ in range(20):
+                chunk = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 3000)))
+                try:
+                    s.sendall(chunk)
+                except OSError:
+                    break  # cut for its errors: what should happen
+            if i % 2:
+                s.close()
+    finally:
+        for s in conns:
+            s.close()
+    number = apply(svc, tmp_path, "noise")
+    [(_, raw)] = wait_mail(svc, number)
+    assert email.message_from_bytes(raw, policy=email.policy.default)["To"] == ADDRESS
