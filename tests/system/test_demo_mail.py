@@ -209,7 +209,7 @@ def test_a_silent_client_is_cut_and_mail_still_arrives(svc, tmp_path):
         rest = c.f.read()  # until the receiver closes
         waited = time.monotonic() - started
         assert rest == b"" or rest.startswith(b"421"), rest
-        assert waited < 45, f"cut only after {waited:.0f} s"
+        assert 8 < waited < 45, f"cut after {waited:.0f} s, not the 10 s of ncaenrolld(8)"
     finally:
         c.close()
     [(_, raw)] = wait_mail(svc, number, timeout=60)
