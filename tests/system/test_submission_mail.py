@@ -47,10 +47,12 @@ def test_no_address_no_mail(svc, sink, tmp_path):
     assert sink.wait(1, timeout=3) == []
 
 
-@pytest.mark.parametrize("mail", ["sent", "failed", "none"])
+# A service that sends none ("none") is no demo (a demo mails into its own maildir,
+# test_demo_mail.py), and a real service's captcha cannot be read by a test.
+@pytest.mark.parametrize("mail", ["sent", "failed"])
 def test_the_person_is_told_what_became_of_the_mail(tmp_path, sink, mail):
     """Each outcome in its own words: a mail that could not be sent sends the person to
-    save the form now; a service that sends none says so; neither is taken for the other."""
+    save the form now; neither is taken for the other."""
     import socket
     config = dict(DEMO_CONFIG_DEFAULT)
     if mail == "sent":
