@@ -1,8 +1,8 @@
 /*
  * cmd-mail — `ncaenrolld mail list|show`: the administrator's view of the outbox (the
  * store's mail queue, doc/mail.md). list prints one line a mail (its details on the
- * lines under it) or, with --json, an array; show prints one mail (its words as
- * notice_render writes them come with notice.h: see cmd_mail_show). The administrator sees the addresses in full. Read only:
+ * lines under it) or, with --json, an array; show prints one mail and its words as
+ * notice_render writes them. The administrator sees the addresses in full. Read only:
  * it runs beside a live service (SQLite WAL). Exit 0, 1 (the store or the mail could not
  * be read, no such mail), 2 (usage).
  */
@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,9 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/utf8.h"
 #include "ncaenrolld/cmd.h"
+#include "ncaenrolld/notice.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -93,29 +96,49 @@ cmd_mail_print_json(json_t *o)
 }
 
 /*
- * text under a row, in lines that fit: broken at a space, or where there is none (a
- * long address) at the width, never inside a UTF-8 character. Bytes are counted, so a
- * line of Cyrillic is shorter than it could be, never longer.
+ * text in lines that fit 80 columns after indent, counted in columns (a Cyrillic letter
+ * is one): broken at the last space that fits or, where there is none (a long address),
+ * at the width between two characters. Made safe for a terminal first: a relay's words
+ * come from outside (utf8_sanitize). A newline in text starts a new line.
  */
 static void
-cmd_mail_wrap(const char *text)
+cmd_mail_wrap(const char *text, int indent)
 {
-	const size_t	 width = CMD_MAIL_WIDTH - CMD_MAIL_INDENT;
-	size_t		 len, cut;
+	const size_t	 width = CMD_MAIL_WIDTH - (size_t)indent;
+	char		*copy, *line, *next;
+	size_t		 len, i, cols, space, cut;
+	uint32_t	 cp;
+	int		 n, w;
 
-	for (len = strlen(text); len > 0; text += cut, len -= cut) {
-		cut = len;
-		if (len > width) {
-			for (cut = width; cut > 0 && text[cut] != ' '; cut--)
-				;
+	if ((copy = strdup(text)) == NULL)
+		return;
+	(void)utf8_sanitize(copy, 1);
+	for (line = copy; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		len = strlen(line);
+		if (len == 0 && next != NULL)
+			(void)putchar('\n');
+		while (len > 0) {
+			for (i = cols = space = 0; i < len; i += (size_t)n, cols += (size_t)w) {
+				if ((n = utf8_decode(line + i, len - i, &cp)) <= 0)
+					n = 1, cp = '?';
+				if ((w = utf8_cols(cp)) < 0)
+					w = 0;
+				if (cols + (size_t)w > width)
+					break;
+				if (cp == ' ')
+					space = i;
+			}
+			cut = i >= len || space == 0 ? i : space;
 			if (cut == 0)
-				for (cut = width; cut > 1 && (text[cut] & 0xc0) == 0x80; cut--)
-					;
+				cut = (size_t)n;	/* one character wider than the line */
+			(void)printf("%*s%.*s\n", indent, "", (int)cut, line);
+			for (line += cut, len -= cut; len > 0 && *line == ' '; line++)
+				len--;
 		}
-		(void)printf("%*s%.*s\n", CMD_MAIL_INDENT, "", (int)cut, text);
-		while (cut < len && text[cut] == ' ')
-			cut++;
 	}
+	free(copy);
 }
 
 /* One mail as a row, and under it whom it is for, when, and what went wrong. */
@@ -140,7 +163,7 @@ cmd_mail_row(const struct store_mail *m)
 	else
 		(void)printf(_("queued %s\n"), q);
 	if (m->error != NULL)
-		cmd_mail_wrap(m->error);
+		cmd_mail_wrap(m->error, CMD_MAIL_INDENT);
 }
 
 /* --problems, --number N, --json: 0, or -1 after saying why. */
@@ -210,6 +233,39 @@ cmd_mail_list(struct srv_config *cfg, int argc, char **argv)
 	return fflush(stdout) == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
 }
 
+/*
+ * The words of m as the mailer wrote them: rendered again from the application, as of
+ * when the mail was done (sent, refused, given up) or, while it waits, as of now.
+ */
+static int
+cmd_mail_words(struct srv_config *cfg, struct store *st, const struct store_mail *m,
+    char **subject, char **body, char **cause)
+{
+	struct store_app	 app;
+	struct srv		 srv;
+	enum notice		 which;
+	int			 found, rc;
+
+	if (notice_parse(m->notice, &which) == -1) {
+		cause_set(cause, "%s: a notice this program does not know", m->notice);
+		return -1;
+	}
+	memset(&app, 0, sizeof app);
+	if (store_app_get(st, m->number, &app, &found, cause) == -1)
+		return -1;
+	if (!found) {
+		store_app_free(&app);
+		cause_set(cause, "the application %s is gone", m->number);
+		return -1;
+	}
+	memset(&srv, 0, sizeof srv);
+	srv.cfg = cfg;
+	rc = notice_render(which, st, &app, m->lang, cfg->policy.verification_days,
+	    m->done != 0 ? m->done : srv_now(&srv), subject, body, cause);
+	store_app_free(&app);
+	return rc;
+}
+
 static int
 cmd_mail_show_json(struct store_mail *m, const char *subject, const char *body)
 {
@@ -249,19 +305,23 @@ cmd_mail_show(struct srv_config *cfg, int argc, char **argv)
 		(void)fprintf(stderr, _("ncaenrolld: mail show: no mail %lld\n"), id);
 		return CMD_EXIT_FAIL;
 	}
-	/*
-	 * Its words (subject, body) are notice_render's, on the t14-words branch: the
-	 * lead wires them here when both are merged (cmd_mail_words in commit 289d400).
-	 */
+	/* The row is worth showing even when its words cannot be written again. */
+	if (cmd_mail_words(cfg, st, &m, &subject, &body, &cause) == -1) {
+		(void)fprintf(stderr, _("ncaenrolld: mail show: its words: %s\n"), cause);
+		free(cause);
+	}
 	store_close(st);
 	if (json)
 		rc = cmd_mail_show_json(&m, subject, body);
 	else {
 		(void)printf(CMD_MAIL_ROW, "ID", "NUMBER", "NOTICE", "STATE", "TRIES");
 		cmd_mail_row(&m);
-		if (subject != NULL)
-			(void)printf("\n%s\n\n%s%s", subject, body,
-			    *body != '\0' && body[strlen(body) - 1] != '\n' ? "\n" : "");
+		if (subject != NULL) {
+			(void)putchar('\n');
+			cmd_mail_wrap(subject, 0);
+			(void)putchar('\n');
+			cmd_mail_wrap(body, 0);
+		}
 		rc = fflush(stdout) == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
 	}
 	free(subject);
