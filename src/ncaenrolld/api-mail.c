@@ -20,33 +20,42 @@ app_mail_word(const struct srv *srv, const struct store_app *a)
 	return "queued";
 }
 
+/* The characters an address in a relay's words is made of (RFC 5321's, roughly). */
+static int
+app_mail_addr_char(char c)
+{
+	return c != '\0' && strchr(" \t<>\"'(),;:[]", c) == NULL;
+}
+
 /*
- * The relay's words with every mention of the address (any case) written as to is: a
- * relay often quotes it ("550 5.1.1 <a@b.kz>: ... User unknown"), and the status is
- * read by whoever has the number. malloc'd, NULL without memory.
+ * A relay's words for the public status: every address in them masked as the status
+ * masks the applicant's ("550 5.1.1 <a***@mail.kz>: ..."); malloc'd, NULL without memory.
  */
 static char *
-app_mail_error(const char *error, const char *recipient, const char *to)
+app_mail_mask_words(const char *words)
 {
-	const char	*p = error, *hit;
-	size_t		 rlen = strlen(recipient), tlen = strlen(to), n = 0;
-	char		*s, *w;
+	char	*out, *q;
+	size_t	 i, start, first, len = strlen(words);
 
-	if (rlen == 0)
-		return strdup(error);
-	for (hit = error; (hit = strcasestr(hit, recipient)) != NULL; hit += rlen)
-		n++;
-	if ((s = w = malloc(strlen(error) + n * tlen + 1)) == NULL)
+	/* each address gets at most "***" longer than its local part's first letter */
+	if ((out = malloc(4 * len + 1)) == NULL)
 		return NULL;
-	while ((hit = strcasestr(p, recipient)) != NULL) {
-		memcpy(w, p, (size_t)(hit - p));
-		w += hit - p;
-		memcpy(w, to, tlen);
-		w += tlen;
-		p = hit + rlen;
+	for (i = 0, q = out; i < len; i++) {
+		if (words[i] == '@' && i > 0 && app_mail_addr_char(words[i - 1])) {
+			/* back over the local part, already copied, to its first character */
+			for (start = i; start > 0 && app_mail_addr_char(words[start - 1]); start--)
+				;
+			for (first = 1; start + first < i &&
+			    ((unsigned char)words[start + first] & 0xc0) == 0x80; first++)
+				;	/* the whole first character, whatever its length */
+			q -= i - start - first;
+			memcpy(q, "***", 3);
+			q += 3;
+		}
+		*q++ = words[i];
 	}
-	(void)strcpy(w, p);
-	return s;
+	*q = '\0';
+	return out;
 }
 
 /* One mail as the list shows it; NULL without memory. */
@@ -54,16 +63,11 @@ static json_t *
 app_mail_one(const struct store_mail *m, int full)
 {
 	json_t	*o;
-	char	*to, *error = NULL, at[32];
+	char	*to, *words = NULL, at[32];
 
 	to = full ? strdup(m->recipient) : app_mask_email(m->recipient);
 	o = to == NULL ? NULL : json_pack("{s:s, s:s, s:s, s:i}", "notice", m->notice,
 	    "to", to, "state", store_mail_state_wire(m->state), "attempts", m->attempts);
-	if (o != NULL && m->error != NULL && m->state != STORE_MAIL_SENT &&
-	    (error = app_mail_error(m->error, m->recipient, to)) == NULL) {
-		json_decref(o);
-		o = NULL;
-	}
 	free(to);
 	if (o == NULL)
 		return NULL;
@@ -75,13 +79,23 @@ app_mail_one(const struct store_mail *m, int full)
 		if (json_object_set_new(o, "done", json_string(at)) == -1)
 			goto fail;
 	}
-	/* The last failure is news only while the mail has not gone. */
-	if (error != NULL && json_object_set_new(o, "error", json_string(error)) == -1)
-		goto fail;
-	free(error);
+	/*
+	 * The last failure is news only while the mail has not gone. Anyone with the
+	 * number reads the status: it gets a refusal's words, the addresses in them masked,
+	 * and nothing of a passing failure (curl's words name the relay's host); the desk
+	 * gets all.
+	 */
+	if (m->error != NULL && m->state != STORE_MAIL_SENT &&
+	    (full || m->state == STORE_MAIL_REFUSED)) {
+		if ((words = full ? strdup(m->error) : app_mail_mask_words(m->error)) == NULL ||
+		    json_object_set_new(o, "error", json_string(words)) == -1)
+			goto fail;
+		free(words);
+		words = NULL;
+	}
 	return o;
 fail:
-	free(error);
+	free(words);
 	json_decref(o);
 	return NULL;
 }

@@ -4,7 +4,8 @@
  * publication), starts the background jobs, the HTTPS service and the plain-http one for
  * CRLs, certificates and OCSP, and waits for SIGTERM or SIGINT.
  * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
- * With a subcommand after the options (cmd.h: operator, audit), it runs that instead.
+ * With a subcommand after the options (cmd.h: operator, audit, mail), it runs that
+ * instead.
  */
 #include "config.h"
 
@@ -31,6 +32,7 @@
 #include "ncaenrolld/captcha.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/cmd.h"
+#include "ncaenrolld/demo-mailsink.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/mailer.h"
@@ -45,6 +47,7 @@
 #define NCAENROLLD_EXIT_USAGE	2
 #define NCAENROLLD_DEMO_HOSTS	"localhost,127.0.0.1,::1"
 #define NCAENROLLD_RATE_SLOTS	65536
+#define NCAENROLLD_DEMO_FROM	"ncaenrolld@localhost"
 
 /* What the command line says; NULL/-1 = not given. */
 struct ncaenrolld_opts {
@@ -60,6 +63,7 @@ struct ncaenrolld_opts {
 static const struct cmd_entry *const ncaenrolld_cmds[] = {
 	&cmd_operator_entry,
 	&cmd_audit_entry,
+	&cmd_mail_entry,
 };
 
 /* Everything main builds; freed by ncaenrolld_free whatever was reached. */
@@ -67,6 +71,7 @@ struct ncaenrolld {
 	struct srv_config	 cfg;
 	struct srv		 srv;
 	struct jobs		*jobs;
+	struct demo_mailsink	*mailsink;	/* a demo's own receiver, or NULL */
 	struct http_server	*http, *http_plain;
 	struct http_route	*public_routes;	/* the plain listener's, from the URLs */
 	size_t			 npublic_routes;
@@ -474,6 +479,46 @@ ncaenrolld_demo(struct ncaenrolld *d, char **cause)
 	return rc;
 }
 
+/*
+ * Demo without a relay of its own: a receiver writing into the state folder's maildir,
+ * started before anything can send, and the mail settings pointed at it, so the real
+ * delivery runs end to end (doc/demo.md). Its URL goes into STATE/mail-sink for a person
+ * or a test who wants to talk to it; a demo given a relay removes a stale one.
+ */
+static int
+ncaenrolld_demo_mail(struct ncaenrolld *d, char **cause)
+{
+	struct srv_config	*cfg = &d->cfg;
+	char			*dir = NULL, *file = NULL, url[64];
+	int			 port, rc = -1;
+
+	if (ncaenrolld_setf(&dir, cause, "%s/mail", cfg->state_dir) == -1 ||
+	    ncaenrolld_setf(&file, cause, "%s/mail-sink", cfg->state_dir) == -1)
+		goto out;
+	if (cfg->mail.smtp_url != NULL) {
+		if (unlink(file) == -1 && errno != ENOENT)
+			log_warning("cannot remove %s: %s", file, strerror(errno));
+		rc = 0;
+		goto out;
+	}
+	if ((d->mailsink = demo_mailsink_start(dir, &port, cause)) == NULL)
+		goto out;
+	(void)snprintf(url, sizeof url, "smtp://127.0.0.1:%d\n", port);
+	if (atomicfile_write(file, url, strlen(url), 0644, cause) == -1)
+		goto out;
+	url[strlen(url) - 1] = '\0';
+	if (srvconf_set(&cfg->mail.smtp_url, url, cause) == -1 ||
+	    (cfg->mail.from == NULL &&
+	    srvconf_set(&cfg->mail.from, NCAENROLLD_DEMO_FROM, cause) == -1))
+		goto out;
+	log_info("demo mail: %s, into %s/new", url, dir);
+	rc = 0;
+out:
+	free(dir);
+	free(file);
+	return rc;
+}
+
 /* Loads the registries into a store that has none yet (a first start). */
 static int
 ncaenrolld_registries(struct srv *srv, char **cause)
@@ -559,7 +604,8 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
 	    (fd = http_listen(d->host, port, &d->port, cause)) == -1 ||
 	    ncaenrolld_listen_plain(d, port, &plain, cause) == -1 ||
-	    (cfg->demo.enabled && ncaenrolld_demo(d, cause) == -1))
+	    (cfg->demo.enabled && (ncaenrolld_demo(d, cause) == -1 ||
+	    ncaenrolld_demo_mail(d, cause) == -1)))
 		goto out;
 	ncaenrolld_ca_config(cfg);
 	d->srv.cfg = cfg;
@@ -606,6 +652,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
 	mailer_stop(d->srv.mailer);	/* after the jobs, which wake it */
+	demo_mailsink_stop(d->mailsink);	/* after every sender */
 	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);
 	srv_pool_free(d->srv.stores);

@@ -97,11 +97,35 @@ class _Tap:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "long(minutes): a file whose tests take minutes; run first, longest first")
+    config.addinivalue_line("markers", "walk: a walk of every screen or message in kk and "
+                            "ru, minutes long; NCA_SKIP_WALKS=1 leaves it out")
     fd = os.environ.get("NCA_TAP_FD")  # set by run-pytest; run by hand, no TAP is wanted
     # Under pytest-xdist the workers' reports reach the controller's hooks too: only the
     # controller writes TAP, or every case would be counted twice.
     if fd and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_Tap(int(fd)), "nca-tap")
+
+
+# Files whose tests rely on nothing an earlier test of the file left behind (each starts
+# from the file's fresh service or its own). Under xdist their tests are handed out one by
+# one instead of the whole file to one worker: test_tui_words.py alone kept one worker
+# busy for 9 of the suite's 17 minutes under ASan. A worker that runs one of them starts
+# the file's service for itself.
+SPREAD = {"test_tui_words.py", "test_ra_tui_words.py", "test_ra_cli_words.py",
+          "test_service_errors.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, except that the tests of the SPREAD files go out one at a time."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SpreadLoadFile(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD else path
+    return SpreadLoadFile(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -112,3 +136,10 @@ def pytest_collection_modifyitems(config, items):
         mark = item.get_closest_marker("long")
         return mark.args[0] if mark else 0
     items.sort(key=minutes, reverse=True)  # stable: a file's tests keep their order
+    # The words on a screen do not depend on the compiler: ./quickstart check walks them
+    # in the sanitizer build only, where a walk also proves the screens' memory clean.
+    if os.environ.get("NCA_SKIP_WALKS") == "1":
+        walks = [i for i in items if i.get_closest_marker("walk")]
+        if walks:
+            config.hook.pytest_deselected(items=walks)
+            items[:] = [i for i in items if not i.get_closest_marker("walk")]

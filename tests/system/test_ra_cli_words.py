@@ -39,6 +39,7 @@ def numbers(svc, tmp_path_factory):  # noqa: F811
     return made, home
 
 
+@pytest.mark.walk  # minutes under ASan: in one build only (conftest.py)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_desks_commands_in_words_of_the_language(svc, numbers, lang):  # noqa: F811
     made, home = numbers

@@ -155,7 +155,7 @@ def test_the_desks_words_and_times_are_the_readers(console, svc, applicant, tmp_
 
 
 def test_the_applicant_is_said_notified_only_when_they_are(console, applicant):
-    """The demo service sends no mail: approval must not claim the applicant was told."""
+    """No address given, so no mail: approval must not claim the applicant was told."""
     _, apply = applicant
     number = apply(email=None)
     t = console("ru")

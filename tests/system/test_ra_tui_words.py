@@ -21,7 +21,8 @@ from test_tui_words import LANGS, Walk, finish, unknown_number, mistyped  # noqa
 from forms import Forms  # noqa: E402  (tests/tui, on the path through test_tui_words)
 from words import Findings  # noqa: E402
 
-pytestmark = pytest.mark.long(3)  # minutes under ASan: conftest.py starts it first
+# minutes under ASan: conftest.py starts it first, and walks it in one build only
+pytestmark = [pytest.mark.long(3), pytest.mark.walk]
 
 # Findings in files another branch is changing now (see test_tui_words.py).
 KNOWN_ELSEWHERE = [

@@ -104,6 +104,7 @@ def test_docs_list_every_code_the_service_sends():
     assert not missing, f"sent by src/ncaenrolld but in no doc/api*.md table: {missing}"
 
 
+@pytest.mark.walk  # minutes under ASan: in one build only (conftest.py)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_every_documented_code_reads_in_the_persons_language(fake, tmp_path, lang):
     """One `ncaenroll status` over one application per (code, field): the service answers

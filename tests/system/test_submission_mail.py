@@ -48,11 +48,13 @@ def test_no_address_no_mail(svc, sink, tmp_path):
     assert sink.wait(1, timeout=3) == []
 
 
-@pytest.mark.parametrize("mail", ["queued", "relay-down", "none"])
+# A service that sends none ("none") is no demo (a demo mails into its own maildir,
+# test_demo_mail.py), and a real service's captcha cannot be read by a test.
+@pytest.mark.parametrize("mail", ["queued", "relay-down"])
 def test_the_person_is_told_what_became_of_the_mail(tmp_path, sink, mail):
     """Each outcome in its own words: a queued mail is on its way, even while the relay is
-    down (the service keeps trying; `ncaenroll status` says so if it never arrives); a
-    service that sends none says so; neither is taken for the other, and none is "sent"."""
+    down (the service keeps trying; `ncaenroll status` says so if it never arrives), and
+    none is "sent" or "this service sends no e-mail"."""
     import socket
     config = dict(DEMO_CONFIG_DEFAULT)
     if mail == "queued":
@@ -77,9 +79,8 @@ def test_the_person_is_told_what_became_of_the_mail(tmp_path, sink, mail):
         p = me.run(*args)
         assert p.returncode == 0, p.stderr
         said = {"queued": f"E-mail with the form: on its way to {ADDRESS}",
-                "relay-down": f"E-mail with the form: on its way to {ADDRESS}",
-                "none": f"E-mail with the form: not sent to {ADDRESS}: this service sends "
-                        "no e-mail"}
+                "relay-down": f"E-mail with the form: on its way to {ADDRESS}"}
         assert said[mail] in p.stdout.splitlines(), p.stdout
+        assert "sends no e-mail" not in p.stdout and "sent to" not in p.stdout, p.stdout
     finally:
         svc.stop()

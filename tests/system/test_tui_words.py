@@ -45,6 +45,7 @@ from words import Findings  # noqa: E402
 
 pytestmark = [
     pytest.mark.long(7),  # minutes under ASan: conftest.py starts it first
+    pytest.mark.walk,     # in one build only (conftest.py)
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
