@@ -74,6 +74,7 @@ mailnote_kind(const json_t *m)
 static int
 mailnote_brief(char **s, int kind, int tries, const char *error)
 {
+	error = error != NULL ? error : "?";
 	if (kind == MAILNOTE_RETRIED)
 		return asprintf(s, _("the mail to it is not delivered yet: %s; the service keeps "
 		    "trying"), error);
@@ -91,6 +92,8 @@ mailnote_say(char **s, enum mailnote_reader reader, int kind, const char *notice
 {
 	if (reader == MAILNOTE_DESK_BRIEF)
 		return mailnote_brief(s, kind, tries, error);
+	if (error == NULL && (reader == MAILNOTE_DESK || kind != MAILNOTE_FAILED))
+		error = "?";
 	if (kind == MAILNOTE_RETRIED)
 		return asprintf(s, _("The mail \"%s\" to %s is not delivered yet: %s — the "
 		    "service keeps trying."), notice, to, error);
@@ -103,6 +106,10 @@ mailnote_say(char **s, enum mailnote_reader reader, int kind, const char *notice
 	if (kind == MAILNOTE_REFUSED)
 		return asprintf(s, _("The mail \"%s\" to %s was refused by its mail server: %s — "
 		    "check the address; the application goes on without it."), notice, to, error);
+	/* The public status gives no words of a passing failure (they name the relay). */
+	if (error == NULL)
+		return asprintf(s, _("The mail \"%s\" to %s could not be delivered (tries: %d) — "
+		    "the application goes on without it."), notice, to, tries);
 	return asprintf(s, _("The mail \"%s\" to %s could not be delivered (tries: %d): %s — "
 	    "the application goes on without it."), notice, to, tries, error);
 }
@@ -123,7 +130,7 @@ mailnote_problem(const json_t *list, enum mailnote_reader reader)
 			return NULL;
 		if ((kind = mailnote_kind(m)) == -1)
 			continue;
-		error = *mailnote_str(m, "error") != '\0' ? mailnote_str(m, "error") : "?";
+		error = *mailnote_str(m, "error") != '\0' ? mailnote_str(m, "error") : NULL;
 		rc = mailnote_say(&s, reader, kind, mailnote_notice(mailnote_str(m, "notice")),
 		    mailnote_str(m, "to"),
 		    (int)json_integer_value(json_object_get(m, "attempts")), error);

@@ -80,6 +80,11 @@ test_each_state_in_words(void **state)
 	    "\"error\": \"connection refused\", \"attempts\": 7}]", MAILNOTE_DESK,
 	    "The mail \"application rejected\" to u@mail.kz could not be delivered (tries: 7): "
 	    "connection refused; tell the applicant in person.");
+	/* The public status gives a failed mail without the relay's words. */
+	said("[{\"notice\": \"received\", \"to\": \"u***@mail.kz\", \"state\": \"failed\", "
+	    "\"attempts\": 5}]", MAILNOTE_APPLICANT, "The mail \"application received\" to "
+	    "u***@mail.kz could not be delivered (tries: 5) — the application goes on without "
+	    "it.");
 	said("[{\"notice\": \"rejected\", \"to\": \"u@mail.kz\", \"state\": \"refused\", "
 	    "\"error\": \"550 no\", \"attempts\": 1}]", MAILNOTE_DESK_BRIEF,
 	    "the mail to it was refused: 550 no; tell the applicant in person");
