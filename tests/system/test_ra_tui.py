@@ -313,7 +313,7 @@ def test_reject_with_a_reason_and_text(console, applicant):
     scr = t.wait_for("┌─")
     assert number in flat(scr) and "Other reason" in scr and "пришёл без паспорта" in scr
     t.keys("Left", "Enter")                 # Yes (No has the focus)
-    scr = t.wait_for("the applicant is told so", timeout=60)   # the demo mails (maildir)
+    scr = t.wait_for("on its way tells the applicant", timeout=60)  # the demo mails (maildir)
     t.keys("Enter")
     scr = on(t, "app")
     assert "Rejected" in scr and "пришёл без паспорта" in flat(scr)
