@@ -39,7 +39,7 @@ struct jobs {
 	pthread_cond_t	 wake;		/* on the monotonic clock */
 	int		 stop;
 	struct jobs_said said;
-	char		*failing;	/* the failure logged last; NULL while rounds succeed */
+	struct srv_lasting lasting;
 };
 
 static void
@@ -204,31 +204,6 @@ jobs_run_once(struct srv *srv, char **cause)
 	return jobs_round(srv, NULL, cause);
 }
 
-/*
- * A round runs every second: a failure that lasts (a root CRL file removed, a store that
- * cannot be opened) is logged when it starts and when it changes, not once a second, and
- * its end is logged too, so the log says how long the service was not doing its work.
- */
-static void
-jobs_report(struct jobs *j, int rc, char **cause)
-{
-	const char	*what = *cause != NULL ? *cause : "failed";
-
-	if (rc == 0) {
-		if (j->failing != NULL)
-			log_info("background jobs: working again");
-		free(j->failing);
-		j->failing = NULL;
-	} else if (j->failing == NULL || strcmp(j->failing, what) != 0) {
-		log_error("background jobs: %s (logged again only when it changes or ends)",
-		    what);
-		free(j->failing);
-		j->failing = strdup(what);	/* NULL: the next round logs it again */
-	}
-	free(*cause);
-	*cause = NULL;
-}
-
 static void *
 jobs_main(void *arg)
 {
@@ -240,7 +215,12 @@ jobs_main(void *arg)
 		return NULL;
 	while (!j->stop) {
 		(void)pthread_mutex_unlock(&j->lock);
-		jobs_report(j, jobs_round(j->srv, &j->said, &cause), &cause);
+		/*
+		 * A failure that lasts (a root CRL file removed, a store that cannot be
+		 * opened) is logged when it starts and ends: how long no work was done.
+		 */
+		srv_lasting_report(&j->lasting, "background jobs", "working again",
+		    jobs_round(j->srv, &j->said, &cause), &cause);
 		if (pthread_mutex_lock(&j->lock) != 0)
 			return NULL;
 		if (j->stop)
@@ -255,27 +235,6 @@ jobs_main(void *arg)
 	return NULL;
 }
 
-static int
-jobs_init_sync(struct jobs *j, char **cause)
-{
-	pthread_condattr_t	attr;
-	int			e;
-
-	if ((e = pthread_mutex_init(&j->lock, NULL)) != 0) {
-		cause_set(cause, "pthread_mutex_init: %s", strerror(e));
-		return -1;
-	}
-	if ((e = pthread_condattr_init(&attr)) != 0 ||
-	    (e = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) != 0 ||
-	    (e = pthread_cond_init(&j->wake, &attr)) != 0) {
-		cause_set(cause, "pthread_cond_init: %s", strerror(e));
-		(void)pthread_mutex_destroy(&j->lock);
-		return -1;
-	}
-	(void)pthread_condattr_destroy(&attr);
-	return 0;
-}
-
 struct jobs *
 jobs_start(struct srv *srv, char **cause)
 {
@@ -287,7 +246,7 @@ jobs_start(struct srv *srv, char **cause)
 		return NULL;
 	}
 	j->srv = srv;
-	if (jobs_init_sync(j, cause) == -1) {
+	if (srv_sync_init(&j->lock, &j->wake, cause) == -1) {
 		free(j);
 		return NULL;
 	}
@@ -315,6 +274,6 @@ jobs_stop(struct jobs *j)
 	(void)pthread_cond_destroy(&j->wake);
 	(void)pthread_mutex_destroy(&j->lock);
 	jobs_said_free(&j->said);
-	free(j->failing);
+	free(j->lasting.failing);
 	free(j);
 }

@@ -27,7 +27,7 @@ struct mailer {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;		/* on the monotonic clock */
 	int		 stop, woken;
-	char		*failing;	/* the store failure logged last */
+	struct srv_lasting lasting;	/* a store failure, logged once */
 };
 
 /* The wait before try attempts + 1: 30 s, 1 min, 2 min, ... at most an hour. */
@@ -123,26 +123,6 @@ mailer_run_once(struct srv *srv, int *sent, char **cause)
 	return mailer_round(srv, NULL, sent, cause);
 }
 
-/* A store failure is logged when it starts, changes and ends, not every second. */
-static void
-mailer_report(struct mailer *mr, int rc, char **cause)
-{
-	const char	*what = *cause != NULL ? *cause : "failed";
-
-	if (rc == 0) {
-		if (mr->failing != NULL)
-			log_info("mail: the outbox can be read again");
-		free(mr->failing);
-		mr->failing = NULL;
-	} else if (mr->failing == NULL || strcmp(mr->failing, what) != 0) {
-		log_error("mail: %s (logged again only when it changes or ends)", what);
-		free(mr->failing);
-		mr->failing = strdup(what);
-	}
-	free(*cause);
-	*cause = NULL;
-}
-
 static void *
 mailer_main(void *arg)
 {
@@ -156,7 +136,8 @@ mailer_main(void *arg)
 	while (!mr->stop) {
 		mr->woken = 0;
 		(void)pthread_mutex_unlock(&mr->lock);
-		mailer_report(mr, mailer_round(mr->srv, mr, &sent, &cause), &cause);
+		srv_lasting_report(&mr->lasting, "mail", "the outbox can be read again",
+		    mailer_round(mr->srv, mr, &sent, &cause), &cause);
 		if (pthread_mutex_lock(&mr->lock) != 0)
 			return NULL;
 		if (mr->stop || mr->woken)
@@ -168,27 +149,6 @@ mailer_main(void *arg)
 	}
 	(void)pthread_mutex_unlock(&mr->lock);
 	return NULL;
-}
-
-static int
-mailer_init_sync(struct mailer *mr, char **cause)
-{
-	pthread_condattr_t	attr;
-	int			e;
-
-	if ((e = pthread_mutex_init(&mr->lock, NULL)) != 0) {
-		cause_set(cause, "pthread_mutex_init: %s", strerror(e));
-		return -1;
-	}
-	if ((e = pthread_condattr_init(&attr)) != 0 ||
-	    (e = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) != 0 ||
-	    (e = pthread_cond_init(&mr->wake, &attr)) != 0) {
-		cause_set(cause, "pthread_cond_init: %s", strerror(e));
-		(void)pthread_mutex_destroy(&mr->lock);
-		return -1;
-	}
-	(void)pthread_condattr_destroy(&attr);
-	return 0;
 }
 
 /* Mails a dead sender left "sending" go back to the queue, due now. */
@@ -220,7 +180,7 @@ mailer_start(struct srv *srv, char **cause)
 		return NULL;
 	}
 	mr->srv = srv;
-	if (mailer_init_sync(mr, cause) == -1) {
+	if (srv_sync_init(&mr->lock, &mr->wake, cause) == -1) {
 		free(mr);
 		return NULL;
 	}
@@ -257,6 +217,6 @@ mailer_stop(struct mailer *mr)
 	(void)pthread_join(mr->thread, NULL);
 	(void)pthread_cond_destroy(&mr->wake);
 	(void)pthread_mutex_destroy(&mr->lock);
-	free(mr->failing);
+	free(mr->lasting.failing);
 	free(mr);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "common/cause.h"
 #include "common/log.h"
@@ -158,4 +159,45 @@ srv_random_hex(char *out, size_t nbytes, char **cause)
 	}
 	out[2 * nbytes] = '\0';
 	return 0;
+}
+
+int
+srv_sync_init(pthread_mutex_t *lock, pthread_cond_t *wake, char **cause)
+{
+	pthread_condattr_t	attr;
+	int			e;
+
+	if ((e = pthread_mutex_init(lock, NULL)) != 0) {
+		cause_set(cause, "pthread_mutex_init: %s", strerror(e));
+		return -1;
+	}
+	if ((e = pthread_condattr_init(&attr)) != 0 ||
+	    (e = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) != 0 ||
+	    (e = pthread_cond_init(wake, &attr)) != 0) {
+		cause_set(cause, "pthread_cond_init: %s", strerror(e));
+		(void)pthread_mutex_destroy(lock);
+		return -1;
+	}
+	(void)pthread_condattr_destroy(&attr);
+	return 0;
+}
+
+void
+srv_lasting_report(struct srv_lasting *l, const char *who, const char *ended, int rc,
+    char **cause)
+{
+	const char	*what = *cause != NULL ? *cause : "failed";
+
+	if (rc == 0) {
+		if (l->failing != NULL)
+			log_info("%s: %s", who, ended);
+		free(l->failing);
+		l->failing = NULL;
+	} else if (l->failing == NULL || strcmp(l->failing, what) != 0) {
+		log_error("%s: %s (logged again only when it changes or ends)", who, what);
+		free(l->failing);
+		l->failing = strdup(what);	/* NULL: the next round logs it again */
+	}
+	free(*cause);
+	*cause = NULL;
 }

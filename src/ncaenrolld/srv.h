@@ -7,6 +7,7 @@
 #ifndef NCA_SRV_H
 #define NCA_SRV_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -114,6 +115,21 @@ struct srv {
 
 /* Now, from the system clock or, in tests, the clock file. */
 time_t		 srv_now(const struct srv *);
+/*
+ * What the background threads (jobs.c, mailer.c) share. srv_sync_init: a mutex and a
+ * condition variable on the monotonic clock, for timed waits a clock change cannot
+ * stretch; 0, or -1 with a cause and nothing left to destroy. srv_lasting_report: a
+ * round's failure that lasts is logged when it starts and when it changes, not every
+ * round, and its end too ("WHO: WHAT (logged again only when it changes or ends)", then
+ * "WHO: ENDED"); it takes *cause (freed, NULL after).
+ */
+struct srv_lasting {
+	char	*failing;	/* the failure logged last; NULL while rounds succeed */
+};
+int		 srv_sync_init(pthread_mutex_t *, pthread_cond_t *, char **cause);
+void		 srv_lasting_report(struct srv_lasting *, const char *who, const char *ended,
+		    int rc, char **cause);
+
 /* Whether mail is configured: then changes queue mail for applicants with an address. */
 int		 srv_sends_mail(const struct srv *);
 /* A store handle for this thread's request; give it back with srv_store_put. */
