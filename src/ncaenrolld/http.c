@@ -76,6 +76,7 @@ struct http_conn {
 	int			 fd;
 	time_t			 started;	/* monotonic: connect or last answer */
 	int			 cut;
+	int			 refused;	/* answered by http_uri_seen: close */
 	char			 addr[HTTP_ADDR_MAX];
 };
 
@@ -84,7 +85,6 @@ struct http_rctx {
 	char		*body;
 	size_t		 len, cap;
 	int		 too_big;
-	int		 refused;	/* answered before MHD parsed the query */
 	struct timespec	 t0;
 };
 
@@ -578,22 +578,21 @@ http_write_direct(const struct http_server *hs, struct MHD_Connection *c, int fd
  * nor logs, holding the connection until the timeout. A query with more arguments than
  * any route takes is answered here instead, straight on the connection: 414 and the
  * access-log line; its writing side is shut, so MHD closes it at its next step (and the
- * access handler, should MHD get that far, refuses it).
+ * access handler, should MHD get that far, refuses it). Nothing is allocated here: MHD
+ * does not always report the end of a request it failed to parse.
  */
 static void *
 http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct http_server	*hs = cls;
 	struct http_conn	*conn = http_conn_of(c);
-	struct http_rctx	*r;
 	size_t			 n = http_query_count(uri), len;
 	char			 body[192], buf[512], p[256];
 	int			 hl;
 
 	if (n <= HTTP_QUERY_ARGS_MAX || conn == NULL || conn->fd < 0)
 		return NULL;
-	if ((r = calloc(1, sizeof *r)) != NULL)
-		r->refused = 1;
+	conn->refused = 1;
 	(void)snprintf(body, sizeof body, "{\"error\":{\"code\":\"request.too_many_arguments\","
 	    "\"message\":\"the query has more than %d arguments\",\"field\":null}}",
 	    HTTP_QUERY_ARGS_MAX);
@@ -601,6 +600,7 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 	hl = snprintf(buf, sizeof buf, "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
 	    "Content-Length: %zu\r\n\r\n%s", len, body);
+	/* A client that cannot be written to is cut off all the same. */
 	if (hl > 0 && (size_t)hl < sizeof buf)
 		(void)http_write_direct(hs, c, conn->fd, buf, (size_t)hl);
 	(void)shutdown(conn->fd, SHUT_WR);
@@ -608,7 +608,7 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 	p[strcspn(p, "?")] = '\0';
 	log_info("%s \"%s\" 414 %zu 0ms (%zu query arguments, more than %d)", conn->addr, p,
 	    len, n, HTTP_QUERY_ARGS_MAX);
-	return r;
+	return NULL;
 }
 
 static enum MHD_Result
@@ -627,7 +627,7 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 
 	(void)version;
 	memset(&resp, 0, sizeof resp);
-	if (r != NULL && r->refused)
+	if (conn != NULL && conn->refused)
 		return MHD_NO;	/* http_uri_seen answered and shut it */
 	if (r == NULL) {	/* the headers are in */
 		if ((r = calloc(1, sizeof *r)) == NULL || conn == NULL) {
