@@ -38,6 +38,10 @@ static const struct svcerror_code {
 	    "this program and the service do not match (update the program)") },
 	{ "method_not_allowed", 0, N_("the service did not understand this program's request; "
 	    "this program and the service do not match (update the program)") },
+	{ "request.method", 0, N_("the service did not understand this program's request; "
+	    "this program and the service do not match (update the program)") },
+	{ "request.too_many_arguments", 0, N_("the service did not understand this program's "
+	    "request; this program and the service do not match (update the program)") },
 	{ "not_found", 0, N_("the service does not know this request; check the service's "
 	    "address in the settings, or update the program") },
 	{ "body.too_large", 0, N_("the request is larger than the service accepts") },
@@ -257,7 +261,7 @@ static const char *const svcerror_support_codes[] = {
 	"csr.same_key", "subject.invalid", "csr.key_reused", "application.not_found",
 	"install.nonce_invalid", "signature.encoding", "install.proof_invalid",
 	"ca.unavailable", "revoke.proof_invalid", "key.reused", "action.unknown",
-	"application.incomplete",
+	"application.incomplete", "request.method", "request.too_many_arguments",
 };
 
 static const struct svcerror_code *

@@ -1,7 +1,8 @@
 /*
- * ca-csr — the gate for an applicant's PKCS#10 request: PEM, RSA with a sane exponent and
- * at least 2048 bits, a self-signature that verifies. Cheap checks come before the
- * signature so an oversized key cannot make the service do expensive work.
+ * ca-csr — the gate for an applicant's PKCS#10 request: one PEM block and nothing else but
+ * whitespace, RSA with a sane exponent and at least 2048 bits, a self-signature that
+ * verifies. Cheap checks come before the signature so an oversized key cannot make the
+ * service do expensive work.
  */
 #include "config.h"
 
@@ -20,6 +21,33 @@
 #define CA_CSR_MAX_BITS	8192	/* bigger keys are a denial of service, not security */
 #define CA_CSR_MAX_PEM	65536
 
+#define CA_CSR_BEGIN	"-----BEGIN CERTIFICATE REQUEST-----"
+#define CA_CSR_END	"-----END CERTIFICATE REQUEST-----"
+#define CA_CSR_SPACE	" \t\r\n\v\f"
+
+/*
+ * The one PEM block pem holds, from its BEGIN line: NULL (and cause) when there is text
+ * before it or after its first END line (a second block is such text). OpenSSL would
+ * read the first block and pass over the rest, so what is stored and shown would not be
+ * what was checked.
+ */
+static const char *
+ca_csr_one_block(const char *pem, char **cause)
+{
+	const char	*p = pem + strspn(pem, CA_CSR_SPACE), *end;
+
+	if (strncmp(p, CA_CSR_BEGIN, strlen(CA_CSR_BEGIN)) == 0 &&
+	    (end = strstr(p, CA_CSR_END)) != NULL) {
+		end += strlen(CA_CSR_END);
+		if (end[strspn(end, CA_CSR_SPACE)] == '\0')
+			return p;
+	}
+	cause_set(cause, "%s", _("The certificate request must be exactly one PEM "
+	    "\"CERTIFICATE REQUEST\" block, with nothing else but spaces and line breaks "
+	    "around it"));
+	return NULL;
+}
+
 static X509_REQ *
 ca_csr_parse(const char *pem, char **cause)
 {
@@ -28,12 +56,14 @@ ca_csr_parse(const char *pem, char **cause)
 	size_t		 len;
 
 	if (pem == NULL || (len = strnlen(pem, CA_CSR_MAX_PEM + 1)) > CA_CSR_MAX_PEM ||
-	    strstr(pem, "-----BEGIN CERTIFICATE REQUEST-----") == NULL) {
+	    strstr(pem, CA_CSR_BEGIN) == NULL) {
 		cause_set(cause, "%s", _("The certificate request is not a PEM "
 		    "\"CERTIFICATE REQUEST\" (PKCS#10)"));
 		return NULL;
 	}
-	if ((b = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	if ((pem = ca_csr_one_block(pem, cause)) == NULL)
+		return NULL;
+	if ((b = BIO_new_mem_buf(pem, (int)strlen(pem))) == NULL ||
 	    (req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL)) == NULL)
 		ca_x509_openssl_cause(cause, _("The certificate request cannot be read"));
 	BIO_free(b);

@@ -23,6 +23,10 @@
  * that CA's name in the request. Applicants send none and go on as before. GnuTLS checks
  * only that a client holds the key of what it sent; http.c passes the DER on, and the RA
  * routes' gate (api-ra.c) has operator.c judge it, at the service's clock.
+ *
+ * Malformed requests MHD passes on: a method that is not an HTTP token gets 400; a query
+ * with more arguments than MHD's per-connection memory holds is answered 414 before MHD
+ * parses it (http_uri_seen), as MHD would otherwise answer nothing.
  */
 #include "config.h"
 
@@ -31,6 +35,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -49,11 +54,21 @@
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/srv.h"
 
-#define HTTP_PRIORITIES		"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+/*
+ * GnuTLS priorities: TLS 1.3 and 1.2, and in 1.2 only suites with forward secrecy (ECDHE)
+ * and an AEAD cipher: no RSA key transport (a stolen TLS key would open recorded
+ * sessions), no CBC with SHA-1 (padding-oracle history), no CCM (no client of ours needs
+ * it). TLS 1.3's suites are all of that kind; its AES-128-CCM goes with the cipher.
+ */
+#define HTTP_PRIORITIES		"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
+				"-KX-ALL:+ECDHE-RSA:+ECDHE-ECDSA:" \
+				"-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:" \
+				"-MAC-ALL:+AEAD"
 #define HTTP_PEM_MAX		(1024 * 1024)
 #define HTTP_ADDR_MAX		64
 #define HTTP_PATH_BUF		1024
 #define HTTP_DISCARD_MAX	16	/* times max_body read and dropped before a 413 */
+#define HTTP_QUERY_ARGS_MAX	64	/* the API's queries have one or two arguments */
 
 /* One per connection (MHD's socket context), on the watchdog's list while open. */
 struct http_conn {
@@ -61,6 +76,7 @@ struct http_conn {
 	int			 fd;
 	time_t			 started;	/* monotonic: connect or last answer */
 	int			 cut;
+	int			 refused;	/* answered by http_uri_seen: close */
 	char			 addr[HTTP_ADDR_MAX];
 };
 
@@ -499,6 +515,102 @@ http_conn_of(struct MHD_Connection *c)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
+/* RFC 9110's token: what a method may be. MHD passes control bytes and separators on. */
+static int
+http_method_ok(const char *m)
+{
+	static const char	punct[] = "!#$%&'*+-.^_`|~";
+	const char		*p;
+
+	for (p = m; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(punct, *p) != NULL))
+			return 0;
+	return p != m;
+}
+
+/* The number of arguments in uri's query (MHD splits it on '&'). */
+static size_t
+http_query_count(const char *uri)
+{
+	const char	*q = strchr(uri, '?');
+	size_t		 n = 1;
+
+	if (q == NULL || q[1] == '\0')
+		return 0;
+	while ((q = strchr(q + 1, '&')) != NULL)
+		n++;
+	return n;
+}
+
+/* Writes all of buf to the client, in TLS or plain; 0 or -1. Short: it fits a socket. */
+static int
+http_write_direct(const struct http_server *hs, struct MHD_Connection *c, int fd,
+    const char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo	*ci = NULL;
+	ssize_t				 n;
+	int				 tries = 0;
+
+	if (!hs->plain) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		if (ci == NULL || ci->tls_session == NULL)
+			return -1;
+	}
+	while (len > 0 && tries++ < 100) {
+		n = hs->plain ? send(fd, buf, len, MSG_NOSIGNAL) :
+		    gnutls_record_send((gnutls_session_t)ci->tls_session, buf, len);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (hs->plain ? errno == EAGAIN || errno == EINTR :
+		    n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+			(void)poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 10);
+		else
+			return -1;
+	}
+	return len == 0 ? 0 : -1;
+}
+
+/*
+ * MHD's URI callback, before MHD parses the query. MHD 0.9.75 keeps every argument in the
+ * connection's 32 KiB pool; some 600 arguments exhaust it, and MHD then neither answers
+ * nor logs, holding the connection until the timeout. A query with more arguments than
+ * any route takes is answered here instead, straight on the connection: 414 and the
+ * access-log line; its writing side is shut, so MHD closes it at its next step (and the
+ * access handler, should MHD get that far, refuses it). Nothing is allocated here: MHD
+ * does not always report the end of a request it failed to parse.
+ */
+static void *
+http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct http_server	*hs = cls;
+	struct http_conn	*conn = http_conn_of(c);
+	size_t			 n = http_query_count(uri), len;
+	char			 body[192], buf[512], p[256];
+	int			 hl;
+
+	if (n <= HTTP_QUERY_ARGS_MAX || conn == NULL || conn->fd < 0)
+		return NULL;
+	conn->refused = 1;
+	(void)snprintf(body, sizeof body, "{\"error\":{\"code\":\"request.too_many_arguments\","
+	    "\"message\":\"the query has more than %d arguments\",\"field\":null}}",
+	    HTTP_QUERY_ARGS_MAX);
+	len = strlen(body);
+	hl = snprintf(buf, sizeof buf, "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", len, body);
+	/* A client that cannot be written to is cut off all the same. */
+	if (hl > 0 && (size_t)hl < sizeof buf)
+		(void)http_write_direct(hs, c, conn->fd, buf, (size_t)hl);
+	(void)shutdown(conn->fd, SHUT_WR);
+	http_log_safe(uri, p, sizeof p);
+	p[strcspn(p, "?")] = '\0';
+	log_info("%s \"%s\" 414 %zu 0ms (%zu query arguments, more than %d)", conn->addr, p,
+	    len, n, HTTP_QUERY_ARGS_MAX);
+	return NULL;
+}
+
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -515,6 +627,8 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 
 	(void)version;
 	memset(&resp, 0, sizeof resp);
+	if (conn != NULL && conn->refused)
+		return MHD_NO;	/* http_uri_seen answered and shut it */
 	if (r == NULL) {	/* the headers are in */
 		if ((r = calloc(1, sizeof *r)) == NULL || conn == NULL) {
 			free(r);
@@ -522,6 +636,13 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 		}
 		(void)clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		*con_cls = r;
+		if (!http_method_ok(method)) {
+			http_error(&resp, 400, "request.method", NULL,
+			    "the request method is not an HTTP token");
+			ret = http_send(hs, c, method, url, conn, r, &resp, NULL);
+			http_resp_free(&resp);
+			return ret;
+		}
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl == NULL || (n = strtoull(cl, NULL, 10)) <= max)
@@ -826,6 +947,7 @@ http_mhd_start(struct http_server *hs)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)pol->connections_per_address,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_seen, hs,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, hs,
 	    MHD_OPTION_ARRAY, extra,
 	    MHD_OPTION_END);
@@ -846,6 +968,7 @@ http_mhd_start_plain(struct http_server *hs)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)pol->connections_per_address,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_seen, hs,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, hs,
 	    MHD_OPTION_END);
 }

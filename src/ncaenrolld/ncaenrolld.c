@@ -770,6 +770,13 @@ main(int argc, char **argv)
 	int			 exit_now, curl = 0, rc = NCAENROLLD_EXIT_START;
 
 	memset(&d, 0, sizeof d);
+	/*
+	 * Before any file is made: what a library creates with its own default mode (SQLite's
+	 * database, -wal and -shm, holding names and IINs) is the service's alone. Files meant
+	 * for others (certificates, CRLs, the port notes) are written with an explicit mode
+	 * (fchmod in atomicfile_write), which the umask does not narrow.
+	 */
+	(void)umask(077);	/* cannot fail; the previous mask is of no use */
 	if (hardening_no_core_dumps(&cause) == -1 || i18n_init(NULL, &cause) == -1) {
 		(void)fprintf(stderr, "ncaenrolld: %s\n", cause);
 		free(cause);
