@@ -150,6 +150,7 @@ test_checks(void **state)
 	struct fixture		*f = *state;
 	struct http_resp	 r;
 	char			 body[256];
+	int			 i;
 
 	assert_int_equal(bin_check(f, BIN, CODE, &r), 200);
 	(void)snprintf(body, sizeof body, "{\"iin\":\"%s\",\"token\":\"%s\"}", IIN,
@@ -158,6 +159,14 @@ test_checks(void **state)
 	http_resp_free(&r);
 	assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "iin")), IIN);
+	http_resp_free(&r);
+	/* a token serves API_IIN_CHECKS_PER_TOKEN names, then asks for a new captcha */
+	for (i = 1; i < API_IIN_CHECKS_PER_TOKEN; i++) {
+		assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 200);
+		http_resp_free(&r);
+	}
+	assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 403);
+	assert_string_equal(error_code(&r), "token.used_up");
 	http_resp_free(&r);
 	assert_int_equal(bin_check(f, BIN, "22222", &r), 400);
 	assert_string_equal(error_code(&r), "captcha.wrong");
