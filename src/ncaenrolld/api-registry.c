@@ -72,7 +72,7 @@ api_registry_captcha(struct srv *srv, struct store *st, const char *id, const ch
 		    "the captcha has expired or was already used; ask for a new one");
 		return -1;
 	}
-	if (!captcha_check(id, answer, hash)) {
+	if (!captcha_check(srv->captcha_key, id, answer, hash)) {
 		free(hash);
 		http_error(resp, 400, "captcha.wrong", "captcha_answer",
 		    "the code from the picture is wrong; ask for a new captcha");
