@@ -203,8 +203,8 @@ static const char *const store_sqlite_migrations[] = {
 	/* 6: a check token is bound to the client address that solved its captcha and
 	 * counts the IIN checks it served. Tokens issued before have no client: refused,
 	 * the person checks the BIN again (they lived half an hour at most). */
-	"ALTER TABLE tokens ADD COLUMN client TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE tokens ADD COLUMN iin_checks INTEGER NOT NULL DEFAULT 0;",
+	("ALTER TABLE tokens ADD COLUMN client TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE tokens ADD COLUMN iin_checks INTEGER NOT NULL DEFAULT 0;"),
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
