@@ -227,8 +227,11 @@ srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN], char 
 		goto out;
 	}
 	/* The first start: a new key, whole on disk before any captcha uses it. */
-	if ((mkdir(state_dir, 0700) == -1 && errno != EEXIST) ||
-	    srv_random_bytes(key, CAPTCHA_KEY_LEN, cause) == -1)
+	if (mkdir(state_dir, 0700) == -1 && errno != EEXIST) {
+		cause_set(cause, "%s: %s", state_dir, strerror(errno));
+		goto out;
+	}
+	if (srv_random_bytes(key, CAPTCHA_KEY_LEN, cause) == -1)
 		goto out;
 	if ((rc = atomicfile_write(path, key, CAPTCHA_KEY_LEN, 0600, cause)) == 0)
 		log_info("made a new captcha key: %s", path);
