@@ -567,8 +567,16 @@ enroll_directory(struct enroll *e, const char *id, const char *which, json_t **o
 	else if (strncmp(which, "cities:", 7) == 0)
 		rc = asprintf(&path, "/api/v1/directories/regions/%s/cities", which + 7);
 	else if (strcmp(which, "gu-codes") == 0 && a != NULL &&
-	    state_get(a, APPKEY_BIN) != NULL)
-		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s", state_get(a, APPKEY_BIN));
+	    state_get(a, APPKEY_BIN) != NULL) {
+		/* The service names them only to the BIN's check (the token is hex). */
+		if (state_get(a, APPKEY_CHECK_TOKEN) == NULL) {
+			enroll_fail(err, FAILURE_REFUSED, "bin", "token.missing", "%s",
+			    _("check the BIN first"));
+			return -1;
+		}
+		rc = asprintf(&path, "/api/v1/gu-codes?bin=%s&token=%s",
+		    state_get(a, APPKEY_BIN), state_get(a, APPKEY_CHECK_TOKEN));
+	}
 	if (rc == -1) {
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "unknown directory '%s'", which);
 		return -1;

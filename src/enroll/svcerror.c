@@ -65,6 +65,8 @@ static const struct svcerror_code {
 	    "again with a new picture") },
 	{ "token.bin_mismatch", 0, N_("the BIN was changed after it was checked; check the BIN "
 	    "again") },
+	{ "token.used_up", 0, N_("the check of the organization serves three IIN checks; check "
+	    "the BIN again with a new picture to check more") },
 	{ "region.not_found", 0, N_("the service has no such region") },
 
 	/* The BIN's and the IIN's own rules (idnum.h), as the service judged them. */

@@ -87,6 +87,7 @@ struct app_submit {
 	struct store		*st;
 	struct http_resp	*resp;
 	time_t			 now;
+	const char		*client;	/* its address: a check token is bound to it */
 	const char		*v[F__MAX];
 	char			 key_auth[65], key_sign[65];
 	struct store_org	 org;
@@ -157,7 +158,8 @@ app_check_token(struct app_submit *s)
 		return HTTP_ANSWERED;
 	}
 	problems_free(&p);
-	if (store_token_get(s->st, s->v[F_TOKEN], s->now, bin, &found, &cause) == -1) {
+	if (store_token_get(s->st, s->v[F_TOKEN], s->client, s->now, bin, &found,
+	    &cause) == -1) {
 		log_error("token lookup: %s", cause);
 		free(cause);
 		return HTTP_FAILED;
@@ -592,6 +594,7 @@ api_applications_submit(struct srv *srv, const struct http_req *req, struct http
 	s.srv = srv;
 	s.resp = resp;
 	s.now = srv_now(srv);
+	s.client = api_client(req);
 	if (req->body == NULL || !json_is_object(req->body)) {
 		http_error(resp, 400, "body.not_object", NULL, "%s",
 		    _("the request body must be a JSON object"));

@@ -1,6 +1,6 @@
 /*
  * api-captcha — POST /api/v1/captcha: a new picture to solve before a registry check.
- * The store keeps only the hash of the id and the code (captcha.h), for captcha_lifetime
+ * The store keeps only the keyed MAC of the id and the code (captcha.h), for captcha_lifetime
  * seconds, single use; new captchas are rate-limited per client address.
  */
 #include "config.h"
@@ -38,7 +38,7 @@ api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *r
 	if (srv_random_hex(id, API_CAPTCHA_ID_BYTES, &cause) == -1 ||
 	    captcha_make(cfg->demo.fixed_captcha, &cap, &cause) == -1)
 		goto out;
-	if (captcha_hash(id, cap.code, hash) == -1) {
+	if (captcha_hash(srv->captcha_key, id, cap.code, hash) == -1) {
 		log_error("captcha: cannot hash the answer");
 		goto out;
 	}

@@ -2,7 +2,8 @@
  * api-directories — the lists a form offers: roles (with the DC value that goes into the
  * certificate's subject, and the directory's role OID, which no K2 certificate carries),
  * regions, a region's cities with their RA offices, and the ГУ/СКС codes registered for an
- * organization. Public data, read from the store as loaded from the registries; each entry
+ * organization (only with that BIN's check token: an answer tells the BIN is registered).
+ * Public data, read from the store as loaded from the registries; each entry
  * has an id and its names in kk, ru and en. And where a person goes for help the programs
  * cannot give: the support contact of the configuration.
  */
@@ -166,13 +167,13 @@ enum http_result
 api_directories_gu_codes(struct srv *srv, const struct http_req *req,
     struct http_resp *resp)
 {
-	const char	*bin = req->query(req, "bin");
+	const char	*bin = req->query(req, "bin"), *token = req->query(req, "token");
 	struct problems	 probs;
 	struct store	*st = NULL;
-	char		**codes = NULL, *cause = NULL;
+	char		**codes = NULL, *cause = NULL, token_bin[13];
 	json_t		*arr = NULL, *e;
 	size_t		 i;
-	int		 retry, rc = -1;
+	int		 retry, found = 0, rc = -1;
 
 	if (bin == NULL || *bin == '\0') {
 		http_error(resp, 400, "field.missing", "bin", "'bin' is required (?bin=...)");
@@ -195,8 +196,24 @@ api_directories_gu_codes(struct srv *srv, const struct http_req *req,
 		return 0;
 	}
 	problems_free(&probs);
+	/* An answer tells whether the BIN is registered: only after its BIN check. */
+	if (token == NULL || *token == '\0') {
+		http_error(resp, 400, "field.missing", "token",
+		    "'token' is required (?bin=...&token=..., from bin-check)");
+		return 0;
+	}
 	if ((st = srv_store_get(srv, &cause)) == NULL ||
-	    store_gu_codes(st, bin, &codes, &cause) == -1)
+	    store_token_get(st, token, api_client(req), srv_now(srv), token_bin, &found,
+	    &cause) == -1)
+		goto out;
+	if (!found || strcmp(token_bin, bin) != 0) {
+		http_error(resp, 403, !found ? "token.invalid" : "token.bin_mismatch", "token",
+		    "%s", !found ? "the check token is unknown or has expired; check the BIN "
+		    "again" : "the check token was issued for another BIN");
+		rc = 0;
+		goto out;
+	}
+	if (store_gu_codes(st, bin, &codes, &cause) == -1)
 		goto out;
 	if ((arr = json_array()) == NULL)
 		goto out;

@@ -1,8 +1,9 @@
 /*
  * api-registry — the registry checks: POST /api/v1/bin-check (a solved captcha buys one
- * look-up of an organization and a check token bound to its BIN) and POST
- * /api/v1/iin-check (a person's name, only with a live token), so the registries cannot
- * be walked without solving captchas. Both are rate-limited per client address.
+ * look-up of an organization and a check token bound to its BIN and to the client's
+ * address) and POST /api/v1/iin-check (a person's name, only with a live token of this
+ * client, API_IIN_CHECKS_PER_TOKEN times), so the registries cannot be walked without
+ * solving a captcha per few names. Both are rate-limited per client address.
  */
 #include "config.h"
 
@@ -19,6 +20,12 @@
 #include "ncaenrolld/srv.h"
 
 #define API_TOKEN_BYTES	16	/* 128 bits */
+
+const char *
+api_client(const struct http_req *req)
+{
+	return req->client_addr != NULL ? req->client_addr : "";
+}
 
 static int
 api_registry_limited(struct srv *srv, const struct http_req *req, struct http_resp *resp)
@@ -65,7 +72,7 @@ api_registry_captcha(struct srv *srv, struct store *st, const char *id, const ch
 		    "the captcha has expired or was already used; ask for a new one");
 		return -1;
 	}
-	if (!captcha_check(id, answer, hash)) {
+	if (!captcha_check(srv->captcha_key, id, answer, hash)) {
 		free(hash);
 		http_error(resp, 400, "captcha.wrong", "captcha_answer",
 		    "the code from the picture is wrong; ask for a new captcha");
@@ -121,8 +128,8 @@ api_registry_bin_check(struct srv *srv, const struct http_req *req, struct http_
 		goto out;
 	}
 	if (srv_random_hex(token, API_TOKEN_BYTES, &cause) == -1 ||
-	    store_token_put(st, token, org.bin, srv_now(srv) + pol->token_lifetime,
-	    &cause) == -1)
+	    store_token_put(st, token, org.bin, api_client(req),
+	    srv_now(srv) + pol->token_lifetime, &cause) == -1)
 		goto out;
 	http_json(resp, 200, api_registry_org_json(&org, token, pol->token_lifetime));
 	rc = 0;
@@ -143,7 +150,8 @@ api_registry_iin_check(struct srv *srv, const struct http_req *req, struct http_
 	struct problems		 probs;
 	struct store		*st = NULL;
 	struct store_person	 p;
-	char			 bin[13], *cause = NULL;
+	enum store_token_use	 use;
+	char			*cause = NULL;
 	int			 found = 0, rc = -1;
 
 	memset(&p, 0, sizeof p);
@@ -157,12 +165,21 @@ api_registry_iin_check(struct srv *srv, const struct http_req *req, struct http_
 		return 0;
 	}
 	problems_free(&probs);
+	/* Counted before the look-up: "no such person" tells as much as a name. */
 	if ((st = srv_store_get(srv, &cause)) == NULL ||
-	    store_token_get(st, token, srv_now(srv), bin, &found, &cause) == -1)
+	    store_token_use_iin(st, token, api_client(req), srv_now(srv),
+	    API_IIN_CHECKS_PER_TOKEN, &use, &cause) == -1)
 		goto out;
-	if (!found) {
+	if (use == STORE_TOKEN_UNKNOWN) {
 		http_error(resp, 403, "token.invalid", "token",
 		    "the check token is unknown or has expired; check the BIN again");
+		rc = 0;
+		goto out;
+	}
+	if (use == STORE_TOKEN_USED_UP) {
+		http_error(resp, 403, "token.used_up", "token",
+		    "this check token has served its %d IIN checks; solve a new captcha and "
+		    "check the BIN again", API_IIN_CHECKS_PER_TOKEN);
 		rc = 0;
 		goto out;
 	}

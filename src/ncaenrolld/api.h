@@ -19,6 +19,12 @@
 
 struct revocation_kind;
 
+/*
+ * IIN checks one check token serves (a person may mistype the IIN twice): with more, one
+ * solved captcha would read a register of names.
+ */
+#define API_IIN_CHECKS_PER_TOKEN	3
+
 /* A line per api-*.c file; each handler is an http_handler_fn (http.h). */
 http_handler_fn	api_captcha_new;
 http_handler_fn	api_registry_bin_check, api_registry_iin_check;
@@ -37,6 +43,8 @@ http_handler_fn	api_publish_crl, api_publish_delta_crl, api_publish_root_crl,
  * api_publish_routes_free.
  */
 int		api_publish_routes(struct srv *, struct http_route **, size_t *, char **cause);
+/* The client a check token is bound to: its address ("" if unknown). */
+const char	*api_client(const struct http_req *);
 void		api_publish_routes_free(struct http_route *, size_t);
 http_handler_fn	api_ra_me, api_ra_reasons, api_ra_queue, api_ra_application, api_ra_approve,
 		api_ra_reject, api_ra_revoke, api_ra_certificates;

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "common/cause.h"
@@ -333,9 +335,9 @@ captcha_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Feeds the answer to the digest trimmed and upper-cased, a block at a time. */
+/* Feeds the answer to the MAC trimmed and upper-cased, a block at a time. */
 static int
-captcha_hash_answer(EVP_MD_CTX *ctx, const char *answer)
+captcha_hash_answer(EVP_MAC_CTX *ctx, const char *answer)
 {
 	const char	*end = answer + strlen(answer);
 	char		 block[64];
@@ -349,7 +351,7 @@ captcha_hash_answer(EVP_MD_CTX *ctx, const char *answer)
 		block[n++] = *answer >= 'a' && *answer <= 'z' ?
 		    (char)(*answer - 'a' + 'A') : *answer;
 		if (n == sizeof block || answer + 1 == end) {
-			if (EVP_DigestUpdate(ctx, block, n) != 1)
+			if (EVP_MAC_update(ctx, (const unsigned char *)block, n) != 1)
 				return -1;
 			n = 0;
 		}
@@ -358,26 +360,34 @@ captcha_hash_answer(EVP_MD_CTX *ctx, const char *answer)
 }
 
 int
-captcha_hash(const char *id, const char *answer, char out[CAPTCHA_HASH_LEN + 1])
+captcha_hash(const unsigned char key[CAPTCHA_KEY_LEN], const char *id, const char *answer,
+    char out[CAPTCHA_HASH_LEN + 1])
 {
 	/* Versioned and NUL-separated: no id/answer split can collide with another. */
-	static const char	 domain[] = "ncaenroll-captcha-v1";
+	static const char	 domain[] = "ncaenroll-captcha-v2";
 	static const char	 hex[] = "0123456789abcdef";
-	EVP_MD_CTX		*ctx = NULL;
+	char			 digest[] = "SHA256";
+	OSSL_PARAM		 params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC			*mac = NULL;
+	EVP_MAC_CTX		*ctx = NULL;
 	unsigned char		 md[32];
-	unsigned int		 mdlen = 0, i;
+	size_t			 mdlen = 0, i;
 	int			 rc = -1;
 
 	out[0] = '\0';
-	if (id == NULL || answer == NULL)
+	if (key == NULL || id == NULL || answer == NULL)
 		goto out;
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (ctx = EVP_MAC_CTX_new(mac)) == NULL)
 		goto out;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, domain, sizeof domain) != 1 ||
-	    EVP_DigestUpdate(ctx, id, strlen(id) + 1) != 1 ||
+	if (EVP_MAC_init(ctx, key, CAPTCHA_KEY_LEN, params) != 1 ||
+	    EVP_MAC_update(ctx, (const unsigned char *)domain, sizeof domain) != 1 ||
+	    EVP_MAC_update(ctx, (const unsigned char *)id, strlen(id) + 1) != 1 ||
 	    captcha_hash_answer(ctx, answer) == -1 ||
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != sizeof md)
+	    EVP_MAC_final(ctx, md, &mdlen, sizeof md) != 1 || mdlen != sizeof md)
 		goto out;
 	for (i = 0; i < mdlen; i++) {
 		out[2 * i] = hex[md[i] >> 4];
@@ -386,17 +396,20 @@ captcha_hash(const char *id, const char *answer, char out[CAPTCHA_HASH_LEN + 1])
 	out[CAPTCHA_HASH_LEN] = '\0';
 	rc = 0;
 out:
-	EVP_MD_CTX_free(ctx);
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	OPENSSL_cleanse(md, sizeof md);
 	return rc;
 }
 
 int
-captcha_check(const char *id, const char *answer, const char *stored_hash)
+captcha_check(const unsigned char key[CAPTCHA_KEY_LEN], const char *id, const char *answer,
+    const char *stored_hash)
 {
 	char	h[CAPTCHA_HASH_LEN + 1];
 
 	if (stored_hash == NULL || strlen(stored_hash) != CAPTCHA_HASH_LEN ||
-	    captcha_hash(id, answer, h) == -1)
+	    captcha_hash(key, id, answer, h) == -1)
 		return 0;
 	return CRYPTO_memcmp(h, stored_hash, CAPTCHA_HASH_LEN) == 0;
 }

@@ -1,7 +1,7 @@
 /*
  * captcha — "the code from the picture": a code of CAPTCHA_ALPHABET letters drawn with
- * OpenSSL's CSPRNG, a small bent 1-bit picture of it for the TUI's half blocks, and the hash
- * the store keeps instead of the answer. No I/O, no globals, thread-safe. The caller owns a
+ * OpenSSL's CSPRNG, a small bent 1-bit picture of it for the TUI's half blocks, and the MAC
+ * the store keeps instead of the answer (keyed with the service's secret). No I/O, no globals, thread-safe. The caller owns a
  * struct captcha filled here and frees it with captcha_free (NULL-safe, idempotent). int
  * functions return 0 or -1 with a caller-freed cause; captcha_check is a predicate (1/0).
  */
@@ -17,7 +17,8 @@
 #define CAPTCHA_LEN_MAX		6
 #define CAPTCHA_WIDTH		72	/* pixels; one terminal column each */
 #define CAPTCHA_HEIGHT		16	/* pixels; two per terminal row: 8 rows */
-#define CAPTCHA_HASH_LEN	64	/* hex SHA-256 */
+#define CAPTCHA_HASH_LEN	64	/* hex HMAC-SHA256 */
+#define CAPTCHA_KEY_LEN		32	/* the service's secret, STATE/captcha.key */
 
 struct captcha {
 	char		 code[8];	/* upper case, NUL-terminated */
@@ -55,12 +56,15 @@ void	 captcha_free(struct captcha *);
 json_t	*captcha_bitmap_json(const struct captcha *);
 
 /*
- * What the store keeps: lower-case hex SHA-256 of the captcha id and the answer with
- * surrounding white space removed and letters upper-cased, so " ab3xy" matches "AB3XY".
- * 0, or -1 (no cause) if id or answer is NULL or OpenSSL fails.
+ * What the store keeps: lower-case hex HMAC-SHA256 under key of the captcha id and the
+ * answer with surrounding white space removed and letters upper-cased, so " ab3xy"
+ * matches "AB3XY". Keyed: whoever reads the store cannot try the few million codes
+ * against it. 0, or -1 (no cause) if key, id or answer is NULL or OpenSSL fails.
  */
-int	 captcha_hash(const char *id, const char *answer, char out[CAPTCHA_HASH_LEN + 1]);
-/* 1 if answer is the one whose hash is stored under id (constant-time compare), else 0. */
-int	 captcha_check(const char *id, const char *answer, const char *stored_hash);
+int	 captcha_hash(const unsigned char key[CAPTCHA_KEY_LEN], const char *id,
+	    const char *answer, char out[CAPTCHA_HASH_LEN + 1]);
+/* 1 if answer is the one whose MAC is stored under id (constant-time compare), else 0. */
+int	 captcha_check(const unsigned char key[CAPTCHA_KEY_LEN], const char *id,
+	    const char *answer, const char *stored_hash);
 
 #endif

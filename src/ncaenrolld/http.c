@@ -366,6 +366,39 @@ http_log_safe(const char *s, char *out, size_t outsz)
 	out[i] = '\0';
 }
 
+/*
+ * The path for the access log: a request number is the key to an application's status
+ * and certificates, so a segment holding one (HTTP_LOG_DIGITS digits or more, however
+ * written) keeps only its first group, "4821-*": enough to follow one application through
+ * the log, far too little to ask the service about it.
+ */
+#define HTTP_LOG_DIGITS	8
+#define HTTP_LOG_KEEP	4
+
+static void
+http_log_path(const char *path, char *out, size_t outsz)
+{
+	char		 buf[256];
+	const char	*seg, *end;
+	size_t		 n = 0, len, digits, i;
+
+	http_log_safe(path, buf, sizeof buf);
+	for (seg = buf; *seg != '\0' && n + 1 < outsz; seg = end) {
+		end = seg + 1 + strcspn(seg + 1, "/");	/* seg is "/..." or the start */
+		len = (size_t)(end - seg);
+		for (digits = 0, i = 0; i < len; i++)
+			digits += seg[i] >= '0' && seg[i] <= '9';
+		if (digits >= HTTP_LOG_DIGITS && len > 1 + HTTP_LOG_KEEP)
+			n += (size_t)snprintf(out + n, outsz - n, "%.*s-*",
+			    (int)(HTTP_LOG_KEEP + (*seg == '/')), seg);
+		else
+			n += (size_t)snprintf(out + n, outsz - n, "%.*s", (int)len, seg);
+		if (n >= outsz)
+			n = outsz - 1;
+	}
+	out[n] = '\0';
+}
+
 /* Queues resp (taking what it holds) and writes the access log line. */
 static enum MHD_Result
 http_send(const struct http_server *hs, struct MHD_Connection *c, const char *method,
@@ -414,9 +447,9 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 	}
 	ret = bad ? MHD_NO : MHD_queue_response(c, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
-	/* Never the body or the query: they carry personal data. */
+	/* Never the body or the query: they carry personal data; nor a request number. */
 	http_log_safe(method, m, sizeof m);
-	http_log_safe(path, p, sizeof p);
+	http_log_path(path, p, sizeof p);
 	log_info("%s \"%s %s\" %d %zu %ldms", conn != NULL ? conn->addr : "-", m, p,
 	    resp->status, len, r != NULL ? http_ms_since(&r->t0) : 0L);
 	return ret;

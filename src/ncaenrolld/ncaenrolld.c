@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "common/about.h"
 #include "common/atomicfile.h"
@@ -609,7 +610,9 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 		goto out;
 	ncaenrolld_ca_config(cfg);
 	d->srv.cfg = cfg;
+	/* The CA first: a service without its certificates says so before anything else. */
 	if ((d->srv.ca = ca_load(&cfg->ca, cause)) == NULL ||
+	    srv_captcha_key(cfg->state_dir, d->srv.captcha_key, cause) == -1 ||
 	    ncaenrolld_operators(&d->srv, cause) == -1 ||
 	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads * 2 + 2,
 	    cause)) == NULL ||
@@ -658,6 +661,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	srv_pool_free(d->srv.stores);
 	ca_free(d->srv.ca);
 	operator_ca_free(d->srv.opca);
+	OPENSSL_cleanse(d->srv.captcha_key, sizeof d->srv.captcha_key);
 	srvconf_free(&d->cfg);
 }
 

@@ -1,18 +1,24 @@
 /*
  * srv — the service context's shared parts: the clock (system or test file), the pool of
  * store handles (one per request in flight, reused; a store is single-threaded) and the
- * random identifiers of captchas and tokens.
+ * random identifiers of captchas and tokens, and the key of the captchas' stored answers.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/log.h"
 #include "ncaenrolld/srv.h"
@@ -130,18 +136,12 @@ srv_store_put(struct srv *srv, struct store *st)
 		store_close(st);	/* more than the pool keeps: a burst is over */
 }
 
-int
-srv_random_hex(char *out, size_t nbytes, char **cause)
+static int
+srv_random_bytes(unsigned char *buf, size_t nbytes, char **cause)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 buf[64];
-	size_t			 i, got = 0;
-	ssize_t			 n;
+	size_t	got = 0;
+	ssize_t	n;
 
-	if (nbytes > sizeof buf) {
-		cause_set(cause, "too many random bytes asked for");
-		return -1;
-	}
 	while (got < nbytes) {
 		n = getrandom(buf + got, nbytes - got, 0);
 		if (n == -1 && errno == EINTR)
@@ -153,6 +153,22 @@ srv_random_hex(char *out, size_t nbytes, char **cause)
 		}
 		got += (size_t)n;
 	}
+	return 0;
+}
+
+int
+srv_random_hex(char *out, size_t nbytes, char **cause)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 buf[64];
+	size_t			 i;
+
+	if (nbytes > sizeof buf) {
+		cause_set(cause, "too many random bytes asked for");
+		return -1;
+	}
+	if (srv_random_bytes(buf, nbytes, cause) == -1)
+		return -1;
 	for (i = 0; i < nbytes; i++) {
 		out[2 * i] = hex[buf[i] >> 4];
 		out[2 * i + 1] = hex[buf[i] & 0x0f];
@@ -200,4 +216,72 @@ srv_lasting_report(struct srv_lasting *l, const char *who, const char *ended, in
 	}
 	free(*cause);
 	*cause = NULL;
+}
+
+/* Reads the key from fd (path is for the cause): exactly CAPTCHA_KEY_LEN bytes, 0600. */
+static int
+srv_captcha_key_read(int fd, const char *path, unsigned char key[CAPTCHA_KEY_LEN],
+    char **cause)
+{
+	struct stat	sb;
+	ssize_t		n;
+
+	if (fstat(fd, &sb) == -1) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size != CAPTCHA_KEY_LEN) {
+		cause_set(cause, "%s: not a file of %d bytes (remove it: a new key is made "
+		    "at the next start)", path, CAPTCHA_KEY_LEN);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		cause_set(cause, "%s: others may read it (chmod 600)", path);
+		return -1;
+	}
+	do
+		n = read(fd, key, CAPTCHA_KEY_LEN);
+	while (n == -1 && errno == EINTR);
+	if (n != CAPTCHA_KEY_LEN) {
+		cause_set(cause, "%s: %s", path, n == -1 ? strerror(errno) : "read short");
+		return -1;
+	}
+	return 0;
+}
+
+int
+srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN], char **cause)
+{
+	char	*path = NULL;
+	int	 fd = -1, rc = -1;
+
+	if (asprintf(&path, "%s/captcha.key", state_dir) == -1) {
+		path = NULL;
+		cause_set(cause, "out of memory");
+		goto out;
+	}
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		rc = srv_captcha_key_read(fd, path, key, cause);
+		goto out;
+	}
+	if (errno != ENOENT) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* The first start: a new key, whole on disk before any captcha uses it. */
+	if (mkdir(state_dir, 0700) == -1 && errno != EEXIST) {
+		cause_set(cause, "%s: %s", state_dir, strerror(errno));
+		goto out;
+	}
+	if (srv_random_bytes(key, CAPTCHA_KEY_LEN, cause) == -1)
+		goto out;
+	if ((rc = atomicfile_write(path, key, CAPTCHA_KEY_LEN, 0600, cause)) == 0)
+		log_info("made a new captcha key: %s", path);
+out:
+	if (rc == -1)
+		OPENSSL_cleanse(key, CAPTCHA_KEY_LEN);
+	if (fd != -1)
+		(void)close(fd);
+	free(path);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ncaenrolld/ca.h"
+#include "ncaenrolld/captcha.h"
 #include "ncaenrolld/store.h"
 
 struct srv_policy {
@@ -111,6 +112,9 @@ struct srv {
 	struct srv_ratelimit	*ratelimit;
 	struct publish		*pub;		/* CRLs, certificates, OCSP (publish.h) */
 	struct mailer		*mailer;	/* NULL: the service sends no mail */
+	/* the key of the captchas' stored answers: STATE/captcha.key, made at the first
+	 * start (srv_captcha_key) */
+	unsigned char		 captcha_key[CAPTCHA_KEY_LEN];
 };
 
 /* Now, from the system clock or, in tests, the clock file. */
@@ -139,6 +143,13 @@ void		 srv_store_put(struct srv *, struct store *);
 /* The pool behind srv_store_get/put: handles opened on demand, at most `max` kept. */
 struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);
 void		 srv_pool_free(struct store_pool *);
+/*
+ * The captchas' key from STATE/captcha.key (0600, CAPTCHA_KEY_LEN random bytes), made with
+ * the OS CSPRNG when there is none yet; a file of another size, not a regular file, or
+ * readable by others is refused. 0 or -1.
+ */
+int		 srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN],
+		    char **cause);
 /* nbytes from the OS CSPRNG as lower-case hex into out (2 * nbytes + 1 bytes): 0 or -1. */
 int		 srv_random_hex(char *out, size_t nbytes, char **cause);
 

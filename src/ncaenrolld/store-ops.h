@@ -48,9 +48,11 @@ struct store_ops {
 	int	(*captcha_take)(struct store *, const char *id, time_t now,
 		    char **answer_hash, int *found, char **cause);
 	int	(*token_put)(struct store *, const char *token, const char *bin,
-		    time_t expires, char **cause);
-	int	(*token_get)(struct store *, const char *token, time_t now, char bin[13],
-		    int *found, char **cause);
+		    const char *client, time_t expires, char **cause);
+	int	(*token_get)(struct store *, const char *token, const char *client,
+		    time_t now, char bin[13], int *found, char **cause);
+	int	(*token_use_iin)(struct store *, const char *token, const char *client,
+		    time_t now, int max, enum store_token_use *, char **cause);
 	int	(*sweep)(struct store *, time_t now, char **cause);
 
 	int	(*app_insert)(struct store *, struct store_app *, const char *actor,

@@ -200,6 +200,11 @@ static const char *const store_sqlite_migrations[] = {
 	" UNIQUE (number, notice));"
 	"CREATE INDEX outbox_due ON outbox (state, next_try);"
 	"CREATE INDEX applications_not_after ON applications (status, not_after);",
+	/* 6: a check token is bound to the client address that solved its captcha and
+	 * counts the IIN checks it served. Tokens issued before have no client: refused,
+	 * the person checks the BIN again (they lived half an hour at most). */
+	("ALTER TABLE tokens ADD COLUMN client TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE tokens ADD COLUMN iin_checks INTEGER NOT NULL DEFAULT 0;"),
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
@@ -252,8 +257,12 @@ static const char *const store_sqlite_sql[] = {
 	[Q_PERSON_GET] = "SELECT surname, given_name, patronymic FROM persons WHERE iin = ?1",
 	[Q_CAPTCHA_PUT] = "INSERT INTO captchas (id, answer_hash, expires) VALUES (?1, ?2, ?3)",
 	[Q_CAPTCHA_TAKE] = "DELETE FROM captchas WHERE id = ?1 RETURNING answer_hash, expires",
-	[Q_TOKEN_PUT] = "INSERT INTO tokens (token, bin, expires) VALUES (?1, ?2, ?3)",
-	[Q_TOKEN_GET] = "SELECT bin FROM tokens WHERE token = ?1 AND expires > ?2",
+	[Q_TOKEN_PUT] = "INSERT INTO tokens (token, bin, client, expires)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[Q_TOKEN_GET] = "SELECT bin FROM tokens WHERE token = ?1 AND client = ?2"
+	    " AND expires > ?3",
+	[Q_TOKEN_USE_IIN] = "UPDATE tokens SET iin_checks = iin_checks + 1 WHERE token = ?1"
+	    " AND client = ?2 AND expires > ?3 AND iin_checks < ?4 RETURNING bin",
 	[Q_SWEEP_CAPTCHAS] = "DELETE FROM captchas WHERE expires <= ?1",
 	[Q_SWEEP_TOKENS] = "DELETE FROM tokens WHERE expires <= ?1",
 	[Q_APP_BY_KEYS] = "SELECT number FROM applications WHERE key_auth = ?1 AND key_sign = ?2",
@@ -1296,42 +1305,91 @@ store_sqlite_captcha_take(struct store *stp, const char *id, time_t now,
 
 static int
 store_sqlite_token_put(struct store *stp, const char *token, const char *bin,
-    time_t expires, char **cause)
-{
-	return store_sqlite_put_expiring(store_sqlite_of(stp), Q_TOKEN_PUT, "token_put",
-	    token, bin, expires, cause);
-}
-
-static int
-store_sqlite_token_get(struct store *stp, const char *token, time_t now, char bin[13],
-    int *found, char **cause)
+    const char *client, time_t expires, char **cause)
 {
 	struct store_sqlite	*s = store_sqlite_of(stp);
 	sqlite3_stmt		*st;
-	int			 r;
+
+	if ((st = store_sqlite_q(s, Q_TOKEN_PUT, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "token_put", cause,
+	    store_sqlite_bt(st, 1, token) || store_sqlite_bt(st, 2, bin) ||
+	    store_sqlite_bt(st, 3, client) || store_sqlite_bi(st, 4, expires)) == -1)
+		return -1;
+	return store_sqlite_run(s, st, "token_put", cause);
+}
+
+/*
+ * q (Q_TOKEN_GET or Q_TOKEN_USE_IIN, bound here to token, client, now and max) gives the
+ * token's BIN in its one row: *found and bin.
+ */
+static int
+store_sqlite_token_row(struct store_sqlite *s, enum store_sqlite_q q, const char *what,
+    const char *token, const char *client, time_t now, int max, char bin[13], int *found,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 r;
 
 	bin[0] = '\0';
 	*found = 0;
-	if ((st = store_sqlite_q(s, Q_TOKEN_GET, cause)) == NULL)
+	if ((st = store_sqlite_q(s, q, cause)) == NULL)
 		return -1;
-	if (store_sqlite_bound(s, st, "token_get", cause,
-	    store_sqlite_bt(st, 1, token) || store_sqlite_bi(st, 2, now)) == -1)
+	if (store_sqlite_bound(s, st, what, cause,
+	    store_sqlite_bt(st, 1, token) || store_sqlite_bt(st, 2, client) ||
+	    store_sqlite_bi(st, 3, now) ||
+	    (q == Q_TOKEN_USE_IIN && store_sqlite_bi(st, 4, max))) == -1)
 		return -1;
-	if ((r = store_sqlite_step(s, st, "token_get", cause)) == 1) {
+	if ((r = store_sqlite_step(s, st, what, cause)) == 1) {
 		if (store_sqlite_cb(st, 0, bin, 13) == -1) {
-			cause_set(cause, _("the store %s: token_get: a stored BIN is too long"),
-			    s->path);
+			cause_set(cause, _("the store %s: %s: a stored BIN is too long"),
+			    s->path, what);
 			r = -1;
 		} else {
 			*found = 1;
-			r = 0;
+			/* to its end: an UPDATE ... RETURNING is then surely done */
+			r = store_sqlite_step(s, st, what, cause) == -1 ? -1 : 0;
 		}
 	}
-	if ((r = store_sqlite_done(s, st, r, "token_get", cause)) == -1) {
+	if ((r = store_sqlite_done(s, st, r, what, cause)) == -1) {
 		bin[0] = '\0';
 		*found = 0;
 	}
 	return r;
+}
+
+static int
+store_sqlite_token_get(struct store *stp, const char *token, const char *client,
+    time_t now, char bin[13], int *found, char **cause)
+{
+	return store_sqlite_token_row(store_sqlite_of(stp), Q_TOKEN_GET, "token_get", token,
+	    client, now, 0, bin, found, cause);
+}
+
+/* One UPDATE counts or not, so two checks at once cannot both take the last one. */
+static int
+store_sqlite_token_use_iin(struct store *stp, const char *token, const char *client,
+    time_t now, int max, enum store_token_use *use, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	char			 bin[13];
+	int			 found;
+
+	*use = STORE_TOKEN_UNKNOWN;
+	if (store_sqlite_token_row(s, Q_TOKEN_USE_IIN, "token_use_iin", token, client, now,
+	    max, bin, &found, cause) == -1)
+		return -1;
+	if (found) {
+		*use = STORE_TOKEN_COUNTED;
+		return 0;
+	}
+	/* Not counted: used up, or not this client's live token at all. */
+	if (store_sqlite_token_row(s, Q_TOKEN_GET, "token_get", token, client, now, 0, bin,
+	    &found, cause) == -1)
+		return -1;
+	if (found)
+		*use = STORE_TOKEN_USED_UP;
+	return 0;
 }
 
 static int
@@ -2592,6 +2650,7 @@ const struct store_ops store_sqlite_ops = {
 	.captcha_take = store_sqlite_captcha_take,
 	.token_put = store_sqlite_token_put,
 	.token_get = store_sqlite_token_get,
+	.token_use_iin = store_sqlite_token_use_iin,
 	.sweep = store_sqlite_sweep,
 	.app_insert = store_sqlite_app_insert,
 	.app_get = store_sqlite_app_get,

@@ -177,17 +177,24 @@ store_captcha_take(struct store *s, const char *id, time_t now, char **answer_ha
 }
 
 int
-store_token_put(struct store *s, const char *token, const char *bin, time_t expires,
-    char **cause)
+store_token_put(struct store *s, const char *token, const char *bin, const char *client,
+    time_t expires, char **cause)
 {
-	return s->ops->token_put(s, token, bin, expires, cause);
+	return s->ops->token_put(s, token, bin, client, expires, cause);
 }
 
 int
-store_token_get(struct store *s, const char *token, time_t now, char bin[13], int *found,
-    char **cause)
+store_token_get(struct store *s, const char *token, const char *client, time_t now,
+    char bin[13], int *found, char **cause)
 {
-	return s->ops->token_get(s, token, now, bin, found, cause);
+	return s->ops->token_get(s, token, client, now, bin, found, cause);
+}
+
+int
+store_token_use_iin(struct store *s, const char *token, const char *client, time_t now,
+    int max, enum store_token_use *use, char **cause)
+{
+	return s->ops->token_use_iin(s, token, client, now, max, use, cause);
 }
 
 int

@@ -95,11 +95,23 @@ int	store_captcha_put(struct store *, const char *id, const char *answer_hash,
 /* Deletes the captcha whatever happens next (single use); *found = 0 if gone or expired. */
 int	store_captcha_take(struct store *, const char *id, time_t now, char **answer_hash,
 	    int *found, char **cause);
-int	store_token_put(struct store *, const char *token, const char *bin, time_t expires,
-	    char **cause);
-/* *found = 0 for unknown or expired tokens; bin gets the BIN the token was issued for. */
-int	store_token_get(struct store *, const char *token, time_t now, char bin[13],
-	    int *found, char **cause);
+/*
+ * A check token is bound to the BIN it was issued for and to the client (its address) that
+ * solved the captcha: used by another client it is as unknown as a token never issued.
+ */
+int	store_token_put(struct store *, const char *token, const char *bin,
+	    const char *client, time_t expires, char **cause);
+/* *found = 0 for unknown, expired or another client's tokens; bin gets the token's BIN. */
+int	store_token_get(struct store *, const char *token, const char *client, time_t now,
+	    char bin[13], int *found, char **cause);
+enum store_token_use {
+	STORE_TOKEN_UNKNOWN,	/* as store_token_get's *found = 0 */
+	STORE_TOKEN_COUNTED,	/* one more IIN check counted against the token */
+	STORE_TOKEN_USED_UP,	/* it has served max: nothing counted */
+};
+/* Counts one IIN check against the token unless it has served max already (atomic). */
+int	store_token_use_iin(struct store *, const char *token, const char *client, time_t now,
+	    int max, enum store_token_use *, char **cause);
 /* Removes expired captchas and tokens. */
 int	store_sweep(struct store *, time_t now, char **cause);
 

@@ -131,7 +131,7 @@ def issue(svc, work, i):
     if st != 200:
         fail(f"bin-check: {st} {org}")
     st, _ = svc.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
-    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")
+    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
     st, ans = svc.request("POST", "/api/v1/applications", {
         "token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",
         "role": "ROLE02", "region": "karaganda", "city": "karaganda",

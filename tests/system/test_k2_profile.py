@@ -51,7 +51,7 @@ def apply_and_issue(svc, d, role):
     assert st == 200, org
     st, person = svc.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
     assert st == 200, person
-    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")
+    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
     assert st == 200 and codes, codes
     st, ans = svc.request("POST", "/api/v1/applications", {
         "token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",

@@ -150,7 +150,7 @@ def _form(svc, csr_auth, csr_sign):
     region = next((r["id"] for r in regions if r["id"] == "karaganda"), regions[0]["id"])
     st, cities = svc.request("GET", f"/api/v1/directories/regions/{region}/cities")
     assert st == 200 and cities, cities
-    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")
+    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
     assert st == 200 and codes, codes
     return {"token": org["token"], "bin": BIN, "iin": IIN, "email": "applicant@mail.kz",
             "role": roles[-1]["id"], "region": region, "city": cities[0]["id"],

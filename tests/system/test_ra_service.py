@@ -132,7 +132,7 @@ class Desk:
         assert st == 200, org
         st, person = svc.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
         assert st == 200, person
-        st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")
+        st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
         assert st == 200 and codes, codes
         form = {"token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",
                 "role": "ROLE02", "region": region, "city": city,

@@ -273,7 +273,9 @@ def test_roles(demo_service):
 
 
 def test_gu_codes(demo_service):
-    st, codes = demo_service.request("GET", f"/api/v1/gu-codes?bin={BIN}")
+    st, org = demo_service.bin_check(BIN)
+    assert st == 200, org
+    st, codes = demo_service.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
     assert st == 200
     want = next(o for o in demo_json("organizations.json") if o["bin"] == BIN)["gu_codes"]
     assert sorted(c["code"] for c in codes) == sorted(want)
@@ -284,10 +286,13 @@ def test_gu_codes(demo_service):
     st, err = demo_service.request("GET", "/api/v1/gu-codes?bin=940140000386")
     assert st == 400
     assert_error(err, "bin.check_digit", "bin")
+    # an unregistered BIN has no check token, so no answer tells it is not registered
     known = {o["bin"] for o in demo_json("organizations.json")}
-    st, codes = demo_service.request(
-        "GET", "/api/v1/gu-codes?bin=" + unknown_number("9401400", lambda n: n in known))
-    assert st == 200 and codes == []
+    st, err = demo_service.request(
+        "GET", "/api/v1/gu-codes?bin=" + unknown_number("9401400", lambda n: n in known)
+        + f"&token={org['token']}")
+    assert st == 403
+    assert_error(err, "token.bin_mismatch", "token")
 
 
 # ---- the HTTP layer's refusals ----
@@ -396,9 +401,11 @@ def test_rate_limits(tmp_path):
         assert st == 429
         assert_error(err, "rate_limited", None)
         assert svc.last_headers["Retry-After"] == "45"     # until the minute turns
-        # checks have their own budget, which the captchas did not touch
-        checks = [svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")[0] for _ in range(3)]
-        assert checks == [200, 200, 429]
+        # checks have their own budget, which the captchas did not touch (gu-codes counts
+        # before it looks at the token)
+        checks = [svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={'f' * 32}")[0]
+                  for _ in range(3)]
+        assert checks == [403, 403, 429]
         # directories are not limited
         assert svc.request("GET", "/api/v1/directories/regions")[0] == 200
         # The last second of the minute is still in it; the next minute starts afresh.
@@ -407,7 +414,7 @@ def test_rate_limits(tmp_path):
         assert svc.last_headers["Retry-After"] == "1"
         clock.write_text(f"{minute + 60}\n")
         assert captchas() == [200, 200, 200, 429, 429]
-        assert svc.request("GET", f"/api/v1/gu-codes?bin={BIN}")[0] == 200
+        assert svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={'f' * 32}")[0] == 403
     finally:
         svc.stop()
 

@@ -32,7 +32,7 @@ struct fixture {
 	char			dir[64];
 	struct srv_config	cfg;
 	struct srv		srv;
-	const char		*query_bin;
+	const char		*query_bin, *query_token;
 };
 
 static const char *
@@ -40,7 +40,8 @@ fake_query(const struct http_req *req, const char *name)
 {
 	const struct fixture	*f = req->impl;
 
-	return strcmp(name, "bin") == 0 ? f->query_bin : NULL;
+	return strcmp(name, "bin") == 0 ? f->query_bin :
+	    strcmp(name, "token") == 0 ? f->query_token : NULL;
 }
 
 static int
@@ -150,6 +151,7 @@ test_checks(void **state)
 	struct fixture		*f = *state;
 	struct http_resp	 r;
 	char			 body[256];
+	int			 i;
 
 	assert_int_equal(bin_check(f, BIN, CODE, &r), 200);
 	(void)snprintf(body, sizeof body, "{\"iin\":\"%s\",\"token\":\"%s\"}", IIN,
@@ -158,6 +160,14 @@ test_checks(void **state)
 	http_resp_free(&r);
 	assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "iin")), IIN);
+	http_resp_free(&r);
+	/* a token serves API_IIN_CHECKS_PER_TOKEN names, then asks for a new captcha */
+	for (i = 1; i < API_IIN_CHECKS_PER_TOKEN; i++) {
+		assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 200);
+		http_resp_free(&r);
+	}
+	assert_int_equal(call(f, api_registry_iin_check, body, NULL, &r), 403);
+	assert_string_equal(error_code(&r), "token.used_up");
 	http_resp_free(&r);
 	assert_int_equal(bin_check(f, BIN, "22222", &r), 400);
 	assert_string_equal(error_code(&r), "captcha.wrong");
@@ -204,6 +214,7 @@ test_directories(void **state)
 {
 	struct fixture		*f = *state;
 	struct http_resp	 r;
+	char			*token;
 
 	assert_int_equal(call(f, api_directories_roles, NULL, NULL, &r), 200);
 	assert_int_equal(json_array_size(r.json), 5);
@@ -221,10 +232,29 @@ test_directories(void **state)
 	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 400);
 	assert_string_equal(error_code(&r), "field.missing");
 	http_resp_free(&r);
+	/* the codes tell a BIN is registered: only with its check token */
 	f->query_bin = BIN;
+	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 400);
+	assert_string_equal(error_code(&r), "field.missing");
+	http_resp_free(&r);
+	f->query_token = "00";
+	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 403);
+	assert_string_equal(error_code(&r), "token.invalid");
+	http_resp_free(&r);
+	assert_int_equal(bin_check(f, BIN, CODE, &r), 200);
+	token = strdup(json_string_value(json_object_get(r.json, "token")));
+	assert_non_null(token);
+	http_resp_free(&r);
+	f->query_token = token;
 	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 200);
 	assert_true(json_array_size(r.json) > 0);
 	http_resp_free(&r);
+	f->query_bin = "070941024691";
+	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 403);
+	assert_string_equal(error_code(&r), "token.bin_mismatch");
+	http_resp_free(&r);
+	f->query_token = NULL;
+	free(token);
 }
 
 static void
@@ -243,8 +273,10 @@ test_store_failure(void **state)
 	assert_int_equal(call(f, api_directories_cities, NULL, "abai", &r), 500);
 	http_resp_free(&r);
 	f->query_bin = BIN;
+	f->query_token = "00";
 	assert_int_equal(call(f, api_directories_gu_codes, NULL, NULL, &r), 500);
 	http_resp_free(&r);
+	f->query_token = NULL;
 	assert_int_equal(call(f, api_registry_bin_check,
 	    "{\"bin\":\"" BIN "\",\"captcha_id\":\"x\","
 	    "\"captcha_answer\":\"y\"}", NULL, &r), 500);

@@ -128,8 +128,9 @@ fx_registries(struct fx *fx)
 	fx_ok(store_gu_code_put(st, T_BIN, T_GU, &cause), cause);
 	fx_ok(store_gu_code_put(st, T_BIN_OTHER, "7654321", &cause), cause);
 	fx_ok(store_person_put(st, &p, &cause), cause);
-	fx_ok(store_token_put(st, T_TOKEN, T_BIN, far, &cause), cause);
-	fx_ok(store_token_put(st, T_TOKEN_OTHER, T_BIN_OTHER, far, &cause), cause);
+	fx_ok(store_token_put(st, T_TOKEN, T_BIN, "127.0.0.1", far, &cause), cause);
+	fx_ok(store_token_put(st, T_TOKEN_OTHER, T_BIN_OTHER, "127.0.0.1", far, &cause),
+	    cause);
 	store_close(st);
 }
 

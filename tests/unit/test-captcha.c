@@ -272,38 +272,46 @@ test_json_rows(void **state)
 static void
 test_hash(void **state)
 {
-	char	h1[65], h2[65], h3[65];
-	int	i;
+	unsigned char	key[CAPTCHA_KEY_LEN], other[CAPTCHA_KEY_LEN];
+	char		h1[65], h2[65], h3[65];
+	int		i;
 
 	(void)state;
-	assert_int_equal(captcha_hash("c-1", "ab3xy", h1), 0);
+	for (i = 0; i < CAPTCHA_KEY_LEN; i++) {
+		key[i] = (unsigned char)i;
+		other[i] = (unsigned char)(i + 1);
+	}
+	assert_int_equal(captcha_hash(key, "c-1", "ab3xy", h1), 0);
 	assert_int_equal(strlen(h1), 64);
 	for (i = 0; i < 64; i++)
 		assert_non_null(strchr("0123456789abcdef", h1[i]));
-	/* Pinned: stored hashes must survive a rebuild. */
+	/* Pinned (HMAC-SHA256 under key): stored answers must survive a rebuild. */
 	assert_string_equal(h1,
-	    "c72435b97332ec319de54b526682e720e2ade7b8b013856230c1bacc3dfdb9a3");
-	assert_int_equal(captcha_hash("c-1", " \tAB3xy \n", h2), 0);
+	    "584ee93598248c686ce406f69775b84aca8e02d49551134377074b2be7656a37");
+	assert_int_equal(captcha_hash(key, "c-1", " \tAB3xy \n", h2), 0);
 	assert_string_equal(h1, h2);
-	assert_int_equal(captcha_hash("c-2", "AB3XY", h3), 0);
+	assert_int_equal(captcha_hash(key, "c-2", "AB3XY", h3), 0);
 	assert_string_not_equal(h1, h3);
-	assert_int_equal(captcha_hash("c-1", "AB3XZ", h3), 0);
+	assert_int_equal(captcha_hash(key, "c-1", "AB3XZ", h3), 0);
 	assert_string_not_equal(h1, h3);
-	assert_int_equal(captcha_hash("c-1", "AB 3XY", h3), 0);
+	assert_int_equal(captcha_hash(key, "c-1", "AB 3XY", h3), 0);
 	assert_string_not_equal(h1, h3);
 	/* The id and the answer cannot trade characters. */
-	assert_int_equal(captcha_hash("c-1A", "B3XY", h3), 0);
+	assert_int_equal(captcha_hash(key, "c-1A", "B3XY", h3), 0);
 	assert_string_not_equal(h1, h3);
 
-	assert_int_equal(captcha_check("c-1", "ab3xy", h1), 1);
-	assert_int_equal(captcha_check("c-1", "  AB3XY  ", h1), 1);
-	assert_int_equal(captcha_check("c-1", "AB3XZ", h1), 0);
-	assert_int_equal(captcha_check("c-1", "", h1), 0);
-	assert_int_equal(captcha_check("c-2", "AB3XY", h1), 0);
+	assert_int_equal(captcha_check(key, "c-1", "ab3xy", h1), 1);
+	assert_int_equal(captcha_check(key, "c-1", "  AB3XY  ", h1), 1);
+	assert_int_equal(captcha_check(key, "c-1", "AB3XZ", h1), 0);
+	assert_int_equal(captcha_check(key, "c-1", "", h1), 0);
+	assert_int_equal(captcha_check(key, "c-2", "AB3XY", h1), 0);
 	h1[63] = '\0';
-	assert_int_equal(captcha_check("c-1", "AB3XY", h1), 0);
-	assert_int_equal(captcha_check("c-1", "AB3XY", NULL), 0);
-	assert_int_equal(captcha_check("c-1", NULL, h2), 0);
+	assert_int_equal(captcha_check(key, "c-1", "AB3XY", h1), 0);
+	assert_int_equal(captcha_check(key, "c-1", "AB3XY", NULL), 0);
+	assert_int_equal(captcha_check(key, "c-1", NULL, h2), 0);
+	/* Keyed: another key, another MAC; none without a key. */
+	assert_int_equal(captcha_check(other, "c-1", "AB3XY", h2), 0);
+	assert_int_equal(captcha_hash(NULL, "c-1", "AB3XY", h3), -1);
 }
 
 /* Reads half-block text back into pixels; returns the number of lines, or -1. */

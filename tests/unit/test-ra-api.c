@@ -118,7 +118,8 @@ fx_registries(struct fx *fx)
 	fx_ok(store_org_put(st, &org, &cause), cause);
 	fx_ok(store_gu_code_put(st, T_BIN, T_GU, &cause), cause);
 	fx_ok(store_person_put(st, &p, &cause), cause);
-	fx_ok(store_token_put(st, T_TOKEN, T_BIN, fx->t0 + 3650L * T_DAY, &cause), cause);
+	fx_ok(store_token_put(st, T_TOKEN, T_BIN, "127.0.0.1", fx->t0 + 3650L * T_DAY,
+	    &cause), cause);
 	store_close(st);
 }
 

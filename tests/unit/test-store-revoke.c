@@ -305,7 +305,7 @@ test_migrate_from_v3(void **state)
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 3);
 
 	f->st = reopen(f->path);
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 5);
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
 	/* every row and every event kept, every index there, no foreign key broken */
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 3);
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM events"), 4);
@@ -422,7 +422,7 @@ test_fresh_schema(void **state)
 {
 	struct fixture	*f = *state;
 
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 5);
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE"
 	    " name IN ('revocations', 'challenges', 'crl_numbers')"), 3);
 }

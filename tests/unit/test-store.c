@@ -171,22 +171,22 @@ test_schema(void **state)
 	struct store	*st;
 	char		*cause = NULL;
 
-	/* migrated once (4 migrations), in WAL mode; reopening applies nothing again */
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 5);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 5);
+	/* migrated once (6 migrations), in WAL mode; reopening applies nothing again */
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 6);
 	st = reopen(f->path);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 5);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 6);
 	assert_int_equal(count_rows(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
 	/* a schema from a newer program is refused, and left as it is */
-	exec_sql(f->path, "INSERT INTO schema_migrations (version, applied) VALUES (7, 0)");
+	exec_sql(f->path, "INSERT INTO schema_migrations (version, applied) VALUES (8, 0)");
 	assert_null(store_open(f->path, &cause));
 	assert_non_null(cause);
-	assert_non_null(strstr(cause, "schema version 7"));
+	assert_non_null(strstr(cause, "schema version 8"));
 	free(cause);
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 7);
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 8);
 }
 
 /* A lookup that cannot run is an error with a cause, not "not found". */
@@ -256,7 +256,7 @@ test_open_concurrent(void **state)
 			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
 		store_close(o[i].st);
 	}
-	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 5);
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 6);
 	free(path);
 }
 
@@ -518,29 +518,50 @@ test_token_and_sweep(void **state)
 	struct fixture	*f = *state;
 	struct store	*st = f->st;
 	char		 bin[13], *hash = NULL, *cause = NULL;
-	int		 found = -1;
+	int		 found = -1, i;
+	enum store_token_use use;
 
-	OK(store_token_put(st, "t1", "940140000385", 1000, C));
-	OK(store_token_put(st, "t2", "070941024691", 2000, C));
-	expect_refusal(store_token_put(st, "t1", "940140000385", 5000, &cause), &cause);
-	OK(store_token_get(st, "t1", 999, bin, &found, C));
+	OK(store_token_put(st, "t1", "940140000385", "192.0.2.1", 1000, C));
+	OK(store_token_put(st, "t2", "070941024691", "192.0.2.1", 2000, C));
+	expect_refusal(store_token_put(st, "t1", "940140000385", "192.0.2.1", 5000, &cause),
+	    &cause);
+	OK(store_token_get(st, "t1", "192.0.2.1", 999, bin, &found, C));
 	assert_int_equal(found, 1);
 	assert_string_equal(bin, "940140000385");
 	/* still there after a read: tokens are not single use */
-	OK(store_token_get(st, "t1", 999, bin, &found, C));
+	OK(store_token_get(st, "t1", "192.0.2.1", 999, bin, &found, C));
 	assert_int_equal(found, 1);
-	OK(store_token_get(st, "t1", 1000, bin, &found, C));
+	/* bound to the client that solved the captcha */
+	OK(store_token_get(st, "t1", "192.0.2.2", 999, bin, &found, C));
+	assert_int_equal(found, 0);
+	OK(store_token_get(st, "t1", "192.0.2.1", 1000, bin, &found, C));
 	assert_int_equal(found, 0);
 	assert_string_equal(bin, "");
-	OK(store_token_get(st, "nope", 0, bin, &found, C));
+	OK(store_token_get(st, "nope", "192.0.2.1", 0, bin, &found, C));
 	assert_int_equal(found, 0);
+	/* IIN checks: counted up to max, then used up; another client's are unknown */
+	for (i = 0; i < 2; i++) {
+		OK(store_token_use_iin(st, "t2", "192.0.2.1", 999, 2, &use, C));
+		assert_int_equal(use, STORE_TOKEN_COUNTED);
+	}
+	OK(store_token_use_iin(st, "t2", "192.0.2.1", 999, 2, &use, C));
+	assert_int_equal(use, STORE_TOKEN_USED_UP);
+	OK(store_token_use_iin(st, "t2", "192.0.2.2", 999, 5, &use, C));
+	assert_int_equal(use, STORE_TOKEN_UNKNOWN);
+	OK(store_token_use_iin(st, "t2", "192.0.2.1", 2000, 5, &use, C));
+	assert_int_equal(use, STORE_TOKEN_UNKNOWN);
+	assert_int_equal(count_rows(f->path,
+	    "SELECT iin_checks FROM tokens WHERE token = 't2'"), 2);
+	/* used up for names, still good for the application */
+	OK(store_token_get(st, "t2", "192.0.2.1", 999, bin, &found, C));
+	assert_int_equal(found, 1);
 
 	OK(store_captcha_put(st, "c1", "h1", 1000, C));
 	OK(store_captcha_put(st, "c2", "h2", 2000, C));
 	OK(store_sweep(st, 1500, C));
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM tokens"), 1);
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM captchas"), 1);
-	OK(store_token_get(st, "t2", 1500, bin, &found, C));
+	OK(store_token_get(st, "t2", "192.0.2.1", 1500, bin, &found, C));
 	assert_int_equal(found, 1);
 	assert_string_equal(bin, "070941024691");
 	OK(store_captcha_take(st, "c2", 1500, &hash, &found, C));
