@@ -392,6 +392,34 @@ enroll_check_bin(struct enroll *e, const char *id, const char *bin, const char *
 	return rc;
 }
 
+/* 1 for the service's answers that the BIN check's token will serve no more IIN checks. */
+static int
+enroll_token_spent(const char *code)
+{
+	static const char *const spent[] = { "token.invalid", "token.used_up",
+	    "token.bin_mismatch" };
+	size_t	i;
+
+	for (i = 0; code != NULL && i < sizeof spent / sizeof spent[0]; i++)
+		if (strcmp(code, spent[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The token is dropped from the state, so that the BIN is checked again with a new
+ * picture; the failure being reported already says why, so one of the state is not added.
+ */
+static void
+enroll_forget_check(struct enroll *e, const char *id)
+{
+	struct failure	ignored = { 0, NULL, NULL, NULL };
+
+	(void)enroll_record(e, id, ENROLL_NO_MOVE, &ignored, APPKEY_CHECK_TOKEN, (char *)NULL,
+	    APPKEY_CHECK_TOKEN_EXPIRES, (char *)NULL, (char *)NULL);
+	failure_free(&ignored);
+}
+
 int
 enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct failure *err)
 {
@@ -418,6 +446,8 @@ enroll_check_iin(struct enroll *e, const char *id, const char *iin, struct failu
 		    APPKEY_SURNAME, enroll_jstr(res.json, "surname"),
 		    APPKEY_GIVEN_NAME, enroll_jstr(res.json, "given_name"),
 		    APPKEY_PATRONYMIC, enroll_jstr(res.json, "patronymic"), (char *)NULL);
+	else if (enroll_token_spent(err->code))
+		enroll_forget_check(e, id);
 	json_decref(body);
 	client_result_free(&res);
 	return rc;

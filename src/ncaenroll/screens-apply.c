@@ -140,6 +140,23 @@ screens_apply_bin_next(struct screen *s)
 	return ACTION_STAY;
 }
 
+/*
+ * The service will check no more IINs with this BIN check (used up, or expired): the
+ * person is taken back to the BIN with a new picture and told why there, and comes
+ * back to the IIN typed.
+ */
+static enum action_result
+screens_apply_recheck(struct screen *s, const char *iin, struct failure *err)
+{
+	struct screens	*t = screens_ctx(s);
+
+	(void)snprintf(t->recheck_iin, sizeof t->recheck_iin, "%s", iin);
+	(void)snprintf(t->recheck_why, sizeof t->recheck_why, "%s",
+	    screens_or(err->message, _("check the BIN again")));
+	failure_free(err);
+	return ACTION_GOTO;
+}
+
 enum action_result
 screens_apply_check_iin(struct screen *s)
 {
@@ -157,6 +174,9 @@ screens_apply_check_iin(struct screen *s)
 	if (enroll_check_iin(screens_enroll(s), t->app_id, iin, &err) == -1) {
 		screen_progress(s, "");
 		screens_put(s, "full_name", "");
+		if (err.code != NULL && strncmp(err.code, "token.", 6) == 0 &&
+		    !screens_bin_fresh(s) && screen_go(s, "bin") == 0)
+			return screens_apply_recheck(s, iin, &err);
 		return screens_report(s, &err, fields);
 	}
 	screen_progress(s, "");
@@ -253,21 +273,33 @@ screens_apply_enter_bin(struct screen *s)
 {
 	const char	*bin = screens_get(s, APPKEY_BIN);
 
+	struct screens	*t = screens_ctx(s);
+	int		 rc;
+
 	screens_restore(s, "bin", APPKEY_BIN);
 	if (bin != NULL && screens_bin_checked(s, bin))
 		screens_put(s, "org_name", screens_org(s));
 	screens_put(s, "captcha_id", "");
-	return screens_apply_captcha_new(s);
+	if ((rc = screens_apply_captcha_new(s)) == 0 && t->recheck_why[0] != '\0')
+		screen_set_error(s, "captcha_answer", t->recheck_why);
+	t->recheck_why[0] = '\0';
+	return rc;
 }
 
 int
 screens_apply_enter_iin(struct screen *s)
 {
-	char	name[512];
+	struct screens	*t = screens_ctx(s);
+	char		 name[512];
 
 	screens_put(s, "org_name", screens_org(s));
 	screens_restore(s, "iin", APPKEY_IIN);
 	screens_put(s, "full_name", screens_full_name(s, name, sizeof name));
+	if (t->recheck_iin[0] != '\0') {
+		screens_put(s, "iin", t->recheck_iin);
+		screens_put(s, "full_name", "");
+		t->recheck_iin[0] = '\0';
+	}
 	return 0;
 }
 

@@ -24,6 +24,9 @@ struct screens {
 	struct enroll	*enroll;
 	char		 app_id[32];	/* a draft id or request number; "" for none */
 	int		 expiry_said;	/* the 30-day warning was shown this run */
+	/* The BIN check has to be made again before this IIN (typed) is checked: why. */
+	char		 recheck_iin[16];
+	char		 recheck_why[1024];
 };
 
 /*

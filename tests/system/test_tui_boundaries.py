@@ -3,7 +3,9 @@ the real ncaenroll in tmux against the real ncaenrolld (the command line's and t
 service's edges are in test_boundaries.py, with the same values).
 
 - The IIN screen: a birth date after today (tomorrow, later this month, next month) is
-  refused at the field, today and earlier pass the rule and go to the register.
+  refused at the field, today and earlier pass the rule and go to the register. Those
+  spend the three names one BIN check serves: the next IIN takes the person back to the
+  BIN, with a new picture and why, and then back to the IIN as typed.
 - The e-mail screen: a local part of 65 characters is refused, 64 is taken.
 - The status screen: a request number one digit short (its check digit right) or one
   digit long is refused for its length; the real one is found.
@@ -93,6 +95,21 @@ def test_birth_date_and_email_edges(svc, home):
         assert datetime.datetime.now(datetime.timezone.utc).date() == today
         clear(t, 12)
         t.type(IIN)
+        t.press(F.button("iin", "check_iin"))
+        # The three names one BIN check serves are spent (issue #15): back to the BIN
+        # with a new picture and the reason at it, then on to the IIN as it was typed.
+        scr = t.wait_for(F.title("bin"))
+        said = " ".join(scr.split())
+        assert "serves three IIN checks; check the BIN again with a new picture to " \
+            "check more Organization" in said, scr
+        assert BIN in scr and PERSON not in scr, scr
+        # The cursor is at the code already.
+        t.type(t.svc.captcha_code)
+        t.press(F.button("bin", "check_bin"))
+        t.wait_for(ORG_RU)
+        t.press(F.button("bin", "bin_next"))
+        scr = t.wait_for(F.title("iin"))
+        assert IIN in field_line(scr, IIN), scr
         t.press(F.button("iin", "check_iin"))
         t.wait_for(PERSON)
         t.press(F.button("iin", "iin_next"))
