@@ -30,7 +30,8 @@ static struct {
 	const char	*ident;
 	enum log_dest	 dest;
 	enum log_level	 max;
-} log_state = { "ncaenroll", LOG_TO_STDERR, LOGL_WARNING };
+	void		(*filter)(char *);
+} log_state = { "ncaenroll", LOG_TO_STDERR, LOGL_WARNING, NULL };
 
 void
 log_open(const char *ident, enum log_dest dest, enum log_level max)
@@ -40,6 +41,12 @@ log_open(const char *ident, enum log_dest dest, enum log_level max)
 	log_state.max = max;
 	if (dest == LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID, LOG_DAEMON);
+}
+
+void
+log_filter(void (*filter)(char *))
+{
+	log_state.filter = filter;
 }
 
 int
@@ -71,6 +78,8 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (msg == NULL)
 		return;
 	secret_redact(msg);
+	if (log_state.filter != NULL)
+		log_state.filter(msg);
 	if (log_state.dest == LOG_TO_SYSLOG)
 		syslog(log_levels[level].syslog_priority, "%s", msg);
 	else

@@ -1,7 +1,9 @@
 /*
  * log — one sink for diagnostics: stderr (default) or syslog, filtered by level. Messages
  * pass through secret_redact() first, so a live password or PIN never reaches a log even
- * by mistake. Process-wide state, set once in main by log_open(); safe to call before.
+ * by mistake, and then through the program's filter if it set one (the service hides
+ * request numbers). Process-wide state, set once in main by log_open() and log_filter(),
+ * before threads start; safe to call before.
  */
 #ifndef NCA_LOG_H
 #define NCA_LOG_H
@@ -17,6 +19,8 @@ enum log_level {
 enum log_dest { LOG_TO_STDERR, LOG_TO_SYSLOG };
 
 void	log_open(const char *ident, enum log_dest, enum log_level max);
+/* A rewrite every message gets after secret_redact (in place, never longer); NULL: none. */
+void	log_filter(void (*)(char *));
 /* Level by name ("error", "warning", "info", "debug"): 0 or -1 if unknown. */
 int	log_level_parse(const char *name, enum log_level *);
 void	log_msg(enum log_level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -110,3 +110,37 @@ reqnum_parse(const char *in, char out[REQNUM_LEN + 1], struct problems *p)
 	reqnum_format(digits, out);
 	return 0;
 }
+
+/* 1 for a character that joins a word: a number inside a longer token is not one. */
+static int
+reqnum_wordish(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    c == '_';
+}
+
+void
+reqnum_mask(char *text)
+{
+	char	*p = text, *end;
+	size_t	 digits;
+
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9' || (p > text && reqnum_wordish(p[-1]))) {
+			p++;
+			continue;
+		}
+		/* Digits, each dash between two of them. */
+		for (end = p, digits = 0; (*end >= '0' && *end <= '9') ||
+		    (*end == '-' && end > p && end[1] >= '0' && end[1] <= '9'); end++)
+			digits += *end != '-';
+		if (digits != REQNUM_DIGITS || reqnum_wordish(*end) || end - p < 6) {
+			p = end;
+			continue;
+		}
+		/* The first group, as written: "4821" of either form. */
+		memcpy(p + 4, "-*", 2);
+		memmove(p + 6, end, strlen(end) + 1);
+		p += 6;
+	}
+}

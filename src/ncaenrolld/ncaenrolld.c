@@ -29,6 +29,7 @@
 #include "common/hardening.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/reqnum.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/captcha.h"
 #include "ncaenrolld/ca.h"
@@ -796,6 +797,8 @@ main(int argc, char **argv)
 		return ncaenrolld_command(&o, &d.cfg);
 	(void)log_level_parse(d.cfg.log_level, &level);
 	log_open("ncaenrolld", LOG_TO_STDERR, level);
+	/* Whoever reads the log must not hold the applications' keys (doc/security.md). */
+	log_filter(reqnum_mask);
 	/* The service answers in English; clients translate by the stable error codes. */
 	if (i18n_init("en", &cause) == -1 || ncaenrolld_block_signals() == -1) {
 		log_error("%s", cause != NULL ? cause : "cannot block signals");

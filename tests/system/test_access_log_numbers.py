@@ -32,3 +32,20 @@ def test_access_log_keeps_only_a_prefix(tmp_path):
         assert number[5:9] not in request, line     # not even the second group
         assert f"/api/v1/applications/{first}-*" in request, line
     assert access[2].split('"')[1].endswith("-*/certificates"), access[2]
+
+
+def test_event_lines_keep_only_a_prefix(tmp_path):
+    """Not only the access log: the lines that tell what happened to an application
+    ("submitted", "approved", a mail sent) name it by its first group too."""
+    svc = Service(tmp_path / "state")
+    try:
+        key_auth, key_sign = rsa_key(tmp_path / "auth.key"), rsa_key(tmp_path / "sign.key")
+        st, ans = submit(svc, csr(key_auth, "/CN=auth"), csr(key_sign, "/CN=sign"))
+        assert st == 201, ans
+        number = ans["request_number"]
+    finally:
+        svc.stop()
+    submitted = [ln for ln in svc.stderr.splitlines() if " submitted" in ln]
+    assert len(submitted) == 1 and f"application {number[:4]}-* submitted" in submitted[0], \
+        svc.stderr
+    assert number.replace("-", "") not in svc.stderr.replace("-", ""), svc.stderr

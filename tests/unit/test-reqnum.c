@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -139,6 +140,37 @@ test_statuses(void **state)
 	assert_int_equal(appstatus_parse("approved", &s), -1);
 }
 
+/* What a log keeps of a number: its first group, whichever way it was written. */
+static void
+test_mask_in_logs(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "application 4821-0937-5512-0684-3319-7725-4406 submitted",
+		    "application 4821-* submitted" },
+		{ "renewal 4821093755120684331977254406 of 1111-2222-3333-4444-5555-6666-7777.",
+		    "renewal 4821-* of 1111-*." },
+		{ "(4821-0937-5512-0684-3319-7725-4406)", "(4821-*)" },
+		/* Not a number: too few or too many digits, or part of a longer word. */
+		{ "BIN 940140000385", "BIN 940140000385" },
+		{ "4821-0937-5512-0684-3319-7725-44061", "4821-0937-5512-0684-3319-7725-44061" },
+		{ "x4821093755120684331977254406", "x4821093755120684331977254406" },
+		{ "4821093755120684331977254406ab", "4821093755120684331977254406ab" },
+		{ "a--4821-0937-5512-0684-3319-7725-4406--", "a--4821-*--" },
+		{ "", "" },
+	};
+	char	buf[128];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		(void)snprintf(buf, sizeof buf, "%s", cases[i].in);
+		reqnum_mask(buf);
+		assert_string_equal(buf, cases[i].out);
+	}
+}
+
 int
 main(void)
 {
@@ -148,6 +180,7 @@ main(void)
 		cmocka_unit_test(test_separators_and_canonical_form),
 		cmocka_unit_test(test_refusals_named),
 		cmocka_unit_test(test_statuses),
+		cmocka_unit_test(test_mask_in_logs),
 	};
 
 	return cmocka_run_group_tests_name("reqnum", tests, NULL, NULL);
