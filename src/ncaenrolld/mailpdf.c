@@ -1,26 +1,20 @@
 /*
  * mailpdf — the form's fields from the store in the reader's language, and the helper run
- * with a clean environment, the JSON on a socket as its standard input, its first line of
- * standard error kept, and a deadline after which it is killed.
+ * (common/helperrun.h) with a clean environment and a deadline after which it is killed.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/appform-json.h"
 #include "common/cause.h"
+#include "common/helperrun.h"
 #include "common/storage.h"
 #include "ncaenrolld/mailpdf.h"
 
@@ -29,14 +23,6 @@
 
 /* What the helper may know of our environment: where the build tree keeps its words. */
 static const char *const mailpdf_passed[] = { "NCAENROLL_LOCALEDIR", "NCAENROLL_DATADIR" };
-
-struct mailpdf_run {
-	pid_t	pid;
-	int	in, err;	/* our ends of its standard input and error */
-	char	line[256];	/* the first line it wrote on standard error */
-	size_t	len;
-	int	line_done;
-};
 
 char *
 mailpdf_dir_name(struct store *st, enum store_dir dir, const char *id, const char *lang)
@@ -149,139 +135,14 @@ mailpdf_env(char *env[], size_t max)
 	return 0;
 }
 
-static int
-mailpdf_actions(posix_spawn_file_actions_t *fa, int in, int err)
-{
-	int	rc;
-
-	if ((rc = posix_spawn_file_actions_adddup2(fa, in, STDIN_FILENO)) != 0 ||
-	    (rc = posix_spawn_file_actions_addopen(fa, STDOUT_FILENO, "/dev/null", O_WRONLY,
-	    0)) != 0 ||
-	    (rc = posix_spawn_file_actions_adddup2(fa, err, STDERR_FILENO)) != 0)
-		return rc;
-#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-	return posix_spawn_file_actions_addclosefrom_np(fa, STDERR_FILENO + 1);
-#else
-	return 0;	/* our descriptors are all close-on-exec */
-#endif
-}
-
-/* Starts prog; 0 or an errno. Standard input is a socket: an early exit is EPIPE, no signal. */
-static int
-mailpdf_start(struct mailpdf_run *r, const char *prog, char *const env[])
-{
-	char *const			 argv[] = { (char *)MAILPDF_HELPER, NULL };
-	posix_spawn_file_actions_t	 fa;
-	int				 in[2], err[2], rc;
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) == -1)
-		return errno;
-	if (pipe2(err, O_CLOEXEC) == -1) {
-		rc = errno;
-		(void)close(in[0]);
-		(void)close(in[1]);
-		return rc;
-	}
-	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
-		if ((rc = mailpdf_actions(&fa, in[1], err[1])) == 0)
-			rc = posix_spawn(&r->pid, prog, &fa, NULL, argv, env);
-		(void)posix_spawn_file_actions_destroy(&fa);
-	}
-	(void)close(in[1]);
-	(void)close(err[1]);
-	if (rc != 0) {
-		r->pid = -1;
-		(void)close(in[0]);
-		(void)close(err[0]);
-		return rc;
-	}
-	r->in = in[0];
-	r->err = err[0];
-	return 0;
-}
-
-/* The request, then end of file: a few kilobytes, within the socket's buffer. */
-static int
-mailpdf_feed(struct mailpdf_run *r, const char *buf, size_t len)
-{
-	ssize_t	n;
-	int	rc = 0;
-
-	while (len > 0) {
-		if ((n = send(r->in, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT)) == -1) {
-			if (errno == EINTR)
-				continue;
-			rc = errno;
-			break;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	(void)close(r->in);
-	r->in = -1;
-	return rc;
-}
-
-/* What it writes on standard error: the first line kept. 0 at its end, 1 for more. */
-static int
-mailpdf_hear(struct mailpdf_run *r)
-{
-	char	buf[256];
-	ssize_t	n, i;
-
-	if ((n = read(r->err, buf, sizeof buf)) == -1)
-		return errno == EINTR || errno == EAGAIN;
-	for (i = 0; i < n && !r->line_done; i++) {
-		if (buf[i] == '\n')
-			r->line_done = r->len > 0;
-		else if (r->len < sizeof r->line - 1)
-			r->line[r->len++] = buf[i];
-	}
-	r->line[r->len] = '\0';
-	return n > 0;
-}
-
-/* Its standard error to the end, then its status; killed at the deadline. */
-static int
-mailpdf_wait(struct mailpdf_run *r, int *status)
-{
-	struct pollfd	 p = { .fd = r->err, .events = POLLIN };
-	time_t		 end = time(NULL) + MAILPDF_TIMEOUT;
-	pid_t		 w;
-	int		 talking = 1, late = 0;
-
-	for (;;) {
-		if ((w = waitpid(r->pid, status, WNOHANG)) == r->pid ||
-		    (w == -1 && errno != EINTR))
-			break;
-		if (time(NULL) >= end) {
-			(void)kill(r->pid, SIGKILL);
-			while (waitpid(r->pid, status, 0) == -1 && errno == EINTR)
-				continue;
-			late = 1;
-			break;
-		}
-		if (talking && poll(&p, 1, 100) > 0)
-			talking = mailpdf_hear(r);
-		else if (!talking)
-			(void)poll(NULL, 0, 50);
-	}
-	while (talking && mailpdf_hear(r))
-		continue;
-	(void)close(r->err);
-	r->err = -1;
-	r->pid = -1;
-	return late;
-}
-
 /* Runs the helper on json; 0, or -1 with a cause in its words or how it ended. */
 static int
 mailpdf_run(const char *json, char **cause)
 {
 	const char		*dir = getenv("NCAENROLL_LIBEXECDIR");
-	struct mailpdf_run	 r = { -1, -1, -1, "", 0, 0 };
+	struct helperrun	 h = { .name = MAILPDF_HELPER, .timeout = MAILPDF_TIMEOUT };
 	char			*env[8] = { NULL }, *prog = NULL;
-	int			 e, status = 0, rc = -1;
+	int			 e, rc = -1;
 	size_t			 i;
 
 	if (asprintf(&prog, "%s/%s", dir != NULL && *dir != '\0' ? dir : PKGLIBEXECDIR,
@@ -289,23 +150,27 @@ mailpdf_run(const char *json, char **cause)
 		cause_set(cause, "out of memory");
 		goto out;
 	}
-	if ((e = mailpdf_start(&r, prog, env)) != 0) {
+	h.prog = prog;
+	h.env = env;
+	if ((e = helperrun(&h, json, strlen(json))) != 0)
 		cause_set(cause, "cannot run %s: %s", MAILPDF_HELPER, strerror(e));
-		goto out;
-	}
-	e = mailpdf_feed(&r, json, strlen(json));
-	if (mailpdf_wait(&r, &status))
+	else if (h.late)
 		cause_set(cause, "%s took longer than %d s", MAILPDF_HELPER, MAILPDF_TIMEOUT);
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && e == 0)
+	else if (helperrun_ok(&h))
 		rc = 0;
-	else if (*r.line != '\0')
-		cause_set(cause, "%s: %s", MAILPDF_HELPER, r.line);
-	else if (WIFSIGNALED(status))
+	else if (*h.line != '\0')
+		cause_set(cause, "%s: %s", MAILPDF_HELPER, h.line);
+	else if (h.wait_errno != 0)
+		cause_set(cause, "cannot wait for %s: %s", MAILPDF_HELPER,
+		    strerror(h.wait_errno));
+	else if (WIFSIGNALED(h.status))
 		cause_set(cause, "%s was stopped by signal %d", MAILPDF_HELPER,
-		    WTERMSIG(status));
+		    WTERMSIG(h.status));
+	else if (h.send_errno != 0)
+		cause_set(cause, "%s: %s", MAILPDF_HELPER, strerror(h.send_errno));
 	else
 		cause_set(cause, "%s ended with exit status %d", MAILPDF_HELPER,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		    WIFEXITED(h.status) ? WEXITSTATUS(h.status) : -1);
 out:
 	for (i = 0; env[i] != NULL; i++)
 		free(env[i]);
