@@ -18,6 +18,7 @@
 #include "common/passprompt.h"
 #include "common/password.h"
 #include "common/secret.h"
+#include "common/textwrap.h"
 #include "common/utf8.h"
 
 #define CMD_WIDTH	79	/* help lines end before the 80th column */
@@ -199,42 +200,6 @@ cmd_width(const char *s)
 	return n >= 0 ? (size_t)n : strlen(s);
 }
 
-/*
- * Prints text's words from column col, a line ending before CMD_WIDTH and going on at
- * column indent; runs of spaces and newlines in text count as one space.
- */
-static void
-cmd_wrap(FILE *fp, const char *text, size_t col, size_t indent)
-{
-	const char	*p = text, *end;
-	char		 word[256];
-	size_t		 w;
-	int		 first = 1;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\n')
-			p++;
-		if (*p == '\0')
-			break;
-		for (end = p; *end != '\0' && *end != ' ' && *end != '\n'; end++)
-			;
-		(void)snprintf(word, sizeof word, "%.*s", (int)(end - p), p);
-		w = cmd_width(word);
-		if (!first && col + 1 + w > CMD_WIDTH) {
-			(void)fprintf(fp, "\n%*s", (int)indent, "");
-			col = indent;
-		} else if (!first) {
-			(void)fputc(' ', fp);
-			col++;
-		}
-		(void)fputs(word, fp);
-		col += w;
-		first = 0;
-		p = end;
-	}
-	(void)fputc('\n', fp);
-}
-
 static void
 cmd_help_row(const struct cmd_option *o)
 {
@@ -254,7 +219,7 @@ cmd_help_row(const struct cmd_option *o)
 		w = 0;
 	}
 	(void)printf("%*s", (int)(CMD_HELP_COL - w), "");
-	cmd_wrap(stdout, _(o->help), CMD_HELP_COL, CMD_HELP_COL);
+	textwrap_print(stdout, _(o->help), CMD_HELP_COL, CMD_HELP_COL, CMD_WIDTH);
 }
 
 static void
@@ -284,7 +249,7 @@ cmd_help_commands(const struct cmd_ctx *ctx)
 		e = ctx->prog->commands[i];
 		(void)printf("  %s%s%s\n      ", e->name, *e->operands != '\0' ? " " : "",
 		    *e->operands != '\0' ? _(e->operands) : "");
-		cmd_wrap(stdout, _(e->summary), 6, 6);
+		textwrap_print(stdout, _(e->summary), 6, 6, CMD_WIDTH);
 	}
 	(void)printf(_("'%s COMMAND --help' shows a command's options.\n"), ctx->progname);
 }
@@ -306,7 +271,7 @@ static int
 cmd_help(const struct cmd_ctx *ctx, const struct cmd_entry *e)
 {
 	cmd_usage_line(stdout, ctx, e);
-	cmd_wrap(stdout, _(e->summary), 0, 0);
+	textwrap_print(stdout, _(e->summary), 0, 0, CMD_WIDTH);
 	(void)printf("\n%s\n", _("Options:"));
 	cmd_help_options(e->options, 0);
 	(void)printf("\n");

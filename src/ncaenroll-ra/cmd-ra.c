@@ -17,6 +17,7 @@
 #include "common/i18n.h"
 #include "common/passprompt.h"
 #include "common/reason.h"
+#include "common/textwrap.h"
 #include "common/utf8.h"
 #include "desk/p11-identity.h"
 #include "ncaenroll-ra/cmd-ra.h"
@@ -249,7 +250,6 @@ cmd_ra_field(const char *label, const char *value)
 	free(with);
 }
 
-static void	cmd_ra_wrap(const char *, size_t, size_t, size_t);
 
 void
 cmd_ra_history(const json_t *app)
@@ -274,40 +274,10 @@ cmd_ra_history(const json_t *app)
 		free(why);
 		when_col = utf8_fit(ra_when(ra_str(ev, "at"), when), 23, 1);
 		(void)printf("  %s  ", when_col != NULL ? when_col : "");
-		cmd_ra_wrap(rest, 27, 27, 79);
+		textwrap_print(stdout, rest, 27, 27, 79);
 		free(when_col);
 		free(rest);
 	}
-}
-
-/* Words of s on lines of at most width columns, each after indent spaces but the first. */
-static void
-cmd_ra_wrap(const char *s, size_t first, size_t indent, size_t width)
-{
-	size_t		 col = first, w;
-	const char	*p = s, *sp;
-	char		*word;
-
-	while (*p != '\0') {
-		for (sp = p; *sp != '\0' && *sp != ' '; sp++)
-			;
-		if ((word = strndup(p, (size_t)(sp - p))) == NULL)
-			return;
-		w = utf8_width(word);
-		if (col > indent && col + 1 + w > width) {
-			(void)printf("\n%*s", (int)indent, "");
-			col = indent;
-		} else if (col > first || (col > indent && p != s)) {
-			(void)putchar(' ');
-			col++;
-		}
-		cmd_ra_put(word, 0);
-		col += w;
-		free(word);
-		for (p = sp; *p == ' '; p++)
-			;
-	}
-	(void)putchar('\n');
 }
 
 void
@@ -322,7 +292,7 @@ cmd_ra_documents(const json_t *app)
 			return;
 		(void)printf("  [ ] %s ", code);
 		free(code);
-		cmd_ra_wrap(ra_name(json_object_get(doc, "name")), 27, 27, 79);
+		textwrap_print(stdout, ra_name(json_object_get(doc, "name")), 27, 27, 79);
 	}
 }
 
@@ -338,6 +308,6 @@ cmd_ra_reasons(const json_t *reasons)
 			return;
 		(void)printf("  %s ", code);
 		free(code);
-		cmd_ra_wrap(ra_name(json_object_get(r, "name")), 23, 23, 79);
+		textwrap_print(stdout, ra_name(json_object_get(r, "name")), 23, 23, 79);
 	}
 }

@@ -19,7 +19,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "common/utf8.h"
+#include "common/textwrap.h"
 #include "ncaenrolld/cmd.h"
 #include "ncaenrolld/notice.h"
 #include "ncaenrolld/srv.h"
@@ -95,52 +95,6 @@ cmd_mail_print_json(json_t *o)
 	return rc;
 }
 
-/*
- * text in lines that fit 80 columns after indent, counted in columns (a Cyrillic letter
- * is one): broken at the last space that fits or, where there is none (a long address),
- * at the width between two characters. Made safe for a terminal first: a relay's words
- * come from outside (utf8_sanitize). A newline in text starts a new line.
- */
-static void
-cmd_mail_wrap(const char *text, int indent)
-{
-	const size_t	 width = CMD_MAIL_WIDTH - (size_t)indent;
-	char		*copy, *line, *next;
-	size_t		 len, i, cols, space, cut;
-	uint32_t	 cp;
-	int		 n, w;
-
-	if ((copy = strdup(text)) == NULL)
-		return;
-	(void)utf8_sanitize(copy, 1);
-	for (line = copy; line != NULL; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		len = strlen(line);
-		if (len == 0 && next != NULL)
-			(void)putchar('\n');
-		while (len > 0) {
-			for (i = cols = space = 0; i < len; i += (size_t)n, cols += (size_t)w) {
-				if ((n = utf8_decode(line + i, len - i, &cp)) <= 0)
-					n = 1, cp = '?';
-				if ((w = utf8_cols(cp)) < 0)
-					w = 0;
-				if (cols + (size_t)w > width)
-					break;
-				if (cp == ' ')
-					space = i;
-			}
-			cut = i >= len || space == 0 ? i : space;
-			if (cut == 0)
-				cut = (size_t)n;	/* one character wider than the line */
-			(void)printf("%*s%.*s\n", indent, "", (int)cut, line);
-			for (line += cut, len -= cut; len > 0 && *line == ' '; line++)
-				len--;
-		}
-	}
-	free(copy);
-}
-
 /* One mail as a row, and under it whom it is for, when, and what went wrong. */
 static void
 cmd_mail_row(const struct store_mail *m)
@@ -162,8 +116,11 @@ cmd_mail_row(const struct store_mail *m)
 		(void)printf(_("queued %s, done %s\n"), q, d);
 	else
 		(void)printf(_("queued %s\n"), q);
-	if (m->error != NULL)
-		cmd_mail_wrap(m->error, CMD_MAIL_INDENT);
+	if (m->error != NULL) {
+		(void)printf("%*s", CMD_MAIL_INDENT, "");
+		textwrap_print(stdout, m->error, CMD_MAIL_INDENT, CMD_MAIL_INDENT,
+		    CMD_MAIL_WIDTH);
+	}
 }
 
 /* --problems, --number N, --json: 0, or -1 after saying why. */
@@ -318,9 +275,9 @@ cmd_mail_show(struct srv_config *cfg, int argc, char **argv)
 		cmd_mail_row(&m);
 		if (subject != NULL) {
 			(void)putchar('\n');
-			cmd_mail_wrap(subject, 0);
+			textwrap_print(stdout, subject, 0, 0, CMD_MAIL_WIDTH);
 			(void)putchar('\n');
-			cmd_mail_wrap(body, 0);
+			textwrap_print(stdout, body, 0, 0, CMD_MAIL_WIDTH);
 		}
 		rc = fflush(stdout) == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
 	}

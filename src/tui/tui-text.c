@@ -1,6 +1,6 @@
 /*
- * tui-text — text on the terminal by display columns: width, word wrap and putting a
- * line in a window, for Kazakh and Russian as for English.
+ * tui-text — text on the terminal by display columns: putting a line in a window, and
+ * common/textwrap's width and word wrap under the names the screens use.
  */
 #include "config.h"
 
@@ -9,6 +9,7 @@
 
 #include <curses.h>
 
+#include "common/textwrap.h"
 #include "common/utf8.h"
 #include "tui/tui-text.h"
 
@@ -36,106 +37,20 @@ tui_text_char(const char *s, size_t len, int *cols, wchar_t *wc)
 int
 tui_text_width(const char *s, size_t len)
 {
-	size_t	off = 0;
-	int	cols = 0, w;
-	wchar_t	wc;
-
-	while (off < len) {
-		off += tui_text_char(s + off, len - off, &w, &wc);
-		cols += w;
-	}
-	return cols;
+	return textwrap_width(s, len);
 }
 
 size_t
 tui_text_fit(const char *s, size_t len, int cols)
 {
-	size_t	off = 0;
-	int	used = 0, w, n;
-	wchar_t	wc;
-
-	while (off < len) {
-		n = tui_text_char(s + off, len - off, &w, &wc);
-		if (used + w > cols)
-			break;
-		used += w;
-		off += n;
-	}
-	return off;
-}
-
-/*
- * Breaks one paragraph (no '\n') into lines: greedy by words; a word longer than a line
- * is cut by columns.
- */
-static int
-tui_text_wrap_para(const char *s, size_t len, int width, int n,
-    void (*line)(void *, int, const char *, size_t), void *arg)
-{
-	size_t	start = 0, end, brk, fit;
-	int	first = n;
-
-	if (len == 0) {
-		if (line != NULL)
-			line(arg, n, s, 0);
-		return n + 1;
-	}
-	while (start < len) {
-		while (start < len && s[start] == ' ')
-			start++;
-		if (start >= len)
-			break;
-		fit = tui_text_fit(s + start, len - start, width);
-		if (start + fit >= len)
-			end = len;
-		else {
-			/* The last space within the fit, else cut the word. */
-			brk = 0;
-			for (end = start + fit; end > start; end--)
-				if (s[end] == ' ') {
-					brk = end;
-					break;
-				}
-			end = brk > start ? brk : start + (fit > 0 ? fit : 1);
-		}
-		if (line != NULL) {
-			size_t	l = end - start;
-
-			while (l > 0 && s[start + l - 1] == ' ')
-				l--;
-			line(arg, n, s + start, l);
-		}
-		n++;
-		start = end;
-	}
-	if (n == first) {	/* spaces only: an empty line still */
-		if (line != NULL)
-			line(arg, n, s, 0);
-		n++;
-	}
-	return n;
+	return textwrap_fit(s, len, cols);
 }
 
 int
 tui_text_wrap(const char *s, int width,
     void (*line)(void *, int, const char *, size_t), void *arg)
 {
-	const char	*nl;
-	int		 n = 0;
-
-	if (width < 1)
-		width = 1;
-	if (s == NULL)
-		s = "";
-	for (;;) {
-		nl = strchr(s, '\n');
-		n = tui_text_wrap_para(s, nl != NULL ? (size_t)(nl - s) : strlen(s), width, n,
-		    line, arg);
-		if (nl == NULL)
-			break;
-		s = nl + 1;
-	}
-	return n;
+	return textwrap(s, width, width, line, arg);
 }
 
 int
