@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/email.h"
@@ -159,4 +160,38 @@ email_check(const char *addr, struct problems *p)
 	email_check_local(addr, (size_t)(at - addr), p);
 	email_check_domain(at + 1, strlen(at + 1), p);
 	return p->n == before ? 0 : -1;
+}
+
+/* The characters an address in a relay's words is made of (RFC 5321's, roughly). */
+static int
+email_addr_char(char c)
+{
+	return c != '\0' && strchr(" \t<>\"'(),;:[]", c) == NULL;
+}
+
+char *
+email_mask_words(const char *words)
+{
+	char	*out, *q;
+	size_t	 i, start, first, len = strlen(words);
+
+	/* each address gets at most "***" longer than its local part's first letter */
+	if ((out = malloc(4 * len + 1)) == NULL)
+		return NULL;
+	for (i = 0, q = out; i < len; i++) {
+		if (words[i] == '@' && i > 0 && email_addr_char(words[i - 1])) {
+			/* back over the local part, already copied, to its first character */
+			for (start = i; start > 0 && email_addr_char(words[start - 1]); start--)
+				;
+			for (first = 1; start + first < i &&
+			    ((unsigned char)words[start + first] & 0xc0) == 0x80; first++)
+				;	/* the whole first character, whatever its length */
+			q -= i - start - first;
+			memcpy(q, "***", 3);
+			q += 3;
+		}
+		*q++ = words[i];
+	}
+	*q = '\0';
+	return out;
 }

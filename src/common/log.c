@@ -30,7 +30,7 @@ static struct {
 	const char	*ident;
 	enum log_dest	 dest;
 	enum log_level	 max;
-	void		(*filter)(char *);
+	char		*(*filter)(const char *);
 } log_state = { "ncaenroll", LOG_TO_STDERR, LOGL_WARNING, NULL };
 
 void
@@ -44,7 +44,7 @@ log_open(const char *ident, enum log_dest dest, enum log_level max)
 }
 
 void
-log_filter(void (*filter)(char *))
+log_filter(char *(*filter)(const char *))
 {
 	log_state.filter = filter;
 }
@@ -67,7 +67,7 @@ void
 log_msg(enum log_level level, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
+	char	*msg, *shown;
 
 	if (level > log_state.max)
 		return;
@@ -78,8 +78,13 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (msg == NULL)
 		return;
 	secret_redact(msg);
-	if (log_state.filter != NULL)
-		log_state.filter(msg);
+	if (log_state.filter != NULL) {
+		shown = log_state.filter(msg);
+		free(msg);
+		/* A line that could not be made safe is withheld, never written as it was. */
+		if ((msg = shown) == NULL)
+			return;
+	}
 	if (log_state.dest == LOG_TO_SYSLOG)
 		syslog(log_levels[level].syslog_priority, "%s", msg);
 	else

@@ -2,7 +2,7 @@
  * log — one sink for diagnostics: stderr (default) or syslog, filtered by level. Messages
  * pass through secret_redact() first, so a live password or PIN never reaches a log even
  * by mistake, and then through the program's filter if it set one (the service hides
- * request numbers). Process-wide state, set once in main by log_open() and log_filter(),
+ * request numbers and e-mail addresses). Process-wide state, set once in main by log_open() and log_filter(),
  * before threads start; safe to call before.
  */
 #ifndef NCA_LOG_H
@@ -19,8 +19,11 @@ enum log_level {
 enum log_dest { LOG_TO_STDERR, LOG_TO_SYSLOG };
 
 void	log_open(const char *ident, enum log_dest, enum log_level max);
-/* A rewrite every message gets after secret_redact (in place, never longer); NULL: none. */
-void	log_filter(void (*)(char *));
+/*
+ * A rewrite every message gets after secret_redact: the filter returns the line to write,
+ * malloc'd, or NULL to withhold it (it could not be made safe). NULL filter: none.
+ */
+void	log_filter(char *(*)(const char *));
 /* Level by name ("error", "warning", "info", "debug"): 0 or -1 if unknown. */
 int	log_level_parse(const char *name, enum log_level *);
 void	log_msg(enum log_level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/email.h"
 #include "common/log.h"
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/srv.h"
@@ -18,44 +19,6 @@ app_mail_word(const struct srv *srv, const struct store_app *a)
 	if (!srv_sends_mail(srv) || a->email == NULL || *a->email == '\0')
 		return "none";
 	return "queued";
-}
-
-/* The characters an address in a relay's words is made of (RFC 5321's, roughly). */
-static int
-app_mail_addr_char(char c)
-{
-	return c != '\0' && strchr(" \t<>\"'(),;:[]", c) == NULL;
-}
-
-/*
- * A relay's words for the public status: every address in them masked as the status
- * masks the applicant's ("550 5.1.1 <a***@mail.kz>: ..."); malloc'd, NULL without memory.
- */
-static char *
-app_mail_mask_words(const char *words)
-{
-	char	*out, *q;
-	size_t	 i, start, first, len = strlen(words);
-
-	/* each address gets at most "***" longer than its local part's first letter */
-	if ((out = malloc(4 * len + 1)) == NULL)
-		return NULL;
-	for (i = 0, q = out; i < len; i++) {
-		if (words[i] == '@' && i > 0 && app_mail_addr_char(words[i - 1])) {
-			/* back over the local part, already copied, to its first character */
-			for (start = i; start > 0 && app_mail_addr_char(words[start - 1]); start--)
-				;
-			for (first = 1; start + first < i &&
-			    ((unsigned char)words[start + first] & 0xc0) == 0x80; first++)
-				;	/* the whole first character, whatever its length */
-			q -= i - start - first;
-			memcpy(q, "***", 3);
-			q += 3;
-		}
-		*q++ = words[i];
-	}
-	*q = '\0';
-	return out;
 }
 
 /* One mail as the list shows it; NULL without memory. */
@@ -87,7 +50,7 @@ app_mail_one(const struct store_mail *m, int full)
 	 */
 	if (m->error != NULL && m->state != STORE_MAIL_SENT &&
 	    (full || m->state == STORE_MAIL_REFUSED)) {
-		if ((words = full ? strdup(m->error) : app_mail_mask_words(m->error)) == NULL ||
+		if ((words = full ? strdup(m->error) : email_mask_words(m->error)) == NULL ||
 		    json_object_set_new(o, "error", json_string(words)) == -1)
 			goto fail;
 		free(words);

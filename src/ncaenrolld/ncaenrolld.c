@@ -26,6 +26,7 @@
 #include "common/about.h"
 #include "common/atomicfile.h"
 #include "common/cause.h"
+#include "common/email.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
 #include "common/log.h"
@@ -765,6 +766,20 @@ ncaenrolld_command(const struct ncaenrolld_opts *o, struct srv_config *cfg)
 	return rc;
 }
 
+/*
+ * What the service's log may say: whoever reads it must hold neither the applications'
+ * keys (their request numbers) nor the applicants' addresses (doc/security.md).
+ */
+static char *
+ncaenrolld_log_line(const char *msg)
+{
+	char	*line = email_mask_words(msg);
+
+	if (line != NULL)
+		reqnum_mask(line);
+	return line;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -797,8 +812,7 @@ main(int argc, char **argv)
 		return ncaenrolld_command(&o, &d.cfg);
 	(void)log_level_parse(d.cfg.log_level, &level);
 	log_open("ncaenrolld", LOG_TO_STDERR, level);
-	/* Whoever reads the log must not hold the applications' keys (doc/security.md). */
-	log_filter(reqnum_mask);
+	log_filter(ncaenrolld_log_line);
 	/* The service answers in English; clients translate by the stable error codes. */
 	if (i18n_init("en", &cause) == -1 || ncaenrolld_block_signals() == -1) {
 		log_error("%s", cause != NULL ? cause : "cannot block signals");

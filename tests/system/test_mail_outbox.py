@@ -257,3 +257,7 @@ def test_a_refused_address_is_said_with_the_address_masked(tmp_path):
         if setup.svc is not None:
             setup.svc.stop(check=False)
         sink.stop()
+    # Nor does the service's log hold the address: the relay's words are masked there too.
+    refused = [ln for ln in setup.svc.stderr.splitlines() if " refused: " in ln]
+    assert len(refused) == 1 and "<a***@mail.kz>" in refused[0], setup.svc.stderr
+    assert ADDRESS not in setup.svc.stderr, setup.svc.stderr
