@@ -16,6 +16,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/privfile.h"
 #include "ncaenrolld/ca-int.h"
 
 #define CA_CHAIN_MAX	(1024 * 1024)
@@ -114,6 +115,8 @@ ca_read_key(const char *path, char **cause)
 	BIO		*b;
 	EVP_PKEY	*k = NULL;
 
+	if (privfile_check(-1, path, 0, cause) == -1)
+		return NULL;
 	if ((b = BIO_new_file(path, "r")) == NULL ||
 	    (k = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL)) == NULL)
 		cause_set(cause, _("Cannot read an unencrypted PEM private key from %s"),

@@ -50,6 +50,7 @@
 
 #include "common/cause.h"
 #include "common/log.h"
+#include "common/privfile.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/srv.h"
@@ -1062,6 +1063,7 @@ http_start(struct srv *srv, int listen_fd, char **cause)
 	if ((hs = http_server_new(srv, listen_fd, http_routes, http_nroutes, 0, cause)) == NULL)
 		return NULL;
 	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
+	    privfile_check(-1, srv->cfg->tls_key, 1, cause) == -1 ||
 	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
 		goto fail;
 	if (srv->opca != NULL && srv->cfg->operators.ca_cert != NULL &&

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -22,6 +23,7 @@
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/privfile.h"
 #include "ncaenrolld/ca-int.h"
 #include "ncaenrolld/operator.h"
 
@@ -171,6 +173,8 @@ operator_read_key(const char *file, char **cause)
 	BIO		*b;
 	EVP_PKEY	*k = NULL;
 
+	if (privfile_check(-1, file, 0, cause) == -1)
+		return NULL;
 	if ((b = BIO_new_file(file, "r")) != NULL)
 		k = PEM_read_bio_PrivateKey(b, NULL, ca_x509_no_password, NULL);
 	BIO_free(b);
@@ -263,10 +267,17 @@ operator_ca_create_demo(const char *dir, char **cause)
 		cause_set(cause, "%s", _("Out of memory"));
 		goto out;
 	}
-	/* Kept across restarts, so that issued operator certificates stay good. */
+	/*
+	 * Kept across restarts, so that issued operator certificates stay good: one that is
+	 * there but cannot be used (a key others may read) is said, never silently replaced.
+	 */
 	if ((oc = operator_ca_load(crt, kf, &ignored)) != NULL) {
 		operator_ca_free(oc);
 		rc = 0;
+		goto out;
+	}
+	if (access(crt, F_OK) == 0 || access(kf, F_OK) == 0) {
+		cause_set(cause, "%s", ignored != NULL ? ignored : _("Out of memory"));
 		goto out;
 	}
 	if ((key = EVP_RSA_gen(OPERATOR_CA_BITS)) == NULL) {

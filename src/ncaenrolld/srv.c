@@ -21,6 +21,7 @@
 #include "common/atomicfile.h"
 #include "common/cause.h"
 #include "common/log.h"
+#include "common/privfile.h"
 #include "ncaenrolld/srv.h"
 
 struct store_pool {
@@ -235,10 +236,8 @@ srv_captcha_key_read(int fd, const char *path, unsigned char key[CAPTCHA_KEY_LEN
 		    "at the next start)", path, CAPTCHA_KEY_LEN);
 		return -1;
 	}
-	if ((sb.st_mode & 077) != 0) {
-		cause_set(cause, "%s: others may read it (chmod 600)", path);
+	if (privfile_check(fd, path, 0, cause) == -1)
 		return -1;
-	}
 	do
 		n = read(fd, key, CAPTCHA_KEY_LEN);
 	while (n == -1 && errno == EINTR);

@@ -19,6 +19,7 @@
 #include "common/cause.h"
 #include "common/email.h"
 #include "common/log.h"
+#include "common/privfile.h"
 #include "common/problem.h"
 #include "ncaenrolld/srvconf.h"
 
@@ -585,21 +586,16 @@ conf_fail_line(struct conf_parse *p, int line, const char *why)
 static int
 conf_password(struct conf_parse *p, int line, const char *file, char **password)
 {
-	char		 buf[CONF_PASSWORD_MAX + 1], why[300];
-	struct stat	 sb;
+	char		 buf[CONF_PASSWORD_MAX + 1], why[300], *mode = NULL;
 	ssize_t		 n = -1;
 	size_t		 len;
 	int		 fd;
 
 	*why = '\0';
-	if ((fd = open(file, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1)
+	if ((fd = open(file, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
 		(void)snprintf(why, sizeof why, "cannot read %s: %s", file, strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		(void)snprintf(why, sizeof why, "%s is not a file", file);
-	else if ((sb.st_mode & 077) != 0)
-		(void)snprintf(why, sizeof why, "others may read %s (mode %04o): make it "
-		    "0600 (chmod 600 %s)", file, (unsigned)(sb.st_mode & 07777), file);
+	else if (privfile_check(fd, file, 0, &mode) == -1)
+		(void)snprintf(why, sizeof why, "%s", mode);
 	else if ((n = read(fd, buf, sizeof buf)) == -1)
 		(void)snprintf(why, sizeof why, "cannot read %s: %s", file, strerror(errno));
 	if (fd != -1)
@@ -617,6 +613,7 @@ conf_password(struct conf_parse *p, int line, const char *file, char **password)
 			(void)snprintf(why, sizeof why, "out of memory");
 	}
 	explicit_bzero(buf, sizeof buf);
+	free(mode);
 	if (*why == '\0')
 		return 0;
 	cause_set(p->cause, "%s:%d: mail.password_file: %s", p->file, line, why);
