@@ -10,11 +10,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -903,6 +906,31 @@ store_sqlite_wal(struct store_sqlite *s, char **cause)
 	}
 }
 
+/*
+ * A store made before the service ran with umask 077 may be 0644: names and IINs for any
+ * local user. Its files are made the service's own, and the log says so once.
+ */
+static void
+store_sqlite_private(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	struct stat	 sb;
+	char		 file[PATH_MAX];
+	size_t		 i;
+
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		if (snprintf(file, sizeof file, "%s%s", path, suffix[i]) >= (int)sizeof file ||
+		    stat(file, &sb) == -1 || (sb.st_mode & 077) == 0)
+			continue;
+		if (chmod(file, sb.st_mode & 0700) == -1)
+			log_warning("%s: others may read it (mode %04o) and it cannot be made "
+			    "0600: %s", file, (unsigned)(sb.st_mode & 07777), strerror(errno));
+		else
+			log_warning("%s: others could read it (mode %04o): made 0600", file,
+			    (unsigned)(sb.st_mode & 07777));
+	}
+}
+
 static struct store *
 store_sqlite_open(const char *path, char **cause)
 {
@@ -917,6 +945,7 @@ store_sqlite_open(const char *path, char **cause)
 	}
 	s->base.ops = &store_sqlite_ops;
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	store_sqlite_private(path);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		if (s->db == NULL)
 			cause_set(cause, _("the store %s: out of memory"), path);

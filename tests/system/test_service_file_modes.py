@@ -67,3 +67,18 @@ def test_what_is_published_stays_readable(svc, name):
 def test_the_published_crl_is_still_served(svc):
     st, (der, ctype) = svc.request("GET", "/api/v1/crl")
     assert st == 200 and ctype == "application/pkix-crl" and der[:1] == b"\x30", (st, ctype)
+
+
+def test_a_store_others_could_read_is_made_private(tmp_path):
+    """A store made before the service ran with umask 077 (0644) is made 0600 at the
+    next start, and the log says so."""
+    state = tmp_path / "state"
+    Service(state).stop()
+    db = state / "ncaenrolld.db"
+    db.chmod(0o644)
+    s = Service(state)
+    try:
+        assert mode(db) == 0o600
+    finally:
+        s.stop()
+    assert f"{db}: others could read it (mode 0644): made 0600" in s.stderr, s.stderr
