@@ -17,7 +17,7 @@ static const struct mailnote_name {
 	const char	*wire;
 	const char	*name;
 } mailnote_names[] = {
-	{ "received",		N_("application received") },
+	{ "received",		N_("application registered") },
 	{ "issued",		N_("certificates issued") },
 	{ "rejected",		N_("application rejected") },
 	{ "reminder",		N_("deadline reminder") },

@@ -25,7 +25,7 @@ enum mailnote_reader {
  */
 char	*mailnote_problem(const json_t *list, enum mailnote_reader reader);
 
-/* The notice's name in the reader's words ("application received"), else the wire word. */
+/* The notice's name in the reader's words ("application registered"), else the wire word. */
 const char *mailnote_notice(const char *wire);
 
 /*

@@ -70,7 +70,7 @@ test_each_state_in_words(void **state)
 	(void)state;
 	said("[{\"notice\": \"received\", \"to\": \"u***@mail.kz\", \"state\": \"refused\", "
 	    "\"error\": \"550 5.1.1 no such user\", \"attempts\": 1}]", MAILNOTE_APPLICANT,
-	    "The mail \"application received\" to u***@mail.kz was refused by its mail server: "
+	    "The mail \"application registered\" to u***@mail.kz was refused by its mail server: "
 	    "550 5.1.1 no such user — check the address; the application goes on without it.");
 	said("[{\"notice\": \"issued\", \"to\": \"u@mail.kz\", \"state\": \"refused\", "
 	    "\"error\": \"550 5.1.1 no such user\", \"attempts\": 1}]", MAILNOTE_DESK,
@@ -82,7 +82,7 @@ test_each_state_in_words(void **state)
 	    "connection refused; tell the applicant in person.");
 	/* The public status gives a failed mail without the relay's words. */
 	said("[{\"notice\": \"received\", \"to\": \"u***@mail.kz\", \"state\": \"failed\", "
-	    "\"attempts\": 5}]", MAILNOTE_APPLICANT, "The mail \"application received\" to "
+	    "\"attempts\": 5}]", MAILNOTE_APPLICANT, "The mail \"application registered\" to "
 	    "u***@mail.kz could not be delivered (tries: 5) — the application goes on without "
 	    "it.");
 	said("[{\"notice\": \"rejected\", \"to\": \"u@mail.kz\", \"state\": \"refused\", "
@@ -90,7 +90,7 @@ test_each_state_in_words(void **state)
 	    "the mail to it was refused: 550 no; tell the applicant in person");
 	said("[{\"notice\": \"received\", \"to\": \"u***@mail.kz\", \"state\": \"queued\", "
 	    "\"error\": \"451 try later\", \"attempts\": 2}]", MAILNOTE_APPLICANT,
-	    "The mail \"application received\" to u***@mail.kz is not delivered yet: 451 try "
+	    "The mail \"application registered\" to u***@mail.kz is not delivered yet: 451 try "
 	    "later — the service keeps trying.");
 }
 
