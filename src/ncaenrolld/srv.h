@@ -24,9 +24,12 @@ struct srv_policy {
 	size_t	max_body;		/* bytes of a request body (65536) */
 	/* added by the service (srvconf.c, http.c): */
 	int	request_timeout;	/* seconds from connect to a complete request (30) */
+	int	header_timeout;		/* seconds from connect to a request's headers (5) */
 	int	threads;		/* HTTP worker threads (4) */
-	int	max_connections;	/* open connections in all (256) */
+	int	max_connections;	/* open connections in all (1024) */
 	int	connections_per_address;/* open connections per client address (32) */
+	/* per address once more than half of max_connections are open (4) */
+	int	connections_per_address_busy;
 };
 
 /* mail.starttls: whether an smtp:// relay's session turns to TLS (smtps:// always is). */
