@@ -14,9 +14,21 @@
  * byte every few seconds would never be cut off. A watchdog thread therefore gives every
  * request (from connect, or from the previous answer on a kept-alive connection, to its
  * answer) policy.request_timeout seconds and shuts the socket of a connection that goes
- * over; MHD then sees the socket closed and cleans up. The watchdog shuts sockets only
- * under the lock that MHD's "connection closed" notification takes, which MHD sends before
- * it closes the descriptor, so a reused descriptor is never hit.
+ * over; MHD then sees the socket closed and cleans up. Until a request's headers are in
+ * (the TLS handshake, the request line, the headers) the deadline is the shorter
+ * policy.header_timeout: a connection that sends nothing holds a slot for seconds, not half
+ * a minute. The watchdog shuts sockets only under the lock that MHD's "connection closed"
+ * notification takes, which MHD sends before it closes the descriptor, so a reused
+ * descriptor is never hit.
+ *
+ * Slots: policy.max_connections in all and policy.connections_per_address per client
+ * address (IPv6: per /64), and once more than half the slots are taken, only
+ * policy.connections_per_address_busy per address: a handful of hosts holding many
+ * connections cannot take the last slots from the hosts that hold one or two. MHD's accept
+ * policy callback counts the open connections on the watchdog's list and refuses; MHD's
+ * own limits stay behind it as a backstop. Refusals and cut-offs are logged at most once a
+ * minute each: the first at once, the rest summed up (an attack would otherwise write a
+ * line per connection, and fill the disk the log is on).
  *
  * Client certificates: with an operator CA configured, MHD is given it as its trust list,
  * which makes GnuTLS *request* (not require) a client certificate in every handshake, with
@@ -43,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -53,6 +66,7 @@
 #include "common/privfile.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
+#include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 
 /*
@@ -70,6 +84,9 @@
 #define HTTP_PATH_BUF		1024
 #define HTTP_DISCARD_MAX	16	/* times max_body read and dropped before a 413 */
 #define HTTP_QUERY_ARGS_MAX	64	/* the API's queries have one or two arguments */
+#define HTTP_TALLY_GAP		60	/* seconds between two lines of one tally */
+#define HTTP_TALLY_LINE		256
+#define HTTP_FDS_SPARE		64	/* descriptors besides the connections' */
 
 /* One per connection (MHD's socket context), on the watchdog's list while open. */
 struct http_conn {
@@ -78,7 +95,21 @@ struct http_conn {
 	time_t			 started;	/* monotonic: connect or last answer */
 	int			 cut;
 	int			 refused;	/* answered by http_uri_seen: close */
+	int			 requested;	/* the current request's headers are in */
 	char			 addr[HTTP_ADDR_MAX];
+	char			 key[RATELIMIT_ADDR_MAX];	/* addr, or its /64 */
+};
+
+/*
+ * Events of one kind (refused connections, cut-offs) said at most once per
+ * HTTP_TALLY_GAP: the first of a quiet spell at once, the others counted and summed up by
+ * the watchdog. Under the server's lock.
+ */
+struct http_tally {
+	const char	*what;		/* "refused", "cut off" */
+	unsigned long	 n;		/* events since the last line */
+	time_t		 said;		/* monotonic: the last line */
+	char		 last[HTTP_TALLY_LINE];	/* the latest event, as it would be said */
 };
 
 /* One per request (MHD's con_cls): the body as it arrives. */
@@ -106,6 +137,8 @@ struct http_server {
 	pthread_t		 watchdog;
 	int			 watchdog_running;
 	struct http_conn	*conns;
+	size_t			 nconns;
+	struct http_tally	 refusals, cutoffs;
 };
 
 /* ---- responses ---- */
@@ -670,6 +703,9 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 		}
 		(void)clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		*con_cls = r;
+		(void)pthread_mutex_lock(&hs->lock);
+		conn->requested = 1;	/* request_timeout from here, not header_timeout */
+		(void)pthread_mutex_unlock(&hs->lock);
 		if (!http_method_ok(method)) {
 			http_error(&resp, 400, "request.method", NULL,
 			    "the request method is not an HTTP token");
@@ -727,6 +763,7 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (conn != NULL && clock_gettime(CLOCK_MONOTONIC, &t) == 0) {
 		(void)pthread_mutex_lock(&hs->lock);
 		conn->started = t.tv_sec;	/* the next request's time starts now */
+		conn->requested = 0;
 		(void)pthread_mutex_unlock(&hs->lock);
 	}
 }
@@ -773,12 +810,14 @@ http_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		conn->fd = ci != NULL ? ci->connect_fd : -1;
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		http_addr_string(ci != NULL ? ci->client_addr : NULL, conn->addr);
+		ratelimit_key(conn->addr, conn->key);
 		conn->started = clock_gettime(CLOCK_MONOTONIC, &t) == 0 ? t.tv_sec : 0;
 		(void)pthread_mutex_lock(&hs->lock);
 		conn->next = hs->conns;
 		if (hs->conns != NULL)
 			hs->conns->prev = conn;
 		hs->conns = conn;
+		hs->nconns++;
 		(void)pthread_mutex_unlock(&hs->lock);
 		*socket_context = conn;
 		return;
@@ -792,32 +831,128 @@ http_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		hs->conns = conn->next;
 	if (conn->next != NULL)
 		conn->next->prev = conn->prev;
+	hs->nconns--;
 	(void)pthread_mutex_unlock(&hs->lock);
 	free(conn);
 	*socket_context = NULL;
+}
+
+static time_t
+http_mono(void)
+{
+	struct timespec	t;
+
+	return clock_gettime(CLOCK_MONOTONIC, &t) == 0 ? t.tv_sec : 0;
+}
+
+/*
+ * Counts one event, said as line: 1 when it is to be logged now (the first after a quiet
+ * HTTP_TALLY_GAP), 0 when the watchdog's summary will count it. Under hs->lock.
+ */
+static int
+http_tally_add(struct http_tally *t, time_t now, const char *line)
+{
+	if (t->n == 0 && now - t->said >= HTTP_TALLY_GAP) {
+		t->said = now;
+		return 1;
+	}
+	t->n++;
+	(void)snprintf(t->last, sizeof t->last, "%s", line);
+	return 0;
+}
+
+/* Logs what t counted once HTTP_TALLY_GAP has passed, or now when forced. Under hs->lock. */
+static void
+http_tally_say(struct http_tally *t, time_t now, int force)
+{
+	if (t->n == 0 || (!force && now - t->said < HTTP_TALLY_GAP))
+		return;
+	log_warning("%lu more connections %s in the last %llds; the last: %s", t->n, t->what,
+	    (long long)(now - t->said), t->last);
+	t->n = 0;
+	t->said = now;
+}
+
+/*
+ * 1 and why in why when a client whose address counts as key may not open another
+ * connection now, 0 when it may. Under hs->lock.
+ */
+static int
+http_slot_refused(const struct http_server *hs, const char *key, char *why, size_t len)
+{
+	const struct srv_policy	*pol = &hs->srv->cfg->policy;
+	const struct http_conn	*conn;
+	size_t			 held = 0, all = (size_t)pol->max_connections;
+
+	for (conn = hs->conns; conn != NULL; conn = conn->next)
+		held += strcmp(conn->key, key) == 0;
+	if (hs->nconns >= all)
+		(void)snprintf(why, len, "all %zu slots are taken", all);
+	else if (held >= (size_t)pol->connections_per_address)
+		(void)snprintf(why, len, "the address holds %zu, as many as one address may",
+		    held);
+	else if (2 * hs->nconns > all && held >= (size_t)pol->connections_per_address_busy)
+		(void)snprintf(why, len, "%zu of the %zu slots are taken, more than half, and "
+		    "the address holds %zu, as many as one address may then", hs->nconns, all,
+		    held);
+	else
+		return 0;
+	return 1;
+}
+
+/* MHD's accept policy: the slots kept for addresses that hold few (http_slot_refused). */
+static enum MHD_Result
+http_accept(void *cls, const struct sockaddr *sa, socklen_t salen)
+{
+	struct http_server	*hs = cls;
+	char			 addr[HTTP_ADDR_MAX], key[RATELIMIT_ADDR_MAX], why[160];
+	char			 line[HTTP_TALLY_LINE];
+	int			 refused, say = 0;
+
+	(void)salen;
+	http_addr_string(sa, addr);
+	ratelimit_key(addr, key);
+	(void)pthread_mutex_lock(&hs->lock);
+	if ((refused = http_slot_refused(hs, key, why, sizeof why))) {
+		(void)snprintf(line, sizeof line, "%s: connection refused: %s", addr, why);
+		say = http_tally_add(&hs->refusals, http_mono(), line);
+	}
+	(void)pthread_mutex_unlock(&hs->lock);
+	if (say)
+		log_warning("%s (more refusals are summed up once a minute)", line);
+	return refused ? MHD_NO : MHD_YES;
 }
 
 static void *
 http_watchdog(void *arg)
 {
 	struct http_server	*hs = arg;
+	const struct srv_policy	*pol = &hs->srv->cfg->policy;
 	struct http_conn	*conn;
-	struct timespec		 t, until;
-	time_t			 limit = hs->srv->cfg->policy.request_timeout;
+	struct timespec		 until;
+	time_t			 now, limit, full = pol->request_timeout;
+	/* Before a request's headers: the shorter of the two. */
+	time_t			 headers = pol->header_timeout < pol->request_timeout ?
+				    pol->header_timeout : pol->request_timeout;
+	char			 line[HTTP_TALLY_LINE];
 
 	(void)pthread_mutex_lock(&hs->lock);
 	while (!hs->stopping) {
-		if (clock_gettime(CLOCK_MONOTONIC, &t) == 0) {
-			for (conn = hs->conns; conn != NULL; conn = conn->next) {
-				if (conn->cut || conn->fd < 0 || t.tv_sec - conn->started < limit)
-					continue;
-				/* Shut, not closed: MHD still owns the descriptor. */
-				if (shutdown(conn->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
-					log_info("%s: cut off after %lds without a complete "
-					    "request", conn->addr, (long)limit);
-				conn->cut = 1;
-			}
+		now = http_mono();
+		for (conn = hs->conns; conn != NULL; conn = conn->next) {
+			limit = conn->requested ? full : headers;
+			if (conn->cut || conn->fd < 0 || now - conn->started < limit)
+				continue;
+			/* Shut, not closed: MHD still owns the descriptor. */
+			(void)snprintf(line, sizeof line, "%s: cut off after %llds without a "
+			    "complete request", conn->addr, (long long)limit);
+			if ((shutdown(conn->fd, SHUT_RDWR) == 0 || errno == ENOTCONN) &&
+			    http_tally_add(&hs->cutoffs, now, line))
+				log_info("%s (more cut-offs are summed up once a minute)", line);
+			conn->cut = 1;
 		}
+		http_tally_say(&hs->refusals, now, 0);
+		http_tally_say(&hs->cutoffs, now, 0);
 		(void)clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += 1;
 		(void)pthread_cond_timedwait(&hs->wake, &hs->lock, &until);
@@ -970,7 +1105,7 @@ http_mhd_start(struct http_server *hs)
 	};
 
 	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, http_access, hs,
+	    0, http_accept, hs, http_access, hs,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, hs->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, hs->key,
@@ -994,7 +1129,7 @@ http_mhd_start_plain(struct http_server *hs)
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
 
 	return MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, http_access, hs,
+	    0, http_accept, hs, http_access, hs,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pol->threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)pol->request_timeout,
@@ -1005,6 +1140,26 @@ http_mhd_start_plain(struct http_server *hs)
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_seen, hs,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, hs,
 	    MHD_OPTION_END);
+}
+
+/*
+ * Each connection is a descriptor: the soft limit of open files is raised (up to the hard
+ * one) to hold both listeners' max_connections and the rest; short of that, it is said.
+ */
+static void
+http_nofile(const struct srv_policy *pol)
+{
+	struct rlimit	rl;
+	rlim_t		need = 2 * (rlim_t)pol->max_connections + HTTP_FDS_SPARE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max >= need ? need : rl.rlim_max;	/* RLIM_INFINITY is max */
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < need)
+		log_warning("open files are limited to %llu, and max_connections %d needs %llu: "
+		    "raise the limit (ulimit -n, systemd's LimitNOFILE=)",
+		    (unsigned long long)rl.rlim_cur, pol->max_connections,
+		    (unsigned long long)need);
 }
 
 static struct http_server *
@@ -1024,6 +1179,9 @@ http_server_new(struct srv *srv, int listen_fd, const struct http_route *routes,
 	hs->routes = routes;
 	hs->nroutes = nroutes;
 	hs->max_body = plain ? CA_OCSP_REQUEST_MAX : srv->cfg->policy.max_body;
+	hs->refusals.what = "refused";
+	hs->cutoffs.what = "cut off";
+	hs->refusals.said = hs->cutoffs.said = http_mono() - HTTP_TALLY_GAP;
 	if (http_server_locks(hs, cause) == -1) {
 		free(hs);	/* nothing else is held yet */
 		(void)close(listen_fd);
@@ -1062,6 +1220,7 @@ http_start(struct srv *srv, int listen_fd, char **cause)
 
 	if ((hs = http_server_new(srv, listen_fd, http_routes, http_nroutes, 0, cause)) == NULL)
 		return NULL;
+	http_nofile(&srv->cfg->policy);
 	if ((hs->cert = http_read_pem(srv->cfg->tls_cert, &certlen, cause)) == NULL ||
 	    privfile_check(-1, srv->cfg->tls_key, 1, cause) == -1 ||
 	    (hs->key = http_read_pem(srv->cfg->tls_key, &hs->keylen, cause)) == NULL)
@@ -1103,5 +1262,8 @@ http_stop(struct http_server *hs)
 		(void)pthread_join(hs->watchdog, NULL);
 	}
 	MHD_stop_daemon(hs->mhd);
+	/* What the last minute counted, said before the service ends. */
+	http_tally_say(&hs->refusals, http_mono(), 1);
+	http_tally_say(&hs->cutoffs, http_mono(), 1);
 	http_server_free(hs);
 }

@@ -210,17 +210,20 @@ jobs_main(void *arg)
 	struct jobs	*j = arg;
 	struct timespec	 until;
 	char		*cause = NULL;
+	int		 rc;
 
 	if (pthread_mutex_lock(&j->lock) != 0)
 		return NULL;
 	while (!j->stop) {
 		(void)pthread_mutex_unlock(&j->lock);
 		/*
-		 * A failure that lasts (a root CRL file removed, a store that cannot be
-		 * opened) is logged when it starts and ends: how long no work was done.
+		 * A failure that lasts (a root CRL file removed, a full disk) is logged when
+		 * it starts, at widening intervals while it lasts, and when it ends: how
+		 * long no work was done, without a line a second.
 		 */
+		rc = jobs_round(j->srv, &j->said, &cause);
 		srv_lasting_report(&j->lasting, "background jobs", "working again",
-		    jobs_round(j->srv, &j->said, &cause), &cause);
+		    srv_now(j->srv), rc, &cause);
 		if (pthread_mutex_lock(&j->lock) != 0)
 			return NULL;
 		if (j->stop)

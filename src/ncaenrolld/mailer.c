@@ -27,7 +27,7 @@ struct mailer {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 wake;		/* on the monotonic clock */
 	int		 stop, woken;
-	struct srv_lasting lasting;	/* a store failure, logged once */
+	struct srv_lasting lasting;	/* a store failure, not logged every round */
 };
 
 /* The wait before try attempts + 1: 30 s, 1 min, 2 min, ... at most an hour. */
@@ -129,15 +129,16 @@ mailer_main(void *arg)
 	struct mailer	*mr = arg;
 	struct timespec	 until;
 	char		*cause = NULL;
-	int		 sent;
+	int		 sent, rc;
 
 	if (pthread_mutex_lock(&mr->lock) != 0)
 		return NULL;
 	while (!mr->stop) {
 		mr->woken = 0;
 		(void)pthread_mutex_unlock(&mr->lock);
+		rc = mailer_round(mr->srv, mr, &sent, &cause);
 		srv_lasting_report(&mr->lasting, "mail", "the outbox can be read again",
-		    mailer_round(mr->srv, mr, &sent, &cause), &cause);
+		    srv_now(mr->srv), rc, &cause);
 		if (pthread_mutex_lock(&mr->lock) != 0)
 			return NULL;
 		if (mr->stop || mr->woken)

@@ -17,7 +17,6 @@
 #include "ncaenrolld/ratelimit.h"
 
 #define RATELIMIT_PROBES	8
-#define RATELIMIT_ADDR_MAX	64
 
 struct ratelimit_slot {
 	char		addr[RATELIMIT_ADDR_MAX];	/* "" = never used */
@@ -66,8 +65,7 @@ ratelimit_free(struct srv_ratelimit *rl)
 	free(rl);
 }
 
-/* IPv6 addresses become their /64; anything unparsable is kept as given (truncated). */
-static void
+void
 ratelimit_key(const char *addr, char out[RATELIMIT_ADDR_MAX])
 {
 	struct in6_addr	a6;

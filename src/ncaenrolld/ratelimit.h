@@ -13,6 +13,14 @@
 
 enum ratelimit_bucket { RATELIMIT_CAPTCHA, RATELIMIT_CHECK, RATELIMIT__MAX };
 
+#define RATELIMIT_ADDR_MAX	64
+
+/*
+ * The key a client address counts under: IPv6 addresses become their /64; anything
+ * unparsable is kept as given (truncated). http.c counts connections by it too.
+ */
+void			 ratelimit_key(const char *addr, char out[RATELIMIT_ADDR_MAX]);
+
 struct srv_ratelimit;
 
 /* slots: entries kept (rounded up to a power of two); NULL with a cause. */

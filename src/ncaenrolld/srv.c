@@ -199,24 +199,70 @@ srv_sync_init(pthread_mutex_t *lock, pthread_cond_t *wake, char **cause)
 	return 0;
 }
 
-void
-srv_lasting_report(struct srv_lasting *l, const char *who, const char *ended, int rc,
-    char **cause)
+/* A span of seconds as a person reads it in a log: "45s", "4m05s", "2h03m". */
+static void
+srv_span(time_t secs, char *buf, size_t len)
 {
-	const char	*what = *cause != NULL ? *cause : "failed";
+	long long	s = secs > 0 ? (long long)secs : 0;
 
-	if (rc == 0) {
-		if (l->failing != NULL)
-			log_info("%s: %s", who, ended);
-		free(l->failing);
-		l->failing = NULL;
-	} else if (l->failing == NULL || strcmp(l->failing, what) != 0) {
-		log_error("%s: %s (logged again only when it changes or ends)", who, what);
-		free(l->failing);
-		l->failing = strdup(what);	/* NULL: the next round logs it again */
+	if (s < 60)
+		(void)snprintf(buf, len, "%llds", s);
+	else if (s < 3600)
+		(void)snprintf(buf, len, "%lldm%02llds", s / 60, s % 60);
+	else
+		(void)snprintf(buf, len, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+}
+
+/* A round failed: the first line, or another once the interval has passed. */
+static void
+srv_lasting_failed(struct srv_lasting *l, const char *who, time_t now, char **cause)
+{
+	char	span[32];
+	int	first = l->total == 0;
+
+	free(l->failing);
+	l->failing = *cause;	/* NULL (out of memory on the way): said as "failed" */
+	*cause = NULL;
+	l->times++;
+	l->total++;
+	if (first) {
+		l->since = l->said = now;
+		l->gap = SRV_LASTING_FIRST;
+		l->times = 0;
+		log_error("%s: %s (said again after %d min, then at doubling intervals up to "
+		    "%d min, while it lasts)", who, l->failing != NULL ? l->failing : "failed",
+		    SRV_LASTING_FIRST / 60, SRV_LASTING_MAX / 60);
+		return;
 	}
+	if (now < l->said)
+		l->said = now;		/* the clock went back: count from here */
+	if (now - l->said < l->gap)
+		return;
+	srv_span(now - l->since, span, sizeof span);
+	log_error("%s: %s (still failing after %s; %lu failed rounds since it was last said)",
+	    who, l->failing != NULL ? l->failing : "failed", span, l->times);
+	l->said = now;
+	l->times = 0;
+	l->gap = l->gap * 2 < SRV_LASTING_MAX ? l->gap * 2 : SRV_LASTING_MAX;
+}
+
+void
+srv_lasting_report(struct srv_lasting *l, const char *who, const char *ended, time_t now,
+    int rc, char **cause)
+{
+	char	span[32];
+	if (rc != 0) {
+		srv_lasting_failed(l, who, now, cause);
+		return;
+	}
+	if (l->total > 0) {
+		srv_span(now - l->since, span, sizeof span);
+		log_info("%s: %s (after %lu failed rounds over %s)", who, ended, l->total, span);
+	}
+	free(l->failing);
 	free(*cause);
 	*cause = NULL;
+	memset(l, 0, sizeof *l);
 }
 
 /* Reads the key from fd (path is for the cause): exactly CAPTCHA_KEY_LEN bytes, 0600. */

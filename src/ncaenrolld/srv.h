@@ -24,9 +24,12 @@ struct srv_policy {
 	size_t	max_body;		/* bytes of a request body (65536) */
 	/* added by the service (srvconf.c, http.c): */
 	int	request_timeout;	/* seconds from connect to a complete request (30) */
+	int	header_timeout;		/* seconds from connect to a request's headers (5) */
 	int	threads;		/* HTTP worker threads (4) */
-	int	max_connections;	/* open connections in all (256) */
+	int	max_connections;	/* open connections in all (1024) */
 	int	connections_per_address;/* open connections per client address (32) */
+	/* per address once more than half of max_connections are open (4) */
+	int	connections_per_address_busy;
 };
 
 /* mail.starttls: whether an smtp:// relay's session turns to TLS (smtps:// always is). */
@@ -122,17 +125,29 @@ time_t		 srv_now(const struct srv *);
 /*
  * What the background threads (jobs.c, mailer.c) share. srv_sync_init: a mutex and a
  * condition variable on the monotonic clock, for timed waits a clock change cannot
- * stretch; 0, or -1 with a cause and nothing left to destroy. srv_lasting_report: a
- * round's failure that lasts is logged when it starts and when it changes, not every
- * round, and its end too ("WHO: WHAT (logged again only when it changes or ends)", then
- * "WHO: ENDED"); it takes *cause (freed, NULL after).
+ * stretch; 0, or -1 with a cause and nothing left to destroy. srv_lasting_report, after
+ * each round (rc its 0/-1, now the service's clock): a failure that lasts is logged when it
+ * starts ("WHO: WHAT (...)"), again SRV_LASTING_FIRST seconds later and then at doubling
+ * intervals up to SRV_LASTING_MAX, each time with the rounds failed since the last line and
+ * how long it has lasted, and once when a round works again ("WHO: ENDED (after N failed
+ * rounds over D)"). A line says the latest cause; a cause that changes meanwhile waits for
+ * the next line (a cause that changed every round would otherwise log every round). It
+ * takes *cause (NULL after). A zeroed struct is ready;
+ * free failing at the end.
  */
+#define SRV_LASTING_FIRST	60
+#define SRV_LASTING_MAX		3600
 struct srv_lasting {
-	char	*failing;	/* the failure logged last; NULL while rounds succeed */
+	char		*failing;	/* the latest failure; NULL while rounds succeed */
+	time_t		 since;		/* when it began */
+	time_t		 said;		/* when a line said it last */
+	time_t		 gap;		/* from said to the next line */
+	unsigned long	 times;		/* rounds failed since the last line */
+	unsigned long	 total;		/* rounds failed since it began */
 };
 int		 srv_sync_init(pthread_mutex_t *, pthread_cond_t *, char **cause);
 void		 srv_lasting_report(struct srv_lasting *, const char *who, const char *ended,
-		    int rc, char **cause);
+		    time_t now, int rc, char **cause);
 
 /* Whether mail is configured: then changes queue mail for applicants with an address. */
 int		 srv_sends_mail(const struct srv *);

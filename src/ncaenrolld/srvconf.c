@@ -140,10 +140,13 @@ static const struct conf_key conf_policy[] = {
 	{ "checks_per_minute", CONF_INT, CONF_OFF(policy.checks_per_minute), 1, 100000 },
 	{ "max_body", CONF_SIZE, CONF_OFF(policy.max_body), 1024, 16777216 },
 	{ "request_timeout", CONF_INT, CONF_OFF(policy.request_timeout), 1, 600 },
+	{ "header_timeout", CONF_INT, CONF_OFF(policy.header_timeout), 1, 600 },
 	{ "threads", CONF_INT, CONF_OFF(policy.threads), 1, 256 },
 	{ "max_connections", CONF_INT, CONF_OFF(policy.max_connections), 1, 100000 },
 	{ "connections_per_address", CONF_INT, CONF_OFF(policy.connections_per_address),
 	    1, 100000 },
+	{ "connections_per_address_busy", CONF_INT,
+	    CONF_OFF(policy.connections_per_address_busy), 1, 100000 },
 	{ NULL }
 };
 
@@ -247,9 +250,11 @@ srvconf_init(struct srv_config *cfg, char **cause)
 	cfg->policy.checks_per_minute = 30;
 	cfg->policy.max_body = 65536;
 	cfg->policy.request_timeout = 30;
+	cfg->policy.header_timeout = 5;
 	cfg->policy.threads = 4;
-	cfg->policy.max_connections = 256;
+	cfg->policy.max_connections = 1024;
 	cfg->policy.connections_per_address = 32;
+	cfg->policy.connections_per_address_busy = 4;
 	cfg->demo.auto_approve = -1;
 	cfg->mail.starttls = SRV_STARTTLS_WHEN_OFFERED;
 	cfg->mail.retry_for = 172800;

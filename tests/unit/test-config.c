@@ -95,6 +95,10 @@ test_defaults(void **state)
 	assert_int_equal(f->cfg.policy.checks_per_minute, 30);
 	assert_int_equal(f->cfg.policy.max_body, 65536);
 	assert_int_equal(f->cfg.policy.request_timeout, 30);
+	assert_int_equal(f->cfg.policy.header_timeout, 5);
+	assert_int_equal(f->cfg.policy.max_connections, 1024);
+	assert_int_equal(f->cfg.policy.connections_per_address, 32);
+	assert_int_equal(f->cfg.policy.connections_per_address_busy, 4);
 	assert_int_equal(f->cfg.ca.file_days, 0);	/* calendar years (ca.h) */
 	assert_int_equal(f->cfg.ca.token_days, 0);
 	assert_int_equal(f->cfg.demo.enabled, 0);
@@ -135,6 +139,7 @@ test_full_file(void **state)
 	    "  token_lifetime: 600\n  captcha_per_minute: 5\n  checks_per_minute: 6\n"
 	    "  max_body: 2048\n  request_timeout: 3\n  threads: 2\n"
 	    "  max_connections: 50\n  connections_per_address: 5\n"
+	    "  header_timeout: 2\n  connections_per_address_busy: 3\n"
 	    "demo:\n  enabled: true\n  auto_approve: 5\n  fixed_captcha: ABCDE\n"
 	    "log_level: debug\n");
 	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
@@ -150,6 +155,8 @@ test_full_file(void **state)
 	assert_int_equal(f->cfg.policy.max_body, 2048);
 	assert_int_equal(f->cfg.policy.request_timeout, 3);
 	assert_int_equal(f->cfg.policy.connections_per_address, 5);
+	assert_int_equal(f->cfg.policy.header_timeout, 2);
+	assert_int_equal(f->cfg.policy.connections_per_address_busy, 3);
 	assert_int_equal(f->cfg.demo.enabled, 1);
 	assert_int_equal(f->cfg.demo.auto_approve, 5);
 	assert_string_equal(f->cfg.demo.fixed_captcha, "ABCDE");

@@ -1,0 +1,89 @@
+"""A background failure that lasts (here the root CRL file gone; on a full disk, the
+store's writes) is said when it starts, again after 1 minute, then after 2, 4, ... (at most
+hourly) with how long it has lasted and how many rounds failed meanwhile, and once when it
+ends: an administrator sees that it still fails, without a line a second. The service's
+test clock moves the minutes on; the jobs run every second of real time."""
+import os
+import re
+import selectors
+import time
+
+from service import Service
+
+ROUND = 1.5     # more than one round of the jobs (one a second)
+
+
+class Log:
+    """The service's stderr as it comes (Service reads it only when stopped)."""
+
+    def __init__(self, svc):
+        self.svc = svc
+        self.text = ""
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(svc.proc.stderr, selectors.EVENT_READ)
+
+    def read(self, wait):
+        end = time.monotonic() + wait
+        while True:
+            left = end - time.monotonic()
+            if left <= 0 or not self.sel.select(timeout=left):
+                return
+            chunk = os.read(self.svc.proc.stderr.fileno(), 65536)
+            if not chunk:
+                return
+            self.text += chunk.decode("utf-8", "replace")
+
+    def failures(self):
+        return [l for l in self.text.splitlines() if "root CRL" in l and "cannot read" in l]
+
+    def close(self):
+        self.sel.close()
+
+
+def test_a_lasting_failure_is_said_again_at_widening_intervals(tmp_path):
+    clock = tmp_path / "clock"
+    t0 = int(time.time())
+    clock.write_text(f"{t0}\n")
+    svc = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
+    log = Log(svc)
+    crl = os.path.join(svc.state, "root.crl")
+    with open(crl, "rb") as f:
+        kept = f.read()
+    try:
+        os.unlink(crl)
+        log.read(2 * ROUND)                   # rounds failing the same way
+        assert len(log.failures()) == 1, log.text
+        clock.write_text(f"{t0 + 50}\n")
+        log.read(ROUND)
+        assert len(log.failures()) == 1, log.text
+        clock.write_text(f"{t0 + 61}\n")      # a minute on: said again
+        log.read(ROUND)
+        lines = log.failures()
+        assert len(lines) == 2, log.text
+        m = re.search(r"still failing after 1m0[0-9]s; (\d+) failed rounds since", lines[1])
+        assert m and int(m.group(1)) >= 3, lines[1]
+        clock.write_text(f"{t0 + 61 + 100}\n")    # the next interval is 2 minutes
+        log.read(ROUND)
+        assert len(log.failures()) == 2, log.text
+        clock.write_text(f"{t0 + 61 + 121}\n")
+        log.read(ROUND)
+        lines = log.failures()
+        assert len(lines) == 3, log.text
+        assert re.search(r"still failing after 3m0[0-9]s; \d+ failed rounds since",
+                         lines[2]), lines[2]
+        clock.write_text(f"{t0 + 61 + 121 + 200}\n")  # then 4 minutes
+        log.read(ROUND)
+        assert len(log.failures()) == 3, log.text
+        with open(crl + ".tmp", "wb") as f:
+            f.write(kept)
+        os.rename(crl + ".tmp", crl)
+        log.read(2 * ROUND)                   # a round that works again
+    finally:
+        log.read(0)
+        log.close()
+        svc.stop()
+    text = log.text + svc.stderr
+    assert len([l for l in text.splitlines() if "root CRL" in l]) == 3, text
+    ended = text.split(log.failures()[-1], 1)[1]
+    assert re.search(r"background jobs: working again \(after \d+ failed rounds over "
+                     r"6m2[0-9]s\)", ended), text
