@@ -860,7 +860,7 @@ app_status_limited(struct srv *srv, const struct http_req *req, struct http_resp
 {
 	int	retry;
 
-	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_STATUS,
+	if (ratelimit_hit(srv->ratelimit, api_client(req), RATELIMIT_STATUS,
 	    srv->cfg->policy.status_per_minute, srv_now(srv), &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,

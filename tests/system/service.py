@@ -152,11 +152,15 @@ class Service:
 
     def certificates(self, number, key, action="certificates", nonce=None):
         """(status, answer) of POST /api/v1/applications/NUMBER/certificates proven with
-        key (a python `cryptography` private key: the application's AUTH key) over a fresh
-        challenge for action (or the nonce given), as doc/api-lifecycle.md says."""
+        key (the application's AUTH key: a python `cryptography` private key, or the path
+        of a plain PEM one) over a fresh challenge for action (or the nonce given), as
+        doc/api-lifecycle.md says."""
         import base64
-        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import padding
+        if isinstance(key, (str, os.PathLike)):
+            with open(key, "rb") as f:
+                key = serialization.load_pem_private_key(f.read(), password=None)
         if nonce is None:
             st, ch = self.request("POST", f"/api/v1/applications/{number}/challenge",
                                   {"action": action})
