@@ -4,11 +4,11 @@
  * fetching the certificates (their subjects name the holder in full, so the request number
  * alone does not get them), revoking both certificates, or renewing them with two new keys
  * (issued at once, the old pair revoked as superseded when the new one is installed:
- * store_app_transition). The
- * holder signs ACTION "\n" NUMBER "\n" NONCE "\n" DETAIL (RSA PKCS#1 v1.5, SHA-256, as the
- * installed report): the nonce makes a signature good once, for one application and one
- * action; the detail binds what is asked (the reason; the new keys), so a captured request
- * can be neither replayed nor altered.
+ * store_app_transition). The holder signs ACTION "\n" NUMBER "\n" NONCE "\n" DETAIL (RSA
+ * PKCS#1 v1.5, SHA-256, as the installed report): the nonce makes a signature good once,
+ * for one application and one action; the detail binds what is asked (nothing for the
+ * certificates; the reason; the new keys), so a captured request can be neither replayed
+ * nor altered.
  */
 #include "config.h"
 
@@ -98,7 +98,7 @@ lc_renewable(struct lc_ctx *c)
 	return HTTP_ANSWERED;
 }
 
-/* Fetched while there are certificates: issued or installed (as before they are revoked). */
+/* Certificates are given while issued or installed; revoked ones are no longer handed out. */
 static enum http_result
 lc_fetchable(struct lc_ctx *c)
 {

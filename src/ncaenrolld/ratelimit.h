@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <time.h>
 
-enum ratelimit_bucket { RATELIMIT_CAPTCHA, RATELIMIT_CHECK, RATELIMIT_STATUS, RATELIMIT__MAX };
+enum ratelimit_bucket {
+	RATELIMIT_CAPTCHA, RATELIMIT_CHECK, RATELIMIT_STATUS, RATELIMIT__MAX
+};
 
 struct srv_ratelimit;
 
