@@ -851,12 +851,8 @@ fail:
 	return NULL;
 }
 
-/*
- * Counts a status lookup of the client, known number or not (a walk through numbers is
- * what it stops): 0, or -1 with 429 rate_limited answered.
- */
-static int
-app_status_limited(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+int
+app_lookup_limited(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	int	retry;
 
@@ -864,7 +860,8 @@ app_status_limited(struct srv *srv, const struct http_req *req, struct http_resp
 	    srv->cfg->policy.status_per_minute, srv_now(srv), &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
-	    "too many status lookups from your address; try again in %d seconds", retry);
+	    "too many requests by request number from your address; try again in %d seconds",
+	    retry);
 	resp->retry_after = retry;
 	return -1;
 }
@@ -879,7 +876,7 @@ api_applications_status(struct srv *srv, const struct http_req *req, struct http
 	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
-	if (app_status_limited(srv, req, resp) == -1)
+	if (app_lookup_limited(srv, req, resp) == -1)
 		return HTTP_ANSWERED;
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
@@ -1137,6 +1134,8 @@ api_applications_installed(struct srv *srv, const struct http_req *req,
 		    _("the request body must be a JSON object"));
 		return HTTP_ANSWERED;
 	}
+	if (app_lookup_limited(srv, req, resp) == -1)
+		return HTTP_ANSWERED;
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);

@@ -120,7 +120,10 @@ static const struct {
 
 /* ---- the request's frame ---- */
 
-/* Store, application, actor: HTTP_GO_ON, HTTP_ANSWERED (400, 404) or HTTP_FAILED. */
+/*
+ * Store, application, actor: HTTP_GO_ON, HTTP_ANSWERED (429 over the lookups' budget, 400,
+ * 404) or HTTP_FAILED.
+ */
 static enum http_result
 lc_begin(struct lc_ctx *c, struct srv *srv, const struct http_req *req,
     struct http_resp *resp)
@@ -134,6 +137,8 @@ lc_begin(struct lc_ctx *c, struct srv *srv, const struct http_req *req,
 	c->now = srv_now(srv);
 	(void)snprintf(c->actor, sizeof c->actor, "holder (%s)",
 	    req->client_addr != NULL ? req->client_addr : "?");
+	if (app_lookup_limited(srv, req, resp) == -1)
+		return HTTP_ANSWERED;
 	if ((c->st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);

@@ -62,6 +62,13 @@ enum http_result app_load(struct store *, const struct http_req *, struct http_r
 		    struct store_app *a);
 /* The application as GET /api/v1/applications/{n} shows it (personal data masked). */
 json_t		*app_status_json(struct store *, const struct store_app *);
+/*
+ * Counts a request by request number of the client (status, installed, the holder's
+ * requests), known number or not, since each tells whether a number exists: a walk
+ * through numbers is what it stops. 0, or -1 with 429 rate_limited answered.
+ */
+int		 app_lookup_limited(struct srv *, const struct http_req *,
+		    struct http_resp *);
 /* 403 certificates.proof_required: no proof of the AUTH key came with the request. */
 void		 app_certificates_refused(struct http_resp *);
 /*

@@ -6,8 +6,9 @@ service answers 403 certificates.proof_required and nothing personal. Refused to
 signature by another application's key, a nonce used before, another application's or
 action's nonce, an expired one. The real `ncaenroll install` still works end to end, on a
 PC folder and on a token (SoftHSM2). Status lookups by number are counted per client
-address (policy.status_per_minute): past the limit 429 rate_limited with Retry-After, other
-addresses unaffected, and the next minute answers again. The real service over TLS."""
+address, with the holder's other requests by number (policy.status_per_minute): past the
+limit 429 rate_limited with Retry-After, other addresses unaffected, and the next minute
+answers again. The real service over TLS."""
 import http.client
 import json
 import time
@@ -199,9 +200,15 @@ def test_status_lookups_are_limited_per_address(tmp_path):
         assert st == 429 and _code(ans) == "rate_limited", ans
         assert retry == "55", retry                 # until the minute turns
         assert IIN not in json.dumps(ans) and number not in json.dumps(ans), ans
-        # Unknown numbers count alike: the limit is what stops a walk through numbers.
+        # Unknown numbers count alike: the limit is what stops a walk through numbers...
         st, ans, _ = _status_from(svc, "0000-0000-0000-0000-0000-0000-0000", "127.0.0.1")
         assert st == 429 and _code(ans) == "rate_limited", ans
+        # ...and the holder's requests, which tell as well whether a number exists.
+        for what in ("challenge", "installed", "certificates"):
+            body = {"action": "certificates"} if what == "challenge" else \
+                {"nonce": "x", "signature": "AAAA"}
+            st, ans = svc.request("POST", f"/api/v1/applications/{number}/{what}", body)
+            assert st == 429 and _code(ans) == "rate_limited", (what, ans)
         # Another address is not held back by this one.
         st, s, _ = _status_from(svc, number, "127.0.0.2")
         assert st == 200 and s["status"] == "submitted", s
