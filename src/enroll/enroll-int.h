@@ -60,5 +60,14 @@ int	enroll_call(struct enroll *, const char *method, const char *path, json_t *b
  */
 struct keystore	*enroll_keystore(const struct state_app *, const struct secret *pin,
 		    struct failure *);
+/*
+ * A holder's proof (enroll-lifecycle.c): a single-use challenge for action asked of the
+ * service, and {"nonce", "signature"} over ACTION\nNUMBER\nNONCE\nDETAIL by a's current
+ * AUTH key (installed container with its password, pending key, or token with its PIN).
+ * NULL with err; a refused challenge's body to *refusal when refusal is not NULL.
+ */
+json_t	*enroll_lc_signed_body(struct enroll *, const struct state_app *a,
+	    const char *action, const char *detail, const struct secret *secret,
+	    json_t **refusal, struct failure *);
 
 #endif

@@ -259,7 +259,7 @@ out:
 }
 
 /* Challenge, message, signature: the members nonce and signature of a holder's request. */
-static json_t *
+json_t *
 enroll_lc_signed_body(struct enroll *e, const struct state_app *a, const char *action,
     const char *detail, const struct secret *secret, json_t **refusal, struct failure *err)
 {

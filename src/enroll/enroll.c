@@ -1125,20 +1125,29 @@ enroll_certs_fit(struct enroll *e, const char *id, const struct secret *pin,
 	return rc;
 }
 
-/* issued -> certs_ready: the certificates and the nonce to prove the key with. */
+/*
+ * issued -> certs_ready: the certificates and the nonce to prove the key with. They name
+ * the holder in full, so the service gives them only against a signature by the pending
+ * AUTH key over a "certificates" challenge (doc/api-lifecycle.md).
+ */
 static int
 enroll_download(struct enroll *e, const char *id, const char *number,
     const struct secret *pin, struct failure *err)
 {
 	struct client_result	 res;
+	json_t			*body = NULL;
 	char			*path = NULL;
 	int			 rc = -1;
 
+	memset(&res, 0, sizeof res);
 	if (asprintf(&path, "/api/v1/applications/%s/certificates", number) == -1) {
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return -1;
 	}
-	if (enroll_call(e, "GET", path, NULL, 1, ANSWER_CERTIFICATES, &res, err) == -1 ||
+	/* Not repeated on a lost answer: the nonce is spent; install again asks a new one. */
+	if ((body = enroll_lc_signed_body(e, state_app_find(e->st, id), "certificates", "",
+	    pin, NULL, err)) == NULL ||
+	    enroll_call(e, "POST", path, body, 0, ANSWER_CERTIFICATES, &res, err) == -1 ||
 	    enroll_certs_fit(e, id, pin, res.json, err) == -1)
 		goto out;
 	rc = enroll_record(e, id, ME_DOWNLOADED, err,
@@ -1150,6 +1159,7 @@ enroll_download(struct enroll *e, const char *id, const char *number,
 		FAULT_POINT("install.downloaded");
 out:
 	client_result_free(&res);
+	json_decref(body);
 	free(path);
 	return rc;
 }

@@ -155,6 +155,9 @@ static const struct svcerror_code {
 	    "installation") },
 	{ "install.proof_invalid", 0, N_("the proof of installation was not made with this "
 	    "application's authentication key") },
+	{ "certificates.proof_required", 0, N_("the service gives the certificates only "
+	    "against a proof made with the application's authentication key, and none was sent; "
+	    "this program and the service do not match (update the program)") },
 
 	/* A holder's signed requests: revocation and renewal (doc/api-lifecycle.md). */
 	{ "nonce.invalid", 0, N_("the service's one-time challenge expired or was already "
@@ -264,6 +267,7 @@ static const char *const svcerror_support_codes[] = {
 	"install.nonce_invalid", "signature.encoding", "install.proof_invalid",
 	"ca.unavailable", "revoke.proof_invalid", "key.reused", "action.unknown",
 	"application.incomplete", "request.method", "request.too_many_arguments",
+	"certificates.proof_required",
 };
 
 static const struct svcerror_code *

@@ -1,8 +1,10 @@
 /*
  * api-applications — an application's life as the applicant sees it: submit (form + two
  * CSRs -> request number), status by number (personal data masked: the number is the only
- * key and anyone might type it), the certificates once issued, and the "installed" report
- * proven with a signature by the new AUTH key over the application's install nonce.
+ * key and anyone might type it; lookups counted per client address), the certificates once
+ * issued (their subjects carry the full IIN and name, so only to the holder of the AUTH key:
+ * api-lifecycle.c checks that proof, this file answers), and the "installed" report proven
+ * with a signature by the new AUTH key over the application's install nonce.
  */
 #include "config.h"
 
@@ -32,6 +34,7 @@
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mailer.h"
+#include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -848,6 +851,21 @@ fail:
 	return NULL;
 }
 
+int
+app_lookup_limited(struct srv *srv, const struct http_req *req, struct http_resp *resp)
+{
+	int	retry;
+
+	if (ratelimit_hit(srv->ratelimit, api_client(req), RATELIMIT_STATUS,
+	    srv->cfg->policy.status_per_minute, srv_now(srv), &retry) == 0)
+		return 0;
+	http_error(resp, 429, "rate_limited", NULL,
+	    "too many requests by request number from your address; try again in %d seconds",
+	    retry);
+	resp->retry_after = retry;
+	return -1;
+}
+
 enum http_result
 api_applications_status(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
@@ -858,6 +876,8 @@ api_applications_status(struct srv *srv, const struct http_req *req, struct http
 	enum http_result	 rc;
 
 	memset(&a, 0, sizeof a);
+	if (app_lookup_limited(srv, req, resp) == -1)
+		return HTTP_ANSWERED;
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
@@ -911,39 +931,34 @@ app_cert_json(const char *pem, const char *serial)
 	return json_pack("{s:s, s:s, s:s}", "pem", pem, "serial", serial, "ski", ski);
 }
 
-enum http_result
-api_applications_certificates(struct srv *srv, const struct http_req *req,
-    struct http_resp *resp)
+void
+app_certificates_refused(struct http_resp *resp)
 {
-	struct store_app	 a;
-	struct store		*st;
-	json_t			*o, *auth = NULL, *sign = NULL;
-	char			*cause = NULL;
-	enum http_result	 rc;
+	http_error(resp, 403, "certificates.proof_required", NULL, "%s", _("the certificates "
+	    "name their holder in full: they are given only with a signature by the "
+	    "application's AUTH key over a \"certificates\" challenge (POST, with \"nonce\" and "
+	    "\"signature\")"));
+}
 
-	memset(&a, 0, sizeof a);
-	if ((st = srv_store_get(srv, &cause)) == NULL) {
-		log_error("store: %s", cause);
-		free(cause);
-		return HTTP_FAILED;
-	}
-	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
-		goto out;
-	rc = HTTP_ANSWERED;
-	if ((a.status != APP_ISSUED && a.status != APP_INSTALLED) || a.cert_auth == NULL ||
-	    a.cert_sign == NULL) {
+enum http_result
+app_certificates_answer(struct srv *srv, struct http_resp *resp, const struct store_app *a)
+{
+	json_t			*o, *auth = NULL, *sign = NULL;
+	enum http_result	 rc = HTTP_FAILED;
+
+	if ((a->status != APP_ISSUED && a->status != APP_INSTALLED) || a->cert_auth == NULL ||
+	    a->cert_sign == NULL) {
 		http_error(resp, 409, "application.not_issued", "request_number",
-		    _("no certificates yet: the application is %s"), appstatus_wire(a.status));
-		goto out;
+		    _("no certificates yet: the application is %s"), appstatus_wire(a->status));
+		return HTTP_ANSWERED;
 	}
-	rc = HTTP_FAILED;
-	if ((auth = app_cert_json(a.cert_auth, a.serial_auth)) == NULL ||
-	    (sign = app_cert_json(a.cert_sign, a.serial_sign)) == NULL) {
-		log_error("application %s: a stored certificate does not parse", a.number);
+	if ((auth = app_cert_json(a->cert_auth, a->serial_auth)) == NULL ||
+	    (sign = app_cert_json(a->cert_sign, a->serial_sign)) == NULL) {
+		log_error("application %s: a stored certificate does not parse", a->number);
 		goto out;
 	}
 	o = json_pack("{s:o, s:o, s:s, s:s?}", "auth", auth, "sign", sign,
-	    "chain_pem", ca_chain_pem(srv->ca), "install_nonce", a.install_nonce);
+	    "chain_pem", ca_chain_pem(srv->ca), "install_nonce", a->install_nonce);
 	auth = sign = NULL;	/* json_pack's "o" took them, even on failure */
 	if (o == NULL)
 		goto out;
@@ -952,9 +967,18 @@ api_applications_certificates(struct srv *srv, const struct http_req *req,
 out:
 	json_decref(auth);
 	json_decref(sign);
-	store_app_free(&a);
-	srv_store_put(srv, st);
 	return rc;
+}
+
+/* The number alone gets nothing: not even whether it is known (the status says that). */
+enum http_result
+api_applications_certificates(struct srv *srv, const struct http_req *req,
+    struct http_resp *resp)
+{
+	(void)srv;
+	(void)req;
+	app_certificates_refused(resp);
+	return HTTP_ANSWERED;
 }
 
 /* Base64 (standard alphabet, newlines allowed) into a malloc'd buffer; NULL if bad. */
@@ -1110,6 +1134,8 @@ api_applications_installed(struct srv *srv, const struct http_req *req,
 		    _("the request body must be a JSON object"));
 		return HTTP_ANSWERED;
 	}
+	if (app_lookup_limited(srv, req, resp) == -1)
+		return HTTP_ANSWERED;
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);

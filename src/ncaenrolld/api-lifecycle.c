@@ -1,12 +1,14 @@
 /*
  * api-lifecycle — what a holder does online with issued certificates, proven with the
  * application's current AUTH key (doc/api-lifecycle.md): a single-use challenge, then
- * revoking both certificates, or renewing them with two new keys (issued at once, the old
- * pair revoked as superseded when the new one is installed: store_app_transition). The
- * holder signs ACTION "\n" NUMBER "\n" NONCE "\n" DETAIL (RSA PKCS#1 v1.5, SHA-256, as the
- * installed report): the nonce makes a signature good once, for one application and one
- * action; the detail binds what is asked (the reason; the new keys), so a captured request
- * can be neither replayed nor altered.
+ * fetching the certificates (their subjects name the holder in full, so the request number
+ * alone does not get them), revoking both certificates, or renewing them with two new keys
+ * (issued at once, the old pair revoked as superseded when the new one is installed:
+ * store_app_transition). The holder signs ACTION "\n" NUMBER "\n" NONCE "\n" DETAIL (RSA
+ * PKCS#1 v1.5, SHA-256, as the installed report): the nonce makes a signature good once,
+ * for one application and one action; the detail binds what is asked (nothing for the
+ * certificates; the reason; the new keys), so a captured request can be neither replayed
+ * nor altered.
  */
 #include "config.h"
 
@@ -96,17 +98,32 @@ lc_renewable(struct lc_ctx *c)
 	return HTTP_ANSWERED;
 }
 
+/* Certificates are given while issued or installed; revoked ones are no longer handed out. */
+static enum http_result
+lc_fetchable(struct lc_ctx *c)
+{
+	if (c->app.status == APP_ISSUED || c->app.status == APP_INSTALLED)
+		return HTTP_GO_ON;
+	http_error(c->resp, 409, "application.not_issued", "request_number",
+	    _("no certificates yet: the application is %s"), appstatus_wire(c->app.status));
+	return HTTP_ANSWERED;
+}
+
 static const struct {
 	const char		*name;
 	enum http_result	(*allowed)(struct lc_ctx *);
 } lc_actions[] = {
 	{ "revoke", lc_revocable },
 	{ "renew", lc_renewable },
+	{ "certificates", lc_fetchable },
 };
 
 /* ---- the request's frame ---- */
 
-/* Store, application, actor: HTTP_GO_ON, HTTP_ANSWERED (400, 404) or HTTP_FAILED. */
+/*
+ * Store, application, actor: HTTP_GO_ON, HTTP_ANSWERED (429 over the lookups' budget, 400,
+ * 404) or HTTP_FAILED.
+ */
 static enum http_result
 lc_begin(struct lc_ctx *c, struct srv *srv, const struct http_req *req,
     struct http_resp *resp)
@@ -120,6 +137,8 @@ lc_begin(struct lc_ctx *c, struct srv *srv, const struct http_req *req,
 	c->now = srv_now(srv);
 	(void)snprintf(c->actor, sizeof c->actor, "holder (%s)",
 	    req->client_addr != NULL ? req->client_addr : "?");
+	if (app_lookup_limited(srv, req, resp) == -1)
+		return HTTP_ANSWERED;
 	if ((c->st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
@@ -200,7 +219,7 @@ api_lifecycle_challenge(struct srv *srv, const struct http_req *req, struct http
 			break;
 	if (i == sizeof lc_actions / sizeof lc_actions[0]) {
 		http_error(resp, 400, "action.unknown", "action", "%s",
-		    _("the action is \"revoke\" or \"renew\""));
+		    _("the action is \"certificates\", \"revoke\" or \"renew\""));
 		return HTTP_ANSWERED;
 	}
 	if ((rc = lc_begin(&c, srv, req, resp)) != HTTP_GO_ON ||
@@ -362,6 +381,38 @@ api_lifecycle_revoke(struct srv *srv, const struct http_req *req, struct http_re
 	rc = lc_revoked(&c, res);
 out:
 	free(detail);
+	lc_end(&c);
+	return rc;
+}
+
+/* ---- the certificates ---- */
+
+/* 1 if the body carries a nonce and a signature, each a string: a proof to check. */
+static int
+lc_has_proof(const struct http_req *req)
+{
+	return json_is_string(json_object_get(req->body, "nonce")) &&
+	    json_is_string(json_object_get(req->body, "signature"));
+}
+
+/*
+ * The certificates to the holder of the AUTH key: a "certificates" challenge signed with
+ * an empty detail. No proof at all: 403 certificates.proof_required, nothing looked up.
+ */
+enum http_result
+api_lifecycle_certificates(struct srv *srv, const struct http_req *req,
+    struct http_resp *resp)
+{
+	struct lc_ctx		 c;
+	enum http_result	 rc;
+
+	if (!lc_has_proof(req)) {
+		app_certificates_refused(resp);
+		return HTTP_ANSWERED;
+	}
+	if ((rc = lc_begin(&c, srv, req, resp)) == HTTP_GO_ON &&
+	    (rc = lc_check_proof(&c, "certificates", "")) == HTTP_GO_ON)
+		rc = app_certificates_answer(srv, resp, &c.app);
 	lc_end(&c);
 	return rc;
 }

@@ -32,7 +32,8 @@ http_handler_fn	api_directories_roles, api_directories_regions, api_directories_
 		api_directories_support, api_directories_gu_codes;
 http_handler_fn	api_applications_submit, api_applications_status,
 		api_applications_certificates, api_applications_installed;
-http_handler_fn	api_lifecycle_challenge, api_lifecycle_revoke, api_lifecycle_renew;
+http_handler_fn	api_lifecycle_challenge, api_lifecycle_revoke, api_lifecycle_renew,
+		api_lifecycle_certificates;
 http_handler_fn	api_ca_chain;
 http_handler_fn	api_publish_crl, api_publish_delta_crl, api_publish_root_crl,
 		api_publish_ca_cer, api_publish_root_cer, api_publish_ocsp_post,
@@ -61,6 +62,21 @@ enum http_result app_load(struct store *, const struct http_req *, struct http_r
 		    struct store_app *a);
 /* The application as GET /api/v1/applications/{n} shows it (personal data masked). */
 json_t		*app_status_json(struct store *, const struct store_app *);
+/*
+ * Counts a request by request number of the client (status, installed, the holder's
+ * requests), known number or not, since each tells whether a number exists: a walk
+ * through numbers is what it stops. 0, or -1 with 429 rate_limited answered.
+ */
+int		 app_lookup_limited(struct srv *, const struct http_req *,
+		    struct http_resp *);
+/* 403 certificates.proof_required: no proof of the AUTH key came with the request. */
+void		 app_certificates_refused(struct http_resp *);
+/*
+ * The certificates of a (its holder proven): 200 with both, the chain and the install
+ * nonce; 409 application.not_issued when a has none; HTTP_FAILED.
+ */
+enum http_result app_certificates_answer(struct srv *, struct http_resp *,
+		    const struct store_app *a);
 /* Adds "revocation", "renews", "renewed_by" to o where they apply: 0 or -1. */
 int		 app_lifecycle_json(json_t *o, const struct store_app *);
 /* 409 application.already_revoked with "revoked_at" and "reason" (a is revoked). */

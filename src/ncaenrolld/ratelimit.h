@@ -1,9 +1,9 @@
 /*
- * ratelimit — how many requests of one kind (a bucket: captchas, registry checks) a client
- * address may make per minute. Fixed one-minute windows in a table of fixed size, so a
- * flood of addresses costs no memory: when the table is full, the least active entry
- * nearby gives way. IPv6 clients are counted per /64 (one host holds a whole /64).
- * Thread-safe; ratelimit_free() only after the last request.
+ * ratelimit — how many requests of one kind (a bucket: captchas, registry checks, status
+ * lookups by number) a client address may make per minute. Fixed one-minute windows in a
+ * table of fixed size, so a flood of addresses costs no memory: when the table is full, the
+ * least active entry nearby gives way. IPv6 clients are counted per /64 (one host holds a
+ * whole /64). Thread-safe; ratelimit_free() only after the last request.
  */
 #ifndef NCA_RATELIMIT_H
 #define NCA_RATELIMIT_H
@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <time.h>
 
-enum ratelimit_bucket { RATELIMIT_CAPTCHA, RATELIMIT_CHECK, RATELIMIT__MAX };
+enum ratelimit_bucket {
+	RATELIMIT_CAPTCHA, RATELIMIT_CHECK, RATELIMIT_STATUS, RATELIMIT__MAX
+};
 
 #define RATELIMIT_ADDR_MAX	64
 

@@ -19,6 +19,7 @@ const struct http_route http_routes[] = {
 	{ "GET", "/api/v1/gu-codes", api_directories_gu_codes, 0, NULL },
 	{ "POST", "/api/v1/applications", api_applications_submit, 1, NULL },
 	{ "GET", "/api/v1/applications/{}", api_applications_status, 0, NULL },
+	/* Without a proof of the AUTH key: 403 (the POST below gives them). */
 	{ "GET", "/api/v1/applications/{}/certificates", api_applications_certificates, 0,
 	    NULL },
 	{ "POST", "/api/v1/applications/{}/installed", api_applications_installed, 1,
@@ -27,6 +28,8 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/applications/{}/challenge", api_lifecycle_challenge, 1, NULL },
 	{ "POST", "/api/v1/applications/{}/revoke", api_lifecycle_revoke, 1, NULL },
 	{ "POST", "/api/v1/applications/{}/renew", api_lifecycle_renew, 1, NULL },
+	{ "POST", "/api/v1/applications/{}/certificates", api_lifecycle_certificates, 1,
+	    NULL },
 	{ "GET", "/api/v1/ca/chain", api_ca_chain, 0, NULL },
 	/* The full CRL of /crl/ca.crl, for clients older than the plain-http listener. */
 	{ "GET", "/api/v1/crl", api_publish_crl, 0, NULL },

@@ -21,6 +21,7 @@ struct srv_policy {
 	int	token_lifetime;		/* seconds a BIN check token lives (1800) */
 	int	captcha_per_minute;	/* new captchas per client address (20) */
 	int	checks_per_minute;	/* bin/iin checks per client address (30) */
+	int	status_per_minute;	/* requests by request number per client address (300) */
 	size_t	max_body;		/* bytes of a request body (65536) */
 	/* added by the service (srvconf.c, http.c): */
 	int	request_timeout;	/* seconds from connect to a complete request (30) */

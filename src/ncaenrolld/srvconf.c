@@ -138,6 +138,7 @@ static const struct conf_key conf_policy[] = {
 	{ "token_lifetime", CONF_INT, CONF_OFF(policy.token_lifetime), 60, 86400 },
 	{ "captcha_per_minute", CONF_INT, CONF_OFF(policy.captcha_per_minute), 1, 100000 },
 	{ "checks_per_minute", CONF_INT, CONF_OFF(policy.checks_per_minute), 1, 100000 },
+	{ "status_per_minute", CONF_INT, CONF_OFF(policy.status_per_minute), 1, 100000 },
 	{ "max_body", CONF_SIZE, CONF_OFF(policy.max_body), 1024, 16777216 },
 	{ "request_timeout", CONF_INT, CONF_OFF(policy.request_timeout), 1, 600 },
 	{ "header_timeout", CONF_INT, CONF_OFF(policy.header_timeout), 1, 600 },
@@ -248,6 +249,7 @@ srvconf_init(struct srv_config *cfg, char **cause)
 	cfg->policy.token_lifetime = 1800;
 	cfg->policy.captcha_per_minute = 20;
 	cfg->policy.checks_per_minute = 30;
+	cfg->policy.status_per_minute = 300;
 	cfg->policy.max_body = 65536;
 	cfg->policy.request_timeout = 30;
 	cfg->policy.header_timeout = 5;

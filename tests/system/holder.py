@@ -79,7 +79,7 @@ def revoke(svc, number, key, reason="keyCompromise", nonce=None):
 
 def install(svc, number, key):
     """The installed report of number, proven with its AUTH key."""
-    st, certs = svc.request("GET", f"/api/v1/applications/{number}/certificates")
+    st, certs = svc.certificates(number, key)
     assert st == 200, certs
     nonce = certs["install_nonce"]
     return svc.request("POST", f"/api/v1/applications/{number}/installed",

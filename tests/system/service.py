@@ -65,7 +65,8 @@ def program(name="ncaenrolld"):
 
 
 # Generous limits: tests share one client address, and a module often one service.
-DEMO_CONFIG_DEFAULT = {"policy": {"captcha_per_minute": 10000, "checks_per_minute": 10000}}
+DEMO_CONFIG_DEFAULT = {"policy": {"captcha_per_minute": 10000, "checks_per_minute": 10000,
+                                  "status_per_minute": 10000}}
 
 
 class Service:
@@ -148,6 +149,28 @@ class Service:
             return r.status, (payload, ctype)
         finally:
             conn.close()
+
+    def certificates(self, number, key, action="certificates", nonce=None):
+        """(status, answer) of POST /api/v1/applications/NUMBER/certificates proven with
+        key (the application's AUTH key: a python `cryptography` private key, or the path
+        of a plain PEM one) over a fresh challenge for action (or the nonce given), as
+        doc/api-lifecycle.md says."""
+        import base64
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding
+        if isinstance(key, (str, os.PathLike)):
+            with open(key, "rb") as f:
+                key = serialization.load_pem_private_key(f.read(), password=None)
+        if nonce is None:
+            st, ch = self.request("POST", f"/api/v1/applications/{number}/challenge",
+                                  {"action": action})
+            if st != 200:
+                return st, ch
+            nonce = ch["nonce"]
+        msg = f"certificates\n{number}\n{nonce}\n".encode()
+        sig = base64.b64encode(key.sign(msg, padding.PKCS1v15(), hashes.SHA256())).decode()
+        return self.request("POST", f"/api/v1/applications/{number}/certificates",
+                            {"nonce": nonce, "signature": sig})
 
     def captcha(self):
         st, cap = self.request("POST", "/api/v1/captcha")

@@ -1,5 +1,6 @@
-"""`ncaenroll install` fetches the certificates with the install nonce it must sign to
-prove it holds the key (doc/api.md). An answer that lacks any of them is the service
+"""`ncaenroll install` fetches the certificates (proving the pending AUTH key over the
+service's challenge) with the install nonce it must sign to prove it holds the key
+(doc/api-lifecycle.md). An answer that lacks any of them is the service
 failing: exit status 3, "the program and the service do not match", and nothing is
 recorded, so the application stays issued and a later install starts afresh. A scripted
 HTTPS stand-in (fakesvc.py) gives the answers the real service never would."""
@@ -11,6 +12,7 @@ import pytest
 
 from appstate import SUBMITTED, write_state
 from conftest import BUILDDIR
+from csrs import rsa_key
 from fakesvc import FakeService
 from service import program_env
 
@@ -54,19 +56,32 @@ def without(key):
     return answer
 
 
+def answer(missing):
+    """The stand-in: a challenge as the service gives it (install signs it with the
+    pending AUTH key before it may fetch), then certificates without `missing`."""
+    def _answer(method, path, body):
+        if path.endswith("/challenge"):
+            return 200, {"nonce": "n" * 43, "expires": "2026-12-06T09:00:00Z"}
+        return 200, without(missing)
+    return _answer
+
+
 @pytest.mark.parametrize("missing", ["install_nonce", "chain_pem", "auth.pem", "sign.pem"])
 def test_an_answer_without_what_install_needs_records_nothing(fake, tmp_path, missing):
     keys = tmp_path / "keys"
     keys.mkdir(mode=0o700)
+    for k in ("AUTH", "SIGN"):     # pending keys as an older version left them: plain
+        rsa_key(keys / f"ncaenroll-{APP}-{k}.key")
+    pending = sorted(os.listdir(keys))
     state = tmp_path / "applicant.yaml"
     write_state(state, [{"id": APP, "state": "issued",
                          "fields": dict(SUBMITTED, dir=str(keys), status="issued")}])
     before = state.read_text()
-    fake.answer = lambda m, p, b: (200, without(missing))
+    fake.answer = answer(missing)
     p = install(fake, tmp_path)
     assert p.returncode == 3, (p.stdout, p.stderr)
     assert "do not match" in p.stderr, p.stderr
     assert any(path.endswith(f"/applications/{NUMBER}/certificates")
                for _, path, _ in fake.requests), fake.requests
     assert state.read_text() == before, "the application stays as it was: issued"
-    assert os.listdir(keys) == []
+    assert sorted(os.listdir(keys)) == pending

@@ -67,10 +67,11 @@ def cached(tmp_path_factory):
 def issue(desk, d):
     """A new application approved at the desk: {"auth": path, "sign": path} of its PEMs."""
     number = desk.apply()
+    auth = desk.last_app_dir / "auth.key"
     st, done = desk.ra("POST", f"/applications/{number}/approve", {"documents": DOCS},
                        cert=desk.op)
     assert st == 200 and done["status"] == "issued", done
-    st, certs = desk.svc.request("GET", f"/api/v1/applications/{number}/certificates")
+    st, certs = desk.svc.certificates(number, auth)
     assert st == 200, certs
     d.mkdir(exist_ok=True)
     out = {"number": number}

@@ -179,6 +179,19 @@ def _wait_mail(svc, number, pred, timeout=30):
         time.sleep(0.3)
 
 
+def _certificates(svc, number, d):
+    """(status, answer) of the certificates fetched as the holder does: a "certificates"
+    challenge signed with d/auth.key by openssl (doc/api-lifecycle.md)."""
+    st, ch = svc.request("POST", f"/api/v1/applications/{number}/challenge",
+                         {"action": "certificates"})
+    assert st == 200, ch
+    (d / "msg").write_bytes(f"certificates\n{number}\n{ch['nonce']}\n".encode())
+    _openssl("dgst", "-sha256", "-sign", "auth.key", "-out", "msg.sig", "msg", cwd=d)
+    return svc.request("POST", f"/api/v1/applications/{number}/certificates",
+                       {"nonce": ch["nonce"],
+                        "signature": base64.b64encode((d / "msg.sig").read_bytes()).decode()})
+
+
 def _body_text(raw):
     """(the message, its text part): a mail is multipart/mixed (the text, maybe a PDF)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -207,7 +220,7 @@ def test_whole_lifecycle(service, sink, tmp_path):
     assert IIN not in dump and "applicant@mail.kz" not in dump
     assert "IIN8710******27" in dump and "a***@mail.kz" in dump
 
-    st, certs = service.request("GET", f"/api/v1/applications/{number}/certificates")
+    st, certs = _certificates(service, number, tmp_path)
     assert st == 200, certs
     (tmp_path / "auth.pem").write_text(certs["auth"]["pem"])
     (tmp_path / "sign.pem").write_text(certs["sign"]["pem"])
@@ -354,7 +367,8 @@ def test_expiry_on_the_test_clock(tmp_path):
         assert s["status"] == "cancelled", s
         assert s["status_label"] == "Cancelled: not verified in time"
         assert "decided" in s
-        st, err = svc.request("GET", f"/api/v1/applications/{number}/certificates")
+        st, err = svc.request("POST", f"/api/v1/applications/{number}/challenge",
+                              {"action": "certificates"})
         assert st == 409 and err["error"]["code"] == "application.not_issued", err
     finally:
         svc.stop()

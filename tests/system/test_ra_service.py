@@ -311,7 +311,7 @@ def test_applicant_certificate_is_no_operator(desk, tmp_path):
     st, _ = desk.ra("POST", f"/applications/{number}/approve", {"documents": DOCS},
                     cert=desk.aigerim)
     assert st == 200
-    st, certs = desk.svc.request("GET", f"/api/v1/applications/{number}/certificates")
+    st, certs = desk.svc.certificates(number, app_dir / "auth.key")
     assert st == 200, certs
     (tmp_path / "auth.pem").write_text(certs["auth"]["pem"])
     (tmp_path / "sign.pem").write_text(certs["sign"]["pem"])

@@ -54,8 +54,8 @@ def renew(svc, number, auth, new_auth=None, new_sign=None, nonce=None, signer=No
     return st, ans, (new_auth, new_sign)
 
 
-def _subject(svc, number, which="auth"):
-    st, certs = svc.request("GET", f"/api/v1/applications/{number}/certificates")
+def _subject(svc, number, key, which="auth"):
+    st, certs = svc.certificates(number, key)
     assert st == 200, certs
     cert = x509.load_pem_x509_certificate(certs[which]["pem"].encode())
     return cert.subject, cert.serial_number
@@ -73,8 +73,8 @@ def test_renewal_is_issued_at_once_and_supersedes_on_install(desk, sink):
     assert ans["status"] == "issued" and ans["renews"] == old
     # same subject, new certificates
     for which in ("auth", "sign"):
-        old_subj, old_serial = _subject(desk.svc, old, which)
-        new_subj, new_serial = _subject(desk.svc, new, which)
+        old_subj, old_serial = _subject(desk.svc, old, auth, which)
+        new_subj, new_serial = _subject(desk.svc, new, new_auth, which)
         assert new_subj == old_subj and new_serial != old_serial
     # the old pair stays good until the new one is installed
     s = desk.status(old)

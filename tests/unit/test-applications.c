@@ -35,6 +35,7 @@
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/mail.h"
 #include "ncaenrolld/publish.h"
+#include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -179,7 +180,9 @@ fx_setup(void **state)
 	fx->cfg.clock_file = fx->clock;
 	fx->cfg.policy.verification_days = 30;
 	fx->cfg.demo.auto_approve = -1;
+	fx->cfg.policy.status_per_minute = 100000;	/* the limit's own test is a system one */
 	fx->srv.cfg = &fx->cfg;
+	assert_non_null(fx->srv.ratelimit = ratelimit_new(64, NULL));
 	fx_ca(fx);
 	fx_registries(fx);
 	if ((fx->srv.stores = srv_pool_new(fx->db, 4, &cause)) == NULL)
@@ -207,6 +210,7 @@ fx_teardown(void **state)
 		EVP_PKEY_free(fx->keys[i]);
 	publish_free(fx->srv.pub);
 	srv_pool_free(fx->srv.stores);
+	ratelimit_free(fx->srv.ratelimit);
 	ca_free(fx->srv.ca);
 	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
 	if (system(cmd) != 0)
@@ -345,6 +349,30 @@ t_expect_error(const struct http_resp *r, int status, const char *code, const ch
 		fail_msg("%s: wanted field %s, got %s", code, field, f ? f : "(none)");
 }
 
+/*
+ * The certificates as the holder fetches them: a "certificates" challenge signed with
+ * the AUTH key (doc/api-lifecycle.md). The answer's status.
+ */
+static int
+t_certificates(struct fx *fx, const struct t_app *a, struct http_resp *r)
+{
+	char	*nonce, *msg, *sig;
+	int	 st;
+
+	assert_int_equal(t_call(fx, api_lifecycle_challenge, "POST", a->number,
+	    json_pack("{s:s}", "action", "certificates"), r), 200);
+	assert_non_null(nonce = strdup(t_str(r, "nonce")));
+	http_resp_free(r);
+	assert_true(asprintf(&msg, "certificates\n%s\n%s\n", a->number, nonce) > 0);
+	sig = t_sign(a->ka, msg);
+	st = t_call(fx, api_lifecycle_certificates, "POST", a->number,
+	    json_pack("{s:s, s:s}", "nonce", nonce, "signature", sig), r);
+	free(sig);
+	free(msg);
+	free(nonce);
+	return st;
+}
+
 static void
 t_submit(struct fx *fx, struct t_app *a, int want_status)
 {
@@ -423,8 +451,8 @@ test_lifecycle(void **state)
 	http_resp_free(&r);
 
 	assert_int_equal(t_status(fx, a.number), APP_SUBMITTED);
-	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
-	    &r), 409);
+	assert_int_equal(t_call(fx, api_lifecycle_challenge, "POST", a.number,
+	    json_pack("{s:s}", "action", "certificates"), &r), 409);
 	t_expect_error(&r, 409, "application.not_issued", NULL);
 	http_resp_free(&r);
 	assert_int_equal(t_call(fx, api_applications_installed, "POST", a.number,
@@ -457,9 +485,17 @@ test_lifecycle(void **state)
 	    r.json, "certificates"), "auth"), "serial")));
 	http_resp_free(&r);
 
-	/* Certificates: both, the chain, the nonce to sign. */
+	/* Certificates: not to the number alone (they name the holder in full)... */
 	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
-	    &r), 200);
+	    &r), 403);
+	t_expect_error(&r, 403, "certificates.proof_required", NULL);
+	assert_non_null(dump = json_dumps(r.json, 0));
+	assert_null(strstr(dump, T_IIN));
+	assert_null(strstr(dump, "BEGIN CERTIFICATE"));
+	free(dump);
+	http_resp_free(&r);
+	/* ...but to the AUTH key's holder: both, the chain, the nonce to sign. */
+	assert_int_equal(t_certificates(fx, &a, &r), 200);
 	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json,
 	    "auth"), "pem")), "BEGIN CERTIFICATE"));
 	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(r.json,
@@ -520,8 +556,7 @@ test_lifecycle(void **state)
 	assert_string_equal(t_str(&r, "installed"), t_iso(fx->t0 + 10800, when));
 	http_resp_free(&r);
 	/* Certificates stay available after installation. */
-	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
-	    &r), 200);
+	assert_int_equal(t_certificates(fx, &a, &r), 200);
 	http_resp_free(&r);
 	free(nonce_copy);
 	t_app_free(&a);
@@ -542,8 +577,7 @@ test_subject_from_registry(void **state)
 	t_app_keys(fx, &a);
 	t_submit(fx, &a, 201);
 	t_issue(fx, a.number, 1);
-	assert_int_equal(t_call(fx, api_applications_certificates, "GET", a.number, NULL,
-	    &r), 200);
+	assert_int_equal(t_certificates(fx, &a, &r), 200);
 	assert_non_null(b = BIO_new_mem_buf(json_string_value(json_object_get(json_object_get(
 	    r.json, "auth"), "pem")), -1));
 	assert_non_null(x = PEM_read_bio_X509(b, NULL, NULL, NULL));
@@ -706,8 +740,9 @@ test_number_errors(void **state)
 	(void)t_call(fx, api_applications_status, "GET", typo, NULL, &r);
 	t_expect_error(&r, 400, "request_number.check_digit", "request_number");
 	http_resp_free(&r);
+	/* Without a proof nothing is looked up, not even the number's form. */
 	(void)t_call(fx, api_applications_certificates, "GET", "12ab", NULL, &r);
-	t_expect_error(&r, 400, "request_number.not_digit", "request_number");
+	t_expect_error(&r, 403, "certificates.proof_required", NULL);
 	http_resp_free(&r);
 	(void)t_call(fx, api_applications_installed, "POST", num, json_pack("{}"), &r);
 	t_expect_error(&r, 404, "application.not_found", NULL);

@@ -93,6 +93,7 @@ test_defaults(void **state)
 	assert_int_equal(f->cfg.policy.token_lifetime, 1800);
 	assert_int_equal(f->cfg.policy.captcha_per_minute, 20);
 	assert_int_equal(f->cfg.policy.checks_per_minute, 30);
+	assert_int_equal(f->cfg.policy.status_per_minute, 300);
 	assert_int_equal(f->cfg.policy.max_body, 65536);
 	assert_int_equal(f->cfg.policy.request_timeout, 30);
 	assert_int_equal(f->cfg.policy.header_timeout, 5);
@@ -137,6 +138,7 @@ test_full_file(void **state)
 	    "mail:\n  smtp_url: smtp://127.0.0.1:2525\n  from: pki@example.kz\n"
 	    "policy:\n  verification_days: 10\n  captcha_lifetime: 60\n"
 	    "  token_lifetime: 600\n  captcha_per_minute: 5\n  checks_per_minute: 6\n"
+	    "  status_per_minute: 7\n"
 	    "  max_body: 2048\n  request_timeout: 3\n  threads: 2\n"
 	    "  max_connections: 50\n  connections_per_address: 5\n"
 	    "  header_timeout: 2\n  connections_per_address_busy: 3\n"
@@ -153,6 +155,7 @@ test_full_file(void **state)
 	assert_string_equal(f->cfg.mail.from, "pki@example.kz");
 	assert_int_equal(f->cfg.policy.verification_days, 10);
 	assert_int_equal(f->cfg.policy.max_body, 2048);
+	assert_int_equal(f->cfg.policy.status_per_minute, 7);
 	assert_int_equal(f->cfg.policy.request_timeout, 3);
 	assert_int_equal(f->cfg.policy.connections_per_address, 5);
 	assert_int_equal(f->cfg.policy.header_timeout, 2);

@@ -34,6 +34,7 @@
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/operator.h"
+#include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -209,7 +210,9 @@ fx_setup(void **state)
 	fx->cfg.clock_file = fx->clock;
 	fx->cfg.policy.verification_days = 30;
 	fx->cfg.demo.auto_approve = -1;
+	fx->cfg.policy.status_per_minute = 100000;	/* the limit's own test is a system one */
 	fx->srv.cfg = &fx->cfg;
+	assert_non_null(fx->srv.ratelimit = ratelimit_new(64, NULL));
 	fx_ca(fx);
 	fx_registries(fx);
 	fx_ok(operator_ca_create_demo(fx->dir, &cause), cause);
@@ -236,6 +239,7 @@ fx_teardown(void **state)
 	free(fx->taldy.der);
 	free(fx->chief.der);
 	srv_pool_free(fx->srv.stores);
+	ratelimit_free(fx->srv.ratelimit);
 	ca_free(fx->srv.ca);
 	operator_ca_free(fx->srv.opca);
 	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
