@@ -104,6 +104,7 @@ enroll_open(const struct enroll_config *cfg, struct failure *err)
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return NULL;
 	}
+	e->factory_pin_allow = cfg->factory_pin_allow;
 	if (cfg->state_path == NULL && state_default_path(&path, &cause) == -1)
 		goto local;
 	if ((e->st = state_open(cfg->state_path != NULL ? cfg->state_path : path, &cause)) ==
@@ -836,7 +837,9 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	char			*cause = NULL;
 	int			 created;
 
-	if ((ks = enroll_keystore(a, pin, err)) == NULL)
+	/* Never under a factory PIN (unless allowed): anyone who took the token could sign. */
+	if (enroll_pin_refuse(e, id, pin, err) == -1 ||
+	    (ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->generate(ks, &created, &cause) == -1) {
 		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
