@@ -837,9 +837,7 @@ enroll_make_keys(struct enroll *e, const char *id, const struct secret *pin,
 	char			*cause = NULL;
 	int			 created;
 
-	/* Never under a factory PIN (unless allowed): anyone who took the token could sign. */
-	if (enroll_pin_refuse(e, id, pin, err) == -1 ||
-	    (ks = enroll_keystore(a, pin, err)) == NULL)
+	if ((ks = enroll_keystore(a, pin, err)) == NULL)
 		return -1;
 	if (ks->ops->generate(ks, &created, &cause) == -1) {
 		enroll_fail_cause(err, FAILURE_LOCAL, enroll_key_field(a), NULL, cause);
@@ -960,6 +958,9 @@ enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
 	if (enroll_complete(a, err) == -1)
 		return -1;
 	if (a->state == MS_DRAFT) {
+		/* Never under a factory PIN (unless allowed): whoever took the token could sign. */
+		if (enroll_pin_refuse(e, id, pin, err) == -1)
+			return -1;
 		if (pg != NULL && pg->step != NULL)
 			pg->step(pg->arg, ENROLL_STEP_KEYS);
 		if (enroll_make_keys(e, id, pin, err) == -1)

@@ -181,8 +181,9 @@ screens_keys_change_pin(struct screen *s, struct secret **pin)
 
 /*
  * A token still on its factory PIN: said in a box before any key is made, with the
- * offer to change it now. 0: go on with *pin (the new one, or the factory one where the
- * settings allow it, which the box said); -1: no keys now, said.
+ * offer to change it now. 0: go on with *pin, the new one or still the factory one (the
+ * core then refuses the keys, unless the settings allow them, which the box said); -1:
+ * the change failed, said.
  */
 static int
 screens_keys_factory_pin(struct screen *s, struct secret **pin)
@@ -190,7 +191,7 @@ screens_keys_factory_pin(struct screen *s, struct secret **pin)
 	struct screens	*t = screens_ctx(s);
 	const char	*kind = enroll_pin_factory(screens_enroll(s), t->app_id, *pin);
 	char		 warn[512], *text = NULL;
-	int		 allowed = enroll_factory_pin_allowed(screens_enroll(s)), yes, rc;
+	int		 allowed = enroll_factory_pin_allowed(screens_enroll(s)), yes;
 
 	if (kind == NULL)
 		return 0;
@@ -204,13 +205,7 @@ screens_keys_factory_pin(struct screen *s, struct secret **pin)
 		return -1;
 	yes = screen_confirm(s, _("Factory PIN"), text);
 	free(text);
-	if (yes && (rc = screens_keys_change_pin(s, pin)) != -1)
-		return rc == 0 ? 0 : -1;
-	if (!yes && allowed)
-		return 0;
-	screen_message(s, _("Factory PIN"), _("No keys were made: the token still has its "
-	    "factory PIN. Press Apply again to change it."));
-	return -1;
+	return yes && screens_keys_change_pin(s, pin) == -2 ? -1 : 0;
 }
 
 /*
@@ -249,6 +244,13 @@ screens_keys_apply(struct screen *s)
 		screen_progress(s, "");
 		if (err.kind == FAILURE_CANCELLED) {
 			screen_message(s, _("Stopped"), err.message);
+			failure_free(&err);
+			return ACTION_STAY;
+		}
+		/* The core's refusal of a factory PIN, said in the words of the box before. */
+		if (err.code != NULL && strcmp(err.code, "pin.factory") == 0) {
+			screen_message(s, _("Factory PIN"), _("No keys were made: the token still "
+			    "has its factory PIN. Press Apply again to change it."));
 			failure_free(&err);
 			return ACTION_STAY;
 		}
