@@ -96,6 +96,22 @@ class Desk:
             args += ["--" + k.replace("_", "-"), v]
         return self.run(*args, secrets=secrets, lang=lang)
 
+    def spawn_apply(self, pexpect, storage):
+        """apply on a terminal (a pty), every value given but the PIN."""
+        env = program_env()
+        env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "xdg"),
+                   XDG_CONFIG_HOME=os.path.join(self.home, "cfg"), LANGUAGE="en",
+                   TERM="xterm")
+        env.update(self.tok.env())
+        args = [os.path.join(BUILDDIR, "ncaenroll"), "--service", self.svc.base,
+                "--ca-file", self.svc.cafile, "--state", self.state, "apply", "--storage",
+                storage, "--captcha-answer", self.svc.captcha_code,
+                "--email", "buhgalter@mail.kz"]
+        for k, v in DEMO.items():
+            args += ["--" + k.replace("_", "-"), v]
+        return pexpect.spawn(os.path.join(BUILDDIR, "uninstalled-env"), args, env=env,
+                             encoding="utf-8", timeout=90, dimensions=(24, 80))
+
     def state_text(self):
         with open(self.state, encoding="utf-8") as f:
             return f.read()
@@ -197,6 +213,54 @@ def test_a_pin_that_is_not_the_factory_one_goes_on(svc, tmp_path):
     assert p.returncode == 0, p.stderr
     assert "factory" not in p.stderr
     assert len(private_keys(tok, "59018244")) == 2
+
+
+def test_apply_on_a_terminal_offers_the_change(svc, tmp_path):
+    """On a terminal: the PIN typed without echo, the factory one said, "y" to the offer,
+    the new PIN typed twice (a mistyped second time asked again), then the keys."""
+    pexpect = pytest.importorskip("pexpect")
+    tok = SoftHSM(tmp_path / "token", label="Kaztoken tty", pin=KAZTOKEN_PIN)
+    desk = Desk(svc, tmp_path / "home", tok)
+    t = desk.spawn_apply(pexpect, "kaztoken")
+    t.expect("PIN of token Kaztoken tty: ")
+    t.sendline(KAZTOKEN_PIN)
+    t.expect(r"factory PIN of Kaztoken tokens")
+    t.expect(r"\[y/N\]")
+    assert private_keys(tok, KAZTOKEN_PIN) == [], "said before any key is made"
+    t.sendline("y")
+    t.expect("6 to 32 characters")
+    t.expect("New PIN: ")
+    t.sendline(NEW_PIN)
+    t.expect("Repeat the new PIN: ")
+    t.sendline("Ak7-w91x")
+    t.expect("differ")
+    t.expect("New PIN: ")
+    t.sendline(NEW_PIN)
+    t.expect("Repeat the new PIN: ")
+    t.sendline(NEW_PIN)
+    t.expect("PIN is changed")
+    t.expect(pexpect.EOF)
+    t.close()
+    assert t.exitstatus == 0, t.before
+    assert NEW_PIN not in t.before and KAZTOKEN_PIN not in t.before
+    assert pin_opens(tok, NEW_PIN) and not pin_opens(tok, KAZTOKEN_PIN)
+    assert len(private_keys(tok, NEW_PIN)) == 2
+
+
+def test_apply_on_a_terminal_declined(svc, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    tok = SoftHSM(tmp_path / "token", label="Kaztoken tty no", pin=KAZTOKEN_PIN)
+    desk = Desk(svc, tmp_path / "home", tok)
+    t = desk.spawn_apply(pexpect, "kaztoken")
+    t.expect("PIN of token Kaztoken tty no: ")
+    t.sendline(KAZTOKEN_PIN)
+    t.expect(r"\[y/N\]")
+    t.sendline("n")
+    t.expect(pexpect.EOF)
+    t.close()
+    assert t.exitstatus == FACTORY_EXIT, t.before
+    assert "no keys are made" in t.before, t.before
+    assert private_keys(tok, KAZTOKEN_PIN) == []
 
 
 # ---- the full-screen program ----
