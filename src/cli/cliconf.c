@@ -145,24 +145,48 @@ static const struct cliconf_key cliconf_keys[] = {
 	{ "ca_file", offsetof(struct cliconf, ca_file) },
 	{ "state", offsetof(struct cliconf, state) },
 	{ "lang", offsetof(struct cliconf, lang) },
+	{ "token_factory_pin", offsetof(struct cliconf, token_factory_pin) },
 };
 
 static const struct cliconf_spec cliconf_ncaenroll = {
 	cliconf_keys, sizeof cliconf_keys / sizeof cliconf_keys[0],
-	"service, ca_file, state, lang",
+	"service, ca_file, state, lang, token_factory_pin",
 	PKGSYSCONFDIR "/ncaenroll.yaml", "ncaenroll/config.yaml",
 };
+
+/* A value that is neither would leave the desk unsure which it has: refused. */
+static int
+cliconf_check(const struct cliconf *c, char **cause)
+{
+	const char	*v = c->token_factory_pin;
+
+	if (v == NULL || strcmp(v, "refuse") == 0 || strcmp(v, "allow") == 0)
+		return 0;
+	cause_set(cause, _("the setting 'token_factory_pin' is 'refuse' or 'allow', not '%s'"),
+	    v);
+	return -1;
+}
 
 int
 cliconf_load(struct cliconf *c, char **cause)
 {
-	return cliconf_read(&cliconf_ncaenroll, c, cause);
+	if (cliconf_read(&cliconf_ncaenroll, c, cause) == -1)
+		return -1;
+	return cliconf_check(c, cause);
+}
+
+int
+cliconf_factory_pin_allowed(const struct cliconf *c)
+{
+	return c->token_factory_pin != NULL && strcmp(c->token_factory_pin, "allow") == 0;
 }
 
 int
 cliconf_load_file(struct cliconf *c, const char *path, char **cause)
 {
-	return cliconf_read_file(&cliconf_ncaenroll, c, path, cause);
+	if (cliconf_read_file(&cliconf_ncaenroll, c, path, cause) == -1)
+		return -1;
+	return cliconf_check(c, cause);
 }
 
 void

@@ -35,10 +35,13 @@ struct cliconf {
 	char	*ca_file;
 	char	*state;
 	char	*lang;
+	char	*token_factory_pin;	/* refuse (NULL: the default) or allow */
 };
 
 int	cliconf_load(struct cliconf *, char **cause);
 int	cliconf_load_file(struct cliconf *, const char *path, char **cause);
 void	cliconf_free(struct cliconf *);
+/* 1 when the settings allow keys on a token still on its factory PIN. */
+int	cliconf_factory_pin_allowed(const struct cliconf *);
 
 #endif

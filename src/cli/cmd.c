@@ -53,6 +53,7 @@ static const struct cmd_status_word {
 	[CMD_EXIT_SERVICE] = { "service", N_("the service could not be reached or failed") },
 	[CMD_EXIT_LOCAL] = { "local", N_("a local file or device failed") },
 	[CMD_EXIT_CANCELLED] = { "cancelled", N_("stopped before it was done") },
+	[CMD_EXIT_FACTORY_PIN] = { "pin.factory", N_("the token still has its factory PIN") },
 };
 _Static_assert(sizeof cmd_status_words / sizeof cmd_status_words[0] == CMD_EXIT__MAX,
     "a word for every exit status");
@@ -570,6 +571,7 @@ cmd_enroll(struct cmd_ctx *ctx, const char *fixed_captcha, int *status)
 	cfg.service.lang = i18n_current();
 	cfg.lang = i18n_current();
 	cfg.mail_dir = ctx->demo ? ctx->demo_svc.mail_dir : NULL;
+	cfg.factory_pin_allow = cliconf_factory_pin_allowed(&ctx->conf);
 	if ((e = enroll_open(&cfg, &err)) == NULL) {
 		*status = cmd_report(ctx, &err);
 		failure_free(&err);

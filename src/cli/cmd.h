@@ -23,6 +23,7 @@ enum cmd_exit {
 	CMD_EXIT_SERVICE = 3,	/* the service could not be reached or failed */
 	CMD_EXIT_LOCAL = 4,	/* a local file, folder or device failed */
 	CMD_EXIT_CANCELLED = 5,	/* the person stopped it (the full-screen program) */
+	CMD_EXIT_FACTORY_PIN = 6, /* apply: the token is still on its factory PIN, no keys */
 	CMD_EXIT__MAX
 };
 

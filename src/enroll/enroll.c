@@ -104,6 +104,7 @@ enroll_open(const struct enroll_config *cfg, struct failure *err)
 		enroll_fail(err, FAILURE_LOCAL, NULL, NULL, "%s", _("out of memory"));
 		return NULL;
 	}
+	e->factory_pin_allow = cfg->factory_pin_allow;
 	if (cfg->state_path == NULL && state_default_path(&path, &cause) == -1)
 		goto local;
 	if ((e->st = state_open(cfg->state_path != NULL ? cfg->state_path : path, &cause)) ==
@@ -987,6 +988,9 @@ enroll_apply(struct enroll *e, const char *id, const struct secret *pin,
 	if (enroll_complete(a, err) == -1)
 		return -1;
 	if (a->state == MS_DRAFT) {
+		/* Never under a factory PIN (unless allowed): whoever took the token could sign. */
+		if (enroll_pin_refuse(e, id, pin, err) == -1)
+			return -1;
 		if (pg != NULL && pg->step != NULL)
 			pg->step(pg->arg, ENROLL_STEP_KEYS);
 		if (enroll_make_keys(e, id, pin, err) == -1)

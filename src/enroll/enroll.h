@@ -25,6 +25,7 @@ struct enroll_config {
 	struct client_config	 service;
 	const char		*lang;		/* kk, ru, en */
 	const char		*mail_dir;	/* the demo's maildir, or NULL */
+	int			 factory_pin_allow;	/* keys under a factory PIN (said) */
 };
 
 struct enroll {
@@ -34,6 +35,7 @@ struct enroll {
 	json_t		*support;	/* GET /directories/support, once asked (enroll_support) */
 	time_t		 support_failed;	/* when asking it last failed, or 0 */
 	char		*mail_dir;	/* the demo service's maildir (its mail sink), or NULL */
+	int		 factory_pin_allow;	/* the settings allow a factory PIN */
 };
 
 struct enroll_captcha {
@@ -118,6 +120,29 @@ struct enroll_progress {
 };
 int	enroll_apply(struct enroll *, const char *id, const struct secret *pin,
 	    const struct enroll_progress *, struct failure *);
+/*
+ * A token still on its factory PIN (nca-facts.md §4, doc/tokens.md). enroll_pin_factory:
+ * the token kind ("Kaztoken") whose factory PIN pin is, for an application on a token
+ * whose keys are still to be made; the application's own storage is tried first, then
+ * every other kind (nothing proves the token connected is of the make chosen); NULL for
+ * none. enroll_apply makes no key under such a PIN (pin.factory at field pin) unless the
+ * settings allow it (enroll_config.factory_pin_allow, said by enroll_factory_pin_allowed);
+ * a front end tells the person either way and offers enroll_pin_change first.
+ * enroll_pin_refuse: that refusal, as enroll_apply would make it (-1, pin.factory in err),
+ * or 0 when the keys may be made under pin.
+ * enroll_pin_rules: what a new PIN must be, as a clause for a prompt (malloc'd, or NULL).
+ * enroll_pin_change: the token's user PIN changed from old to new_pin (C_SetPIN), new_pin
+ * judged first: 6 to 32 characters within the token's own bounds, printable ASCII, not a
+ * factory PIN (pin.policy at field new_pin); a wrong old one is pin.wrong. 0 or -1 + err.
+ */
+const char	*enroll_pin_factory(struct enroll *, const char *id, const struct secret *pin);
+int		 enroll_factory_pin_allowed(const struct enroll *);
+int		 enroll_pin_refuse(struct enroll *, const char *id, const struct secret *pin,
+		    struct failure *);
+char		*enroll_pin_rules(struct enroll *, const char *id);
+int		 enroll_pin_change(struct enroll *, const char *id, const struct secret *old,
+		    const struct secret *new_pin, struct failure *);
+
 /*
  * The tokens connected now (every slot of the PKCS#11 module with a token in it), for the
  * person to choose one; free with keystore_pkcs11_tokens_free.

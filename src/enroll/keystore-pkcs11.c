@@ -78,6 +78,8 @@ keystore_pkcs11_token_copy(struct keystore_token *kt, const struct p11_token_inf
 	kt->initialized = (ti->flags & CKF_TOKEN_INITIALIZED) != 0;
 	kt->pin_count_low = (ti->flags & CKF_USER_PIN_COUNT_LOW) != 0;
 	kt->pin_final_try = (ti->flags & CKF_USER_PIN_FINAL_TRY) != 0;
+	kt->pin_min = ti->pin_min;
+	kt->pin_max = ti->pin_max;
 	if ((kt->label = strdup(ti->label)) == NULL || (kt->serial = strdup(ti->serial)) == NULL ||
 	    (kt->manufacturer = strdup(ti->manufacturer)) == NULL ||
 	    (kt->model = strdup(ti->model)) == NULL)
@@ -663,6 +665,23 @@ out:
 	if (why != NULL)
 		*why = w;
 	return ks;
+}
+
+int
+keystore_pkcs11_change_pin(const char *module, const char *serial,
+    const struct secret *old, const struct secret *new_pin, enum p11_failure *why,
+    char **cause)
+{
+	struct p11	*t;
+	int		 rc;
+
+	if ((t = p11_open(module != NULL ? module : keystore_pkcs11_module(), serial, old, 1,
+	    why, cause)) == NULL)
+		return -1;
+	if ((rc = p11_set_pin(t, old, new_pin, why, cause)) == 0)
+		log_info(_("changed the PIN of the token %s"), p11_name(t));
+	p11_close(t);
+	return rc;
 }
 
 struct keystore *

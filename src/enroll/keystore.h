@@ -121,6 +121,7 @@ struct keystore_token {
 	int	 initialized;		/* CKF_TOKEN_INITIALIZED: else it cannot be opened */
 	int	 pin_count_low;		/* CKF_USER_PIN_COUNT_LOW: a wrong PIN was typed */
 	int	 pin_final_try;		/* CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks it */
+	unsigned long	 pin_min, pin_max;	/* the PIN lengths the token takes */
 };
 /* The PKCS#11 module: $NCAENROLL_PKCS11_MODULE if set, else p11-kit's proxy module path. */
 const char	*keystore_pkcs11_module(void);
@@ -141,6 +142,14 @@ struct keystore	*keystore_pkcs11_open_why(const char *module, const char *serial
 		    const char *app_id, const struct secret *pin, enum p11_failure *why,
 		    char **cause);
 void		 keystore_close(struct keystore *);
+/*
+ * The token's user PIN changed from old to new_pin (C_SetPIN), for a token still on its
+ * factory PIN: logged in with old, read-write, and closed again. *why as for
+ * keystore_pkcs11_open_why (P11_PIN: old is wrong; P11_CONTENT: the token refuses new_pin).
+ */
+int		 keystore_pkcs11_change_pin(const char *module, const char *serial,
+		    const struct secret *old, const struct secret *new_pin,
+		    enum p11_failure *why, char **cause);
 
 /*
  * A PC folder judged before it is chosen (keystore-dir.c). keystore_dir_probe: 0 when

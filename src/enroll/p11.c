@@ -272,6 +272,8 @@ p11_token_fill(struct p11_token_info *ti, CK_SLOT_ID slot, const CK_TOKEN_INFO *
 	p11_trim(ti->model, sizeof ti->model, info->model, sizeof info->model);
 	p11_trim(ti->serial, sizeof ti->serial, info->serialNumber, sizeof info->serialNumber);
 	ti->flags = info->flags;
+	ti->pin_min = info->ulMinPinLen;
+	ti->pin_max = info->ulMaxPinLen;
 }
 
 /* The slots with a token in them; the count may grow between the two calls. */
@@ -677,6 +679,56 @@ p11_close(struct p11 *t)
 	p11_login_drop(t);
 	p11_module_put(t->mod);
 	free(t);
+}
+
+/*
+ * After C_SetPIN the login this process remembers is the new PIN's: a later open of the
+ * token (while this one lasts) is judged against the PIN that now opens it.
+ */
+static void
+p11_login_renote(struct p11 *t, const struct secret *pin)
+{
+	struct p11_login	*l;
+
+	if (!t->logged_in || pthread_mutex_lock(&p11_lock) != 0)
+		return;
+	if ((l = p11_login_find(t->mod, t->slot)) != NULL &&
+	    (RAND_bytes(l->salt, sizeof l->salt) != 1 ||
+	    p11_pin_hash(l->salt, pin, l->hash) == -1)) {
+		ERR_clear_error();
+		memset(l->hash, 0, sizeof l->hash);	/* unknown: no later open matches */
+	}
+	(void)pthread_mutex_unlock(&p11_lock);
+}
+
+int
+p11_set_pin(struct p11 *t, const struct secret *old, const struct secret *new_pin,
+    enum p11_failure *why, char **cause)
+{
+	CK_RV	rv;
+
+	rv = t->mod->f->C_SetPIN(t->session, (CK_UTF8CHAR_PTR)secret_reveal(old),
+	    secret_len(old), (CK_UTF8CHAR_PTR)secret_reveal(new_pin), secret_len(new_pin));
+	*why = P11_OK;
+	switch (rv) {
+	case CKR_OK:
+		p11_login_renote(t, new_pin);
+		return 0;
+	case CKR_PIN_INCORRECT:
+		*why = P11_PIN;
+		cause_set(cause, _("the PIN is wrong for the token %s"), t->name);
+		return -1;
+	case CKR_PIN_INVALID:
+	case CKR_PIN_LEN_RANGE:
+		*why = P11_CONTENT;
+		cause_set(cause, _("the token %s does not take that new PIN (too short, too "
+		    "long, or characters it does not allow)"), t->name);
+		return -1;
+	default:
+		*why = p11_failure_of(rv);
+		p11_fail(t, rv, _("cannot change the PIN"), cause);
+		return -1;
+	}
 }
 
 /* --- objects ---------------------------------------------------------------------------- */

@@ -35,6 +35,7 @@ struct p11_token_info {
 	unsigned long	slot;
 	char		label[33], manufacturer[33], model[17], serial[17];
 	unsigned long	flags;
+	unsigned long	pin_min, pin_max;	/* ulMinPinLen, ulMaxPinLen: the PIN's bounds */
 };
 
 struct p11;
@@ -58,6 +59,13 @@ struct p11	*p11_open(const char *module, const char *serial, const struct secret
 struct p11	*p11_open_public(const char *module, const char *serial,
 		    enum p11_failure *why, char **cause);
 void		 p11_close(struct p11 *);
+/*
+ * The user PIN changed from old to new_pin (C_SetPIN) on a token p11_open logged in to
+ * with old, read-write. A wrong old PIN is P11_PIN in *why; a new one the token refuses
+ * (its length, its characters) is P11_CONTENT. Neither PIN is kept.
+ */
+int		 p11_set_pin(struct p11 *, const struct secret *old, const struct secret *new_pin,
+		    enum p11_failure *why, char **cause);
 /* "LABEL (serial SERIAL)", for messages. */
 const char	*p11_name(const struct p11 *);
 

@@ -4,7 +4,10 @@
  * connected token, found by itself when there is one), then the keys are made and the
  * application is submitted. Values come from options; on a
  * terminal a missing or refused value is asked for at its field. A run that was cut off
- * continues with --resume ID (or finds the draft itself) without making new keys.
+ * continues with --resume ID (or finds the draft itself) without making new keys. A token
+ * still on its factory PIN is said, and its PIN changed first (--new-pin-fd, or typed
+ * twice on a terminal); unchanged, no keys are made (exit status 6) unless the settings
+ * allow it.
  */
 #include "config.h"
 
@@ -18,6 +21,8 @@
 #include "common/appfield.h"
 #include "common/halfblock.h"
 #include "common/i18n.h"
+#include "common/passprompt.h"
+#include "common/secret.h"
 #include "common/when.h"
 #include "ncaenroll/cmd-ncaenroll.h"
 
@@ -33,6 +38,7 @@ enum apply_option {
 	APPLY_DIR,
 	APPLY_TOKEN,
 	APPLY_PIN_FD,
+	APPLY_NEW_PIN_FD,
 	APPLY_CAPTCHA,
 	APPLY_RESUME,
 	APPLY__MAX
@@ -57,6 +63,9 @@ static const struct cmd_option apply_options[] = {
 	    N_("the token (its serial number; found by itself when only one is connected)") },
 	[APPLY_PIN_FD] = { "pin-fd", 0, N_("N"),
 	    N_("read the token's PIN as one line from descriptor N") },
+	[APPLY_NEW_PIN_FD] = { "new-pin-fd", 0, N_("M"),
+	    N_("for a token still on its factory PIN: read the new PIN to change it to as one "
+	    "line from descriptor M") },
 	[APPLY_CAPTCHA] = { "captcha-answer", 0, N_("CODE"),
 	    N_("the code from the picture") },
 	[APPLY_RESUME] = { "resume", 0, N_("ID"),
@@ -91,6 +100,7 @@ struct apply {
 	int		 tty;
 	const char	*bin, *iin, *captcha, *resume;
 	int		 pin_fd;		/* --pin-fd, or -1: asked on the terminal */
+	int		 new_pin_fd;		/* --new-pin-fd, or -1 */
 	const struct cmd_args *args;	/* the values given: args->opt[APPLY_...] */
 	const struct appfield *cur;	/* the field apply_set_field is setting */
 	char		 kept_bin[16];	/* a copy: each transaction re-reads the state */
@@ -439,6 +449,123 @@ apply_pin(struct apply *a, struct secret **pin)
 	return rc;
 }
 
+#define APPLY_PIN_TRIES	3
+
+/* A new PIN typed twice alike on the terminal; NULL (said why) when not, *stop at the end. */
+static struct secret *
+apply_new_pin_typed(struct apply *a, int *stop)
+{
+	struct secret	*x, *y = NULL;
+	char		*cause = NULL;
+
+	if ((x = passprompt_read(STDIN_FILENO, _("New PIN: "), &cause)) == NULL ||
+	    (y = passprompt_read(STDIN_FILENO, _("Repeat the new PIN: "), &cause)) == NULL) {
+		/* A read that failed is this computer's; the end of input, the person's no. */
+		*stop = cause != NULL ? cmd_fail(a->ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s",
+		    cause) : CMD_EXIT_REFUSED;
+		free(cause);
+		secret_free(x);
+		return NULL;
+	}
+	if (!secret_equal(x, y)) {
+		cmd_say(a->ctx, "%s", _("the two PINs differ; try again"));
+		secret_free(x);
+		x = NULL;
+	}
+	secret_free(y);
+	return x;
+}
+
+/*
+ * The token's PIN changed from *pin to a new one: from --new-pin-fd (one line, judged
+ * once), else typed twice on the terminal, the rules said first (three tries). *pin is the
+ * new PIN once the token has it. CMD_EXIT_OK, or an exit status after saying why.
+ */
+static int
+apply_change_pin(struct apply *a, struct secret **pin)
+{
+	struct failure	 err = { 0, NULL, NULL, NULL };
+	struct secret	*new_pin = NULL;
+	char		*rules, *cause = NULL;
+	int		 tries, stop = CMD_EXIT_OK;
+
+	if (a->new_pin_fd < 0 && (rules = enroll_pin_rules(a->e, a->id)) != NULL) {
+		cmd_say(a->ctx, "%s: %s", _("The new PIN"), rules);
+		free(rules);
+	}
+	for (tries = 0; tries < APPLY_PIN_TRIES && stop == CMD_EXIT_OK; tries++) {
+		if (a->new_pin_fd >= 0 && (new_pin = secret_read_line(a->new_pin_fd,
+		    &cause)) == NULL) {
+			stop = cmd_fail(a->ctx, CMD_EXIT_LOCAL, NULL, NULL, "%s", cause != NULL ?
+			    cause : _("out of memory"));
+			free(cause);
+			break;
+		}
+		if (new_pin == NULL && (new_pin = apply_new_pin_typed(a, &stop)) == NULL)
+			continue;
+		if (enroll_pin_change(a->e, a->id, *pin, new_pin, &err) == 0) {
+			secret_free(*pin);
+			*pin = new_pin;
+			cmd_say(a->ctx, "%s", _("The token's PIN is changed; the keys are made under "
+			    "the new one. Remember it: nothing else opens the keys."));
+			return CMD_EXIT_OK;
+		}
+		secret_free(new_pin);
+		new_pin = NULL;
+		/* A script's PIN is judged once; a person may type another. */
+		if (a->new_pin_fd >= 0 || err.field == NULL || strcmp(err.field, "new_pin") != 0)
+			stop = cmd_report(a->ctx, &err);
+		else
+			cmd_say(a->ctx, "%s", err.message);
+		failure_free(&err);
+	}
+	return stop != CMD_EXIT_OK ? stop : cmd_fail(a->ctx, CMD_EXIT_REFUSED, "pin.policy",
+	    "new_pin", "%s", _("no new PIN was chosen; the PIN was not changed"));
+}
+
+/* The core's refusal; a factory PIN has an exit status of its own, and a way out said. */
+static int
+apply_failed(struct apply *a, const struct failure *err)
+{
+	if (err->code == NULL || strcmp(err->code, "pin.factory") != 0)
+		return cmd_report(a->ctx, err);
+	(void)cmd_fail(a->ctx, CMD_EXIT_FACTORY_PIN, err->code, err->field, "%s",
+	    err->message);
+	cmd_error(a->ctx, "%s", _("Change it first: give the new PIN with --new-pin-fd N, or "
+	    "run apply on a terminal, which offers to change it."));
+	return CMD_EXIT_FACTORY_PIN;
+}
+
+/*
+ * A token still on its factory PIN (enroll_pin_factory), said before any key is made and
+ * changed there and then when the person (on a terminal) or the script (--new-pin-fd)
+ * can. Left as it is, the keys are refused in the core's words (exit status 6), unless the
+ * settings allow them: then that is said too.
+ */
+static int
+apply_factory_pin(struct apply *a, struct secret **pin)
+{
+	struct failure	 err = { 0, NULL, NULL, NULL };
+	const char	*kind = enroll_pin_factory(a->e, a->id, *pin);
+	int		 rc;
+
+	if (kind == NULL)
+		return CMD_EXIT_OK;
+	cmd_say(a->ctx, _("The token's PIN is still the factory PIN of %s tokens, which anyone "
+	    "can look up: whoever takes the token could use the keys."), kind);
+	if (a->new_pin_fd >= 0 || (a->tty &&
+	    cmd_confirm(_("Change the PIN now, before the keys are made?"))))
+		return apply_change_pin(a, pin);
+	if (enroll_pin_refuse(a->e, a->id, *pin, &err) == 0) {
+		cmd_say(a->ctx, "%s", _("The settings of this computer allow keys under a factory "
+		    "PIN: they are made, but change the PIN soon, with the token's own tool."));
+		return CMD_EXIT_OK;
+	}
+	rc = apply_failed(a, &err);
+	failure_free(&err);
+	return rc;
+}
+
 static int
 apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -451,6 +578,7 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	a.ctx = ctx;
 	a.args = args;
 	a.pin_fd = -1;
+	a.new_pin_fd = -1;
 	a.tty = isatty(STDIN_FILENO);
 	a.bin = args->opt[APPLY_BIN];
 	a.iin = args->opt[APPLY_IIN];
@@ -460,17 +588,22 @@ apply_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	    cmd_fd_arg(args->opt[APPLY_PIN_FD], &a.pin_fd) == -1)
 		return cmd_usage_error(ctx, &cmd_apply_entry,
 		    _("--pin-fd needs a descriptor number"));
+	if (args->opt[APPLY_NEW_PIN_FD] != NULL &&
+	    cmd_fd_arg(args->opt[APPLY_NEW_PIN_FD], &a.new_pin_fd) == -1)
+		return cmd_usage_error(ctx, &cmd_apply_entry,
+		    _("--new-pin-fd needs a descriptor number"));
 	if ((a.e = cmd_enroll(ctx, ctx->demo ? a.captcha : NULL, &rc)) == NULL)
 		return rc;
 	if (enroll_draft(a.e, a.resume, a.id, &err) == -1)
 		rc = cmd_report(ctx, &err);
 	else if ((rc = apply_fill(&a)) == CMD_EXIT_OK &&
-	    (rc = apply_pin(&a, &pin)) == CMD_EXIT_OK) {
+	    (rc = apply_pin(&a, &pin)) == CMD_EXIT_OK &&
+	    (rc = apply_factory_pin(&a, &pin)) == CMD_EXIT_OK) {
 		if (!ctx->json)
 			(void)fprintf(stderr, "%s\n", _("Making two key pairs and sending the "
 			    "application..."));
 		rc = enroll_apply(a.e, a.id, pin, NULL, &err) == 0 ? apply_done(&a) :
-		    cmd_report(ctx, &err);
+		    apply_failed(&a, &err);
 	}
 	secret_free(pin);
 	if (rc != CMD_EXIT_OK && a.id[0] != '\0' && ctx->json)

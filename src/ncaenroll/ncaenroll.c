@@ -111,6 +111,7 @@ ncaenroll_help(const struct cmd_ctx *ctx)
 	cmd_help_options(ncaenroll_options, 1);
 	(void)printf("\n%s\n", _("Exit status: 0 done, 1 input refused, 2 wrong usage,\n"
 	    "3 service failed, 4 local file or device failed."));
+	(void)printf("%s\n", _("6 the token is still on its factory PIN: no keys made (apply)."));
 	(void)printf("\n%s\n", _("A lost container password cannot be recovered: such "
 	    "certificates are\nrevoked at a registration desk, not with 'ncaenroll revoke'."));
 	return 0;

@@ -1,8 +1,8 @@
 /*
  * screens-keys — where the keys go and the submission: the storage (a folder on this
  * computer or a token), the folder or the token, the summary with Apply (keys made, the
- * application sent, Esc stopping either safely), the printable form, and the request
- * number the service gave.
+ * application sent, Esc stopping either safely; a token on its factory PIN said, and its
+ * PIN changed, first), the printable form, and the request number the service gave.
  */
 #include "config.h"
 
@@ -131,6 +131,83 @@ screens_keys_apply_stop(void *arg)
 	return screen_cancelled(p->s);
 }
 
+#define SCREENS_KEYS_PIN_TRIES	3
+
+/*
+ * The new PIN, typed twice alike and judged by the core, set on the token in place of
+ * *pin (which becomes it). 0 changed; -1 not (the person gave up); -2 not, and said why.
+ */
+static int
+screens_keys_change_pin(struct screen *s, struct secret **pin)
+{
+	struct failure	 err = { 0, NULL, NULL, NULL };
+	struct screens	*t = screens_ctx(s);
+	struct secret	*x = NULL, *y = NULL;
+	char		*rules = enroll_pin_rules(screens_enroll(s), t->app_id), text[512];
+	int		 tries, rc = -1;
+
+	(void)snprintf(text, sizeof text, "%s %s", _("The new PIN of the token:"),
+	    screens_or(rules, ""));
+	free(rules);
+	for (tries = 0; tries < SCREENS_KEYS_PIN_TRIES && rc == -1; tries++) {
+		if ((x = screen_ask_secret(s, _("New PIN"), text)) == NULL ||
+		    (y = screen_ask_secret(s, _("Repeat the new PIN"), _("Type the new PIN "
+		    "again:"))) == NULL)
+			break;
+		if (!secret_equal(x, y))
+			screen_message(s, _("New PIN"), _("the two PINs differ; try again"));
+		else if (enroll_pin_change(screens_enroll(s), t->app_id, *pin, x, &err) == 0) {
+			secret_free(*pin);
+			*pin = x;
+			x = NULL;
+			rc = 0;
+			screen_message(s, _("PIN changed"), _("The token's PIN is changed; the keys "
+			    "are made under the new one. Remember it: nothing else opens the keys."));
+		} else if (err.field != NULL && strcmp(err.field, "new_pin") == 0) {
+			screen_message(s, _("New PIN"), err.message);	/* another try */
+			failure_free(&err);
+		} else {
+			(void)screens_report(s, &err, NULL);
+			rc = -2;
+		}
+		secret_free(x);
+		secret_free(y);
+		x = y = NULL;
+	}
+	secret_free(x);
+	secret_free(y);
+	return rc;
+}
+
+/*
+ * A token still on its factory PIN: said in a box before any key is made, with the
+ * offer to change it now. 0: go on with *pin, the new one or still the factory one (the
+ * core then refuses the keys, unless the settings allow them, which the box said); -1:
+ * the change failed, said.
+ */
+static int
+screens_keys_factory_pin(struct screen *s, struct secret **pin)
+{
+	struct screens	*t = screens_ctx(s);
+	const char	*kind = enroll_pin_factory(screens_enroll(s), t->app_id, *pin);
+	char		 warn[512], *text = NULL;
+	int		 allowed = enroll_factory_pin_allowed(screens_enroll(s)), yes;
+
+	if (kind == NULL)
+		return 0;
+	(void)snprintf(warn, sizeof warn, _("The token's PIN is still the factory PIN of %s "
+	    "tokens, which anyone can look up: whoever takes the token could use the keys."),
+	    kind);
+	if (asprintf(&text, "%s %s\n\n%s", warn, allowed ? _("The settings of this computer "
+	    "allow keys under a factory PIN, but it is better changed.") : _("No keys are made "
+	    "on the token until its PIN is changed."), _("Change the PIN now, before the keys "
+	    "are made?")) == -1)
+		return -1;
+	yes = screen_confirm(s, _("Factory PIN"), text);
+	free(text);
+	return yes && screens_keys_change_pin(s, pin) == -2 ? -1 : 0;
+}
+
 /*
  * Keys, then the submission; the progress line says which, and Esc or F10 stops either
  * safely: the keys made are kept, and Apply again goes on without new ones.
@@ -153,6 +230,10 @@ screens_keys_apply(struct screen *s)
 	if (screens_on_token(s) && screens_app(s)->state == MS_DRAFT &&
 	    (pin = screens_pin(s, _("The two key pairs are made on the token."))) == NULL)
 		return ACTION_STAY;
+	if (pin != NULL && screens_keys_factory_pin(s, &pin) == -1) {
+		secret_free(pin);
+		return ACTION_STAY;
+	}
 	if (screens_on_token(s) && pin == NULL &&
 	    (pin = screens_pin(s, _("The requests are signed by the keys on the token."))) ==
 	    NULL)
@@ -163,6 +244,13 @@ screens_keys_apply(struct screen *s)
 		screen_progress(s, "");
 		if (err.kind == FAILURE_CANCELLED) {
 			screen_message(s, _("Stopped"), err.message);
+			failure_free(&err);
+			return ACTION_STAY;
+		}
+		/* The core's refusal of a factory PIN, said in the words of the box before. */
+		if (err.code != NULL && strcmp(err.code, "pin.factory") == 0) {
+			screen_message(s, _("Factory PIN"), _("No keys were made: the token still "
+			    "has its factory PIN. Press Apply again to change it."));
 			failure_free(&err);
 			return ACTION_STAY;
 		}

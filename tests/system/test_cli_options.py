@@ -14,7 +14,8 @@ from test_ra_cli import DEMO_OPERATOR_PASSWORD
 
 NCAENROLL_COMMANDS = {
     "apply": ["--bin", "--iin", "--email", "--role", "--region", "--city", "--gu-code",
-              "--storage", "--dir", "--token", "--pin-fd", "--captcha-answer", "--resume"],
+              "--storage", "--dir", "--token", "--pin-fd", "--new-pin-fd", "--captcha-answer",
+              "--resume"],
     "status": [],
     "install": ["--password-fd", "--pin-fd", "--legacy"],
     "list": [],

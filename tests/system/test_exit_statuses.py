@@ -52,6 +52,8 @@ ROWS = [
     ("ncaenroll", 4, "a damaged state file", ["--state", "{damaged}", "list"], "{damaged}"),
     ("ncaenroll", 4, "a missing CA file", ["--ca-file", "{home}/none.pem", "status",
                                            "{sent}"], "{home}/none.pem"),
+    ("ncaenroll", 6, "a token still on its factory PIN", ["apply", "{factory_pin}"],
+     "factory PIN"),
     ("ncaenroll-ra", 0, "an application shown", ["show", "{sent}"], None),
     ("ncaenroll-ra", 1, "a mistyped request number", ["show", "{typo}"], None),
     ("ncaenroll-ra", 1, "a decision already taken",
@@ -74,7 +76,19 @@ def fill(world, text):
     return text.format(**world.values)
 
 
+def factory_pin_apply(world):
+    """apply onto a token (SoftHSM2) still on Kaztoken's factory PIN, scripted."""
+    from softhsm import SoftHSM
+    from test_token_factory_pin import KAZTOKEN_PIN, Desk
+    home = os.path.join(world.home, "factory-pin")
+    tok = SoftHSM(os.path.join(home, "token"), label="Factory", pin=KAZTOKEN_PIN)
+    # (--json: the refusal is in the JSON; what was said before it, on stderr.)
+    return Desk(world.svc, os.path.join(home, "home"), tok).apply("kaztoken", KAZTOKEN_PIN)
+
+
 def run(world, prog, args):
+    if "{factory_pin}" in args:
+        return factory_pin_apply(world)
     args = [fill(world, a) for a in args]
     if prog == "ncaenroll":
         return world.run(prog, args)
