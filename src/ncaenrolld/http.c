@@ -50,6 +50,7 @@
 
 #include "common/cause.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/srv.h"
@@ -139,6 +140,12 @@ http_error(struct http_resp *resp, int status, const char *code, const char *fie
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
 	va_end(ap);
+	/*
+	 * A message may quote what a client sent (a path): bytes that are not UTF-8 would
+	 * make no JSON string, and the client a 500 instead of its 4xx.
+	 */
+	if (msg != NULL && utf8_count(msg) == -1)
+		(void)utf8_sanitize(msg, 1);
 	free(resp->raw);
 	resp->raw = NULL;
 	http_json(resp, status, json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code,
