@@ -270,10 +270,13 @@ dms_append(struct dms_conn *c, const char *p, size_t len)
 static void
 dms_local_part(const char *msg, size_t len, char out[DMS_MAX_LOCAL + 1])
 {
-	const char	*p = msg, *end = msg + len, *eol, *lt;
+	const char	*p = msg, *end, *eol, *lt;
 	size_t		 n = 0;
 
 	out[0] = '\0';
+	if (msg == NULL)
+		return;		/* DATA ended at once: no line, no buffer */
+	end = msg + len;
 	for (; p < end && *p != '\n'; p = eol + 1) {	/* the header ends at a blank line */
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
