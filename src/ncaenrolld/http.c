@@ -369,6 +369,8 @@ http_log_safe(const char *s, char *out, size_t outsz)
 	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
 		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	out[i] = '\0';
+	/* Bytes that are not UTF-8, and a character cut at outsz, become '?': a log is text. */
+	(void)utf8_sanitize(out, 0);
 }
 
 /*
