@@ -134,8 +134,8 @@ struct http_body {
  * req->method and req->path among routes (404, or 405 with the path's methods in allow),
  * the body parsed as that route asks (413, 415, 400), its gate and handler, and a 500 when
  * they fail. req carries method, path, client_addr, the client certificate, query and
- * header; its params and body are set here. resp is filled in every case. The daemon
- * calls it for each request; the fuzzer of the handlers (tests/fuzz/fuzz-api.c) too.
+ * header; its params and body are set here, for the call only. resp is filled in every
+ * case. The daemon calls it for each request; the handlers' fuzzer (tests/fuzz) too.
  */
 void	http_handle(struct srv *, const struct http_route *, size_t nroutes,
 	    struct http_req *req, const struct http_body *, struct http_resp *resp,
