@@ -270,10 +270,13 @@ dms_append(struct dms_conn *c, const char *p, size_t len)
 static void
 dms_local_part(const char *msg, size_t len, char out[DMS_MAX_LOCAL + 1])
 {
-	const char	*p = msg, *end = msg + len, *eol, *lt;
+	const char	*p = msg, *end, *eol, *lt;
 	size_t		 n = 0;
 
 	out[0] = '\0';
+	if (msg == NULL)
+		return;		/* DATA ended at once: no line, no buffer */
+	end = msg + len;
 	for (; p < end && *p != '\n'; p = eol + 1) {	/* the header ends at a blank line */
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
@@ -863,4 +866,31 @@ demo_mailsink_stop(struct demo_mailsink *s)
 		(void)close(s->stop[0]);
 	free(s->dir);
 	free(s);
+}
+
+/*
+ * The fuzzer's way in (tests/fuzz/fuzz-mailsink.c): the bytes a client sent, fed to a
+ * conversation as dms_turn feeds what it reads, without a listening socket or thread.
+ */
+int
+demo_mailsink_replay(const char *dir, int fd, const char *data, size_t len, char **cause)
+{
+	struct demo_mailsink	 s;
+	struct dms_conn		*c;
+
+	memset(&s, 0, sizeof s);
+	s.dir = (char *)dir;	/* read only: never freed here */
+	s.lfd = s.stop[0] = s.stop[1] = -1;
+	if (dms_maildir(dir, cause) == -1)
+		return -1;
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		cause_set(cause, "out of memory");
+		return -1;
+	}
+	c->sink = &s;
+	c->fd = fd;
+	dms_feed(c, data, len);
+	dms_reset(c);
+	free(c);
+	return 0;
 }

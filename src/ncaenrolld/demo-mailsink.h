@@ -23,5 +23,12 @@ struct demo_mailsink;
 struct demo_mailsink	*demo_mailsink_start(const char *dir, int *port, char **cause);
 /* Ends the connection in progress, if any, and joins the thread. */
 void			 demo_mailsink_stop(struct demo_mailsink *);
+/*
+ * One conversation of the bytes data holds, as if a client had sent them on fd (its
+ * replies go there: a socket the caller reads or drops), saving into dir like a
+ * running sink. For the fuzzer only; 0, or -1 when dir cannot be made.
+ */
+int			 demo_mailsink_replay(const char *dir, int fd, const char *data,
+			     size_t len, char **cause);
 
 #endif

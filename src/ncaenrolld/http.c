@@ -64,6 +64,7 @@
 #include "common/cause.h"
 #include "common/log.h"
 #include "common/privfile.h"
+#include "common/utf8.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/ratelimit.h"
@@ -173,6 +174,12 @@ http_error(struct http_resp *resp, int status, const char *code, const char *fie
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
 	va_end(ap);
+	/*
+	 * A message may quote what a client sent (a path): bytes that are not UTF-8 would
+	 * make no JSON string, and the client a 500 instead of its 4xx.
+	 */
+	if (msg != NULL && utf8_count(msg) == -1)
+		(void)utf8_sanitize(msg, 1);
 	free(resp->raw);
 	resp->raw = NULL;
 	http_json(resp, status, json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code,
@@ -264,17 +271,16 @@ http_header(const struct http_req *req, const char *name)
  * and the methods the path has in allow).
  */
 static int
-http_route_find(const struct http_server *hs, const char *method, const char *path,
-    struct http_req *req, char *buf, size_t bufsz, struct http_resp *resp, char *allow,
-    size_t allowsz)
+http_route_find(const struct http_route *rt, size_t nroutes, const char *method,
+    const char *path, struct http_req *req, char *buf, size_t bufsz, struct http_resp *resp,
+    char *allow, size_t allowsz)
 {
-	const struct http_route	*rt = hs->routes;
 	const char		*params[HTTP_MAX_PARAMS];
 	size_t			 i;
 	int			 any = 0;
 
 	allow[0] = '\0';
-	for (i = 0; i < hs->nroutes; i++) {
+	for (i = 0; i < nroutes; i++) {
 		if (!http_route_match(rt[i].pattern, path, params, buf, bufsz))
 			continue;
 		if (strcmp(rt[i].method, method) == 0) {
@@ -310,22 +316,21 @@ http_content_type_ok(const char *ct)
 
 /* Parses the request's body for a route that needs a JSON object: 0, or -1 and resp. */
 static int
-http_body_parse(struct MHD_Connection *c, const struct http_rctx *r, struct http_req *req,
+http_body_parse(const char *content_type, const char *body, size_t len, struct http_req *req,
     struct http_resp *resp)
 {
 	json_error_t	err;
 
-	if (!http_content_type_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE))) {
+	if (!http_content_type_ok(content_type)) {
 		http_error(resp, 415, "body.content_type", NULL,
 		    "the body must be JSON (Content-Type: application/json)");
 		return -1;
 	}
-	if (r->len == 0) {
+	if (len == 0) {
 		http_error(resp, 400, "body.missing", NULL, "a JSON object body is required");
 		return -1;
 	}
-	req->body = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	req->body = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	    &err);
 	if (req->body == NULL) {
 		if (json_error_code(&err) == json_error_invalid_utf8)
@@ -398,6 +403,8 @@ http_log_safe(const char *s, char *out, size_t outsz)
 	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
 		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	out[i] = '\0';
+	/* Bytes that are not UTF-8, and a character cut at outsz, become '?': a log is text. */
+	(void)utf8_sanitize(out, 0);
 }
 
 /*
@@ -528,14 +535,51 @@ http_route_call(struct srv *srv, const struct http_route *rt, struct http_req *r
 	return r;
 }
 
+void
+http_handle(struct srv *srv, const struct http_route *routes, size_t nroutes,
+    struct http_req *req, const struct http_body *b, struct http_resp *resp, char *allow,
+    size_t allowsz)
+{
+	char		 buf[HTTP_PATH_BUF];
+	int		 i;
+
+	req->body = NULL;
+	if ((i = http_route_find(routes, nroutes, req->method, req->path, req, buf, sizeof buf,
+	    resp, allow, allowsz)) == -1)
+		return;
+	if (b->too_big) {
+		http_error(resp, 413, "body.too_large", NULL,
+		    "the body is larger than %zu bytes", b->max);
+		return;
+	}
+	if (routes[i].body && http_body_parse(b->content_type, b->data, b->len, req,
+	    resp) == -1)
+		goto out;
+	if (!routes[i].body && b->len > 0) {
+		req->raw_body = (const unsigned char *)b->data;
+		req->raw_len = b->len;
+	}
+	if (http_route_call(srv, &routes[i], req, resp) != HTTP_ANSWERED ||
+	    resp->status < 100 || resp->status > 599 ||
+	    (resp->json == NULL && resp->raw == NULL)) {
+		log_error("%s: the handler failed", routes[i].pattern);
+		http_resp_free(resp);
+		resp->retry_after = 0;
+		http_error(resp, 500, "internal", NULL,
+		    "the service failed to answer; try again later");
+	}
+out:
+	json_decref(req->body);
+	req->body = NULL;
+}
+
 static void
 http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *method,
     const char *path, const struct http_conn *conn, struct http_rctx *r,
     struct http_resp *resp, char *allow, size_t allowsz)
 {
-	struct http_req	 req;
-	char		 buf[HTTP_PATH_BUF];
-	int		 i;
+	struct http_req		req;
+	struct http_body	b;
 
 	memset(&req, 0, sizeof req);
 	req.method = method;
@@ -546,31 +590,13 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	req.query = http_query;
 	req.header = http_header;
 	req.impl = c;
-	if ((i = http_route_find(hs, method, path, &req, buf, sizeof buf, resp, allow,
-	    allowsz)) == -1)
-		return;
-	if (r->too_big) {
-		http_error(resp, 413, "body.too_large", NULL,
-		    "the body is larger than %zu bytes", hs->max_body);
-		return;
-	}
-	if (hs->routes[i].body && http_body_parse(c, r, &req, resp) == -1)
-		goto out;
-	if (!hs->routes[i].body && r->len > 0) {
-		req.raw_body = (const unsigned char *)r->body;
-		req.raw_len = r->len;
-	}
-	if (http_route_call(hs->srv, &hs->routes[i], &req, resp) != HTTP_ANSWERED ||
-	    resp->status < 100 || resp->status > 599 ||
-	    (resp->json == NULL && resp->raw == NULL)) {
-		log_error("%s: the handler failed", hs->routes[i].pattern);
-		http_resp_free(resp);
-		resp->retry_after = 0;
-		http_error(resp, 500, "internal", NULL,
-		    "the service failed to answer; try again later");
-	}
-out:
-	json_decref(req.body);
+	b.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	b.data = r->body;
+	b.len = r->len;
+	b.too_big = r->too_big;
+	b.max = hs->max_body;
+	http_handle(hs->srv, hs->routes, hs->nroutes, &req, &b, resp, allow, allowsz);
 }
 
 static struct http_conn *

@@ -120,6 +120,27 @@ void	http_stop(struct http_server *);
 enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,
     struct http_resp *);
 
+/* A request's body as it came, for http_handle. */
+struct http_body {
+	const char	*content_type;	/* the header as sent; NULL: none */
+	const char	*data;		/* len bytes; NULL when none came */
+	size_t		 len;
+	int		 too_big;	/* more than max came (and was dropped) */
+	size_t		 max;		/* the limit, for the 413's words */
+};
+
+/*
+ * What http.c does with a request once it is in, without libmicrohttpd: the route of
+ * req->method and req->path among routes (404, or 405 with the path's methods in allow),
+ * the body parsed as that route asks (413, 415, 400), its gate and handler, and a 500 when
+ * they fail. req carries method, path, client_addr, the client certificate, query and
+ * header; its params and body are set here, for the call only. resp is filled in every
+ * case. The daemon calls it for each request; the handlers' fuzzer (tests/fuzz) too.
+ */
+void	http_handle(struct srv *, const struct http_route *, size_t nroutes,
+	    struct http_req *req, const struct http_body *, struct http_resp *resp,
+	    char *allow, size_t allowsz);
+
 /* Matches path against pattern, filling params; 1 on match, 0 otherwise. */
 int	http_route_match(const char *pattern, const char *path,
 	    const char *params[HTTP_MAX_PARAMS], char *buf, size_t bufsz);
