@@ -47,7 +47,6 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -85,6 +84,7 @@
 #define HTTP_PATH_BUF		1024
 #define HTTP_DISCARD_MAX	16	/* times max_body read and dropped before a 413 */
 #define HTTP_QUERY_ARGS_MAX	64	/* the API's queries have one or two arguments */
+#define HTTP_QUERY_ARGS_MAX_S	"64"	/* the same, for the 414's words */
 #define HTTP_TALLY_GAP		60	/* seconds between two lines of one tally */
 #define HTTP_TALLY_LINE		256
 #define HTTP_FDS_SPARE		64	/* descriptors besides the connections' */
@@ -95,7 +95,7 @@ struct http_conn {
 	int			 fd;
 	time_t			 started;	/* monotonic: connect or last answer */
 	int			 cut;
-	int			 refused;	/* answered by http_uri_seen: close */
+	size_t			 refused;	/* query arguments, when too many */
 	int			 requested;	/* the current request's headers are in */
 	char			 addr[HTTP_ADDR_MAX];
 	char			 key[RATELIMIT_ADDR_MAX];	/* addr, or its /64 */
@@ -636,72 +636,55 @@ http_query_count(const char *uri)
 	return n;
 }
 
-/* Writes all of buf to the client, in TLS or plain; 0 or -1. Short: it fits a socket. */
-static int
-http_write_direct(const struct http_server *hs, struct MHD_Connection *c, int fd,
-    const char *buf, size_t len)
-{
-	const union MHD_ConnectionInfo	*ci = NULL;
-	ssize_t				 n;
-	int				 tries = 0;
-
-	if (!hs->plain) {
-		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		if (ci == NULL || ci->tls_session == NULL)
-			return -1;
-	}
-	while (len > 0 && tries++ < 100) {
-		n = hs->plain ? send(fd, buf, len, MSG_NOSIGNAL) :
-		    gnutls_record_send((gnutls_session_t)ci->tls_session, buf, len);
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-		} else if (hs->plain ? errno == EAGAIN || errno == EINTR :
-		    n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
-			(void)poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 10);
-		else
-			return -1;
-	}
-	return len == 0 ? 0 : -1;
-}
-
 /*
  * MHD's URI callback, before MHD parses the query. MHD 0.9.75 keeps every argument in the
  * connection's 32 KiB pool; some 600 arguments exhaust it, and MHD then neither answers
  * nor logs, holding the connection until the timeout. A query with more arguments than
- * any route takes is answered here instead, straight on the connection: 414 and the
- * access-log line; its writing side is shut, so MHD closes it at its next step (and the
- * access handler, should MHD get that far, refuses it). Nothing is allocated here: MHD
- * does not always report the end of a request it failed to parse.
+ * any route takes is cut off after its '?' here, in MHD's own buffer (it parses the
+ * arguments from there after this call), so MHD reads an empty query and goes on to the
+ * access handler, which answers 414. Answering straight on the socket instead left MHD
+ * with a connection it had not finished, and it crashed at shutdown now and then.
+ * Nothing is allocated here: MHD does not always report the end of a request.
  */
 static void *
 http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	struct http_server	*hs = cls;
 	struct http_conn	*conn = http_conn_of(c);
-	size_t			 n = http_query_count(uri), len;
-	char			 body[192], buf[512], p[256];
-	int			 hl;
+	size_t			 n = http_query_count(uri);
+	char			*q, p[256];
 
-	if (n <= HTTP_QUERY_ARGS_MAX || conn == NULL || conn->fd < 0)
+	(void)cls;
+	if (n <= HTTP_QUERY_ARGS_MAX || conn == NULL || (q = strchr(uri, '?')) == NULL)
 		return NULL;
-	conn->refused = 1;
-	(void)snprintf(body, sizeof body, "{\"error\":{\"code\":\"request.too_many_arguments\","
-	    "\"message\":\"the query has more than %d arguments\",\"field\":null}}",
-	    HTTP_QUERY_ARGS_MAX);
-	len = strlen(body);
-	hl = snprintf(buf, sizeof buf, "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\n"
-	    "Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", len, body);
-	/* A client that cannot be written to is cut off all the same. */
-	if (hl > 0 && (size_t)hl < sizeof buf)
-		(void)http_write_direct(hs, c, conn->fd, buf, (size_t)hl);
-	(void)shutdown(conn->fd, SHUT_WR);
+	conn->refused = n;
 	http_log_safe(uri, p, sizeof p);
 	p[strcspn(p, "?")] = '\0';
-	log_info("%s \"%s\" 414 %zu 0ms (%zu query arguments, more than %d)", conn->addr, p,
-	    len, n, HTTP_QUERY_ARGS_MAX);
+	q[1] = '\0';	/* MHD's writable read buffer, handed to us as const */
+	log_info("%s \"%s\" 414 (%zu query arguments, more than %d)", conn->addr, p, n,
+	    HTTP_QUERY_ARGS_MAX);
 	return NULL;
+}
+
+/* The 414 for a query http_uri_seen cut off; the connection is closed after it. */
+static enum MHD_Result
+http_refuse_query(struct MHD_Connection *c)
+{
+	static const char	 body[] = "{\"error\":{\"code\":\"request.too_many_arguments\","
+	    "\"message\":\"the query has more than " HTTP_QUERY_ARGS_MAX_S " arguments\","
+	    "\"field\":null}}";
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret = MHD_NO;
+
+	if ((mr = MHD_create_response_from_buffer(sizeof body - 1, (void *)body,
+	    MHD_RESPMEM_PERSISTENT)) == NULL)
+		return MHD_NO;
+	if (MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json; charset=utf-8") == MHD_YES &&
+	    MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES &&
+	    MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES)
+		ret = MHD_queue_response(c, MHD_HTTP_URI_TOO_LONG, mr);
+	MHD_destroy_response(mr);
+	return ret;
 }
 
 static enum MHD_Result
@@ -721,7 +704,7 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 	(void)version;
 	memset(&resp, 0, sizeof resp);
 	if (conn != NULL && conn->refused)
-		return MHD_NO;	/* http_uri_seen answered and shut it */
+		return http_refuse_query(c);
 	if (r == NULL) {	/* the headers are in */
 		if ((r = calloc(1, sizeof *r)) == NULL || conn == NULL) {
 			free(r);
