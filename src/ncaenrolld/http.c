@@ -84,7 +84,6 @@
 #define HTTP_PATH_BUF		1024
 #define HTTP_DISCARD_MAX	16	/* times max_body read and dropped before a 413 */
 #define HTTP_QUERY_ARGS_MAX	64	/* the API's queries have one or two arguments */
-#define HTTP_QUERY_ARGS_MAX_S	"64"	/* the same, for the 414's words */
 #define HTTP_TALLY_GAP		60	/* seconds between two lines of one tally */
 #define HTTP_TALLY_LINE		256
 #define HTTP_FDS_SPARE		64	/* descriptors besides the connections' */
@@ -448,7 +447,7 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 {
 	struct MHD_Response	*mr;
 	enum MHD_Result		 ret;
-	char			*text = NULL, num[32], m[16], p[256];
+	char			*text = NULL, num[64], m[16], p[256];
 	size_t			 len;
 	int			 bad = 0;
 
@@ -482,6 +481,8 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 		    "max-age=31536000");
 	if (allow != NULL && *allow != '\0')
 		bad |= http_add_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
+	if (resp->close)
+		bad |= http_add_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (resp->retry_after > 0) {
 		(void)snprintf(num, sizeof num, "%d", resp->retry_after);
 		bad |= http_add_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, num);
@@ -491,8 +492,13 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 	/* Never the body or the query: they carry personal data; nor a request number. */
 	http_log_safe(method, m, sizeof m);
 	http_log_path(path, p, sizeof p);
-	log_info("%s \"%s %s\" %d %zu %ldms", conn != NULL ? conn->addr : "-", m, p,
-	    resp->status, len, r != NULL ? http_ms_since(&r->t0) : 0L);
+	if (conn != NULL && conn->refused > 0)
+		(void)snprintf(num, sizeof num, " (%zu query arguments, more than %d)",
+		    conn->refused, HTTP_QUERY_ARGS_MAX);
+	else
+		num[0] = '\0';
+	log_info("%s \"%s %s\" %d %zu %ldms%s", conn != NULL ? conn->addr : "-", m, p,
+	    resp->status, len, r != NULL ? http_ms_since(&r->t0) : 0L, num);
 	return ret;
 }
 
@@ -642,49 +648,23 @@ http_query_count(const char *uri)
  * nor logs, holding the connection until the timeout. A query with more arguments than
  * any route takes is cut off after its '?' here, in MHD's own buffer (it parses the
  * arguments from there after this call), so MHD reads an empty query and goes on to the
- * access handler, which answers 414. Answering straight on the socket instead left MHD
- * with a connection it had not finished, and it crashed at shutdown now and then.
- * Nothing is allocated here: MHD does not always report the end of a request.
+ * access handler, which answers 414 as any refusal. Answering straight on the socket
+ * instead left MHD with a connection it had not finished, and it crashed at shutdown now
+ * and then. Nothing is allocated here: MHD does not always report the end of a request.
  */
 static void *
 http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct http_conn	*conn = http_conn_of(c);
 	size_t			 n = http_query_count(uri);
-	char			*q, p[256];
+	char			*q;
 
 	(void)cls;
 	if (n <= HTTP_QUERY_ARGS_MAX || conn == NULL || (q = strchr(uri, '?')) == NULL)
 		return NULL;
 	conn->refused = n;
-	http_log_safe(uri, p, sizeof p);
-	p[strcspn(p, "?")] = '\0';
 	q[1] = '\0';	/* MHD's writable read buffer, handed to us as const */
-	log_info("%s \"%s\" 414 (%zu query arguments, more than %d)", conn->addr, p, n,
-	    HTTP_QUERY_ARGS_MAX);
 	return NULL;
-}
-
-/* The 414 for a query http_uri_seen cut off; the connection is closed after it. */
-static enum MHD_Result
-http_refuse_query(struct MHD_Connection *c)
-{
-	static const char	 body[] = "{\"error\":{\"code\":\"request.too_many_arguments\","
-	    "\"message\":\"the query has more than " HTTP_QUERY_ARGS_MAX_S " arguments\","
-	    "\"field\":null}}";
-	struct MHD_Response	*mr;
-	enum MHD_Result		 ret = MHD_NO;
-
-	if ((mr = MHD_create_response_from_buffer(sizeof body - 1, (void *)body,
-	    MHD_RESPMEM_PERSISTENT)) == NULL)
-		return MHD_NO;
-	if (MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json; charset=utf-8") == MHD_YES &&
-	    MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES &&
-	    MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES)
-		ret = MHD_queue_response(c, MHD_HTTP_URI_TOO_LONG, mr);
-	MHD_destroy_response(mr);
-	return ret;
 }
 
 static enum MHD_Result
@@ -703,8 +683,6 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 
 	(void)version;
 	memset(&resp, 0, sizeof resp);
-	if (conn != NULL && conn->refused)
-		return http_refuse_query(c);
 	if (r == NULL) {	/* the headers are in */
 		if ((r = calloc(1, sizeof *r)) == NULL || conn == NULL) {
 			free(r);
@@ -715,9 +693,14 @@ http_access(void *cls, struct MHD_Connection *c, const char *url, const char *me
 		(void)pthread_mutex_lock(&hs->lock);
 		conn->requested = 1;	/* request_timeout from here, not header_timeout */
 		(void)pthread_mutex_unlock(&hs->lock);
-		if (!http_method_ok(method)) {
+		if (conn->refused > 0) {
+			http_error(&resp, 414, "request.too_many_arguments", NULL,
+			    "the query has more than %d arguments", HTTP_QUERY_ARGS_MAX);
+			resp.close = 1;
+		} else if (!http_method_ok(method))
 			http_error(&resp, 400, "request.method", NULL,
 			    "the request method is not an HTTP token");
+		if (resp.status != 0) {
 			ret = http_send(hs, c, method, url, conn, r, &resp, NULL);
 			http_resp_free(&resp);
 			return ret;

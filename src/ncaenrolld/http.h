@@ -47,6 +47,7 @@ struct http_resp {
 	size_t		 raw_len;
 	const char	*content_type;		/* for raw */
 	int		 retry_after;		/* seconds for a Retry-After header; 0 = none */
+	int		 close;			/* 1: Connection: close after it */
 };
 
 /*
