@@ -251,6 +251,7 @@ srv_lasting_report(struct srv_lasting *l, const char *who, const char *ended, ti
     int rc, char **cause)
 {
 	char	span[32];
+
 	if (rc != 0) {
 		srv_lasting_failed(l, who, now, cause);
 		return;
