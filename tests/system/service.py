@@ -12,9 +12,12 @@ import http.client
 import json
 import os
 import re
+import atexit
 import selectors
+import shutil
 import ssl
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -23,6 +26,37 @@ from conftest import BUILDDIR
 
 FIXED_CAPTCHA = "K7M3P"
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
+
+# The demo's long-lived RSA keys, which a fresh state folder makes anew at every start:
+# three of 3072 bits and one of 2048, two to three seconds of CPU each time, hundreds of
+# times a run. A worker keeps those its first service made and gives them to the next
+# fresh folder, as a restarted demo finds its own: the service still reads, checks and
+# certifies them (ca-demo.c makes every certificate again for a key it finds alone).
+# The operator CA is kept whole: the service never remakes one beside a key it finds.
+SEED_KEYS = ("root.key", "ca.key", "tls.key", "operators-ca.key", "operators-ca.pem")
+_seed_dir = None
+
+
+def _seed_from(state):
+    """Keeps a worker's first fresh demo's keys (see SEED_KEYS)."""
+    global _seed_dir
+    if _seed_dir is not None or not all(os.path.exists(os.path.join(state, f))
+                                        for f in SEED_KEYS):
+        return
+    d = tempfile.mkdtemp(prefix="nca-seed-")
+    atexit.register(shutil.rmtree, d, True)
+    for f in SEED_KEYS:
+        shutil.copy2(os.path.join(state, f), d)
+    _seed_dir = d
+
+
+def _seed_into(state):
+    """Gives a fresh state folder the worker's kept keys; False when there are none yet."""
+    if _seed_dir is None:
+        return False
+    for f in SEED_KEYS:
+        shutil.copy2(os.path.join(_seed_dir, f), state)
+    return True
 
 
 def _yaml(config):
@@ -73,14 +107,18 @@ class Service:
     """One running ncaenrolld --demo on a free loopback port."""
 
     def __init__(self, state, extra=(), config=DEMO_CONFIG_DEFAULT, fixed_captcha=FIXED_CAPTCHA,
-                 timeout=120, demo=True, cafile=None):
+                 timeout=120, demo=True, cafile=None, own_keys=False):
         """config: YAML sections as a dict, written next to the state folder and passed
         with --config; by default generous rate limits (tests share one client address),
         None for no file at all (the service's own defaults). demo=False starts a real
         (non-demo) service: config must then name its TLS, CA and store files, and cafile
-        the chain that verifies its TLS certificate."""
+        the chain that verifies its TLS certificate. own_keys=True: a fresh demo makes its
+        own CA keys rather than take the worker's (SEED_KEYS), for a test that needs two
+        services that do not trust each other, or the making itself."""
         self.state = str(state)
         os.makedirs(self.state, exist_ok=True)
+        fresh = demo and not any(os.path.exists(os.path.join(self.state, f)) for f in SEED_KEYS)
+        seeded = fresh and not own_keys and _seed_into(self.state)
         cmd = [*program(), "--listen", "127.0.0.1:0", "--state-dir", self.state]
         if demo:
             cmd.insert(2, "--demo")
@@ -99,6 +137,8 @@ class Service:
         self.stderr = ""
         self.returncode = None
         self.port = self._wait_listening(timeout)
+        if fresh and not seeded:
+            _seed_from(self.state)
         self.host = "127.0.0.1"
         self.base = f"https://127.0.0.1:{self.port}"
         self.cafile = cafile or os.path.join(self.state, "ca-chain.pem")
