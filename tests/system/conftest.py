@@ -155,10 +155,10 @@ def _deselect(config, items, keep):
 # depends on how the package was built, shipped and installed, so that a file the tarball
 # lacks, an install path or a catalog built wrong fails there. Every other test runs in
 # the sanitizer build, from the same sources, where its memory is checked too: running
-# every test in both builds cost ten minutes of CI.
+# every test in both builds cost ten minutes of CI. (test_dist_complete.py needs the git
+# checkout: it runs there, and make dist itself fails naming a file the tarball lacks.)
 TARBALL = {
     "test_install_dirs.py",         # programs, pages, settings and unit where configure said
-    "test_dist_complete.py",        # every tracked file shipped, or listed as left out
     "test_docs_examples.py",        # the shipped documents' examples, run
     "test_catalogs.py",             # the kk, ru and en catalogs built from the shipped po/
     "test_demo_data.py",            # the demo registries and directories shipped in data/
