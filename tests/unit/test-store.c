@@ -20,13 +20,14 @@
 #include <sqlite3.h>
 
 #include "ncaenrolld/store.h"
+#include "teststore.h"
 
 /* A literal where the store's structs hold char *: the store only reads it. */
 #define W(s)	((char *)(s))
 
 struct fixture {
 	char		 dir[64];
-	char		*path;		/* dir/store.db */
+	char		*path;		/* dir/store.db, or a PostgreSQL database's URI */
 	struct store	*st;
 };
 
@@ -48,8 +49,9 @@ setup(void **state)
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return -1;
 	snprintf(f->dir, sizeof f->dir, "/tmp/test-store.XXXXXX");
-	if (mkdtemp(f->dir) == NULL || asprintf(&f->path, "%s/store.db", f->dir) == -1)
+	if (mkdtemp(f->dir) == NULL)
 		return -1;
+	f->path = teststore_location(state, f->dir);
 	if ((f->st = store_open(f->path, &cause)) == NULL) {
 		print_error("%s\n", cause);
 		free(cause);
@@ -65,6 +67,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	store_close(f->st);
+	teststore_forget(f->path);
 	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	free(f->path);
 	free(f);
@@ -117,17 +120,29 @@ test_open_uri(void **state)
 	struct store	*st;
 	char		*uri = NULL, *cause = NULL;
 
-	assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->path), -1);
+	if (teststore_is_pg(f->path)) {
+		/* postgres:// is the same backend */
+		assert_int_not_equal(asprintf(&uri, "postgres:%s",
+		    f->path + strlen("postgresql:")), -1);
+	} else
+		assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->path), -1);
 	st = reopen(uri);
 	store_close(st);
 	free(uri);
-	assert_int_not_equal(asprintf(&uri, "sqlite://%s", f->path), -1);
+	assert_int_not_equal(asprintf(&uri, teststore_is_pg(f->path) ? "%s" : "sqlite://%s",
+	    f->path), -1);
 	st = reopen(uri);
 	store_close(st);
 	free(uri);
 
-	assert_null(store_open("postgresql://localhost/nca", &cause));
-	assert_non_null(strstr(cause, "postgresql"));
+	/* a server that is not there: the cause names the store, never a password */
+	assert_null(store_open("postgresql://nca:secret@/nca?host=/nonexistent-dir", &cause));
+	assert_non_null(strstr(cause, "postgresql://"));
+	assert_null(strstr(cause, "secret"));
+	free(cause);
+	cause = NULL;
+	assert_null(store_open("mysql://localhost/nca", &cause));
+	assert_non_null(strstr(cause, "mysql"));
 	free(cause);
 	cause = NULL;
 	assert_null(store_open("", &cause));
@@ -141,27 +156,13 @@ test_open_uri(void **state)
 static int
 count_rows(const char *path, const char *sql)
 {
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*st = NULL;
-	int		 n = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return n;
+	return teststore_count(path, sql);
 }
 
 static void
 exec_sql(const char *path, const char *sql)
 {
-	sqlite3	*db = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	teststore_exec(path, sql);
 }
 
 static void
@@ -171,14 +172,17 @@ test_schema(void **state)
 	struct store	*st;
 	char		*cause = NULL;
 
-	/* migrated once (6 migrations), in WAL mode; reopening applies nothing again */
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 6);
+	/* migrated once (SQLite 6 migrations, PostgreSQL 1); reopening applies nothing again */
+	int		 v = teststore_is_pg(f->path) ? 1 : 6;
+
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), v);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), v);
 	st = reopen(f->path);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 6);
-	assert_int_equal(count_rows(f->path,
-	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), v);
+	if (!teststore_is_pg(f->path))		/* SQLite: in WAL mode */
+		assert_int_equal(count_rows(f->path,
+		    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
 	/* a schema from a newer program is refused, and left as it is */
 	exec_sql(f->path, "INSERT INTO schema_migrations (version, applied) VALUES (8, 0)");
@@ -242,7 +246,11 @@ test_open_concurrent(void **state)
 	char			*path = NULL;
 	int			 i;
 
-	assert_int_not_equal(asprintf(&path, "%s/fresh.db", f->dir), -1);
+	/* PostgreSQL: instances starting together on an empty database migrate it once */
+	if (teststore_is_pg(f->path))
+		path = teststore_new_db();
+	else
+		assert_int_not_equal(asprintf(&path, "%s/fresh.db", f->dir), -1);
 	assert_int_equal(pthread_barrier_init(&start, NULL, 6), 0);
 	for (i = 0; i < 6; i++) {
 		o[i] = (struct opener){ .path = path, .start = &start };
@@ -256,7 +264,9 @@ test_open_concurrent(void **state)
 			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
 		store_close(o[i].st);
 	}
-	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"),
+	    teststore_is_pg(path) ? 1 : 6);
+	teststore_forget(path);
 	free(path);
 }
 
@@ -1083,5 +1093,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	return teststore_main("store", tests, sizeof tests / sizeof tests[0]);
 }
