@@ -1093,5 +1093,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
 	};
 
-	return teststore_main("store", tests, sizeof tests / sizeof tests[0]);
+	return teststore_main("store", tests, sizeof tests / sizeof tests[0],
+	    NULL, 0);
 }

@@ -178,24 +178,29 @@ teststore_stop(void **state)
 }
 
 int
-teststore_main(const char *group, const struct CMUnitTest *tests, size_t n)
+teststore_main(const char *group, const struct CMUnitTest *tests, size_t n,
+    const struct CMUnitTest *sqlite_only, size_t k)
 {
 	struct CMUnitTest	*all;
 	char			**names;
 	size_t			  i;
 	int			  rc;
 
-	assert_non_null(all = calloc(2 * n, sizeof *all));
+	assert_non_null(all = calloc(k + 2 * n, sizeof *all));
 	assert_non_null(names = calloc(n, sizeof *names));
-	for (i = 0; i < n; i++) {
-		all[i] = tests[i];
+	for (i = 0; i < k; i++) {
+		all[i] = sqlite_only[i];
 		all[i].initial_state = (void *)&teststore_sqlite;
-		all[n + i] = tests[i];
-		assert_int_not_equal(asprintf(&names[i], "%s (postgresql)", tests[i].name), -1);
-		all[n + i].name = names[i];
-		all[n + i].initial_state = (void *)&teststore_pg;
 	}
-	rc = _cmocka_run_group_tests(group, all, 2 * n, teststore_start, teststore_stop);
+	for (i = 0; i < n; i++) {
+		all[k + i] = tests[i];
+		all[k + i].initial_state = (void *)&teststore_sqlite;
+		all[k + n + i] = tests[i];
+		assert_int_not_equal(asprintf(&names[i], "%s (postgresql)", tests[i].name), -1);
+		all[k + n + i].name = names[i];
+		all[k + n + i].initial_state = (void *)&teststore_pg;
+	}
+	rc = _cmocka_run_group_tests(group, all, k + 2 * n, teststore_start, teststore_stop);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -14,8 +14,12 @@
 
 struct CMUnitTest;
 
-/* Runs tests (n of them) once on SQLite and once on PostgreSQL, as one group. */
-int	 teststore_main(const char *group, const struct CMUnitTest *tests, size_t n);
+/*
+ * Runs tests (n of them) once on SQLite and once on PostgreSQL, as one group, after
+ * sqlite_only (k of them, NULL if none: SQLite's own migrations, say) on SQLite alone.
+ */
+int	 teststore_main(const char *group, const struct CMUnitTest *tests, size_t n,
+	    const struct CMUnitTest *sqlite_only, size_t k);
 /*
  * In a case's setup (state: the setup's argument): the URI of a store for this case, a
  * file in dir (SQLite) or a new database (PostgreSQL), malloc'd.
