@@ -298,6 +298,7 @@ int	store_mail_queue_due(struct store *, time_t now, int reminder_days, int *que
 /*
  * Claims the oldest mail due at now (queued, next_try <= now): state sending, attempts
  * + 1, in one transaction, so two senders never take the same one. *found = 0: none due.
+ * PostgreSQL: the claim is a lease; a mail still "sending" when it ends is claimable.
  */
 int	store_mail_claim(struct store *, time_t now, struct store_mail *, int *found,
 	    char **cause);
@@ -310,7 +311,9 @@ int	store_mail_finish(struct store *, long long id, enum store_mail_state,
 /*
  * At start: mails left sending by a sender that died are queued again, due now. One of
  * them may have reached the relay already: its second delivery is the only duplicate
- * the outbox allows (attempts shows it). *n: how many.
+ * the outbox allows (attempts shows it). *n: how many. PostgreSQL, where another
+ * instance may be sending: only mails whose claim's lease has run out (store_mail_claim
+ * takes those over itself too).
  */
 int	store_mail_recover(struct store *, time_t now, int *n, char **cause);
 /* Mails of number (NULL: all), oldest first; problems: only refused and failed ones. */
