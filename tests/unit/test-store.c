@@ -1070,6 +1070,59 @@ test_bulk_transaction(void **state)
 	assert_int_equal(store_rollback(st), 0);	/* nothing open: harmless */
 }
 
+/* PostgreSQL: the server ends the store's connection (a restart, a failover). */
+static void
+kill_connections(const char *uri)
+{
+	teststore_exec(uri, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+}
+
+/*
+ * A connection lost while idle is opened again: a read is tried once more and answers; a
+ * write is reported lost (it may or may not have been done: never taken for done), and
+ * the next one works. Inside a transaction nothing is tried again on a new connection.
+ */
+static void
+test_connection_lost(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_person	 p = { .iin = "871008401427", .surname = W("ТЕСТОВА"),
+	    .given_name = W("АЙГЕРІМ"), .patronymic = W("") }, got;
+	char			*cause = NULL;
+	int			 found = -1;
+
+	if (!teststore_is_pg(f->path))
+		skip();		/* a file has no connection to lose */
+	OK(store_person_put(f->st, &p, C));
+	kill_connections(f->path);
+	OK(store_person_get(f->st, p.iin, &got, &found, C));
+	assert_int_equal(found, 1);
+	store_person_free(&got);
+
+	kill_connections(f->path);
+	p.surname = W("ЖАҢА");
+	expect_refusal(store_person_put(f->st, &p, &cause), &cause);
+	OK(store_person_put(f->st, &p, C));
+	OK(store_person_get(f->st, p.iin, &got, &found, C));
+	assert_string_equal(got.surname, "ЖАҢА");
+	store_person_free(&got);
+
+	/* a bulk transaction lost half-way: the rest fails, nothing is half-done */
+	OK(store_begin(f->st, C));
+	p.iin[11] = '8';
+	OK(store_person_put(f->st, &p, C));
+	kill_connections(f->path);
+	p.iin[11] = '9';
+	expect_refusal(store_person_put(f->st, &p, &cause), &cause);
+	expect_refusal(store_commit(f->st, &cause), &cause);
+	(void)store_rollback(f->st);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM persons"), 1);
+	OK(store_person_get(f->st, "871008401428", &got, &found, C));
+	assert_int_equal(found, 0);
+	store_person_free(&got);
+}
+
 int
 main(void)
 {
@@ -1091,6 +1144,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_app_race_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_app_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connection_lost, setup, teardown),
 	};
 
 	return teststore_main("store", tests, sizeof tests / sizeof tests[0],
