@@ -1084,7 +1084,7 @@ kill_connections(const char *uri)
  * the next one works. Inside a transaction nothing is tried again on a new connection.
  */
 static void
-test_connection_lost(void **state)
+test_pg_connection_lost(void **state)
 {
 	struct fixture		*f = *state;
 	struct store_person	 p = { .iin = "871008401427", .surname = W("ТЕСТОВА"),
@@ -1092,8 +1092,6 @@ test_connection_lost(void **state)
 	char			*cause = NULL;
 	int			 found = -1;
 
-	if (!teststore_is_pg(f->path))
-		skip();		/* a file has no connection to lose */
 	OK(store_person_put(f->st, &p, C));
 	kill_connections(f->path);
 	OK(store_person_get(f->st, p.iin, &got, &found, C));
@@ -1144,7 +1142,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_app_race_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_app_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connection_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
 	};
 
 	return teststore_main("store", tests, sizeof tests / sizeof tests[0],

@@ -17,6 +17,7 @@ struct CMUnitTest;
 /*
  * Runs tests (n of them) once on SQLite and once on PostgreSQL, as one group, after
  * sqlite_only (k of them, NULL if none: SQLite's own migrations, say) on SQLite alone.
+ * A case named test_pg_* runs on PostgreSQL only (a connection to lose, say).
  */
 int	 teststore_main(const char *group, const struct CMUnitTest *tests, size_t n,
 	    const struct CMUnitTest *sqlite_only, size_t k);
