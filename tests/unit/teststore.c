@@ -312,6 +312,32 @@ teststore_count(const char *uri, const char *sql)
 	return n;
 }
 
+int
+teststore_try(const char *uri, const char *sql)
+{
+	int	rc;
+
+	if (teststore_is_pg(uri)) {
+		PGconn		*c = PQconnectdb(uri);
+		PGresult	*r;
+
+		if (PQstatus(c) != CONNECTION_OK)
+			fail_msg("teststore: %s", PQerrorMessage(c));
+		r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ||
+		    PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3	*db = NULL;
+
+		assert_int_equal(sqlite3_open(uri, &db), SQLITE_OK);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+		assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	}
+	return rc;
+}
+
 void
 teststore_exec(const char *uri, const char *sql)
 {

@@ -34,6 +34,8 @@ void	 teststore_forget(const char *uri);
 /* The first column of the first row of sql as an int (-1: no row). */
 int	 teststore_count(const char *uri, const char *sql);
 void	 teststore_exec(const char *uri, const char *sql);
+/* The same, refused being a result: 0, or -1 when the database refused sql. */
+int	 teststore_try(const char *uri, const char *sql);
 /* The unix socket folder and port of the cluster (NULL before it started). */
 const char	*teststore_pg_dir(void);
 
