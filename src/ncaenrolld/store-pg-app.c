@@ -31,7 +31,7 @@
 /* The SELECT adds renewed_by, found from the other side. */
 #define STORE_PG_APP_SELECT STORE_PG_APP_COLUMNS ", " \
 	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
-	" ORDER BY r.created DESC, r.seq DESC LIMIT 1)"
+	" ORDER BY r.created DESC, r.seq DESC LIMIT 1) AS renewed_by"
 #define STORE_PG_OP_COLUMNS \
 	"name, office, role, serial, created, not_after, revoked"
 #define STORE_PG_AUDIT_COLUMNS \

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1070,6 +1071,163 @@ test_bulk_transaction(void **state)
 	assert_int_equal(store_rollback(st), 0);	/* nothing open: harmless */
 }
 
+/* The desk's queue: submitted only, every filter, oldest deadline first, paged. */
+static void
+test_app_queue(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_queue_filter q;
+	struct store_app	 a, *v = NULL;
+	enum app_status		 cur;
+	size_t			 n = 0, total = 0;
+	int			 won;
+
+	for (int i = 0; i < 5; i++) {
+		make_app(&a, i, 1000 * (i + 1));	/* created 1000 .. 5000 */
+		if (i >= 3) {
+			a.city_id = W("temirtau");
+			a.region_id = W("karaganda");
+			memcpy(a.iin, "760212350620", 13);
+		}
+		insert_app(st, &a);
+	}
+	OK(store_app_transition(st, "1000-0000-0000-0000-0000-0000-0000", APP_SUBMITTED,
+	    APP_REJECTED, NULL, "op", NULL, 6000, &won, &cur, C));
+
+	memset(&q, 0, sizeof q);
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 4);
+	assert_int_equal(total, 4);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0001");
+	assert_string_equal(v[3].number, "1000-0000-0000-0000-0000-0000-0004");
+	assert_string_equal(v[0].csr_auth, a.csr_auth);
+	store_apps_free(v, n);
+
+	q.city_id = "temirtau";
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 2);
+	store_apps_free(v, n);
+	memset(&q, 0, sizeof q);
+	q.region_id = "karaganda";
+	q.created_before = 4000;
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0003");
+	store_apps_free(v, n);
+	memset(&q, 0, sizeof q);
+	q.created_after = 3000;
+	q.idnum = "871008401427";		/* the IIN; the BIN matches all */
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0002");
+	store_apps_free(v, n);
+	memset(&q, 0, sizeof q);
+	q.number = "1000-0000-0000-0000-0000-0000-0004";
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 1);
+	store_apps_free(v, n);
+	/* a page: the total counts every match */
+	memset(&q, 0, sizeof q);
+	q.idnum = "940140000385";
+	q.limit = 2;
+	q.offset = 1;
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 4);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0002");
+	store_apps_free(v, n);
+}
+
+/* RA operators: added, replaced, revoked once, listed by name. */
+static void
+test_operators(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_operator	 op = { .name = W("zhanar"), .office = W("krg-1"),
+	    .role = W("operator"), .created = 100, .not_after = 200 }, got, *v = NULL;
+	struct store_audit	*au = NULL;
+	size_t			 n = 0;
+	int			 found = -1;
+
+	memcpy(op.serial, "0A", 3);
+	OK(store_operator_put(st, &op, "admin", 100, C));
+	op.name = W("aliya");
+	op.role = W("supervisor");
+	OK(store_operator_put(st, &op, "admin", 101, C));
+	memcpy(op.serial, "0B", 3);
+	OK(store_operator_put(st, &op, "admin", 102, C));	/* a new certificate */
+	OK(store_operator_get(st, "aliya", &got, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(got.serial, "0B");
+	assert_string_equal(got.role, "supervisor");
+	assert_int_equal(got.revoked, 0);
+	store_operator_free(&got);
+	OK(store_operator_get(st, "nobody", &got, &found, C));
+	assert_int_equal(found, 0);
+
+	OK(store_operator_revoke(st, "zhanar", "admin", 300, &found, C));
+	assert_int_equal(found, 1);
+	OK(store_operator_revoke(st, "zhanar", "admin", 301, &found, C));
+	assert_int_equal(found, 2);
+	OK(store_operator_revoke(st, "nobody", "admin", 301, &found, C));
+	assert_int_equal(found, 0);
+
+	OK(store_operators(st, &v, &n, C));
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "aliya");
+	assert_string_equal(v[1].name, "zhanar");
+	assert_int_equal(v[1].revoked, 300);
+	store_operators_free(v, n);
+
+	OK(store_audit_list(st, NULL, &au, &n, C));
+	assert_int_equal(n, 4);
+	assert_string_equal(au[0].action, "operator.added");
+	assert_string_equal(au[2].action, "operator.replaced");
+	assert_string_equal(au[3].action, "operator.revoked");
+	store_audit_free(au, n);
+}
+
+/*
+ * The background jobs' lock: one holder at a time across handles (instances) on
+ * PostgreSQL, free again once unlocked or once its holder is gone; SQLite has one process
+ * and every handle gets it.
+ */
+static void
+test_job_lock(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*other = reopen(f->path);
+	int		 got = -1, pg = teststore_is_pg(f->path);
+
+	OK(store_job_lock(f->st, "jobs", &got, C));
+	assert_int_equal(got, 1);
+	OK(store_job_lock(other, "jobs", &got, C));
+	assert_int_equal(got, !pg);
+	if (!pg)
+		store_job_unlock(other, "jobs");
+	OK(store_job_lock(other, "mail", &got, C));		/* another job */
+	assert_int_equal(got, 1);
+	store_job_unlock(other, "mail");
+	store_job_unlock(f->st, "jobs");
+	OK(store_job_lock(other, "jobs", &got, C));
+	assert_int_equal(got, 1);
+	/*
+	 * The holder dies without unlocking: its lock goes with its connection, as soon as
+	 * the server has seen the connection end (a moment after the client closed it).
+	 */
+	store_close(other);
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec	pause = { 0, 20 * 1000 * 1000 };
+
+		OK(store_job_lock(f->st, "jobs", &got, C));
+		if (got)
+			break;
+		(void)nanosleep(&pause, NULL);
+	}
+	assert_int_equal(got, 1);
+	store_job_unlock(f->st, "jobs");
+}
+
 /* PostgreSQL: the server ends the store's connection (a restart, a failover). */
 static void
 kill_connections(const char *uri)
@@ -1142,6 +1300,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_app_race_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_app_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
 	};
 
