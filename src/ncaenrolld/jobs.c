@@ -184,15 +184,24 @@ jobs_round(struct srv *srv, struct jobs_said *said, char **cause)
 {
 	struct store	*st;
 	time_t		 now = srv_now(srv);
-	int		 rc = 0;
+	int		 rc = 0, mine = 0;
 
 	if ((st = srv_store_get(srv, cause)) == NULL)
 		return -1;
-	if (jobs_expire(srv, st, now, cause) == -1 ||
+	/*
+	 * Instances sharing a store (PostgreSQL) take turns at the rounds' changes: one
+	 * expires, approves and sweeps while the others skip. Each signs its own CRLs.
+	 */
+	if (store_job_lock(st, "jobs", &mine, cause) == -1)
+		rc = -1;
+	else if (mine && (jobs_expire(srv, st, now, cause) == -1 ||
 	    jobs_auto_approve(srv, st, now, said, cause) == -1 ||
 	    jobs_mail_due(srv, st, now, cause) == -1 ||
-	    store_sweep(st, now, cause) == -1 ||
-	    (srv->pub != NULL && publish_refresh(srv, st, cause) == -1))
+	    store_sweep(st, now, cause) == -1))
+		rc = -1;
+	if (mine)
+		store_job_unlock(st, "jobs");
+	if (rc == 0 && srv->pub != NULL && publish_refresh(srv, st, cause) == -1)
 		rc = -1;
 	srv_store_put(srv, st);
 	return rc;

@@ -324,7 +324,9 @@ ncaenrolld_demo_files(struct srv_config *cfg, const char *host,
 	    ncaenrolld_setf(&cfg->ca_cert, cause, "%s/ca.pem", d) == -1 ||
 	    ncaenrolld_setf(&cfg->ca_key, cause, "%s/ca.key", d) == -1 ||
 	    ncaenrolld_setf(&cfg->ca_chain, cause, "%s/ca-chain.pem", d) == -1 ||
-	    ncaenrolld_setf(&cfg->store_uri, cause, "sqlite:%s/ncaenrolld.db", d) == -1 ||
+	    /* a store the file names (a demo of instances on PostgreSQL) is kept */
+	    (strcmp(cfg->store_uri, "sqlite:" PKGSTATEDIR "/ncaenrolld.db") == 0 &&
+	    ncaenrolld_setf(&cfg->store_uri, cause, "sqlite:%s/ncaenrolld.db", d) == -1) ||
 	    (cfg->root_crl == NULL &&
 	    ncaenrolld_setf(&cfg->root_crl, cause, "%s/root.crl", d) == -1))
 		return -1;

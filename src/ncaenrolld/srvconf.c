@@ -30,7 +30,7 @@ enum conf_type {
 	CONF_SMTP_URL,		/* smtp(s)://..., or null */
 	CONF_EMAIL,		/* an address, or null */
 	CONF_OPT_STRING,	/* anything non-empty, or null */
-	CONF_STORE,		/* sqlite:PATH or PATH */
+	CONF_STORE,		/* sqlite:PATH, PATH or postgresql://... */
 	CONF_LISTEN,
 	CONF_OPT_LISTEN,	/* HOST:PORT, or null */
 	CONF_LOG_LEVEL,
@@ -48,7 +48,7 @@ static const char *const conf_type_names[] = {
 	[CONF_SMTP_URL] = "an smtp:// or smtps:// URL",
 	[CONF_EMAIL] = "an e-mail address",
 	[CONF_OPT_STRING] = "a non-empty string",
-	[CONF_STORE] = "a store URI (sqlite:PATH)",
+	[CONF_STORE] = "a store URI (sqlite:PATH or postgresql://HOST/DATABASE)",
 	[CONF_LISTEN] = "HOST:PORT",
 	[CONF_OPT_LISTEN] = "HOST:PORT",
 	[CONF_LOG_LEVEL] = "error, warning, info or debug",
@@ -436,7 +436,8 @@ conf_string(struct conf_parse *p, const yaml_node_t *n, const char *name,
 	else if (k->type == CONF_LOG_LEVEL)
 		bad = log_level_parse(v, &level) == -1;
 	else if (k->type == CONF_STORE)
-		bad = strchr(v, ':') != NULL && strncmp(v, "sqlite:", 7) != 0;
+		bad = strchr(v, ':') != NULL && strncmp(v, "sqlite:", 7) != 0 &&
+		    strncmp(v, "postgresql://", 13) != 0 && strncmp(v, "postgres://", 11) != 0;
 	else if (k->type == CONF_EMAIL) {
 		problems_init(&probs);
 		bad = email_check(v, &probs) == -1;

@@ -19,6 +19,7 @@ struct store {
 
 struct store_ops {
 	const char	*scheme;	/* "sqlite" in "sqlite:/var/lib/x.db" */
+	const char	*alias;		/* another name for the scheme, or NULL */
 	/* location: the URI without "scheme:"; fills ->ops itself. */
 	struct store	*(*open)(const char *location, char **cause);
 	void		 (*close)(struct store *);
@@ -111,8 +112,12 @@ struct store_ops {
 	int	(*revocation_generation)(struct store *, long long *gen, char **cause);
 	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
 		    size_t *n, char **cause);
+	/* NULL: one process owns the store, every job lock is got at once */
+	int	(*job_lock)(struct store *, const char *name, int *got, char **cause);
+	void	(*job_unlock)(struct store *, const char *name);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 #endif

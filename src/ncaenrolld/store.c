@@ -18,7 +18,15 @@
 
 static const struct store_ops *const store_backends[] = {
 	&store_sqlite_ops,
+	&store_pg_ops,
 };
+
+/* Whether uri's scheme, len bytes long, is name. */
+static int
+store_scheme_is(const char *uri, size_t len, const char *name)
+{
+	return name != NULL && strlen(name) == len && strncmp(uri, name, len) == 0;
+}
 
 /* The length of "scheme" in "scheme:rest" (RFC 3986 syntax), or 0 for a bare path. */
 static size_t
@@ -51,12 +59,12 @@ store_open(const char *uri, char **cause)
 	if (strncmp(location, "//", 2) == 0)	/* sqlite:///var/lib/x.db */
 		location += 2;
 	for (i = 0; i < sizeof store_backends / sizeof store_backends[0]; i++) {
-		if (strlen(store_backends[i]->scheme) == len &&
-		    strncmp(uri, store_backends[i]->scheme, len) == 0)
+		if (store_scheme_is(uri, len, store_backends[i]->scheme) ||
+		    store_scheme_is(uri, len, store_backends[i]->alias))
 			return store_backends[i]->open(location, cause);
 	}
-	cause_set(cause, _("the store %s: unknown kind \"%.*s\" (this build knows \"sqlite\")"),
-	    uri, (int)len, uri);
+	cause_set(cause, _("the store %s: unknown kind \"%.*s\" (this build knows \"sqlite\" "
+	    "and \"postgresql\")"), uri, (int)len, uri);
 	return NULL;
 }
 
@@ -570,6 +578,23 @@ store_audit_add(struct store *s, time_t at, const char *actor, const char *actio
     const char *number, const char *detail, char **cause)
 {
 	return s->ops->audit_add(s, at, actor, action, number, detail, cause);
+}
+
+int
+store_job_lock(struct store *s, const char *name, int *got, char **cause)
+{
+	if (s->ops->job_lock == NULL) {
+		*got = 1;
+		return 0;
+	}
+	return s->ops->job_lock(s, name, got, cause);
+}
+
+void
+store_job_unlock(struct store *s, const char *name)
+{
+	if (s->ops->job_unlock != NULL)
+		s->ops->job_unlock(s, name);
 }
 
 int

@@ -1,8 +1,9 @@
 /*
  * store — everything ncaenrolld keeps: the registries and directories it answers from,
  * captchas and check tokens, applications with their certificates, and each application's
- * history. This header is the contract; store-sqlite.c is the default backend (a later
- * store-pg.c implements the same functions), chosen by the URI given to store_open().
+ * history. This header is the contract; store-sqlite.c is the default backend and
+ * store-pg.c the one for several instances on one PostgreSQL database, chosen by the URI
+ * given to store_open().
  * Handlers never see SQL. Every function returns 0 or -1 with a cause; lookups report
  * "not there" through *found, never as an error. Strings in results are malloc'd copies
  * released by the matching *_free function. A store is used by one thread at a time;
@@ -19,7 +20,10 @@
 
 struct store;
 
-/* "sqlite:/path/to/file.db" (or a bare path). Creates and migrates the schema. */
+/*
+ * "sqlite:/path/to/file.db" (or a bare path), or "postgresql://[user@]host[:port]/db[?...]"
+ * ("postgres://" too; libpq's URI). Creates and migrates the schema.
+ */
 struct store	*store_open(const char *uri, char **cause);
 void		 store_close(struct store *);
 /* Bulk loading (the demo registries) runs inside one transaction. */
@@ -294,6 +298,7 @@ int	store_mail_queue_due(struct store *, time_t now, int reminder_days, int *que
 /*
  * Claims the oldest mail due at now (queued, next_try <= now): state sending, attempts
  * + 1, in one transaction, so two senders never take the same one. *found = 0: none due.
+ * PostgreSQL: the claim is a lease; a mail still "sending" when it ends is claimable.
  */
 int	store_mail_claim(struct store *, time_t now, struct store_mail *, int *found,
 	    char **cause);
@@ -306,7 +311,9 @@ int	store_mail_finish(struct store *, long long id, enum store_mail_state,
 /*
  * At start: mails left sending by a sender that died are queued again, due now. One of
  * them may have reached the relay already: its second delivery is the only duplicate
- * the outbox allows (attempts shows it). *n: how many.
+ * the outbox allows (attempts shows it). *n: how many. PostgreSQL, where another
+ * instance may be sending: only mails whose claim's lease has run out (store_mail_claim
+ * takes those over itself too).
  */
 int	store_mail_recover(struct store *, time_t now, int *n, char **cause);
 /* Mails of number (NULL: all), oldest first; problems: only refused and failed ones. */
@@ -399,6 +406,16 @@ struct store_queue_filter {
 int	store_app_queue(struct store *, const struct store_queue_filter *,
 	    struct store_app **v, size_t *n, size_t *total, char **cause);
 void	store_apps_free(struct store_app *, size_t n);
+
+/* ---- the background jobs of several instances on one store ---- */
+
+/*
+ * Takes the job lock `name` if no other handle (in this or another instance) holds it:
+ * *got = 1, and the caller runs the job and then calls store_job_unlock; *got = 0, another
+ * runs it now. A lock dies with its holder's connection. SQLite has one process: *got = 1.
+ */
+int	store_job_lock(struct store *, const char *name, int *got, char **cause);
+void	store_job_unlock(struct store *, const char *name);
 
 /* ---- the audit log: append-only, hash-chained (doc/audit.md) ---- */
 

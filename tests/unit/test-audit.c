@@ -1,5 +1,5 @@
 /*
- * The audit log of store.h on a real SQLite file: the canonical encoding against known
+ * The audit log of store.h on a real SQLite file and a PostgreSQL database (teststore.h): the canonical encoding against known
  * vectors (doc/audit.md), an entry for every status change and operator change written in
  * the same transaction (none when the change does not happen), the triggers that refuse
  * UPDATE and DELETE, and store_audit_verify naming the first broken entry when a row was
@@ -17,15 +17,15 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "common/appstatus.h"
 #include "ncaenrolld/store.h"
+#include "teststore.h"
 
 #define T_T0	1764000000
 
 struct fx {
-	char		 dir[64], path[128], uri[160];
+	char		 dir[64], *path, uri[160];	/* path: the file, or a database */
 	struct store	*st;
 };
 
@@ -43,8 +43,9 @@ fx_setup(void **state)
 	assert_non_null(fx);
 	(void)snprintf(fx->dir, sizeof fx->dir, "/tmp/test-audit.XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	(void)snprintf(fx->path, sizeof fx->path, "%s/store.db", fx->dir);
-	(void)snprintf(fx->uri, sizeof fx->uri, "sqlite:%s", fx->path);
+	fx->path = teststore_location(state, fx->dir);
+	(void)snprintf(fx->uri, sizeof fx->uri, "%s%s",
+	    teststore_is_pg(fx->path) ? "" : "sqlite:", fx->path);
 	if ((fx->st = store_open(fx->uri, &cause)) == NULL)
 		fail_msg("store: %s", cause);
 	*state = fx;
@@ -58,6 +59,8 @@ fx_teardown(void **state)
 	char		 cmd[128];
 
 	store_close(fx->st);
+	teststore_forget(fx->path);
+	free(fx->path);
 	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
 	if (system(cmd) != 0)
 		(void)fprintf(stderr, "could not remove %s\n", fx->dir);
@@ -65,17 +68,20 @@ fx_teardown(void **state)
 	return 0;
 }
 
-/* Runs SQL on the file directly, as someone with sqlite3 would: the sqlite3 result code. */
+/* Runs SQL on the store directly, as someone with sqlite3 or psql would: 0 or -1. */
 static int
 fx_sql(struct fx *fx, const char *sql)
 {
-	sqlite3	*db = NULL;
-	int	 rc;
+	return teststore_try(fx->path, sql);
+}
 
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return rc;
+/* Drops the triggers that keep the log append-only, as such a person could. */
+static void
+fx_unguard(struct fx *fx)
+{
+	assert_int_equal(fx_sql(fx, teststore_is_pg(fx->path) ?
+	    "DROP TRIGGER audit_no_change ON audit" :
+	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete"), 0);
 }
 
 /* An application row (the store does not parse CSRs); its number into out. */
@@ -230,8 +236,8 @@ test_sql_cannot_change_it(void **state)
 
 	fx_history(fx, n1);
 	assert_int_not_equal(fx_sql(fx, "UPDATE audit SET detail = 'x' WHERE id = 1"),
-	    SQLITE_OK);
-	assert_int_not_equal(fx_sql(fx, "DELETE FROM audit WHERE id = 5"), SQLITE_OK);
+	    0);
+	assert_int_not_equal(fx_sql(fx, "DELETE FROM audit WHERE id = 5"), 0);
 	fx_verify(fx, 0, NULL);
 }
 
@@ -242,8 +248,8 @@ test_altered_row_is_named(void **state)
 	char		 n1[REQNUM_LEN + 1];
 
 	fx_history(fx, n1);
-	assert_int_equal(fx_sql(fx, "DROP TRIGGER audit_no_update;"
-	    " UPDATE audit SET actor = 'operator:someone' WHERE id = 3"), SQLITE_OK);
+	fx_unguard(fx);
+	assert_int_equal(fx_sql(fx, "UPDATE audit SET actor = 'operator:someone' WHERE id = 3"), 0);
 	fx_verify(fx, 3, "altered");
 }
 
@@ -260,11 +266,11 @@ test_rehashed_row_breaks_the_next(void **state)
 	fx_ok(store_audit_list(fx->st, NULL, &v, &n, &cause), cause);
 	v[2].at += 1;
 	assert_int_equal(store_audit_hash(&v[2], v[2].hash), 0);
-	(void)snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_update;"
-	    " UPDATE audit SET at = %lld, hash = '%s' WHERE id = 3", (long long)v[2].at,
+	fx_unguard(fx);
+	(void)snprintf(sql, sizeof sql, "UPDATE audit SET at = %lld, hash = '%s' WHERE id = 3", (long long)v[2].at,
 	    v[2].hash);
 	store_audit_free(v, n);
-	assert_int_equal(fx_sql(fx, sql), SQLITE_OK);
+	assert_int_equal(fx_sql(fx, sql), 0);
 	fx_verify(fx, 4, "entry 3");
 }
 
@@ -275,10 +281,10 @@ test_deleted_row_is_named(void **state)
 	char		 n1[REQNUM_LEN + 1];
 
 	fx_history(fx, n1);
-	assert_int_equal(fx_sql(fx, "DROP TRIGGER audit_no_delete;"
-	    " DELETE FROM audit WHERE id = 2"), SQLITE_OK);
+	fx_unguard(fx);
+	assert_int_equal(fx_sql(fx, "DELETE FROM audit WHERE id = 2"), 0);
 	fx_verify(fx, 3, "entries 2 to 2");
-	assert_int_equal(fx_sql(fx, "DELETE FROM audit WHERE id = 1"), SQLITE_OK);
+	assert_int_equal(fx_sql(fx, "DELETE FROM audit WHERE id = 1"), 0);
 	fx_verify(fx, 3, "entries 1 to 2");
 }
 
@@ -292,7 +298,7 @@ test_inserted_row_is_named(void **state)
 	assert_int_equal(fx_sql(fx, "INSERT INTO audit (id, at, actor, action, number, detail,"
 	    " prev_hash, hash) VALUES (6, 1764000999, 'operator:ghost', 'application.issued',"
 	    " '', '', 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',"
-	    " 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee')"), SQLITE_OK);
+	    " 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee')"), 0);
 	fx_verify(fx, 6, "prev_hash");
 	/* Appending goes on from the stored head, and the break stays found. */
 	fx_ok(store_audit_add(fx->st, T_T0 + 500, "test", "note.test", "", "", &cause), cause);
@@ -336,5 +342,5 @@ main(void)
 		    fx_teardown),
 	};
 
-	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
+	return teststore_main("audit", tests, sizeof tests / sizeof tests[0], NULL, 0);
 }

@@ -164,6 +164,10 @@ test_full_file(void **state)
 	assert_int_equal(f->cfg.demo.auto_approve, 5);
 	assert_string_equal(f->cfg.demo.fixed_captcha, "ABCDE");
 	assert_string_equal(f->cfg.log_level, "debug");
+	/* PostgreSQL, for several instances on one database */
+	write_file(f, "store: postgresql://nca@db.example.kz/nca\n");
+	assert_int_equal(srvconf_load(&f->cfg, f->file, NULL), 0);
+	assert_string_equal(f->cfg.store_uri, "postgresql://nca@db.example.kz/nca");
 }
 
 static void
@@ -222,7 +226,7 @@ test_bad_values(void **state)
 	refused(f, "ca:\n  crl_url: ftp://x/y\n", 2, "is not an http:// or https:// URL");
 	refused(f, "mail:\n  smtp_url: smtp://h\n  from: not-an-address\n", 3,
 	    "is not an e-mail address");
-	refused(f, "store: postgresql://db/x\n", 1, "store URI");
+	refused(f, "store: mysql://db/x\n", 1, "store URI");
 	refused(f, "tls:\n  cert: \"\"\n", 2, "non-empty");
 	refused(f, "tls:\n  cert:\n", 2, "a value is required");
 	refused(f, "demo:\n  enabled: yes-please\n", 2, "true or false");

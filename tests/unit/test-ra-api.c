@@ -37,6 +37,7 @@
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
+#include "teststore.h"
 
 #define T_BIN		"940140000385"
 #define T_IIN		"871008401427"
@@ -199,7 +200,13 @@ fx_setup(void **state)
 	(void)snprintf(fx->dir, sizeof fx->dir, "/tmp/test-ra-api.XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	(void)snprintf(fx->clock, sizeof fx->clock, "%s/clock", fx->dir);
-	(void)snprintf(fx->db, sizeof fx->db, "sqlite:%s/store.db", fx->dir);
+	{	/* SQLite in the folder, or a PostgreSQL database (teststore.h) */
+		char	*loc = teststore_location(state, fx->dir);
+
+		(void)snprintf(fx->db, sizeof fx->db, "%s%s",
+		    teststore_is_pg(loc) ? "" : "sqlite:", loc);
+		free(loc);
+	}
 	(void)snprintf(fx->ca_cert, sizeof fx->ca_cert, "%s/ca.pem", fx->dir);
 	(void)snprintf(fx->ca_key, sizeof fx->ca_key, "%s/ca.key", fx->dir);
 	(void)snprintf(fx->ca_chain, sizeof fx->ca_chain, "%s/ca-chain.pem", fx->dir);
@@ -239,6 +246,7 @@ fx_teardown(void **state)
 	free(fx->taldy.der);
 	free(fx->chief.der);
 	srv_pool_free(fx->srv.stores);
+	teststore_forget(fx->db);
 	ratelimit_free(fx->srv.ratelimit);
 	ca_free(fx->srv.ca);
 	operator_ca_free(fx->srv.opca);
@@ -709,21 +717,25 @@ test_decision_after_expiry(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* Each case makes a CA (seconds): PostgreSQL runs the approvals only. */
+	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test_setup_teardown(test_refused_without_an_operator, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_queue_scopes_and_filters, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_show, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_approve, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_approve_the_ca_cannot_do, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reject, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_two_approvals_one_winner, fx_setup,
-		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_decision_after_expiry, fx_setup,
 		    fx_teardown),
 	};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_approve, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_two_approvals_one_winner, fx_setup,
+		    fx_teardown),
+	};
 
-	return cmocka_run_group_tests_name("ra-api", tests, NULL, NULL);
+	return teststore_main("ra-api", tests, sizeof tests / sizeof tests[0], sqlite_only,
+	    sizeof sqlite_only / sizeof sqlite_only[0]);
 }

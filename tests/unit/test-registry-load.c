@@ -20,6 +20,7 @@
 
 #include "ncaenrolld/registry-load.h"
 #include "ncaenrolld/store.h"
+#include "teststore.h"
 
 struct fixture {
 	char		 dir[64];
@@ -102,8 +103,9 @@ setup(void **state)
 		return -1;
 	snprintf(f->dir, sizeof f->dir, "/tmp/test-registry.XXXXXX");
 	if (mkdtemp(f->dir) == NULL || asprintf(&f->data, "%s/data", f->dir) == -1 ||
-	    asprintf(&f->db, "%s/store.db", f->dir) == -1 || mkdir(f->data, 0700) == -1)
+	    mkdir(f->data, 0700) == -1)
 		return -1;
+	f->db = teststore_location(state, f->dir);
 	if ((f->st = store_open(f->db, &cause)) == NULL) {
 		print_error("%s\n", cause);
 		free(cause);
@@ -119,6 +121,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	store_close(f->st);
+	teststore_forget(f->db);
 	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	free(f->data);
 	free(f->db);
@@ -422,5 +425,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_demo_data, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("registry-load", tests, NULL, NULL);
+	return teststore_main("registry-load", tests, sizeof tests / sizeof tests[0], NULL, 0);
 }

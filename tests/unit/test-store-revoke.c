@@ -1,5 +1,6 @@
 /*
- * The store's revocation and renewal on real SQLite files: migration 4 from a version-3
+ * The store's revocation and renewal on real SQLite files and PostgreSQL databases
+ * (teststore.h): SQLite's migration 4 from a version-3
  * store made with the old schema (every row and index kept, foreign keys intact), the
  * revoke transition and its refusals, what CRLs and OCSP read, single-use challenges,
  * the renewal link and the superseding revocation when a renewal is installed, the
@@ -21,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "ncaenrolld/store.h"
+#include "teststore.h"
 
 #define W(s)	((char *)(s))
 
@@ -131,8 +133,9 @@ setup(void **state)
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return -1;
 	snprintf(f->dir, sizeof f->dir, "/tmp/test-store-revoke.XXXXXX");
-	if (mkdtemp(f->dir) == NULL || asprintf(&f->path, "%s/store.db", f->dir) == -1)
+	if (mkdtemp(f->dir) == NULL)
 		return -1;
+	f->path = teststore_location(state, f->dir);
 	*state = f;
 	return 0;
 }
@@ -167,6 +170,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	store_close(f->st);
+	teststore_forget(f->path);
 	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	free(f->path);
 	free(f);
@@ -189,17 +193,7 @@ exec_sql(const char *path, const char *sql)
 static int
 count_rows(const char *path, const char *sql)
 {
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*st = NULL;
-	int		 n = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return n;
+	return teststore_count(path, sql);
 }
 
 static void
@@ -422,6 +416,14 @@ test_fresh_schema(void **state)
 {
 	struct fixture	*f = *state;
 
+	if (teststore_is_pg(f->path)) {
+		assert_int_equal(count_rows(f->path,
+		    "SELECT MAX(version) FROM schema_migrations"), 1);
+		assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM"
+		    " information_schema.tables WHERE table_name IN"
+		    " ('revocations', 'challenges', 'crl_numbers')"), 3);
+		return;
+	}
 	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE"
 	    " name IN ('revocations', 'challenges', 'crl_numbers')"), 3);
@@ -713,10 +715,12 @@ test_crl_numbers(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_reject_codes_from_v2, setup,
 		    teardown),
+	};
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_schema, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_renewal_supersedes, setup_open, teardown),
@@ -726,5 +730,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_crl_numbers, setup_open, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return teststore_main("store-revoke", tests, sizeof tests / sizeof tests[0],
+	    sqlite_only, sizeof sqlite_only / sizeof sqlite_only[0]);
 }

@@ -14,19 +14,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
 
 #include "ncaenrolld/store.h"
+#include "teststore.h"
 
 /* A literal where the store's structs hold char *: the store only reads it. */
 #define W(s)	((char *)(s))
 
 struct fixture {
 	char		 dir[64];
-	char		*path;		/* dir/store.db */
+	char		*path;		/* dir/store.db, or a PostgreSQL database's URI */
 	struct store	*st;
 };
 
@@ -48,8 +50,9 @@ setup(void **state)
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return -1;
 	snprintf(f->dir, sizeof f->dir, "/tmp/test-store.XXXXXX");
-	if (mkdtemp(f->dir) == NULL || asprintf(&f->path, "%s/store.db", f->dir) == -1)
+	if (mkdtemp(f->dir) == NULL)
 		return -1;
+	f->path = teststore_location(state, f->dir);
 	if ((f->st = store_open(f->path, &cause)) == NULL) {
 		print_error("%s\n", cause);
 		free(cause);
@@ -65,6 +68,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	store_close(f->st);
+	teststore_forget(f->path);
 	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	free(f->path);
 	free(f);
@@ -117,17 +121,29 @@ test_open_uri(void **state)
 	struct store	*st;
 	char		*uri = NULL, *cause = NULL;
 
-	assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->path), -1);
+	if (teststore_is_pg(f->path)) {
+		/* postgres:// is the same backend */
+		assert_int_not_equal(asprintf(&uri, "postgres:%s",
+		    f->path + strlen("postgresql:")), -1);
+	} else
+		assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->path), -1);
 	st = reopen(uri);
 	store_close(st);
 	free(uri);
-	assert_int_not_equal(asprintf(&uri, "sqlite://%s", f->path), -1);
+	assert_int_not_equal(asprintf(&uri, teststore_is_pg(f->path) ? "%s" : "sqlite://%s",
+	    f->path), -1);
 	st = reopen(uri);
 	store_close(st);
 	free(uri);
 
-	assert_null(store_open("postgresql://localhost/nca", &cause));
-	assert_non_null(strstr(cause, "postgresql"));
+	/* a server that is not there: the cause names the store, never a password */
+	assert_null(store_open("postgresql://nca:secret@/nca?host=/nonexistent-dir", &cause));
+	assert_non_null(strstr(cause, "postgresql://"));
+	assert_null(strstr(cause, "secret"));
+	free(cause);
+	cause = NULL;
+	assert_null(store_open("mysql://localhost/nca", &cause));
+	assert_non_null(strstr(cause, "mysql"));
 	free(cause);
 	cause = NULL;
 	assert_null(store_open("", &cause));
@@ -141,27 +157,13 @@ test_open_uri(void **state)
 static int
 count_rows(const char *path, const char *sql)
 {
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*st = NULL;
-	int		 n = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return n;
+	return teststore_count(path, sql);
 }
 
 static void
 exec_sql(const char *path, const char *sql)
 {
-	sqlite3	*db = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	teststore_exec(path, sql);
 }
 
 static void
@@ -171,14 +173,17 @@ test_schema(void **state)
 	struct store	*st;
 	char		*cause = NULL;
 
-	/* migrated once (6 migrations), in WAL mode; reopening applies nothing again */
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 6);
+	/* migrated once (SQLite 6 migrations, PostgreSQL 1); reopening applies nothing again */
+	int		 v = teststore_is_pg(f->path) ? 1 : 6;
+
+	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), v);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), v);
 	st = reopen(f->path);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), 6);
-	assert_int_equal(count_rows(f->path,
-	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), v);
+	if (!teststore_is_pg(f->path))		/* SQLite: in WAL mode */
+		assert_int_equal(count_rows(f->path,
+		    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
 	/* a schema from a newer program is refused, and left as it is */
 	exec_sql(f->path, "INSERT INTO schema_migrations (version, applied) VALUES (8, 0)");
@@ -242,7 +247,11 @@ test_open_concurrent(void **state)
 	char			*path = NULL;
 	int			 i;
 
-	assert_int_not_equal(asprintf(&path, "%s/fresh.db", f->dir), -1);
+	/* PostgreSQL: instances starting together on an empty database migrate it once */
+	if (teststore_is_pg(f->path))
+		path = teststore_new_db();
+	else
+		assert_int_not_equal(asprintf(&path, "%s/fresh.db", f->dir), -1);
 	assert_int_equal(pthread_barrier_init(&start, NULL, 6), 0);
 	for (i = 0; i < 6; i++) {
 		o[i] = (struct opener){ .path = path, .start = &start };
@@ -256,7 +265,9 @@ test_open_concurrent(void **state)
 			fail_msg("opener %d: %s", i, o[i].cause ? o[i].cause : "?");
 		store_close(o[i].st);
 	}
-	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"),
+	    teststore_is_pg(path) ? 1 : 6);
+	teststore_forget(path);
 	free(path);
 }
 
@@ -1060,6 +1071,214 @@ test_bulk_transaction(void **state)
 	assert_int_equal(store_rollback(st), 0);	/* nothing open: harmless */
 }
 
+/* The desk's queue: submitted only, every filter, oldest deadline first, paged. */
+static void
+test_app_queue(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_queue_filter q;
+	struct store_app	 a, *v = NULL;
+	enum app_status		 cur;
+	size_t			 n = 0, total = 0;
+	int			 won;
+
+	for (int i = 0; i < 5; i++) {
+		make_app(&a, i, 1000 * (i + 1));	/* created 1000 .. 5000 */
+		if (i >= 3) {
+			a.city_id = W("temirtau");
+			a.region_id = W("karaganda");
+			memcpy(a.iin, "760212350620", 13);
+		}
+		insert_app(st, &a);
+	}
+	OK(store_app_transition(st, "1000-0000-0000-0000-0000-0000-0000", APP_SUBMITTED,
+	    APP_REJECTED, NULL, "op", NULL, 6000, &won, &cur, C));
+
+	memset(&q, 0, sizeof q);
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 4);
+	assert_int_equal(total, 4);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0001");
+	assert_string_equal(v[3].number, "1000-0000-0000-0000-0000-0000-0004");
+	assert_string_equal(v[0].csr_auth, a.csr_auth);
+	store_apps_free(v, n);
+
+	q.city_id = "temirtau";
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 2);
+	store_apps_free(v, n);
+	memset(&q, 0, sizeof q);
+	q.region_id = "karaganda";
+	q.created_before = 4000;
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0003");
+	store_apps_free(v, n);
+	memset(&q, 0, sizeof q);
+	q.created_after = 3000;
+	q.idnum = "871008401427";		/* the IIN; the BIN matches all */
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0002");
+	store_apps_free(v, n);
+	memset(&q, 0, sizeof q);
+	q.number = "1000-0000-0000-0000-0000-0000-0004";
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 1);
+	store_apps_free(v, n);
+	/* a page: the total counts every match */
+	memset(&q, 0, sizeof q);
+	q.idnum = "940140000385";
+	q.limit = 2;
+	q.offset = 1;
+	OK(store_app_queue(st, &q, &v, &n, &total, C));
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 4);
+	assert_string_equal(v[0].number, "1000-0000-0000-0000-0000-0000-0002");
+	store_apps_free(v, n);
+}
+
+/* RA operators: added, replaced, revoked once, listed by name. */
+static void
+test_operators(void **state)
+{
+	struct store		*st = ((struct fixture *)*state)->st;
+	struct store_operator	 op = { .name = W("zhanar"), .office = W("krg-1"),
+	    .role = W("operator"), .created = 100, .not_after = 200 }, got, *v = NULL;
+	struct store_audit	*au = NULL;
+	size_t			 n = 0;
+	int			 found = -1;
+
+	memcpy(op.serial, "0A", 3);
+	OK(store_operator_put(st, &op, "admin", 100, C));
+	op.name = W("aliya");
+	op.role = W("supervisor");
+	OK(store_operator_put(st, &op, "admin", 101, C));
+	memcpy(op.serial, "0B", 3);
+	OK(store_operator_put(st, &op, "admin", 102, C));	/* a new certificate */
+	OK(store_operator_get(st, "aliya", &got, &found, C));
+	assert_int_equal(found, 1);
+	assert_string_equal(got.serial, "0B");
+	assert_string_equal(got.role, "supervisor");
+	assert_int_equal(got.revoked, 0);
+	store_operator_free(&got);
+	OK(store_operator_get(st, "nobody", &got, &found, C));
+	assert_int_equal(found, 0);
+
+	OK(store_operator_revoke(st, "zhanar", "admin", 300, &found, C));
+	assert_int_equal(found, 1);
+	OK(store_operator_revoke(st, "zhanar", "admin", 301, &found, C));
+	assert_int_equal(found, 2);
+	OK(store_operator_revoke(st, "nobody", "admin", 301, &found, C));
+	assert_int_equal(found, 0);
+
+	OK(store_operators(st, &v, &n, C));
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "aliya");
+	assert_string_equal(v[1].name, "zhanar");
+	assert_int_equal(v[1].revoked, 300);
+	store_operators_free(v, n);
+
+	OK(store_audit_list(st, NULL, &au, &n, C));
+	assert_int_equal(n, 4);
+	assert_string_equal(au[0].action, "operator.added");
+	assert_string_equal(au[2].action, "operator.replaced");
+	assert_string_equal(au[3].action, "operator.revoked");
+	store_audit_free(au, n);
+}
+
+/*
+ * The background jobs' lock: one holder at a time across handles (instances) on
+ * PostgreSQL, free again once unlocked or once its holder is gone; SQLite has one process
+ * and every handle gets it.
+ */
+static void
+test_job_lock(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*other = reopen(f->path);
+	int		 got = -1, pg = teststore_is_pg(f->path);
+
+	OK(store_job_lock(f->st, "jobs", &got, C));
+	assert_int_equal(got, 1);
+	OK(store_job_lock(other, "jobs", &got, C));
+	assert_int_equal(got, !pg);
+	if (!pg)
+		store_job_unlock(other, "jobs");
+	OK(store_job_lock(other, "mail", &got, C));		/* another job */
+	assert_int_equal(got, 1);
+	store_job_unlock(other, "mail");
+	store_job_unlock(f->st, "jobs");
+	OK(store_job_lock(other, "jobs", &got, C));
+	assert_int_equal(got, 1);
+	/*
+	 * The holder dies without unlocking: its lock goes with its connection, as soon as
+	 * the server has seen the connection end (a moment after the client closed it).
+	 */
+	store_close(other);
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec	pause = { 0, 20 * 1000 * 1000 };
+
+		OK(store_job_lock(f->st, "jobs", &got, C));
+		if (got)
+			break;
+		(void)nanosleep(&pause, NULL);
+	}
+	assert_int_equal(got, 1);
+	store_job_unlock(f->st, "jobs");
+}
+
+/* PostgreSQL: the server ends the store's connection (a restart, a failover). */
+static void
+kill_connections(const char *uri)
+{
+	teststore_exec(uri, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+}
+
+/*
+ * A connection lost while idle is opened again: a read is tried once more and answers; a
+ * write is reported lost (it may or may not have been done: never taken for done), and
+ * the next one works. Inside a transaction nothing is tried again on a new connection.
+ */
+static void
+test_pg_connection_lost(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_person	 p = { .iin = "871008401427", .surname = W("ТЕСТОВА"),
+	    .given_name = W("АЙГЕРІМ"), .patronymic = W("") }, got;
+	char			*cause = NULL;
+	int			 found = -1;
+
+	OK(store_person_put(f->st, &p, C));
+	kill_connections(f->path);
+	OK(store_person_get(f->st, p.iin, &got, &found, C));
+	assert_int_equal(found, 1);
+	store_person_free(&got);
+
+	kill_connections(f->path);
+	p.surname = W("ЖАҢА");
+	expect_refusal(store_person_put(f->st, &p, &cause), &cause);
+	OK(store_person_put(f->st, &p, C));
+	OK(store_person_get(f->st, p.iin, &got, &found, C));
+	assert_string_equal(got.surname, "ЖАҢА");
+	store_person_free(&got);
+
+	/* a bulk transaction lost half-way: the rest fails, nothing is half-done */
+	OK(store_begin(f->st, C));
+	p.iin[11] = '8';
+	OK(store_person_put(f->st, &p, C));
+	kill_connections(f->path);
+	p.iin[11] = '9';
+	expect_refusal(store_person_put(f->st, &p, &cause), &cause);
+	expect_refusal(store_commit(f->st, &cause), &cause);
+	(void)store_rollback(f->st);
+	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM persons"), 1);
+	OK(store_person_get(f->st, "871008401428", &got, &found, C));
+	assert_int_equal(found, 0);
+	store_person_free(&got);
+}
+
 int
 main(void)
 {
@@ -1081,7 +1300,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_app_race_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_app_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_app_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	return teststore_main("store", tests, sizeof tests / sizeof tests[0],
+	    NULL, 0);
 }
