@@ -66,6 +66,7 @@
 #include "common/utf8.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 
@@ -118,6 +119,7 @@ struct http_rctx {
 	size_t		 len, cap;
 	int		 too_big;
 	struct timespec	 t0;
+	const struct http_route *route;	/* matched, for the metrics; NULL: none */
 };
 
 struct http_server {
@@ -489,6 +491,8 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 	}
 	ret = bad ? MHD_NO : MHD_queue_response(c, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
+	metrics_request(hs->srv->metrics, r != NULL ? r->route : NULL, resp->status,
+	    r != NULL ? &r->t0 : NULL);
 	/* Never the body or the query: they carry personal data; nor a request number. */
 	http_log_safe(method, m, sizeof m);
 	http_log_path(path, p, sizeof p);
@@ -553,6 +557,7 @@ http_handle(struct srv *srv, const struct http_route *routes, size_t nroutes,
 	if ((i = http_route_find(routes, nroutes, req->method, req->path, req, buf, sizeof buf,
 	    resp, allow, allowsz)) == -1)
 		return;
+	req->route = &routes[i];
 	if (b->too_big) {
 		http_error(resp, 413, "body.too_large", NULL,
 		    "the body is larger than %zu bytes", b->max);
@@ -603,6 +608,7 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	b.too_big = r->too_big;
 	b.max = hs->max_body;
 	http_handle(hs->srv, hs->routes, hs->nroutes, &req, &b, resp, allow, allowsz);
+	r->route = req.route;
 }
 
 static struct http_conn *
@@ -870,7 +876,8 @@ http_tally_say(struct http_tally *t, time_t now, int force)
  * connection now, 0 when it may. Under hs->lock.
  */
 static int
-http_slot_refused(const struct http_server *hs, const char *key, char *why, size_t len)
+http_slot_refused(const struct http_server *hs, const char *key, char *why, size_t len,
+    enum metrics_refusal *reason)
 {
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
 	const struct http_conn	*conn;
@@ -879,14 +886,15 @@ http_slot_refused(const struct http_server *hs, const char *key, char *why, size
 	for (conn = hs->conns; conn != NULL; conn = conn->next)
 		held += strcmp(conn->key, key) == 0;
 	if (hs->nconns >= all)
-		(void)snprintf(why, len, "all %zu slots are taken", all);
+		(void)snprintf(why, len, "all %zu slots are taken", all),
+		    *reason = METRICS_REFUSED_FULL;
 	else if (held >= (size_t)pol->connections_per_address)
 		(void)snprintf(why, len, "the address holds %zu, as many as one address may",
-		    held);
+		    held), *reason = METRICS_REFUSED_ADDRESS;
 	else if (2 * hs->nconns > all && held >= (size_t)pol->connections_per_address_busy)
 		(void)snprintf(why, len, "%zu of the %zu slots are taken, more than half, and "
 		    "the address holds %zu, as many as one address may then", hs->nconns, all,
-		    held);
+		    held), *reason = METRICS_REFUSED_ADDRESS_BUSY;
 	else
 		return 0;
 	return 1;
@@ -899,17 +907,20 @@ http_accept(void *cls, const struct sockaddr *sa, socklen_t salen)
 	struct http_server	*hs = cls;
 	char			 addr[HTTP_ADDR_MAX], key[RATELIMIT_ADDR_MAX], why[160];
 	char			 line[HTTP_TALLY_LINE];
+	enum metrics_refusal	 reason = METRICS_REFUSED_FULL;
 	int			 refused, say = 0;
 
 	(void)salen;
 	http_addr_string(sa, addr);
 	ratelimit_key(addr, key);
 	(void)pthread_mutex_lock(&hs->lock);
-	if ((refused = http_slot_refused(hs, key, why, sizeof why))) {
+	if ((refused = http_slot_refused(hs, key, why, sizeof why, &reason))) {
 		(void)snprintf(line, sizeof line, "%s: connection refused: %s", addr, why);
 		say = http_tally_add(&hs->refusals, http_mono(), line);
 	}
 	(void)pthread_mutex_unlock(&hs->lock);
+	if (refused)
+		metrics_refused(hs->srv->metrics, reason);
 	if (say)
 		log_warning("%s (more refusals are summed up once a minute)", line);
 	return refused ? MHD_NO : MHD_YES;
@@ -942,6 +953,7 @@ http_watchdog(void *arg)
 			    http_tally_add(&hs->cutoffs, now, line))
 				log_info("%s (more cut-offs are summed up once a minute)", line);
 			conn->cut = 1;
+			metrics_count(hs->srv->metrics, METRICS_CUT_OFF);
 		}
 		http_tally_say(&hs->refusals, now, 0);
 		http_tally_say(&hs->cutoffs, now, 0);

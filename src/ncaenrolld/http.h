@@ -38,6 +38,7 @@ struct http_req {
 	const char	*(*header)(const struct http_req *, const char *name);
 	void		*impl;			/* http.c's own, for query() */
 	void		*caller;		/* what the route's gate established */
+	const struct http_route *route;		/* set by http_handle: the one matched */
 };
 
 struct http_resp {
@@ -82,6 +83,9 @@ struct http_route {
 
 extern const struct http_route http_routes[];
 extern const size_t http_nroutes;
+/* metrics_listen's: the probes and the metrics (routes.c, api-health.c). */
+extern const struct http_route http_metrics_routes[];
+extern const size_t http_metrics_nroutes;
 /* The plain-http listener's: public signed objects only (routes.c, api-publish.c). */
 
 /* Fill resp; both take ownership of what they are given. */

@@ -39,6 +39,7 @@
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/mailer.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/operator.h"
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/ratelimit.h"
@@ -76,10 +77,12 @@ struct ncaenrolld {
 	struct jobs		*jobs;
 	struct demo_mailsink	*mailsink;	/* a demo's own receiver, or NULL */
 	struct http_server	*http, *http_plain;
+	struct http_server	*http_metrics;	/* metrics_listen's, or NULL */
 	struct http_route	*public_routes;	/* the plain listener's, from the URLs */
 	size_t			 npublic_routes;
-	int			 port, http_port;
+	int			 port, http_port, metrics_port;
 	char			 host[SRV_HOST_MAX], http_host[SRV_HOST_MAX];
+	char			 metrics_host[SRV_HOST_MAX];
 };
 
 static const struct {
@@ -597,16 +600,66 @@ ncaenrolld_publish(struct srv *srv, char **cause)
 	return rc;
 }
 
+/* The metrics_listen listener's socket, or -1 in *fd when none is configured. */
+static int
+ncaenrolld_listen_metrics(struct ncaenrolld *d, int *fd, char **cause)
+{
+	int	port;
+
+	*fd = -1;
+	if (d->cfg.metrics_listen == NULL)
+		return 0;
+	if (srvconf_listen_parse(d->cfg.metrics_listen, d->metrics_host, &port, cause) == -1)
+		return -1;
+	return (*fd = http_listen(d->metrics_host, port, &d->metrics_port, cause)) == -1 ?
+	    -1 : 0;
+}
+
+/* A route's names, for the metrics (which see rows as bytes). */
+static void
+ncaenrolld_route_name(const void *row, const char **method, const char **pattern)
+{
+	const struct http_route	*rt = row;
+
+	*method = rt->method;
+	*pattern = rt->pattern;
+}
+
+/* The listeners' route tables counted, then metrics_listen's listener (owning fd). */
+static int
+ncaenrolld_metrics(struct ncaenrolld *d, int fd, char **cause)
+{
+	struct metrics	*m = d->srv.metrics;
+	const size_t	 size = sizeof(struct http_route);
+
+	if (metrics_routes(m, "https", http_routes, http_nroutes, size,
+	    ncaenrolld_route_name, cause) == -1 ||
+	    metrics_routes(m, "http", d->public_routes, d->npublic_routes, size,
+	    ncaenrolld_route_name, cause) == -1 ||
+	    (fd != -1 && metrics_routes(m, "metrics", http_metrics_routes,
+	    http_metrics_nroutes, size, ncaenrolld_route_name, cause) == -1)) {
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	if (fd == -1)
+		return 0;
+	d->http_metrics = http_start_plain(&d->srv, fd, http_metrics_routes,
+	    http_metrics_nroutes, cause);
+	return d->http_metrics == NULL ? -1 : 0;
+}
+
 /* From a checked configuration to a service answering on its sockets. */
 static int
 ncaenrolld_start(struct ncaenrolld *d, char **cause)
 {
 	struct srv_config	*cfg = &d->cfg;
-	int			 fd = -1, plain = -1, port, rc = -1;
+	int			 fd = -1, plain = -1, mfd = -1, port, rc = -1;
 
 	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
 	    (fd = http_listen(d->host, port, &d->port, cause)) == -1 ||
 	    ncaenrolld_listen_plain(d, port, &plain, cause) == -1 ||
+	    ncaenrolld_listen_metrics(d, &mfd, cause) == -1 ||
 	    (cfg->demo.enabled && (ncaenrolld_demo(d, cause) == -1 ||
 	    ncaenrolld_demo_mail(d, cause) == -1)))
 		goto out;
@@ -619,21 +672,28 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads * 2 + 2,
 	    cause)) == NULL ||
 	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
+	    (d->srv.metrics = metrics_new(cause)) == NULL ||
 	    ncaenrolld_registries(&d->srv, cause) == -1 ||
 	    ncaenrolld_publish(&d->srv, cause) == -1 ||
 	    (srv_sends_mail(&d->srv) &&
 	    (d->srv.mailer = mailer_start(&d->srv, cause)) == NULL) ||
 	    (d->jobs = jobs_start(&d->srv, cause)) == NULL)
 		goto out;
+	/* Every table counted before its listener serves a request. */
+	if (plain != -1 && api_publish_routes(&d->srv, &d->public_routes, &d->npublic_routes,
+	    cause) == -1)
+		goto out;
+	rc = ncaenrolld_metrics(d, mfd, cause);
+	mfd = -1;
+	if (rc == -1)
+		goto out;
+	rc = -1;
 	/* http_start owns its socket from here, whatever happens. */
 	d->http = http_start(&d->srv, fd, cause);
 	fd = -1;
 	if (d->http == NULL)
 		goto out;
 	if (plain != -1) {
-		if (api_publish_routes(&d->srv, &d->public_routes, &d->npublic_routes,
-		    cause) == -1)
-			goto out;
 		d->http_plain = http_start_plain(&d->srv, plain, d->public_routes,
 		    d->npublic_routes, cause);
 		plain = -1;
@@ -646,18 +706,22 @@ out:
 		(void)close(fd);
 	if (plain != -1)
 		(void)close(plain);
+	if (mfd != -1)
+		(void)close(mfd);
 	return rc;
 }
 
 static void
 ncaenrolld_free(struct ncaenrolld *d)
 {
+	http_stop(d->http_metrics);
 	http_stop(d->http_plain);
 	api_publish_routes_free(d->public_routes, d->npublic_routes);
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
 	mailer_stop(d->srv.mailer);	/* after the jobs, which wake it */
 	demo_mailsink_stop(d->mailsink);	/* after every sender */
+	metrics_free(d->srv.metrics);		/* after everything that counts */
 	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);
 	srv_pool_free(d->srv.stores);
@@ -837,7 +901,12 @@ main(int argc, char **argv)
 	    d.port) < 0 || (d.http_plain != NULL &&
 	    printf("publishing on http://%s%s%s:%d\n", strchr(d.http_host, ':') ? "[" : "",
 	    strcmp(d.http_host, "*") == 0 ? "0.0.0.0" : d.http_host,
-	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) || fflush(stdout) == EOF) {
+	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) ||
+	    (d.http_metrics != NULL &&
+	    printf("metrics on http://%s%s%s:%d/metrics\n", strchr(d.metrics_host, ':') ?
+	    "[" : "", strcmp(d.metrics_host, "*") == 0 ? "0.0.0.0" : d.metrics_host,
+	    strchr(d.metrics_host, ':') ? "]" : "", d.metrics_port) < 0) ||
+	    fflush(stdout) == EOF) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}

@@ -111,6 +111,9 @@ struct store_ops {
 	int	(*revocation_generation)(struct store *, long long *gen, char **cause);
 	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
 		    size_t *n, char **cause);
+	/* Optional (NULL: store.c says the backend cannot). */
+	int	(*counts)(struct store *, struct store_counts *, char **cause);
+	int	(*backup)(struct store *, const char *file, int force, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -800,6 +800,32 @@ store_sqlite_fk_check(struct store_sqlite *s, char **cause)
 }
 
 /*
+ * Before a store that holds data (version 1 or later) is migrated: a copy as it is,
+ * PATH.before-vN (N the version it goes to), taken inside the migration's transaction so
+ * that nobody writes between the copy and the migration; replaced if there is one (a
+ * migration that failed left the store as the copy has it). An in-memory store has none.
+ */
+static int
+store_sqlite_keep_before(struct store_sqlite *s, int version, char **cause)
+{
+	char	*file = NULL;
+	int	 rc;
+
+	if (version == 0 || version >= STORE_SQLITE_VERSION || *s->path == '\0' ||
+	    strcmp(s->path, ":memory:") == 0 || strncmp(s->path, "file:", 5) == 0)
+		return 0;
+	if (asprintf(&file, "%s.before-v%d", s->path, STORE_SQLITE_VERSION) == -1) {
+		cause_set(cause, _("out of memory"));
+		return -1;
+	}
+	if ((rc = store_sqlite_backup_to(s, file, 1, cause)) == 0)
+		log_info("the store %s is at schema version %d: copied to %s before migrating "
+		    "to version %d", s->path, version, file, STORE_SQLITE_VERSION);
+	free(file);
+	return rc;
+}
+
+/*
  * Brings the schema to STORE_SQLITE_VERSION in one transaction; refuses a newer one.
  * Foreign keys are off meanwhile (a migration may rebuild a table others refer to, which
  * SQLite allows only so) and checked as a whole before the commit; the caller turns them
@@ -831,6 +857,8 @@ store_sqlite_migrate(struct store_sqlite *s, char **cause)
 		    version, STORE_SQLITE_VERSION);
 		goto out;
 	}
+	if (store_sqlite_keep_before(s, version, cause) == -1)
+		goto out;
 	for (; version < STORE_SQLITE_VERSION; version++) {
 		if (sqlite3_exec(s->db, store_sqlite_migrations[version], NULL, NULL,
 		    NULL) != SQLITE_OK) {
@@ -2700,6 +2728,8 @@ const struct store_ops store_sqlite_ops = {
 	.revocations = store_sqlite_revocations,
 	.crl_number_next = store_sqlite_crl_number_next,
 	.revocation_generation = store_sqlite_revocation_generation,
+	.counts = store_sqlite_counts,
+	.backup = store_sqlite_backup,
 	.audit_add = store_sqlite_audit_add,
 	.audit_list = store_sqlite_audit_list,
 	.mail_queue_due = store_sqlite_mail_queue_due,
