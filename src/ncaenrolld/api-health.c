@@ -41,25 +41,33 @@ api_health_store(struct srv *srv, char **cause)
 	return rc;
 }
 
+/*
+ * 503 with what is not ready: for a prober, not an error of the API (no error code a
+ * client would have to know).
+ */
+static enum http_result
+api_health_not_ready(struct http_resp *resp, const char *reason, const char *message)
+{
+	http_json(resp, 503, json_pack("{s:s, s:s, s:s}", "status", "not_ready", "reason",
+	    reason, "message", message));
+	resp->retry_after = API_HEALTH_RETRY;
+	return HTTP_ANSWERED;
+}
+
 enum http_result
 api_health_ready(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	char	*cause = NULL;
 
 	(void)req;
-	if (srv->ca == NULL) {
-		http_error(resp, 503, "not_ready.ca", NULL, "the CA is not loaded");
-		resp->retry_after = API_HEALTH_RETRY;
-		return HTTP_ANSWERED;
-	}
+	if (srv->ca == NULL)
+		return api_health_not_ready(resp, "ca", "the CA is not loaded");
 	if (api_health_store(srv, &cause) == -1) {
 		/* The cause names files and the database's words: the log's, not a prober's. */
 		log_warning("not ready: the store does not answer: %s", cause != NULL ? cause :
 		    "?");
 		free(cause);
-		http_error(resp, 503, "not_ready.store", NULL, "the store does not answer");
-		resp->retry_after = API_HEALTH_RETRY;
-		return HTTP_ANSWERED;
+		return api_health_not_ready(resp, "store", "the store does not answer");
 	}
 	http_json(resp, 200, json_pack("{s:s}", "status", "ready"));
 	return HTTP_ANSWERED;
