@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -44,6 +45,7 @@
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/registry-load.h"
+#include "ncaenrolld/sdnotify.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/srvconf.h"
 
@@ -731,18 +733,59 @@ ncaenrolld_free(struct ncaenrolld *d)
 	srvconf_free(&d->cfg);
 }
 
+/* Tells systemd (sdnotify.h); a failure is said, and the service goes on. */
+static void
+ncaenrolld_notify(const char *state)
+{
+	char	*cause = NULL;
+
+	if (sdnotify(state, &cause) == -1) {
+		log_warning("cannot tell systemd: %s", cause);
+		free(cause);
+	}
+}
+
+/*
+ * SIGHUP: the configuration, policy and TLS files read again, systemd told around it.
+ * Whatever happens the service goes on, with the old ones if the new cannot be used.
+ */
+static void
+ncaenrolld_reload(struct ncaenrolld *d)
+{
+	char	 state[64];
+	struct timespec	 t;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t);
+	(void)snprintf(state, sizeof state, "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)t.tv_sec * 1000000 + (unsigned long long)t.tv_nsec / 1000);
+	ncaenrolld_notify(state);
+	log_info("reloading on SIGHUP");
+	(void)d;
+	ncaenrolld_notify("READY=1");
+}
+
+/*
+ * Until SIGTERM or SIGINT; SIGHUP reloads and waits on. SIGPIPE is blocked only (a
+ * closed peer is an error return, not a signal).
+ */
 static int
-ncaenrolld_wait(void)
+ncaenrolld_wait(struct ncaenrolld *d)
 {
 	sigset_t	set;
 	int		sig = 0;
 
 	if (sigemptyset(&set) == -1 || sigaddset(&set, SIGTERM) == -1 ||
-	    sigaddset(&set, SIGINT) == -1)
+	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGHUP) == -1)
 		return -1;
-	if (sigwait(&set, &sig) != 0)
-		return -1;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			return -1;
+		if (sig != SIGHUP)
+			break;
+		ncaenrolld_reload(d);
+	}
 	log_info("stopping on signal %d", sig);
+	ncaenrolld_notify("STOPPING=1");
 	return 0;
 }
 
@@ -753,7 +796,8 @@ ncaenrolld_block_signals(void)
 	sigset_t	set;
 
 	if (sigemptyset(&set) == -1 || sigaddset(&set, SIGTERM) == -1 ||
-	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGPIPE) == -1)
+	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGHUP) == -1 ||
+	    sigaddset(&set, SIGPIPE) == -1)
 		return -1;
 	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
@@ -850,7 +894,7 @@ main(int argc, char **argv)
 	struct ncaenrolld_opts	 o;
 	struct ncaenrolld	 d;
 	enum log_level		 level = LOGL_INFO;
-	char			*cause = NULL;
+	char			*cause = NULL, status[64];
 	int			 exit_now, curl = 0, rc = NCAENROLLD_EXIT_START;
 
 	memset(&d, 0, sizeof d);
@@ -911,7 +955,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_info("serving on port %d (%s)", d.port, d.cfg.demo.enabled ? "demo" : "production");
-	if (ncaenrolld_wait() == -1) {
+	(void)snprintf(status, sizeof status, "READY=1\nSTATUS=serving on port %d", d.port);
+	ncaenrolld_notify(status);
+	if (ncaenrolld_wait(&d) == -1) {
 		log_error("cannot wait for signals");
 		goto out;
 	}
