@@ -70,6 +70,7 @@ static const struct cmd_entry *const ncaenrolld_cmds[] = {
 	&cmd_operator_entry,
 	&cmd_audit_entry,
 	&cmd_mail_entry,
+	&cmd_backup_entry,
 };
 
 /* Everything main builds; freed by ncaenrolld_free whatever was reached. */

@@ -78,6 +78,12 @@ store_sqlite_copy(struct store_sqlite *s, const char *tmp, char **cause)
 		rc = -1;
 		goto out;
 	}
+	/* One file to keep or move: the service turns WAL on again when it opens it. */
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		cause_set(cause, _("cannot write %s: %s"), tmp, sqlite3_errmsg(dst));
+		rc = -1;
+		goto out;
+	}
 	rc = 0;
 out:
 	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK && rc == 0) {
