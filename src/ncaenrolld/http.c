@@ -43,6 +43,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -1108,8 +1109,9 @@ http_mhd_start(struct http_server *hs)
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
-	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-	    0, http_accept, hs, http_access, hs,
+	/* MHD_USE_ITC: a reload's MHD_quiesce_daemon needs it (http_reload). */
+	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_USE_ITC, 0, http_accept, hs, http_access, hs,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, hs->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, hs->key,
@@ -1270,4 +1272,82 @@ http_stop(struct http_server *hs)
 	http_tally_say(&hs->refusals, http_mono(), 1);
 	http_tally_say(&hs->cutoffs, http_mono(), 1);
 	http_server_free(hs);
+}
+
+/* ---- reloading the certificate ---- */
+
+/* Waits until the daemon that stopped accepting has no connection left, or for limit. */
+static void
+http_drain(struct MHD_Daemon *old, int limit)
+{
+	const union MHD_DaemonInfo	*di;
+	struct timespec			 pause = { 0, 100 * 1000 * 1000 };
+	int				 i;
+
+	for (i = 0; i < limit * 10; i++) {
+		di = MHD_get_daemon_info(old, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di == NULL || di->num_connections == 0)
+			return;
+		(void)nanosleep(&pause, NULL);
+	}
+}
+
+int
+http_reload(struct http_server *hs, int *changed, char **cause)
+{
+	const struct srv_config	*cfg = hs->srv->cfg;
+	const union MHD_DaemonInfo *di;
+	struct MHD_Daemon	*old = hs->mhd;
+	char			*cert = NULL, *key = NULL, *old_cert = hs->cert, *old_key = hs->key;
+	size_t			 certlen, keylen = 0, old_keylen = hs->keylen;
+	int			 fd = -1, rc = -1;
+
+	*changed = 0;
+	if ((cert = http_read_pem(cfg->tls_cert, &certlen, cause)) == NULL ||
+	    privfile_check(-1, cfg->tls_key, 1, cause) == -1 ||
+	    (key = http_read_pem(cfg->tls_key, &keylen, cause)) == NULL)
+		goto out;
+	if (strcmp(cert, old_cert) == 0 && strcmp(key, old_key) == 0) {
+		rc = 0;		/* the same files: the daemon serving them goes on */
+		goto out;
+	}
+	if ((di = MHD_get_daemon_info(old, MHD_DAEMON_INFO_LISTEN_FD)) == NULL ||
+	    (fd = fcntl(di->listen_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		cause_set(cause, "cannot share the listening socket: %s", strerror(errno));
+		goto out;
+	}
+	/* A second daemon on the same socket with the new pair, sharing slots and watchdog. */
+	hs->fd = fd;
+	hs->cert = cert;
+	hs->key = key;
+	hs->keylen = keylen;
+	hs->mhd = http_mhd_start(hs);
+	hs->fd = -1;
+	if (hs->mhd == NULL) {
+		hs->mhd = old;
+		hs->cert = old_cert;
+		hs->key = old_key;
+		hs->keylen = old_keylen;
+		(void)close(fd);
+		cause_set(cause, "cannot serve the new certificate (is %s the key of %s?)",
+		    cfg->tls_key, cfg->tls_cert);
+		goto out;
+	}
+	cert = key = NULL;	/* the new daemon's */
+	/* The old one accepts no more; its connections end as their clients go. */
+	if ((fd = MHD_quiesce_daemon(old)) != MHD_INVALID_SOCKET)
+		(void)close(fd);
+	http_drain(old, cfg->policy.request_timeout + 1);
+	MHD_stop_daemon(old);
+	OPENSSL_cleanse(old_key, old_keylen);
+	free(old_key);
+	free(old_cert);
+	*changed = 1;
+	rc = 0;
+out:
+	if (key != NULL)
+		OPENSSL_cleanse(key, keylen);
+	free(key);
+	free(cert);
+	return rc;
 }

@@ -120,6 +120,13 @@ struct http_server *http_start(struct srv *, int listen_fd, char **cause);
 struct http_server *http_start_plain(struct srv *, int listen_fd, const struct http_route *,
 		    size_t nroutes, char **cause);
 void	http_stop(struct http_server *);
+/*
+ * SIGHUP (main's thread): the TLS certificate and key read again from srv's files; when
+ * they changed, a second daemon serves them on the same socket, the first stops accepting
+ * and is stopped once its connections are done (at most policy.request_timeout): no
+ * connection is dropped. 0 with *changed, or -1 with a cause and the old pair served on.
+ */
+int	http_reload(struct http_server *, int *changed, char **cause);
 
 /* Runs a route on a parsed request: its gate, then its handler. */
 enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,10 @@ static const struct cmd_entry *const ncaenrolld_cmds[] = {
 
 /* Everything main builds; freed by ncaenrolld_free whatever was reached. */
 struct ncaenrolld {
+	const struct ncaenrolld_opts *opts;
 	struct srv_config	 cfg;
+	/* the file and the command line as last read, before a demo fills in its own */
+	struct srv_config	 loaded;
 	struct srv		 srv;
 	struct jobs		*jobs;
 	struct demo_mailsink	*mailsink;	/* a demo's own receiver, or NULL */
@@ -732,6 +736,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	operator_ca_free(d->srv.opca);
 	OPENSSL_cleanse(d->srv.captcha_key, sizeof d->srv.captcha_key);
 	srvconf_free(&d->cfg);
+	srvconf_free(&d->loaded);
 }
 
 /* Tells systemd (sdnotify.h); a failure is said, and the service goes on. */
@@ -746,23 +751,187 @@ ncaenrolld_notify(const char *state)
 	}
 }
 
+/* Settings a reload applies: the policy's figures a request reads each time. */
+#define NCAENROLLD_LIVE(m)	{ "policy." #m, offsetof(struct srv_config, policy.m) }
+static const struct {
+	const char	*name;
+	size_t		 off;
+} ncaenrolld_live[] = {
+	NCAENROLLD_LIVE(verification_days), NCAENROLLD_LIVE(captcha_lifetime),
+	NCAENROLLD_LIVE(token_lifetime), NCAENROLLD_LIVE(captcha_per_minute),
+	NCAENROLLD_LIVE(checks_per_minute), NCAENROLLD_LIVE(status_per_minute),
+};
+
+/*
+ * Settings only a restart applies: what the listeners, threads, store, CA and mailer were
+ * built from. A reload that would change one is refused as a whole.
+ */
+#define NCAENROLLD_STR(m)	{ #m, offsetof(struct srv_config, m), 1 }
+#define NCAENROLLD_INT(m)	{ #m, offsetof(struct srv_config, m), 0 }
+static const struct {
+	const char	*name;
+	size_t		 off;
+	int		 string;
+} ncaenrolld_fixed[] = {
+	NCAENROLLD_STR(listen), NCAENROLLD_STR(http_listen), NCAENROLLD_STR(metrics_listen),
+	NCAENROLLD_STR(tls_cert), NCAENROLLD_STR(tls_key), NCAENROLLD_STR(ca_cert),
+	NCAENROLLD_STR(ca_key), NCAENROLLD_STR(ca_chain), NCAENROLLD_STR(operators.ca_cert),
+	NCAENROLLD_STR(operators.ca_key), NCAENROLLD_STR(crl_url),
+	NCAENROLLD_STR(delta_crl_url), NCAENROLLD_STR(ocsp_url),
+	NCAENROLLD_STR(ca_issuers_url), NCAENROLLD_STR(cps_url), NCAENROLLD_STR(root_crl),
+	NCAENROLLD_STR(store_uri), NCAENROLLD_STR(data_dir), NCAENROLLD_STR(state_dir),
+	NCAENROLLD_STR(log_level), NCAENROLLD_STR(mail.smtp_url), NCAENROLLD_STR(mail.from),
+	NCAENROLLD_STR(mail.ca_file), NCAENROLLD_STR(mail.username),
+	NCAENROLLD_STR(mail.password_file), NCAENROLLD_STR(demo.fixed_captcha),
+	NCAENROLLD_STR(support.phone), NCAENROLLD_STR(support.email),
+	NCAENROLLD_STR(support.web), NCAENROLLD_STR(support.address.kk),
+	NCAENROLLD_STR(support.address.ru), NCAENROLLD_STR(support.address.en),
+	NCAENROLLD_STR(support.hours.kk), NCAENROLLD_STR(support.hours.ru),
+	NCAENROLLD_STR(support.hours.en),
+	NCAENROLLD_INT(ocsp_preproduced), NCAENROLLD_INT(ca.file_days),
+	NCAENROLLD_INT(ca.token_days), NCAENROLLD_INT(operators.days),
+	NCAENROLLD_INT(mail.starttls), NCAENROLLD_INT(mail.retry_for),
+	NCAENROLLD_INT(demo.enabled), NCAENROLLD_INT(demo.auto_approve),
+	NCAENROLLD_INT(policy.request_timeout), NCAENROLLD_INT(policy.header_timeout),
+	NCAENROLLD_INT(policy.threads), NCAENROLLD_INT(policy.max_connections),
+	NCAENROLLD_INT(policy.connections_per_address),
+	NCAENROLLD_INT(policy.connections_per_address_busy),
+};
+
+static int
+ncaenrolld_int_at(const struct srv_config *cfg, size_t off)
+{
+	int	v;
+
+	memcpy(&v, (const char *)cfg + off, sizeof v);
+	return v;
+}
+
+static const char *
+ncaenrolld_str_at(const struct srv_config *cfg, size_t off)
+{
+	const char	*v;
+
+	memcpy(&v, (const char *)cfg + off, sizeof v);
+	return v;
+}
+
+/* The names of the restart-only settings that differ, into buf ("" if none). */
+static void
+ncaenrolld_fixed_changed(const struct srv_config *a, const struct srv_config *b, char *buf,
+    size_t len)
+{
+	const char	*x, *y;
+	size_t		 i, n = 0;
+	int		 diff;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof ncaenrolld_fixed / sizeof ncaenrolld_fixed[0]; i++) {
+		if (ncaenrolld_fixed[i].string) {
+			x = ncaenrolld_str_at(a, ncaenrolld_fixed[i].off);
+			y = ncaenrolld_str_at(b, ncaenrolld_fixed[i].off);
+			diff = (x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0);
+		} else
+			diff = ncaenrolld_int_at(a, ncaenrolld_fixed[i].off) !=
+			    ncaenrolld_int_at(b, ncaenrolld_fixed[i].off);
+		if (diff && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? ", " : "",
+			    ncaenrolld_fixed[i].name);
+	}
+	if (a->policy.max_body != b->policy.max_body && n < len)
+		(void)snprintf(buf + n, len - n, "%spolicy.max_body", n > 0 ? ", " : "");
+}
+
+/* The file and the command line into cfg, as at start: 0, or -1 with a cause. */
+static int
+ncaenrolld_load(const struct ncaenrolld_opts *o, struct srv_config *cfg, char **cause)
+{
+	if (srvconf_init(cfg, cause) == -1 ||
+	    ((o->config != NULL || !o->demo) &&
+	    srvconf_load(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE, cause) == -1))
+		return -1;
+	if (ncaenrolld_apply(o, cfg) == -1) {
+		cause_set(cause, "the command line no longer fits the file (see above)");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A reload's configuration, checked against the running one: -1 with a cause (nothing
+ * applied) when it cannot be read or changes a restart-only setting.
+ */
+static int
+ncaenrolld_reload_config(struct ncaenrolld *d, struct srv_config *fresh, char **cause)
+{
+	char	changed[512];
+
+	if (ncaenrolld_load(d->opts, fresh, cause) == -1)
+		return -1;
+	ncaenrolld_fixed_changed(&d->loaded, fresh, changed, sizeof changed);
+	if (*changed != '\0') {
+		cause_set(cause, "%s changed, which only a restart applies", changed);
+		return -1;
+	}
+	return 0;
+}
+
+/* The policy's live figures from fresh, each change logged; fresh becomes "loaded". */
+static void
+ncaenrolld_reload_apply(struct ncaenrolld *d, struct srv_config *fresh)
+{
+	size_t	i, off;
+	int	was, now, n = 0;
+
+	for (i = 0; i < sizeof ncaenrolld_live / sizeof ncaenrolld_live[0]; i++) {
+		off = ncaenrolld_live[i].off;
+		if ((was = ncaenrolld_int_at(&d->cfg, off)) == (now = ncaenrolld_int_at(fresh,
+		    off)))
+			continue;
+		/* An int a request reads whole: it sees the old figure or the new one. */
+		memcpy((char *)&d->cfg + off, &now, sizeof now);
+		log_info("reload: %s %d -> %d", ncaenrolld_live[i].name, was, now);
+		n++;
+	}
+	if (n == 0)
+		log_info("reload: the policy is unchanged");
+	srvconf_free(&d->loaded);
+	d->loaded = *fresh;
+	memset(fresh, 0, sizeof *fresh);
+}
+
 /*
  * SIGHUP: the configuration, policy and TLS files read again, systemd told around it.
- * Whatever happens the service goes on, with the old ones if the new cannot be used.
+ * Whatever happens the service goes on, with the old ones if the new cannot be used: a
+ * reload applies everything or nothing.
  */
 static void
 ncaenrolld_reload(struct ncaenrolld *d)
 {
-	char	 state[64];
-	struct timespec	 t;
+	struct srv_config	 fresh;
+	struct timespec		 t;
+	char			 state[64], *cause = NULL;
+	int			 tls = 0;
 
+	memset(&fresh, 0, sizeof fresh);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t);
 	(void)snprintf(state, sizeof state, "RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)t.tv_sec * 1000000 + (unsigned long long)t.tv_nsec / 1000);
 	ncaenrolld_notify(state);
 	log_info("reloading on SIGHUP");
-	(void)d;
-	ncaenrolld_notify("READY=1");
+	if (ncaenrolld_reload_config(d, &fresh, &cause) == -1 ||
+	    http_reload(d->http, &tls, &cause) == -1) {
+		log_error("reload refused, the running configuration kept: %s", cause);
+		free(cause);
+		srvconf_free(&fresh);
+		ncaenrolld_notify("READY=1\nSTATUS=reload refused (see the log)");
+		return;
+	}
+	log_info("reload: the TLS certificate %s", tls ? "is the new one (the old one's "
+	    "connections were let finish)" : "is unchanged");
+	ncaenrolld_reload_apply(d, &fresh);
+	(void)snprintf(state, sizeof state, "READY=1\nSTATUS=serving on port %d", d->port);
+	ncaenrolld_notify(state);
 }
 
 /*
@@ -919,6 +1088,15 @@ main(int argc, char **argv)
 	}
 	if (o.cmd_argc > 0)
 		return ncaenrolld_command(&o, &d.cfg);
+	d.opts = &o;
+	/* What a reload compares its reading with: the same reading, read once more. */
+	if (ncaenrolld_load(&o, &d.loaded, &cause) == -1) {
+		(void)ncaenrolld_refuse("%s", cause);
+		free(cause);
+		srvconf_free(&d.cfg);
+		srvconf_free(&d.loaded);
+		return NCAENROLLD_EXIT_USAGE;
+	}
 	(void)log_level_parse(d.cfg.log_level, &level);
 	log_open("ncaenrolld", LOG_TO_STDERR, level);
 	log_filter(ncaenrolld_log_line);

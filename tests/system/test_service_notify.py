@@ -86,7 +86,7 @@ def test_ready_reloading_stopping(tmp_path, where):
             reloading, again = messages(sock, 2)
             assert reloading["RELOADING"] == "1"
             assert int(reloading["MONOTONIC_USEC"]) > 0
-            assert again == {"READY": "1"}
+            assert again == {"READY": "1", "STATUS": f"serving on port {port}"}
         assert proc.poll() is None
         assert alive(port, str(tmp_path / "state" / "ca-chain.pem")) == 200
         proc.send_signal(signal.SIGTERM)
