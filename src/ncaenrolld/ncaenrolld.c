@@ -1,11 +1,12 @@
 /*
  * ncaenrolld — the enrollment service standing in for the NCA RK site. This file parses
  * options, builds the service's context (configuration, CA, store pool, rate limits,
- * publication), starts the background jobs, the HTTPS service and the plain-http one for
- * CRLs, certificates and OCSP, and waits for SIGTERM or SIGINT.
+ * publication), starts the background jobs, the HTTPS service, the plain-http one for
+ * CRLs, certificates and OCSP and metrics_listen's, tells systemd it is ready, reloads on
+ * SIGHUP and waits for SIGTERM or SIGINT.
  * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
- * With a subcommand after the options (cmd.h: operator, audit, mail), it runs that
- * instead.
+ * With a subcommand after the options (cmd.h: operator, audit, mail, backup), it runs
+ * that instead.
  */
 #include "config.h"
 
