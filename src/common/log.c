@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/secret.h"
@@ -31,7 +33,26 @@ static struct {
 	enum log_dest	 dest;
 	enum log_level	 max;
 	char		*(*filter)(const char *);
-} log_state = { "ncaenroll", LOG_TO_STDERR, LOGL_WARNING, NULL };
+	int		 journal;	/* stderr is systemd's journal: "<N>" prefixes */
+} log_state = { "ncaenroll", LOG_TO_STDERR, LOGL_WARNING, NULL, 0 };
+
+/*
+ * Whether stderr is connected to the journal: systemd says which stream it gave the
+ * service in $JOURNAL_STREAM ("DEV:INO"), and a stderr redirected since is another file.
+ */
+static int
+log_stderr_is_journal(void)
+{
+	const char		*v = getenv("JOURNAL_STREAM");
+	struct stat		 sb;
+	unsigned long long	 dev, ino;
+	char			 end;
+
+	if (v == NULL || sscanf(v, "%llu:%llu%c", &dev, &ino, &end) != 2 ||
+	    fstat(STDERR_FILENO, &sb) == -1)
+		return 0;
+	return (unsigned long long)sb.st_dev == dev && (unsigned long long)sb.st_ino == ino;
+}
 
 void
 log_open(const char *ident, enum log_dest dest, enum log_level max)
@@ -39,6 +60,7 @@ log_open(const char *ident, enum log_dest dest, enum log_level max)
 	log_state.ident = ident;
 	log_state.dest = dest;
 	log_state.max = max;
+	log_state.journal = dest == LOG_TO_STDERR && log_stderr_is_journal();
 	if (dest == LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID, LOG_DAEMON);
 }
@@ -87,6 +109,9 @@ log_msg(enum log_level level, const char *fmt, ...)
 	}
 	if (log_state.dest == LOG_TO_SYSLOG)
 		syslog(log_levels[level].syslog_priority, "%s", msg);
+	else if (log_state.journal)	/* sd-daemon(3): the journal reads the priority */
+		(void)fprintf(stderr, "<%d>%s: %s\n", log_levels[level].syslog_priority,
+		    log_levels[level].name, msg);
 	else
 		(void)fprintf(stderr, "%s: %s: %s\n", log_state.ident, log_levels[level].name,
 		    msg);

@@ -1,5 +1,7 @@
 /*
- * log — one sink for diagnostics: stderr (default) or syslog, filtered by level. Messages
+ * log — one sink for diagnostics: stderr (default) or syslog, filtered by level; on a
+ * stderr that is systemd's journal ($JOURNAL_STREAM), each line starts with its syslog
+ * priority ("<3>", sd-daemon(3)) so the journal keeps errors apart. Messages
  * pass through secret_redact() first, so a live password or PIN never reaches a log even
  * by mistake, and then through the program's filter if it set one (the service hides
  * request numbers and e-mail addresses). Process-wide state, set once in main by log_open() and log_filter(),

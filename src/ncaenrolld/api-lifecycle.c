@@ -28,6 +28,7 @@
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mailer.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
 
@@ -346,6 +347,7 @@ lc_revoked(struct lc_ctx *c, enum store_revoke_result res)
 		c->app = a;
 		return lc_revocable(c);
 	}
+	metrics_count(c->srv->metrics, METRICS_REVOCATION);
 	log_info("application %s revoked by the holder (%s)", a.number, a.revoke_reason);
 	rc = lc_answer(c, a.number, 200, 1);
 out:

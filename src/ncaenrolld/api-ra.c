@@ -29,6 +29,7 @@
 #include "ncaenrolld/documents.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mailer.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/operator.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
@@ -1105,6 +1106,7 @@ api_ra_revoke(struct srv *srv, const struct http_req *req, struct http_resp *res
 		goto out;
 	}
 	if (res == STORE_REVOKE_DONE) {
+		metrics_count(srv->metrics, METRICS_REVOCATION);
 		log_info("application %s revoked by %s (%s)", a.number, c.actor, k->code);
 		rc = ra_decided(&c, a.number);
 		goto out;

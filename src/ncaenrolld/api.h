@@ -2,7 +2,8 @@
  * api — the handlers behind the route table (routes.c), grouped one file per part of the
  * API: api-captcha.c, api-registry.c (BIN/IIN checks), api-directories.c,
  * api-applications.c, api-lifecycle.c (the holder's signed revoke and renew), api-ca.c,
- * api-publish.c (CRLs, certificates, OCSP over plain http), api-ra.c (the RA desk, behind
+ * api-publish.c (CRLs, certificates, OCSP over plain http), api-health.c (probes and
+ * metrics), api-ra.c (the RA desk, behind
  * the gate api_ra_operator: the operator's client certificate, checked before any of its
  * handlers). Each follows http.h's handler contract. The last part names what
  * api-applications.c shares with the others.
@@ -47,6 +48,12 @@ int		api_publish_routes(struct srv *, struct http_route **, size_t *, char **cau
 /* The client a check token is bound to: its address ("" if unknown). */
 const char	*api_client(const struct http_req *);
 void		api_publish_routes_free(struct http_route *, size_t);
+/*
+ * api-health.c: alive, ready, the metrics; the main listener's metrics answer 404 while a
+ * metrics_listen serves them (on http_metrics_routes).
+ */
+http_handler_fn	api_health_alive, api_health_ready, api_health_metrics,
+		api_health_metrics_main;
 http_handler_fn	api_ra_me, api_ra_reasons, api_ra_queue, api_ra_application, api_ra_approve,
 		api_ra_reject, api_ra_revoke, api_ra_certificates;
 

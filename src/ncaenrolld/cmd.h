@@ -1,7 +1,7 @@
 /*
  * cmd — ncaenrolld's administrative subcommands, run instead of the service on the same
  * configuration (`ncaenrolld [-c FILE | --demo -s DIR] operator add ...`): one file each
- * (cmd-operator.c, cmd-audit.c, cmd-mail.c), one row each in ncaenrolld.c's table. A command gets the
+ * (cmd-operator.c, cmd-audit.c, cmd-mail.c, cmd-backup.c), one row each in ncaenrolld.c's table. A command gets the
  * configuration main loaded (the demo's files made) and its own arguments, argv[0] being
  * its name; it returns the exit status and says why on stderr. Secrets (an operator's
  * PKCS#12 password) come from a terminal without echo or from --password-fd, never argv.
@@ -25,6 +25,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_operator_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_mail_entry;
+extern const struct cmd_entry cmd_backup_entry;
 
 /* The demo's documented desk password: demo data only, never a real service's. */
 #define CMD_OPERATOR_DEMO_PASSWORD "demo-operator-2026"

@@ -43,6 +43,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -66,6 +67,7 @@
 #include "common/utf8.h"
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 
@@ -118,6 +120,7 @@ struct http_rctx {
 	size_t		 len, cap;
 	int		 too_big;
 	struct timespec	 t0;
+	const struct http_route *route;	/* matched, for the metrics; NULL: none */
 };
 
 struct http_server {
@@ -489,6 +492,8 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 	}
 	ret = bad ? MHD_NO : MHD_queue_response(c, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
+	metrics_request(hs->srv->metrics, r != NULL ? r->route : NULL, resp->status,
+	    r != NULL ? &r->t0 : NULL);
 	/* Never the body or the query: they carry personal data; nor a request number. */
 	http_log_safe(method, m, sizeof m);
 	http_log_path(path, p, sizeof p);
@@ -553,6 +558,7 @@ http_handle(struct srv *srv, const struct http_route *routes, size_t nroutes,
 	if ((i = http_route_find(routes, nroutes, req->method, req->path, req, buf, sizeof buf,
 	    resp, allow, allowsz)) == -1)
 		return;
+	req->route = &routes[i];
 	if (b->too_big) {
 		http_error(resp, 413, "body.too_large", NULL,
 		    "the body is larger than %zu bytes", b->max);
@@ -603,6 +609,7 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	b.too_big = r->too_big;
 	b.max = hs->max_body;
 	http_handle(hs->srv, hs->routes, hs->nroutes, &req, &b, resp, allow, allowsz);
+	r->route = req.route;
 }
 
 static struct http_conn *
@@ -870,7 +877,8 @@ http_tally_say(struct http_tally *t, time_t now, int force)
  * connection now, 0 when it may. Under hs->lock.
  */
 static int
-http_slot_refused(const struct http_server *hs, const char *key, char *why, size_t len)
+http_slot_refused(const struct http_server *hs, const char *key, char *why, size_t len,
+    enum metrics_refusal *reason)
 {
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
 	const struct http_conn	*conn;
@@ -879,14 +887,15 @@ http_slot_refused(const struct http_server *hs, const char *key, char *why, size
 	for (conn = hs->conns; conn != NULL; conn = conn->next)
 		held += strcmp(conn->key, key) == 0;
 	if (hs->nconns >= all)
-		(void)snprintf(why, len, "all %zu slots are taken", all);
+		(void)snprintf(why, len, "all %zu slots are taken", all),
+		    *reason = METRICS_REFUSED_FULL;
 	else if (held >= (size_t)pol->connections_per_address)
 		(void)snprintf(why, len, "the address holds %zu, as many as one address may",
-		    held);
+		    held), *reason = METRICS_REFUSED_ADDRESS;
 	else if (2 * hs->nconns > all && held >= (size_t)pol->connections_per_address_busy)
 		(void)snprintf(why, len, "%zu of the %zu slots are taken, more than half, and "
 		    "the address holds %zu, as many as one address may then", hs->nconns, all,
-		    held);
+		    held), *reason = METRICS_REFUSED_ADDRESS_BUSY;
 	else
 		return 0;
 	return 1;
@@ -899,17 +908,20 @@ http_accept(void *cls, const struct sockaddr *sa, socklen_t salen)
 	struct http_server	*hs = cls;
 	char			 addr[HTTP_ADDR_MAX], key[RATELIMIT_ADDR_MAX], why[160];
 	char			 line[HTTP_TALLY_LINE];
+	enum metrics_refusal	 reason = METRICS_REFUSED_FULL;
 	int			 refused, say = 0;
 
 	(void)salen;
 	http_addr_string(sa, addr);
 	ratelimit_key(addr, key);
 	(void)pthread_mutex_lock(&hs->lock);
-	if ((refused = http_slot_refused(hs, key, why, sizeof why))) {
+	if ((refused = http_slot_refused(hs, key, why, sizeof why, &reason))) {
 		(void)snprintf(line, sizeof line, "%s: connection refused: %s", addr, why);
 		say = http_tally_add(&hs->refusals, http_mono(), line);
 	}
 	(void)pthread_mutex_unlock(&hs->lock);
+	if (refused)
+		metrics_refused(hs->srv->metrics, reason);
 	if (say)
 		log_warning("%s (more refusals are summed up once a minute)", line);
 	return refused ? MHD_NO : MHD_YES;
@@ -942,6 +954,7 @@ http_watchdog(void *arg)
 			    http_tally_add(&hs->cutoffs, now, line))
 				log_info("%s (more cut-offs are summed up once a minute)", line);
 			conn->cut = 1;
+			metrics_count(hs->srv->metrics, METRICS_CUT_OFF);
 		}
 		http_tally_say(&hs->refusals, now, 0);
 		http_tally_say(&hs->cutoffs, now, 0);
@@ -1096,8 +1109,9 @@ http_mhd_start(struct http_server *hs)
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
-	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-	    0, http_accept, hs, http_access, hs,
+	/* MHD_USE_ITC: a reload's MHD_quiesce_daemon needs it (http_reload). */
+	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_USE_ITC, 0, http_accept, hs, http_access, hs,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, hs->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, hs->key,
@@ -1258,4 +1272,82 @@ http_stop(struct http_server *hs)
 	http_tally_say(&hs->refusals, http_mono(), 1);
 	http_tally_say(&hs->cutoffs, http_mono(), 1);
 	http_server_free(hs);
+}
+
+/* ---- reloading the certificate ---- */
+
+/* Waits until the daemon that stopped accepting has no connection left, or for limit. */
+static void
+http_drain(struct MHD_Daemon *old, int limit)
+{
+	const union MHD_DaemonInfo	*di;
+	struct timespec			 pause = { 0, 100 * 1000 * 1000 };
+	int				 i;
+
+	for (i = 0; i < limit * 10; i++) {
+		di = MHD_get_daemon_info(old, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di == NULL || di->num_connections == 0)
+			return;
+		(void)nanosleep(&pause, NULL);
+	}
+}
+
+int
+http_reload(struct http_server *hs, int *changed, char **cause)
+{
+	const struct srv_config	*cfg = hs->srv->cfg;
+	const union MHD_DaemonInfo *di;
+	struct MHD_Daemon	*old = hs->mhd;
+	char			*cert = NULL, *key = NULL, *old_cert = hs->cert, *old_key = hs->key;
+	size_t			 certlen, keylen = 0, old_keylen = hs->keylen;
+	int			 fd = -1, rc = -1;
+
+	*changed = 0;
+	if ((cert = http_read_pem(cfg->tls_cert, &certlen, cause)) == NULL ||
+	    privfile_check(-1, cfg->tls_key, 1, cause) == -1 ||
+	    (key = http_read_pem(cfg->tls_key, &keylen, cause)) == NULL)
+		goto out;
+	if (strcmp(cert, old_cert) == 0 && strcmp(key, old_key) == 0) {
+		rc = 0;		/* the same files: the daemon serving them goes on */
+		goto out;
+	}
+	if ((di = MHD_get_daemon_info(old, MHD_DAEMON_INFO_LISTEN_FD)) == NULL ||
+	    (fd = fcntl(di->listen_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		cause_set(cause, "cannot share the listening socket: %s", strerror(errno));
+		goto out;
+	}
+	/* A second daemon on the same socket with the new pair, sharing slots and watchdog. */
+	hs->fd = fd;
+	hs->cert = cert;
+	hs->key = key;
+	hs->keylen = keylen;
+	hs->mhd = http_mhd_start(hs);
+	hs->fd = -1;
+	if (hs->mhd == NULL) {
+		hs->mhd = old;
+		hs->cert = old_cert;
+		hs->key = old_key;
+		hs->keylen = old_keylen;
+		(void)close(fd);
+		cause_set(cause, "cannot serve the new certificate (is %s the key of %s?)",
+		    cfg->tls_key, cfg->tls_cert);
+		goto out;
+	}
+	cert = key = NULL;	/* the new daemon's */
+	/* The old one accepts no more; its connections end as their clients go. */
+	if ((fd = MHD_quiesce_daemon(old)) != MHD_INVALID_SOCKET)
+		(void)close(fd);
+	http_drain(old, cfg->policy.request_timeout + 1);
+	MHD_stop_daemon(old);
+	OPENSSL_cleanse(old_key, old_keylen);
+	free(old_key);
+	free(old_cert);
+	*changed = 1;
+	rc = 0;
+out:
+	if (key != NULL)
+		OPENSSL_cleanse(key, keylen);
+	free(key);
+	free(cert);
+	return rc;
 }

@@ -38,6 +38,7 @@ struct http_req {
 	const char	*(*header)(const struct http_req *, const char *name);
 	void		*impl;			/* http.c's own, for query() */
 	void		*caller;		/* what the route's gate established */
+	const struct http_route *route;		/* set by http_handle: the one matched */
 };
 
 struct http_resp {
@@ -82,6 +83,9 @@ struct http_route {
 
 extern const struct http_route http_routes[];
 extern const size_t http_nroutes;
+/* metrics_listen's: the probes and the metrics (routes.c, api-health.c). */
+extern const struct http_route http_metrics_routes[];
+extern const size_t http_metrics_nroutes;
 /* The plain-http listener's: public signed objects only (routes.c, api-publish.c). */
 
 /* Fill resp; both take ownership of what they are given. */
@@ -116,6 +120,13 @@ struct http_server *http_start(struct srv *, int listen_fd, char **cause);
 struct http_server *http_start_plain(struct srv *, int listen_fd, const struct http_route *,
 		    size_t nroutes, char **cause);
 void	http_stop(struct http_server *);
+/*
+ * SIGHUP (main's thread): the TLS certificate and key read again from srv's files; when
+ * they changed, a second daemon serves them on the same socket, the first stops accepting
+ * and is stopped once its connections are done (at most policy.request_timeout): no
+ * connection is dropped. 0 with *changed, or -1 with a cause and the old pair served on.
+ */
+int	http_reload(struct http_server *, int *changed, char **cause);
 
 /* Runs a route on a parsed request: its gate, then its handler. */
 enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,

@@ -14,6 +14,7 @@
 #include "common/storage.h"
 #include "ncaenrolld/issue.h"
 #include "ncaenrolld/mailer.h"
+#include "ncaenrolld/metrics.h"
 
 #define ISSUE_NONCE_BYTES 16
 
@@ -245,6 +246,7 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 	if (!*won)
 		goto out;
 	*current = APP_ISSUED;
+	metrics_count(srv->metrics, METRICS_ISSUANCE);
 	log_info("application %s issued by %s: AUTH %s, SIGN %s", number, actor,
 	    c.auth.serial, c.sign.serial);
 	/* The store queued the applicant's mail with the move; it goes now. */

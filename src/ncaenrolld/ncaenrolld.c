@@ -1,11 +1,12 @@
 /*
  * ncaenrolld — the enrollment service standing in for the NCA RK site. This file parses
  * options, builds the service's context (configuration, CA, store pool, rate limits,
- * publication), starts the background jobs, the HTTPS service and the plain-http one for
- * CRLs, certificates and OCSP, and waits for SIGTERM or SIGINT.
+ * publication), starts the background jobs, the HTTPS service, the plain-http one for
+ * CRLs, certificates and OCSP and metrics_listen's, tells systemd it is ready, reloads on
+ * SIGHUP and waits for SIGTERM or SIGINT.
  * Exit status: 0 stopped by a signal, 1 could not start, 2 bad options or configuration.
- * With a subcommand after the options (cmd.h: operator, audit, mail), it runs that
- * instead.
+ * With a subcommand after the options (cmd.h: operator, audit, mail, backup), it runs
+ * that instead.
  */
 #include "config.h"
 
@@ -14,10 +15,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -39,10 +42,12 @@
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/jobs.h"
 #include "ncaenrolld/mailer.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/operator.h"
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/registry-load.h"
+#include "ncaenrolld/sdnotify.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/srvconf.h"
 
@@ -67,19 +72,25 @@ static const struct cmd_entry *const ncaenrolld_cmds[] = {
 	&cmd_operator_entry,
 	&cmd_audit_entry,
 	&cmd_mail_entry,
+	&cmd_backup_entry,
 };
 
 /* Everything main builds; freed by ncaenrolld_free whatever was reached. */
 struct ncaenrolld {
+	const struct ncaenrolld_opts *opts;
 	struct srv_config	 cfg;
+	/* the file and the command line as last read, before a demo fills in its own */
+	struct srv_config	 loaded;
 	struct srv		 srv;
 	struct jobs		*jobs;
 	struct demo_mailsink	*mailsink;	/* a demo's own receiver, or NULL */
 	struct http_server	*http, *http_plain;
+	struct http_server	*http_metrics;	/* metrics_listen's, or NULL */
 	struct http_route	*public_routes;	/* the plain listener's, from the URLs */
 	size_t			 npublic_routes;
-	int			 port, http_port;
+	int			 port, http_port, metrics_port;
 	char			 host[SRV_HOST_MAX], http_host[SRV_HOST_MAX];
+	char			 metrics_host[SRV_HOST_MAX];
 };
 
 static const struct {
@@ -599,16 +610,66 @@ ncaenrolld_publish(struct srv *srv, char **cause)
 	return rc;
 }
 
+/* The metrics_listen listener's socket, or -1 in *fd when none is configured. */
+static int
+ncaenrolld_listen_metrics(struct ncaenrolld *d, int *fd, char **cause)
+{
+	int	port;
+
+	*fd = -1;
+	if (d->cfg.metrics_listen == NULL)
+		return 0;
+	if (srvconf_listen_parse(d->cfg.metrics_listen, d->metrics_host, &port, cause) == -1)
+		return -1;
+	return (*fd = http_listen(d->metrics_host, port, &d->metrics_port, cause)) == -1 ?
+	    -1 : 0;
+}
+
+/* A route's names, for the metrics (which see rows as bytes). */
+static void
+ncaenrolld_route_name(const void *row, const char **method, const char **pattern)
+{
+	const struct http_route	*rt = row;
+
+	*method = rt->method;
+	*pattern = rt->pattern;
+}
+
+/* The listeners' route tables counted, then metrics_listen's listener (owning fd). */
+static int
+ncaenrolld_metrics(struct ncaenrolld *d, int fd, char **cause)
+{
+	struct metrics	*m = d->srv.metrics;
+	const size_t	 size = sizeof(struct http_route);
+
+	if (metrics_routes(m, "https", http_routes, http_nroutes, size,
+	    ncaenrolld_route_name, cause) == -1 ||
+	    metrics_routes(m, "http", d->public_routes, d->npublic_routes, size,
+	    ncaenrolld_route_name, cause) == -1 ||
+	    (fd != -1 && metrics_routes(m, "metrics", http_metrics_routes,
+	    http_metrics_nroutes, size, ncaenrolld_route_name, cause) == -1)) {
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	if (fd == -1)
+		return 0;
+	d->http_metrics = http_start_plain(&d->srv, fd, http_metrics_routes,
+	    http_metrics_nroutes, cause);
+	return d->http_metrics == NULL ? -1 : 0;
+}
+
 /* From a checked configuration to a service answering on its sockets. */
 static int
 ncaenrolld_start(struct ncaenrolld *d, char **cause)
 {
 	struct srv_config	*cfg = &d->cfg;
-	int			 fd = -1, plain = -1, port, rc = -1;
+	int			 fd = -1, plain = -1, mfd = -1, port, rc = -1;
 
 	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
 	    (fd = http_listen(d->host, port, &d->port, cause)) == -1 ||
 	    ncaenrolld_listen_plain(d, port, &plain, cause) == -1 ||
+	    ncaenrolld_listen_metrics(d, &mfd, cause) == -1 ||
 	    (cfg->demo.enabled && (ncaenrolld_demo(d, cause) == -1 ||
 	    ncaenrolld_demo_mail(d, cause) == -1)))
 		goto out;
@@ -621,21 +682,28 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads * 2 + 2,
 	    cause)) == NULL ||
 	    (d->srv.ratelimit = ratelimit_new(NCAENROLLD_RATE_SLOTS, cause)) == NULL ||
+	    (d->srv.metrics = metrics_new(cause)) == NULL ||
 	    ncaenrolld_registries(&d->srv, cause) == -1 ||
 	    ncaenrolld_publish(&d->srv, cause) == -1 ||
 	    (srv_sends_mail(&d->srv) &&
 	    (d->srv.mailer = mailer_start(&d->srv, cause)) == NULL) ||
 	    (d->jobs = jobs_start(&d->srv, cause)) == NULL)
 		goto out;
+	/* Every table counted before its listener serves a request. */
+	if (plain != -1 && api_publish_routes(&d->srv, &d->public_routes, &d->npublic_routes,
+	    cause) == -1)
+		goto out;
+	rc = ncaenrolld_metrics(d, mfd, cause);
+	mfd = -1;
+	if (rc == -1)
+		goto out;
+	rc = -1;
 	/* http_start owns its socket from here, whatever happens. */
 	d->http = http_start(&d->srv, fd, cause);
 	fd = -1;
 	if (d->http == NULL)
 		goto out;
 	if (plain != -1) {
-		if (api_publish_routes(&d->srv, &d->public_routes, &d->npublic_routes,
-		    cause) == -1)
-			goto out;
 		d->http_plain = http_start_plain(&d->srv, plain, d->public_routes,
 		    d->npublic_routes, cause);
 		plain = -1;
@@ -648,18 +716,22 @@ out:
 		(void)close(fd);
 	if (plain != -1)
 		(void)close(plain);
+	if (mfd != -1)
+		(void)close(mfd);
 	return rc;
 }
 
 static void
 ncaenrolld_free(struct ncaenrolld *d)
 {
+	http_stop(d->http_metrics);
 	http_stop(d->http_plain);
 	api_publish_routes_free(d->public_routes, d->npublic_routes);
 	http_stop(d->http);	/* no request in flight after this */
 	jobs_stop(d->jobs);
 	mailer_stop(d->srv.mailer);	/* after the jobs, which wake it */
 	demo_mailsink_stop(d->mailsink);	/* after every sender */
+	metrics_free(d->srv.metrics);		/* after everything that counts */
 	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);
 	srv_pool_free(d->srv.stores);
@@ -667,20 +739,226 @@ ncaenrolld_free(struct ncaenrolld *d)
 	operator_ca_free(d->srv.opca);
 	OPENSSL_cleanse(d->srv.captcha_key, sizeof d->srv.captcha_key);
 	srvconf_free(&d->cfg);
+	srvconf_free(&d->loaded);
 }
 
+/* Tells systemd (sdnotify.h); a failure is said, and the service goes on. */
+static void
+ncaenrolld_notify(const char *state)
+{
+	char	*cause = NULL;
+
+	if (sdnotify(state, &cause) == -1) {
+		log_warning("cannot tell systemd: %s", cause);
+		free(cause);
+	}
+}
+
+/* Settings a reload applies: the policy's figures a request reads each time. */
+#define NCAENROLLD_LIVE(m)	{ "policy." #m, offsetof(struct srv_config, policy.m) }
+static const struct {
+	const char	*name;
+	size_t		 off;
+} ncaenrolld_live[] = {
+	NCAENROLLD_LIVE(verification_days), NCAENROLLD_LIVE(captcha_lifetime),
+	NCAENROLLD_LIVE(token_lifetime), NCAENROLLD_LIVE(captcha_per_minute),
+	NCAENROLLD_LIVE(checks_per_minute), NCAENROLLD_LIVE(status_per_minute),
+};
+
+/*
+ * Settings only a restart applies: what the listeners, threads, store, CA and mailer were
+ * built from. A reload that would change one is refused as a whole.
+ */
+#define NCAENROLLD_STR(m)	{ #m, offsetof(struct srv_config, m), 1 }
+#define NCAENROLLD_INT(m)	{ #m, offsetof(struct srv_config, m), 0 }
+static const struct {
+	const char	*name;
+	size_t		 off;
+	int		 string;
+} ncaenrolld_fixed[] = {
+	NCAENROLLD_STR(listen), NCAENROLLD_STR(http_listen), NCAENROLLD_STR(metrics_listen),
+	NCAENROLLD_STR(tls_cert), NCAENROLLD_STR(tls_key), NCAENROLLD_STR(ca_cert),
+	NCAENROLLD_STR(ca_key), NCAENROLLD_STR(ca_chain), NCAENROLLD_STR(operators.ca_cert),
+	NCAENROLLD_STR(operators.ca_key), NCAENROLLD_STR(crl_url),
+	NCAENROLLD_STR(delta_crl_url), NCAENROLLD_STR(ocsp_url),
+	NCAENROLLD_STR(ca_issuers_url), NCAENROLLD_STR(cps_url), NCAENROLLD_STR(root_crl),
+	NCAENROLLD_STR(store_uri), NCAENROLLD_STR(data_dir), NCAENROLLD_STR(state_dir),
+	NCAENROLLD_STR(log_level), NCAENROLLD_STR(mail.smtp_url), NCAENROLLD_STR(mail.from),
+	NCAENROLLD_STR(mail.ca_file), NCAENROLLD_STR(mail.username),
+	NCAENROLLD_STR(mail.password_file), NCAENROLLD_STR(demo.fixed_captcha),
+	NCAENROLLD_STR(support.phone), NCAENROLLD_STR(support.email),
+	NCAENROLLD_STR(support.web), NCAENROLLD_STR(support.address.kk),
+	NCAENROLLD_STR(support.address.ru), NCAENROLLD_STR(support.address.en),
+	NCAENROLLD_STR(support.hours.kk), NCAENROLLD_STR(support.hours.ru),
+	NCAENROLLD_STR(support.hours.en),
+	NCAENROLLD_INT(ocsp_preproduced), NCAENROLLD_INT(ca.file_days),
+	NCAENROLLD_INT(ca.token_days), NCAENROLLD_INT(operators.days),
+	NCAENROLLD_INT(mail.starttls), NCAENROLLD_INT(mail.retry_for),
+	NCAENROLLD_INT(demo.enabled), NCAENROLLD_INT(demo.auto_approve),
+	NCAENROLLD_INT(policy.request_timeout), NCAENROLLD_INT(policy.header_timeout),
+	NCAENROLLD_INT(policy.threads), NCAENROLLD_INT(policy.max_connections),
+	NCAENROLLD_INT(policy.connections_per_address),
+	NCAENROLLD_INT(policy.connections_per_address_busy),
+};
+
 static int
-ncaenrolld_wait(void)
+ncaenrolld_int_at(const struct srv_config *cfg, size_t off)
+{
+	int	v;
+
+	memcpy(&v, (const char *)cfg + off, sizeof v);
+	return v;
+}
+
+static const char *
+ncaenrolld_str_at(const struct srv_config *cfg, size_t off)
+{
+	const char	*v;
+
+	memcpy(&v, (const char *)cfg + off, sizeof v);
+	return v;
+}
+
+/* The names of the restart-only settings that differ, into buf ("" if none). */
+static void
+ncaenrolld_fixed_changed(const struct srv_config *a, const struct srv_config *b, char *buf,
+    size_t len)
+{
+	const char	*x, *y;
+	size_t		 i, n = 0;
+	int		 diff;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof ncaenrolld_fixed / sizeof ncaenrolld_fixed[0]; i++) {
+		if (ncaenrolld_fixed[i].string) {
+			x = ncaenrolld_str_at(a, ncaenrolld_fixed[i].off);
+			y = ncaenrolld_str_at(b, ncaenrolld_fixed[i].off);
+			diff = (x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0);
+		} else
+			diff = ncaenrolld_int_at(a, ncaenrolld_fixed[i].off) !=
+			    ncaenrolld_int_at(b, ncaenrolld_fixed[i].off);
+		if (diff && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? ", " : "",
+			    ncaenrolld_fixed[i].name);
+	}
+	if (a->policy.max_body != b->policy.max_body && n < len)
+		(void)snprintf(buf + n, len - n, "%spolicy.max_body", n > 0 ? ", " : "");
+}
+
+/* The file and the command line into cfg, as at start: 0, or -1 with a cause. */
+static int
+ncaenrolld_load(const struct ncaenrolld_opts *o, struct srv_config *cfg, char **cause)
+{
+	if (srvconf_init(cfg, cause) == -1 ||
+	    ((o->config != NULL || !o->demo) &&
+	    srvconf_load(cfg, o->config != NULL ? o->config : SRV_CONFIG_FILE, cause) == -1))
+		return -1;
+	if (ncaenrolld_apply(o, cfg) == -1) {
+		cause_set(cause, "the command line no longer fits the file (see above)");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A reload's configuration, checked against the running one: -1 with a cause (nothing
+ * applied) when it cannot be read or changes a restart-only setting.
+ */
+static int
+ncaenrolld_reload_config(struct ncaenrolld *d, struct srv_config *fresh, char **cause)
+{
+	char	changed[512];
+
+	if (ncaenrolld_load(d->opts, fresh, cause) == -1)
+		return -1;
+	ncaenrolld_fixed_changed(&d->loaded, fresh, changed, sizeof changed);
+	if (*changed != '\0') {
+		cause_set(cause, "%s changed, which only a restart applies", changed);
+		return -1;
+	}
+	return 0;
+}
+
+/* The policy's live figures from fresh, each change logged; fresh becomes "loaded". */
+static void
+ncaenrolld_reload_apply(struct ncaenrolld *d, struct srv_config *fresh)
+{
+	size_t	i, off;
+	int	was, now, n = 0;
+
+	for (i = 0; i < sizeof ncaenrolld_live / sizeof ncaenrolld_live[0]; i++) {
+		off = ncaenrolld_live[i].off;
+		if ((was = ncaenrolld_int_at(&d->cfg, off)) == (now = ncaenrolld_int_at(fresh,
+		    off)))
+			continue;
+		/* An int a request reads whole: it sees the old figure or the new one. */
+		memcpy((char *)&d->cfg + off, &now, sizeof now);
+		log_info("reload: %s %d -> %d", ncaenrolld_live[i].name, was, now);
+		n++;
+	}
+	if (n == 0)
+		log_info("reload: the policy is unchanged");
+	srvconf_free(&d->loaded);
+	d->loaded = *fresh;
+	memset(fresh, 0, sizeof *fresh);
+}
+
+/*
+ * SIGHUP: the configuration, policy and TLS files read again, systemd told around it.
+ * Whatever happens the service goes on, with the old ones if the new cannot be used: a
+ * reload applies everything or nothing.
+ */
+static void
+ncaenrolld_reload(struct ncaenrolld *d)
+{
+	struct srv_config	 fresh;
+	struct timespec		 t;
+	char			 state[64], *cause = NULL;
+	int			 tls = 0;
+
+	memset(&fresh, 0, sizeof fresh);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t);
+	(void)snprintf(state, sizeof state, "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)t.tv_sec * 1000000 + (unsigned long long)t.tv_nsec / 1000);
+	ncaenrolld_notify(state);
+	log_info("reloading on SIGHUP");
+	if (ncaenrolld_reload_config(d, &fresh, &cause) == -1 ||
+	    http_reload(d->http, &tls, &cause) == -1) {
+		log_error("reload refused, the running configuration kept: %s", cause);
+		free(cause);
+		srvconf_free(&fresh);
+		ncaenrolld_notify("READY=1\nSTATUS=reload refused (see the log)");
+		return;
+	}
+	log_info("reload: the TLS certificate %s", tls ? "is the new one (the old one's "
+	    "connections were let finish)" : "is unchanged");
+	ncaenrolld_reload_apply(d, &fresh);
+	(void)snprintf(state, sizeof state, "READY=1\nSTATUS=serving on port %d", d->port);
+	ncaenrolld_notify(state);
+}
+
+/*
+ * Until SIGTERM or SIGINT; SIGHUP reloads and waits on. SIGPIPE is blocked only (a
+ * closed peer is an error return, not a signal).
+ */
+static int
+ncaenrolld_wait(struct ncaenrolld *d)
 {
 	sigset_t	set;
 	int		sig = 0;
 
 	if (sigemptyset(&set) == -1 || sigaddset(&set, SIGTERM) == -1 ||
-	    sigaddset(&set, SIGINT) == -1)
+	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGHUP) == -1)
 		return -1;
-	if (sigwait(&set, &sig) != 0)
-		return -1;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			return -1;
+		if (sig != SIGHUP)
+			break;
+		ncaenrolld_reload(d);
+	}
 	log_info("stopping on signal %d", sig);
+	ncaenrolld_notify("STOPPING=1");
 	return 0;
 }
 
@@ -691,7 +969,8 @@ ncaenrolld_block_signals(void)
 	sigset_t	set;
 
 	if (sigemptyset(&set) == -1 || sigaddset(&set, SIGTERM) == -1 ||
-	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGPIPE) == -1)
+	    sigaddset(&set, SIGINT) == -1 || sigaddset(&set, SIGHUP) == -1 ||
+	    sigaddset(&set, SIGPIPE) == -1)
 		return -1;
 	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
@@ -788,7 +1067,7 @@ main(int argc, char **argv)
 	struct ncaenrolld_opts	 o;
 	struct ncaenrolld	 d;
 	enum log_level		 level = LOGL_INFO;
-	char			*cause = NULL;
+	char			*cause = NULL, status[64];
 	int			 exit_now, curl = 0, rc = NCAENROLLD_EXIT_START;
 
 	memset(&d, 0, sizeof d);
@@ -812,6 +1091,15 @@ main(int argc, char **argv)
 	}
 	if (o.cmd_argc > 0)
 		return ncaenrolld_command(&o, &d.cfg);
+	d.opts = &o;
+	/* What a reload compares its reading with: the same reading, read once more. */
+	if (ncaenrolld_load(&o, &d.loaded, &cause) == -1) {
+		(void)ncaenrolld_refuse("%s", cause);
+		free(cause);
+		srvconf_free(&d.cfg);
+		srvconf_free(&d.loaded);
+		return NCAENROLLD_EXIT_USAGE;
+	}
 	(void)log_level_parse(d.cfg.log_level, &level);
 	log_open("ncaenrolld", LOG_TO_STDERR, level);
 	log_filter(ncaenrolld_log_line);
@@ -839,12 +1127,19 @@ main(int argc, char **argv)
 	    d.port) < 0 || (d.http_plain != NULL &&
 	    printf("publishing on http://%s%s%s:%d\n", strchr(d.http_host, ':') ? "[" : "",
 	    strcmp(d.http_host, "*") == 0 ? "0.0.0.0" : d.http_host,
-	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) || fflush(stdout) == EOF) {
+	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) ||
+	    (d.http_metrics != NULL &&
+	    printf("metrics on http://%s%s%s:%d/metrics\n", strchr(d.metrics_host, ':') ?
+	    "[" : "", strcmp(d.metrics_host, "*") == 0 ? "0.0.0.0" : d.metrics_host,
+	    strchr(d.metrics_host, ':') ? "]" : "", d.metrics_port) < 0) ||
+	    fflush(stdout) == EOF) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}
 	log_info("serving on port %d (%s)", d.port, d.cfg.demo.enabled ? "demo" : "production");
-	if (ncaenrolld_wait() == -1) {
+	(void)snprintf(status, sizeof status, "READY=1\nSTATUS=serving on port %d", d.port);
+	ncaenrolld_notify(status);
+	if (ncaenrolld_wait(&d) == -1) {
 		log_error("cannot wait for signals");
 		goto out;
 	}

@@ -28,6 +28,7 @@
 #include "common/cause.h"
 #include "common/log.h"
 #include "ncaenrolld/ca.h"
+#include "ncaenrolld/metrics.h"
 #include "ncaenrolld/publish.h"
 #include "ncaenrolld/srv.h"
 #include "ncaenrolld/store.h"
@@ -45,6 +46,7 @@ struct publish_slot {
 	unsigned char	*req, *resp;
 	size_t		 reqlen, resplen;
 	time_t		 made;
+	enum ca_ocsp_status status;	/* what the answer says (for the metrics) */
 };
 
 struct publish {
@@ -311,7 +313,7 @@ publish_slot_clear(struct publish_slot *s)
 /* A kept answer to exactly these bytes, still valid: 1 with a copy in *der. */
 static int
 publish_cache_find(struct publish *p, const unsigned char *req, size_t reqlen,
-    long long gen, time_t now, unsigned char **der, size_t *len)
+    long long gen, time_t now, unsigned char **der, size_t *len, enum ca_ocsp_status *status)
 {
 	struct publish_slot	*s;
 	size_t			 i;
@@ -330,6 +332,7 @@ publish_cache_find(struct publish *p, const unsigned char *req, size_t reqlen,
 	    (*der = malloc(s->resplen)) != NULL) {
 		memcpy(*der, s->resp, s->resplen);
 		*len = s->resplen;
+		*status = s->status;
 		hit = 1;
 	}
 	(void)pthread_mutex_unlock(&p->cache_lock);
@@ -338,7 +341,7 @@ publish_cache_find(struct publish *p, const unsigned char *req, size_t reqlen,
 
 static void
 publish_cache_put(struct publish *p, const unsigned char *req, size_t reqlen, long long gen,
-    time_t now, const unsigned char *der, size_t len)
+    time_t now, const unsigned char *der, size_t len, enum ca_ocsp_status status)
 {
 	struct publish_slot	*s, n;
 
@@ -354,6 +357,7 @@ publish_cache_put(struct publish *p, const unsigned char *req, size_t reqlen, lo
 	n.reqlen = reqlen;
 	n.resplen = len;
 	n.made = now;
+	n.status = status;
 	(void)pthread_mutex_lock(&p->cache_lock);
 	/* Signed before a revocation the cache has seen since: not kept. */
 	if (gen == p->cache_gen) {
@@ -395,6 +399,22 @@ publish_ocsp_status(struct store *st, struct ca_ocsp_single *v, size_t n, int *k
 	return 0;
 }
 
+/* The statuses an answer gives, counted for the metrics. */
+static void
+publish_ocsp_count(struct srv *srv, const struct ca_ocsp_single *v, size_t n)
+{
+	static const enum metrics_event	events[] = {
+		[CA_OCSP_GOOD] = METRICS_OCSP_GOOD,
+		[CA_OCSP_REVOKED] = METRICS_OCSP_REVOKED,
+		[CA_OCSP_UNKNOWN] = METRICS_OCSP_UNKNOWN,
+	};
+	size_t				i;
+
+	for (i = 0; i < n; i++)
+		if ((size_t)v[i].status < sizeof events / sizeof events[0])
+			metrics_count(srv->metrics, events[v[i].status]);
+}
+
 static int
 publish_ocsp_sign(struct srv *srv, const struct ca_ocsp_req *q,
     const struct ca_ocsp_single *v, size_t n, time_t now, unsigned char **der,
@@ -430,15 +450,17 @@ publish_ocsp(struct srv *srv, struct store *st, const unsigned char *req, size_t
 		return ca_ocsp_refusal(CA_OCSP_MALFORMED, der, len);
 	cacheable = p->cache != NULL && n == 1 && !nonce;
 	if (cacheable && (store_revocation_generation(st, &gen, cause) == -1 ||
-	    publish_cache_find(p, req, reqlen, gen, now, der, len))) {
-		rc = *der != NULL ? 0 : -1;
+	    publish_cache_find(p, req, reqlen, gen, now, der, len, &v[0].status))) {
+		if ((rc = *der != NULL ? 0 : -1) == 0)
+			publish_ocsp_count(srv, v, 1);
 		goto out;
 	}
 	if (publish_ocsp_status(st, v, n, &keep, cause) == -1 ||
 	    publish_ocsp_sign(srv, q, v, n, now, der, len, cause) == -1)
 		goto out;
 	if (cacheable && keep)
-		publish_cache_put(p, req, reqlen, gen, now, *der, *len);
+		publish_cache_put(p, req, reqlen, gen, now, *der, *len, v[0].status);
+	publish_ocsp_count(srv, v, n);
 	rc = 0;
 out:
 	ca_ocsp_req_free(q);

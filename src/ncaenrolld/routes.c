@@ -1,7 +1,8 @@
 /*
  * routes — the service's whole API surface in one table (doc/api.md documents each row).
  * A handler lives in the api-*.c file of its group. The plain-http listener's routes are
- * made from the configured URLs (api_publish_routes).
+ * made from the configured URLs (api_publish_routes); a metrics_listen listener serves
+ * http_metrics_routes.
  */
 #include "config.h"
 
@@ -42,5 +43,17 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/ra/applications/{}/reject", api_ra_reject, 1, &api_ra_operator },
 	{ "POST", "/api/v1/ra/applications/{}/revoke", api_ra_revoke, 1, &api_ra_operator },
 	{ "GET", "/api/v1/ra/certificates", api_ra_certificates, 0, &api_ra_operator },
+	/* Operations (doc/api.md): probes and Prometheus, no secrets, no request numbers. */
+	{ "GET", "/healthz", api_health_alive, 0, NULL },
+	{ "GET", "/readyz", api_health_ready, 0, NULL },
+	{ "GET", "/metrics", api_health_metrics_main, 0, NULL },
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
+
+/* The metrics_listen listener's (plain http, meant for loopback or a private network). */
+const struct http_route http_metrics_routes[] = {
+	{ "GET", "/healthz", api_health_alive, 0, NULL },
+	{ "GET", "/readyz", api_health_ready, 0, NULL },
+	{ "GET", "/metrics", api_health_metrics, 0, NULL },
+};
+const size_t http_metrics_nroutes = sizeof http_metrics_routes / sizeof http_metrics_routes[0];

@@ -85,6 +85,8 @@ struct srv_operators {
 struct srv_config {
 	char			*listen;	/* "127.0.0.1:8443"; port 0 = any free port */
 	char			*http_listen;	/* plain http for CRLs, OCSP, .cer; NULL: none */
+	/* plain http for /metrics (and the probes); NULL: /metrics on listen */
+	char			*metrics_listen;
 	char			*tls_cert, *tls_key;
 	char			*ca_cert, *ca_key, *ca_chain;
 	struct srv_operators	 operators;
@@ -107,6 +109,7 @@ struct store_pool;
 struct operator_ca;
 struct publish;
 struct mailer;
+struct metrics;
 
 struct srv {
 	struct srv_config	*cfg;
@@ -116,6 +119,7 @@ struct srv {
 	struct srv_ratelimit	*ratelimit;
 	struct publish		*pub;		/* CRLs, certificates, OCSP (publish.h) */
 	struct mailer		*mailer;	/* NULL: the service sends no mail */
+	struct metrics		*metrics;	/* metrics.h; NULL: nothing counted */
 	/* the key of the captchas' stored answers: STATE/captcha.key, made at the first
 	 * start (srv_captcha_key) */
 	unsigned char		 captcha_key[CAPTCHA_KEY_LEN];

@@ -182,6 +182,7 @@ static const struct conf_key conf_support[] = {
 static const struct conf_key conf_top[] = {
 	{ "listen", CONF_LISTEN, CONF_OFF(listen) },
 	{ "http_listen", CONF_OPT_LISTEN, CONF_OFF(http_listen) },
+	{ "metrics_listen", CONF_OPT_LISTEN, CONF_OFF(metrics_listen) },
 	{ "tls", CONF_MAP, 0, 0, 0, conf_tls },
 	{ "ca", CONF_MAP, 0, 0, 0, conf_ca },
 	{ "operators", CONF_MAP, 0, 0, 0, conf_operators },
@@ -277,6 +278,7 @@ srvconf_free(struct srv_config *cfg)
 		&cfg->support.email, &cfg->support.web, &cfg->support.address.kk,
 		&cfg->support.address.ru, &cfg->support.address.en, &cfg->support.hours.kk,
 		&cfg->support.hours.ru, &cfg->support.hours.en,
+		&cfg->metrics_listen,
 	};
 	size_t	 i;
 

@@ -115,6 +115,9 @@ struct store_ops {
 	/* NULL: one process owns the store, every job lock is got at once */
 	int	(*job_lock)(struct store *, const char *name, int *got, char **cause);
 	void	(*job_unlock)(struct store *, const char *name);
+	/* Optional (NULL: store.c says the backend cannot). */
+	int	(*counts)(struct store *, struct store_counts *, char **cause);
+	int	(*backup)(struct store *, const char *file, int force, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -104,6 +104,14 @@ int	store_sqlite_mail_finish(struct store *, long long id, enum store_mail_state
 int	store_sqlite_mail_recover(struct store *, time_t now, int *n, char **cause);
 int	store_sqlite_mail_list(struct store *, const char *number, int problems,
 	    struct store_mail **v, size_t *n, char **cause);
+/*
+ * store-sqlite-admin.c: an online copy of s into file (store_backup's contract), used by
+ * the backup op and before a migration; and the ops of the same names.
+ */
+int	store_sqlite_backup_to(struct store_sqlite *, const char *file, int force,
+	    char **cause);
+int	store_sqlite_backup(struct store *, const char *file, int force, char **cause);
+int	store_sqlite_counts(struct store *, struct store_counts *, char **cause);
 int	store_sqlite_mail_get(struct store *, long long id, struct store_mail *, int *found,
 	    char **cause);
 

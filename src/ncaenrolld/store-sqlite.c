@@ -800,6 +800,52 @@ store_sqlite_fk_check(struct store_sqlite *s, char **cause)
 }
 
 /*
+ * Before a store that holds data (version 1 or later) is migrated: a copy as it is,
+ * PATH.before-vN (N the version it goes to). Taken before the migration's transaction
+ * (a connection writing cannot be copied from), so another opener may migrate between
+ * this one's look at the version and its copy: a copy is therefore never put over an
+ * existing one, and the first opener's, made before it migrated, is the one that stays.
+ * An in-memory store has none.
+ */
+static int
+store_sqlite_keep_before(struct store_sqlite *s, char **cause)
+{
+	struct stat	 sb;
+	char		*file = NULL, *why = NULL;
+	int		 version = 0, rc = -1;
+
+	if (*s->path == '\0' || strcmp(s->path, ":memory:") == 0 ||
+	    strncmp(s->path, "file:", 5) == 0)
+		return 0;
+	/* No schema_migrations yet: a new store, nothing to keep. */
+	if (store_sqlite_version(s, &version, &why) == -1 || version == 0 ||
+	    version >= STORE_SQLITE_VERSION) {
+		free(why);
+		return 0;
+	}
+	if (asprintf(&file, "%s.before-v%d", s->path, STORE_SQLITE_VERSION) == -1) {
+		cause_set(cause, _("out of memory"));
+		return -1;
+	}
+	if (lstat(file, &sb) == 0)
+		log_warning("the store %s is at schema version %d: %s exists, kept as the copy "
+		    "before migrating to version %d", s->path, version, file,
+		    STORE_SQLITE_VERSION);
+	else if (store_sqlite_backup_to(s, file, 0, &why) == 0)
+		log_info("the store %s is at schema version %d: copied to %s before migrating "
+		    "to version %d", s->path, version, file, STORE_SQLITE_VERSION);
+	else if (lstat(file, &sb) == -1) {	/* else another opener's, made meanwhile */
+		cause_set(cause, "%s", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(why);
+	free(file);
+	return rc;
+}
+
+/*
  * Brings the schema to STORE_SQLITE_VERSION in one transaction; refuses a newer one.
  * Foreign keys are off meanwhile (a migration may rebuild a table others refer to, which
  * SQLite allows only so) and checked as a whole before the commit; the caller turns them
@@ -815,7 +861,8 @@ store_sqlite_migrate(struct store_sqlite *s, char **cause)
 		store_sqlite_fail(s, "foreign_keys", cause);
 		return -1;
 	}
-	if (store_sqlite_op_begin(s, &nested, cause) == -1)
+	if (store_sqlite_keep_before(s, cause) == -1 ||
+	    store_sqlite_op_begin(s, &nested, cause) == -1)
 		return -1;
 	if (sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	    " version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)", NULL, NULL,
@@ -2700,6 +2747,8 @@ const struct store_ops store_sqlite_ops = {
 	.revocations = store_sqlite_revocations,
 	.crl_number_next = store_sqlite_crl_number_next,
 	.revocation_generation = store_sqlite_revocation_generation,
+	.counts = store_sqlite_counts,
+	.backup = store_sqlite_backup,
 	.audit_add = store_sqlite_audit_add,
 	.audit_list = store_sqlite_audit_list,
 	.mail_queue_due = store_sqlite_mail_queue_due,

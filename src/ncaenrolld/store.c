@@ -68,6 +68,28 @@ store_open(const char *uri, char **cause)
 	return NULL;
 }
 
+/* The optional members: a backend without one says which, and what to use instead. */
+int
+store_counts(struct store *s, struct store_counts *c, char **cause)
+{
+	if (s->ops->counts == NULL) {
+		cause_set(cause, "the %s store keeps no counts", s->ops->scheme);
+		return -1;
+	}
+	return s->ops->counts(s, c, cause);
+}
+
+int
+store_backup(struct store *s, const char *file, int force, char **cause)
+{
+	if (s->ops->backup == NULL) {
+		cause_set(cause, _("backup copies only an SQLite store for now; for the %s "
+		    "store use its own tools (pg_dump for PostgreSQL)"), s->ops->scheme);
+		return -1;
+	}
+	return s->ops->backup(s, file, force, cause);
+}
+
 void
 store_close(struct store *s)
 {
@@ -448,6 +470,8 @@ static const char *const store_mail_states[] = {
 	[STORE_MAIL_REFUSED] = "refused",
 	[STORE_MAIL_FAILED] = "failed",
 };
+_Static_assert(sizeof store_mail_states / sizeof store_mail_states[0] == STORE_MAIL__MAX,
+    "one name per mail state");
 
 void
 store_set_mail(struct store *s, int on)

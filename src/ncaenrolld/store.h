@@ -26,6 +26,13 @@ struct store;
  */
 struct store	*store_open(const char *uri, char **cause);
 void		 store_close(struct store *);
+/*
+ * An online copy of the whole store into file, consistent while others write: mode 0600,
+ * written beside it and renamed into place (no half-written file is ever there), an
+ * existing file refused unless force. A backend that cannot (PostgreSQL: pg_dump) says so
+ * in the cause.
+ */
+int		 store_backup(struct store *, const char *file, int force, char **cause);
 /* Bulk loading (the demo registries) runs inside one transaction. */
 int		 store_begin(struct store *, char **cause);
 int		 store_commit(struct store *, char **cause);
@@ -262,6 +269,7 @@ enum store_mail_state {
 	STORE_MAIL_SENT,		/* the relay took it (250) */
 	STORE_MAIL_REFUSED,		/* the relay refused it for good (5xx) */
 	STORE_MAIL_FAILED,		/* temporary failures outlasted mail.retry_for */
+	STORE_MAIL__MAX
 };
 
 struct store_mail {
@@ -416,6 +424,16 @@ void	store_apps_free(struct store_app *, size_t n);
  */
 int	store_job_lock(struct store *, const char *name, int *got, char **cause);
 void	store_job_unlock(struct store *, const char *name);
+
+/* ---- counts, for the service's metrics ---- */
+
+struct store_counts {
+	long long	apps[APP_STATUS__MAX];		/* applications by status */
+	long long	mails[STORE_MAIL__MAX];		/* the outbox by state */
+};
+
+/* One cheap read of both; a backend without it fails with a cause. */
+int	store_counts(struct store *, struct store_counts *, char **cause);
 
 /* ---- the audit log: append-only, hash-chained (doc/audit.md) ---- */
 

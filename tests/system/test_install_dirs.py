@@ -173,3 +173,26 @@ def test_installed_example_and_unit_name_this_builds_folders():
         unit = f.read()
     assert f"--config {DIRS['pkgsysconfdir']}/ncaenrolld.yaml" in unit
     assert not no_system_paths(unit)
+
+
+def test_sysusers_file_installed_where_systemd_reads_it(tmp_path):
+    """The service's user comes from sysusers.d (no adduser by hand): installed as
+    PREFIX/lib/sysusers.d/ncaenrolld.conf beside the unit, naming the user the unit runs
+    as, with this build's state folder as its home; and the unit is Type=notify."""
+    p = subprocess.run(["make", "-s", "-C", BUILDDIR, f"DESTDIR={tmp_path}",
+                        "install-sysusersDATA", "install-systemdunitDATA"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    with open(os.path.join(BUILDDIR, "Makefile"), encoding="utf-8") as f:
+        prefix = re.search(r"^prefix = (.*)$", f.read(), re.M).group(1).strip()
+    sysusers = tmp_path / prefix.lstrip("/") / "lib" / "sysusers.d" / "ncaenrolld.conf"
+    unit = tmp_path / prefix.lstrip("/") / "lib" / "systemd" / "system" / "ncaenrolld.service"
+    lines = [ln.split() for ln in sysusers.read_text().splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    assert len(lines) == 1 and lines[0][:3] == ["u", "ncaenroll", "-"], lines
+    assert lines[0][-1] == DIRS["pkgstatedir"]
+    text = unit.read_text()
+    assert "User=ncaenroll\n" in text and "Group=ncaenroll\n" in text
+    assert "Type=notify\n" in text and "ExecReload=/bin/kill -HUP $MAINPID\n" in text
+    assert "adduser" not in text
+    assert not no_system_paths(sysusers.read_text())

@@ -285,18 +285,31 @@ test_store_failure(void **state)
 	f->srv.stores = good;
 }
 
-/* The real route table: every row under /api/v1/, reachable, and no row shadowing another. */
+/*
+ * The real route table: every row under /api/v1/ but the operations' (at the paths
+ * probes and Prometheus expect, which metrics_listen's table serves too), reachable, and
+ * no row shadowing another.
+ */
 static void
 test_route_table(void **state)
 {
+	static const char *const ops[] = { "/healthz", "/readyz", "/metrics" };
 	const char	*params[HTTP_MAX_PARAMS];
 	char		 path[256], buf[256], *p;
-	size_t		 i, j;
+	size_t		 i, j, nops = 0;
+	int		 op;
 
 	(void)state;
 	assert_true(http_nroutes > 0);
+	assert_int_equal(http_metrics_nroutes, sizeof ops / sizeof ops[0]);
+	for (i = 0; i < http_metrics_nroutes; i++)
+		assert_string_equal(http_metrics_routes[i].pattern, ops[i]);
 	for (i = 0; i < http_nroutes; i++) {
-		assert_int_equal(strncmp(http_routes[i].pattern, "/api/v1/", 8), 0);
+		for (j = 0, op = 0; j < sizeof ops / sizeof ops[0]; j++)
+			op |= strcmp(http_routes[i].pattern, ops[j]) == 0;
+		if (!op)
+			assert_int_equal(strncmp(http_routes[i].pattern, "/api/v1/", 8), 0);
+		nops += (size_t)op;
 		assert_non_null(http_routes[i].handler);
 		/* a path for the row: each {} becomes "x1" */
 		(void)snprintf(path, sizeof path, "%s", http_routes[i].pattern);
@@ -313,6 +326,7 @@ test_route_table(void **state)
 		assert_int_equal(http_route_match(http_routes[i].pattern, path, params, buf,
 		    sizeof buf), 1);
 	}
+	assert_int_equal(nops, sizeof ops / sizeof ops[0]);
 }
 
 int
