@@ -127,6 +127,7 @@ int	store_pg_revocations(struct store *, time_t since, struct store_revocation *
 int	store_pg_crl_number_next(struct store *, const char *name, long long *n,
 	    char **cause);
 int	store_pg_revocation_generation(struct store *, long long *gen, char **cause);
+int	store_pg_counts(struct store *, struct store_counts *, char **cause);
 
 int	store_pg_mail_queue_due(struct store *, time_t now, int reminder_days, int *queued,
 	    char **cause);

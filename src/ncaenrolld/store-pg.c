@@ -1050,4 +1050,5 @@ const struct store_ops store_pg_ops = {
 	.mail_get = store_pg_mail_get,
 	.job_lock = store_pg_job_lock,
 	.job_unlock = store_pg_job_unlock,
+	.counts = store_pg_counts,
 };
