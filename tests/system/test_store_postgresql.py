@@ -14,6 +14,7 @@ import pytest
 from csrs import csr, rsa_key, submit
 from pgcluster import pg  # noqa: F401
 from service import DEMO_CONFIG_DEFAULT, Service, program, program_env
+from test_service_metrics import scrape
 
 
 def _config(uri):
@@ -49,6 +50,11 @@ def test_an_application_is_approved_and_its_certificates_kept_in_postgresql(pg, 
         assert st == 200, certs
         for use in ("auth", "sign"):
             assert certs[use]["pem"].startswith("-----BEGIN CERTIFICATE-----"), certs
+        # The metrics' gauges are read from PostgreSQL too.
+        samples, _ = scrape(svc)
+        assert samples[("ncaenrolld_store_up", frozenset())] == 1, samples
+        assert samples[("ncaenrolld_applications",
+                        frozenset({("status", "issued")}))] == 1, samples
     finally:
         svc.stop()
     # The application, its history and its audit entries are the database's...
