@@ -44,6 +44,7 @@ struct certs_token_ctx {
 	size_t		 nknown;
 	json_t		*roles;		/* the service's roles directory, or NULL */
 	int		 roles_asked;
+	time_t		 now;		/* the listing's */
 };
 
 /* One row being made: the person's key, the certificate it shows, its chain. */
@@ -339,7 +340,6 @@ certs_token_fill(struct certs_token_ctx *c, const struct certs_token_row *row,
 {
 	char		*pem = certs_token_x509_pem(row->cert);
 	struct tm	 tm;
-	time_t		 now = time(NULL);
 	int		 rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -350,8 +350,7 @@ certs_token_fill(struct certs_token_ctx *c, const struct certs_token_row *row,
 	out->crl_reason = -1;
 	if (ASN1_TIME_to_tm(X509_get0_notAfter(row->cert), &tm) == 1)
 		out->not_after = timegm(&tm);
-	out->days_left = out->not_after >= now ? (long)((out->not_after - now) / 86400) :
-	    -1 - (long)((now - out->not_after) / 86400);
+	out->days_left = enroll_cert_days_left(out->not_after, c->now);
 	out->ocsp = ocsp && pem != NULL ? certs_token_ocsp(pem, row->chain, &out->crl_reason,
 	    &out->revoked_at) : ENROLL_OCSP_NOT_ASKED;
 	if (pem != NULL && (out->holder = certs_token_holder(row->cert)) != NULL &&
@@ -480,7 +479,7 @@ out:
 
 int
 enroll_certs_tokens(struct enroll *e, const int *listed, const struct keystore_token *tok,
-    size_t ntok, int ocsp, struct enroll_cert **v, size_t *n)
+    size_t ntok, int ocsp, time_t now, struct enroll_cert **v, size_t *n)
 {
 	struct certs_token_ctx	c;
 	size_t			i;
@@ -488,6 +487,7 @@ enroll_certs_tokens(struct enroll *e, const int *listed, const struct keystore_t
 
 	if (certs_token_ctx_init(&c, e, listed) == -1)
 		goto out;
+	c.now = now;
 	for (i = 0; i < ntok; i++)
 		if (tok[i].serial != NULL && certs_token_one(&c, &tok[i], ocsp, v, n) == -1)
 			goto out;

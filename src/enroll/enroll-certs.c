@@ -91,13 +91,19 @@ enroll_certs_ocsp(const struct state_app *a, int *reason, time_t *at)
 	    r.status == OCSP_STATUS_REVOKED ? ENROLL_OCSP_REVOKED : ENROLL_OCSP_UNKNOWN;
 }
 
+long
+enroll_cert_days_left(time_t not_after, time_t now)
+{
+	return not_after >= now ? (long)((not_after - now) / 86400) :
+	    -1 - (long)((now - not_after) / 86400);
+}
+
 static int
-enroll_certs_one(struct enroll *e, const struct state_app *a, int ocsp, struct enroll_cert *c,
-    struct keystore_token **tok, size_t *ntok, int *read)
+enroll_certs_one(struct enroll *e, const struct state_app *a, int ocsp, time_t now,
+    struct enroll_cert *c, struct keystore_token **tok, size_t *ntok, int *read)
 {
 	const char	*label = state_get(a, APPKEY_TOKEN_LABEL);
 	const char	*renewed = state_get(a, APPKEY_RENEWED_BY);
-	time_t		 now = time(NULL);
 
 	memset(c, 0, sizeof *c);
 	(void)snprintf(c->number, sizeof c->number, "%s", state_get(a, APPKEY_REQUEST_NUMBER) !=
@@ -106,9 +112,7 @@ enroll_certs_one(struct enroll *e, const struct state_app *a, int ocsp, struct e
 	c->on_token = enroll_on_token(a);
 	c->crl_reason = -1;
 	c->not_after = enroll_cert_not_after(state_get(a, APPKEY_CERT_AUTH));
-	/* Whole days left; a part of a day left counts as none (said "expires today"). */
-	c->days_left = c->not_after >= now ? (long)((c->not_after - now) / 86400) :
-	    -1 - (long)((now - c->not_after) / 86400);
+	c->days_left = enroll_cert_days_left(c->not_after, now);
 	if (c->on_token)
 		c->present = enroll_certs_connected(e, state_get(a, APPKEY_TOKEN), tok, ntok, read);
 	else
@@ -134,6 +138,7 @@ enroll_certs(struct enroll *e, int ocsp, struct enroll_cert **out, size_t *n,
 	struct enroll_cert	*v = NULL;
 	size_t			 i, ntok = 0, k = 0;
 	int			*listed = NULL, read = 0, rc = -1;
+	time_t			 now = time(NULL);
 
 	*out = NULL;
 	*n = 0;
@@ -143,12 +148,13 @@ enroll_certs(struct enroll *e, int ocsp, struct enroll_cert **out, size_t *n,
 	for (i = 0; i < e->st->napps; i++) {
 		if (!(listed[i] = enroll_certs_listed(&e->st->apps[i])))
 			continue;
-		if (enroll_certs_one(e, &e->st->apps[i], ocsp, &v[k++], &tok, &ntok, &read) == -1)
+		if (enroll_certs_one(e, &e->st->apps[i], ocsp, now, &v[k++], &tok, &ntok,
+		    &read) == -1)
 			goto oom;
 	}
 	if (ocsp) {
 		(void)enroll_certs_connected(e, NULL, &tok, &ntok, &read);
-		if (enroll_certs_tokens(e, listed, tok, ntok, ocsp, &v, &k) == -1)
+		if (enroll_certs_tokens(e, listed, tok, ntok, ocsp, now, &v, &k) == -1)
 			goto oom;
 	}
 	*out = v;

@@ -26,6 +26,12 @@ int	enroll_fail_problems(struct failure *, const char *field, struct problems *p
 void	enroll_now_iso(char out[21]);
 /* A certificate's notAfter (PEM), or 0 when it cannot be read (enroll-lifecycle.c). */
 time_t	enroll_cert_not_after(const char *pem);
+/*
+ * Whole days from now to not_after, a part of a day counting as none (said "expires
+ * today"); -1 and below once past. A listing reads the clock once and passes the same now
+ * to every row, so that two rows of one certificate never disagree.
+ */
+long	enroll_cert_days_left(time_t not_after, time_t now);
 /* 1 when the application's keys are on a token. */
 int	enroll_on_token(const struct state_app *);
 /*
@@ -35,8 +41,8 @@ int	enroll_on_token(const struct state_app *);
  */
 struct keystore_token;
 int	enroll_certs_tokens(struct enroll *, const int *listed,
-	    const struct keystore_token *tok, size_t ntok, int ocsp, struct enroll_cert **v,
-	    size_t *n);
+	    const struct keystore_token *tok, size_t ntok, int ocsp, time_t now,
+	    struct enroll_cert **v, size_t *n);
 void	enroll_certs_free_one(struct enroll_cert *);
 /* Opens a transaction and finds the application in the freshly read file. */
 struct state_app *enroll_begin(struct enroll *, const char *id, struct failure *);
