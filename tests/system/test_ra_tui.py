@@ -106,7 +106,7 @@ def applicant(svc, tmp_path):
 def look(t, where=""):
     """The screen as a person at 80x24 needs it: nothing wider than the terminal, no more
     lines than it has, and (no box open) the key bar on the bottom line."""
-    scr = t.screen()
+    scr = t.settled()
     lines = scr.rstrip("\n").split("\n")
     for n, line in enumerate(lines):
         assert width(line) <= t.cols, f"{where}: line {n + 1} is wider than {t.cols}:\n{scr}"

@@ -274,6 +274,19 @@ class Tui:
     def lines(self):
         return self.screen().split("\n")
 
+    def settled(self, quiet=0.2, timeout=10):
+        """The screen once it has not changed for `quiet` seconds: a program's update can
+        reach the terminal in pieces, and a capture between two shows half of each."""
+        end = time.monotonic() + timeout
+        scr = self.screen()
+        while time.monotonic() < end:
+            time.sleep(quiet)
+            now = self.screen()
+            if now == scr:
+                return now
+            scr = now
+        return scr
+
     def styled(self):
         """The screen as (text, styles) per line: styles[i] is the (background, reverse)
         the i-th character is drawn with, read from capture-pane -e's SGR sequences."""
