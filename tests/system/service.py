@@ -34,27 +34,32 @@ SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 # certifies them (ca-demo.c makes every certificate again for a key it finds alone).
 # The operator CA is kept whole: the service never remakes one beside a key it finds.
 SEED_KEYS = ("root.key", "ca.key", "tls.key", "operators-ca.key", "operators-ca.pem")
+# The OCSP responder's pair too (its key is made whenever its certificate does not fit),
+# between services on the real clock only: its certificate's start is the maker's now,
+# and a responder a test clock dated would not be valid yet to a relying party.
+SEED_OCSP = ("ocsp.key", "ocsp.pem")
 _seed_dir = None
 
 
 def _seed_from(state):
-    """Keeps a worker's first fresh demo's keys (see SEED_KEYS)."""
+    """Keeps a worker's first fresh demo's keys on the real clock (see SEED_KEYS)."""
     global _seed_dir
+    files = SEED_KEYS + SEED_OCSP
     if _seed_dir is not None or not all(os.path.exists(os.path.join(state, f))
-                                        for f in SEED_KEYS):
+                                        for f in files):
         return
     d = tempfile.mkdtemp(prefix="nca-seed-")
     atexit.register(shutil.rmtree, d, True)
-    for f in SEED_KEYS:
+    for f in files:
         shutil.copy2(os.path.join(state, f), d)
     _seed_dir = d
 
 
-def _seed_into(state):
+def _seed_into(state, real_clock):
     """Gives a fresh state folder the worker's kept keys; False when there are none yet."""
     if _seed_dir is None:
         return False
-    for f in SEED_KEYS:
+    for f in SEED_KEYS + (SEED_OCSP if real_clock else ()):
         shutil.copy2(os.path.join(_seed_dir, f), state)
     return True
 
@@ -118,7 +123,8 @@ class Service:
         self.state = str(state)
         os.makedirs(self.state, exist_ok=True)
         fresh = demo and not any(os.path.exists(os.path.join(self.state, f)) for f in SEED_KEYS)
-        seeded = fresh and not own_keys and _seed_into(self.state)
+        real_clock = "--test-clock" not in extra
+        seeded = fresh and not own_keys and _seed_into(self.state, real_clock)
         cmd = [*program(), "--listen", "127.0.0.1:0", "--state-dir", self.state]
         if demo:
             cmd.insert(2, "--demo")
@@ -137,7 +143,7 @@ class Service:
         self.stderr = ""
         self.returncode = None
         self.port = self._wait_listening(timeout)
-        if fresh and not seeded:
+        if fresh and not seeded and real_clock:
             _seed_from(self.state)
         self.host = "127.0.0.1"
         self.base = f"https://127.0.0.1:{self.port}"
