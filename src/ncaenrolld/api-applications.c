@@ -419,7 +419,9 @@ app_insert(struct app_submit *s, const char *actor)
 		log_info("application %s submitted (BIN %s)", old.number, old.bin);
 		/* The applicant is told, so a mail that never comes is not waited for. */
 		mail = app_mail_word(s->srv, &old);
-		mailer_wake(s->srv->mailer);
+		/* Only for a mail: every wake is a write transaction of the mailer's. */
+		if (strcmp(mail, "queued") == 0)
+			mailer_wake(s->srv->mailer);
 	}
 	o = json_pack("{s:s, s:s, s:b}", "request_number", old.number, "status",
 	    appstatus_wire(old.status), "existing", existing);
