@@ -223,3 +223,39 @@ def csr_pool(bdir, count, say=lambda m: None):
         f.write("".join(have))
     os.replace(path + ".tmp", path)
     return have[:count]
+
+
+# ---- a backlog of overdue applications, written straight into a stopped service's store ----
+
+def overdue_backlog(store, n, now, mail=False):
+    """Adds n submitted applications whose verification deadline passed a day before now,
+    each with its "submitted" event, to the store of a stopped service: copies of the one
+    application already there (submitted through the API), with new numbers and keys.
+    Their "submitted" audit entries are left out (the chain is the store's to write); the
+    ones the expiry writes must chain on. Without mail the copies have no e-mail address
+    (no "cancelled" mail is queued)."""
+    import sqlite3
+    db = sqlite3.connect(store, isolation_level=None)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(applications)")]
+    row = db.execute("SELECT * FROM applications LIMIT 1").fetchone()
+    if row is None:
+        raise RuntimeError("the store holds no application to copy")
+    ia, ika, iks = cols.index("number"), cols.index("key_auth"), cols.index("key_sign")
+    ic, idl, ie = cols.index("created"), cols.index("deadline"), cols.index("email")
+    ins = (f"INSERT INTO applications ({', '.join(cols)}) VALUES "
+           f"({', '.join('?' for _ in cols)})")
+    db.execute("BEGIN")
+    for i in range(n):
+        r = list(row)
+        r[ia] = f"9{i:027d}"
+        r[ika], r[iks] = f"a{i:063d}", f"s{i:063d}"
+        r[ic], r[idl] = now - 31 * 86400, now - 86400
+        if not mail:
+            r[ie] = None
+        db.execute(ins, r)
+        db.execute("INSERT INTO events (number, at, actor, action, detail)"
+                   " VALUES (?, ?, 'applicant (127.0.0.1)', 'submitted', NULL)",
+                   (r[ia], r[ic]))
+    db.execute("COMMIT")
+    db.close()
+    return [f"9{i:027d}" for i in range(n)]
