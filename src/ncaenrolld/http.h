@@ -116,6 +116,13 @@ struct http_server *http_start(struct srv *, int listen_fd, char **cause);
 struct http_server *http_start_plain(struct srv *, int listen_fd, const struct http_route *,
 		    size_t nroutes, char **cause);
 void	http_stop(struct http_server *);
+/*
+ * Connections refused (no slot for the address, no slot at all, a bad PROXY header) and
+ * cut off (no complete request in time) since the start: every one is counted here and
+ * logged (the first of a quiet minute at once, the rest summed up once a minute).
+ */
+void	http_counts(struct http_server *, unsigned long long *refused,
+	    unsigned long long *cut_off);
 
 /* Runs a route on a parsed request: its gate, then its handler. */
 enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,
