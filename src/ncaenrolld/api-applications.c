@@ -885,6 +885,13 @@ api_applications_status(struct srv *srv, const struct http_req *req, struct http
 		free(cause);
 		return HTTP_FAILED;
 	}
+	/* the application, its role and its mail: one snapshot, one transaction */
+	if (store_read_begin(st, &cause) == -1) {
+		log_error("store: %s", cause);
+		free(cause);
+		srv_store_put(srv, st);
+		return HTTP_FAILED;
+	}
 	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
 		goto out;
 	rc = HTTP_FAILED;
@@ -893,6 +900,7 @@ api_applications_status(struct srv *srv, const struct http_req *req, struct http
 	http_json(resp, 200, o);
 	rc = HTTP_ANSWERED;
 out:
+	store_read_end(st);
 	store_app_free(&a);
 	srv_store_put(srv, st);
 	return rc;

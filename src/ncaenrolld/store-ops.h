@@ -111,6 +111,9 @@ struct store_ops {
 	int	(*revocation_generation)(struct store *, long long *gen, char **cause);
 	int	(*audit_list)(struct store *, const char *number, struct store_audit **v,
 		    size_t *n, char **cause);
+	/* optional (NULL: nothing to do) */
+	int	(*read_begin)(struct store *, char **cause);
+	void	(*read_end)(struct store *);
 };
 
 extern const struct store_ops store_sqlite_ops;

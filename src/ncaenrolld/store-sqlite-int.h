@@ -17,7 +17,7 @@
 #include "ncaenrolld/store-ops.h"
 
 enum store_sqlite_q {
-	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_BEGIN_READ,
 	Q_VERSION, Q_VERSION_ADD,
 	Q_ORG_PUT, Q_ORG_GET, Q_GU_PUT, Q_GU_CLEAR, Q_GU_LIST,
 	Q_PERSON_PUT, Q_PERSON_GET,
@@ -56,6 +56,7 @@ struct store_sqlite {
 	char		*path;
 	struct store_sqlite_file *file;	/* shared with this file's other handles */
 	int		 writing;	/* this handle holds the file's writer turn */
+	int		 reading;	/* store_read_begin's transaction is open */
 	sqlite3_int64	 changes;	/* rows changed before this transaction */
 	sqlite3_stmt	*q[Q__MAX];
 	sqlite3_stmt	*dq[STORE_DIR__MAX][DQ__MAX];
