@@ -961,13 +961,19 @@ struct http_pending {
 	time_t			 since;		/* monotonic: accepted */
 };
 
-/* fd to MHD as a connection from sa; MHD closes it if it refuses (http_accept says so). */
+/*
+ * fd to MHD as a connection from sa; MHD closes it if it refuses. A refusal by
+ * http_accept leaves errno as it was (MHD 0.9.75 sets "EACCESS", which Linux does not
+ * define), and http_accept has said it; any other is said here.
+ */
 static void
 http_hand_over(struct http_server *hs, int fd, const struct sockaddr *sa, socklen_t len)
 {
 	char	addr[HTTP_ADDR_MAX];
 
-	if (MHD_add_connection(hs->mhd, fd, sa, len) == MHD_NO && errno != EACCES) {
+	errno = 0;
+	if (MHD_add_connection(hs->mhd, fd, sa, len) == MHD_NO && errno != 0 &&
+	    errno != EACCES) {
 		http_addr_string(sa, addr);
 		http_refuse_say(hs, addr, errno == ENFILE ? "the server's threads hold all "
 		    "the connections they may" : "the server could not take it");

@@ -134,6 +134,7 @@ def test_slots_count_the_real_address(tmp_path):
             c.close()
         svc.stop()
     assert "203.0.113.20: connection refused: the address holds 2" in svc.stderr
+    assert "could not take it" not in svc.stderr      # said once, by the rule that refused
 
 
 def test_not_trusted_is_never_believed(tmp_path):
