@@ -26,9 +26,16 @@
  * policy.connections_per_address_busy per address: a handful of hosts holding many
  * connections cannot take the last slots from the hosts that hold one or two. MHD's accept
  * policy callback counts the open connections on the watchdog's list and refuses; MHD's
- * own limits stay behind it as a backstop. Refusals and cut-offs are logged at most once a
- * minute each: the first at once, the rest summed up (an attack would otherwise write a
- * line per connection, and fill the disk the log is on).
+ * total stays behind it as a backstop, but not its per-address limit, which refused
+ * before the callback saw the connection, and silently. Every refusal and cut-off is
+ * counted (http_counts) and logged at most once a minute each: the first at once, the
+ * rest summed up (an attack would otherwise write a line per connection, and fill the
+ * disk the log is on).
+ *
+ * Behind proxies (trusted_proxies): MHD gets no listening socket; http_acceptor accepts,
+ * reads a listed proxy's PROXY v2 header first, and hands each connection to MHD with the
+ * client's address (MHD_add_connection), so the slots, rate limits and log count clients,
+ * not the proxy. A listed proxy's requests may name the client in X-Forwarded-For.
  *
  * Client certificates: with an operator CA configured, MHD is given it as its trust list,
  * which makes GnuTLS *request* (not require) a client certificate in every handshake, with
