@@ -419,7 +419,9 @@ app_insert(struct app_submit *s, const char *actor)
 		log_info("application %s submitted (BIN %s)", old.number, old.bin);
 		/* The applicant is told, so a mail that never comes is not waited for. */
 		mail = app_mail_word(s->srv, &old);
-		mailer_wake(s->srv->mailer);
+		/* Only for a mail: every wake is a write transaction of the mailer's. */
+		if (strcmp(mail, "queued") == 0)
+			mailer_wake(s->srv->mailer);
 	}
 	o = json_pack("{s:s, s:s, s:b}", "request_number", old.number, "status",
 	    appstatus_wire(old.status), "existing", existing);
@@ -883,6 +885,13 @@ api_applications_status(struct srv *srv, const struct http_req *req, struct http
 		free(cause);
 		return HTTP_FAILED;
 	}
+	/* the application, its role and its mail: one snapshot, one transaction */
+	if (store_read_begin(st, &cause) == -1) {
+		log_error("store: %s", cause);
+		free(cause);
+		srv_store_put(srv, st);
+		return HTTP_FAILED;
+	}
 	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
 		goto out;
 	rc = HTTP_FAILED;
@@ -891,6 +900,7 @@ api_applications_status(struct srv *srv, const struct http_req *req, struct http
 	http_json(resp, 200, o);
 	rc = HTTP_ANSWERED;
 out:
+	store_read_end(st);
 	store_app_free(&a);
 	srv_store_put(srv, st);
 	return rc;

@@ -26,9 +26,16 @@
  * policy.connections_per_address_busy per address: a handful of hosts holding many
  * connections cannot take the last slots from the hosts that hold one or two. MHD's accept
  * policy callback counts the open connections on the watchdog's list and refuses; MHD's
- * own limits stay behind it as a backstop. Refusals and cut-offs are logged at most once a
- * minute each: the first at once, the rest summed up (an attack would otherwise write a
- * line per connection, and fill the disk the log is on).
+ * total stays behind it as a backstop, but not its per-address limit, which refused
+ * before the callback saw the connection, and silently. Every refusal and cut-off is
+ * counted (http_counts) and logged at most once a minute each: the first at once, the
+ * rest summed up (an attack would otherwise write a line per connection, and fill the
+ * disk the log is on).
+ *
+ * Behind proxies (trusted_proxies): MHD gets no listening socket; http_acceptor accepts,
+ * reads a listed proxy's PROXY v2 header first, and hands each connection to MHD with the
+ * client's address (MHD_add_connection), so the slots, rate limits and log count clients,
+ * not the proxy. A listed proxy's requests may name the client in X-Forwarded-For.
  *
  * Client certificates: with an operator CA configured, MHD is given it as its trust list,
  * which makes GnuTLS *request* (not require) a client certificate in every handshake, with
@@ -49,6 +56,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +76,7 @@
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/http.h"
 #include "ncaenrolld/metrics.h"
+#include "ncaenrolld/proxy.h"
 #include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/srv.h"
 
@@ -89,6 +98,7 @@
 #define HTTP_TALLY_GAP		60	/* seconds between two lines of one tally */
 #define HTTP_TALLY_LINE		256
 #define HTTP_FDS_SPARE		64	/* descriptors besides the connections' */
+#define HTTP_PENDING_MAX	256	/* proxies' connections waiting for a PROXY header */
 
 /* One per connection (MHD's socket context), on the watchdog's list while open. */
 struct http_conn {
@@ -98,6 +108,7 @@ struct http_conn {
 	int			 cut;
 	size_t			 refused;	/* query arguments, when too many */
 	int			 requested;	/* the current request's headers are in */
+	int			 proxy;		/* from a trusted proxy: X-Forwarded-For */
 	char			 addr[HTTP_ADDR_MAX];
 	char			 key[RATELIMIT_ADDR_MAX];	/* addr, or its /64 */
 };
@@ -110,6 +121,7 @@ struct http_conn {
 struct http_tally {
 	const char	*what;		/* "refused", "cut off" */
 	unsigned long	 n;		/* events since the last line */
+	unsigned long long total;	/* events since the start (http_counts) */
 	time_t		 said;		/* monotonic: the last line */
 	char		 last[HTTP_TALLY_LINE];	/* the latest event, as it would be said */
 };
@@ -121,6 +133,7 @@ struct http_rctx {
 	int		 too_big;
 	struct timespec	 t0;
 	const struct http_route *route;	/* matched, for the metrics; NULL: none */
+	char		 addr[PROXY_ADDR_MAX];	/* X-Forwarded-For's client, or "" */
 };
 
 struct http_server {
@@ -142,6 +155,11 @@ struct http_server {
 	struct http_conn	*conns;
 	size_t			 nconns;
 	struct http_tally	 refusals, cutoffs;
+	struct proxy_list	 proxies;	/* trusted_proxies; none: MHD accepts */
+	pthread_t		 acceptor;	/* with proxies: reads PROXY headers */
+	int			 acceptor_running;
+	/* held while the acceptor hands a connection to mhd, and to change mhd (a reload) */
+	pthread_mutex_t		 handover;
 };
 
 /* ---- responses ---- */
@@ -502,7 +520,8 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 		    conn->refused, HTTP_QUERY_ARGS_MAX);
 	else
 		num[0] = '\0';
-	log_info("%s \"%s %s\" %d %zu %ldms%s", conn != NULL ? conn->addr : "-", m, p,
+	log_info("%s \"%s %s\" %d %zu %ldms%s", r != NULL && r->addr[0] != '\0' ? r->addr :
+	    conn != NULL ? conn->addr : "-", m, p,
 	    resp->status, len, r != NULL ? http_ms_since(&r->t0) : 0L, num);
 	return ret;
 }
@@ -597,6 +616,10 @@ http_dispatch(struct http_server *hs, struct MHD_Connection *c, const char *meth
 	req.method = method;
 	req.path = path;
 	req.client_addr = conn->addr;
+	/* A trusted proxy's word on whom it serves; anyone else's is not asked for. */
+	if (conn->proxy && proxy_xff(&hs->proxies, MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "X-Forwarded-For"), r->addr) == 0)
+		req.client_addr = r->addr;
 	if (!hs->plain)
 		http_peer_cert(c, &req);
 	req.query = http_query;
@@ -810,6 +833,7 @@ http_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		http_addr_string(ci != NULL ? ci->client_addr : NULL, conn->addr);
 		ratelimit_key(conn->addr, conn->key);
+		conn->proxy = proxy_list_has_text(&hs->proxies, conn->addr);
 		conn->started = clock_gettime(CLOCK_MONOTONIC, &t) == 0 ? t.tv_sec : 0;
 		(void)pthread_mutex_lock(&hs->lock);
 		conn->next = hs->conns;
@@ -851,6 +875,7 @@ http_mono(void)
 static int
 http_tally_add(struct http_tally *t, time_t now, const char *line)
 {
+	t->total++;
 	if (t->n == 0 && now - t->said >= HTTP_TALLY_GAP) {
 		t->said = now;
 		return 1;
@@ -877,8 +902,8 @@ http_tally_say(struct http_tally *t, time_t now, int force)
  * connection now, 0 when it may. Under hs->lock.
  */
 static int
-http_slot_refused(const struct http_server *hs, const char *key, char *why, size_t len,
-    enum metrics_refusal *reason)
+http_slot_refused(const struct http_server *hs, const char *key, int proxy, char *why,
+    size_t len, enum metrics_refusal *reason)
 {
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
 	const struct http_conn	*conn;
@@ -889,6 +914,8 @@ http_slot_refused(const struct http_server *hs, const char *key, char *why, size
 	if (hs->nconns >= all)
 		(void)snprintf(why, len, "all %zu slots are taken", all),
 		    *reason = METRICS_REFUSED_FULL;
+	else if (proxy)		/* many clients behind one address: max_connections only */
+		return 0;
 	else if (held >= (size_t)pol->connections_per_address)
 		(void)snprintf(why, len, "the address holds %zu, as many as one address may",
 		    held), *reason = METRICS_REFUSED_ADDRESS;
@@ -901,30 +928,221 @@ http_slot_refused(const struct http_server *hs, const char *key, char *why, size
 	return 1;
 }
 
-/* MHD's accept policy: the slots kept for addresses that hold few (http_slot_refused). */
+/* One refused connection: counted, and logged (or summed up with the others). */
+static void
+http_refuse_say(struct http_server *hs, const char *addr, const char *why,
+    enum metrics_refusal reason)
+{
+	char	line[HTTP_TALLY_LINE];
+	int	say;
+
+	metrics_refused(hs->srv->metrics, reason);
+
+	(void)snprintf(line, sizeof line, "%s: connection refused: %s", addr, why);
+	(void)pthread_mutex_lock(&hs->lock);
+	say = http_tally_add(&hs->refusals, http_mono(), line);
+	(void)pthread_mutex_unlock(&hs->lock);
+	if (say)
+		log_warning("%s (more refusals are summed up once a minute)", line);
+}
+
+/*
+ * MHD's accept policy: the slots kept for addresses that hold few (http_slot_refused).
+ * Behind a proxy that sends PROXY headers, sa is the client's address the header gave
+ * (http_acceptor hands the connection over with it). MHD's own per-address limit is not
+ * set: its refusals are silent.
+ */
 static enum MHD_Result
 http_accept(void *cls, const struct sockaddr *sa, socklen_t salen)
 {
 	struct http_server	*hs = cls;
 	char			 addr[HTTP_ADDR_MAX], key[RATELIMIT_ADDR_MAX], why[160];
-	char			 line[HTTP_TALLY_LINE];
 	enum metrics_refusal	 reason = METRICS_REFUSED_FULL;
-	int			 refused, say = 0;
+	int			 refused;
 
 	(void)salen;
 	http_addr_string(sa, addr);
 	ratelimit_key(addr, key);
 	(void)pthread_mutex_lock(&hs->lock);
-	if ((refused = http_slot_refused(hs, key, why, sizeof why, &reason))) {
-		(void)snprintf(line, sizeof line, "%s: connection refused: %s", addr, why);
-		say = http_tally_add(&hs->refusals, http_mono(), line);
-	}
+	refused = http_slot_refused(hs, key, proxy_list_has(&hs->proxies, sa), why,
+	    sizeof why, &reason);
 	(void)pthread_mutex_unlock(&hs->lock);
 	if (refused)
-		metrics_refused(hs->srv->metrics, reason);
-	if (say)
-		log_warning("%s (more refusals are summed up once a minute)", line);
+		http_refuse_say(hs, addr, why, reason);
 	return refused ? MHD_NO : MHD_YES;
+}
+
+/* ---- behind a proxy: the PROXY protocol's header, read before MHD sees a byte ---- */
+
+struct http_pending {
+	int			 fd;
+	struct sockaddr_storage	 peer;
+	socklen_t		 len;
+	time_t			 since;		/* monotonic: accepted */
+};
+
+/*
+ * fd to MHD as a connection from sa; MHD closes it if it refuses. A refusal by
+ * http_accept leaves errno as it was (MHD 0.9.75 sets "EACCESS", which Linux does not
+ * define), and http_accept has said it; any other is said here.
+ */
+static void
+http_hand_over(struct http_server *hs, int fd, const struct sockaddr *sa, socklen_t len)
+{
+	char		addr[HTTP_ADDR_MAX];
+	enum MHD_Result	r;
+	int		e;
+
+	(void)pthread_mutex_lock(&hs->handover);
+	errno = 0;
+	r = MHD_add_connection(hs->mhd, fd, sa, len);
+	e = errno;
+	(void)pthread_mutex_unlock(&hs->handover);
+	errno = e;
+	if (r == MHD_NO && errno != 0 && errno != EACCES) {
+		http_addr_string(sa, addr);
+		http_refuse_say(hs, addr, errno == ENFILE ? "the server's threads hold all "
+		    "the connections they may" : "the server could not take it",
+		    METRICS_REFUSED_FULL);
+	}
+}
+
+/*
+ * Reads what a trusted proxy sent first: the PROXY v2 header (consumed; the connection
+ * counts as the client's address it gives), or none (the proxy's own address stands,
+ * and its requests' X-Forwarded-For). 1 when p is done with, 0 while its header is
+ * still coming.
+ */
+static int
+http_pending_read(struct http_server *hs, struct http_pending *p, time_t now)
+{
+	unsigned char		 buf[PROXY_V2_MAX];
+	struct sockaddr_storage	 src;
+	socklen_t		 srclen = 0;
+	size_t			 hdrlen = 0;
+	ssize_t			 n;
+	char			 addr[HTTP_ADDR_MAX];
+	enum proxy_v2		 v = PROXY_V2_MORE;
+
+	http_addr_string((struct sockaddr *)&p->peer, addr);
+	n = recv(p->fd, buf, sizeof buf, MSG_PEEK);
+	if (n > 0)
+		v = proxy_v2_parse(buf, (size_t)n, &hdrlen, &src, &srclen);
+	else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		(void)close(p->fd);	/* gone before a byte: nothing to refuse */
+		return 1;
+	}
+	if (v == PROXY_V2_MORE && now - p->since < hs->srv->cfg->policy.header_timeout)
+		return 0;
+	if ((v == PROXY_V2_LOCAL || v == PROXY_V2_ADDR) &&
+	    recv(p->fd, buf, hdrlen, 0) != (ssize_t)hdrlen)
+		v = PROXY_V2_BAD;	/* it was there a moment ago */
+	switch (v) {
+	case PROXY_V2_NONE:
+	case PROXY_V2_LOCAL:
+		http_hand_over(hs, p->fd, (struct sockaddr *)&p->peer, p->len);
+		return 1;
+	case PROXY_V2_ADDR:
+		http_hand_over(hs, p->fd, (struct sockaddr *)&src, srclen);
+		return 1;
+	case PROXY_V2_MORE:
+		http_refuse_say(hs, addr, "a trusted proxy's PROXY header did not come in time",
+		    METRICS_REFUSED_PROXY);
+		break;
+	default:
+		http_refuse_say(hs, addr, "a trusted proxy sent a PROXY header that is not "
+		    "version 2 (PROXY or LOCAL, TCP over IPv4 or IPv6)", METRICS_REFUSED_PROXY);
+		break;
+	}
+	(void)close(p->fd);
+	return 1;
+}
+
+/* Takes the connections waiting on the listening socket: a trusted proxy's into pend. */
+static size_t
+http_accept_all(struct http_server *hs, struct http_pending *pend, size_t np)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	int			fd;
+
+	while (np < HTTP_PENDING_MAX) {
+		len = sizeof ss;
+		if ((fd = accept4(hs->fd, (struct sockaddr *)&ss, &len,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK)) == -1)
+			break;		/* EAGAIN, or a connection gone before it was taken */
+		if (!proxy_list_has(&hs->proxies, (struct sockaddr *)&ss)) {
+			/* anyone else: its own address, and a PROXY header is TLS garbage */
+			http_hand_over(hs, fd, (struct sockaddr *)&ss, len);
+			continue;
+		}
+		pend[np].fd = fd;
+		pend[np].peer = ss;
+		pend[np].len = len;
+		pend[np].since = http_mono();
+		np++;
+	}
+	return np;
+}
+
+/*
+ * The accepting thread when trusted_proxies is set (MHD then has no listening socket):
+ * connections from anyone else go to MHD at once; a trusted proxy's wait here, at most
+ * header_timeout, for what it sends first.
+ */
+static void *
+http_acceptor(void *arg)
+{
+	struct http_server	*hs = arg;
+	struct http_pending	*pend;
+	struct pollfd		*pfd;
+	size_t			 np = 0, i, k;
+	time_t			 now;
+	int			 stop = 0, r;
+
+	pend = calloc(HTTP_PENDING_MAX, sizeof *pend);
+	pfd = calloc(HTTP_PENDING_MAX + 1, sizeof *pfd);
+	if (pend == NULL || pfd == NULL) {
+		log_error("the accepting thread: out of memory: no connection is taken");
+		stop = 1;
+	}
+	while (!stop) {
+		pfd[0].fd = np < HTTP_PENDING_MAX ? hs->fd : -1;
+		pfd[0].events = POLLIN;
+		for (i = 0; i < np; i++) {
+			pfd[1 + i].fd = pend[i].fd;
+			pfd[1 + i].events = POLLIN;
+			pfd[1 + i].revents = 0;
+		}
+		r = poll(pfd, 1 + np, 250);
+		now = http_mono();
+		for (i = k = 0; i < np; i++)
+			if (!((r > 0 && pfd[1 + i].revents != 0) ||
+			    now - pend[i].since >= hs->srv->cfg->policy.header_timeout) ||
+			    !http_pending_read(hs, &pend[i], now))
+				pend[k++] = pend[i];
+		np = k;
+		if (r > 0 && (pfd[0].revents & POLLIN))
+			np = http_accept_all(hs, pend, np);
+		(void)pthread_mutex_lock(&hs->lock);
+		stop = hs->stopping;
+		(void)pthread_mutex_unlock(&hs->lock);
+	}
+	for (i = 0; i < np; i++)
+		(void)close(pend[i].fd);
+	free(pend);
+	free(pfd);
+	return NULL;
+}
+
+void
+http_counts(struct http_server *hs, unsigned long long *refused,
+    unsigned long long *cut_off)
+{
+	(void)pthread_mutex_lock(&hs->lock);
+	*refused = hs->refusals.total;
+	*cut_off = hs->cutoffs.total;
+	(void)pthread_mutex_unlock(&hs->lock);
 }
 
 static void *
@@ -1068,8 +1286,10 @@ http_server_free(struct http_server *hs)
 	free(hs->trust);
 	(void)pthread_cond_destroy(&hs->wake);
 	(void)pthread_mutex_destroy(&hs->lock);
+	(void)pthread_mutex_destroy(&hs->handover);
 	if (hs->fd != -1)
 		(void)close(hs->fd);
+	proxy_list_free(&hs->proxies);
 	free(hs);
 }
 
@@ -1095,6 +1315,12 @@ http_server_locks(struct http_server *hs, char **cause)
 		(void)pthread_cond_destroy(&hs->wake);
 		return -1;
 	}
+	if ((errno = pthread_mutex_init(&hs->handover, NULL)) != 0) {
+		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		(void)pthread_mutex_destroy(&hs->lock);
+		(void)pthread_cond_destroy(&hs->wake);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1102,24 +1328,28 @@ static struct MHD_Daemon *
 http_mhd_start(struct http_server *hs)
 {
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
+	int			 proxied = hs->proxies.n > 0;
 	/* A trust list makes MHD ask for (not require) a client certificate. */
 	struct MHD_OptionItem	 extra[] = {
+		{ proxied ? MHD_OPTION_END : MHD_OPTION_LISTEN_SOCKET, hs->fd, NULL },
 		{ hs->trust != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
 		    hs->trust },
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
-	/* MHD_USE_ITC: a reload's MHD_quiesce_daemon needs it (http_reload). */
+	/*
+	 * Behind proxies, http_acceptor takes the connections and hands them over. MHD_USE_ITC:
+	 * a reload's MHD_quiesce_daemon needs it (http_reload).
+	 */
 	return MHD_start_daemon(MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
-	    MHD_USE_ITC, 0, http_accept, hs, http_access, hs,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
+	    MHD_USE_ITC | (proxied ? MHD_USE_NO_LISTEN_SOCKET : 0),
+	    0, http_accept, hs, http_access, hs,
 	    MHD_OPTION_HTTPS_MEM_CERT, hs->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, hs->key,
 	    MHD_OPTION_HTTPS_PRIORITIES, HTTP_PRIORITIES,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pol->threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)pol->request_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)pol->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)pol->connections_per_address,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_seen, hs,
@@ -1133,14 +1363,19 @@ static struct MHD_Daemon *
 http_mhd_start_plain(struct http_server *hs)
 {
 	const struct srv_policy	*pol = &hs->srv->cfg->policy;
+	int			 proxied = hs->proxies.n > 0;
+	struct MHD_OptionItem	 extra[] = {
+		{ proxied ? MHD_OPTION_END : MHD_OPTION_LISTEN_SOCKET, hs->fd, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
-	return MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	return MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	    (proxied ? MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC : 0),
 	    0, http_accept, hs, http_access, hs,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)hs->fd,
+	    MHD_OPTION_ARRAY, extra,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pol->threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)pol->request_timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)pol->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)pol->connections_per_address,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, hs,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, hs,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_seen, hs,
@@ -1193,6 +1428,10 @@ http_server_new(struct srv *srv, int listen_fd, const struct http_route *routes,
 		(void)close(listen_fd);
 		return NULL;
 	}
+	if (proxy_list_parse(srv->cfg->trusted_proxies, &hs->proxies, cause) == -1) {
+		http_server_free(hs);
+		return NULL;
+	}
 	return hs;
 }
 
@@ -1200,7 +1439,8 @@ http_server_new(struct srv *srv, int listen_fd, const struct http_route *routes,
 static struct http_server *
 http_server_run(struct http_server *hs, const char *what, char **cause)
 {
-	hs->fd = -1;		/* MHD's now: it closes it when it stops */
+	if (hs->proxies.n == 0)
+		hs->fd = -1;	/* MHD's now: it closes it when it stops */
 	if (hs->mhd == NULL) {
 		cause_set(cause, "%s", what);
 		goto fail;
@@ -1211,6 +1451,14 @@ http_server_run(struct http_server *hs, const char *what, char **cause)
 		goto fail;
 	}
 	hs->watchdog_running = 1;
+	if (hs->proxies.n > 0 && (fcntl(hs->fd, F_SETFL, fcntl(hs->fd, F_GETFL) |
+	    O_NONBLOCK) == -1 ||
+	    (errno = pthread_create(&hs->acceptor, NULL, http_acceptor, hs)) != 0)) {
+		cause_set(cause, "cannot start a thread: %s", strerror(errno));
+		http_stop(hs);
+		return NULL;
+	}
+	hs->acceptor_running = hs->proxies.n > 0;
 	return hs;
 fail:
 	http_server_free(hs);
@@ -1267,6 +1515,8 @@ http_stop(struct http_server *hs)
 		(void)pthread_mutex_unlock(&hs->lock);
 		(void)pthread_join(hs->watchdog, NULL);
 	}
+	if (hs->acceptor_running)	/* it sees stopping within its poll's 250 ms */
+		(void)pthread_join(hs->acceptor, NULL);
 	MHD_stop_daemon(hs->mhd);
 	/* What the last minute counted, said before the service ends. */
 	http_tally_say(&hs->refusals, http_mono(), 1);
@@ -1297,10 +1547,10 @@ http_reload(struct http_server *hs, int *changed, char **cause)
 {
 	const struct srv_config	*cfg = hs->srv->cfg;
 	const union MHD_DaemonInfo *di;
-	struct MHD_Daemon	*old = hs->mhd;
+	struct MHD_Daemon	*old = hs->mhd, *new;
 	char			*cert = NULL, *key = NULL, *old_cert = hs->cert, *old_key = hs->key;
 	size_t			 certlen, keylen = 0, old_keylen = hs->keylen;
-	int			 fd = -1, rc = -1;
+	int			 fd = -1, rc = -1, proxied = hs->proxies.n > 0;
 
 	*changed = 0;
 	if ((cert = http_read_pem(cfg->tls_cert, &certlen, cause)) == NULL ||
@@ -1311,28 +1561,34 @@ http_reload(struct http_server *hs, int *changed, char **cause)
 		rc = 0;		/* the same files: the daemon serving them goes on */
 		goto out;
 	}
-	if ((di = MHD_get_daemon_info(old, MHD_DAEMON_INFO_LISTEN_FD)) == NULL ||
-	    (fd = fcntl(di->listen_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+	/* Behind proxies the acceptor keeps the socket and hands connections to hs->mhd. */
+	if (!proxied && ((di = MHD_get_daemon_info(old, MHD_DAEMON_INFO_LISTEN_FD)) == NULL ||
+	    (fd = fcntl(di->listen_fd, F_DUPFD_CLOEXEC, 0)) == -1)) {
 		cause_set(cause, "cannot share the listening socket: %s", strerror(errno));
 		goto out;
 	}
 	/* A second daemon on the same socket with the new pair, sharing slots and watchdog. */
-	hs->fd = fd;
+	if (!proxied)
+		hs->fd = fd;
 	hs->cert = cert;
 	hs->key = key;
 	hs->keylen = keylen;
-	hs->mhd = http_mhd_start(hs);
-	hs->fd = -1;
-	if (hs->mhd == NULL) {
-		hs->mhd = old;
+	new = http_mhd_start(hs);
+	if (!proxied)
+		hs->fd = -1;
+	if (new == NULL) {
 		hs->cert = old_cert;
 		hs->key = old_key;
 		hs->keylen = old_keylen;
-		(void)close(fd);
+		if (fd != -1)
+			(void)close(fd);
 		cause_set(cause, "cannot serve the new certificate (is %s the key of %s?)",
 		    cfg->tls_key, cfg->tls_cert);
 		goto out;
 	}
+	(void)pthread_mutex_lock(&hs->handover);
+	hs->mhd = new;
+	(void)pthread_mutex_unlock(&hs->handover);
 	cert = key = NULL;	/* the new daemon's */
 	/* The old one accepts no more; its connections end as their clients go. */
 	if ((fd = MHD_quiesce_daemon(old)) != MHD_INVALID_SOCKET)

@@ -128,6 +128,14 @@ void	http_stop(struct http_server *);
  */
 int	http_reload(struct http_server *, int *changed, char **cause);
 
+/*
+ * Connections refused (no slot for the address, no slot at all, a bad PROXY header) and
+ * cut off (no complete request in time) since the start: every one is counted here and
+ * logged (the first of a quiet minute at once, the rest summed up once a minute).
+ */
+void	http_counts(struct http_server *, unsigned long long *refused,
+	    unsigned long long *cut_off);
+
 /* Runs a route on a parsed request: its gate, then its handler. */
 enum http_result http_route_call(struct srv *, const struct http_route *, struct http_req *,
     struct http_resp *);

@@ -53,6 +53,7 @@ static const char *const metrics_refusals[] = {
 	[METRICS_REFUSED_FULL] = "full",
 	[METRICS_REFUSED_ADDRESS] = "address",
 	[METRICS_REFUSED_ADDRESS_BUSY] = "address_busy",
+	[METRICS_REFUSED_PROXY] = "proxy_header",
 };
 _Static_assert(sizeof metrics_refusals / sizeof metrics_refusals[0] == METRICS_REFUSED__MAX,
     "one name per refusal");

@@ -35,6 +35,7 @@ enum metrics_refusal {
 	METRICS_REFUSED_FULL,		/* every slot taken */
 	METRICS_REFUSED_ADDRESS,	/* the address holds connections_per_address */
 	METRICS_REFUSED_ADDRESS_BUSY,	/* more than half taken, and the busy share held */
+	METRICS_REFUSED_PROXY,		/* a trusted proxy's PROXY header late or bad */
 	METRICS_REFUSED__MAX
 };
 

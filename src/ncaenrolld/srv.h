@@ -28,8 +28,8 @@ struct srv_policy {
 	int	header_timeout;		/* seconds from connect to a request's headers (5) */
 	int	threads;		/* HTTP worker threads (4) */
 	int	max_connections;	/* open connections in all (1024) */
-	int	connections_per_address;/* open connections per client address (32) */
-	/* per address once more than half of max_connections are open (4) */
+	int	connections_per_address;/* open connections per client address (256) */
+	/* per address once more than half of max_connections are open (16) */
 	int	connections_per_address_busy;
 };
 
@@ -87,6 +87,9 @@ struct srv_config {
 	char			*http_listen;	/* plain http for CRLs, OCSP, .cer; NULL: none */
 	/* plain http for /metrics (and the probes); NULL: /metrics on listen */
 	char			*metrics_listen;
+	/* who may tell a client's address (PROXY v2, X-Forwarded-For): "ADDR[/BITS] ...",
+	   NULL: nobody (proxy.h) */
+	char			*trusted_proxies;
 	char			*tls_cert, *tls_key;
 	char			*ca_cert, *ca_key, *ca_chain;
 	struct srv_operators	 operators;

@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/privfile.h"
 #include "common/problem.h"
+#include "ncaenrolld/proxy.h"
 #include "ncaenrolld/srvconf.h"
 
 enum conf_type {
@@ -38,6 +39,8 @@ enum conf_type {
 	CONF_SIZE,
 	CONF_BOOL,
 	CONF_CHOICE,		/* one of the key's words, stored as its index (int) */
+	CONF_ADDRESSES,		/* a list of addresses and CIDR blocks, stored apart by
+				   spaces; [] or null: none */
 	CONF__MAX
 };
 
@@ -56,6 +59,7 @@ static const char *const conf_type_names[] = {
 	[CONF_SIZE] = "a number of bytes",
 	[CONF_BOOL] = "true or false",
 	[CONF_CHOICE] = "one of",
+	[CONF_ADDRESSES] = "a list of IP addresses or CIDR blocks",
 };
 _Static_assert(sizeof conf_type_names / sizeof conf_type_names[0] == CONF__MAX,
     "one name per type");
@@ -194,6 +198,7 @@ static const struct conf_key conf_top[] = {
 	{ "demo", CONF_MAP, 0, 0, 0, conf_demo, conf_check_demo },
 	{ "support", CONF_MAP, 0, 0, 0, conf_support, conf_check_support },
 	{ "log_level", CONF_LOG_LEVEL, CONF_OFF(log_level) },
+	{ "trusted_proxies", CONF_ADDRESSES, CONF_OFF(trusted_proxies) },
 	{ NULL }
 };
 
@@ -256,8 +261,9 @@ srvconf_init(struct srv_config *cfg, char **cause)
 	cfg->policy.header_timeout = 5;
 	cfg->policy.threads = 4;
 	cfg->policy.max_connections = 1024;
-	cfg->policy.connections_per_address = 32;
-	cfg->policy.connections_per_address_busy = 4;
+	/* a terminal server's applicants share one address (ncaenrolld.yaml(5)) */
+	cfg->policy.connections_per_address = 256;
+	cfg->policy.connections_per_address_busy = 16;
 	cfg->demo.auto_approve = -1;
 	cfg->mail.starttls = SRV_STARTTLS_WHEN_OFFERED;
 	cfg->mail.retry_for = 172800;
@@ -278,7 +284,7 @@ srvconf_free(struct srv_config *cfg)
 		&cfg->support.email, &cfg->support.web, &cfg->support.address.kk,
 		&cfg->support.address.ru, &cfg->support.address.en, &cfg->support.hours.kk,
 		&cfg->support.hours.ru, &cfg->support.hours.en,
-		&cfg->metrics_listen,
+		&cfg->metrics_listen, &cfg->trusted_proxies,
 	};
 	size_t	 i;
 
@@ -482,6 +488,52 @@ conf_choice(struct conf_parse *p, const yaml_node_t *n, const char *name,
 	    known);
 }
 
+/* A list of addresses (or null, or one address alone), kept apart by spaces. */
+static int
+conf_addresses(struct conf_parse *p, const yaml_node_t *n, const char *name, char **field)
+{
+	struct proxy_list	 l;
+	yaml_node_item_t	*it;
+	yaml_node_t		*e;
+	char			*text = NULL, *more, *why = NULL;
+	const char		*v;
+
+	if (n->type == YAML_SCALAR_NODE)
+		return conf_is_null(n) ? srvconf_set(field, NULL, p->cause) :
+		    conf_fail(p, n, "%s: must be %s, in brackets: [%s]", name,
+		    conf_type_names[CONF_ADDRESSES], (const char *)n->data.scalar.value);
+	if (n->type != YAML_SEQUENCE_NODE)
+		return conf_fail(p, n, "%s: must be %s", name, conf_type_names[CONF_ADDRESSES]);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		if ((e = yaml_document_get_node(p->doc, *it)) == NULL ||
+		    e->type != YAML_SCALAR_NODE) {
+			free(text);
+			return conf_fail(p, n, "%s: must be %s", name,
+			    conf_type_names[CONF_ADDRESSES]);
+		}
+		v = (const char *)e->data.scalar.value;
+		if (*v == '\0' || strchr(v, ' ') != NULL || conf_has_control(v) ||
+		    proxy_list_parse(v, &l, &why) == -1) {
+			free(text);
+			free(why);
+			return conf_fail(p, e, "%s: '%s' is not an IP address or CIDR block",
+			    name, v);
+		}
+		proxy_list_free(&l);
+		if (asprintf(&more, "%s%s%s", text != NULL ? text : "", text != NULL ? " " : "",
+		    v) == -1) {
+			free(text);
+			cause_set(p->cause, "out of memory");
+			return -1;
+		}
+		free(text);
+		text = more;
+	}
+	free(*field);
+	*field = text;
+	return 0;
+}
+
 static int
 conf_value(struct conf_parse *p, const yaml_node_t *n, const struct conf_key *k,
     const char *name)
@@ -495,6 +547,8 @@ conf_value(struct conf_parse *p, const yaml_node_t *n, const struct conf_key *k,
 			return conf_fail(p, n, "%s: must be %s", name, conf_type_names[k->type]);
 		return conf_map(p, n, k, name);
 	}
+	if (k->type == CONF_ADDRESSES)
+		return conf_addresses(p, n, name, (char **)field);
 	if (n->type != YAML_SCALAR_NODE)
 		return conf_fail(p, n, "%s: must be %s, not a %s", name,
 		    conf_type_names[k->type], n->type == YAML_MAPPING_NODE ? "mapping" : "list");

@@ -118,6 +118,9 @@ struct store_ops {
 	/* Optional (NULL: store.c says the backend cannot). */
 	int	(*counts)(struct store *, struct store_counts *, char **cause);
 	int	(*backup)(struct store *, const char *file, int force, char **cause);
+	/* optional (NULL: nothing to do) */
+	int	(*read_begin)(struct store *, char **cause);
+	void	(*read_end)(struct store *);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -17,7 +17,7 @@
 #include "ncaenrolld/store-ops.h"
 
 enum store_sqlite_q {
-	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_BEGIN_READ,
 	Q_VERSION, Q_VERSION_ADD,
 	Q_ORG_PUT, Q_ORG_GET, Q_GU_PUT, Q_GU_CLEAR, Q_GU_LIST,
 	Q_PERSON_PUT, Q_PERSON_GET,
@@ -46,10 +46,18 @@ enum store_sqlite_mq {
 	MQ_LIST, MQ_GET, MQ__MAX
 };
 
+#define STORE_SQLITE_BUSY_MS	10000	/* a writer waits this long for another's turn */
+
+struct store_sqlite_file;
+
 struct store_sqlite {
 	struct store	 base;		/* first: store.c sees only this */
 	sqlite3		*db;
 	char		*path;
+	struct store_sqlite_file *file;	/* shared with this file's other handles */
+	int		 writing;	/* this handle holds the file's writer turn */
+	int		 reading;	/* store_read_begin's transaction is open */
+	sqlite3_int64	 changes;	/* rows changed before this transaction */
 	sqlite3_stmt	*q[Q__MAX];
 	sqlite3_stmt	*dq[STORE_DIR__MAX][DQ__MAX];
 	sqlite3_stmt	*mq[MQ__MAX];
@@ -85,6 +93,18 @@ time_t	store_sqlite_ci(sqlite3_stmt *st, int i);
 int	store_sqlite_cstatus(sqlite3_stmt *st, int i, enum app_status *out);
 int	store_sqlite_op_begin(struct store_sqlite *s, int *nested, char **cause);
 int	store_sqlite_op_end(struct store_sqlite *s, int nested, int rc, char **cause);
+
+/*
+ * The handles of one file in this process (store-sqlite-sync.c): attach after opening,
+ * detach after sqlite3_close. writer_begin before a write transaction's BEGIN (one writer
+ * at a time, without SQLite's busy sleeps); writer_end after its COMMIT or ROLLBACK
+ * (committed: 1 when it committed): gives the turn back once the transaction is over and,
+ * for a commit, returns when it is on the disk. 0 or -1 with a cause.
+ */
+int	store_sqlite_file_attach(struct store_sqlite *, char **cause);
+void	store_sqlite_file_detach(struct store_sqlite *);
+int	store_sqlite_writer_begin(struct store_sqlite *, char **cause);
+int	store_sqlite_writer_end(struct store_sqlite *, int committed, char **cause);
 
 /*
  * The outbox (store-sqlite-mail.c). Inside a change's transaction: queue notice for

@@ -1,6 +1,8 @@
 /*
  * store-sqlite — the SQLite backend of store.h. One handle per thread on a shared file in
- * WAL mode (readers never wait for the writer; writers queue behind busy_timeout). Every
+ * WAL mode (readers never wait for the writer; the writers of this process take turns in
+ * store-sqlite-sync.c, which also syncs each commit before it is answered; other processes
+ * queue behind busy_timeout). Every
  * statement is prepared once per handle from the static SQL below and bound, never
  * formatted. Writes that must be atomic (insert + history, transition + history) run in
  * BEGIN IMMEDIATE, so the write lock is taken before anything is read and two handles
@@ -30,7 +32,6 @@
 #include "common/utf8.h"
 #include "ncaenrolld/store-sqlite-int.h"
 
-#define STORE_SQLITE_BUSY_MS	10000	/* a writer waits this long for another's lock */
 
 /* The columns of an application at schema version 3 (migration 4 copies them). */
 #define STORE_SQLITE_APP_COLUMNS_3 \
@@ -241,6 +242,7 @@ static const char *const store_sqlite_sql[] = {
 	[Q_SAVEPOINT] = "SAVEPOINT store_op",
 	[Q_RELEASE] = "RELEASE store_op",
 	[Q_ROLLBACK_TO] = "ROLLBACK TO store_op",
+	[Q_BEGIN_READ] = "BEGIN DEFERRED",	/* a snapshot from its first read */
 	[Q_VERSION] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 	[Q_VERSION_ADD] = "INSERT INTO schema_migrations (version, applied) VALUES (?1, ?2)",
 	[Q_ORG_PUT] = "INSERT INTO organizations (bin, name_kk, name_ru, name_en, region_id)"
@@ -645,9 +647,15 @@ store_sqlite_op_begin(struct store_sqlite *s, int *nested, char **cause)
 	sqlite3_stmt	*st;
 
 	*nested = !sqlite3_get_autocommit(s->db);
-	if ((st = store_sqlite_q(s, *nested ? Q_SAVEPOINT : Q_BEGIN, cause)) == NULL)
+	if (!*nested && store_sqlite_writer_begin(s, cause) == -1)
 		return -1;
-	return store_sqlite_run(s, st, "begin", cause);
+	if ((st = store_sqlite_q(s, *nested ? Q_SAVEPOINT : Q_BEGIN, cause)) == NULL ||
+	    store_sqlite_run(s, st, "begin", cause) == -1) {
+		if (!*nested)
+			(void)store_sqlite_writer_end(s, 0, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* Commits if rc is 0, else rolls back; returns rc, or -1 if the commit failed. */
@@ -659,7 +667,7 @@ store_sqlite_op_end(struct store_sqlite *s, int nested, int rc, char **cause)
 	if (rc == 0) {
 		if ((st = store_sqlite_q(s, nested ? Q_RELEASE : Q_COMMIT, cause)) != NULL &&
 		    store_sqlite_run(s, st, "commit", cause) == 0)
-			return 0;
+			return nested ? 0 : store_sqlite_writer_end(s, 1, cause);
 		rc = -1;
 	}
 	if (nested) {
@@ -674,6 +682,8 @@ store_sqlite_op_end(struct store_sqlite *s, int nested, int rc, char **cause)
 		    store_sqlite_run(s, st, "rollback", NULL) == -1)
 			log_warning("the store %s: rollback failed", s->path);
 	}
+	if (!nested)
+		(void)store_sqlite_writer_end(s, 0, NULL);
 	return rc;
 }
 
@@ -687,9 +697,14 @@ store_sqlite_begin(struct store *st, char **cause)
 		cause_set(cause, _("the store %s: a transaction is already open"), s->path);
 		return -1;
 	}
-	if ((q = store_sqlite_q(s, Q_BEGIN, cause)) == NULL)
+	if (store_sqlite_writer_begin(s, cause) == -1)
 		return -1;
-	return store_sqlite_run(s, q, "begin", cause);
+	if ((q = store_sqlite_q(s, Q_BEGIN, cause)) == NULL ||
+	    store_sqlite_run(s, q, "begin", cause) == -1) {
+		(void)store_sqlite_writer_end(s, 0, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -698,9 +713,10 @@ store_sqlite_commit(struct store *st, char **cause)
 	struct store_sqlite	*s = store_sqlite_of(st);
 	sqlite3_stmt		*q;
 
-	if ((q = store_sqlite_q(s, Q_COMMIT, cause)) == NULL)
-		return -1;
-	return store_sqlite_run(s, q, "commit", cause);
+	if ((q = store_sqlite_q(s, Q_COMMIT, cause)) == NULL ||
+	    store_sqlite_run(s, q, "commit", cause) == -1)
+		return -1;	/* still open: the caller rolls back */
+	return store_sqlite_writer_end(s, 1, cause);
 }
 
 static int
@@ -708,12 +724,50 @@ store_sqlite_rollback(struct store *st)
 {
 	struct store_sqlite	*s = store_sqlite_of(st);
 	sqlite3_stmt		*q;
+	int			 rc = 0;
 
-	if (sqlite3_get_autocommit(s->db))
-		return 0;	/* nothing open (SQLite may have rolled back on its own) */
-	if ((q = store_sqlite_q(s, Q_ROLLBACK, NULL)) == NULL)
+	/* nothing open when SQLite has rolled back on its own */
+	if (!sqlite3_get_autocommit(s->db) &&
+	    ((q = store_sqlite_q(s, Q_ROLLBACK, NULL)) == NULL ||
+	    store_sqlite_run(s, q, "rollback", NULL) == -1))
+		rc = -1;
+	(void)store_sqlite_writer_end(s, 0, NULL);
+	return rc;
+}
+
+/*
+ * A read transaction: SQLite takes its WAL snapshot (and the -shm's read lock, an
+ * fcntl(2) each way) at the first SELECT and keeps it to the COMMIT, instead of once per
+ * statement (status_bench.py: 22% of a status answer's time went to beginning and ending
+ * the two or three implicit transactions).
+ */
+static int
+store_sqlite_read_begin(struct store *st, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(st);
+	sqlite3_stmt		*q;
+
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;	/* inside another: its snapshot serves */
+	if ((q = store_sqlite_q(s, Q_BEGIN_READ, cause)) == NULL ||
+	    store_sqlite_run(s, q, "begin", cause) == -1)
 		return -1;
-	return store_sqlite_run(s, q, "rollback", NULL);
+	s->reading = 1;
+	return 0;
+}
+
+static void
+store_sqlite_read_end(struct store *st)
+{
+	struct store_sqlite	*s = store_sqlite_of(st);
+	sqlite3_stmt		*q;
+
+	if (!s->reading)
+		return;
+	s->reading = 0;
+	if (!sqlite3_get_autocommit(s->db) && ((q = store_sqlite_q(s, Q_COMMIT, NULL)) == NULL ||
+	    store_sqlite_run(s, q, "commit", NULL) == -1))
+		log_warning("the store %s: ending a read transaction failed", s->path);
 }
 
 /* ---- store_alpha: the order a reader of Kazakh and Russian expects ---- */
@@ -855,7 +909,7 @@ static int
 store_sqlite_migrate(struct store_sqlite *s, char **cause)
 {
 	sqlite3_stmt	*st;
-	int		 nested, version = 0, rc = -1;
+	int		 nested, version = 0, from, rc = -1;
 
 	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK) {
 		store_sqlite_fail(s, "foreign_keys", cause);
@@ -878,7 +932,7 @@ store_sqlite_migrate(struct store_sqlite *s, char **cause)
 		    version, STORE_SQLITE_VERSION);
 		goto out;
 	}
-	for (; version < STORE_SQLITE_VERSION; version++) {
+	for (from = version; version < STORE_SQLITE_VERSION; version++) {
 		if (sqlite3_exec(s->db, store_sqlite_migrations[version], NULL, NULL,
 		    NULL) != SQLITE_OK) {
 			store_sqlite_fail(s, "migration", cause);
@@ -895,7 +949,8 @@ store_sqlite_migrate(struct store_sqlite *s, char **cause)
 		if (store_sqlite_run(s, st, "migration", cause) == -1)
 			goto out;
 	}
-	if (store_sqlite_fk_check(s, cause) == -1)
+	/* The whole store is read: only after a migration, not at every handle's opening. */
+	if (version != from && store_sqlite_fk_check(s, cause) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -920,6 +975,7 @@ store_sqlite_close(struct store *st)
 		(void)sqlite3_finalize(s->mq[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warning("the store %s: closing: %s", s->path, sqlite3_errmsg(s->db));
+	store_sqlite_file_detach(s);
 	free(s->path);
 	free(s);
 }
@@ -1007,7 +1063,24 @@ store_sqlite_open(const char *path, char **cause)
 		store_sqlite_fail(s, "open", cause);
 		goto fail;
 	}
-	if (store_sqlite_wal(s, cause) == -1 || store_sqlite_migrate(s, cause) == -1)
+	/*
+	 * synchronous=NORMAL: a commit is written to the WAL without waiting for the disk,
+	 * and store-sqlite-sync.c syncs the WAL before the operation returns, once for all
+	 * the commits written meanwhile (group commit).
+	 */
+	if (store_sqlite_file_attach(s, cause) == -1 || store_sqlite_wal(s, cause) == -1)
+		goto fail;
+	/*
+	 * A page cache of 8 MiB (SQLite's default is 2): a row with its two CSRs fills most
+	 * of a page, and the expiry's chunk of 1000 changes about 5 MiB of pages; a smaller
+	 * cache spills them to the WAL before the commit (sweep_bench.py).
+	 */
+	if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL) != SQLITE_OK) {
+		store_sqlite_fail(s, "pragma", cause);
+		goto fail;
+	}
+	if (store_sqlite_migrate(s, cause) == -1)
 		goto fail;
 	/* foreign keys are off unless asked for on every connection (after migrating) */
 	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
@@ -2712,6 +2785,8 @@ const struct store_ops store_sqlite_ops = {
 	.begin = store_sqlite_begin,
 	.commit = store_sqlite_commit,
 	.rollback = store_sqlite_rollback,
+	.read_begin = store_sqlite_read_begin,
+	.read_end = store_sqlite_read_end,
 	.org_put = store_sqlite_org_put,
 	.org_get = store_sqlite_org_get,
 	.gu_code_put = store_sqlite_gu_code_put,

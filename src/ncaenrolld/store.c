@@ -116,6 +116,19 @@ store_rollback(struct store *s)
 }
 
 int
+store_read_begin(struct store *s, char **cause)
+{
+	return s->ops->read_begin != NULL ? s->ops->read_begin(s, cause) : 0;
+}
+
+void
+store_read_end(struct store *s)
+{
+	if (s->ops->read_end != NULL)
+		s->ops->read_end(s);
+}
+
+int
 store_org_put(struct store *s, const struct store_org *o, char **cause)
 {
 	return s->ops->org_put(s, o, cause);

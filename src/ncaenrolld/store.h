@@ -37,6 +37,14 @@ int		 store_backup(struct store *, const char *file, int force, char **cause);
 int		 store_begin(struct store *, char **cause);
 int		 store_commit(struct store *, char **cause);
 int		 store_rollback(struct store *);
+/*
+ * A reader's snapshot: the lookups between the two see one state of the store and cost
+ * one read transaction instead of one each (a status answer makes two or three). Nothing
+ * is written in between. Inside another transaction, or on a backend without it, both
+ * do nothing; store_read_end cannot fail a reader (what it read stands).
+ */
+int		 store_read_begin(struct store *, char **cause);
+void		 store_read_end(struct store *);
 
 /* ---- registries and directories (names in kk, ru, en) ---- */
 

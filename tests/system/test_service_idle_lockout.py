@@ -105,7 +105,10 @@ def probe(svc):
 
 
 def test_idle_connections_from_a_few_hosts_do_not_lock_others_out(tmp_path):
-    svc = Service(tmp_path / "state", config={"policy": {"max_connections": 128}})
+    # the defaults' proportions on a smaller scale: 1024 slots and 16 per address when
+    # busy need 64 addresses to fill them; so do 128 and 2
+    svc = Service(tmp_path / "state", config={"policy": {
+        "max_connections": 128, "connections_per_address_busy": 2}})
     attack = Attack(svc.port)
     answered, asked = 0, 0
     try:

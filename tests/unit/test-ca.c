@@ -424,6 +424,46 @@ test_csr_key_id(void **state)
 	assert_hex(md, len, 0, key_id);
 }
 
+/* The SPKI the key ids hash is i2d_PUBKEY's, byte for byte, whatever the exponent. */
+static void
+test_spki_der(void **state)
+{
+	static const unsigned long	 exps[] = { 3, 65537, 0x800001, 0xffffffffUL };
+	struct fx			*f = *state;
+	EVP_PKEY			*k;
+	EVP_PKEY_CTX			*c;
+	BIGNUM				*e;
+	unsigned char			*mine, *theirs = NULL;
+	size_t				 i, n = 0;
+	int				 m;
+
+	assert_non_null(mine = ca_x509_spki_der(f->k2048, &n));
+	assert_int_equal(m = i2d_PUBKEY(f->k2048, &theirs), (int)n);
+	assert_memory_equal(mine, theirs, n);
+	free(mine);
+	OPENSSL_free(theirs);
+	for (i = 0; i < sizeof exps / sizeof exps[0]; i++) {
+		k = NULL;
+		theirs = NULL;
+		assert_non_null(c = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL));
+		assert_non_null(e = BN_new());
+		assert_int_equal(BN_set_word(e, exps[i]), 1);
+		assert_int_equal(EVP_PKEY_keygen_init(c), 1);
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_keygen_bits(c, 1024), 1);
+		assert_int_equal(EVP_PKEY_CTX_set1_rsa_keygen_pubexp(c, e), 1);
+		assert_int_equal(EVP_PKEY_keygen(c, &k), 1);
+		assert_non_null(mine = ca_x509_spki_der(k, &n));
+		assert_int_equal(m = i2d_PUBKEY(k, &theirs), (int)n);
+		assert_memory_equal(mine, theirs, n);
+		free(mine);
+		OPENSSL_free(theirs);
+		BN_free(e);
+		EVP_PKEY_CTX_free(c);
+		EVP_PKEY_free(k);
+	}
+	assert_null(ca_x509_spki_der(f->kec, &n));	/* not RSA: i2d_PUBKEY's turn */
+}
+
 /* Flips one bit of the CSR's signature and writes it back as PEM. */
 static char *
 tampered(const char *pem)
@@ -1169,6 +1209,7 @@ main(void)
 		cmocka_unit_test(test_demo_tls),
 		cmocka_unit_test(test_demo_reuse),
 		cmocka_unit_test(test_csr_key_id),
+		cmocka_unit_test(test_spki_der),
 		cmocka_unit_test(test_csr_refused),
 		cmocka_unit_test(test_issue_auth_file),
 		cmocka_unit_test(test_issue_sign_token),

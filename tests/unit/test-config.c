@@ -98,8 +98,8 @@ test_defaults(void **state)
 	assert_int_equal(f->cfg.policy.request_timeout, 30);
 	assert_int_equal(f->cfg.policy.header_timeout, 5);
 	assert_int_equal(f->cfg.policy.max_connections, 1024);
-	assert_int_equal(f->cfg.policy.connections_per_address, 32);
-	assert_int_equal(f->cfg.policy.connections_per_address_busy, 4);
+	assert_int_equal(f->cfg.policy.connections_per_address, 256);
+	assert_int_equal(f->cfg.policy.connections_per_address_busy, 16);
 	assert_int_equal(f->cfg.ca.file_days, 0);	/* calendar years (ca.h) */
 	assert_int_equal(f->cfg.ca.token_days, 0);
 	assert_int_equal(f->cfg.demo.enabled, 0);

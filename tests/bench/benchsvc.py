@@ -1,0 +1,261 @@
+"""What the service benchmarks share (submit_bench.py, sweep_bench.py, status_bench.py):
+ncaenrolld --demo started from a build tree, the applicant's API walked to a valid form,
+and real PKCS#10 requests made fast enough to submit thousands of applications.
+
+Every application needs two keys no other application has used (the store refuses a key
+twice). Making 2N RSA keys would take minutes, so the requests come from a few RSA-2048
+moduli, each with many public exponents: (n, e) with e = 65537, 65539, ... coprime to
+lambda(n) is a valid RSA key with its own private exponent, its own SubjectPublicKeyInfo
+and so its own key id. Each request is a real PKCS#10 (DER built here, signed with
+RSASSA-PKCS1-v1_5/SHA-256 under that key) that `openssl req -verify` and the service's
+ca_csr_check accept. They are kept in BUILDDIR/bench-csrs.txt between runs (a new store
+has never seen them). Python 3 standard library; `cryptography` only to make the moduli.
+"""
+import base64
+import hashlib
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import re
+import selectors
+import signal
+import ssl
+import subprocess
+import sys
+import time
+
+CAPTCHA = "K7M3P"
+BIN, IIN = "940140000385", "871008401427"       # public test vectors, demo registry
+
+
+def fail(name, msg):
+    print(f"{name}: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def builddir(name):
+    d = os.path.abspath(os.environ.get("NCA_BUILDDIR", "build"))
+    if not os.access(os.path.join(d, "ncaenrolld"), os.X_OK):
+        fail(name, f"no ncaenrolld in {d} (set NCA_BUILDDIR)")
+    return d
+
+
+def yaml_config(sections):
+    out = []
+    for key, value in sections.items():
+        out.append(f"{key}:")
+        out.extend(f"  {k}: {json.dumps(v) if not isinstance(v, bool) else str(v).lower()}"
+                   for k, v in value.items())
+    return "\n".join(out) + "\n"
+
+
+class Service:
+    """ncaenrolld --demo on loopback, its https port read from its stdout; its log (at
+    the level given) goes to STATE.log, as a log would go to the journal."""
+
+    def __init__(self, name, bdir, state, config, log_level="info", extra=()):
+        self.name, self.state = name, state
+        os.makedirs(state, exist_ok=True)
+        cfg = state + ".yaml"
+        with open(cfg, "w") as f:
+            f.write(yaml_config(config))
+        self.log = open(state + ".log", "ab")
+        cmd = [os.path.join(bdir, "uninstalled-env"), os.path.join(bdir, "ncaenrolld"),
+               "--demo", "--listen", "127.0.0.1:0", "--state-dir", state, "--config", cfg,
+               "--fixed-captcha", CAPTCHA, "--auto-approve", "86400", "--log-level", log_level,
+               *extra]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=env)
+        self.port, buf, end = None, b"", time.monotonic() + 120
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        while self.port is None and time.monotonic() < end:
+            if not sel.select(timeout=1):
+                if self.proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+            m = re.search(rb"listening on https://127\.0\.0\.1:(\d+)\n", buf)
+            self.port = int(m.group(1)) if m else None
+        sel.close()
+        if self.port is None:
+            self.stop()
+            fail(name, f"ncaenrolld did not start (see {state}.log)")
+        self.cafile = os.path.join(state, "ca-chain.pem")
+        self.ctx = ssl.create_default_context(cafile=self.cafile)
+        self.store = os.path.join(state, "ncaenrolld.db")
+
+    def request(self, method, path, body=None):
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx,
+                                           timeout=60)
+        try:
+            data = json.dumps(body).encode() if body is not None else None
+            conn.request(method, path, body=data,
+                         headers={"Content-Type": "application/json"} if data else {})
+            r = conn.getresponse()
+            return r.status, json.loads(r.read() or b"null")
+        finally:
+            conn.close()
+
+    def form(self):
+        """A valid application form (without its CSRs) and the check token it needs."""
+        st, cap = self.request("POST", "/api/v1/captcha")
+        st, org = self.request("POST", "/api/v1/bin-check", {
+            "bin": BIN, "captcha_id": cap["id"], "captcha_answer": CAPTCHA})
+        if st != 200:
+            fail(self.name, f"bin-check: {st} {org}")
+        self.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
+        st, codes = self.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
+        return {"token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",
+                "role": "ROLE02", "region": "karaganda", "city": "karaganda",
+                "gu_code": codes[0]["code"], "storage": "pc", "lang": "ru"}
+
+    def cpu_seconds(self):
+        """User + system CPU the service (and its threads) used so far."""
+        pid = self.proc.pid
+        # uninstalled-env execs: the pid is ncaenrolld's own
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        tick = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# ---- PKCS#10 requests, DER by hand ----
+
+def _tlv(tag, body):
+    n = len(body)
+    if n < 0x80:
+        return bytes([tag, n]) + body
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(b)]) + b + body
+
+
+def _int(v):
+    return _tlv(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big"))
+
+
+def _seq(*parts):
+    return _tlv(0x30, b"".join(parts))
+
+
+_NAME = _seq(_tlv(0x31, _seq(bytes.fromhex("0603550403"), _tlv(0x0C, b"bench"))))
+_RSA = _seq(bytes.fromhex("06092a864886f70d0101010500"))
+_SHA256_RSA = _seq(bytes.fromhex("06092a864886f70d01010b0500"))
+_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def _csr(p, q, lam, e):
+    n, k = p * q, 256
+    d = pow(e, -1, lam)
+    spki = _seq(_RSA, _tlv(0x03, b"\0" + _seq(_int(n), _int(e))))
+    cri = _seq(_int(0), _NAME, spki, b"\xa0\x00")
+    h = hashlib.sha256(cri).digest()
+    em = b"\0\1" + b"\xff" * (k - 3 - len(_DIGEST_INFO) - len(h)) + b"\0" + _DIGEST_INFO + h
+    m = int.from_bytes(em, "big")
+    sp, sq = pow(m, d % (p - 1), p), pow(m, d % (q - 1), q)
+    s = sq + q * ((pow(q, -1, p) * (sp - sq)) % p)
+    der = _seq(cri, _SHA256_RSA, _tlv(0x03, b"\0" + s.to_bytes(k, "big")))
+    b = base64.b64encode(der).decode()
+    return ("-----BEGIN CERTIFICATE REQUEST-----\n" +
+            "\n".join(b[i:i + 64] for i in range(0, len(b), 64)) +
+            "\n-----END CERTIFICATE REQUEST-----\n")
+
+
+def _csr_batch(job):
+    p, q, first, count = job
+    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+    out, e = [], first
+    while len(out) < count:
+        if math.gcd(e, lam) == 1:
+            out.append(_csr(p, q, lam, e))
+        e += 2
+    return out
+
+
+def csr_pool(bdir, count, say=lambda m: None):
+    """count distinct CSRs, from BUILDDIR/bench-csrs.txt, made there first if short."""
+    path = os.path.join(bdir, "bench-csrs.txt")
+    have = []
+    if os.path.exists(path):
+        with open(path) as f:
+            have = [c + "-----END CERTIFICATE REQUEST-----\n"
+                    for c in f.read().split("-----END CERTIFICATE REQUEST-----\n") if c]
+    if len(have) >= count:
+        return have[:count]
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    need = count - len(have)
+    say(f"making {need} CSRs (kept in {path} for the next runs) ...")
+    moduli = []
+    for _ in range(4):
+        pn = rsa.generate_private_key(65537, 2048).private_numbers()
+        moduli.append((pn.p, pn.q))
+    per = 500
+    # each job its own modulus and range of exponents: no two requests share a key
+    jobs, base = [], 65537 + 2 * 10**6 * (len(have) // 1000 + 1)
+    for i in range(0, need, per):
+        p, q = moduli[(i // per) % len(moduli)]
+        jobs.append((p, q, base + 2 * 10**5 * (i // per), min(per, need - i)))
+    with multiprocessing.Pool() as pool:
+        for batch in pool.imap(_csr_batch, jobs):
+            have.extend(batch)
+    with open(path + ".tmp", "w") as f:
+        f.write("".join(have))
+    os.replace(path + ".tmp", path)
+    return have[:count]
+
+
+# ---- a backlog of overdue applications, written straight into a stopped service's store ----
+
+def overdue_backlog(store, n, now, mail=False):
+    """Adds n submitted applications whose verification deadline passed a day before now,
+    each with its "submitted" event, to the store of a stopped service: copies of the one
+    application already there (submitted through the API), with new numbers and keys.
+    Their "submitted" audit entries are left out (the chain is the store's to write); the
+    ones the expiry writes must chain on. Without mail the copies have no e-mail address
+    (no "cancelled" mail is queued)."""
+    import sqlite3
+    db = sqlite3.connect(store, isolation_level=None)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(applications)")]
+    row = db.execute("SELECT * FROM applications LIMIT 1").fetchone()
+    if row is None:
+        raise RuntimeError("the store holds no application to copy")
+    ia, ika, iks = cols.index("number"), cols.index("key_auth"), cols.index("key_sign")
+    ic, idl, ie = cols.index("created"), cols.index("deadline"), cols.index("email")
+    ins = (f"INSERT INTO applications ({', '.join(cols)}) VALUES "
+           f"({', '.join('?' for _ in cols)})")
+    db.execute("BEGIN")
+    for i in range(n):
+        r = list(row)
+        r[ia] = f"9{i:027d}"
+        r[ika], r[iks] = f"a{i:063d}", f"s{i:063d}"
+        r[ic], r[idl] = now - 31 * 86400, now - 86400
+        if not mail:
+            r[ie] = None
+        db.execute(ins, r)
+        db.execute("INSERT INTO events (number, at, actor, action, detail)"
+                   " VALUES (?, ?, 'applicant (127.0.0.1)', 'submitted', NULL)",
+                   (r[ia], r[ic]))
+    db.execute("COMMIT")
+    db.close()
+    return [f"9{i:027d}" for i in range(n)]
