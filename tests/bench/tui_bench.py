@@ -296,10 +296,16 @@ class Term:
             try:
                 fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
                 if devnull_fd3:
+                    # Python opens files close-on-exec. When fd 3 was free, os.open
+                    # returns 3 itself and no dup2 (which makes its copy inheritable)
+                    # happens: the flag has to be cleared by hand, or dialog starts
+                    # with fd 3 closed and fails on --output-fd 3.
                     nul = os.open(os.devnull, os.O_WRONLY)
                     if nul != 3:
                         os.dup2(nul, 3)
                         os.close(nul)
+                    else:
+                        os.set_inheritable(3, True)
                 os.execve(argv[0], argv, env)
             except BaseException as e:
                 os.write(2, f"cannot run {argv[0]}: {e}\n".encode())
