@@ -9,7 +9,6 @@
 #include <openssl/rsa.h>
 
 #include "common/cause.h"
-#include "common/i18n.h"
 #include "ncaenrolld/ca-keygen.h"
 
 #define CA_KEYGEN_MAX	8
@@ -61,7 +60,7 @@ ca_keygen_ahead(const int *bits, size_t n, char **cause)
 		s->key = NULL;
 		s->done = s->taken = 0;
 		if (pthread_create(&s->thread, NULL, ca_keygen_run, s) != 0) {
-			cause_set(cause, "%s", _("Cannot start a thread to make keys"));
+			cause_set(cause, "%s", "cannot start a thread to make keys ahead");
 			rc = -1;
 			break;
 		}
