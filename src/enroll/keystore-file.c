@@ -406,8 +406,11 @@ keystore_file_race_run(void *arg)
 		else {
 			EVP_PKEY_CTX_set_app_data(ctx, r);
 			EVP_PKEY_CTX_set_cb(ctx, keystore_file_race_going);
-			if (EVP_PKEY_keygen(ctx, &key) <= 0)
+			/* Stopped by the callback, or failed: either way this thread is done. */
+			if (EVP_PKEY_keygen(ctx, &key) <= 0) {
 				key = NULL;
+				failed = 1;
+			}
 		}
 		EVP_PKEY_CTX_free(ctx);
 		(void)pthread_mutex_lock(&r->lock);
