@@ -300,8 +300,8 @@ client_ssl_ctx(CURL *h, void *sslctx, void *arg)
 static int
 client_setopts_identity(struct client *c)
 {
-	return c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) != CURLE_OK ||
-	    c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c) != CURLE_OK ? -1 : 0;
+	return c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) !=
+	    CURLE_OK || c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c) != CURLE_OK ? -1 : 0;
 }
 
 static int
@@ -324,7 +324,8 @@ client_setopts(struct client *c, const char *method, const char *url, const char
 	    c->cl->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
 	    c->cl->easy_setopt(h, CURLOPT_WRITEFUNCTION, client_collect) != CURLE_OK ||
 	    c->cl->easy_setopt(h, CURLOPT_WRITEDATA, buf) != CURLE_OK ||
-	    c->cl->easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) !=
+	    CURLE_OK ||
 	    (strcmp(method, "POST") == 0 &&
 	    c->cl->easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "{}") != CURLE_OK) ||
 	    (client_setopts_identity(c) == -1 && c->id_cert != NULL) ? -1 : 0;
