@@ -26,6 +26,7 @@
 #include "common/secret.h"
 #include "common/utf8.h"
 #include "enroll/client.h"
+#include "enroll/curlload.h"
 #include "enroll/p11.h"
 #include "enroll/svcerror.h"
 
@@ -33,7 +34,8 @@
 #define CLIENT_ALERT_CERTIFICATE_REQUIRED 116	/* TLS 1.3: the service wants one */
 
 struct client {
-	CURL			*curl;
+	const struct curlload	*cl;		/* libcurl, once a request needs it */
+	CURL			*curl;		/* NULL until then */
 	struct client_config	 cfg;
 	char			*url;
 	char			*ca_file;
@@ -169,11 +171,6 @@ client_new(const struct client_config *cfg, char **cause)
 		c->cfg.timeout = 60;
 	if (c->cfg.tries <= 0)
 		c->cfg.tries = 3;
-	if ((c->curl = curl_easy_init()) == NULL) {
-		cause_set(cause, _("cannot start the network library"));
-		client_free(c);
-		return NULL;
-	}
 	return c;
 oom:
 	client_free(c);
@@ -187,7 +184,7 @@ client_free(struct client *c)
 	if (c == NULL)
 		return;
 	if (c->curl != NULL)
-		curl_easy_cleanup(c->curl);
+		c->cl->easy_cleanup(c->curl);
 	EVP_PKEY_free(c->id_key);
 	X509_free(c->id_cert);
 	sk_X509_pop_free(c->id_chain, X509_free);
@@ -196,6 +193,24 @@ client_free(struct client *c)
 	free(c->ca_file);
 	free(c->lang);
 	free(c);
+}
+
+/*
+ * libcurl and the handle, on the first request: the program starts and draws its first
+ * screen without loading the network library (curlload.h).
+ */
+static int
+client_curl(struct client *c, char **cause)
+{
+	if (c->curl != NULL)
+		return 0;
+	if (c->cl == NULL && (c->cl = curlload(cause)) == NULL)
+		return -1;
+	if ((c->curl = c->cl->easy_init()) == NULL) {
+		cause_set(cause, _("cannot start the network library"));
+		return -1;
+	}
+	return 0;
 }
 
 const char *
@@ -285,8 +300,8 @@ client_ssl_ctx(CURL *h, void *sslctx, void *arg)
 static int
 client_setopts_identity(struct client *c)
 {
-	return curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) != CURLE_OK ||
-	    curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c) != CURLE_OK ? -1 : 0;
+	return c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) !=
+	    CURLE_OK || c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_DATA, c) != CURLE_OK ? -1 : 0;
 }
 
 static int
@@ -295,23 +310,24 @@ client_setopts(struct client *c, const char *method, const char *url, const char
 {
 	CURL	*h = c->curl;
 
-	curl_easy_reset(h);
-	return curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	c->cl->easy_reset(h);
+	return c->cl->easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
 	    (c->ca_file != NULL &&
-	    curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file) != CURLE_OK) ||
-	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->cfg.connect_timeout) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_TIMEOUT, c->cfg.timeout) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, client_collect) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_WRITEDATA, buf) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_CAINFO, c->ca_file) != CURLE_OK) ||
+	    c->cl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->cfg.connect_timeout) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_TIMEOUT, c->cfg.timeout) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_WRITEFUNCTION, client_collect) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_WRITEDATA, buf) != CURLE_OK ||
+	    c->cl->easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) !=
+	    CURLE_OK ||
 	    (strcmp(method, "POST") == 0 &&
-	    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "{}") != CURLE_OK) ||
+	    c->cl->easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "{}") != CURLE_OK) ||
 	    (client_setopts_identity(c) == -1 && c->id_cert != NULL) ? -1 : 0;
 }
 
@@ -338,9 +354,9 @@ client_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ulto
 static int
 client_setopts_cancel(struct client *c)
 {
-	return curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, c->stop != NULL ? 0L : 1L) !=
-	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, client_progress) !=
-	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c) != CURLE_OK ? -1 : 0;
+	return c->cl->easy_setopt(c->curl, CURLOPT_NOPROGRESS, c->stop != NULL ? 0L : 1L) !=
+	    CURLE_OK || c->cl->easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, client_progress) !=
+	    CURLE_OK || c->cl->easy_setopt(c->curl, CURLOPT_XFERINFODATA, c) != CURLE_OK ? -1 : 0;
 }
 
 /*
@@ -395,13 +411,13 @@ static const struct {
 static int
 client_names_match(const struct client *c, X509 *cert)
 {
-	CURLU	*u = curl_url();
+	CURLU	*u = c->cl->url();
 	char	*host = NULL;
 	size_t	 n;
 	int	 rc = 0;
 
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, c->url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+	if (u != NULL && c->cl->url_set(u, CURLUPART_URL, c->url, 0) == CURLUE_OK &&
+	    c->cl->url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
 		n = strlen(host);
 		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {	/* IPv6 */
 			memmove(host, host + 1, n - 2);
@@ -411,8 +427,8 @@ client_names_match(const struct client *c, X509 *cert)
 		if ((rc = X509_check_ip_asc(cert, host, 0)) == -2)
 			rc = X509_check_host(cert, host, 0, 0, NULL);
 	}
-	curl_free(host);
-	curl_url_cleanup(u);
+	c->cl->free(host);
+	c->cl->url_cleanup(u);
 	return rc == 1;
 }
 
@@ -446,7 +462,7 @@ client_curl_cause(struct client *c, CURLcode rc, const char *errbuf, struct clie
 {
 	size_t	i;
 
-	log_debug("%s: %s", c->url, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+	log_debug("%s: %s", c->url, errbuf[0] != '\0' ? errbuf : c->cl->easy_strerror(rc));
 	if (rc == CURLE_PEER_FAILED_VERIFICATION) {
 		r->failure = CLIENT_TLS;
 		client_verify_cause(c, cause);
@@ -576,12 +592,12 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 	c->peer = NULL;
 	if (client_setopts(c, method, url, body, hdrs, &buf) == -1 ||
 	    client_setopts_cancel(c) == -1 ||
-	    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
+	    c->cl->easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
 		cause_set(cause, _("cannot set up the network request"));
 		r->failure = CLIENT_BROKEN;
 		return -1;
 	}
-	rc = curl_easy_perform(c->curl);
+	rc = c->cl->easy_perform(c->curl);
 	r->body = buf.p;
 	r->len = buf.len;
 	r->tls_alert = c->alert;
@@ -615,8 +631,8 @@ client_once(struct client *c, const char *method, const char *url, const char *b
 		client_curl_cause(c, rc, errbuf, r, cause);
 		return -1;
 	}
-	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
-	(void)curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry);
+	(void)c->cl->easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	(void)c->cl->easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry);
 	r->retry_after = retry > 0 ? (long)retry : 0;
 	r->json = buf.len > 0 && (buf.p[0] == '{' || buf.p[0] == '[') ?
 	    json_loadb(buf.p, buf.len, 0, &jerr) : NULL;
@@ -653,6 +669,10 @@ client_call(struct client *c, const char *method, const char *path, json_t *body
 	int			 attempt, rc = -1;
 
 	memset(r, 0, sizeof *r);
+	if (client_curl(c, cause) == -1) {
+		r->failure = CLIENT_BROKEN;
+		return -1;
+	}
 	(void)snprintf(lang, sizeof lang, "Accept-Language: %s", c->lang);
 	if (asprintf(&url, "%s%s", c->url, path) == -1) {
 		url = NULL;
@@ -660,11 +680,11 @@ client_call(struct client *c, const char *method, const char *path, json_t *body
 	}
 	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL)
 		goto oom;
-	if ((h = curl_slist_append(NULL, "Accept: application/json")) == NULL)
+	if ((h = c->cl->slist_append(NULL, "Accept: application/json")) == NULL)
 		goto oom;
 	hdrs = h;
-	if ((h = curl_slist_append(hdrs, "Content-Type: application/json")) == NULL ||
-	    (hdrs = h, (h = curl_slist_append(hdrs, lang)) == NULL))
+	if ((h = c->cl->slist_append(hdrs, "Content-Type: application/json")) == NULL ||
+	    (hdrs = h, (h = c->cl->slist_append(hdrs, lang)) == NULL))
 		goto oom;
 	hdrs = h;
 	for (attempt = 1;; attempt++) {
@@ -689,7 +709,7 @@ oom:
 	cause_set(cause, _("out of memory"));
 	r->failure = CLIENT_BROKEN;
 out:
-	curl_slist_free_all(hdrs);
+	c->cl->slist_free_all(hdrs);
 	free(text);
 	free(url);
 	return rc;
@@ -805,8 +825,10 @@ client_identity_take(struct client *c, EVP_PKEY *key, X509 *cert, STACK_OF(X509)
 	if (info != NULL && client_identity_describe(cert, info) == -1) {
 		cause_set(cause, _("%s holds a certificate this program cannot read"), what);
 		w = CLIENT_IDENTITY_CONTENT;
-	} else if (curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) !=
-	    CURLE_OK || curl_easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, NULL) != CURLE_OK) {
+	} else if (client_curl(c, cause) == -1)
+		w = CLIENT_IDENTITY_TLS;
+	else if (c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, client_ssl_ctx) !=
+	    CURLE_OK || c->cl->easy_setopt(c->curl, CURLOPT_SSL_CTX_FUNCTION, NULL) != CURLE_OK) {
 		/* A libcurl built on another TLS library would ignore the hook and send nothing. */
 		cause_set(cause, _("this build's network library cannot present a client "
 		    "certificate"));

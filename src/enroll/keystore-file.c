@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,31 +355,136 @@ keystore_file_write_key(const char *path, EVP_PKEY *key, const struct secret *wk
 	return rc;
 }
 
+static EVP_PKEY *
+keystore_file_keygen(void)
+{
+	return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)KEYSTORE_FILE_BITS);
+}
+
+/*
+ * Key pairs made by several threads at once, the first ones finished taken: an RSA key
+ * takes a random time (its primes are searched for), so two threads each making one key
+ * would wait for the slower of the two; threads that go on making keys until enough are
+ * done wait only for the second key finished by any of them. Every key is OpenSSL's own;
+ * one made too many is freed (and so wiped) in memory, never written.
+ */
+#define KEYSTORE_FILE_RACERS	2
+
+struct keystore_file_race {
+	pthread_mutex_t	  lock;
+	EVP_PKEY	**out;
+	int		  want, got;
+};
+
+/* OpenSSL's progress callback: 0 stops a key search once enough keys are made. */
+static int
+keystore_file_race_going(EVP_PKEY_CTX *ctx)
+{
+	struct keystore_file_race	*r = EVP_PKEY_CTX_get_app_data(ctx);
+	int				 going;
+
+	(void)pthread_mutex_lock(&r->lock);
+	going = r->got < r->want;
+	(void)pthread_mutex_unlock(&r->lock);
+	return going;
+}
+
+static void *
+keystore_file_race_run(void *arg)
+{
+	struct keystore_file_race	*r = arg;
+	EVP_PKEY_CTX			*ctx;
+	EVP_PKEY			*key;
+	int				 going = 1, failed = 0;
+
+	while (going && !failed) {
+		key = NULL;
+		if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+		    EVP_PKEY_keygen_init(ctx) <= 0 ||
+		    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, KEYSTORE_FILE_BITS) <= 0)
+			failed = 1;
+		else {
+			EVP_PKEY_CTX_set_app_data(ctx, r);
+			EVP_PKEY_CTX_set_cb(ctx, keystore_file_race_going);
+			/* Stopped by the callback, or failed: either way this thread is done. */
+			if (EVP_PKEY_keygen(ctx, &key) <= 0) {
+				key = NULL;
+				failed = 1;
+			}
+		}
+		EVP_PKEY_CTX_free(ctx);
+		(void)pthread_mutex_lock(&r->lock);
+		if (key != NULL && r->got < r->want) {
+			r->out[r->got++] = key;
+			key = NULL;
+		}
+		going = r->got < r->want;
+		(void)pthread_mutex_unlock(&r->lock);
+		EVP_PKEY_free(key);
+	}
+	/* A key that failed for another reason is made again by the caller, who says why. */
+	ERR_clear_error();
+	OPENSSL_thread_stop();
+	return NULL;
+}
+
+/* The missing keys, made in memory (the caller writes them); a NULL left is made again. */
+static void
+keystore_file_keygen_all(const int missing[KEYSTORE_KEY__MAX],
+    EVP_PKEY *made[KEYSTORE_KEY__MAX])
+{
+	EVP_PKEY			*keys[KEYSTORE_KEY__MAX] = { NULL };
+	struct keystore_file_race	 r = { PTHREAD_MUTEX_INITIALIZER, keys, 0, 0 };
+	pthread_t			 th[KEYSTORE_FILE_RACERS];
+	int				 k, i, n = 0;
+
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
+		r.want += missing[k] != 0;
+	if (r.want == 0)
+		return;
+	for (i = 0; i < KEYSTORE_FILE_RACERS; i++)
+		if (pthread_create(&th[n], NULL, keystore_file_race_run, &r) == 0)
+			n++;
+	for (i = 0; i < n; i++)
+		(void)pthread_join(th[i], NULL);
+	(void)pthread_mutex_destroy(&r.lock);
+	for (k = 0, i = 0; k < KEYSTORE_KEY__MAX; k++)
+		if (missing[k] && i < r.got)
+			made[k] = keys[i++];
+}
+
 /*
  * Keeps a pending key that is already there (checking it is one of ours) and makes only a
- * missing one, so a resumed apply never makes a third key.
+ * missing one, so a resumed apply never makes a third key. Both missing ones are made at
+ * once, then written one by one as before: the wrapping key first, each key 0600 through
+ * atomicfile, so a crash leaves either no key or a whole one that a resumed apply keeps.
  */
 static int
 keystore_file_generate(struct keystore *ks, int *created, char **cause)
 {
 	struct keystore_file	*kf = ks->impl;
-	EVP_PKEY		*key = NULL;
+	EVP_PKEY		*key = NULL, *made[KEYSTORE_KEY__MAX] = { NULL };
 	struct secret		*wk = NULL;
 	const char		*wrap;
-	int			 k, ex, rc = -1;
+	int			 k, ex[KEYSTORE_KEY__MAX], missing[KEYSTORE_KEY__MAX], rc = -1;
 
 	*created = 0;
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
-		if ((ex = keystore_file_exists(kf->keypath[k], cause)) == -1)
+		if ((ex[k] = keystore_file_exists(kf->keypath[k], cause)) == -1)
 			goto out;
-		if (ex)
+		missing[k] = !ex[k];
+	}
+	keystore_file_keygen_all(missing, made);
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+		key = made[k];		/* NULL for a key that is there */
+		made[k] = NULL;
+		if (ex[k])
 			key = keystore_file_load_key(kf, k, cause);
 		/* The wrapping key is written before the key it protects. */
 		else if (wk == NULL && ((wrap = keystore_file_wrappath(kf, cause)) == NULL ||
 		    keystore_wrap_make(wrap, &wk, cause) == -1))
 			goto out;
-		else if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-		    (size_t)KEYSTORE_FILE_BITS)) == NULL)
+		else if (key == NULL && (key = keystore_file_keygen()) == NULL)
 			cause_set(cause, _("cannot make the %s key: %s"), keystore_key_name(k),
 			    keystore_file_ssl_reason());
 		else if (keystore_file_write_key(kf->keypath[k], key, wk, cause) == -1) {
@@ -395,6 +501,9 @@ keystore_file_generate(struct keystore *ks, int *created, char **cause)
 	}
 	rc = 0;
 out:
+	EVP_PKEY_free(key);
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
+		EVP_PKEY_free(made[k]);
 	secret_free(wk);
 	return rc;
 }

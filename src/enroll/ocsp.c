@@ -15,6 +15,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "enroll/curlload.h"
 #include "enroll/ocsp.h"
 
 #define OCSP_MAX_ANSWER	(64 * 1024)	/* an answer larger than this is no OCSP answer */
@@ -86,31 +87,35 @@ static int
 ocsp_post(const char *url, const unsigned char *der, long len, long timeout,
     struct ocsp_buf *b, char **cause)
 {
+	const struct curlload	*cl;
 	struct curl_slist	*hdrs = NULL, *h;
-	CURL			*curl = curl_easy_init();
+	CURL			*curl;
 	long			 code = 0;
 	CURLcode		 rc = CURLE_FAILED_INIT;
 
-	if ((h = curl_slist_append(NULL, "Content-Type: application/ocsp-request")) != NULL)
+	if ((cl = curlload(cause)) == NULL)
+		return -1;
+	curl = cl->easy_init();
+	if ((h = cl->slist_append(NULL, "Content-Type: application/ocsp-request")) != NULL)
 		hdrs = h;
 	if (curl != NULL && hdrs != NULL &&
-	    curl_easy_setopt(curl, CURLOPT_URL, url) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http") == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, timeout) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, der) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, len) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ocsp_collect) == CURLE_OK &&
-	    curl_easy_setopt(curl, CURLOPT_WRITEDATA, b) == CURLE_OK)
-		rc = curl_easy_perform(curl);
+	    cl->easy_setopt(curl, CURLOPT_URL, url) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http") == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, timeout) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_TIMEOUT, timeout) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_POSTFIELDS, der) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_POSTFIELDSIZE, len) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_WRITEFUNCTION, ocsp_collect) == CURLE_OK &&
+	    cl->easy_setopt(curl, CURLOPT_WRITEDATA, b) == CURLE_OK)
+		rc = cl->easy_perform(curl);
 	if (rc == CURLE_OK)
-		(void)curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		(void)cl->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	if (rc != CURLE_OK || code != 200)
-		log_debug("OCSP %s: %s (HTTP %ld)", url, curl_easy_strerror(rc), code);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(curl);
+		log_debug("OCSP %s: %s (HTTP %ld)", url, cl->easy_strerror(rc), code);
+	cl->slist_free_all(hdrs);
+	cl->easy_cleanup(curl);
 	if (rc == CURLE_OK && code == 200)
 		return 0;
 	cause_set(cause, _("the OCSP service at %s did not answer"), url);

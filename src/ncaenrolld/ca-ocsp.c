@@ -21,6 +21,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "ncaenrolld/ca-int.h"
+#include "ncaenrolld/ca-keygen.h"
 
 #define CA_OCSP_DAYS		30
 #define CA_OCSP_MARGIN		(7 * 86400)	/* remade when fewer days are left */
@@ -148,7 +149,7 @@ ca_responder_renew(struct ca *ca, struct ca_responder *r, const char *crt,
 	X509_free(r->cert);
 	EVP_PKEY_free(r->key);
 	r->cert = NULL;
-	if ((r->key = EVP_RSA_gen(CA_OCSP_BITS)) == NULL) {
+	if ((r->key = ca_keygen_rsa(CA_OCSP_BITS)) == NULL) {
 		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		return -1;
 	}

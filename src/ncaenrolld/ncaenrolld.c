@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +38,7 @@
 #include "ncaenrolld/api.h"
 #include "ncaenrolld/captcha.h"
 #include "ncaenrolld/ca.h"
+#include "ncaenrolld/ca-keygen.h"
 #include "ncaenrolld/cmd.h"
 #include "ncaenrolld/demo-mailsink.h"
 #include "ncaenrolld/http.h"
@@ -659,6 +661,40 @@ ncaenrolld_metrics(struct ncaenrolld *d, int fd, char **cause)
 	return d->http_metrics == NULL ? -1 : 0;
 }
 
+/*
+ * The RSA keys a demo makes on its first start, each while its file is missing: the root
+ * and the issuing CA (ca-demo.c), the operator CA (operator.c), the OCSP responder
+ * (ca-ocsp.c) and the demo operator (cmd-operator.c). Made side by side on every core
+ * from the start (ca-keygen.h) instead of one after the other where each is needed: the
+ * first start takes the time of the slowest, not of the sum. A size that no longer
+ * matches only costs the time: the taker makes its own.
+ */
+static const struct {
+	const char	*file;
+	int		 bits;
+} ncaenrolld_demo_keys[] = {
+	{ "root.key", 3072 }, { "ca.key", 3072 }, { "operators-ca.key", 3072 },
+	{ "ocsp.key", 2048 }, { "operators/demo-operator.p12", 2048 },
+};
+
+static void
+ncaenrolld_demo_keys_ahead(const char *dir)
+{
+	int	 bits[sizeof ncaenrolld_demo_keys / sizeof ncaenrolld_demo_keys[0]];
+	char	 path[PATH_MAX], *cause = NULL;
+	size_t	 i, n = 0;
+
+	for (i = 0; i < sizeof ncaenrolld_demo_keys / sizeof ncaenrolld_demo_keys[0]; i++) {
+		(void)snprintf(path, sizeof path, "%s/%s", dir, ncaenrolld_demo_keys[i].file);
+		if (access(path, F_OK) == -1 && errno == ENOENT)
+			bits[n++] = ncaenrolld_demo_keys[i].bits;
+	}
+	/* Without threads the keys are made in turn, as before: slower, not wrong. */
+	if (ca_keygen_ahead(bits, n, &cause) == -1)
+		log_warning("%s", cause);
+	free(cause);
+}
+
 /* From a checked configuration to a service answering on its sockets. */
 static int
 ncaenrolld_start(struct ncaenrolld *d, char **cause)
@@ -666,6 +702,8 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	struct srv_config	*cfg = &d->cfg;
 	int			 fd = -1, plain = -1, mfd = -1, port, rc = -1;
 
+	if (cfg->demo.enabled && cfg->state_dir != NULL)
+		ncaenrolld_demo_keys_ahead(cfg->state_dir);
 	if (srvconf_listen_parse(cfg->listen, d->host, &port, cause) == -1 ||
 	    (fd = http_listen(d->host, port, &d->port, cause)) == -1 ||
 	    ncaenrolld_listen_plain(d, port, &plain, cause) == -1 ||
@@ -712,6 +750,7 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	}
 	rc = 0;
 out:
+	ca_keygen_end();	/* every key made ahead is taken by now, or freed */
 	if (fd != -1)
 		(void)close(fd);
 	if (plain != -1)

@@ -25,6 +25,7 @@
 #include "common/i18n.h"
 #include "common/privfile.h"
 #include "ncaenrolld/ca-int.h"
+#include "ncaenrolld/ca-keygen.h"
 #include "ncaenrolld/operator.h"
 
 #define OPERATOR_CA_CN		"ncaenroll RA OPERATORS CA DEMO"
@@ -280,7 +281,7 @@ operator_ca_create_demo(const char *dir, char **cause)
 		cause_set(cause, "%s", ignored != NULL ? ignored : _("Out of memory"));
 		goto out;
 	}
-	if ((key = EVP_RSA_gen(OPERATOR_CA_BITS)) == NULL) {
+	if ((key = ca_keygen_rsa(OPERATOR_CA_BITS)) == NULL) {
 		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		goto out;
 	}
@@ -419,7 +420,7 @@ operator_issue(struct operator_ca *oc, const char *name, const char *office,
 		cause_set(cause, "%s", _("an operator needs an office, a role and a validity"));
 		return -1;
 	}
-	if ((key = EVP_RSA_gen(OPERATOR_BITS)) == NULL) {
+	if ((key = ca_keygen_rsa(OPERATOR_BITS)) == NULL) {
 		ca_x509_openssl_cause(cause, _("Cannot generate an RSA key"));
 		goto out;
 	}

@@ -26,6 +26,8 @@ static const struct {
 	[TC_HELP] =		{ COLOR_BLACK, COLOR_WHITE, 0, A_NORMAL },
 	[TC_KEYBAR] =		{ COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
 	[TC_WARNING] =		{ COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD },
+	/* The terminal behind the screens: only the "too small" notice leaves it showing. */
+	[TC_BARE] =		{ COLOR_WHITE, COLOR_BLACK, 0, A_NORMAL },
 };
 _Static_assert(sizeof tui_colors / sizeof tui_colors[0] == TC__MAX, "one row per colour role");
 
@@ -64,6 +66,15 @@ tui_look_colors(struct tui_look *look)
 	look->color = tui_look_color_wanted();
 	if (look->color && start_color() == ERR)
 		look->color = 0;
+	/*
+	 * ncurses ends every update by putting the terminal back to pair 0. Left at its
+	 * default, white on black, that is "all off, then white, then black" after every
+	 * key typed (35 bytes a character over SSH, 25 with this); as the terminal's own
+	 * colours it is the "all off" alone. Every role names its colours, so no cell
+	 * changes; pair 0 shows nowhere (TC_BARE is what it was).
+	 */
+	if (look->color)
+		(void)use_default_colors();
 	for (i = 0; look->color && i < TC__MAX; i++)
 		if (init_pair((short)(i + 1), tui_colors[i].fg, tui_colors[i].bg) == ERR)
 			look->color = 0;

@@ -151,6 +151,7 @@ tui_small_draw(struct tui *tui, WINDOW *win)
 	    tui->cols, tui->rows);
 	lines = tui_text_wrap(msg, tui->cols, NULL, NULL);
 	l.y = (tui->rows - lines) / 2 > 0 ? (tui->rows - lines) / 2 : 0;
+	(void)wbkgdset(win, ' ' | (chtype)tui_attr(tui, TC_BARE));
 	(void)werase(win);
 	(void)wattrset(win, tui_attr(tui, TC_ERROR));
 	(void)tui_text_wrap(msg, tui->cols, tui_small_line, &l);

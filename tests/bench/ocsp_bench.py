@@ -254,6 +254,12 @@ def key_bits(state):
     return int(m.group(1)) if m else 2048
 
 
+# Issue 13's goals: the responder costs at most its signature again; pre-produced
+# answers at least five times the signatures.
+GOAL_NO_CACHE = 0.5
+GOAL_PREPRODUCED = 5.0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=5.0, help="each measurement (5)")
@@ -265,7 +271,13 @@ def main():
                     "revoke)")
     ap.add_argument("--json", help="write the numbers to this file")
     ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when a ratio is below its goal (0.5 and 5)")
+    ap.add_argument("--quick", action="store_true",
+                    help="2 s per measurement, 2 applications (tests/bench/run --quick)")
     args = ap.parse_args()
+    if args.quick:
+        args.seconds, args.apps = 2.0, 2
     builddir = os.path.abspath(os.environ.get("NCA_BUILDDIR", "build"))
     if not os.access(os.path.join(builddir, "ncaenrolld"), os.X_OK):
         fail(f"no ncaenrolld in {builddir} (set NCA_BUILDDIR)")
@@ -339,9 +351,26 @@ def main():
           f"one process: {result['sign_per_s_one_process']:.0f}")
     if result["errors"]:
         print(f"non-200 answers: {result['errors']}")
+    result["rows"] = [
+        {"measure": "OCSP answers/s, no caching", "unit": "/s", "value": round(result["no_cache"]),
+         "baseline": round(result["sign_per_s_no_cache"]),
+         "baseline_name": f"openssl speed rsa{bits} -multi {cpus} (sign/s)",
+         "ratio": round(result["ratio_no_cache"], 3), "target": f">= {GOAL_NO_CACHE:g}x",
+         "met": result["ratio_no_cache"] >= GOAL_NO_CACHE},
+        {"measure": "OCSP answers/s, pre-produced (RFC 5019)", "unit": "/s",
+         "value": round(result["preproduced"]),
+         "baseline": round(result["sign_per_s_preproduced"]),
+         "baseline_name": f"openssl speed rsa{bits} -multi {cpus} (sign/s)",
+         "ratio": round(result["ratio_preproduced"], 3),
+         "target": f">= {GOAL_PREPRODUCED:g}x",
+         "met": result["ratio_preproduced"] >= GOAL_PREPRODUCED},
+    ]
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
+    if args.check and not all(r["met"] for r in result["rows"]):
+        print("check: a ratio is below its goal")
+        return 1
     return 0
 
 

@@ -493,7 +493,11 @@ def resume_checks(t):
     scr = on_screen(t, "iin")
     assert IIN in scr and PERSON in scr
     t.keys("Escape")
-    scr = on_screen(t, "bin")
+    on_screen(t, "bin")
+    # The title comes first; the fields once the captcha picture is fetched, which may be
+    # this process's first request (libcurl is opened then: src/enroll/curlload.c).
+    t.wait_for(BIN)
+    scr = look(t, "bin")
     assert BIN in scr and ORG_RU in scr, "the BIN and its check are restored"
     assert t.svc.captcha_code not in scr, "the code from the picture is never restored"
     # Forwards again: the role chosen before is the list's choice, Next takes it.
