@@ -24,69 +24,30 @@
 
 #define T_T0	1764000000
 
-struct fx {
-	char		 dir[64], *path, uri[160];	/* path: the file, or a database */
-	struct store	*st;
-};
-
 #define fx_ok(call, cause) do {						\
 	if ((call) == -1)							\
 		fail_msg("%s: %s", #call, (cause) != NULL ? (cause) : "?");	\
 } while (0)
 
-static int
-fx_setup(void **state)
-{
-	struct fx	*fx = calloc(1, sizeof *fx);
-	char		*cause = NULL;
-
-	assert_non_null(fx);
-	(void)snprintf(fx->dir, sizeof fx->dir, "/tmp/test-audit.XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	fx->path = teststore_location(state, fx->dir);
-	(void)snprintf(fx->uri, sizeof fx->uri, "%s%s",
-	    teststore_is_pg(fx->path) ? "" : "sqlite:", fx->path);
-	if ((fx->st = store_open(fx->uri, &cause)) == NULL)
-		fail_msg("store: %s", cause);
-	*state = fx;
-	return 0;
-}
-
-static int
-fx_teardown(void **state)
-{
-	struct fx	*fx = *state;
-	char		 cmd[128];
-
-	store_close(fx->st);
-	teststore_forget(fx->path);
-	free(fx->path);
-	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		(void)fprintf(stderr, "could not remove %s\n", fx->dir);
-	free(fx);
-	return 0;
-}
-
 /* Runs SQL on the store directly, as someone with sqlite3 or psql would: 0 or -1. */
 static int
-fx_sql(struct fx *fx, const char *sql)
+fx_sql(struct teststore_fx *fx, const char *sql)
 {
-	return teststore_try(fx->path, sql);
+	return teststore_try(fx->uri, sql);
 }
 
 /* Drops the triggers that keep the log append-only, as such a person could. */
 static void
-fx_unguard(struct fx *fx)
+fx_unguard(struct teststore_fx *fx)
 {
-	assert_int_equal(fx_sql(fx, teststore_is_pg(fx->path) ?
+	assert_int_equal(fx_sql(fx, teststore_is_pg(fx->uri) ?
 	    "DROP TRIGGER audit_no_change ON audit" :
 	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete"), 0);
 }
 
 /* An application row (the store does not parse CSRs); its number into out. */
 static void
-fx_app(struct fx *fx, int i, char out[REQNUM_LEN + 1])
+fx_app(struct teststore_fx *fx, int i, char out[REQNUM_LEN + 1])
 {
 	struct store_app	 a;
 	char			*cause = NULL;
@@ -108,7 +69,7 @@ fx_app(struct fx *fx, int i, char out[REQNUM_LEN + 1])
 
 /* Five entries: two submissions, an issuance, an operator added and revoked. */
 static void
-fx_history(struct fx *fx, char n1[REQNUM_LEN + 1])
+fx_history(struct teststore_fx *fx, char n1[REQNUM_LEN + 1])
 {
 	struct store_operator	 op;
 	char			 n2[REQNUM_LEN + 1], *cause = NULL;
@@ -134,7 +95,7 @@ fx_history(struct fx *fx, char n1[REQNUM_LEN + 1])
 }
 
 static void
-fx_verify(struct fx *fx, long long broken, const char *why_part)
+fx_verify(struct teststore_fx *fx, long long broken, const char *why_part)
 {
 	struct store_audit_check	 c;
 	char				*cause = NULL;
@@ -188,7 +149,7 @@ test_encoding_vectors(void **state)
 static void
 test_every_change_is_audited(void **state)
 {
-	struct fx		*fx = *state;
+	struct teststore_fx	*fx = *state;
 	struct store_audit	*v = NULL;
 	char			 n1[REQNUM_LEN + 1], *cause = NULL;
 	enum app_status		 cur;
@@ -231,8 +192,8 @@ test_every_change_is_audited(void **state)
 static void
 test_sql_cannot_change_it(void **state)
 {
-	struct fx	*fx = *state;
-	char		 n1[REQNUM_LEN + 1];
+	struct teststore_fx	*fx = *state;
+	char			 n1[REQNUM_LEN + 1];
 
 	fx_history(fx, n1);
 	assert_int_not_equal(fx_sql(fx, "UPDATE audit SET detail = 'x' WHERE id = 1"),
@@ -244,8 +205,8 @@ test_sql_cannot_change_it(void **state)
 static void
 test_altered_row_is_named(void **state)
 {
-	struct fx	*fx = *state;
-	char		 n1[REQNUM_LEN + 1];
+	struct teststore_fx	*fx = *state;
+	char			 n1[REQNUM_LEN + 1];
 
 	fx_history(fx, n1);
 	fx_unguard(fx);
@@ -256,7 +217,7 @@ test_altered_row_is_named(void **state)
 static void
 test_rehashed_row_breaks_the_next(void **state)
 {
-	struct fx		*fx = *state;
+	struct teststore_fx	*fx = *state;
 	struct store_audit	*v = NULL;
 	char			 n1[REQNUM_LEN + 1], sql[512], *cause = NULL;
 	size_t			 n = 0;
@@ -277,8 +238,8 @@ test_rehashed_row_breaks_the_next(void **state)
 static void
 test_deleted_row_is_named(void **state)
 {
-	struct fx	*fx = *state;
-	char		 n1[REQNUM_LEN + 1];
+	struct teststore_fx	*fx = *state;
+	char			 n1[REQNUM_LEN + 1];
 
 	fx_history(fx, n1);
 	fx_unguard(fx);
@@ -291,8 +252,8 @@ test_deleted_row_is_named(void **state)
 static void
 test_inserted_row_is_named(void **state)
 {
-	struct fx	*fx = *state;
-	char		 n1[REQNUM_LEN + 1], *cause = NULL;
+	struct teststore_fx	*fx = *state;
+	char			 n1[REQNUM_LEN + 1], *cause = NULL;
 
 	fx_history(fx, n1);
 	assert_int_equal(fx_sql(fx, "INSERT INTO audit (id, at, actor, action, number, detail,"
@@ -308,7 +269,7 @@ test_inserted_row_is_named(void **state)
 static void
 test_reopened_store_keeps_the_chain(void **state)
 {
-	struct fx		*fx = *state;
+	struct teststore_fx	*fx = *state;
 	struct store_audit_check c;
 	char			 n1[REQNUM_LEN + 1], *cause = NULL;
 
@@ -329,17 +290,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encoding_vectors),
-		cmocka_unit_test_setup_teardown(test_every_change_is_audited, fx_setup,
-		    fx_teardown),
-		cmocka_unit_test_setup_teardown(test_sql_cannot_change_it, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_altered_row_is_named, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_rehashed_row_breaks_the_next, fx_setup,
-		    fx_teardown),
-		cmocka_unit_test_setup_teardown(test_deleted_row_is_named, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_inserted_row_is_named, fx_setup,
-		    fx_teardown),
-		cmocka_unit_test_setup_teardown(test_reopened_store_keeps_the_chain, fx_setup,
-		    fx_teardown),
+		TESTSTORE_CASE(test_every_change_is_audited),
+		TESTSTORE_CASE(test_sql_cannot_change_it),
+		TESTSTORE_CASE(test_altered_row_is_named),
+		TESTSTORE_CASE(test_rehashed_row_breaks_the_next),
+		TESTSTORE_CASE(test_deleted_row_is_named),
+		TESTSTORE_CASE(test_inserted_row_is_named),
+		TESTSTORE_CASE(test_reopened_store_keeps_the_chain),
 	};
 
 	return teststore_main("audit", tests, sizeof tests / sizeof tests[0], NULL, 0);

@@ -27,62 +27,6 @@
 #define DAY	86400
 #define T0	1767225600	/* 2026-01-01 */
 
-#define OK(call) do {							\
-	char	*cause_ = NULL;						\
-	int	 rc_ = (call);						\
-	if (rc_ != 0)							\
-		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
-	free(cause_);							\
-} while (0)
-#define C (&cause_)
-
-struct fixture {
-	char		 dir[64];
-	char		*path;		/* the file, or the database's URI */
-	struct store	*st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture	*f;
-	char		*cause = NULL;
-
-	if ((f = calloc(1, sizeof *f)) == NULL)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/test-store-mail.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	f->path = teststore_location(state, f->dir);
-	if ((f->st = store_open(f->path, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*f = *state;
-	char		 p[128];
-
-	store_close(f->st);
-	snprintf(p, sizeof p, "%s/store.db-wal", f->dir);
-	(void)unlink(p);
-	snprintf(p, sizeof p, "%s/store.db-shm", f->dir);
-	(void)unlink(p);
-	teststore_forget(f->path);
-	if (!teststore_is_pg(f->path))
-		(void)unlink(f->path);
-	(void)rmdir(f->dir);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
 static void
 make_app(struct store_app *a, int i, const char *email)
 {
@@ -155,7 +99,7 @@ notices(struct store *st, const char *number)
 static void
 test_queued_with_the_change(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app	 a, b;
 	struct store_mail	*v = NULL;
 	enum app_status		 cur;
@@ -195,7 +139,7 @@ test_queued_with_the_change(void **state)
 static void
 test_rolled_back_change_queues_nothing(void **state)
 {
-	struct fixture	*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app a;
 
 	make_app(&a, 5, "a@b.kz");
@@ -208,7 +152,7 @@ test_rolled_back_change_queues_nothing(void **state)
 static void
 test_revoked_tells_unless_superseded(void **state)
 {
-	struct fixture			*f = *state;
+	struct teststore_fx		*f = *state;
 	struct store_app		 old, renewal;
 	enum store_revoke_result	 res;
 	enum app_status			 cur;
@@ -239,7 +183,7 @@ test_revoked_tells_unless_superseded(void **state)
 static void
 test_sweep_queues_reminder_and_nearest_expiry_once(void **state)
 {
-	struct fixture	*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app a, b, c;
 	int		 q = -1;
 
@@ -274,7 +218,7 @@ test_sweep_queues_reminder_and_nearest_expiry_once(void **state)
 static void
 test_claim_finish_recover(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app	 a;
 	struct store_mail	 m, again, got;
 	time_t			 later = T0 + 40;
@@ -302,7 +246,7 @@ test_claim_finish_recover(void **state)
 	 * The sender dies here: the mail is queued again at the next start. On PostgreSQL
 	 * another instance may be sending it: only once its lease has run out.
 	 */
-	if (teststore_is_pg(f->path)) {
+	if (teststore_is_pg(f->uri)) {
 		int	n = -1;
 
 		OK(store_mail_recover(f->st, T0 + 40, &n, C));
@@ -349,7 +293,7 @@ test_claim_finish_recover(void **state)
 static void
 test_no_mail_service_queues_none(void **state)
 {
-	struct fixture	*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app a;
 	int		 q = -1;
 
@@ -380,16 +324,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_queued_with_the_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rolled_back_change_queues_nothing, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_revoked_tells_unless_superseded, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_sweep_queues_reminder_and_nearest_expiry_once,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claim_finish_recover, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_mail_service_queues_none, setup,
-		    teardown),
+		TESTSTORE_CASE(test_queued_with_the_change),
+		TESTSTORE_CASE(test_rolled_back_change_queues_nothing),
+		TESTSTORE_CASE(test_revoked_tells_unless_superseded),
+		TESTSTORE_CASE(test_sweep_queues_reminder_and_nearest_expiry_once),
+		TESTSTORE_CASE(test_claim_finish_recover),
+		TESTSTORE_CASE(test_no_mail_service_queues_none),
 		cmocka_unit_test(test_state_names),
 	};
 

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,21 +27,6 @@
 #define N	60		/* things raced for in each case */
 #define RACERS	2
 
-#define OK(call) do {							\
-	char	*cause_ = NULL;						\
-	int	 rc_ = (call);						\
-	if (rc_ != 0)							\
-		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
-	free(cause_);							\
-} while (0)
-#define C (&cause_)
-
-struct fixture {
-	char		 dir[64];
-	char		*uri;
-	struct store	*st;
-};
-
 struct racer;
 typedef int	(*race_fn)(struct racer *, struct store *, int i, char **cause);
 
@@ -56,47 +40,6 @@ struct racer {
 	long long		 value[N];	/* what it got (a mail id, a CRL number) */
 	char			*cause;		/* the first failure */
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	struct fixture	*f;
-	char		*cause = NULL;
-
-	if ((f = calloc(1, sizeof *f)) == NULL)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/test-store-race.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	f->uri = teststore_location(state, f->dir);
-	if ((f->st = store_open(f->uri, &cause)) == NULL) {
-		print_error("%s\n", cause);
-		free(cause);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*f = *state;
-
-	store_close(f->st);
-	teststore_forget(f->uri);
-	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	free(f->uri);
-	free(f);
-	return 0;
-}
 
 static void *
 racer_main(void *arg)
@@ -118,7 +61,7 @@ racer_main(void *arg)
 
 /* Runs fn in RACERS threads at once, each on its own handle; every racer must succeed. */
 static void
-race(struct fixture *f, race_fn fn, struct racer r[RACERS])
+race(struct teststore_fx *f, race_fn fn, struct racer r[RACERS])
 {
 	pthread_barrier_t	start;
 	pthread_t		t[RACERS];
@@ -230,7 +173,7 @@ race_issue(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_issue_once(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct racer		 r[RACERS];
 	struct store_app	 a;
 	struct store_event	*ev = NULL;
@@ -275,10 +218,10 @@ race_captcha(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_captcha_once(void **state)
 {
-	struct fixture	*f = *state;
-	struct racer	 r[RACERS];
-	char		 id[16];
-	int		 i;
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	char			 id[16];
+	int			 i;
 
 	for (i = 0; i < N; i++) {
 		snprintf(id, sizeof id, "c%d", i);
@@ -301,10 +244,10 @@ race_challenge(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_challenge_once(void **state)
 {
-	struct fixture	*f = *state;
-	struct racer	 r[RACERS];
-	char		 nonce[16], num[REQNUM_LEN + 1];
-	int		 i;
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	char			 nonce[16], num[REQNUM_LEN + 1];
+	int			 i;
 
 	for (i = 0; i < N; i++) {
 		snprintf(nonce, sizeof nonce, "n%d", i);
@@ -331,9 +274,9 @@ race_token(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_token_counted(void **state)
 {
-	struct fixture	*f = *state;
-	struct racer	 r[RACERS];
-	int		 i, j, counted = 0;
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	int			 i, j, counted = 0;
 
 	OK(store_token_put(f->st, "tok", "940140000385", "192.0.2.1", 1000, C));
 	race(f, race_token, r);
@@ -366,10 +309,10 @@ race_claim(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_mail_claimed_once(void **state)
 {
-	struct fixture	*f = *state;
-	struct racer	 r[RACERS];
-	long long	 seen[RACERS * N];
-	int		 i, j, k, n = 0;
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	long long		 seen[RACERS * N];
+	int			 i, j, k, n = 0;
 
 	insert_apps(f->st);		/* N "received" mails */
 	race(f, race_claim, r);
@@ -399,9 +342,9 @@ race_crl(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_crl_numbers_unique(void **state)
 {
-	struct fixture	*f = *state;
-	struct racer	 r[RACERS];
-	int		 seen[RACERS * N + 1], i, j;
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	int			 seen[RACERS * N + 1], i, j;
 
 	memset(seen, 0, sizeof seen);
 	race(f, race_crl, r);
@@ -430,8 +373,8 @@ race_audit(struct racer *r, struct store *st, int i, char **cause)
 static void
 test_audit_one_chain(void **state)
 {
-	struct fixture	*f = *state;
-	struct racer	 r[RACERS];
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
 
 	OK(store_audit_add(f->st, 1, "setup", "test.start", NULL, NULL, C));
 	race(f, race_audit, r);
@@ -442,13 +385,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_issue_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_captcha_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_challenge_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_token_counted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mail_claimed_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crl_numbers_unique, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_one_chain, setup, teardown),
+		TESTSTORE_CASE(test_issue_once),
+		TESTSTORE_CASE(test_captcha_once),
+		TESTSTORE_CASE(test_challenge_once),
+		TESTSTORE_CASE(test_token_counted),
+		TESTSTORE_CASE(test_mail_claimed_once),
+		TESTSTORE_CASE(test_crl_numbers_unique),
+		TESTSTORE_CASE(test_audit_one_chain),
 	};
 
 	return teststore_main("store-race", tests, sizeof tests / sizeof tests[0], NULL, 0);

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,15 +24,6 @@
 #include "teststore.h"
 
 #define W(s)	((char *)(s))
-
-#define OK(call) do {							\
-	char	*cause_ = NULL;						\
-	int	 rc_ = (call);						\
-	if (rc_ != 0)							\
-		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
-	free(cause_);							\
-} while (0)
-#define C (&cause_)
 
 #define SERIAL_A	"7A00000000000000000000000000000000000001"
 #define SERIAL_S	"0B00000000000000000000000000000000000002"
@@ -109,37 +99,6 @@ static const char v3_schema[] =
 	"DROP TABLE reason_names;"
 ;
 
-struct fixture {
-	char		 dir[64];
-	char		*path;
-	struct store	*st;
-};
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* A folder for the store; the store itself is opened by each test (or setup_open). */
-static int
-setup(void **state)
-{
-	struct fixture	*f;
-
-	if ((f = calloc(1, sizeof *f)) == NULL)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/test-store-revoke.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	f->path = teststore_location(state, f->dir);
-	*state = f;
-	return 0;
-}
-
 static struct store *
 reopen(const char *path)
 {
@@ -150,31 +109,6 @@ reopen(const char *path)
 		fail_msg("%s", cause);
 	free(cause);
 	return st;
-}
-
-static int
-setup_open(void **state)
-{
-	struct fixture	*f;
-
-	if (setup(state) == -1)
-		return -1;
-	f = *state;
-	f->st = reopen(f->path);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*f = *state;
-
-	store_close(f->st);
-	teststore_forget(f->path);
-	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	free(f->path);
-	free(f);
-	return 0;
 }
 
 static void
@@ -263,7 +197,7 @@ generation(struct store *st)
 static void
 test_migrate_from_v3(void **state)
 {
-	struct fixture			*f = *state;
+	struct teststore_fx		*f = *state;
 	struct store_app		 got;
 	struct store_event		*ev = NULL;
 	struct store_audit_check	 chk;
@@ -272,8 +206,8 @@ test_migrate_from_v3(void **state)
 	int				 found;
 
 	/* a version-3 store as the previous release left it, with rows in it */
-	exec_sql(f->path, v3_schema);
-	exec_sql(f->path, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+	exec_sql(f->uri, v3_schema);
+	exec_sql(f->uri, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
 	    " applied INTEGER NOT NULL);"
 	    "INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0);"
 	    "INSERT INTO applications (number, status, created, deadline, decided, bin, iin,"
@@ -296,27 +230,27 @@ test_migrate_from_v3(void **state)
 	    " ('2000-0000-0000-0000-0000-0000-0001', 150, 'operator:o', 'issued', 'AUTH'),"
 	    " ('2000-0000-0000-0000-0000-0000-0002', 110, 'applicant', 'submitted', NULL),"
 	    " ('2000-0000-0000-0000-0000-0000-0003', 120, 'applicant', 'submitted', NULL);");
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 3);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 3);
 
-	f->st = reopen(f->path);
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
+	f->st = reopen(f->uri);
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 6);
 	/* every row and every event kept, every index there, no foreign key broken */
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 3);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM events"), 4);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE"
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 3);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM events"), 4);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM sqlite_master WHERE"
 	    " type = 'index' AND name IN ('applications_status_created',"
 	    " 'applications_status_deadline', 'events_number', 'applications_iin',"
 	    " 'applications_renews', 'applications_serial_auth',"
 	    " 'applications_serial_sign')"), 7);
 	/* the UNIQUE keys survived the rebuild */
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM pragma_index_list("
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_index_list("
 	    "'applications') WHERE \"unique\" = 1"), 3);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM pragma_foreign_key_check"),
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_foreign_key_check"),
 	    0);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE"
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM sqlite_master WHERE"
 	    " name = 'applications_new'"), 0);
 	/* events still refer to applications (not to a table renamed away) */
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM pragma_foreign_key_list("
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_foreign_key_list("
 	    "'events') WHERE \"table\" = 'applications'"), 1);
 
 	OK(store_app_get(f->st, "2000-0000-0000-0000-0000-0000-0001", &got, &found, C));
@@ -366,7 +300,7 @@ test_migrate_from_v3(void **state)
 static void
 test_migrate_reject_codes_from_v2(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app	 got;
 	int			 i, found;
 	static const struct {
@@ -378,8 +312,8 @@ test_migrate_reject_codes_from_v2(void **state)
 		{ "Required documents were not presented", "documents_missing", NULL },
 	};
 
-	exec_sql(f->path, v3_schema);
-	exec_sql(f->path, "ALTER TABLE applications DROP COLUMN reject_code;"
+	exec_sql(f->uri, v3_schema);
+	exec_sql(f->uri, "ALTER TABLE applications DROP COLUMN reject_code;"
 	    "ALTER TABLE applications DROP COLUMN reject_text;"
 	    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
 	    " applied INTEGER NOT NULL);"
@@ -392,9 +326,9 @@ test_migrate_reject_codes_from_v2(void **state)
 		    " reject_reason) VALUES ('2000-0000-0000-0000-0000-0000-000%d', 'rejected',"
 		    " 100, 200, 150, '940140000385', '871008401427', 'A', 'S', 'ka%d', 'ks%d',"
 		    " '%s')", i, i, i, rows[i].reason);
-		exec_sql(f->path, sql);
+		exec_sql(f->uri, sql);
 	}
-	f->st = reopen(f->path);
+	f->st = reopen(f->uri);
 	for (i = 0; i < 3; i++) {
 		char	number[REQNUM_LEN + 1];
 
@@ -414,18 +348,18 @@ test_migrate_reject_codes_from_v2(void **state)
 static void
 test_fresh_schema(void **state)
 {
-	struct fixture	*f = *state;
+	struct teststore_fx	*f = *state;
 
-	if (teststore_is_pg(f->path)) {
-		assert_int_equal(count_rows(f->path,
+	if (teststore_is_pg(f->uri)) {
+		assert_int_equal(count_rows(f->uri,
 		    "SELECT MAX(version) FROM schema_migrations"), 1);
-		assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM"
+		assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM"
 		    " information_schema.tables WHERE table_name IN"
 		    " ('revocations', 'challenges', 'crl_numbers')"), 3);
 		return;
 	}
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 6);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE"
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM sqlite_master WHERE"
 	    " name IN ('revocations', 'challenges', 'crl_numbers')"), 3);
 }
 
@@ -434,7 +368,7 @@ test_fresh_schema(void **state)
 static void
 test_revoke(void **state)
 {
-	struct fixture			*f = *state;
+	struct teststore_fx		*f = *state;
 	struct store			*st = f->st;
 	struct store_app		 a, b, got;
 	struct store_cert_status	 cs;
@@ -535,7 +469,7 @@ test_revoke(void **state)
 static void
 test_renewal_supersedes(void **state)
 {
-	struct fixture			*f = *state;
+	struct teststore_fx		*f = *state;
 	struct store			*st = f->st;
 	struct store_app		 old, nw, got, set;
 	struct store_cert_status	 cs;
@@ -585,7 +519,7 @@ test_renewal_supersedes(void **state)
 static void
 test_renewal_of_revoked(void **state)
 {
-	struct fixture			*f = *state;
+	struct teststore_fx		*f = *state;
 	struct store			*st = f->st;
 	struct store_app		 old, nw, got;
 	enum store_revoke_result	 res;
@@ -615,7 +549,7 @@ test_renewal_of_revoked(void **state)
 static void
 test_by_iin(void **state)
 {
-	struct store			*st = ((struct fixture *)*state)->st;
+	struct store			*st = ((struct teststore_fx *)*state)->st;
 	struct store_app		 a[4], *v = NULL;
 	enum store_revoke_result	 res;
 	size_t				 n = 9;
@@ -651,10 +585,10 @@ test_by_iin(void **state)
 static void
 test_challenges(void **state)
 {
-	struct fixture	*f = *state;
-	struct store	*st = f->st;
-	char		 number[REQNUM_LEN + 1], action[STORE_ACTION_MAX];
-	int		 found;
+	struct teststore_fx	*f = *state;
+	struct store		*st = f->st;
+	char			 number[REQNUM_LEN + 1], action[STORE_ACTION_MAX];
+	int			 found;
 
 	OK(store_challenge_put(st, "nonce-1", "2000-0000-0000-0000-0000-0000-0001", "revoke",
 	    1300, C));
@@ -672,7 +606,7 @@ test_challenges(void **state)
 	OK(store_challenge_take(st, "nonce-2", 1300, number, action, &found, C));
 	assert_int_equal(found, 0);
 	assert_string_equal(action, "");
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM challenges"), 0);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM challenges"), 0);
 	/* unknown */
 	OK(store_challenge_take(st, "nonce-3", 1000, number, action, &found, C));
 	assert_int_equal(found, 0);
@@ -682,7 +616,7 @@ test_challenges(void **state)
 	OK(store_challenge_put(st, "nonce-5", "2000-0000-0000-0000-0000-0000-0001", "renew",
 	    1600, C));
 	OK(store_sweep(st, 1500, C));
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM challenges"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM challenges"), 1);
 	OK(store_challenge_take(st, "nonce-5", 1500, number, action, &found, C));
 	assert_int_equal(found, 1);
 }
@@ -692,8 +626,8 @@ test_challenges(void **state)
 static void
 test_crl_numbers(void **state)
 {
-	struct fixture	*f = *state;
-	long long	 n = 0;
+	struct teststore_fx	*f = *state;
+	long long		 n = 0;
 
 	OK(store_crl_number_next(f->st, "ca", &n, C));
 	assert_int_equal(n, 1);
@@ -702,7 +636,7 @@ test_crl_numbers(void **state)
 	OK(store_crl_number_next(f->st, "root", &n, C));
 	assert_int_equal(n, 1);
 	store_close(f->st);
-	f->st = reopen(f->path);
+	f->st = reopen(f->uri);
 	OK(store_crl_number_next(f->st, "ca", &n, C));
 	assert_int_equal(n, 3);
 	/* inside a bulk transaction too */
@@ -716,18 +650,17 @@ int
 main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
-		cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_reject_codes_from_v2, setup,
-		    teardown),
+		TESTSTORE_CASE_CLOSED(test_migrate_from_v3),
+		TESTSTORE_CASE_CLOSED(test_migrate_reject_codes_from_v2),
 	};
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fresh_schema, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_renewal_supersedes, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_renewal_of_revoked, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_by_iin, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_challenges, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_crl_numbers, setup_open, teardown),
+		TESTSTORE_CASE(test_fresh_schema),
+		TESTSTORE_CASE(test_revoke),
+		TESTSTORE_CASE(test_renewal_supersedes),
+		TESTSTORE_CASE(test_renewal_of_revoked),
+		TESTSTORE_CASE(test_by_iin),
+		TESTSTORE_CASE(test_challenges),
+		TESTSTORE_CASE(test_crl_numbers),
 	};
 
 	return teststore_main("store-revoke", tests, sizeof tests / sizeof tests[0],

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,55 +25,6 @@
 /* A literal where the store's structs hold char *: the store only reads it. */
 #define W(s)	((char *)(s))
 
-struct fixture {
-	char		 dir[64];
-	char		*path;		/* dir/store.db, or a PostgreSQL database's URI */
-	struct store	*st;
-};
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	struct fixture	*f;
-	char		*cause = NULL;
-
-	if ((f = calloc(1, sizeof *f)) == NULL)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/test-store.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	f->path = teststore_location(state, f->dir);
-	if ((f->st = store_open(f->path, &cause)) == NULL) {
-		print_error("%s\n", cause);
-		free(cause);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*f = *state;
-
-	store_close(f->st);
-	teststore_forget(f->path);
-	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
 static struct store *
 reopen(const char *path)
 {
@@ -91,17 +41,6 @@ reopen(const char *path)
 static void	make_app(struct store_app *, int, time_t);
 static void	insert_app(struct store *, struct store_app *);
 
-/* Asserts a call succeeded, printing its cause if it did not. */
-#define OK(call) do {							\
-	char	*cause_ = NULL;						\
-	int	 rc_ = (call);						\
-	if (rc_ != 0)							\
-		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
-	free(cause_);							\
-} while (0)
-/* The same, with `cause` naming the variable the call fills. */
-#define C (&cause_)
-
 /* Expects a refusal with a cause. */
 static void
 expect_refusal(int rc, char **cause)
@@ -117,21 +56,21 @@ expect_refusal(int rc, char **cause)
 static void
 test_open_uri(void **state)
 {
-	struct fixture	*f = *state;
-	struct store	*st;
-	char		*uri = NULL, *cause = NULL;
+	struct teststore_fx	*f = *state;
+	struct store		*st;
+	char			*uri = NULL, *cause = NULL;
 
-	if (teststore_is_pg(f->path)) {
+	if (teststore_is_pg(f->uri)) {
 		/* postgres:// is the same backend */
 		assert_int_not_equal(asprintf(&uri, "postgres:%s",
-		    f->path + strlen("postgresql:")), -1);
+		    f->uri + strlen("postgresql:")), -1);
 	} else
-		assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->path), -1);
+		assert_int_not_equal(asprintf(&uri, "sqlite:%s", f->uri), -1);
 	st = reopen(uri);
 	store_close(st);
 	free(uri);
-	assert_int_not_equal(asprintf(&uri, teststore_is_pg(f->path) ? "%s" : "sqlite://%s",
-	    f->path), -1);
+	assert_int_not_equal(asprintf(&uri, teststore_is_pg(f->uri) ? "%s" : "sqlite://%s",
+	    f->uri), -1);
 	st = reopen(uri);
 	store_close(st);
 	free(uri);
@@ -169,42 +108,42 @@ exec_sql(const char *path, const char *sql)
 static void
 test_schema(void **state)
 {
-	struct fixture	*f = *state;
-	struct store	*st;
-	char		*cause = NULL;
+	struct teststore_fx	*f = *state;
+	struct store		*st;
+	char			*cause = NULL;
 
 	/* migrated once (SQLite 6 migrations, PostgreSQL 1); reopening applies nothing again */
-	int		 v = teststore_is_pg(f->path) ? 1 : 6;
+	int		 v = teststore_is_pg(f->uri) ? 1 : 6;
 
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), v);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), v);
-	st = reopen(f->path);
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), v);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM schema_migrations"), v);
+	st = reopen(f->uri);
 	store_close(st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM schema_migrations"), v);
-	if (!teststore_is_pg(f->path))		/* SQLite: in WAL mode */
-		assert_int_equal(count_rows(f->path,
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM schema_migrations"), v);
+	if (!teststore_is_pg(f->uri))		/* SQLite: in WAL mode */
+		assert_int_equal(count_rows(f->uri,
 		    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
 	/* a schema from a newer program is refused, and left as it is */
-	exec_sql(f->path, "INSERT INTO schema_migrations (version, applied) VALUES (8, 0)");
-	assert_null(store_open(f->path, &cause));
+	exec_sql(f->uri, "INSERT INTO schema_migrations (version, applied) VALUES (8, 0)");
+	assert_null(store_open(f->uri, &cause));
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "schema version 8"));
 	free(cause);
-	assert_int_equal(count_rows(f->path, "SELECT MAX(version) FROM schema_migrations"), 8);
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 8);
 }
 
 /* A lookup that cannot run is an error with a cause, not "not found". */
 static void
 test_lookup_error(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_person	 p;
 	struct store_app	 a;
 	char			*cause = NULL;
 	int			 found = -1;
 
-	exec_sql(f->path, "DROP TABLE persons; DROP TABLE events");
+	exec_sql(f->uri, "DROP TABLE persons; DROP TABLE events");
 	assert_int_equal(store_person_get(f->st, "871008401427", &p, &found, &cause), -1);
 	assert_int_equal(found, 0);
 	assert_non_null(cause);
@@ -216,7 +155,7 @@ test_lookup_error(void **state)
 	assert_int_equal(store_app_insert(f->st, &a, "x", &found, &found, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 0);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 0);
 }
 
 struct opener {
@@ -240,7 +179,7 @@ opener_run(void *arg)
 static void
 test_open_concurrent(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct opener		 o[6];
 	pthread_t		 t[6];
 	pthread_barrier_t	 start;
@@ -248,7 +187,7 @@ test_open_concurrent(void **state)
 	int			 i;
 
 	/* PostgreSQL: instances starting together on an empty database migrate it once */
-	if (teststore_is_pg(f->path))
+	if (teststore_is_pg(f->uri))
 		path = teststore_new_db();
 	else
 		assert_int_not_equal(asprintf(&path, "%s/fresh.db", f->dir), -1);
@@ -276,7 +215,7 @@ test_open_concurrent(void **state)
 static void
 test_org(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_entry	 region = { .id = W("astana"),
 	    .name = { W("Астана"), W("Астана"), W("Astana") } };
 	struct store_org	 o = { .bin = "940140000385",
@@ -332,7 +271,7 @@ test_org(void **state)
 static void
 test_person(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_person	 p = { .iin = "871008401427", .surname = W("ТЕСТОВА"),
 	    .given_name = W("АЙГЕРІМ"), .patronymic = W("") };
 	struct store_person	 got;
@@ -378,7 +317,7 @@ put_entry(struct store *st, enum store_dir d, const char *id, const char *parent
 static void
 test_directories(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_list	 l;
 	struct store_entry	 e;
 	char			*cause = NULL;
@@ -476,7 +415,7 @@ test_directory_order(void **state)
 		"Алматы", "Астана", "Әлем", "город Шымкент", "Ещё", "Ёлкино",
 		"Карагандинская область", "область Абай", "Уральск", "Ұлытау",
 	};
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_list	 l;
 	char			 id[8];
 	size_t			 i, n = sizeof expect / sizeof expect[0];
@@ -498,7 +437,7 @@ test_directory_order(void **state)
 static void
 test_captcha(void **state)
 {
-	struct store	*st = ((struct fixture *)*state)->st;
+	struct store	*st = ((struct teststore_fx *)*state)->st;
 	char		*hash = NULL, *cause = NULL;
 	int		 found = -1;
 
@@ -526,10 +465,10 @@ test_captcha(void **state)
 static void
 test_token_and_sweep(void **state)
 {
-	struct fixture	*f = *state;
-	struct store	*st = f->st;
-	char		 bin[13], *hash = NULL, *cause = NULL;
-	int		 found = -1, i;
+	struct teststore_fx	*f = *state;
+	struct store		*st = f->st;
+	char			 bin[13], *hash = NULL, *cause = NULL;
+	int			 found = -1, i;
 	enum store_token_use use;
 
 	OK(store_token_put(st, "t1", "940140000385", "192.0.2.1", 1000, C));
@@ -561,7 +500,7 @@ test_token_and_sweep(void **state)
 	assert_int_equal(use, STORE_TOKEN_UNKNOWN);
 	OK(store_token_use_iin(st, "t2", "192.0.2.1", 2000, 5, &use, C));
 	assert_int_equal(use, STORE_TOKEN_UNKNOWN);
-	assert_int_equal(count_rows(f->path,
+	assert_int_equal(count_rows(f->uri,
 	    "SELECT iin_checks FROM tokens WHERE token = 't2'"), 2);
 	/* used up for names, still good for the application */
 	OK(store_token_get(st, "t2", "192.0.2.1", 999, bin, &found, C));
@@ -570,8 +509,8 @@ test_token_and_sweep(void **state)
 	OK(store_captcha_put(st, "c1", "h1", 1000, C));
 	OK(store_captcha_put(st, "c2", "h2", 2000, C));
 	OK(store_sweep(st, 1500, C));
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM tokens"), 1);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM captchas"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM tokens"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM captchas"), 1);
 	OK(store_token_get(st, "t2", "192.0.2.1", 1500, bin, &found, C));
 	assert_int_equal(found, 1);
 	assert_string_equal(bin, "070941024691");
@@ -579,7 +518,7 @@ test_token_and_sweep(void **state)
 	assert_int_equal(found, 1);
 	free(hash);
 	OK(store_sweep(st, 5000, C));
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM tokens"), 0);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM tokens"), 0);
 }
 
 /* ---- applications ---- */
@@ -635,7 +574,7 @@ insert_app(struct store *st, struct store_app *a)
 static void
 test_app_roundtrip(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_app	 a, got;
 	struct store_event	*ev = NULL;
 	size_t			 n = 99;
@@ -707,7 +646,7 @@ test_app_roundtrip(void **state)
 static void
 test_app_keys(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store		*st = f->st;
 	struct store_app	 a, b;
 	char			*cause = NULL;
@@ -724,8 +663,8 @@ test_app_keys(void **state)
 	assert_int_equal(existing, 1);
 	assert_int_equal(reused, 0);
 	assert_string_equal(b.number, a.number);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 1);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM events"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM events"), 1);
 
 	/* one key seen before, in either role, or one key for both: refused */
 	static const struct {
@@ -750,7 +689,7 @@ test_app_keys(void **state)
 		assert_int_equal(reused, 1);
 		assert_int_equal(existing, 0);
 	}
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 1);
 
 	/* a number taken already is an error, and leaves nothing behind */
 	make_app(&b, 1, 3000);
@@ -760,13 +699,13 @@ test_app_keys(void **state)
 	expect_refusal(store_app_insert(st, &b, "applicant", &existing, &reused, &cause),
 	    &cause);
 	assert_int_equal(reused, 0);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM events"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM events"), 1);
 }
 
 static void
 test_app_transition(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_app	 a, set, got;
 	struct store_event	*ev = NULL;
 	enum app_status		 cur;
@@ -869,8 +808,8 @@ test_app_transition(void **state)
 static void
 test_app_race_handles(void **state)
 {
-	struct fixture		*f = *state;
-	struct store		*other = reopen(f->path);
+	struct teststore_fx	*f = *state;
+	struct store		*other = reopen(f->uri);
 	struct store_app	 a;
 	struct store_event	*ev = NULL;
 	enum app_status		 cur;
@@ -934,7 +873,7 @@ racer_run(void *arg)
 static void
 test_app_race_threads(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_app	 a;
 	struct racer		 r[2];
 	pthread_t		 t[2];
@@ -952,7 +891,7 @@ test_app_race_threads(void **state)
 	r[0].to = APP_ISSUED;
 	r[1].to = APP_CANCELLED;
 	for (i = 0; i < 2; i++) {
-		r[i].path = f->path;
+		r[i].path = f->uri;
 		r[i].start = &start;
 		assert_int_equal(pthread_create(&t[i], NULL, racer_run, &r[i]), 0);
 	}
@@ -985,7 +924,7 @@ test_app_race_threads(void **state)
 static void
 test_app_lists(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_app	 a;
 	enum app_status		 cur;
 	char			**v = NULL;
@@ -1032,7 +971,7 @@ test_app_lists(void **state)
 static void
 test_bulk_transaction(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store		*st = f->st;
 	struct store_app	 a;
 	struct store_person	 p = { .iin = "871008401427", .surname = W("А"),
@@ -1060,7 +999,7 @@ test_bulk_transaction(void **state)
 	OK(store_person_get(st, p.iin, &got, &found, C));
 	assert_int_equal(found, 0);
 	store_person_free(&got);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM applications"), 0);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 0);
 
 	OK(store_begin(st, C));
 	OK(store_person_put(st, &p, C));
@@ -1075,7 +1014,7 @@ test_bulk_transaction(void **state)
 static void
 test_app_queue(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store	*st = ((struct teststore_fx *)*state)->st;
 	struct store_queue_filter q;
 	struct store_app	 a, *v = NULL;
 	enum app_status		 cur;
@@ -1142,7 +1081,7 @@ test_app_queue(void **state)
 static void
 test_operators(void **state)
 {
-	struct store		*st = ((struct fixture *)*state)->st;
+	struct store		*st = ((struct teststore_fx *)*state)->st;
 	struct store_operator	 op = { .name = W("zhanar"), .office = W("krg-1"),
 	    .role = W("operator"), .created = 100, .not_after = 200 }, got, *v = NULL;
 	struct store_audit	*au = NULL;
@@ -1195,9 +1134,9 @@ test_operators(void **state)
 static void
 test_job_lock(void **state)
 {
-	struct fixture	*f = *state;
-	struct store	*other = reopen(f->path);
-	int		 got = -1, pg = teststore_is_pg(f->path);
+	struct teststore_fx	*f = *state;
+	struct store		*other = reopen(f->uri);
+	int			 got = -1, pg = teststore_is_pg(f->uri);
 
 	OK(store_job_lock(f->st, "jobs", &got, C));
 	assert_int_equal(got, 1);
@@ -1244,19 +1183,19 @@ kill_connections(const char *uri)
 static void
 test_pg_connection_lost(void **state)
 {
-	struct fixture		*f = *state;
+	struct teststore_fx	*f = *state;
 	struct store_person	 p = { .iin = "871008401427", .surname = W("ТЕСТОВА"),
 	    .given_name = W("АЙГЕРІМ"), .patronymic = W("") }, got;
 	char			*cause = NULL;
 	int			 found = -1;
 
 	OK(store_person_put(f->st, &p, C));
-	kill_connections(f->path);
+	kill_connections(f->uri);
 	OK(store_person_get(f->st, p.iin, &got, &found, C));
 	assert_int_equal(found, 1);
 	store_person_free(&got);
 
-	kill_connections(f->path);
+	kill_connections(f->uri);
 	p.surname = W("ЖАҢА");
 	expect_refusal(store_person_put(f->st, &p, &cause), &cause);
 	OK(store_person_put(f->st, &p, C));
@@ -1268,12 +1207,12 @@ test_pg_connection_lost(void **state)
 	OK(store_begin(f->st, C));
 	p.iin[11] = '8';
 	OK(store_person_put(f->st, &p, C));
-	kill_connections(f->path);
+	kill_connections(f->uri);
 	p.iin[11] = '9';
 	expect_refusal(store_person_put(f->st, &p, &cause), &cause);
 	expect_refusal(store_commit(f->st, &cause), &cause);
 	(void)store_rollback(f->st);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM persons"), 1);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM persons"), 1);
 	OK(store_person_get(f->st, "871008401428", &got, &found, C));
 	assert_int_equal(found, 0);
 	store_person_free(&got);
@@ -1283,27 +1222,27 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_uri, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_concurrent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_person, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directories, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directory_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_captcha, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_token_and_sweep, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_transition, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_race_handles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_race_threads, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_lists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bulk_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_app_queue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_job_lock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
+		TESTSTORE_CASE(test_open_uri),
+		TESTSTORE_CASE(test_schema),
+		TESTSTORE_CASE(test_open_concurrent),
+		TESTSTORE_CASE(test_lookup_error),
+		TESTSTORE_CASE(test_org),
+		TESTSTORE_CASE(test_person),
+		TESTSTORE_CASE(test_directories),
+		TESTSTORE_CASE(test_directory_order),
+		TESTSTORE_CASE(test_captcha),
+		TESTSTORE_CASE(test_token_and_sweep),
+		TESTSTORE_CASE(test_app_roundtrip),
+		TESTSTORE_CASE(test_app_keys),
+		TESTSTORE_CASE(test_app_transition),
+		TESTSTORE_CASE(test_app_race_handles),
+		TESTSTORE_CASE(test_app_race_threads),
+		TESTSTORE_CASE(test_app_lists),
+		TESTSTORE_CASE(test_bulk_transaction),
+		TESTSTORE_CASE(test_app_queue),
+		TESTSTORE_CASE(test_operators),
+		TESTSTORE_CASE(test_job_lock),
+		TESTSTORE_CASE(test_pg_connection_lost),
 	};
 
 	return teststore_main("store", tests, sizeof tests / sizeof tests[0],

@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "ncaenrolld/store.h"
 #include "teststore.h"
 
 extern char **environ;
@@ -35,6 +36,7 @@ static struct {
 	char	dir[64];	/* the temporary folder: data/, the socket, the log */
 	int	started;
 	int	dbs;		/* databases made so far, for their names */
+	const char	*group;	/* teststore_main's, for the fixtures' folders */
 } teststore_cluster;
 
 const char *
@@ -186,6 +188,7 @@ teststore_main(const char *group, const struct CMUnitTest *tests, size_t n,
 	size_t			  i, m = 0;
 	int			  rc;
 
+	teststore_cluster.group = group;
 	assert_non_null(all = calloc(k + 2 * n, sizeof *all));
 	assert_non_null(names = calloc(n, sizeof *names));
 	for (i = 0; i < k; i++) {
@@ -218,24 +221,33 @@ teststore_is_pg(const char *uri)
 	return strncmp(uri, "postgresql:", 11) == 0;
 }
 
+/* sql's result on the database at uri, for the caller to PQclear (a failure is in it). */
+static PGresult *
+teststore_pg_exec(const char *uri, const char *sql)
+{
+	PGconn		*c = PQconnectdb(uri);
+	PGresult	*r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("teststore: %s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	PQfinish(c);
+	return r;
+}
+
 /* Runs sql on the cluster's postgres database (CREATE and DROP DATABASE). */
 static void
 teststore_admin(const char *sql)
 {
 	char		*uri;
-	PGconn		*c;
 	PGresult	*r;
 
 	assert_non_null(uri = teststore_uri("postgres"));
-	c = PQconnectdb(uri);
+	r = teststore_pg_exec(uri, sql);
 	free(uri);
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("teststore: %s", PQerrorMessage(c));
-	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		fail_msg("teststore: %s: %s", sql, PQresultErrorMessage(r));
 	PQclear(r);
-	PQfinish(c);
 }
 
 char *
@@ -286,18 +298,13 @@ teststore_count(const char *uri, const char *sql)
 	int	n = -1;
 
 	if (teststore_is_pg(uri)) {
-		PGconn		*c = PQconnectdb(uri);
-		PGresult	*r;
+		PGresult	*r = teststore_pg_exec(uri, sql);
 
-		if (PQstatus(c) != CONNECTION_OK)
-			fail_msg("teststore: %s", PQerrorMessage(c));
-		r = PQexec(c, sql);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK)
 			fail_msg("teststore: %s: %s", sql, PQresultErrorMessage(r));
 		if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
 			n = atoi(PQgetvalue(r, 0, 0));
 		PQclear(r);
-		PQfinish(c);
 	} else {
 		sqlite3		*db = NULL;
 		sqlite3_stmt	*st = NULL;
@@ -318,16 +325,11 @@ teststore_try(const char *uri, const char *sql)
 	int	rc;
 
 	if (teststore_is_pg(uri)) {
-		PGconn		*c = PQconnectdb(uri);
-		PGresult	*r;
+		PGresult	*r = teststore_pg_exec(uri, sql);
 
-		if (PQstatus(c) != CONNECTION_OK)
-			fail_msg("teststore: %s", PQerrorMessage(c));
-		r = PQexec(c, sql);
 		rc = PQresultStatus(r) == PGRES_COMMAND_OK ||
 		    PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
 		PQclear(r);
-		PQfinish(c);
 	} else {
 		sqlite3	*db = NULL;
 
@@ -342,17 +344,12 @@ void
 teststore_exec(const char *uri, const char *sql)
 {
 	if (teststore_is_pg(uri)) {
-		PGconn		*c = PQconnectdb(uri);
-		PGresult	*r;
+		PGresult	*r = teststore_pg_exec(uri, sql);
 
-		if (PQstatus(c) != CONNECTION_OK)
-			fail_msg("teststore: %s", PQerrorMessage(c));
-		r = PQexec(c, sql);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 		    PQresultStatus(r) != PGRES_TUPLES_OK)
 			fail_msg("teststore: %s: %s", sql, PQresultErrorMessage(r));
 		PQclear(r);
-		PQfinish(c);
 	} else {
 		sqlite3	*db = NULL;
 
@@ -360,4 +357,57 @@ teststore_exec(const char *uri, const char *sql)
 		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	}
+}
+
+/* The fixture, its store opened or not: 0, or -1 (the cause printed). */
+static int
+teststore_fx_new(void **state, int open)
+{
+	struct teststore_fx	*f;
+	char			*cause = NULL;
+
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return -1;
+	(void)snprintf(f->dir, sizeof f->dir, "/tmp/test-%s.XXXXXX", teststore_cluster.group);
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	f->uri = teststore_location(state, f->dir);
+	if (open && (f->st = store_open(f->uri, &cause)) == NULL) {
+		print_error("%s\n", cause);
+		free(cause);
+		teststore_forget(f->uri);
+		(void)nftw(f->dir, teststore_rm, 8, FTW_DEPTH | FTW_PHYS);
+		free(f->uri);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+int
+teststore_setup(void **state)
+{
+	return teststore_fx_new(state, 1);
+}
+
+int
+teststore_setup_closed(void **state)
+{
+	return teststore_fx_new(state, 0);
+}
+
+int
+teststore_teardown(void **state)
+{
+	struct teststore_fx	*f = *state;
+
+	store_close(f->st);
+	teststore_forget(f->uri);
+	(void)nftw(f->dir, teststore_rm, 8, FTW_DEPTH | FTW_PHYS);
+	free(f->uri);
+	free(f);
+	return 0;
 }

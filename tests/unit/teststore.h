@@ -5,7 +5,9 @@
  * there; as the `postgres` user when run as root, which initdb refuses). teststore_main
  * runs a group with every case twice, the second named "... (postgresql)". A case's setup
  * asks teststore_location for its store's URI; count_rows/exec_sql-like helpers speak to
- * either backend by that URI. Failures are cmocka assertions.
+ * either backend by that URI. Failures are cmocka assertions. Most store tests share one
+ * fixture, struct teststore_fx: teststore_setup and teststore_teardown are its cmocka
+ * setup and teardown; OK() asserts a call that fills a cause succeeded.
  */
 #ifndef NCA_TEST_TESTSTORE_H
 #define NCA_TEST_TESTSTORE_H
@@ -13,6 +15,37 @@
 #include <stddef.h>
 
 struct CMUnitTest;
+struct store;
+
+/*
+ * A case's store: a temporary folder /tmp/test-GROUP.XXXXXX, the store's URI in it (a
+ * file there, or a new database), and a handle open on it (NULL after
+ * teststore_setup_closed, for a case that opens the store itself). teststore_teardown
+ * closes the handle, drops the database, removes the folder and frees the fixture.
+ */
+struct teststore_fx {
+	char		 dir[64];
+	char		*uri;
+	struct store	*st;
+};
+int	 teststore_setup(void **state);
+int	 teststore_setup_closed(void **state);
+int	 teststore_teardown(void **state);
+/* A case of the table given to teststore_main, on that fixture. */
+#define TESTSTORE_CASE(f)	cmocka_unit_test_setup_teardown(f, teststore_setup, \
+	    teststore_teardown)
+#define TESTSTORE_CASE_CLOSED(f) cmocka_unit_test_setup_teardown(f, \
+	    teststore_setup_closed, teststore_teardown)
+
+/* Asserts a call succeeded, failing with its cause if not; C names the cause it fills. */
+#define OK(call) do {							\
+	char	*cause_ = NULL;						\
+	int	 rc_ = (call);						\
+	if (rc_ != 0)							\
+		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
+	free(cause_);							\
+} while (0)
+#define C (&cause_)
 
 /*
  * Runs tests (n of them) once on SQLite and once on PostgreSQL, as one group, after
