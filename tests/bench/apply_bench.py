@@ -26,6 +26,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchsvc  # noqa: E402
+
 TARGET = 0.6
 CAPTCHA = "K7M3P"
 ANSWERS = dict(bin="940140000385", iin="871008401427", role="ROLE02", region="karaganda",
@@ -68,13 +71,7 @@ class Service:
             raise Failed("ncaenrolld --demo did not start")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        benchsvc.stop_process(self.proc, 30)
         self.proc.stdout.close()
 
 

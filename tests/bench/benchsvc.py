@@ -1,6 +1,9 @@
-"""What the service benchmarks share (submit_bench.py, sweep_bench.py, status_bench.py):
-ncaenrolld --demo started from a build tree, the applicant's API walked to a valid form,
-and real PKCS#10 requests made fast enough to submit thousands of applications.
+"""What the service benchmarks share (submit_bench.py, sweep_bench.py, status_bench.py,
+ocsp_bench.py; apply_bench.py, demo_bench.py and tui_bench.py for stopping what they
+started): ncaenrolld --demo started from a build tree, its ports read from its stdout,
+JSON over HTTPS, the applicant's API walked to a valid form, the targets checked and the
+result written, and real PKCS#10 requests made fast enough to submit thousands of
+applications.
 
 Every application needs two keys no other application has used (the store refuses a key
 twice). Making 2N RSA keys would take minutes, so the requests come from a few RSA-2048
@@ -27,6 +30,7 @@ import sys
 import time
 
 CAPTCHA = "K7M3P"
+LISTENING = rb"listening on https://127\.0\.0\.1:(\d+)\n"     # the service's stdout
 BIN, IIN = "940140000385", "871008401427"       # public test vectors, demo registry
 
 
@@ -51,6 +55,81 @@ def yaml_config(sections):
     return "\n".join(out) + "\n"
 
 
+def read_ports(proc, patterns, seconds=120):
+    """The ports proc prints on its stdout, one per regex of patterns (bytes, the port its
+    group 1); None for one not printed before proc exits, closes stdout or time runs out."""
+    ports, buf, end = [None] * len(patterns), b"", time.monotonic() + seconds
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    while None in ports and time.monotonic() < end:
+        if not sel.select(timeout=1):
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        buf += chunk
+        for i, rx in enumerate(patterns):
+            m = re.search(rx, buf)
+            ports[i] = int(m.group(1)) if m else None
+    sel.close()
+    return ports
+
+
+def https_json(port, ctx, method, path, body=None):
+    """One request with a JSON body (or none) to 127.0.0.1:port: (status, decoded answer)."""
+    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=60)
+    try:
+        data = json.dumps(body).encode() if body is not None else None
+        conn.request(method, path, body=data,
+                     headers={"Content-Type": "application/json"} if data else {})
+        r = conn.getresponse()
+        return r.status, json.loads(r.read() or b"null")
+    finally:
+        conn.close()
+
+
+def stop_process(proc, timeout):
+    """Asks proc to stop (SIGTERM), and kills it if it has not within timeout seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def check_targets(result, targets):
+    """The targets ({key: (">=" or "<=", bound)}) result misses, each as a line to print."""
+    missed = []
+    for key, (op, bound) in targets.items():
+        v = result.get(key)
+        if v is None or (op == ">=" and v < bound) or (op == "<=" and v > bound):
+            missed.append(f"{key} = {v} (target {op} {bound})")
+    return missed
+
+
+def write_json(path, result):
+    """result to path (--json), when one was given."""
+    if path:
+        with open(path, "w") as f:
+            json.dump(result, f, indent=2)
+
+
+def finish(args, result, targets):
+    """The end of a bench's main: result to --json; with --check, each missed target
+    printed. The exit status (tests/bench/README.md): 1 when --check finds one missed."""
+    write_json(args.json, result)
+    if args.check:
+        missed = check_targets(result, targets)
+        for m in missed:
+            print(f"missed: {m}")
+        return 1 if missed else 0
+    return 0
+
+
 class Service:
     """ncaenrolld --demo on loopback, its https port read from its stdout; its log (at
     the level given) goes to STATE.log, as a log would go to the journal."""
@@ -68,21 +147,7 @@ class Service:
                *extra]
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=env)
-        self.port, buf, end = None, b"", time.monotonic() + 120
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stdout, selectors.EVENT_READ)
-        while self.port is None and time.monotonic() < end:
-            if not sel.select(timeout=1):
-                if self.proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(self.proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            buf += chunk
-            m = re.search(rb"listening on https://127\.0\.0\.1:(\d+)\n", buf)
-            self.port = int(m.group(1)) if m else None
-        sel.close()
+        self.port, = read_ports(self.proc, [LISTENING])
         if self.port is None:
             self.stop()
             fail(name, f"ncaenrolld did not start (see {state}.log)")
@@ -91,16 +156,7 @@ class Service:
         self.store = os.path.join(state, "ncaenrolld.db")
 
     def request(self, method, path, body=None):
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx,
-                                           timeout=60)
-        try:
-            data = json.dumps(body).encode() if body is not None else None
-            conn.request(method, path, body=data,
-                         headers={"Content-Type": "application/json"} if data else {})
-            r = conn.getresponse()
-            return r.status, json.loads(r.read() or b"null")
-        finally:
-            conn.close()
+        return https_json(self.port, self.ctx, method, path, body)
 
     def form(self):
         """A valid application form (without its CSRs) and the check token it needs."""
@@ -131,13 +187,7 @@ class Service:
         self.log.close()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 60)
         self.log.close()
 
 

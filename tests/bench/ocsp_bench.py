@@ -18,12 +18,9 @@ numbers mean. Python 3 standard library and the openssl command line only.
 import argparse
 import base64
 import datetime
-import http.client
-import json
 import multiprocessing
 import os
 import re
-import selectors
 import shutil
 import socket
 import ssl
@@ -33,8 +30,10 @@ import tempfile
 import time
 import urllib.parse
 
-CAPTCHA = "K7M3P"
-BIN, IIN = "940140000385", "871008401427"       # public test vectors, demo registry
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchsvc  # noqa: E402
+
+CAPTCHA, BIN, IIN = benchsvc.CAPTCHA, benchsvc.BIN, benchsvc.IIN
 OPERATOR_PASSWORD = "demo-operator-2026"         # the demo operator's (doc/api-ra.md)
 DOCS = ["form", "identity", "authority"]
 
@@ -70,49 +69,18 @@ class Service:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      env=env)
-        self.https = self.http = None
-        buf, end = b"", time.monotonic() + 120
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stdout, selectors.EVENT_READ)
-        while (self.https is None or self.http is None) and time.monotonic() < end:
-            if not sel.select(timeout=1):
-                if self.proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(self.proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            buf += chunk
-            m = re.search(rb"listening on https://127\.0\.0\.1:(\d+)\n", buf)
-            self.https = int(m.group(1)) if m else None
-            m = re.search(rb"publishing on http://127\.0\.0\.1:(\d+)\n", buf)
-            self.http = int(m.group(1)) if m else None
-        sel.close()
+        self.https, self.http = benchsvc.read_ports(self.proc, [
+            benchsvc.LISTENING, rb"publishing on http://127\.0\.0\.1:(\d+)\n"])
         if self.https is None or self.http is None:
             self.stop()
             fail("ncaenrolld did not start (or printed no 'publishing on' line)")
         self.ctx = ssl.create_default_context(cafile=os.path.join(state, "ca-chain.pem"))
 
     def request(self, method, path, body=None, ctx=None):
-        conn = http.client.HTTPSConnection("127.0.0.1", self.https, context=ctx or self.ctx,
-                                           timeout=60)
-        try:
-            data = json.dumps(body).encode() if body is not None else None
-            conn.request(method, path, body=data,
-                         headers={"Content-Type": "application/json"} if data else {})
-            r = conn.getresponse()
-            return r.status, json.loads(r.read() or b"null")
-        finally:
-            conn.close()
+        return benchsvc.https_json(self.https, ctx or self.ctx, method, path, body)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        benchsvc.stop_process(self.proc, 30)
 
 
 def issue(svc, work, i):
@@ -365,9 +333,7 @@ def main():
          "target": f">= {GOAL_PREPRODUCED:g}x",
          "met": result["ratio_preproduced"] >= GOAL_PREPRODUCED},
     ]
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
+    benchsvc.write_json(args.json, result)
     if args.check and not all(r["met"] for r in result["rows"]):
         print("check: a ratio is below its goal")
         return 1

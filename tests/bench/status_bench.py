@@ -117,15 +117,6 @@ def build_bare(bdir, work):
     return out
 
 
-def check(result):
-    missed = []
-    for key, (op, bound) in TARGETS.items():
-        v = result.get(key)
-        if v is None or (op == ">=" and v < bound) or (op == "<=" and v > bound):
-            missed.append(f"{key} = {v} (target {op} {bound})")
-    return missed
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=5.0, help="each measurement (5)")
@@ -191,15 +182,7 @@ def main():
                   f"{run[side]['cpu_us_per_answer']:>13.1f}")
         print(f"{n:>7} {'ratio':<11} {result[f'ratio_per_s_{n}']:>9.2f} "
               f"{result[f'ratio_cpu_{n}']:>13.2f}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-    if args.check:
-        missed = check(result)
-        for m in missed:
-            print(f"missed: {m}")
-        return 1 if missed else 0
-    return 0
+    return benchsvc.finish(args, result, TARGETS)
 
 
 if __name__ == "__main__":

@@ -149,15 +149,6 @@ def baseline(store, work, n, mail, sync_word):
     return n / secs
 
 
-def check(result):
-    missed = []
-    for key, (op, bound) in TARGETS.items():
-        v = result.get(key)
-        if v is None or (op == ">=" and v < bound) or (op == "<=" and v > bound):
-            missed.append(f"{key} = {v} (target {op} {bound})")
-    return missed
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--apps", type=int, default=2000, help="applications per phase (2000)")
@@ -220,15 +211,7 @@ def main():
     for n in ("8", "32"):
         if f"ratio_{n}_to_1" in result:
             print(f"{n} clients / 1 client: {result[f'ratio_{n}_to_1']:.2f}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-    if args.check:
-        missed = check(result)
-        for m in missed:
-            print(f"missed: {m}")
-        return 1 if missed else 0
-    return 0
+    return benchsvc.finish(args, result, TARGETS)
 
 
 if __name__ == "__main__":

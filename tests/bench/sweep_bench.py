@@ -18,7 +18,6 @@ of TARGETS is missed; 2 when something could not be started or measured.
 """
 import argparse
 import datetime
-import json
 import os
 import shutil
 import sqlite3
@@ -67,15 +66,6 @@ def baseline(store, work, now):
     secs = time.perf_counter() - t0
     db.close()
     return secs, n
-
-
-def check(result):
-    missed = []
-    for key, (op, bound) in TARGETS.items():
-        v = result.get(key)
-        if v is None or (op == ">=" and v < bound) or (op == "<=" and v > bound):
-            missed.append(f"{key} = {v} (target {op} {bound})")
-    return missed
 
 
 def main():
@@ -147,15 +137,7 @@ def main():
     print(f"baseline, one UPDATE in plain SQLite: {result['baseline_seconds']:.2f} s; "
           f"ratio {result['ratio']:.1f}")
     print(result["audit"])
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-    if args.check:
-        missed = check(result)
-        for m in missed:
-            print(f"missed: {m}")
-        return 1 if missed else 0
-    return 0
+    return benchsvc.finish(args, result, TARGETS)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ import time
 import fcntl
 import termios
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchsvc  # noqa: E402
+
 COLS, ROWS = 80, 24
 TERM = "xterm-256color"
 # Twelve digits typed into the first field: a valid BIN (no "wrong BIN" message is drawn on
@@ -649,13 +652,7 @@ class Service:
             raise Failed("ncaenrolld --demo did not start")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        benchsvc.stop_process(self.proc, 30)
         self.proc.stdout.close()
 
 
