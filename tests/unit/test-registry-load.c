@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,10 +22,8 @@
 #include "teststore.h"
 
 struct fixture {
-	char		 dir[64];
-	char		*data;		/* dir/data: the registry folder */
-	char		*db;		/* dir/store.db */
-	struct store	*st;
+	struct teststore_fx	*ts;	/* the store, in ts->dir */
+	char			*data;	/* ts->dir/data: the registry folder */
 };
 
 static const char good_roles[] =
@@ -85,33 +82,27 @@ write_good(const struct fixture *f)
 }
 
 static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture	*f;
-	char		*cause = NULL;
 
-	if ((f = calloc(1, sizeof *f)) == NULL)
+	if (teststore_setup(state) == -1)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/test-registry.XXXXXX");
-	if (mkdtemp(f->dir) == NULL || asprintf(&f->data, "%s/data", f->dir) == -1 ||
-	    mkdir(f->data, 0700) == -1)
-		return -1;
-	f->db = teststore_location(state, f->dir);
-	if ((f->st = store_open(f->db, &cause)) == NULL) {
-		print_error("%s\n", cause);
-		free(cause);
+	if ((f = calloc(1, sizeof *f)) == NULL) {
+		(void)teststore_teardown(state);
 		return -1;
 	}
+	f->ts = *state;
 	*state = f;
+	if (asprintf(&f->data, "%s/data", f->ts->dir) == -1)
+		f->data = NULL;
+	if (f->data == NULL || mkdir(f->data, 0700) == -1) {
+		free(f->data);
+		*state = f->ts;
+		free(f);
+		(void)teststore_teardown(state);
+		return -1;
+	}
 	return 0;
 }
 
@@ -120,13 +111,10 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	store_close(f->st);
-	teststore_forget(f->db);
-	(void)nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	*state = f->ts;
 	free(f->data);
-	free(f->db);
 	free(f);
-	return 0;
+	return teststore_teardown(state);
 }
 
 static void
@@ -134,7 +122,7 @@ load_ok(struct fixture *f)
 {
 	char	*cause = NULL;
 
-	if (registry_load(f->st, f->data, &cause) != 0)
+	if (registry_load(f->ts->st, f->data, &cause) != 0)
 		fail_msg("registry_load: %s", cause);
 	free(cause);
 }
@@ -166,62 +154,62 @@ test_load(void **state)
 
 	write_good(f);
 	load_ok(f);
-	assert_int_equal(count(f->st, STORE_ROLES, NULL), 2);
-	assert_int_equal(count(f->st, STORE_REGIONS, NULL), 2);
-	assert_int_equal(count(f->st, STORE_CITIES, "karaganda"), 2);
-	assert_int_equal(count(f->st, STORE_OFFICES, "astana"), 1);
+	assert_int_equal(count(f->ts->st, STORE_ROLES, NULL), 2);
+	assert_int_equal(count(f->ts->st, STORE_REGIONS, NULL), 2);
+	assert_int_equal(count(f->ts->st, STORE_CITIES, "karaganda"), 2);
+	assert_int_equal(count(f->ts->st, STORE_OFFICES, "astana"), 1);
 
-	assert_int_equal(store_entry_get(f->st, STORE_ROLES, "ROLE02", &e, &found, &cause), 0);
+	assert_int_equal(store_entry_get(f->ts->st, STORE_ROLES, "ROLE02", &e, &found, &cause), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(e.dc, "ROLE02");
 	assert_string_equal(e.oid, "1.2.398.3.3.4.1.2.2");
 	assert_string_equal(e.name.kk, "Қол қою құқығы");
 	store_entry_free(&e);
-	assert_int_equal(store_entry_get(f->st, STORE_OFFICES, "astana-1", &e, &found, &cause),
+	assert_int_equal(store_entry_get(f->ts->st, STORE_OFFICES, "astana-1", &e, &found, &cause),
 	    0);
 	assert_string_equal(e.parent_id, "astana");
 	assert_string_equal(e.address, "пр. Мәңгілік Ел, 1");
 	store_entry_free(&e);
 
-	assert_int_equal(store_org_get(f->st, "940140000385", &o, &found, &cause), 0);
+	assert_int_equal(store_org_get(f->ts->st, "940140000385", &o, &found, &cause), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(o.name.ru, "ТОО «Тест»");
 	assert_null(o.name.en);
 	assert_string_equal(o.region_id, "astana");
 	store_org_free(&o);
-	assert_int_equal(store_gu_codes(f->st, "940140000385", &codes, &cause), 0);
+	assert_int_equal(store_gu_codes(f->ts->st, "940140000385", &codes, &cause), 0);
 	assert_string_equal(codes[0], "1234");
 	assert_string_equal(codes[1], "56781");
 	assert_null(codes[2]);
 	store_strv_free(codes);
 
-	assert_int_equal(store_person_get(f->st, "871008401427", &p, &found, &cause), 0);
+	assert_int_equal(store_person_get(f->ts->st, "871008401427", &p, &found, &cause), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(p.given_name, "АЙГЕРІМ");
 	assert_string_equal(p.patronymic, "САПАРҚЫЗЫ");
 	store_person_free(&p);
-	assert_int_equal(store_person_get(f->st, "760212350620", &p, &found, &cause), 0);
+	assert_int_equal(store_person_get(f->ts->st, "760212350620", &p, &found, &cause), 0);
 	assert_string_equal(p.patronymic, "");
 	store_person_free(&p);
 
 	/* twice is harmless; a changed file replaces names and codes */
 	load_ok(f);
-	assert_int_equal(count(f->st, STORE_REGIONS, NULL), 2);
+	assert_int_equal(count(f->ts->st, STORE_REGIONS, NULL), 2);
 	write_file(f, "organizations.json",
 	    "[{\"bin\":\"940140000385\",\"name\":{\"kk\":\"Жаңа\",\"ru\":\"Новое\"},"
 	    "\"region\":\"karaganda\",\"gu_codes\":[\"4321\"]}]");
 	load_ok(f);
-	assert_int_equal(store_org_get(f->st, "940140000385", &o, &found, &cause), 0);
+	assert_int_equal(store_org_get(f->ts->st, "940140000385", &o, &found, &cause), 0);
 	assert_string_equal(o.name.ru, "Новое");
 	assert_string_equal(o.region_id, "karaganda");
 	store_org_free(&o);
-	assert_int_equal(store_gu_codes(f->st, "940140000385", &codes, &cause), 0);
+	assert_int_equal(store_gu_codes(f->ts->st, "940140000385", &codes, &cause), 0);
 	assert_string_equal(codes[0], "4321");
 	assert_null(codes[1]);
 	store_strv_free(codes);
 
 	/* sorted by the Russian name */
-	assert_int_equal(store_entries(f->st, STORE_CITIES, NULL, &l, &cause), 0);
+	assert_int_equal(store_entries(f->ts->st, STORE_CITIES, NULL, &l, &cause), 0);
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.v[0].name.ru, "Астана");
 	assert_string_equal(l.v[1].name.ru, "Караганда");
@@ -339,7 +327,7 @@ test_refusals(void **state)
 		write_good(f);
 		write_file(f, bad_cases[i].file, bad_cases[i].text);
 		cause = NULL;
-		if (registry_load(f->st, f->data, &cause) != -1)
+		if (registry_load(f->ts->st, f->data, &cause) != -1)
 			fail_msg("case %zu: loaded", i);
 		if (cause == NULL)
 			fail_msg("case %zu: no cause", i);
@@ -350,10 +338,10 @@ test_refusals(void **state)
 		}
 		free(cause);
 		/* nothing loaded: not even the files before the bad one */
-		assert_int_equal(count(f->st, STORE_ROLES, NULL), 0);
-		assert_int_equal(count(f->st, STORE_REGIONS, NULL), 0);
+		assert_int_equal(count(f->ts->st, STORE_ROLES, NULL), 0);
+		assert_int_equal(count(f->ts->st, STORE_REGIONS, NULL), 0);
 		cause = NULL;
-		assert_int_equal(store_person_get(f->st, "871008401427", &p, &found, &cause), 0);
+		assert_int_equal(store_person_get(f->ts->st, "871008401427", &p, &found, &cause), 0);
 		assert_int_equal(found, 0);
 		store_person_free(&p);
 	}
@@ -368,10 +356,10 @@ test_refusals(void **state)
 		free(path);
 	}
 	cause = NULL;
-	assert_int_equal(registry_load(f->st, f->data, &cause), -1);
+	assert_int_equal(registry_load(f->ts->st, f->data, &cause), -1);
 	assert_non_null(strstr(cause, "persons.json"));
 	free(cause);
-	assert_int_equal(count(f->st, STORE_ROLES, NULL), 0);
+	assert_int_equal(count(f->ts->st, STORE_ROLES, NULL), 0);
 }
 
 /* The demo registries (data/demo, README.md there) load, with the vectors it promises. */
@@ -395,20 +383,20 @@ test_demo_data(void **state)
 		skip();
 	}
 	free(roles);
-	if (registry_load(f->st, demo, &cause) != 0)
+	if (registry_load(f->ts->st, demo, &cause) != 0)
 		fail_msg("registry_load %s: %s", demo, cause);
 	free(demo);
-	assert_int_equal(count(f->st, STORE_ROLES, NULL), 5);
-	assert_true(count(f->st, STORE_REGIONS, NULL) > 0);
-	assert_int_equal(store_org_get(f->st, "940140000385", &o, &found, &cause), 0);
+	assert_int_equal(count(f->ts->st, STORE_ROLES, NULL), 5);
+	assert_true(count(f->ts->st, STORE_REGIONS, NULL) > 0);
+	assert_int_equal(store_org_get(f->ts->st, "940140000385", &o, &found, &cause), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(o.region_id, "karaganda");
 	store_org_free(&o);
-	assert_int_equal(store_gu_codes(f->st, "940140000385", &codes, &cause), 0);
+	assert_int_equal(store_gu_codes(f->ts->st, "940140000385", &codes, &cause), 0);
 	assert_string_equal(codes[0], "1001");
 	assert_string_equal(codes[1], "100385");
 	store_strv_free(codes);
-	assert_int_equal(store_person_get(f->st, "871008401427", &p, &found, &cause), 0);
+	assert_int_equal(store_person_get(f->ts->st, "871008401427", &p, &found, &cause), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(p.surname, "ЖАҚСЫЛЫҚОВА");
 	assert_string_equal(p.given_name, "ӘСЕЛ");
