@@ -16,9 +16,7 @@ import argparse
 import datetime
 import json
 import os
-import re
 import resource
-import select
 import shutil
 import statistics
 import subprocess
@@ -53,18 +51,7 @@ class Service:
              "--demo", "--listen", "127.0.0.1:0", "--state-dir", state, "--config", cfg,
              "--fixed-captcha", CAPTCHA],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        self.base = None
-        end = time.monotonic() + 120
-        while time.monotonic() < end and self.base is None:
-            r, _, _ = select.select([self.proc.stdout], [], [], max(0.0, end - time.monotonic()))
-            if not r:
-                break
-            line = self.proc.stdout.readline().decode(errors="replace")
-            if not line:
-                break
-            m = re.search(r"listening on (https://127\.0\.0\.1:\d+)", line)
-            if m:
-                self.base = m.group(1)
+        self.base = benchsvc.read_base(self.proc, 120)
         self.cafile = os.path.join(state, "ca-chain.pem")
         if self.base is None:
             self.stop()

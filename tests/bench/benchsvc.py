@@ -22,6 +22,7 @@ import math
 import multiprocessing
 import os
 import re
+import select
 import selectors
 import signal
 import ssl
@@ -77,6 +78,23 @@ def read_ports(proc, patterns, seconds=120):
     return ports
 
 
+def read_base(proc, seconds):
+    """The https://127.0.0.1:PORT the service says it listens on, read from its stdout a
+    line at a time; None when it exits, closes stdout or seconds run out first."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        r, _, _ = select.select([proc.stdout], [], [], max(0.0, end - time.monotonic()))
+        if not r:
+            break
+        line = proc.stdout.readline().decode(errors="replace")
+        if not line:
+            break
+        m = re.search(r"listening on (https://127\.0\.0\.1:\d+)", line)
+        if m:
+            return m.group(1)
+    return None
+
+
 def https_json(port, ctx, method, path, body=None):
     """One request with a JSON body (or none) to 127.0.0.1:port: (status, decoded answer)."""
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=60)
@@ -116,6 +134,14 @@ def write_json(path, result):
     if path:
         with open(path, "w") as f:
             json.dump(result, f, indent=2)
+
+
+def add_result_options(ap):
+    """The options of tests/bench/README.md's convention that finish reads: --json, --check,
+    and -q."""
+    ap.add_argument("--json", help="write the numbers to this file")
+    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("-q", "--quiet", action="store_true")
 
 
 def finish(args, result, targets):

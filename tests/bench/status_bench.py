@@ -122,9 +122,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=5.0, help="each measurement (5)")
     ap.add_argument("--clients", default=",".join(map(str, CLIENTS)),
                     help="client counts (50,100)")
-    ap.add_argument("--json", help="write the numbers to this file")
-    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    ap.add_argument("-q", "--quiet", action="store_true")
+    benchsvc.add_result_options(ap)
     args = ap.parse_args()
     bdir = benchsvc.builddir(NAME)
     work = tempfile.mkdtemp(prefix="status-bench-")

@@ -157,9 +157,7 @@ def main():
     ap.add_argument("--mail", action="store_true",
                     help="forms with an e-mail address: each submission also queues the "
                     "\"received\" mail, which the demo's mailer renders and sends meanwhile")
-    ap.add_argument("--json", help="write the numbers to this file")
-    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    ap.add_argument("-q", "--quiet", action="store_true")
+    benchsvc.add_result_options(ap)
     args = ap.parse_args()
     bdir = benchsvc.builddir(NAME)
     counts = [int(c) for c in args.clients.split(",")]

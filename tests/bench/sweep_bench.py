@@ -71,9 +71,7 @@ def baseline(store, work, now):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=100000, help="overdue applications (100000)")
-    ap.add_argument("--json", help="write the numbers to this file")
-    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    ap.add_argument("-q", "--quiet", action="store_true")
+    benchsvc.add_result_options(ap)
     args = ap.parse_args()
     bdir = benchsvc.builddir(NAME)
     work = tempfile.mkdtemp(prefix="sweep-bench-")

@@ -633,19 +633,7 @@ class Service:
             [os.path.join(builddir, "uninstalled-env"), os.path.join(builddir, "ncaenrolld"),
              "--demo", "--listen", "127.0.0.1:0", "--state-dir", state, "--config", cfg],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        self.base = None
-        end = time.monotonic() + 60
-        while time.monotonic() < end:
-            r, _, _ = select.select([self.proc.stdout], [], [], max(0.0, end - time.monotonic()))
-            if not r:
-                break
-            line = self.proc.stdout.readline().decode(errors="replace")
-            if not line:
-                break
-            m = re.search(r"listening on (https://127\.0\.0\.1:\d+)", line)
-            if m:
-                self.base = m.group(1)
-                break
+        self.base = benchsvc.read_base(self.proc, 60)
         self.cafile = os.path.join(state, "ca-chain.pem")
         if not self.base:
             self.stop()
