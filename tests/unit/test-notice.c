@@ -21,17 +21,9 @@
 #include "ncaenrolld/documents.h"
 #include "ncaenrolld/notice.h"
 #include "ncaenrolld/store.h"
+#include "testok.h"
 
 #define W(s)	((char *)(s))
-
-#define OK(call) do {							\
-	char	*cause_ = NULL;						\
-	int	 rc_ = (call);						\
-	if (rc_ != 0)							\
-		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
-	free(cause_);							\
-} while (0)
-#define C (&cause_)
 
 #define NUMBER		"4821-0937-5512-0684-3319-7725-4406"
 #define SERIAL_A	"7A00000000000000000000000000000000000001"

@@ -7,12 +7,14 @@
  * asks teststore_location for its store's URI; count_rows/exec_sql-like helpers speak to
  * either backend by that URI. Failures are cmocka assertions. Most store tests share one
  * fixture, struct teststore_fx: teststore_setup and teststore_teardown are its cmocka
- * setup and teardown; OK() asserts a call that fills a cause succeeded.
+ * setup and teardown; OK() (testok.h) asserts a call that fills a cause succeeded.
  */
 #ifndef NCA_TEST_TESTSTORE_H
 #define NCA_TEST_TESTSTORE_H
 
 #include <stddef.h>
+
+#include "testok.h"
 
 struct CMUnitTest;
 struct store;
@@ -36,16 +38,6 @@ int	 teststore_teardown(void **state);
 	    teststore_teardown)
 #define TESTSTORE_CASE_CLOSED(f) cmocka_unit_test_setup_teardown(f, \
 	    teststore_setup_closed, teststore_teardown)
-
-/* Asserts a call succeeded, failing with its cause if not; C names the cause it fills. */
-#define OK(call) do {							\
-	char	*cause_ = NULL;						\
-	int	 rc_ = (call);						\
-	if (rc_ != 0)							\
-		fail_msg("%s: %s", #call, cause_ ? cause_ : "(no cause)"); \
-	free(cause_);							\
-} while (0)
-#define C (&cause_)
 
 /*
  * Runs tests (n of them) once on SQLite and once on PostgreSQL, as one group, after
