@@ -197,6 +197,15 @@ class Service:
                 "role": "ROLE02", "region": "karaganda", "city": "karaganda",
                 "gu_code": codes[0]["code"], "storage": "pc", "lang": "ru"}
 
+    def submit_one(self, bdir):
+        """One application submitted with requests from csr_pool: the service's answer."""
+        csrs = csr_pool(bdir, 2)
+        st, ans = self.request("POST", "/api/v1/applications",
+                               dict(self.form(), csr_auth=csrs[0], csr_sign=csrs[1]))
+        if st != 201:
+            fail(self.name, f"submit: {st} {ans}")
+        return ans
+
     def cpu_seconds(self):
         """User + system CPU the service (and its threads) used so far."""
         pid = self.proc.pid

@@ -16,8 +16,6 @@ import argparse
 import datetime
 import json
 import os
-import re
-import select
 import shutil
 import ssl
 import statistics
@@ -26,6 +24,9 @@ import sys
 import tempfile
 import time
 import http.client
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchsvc  # noqa: E402
 
 TARGET_S = 1.0
 PATH = "/api/v1/directories/regions"
@@ -44,17 +45,9 @@ def start(builddir, state, timeout=120):
                           os.path.join(builddir, "ncaenrolld"), "--demo", "--listen",
                           "127.0.0.1:0", "--state-dir", state],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    end = t0 + timeout
-    while time.monotonic() < end:
-        r, _, _ = select.select([p.stdout], [], [], max(0.0, end - time.monotonic()))
-        if not r:
-            break
-        line = p.stdout.readline().decode(errors="replace")
-        if not line:
-            break
-        m = re.search(r"listening on (https://127\.0\.0\.1:(\d+))", line)
-        if m:
-            return p, int(m.group(2)), t0, time.monotonic() - t0
+    base = benchsvc.read_base(p, t0 + timeout - time.monotonic())
+    if base is not None:
+        return p, int(base.rsplit(":", 1)[1]), t0, time.monotonic() - t0
     stop(p)
     raise Failed("ncaenrolld --demo did not say it listens")
 

@@ -136,11 +136,7 @@ def main():
             "captcha_per_minute": 100000, "checks_per_minute": 100000,
             "status_per_minute": 100000}})
         try:
-            csrs = benchsvc.csr_pool(bdir, 2)
-            st, ans = svc.request("POST", "/api/v1/applications",
-                                  dict(svc.form(), csr_auth=csrs[0], csr_sign=csrs[1]))
-            if st != 201:
-                benchsvc.fail(NAME, f"submit: {st} {ans}")
+            ans = svc.submit_one(bdir)
             path = f"/api/v1/applications/{ans['request_number']}"
             st, body = svc.request("GET", path)
             body_file = os.path.join(work, "body.json")

@@ -83,11 +83,7 @@ def main():
         say(args, "starting ncaenrolld, submitting one application ...")
         svc = benchsvc.Service(NAME, bdir, state, cfg)
         try:
-            csrs = benchsvc.csr_pool(bdir, 2)
-            st, ans = svc.request("POST", "/api/v1/applications",
-                                  dict(svc.form(), csr_auth=csrs[0], csr_sign=csrs[1]))
-            if st != 201:
-                benchsvc.fail(NAME, f"submit: {st} {ans}")
+            svc.submit_one(bdir)
         finally:
             svc.stop()
         now = int(time.time())
