@@ -114,6 +114,34 @@ srv_store_get(struct srv *srv, char **cause)
 }
 
 int
+srv_rate_hit(struct srv *srv, const char *addr, enum ratelimit_bucket bucket, int per_minute,
+    int *retry_after)
+{
+	struct store	*st;
+	char		 key[RATELIMIT_STORE_KEY_MAX], *cause = NULL;
+	time_t		 now = srv_now(srv);
+	int		 allowed, rc;
+
+	if ((st = srv_store_get(srv, &cause)) == NULL || !store_rate_shared(st)) {
+		free(cause);
+		srv_store_put(srv, st);
+		return ratelimit_hit(srv->ratelimit, addr, bucket, per_minute, now, retry_after);
+	}
+	ratelimit_store_key(addr, bucket, key);
+	rc = store_rate_take(st, key, now - now % 60, per_minute, &allowed, &cause);
+	srv_store_put(srv, st);
+	if (rc == -1) {
+		log_warning("rate limit: counted by this instance alone: %s", cause);
+		free(cause);
+		return ratelimit_hit(srv->ratelimit, addr, bucket, per_minute, now, retry_after);
+	}
+	if (allowed)
+		return 0;
+	*retry_after = (int)(60 - now % 60);
+	return -1;
+}
+
+int
 srv_sends_mail(const struct srv *srv)
 {
 	return srv->cfg != NULL && srv->cfg->mail.smtp_url != NULL &&
