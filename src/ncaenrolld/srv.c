@@ -29,6 +29,8 @@ struct store_pool {
 	char		 *uri;
 	struct store	**idle;		/* handles no request holds */
 	size_t		  nidle, max;
+	/* store_rate_shared of its handles, once one was given back: -1 not known yet */
+	int		  rates_shared;
 };
 
 time_t
@@ -71,6 +73,7 @@ srv_pool_new(const char *uri, size_t max, char **cause)
 		return NULL;
 	}
 	pool->max = max > 0 ? max : 1;
+	pool->rates_shared = -1;
 	if ((errno = pthread_mutex_init(&pool->lock, NULL)) != 0) {
 		cause_set(cause, "cannot create a lock: %s", strerror(errno));
 		free(pool->idle);
@@ -117,12 +120,17 @@ int
 srv_rate_hit(struct srv *srv, const char *addr, enum ratelimit_bucket bucket, int per_minute,
     int *retry_after)
 {
-	struct store	*st;
+	struct store	*st = NULL;
 	char		 key[RATELIMIT_STORE_KEY_MAX], *cause = NULL;
 	time_t		 now = srv_now(srv);
-	int		 allowed, rc;
+	int		 allowed, shared, rc;
 
-	if ((st = srv_store_get(srv, &cause)) == NULL || !store_rate_shared(st)) {
+	/* SQLite's requests need no handle for this: its answer is known after the first. */
+	(void)pthread_mutex_lock(&srv->stores->lock);
+	shared = srv->stores->rates_shared;
+	(void)pthread_mutex_unlock(&srv->stores->lock);
+	if (shared == 0 || (st = srv_store_get(srv, &cause)) == NULL ||
+	    !store_rate_shared(st)) {
 		free(cause);
 		srv_store_put(srv, st);
 		return ratelimit_hit(srv->ratelimit, addr, bucket, per_minute, now, retry_after);
@@ -156,6 +164,7 @@ srv_store_put(struct srv *srv, struct store *st)
 	if (st == NULL)
 		return;
 	(void)pthread_mutex_lock(&pool->lock);
+	pool->rates_shared = store_rate_shared(st);
 	if (pool->nidle < pool->max) {
 		pool->idle[pool->nidle++] = st;
 		st = NULL;
