@@ -858,8 +858,8 @@ app_lookup_limited(struct srv *srv, const struct http_req *req, struct http_resp
 {
 	int	retry;
 
-	if (ratelimit_hit(srv->ratelimit, api_client(req), RATELIMIT_STATUS,
-	    srv->cfg->policy.status_per_minute, srv_now(srv), &retry) == 0)
+	if (srv_rate_hit(srv, api_client(req), RATELIMIT_STATUS,
+	    srv->cfg->policy.status_per_minute, &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
 	    "too many requests by request number from your address; try again in %d seconds",

@@ -28,8 +28,8 @@ api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *r
 	time_t			 now = srv_now(srv);
 	int			 retry, rc = -1;
 
-	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_CAPTCHA,
-	    cfg->policy.captcha_per_minute, now, &retry) == -1) {
+	if (srv_rate_hit(srv, req->client_addr, RATELIMIT_CAPTCHA,
+	    cfg->policy.captcha_per_minute, &retry) == -1) {
 		http_error(resp, 429, "rate_limited", NULL,
 		    "too many captchas from your address; try again in %d seconds", retry);
 		resp->retry_after = retry;

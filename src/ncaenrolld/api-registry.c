@@ -32,8 +32,8 @@ api_registry_limited(struct srv *srv, const struct http_req *req, struct http_re
 {
 	int	retry;
 
-	if (ratelimit_hit(srv->ratelimit, req->client_addr, RATELIMIT_CHECK,
-	    srv->cfg->policy.checks_per_minute, srv_now(srv), &retry) == 0)
+	if (srv_rate_hit(srv, req->client_addr, RATELIMIT_CHECK,
+	    srv->cfg->policy.checks_per_minute, &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
 	    "too many checks from your address; try again in %d seconds", retry);

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,11 @@
 #include "ncaenrolld/ratelimit.h"
 
 #define RATELIMIT_PROBES	8
+
+/* A bucket's name in the store's keys ("captcha 10.0.0.1"). */
+static const char *const ratelimit_names[] = { "captcha", "check", "status" };
+_Static_assert(sizeof ratelimit_names / sizeof ratelimit_names[0] == RATELIMIT__MAX,
+    "a name for each rate limit bucket");
 
 struct ratelimit_slot {
 	char		addr[RATELIMIT_ADDR_MAX];	/* "" = never used */
@@ -137,4 +143,14 @@ ratelimit_hit(struct srv_ratelimit *rl, const char *addr, enum ratelimit_bucket 
 		s->hits++;
 	(void)pthread_mutex_unlock(&rl->lock);
 	return rc;
+}
+
+void
+ratelimit_store_key(const char *addr, enum ratelimit_bucket bucket,
+    char out[RATELIMIT_STORE_KEY_MAX])
+{
+	char	key[RATELIMIT_ADDR_MAX];
+
+	ratelimit_key(addr, key);
+	(void)snprintf(out, RATELIMIT_STORE_KEY_MAX, "%s %s", ratelimit_names[bucket], key);
 }

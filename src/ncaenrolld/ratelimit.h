@@ -3,7 +3,9 @@
  * lookups by number) a client address may make per minute. Fixed one-minute windows in a
  * table of fixed size, so a flood of addresses costs no memory: when the table is full, the
  * least active entry nearby gives way. IPv6 clients are counted per /64 (one host holds a
- * whole /64). Thread-safe; ratelimit_free() only after the last request.
+ * whole /64). Thread-safe; ratelimit_free() only after the last request. Instances that
+ * share a PostgreSQL store count in it instead (srv_rate_hit), so that a client spread
+ * over them by a proxy meets the same limit as with one.
  */
 #ifndef NCA_RATELIMIT_H
 #define NCA_RATELIMIT_H
@@ -35,5 +37,12 @@ void			 ratelimit_free(struct srv_ratelimit *);
 int			 ratelimit_hit(struct srv_ratelimit *, const char *addr,
 			     enum ratelimit_bucket, int per_minute, time_t now,
 			     int *retry_after);
+/*
+ * The key bucket's count of addr goes under in a store shared by instances (srv_rate_hit,
+ * store_rate_take): "captcha 10.0.0.1", the address as ratelimit_key makes it.
+ */
+#define RATELIMIT_STORE_KEY_MAX	(RATELIMIT_ADDR_MAX + 16)
+void			 ratelimit_store_key(const char *addr, enum ratelimit_bucket,
+			     char out[RATELIMIT_STORE_KEY_MAX]);
 
 #endif

@@ -29,6 +29,8 @@ struct store_pool {
 	char		 *uri;
 	struct store	**idle;		/* handles no request holds */
 	size_t		  nidle, max;
+	/* store_rate_shared of its handles, once one was given back: -1 not known yet */
+	int		  rates_shared;
 };
 
 time_t
@@ -71,6 +73,7 @@ srv_pool_new(const char *uri, size_t max, char **cause)
 		return NULL;
 	}
 	pool->max = max > 0 ? max : 1;
+	pool->rates_shared = -1;
 	if ((errno = pthread_mutex_init(&pool->lock, NULL)) != 0) {
 		cause_set(cause, "cannot create a lock: %s", strerror(errno));
 		free(pool->idle);
@@ -114,6 +117,39 @@ srv_store_get(struct srv *srv, char **cause)
 }
 
 int
+srv_rate_hit(struct srv *srv, const char *addr, enum ratelimit_bucket bucket, int per_minute,
+    int *retry_after)
+{
+	struct store	*st = NULL;
+	char		 key[RATELIMIT_STORE_KEY_MAX], *cause = NULL;
+	time_t		 now = srv_now(srv);
+	int		 allowed, shared, rc;
+
+	/* SQLite's requests need no handle for this: its answer is known after the first. */
+	(void)pthread_mutex_lock(&srv->stores->lock);
+	shared = srv->stores->rates_shared;
+	(void)pthread_mutex_unlock(&srv->stores->lock);
+	if (shared == 0 || (st = srv_store_get(srv, &cause)) == NULL ||
+	    !store_rate_shared(st)) {
+		free(cause);
+		srv_store_put(srv, st);
+		return ratelimit_hit(srv->ratelimit, addr, bucket, per_minute, now, retry_after);
+	}
+	ratelimit_store_key(addr, bucket, key);
+	rc = store_rate_take(st, key, now - now % 60, per_minute, &allowed, &cause);
+	srv_store_put(srv, st);
+	if (rc == -1) {
+		log_warning("rate limit: counted by this instance alone: %s", cause);
+		free(cause);
+		return ratelimit_hit(srv->ratelimit, addr, bucket, per_minute, now, retry_after);
+	}
+	if (allowed)
+		return 0;
+	*retry_after = (int)(60 - now % 60);
+	return -1;
+}
+
+int
 srv_sends_mail(const struct srv *srv)
 {
 	return srv->cfg != NULL && srv->cfg->mail.smtp_url != NULL &&
@@ -128,6 +164,7 @@ srv_store_put(struct srv *srv, struct store *st)
 	if (st == NULL)
 		return;
 	(void)pthread_mutex_lock(&pool->lock);
+	pool->rates_shared = store_rate_shared(st);
 	if (pool->nidle < pool->max) {
 		pool->idle[pool->nidle++] = st;
 		st = NULL;

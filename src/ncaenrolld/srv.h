@@ -13,6 +13,7 @@
 
 #include "ncaenrolld/ca.h"
 #include "ncaenrolld/captcha.h"
+#include "ncaenrolld/ratelimit.h"
 #include "ncaenrolld/store.h"
 
 struct srv_policy {
@@ -162,6 +163,15 @@ int		 srv_sends_mail(const struct srv *);
 /* A store handle for this thread's request; give it back with srv_store_put. */
 struct store	*srv_store_get(struct srv *, char **cause);
 void		 srv_store_put(struct srv *, struct store *);
+
+/*
+ * ratelimit_hit for a request of addr, counted where the store says (store_rate_shared):
+ * in the store for every instance sharing it, else in srv->ratelimit. A store that cannot
+ * count now is logged and the table counts: an outage of the database then limits each
+ * instance alone rather than refusing everyone.
+ */
+int		 srv_rate_hit(struct srv *, const char *addr, enum ratelimit_bucket,
+		    int per_minute, int *retry_after);
 
 /* The pool behind srv_store_get/put: handles opened on demand, at most `max` kept. */
 struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);

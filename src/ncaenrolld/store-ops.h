@@ -55,6 +55,9 @@ struct store_ops {
 	int	(*token_use_iin)(struct store *, const char *token, const char *client,
 		    time_t now, int max, enum store_token_use *, char **cause);
 	int	(*sweep)(struct store *, time_t now, char **cause);
+	/* NULL: one process owns the store and counts rates itself */
+	int	(*rate_take)(struct store *, const char *key, time_t window_start, int limit,
+		    int *allowed, char **cause);
 
 	int	(*app_insert)(struct store *, struct store_app *, const char *actor,
 		    int *existing, int *key_reused, char **cause);

@@ -26,6 +26,9 @@
 #define STORE_PG_LOCK_AUDIT	"2"	/* the audit chain's tail */
 #define STORE_PG_LOCK_JOBS	"3"	/* job_lock: key = 3, name hashed in the class */
 
+/* Seconds a rate window lasts (ratelimit.c counts per minute). */
+#define STORE_PG_RATE_WINDOW	"60"
+
 struct store_pg {
 	struct store	 base;		/* first: store.c sees only this */
 	PGconn		*conn;

@@ -137,6 +137,11 @@ static const char *const store_pg_migrations[] = {
 	" lease BIGINT,"
 	" UNIQUE (number, notice));"
 	"CREATE INDEX outbox_due ON outbox (state, next_try);",
+	/* 2: rate limits counted for every instance (store_rate_take) */
+	"CREATE TABLE rate_windows ("
+	" key TEXT NOT NULL, window_start BIGINT NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (key, window_start));"
+	"CREATE INDEX rate_windows_start ON rate_windows (window_start);",
 };
 #define STORE_PG_VERSION \
 	((int)(sizeof store_pg_migrations / sizeof store_pg_migrations[0]))
@@ -915,9 +920,38 @@ store_pg_sweep(struct store *stp, time_t now, char **cause)
 	    store_pg_run(s, "sweep", "DELETE FROM tokens WHERE expires <= $1", 1, v, NULL,
 	    cause) == 0 &&
 	    store_pg_run(s, "sweep", "DELETE FROM challenges WHERE expires <= $1", 1, v, NULL,
-	    cause) == 0)
+	    cause) == 0 &&
+	    store_pg_run(s, "sweep", "DELETE FROM rate_windows WHERE window_start + "
+	    STORE_PG_RATE_WINDOW " <= $1", 1, v, NULL, cause) == 0)
 		rc = 0;
 	return store_pg_op_end(s, nested, rc, cause);
+}
+
+/*
+ * One statement decides, whichever instance asks: a window's row is made at its first
+ * request and counted up while below the limit; at the limit the WHERE refuses the update
+ * and nothing is returned. No transaction of its own: a count holds no lock after it.
+ */
+static int
+store_pg_rate_take(struct store *stp, const char *key, time_t window_start, int limit,
+    int *allowed, char **cause)
+{
+	struct store_pg	*s = store_pg_of(stp);
+	PGresult	*res;
+	char		 b[24], l[24];
+	const char	*v[] = { key, store_pg_i(b, window_start), store_pg_i(l, limit) };
+
+	*allowed = 0;
+	if (limit <= 0)
+		return 0;
+	if ((res = store_pg_exec(s, "rate_take", "INSERT INTO rate_windows AS r"
+	    " (key, window_start, n) VALUES ($1, $2, 1)"
+	    " ON CONFLICT (key, window_start) DO UPDATE SET n = r.n + 1 WHERE r.n < $3"
+	    " RETURNING n", 3, v, cause)) == NULL)
+		return -1;
+	*allowed = PQntuples(res) == 1;
+	PQclear(res);
+	return 0;
 }
 
 static int
@@ -1021,6 +1055,7 @@ const struct store_ops store_pg_ops = {
 	.token_get = store_pg_token_get,
 	.token_use_iin = store_pg_token_use_iin,
 	.sweep = store_pg_sweep,
+	.rate_take = store_pg_rate_take,
 	.app_insert = store_pg_app_insert,
 	.app_get = store_pg_app_get,
 	.app_transition = store_pg_app_transition,

@@ -247,6 +247,23 @@ store_sweep(struct store *s, time_t now, char **cause)
 }
 
 int
+store_rate_shared(const struct store *s)
+{
+	return s->ops->rate_take != NULL;
+}
+
+int
+store_rate_take(struct store *s, const char *key, time_t window_start, int limit,
+    int *allowed, char **cause)
+{
+	if (s->ops->rate_take == NULL) {
+		cause_set(cause, "this store does not count rates");
+		return -1;
+	}
+	return s->ops->rate_take(s, key, window_start, limit, allowed, cause);
+}
+
+int
 store_app_insert(struct store *s, struct store_app *app, const char *actor, int *existing,
     int *key_reused, char **cause)
 {

@@ -131,8 +131,21 @@ enum store_token_use {
 /* Counts one IIN check against the token unless it has served max already (atomic). */
 int	store_token_use_iin(struct store *, const char *token, const char *client, time_t now,
 	    int max, enum store_token_use *, char **cause);
-/* Removes expired captchas and tokens. */
+/* Removes expired captchas and tokens, and rate windows that have passed. */
 int	store_sweep(struct store *, time_t now, char **cause);
+
+/*
+ * Rate limits counted for every instance on the store (ratelimit.c). store_rate_shared:
+ * 1 if this store counts them (PostgreSQL: several instances share it), 0 if one process
+ * owns the store (SQLite), which then counts in its own memory and never calls
+ * store_rate_take. store_rate_take counts one request under key (a bucket and a client
+ * address, never a request number or an e-mail address) in the minute starting at
+ * window_start, in one atomic statement: *allowed = 1 and counted if the window had
+ * fewer than limit, else *allowed = 0 and nothing counted.
+ */
+int	store_rate_shared(const struct store *);
+int	store_rate_take(struct store *, const char *key, time_t window_start, int limit,
+	    int *allowed, char **cause);
 
 /* ---- applications ---- */
 

@@ -50,6 +50,19 @@ test_ipv6_per_64(void **state)
 	ratelimit_free(rl);
 }
 
+/* A shared store's key: the bucket and the address as counted (IPv6: its /64), no more. */
+static void
+test_store_key(void **state)
+{
+	char	key[RATELIMIT_STORE_KEY_MAX];
+
+	(void)state;
+	ratelimit_store_key("2001:db8:1:2::ffff", RATELIMIT_STATUS, key);
+	assert_string_equal(key, "status 2001:db8:1:2::");
+	ratelimit_store_key("10.0.0.1", RATELIMIT_CAPTCHA, key);
+	assert_string_equal(key, "captcha 10.0.0.1");
+}
+
 static void
 test_flood_keeps_busy_client(void **state)
 {
@@ -75,6 +88,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_ipv6_per_64),
+		cmocka_unit_test(test_store_key),
 		cmocka_unit_test(test_flood_keeps_busy_client),
 	};
 

@@ -2,8 +2,9 @@
  * Two instances on one store: two handles, each in its own thread (as two ncaenrolld
  * processes would hold them), started together at a barrier and racing for the same
  * things, on SQLite and on PostgreSQL (teststore.h). Each approval is issued once; each
- * captcha, challenge and mail is taken once; IIN checks on one token are counted up to
- * its limit and no further; CRL numbers never repeat; the audit log stays one chain.
+ * captcha, challenge and mail is taken once; IIN checks on one token, and a client's
+ * requests in a rate window, are counted up to the limit and no further; CRL numbers never
+ * repeat; the audit log stays one chain.
  * A backend that reads and then writes without the database deciding fails these.
  */
 #include "config.h"
@@ -288,6 +289,56 @@ test_token_counted(void **state)
 	    "SELECT iin_checks FROM tokens WHERE token = 'tok'"), N / 3);
 }
 
+/* ---- rate limits counted for every instance ---- */
+
+#define RATE_KEY	"captcha 192.0.2.1"
+
+static int
+race_rate(struct racer *r, struct store *st, int i, char **cause)
+{
+	return store_rate_take(st, RATE_KEY, 6000, N / 3, &r->got[i], cause);
+}
+
+/*
+ * Two instances' requests in one minute are counted together up to the limit and no
+ * further; another key and the next minute count on their own; the sweep forgets a
+ * minute that has passed. SQLite belongs to one process, which counts in its memory
+ * (ratelimit.c): the store says so and counts nothing.
+ */
+static void
+test_rate_counted(void **state)
+{
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	int			 i, j, allowed, counted = 0;
+	char			*cause = NULL;
+
+	if (!teststore_is_pg(f->uri)) {
+		assert_int_equal(store_rate_shared(f->st), 0);
+		assert_int_equal(store_rate_take(f->st, RATE_KEY, 6000, 1, &allowed, &cause),
+		    -1);
+		free(cause);
+		return;
+	}
+	assert_int_equal(store_rate_shared(f->st), 1);
+	race(f, race_rate, r);
+	for (j = 0; j < RACERS; j++)
+		for (i = 0; i < N; i++)
+			counted += r[j].got[i];
+	assert_int_equal(counted, N / 3);
+	OK(store_rate_take(f->st, RATE_KEY, 6000, N / 3, &allowed, C));
+	assert_int_equal(allowed, 0);
+	OK(store_rate_take(f->st, "captcha 192.0.2.2", 6000, N / 3, &allowed, C));
+	assert_int_equal(allowed, 1);
+	OK(store_rate_take(f->st, RATE_KEY, 6060, N / 3, &allowed, C));
+	assert_int_equal(allowed, 1);
+	/* the sweep at 6060 forgets the minute from 6000, keeps the one from 6060 */
+	OK(store_sweep(f->st, 6060, C));
+	assert_int_equal(teststore_count(f->uri, "SELECT count(*) FROM rate_windows"), 1);
+	OK(store_rate_take(f->st, RATE_KEY, 6060, 1, &allowed, C));
+	assert_int_equal(allowed, 0);
+}
+
 /* ---- the outbox: each mail claimed once ---- */
 
 static int
@@ -389,6 +440,7 @@ main(void)
 		TESTSTORE_CASE(test_captcha_once),
 		TESTSTORE_CASE(test_challenge_once),
 		TESTSTORE_CASE(test_token_counted),
+		TESTSTORE_CASE(test_rate_counted),
 		TESTSTORE_CASE(test_mail_claimed_once),
 		TESTSTORE_CASE(test_crl_numbers_unique),
 		TESTSTORE_CASE(test_audit_one_chain),

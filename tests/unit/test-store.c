@@ -112,8 +112,8 @@ test_schema(void **state)
 	struct store		*st;
 	char			*cause = NULL;
 
-	/* migrated once (SQLite 6 migrations, PostgreSQL 1); reopening applies nothing again */
-	int		 v = teststore_is_pg(f->uri) ? 1 : 6;
+	/* migrated once (SQLite 6 migrations, PostgreSQL 2); reopening applies nothing again */
+	int		 v = teststore_is_pg(f->uri) ? 2 : 6;
 
 	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), v);
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM schema_migrations"), v);
@@ -205,7 +205,7 @@ test_open_concurrent(void **state)
 		store_close(o[i].st);
 	}
 	assert_int_equal(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"),
-	    teststore_is_pg(path) ? 1 : 6);
+	    teststore_is_pg(path) ? 2 : 6);
 	teststore_forget(path);
 	free(path);
 }

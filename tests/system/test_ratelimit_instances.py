@@ -1,0 +1,52 @@
+"""Rate limits hold across instances: two ncaenrolld on one PostgreSQL database (a cluster
+the test starts, pgcluster.py) count a client's requests together, so a client that a
+proxy spreads over both, or that alternates between them itself, is refused at the limit
+summed over both, not at twice it. Both read one test clock: the minute does not turn
+under the test."""
+import time
+
+from pgcluster import pg  # noqa: F401
+from service import DEMO_CONFIG_DEFAULT, Service
+
+LIMIT = 5
+
+
+def _config(uri):
+    policy = {**DEMO_CONFIG_DEFAULT["policy"], "captcha_per_minute": LIMIT}
+    return {**DEMO_CONFIG_DEFAULT, "policy": policy, "store": uri}
+
+
+def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
+    uri = pg.database("rates")
+    clock = tmp_path / "clock"
+    now = (int(time.time()) // 60) * 60 + 10
+    clock.write_text(f"{now}\n")
+    state = tmp_path / "state"
+    extra = ["--test-clock", str(clock)]
+    first = Service(state, config=_config(uri), extra=extra)
+    second = None
+    try:
+        second = Service(state, config=_config(uri), extra=extra)
+        got = []
+        for i in range(2 * LIMIT):
+            svc = first if i % 2 == 0 else second
+            st, ans = svc.request("POST", "/api/v1/captcha")
+            got.append(st)
+            if st == 429:
+                assert ans["error"]["code"] == "rate_limited", ans
+                assert svc.last_headers["Retry-After"] == "50", dict(svc.last_headers)
+        # one count for both: LIMIT answered in all, then refused by either instance
+        assert got == [200] * LIMIT + [429] * LIMIT, got
+        # another bucket counts on its own
+        st, ans = second.request("GET", "/api/v1/directories/regions")
+        assert st == 200, ans
+        # the next minute starts afresh, on both
+        clock.write_text(f"{now + 60}\n")
+        assert first.request("POST", "/api/v1/captcha")[0] == 200
+        assert second.request("POST", "/api/v1/captcha")[0] == 200
+    finally:
+        if second is not None:
+            second.stop()
+        first.stop()
+    assert pg.query("rates", "SELECT n FROM rate_windows WHERE key = 'captcha 127.0.0.1'"
+                    f" AND window_start = {now - 10}") == str(LIMIT)
