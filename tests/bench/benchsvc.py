@@ -48,8 +48,13 @@ def builddir(name):
 
 
 def yaml_config(sections):
+    """The config file's text: each value a section (a dict of settings) or a scalar
+    setting of its own (store: URI)."""
     out = []
     for key, value in sections.items():
+        if not isinstance(value, dict):
+            out.append(f"{key}: {json.dumps(value)}")
+            continue
         out.append(f"{key}:")
         out.extend(f"  {k}: {json.dumps(v) if not isinstance(v, bool) else str(v).lower()}"
                    for k, v in value.items())
@@ -154,6 +159,61 @@ def finish(args, result, targets):
             print(f"missed: {m}")
         return 1 if missed else 0
     return 0
+
+
+def openssl(name, *args, cwd=None):
+    """openssl's stdout; the bench fails (exit 2) with its message when it fails."""
+    r = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=cwd)
+    if r.returncode != 0:
+        fail(name, f"openssl {' '.join(args)}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def key_bits(name, pem):
+    """The size in bits of the RSA key of certificate file pem."""
+    text = openssl(name, "x509", "-in", pem, "-noout", "-text")
+    m = re.search(r"Public-Key: \((\d+) bit\)", text)
+    if not m:
+        fail(name, f"no key size in {pem}")
+    return int(m.group(1))
+
+
+def rsa_speed(name, bits, seconds, multi=1):
+    """openssl speed's RSA signatures/s for a key of `bits`, over `multi` processes."""
+    args = ["speed", "-seconds", str(int(seconds))]
+    if multi > 1:
+        args += ["-multi", str(multi)]
+    out = openssl(name, *args, f"rsa{bits}")
+    m = re.search(rf"rsa\s+{bits} bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)", out)
+    if not m:
+        fail(name, f"cannot read openssl speed's output:\n{out}")
+    return float(m.group(1))
+
+
+OPERATOR_PASSWORD = "demo-operator-2026"         # the demo operator's (doc/api-ra.md)
+DOCS = ["form", "identity", "authority"]         # the desk's checklist, all checked
+
+
+def operator_context(name, state, work):
+    """A TLS context presenting the demo operator's certificate (STATE/operators/
+    demo-operator.p12, as PEM in work), for the desk's API over mutual TLS."""
+    pw = os.path.join(work, "operator.pw")
+    with open(pw, "w") as f:
+        f.write(OPERATOR_PASSWORD + "\n")
+    pem = os.path.join(work, "operator.pem")
+    openssl(name, "pkcs12", "-in", os.path.join(state, "operators", "demo-operator.p12"),
+            "-passin", f"file:{pw}", "-nodes", "-out", pem)
+    ctx = ssl.create_default_context(cafile=os.path.join(state, "ca-chain.pem"))
+    ctx.load_cert_chain(pem)
+    return ctx
+
+
+def row(measure, unit, value, baseline=None, baseline_name=None, target=None, met=None):
+    """One row of the convention (tests/bench/README.md); ratio = value / baseline."""
+    return {"measure": measure, "unit": unit, "value": value, "baseline": baseline,
+            "baseline_name": baseline_name,
+            "ratio": round(value / baseline, 3) if value is not None and baseline else None,
+            "target": target, "met": met}
 
 
 class Service:
