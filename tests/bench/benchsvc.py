@@ -286,6 +286,55 @@ class Service:
         self.log.close()
 
 
+# ---- submissions from client processes ----
+
+def _submit_client(port, cafile, form, csrs, start, q):
+    """One client: keep-alive POSTs, one application per pair of CSRs."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=120)
+    conn.connect()
+    lat, bad = [], []
+    while time.time() < start:
+        time.sleep(0.001)
+    for i in range(0, len(csrs) - 1, 2):
+        body = json.dumps(dict(form, csr_auth=csrs[i], csr_sign=csrs[i + 1])).encode()
+        t0 = time.perf_counter()
+        conn.request("POST", "/api/v1/applications", body=body,
+                     headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        data = r.read()
+        lat.append(time.perf_counter() - t0)
+        if r.status != 201:
+            bad.append(f"{r.status} {data[:200]!r}")
+    conn.close()
+    q.put((lat, bad, time.time()))
+
+
+def submit_load(ports, cafile, form, csrs, clients):
+    """len(csrs)/2 applications submitted by `clients` processes, each one keep-alive TLS
+    connection, client i to ports[i % len(ports)], all starting together. Returns
+    (sorted latencies in s, answers other than 201, seconds from the start to the last
+    answer, CPU seconds of the client processes)."""
+    import resource
+    q = multiprocessing.Queue()
+    start = time.time() + 1.0
+    per = len(csrs) // clients // 2 * 2
+    procs = [multiprocessing.Process(target=_submit_client, args=(
+        ports[i % len(ports)], cafile, form, csrs[i * per:(i + 1) * per], start, q))
+        for i in range(clients)]
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for p in procs:
+        p.start()
+    got = [q.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ccpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
+    lat = sorted(x for g in got for x in g[0])
+    bad = [b for g in got for b in g[1]]
+    return lat, bad, max(g[2] for g in got) - start, ccpu
+
+
 # ---- PKCS#10 requests, DER by hand ----
 
 def _tlv(tag, body):
