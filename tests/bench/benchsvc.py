@@ -161,6 +161,15 @@ def finish(args, result, targets):
     return 0
 
 
+def cpu_of(pid, waited=False):
+    """User + system CPU seconds process pid (all its threads) used so far; with waited,
+    also that of its children it has waited for (a server's exited workers)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = sum(int(x) for x in fields[11:15 if waited else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def openssl(name, *args, cwd=None):
     """openssl's stdout; the bench fails (exit 2) with its message when it fails."""
     r = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=cwd)
@@ -268,12 +277,8 @@ class Service:
 
     def cpu_seconds(self):
         """User + system CPU the service (and its threads) used so far."""
-        pid = self.proc.pid
         # uninstalled-env execs: the pid is ncaenrolld's own
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        tick = os.sysconf("SC_CLK_TCK")
-        return (int(fields[11]) + int(fields[12])) / tick
+        return cpu_of(self.proc.pid)
 
     def kill(self):
         if self.proc.poll() is None:
