@@ -161,6 +161,7 @@ def main():
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "cpus": os.cpu_count(), "apps_per_phase": args.apps, "clients": args.clients,
               "phases": {}}
+    result["loadavg_before"] = os.getloadavg()  # the machine is shared
     cluster, inst, hap = None, [], None
     try:
         cluster = PgCluster()
@@ -217,6 +218,7 @@ def main():
     if not judged:
         print(f"not judged: with one instance the machine was {one['busy']:.0%} busy "
               "(clients, service and PostgreSQL share its CPUs): no cores left for a second")
+    result["loadavg_after"] = os.getloadavg()
     return benchsvc.finish(args, result, {"ratio_two": (">=", TARGET)} if judged else {})
 
 

@@ -282,6 +282,7 @@ def main():
     cluster = None
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "cpus": os.cpu_count(), "apps": args.apps, "lookups": args.lookups}
+    result["loadavg_before"] = os.getloadavg()  # the machine is shared
     work = tempfile.mkdtemp(prefix="store-bench-")
     try:
         if "postgresql" in kinds:
@@ -320,6 +321,7 @@ def main():
                          "the same lookups on a store of 1 application"),
             benchsvc.row(f"{kind}: store bytes per application", "B",
                          round(r["bytes_per_app"]))]
+    result["loadavg_after"] = os.getloadavg()
     return benchsvc.finish(args, result, TARGETS if len(kinds) == 2 else
                            {k: v for k, v in TARGETS.items() if k.split("_")[0] in kinds})
 
