@@ -43,7 +43,7 @@ enum store_sqlite_dq { DQ_PUT, DQ_ALL, DQ_UNDER, DQ_GET, DQ__MAX };
 /* The outbox's statements (store-sqlite-mail.c holds their SQL). */
 enum store_sqlite_mq {
 	MQ_QUEUE, MQ_DUE_REMINDER, MQ_DUE_EXPIRING, MQ_CLAIM, MQ_FINISH, MQ_RECOVER,
-	MQ_LIST, MQ_GET, MQ__MAX
+	MQ_LIST, MQ_LIST_APP, MQ_GET, MQ__MAX
 };
 
 #define STORE_SQLITE_BUSY_MS	10000	/* a writer waits this long for another's turn */

@@ -48,8 +48,13 @@ def builddir(name):
 
 
 def yaml_config(sections):
+    """The config file's text: each value a section (a dict of settings) or a scalar
+    setting of its own (store: URI)."""
     out = []
     for key, value in sections.items():
+        if not isinstance(value, dict):
+            out.append(f"{key}: {json.dumps(value)}")
+            continue
         out.append(f"{key}:")
         out.extend(f"  {k}: {json.dumps(v) if not isinstance(v, bool) else str(v).lower()}"
                    for k, v in value.items())
@@ -156,6 +161,70 @@ def finish(args, result, targets):
     return 0
 
 
+def cpu_of(pid, waited=False):
+    """User + system CPU seconds process pid (all its threads) used so far; with waited,
+    also that of its children it has waited for (a server's exited workers)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = sum(int(x) for x in fields[11:15 if waited else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def openssl(name, *args, cwd=None):
+    """openssl's stdout; the bench fails (exit 2) with its message when it fails."""
+    r = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=cwd)
+    if r.returncode != 0:
+        fail(name, f"openssl {' '.join(args)}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def key_bits(name, pem):
+    """The size in bits of the RSA key of certificate file pem."""
+    text = openssl(name, "x509", "-in", pem, "-noout", "-text")
+    m = re.search(r"Public-Key: \((\d+) bit\)", text)
+    if not m:
+        fail(name, f"no key size in {pem}")
+    return int(m.group(1))
+
+
+def rsa_speed(name, bits, seconds, multi=1):
+    """openssl speed's RSA signatures/s for a key of `bits`, over `multi` processes."""
+    args = ["speed", "-seconds", str(int(seconds))]
+    if multi > 1:
+        args += ["-multi", str(multi)]
+    out = openssl(name, *args, f"rsa{bits}")
+    m = re.search(rf"rsa\s+{bits} bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)", out)
+    if not m:
+        fail(name, f"cannot read openssl speed's output:\n{out}")
+    return float(m.group(1))
+
+
+OPERATOR_PASSWORD = "demo-operator-2026"         # the demo operator's (doc/api-ra.md)
+DOCS = ["form", "identity", "authority"]         # the desk's checklist, all checked
+
+
+def operator_context(name, state, work):
+    """A TLS context presenting the demo operator's certificate (STATE/operators/
+    demo-operator.p12, as PEM in work), for the desk's API over mutual TLS."""
+    pw = os.path.join(work, "operator.pw")
+    with open(pw, "w") as f:
+        f.write(OPERATOR_PASSWORD + "\n")
+    pem = os.path.join(work, "operator.pem")
+    openssl(name, "pkcs12", "-in", os.path.join(state, "operators", "demo-operator.p12"),
+            "-passin", f"file:{pw}", "-nodes", "-out", pem)
+    ctx = ssl.create_default_context(cafile=os.path.join(state, "ca-chain.pem"))
+    ctx.load_cert_chain(pem)
+    return ctx
+
+
+def row(measure, unit, value, baseline=None, baseline_name=None, target=None, met=None):
+    """One row of the convention (tests/bench/README.md); ratio = value / baseline."""
+    return {"measure": measure, "unit": unit, "value": value, "baseline": baseline,
+            "baseline_name": baseline_name,
+            "ratio": round(value / baseline, 3) if value is not None and baseline else None,
+            "target": target, "met": met}
+
+
 class Service:
     """ncaenrolld --demo on loopback, its https port read from its stdout; its log (at
     the level given) goes to STATE.log, as a log would go to the journal."""
@@ -208,12 +277,8 @@ class Service:
 
     def cpu_seconds(self):
         """User + system CPU the service (and its threads) used so far."""
-        pid = self.proc.pid
         # uninstalled-env execs: the pid is ncaenrolld's own
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        tick = os.sysconf("SC_CLK_TCK")
-        return (int(fields[11]) + int(fields[12])) / tick
+        return cpu_of(self.proc.pid)
 
     def kill(self):
         if self.proc.poll() is None:
@@ -224,6 +289,55 @@ class Service:
     def stop(self):
         stop_process(self.proc, 60)
         self.log.close()
+
+
+# ---- submissions from client processes ----
+
+def _submit_client(port, cafile, form, csrs, start, q):
+    """One client: keep-alive POSTs, one application per pair of CSRs."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=120)
+    conn.connect()
+    lat, bad = [], []
+    while time.time() < start:
+        time.sleep(0.001)
+    for i in range(0, len(csrs) - 1, 2):
+        body = json.dumps(dict(form, csr_auth=csrs[i], csr_sign=csrs[i + 1])).encode()
+        t0 = time.perf_counter()
+        conn.request("POST", "/api/v1/applications", body=body,
+                     headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        data = r.read()
+        lat.append(time.perf_counter() - t0)
+        if r.status != 201:
+            bad.append(f"{r.status} {data[:200]!r}")
+    conn.close()
+    q.put((lat, bad, time.time()))
+
+
+def submit_load(ports, cafile, form, csrs, clients):
+    """len(csrs)/2 applications submitted by `clients` processes, each one keep-alive TLS
+    connection, client i to ports[i % len(ports)], all starting together. Returns
+    (sorted latencies in s, answers other than 201, seconds from the start to the last
+    answer, CPU seconds of the client processes)."""
+    import resource
+    q = multiprocessing.Queue()
+    start = time.time() + 1.0
+    per = len(csrs) // clients // 2 * 2
+    procs = [multiprocessing.Process(target=_submit_client, args=(
+        ports[i % len(ports)], cafile, form, csrs[i * per:(i + 1) * per], start, q))
+        for i in range(clients)]
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for p in procs:
+        p.start()
+    got = [q.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ccpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
+    lat = sorted(x for g in got for x in g[0])
+    bad = [b for g in got for b in g[1]]
+    return lat, bad, max(g[2] for g in got) - start, ccpu
 
 
 # ---- PKCS#10 requests, DER by hand ----

@@ -34,8 +34,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchsvc  # noqa: E402
 
 CAPTCHA, BIN, IIN = benchsvc.CAPTCHA, benchsvc.BIN, benchsvc.IIN
-OPERATOR_PASSWORD = "demo-operator-2026"         # the demo operator's (doc/api-ra.md)
-DOCS = ["form", "identity", "authority"]
+NAME = "ocsp_bench"
+DOCS = benchsvc.DOCS
 
 
 def fail(msg):
@@ -118,19 +118,6 @@ def issue(svc, work, i):
     fail(f"application {number} was not issued")
 
 
-def operator_context(svc, work):
-    """A TLS context presenting the demo operator's certificate (its PKCS#12 as PEM)."""
-    p12 = os.path.join(svc.state, "operators", "demo-operator.p12")
-    pw = os.path.join(work, "pw")
-    with open(pw, "w") as f:
-        f.write(OPERATOR_PASSWORD + "\n")
-    pem = os.path.join(work, "operator.pem")
-    openssl("pkcs12", "-in", p12, "-passin", f"file:{pw}", "-nodes", "-out", pem)
-    ctx = ssl.create_default_context(cafile=os.path.join(svc.state, "ca-chain.pem"))
-    ctx.load_cert_chain(pem)
-    return ctx
-
-
 def ocsp_requests(state, serials, work):
     """The DER OCSP request (no nonce, SHA-1 CertID as openssl sends) for each serial."""
     out = []
@@ -204,24 +191,6 @@ def measure(port, reqs, seconds, clients):
     return n / seconds, sum(g[1] for g in got)
 
 
-def speed(bits, seconds, multi):
-    """openssl speed's RSA signatures/s for a key of `bits`, over `multi` processes."""
-    args = ["speed", "-seconds", str(seconds)]
-    if multi > 1:
-        args += ["-multi", str(multi)]
-    out = openssl(*args, f"rsa{bits}")
-    m = re.search(rf"rsa\s+{bits} bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)", out)
-    if not m:
-        fail(f"cannot read openssl speed's output:\n{out}")
-    return float(m.group(1))
-
-
-def key_bits(state):
-    text = openssl("x509", "-in", os.path.join(state, "ocsp.pem"), "-noout", "-text")
-    m = re.search(r"Public-Key: \((\d+) bit\)", text)
-    return int(m.group(1)) if m else 2048
-
-
 # Issue 13's goals: the responder costs at most its signature again; pre-produced
 # answers at least five times the signatures.
 GOAL_NO_CACHE = 0.5
@@ -263,7 +232,7 @@ def main():
         svc = Service(builddir, state, base_cfg)
         try:
             good, revoked = [], []
-            ctx = operator_context(svc, work)
+            ctx = benchsvc.operator_context(NAME, state, work)
             for i in range(args.apps):
                 number, serials = issue(svc, work, i)
                 if i % 2 and not args.no_revoke:
@@ -281,11 +250,11 @@ def main():
             if seen != want:
                 fail(f"the responder's answers are not the expected mix: {seen}")
             reqs = ocsp_requests(state, serials, work)
-            bits = key_bits(state)
+            bits = benchsvc.key_bits(NAME, os.path.join(state, "ocsp.pem"))
             say(args, f"no caching: {args.clients} clients, {args.seconds} s ...")
             result["no_cache"], err1 = measure(svc.http, reqs, args.seconds, args.clients)
             say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
-            result["sign_per_s_no_cache"] = speed(bits, secs, cpus)
+            result["sign_per_s_no_cache"] = benchsvc.rsa_speed(NAME, bits, secs, cpus)
         finally:
             svc.stop()
         svc = Service(builddir, state, base_cfg + "ca:\n  ocsp_preproduced: true\n")
@@ -296,11 +265,11 @@ def main():
             result["preproduced"], err2 = measure(svc.http, reqs, args.seconds,
                                                   args.clients)
             say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
-            result["sign_per_s_preproduced"] = speed(bits, secs, cpus)
+            result["sign_per_s_preproduced"] = benchsvc.rsa_speed(NAME, bits, secs, cpus)
         finally:
             svc.stop()
         result["responder_key_bits"] = bits
-        result["sign_per_s_one_process"] = speed(bits, secs, 1)
+        result["sign_per_s_one_process"] = benchsvc.rsa_speed(NAME, bits, secs, 1)
         result["serials"] = {"good": len(good), "revoked": len(revoked)}
         result["errors"] = err1 + err2
         result["ratio_no_cache"] = result["no_cache"] / result["sign_per_s_no_cache"]

@@ -73,12 +73,6 @@ def _proc(port, cafile, srcs, path, start, end, q):
     q.put((sum(g[0] for g in got), sum(g[1] for g in got)))
 
 
-def cpu_of(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def measure(port, pid, cafile, path, clients, seconds):
     srcs = [f"127.0.{2 + i // 250}.{2 + i % 250}" for i in range(clients)]
     q = multiprocessing.Queue()
@@ -90,10 +84,10 @@ def measure(port, pid, cafile, path, clients, seconds):
         p.start()
     while time.time() < start:
         time.sleep(0.001)
-    cpu0 = cpu_of(pid)
+    cpu0 = benchsvc.cpu_of(pid)
     while time.time() < end:
         time.sleep(0.001)
-    cpu = cpu_of(pid) - cpu0
+    cpu = benchsvc.cpu_of(pid) - cpu0
     got = [q.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join()

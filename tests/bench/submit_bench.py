@@ -18,14 +18,9 @@ of TARGETS is missed; 2 when something could not be started or measured.
 import argparse
 import datetime
 import hashlib
-import http.client
-import json
-import multiprocessing
 import os
-import resource
 import shutil
 import sqlite3
-import ssl
 import sys
 import tempfile
 import time
@@ -48,51 +43,13 @@ def say(args, msg):
         print(msg, file=sys.stderr, flush=True)
 
 
-def _client(port, cafile, form, csrs, start, q):
-    """One client: keep-alive POSTs, one application per pair of CSRs."""
-    ctx = ssl.create_default_context(cafile=cafile)
-    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=120)
-    conn.connect()
-    lat, bad = [], []
-    while time.time() < start:
-        time.sleep(0.001)
-    for i in range(0, len(csrs) - 1, 2):
-        body = json.dumps(dict(form, csr_auth=csrs[i], csr_sign=csrs[i + 1])).encode()
-        t0 = time.perf_counter()
-        conn.request("POST", "/api/v1/applications", body=body,
-                     headers={"Content-Type": "application/json"})
-        r = conn.getresponse()
-        data = r.read()
-        lat.append(time.perf_counter() - t0)
-        if r.status != 201:
-            bad.append(f"{r.status} {data[:200]!r}")
-    conn.close()
-    q.put((lat, bad, time.time()))
-
-
 def phase(svc, form, csrs, clients):
     """Submits len(csrs)/2 applications over `clients` connections: (per s, p50, p99)."""
-    q = multiprocessing.Queue()
-    start = time.time() + 1.0
-    per = len(csrs) // clients // 2 * 2
-    procs = [multiprocessing.Process(target=_client, args=(
-        svc.port, svc.cafile, form, csrs[i * per:(i + 1) * per], start, q))
-        for i in range(clients)]
     cpu0 = svc.cpu_seconds()
-    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for p in procs:
-        p.start()
-    got = [q.get(timeout=600) for _ in procs]
-    for p in procs:
-        p.join()
+    lat, bad, wall, ccpu = benchsvc.submit_load([svc.port], svc.cafile, form, csrs, clients)
     cpu = svc.cpu_seconds() - cpu0
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    ccpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
-    lat = sorted(x for g in got for x in g[0])
-    bad = [b for g in got for b in g[1]]
     if bad:
         benchsvc.fail(NAME, f"{len(bad)} submissions not answered 201, e.g. {bad[0]}")
-    wall = max(g[2] for g in got) - start
     return {"per_s": len(lat) / wall, "apps": len(lat), "seconds": wall,
             "p50_ms": lat[len(lat) // 2] * 1000, "p99_ms": lat[int(len(lat) * 0.99)] * 1000,
             "cpu_ms_per_app": cpu * 1000 / len(lat),
