@@ -43,11 +43,6 @@ def fail(msg):
     sys.exit(2)
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def openssl(*args, cwd=None):
     r = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=cwd)
     if r.returncode != 0:
@@ -228,7 +223,7 @@ def main():
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "cpus": cpus, "clients": args.clients, "seconds": args.seconds}
     try:
-        say(args, "starting ncaenrolld, issuing and revoking ...")
+        benchsvc.say(args, "starting ncaenrolld, issuing and revoking ...")
         svc = Service(builddir, state, base_cfg)
         try:
             good, revoked = [], []
@@ -251,9 +246,9 @@ def main():
                 fail(f"the responder's answers are not the expected mix: {seen}")
             reqs = ocsp_requests(state, serials, work)
             bits = benchsvc.key_bits(NAME, os.path.join(state, "ocsp.pem"))
-            say(args, f"no caching: {args.clients} clients, {args.seconds} s ...")
+            benchsvc.say(args, f"no caching: {args.clients} clients, {args.seconds} s ...")
             result["no_cache"], err1 = measure(svc.http, reqs, args.seconds, args.clients)
-            say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
+            benchsvc.say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
             result["sign_per_s_no_cache"] = benchsvc.rsa_speed(NAME, bits, secs, cpus)
         finally:
             svc.stop()
@@ -261,10 +256,10 @@ def main():
         try:
             if ocsp_statuses(state, svc.http, serials, work) != want:
                 fail("after the restart the responder's answers changed")
-            say(args, f"pre-produced: {args.clients} clients, {args.seconds} s ...")
+            benchsvc.say(args, f"pre-produced: {args.clients} clients, {args.seconds} s ...")
             result["preproduced"], err2 = measure(svc.http, reqs, args.seconds,
                                                   args.clients)
-            say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
+            benchsvc.say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
             result["sign_per_s_preproduced"] = benchsvc.rsa_speed(NAME, bits, secs, cpus)
         finally:
             svc.stop()
