@@ -13,7 +13,9 @@ import pytest
 from fixtures import service_fixture
 from test_ra_cli import DEMO_OPERATOR_PASSWORD
 
-svc = service_fixture("demo-keys", operator=False)
+# own_keys: the keys this file reads are the ones its own first start made, not a
+# worker's seed (service.SEED_KEYS) that the service only certified again.
+svc = service_fixture("demo-keys", operator=False, own_keys=True)
 
 # file -> (key type, bits) the demo's places ask for (doc/certificate-profile.md).
 RSA_KEYS = {"root.key": 3072, "ca.key": 3072, "operators-ca.key": 3072, "ocsp.key": 2048}
