@@ -23,16 +23,14 @@ CERT_OF = {"root.key": "root.pem", "ca.key": "ca.pem", "operators-ca.key": "oper
            "ocsp.key": "ocsp.pem", "tls.key": "tls.pem"}
 
 
-def openssl(*args, stdin=None):
-    r = subprocess.run(["openssl", *args], input=stdin, capture_output=True, timeout=60)
+def openssl(*args):
+    r = subprocess.run(["openssl", *args], capture_output=True, timeout=60)
     assert r.returncode == 0, (args, r.stderr.decode(errors="replace"))
     return r.stdout
 
 
-def public_der(path, private=True):
-    if private:
-        return openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
-    return openssl("x509", "-in", path, "-noout", "-pubkey")
+def public_der(path):
+    return openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
 
 
 def key_text(path):
