@@ -15,6 +15,7 @@ import re
 import atexit
 import selectors
 import shutil
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -85,6 +86,14 @@ def _scalar(v):
     if v is None:
         return "~"
     return str(v)
+
+
+def free_port():
+    """A loopback TCP port free now, for a helper (a relay, a proxy, an OCSP responder)
+    that must be told its port before it starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def program_env():

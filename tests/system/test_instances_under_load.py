@@ -42,7 +42,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pgcluster import pg  # noqa: F401
-from service import FIXED_CAPTCHA, SANITIZER_MARKS, _yaml, program, program_env
+from service import (FIXED_CAPTCHA, SANITIZER_MARKS, _yaml, free_port, program,
+                     program_env)
 
 x509 = pytest.importorskip("cryptography.x509")
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -68,12 +69,6 @@ TRIES = 8
 # killed has answers in flight and applicants are still to come; without one, all start
 # at once, and the time until all are in is the two instances' throughput.
 ARRIVAL = 3
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _instance_port(taken):
@@ -143,7 +138,7 @@ class HAProxy:
     def __init__(self, folder, servers):
         if shutil.which("haproxy") is None:
             pytest.skip("haproxy is not installed (deps/debian-packages)")
-        self.port, self.sock = _free_port(), os.path.join(folder, "haproxy.sock")
+        self.port, self.sock = free_port(), os.path.join(folder, "haproxy.sock")
         lines = "".join(f"    server {name} 127.0.0.1:{port} {HAPROXY_SERVER_OPTIONS}\n"
                         for name, port in servers)
         self.cfg = os.path.join(folder, "haproxy.cfg")
