@@ -9,6 +9,7 @@ start your own with `Service(state_dir, extra=[...], config={...})` (config: a d
 YAML sections, written to STATE.yaml beside the state folder) and call `stop()`.
 """
 import http.client
+import importlib.util
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import time
 
 import pytest
 
-from conftest import BUILDDIR
+from conftest import BUILDDIR, SRCDIR
 
 FIXED_CAPTCHA = "K7M3P"
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
@@ -94,6 +95,15 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def benchsvc():
+    """tests/bench/benchsvc.py, for a test that makes its load as a benchmark does."""
+    spec = importlib.util.spec_from_file_location(
+        "benchsvc", os.path.join(SRCDIR, "tests", "bench", "benchsvc.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def program_env():

@@ -9,26 +9,15 @@ transactions of up to 1000 (jobs.c). Every one must be cancelled with exactly on
 each, `ncaenrolld audit verify` must find the chain intact, and the application that is
 not overdue must stay submitted.
 """
-import importlib.util
-import os
 import sqlite3
 import subprocess
 import threading
 import time
 
-from conftest import SRCDIR
 from csrs import csr, rsa_key, submit
-from service import Service, program, program_env
+from service import Service, benchsvc, program, program_env
 
 N = 2500
-
-
-def benchsvc():
-    spec = importlib.util.spec_from_file_location(
-        "benchsvc", os.path.join(SRCDIR, "tests", "bench", "benchsvc.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def overdue_left(store):

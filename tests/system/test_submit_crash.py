@@ -8,29 +8,22 @@ synchronous=NORMAL and syncs the WAL as a group before answering (store-sqlite-s
 an answer sent before its commit, or a commit the restart cannot read back, fails here.
 """
 import http.client
-import importlib.util
 import json
-import os
 import signal
 import subprocess
 import threading
 import time
 
-from conftest import SRCDIR
 from csrs import BIN, IIN
-from service import Service, program, program_env
+from service import Service, benchsvc, program, program_env
 
 
 def bench_csrs(n):
     """n distinct CSRs from tests/bench/benchsvc.py's maker (many exponents per modulus:
     a few RSA key generations instead of n)."""
-    spec = importlib.util.spec_from_file_location(
-        "benchsvc", os.path.join(SRCDIR, "tests", "bench", "benchsvc.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     from cryptography.hazmat.primitives.asymmetric import rsa
     pn = rsa.generate_private_key(65537, 2048).private_numbers()
-    return mod._csr_batch((pn.p, pn.q, 65537, n))
+    return benchsvc()._csr_batch((pn.p, pn.q, 65537, n))
 
 
 def form(svc):
