@@ -16,7 +16,6 @@ when something could not be started or measured. tests/bench/README.md says what
 numbers mean. Python 3 standard library and the openssl command line only.
 """
 import argparse
-import base64
 import datetime
 import multiprocessing
 import os
@@ -28,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchsvc  # noqa: E402
