@@ -89,6 +89,15 @@ def _scalar(v):
     return str(v)
 
 
+def wait_until(ready, seconds, every=0.1):
+    """ready() asked every `every` seconds until it is true or `seconds` have passed;
+    its last answer (the caller asserts on what it needs)."""
+    end = time.monotonic() + seconds
+    while not (got := ready()) and time.monotonic() < end:
+        time.sleep(every)
+    return got
+
+
 def free_port():
     """A loopback TCP port free now, for a helper (a relay, a proxy, an OCSP responder)
     that must be told its port before it starts."""

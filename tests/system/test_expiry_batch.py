@@ -15,7 +15,7 @@ import threading
 import time
 
 from csrs import csr, rsa_key, submit
-from service import Service, benchsvc, program, program_env
+from service import Service, benchsvc, program, program_env, wait_until
 
 N = 2500
 
@@ -51,9 +51,7 @@ def test_expiry_of_a_backlog(tmp_path):
     reader = threading.Thread(target=lambda: lines.extend(svc.proc.stderr))
     reader.start()
     try:
-        end = time.monotonic() + 120
-        while overdue_left(store) > 0 and time.monotonic() < end:
-            time.sleep(0.1)
+        wait_until(lambda: overdue_left(store) == 0, 120)
         assert overdue_left(store) == 0
     finally:
         svc.proc.terminate()

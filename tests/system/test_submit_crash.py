@@ -12,10 +12,9 @@ import json
 import signal
 import subprocess
 import threading
-import time
 
 from csrs import BIN, IIN
-from service import Service, benchsvc, program, program_env
+from service import Service, benchsvc, program, program_env, wait_until
 
 
 def bench_csrs(n):
@@ -69,9 +68,7 @@ def test_answered_submissions_survive_sigkill(tmp_path):
                for k in range(4)]
     for t in threads:
         t.start()
-    end = time.monotonic() + 30
-    while len(answered) < 40 and time.monotonic() < end:
-        time.sleep(0.01)
+    wait_until(lambda: len(answered) >= 40, 30, every=0.01)
     svc.proc.send_signal(signal.SIGKILL)     # with requests in flight
     svc.proc.wait()
     stop.set()
