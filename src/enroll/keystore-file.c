@@ -355,12 +355,6 @@ keystore_file_write_key(const char *path, EVP_PKEY *key, const struct secret *wk
 	return rc;
 }
 
-static EVP_PKEY *
-keystore_file_keygen(void)
-{
-	return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)KEYSTORE_FILE_BITS);
-}
-
 /*
  * Key pairs made by several threads at once, the first ones finished taken: an RSA key
  * takes a random time (its primes are searched for), so two threads each making one key
@@ -389,49 +383,55 @@ keystore_file_race_going(EVP_PKEY_CTX *ctx)
 	return going;
 }
 
+/* Takes a finished key while one is wanted, else frees it; 1 while more are wanted. */
+static int
+keystore_file_race_keep(struct keystore_file_race *r, EVP_PKEY *key)
+{
+	int	going;
+
+	(void)pthread_mutex_lock(&r->lock);
+	if (r->got < r->want) {
+		r->out[r->got++] = key;
+		key = NULL;
+	}
+	going = r->got < r->want;
+	(void)pthread_mutex_unlock(&r->lock);
+	EVP_PKEY_free(key);
+	return going;
+}
+
 static void *
 keystore_file_race_run(void *arg)
 {
 	struct keystore_file_race	*r = arg;
 	EVP_PKEY_CTX			*ctx;
-	EVP_PKEY			*key;
-	int				 going = 1, failed = 0;
+	EVP_PKEY			*key = NULL;
 
-	while (going && !failed) {
-		key = NULL;
-		if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
-		    EVP_PKEY_keygen_init(ctx) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, KEYSTORE_FILE_BITS) <= 0)
-			failed = 1;
-		else {
-			EVP_PKEY_CTX_set_app_data(ctx, r);
-			EVP_PKEY_CTX_set_cb(ctx, keystore_file_race_going);
-			/* Stopped by the callback, or failed: either way this thread is done. */
-			if (EVP_PKEY_keygen(ctx, &key) <= 0) {
-				key = NULL;
-				failed = 1;
-			}
-		}
-		EVP_PKEY_CTX_free(ctx);
-		(void)pthread_mutex_lock(&r->lock);
-		if (key != NULL && r->got < r->want) {
-			r->out[r->got++] = key;
+	/*
+	 * One context makes each of this thread's keys. Stopped by the callback, or failed:
+	 * either way this thread is done.
+	 */
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) != NULL &&
+	    EVP_PKEY_keygen_init(ctx) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, KEYSTORE_FILE_BITS) > 0) {
+		EVP_PKEY_CTX_set_app_data(ctx, r);
+		EVP_PKEY_CTX_set_cb(ctx, keystore_file_race_going);
+		while (EVP_PKEY_keygen(ctx, &key) > 0 && keystore_file_race_keep(r, key))
 			key = NULL;
-		}
-		going = r->got < r->want;
-		(void)pthread_mutex_unlock(&r->lock);
-		EVP_PKEY_free(key);
 	}
+	EVP_PKEY_CTX_free(ctx);
 	/* A key that failed for another reason is made again by the caller, who says why. */
 	ERR_clear_error();
 	OPENSSL_thread_stop();
 	return NULL;
 }
 
-/* The missing keys, made in memory (the caller writes them); a NULL left is made again. */
+/*
+ * The keys not there (!ex[k]), made in memory (the caller writes them); a NULL left is
+ * made again.
+ */
 static void
-keystore_file_keygen_all(const int missing[KEYSTORE_KEY__MAX],
-    EVP_PKEY *made[KEYSTORE_KEY__MAX])
+keystore_file_keygen_all(const int ex[KEYSTORE_KEY__MAX], EVP_PKEY *made[KEYSTORE_KEY__MAX])
 {
 	EVP_PKEY			*keys[KEYSTORE_KEY__MAX] = { NULL };
 	struct keystore_file_race	 r = { PTHREAD_MUTEX_INITIALIZER, keys, 0, 0 };
@@ -439,7 +439,7 @@ keystore_file_keygen_all(const int missing[KEYSTORE_KEY__MAX],
 	int				 k, i, n = 0;
 
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
-		r.want += missing[k] != 0;
+		r.want += !ex[k];
 	if (r.want == 0)
 		return;
 	for (i = 0; i < KEYSTORE_FILE_RACERS; i++)
@@ -449,7 +449,7 @@ keystore_file_keygen_all(const int missing[KEYSTORE_KEY__MAX],
 		(void)pthread_join(th[i], NULL);
 	(void)pthread_mutex_destroy(&r.lock);
 	for (k = 0, i = 0; k < KEYSTORE_KEY__MAX; k++)
-		if (missing[k] && i < r.got)
+		if (!ex[k] && i < r.got)
 			made[k] = keys[i++];
 }
 
@@ -466,15 +466,13 @@ keystore_file_generate(struct keystore *ks, int *created, char **cause)
 	EVP_PKEY		*key = NULL, *made[KEYSTORE_KEY__MAX] = { NULL };
 	struct secret		*wk = NULL;
 	const char		*wrap;
-	int			 k, ex[KEYSTORE_KEY__MAX], missing[KEYSTORE_KEY__MAX], rc = -1;
+	int			 k, ex[KEYSTORE_KEY__MAX], rc = -1;
 
 	*created = 0;
-	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
+	for (k = 0; k < KEYSTORE_KEY__MAX; k++)
 		if ((ex[k] = keystore_file_exists(kf->keypath[k], cause)) == -1)
 			goto out;
-		missing[k] = !ex[k];
-	}
-	keystore_file_keygen_all(missing, made);
+	keystore_file_keygen_all(ex, made);
 	for (k = 0; k < KEYSTORE_KEY__MAX; k++) {
 		key = made[k];		/* NULL for a key that is there */
 		made[k] = NULL;
@@ -484,7 +482,8 @@ keystore_file_generate(struct keystore *ks, int *created, char **cause)
 		else if (wk == NULL && ((wrap = keystore_file_wrappath(kf, cause)) == NULL ||
 		    keystore_wrap_make(wrap, &wk, cause) == -1))
 			goto out;
-		else if (key == NULL && (key = keystore_file_keygen()) == NULL)
+		else if (key == NULL && (key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+		    (size_t)KEYSTORE_FILE_BITS)) == NULL)
 			cause_set(cause, _("cannot make the %s key: %s"), keystore_key_name(k),
 			    keystore_file_ssl_reason());
 		else if (keystore_file_write_key(kf->keypath[k], key, wk, cause) == -1) {

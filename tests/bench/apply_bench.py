@@ -14,7 +14,6 @@ keys made at once on two cores. Exit 0 (with --check: target met), 1 (--check: m
 """
 import argparse
 import datetime
-import json
 import os
 import resource
 import shutil
@@ -110,10 +109,8 @@ def openssl_once(tmp, i):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", "--reps", type=int, default=7, help="applications (7)")
-    ap.add_argument("--json", metavar="FILE", help="write the numbers here")
-    ap.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
     ap.add_argument("--quick", action="store_true", help="3 of each (tests/bench/run --quick)")
-    ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    benchsvc.add_result_options(ap)
     a = ap.parse_args(argv)
     if a.quick:
         a.reps = 3
@@ -137,10 +134,8 @@ def main(argv=None):
             t, c = openssl_once(tmp, i)
             baseline.append(t)
             baseline_cpu.append(c)
-            if not a.quiet:
-                print(f"  {i + 1}: apply {applies[-1]:.3f} s (CPU {applies_cpu[-1]:.3f} s), "
-                      f"openssl {baseline[-1]:.3f} s (CPU {baseline_cpu[-1]:.3f} s)",
-                      file=sys.stderr, flush=True)
+            benchsvc.say(a, f"  {i + 1}: apply {applies[-1]:.3f} s (CPU {applies_cpu[-1]:.3f} "
+                         f"s), openssl {baseline[-1]:.3f} s (CPU {baseline_cpu[-1]:.3f} s)")
     except (Failed, OSError, subprocess.TimeoutExpired) as e:
         print(f"apply_bench: {e}", file=sys.stderr)
         return 2
@@ -171,10 +166,7 @@ def main(argv=None):
           f"{'met' if ratio <= TARGET else 'MISSED'})")
     print(f"CPU: apply {ca:.3f} s, openssl {cb:.3f} s (wall/CPU of apply {ma / ca:.2f}: "
           f"below 1 when the two keys really ran side by side)" if ca else "")
-    if a.json:
-        with open(a.json, "w", encoding="utf-8") as f:
-            json.dump(res, f, indent=2)
-            f.write("\n")
+    benchsvc.write_json(a.json, res)
     if a.check and ratio > TARGET:
         return 1
     return 0

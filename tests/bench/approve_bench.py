@@ -36,11 +36,6 @@ NAME = "approve_bench"
 TARGETS = {"ratio": ("<=", 1.3)}
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def approve_all(svc, ctx, numbers):
     """Approves numbers on one keep-alive mutual-TLS connection: seconds of wall time."""
     conn = http.client.HTTPSConnection("127.0.0.1", svc.port, context=ctx, timeout=120)
@@ -76,7 +71,7 @@ def main():
         print(f"{NAME}: the openssl command line is not installed", file=sys.stderr)
         return 77
     bdir = benchsvc.builddir(NAME)
-    csrs = benchsvc.csr_pool(bdir, 2 * args.apps, lambda m: say(args, m))
+    csrs = benchsvc.csr_pool(bdir, 2 * args.apps, lambda m: benchsvc.say(args, m))
     work = tempfile.mkdtemp(prefix="approve-bench-")
     state = os.path.join(work, "state")
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -92,7 +87,7 @@ def main():
             form = svc.form()
             if not args.mail:
                 del form["email"]
-            say(args, f"submitting {args.apps} applications ...")
+            benchsvc.say(args, f"submitting {args.apps} applications ...")
             numbers = []
             for i in range(args.apps):
                 st, ans = svc.request("POST", "/api/v1/applications",
@@ -101,14 +96,14 @@ def main():
                 if st != 201:
                     benchsvc.fail(NAME, f"submit: {st} {ans}")
                 numbers.append(ans["request_number"])
-            say(args, f"openssl speed rsa{bits}, {args.seconds} s ...")
+            benchsvc.say(args, f"openssl speed rsa{bits}, {args.seconds} s ...")
             sign1 = benchsvc.rsa_speed(NAME, bits, args.seconds)
             time.sleep(0.5)             # the submissions' background work settles
-            say(args, f"approving {args.apps} applications ...")
+            benchsvc.say(args, f"approving {args.apps} applications ...")
             cpu0 = svc.cpu_seconds()
             wall = approve_all(svc, ctx, numbers)
             cpu = svc.cpu_seconds() - cpu0
-            say(args, f"openssl speed rsa{bits}, {args.seconds} s ...")
+            benchsvc.say(args, f"openssl speed rsa{bits}, {args.seconds} s ...")
             sign2 = benchsvc.rsa_speed(NAME, bits, args.seconds)
         finally:
             svc.stop()

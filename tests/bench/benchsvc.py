@@ -40,6 +40,12 @@ def fail(name, msg):
     sys.exit(2)
 
 
+def say(args, msg):
+    """Progress on stderr, unless -q (add_result_options)."""
+    if not args.quiet:
+        print(msg, file=sys.stderr, flush=True)
+
+
 def builddir(name):
     d = os.path.abspath(os.environ.get("NCA_BUILDDIR", "build"))
     if not os.access(os.path.join(d, "ncaenrolld"), os.X_OK):
@@ -146,7 +152,7 @@ def add_result_options(ap):
     and -q."""
     ap.add_argument("--json", help="write the numbers to this file")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
 def finish(args, result, targets):

@@ -14,7 +14,6 @@ Python 3 standard library only.
 """
 import argparse
 import datetime
-import json
 import os
 import shutil
 import ssl
@@ -112,28 +111,21 @@ def one(builddir, tmp, i):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", "--reps", type=int, default=7, help="fresh starts (7)")
-    ap.add_argument("--json", metavar="FILE", help="write the numbers here")
-    ap.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
     ap.add_argument("--quick", action="store_true", help="3 starts (tests/bench/run --quick)")
-    ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    benchsvc.add_result_options(ap)
     a = ap.parse_args(argv)
     if a.quick:
         a.reps = 3
-    builddir = os.path.abspath(os.environ.get("NCA_BUILDDIR", "build"))
-    if not os.access(os.path.join(builddir, "ncaenrolld"), os.X_OK):
-        print(f"demo_bench: no ncaenrolld in {builddir} (set NCA_BUILDDIR)", file=sys.stderr)
-        return 2
+    builddir = benchsvc.builddir("demo_bench")
     tmp = tempfile.mkdtemp(prefix="nca-demo-bench-")
     runs = []
     try:
         for i in range(a.reps):
             r = one(builddir, tmp, i)
             runs.append(r)
-            if not a.quiet:
-                print(f"  start {i + 1}: listening {r['first_listening_s']:.3f} s, answer "
-                      f"{r['first_answer_s']:.3f} s, CPU {r['first_cpu_s'] or 0:.3f} s; "
-                      f"again {r['again_answer_s']:.3f} s",
-                      file=sys.stderr, flush=True)
+            benchsvc.say(a, f"  start {i + 1}: listening {r['first_listening_s']:.3f} s, "
+                         f"answer {r['first_answer_s']:.3f} s, CPU {r['first_cpu_s'] or 0:.3f} "
+                         f"s; again {r['again_answer_s']:.3f} s")
     except (Failed, OSError) as e:
         print(f"demo_bench: {e}", file=sys.stderr)
         return 2
@@ -173,10 +165,7 @@ def main(argv=None):
         print(f"{r['measure']:58} {r['value']:7.3f} s" +
               (f"   target {r['target']}: {'met' if r['met'] else 'MISSED'}"
                if r["target"] else ""))
-    if a.json:
-        with open(a.json, "w", encoding="utf-8") as f:
-            json.dump(res, f, indent=2)
-            f.write("\n")
+    benchsvc.write_json(a.json, res)
     if a.check and not res["rows"][0]["met"]:
         return 1
     return 0

@@ -50,11 +50,6 @@ POLICY = {"captcha_per_minute": 100000, "checks_per_minute": 100000,
           "status_per_minute": 100000, "connections_per_address": 1000}
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def postgres_cpu(cluster):
     """CPU seconds of the cluster so far: the postmaster, the backends it reaped, and
     its live children (backends, writers)."""
@@ -163,7 +158,7 @@ def main():
     bdir = benchsvc.builddir(NAME)
     phases = ["one", "two"] + ([] if args.no_haproxy or shutil.which("haproxy") is None
                                else ["haproxy"])
-    csrs = benchsvc.csr_pool(bdir, 2 * args.apps * len(phases), lambda m: say(args, m))
+    csrs = benchsvc.csr_pool(bdir, 2 * args.apps * len(phases), lambda m: benchsvc.say(args, m))
     sys.path.insert(0, os.path.join(HERE, "..", "system"))
     from pgcluster import PgCluster
     work = tempfile.mkdtemp(prefix="instances-bench-")
@@ -185,7 +180,7 @@ def main():
             if ph == "haproxy":
                 hap = HAProxy(work, [i.port for i in inst])
             ports = [hap.port] if hap else [i.port for i in inst]
-            say(args, f"{ph}: {len(inst)} instance(s), {args.clients} clients, "
+            benchsvc.say(args, f"{ph}: {len(inst)} instance(s), {args.clients} clients, "
                 f"{args.apps} submissions ...")
             part = csrs[2 * args.apps * k:2 * args.apps * (k + 1)]
             result["phases"][ph] = phase(ph, inst, ports, cluster, hap, form, part,

@@ -16,7 +16,6 @@ when something could not be started or measured. tests/bench/README.md says what
 numbers mean. Python 3 standard library and the openssl command line only.
 """
 import argparse
-import base64
 import datetime
 import multiprocessing
 import os
@@ -28,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchsvc  # noqa: E402
@@ -41,11 +39,6 @@ DOCS = benchsvc.DOCS
 def fail(msg):
     print(f"ocsp_bench: {msg}", file=sys.stderr)
     sys.exit(2)
-
-
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
 
 
 def openssl(*args, cwd=None):
@@ -228,7 +221,7 @@ def main():
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "cpus": cpus, "clients": args.clients, "seconds": args.seconds}
     try:
-        say(args, "starting ncaenrolld, issuing and revoking ...")
+        benchsvc.say(args, "starting ncaenrolld, issuing and revoking ...")
         svc = Service(builddir, state, base_cfg)
         try:
             good, revoked = [], []
@@ -251,9 +244,9 @@ def main():
                 fail(f"the responder's answers are not the expected mix: {seen}")
             reqs = ocsp_requests(state, serials, work)
             bits = benchsvc.key_bits(NAME, os.path.join(state, "ocsp.pem"))
-            say(args, f"no caching: {args.clients} clients, {args.seconds} s ...")
+            benchsvc.say(args, f"no caching: {args.clients} clients, {args.seconds} s ...")
             result["no_cache"], err1 = measure(svc.http, reqs, args.seconds, args.clients)
-            say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
+            benchsvc.say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
             result["sign_per_s_no_cache"] = benchsvc.rsa_speed(NAME, bits, secs, cpus)
         finally:
             svc.stop()
@@ -261,10 +254,10 @@ def main():
         try:
             if ocsp_statuses(state, svc.http, serials, work) != want:
                 fail("after the restart the responder's answers changed")
-            say(args, f"pre-produced: {args.clients} clients, {args.seconds} s ...")
+            benchsvc.say(args, f"pre-produced: {args.clients} clients, {args.seconds} s ...")
             result["preproduced"], err2 = measure(svc.http, reqs, args.seconds,
                                                   args.clients)
-            say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
+            benchsvc.say(args, f"openssl speed rsa{bits} (-multi {cpus}) ...")
             result["sign_per_s_preproduced"] = benchsvc.rsa_speed(NAME, bits, secs, cpus)
         finally:
             svc.stop()

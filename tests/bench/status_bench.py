@@ -42,11 +42,6 @@ TARGETS = {f"{k}_{n}": v for n in CLIENTS for k, v in (
     ("ratio_per_s", (">=", 0.9)), ("ratio_cpu", ("<=", 1.3)))}
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 async def _one(port, cafile, src, path, start, end):
     ctx = ssl.create_default_context(cafile=cafile)
     r, w = await asyncio.open_connection("127.0.0.1", port, ssl=ctx,
@@ -148,7 +143,7 @@ def main():
                 run = {}
                 for side, port, pid in (("bare", bare_port, bare.pid),
                                         ("ncaenrolld", svc.port, svc.proc.pid)):
-                    say(args, f"{side}: {n} clients, {args.seconds} s ...")
+                    benchsvc.say(args, f"{side}: {n} clients, {args.seconds} s ...")
                     run[side] = measure(port, pid, svc.cafile, path, n, args.seconds)
                 result["runs"][str(n)] = run
                 result[f"ratio_per_s_{n}"] = run["ncaenrolld"]["per_s"] / run["bare"]["per_s"]

@@ -51,11 +51,6 @@ DAMM = ((0, 3, 1, 7, 5, 9, 8, 6, 4, 2), (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
         (9, 4, 3, 8, 6, 1, 7, 2, 0, 5), (2, 5, 8, 1, 4, 3, 6, 7, 9, 0))
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def request_number(rng):
     """A request number as src/common/reqnum.c draws it: 27 random digits and Damm's
     check digit, in dashed groups of four."""
@@ -225,12 +220,12 @@ def backend(args, bdir, work, kind, cluster):
             benchsvc.fail(NAME, f"submit: {st} {ans}")
         number = ans["request_number"]
         time.sleep(1.5)                    # the "received" mail goes out meanwhile
-        say(args, f"{kind}: {args.lookups} lookups of one application ...")
+        benchsvc.say(args, f"{kind}: {args.lookups} lookups of one application ...")
         lat0, cpu0 = lookups(svc, [number], args.lookups)
     finally:
         svc.stop()
     rows = copies(args.apps - 1)
-    say(args, f"{kind}: filling the store to {args.apps} applications ...")
+    benchsvc.say(args, f"{kind}: filling the store to {args.apps} applications ...")
     t0 = time.monotonic()
     if kind == "sqlite":
         fill_sqlite(svc.store, number, rows)
@@ -242,7 +237,7 @@ def backend(args, bdir, work, kind, cluster):
     start_s = time.monotonic() - t0
     try:
         sample = [r[0] for r in random.Random(7).sample(rows, min(len(rows), args.lookups))]
-        say(args, f"{kind}: {args.lookups} lookups of applications drawn at random ...")
+        benchsvc.say(args, f"{kind}: {args.lookups} lookups of applications drawn at random ...")
         lat, cpu = lookups(svc, sample, args.lookups)
     finally:
         svc.stop()
@@ -287,7 +282,7 @@ def main():
     try:
         if "postgresql" in kinds:
             if not os.access("/usr/lib/postgresql/15/bin/initdb", os.X_OK):
-                say(args, "PostgreSQL 15's server is not installed: SQLite only")
+                benchsvc.say(args, "PostgreSQL 15's server is not installed: SQLite only")
                 kinds.remove("postgresql")
                 result["postgresql_skipped"] = "PostgreSQL 15's server is not installed"
             else:

@@ -38,11 +38,6 @@ TARGETS = {
 }
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def phase(svc, form, csrs, clients):
     """Submits len(csrs)/2 applications over `clients` connections: (per s, p50, p99)."""
     cpu0 = svc.cpu_seconds()
@@ -118,7 +113,7 @@ def main():
     args = ap.parse_args()
     bdir = benchsvc.builddir(NAME)
     counts = [int(c) for c in args.clients.split(",")]
-    csrs = benchsvc.csr_pool(bdir, 2 * args.apps * len(counts), lambda m: say(args, m))
+    csrs = benchsvc.csr_pool(bdir, 2 * args.apps * len(counts), lambda m: benchsvc.say(args, m))
     work = tempfile.mkdtemp(prefix="submit-bench-")
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "cpus": os.cpu_count(), "apps_per_phase": args.apps, "phases": {}}
@@ -131,12 +126,12 @@ def main():
             if not args.mail:
                 del form["email"]
             for k, n in enumerate(counts):
-                say(args, f"{n} clients, {args.apps} submissions ...")
+                benchsvc.say(args, f"{n} clients, {args.apps} submissions ...")
                 part = csrs[2 * args.apps * k:2 * args.apps * (k + 1)]
                 result["phases"][str(n)] = phase(svc, form, part, n)
         finally:
             svc.stop()
-        say(args, "baseline: the same transaction in plain SQLite ...")
+        benchsvc.say(args, "baseline: the same transaction in plain SQLite ...")
         result["mail"] = args.mail
         # FULL: durable at commit, as the service's answers are (a commit is synced
         # before it is answered); NORMAL: what SQLite does without waiting for the disk

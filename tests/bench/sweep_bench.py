@@ -34,11 +34,6 @@ NAME = "sweep_bench"
 TARGETS = {"sweep_seconds": ("<=", 10.0)}
 
 
-def say(args, msg):
-    if not args.quiet:
-        print(msg, file=sys.stderr, flush=True)
-
-
 def left(store, now):
     db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
     try:
@@ -80,17 +75,17 @@ def main():
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "cpus": os.cpu_count(), "n": args.n}
     try:
-        say(args, "starting ncaenrolld, submitting one application ...")
+        benchsvc.say(args, "starting ncaenrolld, submitting one application ...")
         svc = benchsvc.Service(NAME, bdir, state, cfg)
         try:
             svc.submit_one(bdir)
         finally:
             svc.stop()
         now = int(time.time())
-        say(args, f"writing {args.n} overdue applications into the store ...")
+        benchsvc.say(args, f"writing {args.n} overdue applications into the store ...")
         benchsvc.overdue_backlog(svc.store, args.n, now)
         base_secs, base_n = baseline(svc.store, work, now + 1)
-        say(args, "starting it again: the expiry ...")
+        benchsvc.say(args, "starting it again: the expiry ...")
         t0 = time.monotonic()
         svc = benchsvc.Service(NAME, bdir, state, cfg)
         result["start_seconds"] = time.monotonic() - t0

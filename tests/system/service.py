@@ -9,12 +9,14 @@ start your own with `Service(state_dir, extra=[...], config={...})` (config: a d
 YAML sections, written to STATE.yaml beside the state folder) and call `stop()`.
 """
 import http.client
+import importlib.util
 import json
 import os
 import re
 import atexit
 import selectors
 import shutil
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -22,7 +24,7 @@ import time
 
 import pytest
 
-from conftest import BUILDDIR
+from conftest import BUILDDIR, SRCDIR
 
 FIXED_CAPTCHA = "K7M3P"
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
@@ -85,6 +87,32 @@ def _scalar(v):
     if v is None:
         return "~"
     return str(v)
+
+
+def wait_until(ready, seconds, every=0.1):
+    """ready() asked every `every` seconds until it is true or `seconds` have passed;
+    its last answer (the caller asserts on what it needs)."""
+    end = time.monotonic() + seconds
+    while not (got := ready()) and time.monotonic() < end:
+        time.sleep(every)
+    return got
+
+
+def free_port():
+    """A loopback TCP port free now, for a helper (a relay, a proxy, an OCSP responder)
+    that must be told its port before it starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def benchsvc():
+    """tests/bench/benchsvc.py, for a test that makes its load as a benchmark does."""
+    spec = importlib.util.spec_from_file_location(
+        "benchsvc", os.path.join(SRCDIR, "tests", "bench", "benchsvc.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def program_env():

@@ -7,7 +7,6 @@ every start of ncaenroll (but --json) says so in one line: a state file holding
 certificates made here that expire in 10 and in 40 days."""
 import json
 import os
-import socket
 import subprocess
 import time
 
@@ -15,16 +14,11 @@ import pytest
 
 from appstate import SUBMITTED, write_state
 from fixtures import service_fixture
+from service import free_port
 from test_apply_cli import Applicant, wait_status
 from test_containers import openssl
 
 PASSWORD = "Qwerty12"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 OCSP_PORT = free_port()

@@ -8,7 +8,6 @@ service."""
 import os
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -16,6 +15,7 @@ pytest.importorskip("yaml")
 
 from conftest import BUILDDIR  # noqa: E402
 from fixtures import remove_home, service_fixture, short_home, tui  # noqa: E402
+from service import wait_until  # noqa: E402
 from test_tui_path import accept, on_screen, to_agreement  # noqa: E402
 
 pytestmark = [
@@ -51,9 +51,7 @@ def test_loaded_on_the_first_request(svc):
         assert not mapped(pid, "libgnutls"), "GnuTLS is loaded before any request"
         to_agreement(t)
         accept(t)                    # the BIN screen: its captcha comes from the service
-        end = time.monotonic() + 30
-        while not mapped(pid, "libcurl") and time.monotonic() < end:
-            time.sleep(0.2)
+        wait_until(lambda: mapped(pid, "libcurl"), 30, every=0.2)
         assert mapped(pid, "libcurl")
         assert any(c in t.screen() for c in "▀▄█"), t.screen()
     finally:

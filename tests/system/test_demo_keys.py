@@ -13,7 +13,9 @@ import pytest
 from fixtures import service_fixture
 from test_ra_cli import DEMO_OPERATOR_PASSWORD
 
-svc = service_fixture("demo-keys", operator=False)
+# own_keys: the keys this file reads are the ones its own first start made, not a
+# worker's seed (service.SEED_KEYS) that the service only certified again.
+svc = service_fixture("demo-keys", operator=False, own_keys=True)
 
 # file -> (key type, bits) the demo's places ask for (doc/certificate-profile.md).
 RSA_KEYS = {"root.key": 3072, "ca.key": 3072, "operators-ca.key": 3072, "ocsp.key": 2048}
@@ -21,16 +23,14 @@ CERT_OF = {"root.key": "root.pem", "ca.key": "ca.pem", "operators-ca.key": "oper
            "ocsp.key": "ocsp.pem", "tls.key": "tls.pem"}
 
 
-def openssl(*args, stdin=None):
-    r = subprocess.run(["openssl", *args], input=stdin, capture_output=True, timeout=60)
+def openssl(*args):
+    r = subprocess.run(["openssl", *args], capture_output=True, timeout=60)
     assert r.returncode == 0, (args, r.stderr.decode(errors="replace"))
     return r.stdout
 
 
-def public_der(path, private=True):
-    if private:
-        return openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
-    return openssl("x509", "-in", path, "-noout", "-pubkey")
+def public_der(path):
+    return openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
 
 
 def key_text(path):

@@ -9,26 +9,15 @@ transactions of up to 1000 (jobs.c). Every one must be cancelled with exactly on
 each, `ncaenrolld audit verify` must find the chain intact, and the application that is
 not overdue must stay submitted.
 """
-import importlib.util
-import os
 import sqlite3
 import subprocess
 import threading
 import time
 
-from conftest import SRCDIR
 from csrs import csr, rsa_key, submit
-from service import Service, program, program_env
+from service import Service, benchsvc, program, program_env, wait_until
 
 N = 2500
-
-
-def benchsvc():
-    spec = importlib.util.spec_from_file_location(
-        "benchsvc", os.path.join(SRCDIR, "tests", "bench", "benchsvc.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def overdue_left(store):
@@ -62,9 +51,7 @@ def test_expiry_of_a_backlog(tmp_path):
     reader = threading.Thread(target=lambda: lines.extend(svc.proc.stderr))
     reader.start()
     try:
-        end = time.monotonic() + 120
-        while overdue_left(store) > 0 and time.monotonic() < end:
-            time.sleep(0.1)
+        wait_until(lambda: overdue_left(store) == 0, 120)
         assert overdue_left(store) == 0
     finally:
         svc.proc.terminate()

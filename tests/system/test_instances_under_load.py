@@ -23,7 +23,6 @@ address are opened wide. Once the service reads the client's address from the PR
 protocol (trusted_proxies), HAPROXY_SERVER_OPTIONS gains `send-proxy-v2`: one word on one
 line, nothing else changes.
 """
-import base64
 import http.client
 import json
 import os
@@ -42,13 +41,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pgcluster import pg  # noqa: F401
-from service import FIXED_CAPTCHA, SANITIZER_MARKS, _yaml, program, program_env
+from service import (FIXED_CAPTCHA, SANITIZER_MARKS, _yaml, free_port, program,
+                     program_env)
 
 x509 = pytest.importorskip("cryptography.x509")
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
+from holder import csr, message, new_key, sign  # noqa: E402
 
 pytestmark = pytest.mark.long(3)  # minutes under ASan: conftest.py starts it first
 
@@ -68,12 +67,6 @@ TRIES = 8
 # killed has answers in flight and applicants are still to come; without one, all start
 # at once, and the time until all are in is the two instances' throughput.
 ARRIVAL = 3
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _instance_port(taken):
@@ -143,7 +136,7 @@ class HAProxy:
     def __init__(self, folder, servers):
         if shutil.which("haproxy") is None:
             pytest.skip("haproxy is not installed (deps/debian-packages)")
-        self.port, self.sock = _free_port(), os.path.join(folder, "haproxy.sock")
+        self.port, self.sock = free_port(), os.path.join(folder, "haproxy.sock")
         lines = "".join(f"    server {name} 127.0.0.1:{port} {HAPROXY_SERVER_OPTIONS}\n"
                         for name, port in servers)
         self.cfg = os.path.join(folder, "haproxy.cfg")
@@ -248,8 +241,7 @@ class Client:
 
 
 def _key_pair(_):
-    return tuple(rsa.generate_private_key(public_exponent=65537, key_size=2048)
-                 for _ in range(2))
+    return new_key(), new_key()
 
 
 @pytest.fixture(scope="module")
@@ -271,13 +263,6 @@ class Applicant:
         self.number = None
         self.certs = None
 
-    @staticmethod
-    def csr(key, cn):
-        req = (x509.CertificateSigningRequestBuilder()
-               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-               .sign(key, hashes.SHA256()))
-        return req.public_bytes(serialization.Encoding.PEM).decode()
-
     def apply(self, c):
         def bin_check():
             st, cap = c.call("POST", "/api/v1/captcha")
@@ -295,8 +280,8 @@ class Applicant:
         form = {"token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",
                 "role": "ROLE02", "region": "karaganda", "city": "karaganda",
                 "gu_code": codes[0]["code"], "storage": "pc", "lang": "ru",
-                "csr_auth": self.csr(self.auth, f"auth {self.i}"),
-                "csr_sign": self.csr(self.sign, f"sign {self.i}")}
+                "csr_auth": csr(self.auth, f"auth {self.i}"),
+                "csr_sign": csr(self.sign, f"sign {self.i}")}
         # Sent again after a lost answer: the same keys find the same application (200).
         st, ans = c.again(lambda: c.call("POST", "/api/v1/applications", form))
         assert st in (200, 201), ans
@@ -318,9 +303,7 @@ class Applicant:
             st, ch = c.call("POST", f"/api/v1/applications/{self.number}/challenge",
                             {"action": "certificates"})
             assert st == 200, ch
-            msg = f"certificates\n{self.number}\n{ch['nonce']}\n".encode()
-            sig = base64.b64encode(self.auth.sign(msg, padding.PKCS1v15(),
-                                                  hashes.SHA256())).decode()
+            sig = sign(self.auth, message("certificates", self.number, ch["nonce"], ""))
             return c.call("POST", f"/api/v1/applications/{self.number}/certificates",
                           {"nonce": ch["nonce"], "signature": sig})
         st, ans = c.again(proven)

@@ -7,23 +7,16 @@ the outbox allows, and the status counts the tries. The status says where each m
 import json
 import os
 import signal
-import socket
 import time
 
 import pytest
 
-from service import DEMO_CONFIG_DEFAULT, Service
+from service import DEMO_CONFIG_DEFAULT, Service, free_port
 
 pytest.importorskip("aiosmtpd.controller")
 from test_lifecycle import CAPTCHA, _body_text, _form, _keys  # noqa: E402  (needs aiosmtpd)
 
 ADDRESS = "applicant@mail.kz"   # what test_lifecycle._form gives
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Relay:

@@ -12,13 +12,7 @@ import time
 
 import pytest
 
-from service import Service
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from service import Service, free_port
 
 
 class Via(http.client.HTTPSConnection):

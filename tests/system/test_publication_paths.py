@@ -3,18 +3,11 @@ a deployment that writes NCA-style URLs (…/crl/nca_rsa.crl, an OCSP URL ending
 into its certificates is answered there, and nowhere else; two settings naming one path
 are refused at start, naming both."""
 import base64
-import socket
 import time
 import urllib.parse
 
-from service import DEMO_CONFIG_DEFAULT, Service
+from service import DEMO_CONFIG_DEFAULT, Service, free_port
 from test_crl_ocsp import PubDesk, Relying, _openssl, fetch, issue
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PathDesk(PubDesk):

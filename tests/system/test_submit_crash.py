@@ -8,29 +8,21 @@ synchronous=NORMAL and syncs the WAL as a group before answering (store-sqlite-s
 an answer sent before its commit, or a commit the restart cannot read back, fails here.
 """
 import http.client
-import importlib.util
 import json
-import os
 import signal
 import subprocess
 import threading
-import time
 
-from conftest import SRCDIR
 from csrs import BIN, IIN
-from service import Service, program, program_env
+from service import Service, benchsvc, program, program_env, wait_until
 
 
 def bench_csrs(n):
     """n distinct CSRs from tests/bench/benchsvc.py's maker (many exponents per modulus:
     a few RSA key generations instead of n)."""
-    spec = importlib.util.spec_from_file_location(
-        "benchsvc", os.path.join(SRCDIR, "tests", "bench", "benchsvc.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     from cryptography.hazmat.primitives.asymmetric import rsa
     pn = rsa.generate_private_key(65537, 2048).private_numbers()
-    return mod._csr_batch((pn.p, pn.q, 65537, n))
+    return benchsvc()._csr_batch((pn.p, pn.q, 65537, n))
 
 
 def form(svc):
@@ -76,9 +68,7 @@ def test_answered_submissions_survive_sigkill(tmp_path):
                for k in range(4)]
     for t in threads:
         t.start()
-    end = time.monotonic() + 30
-    while len(answered) < 40 and time.monotonic() < end:
-        time.sleep(0.01)
+    wait_until(lambda: len(answered) >= 40, 30, every=0.01)
     svc.proc.send_signal(signal.SIGKILL)     # with requests in flight
     svc.proc.wait()
     stop.set()
