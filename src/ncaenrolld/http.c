@@ -833,7 +833,7 @@ http_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		http_addr_string(ci != NULL ? ci->client_addr : NULL, conn->addr);
 		ratelimit_key(conn->addr, conn->key);
-		conn->proxy = proxy_list_has_text(&hs->proxies, conn->addr);
+		conn->proxy = proxy_list_has(&hs->proxies, ci != NULL ? ci->client_addr : NULL);
 		conn->started = clock_gettime(CLOCK_MONOTONIC, &t) == 0 ? t.tv_sec : 0;
 		(void)pthread_mutex_lock(&hs->lock);
 		conn->next = hs->conns;
