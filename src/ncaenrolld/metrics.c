@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/appstatus.h"
 #include "common/cause.h"
@@ -159,11 +160,9 @@ metrics_route_of(struct metrics *m, const void *route)
 }
 
 void
-metrics_request(struct metrics *m, const void *rt, int status, const struct timespec *t0)
+metrics_request(struct metrics *m, const void *rt, int status, uint64_t us)
 {
 	struct metrics_route	*c;
-	struct timespec		 now;
-	uint64_t		 us = 0;
 	size_t			 b;
 
 	if (m == NULL)
@@ -172,11 +171,6 @@ metrics_request(struct metrics *m, const void *rt, int status, const struct time
 	if (status >= METRICS_CODE_MIN && status < METRICS_CODE_MIN + METRICS_CODES)
 		atomic_fetch_add_explicit(&c->codes[status - METRICS_CODE_MIN], 1,
 		    memory_order_relaxed);
-	if (t0 != NULL && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
-	    (now.tv_sec > t0->tv_sec ||
-	    (now.tv_sec == t0->tv_sec && now.tv_nsec >= t0->tv_nsec)))
-		us = (uint64_t)(now.tv_sec - t0->tv_sec) * 1000000 +
-		    (uint64_t)((now.tv_nsec - t0->tv_nsec) / 1000);
 	for (b = 0; b + 1 < METRICS_BUCKETS && us > metrics_bounds[b]; b++)
 		continue;
 	atomic_fetch_add_explicit(&c->buckets[b], 1, memory_order_relaxed);
