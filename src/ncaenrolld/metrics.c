@@ -275,23 +275,28 @@ metrics_latency_one(FILE *f, const char *listener, struct metrics_route *c)
 	(void)fprintf(f, "} %llu\n", (unsigned long long)cum);
 }
 
+/* one() for each route of each table, then for the requests of no route. */
 static void
-metrics_requests(FILE *f, struct metrics *m)
+metrics_each_route(FILE *f, struct metrics *m,
+    void (*one)(FILE *, const char *, struct metrics_route *))
 {
 	size_t	i, j;
 
+	for (i = 0; i < m->nt; i++)
+		for (j = 0; j < m->t[i].n; j++)
+			one(f, m->t[i].listener, &m->t[i].c[j]);
+	one(f, "", &m->unmatched);
+}
+
+static void
+metrics_requests(FILE *f, struct metrics *m)
+{
 	metrics_head(f, "ncaenrolld_http_requests_total", "counter",
 	    "Requests answered, by listener, route and status code, since start.");
-	for (i = 0; i < m->nt; i++)
-		for (j = 0; j < m->t[i].n; j++)
-			metrics_requests_one(f, m->t[i].listener, &m->t[i].c[j]);
-	metrics_requests_one(f, "", &m->unmatched);
+	metrics_each_route(f, m, metrics_requests_one);
 	metrics_head(f, "ncaenrolld_http_request_duration_seconds", "histogram",
 	    "Time from a request's headers to its answer, by listener and route.");
-	for (i = 0; i < m->nt; i++)
-		for (j = 0; j < m->t[i].n; j++)
-			metrics_latency_one(f, m->t[i].listener, &m->t[i].c[j]);
-	metrics_latency_one(f, "", &m->unmatched);
+	metrics_each_route(f, m, metrics_latency_one);
 }
 
 static void
