@@ -1051,6 +1051,16 @@ ncaenrolld_log_line(const char *msg)
 	return line;
 }
 
+/* "WHAT://HOST:PORTPATH" on stdout: an IPv6 host in brackets, "*" as 0.0.0.0. printf's. */
+static int
+ncaenrolld_say_url(const char *what, const char *host, int port, const char *path)
+{
+	int	v6 = strchr(host, ':') != NULL;
+
+	return printf("%s://%s%s%s:%d%s\n", what, v6 ? "[" : "",
+	    strcmp(host, "*") == 0 ? "0.0.0.0" : host, v6 ? "]" : "", port, path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1112,16 +1122,11 @@ main(int argc, char **argv)
 	 * One write for both lines, the https one first: a reader that waits for it and
 	 * then closes the pipe (ncaenroll --demo) must not make the second one fail.
 	 */
-	if (printf("listening on https://%s%s%s:%d\n", strchr(d.host, ':') ? "[" : "",
-	    strcmp(d.host, "*") == 0 ? "0.0.0.0" : d.host, strchr(d.host, ':') ? "]" : "",
-	    d.port) < 0 || (d.http_plain != NULL &&
-	    printf("publishing on http://%s%s%s:%d\n", strchr(d.http_host, ':') ? "[" : "",
-	    strcmp(d.http_host, "*") == 0 ? "0.0.0.0" : d.http_host,
-	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) ||
-	    (d.http_metrics != NULL &&
-	    printf("metrics on http://%s%s%s:%d/metrics\n", strchr(d.metrics_host, ':') ?
-	    "[" : "", strcmp(d.metrics_host, "*") == 0 ? "0.0.0.0" : d.metrics_host,
-	    strchr(d.metrics_host, ':') ? "]" : "", d.metrics_port) < 0) ||
+	if (ncaenrolld_say_url("listening on https", d.host, d.port, "") < 0 ||
+	    (d.http_plain != NULL &&
+	    ncaenrolld_say_url("publishing on http", d.http_host, d.http_port, "") < 0) ||
+	    (d.http_metrics != NULL && ncaenrolld_say_url("metrics on http", d.metrics_host,
+	    d.metrics_port, "/metrics") < 0) ||
 	    fflush(stdout) == EOF) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
