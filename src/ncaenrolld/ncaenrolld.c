@@ -793,6 +793,16 @@ ncaenrolld_notify(const char *state)
 	}
 }
 
+/* Ready, at start and after a reload that applied: systemd shows the port. */
+static void
+ncaenrolld_ready(const struct ncaenrolld *d)
+{
+	char	state[64];
+
+	(void)snprintf(state, sizeof state, "READY=1\nSTATUS=serving on port %d", d->port);
+	ncaenrolld_notify(state);
+}
+
 /* Settings a reload applies: the policy's figures a request reads each time. */
 #define NCAENROLLD_LIVE(m)	{ "policy." #m, offsetof(struct srv_config, policy.m) }
 static const struct {
@@ -923,8 +933,7 @@ ncaenrolld_reload(struct ncaenrolld *d)
 	log_info("reload: the TLS certificate %s", tls ? "is the new one (the old one's "
 	    "connections were let finish)" : "is unchanged");
 	ncaenrolld_reload_apply(d, &fresh);
-	(void)snprintf(state, sizeof state, "READY=1\nSTATUS=serving on port %d", d->port);
-	ncaenrolld_notify(state);
+	ncaenrolld_ready(d);
 }
 
 /*
@@ -1067,7 +1076,7 @@ main(int argc, char **argv)
 	struct ncaenrolld_opts	 o;
 	struct ncaenrolld	 d;
 	enum log_level		 level = LOGL_INFO;
-	char			*cause = NULL, status[64];
+	char			*cause = NULL;
 	int			 exit_now, curl = 0, rc = NCAENROLLD_EXIT_START;
 
 	memset(&d, 0, sizeof d);
@@ -1132,8 +1141,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_info("serving on port %d (%s)", d.port, d.cfg.demo.enabled ? "demo" : "production");
-	(void)snprintf(status, sizeof status, "READY=1\nSTATUS=serving on port %d", d.port);
-	ncaenrolld_notify(status);
+	ncaenrolld_ready(&d);
 	if (ncaenrolld_wait(&d) == -1) {
 		log_error("cannot wait for signals");
 		goto out;
