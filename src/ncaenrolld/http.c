@@ -1028,9 +1028,9 @@ http_pending_read(struct http_server *hs, struct http_pending *p, time_t now)
 	size_t			 hdrlen = 0;
 	ssize_t			 n;
 	char			 addr[HTTP_ADDR_MAX];
+	const char		*why;
 	enum proxy_v2		 v = PROXY_V2_MORE;
 
-	http_addr_string((struct sockaddr *)&p->peer, addr);
 	n = recv(p->fd, buf, sizeof buf, MSG_PEEK);
 	if (n > 0)
 		v = proxy_v2_parse(buf, (size_t)n, &hdrlen, &src, &srclen);
@@ -1052,14 +1052,16 @@ http_pending_read(struct http_server *hs, struct http_pending *p, time_t now)
 		http_hand_over(hs, p->fd, (struct sockaddr *)&src, srclen);
 		return 1;
 	case PROXY_V2_MORE:
-		http_refuse_say(hs, addr, "a trusted proxy's PROXY header did not come in time",
-		    METRICS_REFUSED_PROXY);
+		why = "a trusted proxy's PROXY header did not come in time";
 		break;
 	default:
-		http_refuse_say(hs, addr, "a trusted proxy sent a PROXY header that is not "
-		    "version 2 (PROXY or LOCAL, TCP over IPv4 or IPv6)", METRICS_REFUSED_PROXY);
+		why = "a trusted proxy sent a PROXY header that is not version 2 (PROXY or "
+		    "LOCAL, TCP over IPv4 or IPv6)";
 		break;
 	}
+	/* the proxy's address as text only for the refusal's line, not at every read */
+	http_addr_string((struct sockaddr *)&p->peer, addr);
+	http_refuse_say(hs, addr, why, METRICS_REFUSED_PROXY);
 	(void)close(p->fd);
 	return 1;
 }
