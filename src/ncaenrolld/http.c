@@ -59,6 +59,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,14 +399,17 @@ http_body_add(struct http_rctx *r, const char *data, size_t len, size_t max)
 
 /* ---- sending ---- */
 
-static long
-http_ms_since(const struct timespec *t0)
+/* Microseconds from t0 to now (monotonic), 0 if the clock went back or cannot be read. */
+static uint64_t
+http_us_since(const struct timespec *t0)
 {
 	struct timespec	t;
 
-	if (clock_gettime(CLOCK_MONOTONIC, &t) == -1)
+	if (clock_gettime(CLOCK_MONOTONIC, &t) == -1 || t.tv_sec < t0->tv_sec ||
+	    (t.tv_sec == t0->tv_sec && t.tv_nsec < t0->tv_nsec))
 		return 0;
-	return (long)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+	return (uint64_t)(t.tv_sec - t0->tv_sec) * 1000000 +
+	    (uint64_t)((t.tv_nsec - t0->tv_nsec) / 1000);
 }
 
 static int
@@ -470,6 +474,7 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 	enum MHD_Result		 ret;
 	char			*text = NULL, num[64], m[16], p[256];
 	size_t			 len;
+	uint64_t		 us;
 	int			 bad = 0;
 
 	if (resp->raw != NULL) {
@@ -510,8 +515,9 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 	}
 	ret = bad ? MHD_NO : MHD_queue_response(c, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
-	metrics_request(hs->srv->metrics, r != NULL ? r->route : NULL, resp->status,
-	    r != NULL ? &r->t0 : NULL);
+	/* one reading of the clock for the metrics and the log: they agree */
+	us = r != NULL ? http_us_since(&r->t0) : 0;
+	metrics_request(hs->srv->metrics, r != NULL ? r->route : NULL, resp->status, us);
 	/* Never the body or the query: they carry personal data; nor a request number. */
 	http_log_safe(method, m, sizeof m);
 	http_log_path(path, p, sizeof p);
@@ -520,9 +526,9 @@ http_send(const struct http_server *hs, struct MHD_Connection *c, const char *me
 		    conn->refused, HTTP_QUERY_ARGS_MAX);
 	else
 		num[0] = '\0';
-	log_info("%s \"%s %s\" %d %zu %ldms%s", r != NULL && r->addr[0] != '\0' ? r->addr :
+	log_info("%s \"%s %s\" %d %zu %llums%s", r != NULL && r->addr[0] != '\0' ? r->addr :
 	    conn != NULL ? conn->addr : "-", m, p,
-	    resp->status, len, r != NULL ? http_ms_since(&r->t0) : 0L, num);
+	    resp->status, len, (unsigned long long)(us / 1000), num);
 	return ret;
 }
 
@@ -833,7 +839,7 @@ http_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		http_addr_string(ci != NULL ? ci->client_addr : NULL, conn->addr);
 		ratelimit_key(conn->addr, conn->key);
-		conn->proxy = proxy_list_has_text(&hs->proxies, conn->addr);
+		conn->proxy = proxy_list_has(&hs->proxies, ci != NULL ? ci->client_addr : NULL);
 		conn->started = clock_gettime(CLOCK_MONOTONIC, &t) == 0 ? t.tv_sec : 0;
 		(void)pthread_mutex_lock(&hs->lock);
 		conn->next = hs->conns;
@@ -1022,9 +1028,9 @@ http_pending_read(struct http_server *hs, struct http_pending *p, time_t now)
 	size_t			 hdrlen = 0;
 	ssize_t			 n;
 	char			 addr[HTTP_ADDR_MAX];
+	const char		*why;
 	enum proxy_v2		 v = PROXY_V2_MORE;
 
-	http_addr_string((struct sockaddr *)&p->peer, addr);
 	n = recv(p->fd, buf, sizeof buf, MSG_PEEK);
 	if (n > 0)
 		v = proxy_v2_parse(buf, (size_t)n, &hdrlen, &src, &srclen);
@@ -1046,14 +1052,16 @@ http_pending_read(struct http_server *hs, struct http_pending *p, time_t now)
 		http_hand_over(hs, p->fd, (struct sockaddr *)&src, srclen);
 		return 1;
 	case PROXY_V2_MORE:
-		http_refuse_say(hs, addr, "a trusted proxy's PROXY header did not come in time",
-		    METRICS_REFUSED_PROXY);
+		why = "a trusted proxy's PROXY header did not come in time";
 		break;
 	default:
-		http_refuse_say(hs, addr, "a trusted proxy sent a PROXY header that is not "
-		    "version 2 (PROXY or LOCAL, TCP over IPv4 or IPv6)", METRICS_REFUSED_PROXY);
+		why = "a trusted proxy sent a PROXY header that is not version 2 (PROXY or "
+		    "LOCAL, TCP over IPv4 or IPv6)";
 		break;
 	}
+	/* the proxy's address as text only for the refusal's line, not at every read */
+	http_addr_string((struct sockaddr *)&p->peer, addr);
+	http_refuse_say(hs, addr, why, METRICS_REFUSED_PROXY);
 	(void)close(p->fd);
 	return 1;
 }

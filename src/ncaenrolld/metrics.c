@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/appstatus.h"
 #include "common/cause.h"
@@ -159,11 +160,9 @@ metrics_route_of(struct metrics *m, const void *route)
 }
 
 void
-metrics_request(struct metrics *m, const void *rt, int status, const struct timespec *t0)
+metrics_request(struct metrics *m, const void *rt, int status, uint64_t us)
 {
 	struct metrics_route	*c;
-	struct timespec		 now;
-	uint64_t		 us = 0;
 	size_t			 b;
 
 	if (m == NULL)
@@ -172,11 +171,6 @@ metrics_request(struct metrics *m, const void *rt, int status, const struct time
 	if (status >= METRICS_CODE_MIN && status < METRICS_CODE_MIN + METRICS_CODES)
 		atomic_fetch_add_explicit(&c->codes[status - METRICS_CODE_MIN], 1,
 		    memory_order_relaxed);
-	if (t0 != NULL && clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
-	    (now.tv_sec > t0->tv_sec ||
-	    (now.tv_sec == t0->tv_sec && now.tv_nsec >= t0->tv_nsec)))
-		us = (uint64_t)(now.tv_sec - t0->tv_sec) * 1000000 +
-		    (uint64_t)((now.tv_nsec - t0->tv_nsec) / 1000);
 	for (b = 0; b + 1 < METRICS_BUCKETS && us > metrics_bounds[b]; b++)
 		continue;
 	atomic_fetch_add_explicit(&c->buckets[b], 1, memory_order_relaxed);
@@ -281,23 +275,28 @@ metrics_latency_one(FILE *f, const char *listener, struct metrics_route *c)
 	(void)fprintf(f, "} %llu\n", (unsigned long long)cum);
 }
 
+/* one() for each route of each table, then for the requests of no route. */
 static void
-metrics_requests(FILE *f, struct metrics *m)
+metrics_each_route(FILE *f, struct metrics *m,
+    void (*one)(FILE *, const char *, struct metrics_route *))
 {
 	size_t	i, j;
 
+	for (i = 0; i < m->nt; i++)
+		for (j = 0; j < m->t[i].n; j++)
+			one(f, m->t[i].listener, &m->t[i].c[j]);
+	one(f, "", &m->unmatched);
+}
+
+static void
+metrics_requests(FILE *f, struct metrics *m)
+{
 	metrics_head(f, "ncaenrolld_http_requests_total", "counter",
 	    "Requests answered, by listener, route and status code, since start.");
-	for (i = 0; i < m->nt; i++)
-		for (j = 0; j < m->t[i].n; j++)
-			metrics_requests_one(f, m->t[i].listener, &m->t[i].c[j]);
-	metrics_requests_one(f, "", &m->unmatched);
+	metrics_each_route(f, m, metrics_requests_one);
 	metrics_head(f, "ncaenrolld_http_request_duration_seconds", "histogram",
 	    "Time from a request's headers to its answer, by listener and route.");
-	for (i = 0; i < m->nt; i++)
-		for (j = 0; j < m->t[i].n; j++)
-			metrics_latency_one(f, m->t[i].listener, &m->t[i].c[j]);
-	metrics_latency_one(f, "", &m->unmatched);
+	metrics_each_route(f, m, metrics_latency_one);
 }
 
 static void

@@ -12,7 +12,7 @@
 #define NCA_METRICS_H
 
 #include <stddef.h>
-#include <time.h>
+#include <stdint.h>
 
 struct srv;
 
@@ -55,10 +55,10 @@ int		 metrics_routes(struct metrics *, const char *listener, const void *table,
 		    char **cause);
 /*
  * One answered request: its route's row (NULL, or one of no table: none matched), status
- * and the monotonic time it began (NULL: not timed).
+ * and the microseconds it took (0: not timed). The caller's clock reading, which its
+ * access log line shows too.
  */
-void		 metrics_request(struct metrics *, const void *route, int status,
-		    const struct timespec *t0);
+void		 metrics_request(struct metrics *, const void *route, int status, uint64_t us);
 void		 metrics_count(struct metrics *, enum metrics_event);
 void		 metrics_refused(struct metrics *, enum metrics_refusal);
 /*

@@ -793,6 +793,16 @@ ncaenrolld_notify(const char *state)
 	}
 }
 
+/* Ready, at start and after a reload that applied: systemd shows the port. */
+static void
+ncaenrolld_ready(const struct ncaenrolld *d)
+{
+	char	state[64];
+
+	(void)snprintf(state, sizeof state, "READY=1\nSTATUS=serving on port %d", d->port);
+	ncaenrolld_notify(state);
+}
+
 /* Settings a reload applies: the policy's figures a request reads each time. */
 #define NCAENROLLD_LIVE(m)	{ "policy." #m, offsetof(struct srv_config, policy.m) }
 static const struct {
@@ -804,42 +814,6 @@ static const struct {
 	NCAENROLLD_LIVE(checks_per_minute), NCAENROLLD_LIVE(status_per_minute),
 };
 
-/*
- * Settings only a restart applies: what the listeners, threads, store, CA and mailer were
- * built from. A reload that would change one is refused as a whole.
- */
-#define NCAENROLLD_STR(m)	{ #m, offsetof(struct srv_config, m), 1 }
-#define NCAENROLLD_INT(m)	{ #m, offsetof(struct srv_config, m), 0 }
-static const struct {
-	const char	*name;
-	size_t		 off;
-	int		 string;
-} ncaenrolld_fixed[] = {
-	NCAENROLLD_STR(listen), NCAENROLLD_STR(http_listen), NCAENROLLD_STR(metrics_listen),
-	NCAENROLLD_STR(tls_cert), NCAENROLLD_STR(tls_key), NCAENROLLD_STR(ca_cert),
-	NCAENROLLD_STR(ca_key), NCAENROLLD_STR(ca_chain), NCAENROLLD_STR(operators.ca_cert),
-	NCAENROLLD_STR(operators.ca_key), NCAENROLLD_STR(crl_url),
-	NCAENROLLD_STR(delta_crl_url), NCAENROLLD_STR(ocsp_url),
-	NCAENROLLD_STR(ca_issuers_url), NCAENROLLD_STR(cps_url), NCAENROLLD_STR(root_crl),
-	NCAENROLLD_STR(store_uri), NCAENROLLD_STR(data_dir), NCAENROLLD_STR(state_dir),
-	NCAENROLLD_STR(log_level), NCAENROLLD_STR(mail.smtp_url), NCAENROLLD_STR(mail.from),
-	NCAENROLLD_STR(mail.ca_file), NCAENROLLD_STR(mail.username),
-	NCAENROLLD_STR(mail.password_file), NCAENROLLD_STR(demo.fixed_captcha),
-	NCAENROLLD_STR(support.phone), NCAENROLLD_STR(support.email),
-	NCAENROLLD_STR(support.web), NCAENROLLD_STR(support.address.kk),
-	NCAENROLLD_STR(support.address.ru), NCAENROLLD_STR(support.address.en),
-	NCAENROLLD_STR(support.hours.kk), NCAENROLLD_STR(support.hours.ru),
-	NCAENROLLD_STR(support.hours.en),
-	NCAENROLLD_INT(ocsp_preproduced), NCAENROLLD_INT(ca.file_days),
-	NCAENROLLD_INT(ca.token_days), NCAENROLLD_INT(operators.days),
-	NCAENROLLD_INT(mail.starttls), NCAENROLLD_INT(mail.retry_for),
-	NCAENROLLD_INT(demo.enabled), NCAENROLLD_INT(demo.auto_approve),
-	NCAENROLLD_INT(policy.request_timeout), NCAENROLLD_INT(policy.header_timeout),
-	NCAENROLLD_INT(policy.threads), NCAENROLLD_INT(policy.max_connections),
-	NCAENROLLD_INT(policy.connections_per_address),
-	NCAENROLLD_INT(policy.connections_per_address_busy),
-};
-
 static int
 ncaenrolld_int_at(const struct srv_config *cfg, size_t off)
 {
@@ -849,39 +823,24 @@ ncaenrolld_int_at(const struct srv_config *cfg, size_t off)
 	return v;
 }
 
-static const char *
-ncaenrolld_str_at(const struct srv_config *cfg, size_t off)
-{
-	const char	*v;
+/* The names of the changed settings a reload does not apply (srvconf_diff's each). */
+struct ncaenrolld_fixed {
+	char	*buf;
+	size_t	 len, n;
+};
 
-	memcpy(&v, (const char *)cfg + off, sizeof v);
-	return v;
-}
-
-/* The names of the restart-only settings that differ, into buf ("" if none). */
 static void
-ncaenrolld_fixed_changed(const struct srv_config *a, const struct srv_config *b, char *buf,
-    size_t len)
+ncaenrolld_fixed_changed(const char *name, size_t off, void *arg)
 {
-	const char	*x, *y;
-	size_t		 i, n = 0;
-	int		 diff;
+	struct ncaenrolld_fixed	*f = arg;
+	size_t			 i;
 
-	buf[0] = '\0';
-	for (i = 0; i < sizeof ncaenrolld_fixed / sizeof ncaenrolld_fixed[0]; i++) {
-		if (ncaenrolld_fixed[i].string) {
-			x = ncaenrolld_str_at(a, ncaenrolld_fixed[i].off);
-			y = ncaenrolld_str_at(b, ncaenrolld_fixed[i].off);
-			diff = (x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0);
-		} else
-			diff = ncaenrolld_int_at(a, ncaenrolld_fixed[i].off) !=
-			    ncaenrolld_int_at(b, ncaenrolld_fixed[i].off);
-		if (diff && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? ", " : "",
-			    ncaenrolld_fixed[i].name);
-	}
-	if (a->policy.max_body != b->policy.max_body && n < len)
-		(void)snprintf(buf + n, len - n, "%spolicy.max_body", n > 0 ? ", " : "");
+	for (i = 0; i < sizeof ncaenrolld_live / sizeof ncaenrolld_live[0]; i++)
+		if (ncaenrolld_live[i].off == off)
+			return;
+	if (f->n < f->len)
+		f->n += (size_t)snprintf(f->buf + f->n, f->len - f->n, "%s%s",
+		    f->n > 0 ? ", " : "", name);
 }
 
 /* The file and the command line into cfg, as at start: 0, or -1 with a cause. */
@@ -906,11 +865,13 @@ ncaenrolld_load(const struct ncaenrolld_opts *o, struct srv_config *cfg, char **
 static int
 ncaenrolld_reload_config(struct ncaenrolld *d, struct srv_config *fresh, char **cause)
 {
-	char	changed[512];
+	char			changed[512] = "";
+	struct ncaenrolld_fixed	f = { changed, sizeof changed, 0 };
 
 	if (ncaenrolld_load(d->opts, fresh, cause) == -1)
 		return -1;
-	ncaenrolld_fixed_changed(&d->loaded, fresh, changed, sizeof changed);
+	/* every other setting of the file is one only a restart applies */
+	srvconf_diff(&d->loaded, fresh, ncaenrolld_fixed_changed, &f);
 	if (*changed != '\0') {
 		cause_set(cause, "%s changed, which only a restart applies", changed);
 		return -1;
@@ -972,8 +933,7 @@ ncaenrolld_reload(struct ncaenrolld *d)
 	log_info("reload: the TLS certificate %s", tls ? "is the new one (the old one's "
 	    "connections were let finish)" : "is unchanged");
 	ncaenrolld_reload_apply(d, &fresh);
-	(void)snprintf(state, sizeof state, "READY=1\nSTATUS=serving on port %d", d->port);
-	ncaenrolld_notify(state);
+	ncaenrolld_ready(d);
 }
 
 /*
@@ -1100,13 +1060,23 @@ ncaenrolld_log_line(const char *msg)
 	return line;
 }
 
+/* "WHAT://HOST:PORTPATH" on stdout: an IPv6 host in brackets, "*" as 0.0.0.0. printf's. */
+static int
+ncaenrolld_say_url(const char *what, const char *host, int port, const char *path)
+{
+	int	v6 = strchr(host, ':') != NULL;
+
+	return printf("%s://%s%s%s:%d%s\n", what, v6 ? "[" : "",
+	    strcmp(host, "*") == 0 ? "0.0.0.0" : host, v6 ? "]" : "", port, path);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ncaenrolld_opts	 o;
 	struct ncaenrolld	 d;
 	enum log_level		 level = LOGL_INFO;
-	char			*cause = NULL, status[64];
+	char			*cause = NULL;
 	int			 exit_now, curl = 0, rc = NCAENROLLD_EXIT_START;
 
 	memset(&d, 0, sizeof d);
@@ -1161,23 +1131,17 @@ main(int argc, char **argv)
 	 * One write for both lines, the https one first: a reader that waits for it and
 	 * then closes the pipe (ncaenroll --demo) must not make the second one fail.
 	 */
-	if (printf("listening on https://%s%s%s:%d\n", strchr(d.host, ':') ? "[" : "",
-	    strcmp(d.host, "*") == 0 ? "0.0.0.0" : d.host, strchr(d.host, ':') ? "]" : "",
-	    d.port) < 0 || (d.http_plain != NULL &&
-	    printf("publishing on http://%s%s%s:%d\n", strchr(d.http_host, ':') ? "[" : "",
-	    strcmp(d.http_host, "*") == 0 ? "0.0.0.0" : d.http_host,
-	    strchr(d.http_host, ':') ? "]" : "", d.http_port) < 0) ||
-	    (d.http_metrics != NULL &&
-	    printf("metrics on http://%s%s%s:%d/metrics\n", strchr(d.metrics_host, ':') ?
-	    "[" : "", strcmp(d.metrics_host, "*") == 0 ? "0.0.0.0" : d.metrics_host,
-	    strchr(d.metrics_host, ':') ? "]" : "", d.metrics_port) < 0) ||
+	if (ncaenrolld_say_url("listening on https", d.host, d.port, "") < 0 ||
+	    (d.http_plain != NULL &&
+	    ncaenrolld_say_url("publishing on http", d.http_host, d.http_port, "") < 0) ||
+	    (d.http_metrics != NULL && ncaenrolld_say_url("metrics on http", d.metrics_host,
+	    d.metrics_port, "/metrics") < 0) ||
 	    fflush(stdout) == EOF) {
 		log_error("cannot write to stdout: %s", strerror(errno));
 		goto out;
 	}
 	log_info("serving on port %d (%s)", d.port, d.cfg.demo.enabled ? "demo" : "production");
-	(void)snprintf(status, sizeof status, "READY=1\nSTATUS=serving on port %d", d.port);
-	ncaenrolld_notify(status);
+	ncaenrolld_ready(&d);
 	if (ncaenrolld_wait(&d) == -1) {
 		log_error("cannot wait for signals");
 		goto out;

@@ -826,3 +826,41 @@ out_parser:
 	}
 	return rc;
 }
+
+/* srvconf_diff over keys, whose names are under prefix. */
+static void
+conf_diff(const struct conf_key *keys, const char *prefix, const struct srv_config *a,
+    const struct srv_config *b, void (*each)(const char *, size_t, void *), void *arg)
+{
+	const struct conf_key	*k;
+	const char		*x, *y;
+	char			 name[128];
+	size_t			 size;
+
+	for (k = keys; k->name != NULL; k++) {
+		(void)snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "",
+		    k->name);
+		if (k->type == CONF_MAP) {
+			conf_diff(k->sub, name, a, b, each, arg);
+			continue;
+		}
+		if (k->type == CONF_INT || k->type == CONF_BOOL || k->type == CONF_CHOICE ||
+		    k->type == CONF_SIZE) {
+			size = k->type == CONF_SIZE ? sizeof(size_t) : sizeof(int);
+			if (memcmp((const char *)a + k->off, (const char *)b + k->off, size) != 0)
+				each(name, k->off, arg);
+			continue;
+		}
+		memcpy(&x, (const char *)a + k->off, sizeof x);
+		memcpy(&y, (const char *)b + k->off, sizeof y);
+		if ((x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0))
+			each(name, k->off, arg);
+	}
+}
+
+void
+srvconf_diff(const struct srv_config *a, const struct srv_config *b,
+    void (*each)(const char *name, size_t off, void *arg), void *arg)
+{
+	conf_diff(conf_top, "", a, b, each, arg);
+}

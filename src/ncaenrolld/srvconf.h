@@ -23,6 +23,13 @@ int	srvconf_init(struct srv_config *, char **cause);
 /* Reads FILE over what cfg holds (keys absent from the file keep their value). */
 int	srvconf_load(struct srv_config *, const char *file, char **cause);
 void	srvconf_free(struct srv_config *);
+/*
+ * each(name, off, arg) for every setting of the file whose value differs between a and b:
+ * its name as the file writes it ("tls.cert", "policy.threads") and its offset in struct
+ * srv_config. Settings the file cannot hold (clock_file, mail.password) are not compared.
+ */
+void	srvconf_diff(const struct srv_config *a, const struct srv_config *b,
+	    void (*each)(const char *name, size_t off, void *arg), void *arg);
 /* Replaces a string setting (NULL clears it): 0 or -1 on exhaustion of memory. */
 int	srvconf_set(char **field, const char *value, char **cause);
 

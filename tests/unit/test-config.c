@@ -2,7 +2,8 @@
  * test-config — ncaenrolld.yaml: the documented defaults, a full file read back, and every
  * kind of refusal naming FILE:LINE (unknown key, wrong type, out of range, bad syntax,
  * a key twice, demo switches outside a demo, mail without a sender); the mail relay's
- * settings and its password file (0600, one line); the listen syntax.
+ * settings and its password file (0600, one line); the listen syntax; the settings two
+ * readings differ in (a reload's check), named as the file names them.
  */
 #include "config.h"
 
@@ -408,6 +409,37 @@ test_listen_parse(void **state)
 	free(cause);
 }
 
+/* srvconf_diff's each: the names, apart by spaces. */
+static void
+diff_name(const char *name, size_t off, void *arg)
+{
+	char	*buf = arg;
+
+	(void)off;
+	(void)strcat(buf, *buf != '\0' ? " " : "");
+	(void)strcat(buf, name);
+}
+
+static void
+test_diff(void **state)
+{
+	struct fixture		*f = *state;
+	struct srv_config	 b;
+	char			 names[256] = "";
+
+	assert_int_equal(srvconf_init(&b, NULL), 0);
+	srvconf_diff(&f->cfg, &b, diff_name, names);
+	assert_string_equal(names, "");
+	write_file(f, "tls:\n  cert: /x.pem\nstore: postgresql://db/nca\n"
+	    "policy:\n  max_body: 2048\n  threads: 4\n  verification_days: 7\n"
+	    "trusted_proxies: [10.0.0.1]\nmetrics_listen: 127.0.0.1:9100\n");
+	assert_int_equal(srvconf_load(&b, f->file, NULL), 0);
+	srvconf_diff(&f->cfg, &b, diff_name, names);
+	assert_string_equal(names, "metrics_listen tls.cert store policy.verification_days "
+	    "policy.max_body trusted_proxies");
+	srvconf_free(&b);
+}
+
 int
 main(void)
 {
@@ -425,6 +457,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_example_file, setup, teardown),
 		cmocka_unit_test(test_listen_parse),
+		cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

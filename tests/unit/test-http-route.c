@@ -35,12 +35,12 @@ const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
 
 /* http.c counts what it serves (metrics.c, which needs a store): nothing is kept here. */
 void
-metrics_request(struct metrics *m, const void *route, int status, const struct timespec *t0)
+metrics_request(struct metrics *m, const void *route, int status, uint64_t us)
 {
 	(void)m;
 	(void)route;
 	(void)status;
-	(void)t0;
+	(void)us;
 }
 
 void
