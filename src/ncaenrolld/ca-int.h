@@ -44,8 +44,6 @@ int		 ca_x509_hex(const unsigned char *, size_t, int upper, char *out,
 		     size_t outlen);
 int		 ca_x509_spki_digest(EVP_PKEY *, const EVP_MD *, unsigned char *md,
 		     unsigned int *len, char **cause);
-/* The DER ca_x509_spki_digest hashes for an RSA key (malloc'd); NULL for others. */
-unsigned char	*ca_x509_spki_der(EVP_PKEY *, size_t *len);
 int		 ca_x509_set_serial(X509 *, unsigned char serial[CA_SERIAL_LEN],
 		     char **cause);
 int		 ca_x509_set_validity(X509 *, time_t from, time_t to, char **cause);

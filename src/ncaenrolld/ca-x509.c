@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -64,130 +62,27 @@ ca_x509_hex(const unsigned char *p, size_t n, int upper, char *out, size_t outle
 	return 0;
 }
 
-/* Both the key id (SHA-256) and the SKI (SHA-1) hash the whole DER SubjectPublicKeyInfo. */
-/* A DER length of n at p (NULL: only counted): the bytes it takes. */
-static size_t
-ca_x509_der_len(unsigned char *p, size_t n)
-{
-	size_t	k = 0, i, m;
-
-	if (n < 0x80) {
-		if (p != NULL)
-			p[0] = (unsigned char)n;
-		return 1;
-	}
-	for (m = n; m > 0; m >>= 8)
-		k++;
-	if (p != NULL) {
-		p[0] = (unsigned char)(0x80 | k);
-		for (i = 0; i < k; i++)
-			p[1 + i] = (unsigned char)(n >> (8 * (k - 1 - i)));
-	}
-	return 1 + k;
-}
-
-/* A positive INTEGER's DER at p (NULL: only counted); 0 when bn is not positive. */
-static size_t
-ca_x509_der_uint(unsigned char *p, const BIGNUM *bn)
-{
-	size_t	body, pad, h;
-
-	if (BN_is_negative(bn) || BN_is_zero(bn))
-		return 0;
-	body = (size_t)BN_num_bytes(bn);
-	pad = BN_num_bits(bn) % 8 == 0;		/* high bit set: a 0 before it */
-	h = 1 + ca_x509_der_len(NULL, body + pad);
-	if (p != NULL) {
-		p[0] = 0x02;
-		(void)ca_x509_der_len(p + 1, body + pad);
-		if (pad)
-			p[h] = 0;
-		if (BN_bn2bin(bn, p + h + pad) != (int)body)
-			return 0;
-	}
-	return h + pad + body;
-}
-
 /*
- * The SubjectPublicKeyInfo of an RSA key in DER, as i2d_PUBKEY writes it (rsaEncryption,
- * NULL parameters, RSAPublicKey in the BIT STRING), written here from n and e: OpenSSL
- * 3.0's i2d_PUBKEY builds an encoder context on every call (the SPKI digest of each
- * submitted CSR spent 12% of the service's time there, submit_bench.py). NULL when pkey
- * is not RSA, or out of memory; *len its length. test-ca.c compares it with i2d_PUBKEY.
+ * Both the key id (SHA-256) and the SKI (SHA-1) hash the whole DER SubjectPublicKeyInfo.
+ * i2d_PUBKEY is cheap for a request's key (ca-csr.c reads it the legacy way, a few us); it
+ * builds an encoder context only for a key OpenSSL's decoders made, which only the CA's
+ * own certificates' keys are, at start-up.
  */
-static unsigned char *
-ca_x509_rsa_spki(EVP_PKEY *pkey, size_t *len)
-{
-	static const unsigned char alg[] = {	/* SEQUENCE { rsaEncryption, NULL } */
-		0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
-		0x05, 0x00,
-	};
-	BIGNUM		*n = NULL, *e = NULL;
-	unsigned char	*der = NULL, *p;
-	size_t		 ln, le, rsa, bits, all;
-
-	if (!EVP_PKEY_is_a(pkey, "RSA") ||
-	    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
-	    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) != 1 ||
-	    (ln = ca_x509_der_uint(NULL, n)) == 0 || (le = ca_x509_der_uint(NULL, e)) == 0)
-		goto out;
-	rsa = ln + le;				/* RSAPublicKey's contents */
-	bits = 1 + ca_x509_der_len(NULL, rsa) + rsa + 1;	/* BIT STRING's: 0, then it */
-	all = sizeof alg + 1 + ca_x509_der_len(NULL, bits) + bits;
-	if ((der = malloc(1 + ca_x509_der_len(NULL, all) + all)) == NULL)
-		goto out;
-	p = der;
-	*p++ = 0x30;
-	p += ca_x509_der_len(p, all);
-	memcpy(p, alg, sizeof alg);
-	p += sizeof alg;
-	*p++ = 0x03;
-	p += ca_x509_der_len(p, bits);
-	*p++ = 0x00;				/* no unused bits */
-	*p++ = 0x30;
-	p += ca_x509_der_len(p, rsa);
-	p += ca_x509_der_uint(p, n);
-	p += ca_x509_der_uint(p, e);
-	*len = (size_t)(p - der);
-out:
-	BN_free(n);
-	BN_free(e);
-	return der;
-}
-
 int
 ca_x509_spki_digest(EVP_PKEY *pkey, const EVP_MD *md, unsigned char *out, unsigned int *len,
     char **cause)
 {
-	unsigned char	*der = NULL, *own;
-	size_t		 n = 0;
-	int		 i, rc = -1;
+	unsigned char	*der = NULL;
+	int		 n, rc = -1;
 
-	ERR_set_mark();
-	own = ca_x509_rsa_spki(pkey, &n);
-	(void)ERR_pop_to_mark();
-	if (own == NULL) {
-		if ((i = i2d_PUBKEY(pkey, &der)) <= 0) {
-			ca_x509_openssl_cause(cause, _("Cannot encode the public key"));
-			goto out;
-		}
-		n = (size_t)i;
-	}
-	if (EVP_Digest(own != NULL ? own : der, n, out, len, md, NULL) != 1)
+	if ((n = i2d_PUBKEY(pkey, &der)) <= 0)
+		ca_x509_openssl_cause(cause, _("Cannot encode the public key"));
+	else if (EVP_Digest(der, (size_t)n, out, len, md, NULL) != 1)
 		ca_x509_openssl_cause(cause, _("Cannot hash the public key"));
 	else
 		rc = 0;
-out:
-	free(own);
 	OPENSSL_free(der);
 	return rc;
-}
-
-/* For test-ca.c: the SPKI DER this file hashes (malloc'd), or NULL. */
-unsigned char *
-ca_x509_spki_der(EVP_PKEY *pkey, size_t *len)
-{
-	return ca_x509_rsa_spki(pkey, len);
 }
 
 /*

@@ -21,8 +21,8 @@
  *
  * The table of files is the process's own, like SQLite's table of open files: handles of
  * one file are opened by the threads of the pool, the jobs thread and commands alike, and
- * must meet here whoever opened them. It is the one mutable file-scope variable of the
- * service's library, under its own lock.
+ * must meet here whoever opened them. It is one of the service library's two mutable
+ * file-scope variables (ca-keygen.c's pool of keys is the other), under its own lock.
  */
 #include "config.h"
 

@@ -32,7 +32,6 @@
 #include "common/utf8.h"
 #include "ncaenrolld/store-sqlite-int.h"
 
-
 /* The columns of an application at schema version 3 (migration 4 copies them). */
 #define STORE_SQLITE_APP_COLUMNS_3 \
 	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
@@ -658,6 +657,22 @@ store_sqlite_op_begin(struct store_sqlite *s, int *nested, char **cause)
 	return 0;
 }
 
+static int
+store_sqlite_rollback(struct store *st)
+{
+	struct store_sqlite	*s = store_sqlite_of(st);
+	sqlite3_stmt		*q;
+	int			 rc = 0;
+
+	/* nothing open when SQLite has rolled back on its own */
+	if (!sqlite3_get_autocommit(s->db) &&
+	    ((q = store_sqlite_q(s, Q_ROLLBACK, NULL)) == NULL ||
+	    store_sqlite_run(s, q, "rollback", NULL) == -1))
+		rc = -1;
+	(void)store_sqlite_writer_end(s, 0, NULL);
+	return rc;
+}
+
 /* Commits if rc is 0, else rolls back; returns rc, or -1 if the commit failed. */
 int
 store_sqlite_op_end(struct store_sqlite *s, int nested, int rc, char **cause)
@@ -677,13 +692,8 @@ store_sqlite_op_end(struct store_sqlite *s, int nested, int rc, char **cause)
 		if ((st = store_sqlite_q(s, Q_RELEASE, NULL)) == NULL ||
 		    store_sqlite_run(s, st, "release", NULL) == -1)
 			log_warning("the store %s: releasing a savepoint failed", s->path);
-	} else if (!sqlite3_get_autocommit(s->db)) {
-		if ((st = store_sqlite_q(s, Q_ROLLBACK, NULL)) == NULL ||
-		    store_sqlite_run(s, st, "rollback", NULL) == -1)
-			log_warning("the store %s: rollback failed", s->path);
-	}
-	if (!nested)
-		(void)store_sqlite_writer_end(s, 0, NULL);
+	} else if (store_sqlite_rollback(&s->base) == -1)
+		log_warning("the store %s: rollback failed", s->path);
 	return rc;
 }
 
@@ -691,20 +701,13 @@ static int
 store_sqlite_begin(struct store *st, char **cause)
 {
 	struct store_sqlite	*s = store_sqlite_of(st);
-	sqlite3_stmt		*q;
+	int			 nested;
 
 	if (!sqlite3_get_autocommit(s->db)) {
 		cause_set(cause, _("the store %s: a transaction is already open"), s->path);
 		return -1;
 	}
-	if (store_sqlite_writer_begin(s, cause) == -1)
-		return -1;
-	if ((q = store_sqlite_q(s, Q_BEGIN, cause)) == NULL ||
-	    store_sqlite_run(s, q, "begin", cause) == -1) {
-		(void)store_sqlite_writer_end(s, 0, NULL);
-		return -1;
-	}
-	return 0;
+	return store_sqlite_op_begin(s, &nested, cause);	/* not nested: BEGIN IMMEDIATE */
 }
 
 static int
@@ -717,22 +720,6 @@ store_sqlite_commit(struct store *st, char **cause)
 	    store_sqlite_run(s, q, "commit", cause) == -1)
 		return -1;	/* still open: the caller rolls back */
 	return store_sqlite_writer_end(s, 1, cause);
-}
-
-static int
-store_sqlite_rollback(struct store *st)
-{
-	struct store_sqlite	*s = store_sqlite_of(st);
-	sqlite3_stmt		*q;
-	int			 rc = 0;
-
-	/* nothing open when SQLite has rolled back on its own */
-	if (!sqlite3_get_autocommit(s->db) &&
-	    ((q = store_sqlite_q(s, Q_ROLLBACK, NULL)) == NULL ||
-	    store_sqlite_run(s, q, "rollback", NULL) == -1))
-		rc = -1;
-	(void)store_sqlite_writer_end(s, 0, NULL);
-	return rc;
 }
 
 /*
