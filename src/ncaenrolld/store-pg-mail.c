@@ -208,10 +208,6 @@ store_pg_mail_finish(struct store *stp, long long id, enum store_mail_state stat
 	const char	*v[5];
 	long long	 changed = 0;
 
-	if (state == STORE_MAIL_SENDING) {
-		cause_set(cause, "mail %lld: finishing it as still being sent", id);
-		return -1;
-	}
 	v[0] = store_pg_i(b[0], id);
 	v[1] = store_mail_state_wire(state);
 	v[2] = store_pg_i(b[1], (long long)(state == STORE_MAIL_QUEUED ? next_try : now));

@@ -252,10 +252,6 @@ store_sqlite_mail_finish(struct store *stp, long long id, enum store_mail_state 
 	sqlite3_stmt		*st;
 	int			 r;
 
-	if (state == STORE_MAIL_SENDING) {
-		cause_set(cause, "mail %lld: finishing it as still being sent", id);
-		return -1;
-	}
 	if ((st = store_sqlite_mq(s, MQ_FINISH, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "mail_finish", cause,

@@ -549,6 +549,10 @@ int
 store_mail_finish(struct store *s, long long id, enum store_mail_state state,
     time_t next_try, const char *error, time_t now, char **cause)
 {
+	if (state == STORE_MAIL_SENDING) {
+		cause_set(cause, "mail %lld: finishing it as still being sent", id);
+		return -1;
+	}
 	return s->ops->mail_finish(s, id, state, next_try, error, now, cause);
 }
 
