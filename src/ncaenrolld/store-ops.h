@@ -129,4 +129,10 @@ struct store_ops {
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
 
+/*
+ * What a backend's transaction writes besides its SQL, the same in every backend (store.c).
+ */
+/* The notice a move to `to` queues for the applicant ("issued"), NULL: none. */
+const char	*store_mail_on_status(enum app_status to);
+
 #endif

@@ -33,12 +33,6 @@
 	" SELECT number, " notice ", email, COALESCE(NULLIF(lang, ''), 'en'), 'queued'," \
 	" $1::bigint, $1::bigint FROM applications WHERE email IS NOT NULL AND email <> ''"
 
-static const char *const store_pg_mail_on_status[] = {
-	[APP_ISSUED] = "issued",
-	[APP_REJECTED] = "rejected",
-	[APP_CANCELLED] = "cancelled",
-};
-
 int
 store_pg_mail_queue(struct store_pg *s, const char *number, const char *notice,
     time_t now, char **cause)
@@ -56,10 +50,9 @@ int
 store_pg_mail_status(struct store_pg *s, const char *number, enum app_status to,
     time_t now, char **cause)
 {
-	if ((size_t)to >= sizeof store_pg_mail_on_status / sizeof store_pg_mail_on_status[0] ||
-	    store_pg_mail_on_status[to] == NULL)
-		return 0;
-	return store_pg_mail_queue(s, number, store_pg_mail_on_status[to], now, cause);
+	const char	*notice = store_mail_on_status(to);
+
+	return notice != NULL ? store_pg_mail_queue(s, number, notice, now, cause) : 0;
 }
 
 /*

@@ -503,6 +503,21 @@ static const char *const store_mail_states[] = {
 _Static_assert(sizeof store_mail_states / sizeof store_mail_states[0] == STORE_MAIL__MAX,
     "one name per mail state");
 
+/* What each status an application moves to tells its applicant; NULL: nothing. */
+static const char *const store_mail_notices[] = {
+	[APP_ISSUED] = "issued",
+	[APP_REJECTED] = "rejected",
+	[APP_CANCELLED] = "cancelled",
+};
+
+const char *
+store_mail_on_status(enum app_status to)
+{
+	if ((size_t)to >= sizeof store_mail_notices / sizeof store_mail_notices[0])
+		return NULL;
+	return store_mail_notices[to];
+}
+
 void
 store_set_mail(struct store *s, int on)
 {
