@@ -134,5 +134,8 @@ extern const struct store_ops store_pg_ops;
  */
 /* The notice a move to `to` queues for the applicant ("issued"), NULL: none. */
 const char	*store_mail_on_status(enum app_status to);
+/* The times a move to `to` writes: set's own, else now where the move decides or installs. */
+void		 store_app_stamps(const struct store_app *set, enum app_status to, time_t now,
+		    time_t *decided, time_t *installed);
 
 #endif

@@ -463,14 +463,9 @@ store_pg_app_update(struct store_pg *s, const char *number, enum app_status from
 	time_t		 decided, installed;
 	const char	*v[15];
 
+	store_app_stamps(set, to, now, &decided, &installed);
 	if (set == NULL)
 		set = &none;
-	decided = set->decided;
-	if (decided == 0 && (to == APP_ISSUED || to == APP_REJECTED || to == APP_CANCELLED))
-		decided = now;
-	installed = set->installed;
-	if (installed == 0 && to == APP_INSTALLED)
-		installed = now;
 	v[0] = appstatus_wire(to);
 	v[1] = store_pg_i0(b[0], (long long)decided);
 	v[2] = store_pg_i0(b[1], (long long)installed);

@@ -1965,14 +1965,9 @@ store_sqlite_app_update(struct store_sqlite *s, const char *number, enum app_sta
 	time_t		 decided, installed;
 	int		 r;
 
+	store_app_stamps(set, to, now, &decided, &installed);
 	if (set == NULL)
 		set = &none;
-	decided = set->decided;
-	if (decided == 0 && (to == APP_ISSUED || to == APP_REJECTED || to == APP_CANCELLED))
-		decided = now;
-	installed = set->installed;
-	if (installed == 0 && to == APP_INSTALLED)
-		installed = now;
 	if ((st = store_sqlite_q(s, Q_APP_UPDATE, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "app_transition", cause,

@@ -290,6 +290,18 @@ store_app_transition(struct store *s, const char *number, enum app_status from,
 	    current, cause);
 }
 
+void
+store_app_stamps(const struct store_app *set, enum app_status to, time_t now,
+    time_t *decided, time_t *installed)
+{
+	*decided = set != NULL ? set->decided : 0;
+	if (*decided == 0 && (to == APP_ISSUED || to == APP_REJECTED || to == APP_CANCELLED))
+		*decided = now;
+	*installed = set != NULL ? set->installed : 0;
+	if (*installed == 0 && to == APP_INSTALLED)
+		*installed = now;
+}
+
 int
 store_app_numbers(struct store *s, enum app_status status, time_t before, char ***numbers,
     char **cause)
