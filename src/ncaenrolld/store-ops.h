@@ -137,5 +137,7 @@ const char	*store_mail_on_status(enum app_status to);
 /* The times a move to `to` writes: set's own, else now where the move decides or installs. */
 void		 store_app_stamps(const struct store_app *set, enum app_status to, time_t now,
 		    time_t *decided, time_t *installed);
+/* What revoking an application found (or not) in status comes to. */
+enum store_revoke_result store_revoke_judge(int found, enum app_status status);
 
 #endif

@@ -648,10 +648,7 @@ store_pg_revoke_tx(struct store_pg *s, const char *number, const struct revocati
 		return -1;
 	}
 	PQclear(res);
-	*result = status == APP_REVOKED ? STORE_REVOKE_ALREADY :
-	    status != APP_ISSUED && status != APP_INSTALLED ? STORE_REVOKE_REFUSED :
-	    STORE_REVOKE_DONE;
-	if (*result != STORE_REVOKE_DONE)
+	if ((*result = store_revoke_judge(1, status)) != STORE_REVOKE_DONE)
 		return 0;
 	v[0] = number;
 	v[1] = store_pg_i(b[0], (long long)now);

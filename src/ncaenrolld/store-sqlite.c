@@ -2166,10 +2166,7 @@ store_sqlite_revoke_tx(struct store_sqlite *s, const char *number,
 
 	if (store_sqlite_revoke_get(s, number, &status, serial, &found, cause) == -1)
 		return -1;
-	*result = !found ? STORE_REVOKE_NOT_FOUND : status == APP_REVOKED ?
-	    STORE_REVOKE_ALREADY : status != APP_ISSUED && status != APP_INSTALLED ?
-	    STORE_REVOKE_REFUSED : STORE_REVOKE_DONE;
-	if (*result != STORE_REVOKE_DONE)
+	if ((*result = store_revoke_judge(found, status)) != STORE_REVOKE_DONE)
 		return 0;
 	if ((st = store_sqlite_q(s, Q_REVOKE_SET, cause)) == NULL)
 		return -1;

@@ -302,6 +302,18 @@ store_app_stamps(const struct store_app *set, enum app_status to, time_t now,
 		*installed = now;
 }
 
+enum store_revoke_result
+store_revoke_judge(int found, enum app_status status)
+{
+	if (!found)
+		return STORE_REVOKE_NOT_FOUND;
+	if (status == APP_REVOKED)
+		return STORE_REVOKE_ALREADY;
+	if (status != APP_ISSUED && status != APP_INSTALLED)
+		return STORE_REVOKE_REFUSED;
+	return STORE_REVOKE_DONE;
+}
+
 int
 store_app_numbers(struct store *s, enum app_status status, time_t before, char ***numbers,
     char **cause)
