@@ -106,7 +106,8 @@ struct store_ops {
 	int	(*challenge_take)(struct store *, const char *nonce, time_t now,
 		    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found,
 		    char **cause);
-	int	(*cert_status)(struct store *, const char *serial_hex,
+	/* serial: as the CA stores it, 40 upper-case hex digits (store.c folds it) */
+	int	(*cert_status)(struct store *, const char *serial,
 		    struct store_cert_status *out, int *found, char **cause);
 	int	(*revocations)(struct store *, time_t since, struct store_revocation **v,
 		    size_t *n, char **cause);

@@ -741,40 +741,15 @@ store_pg_apps_by_iin(struct store *stp, const char *iin, struct store_app **vp,
 
 /* ---- what CRLs and OCSP read ---- */
 
-/* A serial as the CA stores it: 40 upper-case hex digits; -1 if it cannot be one. */
-static int
-store_pg_serial(const char *hex, char out[41])
-{
-	size_t	len, i;
-
-	while (*hex == '0')
-		hex++;
-	if ((len = strlen(hex)) > 40)
-		return -1;
-	memset(out, '0', 40 - len);
-	for (i = 0; i < len; i++) {
-		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
-			return -1;
-		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
-	}
-	out[40] = '\0';
-	return 0;
-}
-
 int
-store_pg_cert_status(struct store *stp, const char *serial_hex,
+store_pg_cert_status(struct store *stp, const char *serial,
     struct store_cert_status *out, int *found, char **cause)
 {
 	struct store_pg	*s = store_pg_of(stp);
 	PGresult	*res;
-	char		 serial[41];
 	const char	*v[] = { serial };
 	int		 rc = 0;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (serial_hex == NULL || store_pg_serial(serial_hex, serial) == -1)
-		return 0;
 	if ((res = store_pg_exec(s, "cert_status", "SELECT a.number, a.not_after,"
 	    " r.revoked_at, r.reason FROM applications a LEFT JOIN revocations r"
 	    " ON r.serial = $1 WHERE a.serial_auth = $1 OR a.serial_sign = $1 LIMIT 1", 1, v,

@@ -123,7 +123,7 @@ int	store_pg_app_revoke(struct store *, const char *number, const char *reason,
 	    enum store_revoke_result *result, char **cause);
 int	store_pg_apps_by_iin(struct store *, const char *iin, struct store_app **v,
 	    size_t *n, char **cause);
-int	store_pg_cert_status(struct store *, const char *serial_hex,
+int	store_pg_cert_status(struct store *, const char *serial,
 	    struct store_cert_status *out, int *found, char **cause);
 int	store_pg_revocations(struct store *, time_t since, struct store_revocation **v,
 	    size_t *n, char **cause);

@@ -2363,42 +2363,14 @@ store_sqlite_challenge_take(struct store *stp, const char *nonce, time_t now,
 
 /* ---- what CRLs and OCSP read ---- */
 
-/*
- * A serial as the CA stores it (ca-x509.c: 20 octets, 40 upper-case hex digits): case
- * folded, leading zeros as needed. 0, or -1 if it is no serial this CA could have made.
- */
 static int
-store_sqlite_serial(const char *hex, char out[41])
-{
-	size_t	len, i;
-
-	while (*hex == '0')
-		hex++;
-	if ((len = strlen(hex)) > 40)
-		return -1;
-	memset(out, '0', 40 - len);
-	for (i = 0; i < len; i++) {
-		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
-			return -1;
-		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
-	}
-	out[40] = '\0';
-	return 0;
-}
-
-static int
-store_sqlite_cert_status(struct store *stp, const char *serial_hex,
+store_sqlite_cert_status(struct store *stp, const char *serial,
     struct store_cert_status *out, int *found, char **cause)
 {
 	struct store_sqlite	*s = store_sqlite_of(stp);
 	sqlite3_stmt		*st;
-	char			 serial[41];
 	int			 r;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (serial_hex == NULL || store_sqlite_serial(serial_hex, serial) == -1)
-		return 0;
 	if ((st = store_sqlite_q(s, Q_CERT_STATUS, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "cert_status", cause,

@@ -637,11 +637,40 @@ store_mails_free(struct store_mail *v, size_t n)
 	free(v);
 }
 
+/*
+ * A serial as the CA stores it (ca-x509.c: 20 octets, 40 upper-case hex digits): case
+ * folded, leading zeros as needed. 0, or -1 if it is no serial this CA could have made.
+ */
+static int
+store_serial(const char *hex, char out[41])
+{
+	size_t	len, i;
+
+	while (*hex == '0')
+		hex++;
+	if ((len = strlen(hex)) > 40)
+		return -1;
+	memset(out, '0', 40 - len);
+	for (i = 0; i < len; i++) {
+		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
+			return -1;
+		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
+	}
+	out[40] = '\0';
+	return 0;
+}
+
 int
 store_cert_status(struct store *s, const char *serial_hex, struct store_cert_status *out,
     int *found, char **cause)
 {
-	return s->ops->cert_status(s, serial_hex, out, found, cause);
+	char	serial[41];
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (serial_hex == NULL || store_serial(serial_hex, serial) == -1)
+		return 0;
+	return s->ops->cert_status(s, serial, out, found, cause);
 }
 
 int
