@@ -763,7 +763,7 @@ store_pg_cert_status(struct store *stp, const char *serial,
 			rc = -1;
 		} else {
 			out->not_after = (time_t)store_pg_ci(res, 0, 1);
-			out->revoked = !store_pg_cnull(res, 0, 2);
+			out->revoked = !PQgetisnull(res, 0, 2);
 			out->revoked_at = (time_t)store_pg_ci(res, 0, 2);
 			out->crl_reason = (int)store_pg_ci(res, 0, 3);
 			*found = 1;

@@ -70,7 +70,6 @@ int		 store_pg_strv(struct store_pg *, const char *what, const char *sql, int n,
 int		 store_pg_cs(const PGresult *, int row, int col, char **out);
 int		 store_pg_cb(const PGresult *, int row, int col, char *buf, size_t size);
 long long	 store_pg_ci(const PGresult *, int row, int col);
-int		 store_pg_cnull(const PGresult *, int row, int col);
 
 /*
  * One operation's transaction: BEGIN of its own, or a savepoint inside store_begin's.
