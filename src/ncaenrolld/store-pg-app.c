@@ -459,7 +459,7 @@ store_pg_app_update(struct store_pg *s, const char *number, enum app_status from
     char **cause)
 {
 	static const struct store_app none;
-	char		 b[5][24];
+	char		 b[4][24];
 	time_t		 decided, installed;
 	const char	*v[15];
 
