@@ -684,20 +684,13 @@ store_pg_revoke_tx(struct store_pg *s, const char *number, const struct revocati
 }
 
 int
-store_pg_app_revoke(struct store *stp, const char *number, const char *reason,
-    const char *by, const char *actor, const char *detail, time_t now,
-    enum store_revoke_result *result, char **cause)
+store_pg_app_revoke(struct store *stp, const char *number,
+    const struct revocation_kind *k, const char *by, const char *actor, const char *detail,
+    time_t now, enum store_revoke_result *result, char **cause)
 {
-	struct store_pg			*s = store_pg_of(stp);
-	const struct revocation_kind	*k;
-	int				 nested, rc;
+	struct store_pg	*s = store_pg_of(stp);
+	int		 nested, rc;
 
-	*result = STORE_REVOKE_NOT_FOUND;
-	if ((k = revocation_find(reason)) == NULL) {
-		cause_set(cause, _("unknown revocation reason \"%s\""),
-		    reason != NULL ? reason : "");
-		return -1;
-	}
 	if (store_pg_op_begin(s, &nested, 1, cause) == -1)
 		return -1;
 	rc = store_pg_revoke_tx(s, number, k, by, actor, detail, now, result, cause);

@@ -117,9 +117,9 @@ int	store_pg_audit_add(struct store *, time_t at, const char *actor, const char 
 	    const char *number, const char *detail, char **cause);
 int	store_pg_audit_list(struct store *, const char *number, struct store_audit **v,
 	    size_t *n, char **cause);
-int	store_pg_app_revoke(struct store *, const char *number, const char *reason,
-	    const char *by, const char *actor, const char *detail, time_t now,
-	    enum store_revoke_result *result, char **cause);
+int	store_pg_app_revoke(struct store *, const char *number,
+	    const struct revocation_kind *, const char *by, const char *actor,
+	    const char *detail, time_t now, enum store_revoke_result *result, char **cause);
 int	store_pg_apps_by_iin(struct store *, const char *iin, struct store_app **v,
 	    size_t *n, char **cause);
 int	store_pg_cert_status(struct store *, const char *serial,

@@ -2196,20 +2196,13 @@ store_sqlite_revoke_tx(struct store_sqlite *s, const char *number,
 }
 
 static int
-store_sqlite_app_revoke(struct store *stp, const char *number, const char *reason,
-    const char *by, const char *actor, const char *detail, time_t now,
-    enum store_revoke_result *result, char **cause)
+store_sqlite_app_revoke(struct store *stp, const char *number,
+    const struct revocation_kind *k, const char *by, const char *actor, const char *detail,
+    time_t now, enum store_revoke_result *result, char **cause)
 {
-	struct store_sqlite		*s = store_sqlite_of(stp);
-	const struct revocation_kind	*k;
-	int				 nested, rc;
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	int			 nested, rc;
 
-	*result = STORE_REVOKE_NOT_FOUND;
-	if ((k = revocation_find(reason)) == NULL) {
-		cause_set(cause, _("unknown revocation reason \"%s\""),
-		    reason != NULL ? reason : "");
-		return -1;
-	}
 	if (store_sqlite_op_begin(s, &nested, cause) == -1)
 		return -1;
 	rc = store_sqlite_revoke_tx(s, number, k, by, actor, detail, now, result, cause);

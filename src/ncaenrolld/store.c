@@ -14,6 +14,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/revocation.h"
 #include "ncaenrolld/store-ops.h"
 
 static const struct store_ops *const store_backends[] = {
@@ -493,7 +494,15 @@ store_app_revoke(struct store *s, const char *number, const char *reason, const 
     const char *actor, const char *detail, time_t now, enum store_revoke_result *result,
     char **cause)
 {
-	return s->ops->app_revoke(s, number, reason, by, actor, detail, now, result, cause);
+	const struct revocation_kind	*k;
+
+	*result = STORE_REVOKE_NOT_FOUND;
+	if ((k = revocation_find(reason)) == NULL) {
+		cause_set(cause, _("unknown revocation reason \"%s\""),
+		    reason != NULL ? reason : "");
+		return -1;
+	}
+	return s->ops->app_revoke(s, number, k, by, actor, detail, now, result, cause);
 }
 
 int
