@@ -10,6 +10,7 @@
 
 #include "ncaenrolld/store.h"
 
+struct revocation_kind;
 struct store_ops;
 
 struct store {
@@ -85,9 +86,11 @@ struct store_ops {
 		    struct store_app **v, size_t *n, size_t *total, char **cause);
 	int	(*audit_add)(struct store *, time_t at, const char *actor, const char *action,
 		    const char *number, const char *detail, char **cause);
-	int	(*app_revoke)(struct store *, const char *number, const char *reason,
-		    const char *by, const char *actor, const char *detail, time_t now,
-		    enum store_revoke_result *result, char **cause);
+	/* k: the reason, known (store.c looks it up) */
+	int	(*app_revoke)(struct store *, const char *number,
+		    const struct revocation_kind *k, const char *by, const char *actor,
+		    const char *detail, time_t now, enum store_revoke_result *result,
+		    char **cause);
 	int	(*apps_by_iin)(struct store *, const char *iin, struct store_app **v,
 		    size_t *n, char **cause);
 	int	(*mail_queue_due)(struct store *, time_t now, int reminder_days, int *queued,
@@ -106,7 +109,8 @@ struct store_ops {
 	int	(*challenge_take)(struct store *, const char *nonce, time_t now,
 		    char number[REQNUM_LEN + 1], char action[STORE_ACTION_MAX], int *found,
 		    char **cause);
-	int	(*cert_status)(struct store *, const char *serial_hex,
+	/* serial: as the CA stores it, 40 upper-case hex digits (store.c folds it) */
+	int	(*cert_status)(struct store *, const char *serial,
 		    struct store_cert_status *out, int *found, char **cause);
 	int	(*revocations)(struct store *, time_t since, struct store_revocation **v,
 		    size_t *n, char **cause);
@@ -128,5 +132,16 @@ struct store_ops {
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
+
+/*
+ * What a backend's transaction writes besides its SQL, the same in every backend (store.c).
+ */
+/* The notice a move to `to` queues for the applicant ("issued"), NULL: none. */
+const char	*store_mail_on_status(enum app_status to);
+/* The times a move to `to` writes: set's own, else now if the move decides or installs. */
+void		 store_app_stamps(const struct store_app *set, enum app_status to, time_t now,
+		    time_t *decided, time_t *installed);
+/* What revoking an application found (or not) in status comes to. */
+enum store_revoke_result store_revoke_judge(int found, enum app_status status);
 
 #endif

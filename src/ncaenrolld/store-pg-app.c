@@ -459,18 +459,13 @@ store_pg_app_update(struct store_pg *s, const char *number, enum app_status from
     char **cause)
 {
 	static const struct store_app none;
-	char		 b[5][24];
+	char		 b[4][24];
 	time_t		 decided, installed;
 	const char	*v[15];
 
+	store_app_stamps(set, to, now, &decided, &installed);
 	if (set == NULL)
 		set = &none;
-	decided = set->decided;
-	if (decided == 0 && (to == APP_ISSUED || to == APP_REJECTED || to == APP_CANCELLED))
-		decided = now;
-	installed = set->installed;
-	if (installed == 0 && to == APP_INSTALLED)
-		installed = now;
 	v[0] = appstatus_wire(to);
 	v[1] = store_pg_i0(b[0], (long long)decided);
 	v[2] = store_pg_i0(b[1], (long long)installed);
@@ -653,10 +648,7 @@ store_pg_revoke_tx(struct store_pg *s, const char *number, const struct revocati
 		return -1;
 	}
 	PQclear(res);
-	*result = status == APP_REVOKED ? STORE_REVOKE_ALREADY :
-	    status != APP_ISSUED && status != APP_INSTALLED ? STORE_REVOKE_REFUSED :
-	    STORE_REVOKE_DONE;
-	if (*result != STORE_REVOKE_DONE)
+	if ((*result = store_revoke_judge(1, status)) != STORE_REVOKE_DONE)
 		return 0;
 	v[0] = number;
 	v[1] = store_pg_i(b[0], (long long)now);
@@ -692,20 +684,13 @@ store_pg_revoke_tx(struct store_pg *s, const char *number, const struct revocati
 }
 
 int
-store_pg_app_revoke(struct store *stp, const char *number, const char *reason,
-    const char *by, const char *actor, const char *detail, time_t now,
-    enum store_revoke_result *result, char **cause)
+store_pg_app_revoke(struct store *stp, const char *number,
+    const struct revocation_kind *k, const char *by, const char *actor, const char *detail,
+    time_t now, enum store_revoke_result *result, char **cause)
 {
-	struct store_pg			*s = store_pg_of(stp);
-	const struct revocation_kind	*k;
-	int				 nested, rc;
+	struct store_pg	*s = store_pg_of(stp);
+	int		 nested, rc;
 
-	*result = STORE_REVOKE_NOT_FOUND;
-	if ((k = revocation_find(reason)) == NULL) {
-		cause_set(cause, _("unknown revocation reason \"%s\""),
-		    reason != NULL ? reason : "");
-		return -1;
-	}
 	if (store_pg_op_begin(s, &nested, 1, cause) == -1)
 		return -1;
 	rc = store_pg_revoke_tx(s, number, k, by, actor, detail, now, result, cause);
@@ -749,40 +734,15 @@ store_pg_apps_by_iin(struct store *stp, const char *iin, struct store_app **vp,
 
 /* ---- what CRLs and OCSP read ---- */
 
-/* A serial as the CA stores it: 40 upper-case hex digits; -1 if it cannot be one. */
-static int
-store_pg_serial(const char *hex, char out[41])
-{
-	size_t	len, i;
-
-	while (*hex == '0')
-		hex++;
-	if ((len = strlen(hex)) > 40)
-		return -1;
-	memset(out, '0', 40 - len);
-	for (i = 0; i < len; i++) {
-		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
-			return -1;
-		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
-	}
-	out[40] = '\0';
-	return 0;
-}
-
 int
-store_pg_cert_status(struct store *stp, const char *serial_hex,
+store_pg_cert_status(struct store *stp, const char *serial,
     struct store_cert_status *out, int *found, char **cause)
 {
 	struct store_pg	*s = store_pg_of(stp);
 	PGresult	*res;
-	char		 serial[41];
 	const char	*v[] = { serial };
 	int		 rc = 0;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (serial_hex == NULL || store_pg_serial(serial_hex, serial) == -1)
-		return 0;
 	if ((res = store_pg_exec(s, "cert_status", "SELECT a.number, a.not_after,"
 	    " r.revoked_at, r.reason FROM applications a LEFT JOIN revocations r"
 	    " ON r.serial = $1 WHERE a.serial_auth = $1 OR a.serial_sign = $1 LIMIT 1", 1, v,
@@ -796,7 +756,7 @@ store_pg_cert_status(struct store *stp, const char *serial_hex,
 			rc = -1;
 		} else {
 			out->not_after = (time_t)store_pg_ci(res, 0, 1);
-			out->revoked = !store_pg_cnull(res, 0, 2);
+			out->revoked = !PQgetisnull(res, 0, 2);
 			out->revoked_at = (time_t)store_pg_ci(res, 0, 2);
 			out->crl_reason = (int)store_pg_ci(res, 0, 3);
 			*found = 1;

@@ -70,7 +70,6 @@ int		 store_pg_strv(struct store_pg *, const char *what, const char *sql, int n,
 int		 store_pg_cs(const PGresult *, int row, int col, char **out);
 int		 store_pg_cb(const PGresult *, int row, int col, char *buf, size_t size);
 long long	 store_pg_ci(const PGresult *, int row, int col);
-int		 store_pg_cnull(const PGresult *, int row, int col);
 
 /*
  * One operation's transaction: BEGIN of its own, or a savepoint inside store_begin's.
@@ -118,12 +117,12 @@ int	store_pg_audit_add(struct store *, time_t at, const char *actor, const char 
 	    const char *number, const char *detail, char **cause);
 int	store_pg_audit_list(struct store *, const char *number, struct store_audit **v,
 	    size_t *n, char **cause);
-int	store_pg_app_revoke(struct store *, const char *number, const char *reason,
-	    const char *by, const char *actor, const char *detail, time_t now,
-	    enum store_revoke_result *result, char **cause);
+int	store_pg_app_revoke(struct store *, const char *number,
+	    const struct revocation_kind *, const char *by, const char *actor,
+	    const char *detail, time_t now, enum store_revoke_result *result, char **cause);
 int	store_pg_apps_by_iin(struct store *, const char *iin, struct store_app **v,
 	    size_t *n, char **cause);
-int	store_pg_cert_status(struct store *, const char *serial_hex,
+int	store_pg_cert_status(struct store *, const char *serial,
 	    struct store_cert_status *out, int *found, char **cause);
 int	store_pg_revocations(struct store *, time_t since, struct store_revocation **v,
 	    size_t *n, char **cause);

@@ -33,12 +33,6 @@
 	" SELECT number, " notice ", email, COALESCE(NULLIF(lang, ''), 'en'), 'queued'," \
 	" $1::bigint, $1::bigint FROM applications WHERE email IS NOT NULL AND email <> ''"
 
-static const char *const store_pg_mail_on_status[] = {
-	[APP_ISSUED] = "issued",
-	[APP_REJECTED] = "rejected",
-	[APP_CANCELLED] = "cancelled",
-};
-
 int
 store_pg_mail_queue(struct store_pg *s, const char *number, const char *notice,
     time_t now, char **cause)
@@ -56,10 +50,9 @@ int
 store_pg_mail_status(struct store_pg *s, const char *number, enum app_status to,
     time_t now, char **cause)
 {
-	if ((size_t)to >= sizeof store_pg_mail_on_status / sizeof store_pg_mail_on_status[0] ||
-	    store_pg_mail_on_status[to] == NULL)
-		return 0;
-	return store_pg_mail_queue(s, number, store_pg_mail_on_status[to], now, cause);
+	const char	*notice = store_mail_on_status(to);
+
+	return notice != NULL ? store_pg_mail_queue(s, number, notice, now, cause) : 0;
 }
 
 /*
@@ -208,10 +201,6 @@ store_pg_mail_finish(struct store *stp, long long id, enum store_mail_state stat
 	const char	*v[5];
 	long long	 changed = 0;
 
-	if (state == STORE_MAIL_SENDING) {
-		cause_set(cause, "mail %lld: finishing it as still being sent", id);
-		return -1;
-	}
 	v[0] = store_pg_i(b[0], id);
 	v[1] = store_mail_state_wire(state);
 	v[2] = store_pg_i(b[1], (long long)(state == STORE_MAIL_QUEUED ? next_try : now));

@@ -168,12 +168,6 @@ store_pg_t0(const char *v)
 }
 
 int
-store_pg_cnull(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col);
-}
-
-int
 store_pg_cs(const PGresult *res, int row, int col, char **out)
 {
 	*out = NULL;

@@ -64,13 +64,6 @@ static const char *const store_mail_sql[] = {
 _Static_assert(sizeof store_mail_sql / sizeof store_mail_sql[0] == MQ__MAX,
     "one statement per MQ_ name");
 
-/* What each status an application moves to tells its applicant; NULL: nothing. */
-static const char *const store_mail_on_status[] = {
-	[APP_ISSUED] = "issued",
-	[APP_REJECTED] = "rejected",
-	[APP_CANCELLED] = "cancelled",
-};
-
 static sqlite3_stmt *
 store_sqlite_mq(struct store_sqlite *s, enum store_sqlite_mq q, char **cause)
 {
@@ -98,10 +91,9 @@ int
 store_sqlite_mail_status(struct store_sqlite *s, const char *number, enum app_status to,
     time_t now, char **cause)
 {
-	if ((size_t)to >= sizeof store_mail_on_status / sizeof store_mail_on_status[0] ||
-	    store_mail_on_status[to] == NULL)
-		return 0;
-	return store_sqlite_mail_queue(s, number, store_mail_on_status[to], now, cause);
+	const char	*notice = store_mail_on_status(to);
+
+	return notice != NULL ? store_sqlite_mail_queue(s, number, notice, now, cause) : 0;
 }
 
 /* Runs one of the sweep's INSERTs; *added grows by the rows it queued. */
@@ -252,10 +244,6 @@ store_sqlite_mail_finish(struct store *stp, long long id, enum store_mail_state 
 	sqlite3_stmt		*st;
 	int			 r;
 
-	if (state == STORE_MAIL_SENDING) {
-		cause_set(cause, "mail %lld: finishing it as still being sent", id);
-		return -1;
-	}
 	if ((st = store_sqlite_mq(s, MQ_FINISH, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "mail_finish", cause,

@@ -1952,14 +1952,9 @@ store_sqlite_app_update(struct store_sqlite *s, const char *number, enum app_sta
 	time_t		 decided, installed;
 	int		 r;
 
+	store_app_stamps(set, to, now, &decided, &installed);
 	if (set == NULL)
 		set = &none;
-	decided = set->decided;
-	if (decided == 0 && (to == APP_ISSUED || to == APP_REJECTED || to == APP_CANCELLED))
-		decided = now;
-	installed = set->installed;
-	if (installed == 0 && to == APP_INSTALLED)
-		installed = now;
 	if ((st = store_sqlite_q(s, Q_APP_UPDATE, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "app_transition", cause,
@@ -2158,10 +2153,7 @@ store_sqlite_revoke_tx(struct store_sqlite *s, const char *number,
 
 	if (store_sqlite_revoke_get(s, number, &status, serial, &found, cause) == -1)
 		return -1;
-	*result = !found ? STORE_REVOKE_NOT_FOUND : status == APP_REVOKED ?
-	    STORE_REVOKE_ALREADY : status != APP_ISSUED && status != APP_INSTALLED ?
-	    STORE_REVOKE_REFUSED : STORE_REVOKE_DONE;
-	if (*result != STORE_REVOKE_DONE)
+	if ((*result = store_revoke_judge(found, status)) != STORE_REVOKE_DONE)
 		return 0;
 	if ((st = store_sqlite_q(s, Q_REVOKE_SET, cause)) == NULL)
 		return -1;
@@ -2191,20 +2183,13 @@ store_sqlite_revoke_tx(struct store_sqlite *s, const char *number,
 }
 
 static int
-store_sqlite_app_revoke(struct store *stp, const char *number, const char *reason,
-    const char *by, const char *actor, const char *detail, time_t now,
-    enum store_revoke_result *result, char **cause)
+store_sqlite_app_revoke(struct store *stp, const char *number,
+    const struct revocation_kind *k, const char *by, const char *actor, const char *detail,
+    time_t now, enum store_revoke_result *result, char **cause)
 {
-	struct store_sqlite		*s = store_sqlite_of(stp);
-	const struct revocation_kind	*k;
-	int				 nested, rc;
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	int			 nested, rc;
 
-	*result = STORE_REVOKE_NOT_FOUND;
-	if ((k = revocation_find(reason)) == NULL) {
-		cause_set(cause, _("unknown revocation reason \"%s\""),
-		    reason != NULL ? reason : "");
-		return -1;
-	}
 	if (store_sqlite_op_begin(s, &nested, cause) == -1)
 		return -1;
 	rc = store_sqlite_revoke_tx(s, number, k, by, actor, detail, now, result, cause);
@@ -2358,42 +2343,14 @@ store_sqlite_challenge_take(struct store *stp, const char *nonce, time_t now,
 
 /* ---- what CRLs and OCSP read ---- */
 
-/*
- * A serial as the CA stores it (ca-x509.c: 20 octets, 40 upper-case hex digits): case
- * folded, leading zeros as needed. 0, or -1 if it is no serial this CA could have made.
- */
 static int
-store_sqlite_serial(const char *hex, char out[41])
-{
-	size_t	len, i;
-
-	while (*hex == '0')
-		hex++;
-	if ((len = strlen(hex)) > 40)
-		return -1;
-	memset(out, '0', 40 - len);
-	for (i = 0; i < len; i++) {
-		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
-			return -1;
-		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
-	}
-	out[40] = '\0';
-	return 0;
-}
-
-static int
-store_sqlite_cert_status(struct store *stp, const char *serial_hex,
+store_sqlite_cert_status(struct store *stp, const char *serial,
     struct store_cert_status *out, int *found, char **cause)
 {
 	struct store_sqlite	*s = store_sqlite_of(stp);
 	sqlite3_stmt		*st;
-	char			 serial[41];
 	int			 r;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (serial_hex == NULL || store_sqlite_serial(serial_hex, serial) == -1)
-		return 0;
 	if ((st = store_sqlite_q(s, Q_CERT_STATUS, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "cert_status", cause,

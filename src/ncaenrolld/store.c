@@ -14,6 +14,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/revocation.h"
 #include "ncaenrolld/store-ops.h"
 
 static const struct store_ops *const store_backends[] = {
@@ -290,6 +291,30 @@ store_app_transition(struct store *s, const char *number, enum app_status from,
 	    current, cause);
 }
 
+void
+store_app_stamps(const struct store_app *set, enum app_status to, time_t now,
+    time_t *decided, time_t *installed)
+{
+	*decided = set != NULL ? set->decided : 0;
+	if (*decided == 0 && (to == APP_ISSUED || to == APP_REJECTED || to == APP_CANCELLED))
+		*decided = now;
+	*installed = set != NULL ? set->installed : 0;
+	if (*installed == 0 && to == APP_INSTALLED)
+		*installed = now;
+}
+
+enum store_revoke_result
+store_revoke_judge(int found, enum app_status status)
+{
+	if (!found)
+		return STORE_REVOKE_NOT_FOUND;
+	if (status == APP_REVOKED)
+		return STORE_REVOKE_ALREADY;
+	if (status != APP_ISSUED && status != APP_INSTALLED)
+		return STORE_REVOKE_REFUSED;
+	return STORE_REVOKE_DONE;
+}
+
 int
 store_app_numbers(struct store *s, enum app_status status, time_t before, char ***numbers,
     char **cause)
@@ -469,7 +494,15 @@ store_app_revoke(struct store *s, const char *number, const char *reason, const 
     const char *actor, const char *detail, time_t now, enum store_revoke_result *result,
     char **cause)
 {
-	return s->ops->app_revoke(s, number, reason, by, actor, detail, now, result, cause);
+	const struct revocation_kind	*k;
+
+	*result = STORE_REVOKE_NOT_FOUND;
+	if ((k = revocation_find(reason)) == NULL) {
+		cause_set(cause, _("unknown revocation reason \"%s\""),
+		    reason != NULL ? reason : "");
+		return -1;
+	}
+	return s->ops->app_revoke(s, number, k, by, actor, detail, now, result, cause);
 }
 
 int
@@ -502,6 +535,21 @@ static const char *const store_mail_states[] = {
 };
 _Static_assert(sizeof store_mail_states / sizeof store_mail_states[0] == STORE_MAIL__MAX,
     "one name per mail state");
+
+/* What each status an application moves to tells its applicant; NULL: nothing. */
+static const char *const store_mail_notices[] = {
+	[APP_ISSUED] = "issued",
+	[APP_REJECTED] = "rejected",
+	[APP_CANCELLED] = "cancelled",
+};
+
+const char *
+store_mail_on_status(enum app_status to)
+{
+	if ((size_t)to >= sizeof store_mail_notices / sizeof store_mail_notices[0])
+		return NULL;
+	return store_mail_notices[to];
+}
 
 void
 store_set_mail(struct store *s, int on)
@@ -549,6 +597,10 @@ int
 store_mail_finish(struct store *s, long long id, enum store_mail_state state,
     time_t next_try, const char *error, time_t now, char **cause)
 {
+	if (state == STORE_MAIL_SENDING) {
+		cause_set(cause, "mail %lld: finishing it as still being sent", id);
+		return -1;
+	}
 	return s->ops->mail_finish(s, id, state, next_try, error, now, cause);
 }
 
@@ -594,11 +646,40 @@ store_mails_free(struct store_mail *v, size_t n)
 	free(v);
 }
 
+/*
+ * A serial as the CA stores it (ca-x509.c: 20 octets, 40 upper-case hex digits): case
+ * folded, leading zeros as needed. 0, or -1 if it is no serial this CA could have made.
+ */
+static int
+store_serial(const char *hex, char out[41])
+{
+	size_t	len, i;
+
+	while (*hex == '0')
+		hex++;
+	if ((len = strlen(hex)) > 40)
+		return -1;
+	memset(out, '0', 40 - len);
+	for (i = 0; i < len; i++) {
+		if (strchr("0123456789abcdefABCDEF", hex[i]) == NULL)
+			return -1;
+		out[40 - len + i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
+	}
+	out[40] = '\0';
+	return 0;
+}
+
 int
 store_cert_status(struct store *s, const char *serial_hex, struct store_cert_status *out,
     int *found, char **cause)
 {
-	return s->ops->cert_status(s, serial_hex, out, found, cause);
+	char	serial[41];
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (serial_hex == NULL || store_serial(serial_hex, serial) == -1)
+		return 0;
+	return s->ops->cert_status(s, serial, out, found, cause);
 }
 
 int
