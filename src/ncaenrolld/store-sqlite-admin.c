@@ -17,6 +17,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "ncaenrolld/store-sqlite-int.h"
 
 /* Tries of 10 ms while a writer holds what the copy reads (10 s, the busy timeout). */
@@ -36,7 +37,7 @@ store_sqlite_sync(const char *path, int folder, char **cause)
 	fd = open(folder ? dirname(copy) : path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1 || fsync(fd) == -1)
 		cause_set(cause, _("cannot sync %s: %s"), folder ? copy : path,
-		    strerror(errno));
+		    OSERROR(errno));
 	else
 		rc = 0;
 	if (fd != -1)
@@ -56,7 +57,7 @@ store_sqlite_copy(struct store_sqlite *s, const char *tmp, char **cause)
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		cause_set(cause, _("cannot write %s: %s"), tmp,
-		    dst != NULL ? sqlite3_errmsg(dst) : strerror(ENOMEM));
+		    dst != NULL ? sqlite3_errmsg(dst) : OSERROR(ENOMEM));
 		goto out;
 	}
 	if ((b = sqlite3_backup_init(dst, "main", s->db, "main")) == NULL) {
@@ -110,7 +111,7 @@ store_sqlite_backup_to(struct store_sqlite *s, const char *file, int force, char
 	}
 	/* mkstemp makes it 0600: the copy holds what the store holds. */
 	if ((fd = mkstemp(tmp)) == -1) {
-		cause_set(cause, _("cannot write %s: %s"), file, strerror(errno));
+		cause_set(cause, _("cannot write %s: %s"), file, OSERROR(errno));
 		free(tmp);
 		return -1;
 	}
@@ -121,7 +122,7 @@ store_sqlite_backup_to(struct store_sqlite *s, const char *file, int force, char
 	/* link refuses a file made meanwhile; rename replaces, as --force asked. */
 	if (force ? rename(tmp, file) == -1 : link(tmp, file) == -1) {
 		cause_set(cause, errno == EEXIST ? _("%s exists (--force replaces it)") :
-		    _("cannot write %s: %s"), file, strerror(errno));
+		    _("cannot write %s: %s"), file, OSERROR(errno));
 		goto out;
 	}
 	if (store_sqlite_sync(file, 1, cause) == -1)
@@ -129,7 +130,7 @@ store_sqlite_backup_to(struct store_sqlite *s, const char *file, int force, char
 	rc = 0;
 out:
 	if ((rc == -1 || !force) && unlink(tmp) == -1 && errno != ENOENT && rc == 0) {
-		cause_set(cause, _("cannot remove %s: %s"), tmp, strerror(errno));
+		cause_set(cause, _("cannot remove %s: %s"), tmp, OSERROR(errno));
 		rc = -1;
 	}
 	free(tmp);

@@ -38,6 +38,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/oserror.h"
 #include "ncaenrolld/store-sqlite-int.h"
 
 struct store_sqlite_file {
@@ -85,7 +86,7 @@ store_sqlite_file_new(const char *path, const struct stat *sb, char **cause)
 	    (errno = pthread_mutex_init(&f->lock, NULL)) != 0 ||
 	    (errno = pthread_cond_init(&f->synced_cv, NULL)) != 0) {
 		cause_set(cause, _("the store %s: cannot create a lock: %s"), path,
-		    strerror(errno));
+		    OSERROR(errno));
 		free(f->wal);
 		free(f);	/* what was made of the three is not used, and holds nothing */
 		return NULL;
@@ -101,7 +102,7 @@ store_sqlite_file_attach(struct store_sqlite *s, char **cause)
 	int				 rc = -1;
 
 	if (stat(s->path, &sb) == -1) {
-		cause_set(cause, _("the store %s: %s"), s->path, strerror(errno));
+		cause_set(cause, _("the store %s: %s"), s->path, OSERROR(errno));
 		return -1;
 	}
 	(void)pthread_mutex_lock(&store_sqlite_files_lock);
@@ -172,13 +173,13 @@ store_sqlite_writer_begin(struct store_sqlite *s, char **cause)
 	if (mine)
 		return 0;
 	if (clock_gettime(CLOCK_REALTIME, &until) == -1) {
-		cause_set(cause, _("the store %s: the clock: %s"), s->path, strerror(errno));
+		cause_set(cause, _("the store %s: the clock: %s"), s->path, OSERROR(errno));
 		return -1;
 	}
 	until.tv_sec += STORE_SQLITE_BUSY_MS / 1000;
 	if ((e = pthread_mutex_timedlock(&f->writer, &until)) != 0) {
 		cause_set(cause, _("the store %s: another writer held it for %d s: %s"), s->path,
-		    STORE_SQLITE_BUSY_MS / 1000, strerror(e));
+		    STORE_SQLITE_BUSY_MS / 1000, OSERROR(e));
 		return -1;
 	}
 	(void)pthread_mutex_lock(&f->lock);
@@ -221,7 +222,7 @@ store_sqlite_sync(struct store_sqlite_file *f, unsigned long long ticket, char *
 		(void)pthread_cond_broadcast(&f->synced_cv);
 		if (e != 0) {
 			cause_set(cause, _("the store %s: the commit may not be on the disk: %s"),
-			    f->wal, strerror(e));
+			    f->wal, OSERROR(e));
 			rc = -1;
 		}
 	}
