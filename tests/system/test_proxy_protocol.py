@@ -173,3 +173,21 @@ def test_a_list_that_is_not_addresses_is_refused(tmp_path, run):
             "--listen", "127.0.0.1:0", timeout=60)
     assert p.returncode != 0
     assert "trusted_proxies: 'proxy.example' is not an IP address or CIDR block" in p.stderr
+
+
+def test_a_trusted_proxys_bad_header_is_refused_logged_and_counted(tmp_path):
+    """A listed proxy that sends a header of another version is refused, not believed and
+    not served as its own address: said in the log, counted under proxy_header."""
+    from test_service_metrics import scrape
+    svc = trusted(tmp_path, ["127.0.0.1"])
+    try:
+        bad = SIG + bytes([0x31, 0x11]) + struct.pack("!H", 12) + bytes(12)   # version 3
+        with pytest.raises((ssl.SSLError, OSError)):
+            call(svc, "GET", "/api/v1/directories/regions", bad)
+        samples, _ = scrape(svc)
+        assert samples[("ncaenrolld_connections_refused_total",
+                        frozenset({("reason", "proxy_header")}))] == 1, samples
+    finally:
+        svc.stop()
+    assert ("127.0.0.1: connection refused: a trusted proxy sent a PROXY header that is "
+            "not version 2") in svc.stderr, svc.stderr
