@@ -33,7 +33,7 @@ api_registry_limited(struct srv *srv, const struct http_req *req, struct http_re
 	int	retry;
 
 	if (srv_rate_hit(srv, req->client_addr, RATELIMIT_CHECK,
-	    srv->cfg->policy.checks_per_minute, &retry) == 0)
+	    srv_policy(srv)->checks_per_minute, &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
 	    "too many checks from your address; try again in %d seconds", retry);
@@ -93,7 +93,7 @@ api_registry_org_json(const struct store_org *org, const char *token, int lifeti
 enum http_result
 api_registry_bin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
-	const struct srv_policy	*pol = &srv->cfg->policy;
+	const struct srv_policy	*pol = srv_policy(srv);
 	const char		*bin, *cid, *answer;
 	struct problems		 probs;
 	struct store		*st = NULL;

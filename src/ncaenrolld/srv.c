@@ -58,6 +58,55 @@ srv_now(const struct srv *srv)
 	return (time_t)t;
 }
 
+struct srv_policy_kept {
+	struct srv_policy	 policy;
+	struct srv_policy_kept	*next;
+};
+
+const struct srv_policy *
+srv_policy(const struct srv *srv)
+{
+	const struct srv_policy	*p;
+
+	/* acquire: the figures written before srv_policy_set's release are the ones read */
+	p = atomic_load_explicit(&srv->policy, memory_order_acquire);
+	return p != NULL ? p : &srv->cfg->policy;
+}
+
+struct srv_policy *
+srv_policy_new(struct srv *srv, char **cause)
+{
+	struct srv_policy_kept	*k;
+
+	if ((k = malloc(sizeof *k)) == NULL) {
+		cause_set(cause, "out of memory");
+		return NULL;
+	}
+	k->policy = *srv_policy(srv);
+	k->next = srv->policies;
+	srv->policies = k;
+	return &k->policy;
+}
+
+void
+srv_policy_publish(struct srv *srv, const struct srv_policy *p)
+{
+	atomic_store_explicit(&srv->policy, p, memory_order_release);
+}
+
+void
+srv_policy_free(struct srv *srv)
+{
+	struct srv_policy_kept	*k, *next;
+
+	atomic_store_explicit(&srv->policy, NULL, memory_order_relaxed);
+	for (k = srv->policies; k != NULL; k = next) {
+		next = k->next;
+		free(k);
+	}
+	srv->policies = NULL;
+}
+
 struct store_pool *
 srv_pool_new(const char *uri, size_t max, char **cause)
 {

@@ -8,6 +8,7 @@
 #define NCA_SRV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -111,6 +112,7 @@ struct srv_config {
 
 struct store_pool;
 struct operator_ca;
+struct srv_policy_kept;
 struct publish;
 struct mailer;
 struct metrics;
@@ -127,10 +129,25 @@ struct srv {
 	/* the key of the captchas' stored answers: STATE/captcha.key, made at the first
 	 * start (srv_captcha_key) */
 	unsigned char		 captcha_key[CAPTCHA_KEY_LEN];
+	/* the policy a reload applied (srv_policy_set); NULL: cfg->policy, as at start */
+	_Atomic(const struct srv_policy *) policy;
+	struct srv_policy_kept	*policies;	/* srv_policy_new's copies (srv_policy_free) */
 };
 
 /* Now, from the system clock or, in tests, the clock file. */
 time_t		 srv_now(const struct srv *);
+/*
+ * The policy a request reads: one whole set of figures, the start's or the last reload's.
+ * A reload (the main thread, on SIGHUP) takes srv_policy_new, a copy of the current one to
+ * change (NULL with a cause when memory runs out), and srv_policy_publish, which cannot
+ * fail, once the rest of the reload has succeeded. Every copy lives until srv_policy_free,
+ * after every thread that reads them has stopped, since a request may still hold an older
+ * one.
+ */
+const struct srv_policy	*srv_policy(const struct srv *);
+struct srv_policy	*srv_policy_new(struct srv *, char **cause);
+void			 srv_policy_publish(struct srv *, const struct srv_policy *);
+void			 srv_policy_free(struct srv *);
 /*
  * What the background threads (jobs.c, mailer.c) share. srv_sync_init: a mutex and a
  * condition variable on the monotonic clock, for timed waits a clock change cannot
