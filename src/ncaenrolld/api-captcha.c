@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -23,7 +24,9 @@ api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *r
 	const struct srv_policy	*pol = srv_policy(srv);
 	struct captcha		 cap = { 0 };
 	struct store		*st = NULL;
-	char			 id[2 * API_CAPTCHA_ID_BYTES + 1], hash[CAPTCHA_HASH_LEN + 1];
+	char			 id[CAPTCHA_TAG_LEN + 2 * API_CAPTCHA_ID_BYTES + 1];
+	char			 hash[CAPTCHA_HASH_LEN + 1];
+	size_t			 tag = strlen(srv->captcha_tag);
 	char			*cause = NULL;
 	json_t			*bitmap = NULL;
 	time_t			 now = srv_now(srv);
@@ -36,7 +39,9 @@ api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *r
 		resp->retry_after = retry;
 		return 0;
 	}
-	if (srv_random_hex(id, API_CAPTCHA_ID_BYTES, &cause) == -1 ||
+	/* The key's tag, then the random part: srv_captcha_elsewhere reads the tag. */
+	memcpy(id, srv->captcha_tag, tag);
+	if (srv_random_hex(id + tag, API_CAPTCHA_ID_BYTES, &cause) == -1 ||
 	    captcha_make(cfg->demo.fixed_captcha, &cap, &cause) == -1)
 		goto out;
 	if (captcha_hash(srv->captcha_key, id, cap.code, hash) == -1) {

@@ -74,6 +74,13 @@ api_registry_captcha(struct srv *srv, struct store *st, const char *id, const ch
 	}
 	if (!captcha_check(srv->captcha_key, id, answer, hash)) {
 		free(hash);
+		/* Not the person's mistake: never call an answer we cannot judge wrong. */
+		if (srv_captcha_elsewhere(srv, id)) {
+			http_error(resp, 503, "captcha.other_key", NULL, "this picture was drawn "
+			    "by another of the service's instances, whose captcha key differs; "
+			    "the administrator must give them one key");
+			return -1;
+		}
 		http_error(resp, 400, "captcha.wrong", "captcha_answer",
 		    "the code from the picture is wrong; ask for a new captcha");
 		return -1;

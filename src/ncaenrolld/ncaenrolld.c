@@ -715,7 +715,7 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	d->srv.cfg = cfg;
 	/* The CA first: a service without its certificates says so before anything else. */
 	if ((d->srv.ca = ca_load(&cfg->ca, cause)) == NULL ||
-	    srv_captcha_key(cfg->state_dir, d->srv.captcha_key, cause) == -1 ||
+	    srv_captcha_key(&d->srv, cfg->state_dir, cause) == -1 ||
 	    ncaenrolld_operators(&d->srv, cause) == -1 ||
 	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads * 2 + 2,
 	    cause)) == NULL ||

@@ -129,6 +129,8 @@ struct srv {
 	/* the key of the captchas' stored answers: STATE/captcha.key, made at the first
 	 * start (srv_captcha_key) */
 	unsigned char		 captcha_key[CAPTCHA_KEY_LEN];
+	char			 captcha_tag[CAPTCHA_TAG_LEN + 1];	/* "": ids untagged */
+	_Atomic long long	 captcha_elsewhere_said;	/* srv_now of the last line */
 	/* the policy a reload applied (srv_policy_set); NULL: cfg->policy, as at start */
 	_Atomic(const struct srv_policy *) policy;
 	struct srv_policy_kept	*policies;	/* srv_policy_new's copies (srv_policy_free) */
@@ -194,12 +196,17 @@ int		 srv_rate_hit(struct srv *, const char *addr, enum ratelimit_bucket,
 struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);
 void		 srv_pool_free(struct store_pool *);
 /*
- * The captchas' key from STATE/captcha.key (0600, CAPTCHA_KEY_LEN random bytes), made with
- * the OS CSPRNG when there is none yet; a file of another size, not a regular file, or
- * readable by others is refused. 0 or -1.
+ * srv's captcha_key from STATE/captcha.key (0600, CAPTCHA_KEY_LEN random bytes), made with
+ * the OS CSPRNG when there is none yet, and its captcha_tag; a file of another size, not a
+ * regular file, or readable by others is refused. 0 or -1.
  */
-int		 srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN],
-		    char **cause);
+int		 srv_captcha_key(struct srv *, const char *state_dir, char **cause);
+/*
+ * Whether a captcha id whose answer did not match was drawn under another key than srv's
+ * (its tag differs): another instance on the store has its own captcha.key. Said in the
+ * log at most once a minute, as it lasts.
+ */
+int		 srv_captcha_elsewhere(struct srv *, const char *id);
 /* nbytes from the OS CSPRNG as lower-case hex into out (2 * nbytes + 1 bytes): 0 or -1. */
 int		 srv_random_hex(char *out, size_t nbytes, char **cause);
 

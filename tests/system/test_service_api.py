@@ -101,7 +101,7 @@ def test_certificate_names_loopback(demo_service):
 def test_captcha_shape(demo_service):
     cap = demo_service.captcha()
     assert set(cap) == {"id", "width", "height", "bitmap", "expires_in"}
-    assert len(cap["id"]) == 32 and int(cap["id"], 16) >= 0
+    assert len(cap["id"]) == 40 and int(cap["id"], 16) >= 0
     assert cap["expires_in"] == 300
     assert len(cap["bitmap"]) == cap["height"]
     assert all(len(row) == cap["width"] and set(row) <= {"#", "."} for row in cap["bitmap"])
