@@ -235,6 +235,8 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 		rc = 0;
 		goto out;
 	}
+	if (store_app_csrs(st, &c.app, cause) == -1)
+		goto out;
 	/*
 	 * Two approvals racing both reach the CA; the store lets exactly one transition
 	 * win, and the loser's certificates are dropped unstored (never delivered).

@@ -25,7 +25,7 @@
 #define STORE_PG_APP_COLUMNS \
 	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
 	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
-	"storage, lang, csr_auth, csr_sign, key_auth, key_sign, cert_auth, cert_sign, " \
+	"storage, lang, key_auth, key_sign, cert_auth, cert_sign, " \
 	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
 	"reject_code, reject_text, revoked_at, revoke_reason, revoked_by, renews"
 /* The SELECT adds renewed_by, found from the other side. */
@@ -74,8 +74,6 @@ static const struct {
 	STORE_PG_COL(PK_STR, gu_code),
 	STORE_PG_COL(PK_STR, storage),
 	STORE_PG_COL(PK_STR, lang),
-	STORE_PG_COL(PK_STR, csr_auth),
-	STORE_PG_COL(PK_STR, csr_sign),
 	STORE_PG_COL(PK_BUF, key_auth),
 	STORE_PG_COL(PK_BUF, key_sign),
 	STORE_PG_COL(PK_STR, cert_auth),
@@ -94,8 +92,8 @@ static const struct {
 	STORE_PG_COL(PK_BUF, renews),
 };
 #define STORE_PG_APP_NCOLS ((int)(sizeof store_pg_app_cols / sizeof store_pg_app_cols[0]))
-_Static_assert(sizeof store_pg_app_cols / sizeof store_pg_app_cols[0] == 37,
-    "the INSERT sends $1 to $37");
+_Static_assert(sizeof store_pg_app_cols / sizeof store_pg_app_cols[0] == 35,
+    "the INSERT sends $1 to $35");
 
 /* ---- applications: reading and writing rows ---- */
 
@@ -374,6 +372,7 @@ store_pg_app_insert_tx(struct store_pg *s, struct store_app *app, const char *ac
 {
 	char		 number[REQNUM_LEN + 1], b[STORE_PG_APP_NCOLS][24];
 	const char	*v[STORE_PG_APP_NCOLS];
+	const char	*csrs[] = { app->number, app->csr_auth, app->csr_sign };
 	struct store_app row;
 
 	if (store_pg_app_by_keys(s, "SELECT number FROM applications WHERE key_auth = $1"
@@ -400,7 +399,10 @@ store_pg_app_insert_tx(struct store_pg *s, struct store_app *app, const char *ac
 	if (store_pg_run(s, "app_insert", "INSERT INTO applications (" STORE_PG_APP_COLUMNS
 	    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
 	    " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32,"
-	    " $33, $34, $35, $36, $37)", STORE_PG_APP_NCOLS, v, NULL, cause) == -1)
+	    " $33, $34, $35)", STORE_PG_APP_NCOLS, v, NULL, cause) == -1)
+		return -1;
+	if (store_pg_run(s, "app_insert", "INSERT INTO csrs (number, csr_auth, csr_sign)"
+	    " VALUES ($1, $2, $3)", 3, csrs, NULL, cause) == -1)
 		return -1;
 	if (store_pg_event_add(s, app->number, app->created, actor,
 	    appstatus_wire(APP_SUBMITTED), NULL, cause) == -1)
@@ -446,6 +448,39 @@ store_pg_app_get(struct store *stp, const char *number, struct store_app *app, i
 	}
 	free(v);
 	return 0;
+}
+
+int
+store_pg_app_csrs(struct store *stp, struct store_app *app, char **cause)
+{
+	struct store_pg	*s = store_pg_of(stp);
+	const char	*number = app->number;
+	PGresult	*res;
+	int		 rc = -1;
+
+	free(app->csr_auth);
+	free(app->csr_sign);
+	app->csr_auth = app->csr_sign = NULL;
+	if ((res = store_pg_exec(s, "app_csrs", "SELECT csr_auth, csr_sign FROM csrs"
+	    " WHERE number = $1", 1, &number, cause)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0)
+		cause_set(cause, _("the store %s: application %s has no CSRs stored"), s->where,
+		    number);
+	else if (store_pg_cs(res, 0, 0, &app->csr_auth) == -1 ||
+	    store_pg_cs(res, 0, 1, &app->csr_sign) == -1 || app->csr_auth == NULL ||
+	    app->csr_sign == NULL)
+		cause_set(cause, _("the store %s: application %s: cannot read its CSRs"),
+		    s->where, number);
+	else
+		rc = 0;
+	PQclear(res);
+	if (rc == -1) {
+		free(app->csr_auth);
+		free(app->csr_sign);
+		app->csr_auth = app->csr_sign = NULL;
+	}
+	return rc;
 }
 
 /*

@@ -95,6 +95,7 @@ int	store_pg_app_insert(struct store *, struct store_app *, const char *actor,
 	    int *existing, int *key_reused, char **cause);
 int	store_pg_app_get(struct store *, const char *number, struct store_app *, int *found,
 	    char **cause);
+int	store_pg_app_csrs(struct store *, struct store_app *, char **cause);
 int	store_pg_app_transition(struct store *, const char *number, enum app_status from,
 	    enum app_status to, const struct store_app *set, const char *actor,
 	    const char *detail, time_t now, int *won, enum app_status *current, char **cause);

@@ -142,6 +142,14 @@ static const char *const store_pg_migrations[] = {
 	" key TEXT NOT NULL, window_start BIGINT NOT NULL, n INTEGER NOT NULL,"
 	" PRIMARY KEY (key, window_start));"
 	"CREATE INDEX rate_windows_start ON rate_windows (window_start);",
+	/* 3: the CSRs in a table of their own, as SQLite's migration 7 (PostgreSQL already
+	 * kept them out of line, TOASTed: the same shape for both, read by store_app_csrs) */
+	"CREATE TABLE csrs ("
+	" number TEXT PRIMARY KEY REFERENCES applications (number),"
+	" csr_auth TEXT NOT NULL, csr_sign TEXT NOT NULL);"
+	"INSERT INTO csrs (number, csr_auth, csr_sign)"
+	" SELECT number, csr_auth, csr_sign FROM applications ORDER BY seq;"
+	"ALTER TABLE applications DROP COLUMN csr_auth, DROP COLUMN csr_sign;",
 };
 #define STORE_PG_VERSION \
 	((int)(sizeof store_pg_migrations / sizeof store_pg_migrations[0]))
@@ -1052,6 +1060,7 @@ const struct store_ops store_pg_ops = {
 	.rate_take = store_pg_rate_take,
 	.app_insert = store_pg_app_insert,
 	.app_get = store_pg_app_get,
+	.app_csrs = store_pg_app_csrs,
 	.app_transition = store_pg_app_transition,
 	.app_numbers = store_pg_app_numbers,
 	.app_overdue = store_pg_app_overdue,

@@ -208,16 +208,32 @@ static const char *const store_sqlite_migrations[] = {
 	 * the person checks the BIN again (they lived half an hour at most). */
 	("ALTER TABLE tokens ADD COLUMN client TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE tokens ADD COLUMN iin_checks INTEGER NOT NULL DEFAULT 0;"),
+	/* 7: an application's two CSRs (about 2 kB of PEM) in a table of their own. With
+	 * them the row filled most of a 4 KiB page, and every status change (the expiry's,
+	 * sweep_bench.py) rewrote a page per application; without them about 13 share one.
+	 * Only issuance reads them (store_app_csrs). DROP COLUMN rewrites each row without
+	 * them, rowids kept. */
+	"CREATE TABLE csrs ("
+	" number TEXT PRIMARY KEY REFERENCES applications (number),"
+	" csr_auth TEXT NOT NULL, csr_sign TEXT NOT NULL);"
+	"INSERT INTO csrs (number, csr_auth, csr_sign)"
+	" SELECT number, csr_auth, csr_sign FROM applications ORDER BY rowid;"
+	"ALTER TABLE applications DROP COLUMN csr_auth;"
+	"ALTER TABLE applications DROP COLUMN csr_sign;",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
 
 /*
- * The columns of an application, in the order of store_sqlite_app_cols[] below; the
- * SELECT adds renewed_by, found from the other side.
+ * The columns of an application (its CSRs apart, in csrs since migration 7), in the order
+ * of store_sqlite_app_cols[] below; the SELECT adds renewed_by, found from the other side.
  */
-#define STORE_SQLITE_APP_COLUMNS STORE_SQLITE_APP_COLUMNS_3 ", " \
-	"revoked_at, revoke_reason, revoked_by, renews"
+#define STORE_SQLITE_APP_COLUMNS \
+	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
+	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
+	"storage, lang, key_auth, key_sign, cert_auth, cert_sign, " \
+	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
+	"reject_code, reject_text, revoked_at, revoke_reason, revoked_by, renews"
 #define STORE_SQLITE_APP_SELECT STORE_SQLITE_APP_COLUMNS ", " \
 	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
 	" ORDER BY r.created DESC, r.rowid DESC LIMIT 1)"
@@ -275,7 +291,9 @@ static const char *const store_sqlite_sql[] = {
 	[Q_APP_INSERT] = "INSERT INTO applications (" STORE_SQLITE_APP_COLUMNS ") VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
 	    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
-	    " ?34, ?35, ?36, ?37)",
+	    " ?34, ?35)",
+	[Q_CSRS_INSERT] = "INSERT INTO csrs (number, csr_auth, csr_sign) VALUES (?1, ?2, ?3)",
+	[Q_CSRS_GET] = "SELECT csr_auth, csr_sign FROM csrs WHERE number = ?1",
 	[Q_APP_GET] = "SELECT " STORE_SQLITE_APP_SELECT " FROM applications WHERE number = ?1",
 	[Q_APP_UPDATE] = "UPDATE applications SET status = ?1,"
 	    " decided = COALESCE(?2, decided), installed = COALESCE(?3, installed),"
@@ -433,8 +451,6 @@ static const struct {
 	STORE_SQLITE_COL(SK_STR, gu_code),
 	STORE_SQLITE_COL(SK_STR, storage),
 	STORE_SQLITE_COL(SK_STR, lang),
-	STORE_SQLITE_COL(SK_STR, csr_auth),
-	STORE_SQLITE_COL(SK_STR, csr_sign),
 	STORE_SQLITE_COL(SK_BUF, key_auth),
 	STORE_SQLITE_COL(SK_BUF, key_sign),
 	STORE_SQLITE_COL(SK_STR, cert_auth),
@@ -454,8 +470,8 @@ static const struct {
 };
 #define STORE_SQLITE_APP_NCOLS \
 	((int)(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0]))
-_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 37,
-    "Q_APP_INSERT binds ?1 to ?37");
+_Static_assert(sizeof store_sqlite_app_cols / sizeof store_sqlite_app_cols[0] == 35,
+    "Q_APP_INSERT binds ?1 to ?35");
 
 
 /* ---- statements ---- */
@@ -1859,6 +1875,14 @@ store_sqlite_app_insert_tx(struct store_sqlite *s, struct store_app *app,
 		return -1;
 	if (store_sqlite_run(s, st, "app_insert", cause) == -1)
 		return -1;
+	if ((st = store_sqlite_q(s, Q_CSRS_INSERT, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "app_insert", cause,
+	    store_sqlite_bt(st, 1, app->number) || store_sqlite_bt(st, 2, app->csr_auth) ||
+	    store_sqlite_bt(st, 3, app->csr_sign)) == -1)
+		return -1;
+	if (store_sqlite_run(s, st, "app_insert", cause) == -1)
+		return -1;
 	if (store_sqlite_event_add(s, app->number, app->created, actor,
 	    appstatus_wire(APP_SUBMITTED), NULL, cause) == -1)
 		return -1;
@@ -1914,6 +1938,43 @@ store_sqlite_app_get(struct store *stp, const char *number, struct store_app *ap
 	if ((r = store_sqlite_done(s, st, r, "app_get", cause)) == -1) {
 		store_app_free(app);
 		*found = 0;
+	}
+	return r;
+}
+
+static int
+store_sqlite_app_csrs(struct store *stp, struct store_app *app, char **cause)
+{
+	struct store_sqlite	*s = store_sqlite_of(stp);
+	sqlite3_stmt		*st;
+	int			 r;
+
+	free(app->csr_auth);
+	free(app->csr_sign);
+	app->csr_auth = app->csr_sign = NULL;
+	if ((st = store_sqlite_q(s, Q_CSRS_GET, cause)) == NULL)
+		return -1;
+	if (store_sqlite_bound(s, st, "app_csrs", cause,
+	    store_sqlite_bt(st, 1, app->number) != SQLITE_OK) == -1)
+		return -1;
+	if ((r = store_sqlite_step(s, st, "app_csrs", cause)) == 0) {
+		cause_set(cause, _("the store %s: application %s has no CSRs stored"), s->path,
+		    app->number);
+		r = -1;
+	} else if (r == 1) {
+		if (store_sqlite_cs(st, 0, &app->csr_auth) == -1 ||
+		    store_sqlite_cs(st, 1, &app->csr_sign) == -1 ||
+		    app->csr_auth == NULL || app->csr_sign == NULL) {
+			cause_set(cause, _("the store %s: application %s: cannot read its CSRs"),
+			    s->path, app->number);
+			r = -1;
+		} else
+			r = 0;
+	}
+	if ((r = store_sqlite_done(s, st, r, "app_csrs", cause)) == -1) {
+		free(app->csr_auth);
+		free(app->csr_sign);
+		app->csr_auth = app->csr_sign = NULL;
 	}
 	return r;
 }
@@ -2749,6 +2810,7 @@ const struct store_ops store_sqlite_ops = {
 	.sweep = store_sqlite_sweep,
 	.app_insert = store_sqlite_app_insert,
 	.app_get = store_sqlite_app_get,
+	.app_csrs = store_sqlite_app_csrs,
 	.app_transition = store_sqlite_app_transition,
 	.app_numbers = store_sqlite_app_numbers,
 	.app_overdue = store_sqlite_app_overdue,

@@ -305,6 +305,12 @@ store_app_get(struct store *s, const char *number, struct store_app *app, int *f
 }
 
 int
+store_app_csrs(struct store *s, struct store_app *app, char **cause)
+{
+	return s->ops->app_csrs(s, app, cause);
+}
+
+int
 store_app_transition(struct store *s, const char *number, enum app_status from,
     enum app_status to, const struct store_app *set, const char *actor, const char *detail,
     time_t now, int *won, enum app_status *current, char **cause)

@@ -165,7 +165,7 @@ struct store_app {
 	char		*storage;		/* "pc", "etoken72k", "jacarta", "kaztoken", "akey",
 						 * "idcard" */
 	char		*lang;			/* the applicant's language: kk, ru, en */
-	char		*csr_auth, *csr_sign;	/* PEM */
+	char		*csr_auth, *csr_sign;	/* PEM; NULL as read, until store_app_csrs */
 	char		 key_auth[65], key_sign[65];	/* ca_csr_check key ids */
 	/* once issued */
 	char		*cert_auth, *cert_sign;	/* PEM, NULL before */
@@ -200,6 +200,13 @@ int	store_app_insert(struct store *, struct store_app *app, const char *actor,
 	    int *existing, int *key_reused, char **cause);
 int	store_app_get(struct store *, const char *number, struct store_app *, int *found,
 	    char **cause);
+/*
+ * The CSRs are kept apart from the rest of an application (a status change then rewrites
+ * a small row): store_app_get and the lists leave csr_auth and csr_sign NULL, and
+ * store_app_csrs reads them into app (for app->number; freed by store_app_free). An
+ * application without them is an error.
+ */
+int	store_app_csrs(struct store *, struct store_app *app, char **cause);
 
 /*
  * Moves an application from `from` to `to` in one transaction, with a history entry

@@ -2,6 +2,7 @@
  * The store's revocation and renewal on real SQLite files and PostgreSQL databases
  * (teststore.h): SQLite's migration 4 from a version-3
  * store made with the old schema (every row and index kept, foreign keys intact), the
+ * move of the CSRs into a table of their own on both backends (SQLite 7, PostgreSQL 3), the
  * revoke transition and its refusals, what CRLs and OCSP read, single-use challenges,
  * the renewal link and the superseding revocation when a renewal is installed, the
  * certificates of an IIN, CRL numbers that survive a restart.
@@ -233,7 +234,7 @@ test_migrate_from_v3(void **state)
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 3);
 
 	f->st = reopen(f->uri);
-	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 7);
 	/* every row and every event kept, every index there, no foreign key broken */
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"), 3);
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM events"), 4);
@@ -261,10 +262,18 @@ test_migrate_from_v3(void **state)
 	assert_int_equal(got.revoked_at, 0);
 	assert_null(got.revoke_reason);
 	assert_string_equal(got.renews, "");
+	OK(store_app_csrs(f->st, &got, C));	/* migration 7 moved them, each its own */
+	assert_string_equal(got.csr_auth, "CA");
+	assert_string_equal(got.csr_sign, "CS");
 	store_app_free(&got);
 	OK(store_app_get(f->st, "2000-0000-0000-0000-0000-0000-0002", &got, &found, C));
 	assert_string_equal(got.reject_code, "other");
 	assert_string_equal(got.reject_text, "позже");
+	store_app_free(&got);
+	OK(store_app_get(f->st, "2000-0000-0000-0000-0000-0000-0003", &got, &found, C));
+	OK(store_app_csrs(f->st, &got, C));
+	assert_string_equal(got.csr_auth, "CA3");
+	assert_string_equal(got.csr_sign, "CS3");
 	store_app_free(&got);
 
 	/* the new status is allowed, and the foreign keys are enforced again */
@@ -344,23 +353,99 @@ test_migrate_reject_codes_from_v2(void **state)
 	}
 }
 
-/* A fresh store has the latest schema (5) at once. */
+/* A fresh store has the latest schema at once. */
 static void
 test_fresh_schema(void **state)
 {
 	struct teststore_fx	*f = *state;
 
-	if (teststore_is_pg(f->uri)) {	/* 1: SQLite's version 6; 2: rate_windows */
+	/* PostgreSQL 1: SQLite's version 6; 2: rate_windows; 3: csrs (SQLite's 7) */
+	if (teststore_is_pg(f->uri)) {
 		assert_int_equal(count_rows(f->uri,
-		    "SELECT MAX(version) FROM schema_migrations"), 2);
+		    "SELECT MAX(version) FROM schema_migrations"), 3);
 		assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM"
 		    " information_schema.tables WHERE table_name IN"
-		    " ('revocations', 'challenges', 'crl_numbers')"), 3);
+		    " ('revocations', 'challenges', 'crl_numbers', 'csrs')"), 4);
 		return;
 	}
-	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"), 7);
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM sqlite_master WHERE"
-	    " name IN ('revocations', 'challenges', 'crl_numbers')"), 3);
+	    " name IN ('revocations', 'challenges', 'crl_numbers', 'csrs')"), 4);
+}
+
+/* ---- the CSRs apart (SQLite 7, PostgreSQL 3) ---- */
+
+/* The columns of applications named csr_auth or csr_sign. */
+static int
+csr_columns(const char *uri)
+{
+	return count_rows(uri, teststore_is_pg(uri) ? "SELECT COUNT(*) FROM"
+	    " information_schema.columns WHERE table_name = 'applications' AND"
+	    " column_name IN ('csr_auth', 'csr_sign')" : "SELECT COUNT(*) FROM"
+	    " pragma_table_info('applications') WHERE name IN ('csr_auth', 'csr_sign')");
+}
+
+/*
+ * A store of the version before, its applications holding their CSRs in their rows (the
+ * last migration undone, rows kept), is migrated with every CSR moved to its application;
+ * SQLite keeps the store as it was in PATH.before-v7 first.
+ */
+static void
+test_migrate_csrs_apart(void **state)
+{
+	struct teststore_fx	*f = *state;
+	struct store_app	 a, got;
+	char			 csr[2][3][32], *copy = NULL;
+	int			 i, pg = teststore_is_pg(f->uri), found;
+
+	for (i = 0; i < 3; i++) {
+		make_app(&a, i, "871008401427", 1000 + i);
+		snprintf(csr[0][i], sizeof csr[0][i], "CSR-A-%d", i);
+		snprintf(csr[1][i], sizeof csr[1][i], "CSR-S-%d", i);
+		a.csr_auth = csr[0][i];
+		a.csr_sign = csr[1][i];
+		add_app(f->st, &a, i == 1 ? SERIAL_A : NULL, i == 1 ? SERIAL_S : NULL);
+	}
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(csr_columns(f->uri), 0);
+	teststore_exec(f->uri, "ALTER TABLE applications ADD COLUMN csr_auth TEXT NOT NULL"
+	    " DEFAULT '';"
+	    "ALTER TABLE applications ADD COLUMN csr_sign TEXT NOT NULL DEFAULT '';"
+	    "UPDATE applications SET csr_auth = c.csr_auth, csr_sign = c.csr_sign"
+	    " FROM csrs c WHERE c.number = applications.number;"
+	    "DROP TABLE csrs;");
+	teststore_exec(f->uri, pg ? "DELETE FROM schema_migrations WHERE version = 3" :
+	    "DELETE FROM schema_migrations WHERE version = 7");
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"
+	    " WHERE csr_auth LIKE 'CSR-A-%' AND csr_sign LIKE 'CSR-S-%'"), 3);
+
+	f->st = reopen(f->uri);
+	assert_int_equal(count_rows(f->uri, "SELECT MAX(version) FROM schema_migrations"),
+	    pg ? 3 : 7);
+	assert_int_equal(csr_columns(f->uri), 0);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM csrs"), 3);
+	for (i = 0; i < 3; i++) {
+		app_number(a.number, i);
+		OK(store_app_get(f->st, a.number, &got, &found, C));
+		assert_int_equal(found, 1);
+		assert_int_equal(got.status, i == 1 ? APP_ISSUED : APP_SUBMITTED);
+		assert_null(got.csr_auth);
+		OK(store_app_csrs(f->st, &got, C));
+		assert_string_equal(got.csr_auth, csr[0][i]);
+		assert_string_equal(got.csr_sign, csr[1][i]);
+		store_app_free(&got);
+	}
+	if (pg)
+		return;
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_foreign_key_check"),
+	    0);
+	/* the copy before: version 6, the CSRs still in the rows */
+	assert_int_not_equal(asprintf(&copy, "%s.before-v7", f->uri), -1);
+	assert_int_equal(count_rows(copy, "SELECT MAX(version) FROM schema_migrations"), 6);
+	assert_int_equal(count_rows(copy, "SELECT COUNT(*) FROM applications"
+	    " WHERE csr_auth LIKE 'CSR-A-%'"), 3);
+	free(copy);
 }
 
 /* ---- revocation ---- */
@@ -655,6 +740,7 @@ main(void)
 	};
 	const struct CMUnitTest tests[] = {
 		TESTSTORE_CASE(test_fresh_schema),
+		TESTSTORE_CASE(test_migrate_csrs_apart),
 		TESTSTORE_CASE(test_revoke),
 		TESTSTORE_CASE(test_renewal_supersedes),
 		TESTSTORE_CASE(test_renewal_of_revoked),
