@@ -449,6 +449,10 @@ def overdue_backlog(store, n, now, mail=False):
     ic, idl, ie = cols.index("created"), cols.index("deadline"), cols.index("email")
     ins = (f"INSERT INTO applications ({', '.join(cols)}) VALUES "
            f"({', '.join('?' for _ in cols)})")
+    # Since schema 7 the CSRs are a row of their own (csrs); before, in the row.
+    csrs = db.execute("SELECT csr_auth, csr_sign FROM csrs WHERE number = ?",
+                      (row[cols.index("number")],)).fetchone() \
+        if "csr_auth" not in cols else None
     db.execute("BEGIN")
     for i in range(n):
         r = list(row)
@@ -458,6 +462,9 @@ def overdue_backlog(store, n, now, mail=False):
         if not mail:
             r[ie] = None
         db.execute(ins, r)
+        if csrs is not None:
+            db.execute("INSERT INTO csrs (number, csr_auth, csr_sign) VALUES (?, ?, ?)",
+                       (r[ia], *csrs))
         db.execute("INSERT INTO events (number, at, actor, action, detail)"
                    " VALUES (?, ?, 'applicant (127.0.0.1)', 'submitted', NULL)",
                    (r[ia], r[ic]))

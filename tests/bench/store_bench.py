@@ -107,15 +107,15 @@ def fill_sqlite(path, number, rows):
     db.execute("PRAGMA cache_size = -1000000")
     db.execute("PRAGMA foreign_keys = ON")
     cols = {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})") if r[1] != "id"]
-            for t in ("applications", "events", "outbox")}
+            for t in ("applications", "csrs", "events", "outbox")}
     template = db.execute("SELECT at, actor, action, detail FROM audit WHERE number = ?"
                           " ORDER BY id", (number,)).fetchall()
     last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     db.execute("CREATE TEMP TABLE fill (number TEXT, key_auth TEXT, key_sign TEXT)")
     db.execute("BEGIN")
     db.executemany("INSERT INTO fill VALUES (?, ?, ?)", rows)
-    for t, alias in (("applications", "a"), ("events", "e"), ("outbox", "o")):
-        if t == "applications" or cols[t]:
+    for t, alias in (("applications", "a"), ("csrs", "c"), ("events", "e"), ("outbox", "o")):
+        if t == "applications" or cols[t]:     # csrs: schema 7 on
             db.execute(f"INSERT INTO {t} ({', '.join(cols[t])}) SELECT "
                        f"{select_list(cols[t], alias)} FROM fill f, "
                        f"(SELECT * FROM {t} WHERE number = ? ORDER BY rowid) {alias}",
@@ -139,7 +139,7 @@ def fill_postgresql(cluster, db, work, number, rows):
     def q(sql):
         return cluster.query(db, sql)
     cols = {}
-    for t in ("applications", "events", "outbox"):
+    for t in ("applications", "csrs", "events", "outbox"):
         cols[t] = q("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM"
                     " information_schema.columns WHERE table_schema = 'public' AND"
                     f" table_name = '{t}' AND is_identity = 'NO' AND"
@@ -161,8 +161,10 @@ def fill_postgresql(cluster, db, work, number, rows):
     script = ["BEGIN;",
               "CREATE TEMP TABLE fill (number TEXT, key_auth TEXT, key_sign TEXT);",
               f"\\copy fill FROM '{fill_file}'"]
-    for t, alias in (("applications", "a"), ("events", "e"), ("outbox", "o")):
-        order = "seq" if t == "applications" else "id"
+    for t, alias in (("applications", "a"), ("csrs", "c"), ("events", "e"), ("outbox", "o")):
+        if cols[t] == [""]:     # csrs: schema 3 on
+            continue
+        order = {"applications": "seq", "csrs": "number"}.get(t, "id")
         script.append(f"INSERT INTO {t} ({', '.join(cols[t])}) SELECT "
                       f"{select_list(cols[t], alias)} FROM fill f CROSS JOIN "
                       f"(SELECT * FROM {t} WHERE number = '{number}' ORDER BY {order}) "
