@@ -40,6 +40,14 @@
 	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
 	"reject_code, reject_text"
 
+/* The columns of an application at schema version 7 (migration 7 copies them). */
+#define STORE_SQLITE_APP_COLUMNS_7 \
+	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
+	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
+	"storage, lang, key_auth, key_sign, cert_auth, cert_sign, " \
+	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
+	"reject_code, reject_text, revoked_at, revoke_reason, revoked_by, renews"
+
 /*
  * Ordered migrations: element i takes the schema from version i to i + 1, and runs in the
  * same transaction as the row that records it in schema_migrations. Never edit a shipped
@@ -211,15 +219,40 @@ static const char *const store_sqlite_migrations[] = {
 	/* 7: an application's two CSRs (about 2 kB of PEM) in a table of their own. With
 	 * them the row filled most of a 4 KiB page, and every status change (the expiry's,
 	 * sweep_bench.py) rewrote a page per application; without them about 13 share one.
-	 * Only issuance reads them (store_app_csrs). DROP COLUMN rewrites each row without
-	 * them, rowids kept. */
+	 * Only issuance reads them (store_app_csrs). applications is rebuilt as migration 4
+	 * did, every row kept with its rowid and every index made again: ALTER TABLE DROP
+	 * COLUMN would leave each row alone on its mostly empty page. */
 	"CREATE TABLE csrs ("
 	" number TEXT PRIMARY KEY REFERENCES applications (number),"
 	" csr_auth TEXT NOT NULL, csr_sign TEXT NOT NULL);"
 	"INSERT INTO csrs (number, csr_auth, csr_sign)"
 	" SELECT number, csr_auth, csr_sign FROM applications ORDER BY rowid;"
-	"ALTER TABLE applications DROP COLUMN csr_auth;"
-	"ALTER TABLE applications DROP COLUMN csr_sign;",
+	"CREATE TABLE applications_new ("
+	" number TEXT PRIMARY KEY,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('submitted', 'issued', 'installed', 'rejected', 'cancelled', 'revoked')),"
+	" created INTEGER NOT NULL, deadline INTEGER NOT NULL,"
+	" decided INTEGER, installed INTEGER,"
+	" bin TEXT NOT NULL, iin TEXT NOT NULL,"
+	" org_name TEXT, surname TEXT, given_name TEXT, patronymic TEXT, email TEXT,"
+	" role_id TEXT, region_id TEXT, city_id TEXT, gu_code TEXT, storage TEXT, lang TEXT,"
+	" key_auth TEXT NOT NULL UNIQUE, key_sign TEXT NOT NULL UNIQUE,"
+	" cert_auth TEXT, cert_sign TEXT, serial_auth TEXT, serial_sign TEXT,"
+	" not_before INTEGER, not_after INTEGER,"
+	" reject_reason TEXT, install_nonce TEXT, reject_code TEXT, reject_text TEXT,"
+	" revoked_at INTEGER, revoke_reason TEXT, revoked_by TEXT,"
+	" renews TEXT REFERENCES applications (number));"
+	"INSERT INTO applications_new (rowid, " STORE_SQLITE_APP_COLUMNS_7 ")"
+	" SELECT rowid, " STORE_SQLITE_APP_COLUMNS_7 " FROM applications ORDER BY rowid;"
+	"DROP TABLE applications;"
+	"ALTER TABLE applications_new RENAME TO applications;"
+	"CREATE INDEX applications_status_created ON applications (status, created);"
+	"CREATE INDEX applications_status_deadline ON applications (status, deadline);"
+	"CREATE INDEX applications_iin ON applications (iin, created);"
+	"CREATE INDEX applications_renews ON applications (renews);"
+	"CREATE INDEX applications_serial_auth ON applications (serial_auth);"
+	"CREATE INDEX applications_serial_sign ON applications (serial_sign);"
+	"CREATE INDEX applications_not_after ON applications (status, not_after);",
 };
 #define STORE_SQLITE_VERSION \
 	((int)(sizeof store_sqlite_migrations / sizeof store_sqlite_migrations[0]))
@@ -228,12 +261,7 @@ static const char *const store_sqlite_migrations[] = {
  * The columns of an application (its CSRs apart, in csrs since migration 7), in the order
  * of store_sqlite_app_cols[] below; the SELECT adds renewed_by, found from the other side.
  */
-#define STORE_SQLITE_APP_COLUMNS \
-	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
-	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
-	"storage, lang, key_auth, key_sign, cert_auth, cert_sign, " \
-	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
-	"reject_code, reject_text, revoked_at, revoke_reason, revoked_by, renews"
+#define STORE_SQLITE_APP_COLUMNS STORE_SQLITE_APP_COLUMNS_7
 #define STORE_SQLITE_APP_SELECT STORE_SQLITE_APP_COLUMNS ", " \
 	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
 	" ORDER BY r.created DESC, r.rowid DESC LIMIT 1)"

@@ -415,8 +415,10 @@ test_migrate_csrs_apart(void **state)
 	    "UPDATE applications SET csr_auth = c.csr_auth, csr_sign = c.csr_sign"
 	    " FROM csrs c WHERE c.number = applications.number;"
 	    "DROP TABLE csrs;");
+	/* PostgreSQL: its last migration; SQLite's, with rowids apart from the order */
 	teststore_exec(f->uri, pg ? "DELETE FROM schema_migrations WHERE version = 3" :
-	    "DELETE FROM schema_migrations WHERE version = 7");
+	    "DELETE FROM schema_migrations WHERE version = 7;"
+	    "UPDATE applications SET rowid = 10 * rowid + 5;");
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications"
 	    " WHERE csr_auth LIKE 'CSR-A-%' AND csr_sign LIKE 'CSR-S-%'"), 3);
 
@@ -438,6 +440,20 @@ test_migrate_csrs_apart(void **state)
 	}
 	if (pg)
 		return;
+	/* rebuilt: every rowid kept, every index there, no foreign key broken */
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM applications WHERE"
+	    " rowid = 10 * (CAST(substr(number, 31) AS INTEGER) + 1) + 5"), 3);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM sqlite_master WHERE"
+	    " type = 'index' AND tbl_name = 'applications' AND name IN"
+	    " ('applications_status_created', 'applications_status_deadline',"
+	    " 'applications_iin', 'applications_renews', 'applications_serial_auth',"
+	    " 'applications_serial_sign', 'applications_not_after')"), 7);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_index_list("
+	    "'applications') WHERE \"unique\" = 1"), 3);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM sqlite_master WHERE"
+	    " name = 'applications_new'"), 0);
+	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_foreign_key_list("
+	    "'csrs') WHERE \"table\" = 'applications'"), 1);
 	assert_int_equal(count_rows(f->uri, "SELECT COUNT(*) FROM pragma_foreign_key_check"),
 	    0);
 	/* the copy before: version 6, the CSRs still in the rows */
