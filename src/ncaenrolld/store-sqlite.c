@@ -218,7 +218,7 @@ static const char *const store_sqlite_migrations[] = {
 	"ALTER TABLE tokens ADD COLUMN iin_checks INTEGER NOT NULL DEFAULT 0;"),
 	/* 7: an application's two CSRs (about 2 kB of PEM) in a table of their own. With
 	 * them the row filled most of a 4 KiB page, and every status change (the expiry's,
-	 * sweep_bench.py) rewrote a page per application; without them about 13 share one.
+	 * sweep_bench.py) rewrote a page per application; without them about nine share one.
 	 * Only issuance reads them (store_app_csrs). applications is rebuilt as migration 4
 	 * did, every row kept with its rowid and every index made again: ALTER TABLE DROP
 	 * COLUMN would leave each row alone on its mostly empty page. */

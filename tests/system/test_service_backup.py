@@ -13,7 +13,7 @@ import pytest
 
 from service import DEMO_CONFIG_DEFAULT, SANITIZER_MARKS, Service, program, program_env
 
-SCHEMA = 6      # store-sqlite.c's STORE_SQLITE_VERSION
+SCHEMA = 7      # store-sqlite.c's STORE_SQLITE_VERSION
 
 
 def admin(state, *args, config=None, lang="en"):
@@ -153,23 +153,56 @@ def test_backup_says_what_to_use_for_postgresql(tmp_path):
     assert not (tmp_path / "copy.db").exists()
 
 
+def _pubkey(*args, pem):
+    r = subprocess.run(["openssl", *args], input=pem, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def _columns(c, table):
+    return [r[1] for r in c.execute(f"PRAGMA table_info({table})")]
+
+
 def test_a_migration_keeps_the_store_as_it_was(tmp_path):
-    """A store of schema 5 (the last migration undone, rows kept) is copied to
-    ncaenrolld.db.before-v6 before the service migrates it, and the log says so."""
-    from test_ra_service import Desk
+    """A store of schema 6 (migration 7 undone: each application's two CSRs back in its
+    row, rows kept) is copied to ncaenrolld.db.before-v7 before the service migrates it,
+    and the log says so. The application submitted before is approved after it, and its
+    certificates are for the keys of its CSRs."""
+    from test_ra_service import DOCS, Desk
     desk = Desk(tmp_path)
     try:
         number = desk.apply()
+        keys = desk.last_app_dir
     finally:
         desk.stop()
     db = os.path.join(desk.state, "ncaenrolld.db")
     with sqlite3.connect(db) as c:
-        c.executescript("ALTER TABLE tokens DROP COLUMN client;"
-                        "ALTER TABLE tokens DROP COLUMN iin_checks;"
-                        f"DELETE FROM schema_migrations WHERE version = {SCHEMA};")
+        c.executescript(
+            "ALTER TABLE applications ADD COLUMN csr_auth TEXT NOT NULL DEFAULT '';"
+            "ALTER TABLE applications ADD COLUMN csr_sign TEXT NOT NULL DEFAULT '';"
+            "UPDATE applications SET csr_auth = c.csr_auth, csr_sign = c.csr_sign"
+            " FROM csrs c WHERE c.number = applications.number;"
+            "DROP TABLE csrs;"
+            f"DELETE FROM schema_migrations WHERE version = {SCHEMA};")
+        assert c.execute("SELECT COUNT(*) FROM applications WHERE csr_auth LIKE"
+                         " '-----BEGIN CERTIFICATE REQUEST-----%' AND csr_sign LIKE"
+                         " '-----BEGIN CERTIFICATE REQUEST-----%'").fetchone() == (1,)
     c.close()
-    svc = Service(desk.state, config=DEMO_CONFIG_DEFAULT)
-    svc.stop()
+    desk.svc = Service(desk.state, extra=["--test-clock", str(desk.clock)],
+                       config=DEMO_CONFIG_DEFAULT)
+    try:
+        op = desk.operator("aigerim")
+        st, done = desk.ra("POST", f"/applications/{number}/approve", {"documents": DOCS},
+                           cert=op)
+        assert st == 200 and done["status"] == "issued", done
+        st, certs = desk.svc.certificates(number, keys / "auth.key")
+        assert st == 200, certs
+    finally:
+        desk.stop()
+    svc = desk.svc
+    for k in ("auth", "sign"):
+        assert _pubkey("x509", "-noout", "-pubkey", pem=certs[k]["pem"]) == \
+            _pubkey("pkey", "-pubout", pem=(keys / f"{k}.key").read_text()), k
     kept = db + f".before-v{SCHEMA}"
     assert f"copied to {kept} before migrating to version {SCHEMA}" in svc.stderr, \
         svc.stderr
@@ -178,10 +211,13 @@ def test_a_migration_keeps_the_store_as_it_was(tmp_path):
     with sqlite3.connect(f"file:{kept}?mode=ro", uri=True) as c:
         assert c.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == \
             (SCHEMA - 1,)
-        assert "client" not in [r[1] for r in c.execute("PRAGMA table_info(tokens)")]
+        assert "csr_auth" in _columns(c, "applications")
+        assert _columns(c, "csrs") == []
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
         assert c.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == \
             (SCHEMA,)
+        assert "csr_auth" not in _columns(c, "applications")
+        assert c.execute("SELECT COUNT(*) FROM csrs").fetchone() == (1,)
     # a store at the current schema is not copied again
     os.unlink(kept)
     Service(desk.state, config=DEMO_CONFIG_DEFAULT).stop()
