@@ -4,7 +4,8 @@
  * the two certificates of an application (AUTH, SIGN) in the NCA RK "Treasury-Client"
  * profile of nca-facts.md §2, and the CRL. Strings in and out are UTF-8; PEM text out is
  * malloc'd and freed by the caller. Functions return 0 or -1 (NULL) with a cause.
- * Thread-safe after ca_load(): issuing takes an internal lock.
+ * Thread-safe after ca_load(): every signature with the CA's key takes an internal lock
+ * (a token's key is one PKCS#11 session, which one thread at a time may use).
  */
 #ifndef NCA_CA_H
 #define NCA_CA_H
@@ -17,7 +18,10 @@ struct ca;
 /* Where the CA's files are and what its certificates point at. */
 struct ca_config {
 	const char	*cert_file;	/* issuing CA certificate (PEM) */
-	const char	*key_file;	/* its private key (PEM, 0600) */
+	const char	*key_file;	/* its private key (PEM, 0600), or a PKCS#11 URI
+					   (pkcs11:...) naming it on a token */
+	const char	*pkcs11_module;	/* the token's module; NULL: p11_default_module */
+	const char	*key_pin_file;	/* the token's user PIN (0600, ours); a URI's only */
 	const char	*chain_file;	/* issuing CA + root, PEM, served as the chain */
 	const char	*crl_url;	/* CRL distribution point */
 	const char	*delta_crl_url;	/* Freshest CRL */
@@ -61,11 +65,17 @@ int		 ca_demo_root_crl(const char *dir, time_t now, char **cause);
 /*
  * Every URL is required (printable ASCII with a scheme); days of 0 or less mean NCA's
  * calendar years from issue (1 in a folder, 3 on a token; 29 February + 1 year is
- * 28 February). The key must be unencrypted PEM and match cert_file, which must be a CA
- * allowed to sign certificates; chain_file must start with cert_file.
+ * 28 February). The key must be unencrypted PEM, or an RSA key on a PKCS#11 token
+ * (ca-token.c: logged in once with the PIN of key_pin_file), and match cert_file, which
+ * must be a CA allowed to sign certificates; chain_file must start with cert_file.
  */
 struct ca	*ca_load(const struct ca_config *, char **cause);
 void		 ca_free(struct ca *);
+/*
+ * 0 when the CA can sign: always for a key file; for a token's key, while the token
+ * answers in the session it was logged in to. -1 with the cause (for /readyz).
+ */
+int		 ca_ready(struct ca *, char **cause);
 
 /* The chain (issuing CA first, then root) as PEM; owned by the ca, valid until ca_free. */
 const char	*ca_chain_pem(const struct ca *);
