@@ -140,14 +140,15 @@ class Service:
     """One running ncaenrolld --demo on a free loopback port."""
 
     def __init__(self, state, extra=(), config=DEMO_CONFIG_DEFAULT, fixed_captcha=FIXED_CAPTCHA,
-                 timeout=120, demo=True, cafile=None, own_keys=False):
+                 timeout=120, demo=True, cafile=None, own_keys=False, env=None):
         """config: YAML sections as a dict, written next to the state folder and passed
         with --config; by default generous rate limits (tests share one client address),
         None for no file at all (the service's own defaults). demo=False starts a real
         (non-demo) service: config must then name its TLS, CA and store files, and cafile
         the chain that verifies its TLS certificate. own_keys=True: a fresh demo makes its
         own CA keys rather than take the worker's (SEED_KEYS), for a test that needs two
-        services that do not trust each other, or the making itself."""
+        services that do not trust each other, or the making itself. env: more of the
+        service's environment (a token's SOFTHSM2_CONF), never a secret."""
         self.state = str(state)
         os.makedirs(self.state, exist_ok=True)
         fresh = demo and not any(os.path.exists(os.path.join(self.state, f)) for f in SEED_KEYS)
@@ -167,7 +168,7 @@ class Service:
         self.captcha_code = fixed_captcha
         cmd += list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=program_env())
+                                     text=True, env=dict(program_env(), **(env or {})))
         self.stderr = ""
         self.returncode = None
         self.port = self._wait_listening(timeout)
