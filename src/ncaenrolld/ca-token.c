@@ -1,6 +1,6 @@
 /*
  * ca-token — the issuing CA's key on a PKCS#11 token or HSM (ca.key: pkcs11:...), through
- * the same token code as the applicant's and the desk's (enroll/p11.h). At start, in
+ * the same token code as the applicant's and the desk's (p11/p11.h). At start, in
  * order: the URI read, the PIN read from its file (0600, owned by the service's user),
  * one login (a wrong PIN is said and the service stops: no loop ever counts a token's
  * tries down), the one private key the URI names, its public key compared with the CA
@@ -26,7 +26,7 @@
 #include "common/log.h"
 #include "common/privfile.h"
 #include "common/secret.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 #include "ncaenrolld/ca-int.h"
 
 /* What the probe signature at start signs: any bytes; these say whose they are. */

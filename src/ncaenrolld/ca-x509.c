@@ -19,7 +19,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 #include "ncaenrolld/ca-int.h"
 
 /* The operator sees which step failed and OpenSSL's first (root-cause) reason. */

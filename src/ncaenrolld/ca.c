@@ -17,7 +17,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/privfile.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 #include "ncaenrolld/ca-int.h"
 
 #define CA_CHAIN_MAX	(1024 * 1024)

@@ -21,7 +21,7 @@
 #include "common/log.h"
 #include "common/privfile.h"
 #include "common/problem.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 #include "ncaenrolld/proxy.h"
 #include "ncaenrolld/srvconf.h"
 

@@ -26,7 +26,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/secret.h"
-#include "enroll/p11-int.h"
+#include "p11/p11-int.h"
 
 #define P11_FIND_BATCH	32
 

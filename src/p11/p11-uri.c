@@ -13,7 +13,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 
 #define P11_URI_SCHEME	"pkcs11:"
 
