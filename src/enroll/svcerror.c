@@ -57,6 +57,9 @@ static const struct svcerror_code {
 	    "code from a new picture") },
 	{ "captcha.wrong", 0, N_("the code from the picture is wrong; type the code from a "
 	    "new picture") },
+	{ "captcha.other_key", 0, N_("the service's servers do not agree with each other about "
+	    "the pictures (a setting of the service), so the code could not be checked; tell the "
+	    "service's support, then type the code from a new picture") },
 	{ "bin.not_found", 0, N_("there is no organization with this BIN in the register of "
 	    "legal entities; check the BIN") },
 	{ "iin.not_found", 0, N_("there is no person with this IIN in the register of "

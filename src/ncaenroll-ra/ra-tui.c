@@ -75,7 +75,7 @@ ra_tui_fail(struct screen *s, struct failure *err, const char *const *map)
 		screen_set_error(s, field, msg);
 	else
 		screen_message(s, err->kind == FAILURE_REFUSED ? _("Refused") :
-		    err->kind == FAILURE_SERVICE ? _("The service did not answer") :
+		    err->kind == FAILURE_SERVICE ? _("The service could not do it") :
 		    _("This computer could not do it"), msg);
 	failure_free(err);
 	return ACTION_STAY;

@@ -181,7 +181,7 @@ screens_report(struct screen *s, struct failure *err, const char *const *fields)
 		char	*text = screens_support_failure(s, msg, err);
 
 		screen_message(s, err->kind == FAILURE_REFUSED ? _("Refused") :
-		    err->kind == FAILURE_SERVICE ? _("The service did not answer") :
+		    err->kind == FAILURE_SERVICE ? _("The service could not do it") :
 		    _("This computer could not do it"), text != NULL ? text : msg);
 		free(text);
 	}

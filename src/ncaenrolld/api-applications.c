@@ -312,7 +312,7 @@ app_fill(struct app_submit *s, struct store_app *a)
 	memset(a, 0, sizeof *a);
 	a->status = APP_SUBMITTED;
 	a->created = s->now;
-	a->deadline = s->now + (time_t)s->srv->cfg->policy.verification_days * 86400;
+	a->deadline = s->now + (time_t)srv_policy(s->srv)->verification_days * 86400;
 	memcpy(a->bin, s->v[F_BIN], sizeof a->bin);
 	memcpy(a->iin, s->v[F_IIN], sizeof a->iin);
 	/* Cast away const: a is only read by the store; app_submit frees nothing of it. */
@@ -859,7 +859,7 @@ app_lookup_limited(struct srv *srv, const struct http_req *req, struct http_resp
 	int	retry;
 
 	if (srv_rate_hit(srv, api_client(req), RATELIMIT_STATUS,
-	    srv->cfg->policy.status_per_minute, &retry) == 0)
+	    srv_policy(srv)->status_per_minute, &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
 	    "too many requests by request number from your address; try again in %d seconds",

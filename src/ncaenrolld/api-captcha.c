@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -20,22 +21,27 @@ enum http_result
 api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
 	const struct srv_config	*cfg = srv->cfg;
+	const struct srv_policy	*pol = srv_policy(srv);
 	struct captcha		 cap = { 0 };
 	struct store		*st = NULL;
-	char			 id[2 * API_CAPTCHA_ID_BYTES + 1], hash[CAPTCHA_HASH_LEN + 1];
+	char			 id[CAPTCHA_TAG_LEN + 2 * API_CAPTCHA_ID_BYTES + 1];
+	char			 hash[CAPTCHA_HASH_LEN + 1];
+	size_t			 tag = strlen(srv->captcha_tag);
 	char			*cause = NULL;
 	json_t			*bitmap = NULL;
 	time_t			 now = srv_now(srv);
 	int			 retry, rc = -1;
 
 	if (srv_rate_hit(srv, req->client_addr, RATELIMIT_CAPTCHA,
-	    cfg->policy.captcha_per_minute, &retry) == -1) {
+	    pol->captcha_per_minute, &retry) == -1) {
 		http_error(resp, 429, "rate_limited", NULL,
 		    "too many captchas from your address; try again in %d seconds", retry);
 		resp->retry_after = retry;
 		return 0;
 	}
-	if (srv_random_hex(id, API_CAPTCHA_ID_BYTES, &cause) == -1 ||
+	/* The key's tag, then the random part: srv_captcha_elsewhere reads the tag. */
+	memcpy(id, srv->captcha_tag, tag);
+	if (srv_random_hex(id + tag, API_CAPTCHA_ID_BYTES, &cause) == -1 ||
 	    captcha_make(cfg->demo.fixed_captcha, &cap, &cause) == -1)
 		goto out;
 	if (captcha_hash(srv->captcha_key, id, cap.code, hash) == -1) {
@@ -47,11 +53,11 @@ api_captcha_new(struct srv *srv, const struct http_req *req, struct http_resp *r
 		goto out;
 	}
 	if ((st = srv_store_get(srv, &cause)) == NULL ||
-	    store_captcha_put(st, id, hash, now + cfg->policy.captcha_lifetime, &cause) == -1)
+	    store_captcha_put(st, id, hash, now + pol->captcha_lifetime, &cause) == -1)
 		goto out;
 	http_json(resp, 200, json_pack("{s:s, s:i, s:i, s:o, s:i}", "id", id, "width",
 	    cap.width, "height", cap.height, "bitmap", bitmap, "expires_in",
-	    cfg->policy.captcha_lifetime));
+	    pol->captcha_lifetime));
 	bitmap = NULL;
 	rc = 0;
 out:

@@ -181,7 +181,7 @@ api_directories_gu_codes(struct srv *srv, const struct http_req *req,
 	}
 	/* Counted with the registry checks: an answer tells a BIN is registered. */
 	if (srv_rate_hit(srv, req->client_addr, RATELIMIT_CHECK,
-	    srv->cfg->policy.checks_per_minute, &retry) == -1) {
+	    srv_policy(srv)->checks_per_minute, &retry) == -1) {
 		http_error(resp, 429, "rate_limited", NULL,
 		    "too many checks from your address; try again in %d seconds", retry);
 		resp->retry_after = retry;

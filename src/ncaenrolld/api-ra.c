@@ -676,7 +676,7 @@ ra_form_text(struct ra_ctx *c, const struct store_app *a, const char *applicant)
 	    .org_name = a->org_name, .bin = a->bin, .applicant = applicant, .iin = a->iin,
 	    .email = a->email, .role = a->role_id, .region = a->region_id, .city = a->city_id,
 	    .gu_code = a->gu_code, .storage = stg != NULL ? storage_name(stg, "en") : a->storage,
-	    .days = c->srv->cfg->policy.verification_days };
+	    .days = srv_policy(c->srv)->verification_days };
 	if ((form = appform_render(&af, 0, &cause)) == NULL) {
 		log_warning("application form: %s", cause != NULL ? cause : "?");
 		free(cause);

@@ -33,7 +33,7 @@ api_registry_limited(struct srv *srv, const struct http_req *req, struct http_re
 	int	retry;
 
 	if (srv_rate_hit(srv, req->client_addr, RATELIMIT_CHECK,
-	    srv->cfg->policy.checks_per_minute, &retry) == 0)
+	    srv_policy(srv)->checks_per_minute, &retry) == 0)
 		return 0;
 	http_error(resp, 429, "rate_limited", NULL,
 	    "too many checks from your address; try again in %d seconds", retry);
@@ -74,6 +74,13 @@ api_registry_captcha(struct srv *srv, struct store *st, const char *id, const ch
 	}
 	if (!captcha_check(srv->captcha_key, id, answer, hash)) {
 		free(hash);
+		/* Not the person's mistake: never call an answer we cannot judge wrong. */
+		if (srv_captcha_elsewhere(srv, id)) {
+			http_error(resp, 503, "captcha.other_key", NULL, "this picture was drawn "
+			    "by another of the service's instances, whose captcha key differs; "
+			    "the administrator must give them one key");
+			return -1;
+		}
 		http_error(resp, 400, "captcha.wrong", "captcha_answer",
 		    "the code from the picture is wrong; ask for a new captcha");
 		return -1;
@@ -93,7 +100,7 @@ api_registry_org_json(const struct store_org *org, const char *token, int lifeti
 enum http_result
 api_registry_bin_check(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
-	const struct srv_policy	*pol = &srv->cfg->policy;
+	const struct srv_policy	*pol = srv_policy(srv);
 	const char		*bin, *cid, *answer;
 	struct problems		 probs;
 	struct store		*st = NULL;

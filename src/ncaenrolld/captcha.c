@@ -403,6 +403,27 @@ out:
 }
 
 int
+captcha_key_tag(const unsigned char key[CAPTCHA_KEY_LEN], char out[CAPTCHA_TAG_LEN + 1])
+{
+	static const char	 text[] = "ncaenroll-captcha-key-tag-v1";
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[32];
+	size_t			 mdlen = 0, i;
+
+	out[0] = '\0';
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, CAPTCHA_KEY_LEN,
+	    (const unsigned char *)text, sizeof text - 1, md, sizeof md, &mdlen) == NULL ||
+	    mdlen != sizeof md)
+		return -1;
+	for (i = 0; i < CAPTCHA_TAG_LEN / 2; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[CAPTCHA_TAG_LEN] = '\0';
+	return 0;
+}
+
+int
 captcha_check(const unsigned char key[CAPTCHA_KEY_LEN], const char *id, const char *answer,
     const char *stored_hash)
 {

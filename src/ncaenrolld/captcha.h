@@ -19,6 +19,7 @@
 #define CAPTCHA_HEIGHT		16	/* pixels; two per terminal row: 8 rows */
 #define CAPTCHA_HASH_LEN	64	/* hex HMAC-SHA256 */
 #define CAPTCHA_KEY_LEN		32	/* the service's secret, STATE/captcha.key */
+#define CAPTCHA_TAG_LEN		8	/* hex: which key a captcha was drawn under */
 
 struct captcha {
 	char		 code[8];	/* upper case, NUL-terminated */
@@ -63,6 +64,14 @@ json_t	*captcha_bitmap_json(const struct captcha *);
  */
 int	 captcha_hash(const unsigned char key[CAPTCHA_KEY_LEN], const char *id,
 	    const char *answer, char out[CAPTCHA_HASH_LEN + 1]);
+/*
+ * The key's tag: 4 bytes of an HMAC under it of a fixed text, in hex. A captcha id starts
+ * with it, so that an instance whose key differs from the drawing instance's (several on
+ * one store, a key not copied) can say so instead of calling a right answer wrong. It
+ * tells nothing usable about the key. 0, or -1 if OpenSSL fails.
+ */
+int	 captcha_key_tag(const unsigned char key[CAPTCHA_KEY_LEN],
+	    char out[CAPTCHA_TAG_LEN + 1]);
 /* 1 if answer is the one whose MAC is stored under id (constant-time compare), else 0. */
 int	 captcha_check(const unsigned char key[CAPTCHA_KEY_LEN], const char *id,
 	    const char *answer, const char *stored_hash);

@@ -24,15 +24,6 @@ cmd_backup_usage(void)
 	return CMD_EXIT_USAGE;
 }
 
-/* A store by URI with a scheme other than sqlite: (a bare path is SQLite's). */
-static int
-cmd_backup_not_sqlite(const char *uri)
-{
-	size_t	n = strspn(uri, "abcdefghijklmnopqrstuvwxyz");
-
-	return n > 1 && uri[n] == ':' && strncmp(uri, "sqlite:", 7) != 0;
-}
-
 static int
 cmd_backup_exec(struct srv_config *cfg, int argc, char **argv)
 {
@@ -41,6 +32,7 @@ cmd_backup_exec(struct srv_config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store			*st;
+	const char			*kind = store_kind(cfg->store_uri);
 	char				*cause = NULL;
 	int				 c, force = 0, rc;
 
@@ -51,7 +43,7 @@ cmd_backup_exec(struct srv_config *cfg, int argc, char **argv)
 	}
 	if (optind != argc - 1 || *argv[optind] == '\0')
 		return cmd_backup_usage();
-	if (cfg->store_uri != NULL && cmd_backup_not_sqlite(cfg->store_uri)) {
+	if (kind != NULL && strcmp(kind, "sqlite") != 0) {
 		(void)fprintf(stderr, _("ncaenrolld: backup copies only an SQLite store for "
 		    "now; back up a PostgreSQL store with pg_dump (doc/deploy.md)\n"));
 		return CMD_EXIT_FAIL;

@@ -127,7 +127,7 @@ jobs_expire_chunk(struct srv *srv, struct store *st, char **v, size_t n, time_t 
 
 	memset(&none, 0, sizeof none);
 	(void)snprintf(detail, sizeof detail, "not verified within %d days",
-	    srv->cfg->policy.verification_days);
+	    srv_policy(srv)->verification_days);
 	if ((won = calloc(n, 1)) == NULL) {
 		cause_set(cause, "out of memory");
 		return -1;

@@ -24,7 +24,7 @@ mail_deliver_app(struct srv *srv, struct store *st, const struct store_mail *m,
 	enum mail_outcome	 rc = MAIL_RETRY;
 
 	memset(&pdf, 0, sizeof pdf);
-	if (notice_render(n, st, a, m->lang, srv->cfg->policy.verification_days,
+	if (notice_render(n, st, a, m->lang, srv_policy(srv)->verification_days,
 	    srv_now(srv), &subject, &body, cause) == -1)
 		goto out;
 	if (n == NOTICE_RECEIVED &&

@@ -98,7 +98,7 @@ mailpdf_request(const struct srv *srv, struct store *st, const struct store_app 
 	    .org_name = org, .bin = a->bin, .applicant = applicant, .iin = a->iin,
 	    .email = a->email, .role = role, .region = region, .city = city,
 	    .gu_code = a->gu_code, .storage = stg != NULL ? storage_name(stg, lang) :
-	    a->storage, .days = srv->cfg->policy.verification_days };
+	    a->storage, .days = srv_policy(srv)->verification_days };
 	if (org == NULL || role == NULL || region == NULL || city == NULL ||
 	    applicant == NULL)
 		cause_set(cause, "out of memory");

@@ -717,7 +717,7 @@ ncaenrolld_start(struct ncaenrolld *d, char **cause)
 	d->srv.cfg = cfg;
 	/* The CA first: a service without its certificates says so before anything else. */
 	if ((d->srv.ca = ca_load(&cfg->ca, cause)) == NULL ||
-	    srv_captcha_key(cfg->state_dir, d->srv.captcha_key, cause) == -1 ||
+	    srv_captcha_key(&d->srv, cfg->state_dir, cause) == -1 ||
 	    ncaenrolld_operators(&d->srv, cause) == -1 ||
 	    (d->srv.stores = srv_pool_new(cfg->store_uri, (size_t)cfg->policy.threads * 2 + 2,
 	    cause)) == NULL ||
@@ -775,6 +775,7 @@ ncaenrolld_free(struct ncaenrolld *d)
 	metrics_free(d->srv.metrics);		/* after everything that counts */
 	publish_free(d->srv.pub);
 	ratelimit_free(d->srv.ratelimit);
+	srv_policy_free(&d->srv);		/* after every request and round */
 	srv_pool_free(d->srv.stores);
 	ca_free(d->srv.ca);
 	operator_ca_free(d->srv.opca);
@@ -805,8 +806,9 @@ ncaenrolld_ready(const struct ncaenrolld *d)
 	ncaenrolld_notify(state);
 }
 
-/* Settings a reload applies: the policy's figures a request reads each time. */
-#define NCAENROLLD_LIVE(m)	{ "policy." #m, offsetof(struct srv_config, policy.m) }
+/* Settings a reload applies: the policy's figures a request reads each time (off: in
+ * struct srv_policy). */
+#define NCAENROLLD_LIVE(m)	{ "policy." #m, offsetof(struct srv_policy, m) }
 static const struct {
 	const char	*name;
 	size_t		 off;
@@ -817,11 +819,11 @@ static const struct {
 };
 
 static int
-ncaenrolld_int_at(const struct srv_config *cfg, size_t off)
+ncaenrolld_int_at(const struct srv_policy *pol, size_t off)
 {
 	int	v;
 
-	memcpy(&v, (const char *)cfg + off, sizeof v);
+	memcpy(&v, (const char *)pol + off, sizeof v);
 	return v;
 }
 
@@ -838,7 +840,7 @@ ncaenrolld_fixed_changed(const char *name, size_t off, void *arg)
 	size_t			 i;
 
 	for (i = 0; i < sizeof ncaenrolld_live / sizeof ncaenrolld_live[0]; i++)
-		if (ncaenrolld_live[i].off == off)
+		if (offsetof(struct srv_config, policy) + ncaenrolld_live[i].off == off)
 			return;
 	if (f->n < f->len)
 		f->n += (size_t)snprintf(f->buf + f->n, f->len - f->n, "%s%s",
@@ -881,25 +883,31 @@ ncaenrolld_reload_config(struct ncaenrolld *d, struct srv_config *fresh, char **
 	return 0;
 }
 
-/* The policy's live figures from fresh, each change logged; fresh becomes "loaded". */
+/*
+ * The policy's live figures from fresh into pol (srv_policy_new's), each change logged and
+ * published whole: a request reads the old set or the new one, never half of each. fresh
+ * becomes "loaded".
+ */
 static void
-ncaenrolld_reload_apply(struct ncaenrolld *d, struct srv_config *fresh)
+ncaenrolld_reload_apply(struct ncaenrolld *d, struct srv_policy *pol,
+    struct srv_config *fresh)
 {
 	size_t	i, off;
 	int	was, now, n = 0;
 
 	for (i = 0; i < sizeof ncaenrolld_live / sizeof ncaenrolld_live[0]; i++) {
 		off = ncaenrolld_live[i].off;
-		if ((was = ncaenrolld_int_at(&d->cfg, off)) == (now = ncaenrolld_int_at(fresh,
-		    off)))
+		if ((was = ncaenrolld_int_at(pol, off)) ==
+		    (now = ncaenrolld_int_at(&fresh->policy, off)))
 			continue;
-		/* An int a request reads whole: it sees the old figure or the new one. */
-		memcpy((char *)&d->cfg + off, &now, sizeof now);
+		memcpy((char *)pol + off, &now, sizeof now);
 		log_info("reload: %s %d -> %d", ncaenrolld_live[i].name, was, now);
 		n++;
 	}
 	if (n == 0)
 		log_info("reload: the policy is unchanged");
+	else
+		srv_policy_publish(&d->srv, pol);
 	srvconf_free(&d->loaded);
 	d->loaded = *fresh;
 	memset(fresh, 0, sizeof *fresh);
@@ -914,6 +922,7 @@ static void
 ncaenrolld_reload(struct ncaenrolld *d)
 {
 	struct srv_config	 fresh;
+	struct srv_policy	*pol = NULL;
 	struct timespec		 t;
 	char			 state[64], *cause = NULL;
 	int			 tls = 0;
@@ -925,6 +934,7 @@ ncaenrolld_reload(struct ncaenrolld *d)
 	ncaenrolld_notify(state);
 	log_info("reloading on SIGHUP");
 	if (ncaenrolld_reload_config(d, &fresh, &cause) == -1 ||
+	    (pol = srv_policy_new(&d->srv, &cause)) == NULL ||
 	    http_reload(d->http, &tls, &cause) == -1) {
 		log_error("reload refused, the running configuration kept: %s", cause);
 		free(cause);
@@ -934,7 +944,7 @@ ncaenrolld_reload(struct ncaenrolld *d)
 	}
 	log_info("reload: the TLS certificate %s", tls ? "is the new one (the old one's "
 	    "connections were let finish)" : "is unchanged");
-	ncaenrolld_reload_apply(d, &fresh);
+	ncaenrolld_reload_apply(d, pol, &fresh);
 	ncaenrolld_ready(d);
 }
 

@@ -58,6 +58,55 @@ srv_now(const struct srv *srv)
 	return (time_t)t;
 }
 
+struct srv_policy_kept {
+	struct srv_policy	 policy;
+	struct srv_policy_kept	*next;
+};
+
+const struct srv_policy *
+srv_policy(const struct srv *srv)
+{
+	const struct srv_policy	*p;
+
+	/* acquire: the figures written before srv_policy_set's release are the ones read */
+	p = atomic_load_explicit(&srv->policy, memory_order_acquire);
+	return p != NULL ? p : &srv->cfg->policy;
+}
+
+struct srv_policy *
+srv_policy_new(struct srv *srv, char **cause)
+{
+	struct srv_policy_kept	*k;
+
+	if ((k = malloc(sizeof *k)) == NULL) {
+		cause_set(cause, "out of memory");
+		return NULL;
+	}
+	k->policy = *srv_policy(srv);
+	k->next = srv->policies;
+	srv->policies = k;
+	return &k->policy;
+}
+
+void
+srv_policy_publish(struct srv *srv, const struct srv_policy *p)
+{
+	atomic_store_explicit(&srv->policy, p, memory_order_release);
+}
+
+void
+srv_policy_free(struct srv *srv)
+{
+	struct srv_policy_kept	*k, *next;
+
+	atomic_store_explicit(&srv->policy, NULL, memory_order_relaxed);
+	for (k = srv->policies; k != NULL; k = next) {
+		next = k->next;
+		free(k);
+	}
+	srv->policies = NULL;
+}
+
 struct store_pool *
 srv_pool_new(const char *uri, size_t max, char **cause)
 {
@@ -333,10 +382,11 @@ srv_captcha_key_read(int fd, const char *path, unsigned char key[CAPTCHA_KEY_LEN
 }
 
 int
-srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN], char **cause)
+srv_captcha_key(struct srv *srv, const char *state_dir, char **cause)
 {
-	char	*path = NULL;
-	int	 fd = -1, rc = -1;
+	unsigned char	*key = srv->captcha_key;
+	char		*path = NULL;
+	int		 fd = -1, rc = -1;
 
 	if (asprintf(&path, "%s/captcha.key", state_dir) == -1) {
 		path = NULL;
@@ -361,10 +411,34 @@ srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN], char 
 	if ((rc = atomicfile_write(path, key, CAPTCHA_KEY_LEN, 0600, cause)) == 0)
 		log_info("made a new captcha key: %s", path);
 out:
+	if (rc == 0 && captcha_key_tag(key, srv->captcha_tag) == -1) {
+		cause_set(cause, "%s: cannot tag the key (OpenSSL)", path);
+		rc = -1;
+	}
 	if (rc == -1)
 		OPENSSL_cleanse(key, CAPTCHA_KEY_LEN);
 	if (fd != -1)
 		(void)close(fd);
 	free(path);
 	return rc;
+}
+
+int
+srv_captcha_elsewhere(struct srv *srv, const char *id)
+{
+	long long	now, said;
+
+	if (strlen(srv->captcha_tag) != CAPTCHA_TAG_LEN || strlen(id) <= CAPTCHA_TAG_LEN ||
+	    strncmp(id, srv->captcha_tag, CAPTCHA_TAG_LEN) == 0)
+		return 0;
+	/* One line a minute, by whichever request swaps the stamp first. */
+	now = (long long)srv_now(srv);
+	said = atomic_load_explicit(&srv->captcha_elsewhere_said, memory_order_relaxed);
+	if ((said == 0 || now - said >= 60 || now < said) &&
+	    atomic_compare_exchange_strong(&srv->captcha_elsewhere_said, &said, now))
+		log_error("captcha: a picture drawn under another captcha key (tag %.*s, this "
+		    "instance's %s) was answered here: every instance on the store needs the "
+		    "same STATE/captcha.key (doc/deploy.md); until then such answers are "
+		    "refused with captcha.other_key", CAPTCHA_TAG_LEN, id, srv->captcha_tag);
+	return 1;
 }

@@ -8,6 +8,7 @@
 #define NCA_SRV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -114,6 +115,7 @@ struct srv_config {
 
 struct store_pool;
 struct operator_ca;
+struct srv_policy_kept;
 struct publish;
 struct mailer;
 struct metrics;
@@ -130,10 +132,27 @@ struct srv {
 	/* the key of the captchas' stored answers: STATE/captcha.key, made at the first
 	 * start (srv_captcha_key) */
 	unsigned char		 captcha_key[CAPTCHA_KEY_LEN];
+	char			 captcha_tag[CAPTCHA_TAG_LEN + 1];	/* "": ids untagged */
+	_Atomic long long	 captcha_elsewhere_said;	/* srv_now of the last line */
+	/* the policy a reload applied (srv_policy_set); NULL: cfg->policy, as at start */
+	_Atomic(const struct srv_policy *) policy;
+	struct srv_policy_kept	*policies;	/* srv_policy_new's copies (srv_policy_free) */
 };
 
 /* Now, from the system clock or, in tests, the clock file. */
 time_t		 srv_now(const struct srv *);
+/*
+ * The policy a request reads: one whole set of figures, the start's or the last reload's.
+ * A reload (the main thread, on SIGHUP) takes srv_policy_new, a copy of the current one to
+ * change (NULL with a cause when memory runs out), and srv_policy_publish, which cannot
+ * fail, once the rest of the reload has succeeded. Every copy lives until srv_policy_free,
+ * after every thread that reads them has stopped, since a request may still hold an older
+ * one.
+ */
+const struct srv_policy	*srv_policy(const struct srv *);
+struct srv_policy	*srv_policy_new(struct srv *, char **cause);
+void			 srv_policy_publish(struct srv *, const struct srv_policy *);
+void			 srv_policy_free(struct srv *);
 /*
  * What the background threads (jobs.c, mailer.c) share. srv_sync_init: a mutex and a
  * condition variable on the monotonic clock, for timed waits a clock change cannot
@@ -180,12 +199,17 @@ int		 srv_rate_hit(struct srv *, const char *addr, enum ratelimit_bucket,
 struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);
 void		 srv_pool_free(struct store_pool *);
 /*
- * The captchas' key from STATE/captcha.key (0600, CAPTCHA_KEY_LEN random bytes), made with
- * the OS CSPRNG when there is none yet; a file of another size, not a regular file, or
- * readable by others is refused. 0 or -1.
+ * srv's captcha_key from STATE/captcha.key (0600, CAPTCHA_KEY_LEN random bytes), made with
+ * the OS CSPRNG when there is none yet, and its captcha_tag; a file of another size, not a
+ * regular file, or readable by others is refused. 0 or -1.
  */
-int		 srv_captcha_key(const char *state_dir, unsigned char key[CAPTCHA_KEY_LEN],
-		    char **cause);
+int		 srv_captcha_key(struct srv *, const char *state_dir, char **cause);
+/*
+ * Whether a captcha id whose answer did not match was drawn under another key than srv's
+ * (its tag differs): another instance on the store has its own captcha.key. Said in the
+ * log at most once a minute, as it lasts.
+ */
+int		 srv_captcha_elsewhere(struct srv *, const char *id);
 /* nbytes from the OS CSPRNG as lower-case hex into out (2 * nbytes + 1 bytes): 0 or -1. */
 int		 srv_random_hex(char *out, size_t nbytes, char **cause);
 

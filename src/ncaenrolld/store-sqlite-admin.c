@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cause.h"
 #include "common/i18n.h"
+#include "common/log.h"
 #include "common/oserror.h"
 #include "ncaenrolld/store-sqlite-int.h"
 
@@ -94,6 +97,104 @@ out:
 	return rc;
 }
 
+/* Whether name is base + "." + mkstemp's six letters. */
+static int
+store_sqlite_is_tmp(const char *name, const char *base)
+{
+	size_t	n = strlen(base);
+
+	return strncmp(name, base, n) == 0 && name[n] == '.' && strlen(name + n + 1) == 6 &&
+	    strspn(name + n + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789") == 6;
+}
+
+/* path (a copy's temporary file) and its journal, if nobody holds path's lock. */
+static void
+store_sqlite_sweep_one(const char *path)
+{
+	struct stat	 sb;
+	char		*journal = NULL;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		if (unlink(path) == 0)
+			log_warning(_("removed %s, the temporary file of a copy of the store "
+			    "that was cut short"), path);
+		if (asprintf(&journal, "%s-journal", path) != -1)
+			(void)unlink(journal);
+		free(journal);
+	}
+	(void)close(fd);
+}
+
+/*
+ * A copy cut short (the process killed, the machine down) leaves FILE.XXXXXX beside FILE,
+ * a whole store's data. Its writer holds a lock on it while it lives (flock, which SQLite's
+ * own locks do not touch), so the next copy to FILE removes each one nobody holds.
+ */
+static void
+store_sqlite_sweep(const char *file)
+{
+	char		*a = NULL, *b = NULL, *path = NULL;
+	const char	*folder, *base;
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((a = strdup(file)) == NULL || (b = strdup(file)) == NULL)
+		goto out;
+	folder = dirname(a);
+	base = basename(b);
+	if ((d = opendir(folder)) == NULL)
+		goto out;
+	while ((e = readdir(d)) != NULL) {
+		if (!store_sqlite_is_tmp(e->d_name, base) ||
+		    asprintf(&path, "%s/%s", folder, e->d_name) == -1)
+			continue;
+		store_sqlite_sweep_one(path);
+		free(path);
+	}
+	(void)closedir(d);
+out:
+	free(a);
+	free(b);
+}
+
+/* The temporary file beside file, made and locked (store_sqlite_sweep): its fd, or -1. */
+static int
+store_sqlite_tmp(const char *file, char **tmp, char **cause)
+{
+	struct stat	 a, b;
+	int		 fd;
+
+	if (asprintf(tmp, "%s.XXXXXX", file) == -1) {
+		*tmp = NULL;
+		cause_set(cause, _("out of memory"));
+		return -1;
+	}
+	/* mkstemp makes it 0600: the copy holds what the store holds. */
+	if ((fd = mkstemp(*tmp)) == -1) {
+		cause_set(cause, _("cannot write %s: %s"), file, OSERROR(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	/* Another copy's sweep may have taken it between mkstemp and the lock. */
+	errno = 0;
+	if (flock(fd, LOCK_EX) == -1 || fstat(fd, &a) == -1 || stat(*tmp, &b) == -1 ||
+	    a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+		cause_set(cause, _("cannot write %s: %s"), *tmp, OSERROR(errno != 0 ? errno :
+		    ENOENT));
+		(void)close(fd);
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	return fd;
+}
+
 int
 store_sqlite_backup_to(struct store_sqlite *s, const char *file, int force, char **cause)
 {
@@ -105,17 +206,9 @@ store_sqlite_backup_to(struct store_sqlite *s, const char *file, int force, char
 		cause_set(cause, _("%s exists (--force replaces it)"), file);
 		return -1;
 	}
-	if (asprintf(&tmp, "%s.XXXXXX", file) == -1) {
-		cause_set(cause, _("out of memory"));
+	store_sqlite_sweep(file);
+	if ((fd = store_sqlite_tmp(file, &tmp, cause)) == -1)
 		return -1;
-	}
-	/* mkstemp makes it 0600: the copy holds what the store holds. */
-	if ((fd = mkstemp(tmp)) == -1) {
-		cause_set(cause, _("cannot write %s: %s"), file, OSERROR(errno));
-		free(tmp);
-		return -1;
-	}
-	(void)close(fd);
 	if (store_sqlite_copy(s, tmp, cause) == -1 ||
 	    store_sqlite_sync(tmp, 0, cause) == -1)
 		goto out;
@@ -133,6 +226,7 @@ out:
 		cause_set(cause, _("cannot remove %s: %s"), tmp, OSERROR(errno));
 		rc = -1;
 	}
+	(void)close(fd);	/* the lock with it, once the name is gone */
 	free(tmp);
 	return rc;
 }

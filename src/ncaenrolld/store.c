@@ -44,29 +44,55 @@ store_scheme_len(const char *uri)
 	return uri[i] == ':' ? i : 0;
 }
 
+/* uri's backend (a bare path is SQLite's), *location what follows its scheme; NULL:
+ * none of this build's. */
+static const struct store_ops *
+store_backend(const char *uri, const char **location)
+{
+	size_t	len, i;
+
+	*location = uri;
+	if ((len = store_scheme_len(uri)) == 0)
+		return &store_sqlite_ops;
+	*location = uri + len + 1;
+	if (strncmp(*location, "//", 2) == 0)	/* sqlite:///var/lib/x.db */
+		*location += 2;
+	for (i = 0; i < sizeof store_backends / sizeof store_backends[0]; i++) {
+		if (store_scheme_is(uri, len, store_backends[i]->scheme) ||
+		    store_scheme_is(uri, len, store_backends[i]->alias))
+			return store_backends[i];
+	}
+	return NULL;
+}
+
+const char *
+store_kind(const char *uri)
+{
+	const struct store_ops	*ops;
+	const char		*location;
+
+	if (uri == NULL || *uri == '\0')
+		return NULL;
+	ops = store_backend(uri, &location);
+	return ops != NULL ? ops->scheme : NULL;
+}
+
 struct store *
 store_open(const char *uri, char **cause)
 {
-	const char	*location = uri;
-	size_t		 len, i;
+	const struct store_ops	*ops;
+	const char		*location;
 
 	if (uri == NULL || *uri == '\0') {
 		cause_set(cause, _("no store is configured"));
 		return NULL;
 	}
-	if ((len = store_scheme_len(uri)) == 0)
-		return store_sqlite_ops.open(uri, cause);
-	location = uri + len + 1;
-	if (strncmp(location, "//", 2) == 0)	/* sqlite:///var/lib/x.db */
-		location += 2;
-	for (i = 0; i < sizeof store_backends / sizeof store_backends[0]; i++) {
-		if (store_scheme_is(uri, len, store_backends[i]->scheme) ||
-		    store_scheme_is(uri, len, store_backends[i]->alias))
-			return store_backends[i]->open(location, cause);
+	if ((ops = store_backend(uri, &location)) == NULL) {
+		cause_set(cause, _("the store %s: unknown kind \"%.*s\" (this build knows "
+		    "\"sqlite\" and \"postgresql\")"), uri, (int)store_scheme_len(uri), uri);
+		return NULL;
 	}
-	cause_set(cause, _("the store %s: unknown kind \"%.*s\" (this build knows \"sqlite\" "
-	    "and \"postgresql\")"), uri, (int)len, uri);
-	return NULL;
+	return ops->open(location, cause);
 }
 
 /* The optional members: a backend without one says which, and what to use instead. */

@@ -25,6 +25,9 @@ struct store;
  * ("postgres://" too; libpq's URI). Creates and migrates the schema.
  */
 struct store	*store_open(const char *uri, char **cause);
+/* The backend store_open would use for uri, by its scheme ("sqlite", "postgresql"), without
+ * opening anything; NULL: no store, or a kind this build does not know. */
+const char	*store_kind(const char *uri);
 void		 store_close(struct store *);
 /*
  * An online copy of the whole store into file, consistent while others write: mode 0600,

@@ -191,7 +191,7 @@ fuzz_srv(void)
 	fz.srv.cfg = &fz.cfg;
 	fuzz_srv_ca();
 	fuzz_srv_store();
-	if (srv_captcha_key(fz.dir, fz.srv.captcha_key, &cause) == -1)
+	if (srv_captcha_key(&fz.srv, fz.dir, &cause) == -1)
 		fuzz_die("captcha key", cause);
 	if ((fz.srv.pub = publish_new(&fz.srv, &cause)) == NULL)
 		fuzz_die("publish", cause);

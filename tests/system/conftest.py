@@ -54,8 +54,9 @@ def home():
 @pytest.fixture(scope="module")
 def clock(tmp_path_factory):
     """A file holding the service's "now" (ncaenrolld --test-clock), now at first."""
+    from service import set_clock
     path = tmp_path_factory.mktemp("clock") / "clock"
-    path.write_text(f"{int(time.time())}\n")
+    set_clock(path, time.time())
     return path
 
 

@@ -98,6 +98,17 @@ def wait_until(ready, seconds, every=0.1):
     return got
 
 
+def set_clock(path, t):
+    """Moves a service's --test-clock to epoch second t. The service reads the file at
+    every request and every round of its jobs; a file caught between truncation and
+    writing holds no time, and the service then takes the system clock (a test once saw a
+    failure said twice for it), so the new time is renamed into place whole."""
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as f:
+        f.write(f"{int(t)}\n")
+    os.replace(tmp, path)
+
+
 def free_port():
     """A loopback TCP port free now, for a helper (a relay, a proxy, an OCSP responder)
     that must be told its port before it starts."""

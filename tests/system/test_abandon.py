@@ -17,7 +17,7 @@ import pytest
 from appstate import SUBMITTED, write_state
 from conftest import BUILDDIR
 from fixtures import service_fixture
-from service import program_env
+from service import program_env, set_clock
 from softhsm import SoftHSM
 from test_apply_cli import Applicant, wait_status
 from test_ra_cli import Desk
@@ -87,11 +87,11 @@ def test_a_rejection_is_told_and_its_keys_removed_only_when_confirmed(svc, tmp_p
 
 def test_a_cancelled_application_can_be_abandoned(svc, clock, tmp_path):
     me, number = applied(svc, tmp_path)
-    clock.write_text(f"{int(time.time()) + 31 * 86400}\n")
+    set_clock(clock, int(time.time()) + 31 * 86400)
     try:
         wait_status(me, number, "cancelled")
     finally:
-        clock.write_text(f"{int(time.time())}\n")
+        set_clock(clock, int(time.time()))
     p = me.run("--json", "abandon", "--yes", number)
     assert p.returncode == 0, p.stderr
     done = json.loads(p.stdout)

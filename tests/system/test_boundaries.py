@@ -27,7 +27,7 @@ from conftest import BUILDDIR
 from csrs import csr, form, rsa_key, submit
 from fixtures import service_fixture
 from idref import check_digit
-from service import Service, program_env
+from service import Service, program_env, set_clock
 from test_apply_cli import Applicant, wait_status
 
 PW32 = "Zx9#" * 8                 # every class the policy allows, 32 characters
@@ -238,7 +238,7 @@ def clocked(tmp_path_factory):
     """A service on a test clock the test sets: (service, clock file)."""
     d = tmp_path_factory.mktemp("clocked")
     clock_file = d / "clock"
-    clock_file.write_text(f"{int(time.time())}\n")
+    set_clock(clock_file, int(time.time()))
     s = Service(d / "state", extra=["--test-clock", str(clock_file)])
     yield s, clock_file
     s.stop()
@@ -260,6 +260,6 @@ def utc(*args):
         "new-year-eve", "new-year"])
 def test_birth_date_on_the_service_clock(clocked, clock, born, accepted):
     svc, clock_file = clocked
-    clock_file.write_text(f"{clock}\n")    # read by the service at every request
+    set_clock(clock_file, clock)    # read by the service at every request
     got = service_says(svc, iin_born(born))
     assert got == ("iin.not_found" if accepted else "iin.future"), (born, got)

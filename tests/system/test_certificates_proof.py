@@ -17,7 +17,7 @@ import pytest
 
 from holder import challenge, issued, sign
 from softhsm import SoftHSM
-from service import DEMO_CONFIG_DEFAULT, Service
+from service import DEMO_CONFIG_DEFAULT, Service, set_clock
 from test_apply_cli import Applicant as PcApplicant, wait_status as pc_wait_status
 from test_ra_service import Desk
 from test_token_apply import Applicant as TokenApplicant, wait_status as token_wait_status
@@ -185,7 +185,7 @@ def test_status_lookups_are_limited_per_address(tmp_path):
     from csrs import csr, rsa_key, submit
     clock = tmp_path / "clock"
     now = int(time.time()) // 60 * 60 + 5      # early in a minute: the window holds
-    clock.write_text(f"{now}\n")
+    set_clock(clock, now)
     config = {"policy": dict(DEMO_CONFIG_DEFAULT["policy"], status_per_minute=5)}
     svc = Service(tmp_path / "state", extra=["--test-clock", str(clock)], config=config)
     try:
@@ -218,7 +218,7 @@ def test_status_lookups_are_limited_per_address(tmp_path):
         assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
         assert "too many requests came from this computer's address" in p.stderr, p.stderr
         # The next minute answers again.
-        clock.write_text(f"{now + 60}\n")
+        set_clock(clock, now + 60)
         st, s, _ = _status_from(svc, number, "127.0.0.1")
         assert st == 200 and s["status"] == "submitted", s
     finally:

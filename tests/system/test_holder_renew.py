@@ -13,6 +13,7 @@ from fixtures import service_fixture
 from softhsm import SoftHSM
 from test_apply_cli import Applicant, wait_status
 from test_token_apply import Applicant as TokenApplicant, objects, wait_status as token_wait
+from service import set_clock
 
 PASSWORD, NEW_PASSWORD = "Qwerty12", "Zhaksy2026"
 
@@ -24,7 +25,7 @@ def tick(clock):
     by itself (a second after the submission, by its clock) and never ahead of the
     applicant's (the certificates would not be valid yet)."""
     time.sleep(1.1)
-    clock.write_text(f"{int(time.time())}\n")
+    set_clock(clock, int(time.time()))
 
 
 def installed(svc, home, clock):
@@ -119,7 +120,7 @@ def test_expired_is_not_renewed(svc, tmp_path, clock):
     st = service_status(svc, old)
     end = st["certificates"]["not_after"]
     later = int(time.mktime(time.strptime(end, "%Y-%m-%dT%H:%M:%SZ"))) - time.timezone + 86400
-    clock.write_text(f"{later}\n")
+    set_clock(clock, later)
     try:
         p = me.run("renew", old, "--password-fd", "PWFD", password=PASSWORD)
         assert p.returncode == 1, (p.stdout, p.stderr)
@@ -127,7 +128,7 @@ def test_expired_is_not_renewed(svc, tmp_path, clock):
         p = me.run("renew", old, "--password-fd", "PWFD", password=PASSWORD, lang="ru")
         assert "нужна новая заявка" in p.stderr, p.stderr
     finally:
-        clock.write_text(f"{int(time.time())}\n")
+        set_clock(clock, int(time.time()))
     # Nothing was issued: only the old application and the unsent renewal's draft.
     assert all(a["state"] in ("installed", "keys_ready", "draft")
                for a in json.loads(me.run("--json", "list").stdout))

@@ -16,6 +16,7 @@ import pytest
 
 from csrs import BIN, IIN
 from fixtures import service_fixture
+from service import set_clock
 
 svc = service_fixture("k2", extra=["--auto-approve", "0"], clock=True)
 
@@ -102,7 +103,7 @@ def subject_dc(path):
 def test_every_role_has_ncas_eku_and_no_role_oid(svc, clock, tmp_path):
     """A relying party reads 1.2.398.3.3.4.1.2.1 as "first head": a K2 certificate carries
     the role in its subject's DC only, never as a 1.2.398.3.3.4.1.2.x purpose."""
-    clock.write_text(f"{int(time.time())}\n")
+    set_clock(clock, int(time.time()))
     every = roles(svc)
     assert {"ROLE01", "ROLE02"} <= {r["id"] for r in every}
     for r in every:
@@ -139,10 +140,10 @@ def validity(path):
 def test_pc_validity_is_one_calendar_year(svc, clock, tmp_path, issued, until):
     """A relying party sees notAfter on the same calendar date a year on, as NCA issues
     (8 May 2026 -> 8 May 2027), not 365 days later (a day short across 29 February)."""
-    clock.write_text(f"{issued}\n")
+    set_clock(clock, issued)
     try:
         certs = apply_and_issue(svc, tmp_path / "app", "ROLE02")
     finally:
-        clock.write_text(f"{int(time.time())}\n")
+        set_clock(clock, int(time.time()))
     for k, path in certs.items():
         assert validity(path) == (issued, until), k

@@ -22,6 +22,7 @@ import http.client
 import pytest
 
 from conftest import BUILDDIR
+from service import set_clock
 
 CAPTCHA = "NCA26"
 BIN = "940140000385"      # public test vector, in the demo registry
@@ -349,7 +350,7 @@ def test_expiry_on_the_test_clock(tmp_path):
     _need("openssl")
     clock = tmp_path / "clock"
     now = int(time.time())
-    clock.write_text(f"{now}\n")
+    set_clock(clock, now)
     state = tmp_path / "state"
     state.mkdir()
     svc = Service(str(state), ["--fixed-captcha", CAPTCHA, "--test-clock", str(clock)])
@@ -359,10 +360,10 @@ def test_expiry_on_the_test_clock(tmp_path):
         assert st == 201, ans
         assert ans["mail"] == "queued", "a demo mails into its own maildir"
         number = ans["request_number"]
-        clock.write_text(f"{now + 30 * 86400}\n")   # the deadline itself: still in time
+        set_clock(clock, now + 30 * 86400)   # the deadline itself: still in time
         time.sleep(2.5)                               # the job wakes every second
         assert _wait_status(svc, number, "cancelled", timeout=0)["status"] == "submitted"
-        clock.write_text(f"{now + 30 * 86400 + 1}\n")
+        set_clock(clock, now + 30 * 86400 + 1)
         s = _wait_status(svc, number, "cancelled", timeout=15)
         assert s["status"] == "cancelled", s
         assert s["status_label"] == "Cancelled: not verified in time"

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from service import DEMO_CONFIG_DEFAULT, Service, program, program_env
+from service import DEMO_CONFIG_DEFAULT, Service, program, program_env, set_clock
 from test_apply_cli import Applicant
 from test_demo_mail import words
 
@@ -108,7 +108,7 @@ def applications(svc, tmp_path_factory, clock):
         assert time.monotonic() < end, "the refused mail was never tried"
         time.sleep(0.5)
     # Three days on: past retry_for, and every retry due.
-    clock.write_text(f"{int(clock.read_text()) + 3 * 86400}\n")
+    set_clock(clock, int(clock.read_text()) + 3 * 86400)
     wait_state(svc, numbers[BAD], *PROBLEMS)
     return numbers
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from service import DEMO_CONFIG_DEFAULT, Service, free_port
+from service import DEMO_CONFIG_DEFAULT, Service, free_port, set_clock
 
 pytest.importorskip("aiosmtpd.controller")
 from test_lifecycle import CAPTCHA, _body_text, _form, _keys  # noqa: E402  (needs aiosmtpd)
@@ -56,7 +56,7 @@ class Setup:
         self.relay_port = free_port()
         self.clock = tmp_path / "clock"
         self.now = int(time.time())
-        self.clock.write_text(f"{self.now}\n")
+        set_clock(self.clock, self.now)
         self.config = dict(DEMO_CONFIG_DEFAULT, mail={
             "smtp_url": f"smtp://127.0.0.1:{self.relay_port}",
             "from": "ncaenrolld@example.kz"})
@@ -70,7 +70,7 @@ class Setup:
 
     def advance(self, seconds):
         self.now += seconds
-        self.clock.write_text(f"{self.now}\n")
+        set_clock(self.clock, self.now)
 
     def apply(self):
         """A submission with the e-mail address: its request number."""

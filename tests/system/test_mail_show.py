@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from service import DEMO_CONFIG_DEFAULT, Service
+from service import DEMO_CONFIG_DEFAULT, Service, set_clock
 from test_apply_cli import DEMO, Applicant
 from test_ra_cli import Desk, all_documents, ensure_demo_operator
 
@@ -68,7 +68,7 @@ def world(tmp_path_factory):
     """The service with a test clock, mail to a sink that refuses BAD, retry_for short."""
     root = tmp_path_factory.mktemp("mailshow")
     clock = root / "clock"
-    clock.write_text(f"{int(time.time())}\n")
+    set_clock(clock, int(time.time()))
     sink = RefusingSink(BAD)
     config = dict(DEMO_CONFIG_DEFAULT, mail={
         "smtp_url": f"smtp://127.0.0.1:{sink.port}", "from": "ncaenrolld@example.kz",
@@ -83,7 +83,7 @@ def world(tmp_path_factory):
 
 
 def advance(clock, seconds):
-    clock.write_text(f"{int(clock.read_text()) + seconds}\n")
+    set_clock(clock, int(clock.read_text()) + seconds)
 
 
 def applicant(root, name):

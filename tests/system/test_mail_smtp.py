@@ -20,7 +20,7 @@ import pytest
 
 from conftest import BUILDDIR
 from fixtures import Sink, service_fixture
-from service import SANITIZER_MARKS, program_env
+from service import SANITIZER_MARKS, program_env, set_clock
 from test_apply_cli import Applicant
 from test_form_pdf import ORG_KK, ORG_RU, PERSON, pdf_text, qr_of
 
@@ -41,7 +41,7 @@ def applied(svc, clock, tmp_path_factory):
     so that a date written in UTC reads a day early."""
     evening = datetime.now(timezone.utc).replace(hour=20, minute=30, second=0,
                                                  microsecond=0) - timedelta(days=1)
-    clock.write_text(f"{int(evening.timestamp())}\n")
+    set_clock(clock, int(evening.timestamp()))
     me = Applicant(svc, str(tmp_path_factory.mktemp("home")))
     p = me.apply(email=ADDRESS)
     assert p.returncode == 0, p.stderr

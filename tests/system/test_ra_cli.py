@@ -15,7 +15,7 @@ import pytest
 
 from conftest import BUILDDIR
 from fixtures import help_line_fits, service_fixture
-from service import SANITIZER_MARKS, Service, program, program_env
+from service import SANITIZER_MARKS, Service, program, program_env, set_clock
 from test_apply_cli import Applicant, wait_status
 
 DEMO_OPERATOR_PASSWORD = "demo-operator-2026"
@@ -459,13 +459,13 @@ def test_an_applicants_certificate_is_not_an_operators(svc, tmp_path, applied):
 
 def test_expired_operator_certificate(tmp_path):
     clock = tmp_path / "clock"
-    clock.write_text(str(int(time.time())))
+    set_clock(clock, int(time.time()))
     s = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
     try:
         ensure_demo_operator(s)
         desk = Desk(s, tmp_path)
         assert desk.run("queue").returncode == 0
-        clock.write_text(str(int(time.time()) + 20 * 365 * 86400))
+        set_clock(clock, int(time.time()) + 20 * 365 * 86400)
         p = desk.run("queue")
         assert p.returncode == 1
         assert "expired" in p.stderr and "administrator" in p.stderr

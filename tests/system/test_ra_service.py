@@ -17,7 +17,7 @@ import time
 import pytest
 
 from conftest import BUILDDIR
-from service import DEMO_CONFIG_DEFAULT, SANITIZER_MARKS, Service, program, program_env
+from service import DEMO_CONFIG_DEFAULT, SANITIZER_MARKS, Service, program, program_env, set_clock
 
 BIN = "940140000385"      # public test vectors, in the demo registry
 IIN = "871008401427"
@@ -56,7 +56,7 @@ class Desk:
         self.db = os.path.join(self.state, "ncaenrolld.db")
 
     def set_clock(self, t):
-        self.clock.write_text(f"{t}\n")
+        set_clock(self.clock, t)
 
     def admin(self, *args, password=None):
         """`ncaenrolld --demo --state-dir STATE --test-clock CLOCK ARGS...`."""

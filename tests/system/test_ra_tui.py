@@ -25,7 +25,7 @@ pytest.importorskip("yaml")               # python3-yaml: forms.py reads the wor
 
 from conftest import BUILDDIR, SRCDIR  # noqa: E402
 from fixtures import service_fixture  # noqa: E402
-from service import SANITIZER_MARKS, Service, program, program_env  # noqa: E402
+from service import SANITIZER_MARKS, Service, program, program_env, set_clock  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
 from test_ra_cli import (DEMO_OPERATOR_PASSWORD, Desk, add_operator,  # noqa: E402
                          demo_operator_p12, ensure_demo_operator, ncaenrolld)
@@ -531,14 +531,14 @@ def test_urgent_applications_stand_out(tmp_path, console):
     """Fewer than 7 days left: the row says "!" and is drawn in the error colour; in
     monochrome the mark is still there."""
     clock = tmp_path / "clock"
-    clock.write_text(str(int(time.time())))
+    set_clock(clock, int(time.time()))
     s = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
     try:
         ensure_demo_operator(s)
         me = Applicant(s, str(tmp_path / "applicant"))
         os.makedirs(me.home, exist_ok=True)
         numbers = [json.loads(me.apply().stdout)["request_number"] for _ in range(2)]
-        clock.write_text(str(int(time.time()) + 25 * 86400))
+        set_clock(clock, int(time.time()) + 25 * 86400)
         t = console(service=s)
         scr = t.wait_for(numbers[1])
         for n in numbers:

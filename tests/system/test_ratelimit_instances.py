@@ -6,7 +6,7 @@ under the test."""
 import time
 
 from pgcluster import pg  # noqa: F401
-from service import DEMO_CONFIG_DEFAULT, Service
+from service import DEMO_CONFIG_DEFAULT, Service, set_clock
 
 LIMIT = 5
 
@@ -20,7 +20,7 @@ def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
     uri = pg.database("rates")
     clock = tmp_path / "clock"
     now = (int(time.time()) // 60) * 60 + 10
-    clock.write_text(f"{now}\n")
+    set_clock(clock, now)
     state = tmp_path / "state"
     extra = ["--test-clock", str(clock)]
     first = Service(state, config=_config(uri), extra=extra)
@@ -41,7 +41,7 @@ def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
         st, ans = second.request("GET", "/api/v1/directories/regions")
         assert st == 200, ans
         # the next minute starts afresh, on both
-        clock.write_text(f"{now + 60}\n")
+        set_clock(clock, now + 60)
         assert first.request("POST", "/api/v1/captcha")[0] == 200
         assert second.request("POST", "/api/v1/captcha")[0] == 200
     finally:

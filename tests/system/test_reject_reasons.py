@@ -18,7 +18,7 @@ import pytest
 
 from conftest import BUILDDIR
 from fixtures import service_fixture  # noqa: E402
-from service import Service, program_env
+from service import Service, program_env, set_clock
 from test_apply_cli import Applicant, wait_status
 from test_ra_cli import Desk
 
@@ -109,7 +109,7 @@ def test_install_refuses_a_rejected_application_without_asking(rejected):
 
 def test_a_cancelled_application_says_what_to_do(tmp_path):
     clock = tmp_path / "clock"
-    clock.write_text(str(int(time.time())))
+    set_clock(clock, int(time.time()))
     s = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
     try:
         me = Applicant(s, str(tmp_path / "person"))
@@ -117,7 +117,7 @@ def test_a_cancelled_application_says_what_to_do(tmp_path):
         p = me.apply()
         assert p.returncode == 0, p.stderr
         number = json.loads(p.stdout)["request_number"]
-        clock.write_text(str(int(time.time()) + 31 * 86400))
+        set_clock(clock, int(time.time()) + 31 * 86400)
         wait_status(me, number, "cancelled", seconds=20)
         p = me.run("status", number, lang="kk")
         assert "ncaenroll apply" in p.stdout and "What to do" not in p.stdout, p.stdout

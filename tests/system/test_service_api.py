@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from service import FIXED_CAPTCHA, Service, demo_service, program, program_env  # noqa: F401
+from service import FIXED_CAPTCHA, Service, demo_service, program, program_env, set_clock  # noqa: F401
 
 BIN = "940140000385"        # in the demo registry (nca-facts.md vector)
 IIN = "871008401427"        # in the demo registry (nca-facts.md vector)
@@ -101,7 +101,7 @@ def test_certificate_names_loopback(demo_service):
 def test_captcha_shape(demo_service):
     cap = demo_service.captcha()
     assert set(cap) == {"id", "width", "height", "bitmap", "expires_in"}
-    assert len(cap["id"]) == 32 and int(cap["id"], 16) >= 0
+    assert len(cap["id"]) == 40 and int(cap["id"], 16) >= 0
     assert cap["expires_in"] == 300
     assert len(cap["bitmap"]) == cap["height"]
     assert all(len(row) == cap["width"] and set(row) <= {"#", "."} for row in cap["bitmap"])
@@ -390,7 +390,7 @@ def test_rate_limits(tmp_path):
     that one, and the next minute opens a new budget."""
     clock = tmp_path / "clock"
     minute = (int(time.time()) // 60) * 60
-    clock.write_text(f"{minute + 15}\n")
+    set_clock(clock, minute + 15)
     svc = Service(tmp_path / "state", extra=["--test-clock", str(clock)],
                   config={"policy": {"captcha_per_minute": 3, "checks_per_minute": 2}})
     try:
@@ -409,10 +409,10 @@ def test_rate_limits(tmp_path):
         # directories are not limited
         assert svc.request("GET", "/api/v1/directories/regions")[0] == 200
         # The last second of the minute is still in it; the next minute starts afresh.
-        clock.write_text(f"{minute + 59}\n")
+        set_clock(clock, minute + 59)
         assert svc.request("POST", "/api/v1/captcha")[0] == 429
         assert svc.last_headers["Retry-After"] == "1"
-        clock.write_text(f"{minute + 60}\n")
+        set_clock(clock, minute + 60)
         assert captchas() == [200, 200, 200, 429, 429]
         assert svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={'f' * 32}")[0] == 403
     finally:
@@ -468,11 +468,11 @@ def test_slow_client_cut_off(tmp_path):
 def test_expiry_on_test_clock(tmp_path):
     clock = tmp_path / "clock"
     now = int(time.time())
-    clock.write_text(f"{now}\n")
+    set_clock(clock, now)
     svc = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
     try:
         cap = svc.captcha()
-        clock.write_text(f"{now + 301}\n")          # the captcha lives 300 s
+        set_clock(clock, now + 301)          # the captcha lives 300 s
         st, err = svc.request("POST", "/api/v1/bin-check",
                               {"bin": BIN, "captcha_id": cap["id"],
                                "captcha_answer": FIXED_CAPTCHA})
@@ -480,10 +480,10 @@ def test_expiry_on_test_clock(tmp_path):
         assert_error(err, "captcha.expired", "captcha_answer")
         st, org = svc.bin_check(BIN)
         assert st == 200
-        clock.write_text(f"{now + 301 + 1799}\n")   # the token lives 1800 s
+        set_clock(clock, now + 301 + 1799)   # the token lives 1800 s
         st, _ = svc.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
         assert st == 200
-        clock.write_text(f"{now + 301 + 1801}\n")
+        set_clock(clock, now + 301 + 1801)
         st, err = svc.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
         assert st == 403
         assert_error(err, "token.invalid", "token")

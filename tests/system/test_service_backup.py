@@ -7,6 +7,7 @@ import sqlite3
 import stat
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -102,6 +103,40 @@ def test_the_refusal_is_in_the_operators_language(tmp_path, lang, want):
     assert p.returncode == 1 and want in p.stderr, p.stderr
     assert "No such file" not in p.stderr, p.stderr
     assert "Нет такого файла" not in p.stderr, p.stderr     # glibc's, not ours
+
+
+def test_a_copy_cut_short_is_removed_by_the_next(tmp_path):
+    """A backup killed in the middle leaves FILE.XXXXXX, a whole store's data. The next
+    backup to FILE removes it (and its journal) and says so; the temporary file of a copy
+    still being written (its writer holds a lock on it) is left alone."""
+    svc = Service(tmp_path / "state")
+    svc.stop()
+    out = tmp_path / "out"
+    out.mkdir()
+    left = out / "copy.db.Ab12Cd"
+    left.write_bytes(b"SQLite format 3\0 half a copy")
+    os.chmod(left, 0o600)
+    (out / "copy.db.Ab12Cd-journal").write_bytes(b"journal")
+    alive = out / "copy.db.Zz98Yy"
+    alive.write_bytes(b"another copy being written")
+    other = out / "other.db.Ab12Cd"     # another file's copy: not this backup's business
+    other.write_bytes(b"x")
+    holder = subprocess.Popen(["flock", str(alive), "sleep", "60"])
+    try:
+        deadline = time.monotonic() + 10    # flock(1) has the lock once it runs sleep
+        while not subprocess.run(["flock", "-n", str(alive), "true"]).returncode and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        p = admin(tmp_path / "state", "backup", str(out / "copy.db"))
+        assert p.returncode == 0, p.stderr
+        assert f"removed {left}, the temporary file of a copy of the store that was cut " \
+               "short" in p.stderr, p.stderr
+        assert sorted(f.name for f in out.iterdir()) == \
+            ["copy.db", "copy.db.Zz98Yy", "other.db.Ab12Cd"]
+        assert numbers(out / "copy.db") == set()
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_backup_says_what_to_use_for_postgresql(tmp_path):

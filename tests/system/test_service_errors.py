@@ -20,7 +20,7 @@ import idref
 
 from conftest import BUILDDIR
 from fakesvc import FakeService
-from service import Service, program_env
+from service import Service, program_env, set_clock
 from svcdocs import doc_codes, doc_files, server_codes
 
 pytestmark = pytest.mark.long(3)  # minutes under ASan: conftest.py starts it first
@@ -257,7 +257,7 @@ def test_real_expired_captcha_reads_in_the_persons_language(tmp_path, lang):
     person types the code."""
     clock = tmp_path / "clock"
     now = int(time.time())
-    clock.write_text(str(now))
+    set_clock(clock, now)
     svc = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
     try:
         env = program_env()
@@ -269,7 +269,7 @@ def test_real_expired_captcha_reads_in_the_persons_language(tmp_path, lang):
                           env=env, encoding="utf-8", timeout=60, dimensions=(24, 80))
         p.expect("[▀▄█]")
         p.expect(": $")
-        clock.write_text(str(now + 3600))
+        set_clock(clock, now + 3600)
         p.sendline(svc.captcha_code)
         p.expect(r"ncaenroll: ([^\r\n]*)\r?\n")
         said = p.match.group(1)

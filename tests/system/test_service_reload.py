@@ -9,6 +9,7 @@ import ipaddress
 import os
 import signal
 import socket
+import threading
 import ssl
 import time
 
@@ -22,8 +23,9 @@ from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from cryptography.x509.oid import NameOID  # noqa: E402
 
 
-def config(captchas=10000, extra=""):
-    pol = dict(DEMO_CONFIG_DEFAULT["policy"], captcha_per_minute=captchas, request_timeout=5)
+def config(captchas=10000, extra="", lifetime=300):
+    pol = dict(DEMO_CONFIG_DEFAULT["policy"], captcha_per_minute=captchas, request_timeout=5,
+               captcha_lifetime=lifetime)
     return "policy:\n" + "".join(f"  {k}: {v}\n" for k, v in pol.items()) + extra
 
 
@@ -142,3 +144,36 @@ def test_new_certificate_without_dropping_a_connection(svc):
     s, cert = peer_cert(svc.port)
     assert get(s) == 200 and cert.serial_number == serial
     s.close()
+
+
+def test_requests_during_reloads_read_one_policy_or_the_next(svc, tmp_path):
+    """Captchas asked for while the policy is reloaded over and over: each answer is whole
+    and carries the lifetime of one of the policies, and the last reload's holds after."""
+    conf, seen, errors = tmp_path / "c.yaml", [], []
+    stop = threading.Event()
+
+    def ask():
+        while not stop.is_set():
+            try:
+                code, body = svc.request("POST", "/api/v1/captcha")
+                seen.append(body["expires_in"] if code == 200 else code)
+            except Exception as e:      # noqa: BLE001 (said below)
+                errors.append(repr(e))
+
+    askers = [threading.Thread(target=ask) for _ in range(2)]
+    for t in askers:
+        t.start()
+    try:
+        for i in range(8):
+            lifetime = 200 if i % 2 == 0 else 300
+            conf.write_text(config(lifetime=lifetime))
+            svc.proc.send_signal(signal.SIGHUP)
+            wait_log(svc, f"policy.captcha_lifetime {500 - lifetime} -> {lifetime}")
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for t in askers:
+            t.join()
+    assert not errors, errors
+    assert len(seen) > 8 and set(seen) <= {200, 300}, seen
+    assert svc.request("POST", "/api/v1/captcha")[1]["expires_in"] == 300

@@ -20,7 +20,7 @@ pytest.importorskip("yaml")
 from appstate import SUBMITTED, write_state  # noqa: E402
 from conftest import BUILDDIR  # noqa: E402
 from fixtures import service_fixture, tui  # noqa: E402
-from service import Service  # noqa: E402
+from service import Service, set_clock  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
 from test_ra_cli import Desk, ensure_demo_operator  # noqa: E402
 from test_reject_reasons import NAMES, TEXT  # noqa: E402
@@ -193,11 +193,11 @@ def test_rejected_says_why_and_what_next_and_install_asks_nothing(svc, home, lan
 
 def test_cancelled_says_what_next_and_install_asks_nothing(svc, clock, home):
     me, number = applied(svc, home)
-    clock.write_text(f"{int(time.time()) + 31 * 86400}\n")
+    set_clock(clock, int(time.time()) + 31 * 86400)
     try:
         wait_status(me, number, "cancelled")
     finally:
-        clock.write_text(f"{int(time.time())}\n")
+        set_clock(clock, int(time.time()))
     t = tui(svc, home, "ru")
     F = t.forms
     with t:
@@ -300,11 +300,11 @@ def test_status_offers_to_remove_a_rejected_applications_keys(svc, home, lang):
 
 def test_my_applications_removes_a_cancelled_applications_keys(svc, clock, home):
     me, number = applied(svc, home)
-    clock.write_text(f"{int(time.time()) + 31 * 86400}\n")
+    set_clock(clock, int(time.time()) + 31 * 86400)
     try:
         wait_status(me, number, "cancelled")
     finally:
-        clock.write_text(f"{int(time.time())}\n")
+        set_clock(clock, int(time.time()))
     t = tui(svc, home, "ru")
     F = t.forms
     with t:

@@ -32,7 +32,7 @@ pytest.importorskip("yaml")               # python3-yaml: forms.py reads the lab
 
 from conftest import BUILDDIR, SRCDIR  # noqa: E402
 from fixtures import service_fixture  # noqa: E402
-from service import Service  # noqa: E402
+from service import Service, set_clock  # noqa: E402
 from softhsm import SoftHSM  # noqa: E402
 from test_apply_cli import Applicant, wait_status  # noqa: E402
 from test_ra_cli import Desk  # noqa: E402
@@ -1127,12 +1127,12 @@ CANCELLED_PATH = [
 def test_a_cancelled_application_in_words_of_the_language(walker, tmp_path, lang):
     """Not verified in time: the service cancels it (its clock moved 31 days on)."""
     clock = tmp_path / "clock"
-    clock.write_text(str(int(time.time())))
+    set_clock(clock, int(time.time()))
     s = Service(tmp_path / "state", extra=["--test-clock", str(clock)])
     try:
         home = tempfile.mkdtemp(prefix="nca-", dir="/tmp")
         number = applied(s, home)
-        clock.write_text(str(int(time.time()) + 31 * 86400))
+        set_clock(clock, int(time.time()) + 31 * 86400)
         wait_status(Applicant(s, home), number, "cancelled", seconds=30)
         w = walker(s, lang, home=home)
         w.number = number
