@@ -88,6 +88,10 @@ int		 ca_x509_write_key(const char *path, EVP_PKEY *, char **cause);
 
 /* ca-csr.c: a CSR that passed every check of ca_csr_check, and its public key. */
 EVP_PKEY	*ca_csr_key(const char *csr_pem, char key_id[65], char **cause);
+/* What ca_csr_stored_key hands out (ca.h): a CSR's public key, owned. */
+struct ca_key {
+	EVP_PKEY	*pkey;
+};
 
 /* ca-idna.c: the address with its domain as A-labels, malloc'd; ASCII addresses unchanged. */
 char		*ca_idna_email(const char *addr, char **cause);
