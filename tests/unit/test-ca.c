@@ -992,14 +992,14 @@ test_issue_stored_key(void **state)
 		    X509_EXTENSION_get_data(eb)), 0);
 	}
 	assert_chain_ok(f, xa, f->cacert, f->now + 60);
-	assert_cause(ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, NULL, &subject, f->now,
-	    &a, &cause), &cause, "invalid");
-	assert_cause(ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, k, NULL, f->now, &a,
-	    &cause), &cause, "subject");
 	X509_free(xa);
 	X509_free(xb);
 	ca_issued_free(&a);
 	ca_issued_free(&b);
+	assert_cause(ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, NULL, &subject, f->now,
+	    &a, &cause), &cause, "invalid");
+	assert_cause(ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, k, NULL, f->now, &a,
+	    &cause), &cause, "subject");
 	ca_key_free(k);
 	/* The key's rules and the text's, applied again. */
 	assert_cause(stored_key_rc("hello", &cause), &cause, "PEM");
