@@ -100,6 +100,10 @@ int		 ca_x509_write_key(const char *path, EVP_PKEY *, char **cause);
 
 /* ca-csr.c: a CSR that passed every check of ca_csr_check, and its public key. */
 EVP_PKEY	*ca_csr_key(const char *csr_pem, char key_id[65], char **cause);
+/* What ca_csr_stored_key hands out (ca.h): a CSR's public key, owned. */
+struct ca_key {
+	EVP_PKEY	*pkey;
+};
 
 /*
  * ca-token.c: the issuing CA's key on a PKCS#11 token, named by cfg->key_file (a URI):

@@ -392,24 +392,19 @@ ca_issue_args(struct ca *ca, enum ca_usage u, enum ca_storage st, struct ca_issu
 	return 0;
 }
 
-int
-ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem,
+/* The certificate for key, the arguments checked (ca_issue_args, the subject). */
+static int
+ca_issue_pkey(struct ca *ca, enum ca_usage u, enum ca_storage st, EVP_PKEY *key,
     const struct ca_subject *subj, time_t now, struct ca_issued *out, char **cause)
 {
-	EVP_PKEY	*key = NULL;
-	X509		*x = NULL;
+	X509		*x;
 	unsigned char	 serial[CA_SERIAL_LEN], ski[EVP_MAX_MD_SIZE];
 	unsigned int	 skilen;
-	char		 key_id[65];
 	int		 rc = -1;
 
-	if (ca_issue_args(ca, u, st, out, cause) == -1 ||
-	    ca_profile_subject_check(subj, NULL, cause) == -1 ||
-	    (key = ca_csr_key(csr_pem, key_id, cause)) == NULL)
-		goto out;
 	if ((x = X509_new()) == NULL) {
 		cause_set(cause, "%s", _("Out of memory"));
-		goto out;
+		return -1;
 	}
 	if (ca_issue_frame(ca, x, key, st, now, serial, out, cause) == -1 ||
 	    ca_x509_spki_digest(key, EVP_sha1(), ski, &skilen, cause) == -1 ||
@@ -423,8 +418,37 @@ ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem
 	rc = 0;
 out:
 	X509_free(x);
+	return rc;
+}
+
+int
+ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem,
+    const struct ca_subject *subj, time_t now, struct ca_issued *out, char **cause)
+{
+	EVP_PKEY	*key = NULL;
+	char		 key_id[65];
+	int		 rc = -1;
+
+	if (ca_issue_args(ca, u, st, out, cause) == 0 &&
+	    ca_profile_subject_check(subj, NULL, cause) == 0 &&
+	    (key = ca_csr_key(csr_pem, key_id, cause)) != NULL)
+		rc = ca_issue_pkey(ca, u, st, key, subj, now, out, cause);
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+int
+ca_issue_key(struct ca *ca, enum ca_usage u, enum ca_storage st, const struct ca_key *k,
+    const struct ca_subject *subj, time_t now, struct ca_issued *out, char **cause)
+{
+	if (ca_issue_args(ca, u, st, out, cause) == -1 ||
+	    ca_profile_subject_check(subj, NULL, cause) == -1)
+		return -1;
+	if (k == NULL || k->pkey == NULL) {
+		cause_set(cause, "%s", _("Issuance was asked for with invalid arguments"));
+		return -1;
+	}
+	return ca_issue_pkey(ca, u, st, k->pkey, subj, now, out, cause);
 }
 
 void

@@ -90,6 +90,17 @@ enum ca_storage { CA_STORAGE_FILE, CA_STORAGE_TOKEN, CA_STORAGE__MAX };
  */
 int		 ca_csr_check(const char *csr_pem, char key_id[65], char **cause);
 
+/*
+ * The public key of a CSR the store holds, which ca_csr_check accepted when it was
+ * submitted and nothing has changed since: the key's rules (RSA, bits, exponent) applied
+ * again, its self-signature not verified again (ca-csr.c says why). NULL with a cause;
+ * free with ca_key_free. For approvals (issue.c); a CSR from outside goes through
+ * ca_csr_check, or ca_issue.
+ */
+struct ca_key;
+struct ca_key	*ca_csr_stored_key(const char *csr_pem, char **cause);
+void		 ca_key_free(struct ca_key *);
+
 /* What goes into the subject, from the registries and the form; NULL email = none. */
 struct ca_subject {
 	const char	*role_dc;	/* "ROLE02" */
@@ -126,6 +137,10 @@ struct ca_issued {
 int		 ca_issue(struct ca *, enum ca_usage, enum ca_storage, const char *csr_pem,
 		     const struct ca_subject *subj, time_t now, struct ca_issued *out,
 		     char **cause);
+/* The same for a key read with ca_csr_stored_key (the CSR checked in full before). */
+int		 ca_issue_key(struct ca *, enum ca_usage, enum ca_storage,
+		     const struct ca_key *, const struct ca_subject *subj, time_t now,
+		     struct ca_issued *out, char **cause);
 void		 ca_issued_free(struct ca_issued *);
 
 struct ca_revoked {
