@@ -373,8 +373,19 @@ ca_issue_sign(struct ca *ca, X509 *x, char **cause)
 		cause_set(cause, _("Cannot take the CA's lock: %s"), strerror(errno));
 		return -1;
 	}
-	rc = ca_x509_sign_checked(x, ca->key, ca->cert, cause);
+	rc = ca_x509_sign(x, ca->key, cause);
 	(void)pthread_mutex_unlock(&ca->lock);
+	/*
+	 * A token's signature is checked before the certificate leaves: nothing else sees what
+	 * the device computed. A file key's is not checked twice: OpenSSL's RSA already checks
+	 * its CRT result with the public exponent and recomputes a wrong one.
+	 */
+	if (rc == 0 && ca->token != NULL && X509_verify(x, X509_get0_pubkey(ca->cert)) != 1) {
+		ERR_clear_error();
+		cause_set(cause, "%s", _("The CA's signature on a new certificate does not "
+		    "verify with the CA's certificate; nothing was issued"));
+		return -1;
+	}
 	return rc;
 }
 
