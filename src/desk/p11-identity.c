@@ -19,7 +19,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "desk/p11-identity.h"
-#include "enroll/p11-int.h"
+#include "p11/p11-int.h"
 
 struct p11_identity_uri {
 	char		*serial, *token, *object, *module;

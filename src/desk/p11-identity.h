@@ -1,7 +1,7 @@
 /*
  * p11-identity — the desk operator's identity on a token (src/desk/p11-identity.c), on the
- * applicant's PKCS#11 layer (enroll/p11.h): what the desk's client (desk/ra.c) signs in with
- * when its operator_p12 is a PKCS#11 URI. 0/-1 with a cause and which failure it was.
+ * PKCS#11 layer the applicant's keystore uses too (p11/p11.h): what the desk's client
+ * (desk/ra.c) signs in with when its operator_p12 is a PKCS#11 URI. 0/-1 with a cause and which failure it was.
  */
 #ifndef NCA_DESK_P11_IDENTITY_H
 #define NCA_DESK_P11_IDENTITY_H
@@ -9,7 +9,7 @@
 #include <openssl/types.h>
 
 #include "common/secret.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 
 /*
  * The desk operator's identity on a token named by a PKCS#11 URI (RFC 7512):

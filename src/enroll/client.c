@@ -27,7 +27,7 @@
 #include "common/utf8.h"
 #include "enroll/client.h"
 #include "enroll/curlload.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 #include "enroll/svcerror.h"
 
 #define CLIENT_MAX_ANSWER (4 * 1024 * 1024)	/* certificates and forms are far smaller */

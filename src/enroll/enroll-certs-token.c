@@ -30,7 +30,7 @@
 #include "enroll/client.h"
 #include "enroll/enroll-int.h"
 #include "enroll/ocsp.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 
 #define CERTS_TOKEN_OCSP_TIMEOUT	10	/* seconds for one OCSP question */
 #define CERTS_TOKEN_CHAINS_MAX		8	/* distinct chains looked at */

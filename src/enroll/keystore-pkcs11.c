@@ -29,7 +29,7 @@
 #include "common/log.h"
 #include "common/secret.h"
 #include "enroll/keystore.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 
 #define KEYSTORE_PKCS11_BITS		2048
 #define KEYSTORE_PKCS11_APPID_MAX	64

@@ -14,7 +14,7 @@
 #include <openssl/types.h>
 
 #include "common/secret.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 
 enum keystore_key { KEYSTORE_AUTH, KEYSTORE_SIGN, KEYSTORE_KEY__MAX };
 

@@ -1,7 +1,7 @@
 /*
  * api-health — what a supervisor, a load balancer and Prometheus ask (doc/api.md
  * "Operations"): /healthz (the process answers), /readyz (the store answers a trivial
- * query and the CA is loaded: send it work) and /metrics (metrics.h). They say nothing
+ * query and the CA is loaded, its key's token still answering: send it work) and /metrics (metrics.h). They say nothing
  * secret and nothing about an application, and are not rate limited: a probe every
  * second costs a lookup.
  */
@@ -62,6 +62,13 @@ api_health_ready(struct srv *srv, const struct http_req *req, struct http_resp *
 	(void)req;
 	if (srv->ca == NULL)
 		return api_health_not_ready(resp, "ca", "the CA is not loaded");
+	if (ca_ready(srv->ca, &cause) == -1) {
+		/* A token pulled out or an HSM gone: no approval could be signed now. */
+		log_warning("not ready: the CA's key does not answer: %s", cause != NULL ?
+		    cause : "?");
+		free(cause);
+		return api_health_not_ready(resp, "ca", "the CA's key does not answer");
+	}
 	if (api_health_store(srv, &cause) == -1) {
 		/* The cause names files and the database's words: the log's, not a prober's. */
 		log_warning("not ready: the store does not answer: %s", cause != NULL ? cause :

@@ -157,7 +157,13 @@ ca_crl_sign(const struct ca_crl_signer *s, X509_CRL *crl, char **cause)
 		return -1;
 	}
 	if (X509_CRL_sort(crl) != 1 || X509_CRL_sign(crl, s->key, EVP_sha256()) <= 0) {
-		ca_x509_openssl_cause(cause, _("Cannot sign the CRL"));
+		ca_x509_sign_cause(s->key, cause, _("Cannot sign the CRL"));
+		rc = -1;
+	} else if (X509_CRL_verify(crl, X509_get0_pubkey(s->cert)) != 1) {
+		/* A token that failed half-way: no CRL a relying party would refuse. */
+		ERR_clear_error();
+		cause_set(cause, "%s", _("The CA's signature on a new CRL does not verify with "
+		    "the CA's certificate; it was not published"));
 		rc = -1;
 	}
 	if (s->lock != NULL)

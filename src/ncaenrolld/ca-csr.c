@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/asn1t.h>
@@ -186,30 +187,43 @@ ca_csr_rsa_ok(EVP_PKEY *pkey, char **cause)
 	return rc;
 }
 
+/*
+ * The key of the one PEM block csr_pem holds, with what it was read from: *raw the fast
+ * way, else *req OpenSSL's way (the caller frees both). NULL with a cause.
+ */
+static EVP_PKEY *
+ca_csr_read(const char *csr_pem, ca_csr_raw **raw, X509_REQ **req, char **cause)
+{
+	EVP_PKEY	*pkey = NULL;
+	const char	*pem;
+
+	*raw = NULL;
+	*req = NULL;
+	ERR_clear_error();
+	if ((pem = ca_csr_text(csr_pem, cause)) == NULL)
+		return NULL;
+	if ((*raw = ca_csr_raw_read(pem, &pkey)) != NULL)
+		return pkey;
+	if ((*req = ca_csr_parse(pem, cause)) == NULL)
+		return NULL;
+	if ((pkey = X509_REQ_get_pubkey(*req)) == NULL)
+		ca_x509_openssl_cause(cause, _("The certificate request's public key cannot "
+		    "be read"));
+	return pkey;
+}
+
 EVP_PKEY *
 ca_csr_key(const char *csr_pem, char key_id[65], char **cause)
 {
 	X509_REQ	*req = NULL;
 	ca_csr_raw	*raw = NULL;
-	EVP_PKEY	*pkey = NULL, *ret = NULL;
-	const char	*pem;
+	EVP_PKEY	*pkey, *ret = NULL;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen;
 	int		 ok;
 
-	ERR_clear_error();
-	if ((pem = ca_csr_text(csr_pem, cause)) == NULL)
-		return NULL;
-	if ((raw = ca_csr_raw_read(pem, &pkey)) == NULL) {
-		if ((req = ca_csr_parse(pem, cause)) == NULL)
-			return NULL;
-		if ((pkey = X509_REQ_get_pubkey(req)) == NULL) {
-			ca_x509_openssl_cause(cause, _("The certificate request's public key "
-			    "cannot be read"));
-			goto out;
-		}
-	}
-	if (ca_csr_rsa_ok(pkey, cause) == -1)
+	if ((pkey = ca_csr_read(csr_pem, &raw, &req, cause)) == NULL ||
+	    ca_csr_rsa_ok(pkey, cause) == -1)
 		goto out;
 	/* what X509_REQ_verify does, on the bytes as received */
 	ok = raw != NULL ? ASN1_item_verify(ASN1_ITEM_rptr(ca_csr_raw_info), raw->sig_alg,
@@ -232,6 +246,47 @@ out:
 	X509_REQ_free(req);
 	ASN1_item_free((ASN1_VALUE *)raw, ASN1_ITEM_rptr(ca_csr_raw));
 	return ret;
+}
+
+/*
+ * Not repeated here, and why: the self-signature (it proved, at submission, that the
+ * applicant holds the key; the bytes it covers are the bytes stored, and the store never
+ * rewrites a CSR) and the key id (the store keeps it, unique, since then). The CSR's own
+ * subject is not checked at all: ca_issue ignores it and takes the application's. What
+ * the profile asks of the key is applied again, as cheap as it is: a service upgraded
+ * since the submission may be stricter.
+ */
+struct ca_key *
+ca_csr_stored_key(const char *csr_pem, char **cause)
+{
+	X509_REQ	*req = NULL;
+	ca_csr_raw	*raw = NULL;
+	EVP_PKEY	*pkey;
+	struct ca_key	*k = NULL;
+
+	if ((pkey = ca_csr_read(csr_pem, &raw, &req, cause)) == NULL ||
+	    ca_csr_rsa_ok(pkey, cause) == -1)
+		goto out;
+	if ((k = malloc(sizeof *k)) == NULL) {
+		cause_set(cause, "%s", _("Out of memory"));
+		goto out;
+	}
+	k->pkey = pkey;
+	pkey = NULL;
+out:
+	EVP_PKEY_free(pkey);
+	X509_REQ_free(req);
+	ASN1_item_free((ASN1_VALUE *)raw, ASN1_ITEM_rptr(ca_csr_raw));
+	return k;
+}
+
+void
+ca_key_free(struct ca_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	free(k);
 }
 
 int

@@ -25,10 +25,14 @@
 enum ca_url { CA_URL_CRL, CA_URL_DELTA_CRL, CA_URL_OCSP, CA_URL_CA_ISSUERS, CA_URL_CPS,
     CA_URL__MAX };
 
+struct p11;
+
 struct ca {
-	pthread_mutex_t	 lock;		/* held while the CA key signs */
+	pthread_mutex_t	 lock;		/* held while the CA key signs, or its token is
+					   asked anything */
 	X509		*cert;		/* issuing CA */
 	EVP_PKEY	*key;
+	struct p11	*token;		/* the key's token (ca-token.c); NULL: a file */
 	char		*chain_pem;
 	X509		*root;		/* the chain's last certificate (may be cert) */
 	unsigned char	 aki[64];	/* its subjectKeyIdentifier: every AKI */
@@ -59,6 +63,14 @@ AUTHORITY_KEYID	*ca_x509_aki_new(const unsigned char *keyid, size_t len,
 int		 ca_x509_name_add(X509_NAME *, int nid, int type, const char *value,
 		     char **cause);
 int		 ca_x509_sign(X509 *, EVP_PKEY *, char **cause);
+/* cause = "WHAT: why" after key refused to sign (a token's own words for a token's key). */
+void		 ca_x509_sign_cause(EVP_PKEY *key, char **cause, const char *what);
+/*
+ * ca_x509_sign, then the signature checked with issuer's public key: a token that failed
+ * half-way, or a key that is not the certificate's, never gives out a certificate that
+ * does not verify. The caller holds the CA's lock.
+ */
+int		 ca_x509_sign_checked(X509 *, EVP_PKEY *, X509 *issuer, char **cause);
 char		*ca_x509_pem_cert(X509 *, char **cause);
 /* The certificate's SKI extension, else SHA-1 of its SPKI; *len: room in, bytes out. */
 int		 ca_x509_ski(X509 *, unsigned char *ski, size_t *len, char **cause);
@@ -88,6 +100,18 @@ int		 ca_x509_write_key(const char *path, EVP_PKEY *, char **cause);
 
 /* ca-csr.c: a CSR that passed every check of ca_csr_check, and its public key. */
 EVP_PKEY	*ca_csr_key(const char *csr_pem, char key_id[65], char **cause);
+/* What ca_csr_stored_key hands out (ca.h): a CSR's public key, owned. */
+struct ca_key {
+	EVP_PKEY	*pkey;
+};
+
+/*
+ * ca-token.c: the issuing CA's key on a PKCS#11 token, named by cfg->key_file (a URI):
+ * the PIN read from cfg->key_pin_file and used for one login, the key found, compared
+ * with cert's public key and made to sign once. *token gets the open token (p11_close).
+ */
+EVP_PKEY	*ca_token_load(const struct ca_config *, X509 *cert, struct p11 **token,
+		     char **cause);
 
 /* ca-idna.c: the address with its domain as A-labels, malloc'd; ASCII addresses unchanged. */
 char		*ca_idna_email(const char *addr, char **cause);

@@ -119,7 +119,7 @@ ca_responder_make(struct ca *ca, EVP_PKEY *key, time_t now, char **cause)
 		cause_set(cause, _("Cannot take the CA's lock: %s"), strerror(errno));
 		goto out;
 	}
-	rc = ca_x509_sign(x, ca->key, cause);
+	rc = ca_x509_sign_checked(x, ca->key, ca->cert, cause);
 	(void)pthread_mutex_unlock(&ca->lock);
 out:
 	if (rc == -1) {

@@ -19,6 +19,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/utf8.h"
+#include "p11/p11.h"
 #include "ncaenrolld/ca-int.h"
 
 /* The operator sees which step failed and OpenSSL's first (root-cause) reason. */
@@ -302,11 +303,39 @@ ca_x509_name_add(X509_NAME *name, int nid, int type, const char *value, char **c
 	return 0;
 }
 
+/* A signature refused: a token's key says what its token said (p11.h), others OpenSSL. */
+void
+ca_x509_sign_cause(EVP_PKEY *key, char **cause, const char *what)
+{
+	char	*why = NULL;
+
+	if (p11_key_failure(key, &why)) {
+		ERR_clear_error();
+		cause_set(cause, "%s: %s", what, why);
+	} else
+		ca_x509_openssl_cause(cause, what);
+	free(why);
+}
+
 int
 ca_x509_sign(X509 *x, EVP_PKEY *key, char **cause)
 {
 	if (X509_sign(x, key, EVP_sha256()) <= 0) {
-		ca_x509_openssl_cause(cause, _("Cannot sign the certificate"));
+		ca_x509_sign_cause(key, cause, _("Cannot sign the certificate"));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ca_x509_sign_checked(X509 *x, EVP_PKEY *key, X509 *issuer, char **cause)
+{
+	if (ca_x509_sign(x, key, cause) == -1)
+		return -1;
+	if (X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
+		ERR_clear_error();
+		cause_set(cause, "%s", _("The CA's signature on a new certificate does not "
+		    "verify with the CA's certificate; nothing was issued"));
 		return -1;
 	}
 	return 0;

@@ -17,6 +17,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/privfile.h"
+#include "p11/p11.h"
 #include "ncaenrolld/ca-int.h"
 
 #define CA_CHAIN_MAX	(1024 * 1024)
@@ -181,19 +182,25 @@ ca_load_files(struct ca *ca, const struct ca_config *cfg, char **cause)
 		    "be configured"));
 		return -1;
 	}
-	if ((ca->cert = ca_read_cert(cfg->cert_file, cause)) == NULL ||
-	    (ca->key = ca_read_key(cfg->key_file, cause)) == NULL)
+	if ((ca->cert = ca_read_cert(cfg->cert_file, cause)) == NULL)
 		return -1;
-	if (X509_check_private_key(ca->cert, ca->key) != 1) {
-		ERR_clear_error();
-		cause_set(cause, _("The key %s does not belong to the certificate %s"),
-		    cfg->key_file, cfg->cert_file);
-		return -1;
-	}
+	/* Before the key: a token is logged in to only for a certificate that can serve. */
 	if (X509_check_ca(ca->cert) < 1 ||
 	    (X509_get_key_usage(ca->cert) & KU_KEY_CERT_SIGN) == 0) {
 		cause_set(cause, _("The certificate %s is not a CA that may sign certificates"),
 		    cfg->cert_file);
+		return -1;
+	}
+	if (p11_uri_is(cfg->key_file)) {
+		/* ca_token_load compares the keys itself, in the token's words. */
+		if ((ca->key = ca_token_load(cfg, ca->cert, &ca->token, cause)) == NULL)
+			return -1;
+	} else if ((ca->key = ca_read_key(cfg->key_file, cause)) == NULL)
+		return -1;
+	else if (X509_check_private_key(ca->cert, ca->key) != 1) {
+		ERR_clear_error();
+		cause_set(cause, _("The key %s does not belong to the certificate %s"),
+		    cfg->key_file, cfg->cert_file);
 		return -1;
 	}
 	if ((ca->chain_pem = ca_read_chain(cfg->chain_file, ca->cert, &ca->root, cause)) ==
@@ -240,10 +247,27 @@ ca_free(struct ca *ca)
 	X509_free(ca->cert);
 	X509_free(ca->root);
 	EVP_PKEY_free(ca->key);
+	p11_close(ca->token);	/* after the key, which holds the token too */
 	free(ca->chain_pem);
 	for (i = 0; i < CA_URL__MAX; i++)
 		free(ca->url[i]);
 	free(ca);
+}
+
+int
+ca_ready(struct ca *ca, char **cause)
+{
+	int	rc;
+
+	if (ca->token == NULL)
+		return 0;
+	if ((errno = pthread_mutex_lock(&ca->lock)) != 0) {
+		cause_set(cause, _("Cannot take the CA's lock: %s"), strerror(errno));
+		return -1;
+	}
+	rc = p11_alive(ca->token, cause);
+	(void)pthread_mutex_unlock(&ca->lock);
+	return rc;
 }
 
 const char *
@@ -333,7 +357,13 @@ ca_issue_frame(struct ca *ca, X509 *x, EVP_PKEY *key, enum ca_storage st, time_t
 	return 0;
 }
 
-/* Only signing touches the CA's key; one signature at a time. */
+/*
+ * Only signing touches the CA's key; one signature at a time. For a key on a token this
+ * lock is also what keeps its one session to one thread (p11.h): the approvals' HTTP
+ * threads and the jobs' CRLs meet here. A session per thread would let a token sign in
+ * parallel, but each would be one more session the HSM counts and one more place a
+ * pulled token must be noticed; a signature costs milliseconds (doc/performance.md).
+ */
 static int
 ca_issue_sign(struct ca *ca, X509 *x, char **cause)
 {
@@ -345,6 +375,17 @@ ca_issue_sign(struct ca *ca, X509 *x, char **cause)
 	}
 	rc = ca_x509_sign(x, ca->key, cause);
 	(void)pthread_mutex_unlock(&ca->lock);
+	/*
+	 * A token's signature is checked before the certificate leaves: nothing else sees what
+	 * the device computed. A file key's is not checked twice: OpenSSL's RSA already checks
+	 * its CRT result with the public exponent and recomputes a wrong one.
+	 */
+	if (rc == 0 && ca->token != NULL && X509_verify(x, X509_get0_pubkey(ca->cert)) != 1) {
+		ERR_clear_error();
+		cause_set(cause, "%s", _("The CA's signature on a new certificate does not "
+		    "verify with the CA's certificate; nothing was issued"));
+		return -1;
+	}
 	return rc;
 }
 
@@ -362,24 +403,19 @@ ca_issue_args(struct ca *ca, enum ca_usage u, enum ca_storage st, struct ca_issu
 	return 0;
 }
 
-int
-ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem,
+/* The certificate for key, the arguments checked (ca_issue_args, the subject). */
+static int
+ca_issue_pkey(struct ca *ca, enum ca_usage u, enum ca_storage st, EVP_PKEY *key,
     const struct ca_subject *subj, time_t now, struct ca_issued *out, char **cause)
 {
-	EVP_PKEY	*key = NULL;
-	X509		*x = NULL;
+	X509		*x;
 	unsigned char	 serial[CA_SERIAL_LEN], ski[EVP_MAX_MD_SIZE];
 	unsigned int	 skilen;
-	char		 key_id[65];
 	int		 rc = -1;
 
-	if (ca_issue_args(ca, u, st, out, cause) == -1 ||
-	    ca_profile_subject_check(subj, NULL, cause) == -1 ||
-	    (key = ca_csr_key(csr_pem, key_id, cause)) == NULL)
-		goto out;
 	if ((x = X509_new()) == NULL) {
 		cause_set(cause, "%s", _("Out of memory"));
-		goto out;
+		return -1;
 	}
 	if (ca_issue_frame(ca, x, key, st, now, serial, out, cause) == -1 ||
 	    ca_x509_spki_digest(key, EVP_sha1(), ski, &skilen, cause) == -1 ||
@@ -393,8 +429,37 @@ ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem
 	rc = 0;
 out:
 	X509_free(x);
+	return rc;
+}
+
+int
+ca_issue(struct ca *ca, enum ca_usage u, enum ca_storage st, const char *csr_pem,
+    const struct ca_subject *subj, time_t now, struct ca_issued *out, char **cause)
+{
+	EVP_PKEY	*key = NULL;
+	char		 key_id[65];
+	int		 rc = -1;
+
+	if (ca_issue_args(ca, u, st, out, cause) == 0 &&
+	    ca_profile_subject_check(subj, NULL, cause) == 0 &&
+	    (key = ca_csr_key(csr_pem, key_id, cause)) != NULL)
+		rc = ca_issue_pkey(ca, u, st, key, subj, now, out, cause);
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+int
+ca_issue_key(struct ca *ca, enum ca_usage u, enum ca_storage st, const struct ca_key *k,
+    const struct ca_subject *subj, time_t now, struct ca_issued *out, char **cause)
+{
+	if (ca_issue_args(ca, u, st, out, cause) == -1 ||
+	    ca_profile_subject_check(subj, NULL, cause) == -1)
+		return -1;
+	if (k == NULL || k->pkey == NULL) {
+		cause_set(cause, "%s", _("Issuance was asked for with invalid arguments"));
+		return -1;
+	}
+	return ca_issue_pkey(ca, u, st, k->pkey, subj, now, out, cause);
 }
 
 void

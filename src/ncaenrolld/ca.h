@@ -4,7 +4,8 @@
  * the two certificates of an application (AUTH, SIGN) in the NCA RK "Treasury-Client"
  * profile of nca-facts.md §2, and the CRL. Strings in and out are UTF-8; PEM text out is
  * malloc'd and freed by the caller. Functions return 0 or -1 (NULL) with a cause.
- * Thread-safe after ca_load(): issuing takes an internal lock.
+ * Thread-safe after ca_load(): every signature with the CA's key takes an internal lock
+ * (a token's key is one PKCS#11 session, which one thread at a time may use).
  */
 #ifndef NCA_CA_H
 #define NCA_CA_H
@@ -17,7 +18,10 @@ struct ca;
 /* Where the CA's files are and what its certificates point at. */
 struct ca_config {
 	const char	*cert_file;	/* issuing CA certificate (PEM) */
-	const char	*key_file;	/* its private key (PEM, 0600) */
+	const char	*key_file;	/* its private key (PEM, 0600), or a PKCS#11 URI
+					   (pkcs11:...) naming it on a token */
+	const char	*pkcs11_module;	/* the token's module; NULL: p11_default_module */
+	const char	*key_pin_file;	/* the token's user PIN (0600, ours); a URI's only */
 	const char	*chain_file;	/* issuing CA + root, PEM, served as the chain */
 	const char	*crl_url;	/* CRL distribution point */
 	const char	*delta_crl_url;	/* Freshest CRL */
@@ -61,11 +65,17 @@ int		 ca_demo_root_crl(const char *dir, time_t now, char **cause);
 /*
  * Every URL is required (printable ASCII with a scheme); days of 0 or less mean NCA's
  * calendar years from issue (1 in a folder, 3 on a token; 29 February + 1 year is
- * 28 February). The key must be unencrypted PEM and match cert_file, which must be a CA
- * allowed to sign certificates; chain_file must start with cert_file.
+ * 28 February). The key must be unencrypted PEM, or an RSA key on a PKCS#11 token
+ * (ca-token.c: logged in once with the PIN of key_pin_file), and match cert_file, which
+ * must be a CA allowed to sign certificates; chain_file must start with cert_file.
  */
 struct ca	*ca_load(const struct ca_config *, char **cause);
 void		 ca_free(struct ca *);
+/*
+ * 0 when the CA can sign: always for a key file; for a token's key, while the token
+ * answers in the session it was logged in to. -1 with the cause (for /readyz).
+ */
+int		 ca_ready(struct ca *, char **cause);
 
 /* The chain (issuing CA first, then root) as PEM; owned by the ca, valid until ca_free. */
 const char	*ca_chain_pem(const struct ca *);
@@ -79,6 +89,17 @@ enum ca_storage { CA_STORAGE_FILE, CA_STORAGE_TOKEN, CA_STORAGE__MAX };
  * SubjectPublicKeyInfo (the service uses it to refuse a key seen before).
  */
 int		 ca_csr_check(const char *csr_pem, char key_id[65], char **cause);
+
+/*
+ * The public key of a CSR the store holds, which ca_csr_check accepted when it was
+ * submitted and nothing has changed since: the key's rules (RSA, bits, exponent) applied
+ * again, its self-signature not verified again (ca-csr.c says why). NULL with a cause;
+ * free with ca_key_free. For approvals (issue.c); a CSR from outside goes through
+ * ca_csr_check, or ca_issue.
+ */
+struct ca_key;
+struct ca_key	*ca_csr_stored_key(const char *csr_pem, char **cause);
+void		 ca_key_free(struct ca_key *);
 
 /* What goes into the subject, from the registries and the form; NULL email = none. */
 struct ca_subject {
@@ -116,6 +137,10 @@ struct ca_issued {
 int		 ca_issue(struct ca *, enum ca_usage, enum ca_storage, const char *csr_pem,
 		     const struct ca_subject *subj, time_t now, struct ca_issued *out,
 		     char **cause);
+/* The same for a key read with ca_csr_stored_key (the CSR checked in full before). */
+int		 ca_issue_key(struct ca *, enum ca_usage, enum ca_storage,
+		     const struct ca_key *, const struct ca_subject *subj, time_t now,
+		     struct ca_issued *out, char **cause);
 void		 ca_issued_free(struct ca_issued *);
 
 struct ca_revoked {

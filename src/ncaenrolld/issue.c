@@ -23,6 +23,7 @@ struct issue_ctx {
 	struct store_app	app;
 	struct store_entry	role;
 	struct store_org	org;
+	struct ca_key		*key_auth, *key_sign;
 	struct ca_issued	auth, sign;
 	char			nonce[2 * ISSUE_NONCE_BYTES + 1];
 };
@@ -148,23 +149,27 @@ issue_certs(struct srv *srv, struct store *st, struct issue_ctx *c, time_t now,
 	enum ca_storage		 cls;
 	struct ca_subject	 subj;
 	const char		*field = NULL;
-	char			 key_id[65];
 
 	if (issue_load(st, &c->app, &c->role, &c->org, &field, why, cause) == -1 ||
 	    issue_check_loaded(&c->app, &c->role, &c->org, &field, why, cause) == -1)
 		return -1;
-	/* Checked at submission; a CA that changed its rules since makes it the data's. */
-	if (ca_csr_check(c->app.csr_auth, key_id, cause) == -1 ||
-	    ca_csr_check(c->app.csr_sign, key_id, cause) == -1)
+	/*
+	 * Checked in full at submission (ca_csr_check, the only way into the store), and
+	 * the store never rewrites them: their keys are read, not their signatures verified
+	 * again (ca_csr_stored_key). The key's rules are applied again: a CA that changed
+	 * them since makes it the data's.
+	 */
+	if ((c->key_auth = ca_csr_stored_key(c->app.csr_auth, cause)) == NULL ||
+	    (c->key_sign = ca_csr_stored_key(c->app.csr_sign, cause)) == NULL)
 		return -1;
 	/* What fails from here is the CA's own state (its validity, its key, memory). */
 	issue_fail(why, ISSUE_FAIL_CA);
 	cls = storage_find(c->app.storage)->token ? CA_STORAGE_TOKEN : CA_STORAGE_FILE;
 	issue_subject(&c->app, &c->role, &c->org, &subj);
-	if (ca_issue(srv->ca, CA_AUTH, cls, c->app.csr_auth, &subj, now, &c->auth,
+	if (ca_issue_key(srv->ca, CA_AUTH, cls, c->key_auth, &subj, now, &c->auth,
 	    cause) == -1)
 		return -1;
-	if (ca_issue(srv->ca, CA_SIGN, cls, c->app.csr_sign, &subj, now, &c->sign,
+	if (ca_issue_key(srv->ca, CA_SIGN, cls, c->key_sign, &subj, now, &c->sign,
 	    cause) == -1)
 		return -1;
 	issue_fail(why, ISSUE_FAIL_INTERNAL);
@@ -256,6 +261,8 @@ issue_application_note(struct srv *srv, struct store *st, const char *number,
 out:
 	ca_issued_free(&c.auth);
 	ca_issued_free(&c.sign);
+	ca_key_free(c.key_auth);
+	ca_key_free(c.key_sign);
 	store_org_free(&c.org);
 	store_entry_free(&c.role);
 	store_app_free(&c.app);

@@ -589,6 +589,8 @@ ncaenrolld_ca_config(struct srv_config *cfg)
 {
 	cfg->ca.cert_file = cfg->ca_cert;
 	cfg->ca.key_file = cfg->ca_key;
+	cfg->ca.pkcs11_module = cfg->ca_pkcs11_module;
+	cfg->ca.key_pin_file = cfg->ca_key_pin_file;
 	cfg->ca.chain_file = cfg->ca_chain;
 	cfg->ca.crl_url = cfg->crl_url;
 	cfg->ca.delta_crl_url = cfg->delta_crl_url;

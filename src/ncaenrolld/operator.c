@@ -17,6 +17,7 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/sha.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
@@ -37,11 +38,35 @@
 #define OPERATOR_P12_ITER	100000
 #define OPERATOR_EKU_CLIENT	"1.3.6.1.5.5.7.3.2"
 
+#define OPERATOR_MEMO_N		32	/* certificates remembered: a few per desk */
+
+/*
+ * A client certificate that passed every check of operator_verify that depends only on
+ * its bytes and on the CA (the chain and its signatures, the use, the subject), kept by
+ * the SHA-256 of its DER: a desk sends the same certificate with every request of its
+ * connection, and parsing and verifying it each time was 9% of an approval's CPU
+ * (doc/performance.md). What can change between two requests is still checked on every
+ * one: the service's clock against [from, until) (outside it, the full check runs again
+ * and names the refusal, expired or not yet valid) and the operator's row in the store
+ * (revoked, replaced). The CA is loaded once and never changes while the service runs.
+ */
+struct operator_memo {
+	unsigned char	 md[SHA256_DIGEST_LENGTH];
+	char		 name[OPERATOR_NAME_MAX + 1];
+	char		 serial[41];
+	time_t		 from, until;	/* the certificate's and the CA's validity, both */
+	time_t		 not_after;	/* the certificate's own */
+	int		 used;
+};
+
 struct operator_ca {
 	pthread_mutex_t	 lock;		/* held while the CA key signs */
 	X509		*cert;
 	EVP_PKEY	*key;		/* NULL: verify only */
 	char		*pem;
+	pthread_mutex_t	 memo_lock;	/* held while memo is read or written */
+	struct operator_memo memo[OPERATOR_MEMO_N];
+	size_t		 memo_next;	/* the slot the next certificate takes */
 };
 
 static const char *const operator_roles[] = {
@@ -145,6 +170,7 @@ operator_ca_free(struct operator_ca *oc)
 	EVP_PKEY_free(oc->key);
 	free(oc->pem);
 	(void)pthread_mutex_destroy(&oc->lock);
+	(void)pthread_mutex_destroy(&oc->memo_lock);
 	free(oc);
 }
 
@@ -195,6 +221,12 @@ operator_ca_load(const char *cert_file, const char *key_file, char **cause)
 	}
 	if ((errno = pthread_mutex_init(&oc->lock, NULL)) != 0) {
 		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		free(oc);
+		return NULL;
+	}
+	if ((errno = pthread_mutex_init(&oc->memo_lock, NULL)) != 0) {
+		cause_set(cause, "cannot create a lock: %s", strerror(errno));
+		(void)pthread_mutex_destroy(&oc->lock);
 		free(oc);
 		return NULL;
 	}
@@ -556,74 +588,182 @@ operator_check_chain(const struct operator_ca *oc, const char *applicant_chain_p
 	return OPERATOR_WRONG_CA;
 }
 
-/* Subject and store: fills op, or a refusal; -1 when the store fails. */
-static int
-operator_check_row(struct store *st, X509 *x, struct operator *op,
-    enum operator_refusal *refusal, char **cause)
+/* The subject's name, office and role: OPERATOR_OK with the name in m, or why not. */
+static enum operator_refusal
+operator_check_subject(X509 *x, struct operator_memo *m)
 {
-	char			*name = NULL, *office = NULL, *role = NULL, serial[41];
+	char			*name, *office, *role;
 	enum operator_role	 r;
-	int			 found = 0, rc = -1;
+	enum operator_refusal	 why = OPERATOR_NOT_OPERATOR;
 
 	name = operator_subject_get(x, NID_commonName);
 	office = operator_subject_get(x, NID_organizationalUnitName);
 	role = operator_subject_get(x, NID_title);
-	*refusal = OPERATOR_NOT_OPERATOR;
-	if (name == NULL || office == NULL || role == NULL ||
-	    operator_name_check(name, NULL) == -1 || operator_role_parse(role, &r) == -1) {
-		rc = 0;
-		goto out;
+	if (name != NULL && office != NULL && role != NULL &&
+	    operator_name_check(name, NULL) == 0 && operator_role_parse(role, &r) == 0) {
+		/* operator_name_check bounds it by OPERATOR_NAME_MAX */
+		memcpy(m->name, name, strlen(name) + 1);
+		why = OPERATOR_OK;
 	}
-	if (store_operator_get(st, name, &op->row, &found, cause) == -1)
-		goto out;
-	operator_serial_hex(x, serial);
-	rc = 0;
+	free(name);
+	free(office);
+	free(role);
+	return why;
+}
+
+/* An ASN1_TIME as time_t: 0, or -1 when it cannot be read. */
+static int
+operator_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm	tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+/*
+ * When a memo of x holds: from the later of its and the CA's notBefore to the earlier of
+ * their notAfter. -1 when a time cannot be read (then x is not remembered).
+ */
+static int
+operator_memo_window(const struct operator_ca *oc, X509 *x, struct operator_memo *m)
+{
+	time_t	ca_from, ca_until;
+
+	if (operator_time(X509_get0_notBefore(x), &m->from) == -1 ||
+	    operator_time(X509_get0_notAfter(x), &m->not_after) == -1 ||
+	    operator_time(X509_get0_notBefore(oc->cert), &ca_from) == -1 ||
+	    operator_time(X509_get0_notAfter(oc->cert), &ca_until) == -1)
+		return -1;
+	if (ca_from > m->from)
+		m->from = ca_from;
+	m->until = ca_until < m->not_after ? ca_until : m->not_after;
+	return 0;
+}
+
+/*
+ * A remembered certificate of this digest whose validity holds at now: 0 with it copied
+ * to m, or -1. A certificate remembered but outside its window is forgotten, so the full
+ * check runs and says why.
+ */
+static int
+operator_memo_find(struct operator_ca *oc, const unsigned char *md, time_t now,
+    struct operator_memo *m)
+{
+	size_t	i;
+	int	rc = -1;
+
+	if (pthread_mutex_lock(&oc->memo_lock) != 0)
+		return -1;
+	for (i = 0; i < OPERATOR_MEMO_N; i++) {
+		struct operator_memo	*e = &oc->memo[i];
+
+		if (!e->used || memcmp(e->md, md, sizeof e->md) != 0)
+			continue;
+		/* strictly inside: at either edge the full check decides */
+		if (now > e->from && now < e->until) {
+			*m = *e;
+			rc = 0;
+		} else
+			e->used = 0;
+		break;
+	}
+	(void)pthread_mutex_unlock(&oc->memo_lock);
+	return rc;
+}
+
+static void
+operator_memo_add(struct operator_ca *oc, const struct operator_memo *m)
+{
+	if (pthread_mutex_lock(&oc->memo_lock) != 0)
+		return;
+	oc->memo[oc->memo_next] = *m;
+	oc->memo[oc->memo_next].used = 1;
+	oc->memo_next = (oc->memo_next + 1) % OPERATOR_MEMO_N;
+	(void)pthread_mutex_unlock(&oc->memo_lock);
+}
+
+/*
+ * Everything about the certificate itself, in full: parsed, its chain at now, its use, its
+ * subject. OPERATOR_OK with m filled (and remembered), or why not.
+ */
+static enum operator_refusal
+operator_check_cert(struct operator_ca *oc, const char *applicant_chain_pem,
+    const unsigned char *der, size_t len, time_t now, struct operator_memo *m)
+{
+	const unsigned char	*p = der;
+	X509			*x;
+	enum operator_refusal	 why;
+
+	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL || p != der + len)
+		why = OPERATOR_BAD_CERT;
+	else if ((why = operator_check_chain(oc, applicant_chain_pem, x, now)) ==
+	    OPERATOR_OK && (why = operator_check_subject(x, m)) == OPERATOR_OK) {
+		operator_serial_hex(x, m->serial);
+		if (operator_memo_window(oc, x, m) == 0)
+			operator_memo_add(oc, m);
+		else
+			m->not_after = 0;
+	}
+	X509_free(x);
+	return why;
+}
+
+/*
+ * The store's word, asked on every request: the operator of this name exists, is not
+ * revoked, and this certificate is their current one. Fills op->row when it is OPERATOR_OK;
+ * -1 when the store fails.
+ */
+static int
+operator_check_row(struct store *st, const struct operator_memo *m, struct operator *op,
+    enum operator_refusal *refusal, char **cause)
+{
+	int	found = 0;
+
+	if (store_operator_get(st, m->name, &op->row, &found, cause) == -1)
+		return -1;
 	if (!found)
 		*refusal = OPERATOR_UNKNOWN;
 	else if (op->row.revoked != 0)
 		*refusal = OPERATOR_REVOKED;
-	else if (serial[0] == '\0' || strcmp(serial, op->row.serial) != 0)
+	else if (m->serial[0] == '\0' || strcmp(m->serial, op->row.serial) != 0)
 		*refusal = OPERATOR_REPLACED;
 	else
 		*refusal = OPERATOR_OK;
 	if (*refusal != OPERATOR_OK)
 		store_operator_free(&op->row);
-out:
-	free(name);
-	free(office);
-	free(role);
-	return rc;
+	else
+		op->not_after = m->not_after;
+	return 0;
 }
 
 int
-operator_verify(const struct operator_ca *oc, const char *applicant_chain_pem,
+operator_verify(struct operator_ca *oc, const char *applicant_chain_pem,
     struct store *st, const unsigned char *der, size_t len, time_t now,
     struct operator *op, enum operator_refusal *refusal, char **cause)
 {
-	const unsigned char	*p = der;
-	X509			*x = NULL;
-	int			 rc = 0;
+	struct operator_memo	m;
+	unsigned char		md[SHA256_DIGEST_LENGTH];
+	int			rc = 0;
 
 	memset(op, 0, sizeof *op);
+	memset(&m, 0, sizeof m);
 	if (der == NULL || len == 0)
 		*refusal = OPERATOR_NO_CERT;
 	else if (oc == NULL)
 		*refusal = OPERATOR_NO_CA;
-	else if (len > 65536 || (x = d2i_X509(NULL, &p, (long)len)) == NULL ||
-	    p != der + len)
+	else if (len > 65536 || SHA256(der, len, md) == NULL)
 		*refusal = OPERATOR_BAD_CERT;
-	else if ((*refusal = operator_check_chain(oc, applicant_chain_pem, x, now)) ==
-	    OPERATOR_OK)
-		rc = operator_check_row(st, x, op, refusal, cause);
-	if (rc == 0 && *refusal == OPERATOR_OK) {
-		const ASN1_TIME	*na = X509_get0_notAfter(x);
-		struct tm	 tm;
-
-		if (ASN1_TIME_to_tm(na, &tm) == 1)
-			op->not_after = timegm(&tm);
+	else {
+		memcpy(m.md, md, sizeof m.md);
+		if (operator_memo_find(oc, md, now, &m) == 0 ||
+		    (*refusal = operator_check_cert(oc, applicant_chain_pem, der, len, now,
+		    &m)) == OPERATOR_OK)
+			rc = operator_check_row(st, &m, op, refusal, cause);
 	}
 	ERR_clear_error();
-	X509_free(x);
 	return rc;
 }
 

@@ -5,7 +5,8 @@
  * whether a client certificate is a current operator's: chain, validity at the service's
  * clock (srv_now, so a test clock works), the operator's row in the store (revoked,
  * replaced) and the subject's name, office and role. Functions return 0 or -1 (NULL) with
- * a caller-freed cause; a refusal is a result, not an error. Thread-safe after load.
+ * a caller-freed cause; a refusal is a result, not an error. Thread-safe after load
+ * (operator_verify's memory of accepted certificates takes a lock of its own).
  */
 #ifndef NCA_OPERATOR_H
 #define NCA_OPERATOR_H
@@ -87,9 +88,11 @@ struct operator {
  * Decides about the DER client certificate (NULL/0: none). applicant_chain_pem (may be
  * NULL) lets the refusal say "an applicant's certificate" rather than "another CA".
  * 0 with *refusal = OPERATOR_OK and op filled (free with operator_free), or 0 with the
- * refusal; -1 only when the check itself failed (store, memory).
+ * refusal; -1 only when the check itself failed (store, memory). A certificate accepted
+ * once is remembered in the CA by its DER's SHA-256, so its chain is not verified again;
+ * its validity at now and the store's row are checked on every call all the same.
  */
-int		 operator_verify(const struct operator_ca *, const char *applicant_chain_pem,
+int		 operator_verify(struct operator_ca *, const char *applicant_chain_pem,
 		     struct store *, const unsigned char *der, size_t len, time_t now,
 		     struct operator *op, enum operator_refusal *refusal, char **cause);
 void		 operator_free(struct operator *);

@@ -94,6 +94,9 @@ struct srv_config {
 	char			*trusted_proxies;
 	char			*tls_cert, *tls_key;
 	char			*ca_cert, *ca_key, *ca_chain;
+	/* a CA key on a token (ca_key "pkcs11:..."): its module (NULL: p11-kit's proxy) and
+	   the file of its user PIN, read once at start (ca-token.c) */
+	char			*ca_pkcs11_module, *ca_key_pin_file;
 	struct srv_operators	 operators;
 	struct ca_config	 ca;		/* points into the strings above and below */
 	char			*crl_url, *delta_crl_url, *ocsp_url, *ca_issuers_url, *cps_url;

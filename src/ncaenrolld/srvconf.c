@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/privfile.h"
 #include "common/problem.h"
+#include "p11/p11.h"
 #include "ncaenrolld/proxy.h"
 #include "ncaenrolld/srvconf.h"
 
@@ -87,6 +88,7 @@ struct conf_parse {
 #define CONF_OFF(m)	offsetof(struct srv_config, m)
 #define CONF_MAX_KEYS	16
 
+static int	conf_check_ca(struct conf_parse *, const int *);
 static int	conf_check_mail(struct conf_parse *, const int *);
 static int	conf_check_demo(struct conf_parse *, const int *);
 static int	conf_check_support(struct conf_parse *, const int *);
@@ -97,9 +99,12 @@ static const struct conf_key conf_tls[] = {
 	{ NULL }
 };
 
+/* Keep the order of conf_check_ca's indexes. */
 static const struct conf_key conf_ca[] = {
 	{ "cert", CONF_STRING, CONF_OFF(ca_cert) },
 	{ "key", CONF_STRING, CONF_OFF(ca_key) },
+	{ "key_pin_file", CONF_OPT_STRING, CONF_OFF(ca_key_pin_file) },
+	{ "pkcs11_module", CONF_OPT_STRING, CONF_OFF(ca_pkcs11_module) },
 	{ "chain", CONF_STRING, CONF_OFF(ca_chain) },
 	{ "crl_url", CONF_URL, CONF_OFF(crl_url) },
 	{ "delta_crl_url", CONF_URL, CONF_OFF(delta_crl_url) },
@@ -188,7 +193,7 @@ static const struct conf_key conf_top[] = {
 	{ "http_listen", CONF_OPT_LISTEN, CONF_OFF(http_listen) },
 	{ "metrics_listen", CONF_OPT_LISTEN, CONF_OFF(metrics_listen) },
 	{ "tls", CONF_MAP, 0, 0, 0, conf_tls },
-	{ "ca", CONF_MAP, 0, 0, 0, conf_ca },
+	{ "ca", CONF_MAP, 0, 0, 0, conf_ca, conf_check_ca },
 	{ "operators", CONF_MAP, 0, 0, 0, conf_operators },
 	{ "store", CONF_STORE, CONF_OFF(store_uri) },
 	{ "data_dir", CONF_OPT_STRING, CONF_OFF(data_dir) },
@@ -275,7 +280,7 @@ srvconf_free(struct srv_config *cfg)
 {
 	char	**strings[] = {
 		&cfg->listen, &cfg->http_listen, &cfg->root_crl, &cfg->tls_cert, &cfg->tls_key, &cfg->ca_cert, &cfg->ca_key,
-		&cfg->ca_chain, &cfg->operators.ca_cert, &cfg->operators.ca_key,
+		&cfg->ca_chain, &cfg->ca_key_pin_file, &cfg->ca_pkcs11_module, &cfg->operators.ca_cert, &cfg->operators.ca_key,
 		&cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
 		&cfg->ca_issuers_url, &cfg->cps_url, &cfg->store_uri, &cfg->data_dir,
 		&cfg->state_dir, &cfg->clock_file, &cfg->log_level, &cfg->mail.smtp_url,
@@ -682,6 +687,40 @@ conf_password(struct conf_parse *p, int line, const char *file, char **password)
 		return 0;
 	cause_set(p->cause, "%s:%d: mail.password_file: %s", p->file, line, why);
 	return -1;
+}
+
+/*
+ * conf_ca: 0 cert, 1 key, 2 key_pin_file, 3 pkcs11_module. A key on a token is named by
+ * a URI that is read here (its mistakes get the file's line) and logged in to with the
+ * PIN of key_pin_file, which is read at start by the CA alone (ca-token.c); a key file
+ * has neither.
+ */
+static int
+conf_check_ca(struct conf_parse *p, const int *lines)
+{
+	struct srv_config	*c = p->cfg;
+	struct p11_uri		 u;
+	char			*why = NULL;
+
+	if (!p11_uri_is(c->ca_key)) {
+		if (lines[2] != 0 && c->ca_key_pin_file != NULL)
+			return conf_fail_line(p, lines[2], "ca.key_pin_file: only a CA key on a "
+			    "token (ca.key: pkcs11:...) has a PIN");
+		if (lines[3] != 0 && c->ca_pkcs11_module != NULL)
+			return conf_fail_line(p, lines[3], "ca.pkcs11_module: only a CA key on "
+			    "a token (ca.key: pkcs11:...) has a module");
+		return 0;
+	}
+	if (p11_uri_parse(c->ca_key, &u, &why) == -1) {
+		cause_set(p->cause, "%s:%d: ca.key: %s", p->file, lines[1], why);
+		free(why);
+		return -1;
+	}
+	p11_uri_free(&u);
+	if (c->ca_key_pin_file == NULL)
+		return conf_fail_line(p, lines[1], "ca.key: a CA key on a token needs the file "
+		    "of its user PIN (ca.key_pin_file)");
+	return 0;
 }
 
 /*

@@ -20,6 +20,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -151,14 +152,15 @@ class Service:
     """One running ncaenrolld --demo on a free loopback port."""
 
     def __init__(self, state, extra=(), config=DEMO_CONFIG_DEFAULT, fixed_captcha=FIXED_CAPTCHA,
-                 timeout=120, demo=True, cafile=None, own_keys=False):
+                 timeout=120, demo=True, cafile=None, own_keys=False, env=None):
         """config: YAML sections as a dict, written next to the state folder and passed
         with --config; by default generous rate limits (tests share one client address),
         None for no file at all (the service's own defaults). demo=False starts a real
         (non-demo) service: config must then name its TLS, CA and store files, and cafile
         the chain that verifies its TLS certificate. own_keys=True: a fresh demo makes its
         own CA keys rather than take the worker's (SEED_KEYS), for a test that needs two
-        services that do not trust each other, or the making itself."""
+        services that do not trust each other, or the making itself. env: more of the
+        service's environment (a token's SOFTHSM2_CONF), never a secret."""
         self.state = str(state)
         os.makedirs(self.state, exist_ok=True)
         fresh = demo and not any(os.path.exists(os.path.join(self.state, f)) for f in SEED_KEYS)
@@ -178,8 +180,14 @@ class Service:
         self.captcha_code = fixed_captcha
         cmd += list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=program_env())
+                                     text=True, env=dict(program_env(), **(env or {})))
         self.stderr = ""
+        # stderr read as it comes: a service that logs more than a pipe holds (64 KiB, some
+        # 600 access-log lines) would otherwise stop in write(2) mid-test
+        self._log, self._log_done, self._log_seen = [], False, 0
+        self._log_cv = threading.Condition()
+        self._log_reader = threading.Thread(target=self._read_log, daemon=True)
+        self._log_reader.start()
         self.returncode = None
         self.port = self._wait_listening(timeout)
         if fresh and not seeded and real_clock:
@@ -208,6 +216,36 @@ class Service:
         self.stop(check=False)
         raise AssertionError(f"ncaenrolld did not start (status {self.returncode}): "
                              + self.stderr)
+
+    def _read_log(self):
+        for line in self.proc.stderr:
+            with self._log_cv:
+                self._log.append(line)
+                self._log_cv.notify_all()
+        with self._log_cv:
+            self._log_done = True
+            self._log_cv.notify_all()
+
+    def log(self):
+        """What the service has written to stderr so far."""
+        with self._log_cv:
+            return "".join(self._log)
+
+    def wait_log(self, text, timeout=30):
+        """The lines the service wrote to stderr after those an earlier wait_log returned, up
+        to the first that holds text; AssertionError with them when none does in time."""
+        end = time.monotonic() + timeout
+        with self._log_cv:
+            while True:
+                for i in range(self._log_seen, len(self._log)):
+                    if text in self._log[i]:
+                        lines, self._log_seen = self._log[self._log_seen:i + 1], i + 1
+                        return lines
+                left = end - time.monotonic()
+                if left <= 0 or self._log_done:
+                    raise AssertionError(f"no '{text}' in: "
+                                         + "".join(self._log[self._log_seen:]))
+                self._log_cv.wait(left)
 
     def connection(self, timeout=30, context=None):
         return http.client.HTTPSConnection(self.host, self.port, timeout=timeout,
@@ -278,7 +316,8 @@ class Service:
                     self.proc.kill()
                     self.proc.wait()
             self.returncode = self.proc.returncode
-            self.stderr = self.proc.stderr.read()
+            self._log_reader.join(timeout=30)   # the pipe's end: the process has exited
+            self.stderr = self.log()
             self.proc.stdout.close()
             self.proc.stderr.close()
         if check:

@@ -11,7 +11,6 @@ not overdue must stay submitted.
 """
 import sqlite3
 import subprocess
-import threading
 import time
 
 from csrs import csr, rsa_key, submit
@@ -45,18 +44,13 @@ def test_expiry_of_a_backlog(tmp_path):
     before = db.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     db.close()
 
-    svc = Service(state)
-    # a line or two per application: read as it comes, or the pipe fills and stops it
-    lines = []
-    reader = threading.Thread(target=lambda: lines.extend(svc.proc.stderr))
-    reader.start()
+    svc = Service(state)        # a line or two per application: Service reads them as they come
     try:
         wait_until(lambda: overdue_left(store) == 0, 120)
         assert overdue_left(store) == 0
     finally:
-        svc.proc.terminate()
-        reader.join()
         svc.stop()
+    lines = svc.stderr.splitlines()
 
     db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     status = dict(db.execute("SELECT number, status FROM applications"))

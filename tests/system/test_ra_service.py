@@ -355,6 +355,40 @@ def test_expired_and_not_yet_valid(desk):
     assert desk.ra("GET", "/me", cert=farida)[0] == 200
 
 
+def test_one_connection_refused_at_the_next_request(desk):
+    """A desk sends every request on one kept TLS connection, and the service remembers
+    the certificate it verified (operator.c). Revoking the operator, or the certificate
+    expiring on the service's clock, still refuses the very next request on it."""
+    gulnar = desk.operator("gulnar", days=1)
+    ctx = ssl.create_default_context(cafile=desk.svc.cafile)
+    ctx.load_cert_chain(*gulnar)
+    conn = http.client.HTTPSConnection("127.0.0.1", desk.svc.port, context=ctx, timeout=60)
+
+    def me():
+        conn.request("GET", "/api/v1/ra/me")
+        r = conn.getresponse()
+        return r.status, json.loads(r.read())
+
+    try:
+        for _ in range(3):
+            assert me()[0] == 200
+        sock = conn.sock
+        try:
+            desk.set_clock(desk.now + 2 * DAY)
+            st, err = me()
+            assert st == 403 and err["error"]["code"] == "ra.certificate_expired", err
+        finally:
+            desk.set_clock(desk.now)
+        assert me()[0] == 200
+        p = desk.admin("operator", "revoke", "gulnar")
+        assert p.returncode == 0, p.stderr
+        st, err = me()
+        assert st == 403 and err["error"]["code"] == "ra.revoked", err
+        assert conn.sock is sock            # all of it on the one connection
+    finally:
+        conn.close()
+
+
 def test_bad_requests(desk):
     st, err = desk.ra("GET", "/applications/1234", cert=desk.aigerim)
     assert st == 400 and err["error"]["code"].startswith("request_number."), err

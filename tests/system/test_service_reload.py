@@ -9,8 +9,8 @@ import ipaddress
 import os
 import signal
 import socket
-import threading
 import ssl
+import threading
 import time
 
 import pytest
@@ -30,18 +30,8 @@ def config(captchas=10000, extra="", lifetime=300):
 
 
 def wait_log(svc, text, timeout=30):
-    """Reads the service's stderr until a line holds text; the lines read."""
-    seen = []
-    os.set_blocking(svc.proc.stderr.fileno(), True)
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        line = svc.proc.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
-            return seen
-    raise AssertionError(f"no '{text}' in: {''.join(seen)}")
+    """The service's stderr lines since the last wait, up to one that holds text."""
+    return svc.wait_log(text, timeout)
 
 
 def peer_cert(port, conn=None):

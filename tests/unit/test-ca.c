@@ -945,6 +945,76 @@ test_issue_refused(void **state)
 	    f->now + 9 * 365 * 86400L, &out, &cause), &cause, "outlive");
 }
 
+/* 0 when ca_csr_stored_key read a key (then freed), -1 with its cause. */
+static int
+stored_key_rc(const char *pem, char **cause)
+{
+	struct ca_key	*k = ca_csr_stored_key(pem, cause);
+
+	ca_key_free(k);
+	return k != NULL ? 0 : -1;
+}
+
+/*
+ * An approval's way (issue.c): the key of a CSR the store holds, its rules applied again
+ * but its signature not verified again (ca_csr_check did at submission). The certificate
+ * is ca_issue's for the same CSR, but for its serial.
+ */
+static void
+test_issue_stored_key(void **state)
+{
+	struct fx		*f = *state;
+	struct ca_key		*k;
+	struct ca_issued	 a, b;
+	X509			*xa, *xb;
+	char			*cause = NULL, *bad;
+	int			 i;
+
+	if ((k = ca_csr_stored_key(f->csr, &cause)) == NULL)
+		fail_msg("ca_csr_stored_key: %s", cause);
+	if (ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, k, &subject, f->now, &a,
+	    &cause) != 0)
+		fail_msg("ca_issue_key: %s", cause);
+	xa = parse_pem(a.pem);
+	xb = issue(f, CA_AUTH, CA_STORAGE_FILE, &subject, &b);
+	assert_true(EVP_PKEY_eq(X509_get0_pubkey(xa), f->k2048) == 1);
+	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(xa),
+	    X509_get_subject_name(xb)), 0);
+	assert_string_equal(a.ski, b.ski);
+	assert_string_not_equal(a.serial, b.serial);
+	assert_int_equal(X509_get_ext_count(xa), X509_get_ext_count(xb));
+	for (i = 0; i < X509_get_ext_count(xa); i++) {
+		X509_EXTENSION	*ea = X509_get_ext(xa, i), *eb = X509_get_ext(xb, i);
+
+		assert_int_equal(OBJ_cmp(X509_EXTENSION_get_object(ea),
+		    X509_EXTENSION_get_object(eb)), 0);
+		assert_int_equal(ASN1_STRING_cmp(X509_EXTENSION_get_data(ea),
+		    X509_EXTENSION_get_data(eb)), 0);
+	}
+	assert_chain_ok(f, xa, f->cacert, f->now + 60);
+	X509_free(xa);
+	X509_free(xb);
+	ca_issued_free(&a);
+	ca_issued_free(&b);
+	assert_cause(ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, NULL, &subject, f->now,
+	    &a, &cause), &cause, "invalid");
+	assert_cause(ca_issue_key(f->ca, CA_AUTH, CA_STORAGE_FILE, k, NULL, f->now, &a,
+	    &cause), &cause, "subject");
+	ca_key_free(k);
+	/* The key's rules and the text's, applied again. */
+	assert_cause(stored_key_rc("hello", &cause), &cause, "PEM");
+	bad = csr_pem(f->k1024);
+	assert_cause(stored_key_rc(bad, &cause), &cause, "1024 bits");
+	free(bad);
+	bad = csr_pem(f->kec);
+	assert_cause(stored_key_rc(bad, &cause), &cause, "RSA");
+	free(bad);
+	/* Not the signature: verified at submission, over the very bytes stored. */
+	bad = tampered(f->csr);
+	assert_int_equal(stored_key_rc(bad, &cause), 0);
+	free(bad);
+}
+
 /* --- concurrency ------------------------------------------------------------------- */
 
 #define THREADS	4
@@ -1224,6 +1294,7 @@ main(void)
 		cmocka_unit_test(test_idna_email),
 		cmocka_unit_test(test_issue_idn_email),
 		cmocka_unit_test(test_issue_refused),
+		cmocka_unit_test(test_issue_stored_key),
 		cmocka_unit_test(test_issue_threads),
 		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_crl_delta),

@@ -30,7 +30,7 @@
 #include "common/secret.h"
 #include "enroll/keystore.h"
 #include "desk/p11-identity.h"
-#include "enroll/p11.h"
+#include "p11/p11.h"
 #include "softhsm.h"
 #include "testca.h"
 #include "testks.h"

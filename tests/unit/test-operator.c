@@ -363,6 +363,67 @@ test_verdicts(void **state)
 	free(good.der);
 }
 
+/*
+ * A certificate accepted once is remembered (operator_verify does not verify its chain
+ * again), but what can change between two requests of a desk still decides the next one:
+ * the clock against its validity and the CA's, the store's row. And a certificate of
+ * other bytes is not taken for the remembered one.
+ */
+static void
+test_remembered_rechecked(void **state)
+{
+	struct fx		*fx = *state;
+	struct t_cert		 good, longer, newer;
+	unsigned char		*forged;
+	char			*cause = NULL;
+	int			 found;
+
+	t_issue(fx, fx->oc, "aigerim", "karaganda-1", OPERATOR_ROLE_OPERATOR, fx->now, 30,
+	    &good);
+	t_record(fx, "aigerim", "karaganda-1", "operator", &good);
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, fx->now, NULL), OPERATOR_OK);
+	/* The clock: at its end (OpenSSL's notAfter is exclusive) and before its start,
+	 * each time back to now in between (checked afresh). */
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, good.not_after - 1, NULL),
+	    OPERATOR_OK);
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, good.not_after, NULL),
+	    OPERATOR_EXPIRED);
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, fx->now, NULL), OPERATOR_OK);
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, fx->now - T_DAY, NULL),
+	    OPERATOR_NOT_YET_VALID);
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, fx->now, NULL), OPERATOR_OK);
+	/* The same certificate with one bit of its signature flipped: not the one. */
+	assert_non_null(forged = malloc(good.len));
+	memcpy(forged, good.der, good.len);
+	forged[good.len - 8] ^= 0x01;
+	assert_int_equal(t_verify(fx, NULL, forged, good.len, fx->now, NULL),
+	    OPERATOR_WRONG_CA);
+	free(forged);
+	/* Replaced, then revoked: the very next call says so. */
+	t_issue(fx, fx->oc, "aigerim", "karaganda-1", OPERATOR_ROLE_OPERATOR, fx->now, 30,
+	    &newer);
+	t_record(fx, "aigerim", "karaganda-1", "operator", &newer);
+	assert_int_equal(t_verify(fx, NULL, good.der, good.len, fx->now, NULL),
+	    OPERATOR_REPLACED);
+	assert_int_equal(t_verify(fx, NULL, newer.der, newer.len, fx->now, NULL), OPERATOR_OK);
+	fx_ok(store_operator_revoke(fx->st, "aigerim", "test", fx->now, &found, &cause),
+	    cause);
+	assert_int_equal(found, 1);
+	assert_int_equal(t_verify(fx, NULL, newer.der, newer.len, fx->now, NULL),
+	    OPERATOR_REVOKED);
+	/* A certificate outliving the operator CA (10 years) is refused once the CA ends. */
+	t_issue(fx, fx->oc, "bolat", "karaganda-1", OPERATOR_ROLE_OPERATOR, fx->now, 12 * 365,
+	    &longer);
+	t_record(fx, "bolat", "karaganda-1", "operator", &longer);
+	assert_int_equal(t_verify(fx, NULL, longer.der, longer.len, fx->now, NULL),
+	    OPERATOR_OK);
+	assert_int_equal(t_verify(fx, NULL, longer.der, longer.len, fx->now + 11 * 365 * T_DAY,
+	    NULL), OPERATOR_EXPIRED);
+	free(longer.der);
+	free(newer.der);
+	free(good.der);
+}
+
 static void
 test_no_operator_ca(void **state)
 {
@@ -385,6 +446,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_demo_ca_is_kept, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_certificate_profile, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_verdicts, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_remembered_rechecked, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_no_operator_ca, fx_setup, fx_teardown),
 	};
 

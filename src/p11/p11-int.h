@@ -8,7 +8,7 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "enroll/p11.h"
+#include "p11/p11.h"
 
 /*
  * A token this process is logged in to. Login is per process, not per session: a second

@@ -1,6 +1,7 @@
 /*
  * p11-key — a token's RSA private key as an OpenSSL EVP_PKEY, for TLS client
- * authentication (the desk operator's identity, p11-identity.c).
+ * authentication (the desk operator's identity, p11-identity.c) and for the service's
+ * signatures as the issuing CA (X509_sign, X509_CRL_sign: ncaenrolld/ca-token.c).
  *
  * OpenSSL 3 reaches a key held elsewhere either through a provider or through the legacy
  * RSA_METHOD, which it still honours for "foreign" keys (EVP_PKEY_assign with a method of
@@ -27,7 +28,7 @@
 
 #include "common/cause.h"
 #include "common/i18n.h"
-#include "enroll/p11-int.h"
+#include "p11/p11-int.h"
 
 /* What a key made by p11_key needs to reach its token. */
 struct p11_rsa {

@@ -2,8 +2,9 @@
  * p11 — PKCS#11 tokens, reached straight through a module's function list (dlopen): the
  * tokens a module sees, one token opened by its serial number and logged in with the PIN,
  * the objects on it, signatures made by it, and an OpenSSL key whose private operations are
- * the token's (for TLS). The applicant's keystore (keystore-pkcs11.c) and the desk's
- * operator identity (src/desk/p11-identity.c) share it. Functions return 0/-1 (NULL) with
+ * the token's (for TLS). The applicant's keystore (keystore-pkcs11.c), the desk's
+ * operator identity (src/desk/p11-identity.c) and the service's CA key
+ * (src/ncaenrolld/ca-token.c) share it. Functions return 0/-1 (NULL) with
  * a cause; opening also says which failure it was (enum p11_failure), so a caller can ask
  * for the PIN again. A struct p11 is used by one thread at a time; the PIN is used once,
  * to log in, and never kept.
@@ -52,6 +53,18 @@ int		 p11_list(const char *module, struct p11_token_info **list, size_t *n,
  */
 struct p11	*p11_open(const char *module, const char *serial, const struct secret *pin,
 		    int rw, enum p11_failure *why, char **cause);
+/*
+ * The same, the token chosen by its serial number, its label, or both (either may be
+ * NULL, not both): a label two connected tokens share is refused (P11_ABSENT), so that
+ * the PIN is never tried on a token the caller did not mean.
+ */
+struct p11	*p11_open_token(const char *module, const char *serial, const char *label,
+		    const struct secret *pin, int rw, enum p11_failure *why, char **cause);
+/*
+ * 0 while the session still answers and is logged in (C_GetSessionInfo: cheap, for a
+ * readiness probe); -1 with p11_fail's sentence when the token went away.
+ */
+int		 p11_alive(struct p11 *, char **cause);
 /*
  * The same token in a read-only session without logging in: only its public objects
  * (certificates) can be read. No PIN is asked for or typed.
@@ -110,5 +123,21 @@ EVP_PKEY *p11_key(struct p11 *, unsigned long obj, char **cause);
  * the token failed, as when the token was pulled out during a TLS handshake; else 0.
  */
 int	 p11_key_failure(EVP_PKEY *key, char **cause);
+
+/*
+ * A private key named by a PKCS#11 URI (RFC 7512, the subset p11-uri.c reads): the token
+ * by label and/or serial, the key by label (object=) and/or CKA_ID (id=, bytes). Members
+ * are malloc'd, NULL when not given; p11_uri_free releases them. A query part (module,
+ * PIN) is refused: those are configured apart. The cause never quotes the URI.
+ */
+struct p11_uri {
+	char		*token, *serial, *object;
+	unsigned char	*id;
+	size_t		 idlen;
+};
+int	p11_uri_parse(const char *uri, struct p11_uri *, char **cause);
+/* 1 when s is meant as a PKCS#11 URI (it starts "pkcs11:"), right or wrong; else 0. */
+int	p11_uri_is(const char *s);
+void	p11_uri_free(struct p11_uri *);
 
 #endif

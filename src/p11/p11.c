@@ -26,7 +26,7 @@
 #include "common/cause.h"
 #include "common/i18n.h"
 #include "common/secret.h"
-#include "enroll/p11-int.h"
+#include "p11/p11-int.h"
 
 #define P11_FIND_BATCH	32
 
@@ -356,14 +356,19 @@ p11_name(const struct p11 *t)
 	return t->name;
 }
 
-/* "no token with serial S; connected now: A (serial 1), B (serial 2)". */
-static void
-p11_absent(const char *serial, const struct p11_token_info *list, size_t n, char **cause)
+/*
+ * "A (serial 1), B (serial 2)": the tokens connected now, malloc'd; NULL when none is.
+ * An uninitialised one (SoftHSM's free slot) is nobody's token and not named.
+ */
+static char *
+p11_seen(const struct p11_token_info *list, size_t n)
 {
 	char	*seen = NULL, *more;
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
+		if (!(list[i].flags & CKF_TOKEN_INITIALIZED))
+			continue;
 		if (asprintf(&more, "%s%s%s (%s %s)", seen != NULL ? seen : "",
 		    seen != NULL ? ", " : "", list[i].label, _("serial"), list[i].serial) == -1)
 			more = NULL;
@@ -371,6 +376,15 @@ p11_absent(const char *serial, const struct p11_token_info *list, size_t n, char
 		if ((seen = more) == NULL)
 			break;
 	}
+	return seen;
+}
+
+/* "no token with serial S; connected now: A (serial 1), B (serial 2)". */
+static void
+p11_absent(const char *serial, const struct p11_token_info *list, size_t n, char **cause)
+{
+	char	*seen = p11_seen(list, n);
+
 	if (seen != NULL)
 		cause_set(cause, _("no token with serial number %s is connected; connected "
 		    "now: %s"), serial, seen);
@@ -378,6 +392,52 @@ p11_absent(const char *serial, const struct p11_token_info *list, size_t n, char
 		cause_set(cause, _("no token with serial number %s is connected (no token is "
 		    "connected now)"), serial);
 	free(seen);
+}
+
+/* The same for a token asked for by its label alone. */
+static void
+p11_absent_label(const char *label, const struct p11_token_info *list, size_t n,
+    char **cause)
+{
+	char	*seen = p11_seen(list, n);
+
+	if (seen != NULL)
+		cause_set(cause, _("no token labelled \"%s\" is connected; connected now: %s"),
+		    label, seen);
+	else
+		cause_set(cause, _("no token labelled \"%s\" is connected (no token is "
+		    "connected now)"), label);
+	free(seen);
+}
+
+/*
+ * The one token of list with that serial and label (either NULL: any); NULL with the
+ * cause when none is, or when a label alone names two (a PIN must not go to a guess).
+ */
+static const struct p11_token_info *
+p11_pick(const char *serial, const char *label, const struct p11_token_info *list,
+    size_t n, char **cause)
+{
+	const struct p11_token_info	*ti = NULL;
+	size_t				 i;
+
+	for (i = 0; i < n; i++) {
+		if ((serial != NULL && strcmp(list[i].serial, serial) != 0) ||
+		    (label != NULL && strcmp(list[i].label, label) != 0))
+			continue;
+		if (ti != NULL) {
+			cause_set(cause, _("two tokens are labelled \"%s\" (serial numbers %s "
+			    "and %s): name the one meant by its serial number too"), label,
+			    ti->serial, list[i].serial);
+			return NULL;
+		}
+		ti = &list[i];
+	}
+	if (ti == NULL && serial != NULL)
+		p11_absent(serial, list, n, cause);
+	else if (ti == NULL)
+		p11_absent_label(label, list, n, cause);
+	return ti;
 }
 
 /* After a wrong PIN: how close the token now is to locking, from its flags. */
@@ -599,17 +659,22 @@ p11_usable(const struct p11 *t, CK_FLAGS flags, char **cause)
 
 /* login 0: a read-only public session, no PIN asked or typed (certificates are public). */
 static struct p11 *
-p11_open_as(const char *module, const char *serial, const struct secret *pin, int rw,
-    int login, enum p11_failure *why, char **cause)
+p11_open_as(const char *module, const char *serial, const char *label,
+    const struct secret *pin, int rw, int login, enum p11_failure *why, char **cause)
 {
-	struct p11		*t = NULL;
-	struct p11_token_info	*list = NULL, *ti = NULL;
-	size_t			 n = 0, i;
-	enum p11_failure	 w = P11_DEVICE;
+	struct p11			*t = NULL;
+	struct p11_token_info		*list = NULL;
+	const struct p11_token_info	*ti;
+	size_t				 n = 0;
+	enum p11_failure		 w = P11_DEVICE;
 
 	if (module == NULL)
 		module = p11_default_module();
-	if (serial == NULL || *serial == '\0') {
+	if (serial != NULL && *serial == '\0')
+		serial = NULL;
+	if (label != NULL && *label == '\0')
+		label = NULL;
+	if (serial == NULL && label == NULL) {
 		cause_set(cause, _("no token serial number was given"));
 		w = P11_ABSENT;
 		goto out;
@@ -625,11 +690,7 @@ p11_open_as(const char *module, const char *serial, const struct secret *pin, in
 	}
 	if (p11_list_module(t->mod, &list, &n, cause) == -1)
 		goto out;
-	for (i = 0; i < n && ti == NULL; i++)
-		if (strcmp(list[i].serial, serial) == 0)
-			ti = &list[i];
-	if (ti == NULL) {
-		p11_absent(serial, list, n, cause);
+	if ((ti = p11_pick(serial, label, list, n, cause)) == NULL) {
 		w = P11_ABSENT;
 		goto out;
 	}
@@ -657,14 +718,21 @@ struct p11 *
 p11_open(const char *module, const char *serial, const struct secret *pin, int rw,
     enum p11_failure *why, char **cause)
 {
-	return p11_open_as(module, serial, pin, rw, 1, why, cause);
+	return p11_open_as(module, serial, NULL, pin, rw, 1, why, cause);
+}
+
+struct p11 *
+p11_open_token(const char *module, const char *serial, const char *label,
+    const struct secret *pin, int rw, enum p11_failure *why, char **cause)
+{
+	return p11_open_as(module, serial, label, pin, rw, 1, why, cause);
 }
 
 struct p11 *
 p11_open_public(const char *module, const char *serial, enum p11_failure *why,
     char **cause)
 {
-	return p11_open_as(module, serial, NULL, 0, 0, why, cause);
+	return p11_open_as(module, serial, NULL, NULL, 0, 0, why, cause);
 }
 
 void
@@ -679,6 +747,24 @@ p11_close(struct p11 *t)
 	p11_login_drop(t);
 	p11_module_put(t->mod);
 	free(t);
+}
+
+int
+p11_alive(struct p11 *t, char **cause)
+{
+	CK_SESSION_INFO	si;
+	CK_RV		rv;
+
+	if ((rv = t->mod->f->C_GetSessionInfo(t->session, &si)) != CKR_OK) {
+		p11_fail(t, rv, _("the token does not answer"), cause);
+		return -1;
+	}
+	if (t->logged_in && si.state != CKS_RO_USER_FUNCTIONS &&
+	    si.state != CKS_RW_USER_FUNCTIONS) {
+		p11_fail(t, CKR_USER_NOT_LOGGED_IN, _("the token does not answer"), cause);
+		return -1;
+	}
+	return 0;
 }
 
 /*
