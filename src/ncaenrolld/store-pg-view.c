@@ -66,13 +66,18 @@ int
 store_pg_prepare(struct store_pg *s, enum store_pg_stmt stmt, char **cause)
 {
 	PGresult	*res;
+	const char	*state;
 	int		 rc = 0;
 
 	if (s->prepared & (1u << stmt))
 		return 0;
 	res = PQprepare(s->conn, store_pg_stmts[stmt].name, store_pg_stmts[stmt].sql,
 	    store_pg_stmts[stmt].nparams, NULL);
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+	state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	/* duplicate_prepared_statement: this session has it (the same program made it) */
+	if (state != NULL && strcmp(state, "42P05") == 0)
+		s->prepared |= 1u << stmt;
+	else if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		store_pg_fail(s, store_pg_stmts[stmt].name, res != NULL ?
 		    PQresultErrorMessage(res) : PQerrorMessage(s->conn), cause);
 		rc = -1;
@@ -160,7 +165,8 @@ store_pg_view_run(struct store_pg *s, const char *const *v[VIEW__MAX],
 		if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK && !failed) {
 			state = PQresultErrorField(res[i], PG_DIAG_SQLSTATE);
 			if (state != NULL && strcmp(state, "26000") == 0) {
-				s->prepared = 0;	/* invalid_sql_statement_name */
+				/* invalid_sql_statement_name */
+				s->prepared &= ~(1u << store_pg_view_stmts[i]);
 				*stale = 1;
 			}
 			store_pg_fail(s, store_pg_stmts[store_pg_view_stmts[i]].name,
@@ -231,8 +237,7 @@ out:
 
 /*
  * The pipeline's queries run in one implicit transaction, committed at its sync: a read
- * that fails takes the count back with it, and a count is never made without the reads.
- * A refused count still reads the application (the pipeline is sent whole); its answer
+ * that fails takes the count back with it. A refused count still reads the application (the pipeline is sent whole); its answer
  * is dropped. A connection found lost is opened again and the pipeline sent once more,
  * as store_pg_exec does for a read (and so is one whose prepared statements are gone):
  * the count may then be taken twice, never skipped.
