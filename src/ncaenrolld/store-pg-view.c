@@ -224,10 +224,11 @@ store_pg_view_once(struct store_pg *s, const struct store_rate *rate, const char
 	rc = store_pg_app_result(s, "app_get", res[VIEW_APP], &view->app, &view->found,
 	    cause);
 	res[VIEW_APP] = NULL;
-	if (rc == 0 && view->found)
+	if (rc == 0 && view->found) {
 		rc = store_pg_mail_result(s, "mail_list", res[VIEW_MAIL], &view->mail, NULL,
 		    &view->nmail, cause);
-	res[VIEW_MAIL] = NULL;
+		res[VIEW_MAIL] = NULL;
+	}
 out:
 	for (i = 0; i < VIEW__MAX; i++)
 		PQclear(res[i]);
