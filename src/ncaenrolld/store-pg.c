@@ -957,9 +957,9 @@ store_pg_sweep(struct store *stp, time_t now, char **cause)
 }
 
 /*
- * One statement decides, whichever instance asks: a window's row is made at its first
- * request and counted up while below the limit; at the limit the WHERE refuses the update
- * and nothing is returned. No transaction of its own: a count holds no lock after it.
+ * One statement (store-pg-view.c's STORE_PG_RATE_TAKE) decides, whichever instance asks.
+ * No transaction of its own: a count holds no lock after it. Inside store_begin's it is
+ * sent without its own synchronous_commit, which would be the whole transaction's.
  */
 static int
 store_pg_rate_take(struct store *stp, const char *key, time_t window_start, int limit,
@@ -973,7 +973,14 @@ store_pg_rate_take(struct store *stp, const char *key, time_t window_start, int 
 	*allowed = 0;
 	if (limit <= 0)
 		return 0;
-	if ((res = store_pg_execp(s, STORE_PG_RATE_TAKE, v, cause)) == NULL)
+	if (s->depth > 0)
+		res = store_pg_exec(s, "rate_take", "INSERT INTO rate_windows AS r"
+		    " (key, window_start, n) VALUES ($1, $2, 1)"
+		    " ON CONFLICT (key, window_start) DO UPDATE SET n = r.n + 1 WHERE r.n < $3"
+		    " RETURNING n", 3, v, cause);
+	else
+		res = store_pg_execp(s, STORE_PG_RATE_TAKE, v, cause);
+	if (res == NULL)
 		return -1;
 	*allowed = PQntuples(res) == 1;
 	PQclear(res);
