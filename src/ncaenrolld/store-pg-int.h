@@ -100,6 +100,8 @@ PGresult	*store_pg_execp(struct store_pg *, enum store_pg_stmt, const char *cons
 		    char **cause);
 /* Outside any transaction, a connection found lost is opened again (prepared: none). */
 void		 store_pg_revive(struct store_pg *);
+/* A cause of a try that is made again: freed, *cause NULL again. */
+void		 store_pg_forget(char **cause);
 /* libpq's message, its last newline dropped, into the cause. */
 void		 store_pg_fail(struct store_pg *, const char *what, const char *msg,
 		    char **cause);

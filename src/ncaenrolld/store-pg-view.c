@@ -261,8 +261,10 @@ store_pg_app_view(struct store *stp, const struct store_rate *rate, const char *
 		return store_app_view_each(stp, rate, number, view, cause);
 	if ((rc = store_pg_view_once(s, rate, number, view, &again, cause)) == -1) {
 		store_view_free(view);
-		if (again)
+		if (again) {
+			store_pg_forget(cause);
 			rc = store_pg_view_once(s, rate, number, view, &again, cause);
+		}
 		if (rc == -1)
 			store_view_free(view);
 	}

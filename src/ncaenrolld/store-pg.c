@@ -218,6 +218,15 @@ store_pg_fail(struct store_pg *s, const char *what, const char *msg, char **caus
 }
 
 void
+store_pg_forget(char **cause)
+{
+	if (cause != NULL) {
+		free(*cause);
+		*cause = NULL;
+	}
+}
+
+void
 store_pg_revive(struct store_pg *s)
 {
 	if (s->depth == 0 && PQstatus(s->conn) == CONNECTION_BAD) {
@@ -245,9 +254,13 @@ store_pg_exec_as(struct store_pg *s, const char *what, enum store_pg_stmt stmt,
 		store_pg_revive(s);
 		if (stmt == STORE_PG_STMT__MAX)
 			res = PQexecParams(s->conn, sql, n, NULL, v, NULL, NULL, 0);
-		else if (store_pg_prepare(s, stmt, cause) == -1)
-			return NULL;
-		else
+		else if (store_pg_prepare(s, stmt, cause) == -1) {
+			if (tries > 0 || !read || s->depth > 0 ||
+			    PQstatus(s->conn) != CONNECTION_BAD)
+				return NULL;
+			store_pg_forget(cause);	/* lost before its first use: again */
+			continue;
+		} else
 			res = PQexecPrepared(s->conn, store_pg_stmt_name(stmt),
 			    store_pg_stmt_nparams(stmt), v, NULL, NULL, 0);
 		es = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;

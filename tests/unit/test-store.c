@@ -1232,6 +1232,7 @@ test_app_view(void **state)
 	struct teststore_fx	*f = *state;
 	struct store_app	 a, got;
 	struct store_view	 v;
+	struct store		*other;
 	struct store_mail	*mv = NULL;
 	struct store_rate	 rate = { "status 192.0.2.1", 6000, 2 };
 	const char		*unknown = "9999-9999-9999-9999-9999-9999-9999";
@@ -1311,6 +1312,20 @@ test_app_view(void **state)
 	store_view_free(&v);
 	assert_int_equal(teststore_count(f->uri, "SELECT n FROM rate_windows"
 	    " WHERE window_start = 6060"), 2);
+
+	/* lost before a statement's first use on it: prepared on the new one */
+	other = reopen(f->uri);
+	kill_connections(f->uri);
+	OK(store_app_get(other, a.number, &got, &found, C));
+	assert_int_equal(found, 1);
+	store_app_free(&got);
+	store_close(other);
+	other = reopen(f->uri);
+	kill_connections(f->uri);
+	OK(store_app_view(other, &rate, a.number, &v, C));
+	assert_int_equal(v.found, 1);
+	store_view_free(&v);
+	store_close(other);
 }
 
 int
