@@ -243,11 +243,11 @@ out:
 
 /*
  * The pipeline's queries run in one implicit transaction, committed at its sync: a read
- * that fails takes the count back with it. A refused count still reads the application (the pipeline is sent whole); its answer
- * is dropped. A connection found lost is opened again and the pipeline sent once more,
- * as store_pg_exec does for a read (and so is one whose prepared statements are gone):
- * the count may then be taken twice, never skipped.
- * Inside store_begin's transaction the calls are made one by one.
+ * that fails takes the count back with it. A refused count still reads the application
+ * (the pipeline is sent whole); its answer is dropped. A connection found lost is opened
+ * again and the pipeline sent once more, as store_pg_exec does for a read (and so is one
+ * whose prepared statements are gone): the count may then be taken twice, never
+ * skipped. Inside store_begin's transaction the calls are made one by one.
  */
 int
 store_pg_app_view(struct store *stp, const struct store_rate *rate, const char *number,
