@@ -629,34 +629,50 @@ api_applications_submit(struct srv *srv, const struct http_req *req, struct http
  * Parses the number in the path and loads the application: HTTP_GO_ON with *a filled,
  * HTTP_ANSWERED (a typo, an unknown number), or HTTP_FAILED.
  */
-enum http_result
-app_load(struct store *st, const struct http_req *req, struct http_resp *resp,
-    struct store_app *a)
+/* The number in the path into num: HTTP_GO_ON, or HTTP_ANSWERED with a 400 (if resp). */
+static enum http_result
+app_number(const struct http_req *req, struct http_resp *resp, char num[REQNUM_LEN + 1])
 {
 	struct problems	 p;
-	char		 num[REQNUM_LEN + 1], *cause = NULL;
-	int		 found;
 
 	problems_init(&p);
 	if (req->params[0] == NULL || reqnum_parse(req->params[0], num, &p) == -1) {
-		http_error(resp, 400, p.n > 0 ? p.v[0].code : "request_number.missing",
-		    "request_number", "%s", p.n > 0 && p.v[0].message != NULL ?
-		    p.v[0].message : _("not a request number"));
+		if (resp != NULL)
+			http_error(resp, 400, p.n > 0 ? p.v[0].code :
+			    "request_number.missing", "request_number", "%s",
+			    p.n > 0 && p.v[0].message != NULL ? p.v[0].message :
+			    _("not a request number"));
 		problems_free(&p);
 		return HTTP_ANSWERED;
 	}
 	problems_free(&p);
+	return HTTP_GO_ON;
+}
+
+static enum http_result
+app_not_found(struct http_resp *resp)
+{
+	http_error(resp, 404, "application.not_found", "request_number", "%s",
+	    _("no application with this request number"));
+	return HTTP_ANSWERED;
+}
+
+enum http_result
+app_load(struct store *st, const struct http_req *req, struct http_resp *resp,
+    struct store_app *a)
+{
+	char			 num[REQNUM_LEN + 1], *cause = NULL;
+	int			 found;
+	enum http_result	 rc;
+
+	if ((rc = app_number(req, resp, num)) != HTTP_GO_ON)
+		return rc;
 	if (store_app_get(st, num, a, &found, &cause) == -1) {
 		log_error("application %s: %s", num, cause);
 		free(cause);
 		return HTTP_FAILED;
 	}
-	if (!found) {
-		http_error(resp, 404, "application.not_found", "request_number", "%s",
-		    _("no application with this request number"));
-		return HTTP_ANSWERED;
-	}
-	return HTTP_GO_ON;
+	return found ? HTTP_GO_ON : app_not_found(resp);
 }
 
 /* "8710******27": enough to recognise one's own, too little to learn someone's. */
@@ -819,8 +835,9 @@ app_already_revoked(struct http_resp *resp, const struct store_app *a)
 	return HTTP_ANSWERED;
 }
 
-json_t *
-app_status_json(struct store *st, const struct store_app *a)
+/* The application as the status shows it, without its mail. */
+static json_t *
+app_status_body(struct store *st, const struct store_app *a)
 {
 	json_t	*o, *certs;
 
@@ -845,12 +862,34 @@ app_status_json(struct store *st, const struct store_app *a)
 		    json_object_set_new(o, "certificates", certs) == -1)
 			goto fail;
 	}
-	if (app_lifecycle_json(o, a) == -1 || app_mail_json(st, o, a->number, 0) == -1)
+	if (app_lifecycle_json(o, a) == -1)
 		goto fail;
 	return o;
 fail:
 	json_decref(o);
 	return NULL;
+}
+
+json_t *
+app_status_json(struct store *st, const struct store_app *a)
+{
+	json_t	*o;
+
+	if ((o = app_status_body(st, a)) != NULL &&
+	    app_mail_json(st, o, a->number, 0) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+static void
+app_limited(struct http_resp *resp, int retry)
+{
+	http_error(resp, 429, "rate_limited", NULL,
+	    "too many requests by request number from your address; try again in %d seconds",
+	    retry);
+	resp->retry_after = retry;
 }
 
 int
@@ -861,47 +900,62 @@ app_lookup_limited(struct srv *srv, const struct http_req *req, struct http_resp
 	if (srv_rate_hit(srv, api_client(req), RATELIMIT_STATUS,
 	    srv_policy(srv)->status_per_minute, &retry) == 0)
 		return 0;
-	http_error(resp, 429, "rate_limited", NULL,
-	    "too many requests by request number from your address; try again in %d seconds",
-	    retry);
-	resp->retry_after = retry;
+	app_limited(resp, retry);
 	return -1;
 }
 
+/*
+ * The count of the lookup goes with its reads where the store counts (store_app_view:
+ * PostgreSQL's one round trip); a malformed number is counted as any lookup, then told.
+ */
 enum http_result
 api_applications_status(struct srv *srv, const struct http_req *req, struct http_resp *resp)
 {
-	struct store_app	 a;
+	struct store_view	 v;
+	struct store_rate	 rate;
 	struct store		*st;
-	json_t			*o = NULL;
+	json_t			*o;
+	char			 num[REQNUM_LEN + 1], key[RATELIMIT_STORE_KEY_MAX];
 	char			*cause = NULL;
+	int			 shared, retry;
 	enum http_result	 rc;
 
-	memset(&a, 0, sizeof a);
-	if (app_lookup_limited(srv, req, resp) == -1)
-		return HTTP_ANSWERED;
+	memset(&v, 0, sizeof v);
 	if ((st = srv_store_get(srv, &cause)) == NULL) {
 		log_error("store: %s", cause);
 		free(cause);
 		return HTTP_FAILED;
 	}
-	/* the application, its role and its mail: one snapshot, one transaction */
-	if (store_read_begin(st, &cause) == -1) {
-		log_error("store: %s", cause);
-		free(cause);
-		srv_store_put(srv, st);
-		return HTTP_FAILED;
+	shared = srv_rate_of(srv, st, api_client(req), RATELIMIT_STATUS,
+	    srv_policy(srv)->status_per_minute, &rate, key, &retry);
+	if (!shared || app_number(req, NULL, num) != HTTP_GO_ON) {
+		shared = 0;	/* counted here, then */
+		if (app_lookup_limited(srv, req, resp) == -1) {
+			rc = HTTP_ANSWERED;
+			goto out;
+		}
 	}
-	if ((rc = app_load(st, req, resp, &a)) != HTTP_GO_ON)
+	if ((rc = app_number(req, resp, num)) != HTTP_GO_ON)
 		goto out;
 	rc = HTTP_FAILED;
-	if ((o = app_status_json(st, &a)) == NULL)
+	if (store_app_view(st, shared ? &rate : NULL, num, &v, &cause) == -1) {
+		log_error("application %s: %s", num, cause);
+		free(cause);
 		goto out;
-	http_json(resp, 200, o);
+	}
 	rc = HTTP_ANSWERED;
+	if (!v.allowed)
+		app_limited(resp, retry);
+	else if (!v.found)
+		(void)app_not_found(resp);
+	else if ((o = app_status_body(st, &v.app)) == NULL ||
+	    app_mail_set(o, v.mail, v.nmail, 0) == -1) {
+		json_decref(o);
+		rc = HTTP_FAILED;
+	} else
+		http_json(resp, 200, o);
 out:
-	store_read_end(st);
-	store_app_free(&a);
+	store_view_free(&v);
 	srv_store_put(srv, st);
 	return rc;
 }

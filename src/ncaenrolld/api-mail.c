@@ -64,31 +64,38 @@ fail:
 }
 
 int
+app_mail_set(json_t *o, const struct store_mail *v, size_t n, int full)
+{
+	json_t	*a, *one;
+	size_t	 i;
+
+	if (n == 0)
+		return 0;
+	if ((a = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((one = app_mail_one(&v[i], full)) == NULL ||
+		    json_array_append_new(a, one) == -1) {
+			json_decref(a);
+			return -1;
+		}
+	return json_object_set_new(o, "mail", a);
+}
+
+int
 app_mail_json(struct store *st, json_t *o, const char *number, int full)
 {
 	struct store_mail	*v = NULL;
-	json_t			*a = NULL, *one;
 	char			*cause = NULL;
-	size_t			 n = 0, i;
-	int			 rc = -1;
+	size_t			 n = 0;
+	int			 rc;
 
 	if (store_mail_list(st, number, 0, &v, &n, &cause) == -1) {
 		log_error("application %s: its mail: %s", number, cause);
 		free(cause);
 		return -1;
 	}
-	if (n == 0)
-		return 0;
-	if ((a = json_array()) == NULL)
-		goto out;
-	for (i = 0; i < n; i++)
-		if ((one = app_mail_one(&v[i], full)) == NULL ||
-		    json_array_append_new(a, one) == -1)
-			goto out;
-	rc = json_object_set_new(o, "mail", a);
-	a = NULL;
-out:
-	json_decref(a);
+	rc = app_mail_set(o, v, n, full);
 	store_mails_free(v, n);
 	return rc;
 }

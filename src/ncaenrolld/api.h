@@ -123,6 +123,8 @@ const char	*app_mail_word(const struct srv *, const struct store_app *a);
  * it whole); nothing when there are none. 0, or -1 (logged).
  */
 int		 app_mail_json(struct store *, json_t *o, const char *number, int full);
+/* The same from mail already read (store_app_view): 0, or -1 without memory. */
+int		 app_mail_set(json_t *o, const struct store_mail *, size_t n, int full);
 
 /* The RA routes' gate: a verified operator (api-ra.c) or a 403. */
 extern const struct http_gate api_ra_operator;

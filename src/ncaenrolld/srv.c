@@ -199,6 +199,23 @@ srv_rate_hit(struct srv *srv, const char *addr, enum ratelimit_bucket bucket, in
 }
 
 int
+srv_rate_of(struct srv *srv, struct store *st, const char *addr,
+    enum ratelimit_bucket bucket, int per_minute, struct store_rate *r,
+    char key[RATELIMIT_STORE_KEY_MAX], int *retry_after)
+{
+	time_t	now = srv_now(srv);
+
+	*retry_after = (int)(60 - now % 60);
+	if (!store_rate_shared(st))
+		return 0;
+	ratelimit_store_key(addr, bucket, key);
+	r->key = key;
+	r->window_start = now - now % 60;
+	r->limit = per_minute;
+	return 1;
+}
+
+int
 srv_sends_mail(const struct srv *srv)
 {
 	return srv->cfg != NULL && srv->cfg->mail.smtp_url != NULL &&

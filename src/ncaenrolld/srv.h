@@ -194,6 +194,15 @@ void		 srv_store_put(struct srv *, struct store *);
  */
 int		 srv_rate_hit(struct srv *, const char *addr, enum ratelimit_bucket,
 		    int per_minute, int *retry_after);
+/*
+ * The count srv_rate_hit makes in a store, for a caller holding st that sends it with its
+ * reads (store_app_view): 1 with *r filled (r->key is key) when st counts rates for
+ * every instance, else 0 (the caller counts with srv_rate_hit). *retry_after: the
+ * seconds to tell a client the count refuses.
+ */
+int		 srv_rate_of(struct srv *, struct store *st, const char *addr,
+		    enum ratelimit_bucket, int per_minute, struct store_rate *r,
+		    char key[RATELIMIT_STORE_KEY_MAX], int *retry_after);
 
 /* The pool behind srv_store_get/put: handles opened on demand, at most `max` kept. */
 struct store_pool *srv_pool_new(const char *uri, size_t max, char **cause);

@@ -101,6 +101,9 @@ struct store_ops {
 	int	(*mail_finish)(struct store *, long long id, enum store_mail_state,
 		    time_t next_try, const char *error, time_t now, char **cause);
 	int	(*mail_recover)(struct store *, time_t now, int *n, char **cause);
+	/* NULL: store_app_view_each */
+	int	(*app_view)(struct store *, const struct store_rate *, const char *number,
+		    struct store_view *, char **cause);
 	int	(*mail_list)(struct store *, const char *number, int problems,
 		    struct store_mail **v, size_t *n, char **cause);
 	int	(*mail_get)(struct store *, long long id, struct store_mail *, int *found,
@@ -144,5 +147,12 @@ void		 store_app_stamps(const struct store_app *set, enum app_status to, time_t 
 		    time_t *decided, time_t *installed);
 /* What revoking an application found (or not) in status comes to. */
 enum store_revoke_result store_revoke_judge(int found, enum app_status status);
+
+/*
+ * store_app_view call by call (rate_take, read_begin, app_get, mail_list, read_end): what
+ * a backend without app_view gets, and one that cannot do better at the moment uses.
+ */
+int	store_app_view_each(struct store *, const struct store_rate *, const char *number,
+	    struct store_view *, char **cause);
 
 #endif

@@ -22,16 +22,6 @@
 #include "common/revocation.h"
 #include "ncaenrolld/store-pg-int.h"
 
-#define STORE_PG_APP_COLUMNS \
-	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
-	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
-	"storage, lang, key_auth, key_sign, cert_auth, cert_sign, " \
-	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
-	"reject_code, reject_text, revoked_at, revoke_reason, revoked_by, renews"
-/* The SELECT adds renewed_by, found from the other side. */
-#define STORE_PG_APP_SELECT STORE_PG_APP_COLUMNS ", " \
-	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
-	" ORDER BY r.created DESC, r.seq DESC LIMIT 1) AS renewed_by"
 #define STORE_PG_OP_COLUMNS \
 	"name, office, role, serial, created, not_after, revoked"
 #define STORE_PG_AUDIT_COLUMNS \
@@ -430,24 +420,38 @@ store_pg_app_insert(struct store *stp, struct store_app *app, const char *actor,
 }
 
 int
-store_pg_app_get(struct store *stp, const char *number, struct store_app *app, int *found,
-    char **cause)
+store_pg_app_result(struct store_pg *s, const char *what, PGresult *res,
+    struct store_app *app, int *found, char **cause)
 {
-	struct store_pg		*s = store_pg_of(stp);
-	struct store_app	*v = NULL;
-	size_t			 n = 0;
+	const char	*bad = "a row";
+	int		 rc = 0;
 
 	memset(app, 0, sizeof *app);
 	*found = 0;
-	if (store_pg_apps_read(s, "app_get", "SELECT " STORE_PG_APP_SELECT
-	    " FROM applications WHERE number = $1", 1, &number, &v, &n, cause) == -1)
-		return -1;
-	if (n > 0) {
-		*app = v[0];
-		*found = 1;
+	if (PQntuples(res) > 0) {
+		if (store_pg_app_read(res, 0, app, &bad) == -1) {
+			cause_set(cause, _("the store %s: %s: cannot read %s"), s->where, what,
+			    bad);
+			rc = -1;
+		} else
+			*found = 1;
 	}
-	free(v);
-	return 0;
+	PQclear(res);
+	return rc;
+}
+
+int
+store_pg_app_get(struct store *stp, const char *number, struct store_app *app, int *found,
+    char **cause)
+{
+	struct store_pg	*s = store_pg_of(stp);
+	PGresult	*res;
+
+	memset(app, 0, sizeof *app);
+	*found = 0;
+	if ((res = store_pg_execp(s, STORE_PG_APP_GET, &number, cause)) == NULL)
+		return -1;
+	return store_pg_app_result(s, "app_get", res, app, found, cause);
 }
 
 int

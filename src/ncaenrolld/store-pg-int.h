@@ -29,6 +29,33 @@
 /* Seconds a rate window lasts (ratelimit.c counts per minute). */
 #define STORE_PG_RATE_WINDOW	"60"
 
+/* The columns of an application row as store_pg_app_read reads them (renewed_by last). */
+#define STORE_PG_APP_COLUMNS \
+	"number, status, created, deadline, decided, installed, bin, iin, org_name, " \
+	"surname, given_name, patronymic, email, role_id, region_id, city_id, gu_code, " \
+	"storage, lang, key_auth, key_sign, cert_auth, cert_sign, " \
+	"serial_auth, serial_sign, not_before, not_after, reject_reason, install_nonce, " \
+	"reject_code, reject_text, revoked_at, revoke_reason, revoked_by, renews"
+/* The SELECT adds renewed_by, found from the other side. */
+#define STORE_PG_APP_SELECT STORE_PG_APP_COLUMNS ", " \
+	"(SELECT r.number FROM applications r WHERE r.renews = applications.number" \
+	" ORDER BY r.created DESC, r.seq DESC LIMIT 1) AS renewed_by"
+/* The columns of a mail row as store_pg_mail_read reads them. */
+#define STORE_PG_MAIL_COLUMNS \
+	"id, number, notice, recipient, lang, state, attempts, queued, next_try, done, error"
+
+/*
+ * The statements of the hot paths (a status lookup: the rate count, the application, its
+ * mail), prepared on a connection at their first use there (store-pg-view.c), so that
+ * PostgreSQL parses and plans them once per connection rather than at every call.
+ */
+enum store_pg_stmt {
+	STORE_PG_RATE_TAKE,	/* $1 key, $2 window_start, $3 limit: a row if counted */
+	STORE_PG_APP_GET,	/* $1 number: STORE_PG_APP_SELECT */
+	STORE_PG_MAIL_OF,	/* $1 number: STORE_PG_MAIL_COLUMNS, oldest first */
+	STORE_PG_STMT__MAX
+};
+
 struct store_pg {
 	struct store	 base;		/* first: store.c sees only this */
 	PGconn		*conn;
@@ -36,6 +63,7 @@ struct store_pg {
 	char		*where;		/* the URI without user, password and options */
 	int		 depth;		/* transactions and savepoints open */
 	int		 bulk;		/* store_begin's transaction is open */
+	unsigned	 prepared;	/* bit 1 << enum store_pg_stmt: prepared on conn */
 };
 
 static inline struct store_pg *
@@ -58,6 +86,25 @@ const char	*store_pg_t0(const char *v);
  */
 PGresult	*store_pg_exec(struct store_pg *, const char *what, const char *sql, int n,
 		    const char *const *v, char **cause);
+/* store-pg-view.c: a statement's name, its parameters, whether it only reads. */
+const char	*store_pg_stmt_name(enum store_pg_stmt);
+int		 store_pg_stmt_nparams(enum store_pg_stmt);
+int		 store_pg_stmt_read(enum store_pg_stmt);
+/* Prepares stmt on this connection unless it is already (s->prepared). */
+int		 store_pg_prepare(struct store_pg *, enum store_pg_stmt, char **cause);
+/*
+ * store_pg_exec for a prepared statement (store-pg-view.c): prepares it first when this
+ * connection has not (yet, or again after a reconnect); the same retry of a read.
+ */
+PGresult	*store_pg_execp(struct store_pg *, enum store_pg_stmt, const char *const *v,
+		    char **cause);
+/* Outside any transaction, a connection found lost is opened again (prepared: none). */
+void		 store_pg_revive(struct store_pg *);
+/* A cause of a try that is made again: freed, *cause NULL again. */
+void		 store_pg_forget(char **cause);
+/* libpq's message, its last newline dropped, into the cause. */
+void		 store_pg_fail(struct store_pg *, const char *what, const char *msg,
+		    char **cause);
 /* The same for statements whose result does not matter; *rows: rows affected (or NULL). */
 int		 store_pg_run(struct store_pg *, const char *what, const char *sql, int n,
 		    const char *const *v, long long *rows, char **cause);
@@ -79,6 +126,16 @@ long long	 store_pg_ci(const PGresult *, int row, int col);
 int	store_pg_op_begin(struct store_pg *, int *nested, int audit, char **cause);
 /* Commits if rc is 0, else rolls back; returns rc, or -1 if the commit failed. */
 int	store_pg_op_end(struct store_pg *, int nested, int rc, char **cause);
+
+/*
+ * A query's result read and cleared (PQclear, whatever happens): its first row into *app
+ * (*found 0 without one), or its mail rows as store_mail_list gives them (into *one
+ * instead, *np 0 or 1, when one is not NULL). 0, or -1 with the cause naming what.
+ */
+int	store_pg_app_result(struct store_pg *, const char *what, PGresult *,
+	    struct store_app *, int *found, char **cause);
+int	store_pg_mail_result(struct store_pg *, const char *what, PGresult *,
+	    struct store_mail **vp, struct store_mail *one, size_t *np, char **cause);
 
 /* store-pg-app.c: the audit log's append, inside a transaction holding its lock. */
 int	store_pg_audit_append(struct store_pg *, time_t at, const char *actor,
@@ -131,6 +188,8 @@ int	store_pg_crl_number_next(struct store *, const char *name, long long *n,
 	    char **cause);
 int	store_pg_revocation_generation(struct store *, long long *gen, char **cause);
 int	store_pg_counts(struct store *, struct store_counts *, char **cause);
+int	store_pg_app_view(struct store *, const struct store_rate *, const char *number,
+	    struct store_view *, char **cause);
 
 int	store_pg_mail_queue_due(struct store *, time_t now, int reminder_days, int *queued,
 	    char **cause);

@@ -26,8 +26,6 @@
  */
 #define STORE_PG_MAIL_LEASE	900
 
-#define STORE_PG_MAIL_COLUMNS \
-	"id, number, notice, recipient, lang, state, attempts, queued, next_try, done, error"
 #define STORE_PG_MAIL_FROM_APP(notice) \
 	"INSERT INTO outbox (number, notice, recipient, lang, state, queued, next_try)" \
 	" SELECT number, " notice ", email, COALESCE(NULLIF(lang, ''), 'en'), 'queued'," \
@@ -119,21 +117,16 @@ store_pg_mail_read(const PGresult *res, int row, struct store_mail *m, const cha
 	return 0;
 }
 
-/* Every row of a query into a malloc'd array (or the first into *one, *np 0 or 1). */
-static int
-store_pg_mail_rows(struct store_pg *s, const char *what, const char *sql, int n,
-    const char *const *v, struct store_mail **vp, struct store_mail *one, size_t *np,
-    char **cause)
+int
+store_pg_mail_result(struct store_pg *s, const char *what, PGresult *res,
+    struct store_mail **vp, struct store_mail *one, size_t *np, char **cause)
 {
 	struct store_mail	*mv = NULL;
 	const char		*bad = NULL;
-	PGresult		*res;
 	int			 i, rows;
 	size_t			 got = 0;
 
 	*np = 0;
-	if ((res = store_pg_exec(s, what, sql, n, v, cause)) == NULL)
-		return -1;
 	rows = PQntuples(res);
 	if (one != NULL) {
 		if (rows > 0 && store_pg_mail_read(res, 0, one, &bad) == -1) {
@@ -163,6 +156,20 @@ bad:
 	store_mails_free(mv, got);
 	PQclear(res);
 	return -1;
+}
+
+/* Every row of a query into a malloc'd array (or the first into *one, *np 0 or 1). */
+static int
+store_pg_mail_rows(struct store_pg *s, const char *what, const char *sql, int n,
+    const char *const *v, struct store_mail **vp, struct store_mail *one, size_t *np,
+    char **cause)
+{
+	PGresult	*res;
+
+	*np = 0;
+	if ((res = store_pg_exec(s, what, sql, n, v, cause)) == NULL)
+		return -1;
+	return store_pg_mail_result(s, what, res, vp, one, np, cause);
 }
 
 /*
@@ -241,11 +248,19 @@ int
 store_pg_mail_list(struct store *stp, const char *number, int problems,
     struct store_mail **v, size_t *n, char **cause)
 {
+	struct store_pg	*s = store_pg_of(stp);
 	const char	*p[] = { number, problems ? "1" : "0" };
+	PGresult	*res;
 
 	*v = NULL;
 	*n = 0;
-	return store_pg_mail_rows(store_pg_of(stp), "mail_list", "SELECT "
+	/* one application's: the hot path's own statement (its plan: the UNIQUE index) */
+	if (number != NULL && !problems) {
+		if ((res = store_pg_execp(s, STORE_PG_MAIL_OF, p, cause)) == NULL)
+			return -1;
+		return store_pg_mail_result(s, "mail_list", res, v, NULL, n, cause);
+	}
+	return store_pg_mail_rows(s, "mail_list", "SELECT "
 	    STORE_PG_MAIL_COLUMNS " FROM outbox WHERE ($1::text IS NULL OR number = $1::text)"
 	    " AND ($2::int = 0 OR state IN ('refused', 'failed')) ORDER BY id", 2, p, v, NULL,
 	    n, cause);

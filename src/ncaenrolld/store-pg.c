@@ -208,8 +208,7 @@ store_pg_ci(const PGresult *res, int row, int col)
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-/* libpq's message, its last newline dropped, into the cause. */
-static void
+void
 store_pg_fail(struct store_pg *s, const char *what, const char *msg, char **cause)
 {
 	char	*m;
@@ -226,30 +225,63 @@ store_pg_fail(struct store_pg *s, const char *what, const char *msg, char **caus
 	free(m);
 }
 
-/* Outside any transaction, a connection found lost is opened again. */
-static void
+void
+store_pg_forget(char **cause)
+{
+	if (cause != NULL) {
+		free(*cause);
+		*cause = NULL;
+	}
+}
+
+void
 store_pg_revive(struct store_pg *s)
 {
 	if (s->depth == 0 && PQstatus(s->conn) == CONNECTION_BAD) {
 		log_warning("the store %s: the connection was lost: connecting again", s->where);
 		PQreset(s->conn);
+		s->prepared = 0;	/* the statements went with the old session */
 	}
 }
 
-PGresult *
-store_pg_exec(struct store_pg *s, const char *what, const char *sql, int n,
-    const char *const *v, char **cause)
+/*
+ * stmt: a prepared statement's (prepared here first if this connection has not), or
+ * STORE_PG_STMT__MAX for sql sent as it is. A prepared statement the server no longer
+ * knows (a pooler's DISCARD, say) is prepared again once.
+ */
+static PGresult *
+store_pg_exec_as(struct store_pg *s, const char *what, enum store_pg_stmt stmt,
+    const char *sql, int n, const char *const *v, int read, char **cause)
 {
 	PGresult	*res;
 	ExecStatusType	 es;
-	int		 tries, read = strncmp(sql, "SELECT", 6) == 0;
+	const char	*state;
+	int		 tries, gone = 0;
 
 	for (tries = 0;; tries++) {
 		store_pg_revive(s);
-		res = PQexecParams(s->conn, sql, n, NULL, v, NULL, NULL, 0);
+		if (stmt == STORE_PG_STMT__MAX)
+			res = PQexecParams(s->conn, sql, n, NULL, v, NULL, NULL, 0);
+		else if (store_pg_prepare(s, stmt, cause) == -1) {
+			if (tries > 0 || !read || s->depth > 0 ||
+			    PQstatus(s->conn) != CONNECTION_BAD)
+				return NULL;
+			store_pg_forget(cause);	/* lost before its first use: again */
+			continue;
+		} else
+			res = PQexecPrepared(s->conn, store_pg_stmt_name(stmt),
+			    store_pg_stmt_nparams(stmt), v, NULL, NULL, 0);
 		es = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 		if (es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK)
 			return res;
+		state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		if (stmt != STORE_PG_STMT__MAX && !gone && state != NULL &&
+		    strcmp(state, "26000") == 0) {
+			s->prepared &= ~(1u << stmt);	/* invalid_sql_statement_name */
+			gone = 1;
+			PQclear(res);
+			continue;
+		}
 		if (tries == 0 && read && s->depth == 0 &&
 		    PQstatus(s->conn) == CONNECTION_BAD) {
 			PQclear(res);
@@ -260,6 +292,22 @@ store_pg_exec(struct store_pg *s, const char *what, const char *sql, int n,
 		PQclear(res);
 		return NULL;
 	}
+}
+
+PGresult *
+store_pg_exec(struct store_pg *s, const char *what, const char *sql, int n,
+    const char *const *v, char **cause)
+{
+	return store_pg_exec_as(s, what, STORE_PG_STMT__MAX, sql, n, v,
+	    strncmp(sql, "SELECT", 6) == 0, cause);
+}
+
+PGresult *
+store_pg_execp(struct store_pg *s, enum store_pg_stmt stmt, const char *const *v,
+    char **cause)
+{
+	return store_pg_exec_as(s, store_pg_stmt_name(stmt), stmt, NULL, 0, v,
+	    store_pg_stmt_read(stmt), cause);
 }
 
 int
@@ -930,9 +978,9 @@ store_pg_sweep(struct store *stp, time_t now, char **cause)
 }
 
 /*
- * One statement decides, whichever instance asks: a window's row is made at its first
- * request and counted up while below the limit; at the limit the WHERE refuses the update
- * and nothing is returned. No transaction of its own: a count holds no lock after it.
+ * One statement (store-pg-view.c's STORE_PG_RATE_TAKE) decides, whichever instance asks.
+ * No transaction of its own: a count holds no lock after it. Inside store_begin's it is
+ * sent without its own synchronous_commit, which would be the whole transaction's.
  */
 static int
 store_pg_rate_take(struct store *stp, const char *key, time_t window_start, int limit,
@@ -946,10 +994,14 @@ store_pg_rate_take(struct store *stp, const char *key, time_t window_start, int 
 	*allowed = 0;
 	if (limit <= 0)
 		return 0;
-	if ((res = store_pg_exec(s, "rate_take", "INSERT INTO rate_windows AS r"
-	    " (key, window_start, n) VALUES ($1, $2, 1)"
-	    " ON CONFLICT (key, window_start) DO UPDATE SET n = r.n + 1 WHERE r.n < $3"
-	    " RETURNING n", 3, v, cause)) == NULL)
+	if (s->depth > 0)
+		res = store_pg_exec(s, "rate_take", "INSERT INTO rate_windows AS r"
+		    " (key, window_start, n) VALUES ($1, $2, 1)"
+		    " ON CONFLICT (key, window_start) DO UPDATE SET n = r.n + 1 WHERE r.n < $3"
+		    " RETURNING n", 3, v, cause);
+	else
+		res = store_pg_execp(s, STORE_PG_RATE_TAKE, v, cause);
+	if (res == NULL)
 		return -1;
 	*allowed = PQntuples(res) == 1;
 	PQclear(res);
@@ -1089,4 +1141,5 @@ const struct store_ops store_pg_ops = {
 	.job_lock = store_pg_job_lock,
 	.job_unlock = store_pg_job_unlock,
 	.counts = store_pg_counts,
+	.app_view = store_pg_app_view,
 };

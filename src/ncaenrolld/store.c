@@ -678,6 +678,47 @@ store_mails_free(struct store_mail *v, size_t n)
 	free(v);
 }
 
+int
+store_app_view_each(struct store *s, const struct store_rate *rate, const char *number,
+    struct store_view *view, char **cause)
+{
+	int	rc;
+
+	view->allowed = 1;
+	if (rate != NULL && store_rate_take(s, rate->key, rate->window_start, rate->limit,
+	    &view->allowed, cause) == -1)
+		return -1;
+	if (!view->allowed)
+		return 0;
+	if (store_read_begin(s, cause) == -1)
+		return -1;
+	rc = store_app_get(s, number, &view->app, &view->found, cause);
+	if (rc == 0 && view->found)
+		rc = store_mail_list(s, number, 0, &view->mail, &view->nmail, cause);
+	store_read_end(s);
+	return rc;
+}
+
+int
+store_app_view(struct store *s, const struct store_rate *rate, const char *number,
+    struct store_view *view, char **cause)
+{
+	memset(view, 0, sizeof *view);
+	if (rate != NULL && rate->limit <= 0)
+		return 0;	/* as store_rate_take: nothing is allowed */
+	if (s->ops->app_view != NULL)
+		return s->ops->app_view(s, rate, number, view, cause);
+	return store_app_view_each(s, rate, number, view, cause);
+}
+
+void
+store_view_free(struct store_view *view)
+{
+	store_app_free(&view->app);
+	store_mails_free(view->mail, view->nmail);
+	memset(view, 0, sizeof *view);
+}
+
 /*
  * A serial as the CA stores it (ca-x509.c: 20 octets, 40 upper-case hex digits): case
  * folded, leading zeros as needed. 0, or -1 if it is no serial this CA could have made.

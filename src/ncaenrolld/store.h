@@ -363,6 +363,32 @@ int	store_mail_get(struct store *, long long id, struct store_mail *, int *found
 void	store_mail_free(struct store_mail *);
 void	store_mails_free(struct store_mail *, size_t n);
 
+/*
+ * What a status answer reads, in as few round trips as the backend can. rate (NULL: the
+ * caller counts, or nothing is counted): a store_rate_take made first, on a store that
+ * counts rates (store_rate_shared); when it refuses, view->allowed is 0 and nothing else
+ * is given. Then the application as store_app_get gives it (view->found) and, if found,
+ * its mail as store_mail_list(number, 0) does. PostgreSQL sends all three as one
+ * pipeline: one round trip and one transaction, so that a read that fails counts
+ * nothing. The caller frees the view with store_view_free (also after -1).
+ */
+struct store_rate {
+	const char	*key;		/* as store_rate_take's */
+	time_t		 window_start;
+	int		 limit;
+};
+struct store_view {
+	int			 allowed;
+	int			 found;
+	struct store_app	 app;
+	struct store_mail	*mail;
+	size_t			 nmail;
+};
+int	store_app_view(struct store *, const struct store_rate *rate, const char *number,
+	    struct store_view *, char **cause);
+/* Frees what the view holds and empties it. */
+void	store_view_free(struct store_view *);
+
 /* ---- what CRLs and OCSP read (the publication side reads only these) ---- */
 
 struct store_cert_status {

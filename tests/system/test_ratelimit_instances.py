@@ -7,12 +7,14 @@ import time
 
 from pgcluster import pg  # noqa: F401
 from service import DEMO_CONFIG_DEFAULT, Service, set_clock
+from test_service_errors import request_number
 
 LIMIT = 5
 
 
 def _config(uri):
-    policy = {**DEMO_CONFIG_DEFAULT["policy"], "captcha_per_minute": LIMIT}
+    policy = {**DEMO_CONFIG_DEFAULT["policy"], "captcha_per_minute": LIMIT,
+              "status_per_minute": LIMIT}
     return {**DEMO_CONFIG_DEFAULT, "policy": policy, "store": uri}
 
 
@@ -49,4 +51,42 @@ def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
             second.stop()
         first.stop()
     assert pg.query("rates", "SELECT n FROM rate_windows WHERE key = 'captcha 127.0.0.1'"
+                    f" AND window_start = {now - 10}") == str(LIMIT)
+
+
+def test_status_lookups_alternating_between_instances_meet_one_limit(pg, tmp_path):
+    """A status lookup is counted in the same round trip as its reads (store_app_view):
+    still one count for both instances, a malformed number counted as any lookup, and
+    nothing of an application told once the count refuses."""
+    uri = pg.database("lookups")
+    clock = tmp_path / "clock"
+    now = (int(time.time()) // 60) * 60 + 10
+    set_clock(clock, now)
+    state = tmp_path / "state"
+    extra = ["--test-clock", str(clock)]
+    first = Service(state, config=_config(uri), extra=extra)
+    second = None
+    try:
+        second = Service(state, config=_config(uri), extra=extra)
+        got = []
+        for i in range(2 * LIMIT):
+            svc = first if i % 2 == 0 else second
+            number = request_number(1000 + i) if i != 2 else "1234-5678"
+            st, ans = svc.request("GET", f"/api/v1/applications/{number}")
+            got.append(st)
+            if st == 429:
+                assert ans["error"]["code"] == "rate_limited", ans
+                assert svc.last_headers["Retry-After"] == "50", dict(svc.last_headers)
+            else:
+                assert ans["error"]["code"] == ("application.not_found" if st == 404
+                                                else "request_number.length"), ans
+        assert got == [404, 404, 400, 404, 404] + [429] * LIMIT, got
+        set_clock(clock, now + 60)
+        assert first.request("GET", f"/api/v1/applications/{request_number(7)}")[0] == 404
+        assert second.request("GET", f"/api/v1/applications/{request_number(7)}")[0] == 404
+    finally:
+        if second is not None:
+            second.stop()
+        first.stop()
+    assert pg.query("lookups", "SELECT n FROM rate_windows WHERE key = 'status 127.0.0.1'"
                     f" AND window_start = {now - 10}") == str(LIMIT)

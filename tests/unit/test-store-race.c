@@ -339,6 +339,50 @@ test_rate_counted(void **state)
 	assert_int_equal(allowed, 0);
 }
 
+/* A status lookup counted with its reads (store_app_view): of application i. */
+static int
+race_view(struct racer *r, struct store *st, int i, char **cause)
+{
+	static const struct store_rate	 rate = { "status 192.0.2.1", 6000, N / 3 };
+	struct store_view		 v;
+	char				 num[REQNUM_LEN + 1];
+	int				 rc;
+
+	number(num, i);
+	if ((rc = store_app_view(st, &rate, num, &v, cause)) == 0) {
+		r->got[i] = v.allowed;
+		/* allowed: the application and its "received" mail; refused: nothing */
+		if (v.allowed != v.found || v.nmail != (size_t)v.found ||
+		    (v.found && strcmp(v.app.number, num) != 0))
+			rc = -1;
+	}
+	store_view_free(&v);
+	return rc;
+}
+
+/*
+ * Two instances' status lookups, each counted in the same pipeline as its reads, are
+ * counted together up to the limit and no further, as store_rate_take's alone are.
+ */
+static void
+test_view_counted(void **state)
+{
+	struct teststore_fx	*f = *state;
+	struct racer		 r[RACERS];
+	int			 i, j, counted = 0;
+
+	if (!teststore_is_pg(f->uri))
+		return;		/* SQLite: counted in the process (test_rate_counted) */
+	insert_apps(f->st);
+	race(f, race_view, r);
+	for (j = 0; j < RACERS; j++)
+		for (i = 0; i < N; i++)
+			counted += r[j].got[i];
+	assert_int_equal(counted, N / 3);
+	assert_int_equal(teststore_count(f->uri, "SELECT n FROM rate_windows"
+	    " WHERE key = 'status 192.0.2.1'"), N / 3);
+}
+
 /* ---- the outbox: each mail claimed once ---- */
 
 static int
@@ -441,6 +485,7 @@ main(void)
 		TESTSTORE_CASE(test_challenge_once),
 		TESTSTORE_CASE(test_token_counted),
 		TESTSTORE_CASE(test_rate_counted),
+		TESTSTORE_CASE(test_view_counted),
 		TESTSTORE_CASE(test_mail_claimed_once),
 		TESTSTORE_CASE(test_crl_numbers_unique),
 		TESTSTORE_CASE(test_audit_one_chain),

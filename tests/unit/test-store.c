@@ -1233,6 +1233,116 @@ test_pg_connection_lost(void **state)
 	store_person_free(&got);
 }
 
+/*
+ * What a status answer reads (store_app_view): the application and its mail, as
+ * store_app_get and store_mail_list give them; an unknown number is not found. Where the
+ * store counts rates (PostgreSQL), the count goes with the reads: up to the limit
+ * allowed, then refused with nothing read; a limit of 0 allows nothing; a read that fails
+ * counts nothing (one transaction); a connection lost while idle is opened again (its
+ * statements prepared again) and the lookup answers.
+ */
+static void
+test_app_view(void **state)
+{
+	struct teststore_fx	*f = *state;
+	struct store_app	 a, got;
+	struct store_view	 v;
+	struct store		*other;
+	struct store_mail	*mv = NULL;
+	struct store_rate	 rate = { "status 192.0.2.1", 6000, 2 };
+	const char		*unknown = "9999-9999-9999-9999-9999-9999-9999";
+	char			*cause = NULL;
+	size_t			 n = 0;
+	int			 found = 0, pg = teststore_is_pg(f->uri);
+
+	make_app(&a, 1, 1700000000);
+	insert_app(f->st, &a);
+	OK(store_app_view(f->st, NULL, a.number, &v, C));
+	assert_int_equal(v.allowed, 1);
+	assert_int_equal(v.found, 1);
+	assert_string_equal(v.app.number, a.number);
+	assert_string_equal(v.app.surname, a.surname);
+	assert_null(v.app.csr_auth);	/* views carry no CSRs (store_app_csrs) */
+	OK(store_mail_list(f->st, a.number, 0, &mv, &n, C));
+	assert_int_equal(n, 1);
+	assert_int_equal(v.nmail, n);
+	assert_int_equal(v.mail[0].id, mv[0].id);
+	assert_string_equal(v.mail[0].notice, "received");
+	assert_string_equal(v.mail[0].recipient, a.email);
+	store_mails_free(mv, n);
+	store_view_free(&v);
+	OK(store_app_view(f->st, NULL, unknown, &v, C));
+	assert_int_equal(v.allowed, 1);
+	assert_int_equal(v.found, 0);
+	assert_int_equal(v.nmail, 0);
+	store_view_free(&v);
+	if (!pg)
+		return;		/* SQLite's process counts rates itself (ratelimit.c) */
+
+	OK(store_app_view(f->st, &rate, a.number, &v, C));
+	assert_int_equal(v.allowed, 1);
+	assert_int_equal(v.found, 1);
+	assert_int_equal(v.nmail, 1);
+	store_view_free(&v);
+	OK(store_app_view(f->st, &rate, unknown, &v, C));	/* counted, known or not */
+	assert_int_equal(v.allowed, 1);
+	assert_int_equal(v.found, 0);
+	store_view_free(&v);
+	OK(store_app_view(f->st, &rate, a.number, &v, C));
+	assert_int_equal(v.allowed, 0);
+	assert_int_equal(v.found, 0);
+	assert_null(v.app.csr_auth);
+	assert_int_equal(v.nmail, 0);
+	store_view_free(&v);
+	assert_int_equal(teststore_count(f->uri, "SELECT n FROM rate_windows"
+	    " WHERE key = 'status 192.0.2.1' AND window_start = 6000"), 2);
+	rate.limit = 0;
+	rate.window_start = 6060;
+	OK(store_app_view(f->st, &rate, a.number, &v, C));
+	assert_int_equal(v.allowed, 0);
+	store_view_free(&v);
+
+	/* the mail's read fails: the count of the same lookup is taken back */
+	rate.limit = 5;
+	teststore_exec(f->uri, "ALTER TABLE outbox RENAME TO outbox_away");
+	expect_refusal(store_app_view(f->st, &rate, a.number, &v, &cause), &cause);
+	store_view_free(&v);
+	teststore_exec(f->uri, "ALTER TABLE outbox_away RENAME TO outbox");
+	assert_int_equal(teststore_count(f->uri, "SELECT count(*) FROM rate_windows"
+	    " WHERE window_start = 6060"), 0);
+
+	/* the server ends the connection: opened again, prepared again, answered */
+	kill_connections(f->uri);
+	OK(store_app_view(f->st, &rate, a.number, &v, C));
+	assert_int_equal(v.allowed, 1);
+	assert_int_equal(v.found, 1);
+	assert_int_equal(v.nmail, 1);
+	store_view_free(&v);
+	kill_connections(f->uri);
+	OK(store_app_get(f->st, a.number, &got, &found, C));	/* a read, prepared */
+	assert_int_equal(found, 1);
+	store_app_free(&got);
+	OK(store_app_view(f->st, &rate, a.number, &v, C));
+	assert_int_equal(v.found, 1);
+	store_view_free(&v);
+	assert_int_equal(teststore_count(f->uri, "SELECT n FROM rate_windows"
+	    " WHERE window_start = 6060"), 2);
+
+	/* lost before a statement's first use on it: prepared on the new one */
+	other = reopen(f->uri);
+	kill_connections(f->uri);
+	OK(store_app_get(other, a.number, &got, &found, C));
+	assert_int_equal(found, 1);
+	store_app_free(&got);
+	store_close(other);
+	other = reopen(f->uri);
+	kill_connections(f->uri);
+	OK(store_app_view(other, &rate, a.number, &v, C));
+	assert_int_equal(v.found, 1);
+	store_view_free(&v);
+	store_close(other);
+}
+
 int
 main(void)
 {
@@ -1258,6 +1368,7 @@ main(void)
 		TESTSTORE_CASE(test_operators),
 		TESTSTORE_CASE(test_job_lock),
 		TESTSTORE_CASE(test_pg_connection_lost),
+		TESTSTORE_CASE(test_app_view),
 	};
 
 	return teststore_main("store", tests, sizeof tests / sizeof tests[0],
