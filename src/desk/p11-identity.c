@@ -28,54 +28,6 @@ struct p11_identity_uri {
 	int		 pin_value;	/* the URI carries a PIN: refused */
 };
 
-int
-p11_identity_is_uri(const char *s)
-{
-	return s != NULL && strncmp(s, "pkcs11:", 7) == 0;
-}
-
-static int
-p11_identity_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The percent-decoded value s[0..len), malloc'd; *outlen without the added NUL. */
-static char *
-p11_identity_decode(const char *s, size_t len, size_t *outlen)
-{
-	char	*out, *o;
-	size_t	 i;
-	int	 hi, lo;
-
-	if ((out = o = malloc(len + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if (s[i] != '%') {
-			*o++ = s[i];
-			continue;
-		}
-		if (i + 2 >= len ||
-		    (hi = p11_identity_hex((unsigned char)s[i + 1])) < 0 ||
-		    (lo = p11_identity_hex((unsigned char)s[i + 2])) < 0) {
-			free(out);
-			return NULL;
-		}
-		*o++ = (char)(hi << 4 | lo);
-		i += 2;
-	}
-	*o = '\0';
-	if (outlen != NULL)
-		*outlen = (size_t)(o - out);
-	return out;
-}
-
 static void
 p11_identity_uri_free(struct p11_identity_uri *u)
 {
@@ -102,14 +54,16 @@ p11_identity_attr(struct p11_identity_uri *u, const char *a, size_t len, int que
 		{ "module-path", 1, offsetof(struct p11_identity_uri, module) },
 	};
 	const char	*eq = memchr(a, '=', len);
+	unsigned char	*d;
 	size_t		 nlen, i, vlen;
 	char		**slot, *v;
 
 	if (eq == NULL)
 		return len == 0 ? 0 : -1;
 	nlen = (size_t)(eq - a);
-	if ((v = p11_identity_decode(eq + 1, len - nlen - 1, &vlen)) == NULL)
+	if (p11_uri_decode(eq + 1, len - nlen - 1, &d, &vlen) == -1)
 		return -1;
+	v = (char *)d;
 	if (!query && nlen == 2 && strncmp(a, "id", 2) == 0) {
 		free(u->id);
 		u->id = (unsigned char *)v;
@@ -138,7 +92,7 @@ p11_identity_parse(const char *s, struct p11_identity_uri *u)
 	int		 query = 0;
 
 	memset(u, 0, sizeof *u);
-	if (!p11_identity_is_uri(s))
+	if (!p11_uri_is(s))
 		return -1;
 	q = strchr(s, '?');
 	for (p = s + 7; *p != '\0'; p = *end != '\0' ? end + 1 : end) {

@@ -24,8 +24,6 @@ struct p11_identity {
 	int		 pss;
 };
 
-/* 1 when s is a PKCS#11 URI ("pkcs11:..."), not a file name. */
-int	p11_identity_is_uri(const char *s);
 int	p11_identity_open(const char *uri, const struct secret *pin, struct p11_identity *,
 	    enum p11_failure *why, char **cause);
 void	p11_identity_free(struct p11_identity *);

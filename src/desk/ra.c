@@ -297,7 +297,7 @@ ra_open_identity(struct ra *ra, const struct ra_config *cfg, struct failure *err
 		ra_fail(err, FAILURE_LOCAL, NULL, NULL, NULL);
 		return -1;
 	}
-	if (p11_identity_is_uri(cfg->operator_p12))
+	if (p11_uri_is(cfg->operator_p12))
 		return ra_open_token(ra, cfg, err);
 	if (client_set_identity_p12(ra->cl, cfg->operator_p12, cfg->password, &ra->id, &why,
 	    &cause) == 0) {

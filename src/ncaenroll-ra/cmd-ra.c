@@ -66,7 +66,7 @@ cmd_ra_password(struct ra_ctx *ctx, const char *p12, int *status)
 {
 	struct secret	*pw;
 	char		*cause = NULL, prompt[512];
-	int		 token = p11_identity_is_uri(p12);
+	int		 token = p11_uri_is(p12);
 
 	if (ctx->cmd.demo && !ctx->operator_given && ctx->password_fd < 0)
 		return secret_new(RA_DEMO_PASSWORD, strlen(RA_DEMO_PASSWORD));

@@ -29,8 +29,7 @@ p11_uri_hex(int c)
 	return -1;
 }
 
-/* s[0..len) decoded into a malloc'd buffer (NUL-ended too); -1 on a bad %XX. */
-static int
+int
 p11_uri_decode(const char *s, size_t len, unsigned char **out, size_t *outlen)
 {
 	unsigned char	*d;

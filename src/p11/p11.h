@@ -138,6 +138,11 @@ struct p11_uri {
 int	p11_uri_parse(const char *uri, struct p11_uri *, char **cause);
 /* 1 when s is meant as a PKCS#11 URI (it starts "pkcs11:"), right or wrong; else 0. */
 int	p11_uri_is(const char *s);
+/*
+ * An attribute's value s[0..len) percent-decoded (RFC 3986) into *out, malloc'd and
+ * NUL-ended too, *outlen without the NUL: 0, or -1 on a bad %XX or no memory.
+ */
+int	p11_uri_decode(const char *s, size_t len, unsigned char **out, size_t *outlen);
 void	p11_uri_free(struct p11_uri *);
 
 #endif

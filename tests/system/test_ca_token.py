@@ -27,9 +27,9 @@ from softhsm import SoftHSM
 x509 = pytest.importorskip("cryptography.x509")
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
+from csrs import submit  # noqa: E402
 from holder import csr, new_key  # noqa: E402
 
-BIN, IIN = "940140000385", "871008401427"      # the demo registries' test vectors
 DOCS = ["form", "identity", "authority"]
 DEMO_OPERATOR_PASSWORD = b"demo-operator-2026"
 LABEL = "issuing-ca"
@@ -50,17 +50,7 @@ def _openssl(*args, check=True):
 
 def _submit(svc, i):
     """One application through the applicant's API of the demo service: its number."""
-    st, org = svc.bin_check(BIN)
-    assert st == 200, org
-    st, person = svc.request("POST", "/api/v1/iin-check", {"iin": IIN, "token": org["token"]})
-    assert st == 200, person
-    st, codes = svc.request("GET", f"/api/v1/gu-codes?bin={BIN}&token={org['token']}")
-    assert st == 200 and codes, codes
-    form = {"token": org["token"], "bin": BIN, "iin": IIN, "email": "user@mail.kz",
-            "role": "ROLE02", "region": "karaganda", "city": "karaganda",
-            "gu_code": codes[0]["code"], "storage": "pc", "lang": "ru",
-            "csr_auth": csr(new_key(), f"auth {i}"), "csr_sign": csr(new_key(), f"sign {i}")}
-    st, ans = svc.request("POST", "/api/v1/applications", form)
+    st, ans = submit(svc, csr(new_key(), f"auth {i}"), csr(new_key(), f"sign {i}"))
     assert st == 201, ans
     return ans["request_number"]
 

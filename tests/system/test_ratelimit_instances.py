@@ -3,6 +3,7 @@ the test starts, pgcluster.py) count a client's requests together, so a client t
 proxy spreads over both, or that alternates between them itself, is refused at the limit
 summed over both, not at twice it. Both read one test clock: the minute does not turn
 under the test."""
+import contextlib
 import time
 
 from pgcluster import pg  # noqa: F401
@@ -18,8 +19,11 @@ def _config(uri):
     return {**DEMO_CONFIG_DEFAULT, "policy": policy, "store": uri}
 
 
-def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
-    uri = pg.database("rates")
+@contextlib.contextmanager
+def _two_instances(pg, tmp_path, database):
+    """(first, second, clock, now): two instances on one database and one test clock,
+    10 s into a minute."""
+    uri = pg.database(database)
     clock = tmp_path / "clock"
     now = (int(time.time()) // 60) * 60 + 10
     set_clock(clock, now)
@@ -29,6 +33,15 @@ def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
     second = None
     try:
         second = Service(state, config=_config(uri), extra=extra)
+        yield first, second, clock, now
+    finally:
+        if second is not None:
+            second.stop()
+        first.stop()
+
+
+def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
+    with _two_instances(pg, tmp_path, "rates") as (first, second, clock, now):
         got = []
         for i in range(2 * LIMIT):
             svc = first if i % 2 == 0 else second
@@ -46,10 +59,6 @@ def test_a_client_alternating_between_instances_meets_one_limit(pg, tmp_path):
         set_clock(clock, now + 60)
         assert first.request("POST", "/api/v1/captcha")[0] == 200
         assert second.request("POST", "/api/v1/captcha")[0] == 200
-    finally:
-        if second is not None:
-            second.stop()
-        first.stop()
     assert pg.query("rates", "SELECT n FROM rate_windows WHERE key = 'captcha 127.0.0.1'"
                     f" AND window_start = {now - 10}") == str(LIMIT)
 
@@ -58,16 +67,7 @@ def test_status_lookups_alternating_between_instances_meet_one_limit(pg, tmp_pat
     """A status lookup is counted in the same round trip as its reads (store_app_view):
     still one count for both instances, a malformed number counted as any lookup, and
     nothing of an application told once the count refuses."""
-    uri = pg.database("lookups")
-    clock = tmp_path / "clock"
-    now = (int(time.time()) // 60) * 60 + 10
-    set_clock(clock, now)
-    state = tmp_path / "state"
-    extra = ["--test-clock", str(clock)]
-    first = Service(state, config=_config(uri), extra=extra)
-    second = None
-    try:
-        second = Service(state, config=_config(uri), extra=extra)
+    with _two_instances(pg, tmp_path, "lookups") as (first, second, clock, now):
         got = []
         for i in range(2 * LIMIT):
             svc = first if i % 2 == 0 else second
@@ -84,9 +84,5 @@ def test_status_lookups_alternating_between_instances_meet_one_limit(pg, tmp_pat
         set_clock(clock, now + 60)
         assert first.request("GET", f"/api/v1/applications/{request_number(7)}")[0] == 404
         assert second.request("GET", f"/api/v1/applications/{request_number(7)}")[0] == 404
-    finally:
-        if second is not None:
-            second.stop()
-        first.stop()
     assert pg.query("lookups", "SELECT n FROM rate_windows WHERE key = 'status 127.0.0.1'"
                     f" AND window_start = {now - 10}") == str(LIMIT)
