@@ -64,6 +64,7 @@ struct store_ops {
 		    int *existing, int *key_reused, char **cause);
 	int	(*app_get)(struct store *, const char *number, struct store_app *,
 		    int *found, char **cause);
+	/* csr_auth and csr_sign NULL on entry; store.c frees what is read on -1 */
 	int	(*app_csrs)(struct store *, struct store_app *, char **cause);
 	int	(*app_transition)(struct store *, const char *number, enum app_status from,
 		    enum app_status to, const struct store_app *set, const char *actor,

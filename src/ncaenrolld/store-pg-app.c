@@ -462,9 +462,6 @@ store_pg_app_csrs(struct store *stp, struct store_app *app, char **cause)
 	PGresult	*res;
 	int		 rc = -1;
 
-	free(app->csr_auth);
-	free(app->csr_sign);
-	app->csr_auth = app->csr_sign = NULL;
 	if ((res = store_pg_exec(s, "app_csrs", "SELECT csr_auth, csr_sign FROM csrs"
 	    " WHERE number = $1", 1, &number, cause)) == NULL)
 		return -1;
@@ -479,11 +476,6 @@ store_pg_app_csrs(struct store *stp, struct store_app *app, char **cause)
 	else
 		rc = 0;
 	PQclear(res);
-	if (rc == -1) {
-		free(app->csr_auth);
-		free(app->csr_sign);
-		app->csr_auth = app->csr_sign = NULL;
-	}
 	return rc;
 }
 

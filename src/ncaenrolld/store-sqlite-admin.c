@@ -110,7 +110,7 @@ store_sqlite_is_tmp(const char *name, const char *base)
 
 /* path (a copy's temporary file) and its journal, if nobody holds path's lock. */
 static void
-store_sqlite_sweep_one(const char *path)
+store_sqlite_tmp_remove(const char *path)
 {
 	struct stat	 sb;
 	char		*journal = NULL;
@@ -136,7 +136,7 @@ store_sqlite_sweep_one(const char *path)
  * own locks do not touch), so the next copy to FILE removes each one nobody holds.
  */
 static void
-store_sqlite_sweep(const char *file)
+store_sqlite_tmps_remove(const char *file)
 {
 	char		*a = NULL, *b = NULL, *path = NULL;
 	const char	*folder, *base;
@@ -153,7 +153,7 @@ store_sqlite_sweep(const char *file)
 		if (!store_sqlite_is_tmp(e->d_name, base) ||
 		    asprintf(&path, "%s/%s", folder, e->d_name) == -1)
 			continue;
-		store_sqlite_sweep_one(path);
+		store_sqlite_tmp_remove(path);
 		free(path);
 	}
 	(void)closedir(d);
@@ -162,7 +162,8 @@ out:
 	free(b);
 }
 
-/* The temporary file beside file, made and locked (store_sqlite_sweep): its fd, or -1. */
+/* The temporary file beside file, made and locked (store_sqlite_tmps_remove passes it
+ * by): its fd, or -1. */
 static int
 store_sqlite_tmp(const char *file, char **tmp, char **cause)
 {
@@ -206,7 +207,7 @@ store_sqlite_backup_to(struct store_sqlite *s, const char *file, int force, char
 		cause_set(cause, _("%s exists (--force replaces it)"), file);
 		return -1;
 	}
-	store_sqlite_sweep(file);
+	store_sqlite_tmps_remove(file);
 	if ((fd = store_sqlite_tmp(file, &tmp, cause)) == -1)
 		return -1;
 	if (store_sqlite_copy(s, tmp, cause) == -1 ||

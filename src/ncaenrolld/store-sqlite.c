@@ -1983,13 +1983,10 @@ store_sqlite_app_csrs(struct store *stp, struct store_app *app, char **cause)
 	sqlite3_stmt		*st;
 	int			 r;
 
-	free(app->csr_auth);
-	free(app->csr_sign);
-	app->csr_auth = app->csr_sign = NULL;
 	if ((st = store_sqlite_q(s, Q_CSRS_GET, cause)) == NULL)
 		return -1;
 	if (store_sqlite_bound(s, st, "app_csrs", cause,
-	    store_sqlite_bt(st, 1, app->number) != SQLITE_OK) == -1)
+	    store_sqlite_bt(st, 1, app->number)) == -1)
 		return -1;
 	if ((r = store_sqlite_step(s, st, "app_csrs", cause)) == 0) {
 		cause_set(cause, _("the store %s: application %s has no CSRs stored"), s->path,
@@ -2005,12 +2002,7 @@ store_sqlite_app_csrs(struct store *stp, struct store_app *app, char **cause)
 		} else
 			r = 0;
 	}
-	if ((r = store_sqlite_done(s, st, r, "app_csrs", cause)) == -1) {
-		free(app->csr_auth);
-		free(app->csr_sign);
-		app->csr_auth = app->csr_sign = NULL;
-	}
-	return r;
+	return store_sqlite_done(s, st, r, "app_csrs", cause);
 }
 
 /* The status of number now; -1 with a cause if there is no such application. */

@@ -307,7 +307,15 @@ store_app_get(struct store *s, const char *number, struct store_app *app, int *f
 int
 store_app_csrs(struct store *s, struct store_app *app, char **cause)
 {
-	return s->ops->app_csrs(s, app, cause);
+	free(app->csr_auth);
+	free(app->csr_sign);
+	app->csr_auth = app->csr_sign = NULL;
+	if (s->ops->app_csrs(s, app, cause) == 0)
+		return 0;
+	free(app->csr_auth);
+	free(app->csr_sign);
+	app->csr_auth = app->csr_sign = NULL;
+	return -1;
 }
 
 int
