@@ -1,9 +1,9 @@
 /*
  * api-health — what a supervisor, a load balancer and Prometheus ask (doc/api.md
  * "Operations"): /healthz (the process answers), /readyz (the store answers a trivial
- * query and the CA is loaded, its key's token still answering: send it work) and /metrics (metrics.h). They say nothing
- * secret and nothing about an application, and are not rate limited: a probe every
- * second costs a lookup.
+ * query and the CA is loaded, its key's token still answering: send it work) and /metrics
+ * (metrics.h). They say nothing secret and nothing about an application, and are not rate
+ * limited: a probe every second costs a lookup.
  */
 #include "config.h"
 

@@ -279,8 +279,9 @@ void
 srvconf_free(struct srv_config *cfg)
 {
 	char	**strings[] = {
-		&cfg->listen, &cfg->http_listen, &cfg->root_crl, &cfg->tls_cert, &cfg->tls_key, &cfg->ca_cert, &cfg->ca_key,
-		&cfg->ca_chain, &cfg->ca_key_pin_file, &cfg->ca_pkcs11_module, &cfg->operators.ca_cert, &cfg->operators.ca_key,
+		&cfg->listen, &cfg->http_listen, &cfg->root_crl, &cfg->tls_cert, &cfg->tls_key,
+		&cfg->ca_cert, &cfg->ca_key, &cfg->ca_chain, &cfg->ca_key_pin_file,
+		&cfg->ca_pkcs11_module, &cfg->operators.ca_cert, &cfg->operators.ca_key,
 		&cfg->crl_url, &cfg->delta_crl_url, &cfg->ocsp_url,
 		&cfg->ca_issuers_url, &cfg->cps_url, &cfg->store_uri, &cfg->data_dir,
 		&cfg->state_dir, &cfg->clock_file, &cfg->log_level, &cfg->mail.smtp_url,

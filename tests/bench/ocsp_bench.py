@@ -37,15 +37,11 @@ DOCS = benchsvc.DOCS
 
 
 def fail(msg):
-    print(f"ocsp_bench: {msg}", file=sys.stderr)
-    sys.exit(2)
+    benchsvc.fail(NAME, msg)
 
 
 def openssl(*args, cwd=None):
-    r = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=cwd)
-    if r.returncode != 0:
-        fail(f"openssl {' '.join(args)}: {r.stderr.strip()}")
-    return r.stdout
+    return benchsvc.openssl(NAME, *args, cwd=cwd)
 
 
 class Service:
