@@ -413,6 +413,7 @@ p11_absent_label(const char *label, const struct p11_token_info *list, size_t n,
 /*
  * The one token of list with that serial and label (either NULL: any); NULL with the
  * cause when none is, or when a label alone names two (a PIN must not go to a guess).
+ * A serial number names its token: the first that fits is taken, as p11_open always did.
  */
 static const struct p11_token_info *
 p11_pick(const char *serial, const char *label, const struct p11_token_info *list,
@@ -421,7 +422,7 @@ p11_pick(const char *serial, const char *label, const struct p11_token_info *lis
 	const struct p11_token_info	*ti = NULL;
 	size_t				 i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && (ti == NULL || serial == NULL); i++) {
 		if ((serial != NULL && strcmp(list[i].serial, serial) != 0) ||
 		    (label != NULL && strcmp(list[i].label, label) != 0))
 			continue;
