@@ -71,6 +71,8 @@ void		 ca_x509_sign_cause(EVP_PKEY *key, char **cause, const char *what);
  * does not verify. The caller holds the CA's lock.
  */
 int		 ca_x509_sign_checked(X509 *, EVP_PKEY *, X509 *issuer, char **cause);
+/* x's signature checked with issuer's key: 0, or -1 (nothing may be issued). */
+int		 ca_x509_verify_issued(X509 *, X509 *issuer, char **cause);
 char		*ca_x509_pem_cert(X509 *, char **cause);
 /* The certificate's SKI extension, else SHA-1 of its SPKI; *len: room in, bytes out. */
 int		 ca_x509_ski(X509 *, unsigned char *ski, size_t *len, char **cause);

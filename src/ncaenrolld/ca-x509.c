@@ -328,10 +328,8 @@ ca_x509_sign(X509 *x, EVP_PKEY *key, char **cause)
 }
 
 int
-ca_x509_sign_checked(X509 *x, EVP_PKEY *key, X509 *issuer, char **cause)
+ca_x509_verify_issued(X509 *x, X509 *issuer, char **cause)
 {
-	if (ca_x509_sign(x, key, cause) == -1)
-		return -1;
 	if (X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
 		ERR_clear_error();
 		cause_set(cause, "%s", _("The CA's signature on a new certificate does not "
@@ -339,6 +337,14 @@ ca_x509_sign_checked(X509 *x, EVP_PKEY *key, X509 *issuer, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+int
+ca_x509_sign_checked(X509 *x, EVP_PKEY *key, X509 *issuer, char **cause)
+{
+	if (ca_x509_sign(x, key, cause) == -1)
+		return -1;
+	return ca_x509_verify_issued(x, issuer, cause);
 }
 
 char *

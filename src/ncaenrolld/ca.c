@@ -380,12 +380,8 @@ ca_issue_sign(struct ca *ca, X509 *x, char **cause)
 	 * the device computed. A file key's is not checked twice: OpenSSL's RSA already checks
 	 * its CRT result with the public exponent and recomputes a wrong one.
 	 */
-	if (rc == 0 && ca->token != NULL && X509_verify(x, X509_get0_pubkey(ca->cert)) != 1) {
-		ERR_clear_error();
-		cause_set(cause, "%s", _("The CA's signature on a new certificate does not "
-		    "verify with the CA's certificate; nothing was issued"));
-		return -1;
-	}
+	if (rc == 0 && ca->token != NULL)
+		rc = ca_x509_verify_issued(x, ca->cert, cause);
 	return rc;
 }
 
