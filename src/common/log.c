@@ -13,17 +13,23 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "common/i18n.h"
 #include "common/log.h"
 #include "common/secret.h"
 
+/*
+ * name: what --log-level takes and the journal reads; shown: the word before a line on a
+ * terminal, in the reader's language (the service itself runs in English, i18n_init).
+ */
 static const struct {
 	const char	*name;
+	const char	*shown;		/* N_() */
 	int		 syslog_priority;
 } log_levels[] = {
-	[LOGL_ERROR] = { "error", LOG_ERR },
-	[LOGL_WARNING] = { "warning", LOG_WARNING },
-	[LOGL_INFO] = { "info", LOG_INFO },
-	[LOGL_DEBUG] = { "debug", LOG_DEBUG },
+	[LOGL_ERROR] = { "error", N_("error"), LOG_ERR },
+	[LOGL_WARNING] = { "warning", N_("warning"), LOG_WARNING },
+	[LOGL_INFO] = { "info", N_("info"), LOG_INFO },
+	[LOGL_DEBUG] = { "debug", N_("debug"), LOG_DEBUG },
 };
 _Static_assert(sizeof log_levels / sizeof log_levels[0] == LOGL__MAX, "one row per level");
 
@@ -113,8 +119,8 @@ log_msg(enum log_level level, const char *fmt, ...)
 		(void)fprintf(stderr, "<%d>%s: %s\n", log_levels[level].syslog_priority,
 		    log_levels[level].name, msg);
 	else
-		(void)fprintf(stderr, "%s: %s: %s\n", log_state.ident, log_levels[level].name,
-		    msg);
+		(void)fprintf(stderr, "%s: %s: %s\n", log_state.ident,
+		    _(log_levels[level].shown), msg);
 	free(msg);
 }
 
